@@ -1,0 +1,102 @@
+# Makefile: build sockit, test it, install it. `make V=1` shows the commands.
+
+CC ?= cc
+PREFIX ?= /usr/local
+DESTDIR ?=
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+LDLIBS ?=
+SANITIZE ?=
+
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wundef
+ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) -MMD -MP
+
+ifeq ($(SANITIZE),1)
+BUILD = build/sanitize
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BIN = $(BUILD)/sockit
+else
+BUILD = build/release
+BIN = sockit
+endif
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+SRCS = src/main.c src/opt.c src/session.c src/report.c \
+	src/cmd_connect.c src/cmd_listen.c \
+	src/endpoint.c src/relay.c src/explain.c src/sockopt.c \
+	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
+	src/strbuf.c
+UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
+	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
+	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c
+
+OBJS = $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(BUILD)/unit-tests
+
+.PHONY: all check unit demo deps install uninstall clean
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB_OBJS) \
+		$(LDLIBS)
+
+deps:
+	$(Q)sh tools/deps.sh
+
+unit: $(UNIT_BIN)
+	$(Q)$(UNIT_BIN)
+
+# Unit tests, then every bats file; ends with "N passed, N failed".
+check: deps $(BIN) $(UNIT_BIN)
+	$(Q)SOCKIT="$(abspath $(BIN))" UNIT_TESTS="$(abspath $(UNIT_BIN))" \
+		bash tests/run
+
+demo: $(BIN)
+	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sockit
+	install -m 644 man/sockit.1 $(DESTDIR)$(PREFIX)/share/man/man1/sockit.1
+	install -m 644 completions/sockit.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockit
+	install -m 644 completions/_sockit \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sockit
+	install -m 644 completions/sockit.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/sockit \
+		$(DESTDIR)$(PREFIX)/share/man/man1/sockit.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockit \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sockit \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish
+
+clean:
+	rm -rf build sockit
+
+-include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -1,0 +1,120 @@
+/* addr.c: rendering socket addresses for people, in the endpoint grammar. */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include "addr.h"
+
+void
+addr_unix_path(struct strbuf *sb, const struct sockaddr *sa, socklen_t len,
+    bool quoted)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	size_t n, i;
+	const char *p = sun->sun_path;
+
+	if (len <= off) {
+		strbuf_puts(sb, "(unnamed)");
+		return;
+	}
+	n = len - off;
+	if (n > sizeof(sun->sun_path))
+		n = sizeof(sun->sun_path);
+	if (p[0] == '\0') {
+		/* Linux abstract name: a leading NUL, then exactly n-1 bytes. */
+		strbuf_puts(sb, "@");
+		p++;
+		n--;
+	} else {
+		n = strnlen(p, n);
+	}
+	if (quoted)
+		strbuf_puts(sb, "\"");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			strbuf_add(sb, (const char *)&c, 1);
+		else
+			strbuf_printf(sb, "\\x%02x", c);
+	}
+	if (quoted)
+		strbuf_puts(sb, "\"");
+}
+
+void
+addr_host(struct strbuf *sb, const struct sockaddr *sa, socklen_t len)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text));
+		strbuf_puts(sb, text);
+	} else if (sa->sa_family == AF_INET6 &&
+	    len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *sin6 =
+		    (const struct sockaddr_in6 *)sa;
+		char ifname[IF_NAMESIZE];
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof(text));
+		strbuf_puts(sb, text);
+		if (sin6->sin6_scope_id != 0) {
+			if (if_indextoname(sin6->sin6_scope_id, ifname))
+				strbuf_printf(sb, "%%%s", ifname);
+			else
+				strbuf_printf(sb, "%%%u", sin6->sin6_scope_id);
+		}
+	} else if (sa->sa_family == AF_UNIX) {
+		addr_unix_path(sb, sa, len, false);
+	} else {
+		strbuf_printf(sb, "(family %d)", sa->sa_family);
+	}
+}
+
+int
+addr_port(const struct sockaddr *sa, socklen_t len)
+{
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in))
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6))
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return -1;
+}
+
+char *
+addr_format(const struct sockaddr *sa, socklen_t len, char *out, size_t cap)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, out, cap);
+	if (len < sizeof(sa_family_t)) {
+		strbuf_puts(&sb, "(none)");
+		return out;
+	}
+	switch (sa->sa_family) {
+	case AF_INET:
+		addr_host(&sb, sa, len);
+		strbuf_printf(&sb, ":%d", addr_port(sa, len));
+		break;
+	case AF_INET6:
+		strbuf_puts(&sb, "[");
+		addr_host(&sb, sa, len);
+		strbuf_printf(&sb, "]:%d", addr_port(sa, len));
+		break;
+	case AF_UNIX:
+		strbuf_puts(&sb, "unix:");
+		addr_unix_path(&sb, sa, len, false);
+		break;
+	default:
+		addr_host(&sb, sa, len);
+	}
+	return out;
+}

@@ -1,0 +1,29 @@
+/* addr.h: the one place that turns a socket address into text. */
+#ifndef SOCKIT_ADDR_H
+#define SOCKIT_ADDR_H
+
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include "strbuf.h"
+
+/* Longest text addr_format can produce, NUL included. */
+#define ADDR_TEXT_MAX 240
+
+/*
+ * Writes the address in the endpoint grammar, so a user can paste it back:
+ * "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80", "unix:/run/x.sock",
+ * "unix:@name", "unix:(unnamed)". Returns out.
+ */
+char *addr_format(const struct sockaddr *sa, socklen_t len,
+    char *out, size_t cap);
+/* Appends the host part only ("127.0.0.1", "::1", "/run/x.sock"). */
+void addr_host(struct strbuf *sb, const struct sockaddr *sa, socklen_t len);
+/* Returns the port in host order, or -1 when sa has none. */
+int addr_port(const struct sockaddr *sa, socklen_t len);
+/* Appends an AF_UNIX path or abstract name, escaping unprintable bytes. */
+void addr_unix_path(struct strbuf *sb, const struct sockaddr *sa,
+    socklen_t len, bool quoted);
+
+#endif

@@ -1,0 +1,624 @@
+/* endpoint.c: the endpoint grammar of SPEC "Endpoints", and resolving it. */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "endpoint.h"
+#include "sys.h"
+
+static const struct transport_row transport_rows[] = {
+	{ TRANSPORT_TCP, "tcp", AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP },
+	{ TRANSPORT_UDP, "udp", AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP },
+	{ TRANSPORT_UNIX_STREAM, "unix", AF_UNIX, SOCK_STREAM, 0 },
+	{ TRANSPORT_UNIX_DGRAM, "unix-dgram", AF_UNIX, SOCK_DGRAM, 0 },
+	{ TRANSPORT_UNIX_SEQPACKET, "unix-seqpacket", AF_UNIX,
+	  SOCK_SEQPACKET, 0 },
+};
+
+/* URL-style schemes: "tcp://", and the family-pinning "tcp4://" forms. */
+struct ip_scheme {
+	const char *name;
+	enum transport transport;
+	int family;
+};
+
+static const struct ip_scheme ip_schemes[] = {
+	{ "tcp", TRANSPORT_TCP, AF_UNSPEC },
+	{ "udp", TRANSPORT_UDP, AF_UNSPEC },
+	{ "tcp4", TRANSPORT_TCP, AF_INET },
+	{ "tcp6", TRANSPORT_TCP, AF_INET6 },
+	{ "udp4", TRANSPORT_UDP, AF_INET },
+	{ "udp6", TRANSPORT_UDP, AF_INET6 },
+};
+
+#define SCHEME_LIST "tcp, udp, tcp4, tcp6, udp4, udp6, unix, unix-dgram, " \
+	"unix-seqpacket"
+
+const struct transport_row *
+endpoint_transports(size_t *count)
+{
+	*count = ARRAY_LEN(transport_rows);
+	return transport_rows;
+}
+
+static const struct transport_row *
+row_of(enum transport t)
+{
+	return &transport_rows[t];
+}
+
+bool
+endpoint_is_unix(const struct endpoint *ep)
+{
+	return ep->row->family == AF_UNIX;
+}
+
+bool
+endpoint_is_dgram(const struct endpoint *ep)
+{
+	return ep->row->socktype == SOCK_DGRAM;
+}
+
+static const char *
+family_flag(int family)
+{
+	return family == AF_INET ? "-4" : "-6";
+}
+
+static bool
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* Fills the canonical text from host and port: "host:80", "[::1]:80". */
+static void
+set_ip_text(struct endpoint *ep)
+{
+	if (strchr(ep->host, ':') != NULL)
+		snprintf(ep->text, sizeof(ep->text), "[%s]:%s", ep->host,
+		    ep->port);
+	else
+		snprintf(ep->text, sizeof(ep->text), "%s:%s", ep->host,
+		    ep->port);
+}
+
+void
+endpoint_set_port(struct endpoint *ep, unsigned port)
+{
+	snprintf(ep->port, sizeof(ep->port), "%u", port);
+	set_ip_text(ep);
+}
+
+int
+endpoint_port_list(const char *spec, struct port_range *ranges, size_t max,
+    char *err, size_t errlen)
+{
+	const char *p = spec;
+	size_t n = 0;
+
+	if (*spec == '\0') {
+		snprintf(err, errlen, "empty port list");
+		return -1;
+	}
+	while (*p != '\0') {
+		char *end;
+		unsigned long first, last;
+
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		errno = 0;
+		first = strtoul(p, &end, 10);
+		last = first;
+		if (*end == '-') {
+			p = end + 1;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			last = strtoul(p, &end, 10);
+		}
+		if (errno != 0 || first > 65535 || last > 65535) {
+			snprintf(err, errlen, "port in '%s' is outside 0-65535",
+			    spec);
+			return -1;
+		}
+		if (first > last) {
+			snprintf(err, errlen, "port range %lu-%lu in '%s' runs "
+			    "backwards", first, last, spec);
+			return -1;
+		}
+		if (n == max) {
+			snprintf(err, errlen, "more than %zu ranges in '%s'",
+			    max, spec);
+			return -1;
+		}
+		ranges[n].first = (unsigned)first;
+		ranges[n].last = (unsigned)last;
+		n++;
+		p = end;
+		if (*p == ',') {
+			p++;
+			if (*p == '\0')
+				goto bad;
+		} else if (*p != '\0') {
+			goto bad;
+		}
+	}
+	return (int)n;
+bad:
+	snprintf(err, errlen, "bad port list '%s': write PORT,PORT,FIRST-LAST",
+	    spec);
+	return -1;
+}
+
+static int
+check_port(const char *port, const struct endpoint_flags *flags,
+    char *err, size_t errlen)
+{
+	const char *s;
+
+	if (*port == '\0') {
+		snprintf(err, errlen, "missing port");
+		return -1;
+	}
+	if (all_digits(port)) {
+		if (strlen(port) > 5 || atol(port) > 65535) {
+			snprintf(err, errlen, "port %s is outside 0-65535",
+			    port);
+			return -1;
+		}
+		return 0;
+	}
+	if (isdigit((unsigned char)*port)) {
+		struct port_range ranges[ENDPOINT_PORT_RANGES_MAX];
+
+		if (flags->port_list && strspn(port, "0123456789,-") ==
+		    strlen(port))
+			return endpoint_port_list(port, ranges,
+			    ARRAY_LEN(ranges), err, errlen) < 0 ? -1 : 0;
+		snprintf(err, errlen, "bad port '%s': a number from 0 to "
+		    "65535 or a service name", port);
+		return -1;
+	}
+	for (s = port; *s; s++) {
+		if (!isalnum((unsigned char)*s) && strchr("-_.+", *s) == NULL) {
+			snprintf(err, errlen, "bad port or service name '%s'",
+			    port);
+			return -1;
+		}
+	}
+	if (strlen(port) >= 64) {
+		snprintf(err, errlen, "service name '%.20s...' is too long",
+		    port);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_host(struct endpoint *ep, const struct endpoint_flags *flags,
+    bool bracketed, char *err, size_t errlen)
+{
+	const char *s;
+	struct in_addr v4;
+	struct in6_addr v6;
+	char plain[ENDPOINT_HOST_MAX];
+	char *pct;
+
+	for (s = ep->host; *s; s++) {
+		if (isspace((unsigned char)*s) || iscntrl((unsigned char)*s) ||
+		    strchr("[]/@", *s) != NULL) {
+			snprintf(err, errlen, "bad character '%c' in host '%s'",
+			    isprint((unsigned char)*s) ? *s : '?', ep->host);
+			return -1;
+		}
+	}
+	strcpy(plain, ep->host);
+	pct = strchr(plain, '%');
+	if (pct != NULL) {
+		if (!bracketed && strchr(plain, ':') == NULL) {
+			snprintf(err, errlen, "a %%scope belongs to an IPv6 "
+			    "address: '%s'", ep->host);
+			return -1;
+		}
+		if (pct[1] == '\0') {
+			snprintf(err, errlen, "empty scope after '%%' in '%s'",
+			    ep->host);
+			return -1;
+		}
+		*pct = '\0';
+	}
+	if (bracketed || strchr(plain, ':') != NULL) {
+		if (inet_pton(AF_INET6, plain, &v6) != 1) {
+			snprintf(err, errlen, "'%s' is not an IPv6 address",
+			    ep->host);
+			return -1;
+		}
+		if (flags->family == AF_INET || ep->family == AF_INET) {
+			snprintf(err, errlen, "%s contradicts the IPv6 address "
+			    "%s", flags->family == AF_INET ? "-4" : "tcp4://",
+			    ep->host);
+			return -1;
+		}
+		ep->family = AF_INET6;
+	} else if (inet_pton(AF_INET, plain, &v4) == 1) {
+		if (flags->family == AF_INET6 || ep->family == AF_INET6) {
+			snprintf(err, errlen, "%s contradicts the IPv4 address "
+			    "%s", flags->family == AF_INET6 ? "-6" : "tcp6://",
+			    ep->host);
+			return -1;
+		}
+		ep->family = AF_INET;
+	}
+	return 0;
+}
+
+static int
+copy_part(char *dst, size_t cap, const char *src, size_t len,
+    const char *what, char *err, size_t errlen)
+{
+	if (len >= cap) {
+		snprintf(err, errlen, "%s is longer than %zu characters",
+		    what, cap - 1);
+		return -1;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+/* HOST:PORT, [V6]:PORT, :PORT, PORT, or HOST with the port in second. */
+static int
+parse_ip(const char *rest, const char *second,
+    const struct endpoint_flags *flags, struct endpoint *ep,
+    char *err, size_t errlen)
+{
+	const char *host = rest, *port = NULL, *colon;
+	size_t hostlen;
+	bool bracketed = false;
+
+	if (rest[0] == '[') {
+		const char *close = strchr(rest, ']');
+
+		if (close == NULL) {
+			snprintf(err, errlen, "unbalanced '[' in '%s'", rest);
+			return -1;
+		}
+		host = rest + 1;
+		hostlen = (size_t)(close - host);
+		bracketed = true;
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1] != '\0') {
+			snprintf(err, errlen, "unexpected '%s' after ']' in "
+			    "'%s'", close + 1, rest);
+			return -1;
+		}
+		if (hostlen == 0) {
+			snprintf(err, errlen, "empty host in '%s'", rest);
+			return -1;
+		}
+	} else if (strchr(rest, ']') != NULL) {
+		snprintf(err, errlen, "unbalanced ']' in '%s'", rest);
+		return -1;
+	} else if ((colon = strchr(rest, ':')) == NULL) {
+		if (second == NULL && all_digits(rest)) {
+			port = rest;
+			hostlen = 0;
+		} else {
+			hostlen = strlen(rest);
+		}
+	} else if (strchr(colon + 1, ':') != NULL) {
+		/* Several colons: a bare IPv6 address, legal only as HOST PORT. */
+		if (second == NULL) {
+			snprintf(err, errlen, "an IPv6 address with a port "
+			    "needs brackets: write [%s]:PORT", rest);
+			return -1;
+		}
+		hostlen = strlen(rest);
+	} else {
+		hostlen = (size_t)(colon - rest);
+		port = colon + 1;
+		if (*port == '\0') {
+			snprintf(err, errlen, "missing port after ':' in '%s'",
+			    rest);
+			return -1;
+		}
+	}
+	if (port != NULL && second != NULL) {
+		snprintf(err, errlen, "port given twice: '%s' and '%s'", rest,
+		    second);
+		return -1;
+	}
+	if (port == NULL)
+		port = second;
+	if (port == NULL) {
+		snprintf(err, errlen, "missing port in '%s': write HOST:PORT",
+		    rest);
+		return -1;
+	}
+	if (copy_part(ep->host, sizeof(ep->host), host, hostlen, "host",
+	    err, errlen) < 0 ||
+	    copy_part(ep->port, sizeof(ep->port), port, strlen(port), "port",
+	    err, errlen) < 0)
+		return -1;
+	if (check_port(ep->port, flags, err, errlen) < 0) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s in '%s'", why, rest);
+		return -1;
+	}
+	if (ep->host[0] != '\0' &&
+	    check_host(ep, flags, bracketed, err, errlen) < 0)
+		return -1;
+	if (ep->host[0] == '\0' && !flags->passive)
+		strcpy(ep->host, "localhost");
+	if (flags->family != AF_UNSPEC)
+		ep->family = flags->family;
+	set_ip_text(ep);
+	return 0;
+}
+
+static int
+parse_unix(const char *path, enum transport transport, const char *second,
+    const struct endpoint_flags *flags, struct endpoint *ep,
+    char *err, size_t errlen)
+{
+	size_t len = strlen(path);
+	size_t limit = sizeof(ep->path) - 1;
+
+	if (flags->family != AF_UNSPEC) {
+		snprintf(err, errlen, "%s applies to IP endpoints, not the "
+		    "unix socket '%s'", family_flag(flags->family), path);
+		return -1;
+	}
+	if (second != NULL) {
+		snprintf(err, errlen, "unexpected argument '%s' after the "
+		    "unix socket '%s'", second, path);
+		return -1;
+	}
+	ep->row = row_of(transport);
+	ep->family = AF_UNIX;
+	if (path[0] == '@') {
+		ep->abstract = true;
+		path++;
+		len--;
+		if (len == 0) {
+			snprintf(err, errlen, "empty abstract socket name "
+			    "after '@'");
+			return -1;
+		}
+	} else if (len == 0) {
+		snprintf(err, errlen, "empty unix socket path");
+		return -1;
+	}
+	if (len > limit) {
+		snprintf(err, errlen, "unix socket %s is %zu bytes; the limit "
+		    "is %zu (sizeof sun_path, less one)", ep->abstract ?
+		    "name" : "path", len, limit);
+		return -1;
+	}
+	memcpy(ep->path, path, len);
+	ep->path[len] = '\0';
+	ep->path_len = len;
+	snprintf(ep->text, sizeof(ep->text), "%s:%s%s", ep->row->scheme,
+	    ep->abstract ? "@" : "", path);
+	return 0;
+}
+
+/* Picks the unix transport from the scheme and -u/--seqpacket. */
+static int
+unix_transport(enum transport scheme, bool explicit_scheme,
+    const struct endpoint_flags *flags, enum transport *out,
+    char *err, size_t errlen)
+{
+	if (flags->udp && flags->seqpacket) {
+		snprintf(err, errlen, "-u and --seqpacket contradict each "
+		    "other");
+		return -1;
+	}
+	if (flags->udp) {
+		if (explicit_scheme && scheme != TRANSPORT_UNIX_STREAM &&
+		    scheme != TRANSPORT_UNIX_DGRAM) {
+			snprintf(err, errlen, "-u contradicts %s:",
+			    row_of(scheme)->scheme);
+			return -1;
+		}
+		*out = TRANSPORT_UNIX_DGRAM;
+	} else if (flags->seqpacket) {
+		if (explicit_scheme && scheme != TRANSPORT_UNIX_STREAM &&
+		    scheme != TRANSPORT_UNIX_SEQPACKET) {
+			snprintf(err, errlen, "--seqpacket contradicts %s:",
+			    row_of(scheme)->scheme);
+			return -1;
+		}
+		*out = TRANSPORT_UNIX_SEQPACKET;
+	} else {
+		*out = scheme;
+	}
+	return 0;
+}
+
+/* Matches "unix:", "unix-dgram:", "unix-seqpacket:" (and "unix://"). */
+static const char *
+match_unix_scheme(const char *arg, enum transport *transport)
+{
+	size_t i;
+
+	for (i = TRANSPORT_UNIX_STREAM; i < ARRAY_LEN(transport_rows); i++) {
+		size_t n = strlen(transport_rows[i].scheme);
+
+		if (strncmp(arg, transport_rows[i].scheme, n) == 0 &&
+		    arg[n] == ':') {
+			*transport = transport_rows[i].transport;
+			arg += n + 1;
+			if (strncmp(arg, "//", 2) == 0)
+				arg += 2;
+			return arg;
+		}
+	}
+	return NULL;
+}
+
+int
+endpoint_parse(const char *arg, const char *second,
+    const struct endpoint_flags *flags, struct endpoint *ep,
+    char *err, size_t errlen)
+{
+	const char *sep, *rest;
+	enum transport transport;
+	size_t i;
+
+	memset(ep, 0, sizeof(*ep));
+	ep->family = AF_UNSPEC;
+	if (arg == NULL || *arg == '\0') {
+		snprintf(err, errlen, "empty endpoint");
+		return -1;
+	}
+	if ((rest = match_unix_scheme(arg, &transport)) != NULL) {
+		if (unix_transport(transport, true, flags, &transport, err,
+		    errlen) < 0)
+			return -1;
+		return parse_unix(rest, transport, second, flags, ep, err,
+		    errlen);
+	}
+	sep = strstr(arg, "://");
+	if (sep != NULL) {
+		const struct ip_scheme *scheme = NULL;
+		size_t n = (size_t)(sep - arg);
+
+		for (i = 0; i < ARRAY_LEN(ip_schemes); i++)
+			if (strlen(ip_schemes[i].name) == n &&
+			    strncmp(arg, ip_schemes[i].name, n) == 0)
+				scheme = &ip_schemes[i];
+		if (scheme == NULL) {
+			snprintf(err, errlen, "unknown scheme '%.*s://' "
+			    "(known: %s)", (int)(n > 32 ? 32 : n), arg,
+			    SCHEME_LIST);
+			return -1;
+		}
+		if (flags->unix_path || flags->seqpacket) {
+			snprintf(err, errlen, "%s contradicts %s://",
+			    flags->unix_path ? "-U" : "--seqpacket",
+			    scheme->name);
+			return -1;
+		}
+		if (flags->udp && scheme->transport != TRANSPORT_UDP) {
+			snprintf(err, errlen, "-u contradicts %s://",
+			    scheme->name);
+			return -1;
+		}
+		if (scheme->family != AF_UNSPEC && flags->family !=
+		    AF_UNSPEC && scheme->family != flags->family) {
+			snprintf(err, errlen, "%s contradicts %s://",
+			    family_flag(flags->family), scheme->name);
+			return -1;
+		}
+		ep->row = row_of(scheme->transport);
+		ep->family = scheme->family;
+		if (sep[3] == '\0') {
+			snprintf(err, errlen, "nothing after '%s'", arg);
+			return -1;
+		}
+		return parse_ip(sep + 3, second, flags, ep, err, errlen);
+	}
+	if (flags->unix_path || strchr(arg, '/') != NULL) {
+		if (unix_transport(TRANSPORT_UNIX_STREAM, false, flags,
+		    &transport, err, errlen) < 0)
+			return -1;
+		return parse_unix(arg, transport, second, flags, ep, err,
+		    errlen);
+	}
+	if (flags->seqpacket) {
+		snprintf(err, errlen, "--seqpacket needs a unix endpoint, not "
+		    "'%s'", arg);
+		return -1;
+	}
+	ep->row = row_of(flags->udp ? TRANSPORT_UDP : TRANSPORT_TCP);
+	return parse_ip(arg, second, flags, ep, err, errlen);
+}
+
+/* A passive wildcard lists :: first so one dual-stack socket serves both. */
+static void
+prefer_ipv6_wildcard(struct endpoint_addr *out, int n)
+{
+	int i;
+
+	for (i = 1; i < n; i++) {
+		if (out[i].family == AF_INET6 && out[0].family == AF_INET) {
+			struct endpoint_addr tmp = out[0];
+
+			out[0] = out[i];
+			out[i] = tmp;
+			return;
+		}
+	}
+}
+
+int
+endpoint_resolve(const struct endpoint *ep, bool passive,
+    struct endpoint_addr *out, size_t max, int *eai)
+{
+	struct addrinfo hints, *list, *ai;
+	int n = 0, rc;
+
+	*eai = 0;
+	if (endpoint_is_unix(ep)) {
+		struct sockaddr_un *sun = (struct sockaddr_un *)&out[0].sa;
+		size_t off = offsetof(struct sockaddr_un, sun_path);
+
+		memset(&out[0], 0, sizeof(out[0]));
+		sun->sun_family = AF_UNIX;
+		if (ep->abstract) {
+			/* The length, not a NUL, ends an abstract name. */
+			memcpy(sun->sun_path + 1, ep->path, ep->path_len);
+			out[0].len = (socklen_t)(off + 1 + ep->path_len);
+		} else {
+			memcpy(sun->sun_path, ep->path, ep->path_len);
+			out[0].len = (socklen_t)(off + ep->path_len + 1);
+		}
+		out[0].family = AF_UNIX;
+		out[0].socktype = ep->row->socktype;
+		out[0].protocol = 0;
+		return 1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = ep->family;
+	hints.ai_socktype = ep->row->socktype;
+	hints.ai_protocol = ep->row->protocol;
+	if (passive)
+		hints.ai_flags |= AI_PASSIVE;
+	rc = sys_getaddrinfo(ep->host[0] ? ep->host : NULL, ep->port, &hints,
+	    &list);
+	if (rc != 0) {
+		*eai = rc;
+		return -1;
+	}
+	for (ai = list; ai != NULL && (size_t)n < max; ai = ai->ai_next) {
+		if (ai->ai_addrlen > sizeof(out[n].sa))
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(&out[n].sa, ai->ai_addr, ai->ai_addrlen);
+		out[n].len = ai->ai_addrlen;
+		out[n].family = ai->ai_family;
+		out[n].socktype = ai->ai_socktype;
+		out[n].protocol = ai->ai_protocol;
+		n++;
+	}
+	freeaddrinfo(list);
+	if (passive && ep->host[0] == '\0')
+		prefer_ipv6_wildcard(out, n);
+	return n;
+}

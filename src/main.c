@@ -1,0 +1,250 @@
+/* main.c: the command table, global options, signals and the final stdout check. */
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "opt.h"
+#include "report.h"
+#include "session.h"
+#include "sockit.h"
+#include "sys.h"
+#include "trace.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Exact names only: a prefix never selects a command. */
+static const struct command commands[] = {
+	{ "connect", cmd_connect,
+	  "active open: connect, relay stdin to the peer and the peer to "
+	  "stdout" },
+	{ "listen", cmd_listen,
+	  "passive open: bind, accept a peer, relay stdio with it" },
+};
+
+static const char endpoint_help[] =
+	"Endpoints:\n"
+	"  HOST:PORT, HOST PORT     TCP (UDP with -u); HOST a name or "
+	"address\n"
+	"  [::1]:80, [fe80::1%eth0]:80   IPv6 literal, with scope\n"
+	"  PORT, :PORT              listen: every address; connect: "
+	"localhost\n"
+	"  tcp://..., udp://...     explicit transport (tcp4://, udp6:// "
+	"pin a family)\n"
+	"  unix:PATH, ./PATH, /PATH AF_UNIX stream (-u: datagram, "
+	"--seqpacket)\n"
+	"  unix-dgram:PATH, unix-seqpacket:PATH, unix:@NAME (abstract)\n";
+
+static void
+usage(FILE *out)
+{
+	size_t i;
+
+	fputs("usage: sockit [--trace[=full,time]] COMMAND [OPTIONS] "
+	    "ENDPOINT\n"
+	    "       sockit help [COMMAND] | --version\n\n"
+	    "A socket Swiss army knife: each command maps onto the BSD "
+	    "socket calls,\nand --trace narrates every call it makes.\n\n"
+	    "Commands:\n", out);
+	for (i = 0; i < ARRAY_LEN(commands); i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(out, "  %-9s %s\n\n", "help", "show the help of a command");
+	fputs("Global options:\n"
+	    "  -t, --trace[=full,time]  print every socket call on stderr, "
+	    "as strace does\n"
+	    "      --version            print the version and features\n"
+	    "  -h, --help               show this help\n\n", out);
+	fputs(endpoint_help, out);
+	fputs("\nExamples:\n"
+	    "  sockit listen -v 8080\n"
+	    "  echo hello | sockit connect localhost:8080\n"
+	    "  sockit --trace connect -z localhost:22\n\n"
+	    "Exit status: 0 success, 1 failure, 2 usage error, 124 timeout, "
+	    "128+N signal N.\nSee 'sockit help COMMAND' and sockit(1).\n",
+	    out);
+}
+
+static void
+version(void)
+{
+	printf("sockit %s\nfeatures: readline=no tls=no\n", SOCKIT_VERSION);
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int
+unknown_command(const char *name)
+{
+	const char *names[ARRAY_LEN(commands) + 1];
+	const char *near;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(commands); i++)
+		names[i] = commands[i].name;
+	names[i] = "help";
+	near = opt_nearest(name, names, ARRAY_LEN(names));
+	if (near != NULL)
+		report_usage("unknown command '%s' (did you mean '%s'?)", name,
+		    near);
+	else
+		report_usage("unknown command '%s'", name);
+	return EXIT_USAGE;
+}
+
+static int signal_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int signo)
+{
+	int saved = errno;
+
+	if (sys_signal_caught == 0)
+		sys_signal_caught = signo;
+	if (signal_pipe[1] >= 0)
+		(void)!write(signal_pipe[1], "", 1);
+	errno = saved;
+}
+
+/* Moves fd out of the low numbers, so the first socket is 3 as in class. */
+static int
+high_fd(int fd)
+{
+	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+
+	if (moved < 0)
+		return fd;
+	close(fd);
+	return moved;
+}
+
+static void
+setup_signals(void)
+{
+	struct sigaction sa;
+	static const int terminating[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	/* A closed peer is an EPIPE to report, never a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+		signal_pipe[0] = high_fd(signal_pipe[0]);
+		signal_pipe[1] = high_fd(signal_pipe[1]);
+		sys_signal_wakeup_fd = signal_pipe[0];
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked call must return so we can clean up. */
+	for (i = 0; i < ARRAY_LEN(terminating); i++)
+		sigaction(terminating[i], &sa, NULL);
+}
+
+/* Flushes stdout; a write error other than a closed reader is a failure. */
+static int
+check_stdout(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (errno == EPIPE)
+		return status;
+	report_errno("write", "write to stdout", errno);
+	return status == EXIT_OK ? EXIT_FAIL : status;
+}
+
+static int
+run_command(const struct command *cmd, int argc, char **argv)
+{
+	int status;
+
+	report.command = cmd->name;
+	status = cmd->run(argc, argv);
+	session_cleanup();
+	if (sys_signal_caught) {
+		int signo = (int)sys_signal_caught;
+
+		fflush(stdout);
+		signal(signo, SIG_DFL);
+		raise(signo);
+		return 128 + signo;
+	}
+	return check_stdout(status);
+}
+
+int
+main(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return check_stdout(EXIT_OK);
+		} else if (strcmp(a, "--version") == 0) {
+			version();
+			return check_stdout(EXIT_OK);
+		} else if (strcmp(a, "--list-commands") == 0) {
+			size_t c;
+
+			for (c = 0; c < ARRAY_LEN(commands); c++)
+				puts(commands[c].name);
+			puts("help");
+			return check_stdout(EXIT_OK);
+		} else if (strcmp(a, "-t") == 0 || strcmp(a, "--trace") == 0) {
+			trace_set_mode("");
+		} else if (strncmp(a, "--trace=", 8) == 0) {
+			if (trace_set_mode(a + 8) < 0) {
+				report_usage("bad value '%s' for --trace: "
+				    "full, time, or full,time", a + 8);
+				return EXIT_USAGE;
+			}
+		} else {
+			report_usage("unknown global option '%s'", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		const struct command *cmd;
+		char *help_argv[] = { argv[i + 1], "--help", NULL };
+
+		if (i + 1 == argc) {
+			usage(stdout);
+			return check_stdout(EXIT_OK);
+		}
+		cmd = find_command(argv[i + 1]);
+		if (cmd == NULL)
+			return unknown_command(argv[i + 1]);
+		return run_command(cmd, 2, help_argv);
+	}
+	{
+		const struct command *cmd = find_command(argv[i]);
+
+		if (cmd == NULL)
+			return unknown_command(argv[i]);
+		setup_signals();
+		return run_command(cmd, argc - i, argv + i);
+	}
+}

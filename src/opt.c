@@ -1,0 +1,429 @@
+/* opt.c: option parsing and help text generated from the commands' tables. */
+#include "compat.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opt.h"
+
+int
+opt_parse_seconds(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	if (*text == '\0' || *text == '-' || *text == '+')
+		return -1;
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void *
+field(const struct opt_group *g, const struct opt_def *d)
+{
+	return (char *)g->base + d->offset;
+}
+
+/* Stores arg into the option's field. Returns 0, or -1 with err set. */
+static int
+store(const struct opt_group *g, const struct opt_def *d, const char *arg,
+    const char *spelled, char *err, size_t errlen)
+{
+	switch (d->kind) {
+	case OPT_FLAG:
+		*(int *)field(g, d) = d->value;
+		return 0;
+	case OPT_STRING:
+	case OPT_OPTARG:
+		*(const char **)field(g, d) = arg;
+		return 0;
+	case OPT_SECONDS: {
+		double v;
+
+		if (opt_parse_seconds(arg, &v) < 0) {
+			snprintf(err, errlen, "bad value '%s' for %s: seconds, "
+			    "such as 5 or 0.25", arg, spelled);
+			return -1;
+		}
+		if (d->max > 0 && v > d->max) {
+			snprintf(err, errlen, "%s %s is more than %g seconds",
+			    spelled, arg, d->max);
+			return -1;
+		}
+		*(double *)field(g, d) = v;
+		return 0;
+	}
+	case OPT_COUNT: {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || errno != 0 ||
+		    v < (long)d->min || v > (long)d->max) {
+			snprintf(err, errlen, "bad value '%s' for %s: a whole "
+			    "number from %ld to %ld", arg, spelled,
+			    (long)d->min, (long)d->max);
+			return -1;
+		}
+		*(long *)field(g, d) = v;
+		return 0;
+	}
+	case OPT_CHOICE: {
+		const char *p = d->choices;
+		size_t n = strlen(arg);
+		int index = 0;
+
+		while (*p) {
+			size_t len = strcspn(p, "|");
+
+			if (len == n && strncmp(p, arg, n) == 0) {
+				*(int *)field(g, d) = index;
+				return 0;
+			}
+			p += len;
+			if (*p == '|')
+				p++;
+			index++;
+		}
+		snprintf(err, errlen, "bad value '%s' for %s: one of %s", arg,
+		    spelled, d->choices);
+		return -1;
+	}
+	case OPT_LIST: {
+		struct opt_list *list = field(g, d);
+
+		if (list->count == OPT_LIST_MAX) {
+			snprintf(err, errlen, "%s given more than %d times",
+			    spelled, OPT_LIST_MAX);
+			return -1;
+		}
+		list->items[list->count++] = arg;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+static bool
+takes_arg(const struct opt_def *d)
+{
+	return d->kind != OPT_FLAG && d->kind != OPT_OPTARG;
+}
+
+static bool
+find_long(const struct opt_command *cmd, const char *name, size_t len,
+    const struct opt_group **g, const struct opt_def **d)
+{
+	size_t i, j;
+
+	for (i = 0; i < cmd->group_count; i++) {
+		for (j = 0; j < cmd->groups[i].count; j++) {
+			const struct opt_def *def = &cmd->groups[i].defs[j];
+
+			if (strlen(def->long_name) == len &&
+			    strncmp(def->long_name, name, len) == 0) {
+				*g = &cmd->groups[i];
+				*d = def;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static bool
+find_short(const struct opt_command *cmd, char c,
+    const struct opt_group **g, const struct opt_def **d)
+{
+	size_t i, j;
+
+	for (i = 0; i < cmd->group_count; i++) {
+		for (j = 0; j < cmd->groups[i].count; j++) {
+			if (cmd->groups[i].defs[j].short_name == c) {
+				*g = &cmd->groups[i];
+				*d = &cmd->groups[i].defs[j];
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void
+unknown_long(const struct opt_command *cmd, const char *name, size_t len,
+    char *err, size_t errlen)
+{
+	const char *names[128];
+	char word[64];
+	size_t i, j, n = 0;
+	const char *near;
+
+	for (i = 0; i < cmd->group_count; i++)
+		for (j = 0; j < cmd->groups[i].count && n < ARRAY_LEN(names);
+		    j++)
+			names[n++] = cmd->groups[i].defs[j].long_name;
+	snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), name);
+	near = opt_nearest(word, names, n);
+	if (near != NULL)
+		snprintf(err, errlen, "unknown option '--%s' for %s (did you "
+		    "mean '--%s'?)", word, cmd->name, near);
+	else
+		snprintf(err, errlen, "unknown option '--%s' for %s; see "
+		    "'sockit %s --help'", word, cmd->name, cmd->name);
+}
+
+static enum opt_result
+parse_long(const struct opt_command *cmd, int argc, char **argv, int *i,
+    char *err, size_t errlen)
+{
+	const char *name = argv[*i] + 2;
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	const struct opt_group *g;
+	const struct opt_def *d;
+	char spelled[80];
+	const char *arg = NULL;
+
+	if (!find_long(cmd, name, len, &g, &d)) {
+		if (len == 4 && strncmp(name, "help", 4) == 0)
+			return OPT_HELP;
+		if (len == 12 && strncmp(name, "list-options", 12) == 0)
+			return OPT_LIST_OPTIONS;
+		unknown_long(cmd, name, len, err, errlen);
+		return OPT_ERROR;
+	}
+	snprintf(spelled, sizeof(spelled), "--%s", d->long_name);
+	if (eq != NULL) {
+		if (d->kind == OPT_FLAG) {
+			snprintf(err, errlen, "%s takes no value", spelled);
+			return OPT_ERROR;
+		}
+		arg = eq + 1;
+	} else if (takes_arg(d)) {
+		if (*i + 1 >= argc) {
+			snprintf(err, errlen, "%s needs a value (%s)", spelled,
+			    d->arg_name);
+			return OPT_ERROR;
+		}
+		arg = argv[++*i];
+	} else if (d->kind == OPT_OPTARG) {
+		arg = "";
+	}
+	return store(g, d, arg, spelled, err, errlen) < 0 ? OPT_ERROR : OPT_OK;
+}
+
+static enum opt_result
+parse_short(const struct opt_command *cmd, int argc, char **argv, int *i,
+    char *err, size_t errlen)
+{
+	const char *p = argv[*i] + 1;
+
+	for (; *p; p++) {
+		const struct opt_group *g;
+		const struct opt_def *d;
+		char spelled[8];
+		const char *arg = NULL;
+
+		if (*p == 'h')
+			return OPT_HELP;
+		if (!find_short(cmd, *p, &g, &d)) {
+			snprintf(err, errlen, "unknown option '-%c' for %s; see "
+			    "'sockit %s --help'", *p, cmd->name, cmd->name);
+			return OPT_ERROR;
+		}
+		snprintf(spelled, sizeof(spelled), "-%c", *p);
+		if (takes_arg(d)) {
+			if (p[1] != '\0') {
+				arg = p + 1;
+			} else if (*i + 1 < argc) {
+				arg = argv[++*i];
+			} else {
+				snprintf(err, errlen, "%s needs a value (%s)",
+				    spelled, d->arg_name);
+				return OPT_ERROR;
+			}
+			return store(g, d, arg, spelled, err, errlen) < 0 ?
+			    OPT_ERROR : OPT_OK;
+		}
+		if (d->kind == OPT_OPTARG)
+			arg = "";
+		if (store(g, d, arg, spelled, err, errlen) < 0)
+			return OPT_ERROR;
+	}
+	return OPT_OK;
+}
+
+enum opt_result
+opt_parse(const struct opt_command *cmd, int argc, char **argv,
+    char **positional, int max, int *npos, char *err, size_t errlen)
+{
+	int i;
+	bool options_done = false;
+
+	*npos = 0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		enum opt_result r;
+
+		if (options_done || a[0] != '-' || a[1] == '\0') {
+			if (*npos == max) {
+				snprintf(err, errlen, "unexpected argument '%s' "
+				    "for %s", a, cmd->name);
+				return OPT_ERROR;
+			}
+			positional[(*npos)++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			options_done = true;
+			continue;
+		}
+		if (a[1] == '-')
+			r = parse_long(cmd, argc, argv, &i, err, errlen);
+		else
+			r = parse_short(cmd, argc, argv, &i, err, errlen);
+		if (r != OPT_OK)
+			return r;
+	}
+	return OPT_OK;
+}
+
+static void
+option_label(const struct opt_def *d, char *buf, size_t cap)
+{
+	const char *arg = d->arg_name ? d->arg_name : "";
+
+	if (d->kind == OPT_OPTARG)
+		snprintf(buf, cap, "%c%c%s--%s[=%s]", d->short_name ? '-' : ' ',
+		    d->short_name ? d->short_name : ' ',
+		    d->short_name ? ", " : "  ", d->long_name, arg);
+	else
+		snprintf(buf, cap, "%c%c%s--%s%s%s", d->short_name ? '-' : ' ',
+		    d->short_name ? d->short_name : ' ',
+		    d->short_name ? ", " : "  ", d->long_name, *arg ? " " : "",
+		    arg);
+}
+
+void
+opt_help(const struct opt_command *cmd, FILE *out)
+{
+	const char *line = cmd->usage;
+	size_t i, j, width = 0;
+	char label[96];
+
+	fputs("usage: ", out);
+	while (*line) {
+		size_t len = strcspn(line, "\n");
+
+		fprintf(out, "%ssockit %s %.*s\n", line == cmd->usage ? "" :
+		    "       ", cmd->name, (int)len, line);
+		line += len;
+		if (*line == '\n')
+			line++;
+	}
+	fprintf(out, "\n%s\n", cmd->summary);
+	for (i = 0; i < cmd->group_count; i++) {
+		for (j = 0; j < cmd->groups[i].count; j++) {
+			option_label(&cmd->groups[i].defs[j], label,
+			    sizeof(label));
+			if (strlen(label) > width)
+				width = strlen(label);
+		}
+	}
+	for (i = 0; i < cmd->group_count; i++) {
+		fprintf(out, "\n%s:\n", cmd->groups[i].title);
+		for (j = 0; j < cmd->groups[i].count; j++) {
+			const struct opt_def *d = &cmd->groups[i].defs[j];
+
+			option_label(d, label, sizeof(label));
+			fprintf(out, "  %-*s  %s\n", (int)width, label,
+			    d->help);
+		}
+	}
+	fprintf(out, "  %-*s  %s\n", (int)width, "-h, --help",
+	    "show this help and exit");
+	if (cmd->examples != NULL)
+		fprintf(out, "\nExamples:\n%s", cmd->examples);
+}
+
+void
+opt_list_options(const struct opt_command *cmd, FILE *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < cmd->group_count; i++) {
+		for (j = 0; j < cmd->groups[i].count; j++) {
+			const struct opt_def *d = &cmd->groups[i].defs[j];
+
+			fprintf(out, "--%s", d->long_name);
+			if (d->short_name)
+				fprintf(out, " -%c", d->short_name);
+			if (d->kind == OPT_CHOICE)
+				fprintf(out, " %s", d->choices);
+			else if (takes_arg(d) || d->kind == OPT_OPTARG)
+				fprintf(out, " %s", d->arg_name);
+			fputc('\n', out);
+		}
+	}
+	fputs("--help -h\n", out);
+}
+
+/* Levenshtein distance, bounded to short words. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[65];
+
+	if (la > 64 || lb > 64)
+		return 64;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0], up;
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t best;
+
+			up = row[j];
+			best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+opt_nearest(const char *word, const char *const *candidates, size_t count)
+{
+	const char *best = NULL;
+	size_t best_distance = (size_t)-1, i;
+	size_t limit = strlen(word) < 4 ? 1 : 2;
+
+	for (i = 0; i < count; i++) {
+		size_t dist = edit_distance(word, candidates[i]);
+
+		if (strncmp(word, candidates[i], strlen(word)) == 0 &&
+		    strlen(word) >= 3)
+			dist = 1;
+		if (dist < best_distance) {
+			best_distance = dist;
+			best = candidates[i];
+		}
+	}
+	return best_distance <= limit ? best : NULL;
+}

@@ -1,0 +1,438 @@
+/* relay.c: the one pump: poll() over stdin, stdout and a socket, with half-close. */
+#include "compat.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "relay.h"
+#include "sys.h"
+
+/* One buffer per direction bounds memory whatever the peer does. */
+#define RELAY_BUFFER (64 * 1024)
+
+enum slot {
+	SLOT_STDIN,
+	SLOT_SOCKET,
+	SLOT_STDOUT,
+	SLOT_SIGNAL,
+	SLOT_COUNT,
+};
+
+struct span {
+	unsigned char *data;
+	size_t off;	/* first byte not yet written */
+	size_t len;	/* bytes held */
+};
+
+struct relay {
+	const struct relay_config *cfg;
+	struct relay_result *res;
+	struct span up;		/* read from stdin, to send */
+	struct span down;	/* received, to write to stdout */
+	unsigned char *scratch;	/* raw stdin bytes before -C */
+	bool reading_stdin;
+	bool stdin_eof;
+	bool shutdown_done;
+	bool reading_socket;
+	bool peer_eof;
+	bool ending;		/* rd, rdwr, close: end once stdout is written */
+	bool got_reply;
+	bool prev_cr;		/* -C: the last byte read was CR */
+	double start, last_activity, last_up, stdin_eof_at, next_tick;
+};
+
+double
+relay_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool
+span_empty(const struct span *s)
+{
+	return s->off == s->len;
+}
+
+static enum relay_end
+fail(struct relay *r, const char *call, int err)
+{
+	r->res->failed_call = call;
+	r->res->err = err;
+	return RELAY_ERROR;
+}
+
+/* A datagram socket has no EOF to send: only stream and seqpacket do. */
+static bool
+can_half_close(const struct relay_config *cfg)
+{
+	return cfg->eof_on_empty;
+}
+
+/* Stdin is at EOF and everything read was sent: do what --shutdown says. */
+static void
+apply_shutdown(struct relay *r)
+{
+	const struct relay_config *cfg = r->cfg;
+
+	r->shutdown_done = true;
+	switch (cfg->on_stdin_eof) {
+	case RELAY_SHUT_WR:
+		/* FIN tells the peer we are done; its answer still flows. */
+		if (can_half_close(cfg))
+			sys_shutdown(cfg->sock, SHUT_WR);
+		break;
+	case RELAY_SHUT_NONE:
+		break;
+	case RELAY_SHUT_RD:
+		sys_shutdown(cfg->sock, SHUT_RD);
+		r->ending = true;
+		break;
+	case RELAY_SHUT_RDWR:
+		sys_shutdown(cfg->sock, SHUT_RDWR);
+		r->ending = true;
+		break;
+	case RELAY_SHUT_CLOSE:
+		r->ending = true;
+		break;
+	}
+	if (r->ending)
+		r->reading_socket = false;
+}
+
+static bool
+finished(const struct relay *r)
+{
+	bool up_done = !r->reading_stdin && span_empty(&r->up) &&
+	    (r->shutdown_done || r->peer_eof);
+	bool down_done = !r->reading_socket && span_empty(&r->down);
+
+	if (r->ending)
+		return span_empty(&r->down);
+	return up_done && down_done;
+}
+
+/* Copies n raw bytes into the up buffer, turning a bare LF into CRLF. */
+static size_t
+expand_crlf(struct relay *r, const unsigned char *in, size_t n)
+{
+	unsigned char *out = r->up.data;
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (in[i] == '\n' && !r->prev_cr)
+			out[len++] = '\r';
+		out[len++] = in[i];
+		r->prev_cr = in[i] == '\r';
+	}
+	return len;
+}
+
+static enum relay_end
+read_stdin(struct relay *r, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	size_t chunk = RELAY_BUFFER;
+	unsigned char *into = cfg->crlf ? r->scratch : r->up.data;
+	ssize_t n;
+
+	if (cfg->crlf)
+		chunk = RELAY_BUFFER / 2;
+	if (cfg->messages && cfg->max_message < chunk)
+		chunk = cfg->max_message;
+	n = sys_read(cfg->in_fd, into, chunk);
+	if (n < 0) {
+		if (errno == EAGAIN)
+			return RELAY_DONE;
+		if (errno == EINTR)
+			return RELAY_SIGNAL;
+		return fail(r, "read", errno);
+	}
+	if (n == 0) {
+		r->reading_stdin = false;
+		r->stdin_eof = true;
+		r->stdin_eof_at = now;
+		return RELAY_DONE;
+	}
+	r->last_activity = now;
+	r->up.off = 0;
+	r->up.len = cfg->crlf ? expand_crlf(r, into, (size_t)n) : (size_t)n;
+	return RELAY_DONE;
+}
+
+static enum relay_end
+send_up(struct relay *r, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	struct span *s = &r->up;
+	ssize_t n;
+
+	n = sys_send(cfg->sock, s->data + s->off, s->len - s->off, 0);
+	if (n < 0) {
+		if (errno == EAGAIN)
+			return RELAY_DONE;
+		if (errno == EINTR)
+			return RELAY_SIGNAL;
+		return fail(r, "send", errno);
+	}
+	if (cfg->hooks.on_data)
+		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_UP, s->data + s->off,
+		    (size_t)n);
+	r->res->stats.bytes[RELAY_UP] += (uint64_t)n;
+	s->off += (size_t)n;
+	if (cfg->messages || span_empty(s)) {
+		/* A datagram goes whole or not at all: never a remainder. */
+		r->res->stats.messages[RELAY_UP]++;
+		s->off = s->len = 0;
+	}
+	r->last_activity = r->last_up = now;
+	return RELAY_DONE;
+}
+
+static enum relay_end
+recv_down(struct relay *r, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	int flags = cfg->messages ? MSG_TRUNC : 0;
+	ssize_t n;
+
+	/* With MSG_TRUNC a datagram socket reports its real length. */
+	n = sys_recv(cfg->sock, r->down.data, RELAY_BUFFER, flags);
+	if (n < 0) {
+		if (errno == EAGAIN)
+			return RELAY_DONE;
+		if (errno == EINTR)
+			return RELAY_SIGNAL;
+		return fail(r, "recv", errno);
+	}
+	if (n == 0 && cfg->eof_on_empty) {
+		r->peer_eof = true;
+		r->reading_socket = false;
+		/* The peer is done talking: end once what we hold is out. */
+		r->reading_stdin = false;
+		return RELAY_DONE;
+	}
+	if ((size_t)n > RELAY_BUFFER) {
+		if (cfg->hooks.on_truncated)
+			cfg->hooks.on_truncated(cfg->hooks.ctx, (size_t)n,
+			    RELAY_BUFFER);
+		n = RELAY_BUFFER;
+	}
+	r->down.off = 0;
+	r->down.len = (size_t)n;
+	r->res->stats.bytes[RELAY_DOWN] += (uint64_t)n;
+	r->res->stats.messages[RELAY_DOWN]++;
+	r->got_reply = true;
+	r->last_activity = now;
+	if (cfg->hooks.on_data)
+		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_DOWN, r->down.data,
+		    (size_t)n);
+	return RELAY_DONE;
+}
+
+static enum relay_end
+write_down(struct relay *r, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	struct span *s = &r->down;
+	ssize_t n;
+
+	do {
+		n = sys_write(cfg->out_fd, s->data + s->off, s->len - s->off);
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return RELAY_DONE;
+			if (errno == EINTR)
+				return RELAY_SIGNAL;
+			if (errno == EPIPE)
+				return RELAY_OUTPUT_CLOSED;
+			return fail(r, "write", errno);
+		}
+		s->off += (size_t)n;
+		/* A datagram is written whole so its boundary survives. */
+	} while (cfg->messages && !span_empty(s));
+	if (span_empty(s))
+		s->off = s->len = 0;
+	r->last_activity = now;
+	return RELAY_DONE;
+}
+
+static void
+consider(double *earliest, double deadline)
+{
+	if (*earliest < 0 || deadline < *earliest)
+		*earliest = deadline;
+}
+
+/* Returns the next deadline, or -1 when there is none. */
+static double
+next_deadline(const struct relay *r)
+{
+	const struct relay_config *cfg = r->cfg;
+	double d = -1;
+
+	if (cfg->idle_timeout >= 0)
+		consider(&d, r->last_activity + cfg->idle_timeout);
+	if (cfg->reply_timeout >= 0 && !r->got_reply)
+		consider(&d, r->last_up + cfg->reply_timeout);
+	if (cfg->quit_after >= 0 && r->stdin_eof && !r->ending)
+		consider(&d, r->stdin_eof_at + cfg->quit_after);
+	if (cfg->hooks.tick_seconds > 0)
+		consider(&d, r->next_tick);
+	return d;
+}
+
+/* Acts on deadlines that passed. Returns true when the relay must end. */
+static bool
+deadlines(struct relay *r, double now, enum relay_end *end)
+{
+	const struct relay_config *cfg = r->cfg;
+
+	if (cfg->hooks.tick_seconds > 0 && now >= r->next_tick) {
+		r->res->stats.seconds = now - r->start;
+		cfg->hooks.on_tick(cfg->hooks.ctx, &r->res->stats);
+		r->next_tick = now + cfg->hooks.tick_seconds;
+	}
+	if (cfg->idle_timeout >= 0 &&
+	    now >= r->last_activity + cfg->idle_timeout) {
+		r->res->expired = "-i";
+		*end = RELAY_TIMEOUT;
+		return true;
+	}
+	if (cfg->reply_timeout >= 0 && !r->got_reply &&
+	    now >= r->last_up + cfg->reply_timeout) {
+		r->res->expired = "-w";
+		*end = RELAY_TIMEOUT;
+		return true;
+	}
+	if (cfg->quit_after >= 0 && r->stdin_eof && !r->ending &&
+	    now >= r->stdin_eof_at + cfg->quit_after) {
+		/* -q: stop reading, but what we already hold still goes out. */
+		r->ending = true;
+		r->reading_socket = false;
+	}
+	return false;
+}
+
+static int
+poll_timeout(double deadline, double now)
+{
+	double ms;
+
+	if (deadline < 0)
+		return -1;
+	/* Round up, so poll() never wakes just before the deadline. */
+	ms = (deadline - now) * 1000.0 + 0.999;
+	if (ms < 0)
+		return 0;
+	return ms > 3600000 ? 3600000 : (int)ms;
+}
+
+static enum relay_end
+pump(struct relay *r)
+{
+	const struct relay_config *cfg = r->cfg;
+	struct pollfd pfd[SLOT_COUNT];
+	enum relay_end end;
+	short got;
+
+	for (;;) {
+		double now;
+		int rc;
+
+		if (!r->shutdown_done && r->stdin_eof && span_empty(&r->up) &&
+		    !r->peer_eof)
+			apply_shutdown(r);
+		if (finished(r))
+			return RELAY_DONE;
+		if (sys_signal_caught)
+			return RELAY_SIGNAL;
+		memset(pfd, 0, sizeof(pfd));
+		pfd[SLOT_STDIN].fd = r->reading_stdin && span_empty(&r->up) ?
+		    cfg->in_fd : -1;
+		pfd[SLOT_STDIN].events = POLLIN;
+		pfd[SLOT_SOCKET].events =
+		    (r->reading_socket && span_empty(&r->down) ? POLLIN : 0) |
+		    (!span_empty(&r->up) ? POLLOUT : 0);
+		pfd[SLOT_SOCKET].fd = pfd[SLOT_SOCKET].events ? cfg->sock : -1;
+		pfd[SLOT_STDOUT].fd = span_empty(&r->down) ? -1 : cfg->out_fd;
+		pfd[SLOT_STDOUT].events = POLLOUT;
+		pfd[SLOT_SIGNAL].fd = sys_signal_wakeup_fd;
+		pfd[SLOT_SIGNAL].events = POLLIN;
+		now = relay_now();
+		rc = sys_poll(pfd, SLOT_COUNT, poll_timeout(next_deadline(r),
+		    now));
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail(r, "poll", errno);
+		}
+		now = relay_now();
+		if (pfd[SLOT_SIGNAL].revents)
+			return RELAY_SIGNAL;
+		if (pfd[SLOT_STDOUT].revents) {
+			if ((end = write_down(r, now)) != RELAY_DONE)
+				return end;
+		}
+		got = pfd[SLOT_SOCKET].revents;
+		if (got && (pfd[SLOT_SOCKET].events & POLLOUT) &&
+		    (got & (POLLOUT | POLLERR | POLLHUP))) {
+			if ((end = send_up(r, now)) != RELAY_DONE)
+				return end;
+		}
+		if (got && (pfd[SLOT_SOCKET].events & POLLIN) &&
+		    (got & (POLLIN | POLLERR | POLLHUP))) {
+			if ((end = recv_down(r, now)) != RELAY_DONE)
+				return end;
+		}
+		got = pfd[SLOT_STDIN].revents;
+		if (got & POLLNVAL) {
+			r->reading_stdin = false;
+			r->stdin_eof = true;
+			r->stdin_eof_at = now;
+		} else if (got) {
+			if ((end = read_stdin(r, now)) != RELAY_DONE)
+				return end;
+		}
+		if (deadlines(r, now, &end))
+			return end;
+	}
+}
+
+enum relay_end
+relay_run(const struct relay_config *cfg, struct relay_result *result)
+{
+	struct relay r;
+	unsigned char *memory;
+
+	memset(result, 0, sizeof(*result));
+	memset(&r, 0, sizeof(r));
+	memory = malloc(3 * RELAY_BUFFER);
+	if (memory == NULL) {
+		result->end = RELAY_ERROR;
+		result->failed_call = "malloc";
+		result->err = errno;
+		return result->end;
+	}
+	r.cfg = cfg;
+	r.res = result;
+	r.up.data = memory;
+	r.down.data = memory + RELAY_BUFFER;
+	r.scratch = memory + 2 * RELAY_BUFFER;
+	r.reading_stdin = cfg->in_fd >= 0;
+	r.stdin_eof = cfg->in_fd < 0;
+	r.reading_socket = true;
+	r.start = r.last_activity = r.last_up = r.stdin_eof_at = relay_now();
+	r.next_tick = r.start + cfg->hooks.tick_seconds;
+	result->end = pump(&r);
+	result->stats.seconds = relay_now() - r.start;
+	free(memory);
+	return result->end;
+}

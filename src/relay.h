@@ -1,0 +1,81 @@
+/* relay.h: the one data pump between stdio and a connected socket. */
+#ifndef SOCKIT_RELAY_H
+#define SOCKIT_RELAY_H
+
+#include "compat.h"
+
+#include <stdint.h>
+
+/* What happens when stdin reaches EOF; the order is --shutdown's choices. */
+enum relay_shutdown {
+	RELAY_SHUT_WR,		/* shutdown(SHUT_WR), read until the peer ends */
+	RELAY_SHUT_RD,		/* shutdown(SHUT_RD), then end */
+	RELAY_SHUT_RDWR,	/* shutdown(SHUT_RDWR), then end */
+	RELAY_SHUT_NONE,	/* send nothing, read until the peer ends */
+	RELAY_SHUT_CLOSE,	/* end at once: close() */
+};
+
+#define RELAY_SHUTDOWN_CHOICES "wr|rd|rdwr|none|close"
+
+enum relay_dir {
+	RELAY_UP,	/* stdin -> socket */
+	RELAY_DOWN,	/* socket -> stdout */
+};
+
+struct relay_stats {
+	uint64_t bytes[2];	/* indexed by enum relay_dir */
+	uint64_t messages[2];
+	double seconds;
+};
+
+struct relay_hooks {
+	/* Called with each chunk after it was sent, or as it was received. */
+	void (*on_data)(void *ctx, enum relay_dir dir, const void *buf,
+	    size_t len);
+	/* Called about every tick_seconds while the relay runs. */
+	void (*on_tick)(void *ctx, const struct relay_stats *stats);
+	/* Called once when a datagram was longer than the buffer. */
+	void (*on_truncated)(void *ctx, size_t real_len, size_t kept);
+	void *ctx;
+	double tick_seconds;	/* 0: no ticks */
+};
+
+struct relay_config {
+	int sock;		/* connected, non-blocking */
+	int in_fd;		/* stdin, or -1 when there is nothing to send */
+	int out_fd;		/* stdout */
+	bool messages;		/* keep boundaries: dgram and seqpacket */
+	bool eof_on_empty;	/* recv() of 0 is EOF (stream, seqpacket) */
+	size_t max_message;	/* largest datagram to send from one read */
+	enum relay_shutdown on_stdin_eof;
+	bool crlf;		/* -C: LF becomes CRLF on the way up */
+	double quit_after;	/* -q; < 0: unset */
+	double idle_timeout;	/* -i; < 0: unset */
+	double reply_timeout;	/* -w: wait for the peer's first byte */
+	struct relay_hooks hooks;
+};
+
+enum relay_end {
+	RELAY_DONE,		/* both directions finished */
+	RELAY_TIMEOUT,		/* -i or -w expired */
+	RELAY_SIGNAL,		/* a terminating signal arrived */
+	RELAY_OUTPUT_CLOSED,	/* stdout's reader went away: a clean end */
+	RELAY_ERROR,		/* failed_call and err say what */
+};
+
+struct relay_result {
+	enum relay_end end;
+	const char *failed_call;	/* "send", "recv", "read", "write" */
+	const char *expired;		/* RELAY_TIMEOUT: "-i" or "-w" */
+	int err;
+	struct relay_stats stats;
+};
+
+/* Pumps until the session ends. Returns result->end. */
+enum relay_end relay_run(const struct relay_config *cfg,
+    struct relay_result *result);
+
+/* Returns monotonic seconds, for deadlines and rates. */
+double relay_now(void);
+
+#endif

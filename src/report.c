@@ -1,0 +1,203 @@
+/* report.c: every message sockit prints on stderr is shaped here. */
+#include "compat.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "explain.h"
+#include "json.h"
+#include "report.h"
+#include "trace.h"
+
+struct report_settings report;
+
+#define REPORT_LINE_MAX 2048
+
+void
+report_write(const char *text, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = write(STDERR_FILENO, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		off += (size_t)n;
+	}
+}
+
+static void
+emit(struct strbuf *sb)
+{
+	strbuf_puts(sb, "\n");
+	report_write(strbuf_str(sb), strbuf_used(sb));
+}
+
+/* Writes an error as a JSON object: what failed, the names and the hint. */
+static void
+emit_json_error(const char *what, const char *name, const char *text,
+    const char *hint)
+{
+	char storage[REPORT_LINE_MAX];
+	struct strbuf sb;
+
+	report_event_begin(&sb, storage, sizeof(storage), "error");
+	json_field_str(&sb, "operation", what);
+	if (name != NULL)
+		json_field_str(&sb, "error", name);
+	json_field_str(&sb, "message", text);
+	if (hint != NULL)
+		json_field_str(&sb, "hint", hint);
+	report_event_end(&sb);
+}
+
+void
+report_usage(const char *fmt, ...)
+{
+	char storage[REPORT_LINE_MAX], msg[REPORT_LINE_MAX];
+	struct strbuf sb;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	strbuf_init(&sb, storage, sizeof(storage));
+	if (report.command != NULL)
+		strbuf_printf(&sb, "sockit %s: %s\nsee 'sockit %s --help'",
+		    report.command, msg, report.command);
+	else
+		strbuf_printf(&sb, "sockit: %s\nsee 'sockit --help'", msg);
+	emit(&sb);
+}
+
+void
+report_errno(const char *call, const char *what, int err)
+{
+	char storage[REPORT_LINE_MAX];
+	struct strbuf sb;
+	const char *name = trace_errno_name(err);
+	const char *hint = explain_errno(call, err);
+
+	if (report.json) {
+		emit_json_error(what, name, strerror(err), hint);
+		return;
+	}
+	strbuf_init(&sb, storage, sizeof(storage));
+	strbuf_printf(&sb, "sockit: %s: %s (%s)", what, strerror(err),
+	    name ? name : "?");
+	if (hint != NULL)
+		strbuf_printf(&sb, "\n  %s", hint);
+	emit(&sb);
+}
+
+void
+report_eai(const char *what, int code)
+{
+	char storage[REPORT_LINE_MAX];
+	struct strbuf sb;
+	const char *name = trace_eai_name(code);
+	const char *hint = explain_eai(code);
+	char text[256];
+
+	if (code == EAI_SYSTEM) {
+		report_errno("getaddrinfo", what, errno);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s", gai_strerror(code));
+	if (report.json) {
+		emit_json_error(what, name, text, hint);
+		return;
+	}
+	strbuf_init(&sb, storage, sizeof(storage));
+	strbuf_printf(&sb, "sockit: %s: %s (%s)", what, text,
+	    name ? name : "?");
+	if (hint != NULL)
+		strbuf_printf(&sb, "\n  %s", hint);
+	emit(&sb);
+}
+
+static void
+vmessage(const char *kind, const char *fmt, va_list ap)
+{
+	char storage[REPORT_LINE_MAX], msg[REPORT_LINE_MAX];
+	struct strbuf sb;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (report.json && kind != NULL) {
+		report_event_begin(&sb, storage, sizeof(storage), kind);
+		json_field_str(&sb, "message", msg);
+		report_event_end(&sb);
+		return;
+	}
+	strbuf_init(&sb, storage, sizeof(storage));
+	strbuf_printf(&sb, "sockit: %s%s", kind && strcmp(kind, "warning") == 0
+	    ? "warning: " : "", msg);
+	emit(&sb);
+}
+
+void
+report_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("error", fmt, ap);
+	va_end(ap);
+}
+
+void
+report_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("warning", fmt, ap);
+	va_end(ap);
+}
+
+void
+report_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!report.verbose || report.json)
+		return;
+	va_start(ap, fmt);
+	vmessage(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+report_event_begin(struct strbuf *sb, char *storage, size_t cap,
+    const char *event)
+{
+	struct timeval tv;
+	struct tm tm;
+	char stamp[64];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long)tv.tv_usec);
+	strbuf_init(sb, storage, cap);
+	json_begin(sb);
+	json_field_str(sb, "event", event);
+	json_field_str(sb, "time", stamp);
+}
+
+void
+report_event_end(struct strbuf *sb)
+{
+	json_end(sb);
+	emit(sb);
+}

@@ -1,0 +1,41 @@
+/* report.h: the one place that tells the user what happened: errors, notes, events. */
+#ifndef SOCKIT_REPORT_H
+#define SOCKIT_REPORT_H
+
+#include "compat.h"
+
+#include "strbuf.h"
+
+struct report_settings {
+	bool verbose;	/* -v: notes about addresses and events */
+	bool json;	/* --json: notes and errors as JSON objects */
+	const char *command;	/* for "see 'sockit CMD --help'" */
+};
+
+extern struct report_settings report;
+
+/* A usage error: "sockit CMD: MESSAGE" and where to read more. */
+void report_usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/*
+ * A failed call: "sockit: WHAT: strerror (ENAME)" and the hint for
+ * (call, err) on the next line. what names the operation and operand,
+ * such as "connect to 127.0.0.1:9".
+ */
+void report_errno(const char *call, const char *what, int err);
+/* A resolver failure: "sockit: resolve WHAT: gai_strerror (EAI_NAME)". */
+void report_eai(const char *what, int code);
+/* A failure that is not an errno, such as a timeout. */
+void report_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A warning that is always shown. */
+void report_warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A -v note; a no-op unless verbose (and written as text, not JSON). */
+void report_note(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Starts a --json event object with "event" and "time" filled in. */
+void report_event_begin(struct strbuf *sb, char *storage, size_t cap,
+    const char *event);
+/* Ends the event object and writes it as one line on stderr. */
+void report_event_end(struct strbuf *sb);
+/* Writes text to stderr in one write. */
+void report_write(const char *text, size_t len);
+
+#endif

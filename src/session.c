@@ -1,0 +1,586 @@
+/* session.c: the options and steps that connect and listen share. */
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "hexdump.h"
+#include "json.h"
+#include "report.h"
+#include "session.h"
+#include "sockit.h"
+#include "sys.h"
+#include "trace.h"
+
+#define FIELD(name) offsetof(struct session_opts, name)
+
+const struct opt_def session_opt_defs[] = {
+	{ 'w', "timeout", OPT_SECONDS, FIELD(timeout), "SECS",
+	  "limit on connect, accept and waiting for the peer's first byte",
+	  0, 0, 0, NULL },
+	{ 'i', "idle-timeout", OPT_SECONDS, FIELD(idle_timeout), "SECS",
+	  "end (status 124) when no data moved for SECS", 0, 0, 0, NULL },
+	{ 0, "shutdown", OPT_CHOICE, FIELD(shutdown_mode), "MODE",
+	  "on stdin EOF: wr (FIN, keep reading), rd, rdwr, none, close",
+	  0, 0, 0, RELAY_SHUTDOWN_CHOICES },
+	{ 'q', "quit-after", OPT_SECONDS, FIELD(quit_after), "SECS",
+	  "after stdin EOF, end at most SECS later", 0, 0, 0, NULL },
+	{ 0, "reuseaddr", OPT_FLAG, FIELD(reuseaddr), NULL,
+	  "set SO_REUSEADDR before bind", 1, 0, 0, NULL },
+	{ 0, "no-reuseaddr", OPT_FLAG, FIELD(reuseaddr), NULL,
+	  "do not set SO_REUSEADDR", 0, 0, 0, NULL },
+	{ 0, "reuseport", OPT_FLAG, FIELD(reuseport), NULL,
+	  "set SO_REUSEPORT before bind", 1, 0, 0, NULL },
+	{ 's', "source", OPT_STRING, FIELD(source), "ADDR[:PORT]",
+	  "bind the local end to ADDR and PORT first", 0, 0, 0, NULL },
+	{ 'o', "sockopt", OPT_LIST, FIELD(sockopts), "NAME=VALUE",
+	  "setsockopt by name, e.g. TCP_NODELAY=1 (repeatable)",
+	  0, 0, 0, NULL },
+	{ 'C', "crlf", OPT_FLAG, FIELD(crlf), NULL,
+	  "send line endings as CRLF", 1, 0, 0, NULL },
+	{ 'v', "verbose", OPT_FLAG, FIELD(verbose), NULL,
+	  "addresses, events and byte counts on stderr", 1, 0, 0, NULL },
+	{ 'x', "hex", OPT_FLAG, FIELD(hex), NULL,
+	  "hex dump of the traffic on stderr (> sent, < received)",
+	  1, 0, 0, NULL },
+	{ 0, "json", OPT_FLAG, FIELD(json), NULL,
+	  "events and errors as JSON objects, one per line", 1, 0, 0, NULL },
+	{ 0, "progress", OPT_FLAG, FIELD(progress), NULL,
+	  "bytes and rate on stderr while data moves", 1, 0, 0, NULL },
+	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,time",
+	  "print every socket call on stderr", 0, 0, 0, NULL },
+	{ 'u', "udp", OPT_FLAG, FIELD(udp), NULL,
+	  "UDP (with a unix path: SOCK_DGRAM)", 1, 0, 0, NULL },
+	{ 'U', "unix", OPT_FLAG, FIELD(unix_path), NULL,
+	  "the endpoint is an AF_UNIX socket path", 1, 0, 0, NULL },
+	{ 0, "seqpacket", OPT_FLAG, FIELD(seqpacket), NULL,
+	  "AF_UNIX SOCK_SEQPACKET", 1, 0, 0, NULL },
+	{ '4', "ipv4", OPT_FLAG, FIELD(ipv4), NULL,
+	  "IPv4 addresses only", 1, 0, 0, NULL },
+	{ '6', "ipv6", OPT_FLAG, FIELD(ipv6), NULL,
+	  "IPv6 addresses only", 1, 0, 0, NULL },
+};
+
+const size_t session_opt_count = ARRAY_LEN(session_opt_defs);
+
+/* Largest UDP payload over IPv4: 65535 - 20 (IP) - 8 (UDP). */
+#define UDP_PAYLOAD_MAX 65507
+
+static char cleanup_path[sizeof(((struct endpoint *)0)->path)];
+
+void
+session_init(struct session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->opts.timeout = -1;
+	s->opts.idle_timeout = -1;
+	s->opts.quit_after = -1;
+	s->opts.reuseaddr = -1;
+	s->opts.shutdown_mode = RELAY_SHUT_WR;
+}
+
+static void
+list_known_sockopts(char *out, size_t cap)
+{
+	struct strbuf sb;
+	const struct sockopt_def *rows;
+	size_t n, i;
+
+	rows = sockopt_table(&n);
+	strbuf_init(&sb, out, cap);
+	for (i = 0; i < n; i++)
+		strbuf_printf(&sb, "%s%s", i ? " " : "", rows[i].name);
+}
+
+int
+session_check(struct session *s)
+{
+	struct session_opts *o = &s->opts;
+	char err[256];
+	int i;
+
+	report.verbose = o->verbose;
+	report.json = o->json;
+	if (o->ipv4 && o->ipv6) {
+		report_usage("-4 and -6 contradict each other");
+		return EXIT_USAGE;
+	}
+	if (o->unix_path && (o->ipv4 || o->ipv6)) {
+		report_usage("-U and %s contradict each other",
+		    o->ipv4 ? "-4" : "-6");
+		return EXIT_USAGE;
+	}
+	if (o->trace != NULL && trace_set_mode(o->trace) < 0) {
+		report_usage("bad value '%s' for --trace: full, time, or "
+		    "full,time", o->trace);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < o->sockopts.count; i++) {
+		if (sockopt_parse(o->sockopts.items[i], &s->settings[i], err,
+		    sizeof(err)) < 0) {
+			char known[2048];
+
+			list_known_sockopts(known, sizeof(known));
+			if (strncmp(err, "unknown", 7) == 0)
+				report_usage("%s; known: %s", err, known);
+			else
+				report_usage("%s", err);
+			return EXIT_USAGE;
+		}
+	}
+	s->setting_count = o->sockopts.count;
+	s->flags.udp = o->udp;
+	s->flags.unix_path = o->unix_path;
+	s->flags.seqpacket = o->seqpacket;
+	s->flags.family = o->ipv4 ? AF_INET : o->ipv6 ? AF_INET6 : AF_UNSPEC;
+	s->progress_on_tty = isatty(STDERR_FILENO);
+	return EXIT_OK;
+}
+
+int
+session_endpoint(struct session *s, char **pos, int npos, bool port_list,
+    struct endpoint *ep)
+{
+	char err[512];
+
+	if (npos == 0) {
+		report_usage("missing ENDPOINT (such as localhost:8080, "
+		    "[::1]:80, unix:/path)");
+		return EXIT_USAGE;
+	}
+	if (npos > 2) {
+		report_usage("unexpected argument '%s'", pos[2]);
+		return EXIT_USAGE;
+	}
+	s->flags.port_list = port_list;
+	if (endpoint_parse(pos[0], npos == 2 ? pos[1] : NULL, &s->flags, ep,
+	    err, sizeof(err)) < 0) {
+		report_usage("%s", err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int
+set_int_option(int fd, int level, int name, int value, const char *label,
+    const char *where)
+{
+	char what[ADDR_TEXT_MAX + 64];
+
+	if (sys_setsockopt(fd, level, name, &value, sizeof(value)) == 0)
+		return 0;
+	snprintf(what, sizeof(what), "setsockopt %s on %s", label, where);
+	report_errno("setsockopt", what, errno);
+	return -1;
+}
+
+int
+session_socket(struct session *s, const struct endpoint_addr *a,
+    bool reuseaddr)
+{
+	char where[ADDR_TEXT_MAX], what[ADDR_TEXT_MAX + 64];
+	int fd, i;
+	bool reuse = s->opts.reuseaddr < 0 ? reuseaddr : s->opts.reuseaddr;
+
+	addr_format((const struct sockaddr *)&a->sa, a->len, where,
+	    sizeof(where));
+	fd = sys_socket(a->family, a->socktype, a->protocol);
+	if (fd < 0) {
+		snprintf(what, sizeof(what), "open a socket for %s", where);
+		report_errno("socket", what, errno);
+		return -1;
+	}
+	if (sys_set_nonblocking(fd) < 0) {
+		snprintf(what, sizeof(what), "make the socket for %s "
+		    "non-blocking", where);
+		report_errno("fcntl", what, errno);
+		goto fail;
+	}
+	/*
+	 * SO_REUSEADDR must come before bind(): it lets a restarted server
+	 * take its port while old connections sit in TIME_WAIT.
+	 */
+	if (reuse && a->family != AF_UNIX &&
+	    set_int_option(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR",
+	    where) < 0)
+		goto fail;
+	if (s->opts.reuseport &&
+	    set_int_option(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT",
+	    where) < 0)
+		goto fail;
+	for (i = 0; i < s->setting_count; i++) {
+		const struct sockopt_setting *set = &s->settings[i];
+		socklen_t len;
+		const void *value = sockopt_value(set, &len);
+
+		if (sys_setsockopt(fd, set->def->level, set->def->optname,
+		    value, len) < 0) {
+			snprintf(what, sizeof(what), "setsockopt %s on %s",
+			    s->opts.sockopts.items[i], where);
+			report_errno("setsockopt", what, errno);
+			goto fail;
+		}
+	}
+	return fd;
+fail:
+	sys_close(fd);
+	return -1;
+}
+
+/* Normalises -s ADDR[:PORT] into endpoint text: a missing port is 0. */
+static void
+source_text(const char *src, char *out, size_t cap)
+{
+	size_t len = strlen(src);
+	const char *colon = strchr(src, ':');
+
+	if (src[0] == '[' && len > 0 && src[len - 1] == ']')
+		snprintf(out, cap, "%s:0", src);
+	else if (src[0] != '[' && colon != NULL && strchr(colon + 1, ':'))
+		snprintf(out, cap, "[%s]:0", src);
+	else if (colon == NULL && strspn(src, "0123456789") == len)
+		snprintf(out, cap, ":%s", src);
+	else if (colon == NULL)
+		snprintf(out, cap, "%s:0", src);
+	else
+		snprintf(out, cap, "%s", src);
+}
+
+int
+session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
+{
+	struct endpoint_flags flags;
+	struct endpoint ep;
+	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
+	char text[ENDPOINT_TEXT_MAX], err[512], what[ENDPOINT_TEXT_MAX + 64];
+	int n, i, eai;
+
+	if (s->opts.source == NULL) {
+		if (dest->family == AF_UNIX && dest->socktype == SOCK_DGRAM) {
+			/*
+			 * A unix datagram client needs a name of its own for
+			 * replies: binding just the family autobinds one.
+			 */
+			sa_family_t family = AF_UNIX;
+
+			if (sys_bind(fd, (const struct sockaddr *)&family,
+			    sizeof(family)) < 0) {
+				report_errno("bind", "autobind a unix datagram "
+				    "socket", errno);
+				return -1;
+			}
+		}
+		return 0;
+	}
+	memset(&flags, 0, sizeof(flags));
+	flags.passive = true;
+	flags.udp = dest->socktype == SOCK_DGRAM;
+	flags.seqpacket = dest->socktype == SOCK_SEQPACKET;
+	if (dest->family == AF_UNIX) {
+		flags.unix_path = true;
+		snprintf(text, sizeof(text), "%s", s->opts.source);
+	} else {
+		source_text(s->opts.source, text, sizeof(text));
+	}
+	if (endpoint_parse(text, NULL, &flags, &ep, err, sizeof(err)) < 0) {
+		report_error("bad source address '%s': %s", s->opts.source,
+		    err);
+		return -1;
+	}
+	if (dest->family != AF_UNIX)
+		ep.family = dest->family;
+	n = endpoint_resolve(&ep, true, addrs, ARRAY_LEN(addrs), &eai);
+	if (n < 0) {
+		snprintf(what, sizeof(what), "resolve source %s", ep.text);
+		report_eai(what, eai);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (addrs[i].family != dest->family)
+			continue;
+		if (sys_bind(fd, (const struct sockaddr *)&addrs[i].sa,
+		    addrs[i].len) == 0)
+			return 0;
+		snprintf(what, sizeof(what), "bind to source %s",
+		    addr_format((const struct sockaddr *)&addrs[i].sa,
+		    addrs[i].len, text, sizeof(text)));
+		report_errno("bind", what, errno);
+		return -1;
+	}
+	report_error("source %s has no %s address for %s", s->opts.source,
+	    trace_family_name(dest->family), "this destination");
+	return -1;
+}
+
+int
+session_wait(int fd, short events, double timeout)
+{
+	double deadline = timeout >= 0 ? relay_now() + timeout : -1;
+
+	for (;;) {
+		struct pollfd pfd[2];
+		int ms = -1, rc;
+
+		if (sys_signal_caught)
+			return -1;
+		if (deadline >= 0) {
+			double left = deadline - relay_now();
+
+			ms = left <= 0 ? 0 : (int)(left * 1000.0 + 0.999);
+		}
+		pfd[0].fd = fd;
+		pfd[0].events = events;
+		pfd[0].revents = 0;
+		pfd[1].fd = sys_signal_wakeup_fd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		rc = sys_poll(pfd, 2, ms);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0 || pfd[1].revents)
+			return -1;
+		if (pfd[0].revents)
+			return 1;
+		if (rc == 0)
+			return 0;
+	}
+}
+
+static void
+hex_hook(void *ctx, enum relay_dir dir, const void *buf, size_t len)
+{
+	struct session *s = ctx;
+	const unsigned char *p = buf;
+	char text[(1024 / HEXDUMP_WIDTH) * HEXDUMP_LINE_MAX];
+
+	while (len > 0) {
+		size_t n = len > 1024 ? 1024 : len;
+		size_t out = hexdump_format(text, dir == RELAY_UP ? '>' : '<',
+		    s->hex_offset[dir], p, n);
+
+		report_write(text, out);
+		s->hex_offset[dir] += n;
+		p += n;
+		len -= n;
+	}
+}
+
+static void
+human_bytes(uint64_t n, char *out, size_t cap)
+{
+	if (n < 1024)
+		snprintf(out, cap, "%llu B", (unsigned long long)n);
+	else if (n < 1024 * 1024)
+		snprintf(out, cap, "%.1f KiB", (double)n / 1024);
+	else if (n < 1024ull * 1024 * 1024)
+		snprintf(out, cap, "%.1f MiB", (double)n / (1024 * 1024));
+	else
+		snprintf(out, cap, "%.2f GiB", (double)n /
+		    (1024.0 * 1024 * 1024));
+}
+
+static void
+progress_hook(void *ctx, const struct relay_stats *st)
+{
+	struct session *s = ctx;
+	char sent[32], received[32], rate[32], line[160];
+	double secs = st->seconds > 0 ? st->seconds : 1;
+	int n;
+
+	human_bytes(st->bytes[RELAY_UP], sent, sizeof(sent));
+	human_bytes(st->bytes[RELAY_DOWN], received, sizeof(received));
+	human_bytes((uint64_t)((double)(st->bytes[RELAY_UP] +
+	    st->bytes[RELAY_DOWN]) / secs), rate, sizeof(rate));
+	n = snprintf(line, sizeof(line), "%ssockit: %s sent, %s received, "
+	    "%s/s, %.0f s%s", s->progress_on_tty ? "\r" : "", sent, received,
+	    rate, st->seconds, s->progress_on_tty ? "\033[K" : "\n");
+	if (n > 0)
+		report_write(line, (size_t)n < sizeof(line) ? (size_t)n :
+		    sizeof(line) - 1);
+	s->progress_drawn = s->progress_on_tty;
+}
+
+static void
+data_hook(void *ctx, enum relay_dir dir, const void *buf, size_t len)
+{
+	struct session *s = ctx;
+
+	if (s->opts.hex)
+		hex_hook(ctx, dir, buf, len);
+}
+
+static void
+truncated_hook(void *ctx, size_t real_len, size_t kept)
+{
+	(void)ctx;
+	report_warning("a datagram of %zu bytes was cut to %zu (MSG_TRUNC)",
+	    real_len, kept);
+}
+
+int
+session_emit_datagram(struct session *s, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t off = 0;
+
+	if (s->opts.hex)
+		hex_hook(s, RELAY_DOWN, buf, len);
+	s->early_bytes += len;
+	while (off < len) {
+		ssize_t n = sys_write(STDOUT_FILENO, p + off, len - off);
+
+		if (n < 0) {
+			if (errno == EPIPE || errno == EINTR)
+				return EXIT_OK;
+			report_errno("write", "write to stdout", errno);
+			return EXIT_FAIL;
+		}
+		off += (size_t)n;
+	}
+	return EXIT_OK;
+}
+
+void
+session_connected(struct session *s, int sock, const char *event)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t llen = sizeof(local), plen = sizeof(peer);
+	char ltext[ADDR_TEXT_MAX], ptext[ADDR_TEXT_MAX];
+	char storage[1024];
+	struct strbuf sb;
+
+	if (!s->opts.verbose && !s->opts.json)
+		return;
+	if (sys_getsockname(sock, (struct sockaddr *)&local, &llen) < 0)
+		llen = 0;
+	if (sys_getpeername(sock, (struct sockaddr *)&peer, &plen) < 0)
+		plen = 0;
+	addr_format((struct sockaddr *)&local, llen, ltext, sizeof(ltext));
+	addr_format((struct sockaddr *)&peer, plen, ptext, sizeof(ptext));
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), event);
+		json_field_str(&sb, "local", ltext);
+		json_field_str(&sb, "remote", ptext);
+		report_event_end(&sb);
+	} else if (strcmp(event, "connected") == 0) {
+		report_note("connected to %s from %s", ptext, ltext);
+	} else {
+		report_note("connection from %s to %s", ptext, ltext);
+	}
+}
+
+static void
+summary(struct session *s, const struct relay_result *res)
+{
+	char storage[1024];
+	struct strbuf sb;
+	uint64_t received = res->stats.bytes[RELAY_DOWN] + s->early_bytes;
+
+	if (s->progress_drawn) {
+		progress_hook(s, &res->stats);
+		report_write("\n", 1);
+		s->progress_drawn = false;
+	}
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "closed");
+		json_field_u64(&sb, "sent", res->stats.bytes[RELAY_UP]);
+		json_field_u64(&sb, "received", received);
+		json_field_num(&sb, "seconds", res->stats.seconds);
+		report_event_end(&sb);
+	} else {
+		report_note("sent %llu bytes, received %llu bytes in %.3f s",
+		    (unsigned long long)res->stats.bytes[RELAY_UP],
+		    (unsigned long long)received, res->stats.seconds);
+	}
+	s->early_bytes = 0;
+	s->hex_offset[0] = s->hex_offset[1] = 0;
+}
+
+/* Returns stdin when it is open, else -1: nothing to send. */
+static int
+usable_stdin(void)
+{
+	return fcntl(STDIN_FILENO, F_GETFL) == -1 ? -1 : STDIN_FILENO;
+}
+
+int
+session_relay(struct session *s, int sock, int socktype, const char *peer)
+{
+	struct relay_config cfg;
+	struct relay_result res;
+	char what[ADDR_TEXT_MAX + 32];
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.sock = sock;
+	cfg.in_fd = s->receive_only ? -1 : usable_stdin();
+	cfg.out_fd = STDOUT_FILENO;
+	cfg.messages = socktype != SOCK_STREAM;
+	cfg.eof_on_empty = socktype != SOCK_DGRAM;
+	cfg.max_message = UDP_PAYLOAD_MAX;
+	cfg.on_stdin_eof = (enum relay_shutdown)s->opts.shutdown_mode;
+	cfg.crlf = s->opts.crlf;
+	cfg.quit_after = s->opts.quit_after;
+	cfg.idle_timeout = s->opts.idle_timeout;
+	cfg.reply_timeout = s->opts.timeout;
+	cfg.hooks.ctx = s;
+	cfg.hooks.on_truncated = truncated_hook;
+	if (s->opts.hex)
+		cfg.hooks.on_data = data_hook;
+	if (s->opts.progress) {
+		cfg.hooks.on_tick = progress_hook;
+		cfg.hooks.tick_seconds = s->progress_on_tty ? 0.5 : 1.0;
+	}
+	relay_run(&cfg, &res);
+	if (s->opts.verbose || s->opts.json || s->progress_drawn)
+		summary(s, &res);
+	switch (res.end) {
+	case RELAY_DONE:
+	case RELAY_OUTPUT_CLOSED:
+		return EXIT_OK;
+	case RELAY_SIGNAL:
+		return 128 + (int)sys_signal_caught;
+	case RELAY_TIMEOUT:
+		if (strcmp(res.expired, "-i") == 0)
+			report_error("no data moved for %g s with %s (-i)",
+			    s->opts.idle_timeout, peer);
+		else
+			report_error("no reply from %s within %g s (-w)",
+			    peer, s->opts.timeout);
+		return EXIT_TIMEOUT;
+	case RELAY_ERROR:
+		break;
+	}
+	if (strcmp(res.failed_call, "send") == 0)
+		snprintf(what, sizeof(what), "send to %s", peer);
+	else if (strcmp(res.failed_call, "recv") == 0)
+		snprintf(what, sizeof(what), "recv from %s", peer);
+	else if (strcmp(res.failed_call, "read") == 0)
+		snprintf(what, sizeof(what), "read from stdin");
+	else if (strcmp(res.failed_call, "write") == 0)
+		snprintf(what, sizeof(what), "write to stdout");
+	else
+		snprintf(what, sizeof(what), "%s", res.failed_call);
+	report_errno(res.failed_call, what, res.err);
+	return EXIT_FAIL;
+}
+
+void
+session_remove_at_exit(const char *path)
+{
+	snprintf(cleanup_path, sizeof(cleanup_path), "%s", path);
+}
+
+void
+session_cleanup(void)
+{
+	if (cleanup_path[0] == '\0')
+		return;
+	sys_unlink(cleanup_path);
+	cleanup_path[0] = '\0';
+}

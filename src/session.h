@@ -1,0 +1,93 @@
+/* session.h: what connect and listen share: common options, socket set-up, the relay run. */
+#ifndef SOCKIT_SESSION_H
+#define SOCKIT_SESSION_H
+
+#include "compat.h"
+
+#include "endpoint.h"
+#include "opt.h"
+#include "relay.h"
+#include "sockopt.h"
+
+/* The options of SPEC "Options common to connect, listen, send, recv". */
+struct session_opts {
+	double timeout;		/* -w; < 0: unset */
+	double idle_timeout;	/* -i */
+	double quit_after;	/* -q */
+	int shutdown_mode;	/* enum relay_shutdown */
+	int reuseaddr;		/* -1: the command's default */
+	int reuseport;
+	const char *source;	/* -s ADDR[:PORT] */
+	struct opt_list sockopts;
+	int crlf;
+	int verbose;
+	int hex;
+	int json;
+	int progress;
+	const char *trace;
+	int udp;
+	int unix_path;
+	int seqpacket;
+	int ipv4;
+	int ipv6;
+};
+
+struct session {
+	struct session_opts opts;
+	struct endpoint_flags flags;
+	struct sockopt_setting settings[OPT_LIST_MAX];
+	int setting_count;
+	uint64_t hex_offset[2];
+	uint64_t early_bytes;	/* received before the relay started */
+	bool receive_only;	/* the peer has no address to send to */
+	bool progress_on_tty;
+	bool progress_drawn;
+};
+
+extern const struct opt_def session_opt_defs[];
+extern const size_t session_opt_count;
+
+/* Fills the defaults every command starts from. */
+void session_init(struct session *s);
+/*
+ * Checks the parsed options: contradictions, -o values, the trace mode;
+ * sets report's mode. Returns EXIT_OK or EXIT_USAGE (already reported).
+ */
+int session_check(struct session *s);
+/*
+ * Parses the positional ENDPOINT [PORT] into *ep. Returns EXIT_OK or
+ * EXIT_USAGE (already reported).
+ */
+int session_endpoint(struct session *s, char **pos, int npos,
+    bool port_list, struct endpoint *ep);
+/*
+ * Opens a non-blocking socket for a and applies SO_REUSEADDR (when
+ * reuseaddr, or as -o says), SO_REUSEPORT and every -o option.
+ * Returns the descriptor, or -1 after reporting.
+ */
+int session_socket(struct session *s, const struct endpoint_addr *a,
+    bool reuseaddr);
+/* Binds to -s ADDR[:PORT] when given. Returns 0, or -1 after reporting. */
+int session_bind_source(struct session *s, int fd,
+    const struct endpoint_addr *dest);
+/*
+ * Waits until fd is ready for events or timeout seconds pass (< 0: no
+ * limit). Returns 1 when ready, 0 on timeout, -1 on a signal or error.
+ */
+int session_wait(int fd, short events, double timeout);
+/*
+ * Relays stdio with the connected sock, whose peer is described by peer.
+ * Returns the exit status, after reporting any failure.
+ */
+int session_relay(struct session *s, int sock, int socktype,
+    const char *peer);
+/* Prints -v's "connected" note or --json event for sock. */
+void session_connected(struct session *s, int sock, const char *event);
+/* Sends a received datagram through the -x/-v hooks and to stdout. */
+int session_emit_datagram(struct session *s, const void *buf, size_t len);
+/* Remembers an AF_UNIX path to remove at exit, even on a signal. */
+void session_remove_at_exit(const char *path);
+/* Removes the remembered path, if any. */
+void session_cleanup(void);
+
+#endif

@@ -1,0 +1,572 @@
+/* sys.c: the one socket layer; each call is made here, traced, errno kept. */
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "sys.h"
+#include "trace.h"
+
+volatile sig_atomic_t sys_signal_caught;
+int sys_signal_wakeup_fd = -1;
+
+#define TRACE_LINE_MAX 1024
+
+/* A call interrupted by a signal is retried unless the signal ends us. */
+static bool
+retry_eintr(long ret)
+{
+	return ret == -1 && errno == EINTR && sys_signal_caught == 0;
+}
+
+static bool
+tracing(void)
+{
+	return (trace_flags & TRACE_ON) != 0;
+}
+
+/* Finishes a traced line with the result and writes it, keeping errno. */
+static void
+finish(struct strbuf *sb, long ret, int err)
+{
+	trace_result(sb, ret, err);
+	trace_emit(sb);
+	errno = err;
+}
+
+static void
+trace_hints(struct strbuf *sb, const struct addrinfo *hints)
+{
+	strbuf_puts(sb, "{");
+	trace_name(sb, trace_family_name(hints->ai_family), hints->ai_family);
+	strbuf_puts(sb, ", ");
+	trace_name(sb, trace_socktype_name(hints->ai_socktype),
+	    hints->ai_socktype);
+	if (hints->ai_flags & AI_PASSIVE)
+		strbuf_puts(sb, ", AI_PASSIVE");
+	if (hints->ai_flags & AI_NUMERICHOST)
+		strbuf_puts(sb, ", AI_NUMERICHOST");
+	strbuf_puts(sb, "}");
+}
+
+static void
+trace_quoted(struct strbuf *sb, const char *s)
+{
+	if (s == NULL)
+		strbuf_puts(sb, "NULL");
+	else
+		strbuf_printf(sb, "\"%s\"", s);
+}
+
+int
+sys_getaddrinfo(const char *host, const char *service,
+    const struct addrinfo *hints, struct addrinfo **result)
+{
+	char line[TRACE_LINE_MAX], text[ADDR_TEXT_MAX];
+	struct strbuf sb;
+	const struct addrinfo *ai;
+	int rc, err;
+
+	rc = getaddrinfo(host, service, hints, result);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "getaddrinfo(");
+	trace_quoted(&sb, host);
+	strbuf_puts(&sb, ", ");
+	trace_quoted(&sb, service);
+	strbuf_puts(&sb, ", ");
+	trace_hints(&sb, hints);
+	strbuf_puts(&sb, ") = ");
+	if (rc != 0) {
+		trace_name(&sb, trace_eai_name(rc), rc);
+		strbuf_printf(&sb, " (%s)", gai_strerror(rc));
+	} else {
+		strbuf_puts(&sb, "[");
+		for (ai = *result; ai != NULL; ai = ai->ai_next) {
+			strbuf_puts(&sb, addr_format(ai->ai_addr,
+			    ai->ai_addrlen, text, sizeof(text)));
+			if (ai->ai_next != NULL)
+				strbuf_puts(&sb, ", ");
+		}
+		strbuf_puts(&sb, "]");
+	}
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
+int
+sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
+    socklen_t hostlen, char *serv, socklen_t servlen, int flags)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc, err;
+
+	rc = getnameinfo(sa, len, host, hostlen, serv, servlen, flags);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "getnameinfo(");
+	trace_sockaddr(&sb, sa, len);
+	strbuf_puts(&sb, ") = ");
+	if (rc != 0) {
+		trace_name(&sb, trace_eai_name(rc), rc);
+		strbuf_printf(&sb, " (%s)", gai_strerror(rc));
+	} else {
+		strbuf_printf(&sb, "0 {host=\"%s\", serv=\"%s\"}",
+		    host ? host : "", serv ? serv : "");
+	}
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
+int
+sys_socket(int family, int type, int protocol)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int fd = socket(family, type, protocol);
+	int err = errno;
+
+	if (!tracing())
+		return fd;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "socket(");
+	trace_name(&sb, trace_family_name(family), family);
+	strbuf_puts(&sb, ", ");
+	trace_name(&sb, trace_socktype_name(type), type);
+	strbuf_puts(&sb, ", ");
+	trace_name(&sb, trace_protocol_name(protocol), protocol);
+	strbuf_puts(&sb, ")");
+	finish(&sb, fd, err);
+	return fd;
+}
+
+int
+sys_set_nonblocking(int fd)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int flags = fcntl(fd, F_GETFL);
+	int rc, err;
+
+	if (flags == -1)
+		return -1;
+	rc = fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "fcntl(%d, F_SETFL, O_NONBLOCK)", fd);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_setsockopt(int fd, int level, int optname, const void *value,
+    socklen_t len)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = setsockopt(fd, level, optname, value, len);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "setsockopt(%d, ", fd);
+	trace_sockopt(&sb, level, optname, value, len);
+	strbuf_puts(&sb, ")");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = getsockopt(fd, level, optname, value, len);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "getsockopt(%d, ", fd);
+	trace_sockopt(&sb, level, optname, rc == 0 ? value : NULL, *len);
+	strbuf_puts(&sb, ")");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+/* The shared shape of bind and connect: CALL(fd, sockaddr) = RET. */
+static void
+trace_fd_addr(const char *call, int fd, const struct sockaddr *sa,
+    socklen_t len, int rc, int err)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "%s(%d, ", call, fd);
+	trace_sockaddr(&sb, sa, len);
+	strbuf_puts(&sb, ")");
+	finish(&sb, rc, err);
+}
+
+int
+sys_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int rc = bind(fd, sa, len);
+
+	if (tracing())
+		trace_fd_addr("bind", fd, sa, len, rc, errno);
+	return rc;
+}
+
+int
+sys_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	/* Not retried: after EINTR the connection goes on in the background. */
+	int rc = connect(fd, sa, len);
+
+	if (tracing())
+		trace_fd_addr("connect", fd, sa, len, rc, errno);
+	return rc;
+}
+
+int
+sys_listen(int fd, int backlog)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = listen(fd, backlog);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "listen(%d, %d)", fd, backlog);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+/* The shared shape of accept, getsockname, getpeername: = RET {addr}. */
+static void
+trace_addr_out(const char *call, int fd, long rc, int err,
+    const struct sockaddr *sa, socklen_t len)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "%s(%d)", call, fd);
+	trace_result(&sb, rc, err);
+	if (rc != -1) {
+		strbuf_puts(&sb, " ");
+		trace_sockaddr(&sb, sa, len);
+	}
+	trace_emit(&sb);
+	errno = err;
+}
+
+int
+sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	socklen_t cap = *len;
+	int rc;
+
+	do {
+		*len = cap;
+		rc = accept(fd, sa, len);
+	} while (retry_eintr(rc));
+	if (tracing())
+		trace_addr_out("accept", fd, rc, errno, sa, *len);
+	return rc;
+}
+
+int
+sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	int rc = getsockname(fd, sa, len);
+
+	if (tracing())
+		trace_addr_out("getsockname", fd, rc, errno, sa, *len);
+	return rc;
+}
+
+int
+sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	int rc = getpeername(fd, sa, len);
+
+	if (tracing())
+		trace_addr_out("getpeername", fd, rc, errno, sa, *len);
+	return rc;
+}
+
+/* The shared shape of data calls: CALL(fd, size) = RET. */
+static void
+trace_data(const char *call, int fd, size_t len, long rc, int err,
+    const struct sockaddr *sa, socklen_t salen, bool addr_after)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "%s(%d, %zu", call, fd, len);
+	if (sa != NULL && !addr_after) {
+		strbuf_puts(&sb, ", ");
+		trace_sockaddr(&sb, sa, salen);
+	}
+	strbuf_puts(&sb, ")");
+	trace_result(&sb, rc, err);
+	if (sa != NULL && addr_after && rc >= 0) {
+		strbuf_puts(&sb, " ");
+		trace_sockaddr(&sb, sa, salen);
+	}
+	trace_emit(&sb);
+	errno = err;
+}
+
+/*
+ * EAGAIN is the normal answer of a non-blocking socket with nothing to give;
+ * tracing each one would drown the lesson, so only full mode shows them.
+ */
+static bool
+trace_data_call(long rc)
+{
+	if (!tracing())
+		return false;
+	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL);
+}
+
+ssize_t
+sys_send(int fd, const void *buf, size_t len, int flags)
+{
+	ssize_t rc;
+
+	do
+		rc = send(fd, buf, len, flags | MSG_NOSIGNAL);
+	while (retry_eintr(rc));
+	if (trace_data_call(rc))
+		trace_data("send", fd, len, rc, errno, NULL, 0, false);
+	return rc;
+}
+
+ssize_t
+sys_recv(int fd, void *buf, size_t len, int flags)
+{
+	ssize_t rc;
+
+	do
+		rc = recv(fd, buf, len, flags);
+	while (retry_eintr(rc));
+	if (trace_data_call(rc))
+		trace_data("recv", fd, len, rc, errno, NULL, 0, false);
+	return rc;
+}
+
+ssize_t
+sys_sendto(int fd, const void *buf, size_t len, int flags,
+    const struct sockaddr *sa, socklen_t salen)
+{
+	ssize_t rc;
+
+	do
+		rc = sendto(fd, buf, len, flags | MSG_NOSIGNAL, sa, salen);
+	while (retry_eintr(rc));
+	if (trace_data_call(rc))
+		trace_data("sendto", fd, len, rc, errno, sa, salen, false);
+	return rc;
+}
+
+ssize_t
+sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
+    socklen_t *salen)
+{
+	socklen_t cap = *salen;
+	ssize_t rc;
+
+	do {
+		*salen = cap;
+		rc = recvfrom(fd, buf, len, flags, sa, salen);
+	} while (retry_eintr(rc));
+	if (trace_data_call(rc))
+		trace_data("recvfrom", fd, len, rc, errno, sa, *salen, true);
+	return rc;
+}
+
+int
+sys_shutdown(int fd, int how)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = shutdown(fd, how);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "shutdown(%d, ", fd);
+	trace_name(&sb, trace_shutdown_name(how), how);
+	strbuf_puts(&sb, ")");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_close(int fd)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	/* Never retried: on Linux the descriptor is gone even after EINTR. */
+	int rc = close(fd);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "close(%d)", fd);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_socketpair(int family, int type, int protocol, int fds[2])
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = socketpair(family, type, protocol, fds);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "socketpair(");
+	trace_name(&sb, trace_family_name(family), family);
+	strbuf_puts(&sb, ", ");
+	trace_name(&sb, trace_socktype_name(type), type);
+	strbuf_puts(&sb, ", ");
+	trace_name(&sb, trace_protocol_name(protocol), protocol);
+	if (rc == 0)
+		strbuf_printf(&sb, ", [%d, %d])", fds[0], fds[1]);
+	else
+		strbuf_puts(&sb, ")");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+static void
+trace_poll_events(struct strbuf *sb, short events)
+{
+	const char *sep = "";
+
+	if (events & POLLIN) {
+		strbuf_puts(sb, "IN");
+		sep = "|";
+	}
+	if (events & POLLOUT) {
+		strbuf_printf(sb, "%sOUT", sep);
+		sep = "|";
+	}
+	if (events & POLLHUP) {
+		strbuf_printf(sb, "%sHUP", sep);
+		sep = "|";
+	}
+	if (events & POLLERR)
+		strbuf_printf(sb, "%sERR", sep);
+}
+
+int
+sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = poll(fds, count, timeout_ms);
+	int err = errno;
+	nfds_t i;
+	const char *sep = "";
+
+	/* poll is the pump's heartbeat: only full mode narrates it. */
+	if (!tracing() || !(trace_flags & TRACE_FULL))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "poll([");
+	for (i = 0; i < count; i++) {
+		if (fds[i].fd < 0)
+			continue;
+		strbuf_printf(&sb, "%s%d:", sep, fds[i].fd);
+		trace_poll_events(&sb, fds[i].events);
+		sep = ", ";
+	}
+	strbuf_printf(&sb, "], %d)", timeout_ms);
+	trace_result(&sb, rc, err);
+	if (rc > 0) {
+		strbuf_puts(&sb, " [");
+		sep = "";
+		for (i = 0; i < count; i++) {
+			if (fds[i].fd < 0 || fds[i].revents == 0)
+				continue;
+			strbuf_printf(&sb, "%s%d:", sep, fds[i].fd);
+			trace_poll_events(&sb, fds[i].revents);
+			sep = ", ";
+		}
+		strbuf_puts(&sb, "]");
+	}
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
+ssize_t
+sys_read(int fd, void *buf, size_t len)
+{
+	ssize_t rc;
+
+	do
+		rc = read(fd, buf, len);
+	while (retry_eintr(rc));
+	if (tracing() && (trace_flags & TRACE_FULL))
+		trace_data("read", fd, len, rc, errno, NULL, 0, false);
+	return rc;
+}
+
+ssize_t
+sys_write(int fd, const void *buf, size_t len)
+{
+	ssize_t rc;
+
+	do
+		rc = write(fd, buf, len);
+	while (retry_eintr(rc));
+	if (tracing() && (trace_flags & TRACE_FULL))
+		trace_data("write", fd, len, rc, errno, NULL, 0, false);
+	return rc;
+}
+
+int
+sys_unlink(const char *path)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = unlink(path);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "unlink(\"%s\")", path);
+	finish(&sb, rc, err);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* sys.h: every socket-level call, traced at run time and errno-preserving. */
+#ifndef SOCKIT_SYS_H
+#define SOCKIT_SYS_H
+
+#include "compat.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+/*
+ * Set by the signal handler to the number of a terminating signal. While it
+ * is 0 the wrappers retry calls that EINTR interrupted; once it is set they
+ * return -1 with EINTR so the caller can unwind.
+ */
+extern volatile sig_atomic_t sys_signal_caught;
+/*
+ * The read end of a pipe the signal handler writes a byte into, so a poll
+ * loop wakes up even when the signal came just before poll(); -1 if unset.
+ */
+extern int sys_signal_wakeup_fd;
+
+/*
+ * Each wrapper returns what the system call returns and leaves its errno
+ * untouched; getaddrinfo and getnameinfo return their EAI_ code.
+ */
+int sys_getaddrinfo(const char *host, const char *service,
+    const struct addrinfo *hints, struct addrinfo **result);
+int sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
+    socklen_t hostlen, char *serv, socklen_t servlen, int flags);
+int sys_socket(int family, int type, int protocol);
+int sys_set_nonblocking(int fd);
+int sys_setsockopt(int fd, int level, int optname, const void *value,
+    socklen_t len);
+int sys_getsockopt(int fd, int level, int optname, void *value,
+    socklen_t *len);
+int sys_bind(int fd, const struct sockaddr *sa, socklen_t len);
+int sys_listen(int fd, int backlog);
+int sys_accept(int fd, struct sockaddr *sa, socklen_t *len);
+int sys_connect(int fd, const struct sockaddr *sa, socklen_t len);
+ssize_t sys_send(int fd, const void *buf, size_t len, int flags);
+ssize_t sys_recv(int fd, void *buf, size_t len, int flags);
+ssize_t sys_sendto(int fd, const void *buf, size_t len, int flags,
+    const struct sockaddr *sa, socklen_t salen);
+ssize_t sys_recvfrom(int fd, void *buf, size_t len, int flags,
+    struct sockaddr *sa, socklen_t *salen);
+int sys_shutdown(int fd, int how);
+int sys_close(int fd);
+int sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len);
+int sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len);
+int sys_socketpair(int family, int type, int protocol, int fds[2]);
+int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
+ssize_t sys_read(int fd, void *buf, size_t len);
+ssize_t sys_write(int fd, const void *buf, size_t len);
+int sys_unlink(const char *path);
+
+#endif

@@ -1,0 +1,272 @@
+/* trace.c: the teaching-mode line format and the names of socket constants. */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "sockopt.h"
+#include "trace.h"
+
+unsigned trace_flags;
+
+int
+trace_set_mode(const char *spec)
+{
+	char copy[64];
+	char *word, *save = NULL;
+
+	trace_flags |= TRACE_ON;
+	if (spec == NULL || *spec == '\0')
+		return 0;
+	if (strlen(spec) >= sizeof(copy))
+		return -1;
+	strcpy(copy, spec);
+	for (word = strtok_r(copy, ",", &save); word != NULL;
+	    word = strtok_r(NULL, ",", &save)) {
+		if (strcmp(word, "full") == 0)
+			trace_flags |= TRACE_FULL;
+		else if (strcmp(word, "time") == 0)
+			trace_flags |= TRACE_TIME;
+		else if (strcmp(word, "on") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+const char *
+trace_errno_name(int err)
+{
+	/* glibc knows every name; EWOULDBLOCK is EAGAIN on Linux. */
+	return strerrorname_np(err);
+}
+
+const char *
+trace_eai_name(int code)
+{
+	switch (code) {
+	case EAI_ADDRFAMILY:	return "EAI_ADDRFAMILY";
+	case EAI_AGAIN:		return "EAI_AGAIN";
+	case EAI_BADFLAGS:	return "EAI_BADFLAGS";
+	case EAI_FAIL:		return "EAI_FAIL";
+	case EAI_FAMILY:	return "EAI_FAMILY";
+	case EAI_MEMORY:	return "EAI_MEMORY";
+	case EAI_NODATA:	return "EAI_NODATA";
+	case EAI_NONAME:	return "EAI_NONAME";
+	case EAI_OVERFLOW:	return "EAI_OVERFLOW";
+	case EAI_SERVICE:	return "EAI_SERVICE";
+	case EAI_SOCKTYPE:	return "EAI_SOCKTYPE";
+	case EAI_SYSTEM:	return "EAI_SYSTEM";
+	}
+	return NULL;
+}
+
+const char *
+trace_family_name(int family)
+{
+	switch (family) {
+	case AF_UNSPEC:	return "AF_UNSPEC";
+	case AF_INET:	return "AF_INET";
+	case AF_INET6:	return "AF_INET6";
+	case AF_UNIX:	return "AF_UNIX";
+	}
+	return NULL;
+}
+
+const char *
+trace_socktype_name(int type)
+{
+	switch (type) {
+	case SOCK_STREAM:	return "SOCK_STREAM";
+	case SOCK_DGRAM:	return "SOCK_DGRAM";
+	case SOCK_SEQPACKET:	return "SOCK_SEQPACKET";
+	case SOCK_RAW:		return "SOCK_RAW";
+	case 0:			return "0";
+	}
+	return NULL;
+}
+
+const char *
+trace_protocol_name(int protocol)
+{
+	switch (protocol) {
+	case 0:			return "0";
+	case IPPROTO_TCP:	return "IPPROTO_TCP";
+	case IPPROTO_UDP:	return "IPPROTO_UDP";
+	}
+	return NULL;
+}
+
+const char *
+trace_shutdown_name(int how)
+{
+	switch (how) {
+	case SHUT_RD:	return "SHUT_RD";
+	case SHUT_WR:	return "SHUT_WR";
+	case SHUT_RDWR:	return "SHUT_RDWR";
+	}
+	return NULL;
+}
+
+void
+trace_name(struct strbuf *sb, const char *name, int value)
+{
+	if (name != NULL)
+		strbuf_puts(sb, name);
+	else
+		strbuf_printf(sb, "%d", value);
+}
+
+static void
+trace_sockaddr_full(struct strbuf *sb, const struct sockaddr *sa,
+    socklen_t len)
+{
+	struct strbuf host;
+	char text[ADDR_TEXT_MAX];
+
+	strbuf_puts(sb, "{sa_family=");
+	trace_name(sb, trace_family_name(sa->sa_family), sa->sa_family);
+	strbuf_init(&host, text, sizeof(text));
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		addr_host(&host, sa, len);
+		strbuf_printf(sb, ", sin_port=htons(%d), "
+		    "sin_addr=inet_addr(\"%s\")}", addr_port(sa, len), text);
+	} else if (sa->sa_family == AF_INET6 &&
+	    len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *sin6 =
+		    (const struct sockaddr_in6 *)sa;
+		char plain[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, plain, sizeof(plain));
+		strbuf_printf(sb, ", sin6_port=htons(%d), "
+		    "sin6_flowinfo=htonl(%u), "
+		    "inet_pton(AF_INET6, \"%s\", &sin6_addr), "
+		    "sin6_scope_id=%u}", addr_port(sa, len),
+		    ntohl(sin6->sin6_flowinfo), plain, sin6->sin6_scope_id);
+	} else if (sa->sa_family == AF_UNIX) {
+		strbuf_puts(sb, ", sun_path=");
+		addr_unix_path(sb, sa, len, true);
+		strbuf_puts(sb, "}");
+	} else {
+		strbuf_puts(sb, "}");
+	}
+}
+
+void
+trace_sockaddr(struct strbuf *sb, const struct sockaddr *sa, socklen_t len)
+{
+	char text[ADDR_TEXT_MAX];
+
+	if (sa == NULL || len < sizeof(sa_family_t)) {
+		strbuf_puts(sb, "NULL");
+		return;
+	}
+	if (trace_flags & TRACE_FULL) {
+		trace_sockaddr_full(sb, sa, len);
+		return;
+	}
+	strbuf_puts(sb, "{");
+	trace_name(sb, trace_family_name(sa->sa_family), sa->sa_family);
+	strbuf_puts(sb, ", ");
+	if (sa->sa_family == AF_UNIX)
+		addr_unix_path(sb, sa, len, true);
+	else
+		strbuf_puts(sb, addr_format(sa, len, text, sizeof(text)));
+	strbuf_puts(sb, "}");
+}
+
+void
+trace_sockopt(struct strbuf *sb, int level, int optname, const void *value,
+    socklen_t len)
+{
+	const struct sockopt_def *def = sockopt_by_value(level, optname);
+
+	trace_name(sb, sockopt_level_name(level), level);
+	strbuf_puts(sb, ", ");
+	if (def != NULL)
+		strbuf_puts(sb, def->name);
+	else if (level == SOL_SOCKET && optname == SO_ERROR)
+		strbuf_puts(sb, "SO_ERROR");
+	else if (level == SOL_SOCKET && optname == SO_TYPE)
+		strbuf_puts(sb, "SO_TYPE");
+	else
+		strbuf_printf(sb, "%d", optname);
+	if (value == NULL)
+		return;
+	if (def != NULL && def->kind == SOCKOPT_LINGER &&
+	    len >= sizeof(struct linger)) {
+		const struct linger *lg = value;
+
+		strbuf_printf(sb, ", {l_onoff=%d, l_linger=%d}",
+		    lg->l_onoff, lg->l_linger);
+	} else if (def != NULL && def->kind == SOCKOPT_STRING) {
+		strbuf_printf(sb, ", \"%.*s\"", (int)len, (const char *)value);
+	} else if (len == sizeof(int)) {
+		int v;
+
+		memcpy(&v, value, sizeof(v));
+		if (level == SOL_SOCKET && optname == SO_ERROR && v != 0 &&
+		    trace_errno_name(v) != NULL)
+			strbuf_printf(sb, ", [%s]", trace_errno_name(v));
+		else
+			strbuf_printf(sb, ", [%d]", v);
+	}
+}
+
+void
+trace_begin(struct strbuf *sb, char *storage, size_t cap)
+{
+	strbuf_init(sb, storage, cap);
+	if (trace_flags & TRACE_PID)
+		strbuf_printf(sb, "[pid %ld] ", (long)getpid());
+	if (trace_flags & TRACE_TIME) {
+		struct timeval tv;
+		struct tm tm;
+
+		gettimeofday(&tv, NULL);
+		localtime_r(&tv.tv_sec, &tm);
+		strbuf_printf(sb, "%02d:%02d:%02d.%06ld ", tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (long)tv.tv_usec);
+	}
+}
+
+void
+trace_result(struct strbuf *sb, long ret, int err)
+{
+	if (ret != -1) {
+		strbuf_printf(sb, " = %ld", ret);
+		return;
+	}
+	strbuf_puts(sb, " = -1 ");
+	trace_name(sb, trace_errno_name(err), err);
+	strbuf_printf(sb, " (%s)", strerror(err));
+}
+
+void
+trace_emit(struct strbuf *sb)
+{
+	size_t used, off = 0;
+	ssize_t n;
+
+	/* Keep room for the newline even when the line was cut. */
+	if (strbuf_used(sb) + 1 >= sb->cap)
+		sb->len = sb->cap - 2;
+	strbuf_puts(sb, "\n");
+	used = strbuf_used(sb);
+	while (off < used) {
+		n = write(STDERR_FILENO, sb->buf + off, used - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+}

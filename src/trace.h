@@ -1,0 +1,46 @@
+/* trace.h: names of socket constants and the format of a --trace line. */
+#ifndef SOCKIT_TRACE_H
+#define SOCKIT_TRACE_H
+
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include "strbuf.h"
+
+enum trace_flag {
+	TRACE_ON = 1u << 0,	/* print a line per socket-layer call */
+	TRACE_FULL = 1u << 1,	/* sockaddrs as C structs, stdio and poll */
+	TRACE_TIME = 1u << 2,	/* timestamp before each line */
+	TRACE_PID = 1u << 3,	/* pid before each line (several processes) */
+};
+
+extern unsigned trace_flags;
+
+/* Parses "", "full", "time" or "full,time". Returns 0, or -1 if unknown. */
+int trace_set_mode(const char *spec);
+
+/* Each returns the C constant name, or NULL when it has none here. */
+const char *trace_errno_name(int err);
+const char *trace_eai_name(int code);
+const char *trace_family_name(int family);
+const char *trace_socktype_name(int type);
+const char *trace_protocol_name(int protocol);
+const char *trace_shutdown_name(int how);
+
+/* Appends a constant name, or the number when it has no name. */
+void trace_name(struct strbuf *sb, const char *name, int value);
+/* Appends a sockaddr: {AF_INET, 1.2.3.4:80}, or C struct form when full. */
+void trace_sockaddr(struct strbuf *sb, const struct sockaddr *sa,
+    socklen_t len);
+/* Appends a sockopt level, name and value as strace prints them. */
+void trace_sockopt(struct strbuf *sb, int level, int optname,
+    const void *value, socklen_t len);
+/* Starts a line: the timestamp and pid prefixes when asked for. */
+void trace_begin(struct strbuf *sb, char *storage, size_t cap);
+/* Appends " = RET", or " = -1 ENAME (text)" when ret is -1. */
+void trace_result(struct strbuf *sb, long ret, int err);
+/* Ends the line and writes it to stderr in one write. */
+void trace_emit(struct strbuf *sb);
+
+#endif
