@@ -1,0 +1,171 @@
+# tests/test_helper.bash: shared helpers; every wait here has a deadline.
+
+bats_require_minimum_version 1.5.0
+
+# A hung test fails after this many seconds instead of stalling the run.
+export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+
+: "${SOCKIT:=$BATS_TEST_DIRNAME/../sockit}"
+SOCKIT=$(cd "$(dirname "$SOCKIT")" && pwd)/$(basename "$SOCKIT")
+export SOCKIT
+
+# Background processes are killed after this long, whatever happens.
+: "${BG_LIMIT:=30}"
+# How often the readiness loops look again, in seconds.
+poll_step=0.02
+
+setup() {
+	TMP=$BATS_TEST_TMPDIR
+	# AF_UNIX paths must fit in sun_path: keep them short.
+	SOCKDIR=$(mktemp -d /tmp/sockit-test.XXXXXX)
+	BG_PIDS=()
+}
+
+teardown() {
+	local pid
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${BG_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$SOCKDIR"
+}
+
+sockit() {
+	"$SOCKIT" "$@"
+}
+
+# wait_for_line FILE REGEX [SECS]: until a line of FILE matches REGEX.
+wait_for_line() {
+	local file=$1 regex=$2 secs=${3:-10}
+	local deadline=$((SECONDS + secs))
+	while ((SECONDS <= deadline)); do
+		grep -qE -- "$regex" "$file" 2>/dev/null && return 0
+		sleep "$poll_step"
+	done
+	echo "timed out after ${secs}s waiting for /$regex/ in $file:" >&2
+	cat "$file" >&2 2>/dev/null
+	return 1
+}
+
+# wait_for_socket PATH [SECS]: until PATH exists as a socket.
+wait_for_socket() {
+	local path=$1 secs=${2:-10}
+	local deadline=$((SECONDS + secs))
+	while ((SECONDS <= deadline)); do
+		[ -S "$path" ] && return 0
+		sleep "$poll_step"
+	done
+	echo "timed out after ${secs}s waiting for socket $path" >&2
+	return 1
+}
+
+# wait_for_exit PID [SECS]: waits for a background job; sets EXIT_STATUS.
+wait_for_exit() {
+	local pid=$1 secs=${2:-10}
+	local deadline=$((SECONDS + secs))
+	while ((SECONDS <= deadline)); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			EXIT_STATUS=$?
+			return 0
+		fi
+		sleep "$poll_step"
+	done
+	echo "process $pid still running after ${secs}s" >&2
+	return 1
+}
+
+# bg NAME CMD...: runs CMD in the background (killed after BG_LIMIT),
+# stdin from $TMP/NAME.in when it exists, output to $TMP/NAME.out/.err.
+# Sets BG_PID.
+bg() {
+	local name=$1 in=/dev/null
+	shift
+	[ -e "$TMP/$name.in" ] && in=$TMP/$name.in
+	timeout -s KILL "$BG_LIMIT" "$@" <"$in" >"$TMP/$name.out" \
+	    2>"$TMP/$name.err" 3>&- &
+	BG_PID=$!
+	BG_PIDS+=("$BG_PID")
+}
+
+# start_listener NAME ARGS...: `sockit listen -v ARGS` in the background;
+# waits for its "listening on" line and sets LISTEN_PID, LISTEN_ADDR and
+# LISTEN_PORT (the port the kernel chose for port 0).
+start_listener() {
+	local name=$1
+	shift
+	bg "$name" "$SOCKIT" listen -v "$@"
+	LISTEN_PID=$BG_PID
+	wait_for_line "$TMP/$name.err" '^sockit: listening on ' 10 || return 1
+	LISTEN_ADDR=$(sed -n 's/^sockit: listening on //p' "$TMP/$name.err" |
+	    head -n 1)
+	LISTEN_PORT=${LISTEN_ADDR##*:}
+}
+
+# refused_port: a loopback TCP port that nothing listens on any more.
+refused_port() {
+	local out=$TMP/refused.$$.err port
+	timeout -s KILL 10 "$SOCKIT" listen -v 127.0.0.1:0 </dev/null \
+	    >/dev/null 2>"$out" 3>&- &
+	local pid=$!
+	wait_for_line "$out" '^sockit: listening on ' 10 >&2 || return 1
+	port=$(sed -n 's/^sockit: listening on .*://p' "$out" | head -n 1)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	echo "$port"
+}
+
+assert_success() {
+	if [ "$status" -ne 0 ]; then
+		echo "expected success, got status $status" >&2
+		echo "output: $output" >&2
+		return 1
+	fi
+}
+
+assert_status() {
+	if [ "$status" -ne "$1" ]; then
+		echo "expected status $1, got $status" >&2
+		echo "output: $output" >&2
+		[ -n "${stderr:-}" ] && echo "stderr: $stderr" >&2
+		return 1
+	fi
+}
+
+# assert_output_contains TEXT: $output has TEXT somewhere.
+assert_output_contains() {
+	if [[ "$output" != *"$1"* ]]; then
+		echo "expected output to contain: $1" >&2
+		echo "output: $output" >&2
+		return 1
+	fi
+}
+
+# assert_stderr_contains TEXT: $stderr (run --separate-stderr) has TEXT.
+assert_stderr_contains() {
+	if [[ "$stderr" != *"$1"* ]]; then
+		echo "expected stderr to contain: $1" >&2
+		echo "stderr: $stderr" >&2
+		return 1
+	fi
+}
+
+# assert_file_contains FILE TEXT
+assert_file_contains() {
+	if ! grep -qF -- "$2" "$1"; then
+		echo "expected $1 to contain: $2" >&2
+		cat "$1" >&2
+		return 1
+	fi
+}
+
+# random_file PATH MIB: MIB mebibytes of random bytes.
+random_file() {
+	head -c "$(($2 * 1024 * 1024))" /dev/urandom >"$1"
+}
+
+checksum() {
+	sha256sum "$1" | cut -d' ' -f1
+}
