@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "session.h"
 #include "sockit.h"
 #include "sys.h"
+#include "trace.h"
 
 struct connect_opts {
 	int zero;
@@ -173,7 +175,7 @@ pause_for(double secs)
 {
 	struct pollfd pfd = { sys_signal_wakeup_fd, POLLIN, 0 };
 
-	if (sys_signal_caught)
+	if (sys_signal_caught || secs <= 0)
 		return;
 	sys_poll(&pfd, 1, (int)(secs * 1000));
 }
@@ -215,7 +217,8 @@ open_connection(struct session *s, const struct endpoint *ep, double wait,
 		if (deadline < 0 || relay_now() >= deadline ||
 		    (t->last_err >= 0 && !worth_retrying(t->last_err)))
 			break;
-		pause_for(backoff);
+		pause_for(backoff < deadline - relay_now() ? backoff :
+		    deadline - relay_now());
 		if (backoff < 0.5)
 			backoff *= 2;
 	}
@@ -231,8 +234,8 @@ open_connection(struct session *s, const struct endpoint *ep, double wait,
 	    t->last_addr.len, text, sizeof(text));
 	if (deadline >= 0 && (worth_retrying(t->last_err) || t->timed_out)) {
 		report_error("%s did not accept a connection within %g s "
-		    "(--wait); last error: %s", text, wait,
-		    strerror(t->last_err));
+		    "(--wait); last error: %s (%s)", text, wait,
+		    strerror(t->last_err), trace_errno_name(t->last_err));
 		return EXIT_TIMEOUT;
 	}
 	if (t->timed_out) {
@@ -277,7 +280,11 @@ print_port_state(struct session *s, const struct endpoint *ep,
 		json_begin(&sb);
 		json_field_str(&sb, "endpoint", ep->text);
 		json_field_str(&sb, "host", ep->host);
-		json_field_str(&sb, "port", ep->port);
+		if (isdigit((unsigned char)ep->port[0]))
+			json_field_u64(&sb, "port", strtoul(ep->port, NULL,
+			    10));
+		else if (!endpoint_is_unix(ep))
+			json_field_str(&sb, "port", ep->port);
 		json_field_str(&sb, "address", address);
 		json_field_str(&sb, "state", state);
 		json_end(&sb);

@@ -111,7 +111,7 @@ static bool
 finished(const struct relay *r)
 {
 	bool up_done = !r->reading_stdin && span_empty(&r->up) &&
-	    (r->shutdown_done || r->peer_eof);
+	    (r->shutdown_done || !r->stdin_eof);
 	bool down_done = !r->reading_socket && span_empty(&r->down);
 
 	if (r->ending)
@@ -213,10 +213,16 @@ recv_down(struct relay *r, double now)
 		return fail(r, "recv", errno);
 	}
 	if (n == 0 && cfg->eof_on_empty) {
+		/*
+		 * The peer's FIN says it will send no more, not that it stops
+		 * reading: keep sending stdin (a download with "< /dev/null"
+		 * on the far side depends on it). Only a person at a terminal
+		 * has nothing left to wait for.
+		 */
 		r->peer_eof = true;
 		r->reading_socket = false;
-		/* The peer is done talking: end once what we hold is out. */
-		r->reading_stdin = false;
+		if (cfg->stdin_is_tty)
+			r->reading_stdin = false;
 		return RELAY_DONE;
 	}
 	if ((size_t)n > RELAY_BUFFER) {
@@ -347,8 +353,7 @@ pump(struct relay *r)
 		double now;
 		int rc;
 
-		if (!r->shutdown_done && r->stdin_eof && span_empty(&r->up) &&
-		    !r->peer_eof)
+		if (!r->shutdown_done && r->stdin_eof && span_empty(&r->up))
 			apply_shutdown(r);
 		if (finished(r))
 			return RELAY_DONE;

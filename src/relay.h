@@ -48,6 +48,7 @@ struct relay_config {
 	bool eof_on_empty;	/* recv() of 0 is EOF (stream, seqpacket) */
 	size_t max_message;	/* largest datagram to send from one read */
 	enum relay_shutdown on_stdin_eof;
+	bool stdin_is_tty;	/* a person types: the peer's EOF ends it all */
 	bool crlf;		/* -C: LF becomes CRLF on the way up */
 	double quit_after;	/* -q; < 0: unset */
 	double idle_timeout;	/* -i; < 0: unset */

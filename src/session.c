@@ -524,6 +524,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.eof_on_empty = socktype != SOCK_DGRAM;
 	cfg.max_message = UDP_PAYLOAD_MAX;
 	cfg.on_stdin_eof = (enum relay_shutdown)s->opts.shutdown_mode;
+	cfg.stdin_is_tty = cfg.in_fd >= 0 && isatty(cfg.in_fd);
 	cfg.crlf = s->opts.crlf;
 	cfg.quit_after = s->opts.quit_after;
 	cfg.idle_timeout = s->opts.idle_timeout;
