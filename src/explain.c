@@ -63,7 +63,7 @@ static const struct errno_hint errno_hints[] = {
 	{ NULL, ENOBUFS, "the kernel ran out of socket buffer memory; send "
 	  "less at once or raise net.core.wmem_max" },
 	{ "setsockopt", ENOPROTOOPT, "this option does not apply to this kind "
-	  "of socket (an IP_ option on IPv6, a TCP_ option on UDP?)" },
+	  "of socket: an IP_ option on IPv6, or a TCP_ option on UDP?" },
 	{ NULL, ENOPROTOOPT, "the protocol does not know this option" },
 	{ NULL, ENOTCONN, "the socket is not connected: connect() first, or "
 	  "the peer went away" },

@@ -293,6 +293,13 @@ session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
 		    err);
 		return -1;
 	}
+	if (dest->family != AF_UNIX && ep.family != AF_UNSPEC &&
+	    ep.family != dest->family) {
+		report_error("source %s is an %s address, but the destination "
+		    "is %s", s->opts.source, trace_family_name(ep.family),
+		    trace_family_name(dest->family));
+		return -1;
+	}
 	if (dest->family != AF_UNIX)
 		ep.family = dest->family;
 	n = endpoint_resolve(&ep, true, addrs, ARRAY_LEN(addrs), &eai);
@@ -482,9 +489,11 @@ summary(struct session *s, const struct relay_result *res)
 	struct strbuf sb;
 	uint64_t received = res->stats.bytes[RELAY_DOWN] + s->early_bytes;
 
-	if (s->progress_drawn) {
+	if (s->opts.progress) {
+		/* The final figures, whether or not a tick came by. */
 		progress_hook(s, &res->stats);
-		report_write("\n", 1);
+		if (s->progress_drawn)
+			report_write("\n", 1);
 		s->progress_drawn = false;
 	}
 	if (s->opts.json) {
@@ -538,7 +547,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		cfg.hooks.tick_seconds = s->progress_on_tty ? 0.5 : 1.0;
 	}
 	relay_run(&cfg, &res);
-	if (s->opts.verbose || s->opts.json || s->progress_drawn)
+	if (s->opts.verbose || s->opts.json || s->opts.progress)
 		summary(s, &res);
 	switch (res.end) {
 	case RELAY_DONE:

@@ -32,8 +32,10 @@ teardown() {
 	rm -rf "$SOCKDIR"
 }
 
+# Descriptors bats keeps open are closed, so the first socket is fd 3 as
+# in the golden trace lines.
 sockit() {
-	"$SOCKIT" "$@"
+	"$SOCKIT" "$@" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 }
 
 # wait_for_line FILE REGEX [SECS]: until a line of FILE matches REGEX.
@@ -67,8 +69,8 @@ wait_for_exit() {
 	local deadline=$((SECONDS + secs))
 	while ((SECONDS <= deadline)); do
 		if ! kill -0 "$pid" 2>/dev/null; then
-			wait "$pid"
-			EXIT_STATUS=$?
+			EXIT_STATUS=0
+			wait "$pid" || EXIT_STATUS=$?
 			return 0
 		fi
 		sleep "$poll_step"

@@ -1,0 +1,224 @@
+#!/usr/bin/env bats
+# tests/cli.bats: the command line itself: help, version, usage errors and their exit status.
+load test_helper
+
+@test "--help lists every command and exits 0" {
+	run --separate-stderr sockit --help
+	assert_success
+	assert_output_contains "connect"
+	assert_output_contains "listen"
+	assert_output_contains "Exit status"
+}
+
+@test "--version names the version and the compiled-in features" {
+	run sockit --version
+	assert_success
+	[[ "${lines[0]}" =~ ^sockit\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	assert_output_contains "readline="
+}
+
+@test "help COMMAND prints the same text as COMMAND --help" {
+	run sockit help connect
+	assert_success
+	local via_help=$output
+	run sockit connect --help
+	assert_success
+	[ "$output" = "$via_help" ]
+	assert_output_contains "usage: sockit connect"
+	assert_output_contains "Examples:"
+}
+
+@test "no command is a usage error on stderr" {
+	run --separate-stderr sockit
+	assert_status 2
+	[ -z "$output" ]
+	assert_stderr_contains "usage: sockit"
+}
+
+@test "an unknown command suggests the nearest one" {
+	run --separate-stderr sockit lisen 80
+	assert_status 2
+	assert_stderr_contains "unknown command 'lisen'"
+	assert_stderr_contains "did you mean 'listen'?"
+}
+
+@test "a command is never chosen by prefix" {
+	run --separate-stderr sockit conn localhost:1
+	assert_status 2
+	assert_stderr_contains "unknown command 'conn'"
+}
+
+@test "an unknown option suggests the nearest one" {
+	run --separate-stderr sockit connect --timout 3 localhost:1
+	assert_status 2
+	assert_stderr_contains "unknown option '--timout'"
+	assert_stderr_contains "did you mean '--timeout'?"
+}
+
+@test "an unknown short option is a usage error naming it" {
+	run --separate-stderr sockit listen -Z 80
+	assert_status 2
+	assert_stderr_contains "'-Z'"
+}
+
+@test "a missing ENDPOINT is a usage error" {
+	run --separate-stderr sockit connect
+	assert_status 2
+	assert_stderr_contains "missing ENDPOINT"
+}
+
+@test "an option without its value is a usage error" {
+	run --separate-stderr sockit connect localhost:1 -w
+	assert_status 2
+	assert_stderr_contains "-w needs a value"
+}
+
+@test "bad seconds are a usage error naming the option" {
+	run --separate-stderr sockit connect -w soon localhost:1
+	assert_status 2
+	assert_stderr_contains "'soon'"
+	assert_stderr_contains "-w"
+	run --separate-stderr sockit connect --idle-timeout=-1 localhost:1
+	assert_status 2
+}
+
+@test "--shutdown lists its modes when given a bad one" {
+	run --separate-stderr sockit connect --shutdown half localhost:1
+	assert_status 2
+	assert_stderr_contains "wr|rd|rdwr|none|close"
+}
+
+@test "--backlog out of range is a usage error" {
+	run --separate-stderr sockit listen --backlog 0 :0
+	assert_status 2
+	assert_stderr_contains "--backlog"
+}
+
+@test "an unknown socket option lists the known ones" {
+	run --separate-stderr sockit connect -o SO_FOO=1 localhost:1
+	assert_status 2
+	assert_stderr_contains "unknown socket option 'SO_FOO'"
+	assert_stderr_contains "TCP_NODELAY"
+	assert_stderr_contains "SO_RCVBUF"
+}
+
+@test "a bad socket option value names the option" {
+	run --separate-stderr sockit connect -o TCP_NODELAY=maybe localhost:1
+	assert_status 2
+	assert_stderr_contains "TCP_NODELAY takes 0 or 1"
+	run --separate-stderr sockit connect -o TCP_NODELAY localhost:1
+	assert_status 2
+	assert_stderr_contains "needs =VALUE"
+}
+
+@test "a port outside 0-65535 is a usage error naming the port" {
+	run --separate-stderr sockit connect localhost:70000
+	assert_status 2
+	assert_stderr_contains "70000 is outside 0-65535"
+}
+
+@test "an unbalanced bracket is a usage error" {
+	run --separate-stderr sockit connect '[::1:80'
+	assert_status 2
+	assert_stderr_contains "unbalanced '['"
+}
+
+@test "an empty host is a usage error" {
+	run --separate-stderr sockit connect '[]:80'
+	assert_status 2
+	assert_stderr_contains "empty host"
+}
+
+@test "an IPv6 address with a port needs brackets" {
+	run --separate-stderr sockit connect '::1:80'
+	assert_status 2
+	assert_stderr_contains "[::1:80]:PORT"
+}
+
+@test "an unknown scheme is a usage error listing the known ones" {
+	run --separate-stderr sockit connect 'sctp://localhost:80'
+	assert_status 2
+	assert_stderr_contains "unknown scheme 'sctp://'"
+	assert_stderr_contains "unix-seqpacket"
+}
+
+@test "a unix path longer than sun_path says the limit" {
+	local long
+	long=/tmp/$(printf 'x%.0s' {1..120})
+	run --separate-stderr sockit connect "unix:$long"
+	assert_status 2
+	assert_stderr_contains "the limit is 107"
+}
+
+@test "a flag that contradicts the endpoint is a usage error" {
+	run --separate-stderr sockit connect -u tcp://localhost:80
+	assert_status 2
+	assert_stderr_contains "-u contradicts tcp://"
+	run --separate-stderr sockit connect -4 '[::1]:80'
+	assert_status 2
+	assert_stderr_contains "-4 contradicts the IPv6 address"
+	run --separate-stderr sockit connect -6 127.0.0.1:80
+	assert_status 2
+	run --separate-stderr sockit connect --seqpacket localhost:80
+	assert_status 2
+	assert_stderr_contains "--seqpacket needs a unix endpoint"
+	run --separate-stderr sockit connect -4 unix:/tmp/x
+	assert_status 2
+	run --separate-stderr sockit connect -4 -6 localhost:80
+	assert_status 2
+	assert_stderr_contains "-4 and -6 contradict"
+}
+
+@test "a port given twice is a usage error" {
+	run --separate-stderr sockit connect localhost:80 81
+	assert_status 2
+	assert_stderr_contains "port given twice"
+}
+
+@test "a bad --trace mode is a usage error" {
+	run --separate-stderr sockit --trace=loud connect localhost:1
+	assert_status 2
+	assert_stderr_contains "'loud'"
+	run --separate-stderr sockit connect --trace=loud localhost:1
+	assert_status 2
+}
+
+@test "-k on a datagram listener is a usage error that says why" {
+	run --separate-stderr sockit listen -k -u :0
+	assert_status 2
+	assert_stderr_contains "-k needs a stream or seqpacket endpoint"
+}
+
+@test "the hidden --list-commands and --list-options feed completions" {
+	run sockit --list-commands
+	assert_success
+	[ "${lines[0]}" = connect ]
+	[ "${lines[1]}" = listen ]
+	run sockit listen --list-options
+	assert_success
+	assert_output_contains "--keep-open -k"
+	assert_output_contains "--shutdown wr|rd|rdwr|none|close"
+}
+
+@test "usage errors print nothing on stdout" {
+	run --separate-stderr sockit connect localhost:99999
+	assert_status 2
+	[ -z "$output" ]
+}
+
+@test "no file outside the socket layer calls the socket API" {
+	cd "$BATS_TEST_DIRNAME/../src"
+	run grep -nE '(^|[^_a-zA-Z0-9.>])(socket|connect|bind|accept4?|listen|getaddrinfo|getnameinfo|setsockopt|getsockopt|shutdown|send|recv|sendto|recvfrom|getsockname|getpeername|socketpair|poll|ppoll)[[:space:]]*\([^)]' \
+	    $(ls *.c | grep -vE '^(sys|trace)\.c$')
+	if [ "$status" -eq 0 ]; then
+		echo "direct socket calls outside sys.c:" >&2
+		echo "$output" >&2
+		return 1
+	fi
+}
+
+@test "command files and the pump have no #if" {
+	cd "$BATS_TEST_DIRNAME/../src"
+	run grep -nE '^[[:space:]]*#[[:space:]]*if' cmd_*.c relay.c
+	[ "$status" -ne 0 ]
+}

@@ -1,0 +1,415 @@
+#!/usr/bin/env bats
+# tests/connect.bats: connect over TCP, UDP and AF_UNIX, its options, timeouts and errors.
+load test_helper
+
+# A server that says nothing and never sends FIN: it reads until we close.
+start_silent_server() {
+	start_listener silent --shutdown none "$@" 127.0.0.1:0
+}
+
+@test "connect relays stdin to the peer and the peer to stdout" {
+	echo "from server" >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr bash -c 'echo "from client" | "$SOCKIT" connect 127.0.0.1:'"$LISTEN_PORT"
+	assert_success
+	[ "$output" = "from server" ]
+	[ -z "$stderr" ]
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/srv.out")" = "from client" ]
+}
+
+@test "connect accepts the nc habit HOST PORT" {
+	echo pong >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect 127.0.0.1 "$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = pong ]
+}
+
+@test "connect over IPv6 to [::1]" {
+	echo six >"$TMP/srv.in"
+	start_listener srv '[::1]:0'
+	[[ "$LISTEN_ADDR" == "[::1]:"* ]]
+	run --separate-stderr sockit connect "[::1]:$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = six ]
+}
+
+@test "PORT alone connects to localhost" {
+	echo local >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect "$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = local ]
+}
+
+@test "binary data passes untouched in both directions" {
+	random_file "$TMP/up.bin" 2
+	random_file "$TMP/srv.in" 2
+	start_listener srv 127.0.0.1:0
+	timeout -s KILL 30 "$SOCKIT" connect "127.0.0.1:$LISTEN_PORT" \
+	    <"$TMP/up.bin" >"$TMP/down.bin"
+	wait_for_exit "$LISTEN_PID" 20
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(checksum "$TMP/down.bin")" = "$(checksum "$TMP/srv.in")" ]
+	[ "$(checksum "$TMP/srv.out")" = "$(checksum "$TMP/up.bin")" ]
+}
+
+@test "a download keeps flowing after our FIN (client stdin is /dev/null)" {
+	random_file "$TMP/srv.in" 8
+	start_listener srv 127.0.0.1:0
+	timeout -s KILL 30 "$SOCKIT" connect "127.0.0.1:$LISTEN_PORT" \
+	    </dev/null >"$TMP/down.bin"
+	[ "$(checksum "$TMP/down.bin")" = "$(checksum "$TMP/srv.in")" ]
+}
+
+@test "a refused connect exits 1 with the errno name and a hint" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect "127.0.0.1:$port" </dev/null
+	assert_status 1
+	assert_stderr_contains "connect to 127.0.0.1:$port: Connection refused (ECONNREFUSED)"
+	assert_stderr_contains "nothing is listening on that port"
+	[ -z "$output" ]
+}
+
+@test "a name that does not resolve exits 1 with the EAI_ name" {
+	run --separate-stderr sockit connect no-such-host.invalid:80 </dev/null
+	assert_status 1
+	assert_stderr_contains "EAI_"
+	assert_stderr_contains "no-such-host.invalid"
+}
+
+@test "an unknown service name is a resolver error" {
+	run --separate-stderr sockit connect 127.0.0.1:no-such-service </dev/null
+	assert_status 1
+	assert_stderr_contains "EAI_SERVICE"
+}
+
+@test "a service name resolves through the services database" {
+	run --separate-stderr sockit --trace connect -z 127.0.0.1:http
+	assert_stderr_contains 'getaddrinfo("127.0.0.1", "http", {AF_INET, SOCK_STREAM}) = [127.0.0.1:80]'
+}
+
+@test "connect tries every address in turn" {
+	if ! unshare -m true 2>/dev/null; then
+		skip "needs a mount namespace for a private /etc/hosts"
+	fi
+	printf '::1 multi\n127.0.0.1 multi\n' >"$TMP/hosts"
+	echo found >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr unshare -m sh -c \
+	    'mount --bind "$1" /etc/hosts && exec "$2" connect -v multi:"$3" </dev/null' \
+	    sh "$TMP/hosts" "$SOCKIT" "$LISTEN_PORT"
+	assert_success
+	[ "$output" = found ]
+	assert_stderr_contains "connect to [::1]:$LISTEN_PORT: Connection refused"
+	assert_stderr_contains "connected to 127.0.0.1:$LISTEN_PORT"
+}
+
+@test "-s binds the source address and port" {
+	local port
+	start_listener srv 127.0.0.1:0
+	port=$(refused_port)
+	run --separate-stderr sockit connect -s "127.0.0.1:$port" "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+	wait_for_exit "$LISTEN_PID"
+	assert_file_contains "$TMP/srv.err" "connection from 127.0.0.1:$port"
+}
+
+@test "-s with an address of the wrong family fails clearly" {
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect -s ::1 "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_status 1
+	assert_stderr_contains "source ::1"
+}
+
+@test "-o sets socket options by name before connect" {
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit --trace connect -o TCP_NODELAY=1 \
+	    -o SO_RCVBUF=64k -o SO_LINGER=2 "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+	assert_stderr_contains "setsockopt(3, IPPROTO_TCP, TCP_NODELAY, [1]) = 0"
+	assert_stderr_contains "setsockopt(3, SOL_SOCKET, SO_RCVBUF, [65536]) = 0"
+	assert_stderr_contains "setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=2}) = 0"
+}
+
+@test "-o failing in the kernel is explained" {
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect -o TCP_CONGESTION=no-such-algo "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_status 1
+	assert_stderr_contains "setsockopt TCP_CONGESTION=no-such-algo"
+	assert_stderr_contains "(ENOENT)"
+}
+
+@test "-z reports an open port and exits 0" {
+	start_listener srv -k 127.0.0.1:0
+	run --separate-stderr sockit connect -z "127.0.0.1:$LISTEN_PORT"
+	assert_success
+	[ "$output" = "127.0.0.1:$LISTEN_PORT open" ]
+}
+
+@test "-z exits 1 when no port is open, and -v says why" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect -z "127.0.0.1:$port"
+	assert_status 1
+	[ -z "$output" ]
+	run --separate-stderr sockit connect -z -v "127.0.0.1:$port"
+	assert_status 1
+	assert_stderr_contains "127.0.0.1:$port closed: Connection refused"
+}
+
+@test "-z takes port lists and ranges" {
+	local closed
+	start_listener srv -k 127.0.0.1:0
+	closed=$(refused_port)
+	run --separate-stderr sockit connect -z "127.0.0.1:$closed,$LISTEN_PORT-$LISTEN_PORT"
+	assert_success
+	[ "$output" = "127.0.0.1:$LISTEN_PORT open" ]
+	run --separate-stderr sockit connect -z "127.0.0.1:$((LISTEN_PORT - 1))-$((LISTEN_PORT + 1))"
+	assert_success
+	assert_output_contains "127.0.0.1:$LISTEN_PORT open"
+}
+
+@test "-z with --json prints one parseable object per port" {
+	local closed
+	start_listener srv -k 127.0.0.1:0
+	closed=$(refused_port)
+	run --separate-stderr sockit connect -z --json "127.0.0.1:$LISTEN_PORT,$closed"
+	assert_success
+	[ "$(echo "$output" | jq -r 'select(.state == "open") | .port')" = "$LISTEN_PORT" ]
+	[ "$(echo "$output" | jq -r 'select(.state == "closed") | .port')" = "$closed" ]
+	[ "$(echo "$output" | jq -s length)" -eq 2 ]
+}
+
+@test "-z on a unix socket path" {
+	start_listener srv -k "unix:$SOCKDIR/s"
+	run --separate-stderr sockit connect -z "unix:$SOCKDIR/s"
+	assert_success
+	[ "$output" = "unix:$SOCKDIR/s open" ]
+}
+
+@test "-z -u tells a closed UDP port by its ICMP refusal" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect -z -u -v -w 2 "127.0.0.1:$port"
+	assert_status 1
+	assert_stderr_contains "closed"
+}
+
+@test "--wait retries until the service comes up" {
+	local port
+	port=$(refused_port)
+	bg client "$SOCKIT" connect -v --wait 20 "127.0.0.1:$port"
+	local client=$BG_PID
+	wait_for_line "$TMP/client.err" "." 1 || true
+	echo ready >"$TMP/srv.in"
+	start_listener srv "127.0.0.1:$port"
+	wait_for_exit "$client" 25
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/client.out")" = ready ]
+}
+
+@test "--wait gives up with status 124 and the last error" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect --wait 0.3 "127.0.0.1:$port" </dev/null
+	assert_status 124
+	assert_stderr_contains "within 0.3 s (--wait)"
+	assert_stderr_contains "ECONNREFUSED"
+}
+
+@test "-w gives up on a peer that never answers with status 124" {
+	start_silent_server
+	run --separate-stderr sockit connect --shutdown none -w 0.3 "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_status 124
+	assert_stderr_contains "no reply from 127.0.0.1:$LISTEN_PORT within 0.3 s (-w)"
+}
+
+@test "-i ends an idle session with status 124" {
+	start_silent_server
+	run --separate-stderr sockit connect --shutdown none -i 0.3 "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_status 124
+	assert_stderr_contains "(-i)"
+}
+
+@test "-q ends the session after stdin EOF even if the peer stays" {
+	start_silent_server
+	run --separate-stderr sockit connect --shutdown none -q 0.2 "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+}
+
+@test "--shutdown wr (the default) sends FIN and reads the reply to the end" {
+	echo reply >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit --trace connect "127.0.0.1:$LISTEN_PORT" <<<"request"
+	assert_success
+	[ "$output" = reply ]
+	assert_stderr_contains "shutdown(3, SHUT_WR) = 0"
+}
+
+@test "--shutdown none sends no FIN" {
+	start_silent_server
+	run --separate-stderr sockit --trace connect --shutdown none -q 0.2 "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+	[[ "$stderr" != *"shutdown("* ]]
+}
+
+@test "--shutdown rd, rdwr and close end at stdin EOF" {
+	local mode call
+	for mode in rd rdwr close; do
+		start_silent_server
+		run --separate-stderr sockit --trace connect -w 10 --shutdown "$mode" "127.0.0.1:$LISTEN_PORT" </dev/null
+		assert_success
+		case $mode in
+		rd) assert_stderr_contains "shutdown(3, SHUT_RD) = 0" ;;
+		rdwr) assert_stderr_contains "shutdown(3, SHUT_RDWR) = 0" ;;
+		close) [[ "$stderr" != *"shutdown("* ]] ;;
+		esac
+		assert_stderr_contains "close(3) = 0"
+	done
+}
+
+@test "a server that answers only after EOF gets the request and its reply arrives" {
+	start_listener srv --shutdown none 127.0.0.1:0
+	# The server's stdin is /dev/null; with --shutdown none it waits for
+	# our FIN before it ends, and everything we sent must be in its file.
+	run --separate-stderr sockit connect "127.0.0.1:$LISTEN_PORT" <<<"all of it"
+	assert_success
+	wait_for_exit "$LISTEN_PID"
+	[ "$(cat "$TMP/srv.out")" = "all of it" ]
+}
+
+@test "-C sends line endings as CRLF" {
+	start_listener srv 127.0.0.1:0
+	run sockit connect -C "127.0.0.1:$LISTEN_PORT" < <(printf 'HELO x\nQUIT\r\n')
+	assert_success
+	wait_for_exit "$LISTEN_PID"
+	[ "$(od -An -c "$TMP/srv.out" | tr -s ' ')" = " H E L O x \r \n Q U I T \r \n" ]
+}
+
+@test "-x dumps both directions in hex on stderr" {
+	echo pong >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect -x "127.0.0.1:$LISTEN_PORT" <<<"ping"
+	assert_success
+	[ "$output" = pong ]
+	assert_stderr_contains "> 00000000  70 69 6e 67 0a"
+	assert_stderr_contains "|ping.|"
+	assert_stderr_contains "< 00000000  70 6f 6e 67 0a"
+}
+
+@test "-v reports addresses and a byte count summary" {
+	echo pong >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect -v "127.0.0.1:$LISTEN_PORT" <<<"ping"
+	assert_success
+	[ "$output" = pong ]
+	assert_stderr_contains "connected to 127.0.0.1:$LISTEN_PORT from 127.0.0.1:"
+	assert_stderr_contains "sent 5 bytes, received 5 bytes"
+}
+
+@test "--json reports events and errors as JSON objects" {
+	echo pong >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect --json "127.0.0.1:$LISTEN_PORT" <<<"ping"
+	assert_success
+	[ "$output" = pong ]
+	[ "$(echo "$stderr" | jq -r .event | tr '\n' ' ')" = "connected closed " ]
+	[ "$(echo "$stderr" | jq -r 'select(.event == "closed") | .sent')" = 5 ]
+	[ "$(echo "$stderr" | jq -r 'select(.event == "connected") | .remote')" = "127.0.0.1:$LISTEN_PORT" ]
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect --json "127.0.0.1:$port" </dev/null
+	assert_status 1
+	[ "$(echo "$stderr" | jq -r .error)" = ECONNREFUSED ]
+	[ "$(echo "$stderr" | jq -r .event)" = error ]
+}
+
+@test "--progress prints figures on stderr, never on stdout" {
+	echo pong >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect --progress "127.0.0.1:$LISTEN_PORT" <<<"ping"
+	assert_success
+	[ "$output" = pong ]
+	assert_stderr_contains "5 B sent, 5 B received"
+}
+
+@test "a reader that goes away ends the session quietly" {
+	random_file "$TMP/srv.in" 16
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr bash -c '"$SOCKIT" connect 127.0.0.1:'"$LISTEN_PORT"' </dev/null | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"'
+	[ "$output" = 0 ]
+	[ -z "$stderr" ]
+}
+
+@test "UDP: each read is one datagram and replies come back" {
+	echo pong >"$TMP/srv.in"
+	start_listener srv -u 127.0.0.1:0
+	run --separate-stderr sockit connect -u -q 1 "127.0.0.1:$LISTEN_PORT" <<<"ping"
+	assert_success
+	[ "$output" = pong ]
+	[ "$(cat "$TMP/srv.out")" = ping ]
+}
+
+@test "UDP to a closed port explains the ICMP refusal" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect -u -w 5 "127.0.0.1:$port" <<<"anyone?"
+	assert_status 1
+	assert_stderr_contains "Connection refused (ECONNREFUSED)"
+	assert_stderr_contains "ICMP"
+}
+
+@test "AF_UNIX stream, datagram and seqpacket connect" {
+	local kind
+	for kind in unix unix-dgram unix-seqpacket; do
+		echo "srv $kind" >"$TMP/srv.in"
+		start_listener srv "$kind:$SOCKDIR/$kind.sock"
+		run --separate-stderr sockit connect -q 1 "$kind:$SOCKDIR/$kind.sock" <<<"cli $kind"
+		assert_success
+		[ "$output" = "srv $kind" ]
+		wait_for_line "$TMP/srv.out" "cli $kind" 5
+	done
+}
+
+@test "a path with a slash is an AF_UNIX stream endpoint; -U takes any path" {
+	echo slash >"$TMP/srv.in"
+	start_listener srv "$SOCKDIR/s"
+	run --separate-stderr sockit connect "$SOCKDIR/s" </dev/null
+	assert_success
+	[ "$output" = slash ]
+	cd "$SOCKDIR"
+	echo bare >"$TMP/srv.in"
+	start_listener srv -U bare.sock
+	run --separate-stderr sockit connect -U bare.sock </dev/null
+	assert_success
+	[ "$output" = bare ]
+}
+
+@test "an abstract AF_UNIX name needs no file" {
+	local name="sockit-test-$$-$RANDOM"
+	echo abstract >"$TMP/srv.in"
+	start_listener srv "unix:@$name"
+	run --separate-stderr sockit connect "unix:@$name" </dev/null
+	assert_success
+	[ "$output" = abstract ]
+}
+
+@test "a missing unix socket file is explained" {
+	run --separate-stderr sockit connect "unix:$SOCKDIR/none" </dev/null
+	assert_status 1
+	assert_stderr_contains "(ENOENT)"
+	assert_stderr_contains "no unix socket file at that path"
+}
+
+@test "SIGTERM while relaying ends with status 143" {
+	start_silent_server
+	bg client "$SOCKIT" connect -v --shutdown none "127.0.0.1:$LISTEN_PORT"
+	wait_for_line "$TMP/client.err" "connected to" 10
+	kill -TERM "$BG_PID"
+	wait_for_exit "$BG_PID" 10
+	[ "$EXIT_STATUS" -eq 143 ]
+}
