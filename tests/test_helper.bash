@@ -87,7 +87,7 @@ bg() {
 	shift
 	[ -e "$TMP/$name.in" ] && in=$TMP/$name.in
 	timeout -s KILL "$BG_LIMIT" "$@" <"$in" >"$TMP/$name.out" \
-	    2>"$TMP/$name.err" 3>&- &
+	    2>"$TMP/$name.err" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	BG_PID=$!
 	BG_PIDS+=("$BG_PID")
 }

@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# tests/trace.bats: golden --trace lines: the syscall story each command tells.
+load test_helper
+
+# Runs a traced listener on 127.0.0.1 and a traced client that sends "hello\n".
+trace_tcp_pair() {
+	echo "hi there" >"$TMP/srv.in"
+	bg srv "$SOCKIT" --trace "$@" listen -v 127.0.0.1:0
+	LISTEN_PID=$BG_PID
+	wait_for_line "$TMP/srv.err" '^sockit: listening on ' 10
+	LISTEN_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/srv.err")
+	run --separate-stderr sockit --trace "$@" connect "127.0.0.1:$LISTEN_PORT" <<<"hello"
+	assert_success
+	wait_for_exit "$LISTEN_PID"
+}
+
+# assert_trace FILE-OR-VAR LINE: LINE is a whole line of the trace.
+assert_line_in() {
+	if ! grep -qxF -- "$2" <<<"$1"; then
+		echo "expected the line: $2" >&2
+		echo "in: $1" >&2
+		return 1
+	fi
+}
+
+@test "listen narrates socket, setsockopt, bind, listen, accept, recv, send, close" {
+	trace_tcp_pair
+	local t
+	t=$(cat "$TMP/srv.err")
+	assert_line_in "$t" 'getaddrinfo("127.0.0.1", "0", {AF_INET, SOCK_STREAM, AI_PASSIVE}) = [127.0.0.1:0]'
+	assert_line_in "$t" "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3"
+	assert_line_in "$t" "fcntl(3, F_SETFL, O_NONBLOCK) = 0"
+	assert_line_in "$t" "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1]) = 0"
+	assert_line_in "$t" "bind(3, {AF_INET, 127.0.0.1:0}) = 0"
+	assert_line_in "$t" "listen(3, 16) = 0"
+	assert_line_in "$t" "getsockname(3) = 0 {AF_INET, 127.0.0.1:$LISTEN_PORT}"
+	grep -qE '^accept\(3\) = 4 \{AF_INET, 127\.0\.0\.1:[0-9]+\}$' <<<"$t"
+	assert_line_in "$t" "recv(4, 65536) = 6"
+	assert_line_in "$t" "send(4, 9) = 9"
+	assert_line_in "$t" "close(4) = 0"
+	assert_line_in "$t" "close(3) = 0"
+}
+
+@test "connect narrates getaddrinfo, the non-blocking connect, send, shutdown, recv, close" {
+	trace_tcp_pair
+	assert_line_in "$stderr" "getaddrinfo(\"127.0.0.1\", \"$LISTEN_PORT\", {AF_INET, SOCK_STREAM}) = [127.0.0.1:$LISTEN_PORT]"
+	assert_line_in "$stderr" "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3"
+	assert_line_in "$stderr" "connect(3, {AF_INET, 127.0.0.1:$LISTEN_PORT}) = -1 EINPROGRESS (Operation now in progress)"
+	assert_line_in "$stderr" "getsockopt(3, SOL_SOCKET, SO_ERROR, [0]) = 0"
+	assert_line_in "$stderr" "send(3, 6) = 6"
+	assert_line_in "$stderr" "shutdown(3, SHUT_WR) = 0"
+	assert_line_in "$stderr" "recv(3, 65536) = 9"
+	assert_line_in "$stderr" "recv(3, 65536) = 0"
+	assert_line_in "$stderr" "close(3) = 0"
+	[ "$output" = "hi there" ]
+}
+
+@test "the calls come in the order of the lesson" {
+	trace_tcp_pair
+	local order
+	order=$(grep -oE '^[a-z]+\(' "$TMP/srv.err" | tr -d '(' | uniq | tr '\n' ' ')
+	[[ "$order" == "getaddrinfo socket fcntl setsockopt bind listen getsockname accept fcntl getsockname getpeername "* ]]
+	order=$(grep -oE '^[a-z]+\(' <<<"$stderr" | tr -d '(' | uniq | tr '\n' ' ')
+	[[ "$order" == "getaddrinfo socket fcntl connect getsockopt "* ]]
+}
+
+@test "a refused connect shows the errno by name, never a number" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit --trace connect "127.0.0.1:$port" </dev/null
+	assert_status 1
+	assert_line_in "$stderr" "getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED]) = 0"
+}
+
+@test "a failing call prints = -1 ENAME (text)" {
+	start_listener one -k 127.0.0.1:0
+	run --separate-stderr sockit --trace listen "127.0.0.1:$LISTEN_PORT"
+	assert_status 1
+	assert_line_in "$stderr" "bind(3, {AF_INET, 127.0.0.1:$LISTEN_PORT}) = -1 EADDRINUSE (Address already in use)"
+}
+
+@test "every trace line starts with the call name at column 0" {
+	trace_tcp_pair
+	run grep -vE '^([a-z_]+\(|sockit: )' "$TMP/srv.err"
+	[ "$status" -ne 0 ]
+	run grep -vE '^([a-z_]+\(|sockit: )' <<<"$stderr"
+	[ "$status" -ne 0 ]
+}
+
+@test "tracing writes to stderr only; stdout keeps the data" {
+	trace_tcp_pair
+	[ "$output" = "hi there" ]
+	[ "$(cat "$TMP/srv.out")" = hello ]
+}
+
+@test "-t after the command is the same switch" {
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect -t "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+	assert_line_in "$stderr" "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3"
+}
+
+@test "--trace=full prints sockaddrs as C structs, and stdio and poll calls" {
+	trace_tcp_pair --trace=full
+	assert_line_in "$stderr" "connect(3, {sa_family=AF_INET, sin_port=htons($LISTEN_PORT), sin_addr=inet_addr(\"127.0.0.1\")}) = -1 EINPROGRESS (Operation now in progress)"
+	assert_line_in "$stderr" "read(0, 65536) = 6"
+	assert_line_in "$stderr" "write(1, 9) = 9"
+	# The last slot is the pipe a signal wakes the loop through.
+	grep -qE '^poll\(\[0:IN, 3:IN, [0-9]+:IN\], -1\) = [0-9] \[' <<<"$stderr"
+}
+
+@test "--trace=full shows IPv6 addresses with inet_pton" {
+	start_listener srv '[::1]:0'
+	run --separate-stderr sockit --trace=full connect "[::1]:$LISTEN_PORT" </dev/null
+	assert_success
+	assert_stderr_contains "sin6_port=htons($LISTEN_PORT), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}"
+}
+
+@test "--trace=time puts a timestamp before each line" {
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit --trace=time connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+	grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} socket\(AF_INET, SOCK_STREAM, IPPROTO_TCP\) = 3$' <<<"$stderr"
+}
+
+@test "AF_UNIX: paths are quoted, and the file's removal is traced" {
+	bg srv "$SOCKIT" --trace listen "unix:$SOCKDIR/s"
+	LISTEN_PID=$BG_PID
+	wait_for_socket "$SOCKDIR/s"
+	run --separate-stderr sockit --trace connect "unix:$SOCKDIR/s" </dev/null
+	assert_success
+	assert_line_in "$stderr" "socket(AF_UNIX, SOCK_STREAM, 0) = 3"
+	assert_line_in "$stderr" "connect(3, {AF_UNIX, \"$SOCKDIR/s\"}) = 0"
+	wait_for_exit "$LISTEN_PID"
+	assert_file_contains "$TMP/srv.err" "bind(3, {AF_UNIX, \"$SOCKDIR/s\"}) = 0"
+	assert_file_contains "$TMP/srv.err" "unlink(\"$SOCKDIR/s\") = 0"
+}
+
+@test "UDP: recvfrom names the sender and connect locks on to it" {
+	bg srv "$SOCKIT" --trace listen -v -u 127.0.0.1:0
+	LISTEN_PID=$BG_PID
+	wait_for_line "$TMP/srv.err" '^sockit: listening on ' 10
+	LISTEN_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/srv.err")
+	run --separate-stderr sockit --trace connect -u -q 0.3 "127.0.0.1:$LISTEN_PORT" <<<"dgram"
+	assert_success
+	assert_line_in "$stderr" "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = 3"
+	assert_line_in "$stderr" "send(3, 6) = 6"
+	wait_for_line "$TMP/srv.err" '^connect\(3, ' 5
+	grep -qE '^recvfrom\(3, 65536\) = 6 \{AF_INET, 127\.0\.0\.1:[0-9]+\}$' "$TMP/srv.err"
+}
+
+@test "the dual-stack listener shows IPV6_V6ONLY made explicit" {
+	run --separate-stderr sockit --trace listen -w 0.1 :0
+	assert_status 124
+	assert_line_in "$stderr" "socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP) = 3"
+	assert_line_in "$stderr" "setsockopt(3, IPPROTO_IPV6, IPV6_V6ONLY, [0]) = 0"
+	assert_line_in "$stderr" "bind(3, {AF_INET6, [::]:0}) = 0"
+}
