@@ -76,6 +76,10 @@ attempt_connect(struct session *s, const struct endpoint_addr *a,
 	int fd;
 
 	fd = session_socket(s, a, false);
+	if (fd == -1) {
+		*err = errno;
+		return ATTEMPT_FAILED;
+	}
 	if (fd < 0)
 		return ATTEMPT_FATAL;
 	if (session_bind_source(s, fd, a) < 0) {

@@ -80,6 +80,11 @@ bind_one(struct session *s, const struct listen_opts *lo,
 	int v6only = s->opts.ipv6;
 	bool retried = false;
 
+	if (fd == -1) {
+		/* No IPv6 in this kernel? The next address may do. */
+		*err = errno;
+		return -1;
+	}
 	if (fd < 0)
 		return -2;
 	/*

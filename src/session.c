@@ -191,11 +191,8 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 	addr_format((const struct sockaddr *)&a->sa, a->len, where,
 	    sizeof(where));
 	fd = sys_socket(a->family, a->socktype, a->protocol);
-	if (fd < 0) {
-		snprintf(what, sizeof(what), "open a socket for %s", where);
-		report_errno("socket", what, errno);
+	if (fd < 0)
 		return -1;
-	}
 	if (sys_set_nonblocking(fd) < 0) {
 		snprintf(what, sizeof(what), "make the socket for %s "
 		    "non-blocking", where);
@@ -230,7 +227,7 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 	return fd;
 fail:
 	sys_close(fd);
-	return -1;
+	return -2;
 }
 
 /* Normalises -s ADDR[:PORT] into endpoint text: a missing port is 0. */

@@ -63,7 +63,8 @@ int session_endpoint(struct session *s, char **pos, int npos,
 /*
  * Opens a non-blocking socket for a and applies SO_REUSEADDR (when
  * reuseaddr, or as -o says), SO_REUSEPORT and every -o option.
- * Returns the descriptor, or -1 after reporting.
+ * Returns the descriptor; -1 with errno when socket() itself failed (the
+ * caller may try another address), or -2 after reporting any other failure.
  */
 int session_socket(struct session *s, const struct endpoint_addr *a,
     bool reuseaddr);
