@@ -11,6 +11,7 @@
 #include "opt.h"
 #include "report.h"
 #include "session.h"
+#include "sockopt.h"
 #include "sockit.h"
 #include "sys.h"
 #include "trace.h"
@@ -208,6 +209,14 @@ main(int argc, char **argv)
 			for (c = 0; c < ARRAY_LEN(commands); c++)
 				puts(commands[c].name);
 			puts("help");
+			return check_stdout(EXIT_OK);
+		} else if (strcmp(a, "--list-sockopts") == 0) {
+			const struct sockopt_def *rows;
+			size_t n, r;
+
+			rows = sockopt_table(&n);
+			for (r = 0; r < n; r++)
+				printf("%s\t%s\n", rows[r].name, rows[r].help);
 			return check_stdout(EXIT_OK);
 		} else if (strcmp(a, "-t") == 0 || strcmp(a, "--trace") == 0) {
 			trace_set_mode("");

@@ -222,3 +222,11 @@ load test_helper
 	run grep -nE '^[[:space:]]*#[[:space:]]*if' cmd_*.c relay.c
 	[ "$status" -ne 0 ]
 }
+
+@test "the hidden --list-sockopts names every -o option with its help" {
+	run sockit --list-sockopts
+	assert_success
+	assert_output_contains "TCP_NODELAY"
+	assert_output_contains "IPV6_V6ONLY"
+	[ "${#lines[@]}" -ge 30 ]
+}
