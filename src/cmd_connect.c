@@ -24,10 +24,9 @@ struct connect_opts {
 
 static const struct opt_def connect_defs[] = {
 	{ 'z', "zero", OPT_FLAG, offsetof(struct connect_opts, zero), NULL,
-	  "connect and close without sending; ports may be a list "
-	  "22,80,8000-8100", 1, 0, 0, NULL },
+	  "port check: connect, close; PORT may be 22,80,90-99", 1, 0, 0, NULL },
 	{ 0, "wait", OPT_SECONDS, offsetof(struct connect_opts, wait), "SECS",
-	  "retry a refused or unreachable connect until SECS pass",
+	  "retry a refused connect until SECS pass (124)",
 	  0, 0, 0, NULL },
 };
 
@@ -384,9 +383,9 @@ cmd_connect(int argc, char **argv)
 	};
 	const struct opt_command cmd = {
 		"connect", "[OPTIONS] ENDPOINT\n[OPTIONS] HOST PORT",
-		"Active open: connect to ENDPOINT, then relay stdin to the "
-		"peer and the peer to stdout.\nOn stdin EOF send FIN "
-		"(shutdown SHUT_WR) and print the rest of the reply.",
+		"Active open: connect to ENDPOINT, relay stdin to the peer, "
+		"the peer to stdout.\nOn stdin EOF send FIN (shutdown SHUT_WR) "
+		"and print the rest of the reply.",
 		connect_examples, groups, ARRAY_LEN(groups),
 	};
 

@@ -23,12 +23,12 @@ struct listen_opts {
 
 static const struct opt_def listen_defs[] = {
 	{ 'k', "keep-open", OPT_FLAG, offsetof(struct listen_opts, keep_open),
-	  NULL, "after a peer ends, accept the next one (iterative server)",
+	  NULL, "accept the next peer when one ends (iterative)",
 	  1, 0, 0, NULL },
 	{ 0, "backlog", OPT_COUNT, offsetof(struct listen_opts, backlog), "N",
 	  "length of the listen() queue (default 16)", 0, 1, 65535, NULL },
 	{ 0, "unlink", OPT_FLAG, offsetof(struct listen_opts, unlink_stale),
-	  NULL, "replace a stale unix socket file left by an earlier run",
+	  NULL, "replace a stale unix socket file",
 	  1, 0, 0, NULL },
 };
 

@@ -22,12 +22,12 @@
 
 const struct opt_def session_opt_defs[] = {
 	{ 'w', "timeout", OPT_SECONDS, FIELD(timeout), "SECS",
-	  "limit on connect, accept and waiting for the peer's first byte",
+	  "limit on connect, accept, the first reply (124)",
 	  0, 0, 0, NULL },
 	{ 'i', "idle-timeout", OPT_SECONDS, FIELD(idle_timeout), "SECS",
 	  "end (status 124) when no data moved for SECS", 0, 0, 0, NULL },
 	{ 0, "shutdown", OPT_CHOICE, FIELD(shutdown_mode), "MODE",
-	  "on stdin EOF: wr (FIN, keep reading), rd, rdwr, none, close",
+	  "on stdin EOF: wr (FIN), rd, rdwr, none, close",
 	  0, 0, 0, RELAY_SHUTDOWN_CHOICES },
 	{ 'q', "quit-after", OPT_SECONDS, FIELD(quit_after), "SECS",
 	  "after stdin EOF, end at most SECS later", 0, 0, 0, NULL },
@@ -47,7 +47,7 @@ const struct opt_def session_opt_defs[] = {
 	{ 'v', "verbose", OPT_FLAG, FIELD(verbose), NULL,
 	  "addresses, events and byte counts on stderr", 1, 0, 0, NULL },
 	{ 'x', "hex", OPT_FLAG, FIELD(hex), NULL,
-	  "hex dump of the traffic on stderr (> sent, < received)",
+	  "hex dump on stderr (> sent, < received)",
 	  1, 0, 0, NULL },
 	{ 0, "json", OPT_FLAG, FIELD(json), NULL,
 	  "events and errors as JSON objects, one per line", 1, 0, 0, NULL },
