@@ -413,3 +413,34 @@ start_silent_server() {
 	wait_for_exit "$BG_PID" 10
 	[ "$EXIT_STATUS" -eq 143 ]
 }
+
+@test "--reuseaddr on connect sets SO_REUSEADDR before bind" {
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit --trace connect --reuseaddr "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+	assert_stderr_contains "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1]) = 0"
+	run --separate-stderr sockit --trace connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	[[ "$stderr" != *SO_REUSEADDR* ]]
+}
+
+@test "--seqpacket and -u turn a path into seqpacket and datagram sockets" {
+	echo sp >"$TMP/srv.in"
+	start_listener srv --seqpacket "$SOCKDIR/sp"
+	run --separate-stderr sockit --trace connect --seqpacket "$SOCKDIR/sp" </dev/null
+	assert_success
+	[ "$output" = sp ]
+	assert_stderr_contains "socket(AF_UNIX, SOCK_SEQPACKET, 0) = 3"
+	echo dg >"$TMP/srv.in"
+	start_listener srv -u "$SOCKDIR/dg"
+	run --separate-stderr sockit --trace connect -u -q 1 "$SOCKDIR/dg" <<<"hi"
+	assert_success
+	[ "$output" = dg ]
+	assert_stderr_contains "socket(AF_UNIX, SOCK_DGRAM, 0) = 3"
+}
+
+@test "-4 and -6 narrow what a name resolves to" {
+	run --separate-stderr sockit --trace connect -4 -z localhost:1
+	assert_stderr_contains '{AF_INET, SOCK_STREAM}'
+	run --separate-stderr sockit --trace connect -6 -z localhost:1
+	assert_stderr_contains '{AF_INET6, SOCK_STREAM}'
+}
