@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "endpoint.h"
 #include "sys.h"
@@ -191,8 +192,10 @@ check_port(const char *port, const struct endpoint_flags *flags,
 		    "65535 or a service name", port);
 		return -1;
 	}
+	/* Service names (services(5)) start with a letter. */
 	for (s = port; *s; s++) {
-		if (!isalnum((unsigned char)*s) && strchr("-_.+", *s) == NULL) {
+		if ((s == port && !isalpha((unsigned char)*s)) ||
+		    (!isalnum((unsigned char)*s) && strchr("-_.+", *s) == NULL)) {
 			snprintf(err, errlen, "bad port or service name '%s'",
 			    port);
 			return -1;
@@ -246,17 +249,19 @@ check_host(struct endpoint *ep, const struct endpoint_flags *flags,
 			return -1;
 		}
 		if (flags->family == AF_INET || ep->family == AF_INET) {
-			snprintf(err, errlen, "%s contradicts the IPv6 address "
-			    "%s", flags->family == AF_INET ? "-4" : "tcp4://",
-			    ep->host);
+			snprintf(err, errlen, "%s%s contradicts the IPv6 "
+			    "address %s", flags->family == AF_INET ? "-4" :
+			    ep->row->scheme, flags->family == AF_INET ? "" :
+			    "4://", ep->host);
 			return -1;
 		}
 		ep->family = AF_INET6;
 	} else if (inet_pton(AF_INET, plain, &v4) == 1) {
 		if (flags->family == AF_INET6 || ep->family == AF_INET6) {
-			snprintf(err, errlen, "%s contradicts the IPv4 address "
-			    "%s", flags->family == AF_INET6 ? "-6" : "tcp6://",
-			    ep->host);
+			snprintf(err, errlen, "%s%s contradicts the IPv4 "
+			    "address %s", flags->family == AF_INET6 ? "-6" :
+			    ep->row->scheme, flags->family == AF_INET6 ? "" :
+			    "6://", ep->host);
 			return -1;
 		}
 		ep->family = AF_INET;
@@ -460,7 +465,7 @@ match_unix_scheme(const char *arg, enum transport *transport)
 	for (i = TRANSPORT_UNIX_STREAM; i < ARRAY_LEN(transport_rows); i++) {
 		size_t n = strlen(transport_rows[i].scheme);
 
-		if (strncmp(arg, transport_rows[i].scheme, n) == 0 &&
+		if (strncasecmp(arg, transport_rows[i].scheme, n) == 0 &&
 		    arg[n] == ':') {
 			*transport = transport_rows[i].transport;
 			arg += n + 1;
@@ -501,7 +506,7 @@ endpoint_parse(const char *arg, const char *second,
 
 		for (i = 0; i < ARRAY_LEN(ip_schemes); i++)
 			if (strlen(ip_schemes[i].name) == n &&
-			    strncmp(arg, ip_schemes[i].name, n) == 0)
+			    strncasecmp(arg, ip_schemes[i].name, n) == 0)
 				scheme = &ip_schemes[i];
 		if (scheme == NULL) {
 			snprintf(err, errlen, "unknown scheme '%.*s://' "

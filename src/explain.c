@@ -93,8 +93,8 @@ static const struct errno_hint errno_hints[] = {
 	  "fs.file-max" },
 	{ "connect", ENOENT, "no unix socket file at that path: is the server "
 	  "running, and is the path right?" },
-	{ NULL, ENOENT, "no such file or directory on the path" },
 	{ "bind", ENOENT, "a directory on the socket's path does not exist" },
+	{ NULL, ENOENT, "no such file or directory on the path" },
 	{ NULL, EINVAL, "an argument is not valid for this socket in its "
 	  "current state" },
 	{ NULL, ENOTDIR, "a component of the socket path is not a directory" },

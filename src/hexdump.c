@@ -16,7 +16,8 @@ format_line(char *out, char marker, uint64_t offset,
 
 	out[len++] = marker;
 	out[len++] = ' ';
-	for (shift = 28; shift >= 0; shift -= 4)
+	/* Eight digits, sixteen once a stream passes 4 GiB. */
+	for (shift = offset >> 32 ? 60 : 28; shift >= 0; shift -= 4)
 		out[len++] = hex_digits[(offset >> shift) & 0xf];
 	out[len++] = ' ';
 	for (i = 0; i < HEXDUMP_WIDTH; i++) {

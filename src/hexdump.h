@@ -8,7 +8,7 @@
 
 /* Bytes shown per line, and the longest line written, newline included. */
 #define HEXDUMP_WIDTH 16
-#define HEXDUMP_LINE_MAX 82
+#define HEXDUMP_LINE_MAX 90
 
 /*
  * Writes len bytes as lines "M OFFSET  hex bytes  |ascii|\n", where M is

@@ -2,6 +2,7 @@
 #include "compat.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,7 +129,11 @@ void
 json_field_num(struct strbuf *sb, const char *name, double value)
 {
 	key(sb, name);
-	strbuf_printf(sb, "%.6f", value);
+	/* JSON has no NaN or infinity. */
+	if (isfinite(value))
+		strbuf_printf(sb, "%.6f", value);
+	else
+		strbuf_puts(sb, "null");
 }
 
 void

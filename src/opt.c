@@ -15,7 +15,8 @@ opt_parse_seconds(const char *text, double *out)
 	char *end;
 	double v;
 
-	if (*text == '\0' || *text == '-' || *text == '+')
+	/* Plain decimals only: no sign, spaces, exponents or hex. */
+	if (*text == '\0' || strspn(text, "0123456789.") != strlen(text))
 		return -1;
 	errno = 0;
 	v = strtod(text, &end);

@@ -168,7 +168,7 @@ static int
 parse_int(const char *text, int *out)
 {
 	char *end;
-	long long v;
+	long long v, scale = 1;
 
 	if (*text == '\0')
 		return -1;
@@ -177,12 +177,14 @@ parse_int(const char *text, int *out)
 	if (errno != 0 || end == text)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024 * 1024 * 1024; end++; break;
+	case 'k': case 'K': scale = 1024; end++; break;
+	case 'm': case 'M': scale = 1024 * 1024; end++; break;
+	case 'g': case 'G': scale = 1024 * 1024 * 1024; end++; break;
 	}
-	if (*end != '\0' || v < INT_MIN || v > INT_MAX)
+	/* Check the range before scaling, so nothing can overflow. */
+	if (*end != '\0' || v < INT_MIN / scale || v > INT_MAX / scale)
 		return -1;
+	v *= scale;
 	*out = (int)v;
 	return 0;
 }

@@ -1,0 +1,199 @@
+/* test_explain.c: a hint for each socket errno and EAI_ code; their names. */
+#include "compat.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <string.h>
+
+#include "explain.h"
+#include "trace.h"
+#include "unit.h"
+
+struct named {
+	int value;
+	const char *name;
+};
+
+#define NAMED(x) { x, #x }
+
+/* Every errno a socket call can hand a user, in the brief's order. */
+static const struct named socket_errnos[] = {
+	NAMED(EACCES), NAMED(EADDRINUSE), NAMED(EADDRNOTAVAIL),
+	NAMED(EAFNOSUPPORT), NAMED(EALREADY), NAMED(EBADF),
+	NAMED(ECONNABORTED), NAMED(ECONNREFUSED), NAMED(ECONNRESET),
+	NAMED(EDESTADDRREQ), NAMED(EHOSTDOWN), NAMED(EHOSTUNREACH),
+	NAMED(EINPROGRESS), NAMED(EISCONN), NAMED(EMSGSIZE), NAMED(ENETDOWN),
+	NAMED(ENETRESET), NAMED(ENETUNREACH), NAMED(ENOBUFS),
+	NAMED(ENOPROTOOPT), NAMED(ENOTCONN), NAMED(ENOTSOCK),
+	NAMED(EOPNOTSUPP), NAMED(EPFNOSUPPORT), NAMED(EPIPE),
+	NAMED(EPROTONOSUPPORT), NAMED(EPROTOTYPE), NAMED(ESHUTDOWN),
+	NAMED(ESOCKTNOSUPPORT), NAMED(ETIMEDOUT), NAMED(EWOULDBLOCK),
+	NAMED(EMFILE), NAMED(ENFILE),
+};
+
+/* Every EAI_ code glibc defines. */
+static const struct named eai_codes[] = {
+	NAMED(EAI_ADDRFAMILY), NAMED(EAI_AGAIN), NAMED(EAI_BADFLAGS),
+	NAMED(EAI_FAIL), NAMED(EAI_FAMILY), NAMED(EAI_MEMORY),
+	NAMED(EAI_NODATA), NAMED(EAI_NONAME), NAMED(EAI_OVERFLOW),
+	NAMED(EAI_SERVICE), NAMED(EAI_SOCKTYPE), NAMED(EAI_SYSTEM),
+};
+
+/*
+ * A hint is printed on its own indented line under the error, so it is
+ * one line, and follows the message rules: lowercase, no full stop.
+ */
+static void
+check_hint_shape(const char *hint)
+{
+	size_t len;
+
+	if (hint == NULL)
+		return;
+	len = strlen(hint);
+	CHECK(len > 0);
+	CHECK(strchr(hint, '\n') == NULL);
+	if (len > 0) {
+		CHECK(!isupper((unsigned char)hint[0]));
+		CHECK(hint[len - 1] != '.');
+	}
+}
+
+static void
+test_errno_hints(void)
+{
+	static const char *const calls[] = {
+		NULL, "socket", "bind", "connect", "accept", "send", "recv",
+		"setsockopt",
+	};
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_LEN(socket_errnos); i++) {
+		const struct named *e = &socket_errnos[i];
+
+		unit_begin("explain_errno has a hint for %s after any call",
+		    e->name);
+		for (j = 0; j < ARRAY_LEN(calls); j++) {
+			const char *hint = explain_errno(calls[j], e->value);
+
+			if (!CHECK(hint != NULL))
+				unit_diag("after %s", calls[j] ? calls[j] :
+				    "any call");
+			check_hint_shape(hint);
+		}
+		unit_end();
+	}
+}
+
+static void
+test_call_rows(void)
+{
+	const char *general, *hint;
+
+	unit_begin("explain_errno: connect ECONNREFUSED says nothing is "
+	    "listening");
+	hint = explain_errno("connect", ECONNREFUSED);
+	general = explain_errno(NULL, ECONNREFUSED);
+	CHECK_CONTAINS(hint, "listening");
+	CHECK(general != NULL && hint != general);
+	unit_end();
+
+	unit_begin("explain_errno: an unlisted call gets the general row");
+	CHECK(explain_errno("sendto", ECONNREFUSED) == general);
+	CHECK(explain_errno("", ECONNREFUSED) == general);
+	unit_end();
+
+	unit_begin("explain_errno: bind EADDRINUSE names the tool to look");
+	CHECK_CONTAINS(explain_errno("bind", EADDRINUSE), "ss -ltnp");
+	CHECK(explain_errno("connect", EADDRINUSE) ==
+	    explain_errno(NULL, EADDRINUSE));
+	unit_end();
+
+	unit_begin("explain_errno: bind EACCES mentions privileged ports");
+	CHECK_CONTAINS(explain_errno("bind", EACCES), "1024");
+	unit_end();
+
+	unit_begin("explain_errno: connect ETIMEDOUT is about the SYN");
+	CHECK_CONTAINS(explain_errno("connect", ETIMEDOUT), "SYN");
+	CHECK(explain_errno("recv", ETIMEDOUT) != explain_errno("connect",
+	    ETIMEDOUT));
+	unit_end();
+
+	unit_begin("explain_errno: setsockopt ENOPROTOOPT has its own row");
+	CHECK(explain_errno("setsockopt", ENOPROTOOPT) !=
+	    explain_errno(NULL, ENOPROTOOPT));
+	unit_end();
+
+	/* The call's row wins wherever it sits in the table. */
+	unit_begin("explain_errno: bind and connect ENOENT differ from the "
+	    "general row");
+	CHECK_CONTAINS(explain_errno("bind", ENOENT), "directory");
+	CHECK_CONTAINS(explain_errno("connect", ENOENT), "server");
+	CHECK(explain_errno(NULL, ENOENT) != explain_errno("bind", ENOENT));
+	unit_end();
+
+	unit_begin("explain_errno: no hint for errnos without a row");
+	CHECK(explain_errno(NULL, 0) == NULL);
+	CHECK(explain_errno("connect", EDOM) == NULL);
+	CHECK(explain_errno(NULL, -1) == NULL);
+	unit_end();
+}
+
+static void
+test_eai_hints(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(eai_codes); i++) {
+		const char *hint = explain_eai(eai_codes[i].value);
+
+		unit_begin("explain_eai has a hint for %s", eai_codes[i].name);
+		CHECK(hint != NULL);
+		check_hint_shape(hint);
+		unit_end();
+	}
+	unit_begin("explain_eai has no hint for 0 or an unknown code");
+	CHECK(explain_eai(0) == NULL);
+	CHECK(explain_eai(12345) == NULL);
+	unit_end();
+}
+
+static void
+test_names(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(socket_errnos); i++) {
+		const struct named *e = &socket_errnos[i];
+
+		/* On Linux EWOULDBLOCK is EAGAIN; the trace shows EAGAIN. */
+		unit_begin("trace_errno_name names %s", e->name);
+		CHECK_STR(trace_errno_name(e->value), e->value == EAGAIN ?
+		    "EAGAIN" : e->name);
+		unit_end();
+	}
+	unit_begin("trace_errno_name has no name for an unknown errno");
+	CHECK(trace_errno_name(99999) == NULL);
+	unit_end();
+
+	for (i = 0; i < ARRAY_LEN(eai_codes); i++) {
+		unit_begin("trace_eai_name names %s", eai_codes[i].name);
+		CHECK_STR(trace_eai_name(eai_codes[i].value),
+		    eai_codes[i].name);
+		unit_end();
+	}
+	unit_begin("trace_eai_name has no name for an unknown code");
+	CHECK(trace_eai_name(0) == NULL);
+	CHECK(trace_eai_name(12345) == NULL);
+	unit_end();
+}
+
+void
+test_explain(void)
+{
+	test_errno_hints();
+	test_call_rows();
+	test_eai_hints();
+	test_names();
+}
