@@ -143,7 +143,8 @@ load test_helper
 	# A listener killed hard leaves its file behind.
 	bg stale "$SOCKIT" listen -v "unix:$SOCKDIR/s"
 	wait_for_socket "$SOCKDIR/s"
-	kill -KILL "$BG_PID"
+	# BG_PID is timeout(1), which cannot pass SIGKILL on: kill its child.
+	pkill -KILL -P "$BG_PID"
 	wait_for_exit "$BG_PID"
 	[ -S "$SOCKDIR/s" ]
 	run --separate-stderr sockit listen -w 0.1 "unix:$SOCKDIR/s"

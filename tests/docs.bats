@@ -1,0 +1,251 @@
+#!/usr/bin/env bats
+# tests/docs.bats: the man page, README and completions agree with what the binary says.
+load test_helper
+
+MAN=$BATS_TEST_DIRNAME/../man/sockit.1
+README=$BATS_TEST_DIRNAME/../README.md
+COMPLETIONS=$BATS_TEST_DIRNAME/../completions
+
+# commands: every command but help, one a line.
+commands() {
+	"$SOCKIT" --list-commands | grep -vx help
+}
+
+# long_options CMD: the long options CMD lists, without the dashes.
+long_options() {
+	"$SOCKIT" "$1" --list-options | awk '{ sub(/^--/, "", $1); print $1 }'
+}
+
+# man_form NAME: how --NAME is written in the man page source: \-\-NAME,
+# with every hyphen escaped.
+man_form() {
+	printf '\\-\\-%s' "${1//-/\\-}"
+}
+
+# complete_bash WORD...: the bash completions of the last WORD after
+# "sockit WORD...", one a line, as bash would offer them.
+complete_bash() {
+	# shellcheck source=../completions/sockit.bash
+	source "$COMPLETIONS/sockit.bash"
+	COMP_WORDS=("$SOCKIT" "$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	unset COMP_LINE COMP_POINT
+	COMPREPLY=()
+	_sockit || true
+	if ((${#COMPREPLY[@]} > 0)); then
+		printf '%s\n' "${COMPREPLY[@]}"
+	fi
+}
+
+@test "--list-commands names connect, listen and help" {
+	run sockit --list-commands
+	assert_success
+	grep -qx connect <<<"$output"
+	grep -qx listen <<<"$output"
+	grep -qx help <<<"$output"
+}
+
+@test "every long option of every command is in the man page" {
+	local cmd name missing=()
+	for cmd in $(commands); do
+		for name in $(long_options "$cmd"); do
+			grep -qF -- "$(man_form "$name")" "$MAN" ||
+			    missing+=("$cmd --$name")
+		done
+	done
+	if ((${#missing[@]} > 0)); then
+		printf 'not in man/sockit.1: %s\n' "${missing[@]}" >&2
+		return 1
+	fi
+}
+
+@test "every long option of every command is in its --help" {
+	local cmd name help missing=()
+	for cmd in $(commands); do
+		help=$("$SOCKIT" "$cmd" --help)
+		for name in $(long_options "$cmd"); do
+			grep -qF -- "--$name" <<<"$help" ||
+			    missing+=("$cmd --$name")
+		done
+	done
+	if ((${#missing[@]} > 0)); then
+		printf 'not in --help: %s\n' "${missing[@]}" >&2
+		return 1
+	fi
+}
+
+@test "every short option of every command is in the man page" {
+	local cmd short missing=()
+	for cmd in $(commands); do
+		for short in $("$SOCKIT" "$cmd" --list-options |
+		    awk '$2 ~ /^-.$/ { print substr($2, 2) }'); do
+			grep -qF -- "\\-$short" "$MAN" || missing+=("$cmd -$short")
+		done
+	done
+	if ((${#missing[@]} > 0)); then
+		printf 'not in man/sockit.1: %s\n' "${missing[@]}" >&2
+		return 1
+	fi
+}
+
+@test "every command has a section in the man page and a mention in the README" {
+	local cmd
+	for cmd in $(commands); do
+		grep -qx "\\.SS $cmd" "$MAN" || {
+			echo "no '.SS $cmd' in man/sockit.1" >&2
+			return 1
+		}
+		grep -qw -- "$cmd" "$README" || {
+			echo "README.md does not mention $cmd" >&2
+			return 1
+		}
+	done
+}
+
+@test "every --shutdown mode and every -o socket option is in the man page" {
+	local mode name
+	for mode in $("$SOCKIT" connect --list-options |
+	    awk '$1 == "--shutdown" { gsub(/\|/, " ", $2); print $2 }'); do
+		grep -qE "^\\.B $mode\$" "$MAN" || {
+			echo "--shutdown $mode is not described" >&2
+			return 1
+		}
+	done
+	for name in $("$SOCKIT" --list-sockopts | cut -f1); do
+		grep -qF -- "$name" "$MAN" || {
+			echo "socket option $name is not in man/sockit.1" >&2
+			return 1
+		}
+	done
+}
+
+@test "the man page's EXIT STATUS names every status of the contract" {
+	local section code
+	section=$(awk '/^\.SH /{ on = ($0 ~ /EXIT STATUS/) } on' "$MAN")
+	for code in 0 1 2 124 '128\+'; do
+		grep -qE "^\\.BR? $code( |\$)" <<<"$section" || {
+			echo "exit status $code is not in EXIT STATUS" >&2
+			return 1
+		}
+	done
+}
+
+@test "the man page is lint-clean for groff" {
+	command -v groff >/dev/null || skip "groff is not installed"
+	run groff -man -ww -z "$MAN"
+	assert_success
+	[ -z "$output" ]
+}
+
+@test "the man page is lint-clean for mandoc" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	run mandoc -Tlint "$MAN"
+	assert_success
+	[ -z "$output" ]
+}
+
+@test "sockit help CMD prints exactly sockit CMD --help" {
+	local cmd
+	for cmd in $(commands); do
+		[ "$("$SOCKIT" help "$cmd")" = "$("$SOCKIT" "$cmd" --help)" ] || {
+			echo "help $cmd differs from $cmd --help" >&2
+			return 1
+		}
+	done
+}
+
+@test "bash completion offers every command" {
+	local offered cmd
+	offered=$(complete_bash "")
+	for cmd in $("$SOCKIT" --list-commands); do
+		grep -qx -- "$cmd" <<<"$offered" || {
+			echo "command $cmd not offered; got: $offered" >&2
+			return 1
+		}
+	done
+}
+
+@test "bash completion offers every option of connect" {
+	local offered name
+	offered=$(complete_bash connect --)
+	for name in $(long_options connect); do
+		grep -qx -- "--$name" <<<"$offered" || {
+			echo "--$name not offered; got: $offered" >&2
+			return 1
+		}
+	done
+}
+
+@test "bash completion offers only options that exist" {
+	local cmd word known
+	for cmd in $(commands); do
+		known=$("$SOCKIT" "$cmd" --list-options | tr ' ' '\n' | grep '^-')
+		for word in $(complete_bash "$cmd" -); do
+			grep -qx -- "$word" <<<"$known" || {
+				echo "$cmd: offers $word, which does not exist" >&2
+				return 1
+			}
+		done
+	done
+	known=$("$SOCKIT" --help)
+	for word in $(complete_bash --); do
+		grep -qF -- "${word%%=*}" <<<"$known" || {
+			echo "offers global $word, which does not exist" >&2
+			return 1
+		}
+	done
+}
+
+@test "bash completion takes --shutdown's choices and -o's names from the binary" {
+	run complete_bash connect --shutdown ""
+	assert_success
+	[ "$(tr '\n' '|' <<<"$output")" = "$("$SOCKIT" connect --list-options |
+	    awk '$1 == "--shutdown" { print $2 }')|" ]
+	run complete_bash listen -o TCP_NOD
+	assert_success
+	[ "$output" = "TCP_NODELAY=" ]
+}
+
+@test "bash completion completes paths for unix endpoints" {
+	mkdir "$SOCKDIR/run"
+	run complete_bash connect "unix:$SOCKDIR/ru"
+	assert_success
+	[ "$output" = "unix:$SOCKDIR/run/" ]
+	run complete_bash listen "$SOCKDIR/ru"
+	assert_success
+	[ "$output" = "$SOCKDIR/run/" ]
+}
+
+@test "no completion script names an option the binary does not know" {
+	local known word file
+	known=$({
+		"$SOCKIT" --help
+		echo --list-commands --list-options --list-sockopts
+		for cmd in $(commands); do
+			"$SOCKIT" "$cmd" --list-options
+		done
+	} | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+	for file in "$COMPLETIONS/sockit.bash" "$COMPLETIONS/_sockit" \
+	    "$COMPLETIONS/sockit.fish"; do
+		for word in $(grep -v '^[[:space:]]*#' "$file" |
+		    grep -oE -- '(^|[^a-z-])--[a-z][a-z0-9-]*' |
+		    grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+			grep -qx -- "$word" <<<"$known" || {
+				echo "${file##*/} names $word" >&2
+				return 1
+			}
+		done
+	done
+}
+
+@test "zsh completion parses" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	run zsh -n "$COMPLETIONS/_sockit"
+	assert_success
+}
+
+@test "fish completion parses" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	run fish --no-execute "$COMPLETIONS/sockit.fish"
+	assert_success
+}
