@@ -20,6 +20,7 @@
 struct connect_opts {
 	int zero;
 	double wait;
+	const char *source;
 };
 
 static const struct opt_def connect_defs[] = {
@@ -27,6 +28,9 @@ static const struct opt_def connect_defs[] = {
 	  "port check: connect, close; PORT may be 22,80,90-99", 1, 0, 0, NULL },
 	{ 0, "wait", OPT_SECONDS, offsetof(struct connect_opts, wait), "SECS",
 	  "retry a refused connect until SECS pass (124)",
+	  0, 0, 0, NULL },
+	{ 's', "source", OPT_STRING, offsetof(struct connect_opts, source),
+	  "ADDR[:PORT]", "bind the local end to ADDR and PORT first",
 	  0, 0, 0, NULL },
 };
 
@@ -123,6 +127,7 @@ struct connect_try {
 	int last_err;
 	struct endpoint_addr last_addr;	/* the address that failed last */
 	bool timed_out;
+	bool quiet;			/* -z: a failure is a result, not news */
 };
 
 /*
@@ -165,9 +170,10 @@ try_addresses(struct session *s, const struct endpoint *ep, double timeout,
 		}
 		t->last_err = err;
 		t->last_addr = addrs[i];
-		report_note("connect to %s: %s", addr_format(
-		    (const struct sockaddr *)&addrs[i].sa, addrs[i].len, text,
-		    sizeof(text)), strerror(err));
+		if (!t->quiet)
+			report_note("connect to %s: %s", addr_format(
+			    (const struct sockaddr *)&addrs[i].sa,
+			    addrs[i].len, text, sizeof(text)), strerror(err));
 	}
 	return EXIT_FAIL;
 }
@@ -185,11 +191,12 @@ pause_for(double secs)
 
 /*
  * Connects to ep, retrying under --wait. Returns EXIT_OK with *t filled, or
- * the exit status after reporting.
+ * the exit status after reporting; with quiet, a failed connect is left in
+ * t->last_err unreported.
  */
 static int
 open_connection(struct session *s, const struct endpoint *ep, double wait,
-    struct connect_try *t)
+    bool quiet, struct connect_try *t)
 {
 	double deadline = wait >= 0 ? relay_now() + wait : -1;
 	double backoff = 0.05;
@@ -200,6 +207,7 @@ open_connection(struct session *s, const struct endpoint *ep, double wait,
 	memset(t, 0, sizeof(*t));
 	t->fd = -1;
 	t->last_err = -1;
+	t->quiet = quiet;
 	for (;;) {
 		double timeout = s->opts.timeout;
 
@@ -233,6 +241,8 @@ open_connection(struct session *s, const struct endpoint *ep, double wait,
 			return try_addresses(s, ep, 0, false, t);
 		return EXIT_FAIL;
 	}
+	if (quiet)
+		return t->timed_out || deadline >= 0 ? EXIT_TIMEOUT : EXIT_FAIL;
 	addr_format((const struct sockaddr *)&t->last_addr.sa,
 	    t->last_addr.len, text, sizeof(text));
 	if (deadline >= 0 && (worth_retrying(t->last_err) || t->timed_out)) {
@@ -298,18 +308,16 @@ print_port_state(struct session *s, const struct endpoint *ep,
 	fflush(stdout);
 }
 
-/* -z on one endpoint. Returns true when it is open. */
+/* -z on one endpoint, retried under --wait. Returns true when open. */
 static bool
-check_one(struct session *s, const struct endpoint *ep)
+check_one(struct session *s, const struct endpoint *ep, double wait)
 {
 	struct connect_try t;
 	char text[ADDR_TEXT_MAX];
 	const char *state = "open";
 	int status;
 
-	memset(&t, 0, sizeof(t));
-	t.fd = -1;
-	status = try_addresses(s, ep, s->opts.timeout, false, &t);
+	status = open_connection(s, ep, wait, true, &t);
 	if (status != EXIT_OK) {
 		if (t.last_err > 0) {
 			addr_format((const struct sockaddr *)&t.last_addr.sa,
@@ -339,7 +347,7 @@ check_one(struct session *s, const struct endpoint *ep)
 }
 
 static int
-port_check(struct session *s, struct endpoint *ep)
+port_check(struct session *s, struct endpoint *ep, double wait)
 {
 	struct port_range ranges[ENDPOINT_PORT_RANGES_MAX];
 	char err[256];
@@ -348,7 +356,7 @@ port_check(struct session *s, struct endpoint *ep)
 	bool any_open = false;
 
 	if (endpoint_is_unix(ep) || !isdigit((unsigned char)ep->port[0]))
-		return check_one(s, ep) ? EXIT_OK : EXIT_FAIL;
+		return check_one(s, ep, wait) ? EXIT_OK : EXIT_FAIL;
 	n = endpoint_port_list(ep->port, ranges, ARRAY_LEN(ranges), err,
 	    sizeof(err));
 	if (n < 0) {
@@ -358,7 +366,7 @@ port_check(struct session *s, struct endpoint *ep)
 	for (i = 0; i < n; i++) {
 		for (port = ranges[i].first; port <= ranges[i].last; port++) {
 			endpoint_set_port(ep, port);
-			if (check_one(s, ep))
+			if (check_one(s, ep, wait))
 				any_open = true;
 			if (sys_signal_caught)
 				return 128 + (int)sys_signal_caught;
@@ -371,7 +379,7 @@ int
 cmd_connect(int argc, char **argv)
 {
 	struct session s;
-	struct connect_opts co = { 0, -1 };
+	struct connect_opts co = { 0, -1, NULL };
 	struct endpoint ep;
 	struct connect_try t;
 	char *pos[3], err[512], peer[ADDR_TEXT_MAX];
@@ -403,14 +411,15 @@ cmd_connect(int argc, char **argv)
 	case OPT_OK:
 		break;
 	}
+	s.opts.source = co.source;
 	if ((status = session_check(&s)) != EXIT_OK)
 		return status;
 	if ((status = session_endpoint(&s, pos, npos, co.zero, &ep)) !=
 	    EXIT_OK)
 		return status;
 	if (co.zero)
-		return port_check(&s, &ep);
-	status = open_connection(&s, &ep, co.wait, &t);
+		return port_check(&s, &ep, co.wait);
+	status = open_connection(&s, &ep, co.wait, false, &t);
 	if (status != EXIT_OK)
 		return status;
 	addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len, peer,

@@ -50,9 +50,28 @@ is_wildcard(const struct endpoint_addr *a)
 	    memcmp(&sin6->sin6_addr, &in6addr_any, sizeof(in6addr_any)) == 0;
 }
 
-/* Removes path only when it is a socket: --unlink never eats a file. */
+/*
+ * Returns true when a live server still answers on the unix socket a:
+ * connect() to a socket file whose owner is gone fails with ECONNREFUSED.
+ */
+static bool
+unix_socket_alive(const struct endpoint_addr *a)
+{
+	int fd = sys_socket(AF_UNIX, a->socktype, 0);
+	bool alive;
+
+	if (fd < 0)
+		return false;
+	sys_set_nonblocking(fd);
+	alive = sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) == 0
+	    || errno != ECONNREFUSED;
+	sys_close(fd);
+	return alive;
+}
+
+/* Removes a stale socket file; --unlink never eats a file or a live server. */
 static int
-remove_stale(const char *path)
+remove_stale(const char *path, const struct endpoint_addr *a)
 {
 	struct stat st;
 
@@ -60,6 +79,11 @@ remove_stale(const char *path)
 		return 0;
 	if (!S_ISSOCK(st.st_mode)) {
 		report_error("refusing to remove %s: it is not a socket", path);
+		return -1;
+	}
+	if (unix_socket_alive(a)) {
+		report_error("refusing to remove %s: a server still answers "
+		    "on it", path);
 		return -1;
 	}
 	if (sys_unlink(path) < 0 && errno != ENOENT) {
@@ -102,7 +126,7 @@ bind_one(struct session *s, const struct listen_opts *lo,
 		if (errno == EADDRINUSE && endpoint_is_unix(ep) &&
 		    !ep->abstract && lo->unlink_stale && !retried) {
 			retried = true;
-			if (remove_stale(ep->path) == 0)
+			if (remove_stale(ep->path, a) == 0)
 				continue;
 			sys_close(fd);
 			return -2;

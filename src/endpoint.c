@@ -317,6 +317,10 @@ parse_ip(const char *rest, const char *second,
 	} else if (strchr(rest, ']') != NULL) {
 		snprintf(err, errlen, "unbalanced ']' in '%s'", rest);
 		return -1;
+	} else if (strchr(rest, '[') != NULL) {
+		snprintf(err, errlen, "a '[' may only open the host, as in "
+		    "[::1]:80: '%s'", rest);
+		return -1;
 	} else if ((colon = strchr(rest, ':')) == NULL) {
 		if (second == NULL && all_digits(rest)) {
 			port = rest;

@@ -170,6 +170,25 @@ check_stdout(int status)
 	return status == EXIT_OK ? EXIT_FAIL : status;
 }
 
+/*
+ * A closed stdin, stdout or stderr would be reused by the first socket()
+ * and mistaken for a standard stream. Fill the gap with /dev/null: read
+ * only, so stdin reads EOF and a write to stdout fails (EBADF) instead of
+ * vanishing.
+ */
+static void
+fill_standard_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		if (open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY) != fd)
+			_exit(EXIT_FAIL);
+	}
+}
+
 static int
 run_command(const struct command *cmd, int argc, char **argv)
 {
@@ -194,6 +213,7 @@ main(int argc, char **argv)
 {
 	int i;
 
+	fill_standard_fds();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 
@@ -239,7 +259,7 @@ main(int argc, char **argv)
 		const struct command *cmd;
 		char *help_argv[] = { argv[i + 1], "--help", NULL };
 
-		if (i + 1 == argc) {
+		if (i + 1 == argc || strcmp(argv[i + 1], "help") == 0) {
 			usage(stdout);
 			return check_stdout(EXIT_OK);
 		}

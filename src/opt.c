@@ -177,8 +177,8 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 		snprintf(err, errlen, "unknown option '--%s' for %s (did you "
 		    "mean '--%s'?)", word, cmd->name, near);
 	else
-		snprintf(err, errlen, "unknown option '--%s' for %s; see "
-		    "'sockit %s --help'", word, cmd->name, cmd->name);
+		snprintf(err, errlen, "unknown option '--%s' for %s", word,
+		    cmd->name);
 }
 
 static enum opt_result
@@ -236,8 +236,8 @@ parse_short(const struct opt_command *cmd, int argc, char **argv, int *i,
 		if (*p == 'h')
 			return OPT_HELP;
 		if (!find_short(cmd, *p, &g, &d)) {
-			snprintf(err, errlen, "unknown option '-%c' for %s; see "
-			    "'sockit %s --help'", *p, cmd->name, cmd->name);
+			snprintf(err, errlen, "unknown option '-%c' for %s",
+			    *p, cmd->name);
 			return OPT_ERROR;
 		}
 		snprintf(spelled, sizeof(spelled), "-%c", *p);
@@ -369,7 +369,9 @@ opt_list_options(const struct opt_command *cmd, FILE *out)
 				fprintf(out, " -%c", d->short_name);
 			if (d->kind == OPT_CHOICE)
 				fprintf(out, " %s", d->choices);
-			else if (takes_arg(d) || d->kind == OPT_OPTARG)
+			else if (d->kind == OPT_OPTARG)
+				fprintf(out, " [=%s]", d->arg_name);
+			else if (takes_arg(d))
 				fprintf(out, " %s", d->arg_name);
 			fputc('\n', out);
 		}

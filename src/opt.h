@@ -70,7 +70,10 @@ enum opt_result opt_parse(const struct opt_command *cmd, int argc,
     char *err, size_t errlen);
 /* Prints the usage, summary, options and examples of cmd. */
 void opt_help(const struct opt_command *cmd, FILE *out);
-/* Prints one line per option, "--long -s ARG", for completion scripts. */
+/*
+ * Prints one line per option for completion scripts: "--long -s ARG",
+ * "--long a|b|c" for choices, "--long -s [=ARG]" for an optional value.
+ */
 void opt_list_options(const struct opt_command *cmd, FILE *out);
 /* Returns the candidate closest to word, or NULL if none is close. */
 const char *opt_nearest(const char *word, const char *const *candidates,

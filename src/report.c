@@ -70,6 +70,10 @@ report_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (report.json) {
+		emit_json_error("usage", NULL, msg, NULL);
+		return;
+	}
 	strbuf_init(&sb, storage, sizeof(storage));
 	if (report.command != NULL)
 		strbuf_printf(&sb, "sockit %s: %s\nsee 'sockit %s --help'",

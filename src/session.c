@@ -37,8 +37,6 @@ const struct opt_def session_opt_defs[] = {
 	  "do not set SO_REUSEADDR", 0, 0, 0, NULL },
 	{ 0, "reuseport", OPT_FLAG, FIELD(reuseport), NULL,
 	  "set SO_REUSEPORT before bind", 1, 0, 0, NULL },
-	{ 's', "source", OPT_STRING, FIELD(source), "ADDR[:PORT]",
-	  "bind the local end to ADDR and PORT first", 0, 0, 0, NULL },
 	{ 'o', "sockopt", OPT_LIST, FIELD(sockopts), "NAME=VALUE",
 	  "setsockopt by name, e.g. TCP_NODELAY=1 (repeatable)",
 	  0, 0, 0, NULL },
@@ -500,12 +498,13 @@ summary(struct session *s, const struct relay_result *res)
 		json_field_num(&sb, "seconds", res->stats.seconds);
 		report_event_end(&sb);
 	} else {
-		report_note("sent %llu bytes, received %llu bytes in %.3f s",
-		    (unsigned long long)res->stats.bytes[RELAY_UP],
-		    (unsigned long long)received, res->stats.seconds);
+		uint64_t sent = res->stats.bytes[RELAY_UP];
+
+		report_note("sent %llu byte%s, received %llu byte%s in %.3f s",
+		    (unsigned long long)sent, sent == 1 ? "" : "s",
+		    (unsigned long long)received, received == 1 ? "" : "s",
+		    res->stats.seconds);
 	}
-	s->early_bytes = 0;
-	s->hex_offset[0] = s->hex_offset[1] = 0;
 }
 
 /* Returns stdin when it is open, else -1: nothing to send. */
@@ -546,6 +545,9 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	relay_run(&cfg, &res);
 	if (s->opts.verbose || s->opts.json || s->opts.progress)
 		summary(s, &res);
+	/* The next peer of -k starts its counts and dump offsets afresh. */
+	s->early_bytes = 0;
+	s->hex_offset[0] = s->hex_offset[1] = 0;
 	switch (res.end) {
 	case RELAY_DONE:
 	case RELAY_OUTPUT_CLOSED:

@@ -17,7 +17,7 @@ struct session_opts {
 	int shutdown_mode;	/* enum relay_shutdown */
 	int reuseaddr;		/* -1: the command's default */
 	int reuseport;
-	const char *source;	/* -s ADDR[:PORT] */
+	const char *source;	/* -s ADDR[:PORT], set by commands that bind it */
 	struct opt_list sockopts;
 	int crlf;
 	int verbose;

@@ -36,7 +36,7 @@ trace_set_mode(const char *spec)
 			trace_flags |= TRACE_FULL;
 		else if (strcmp(word, "time") == 0)
 			trace_flags |= TRACE_TIME;
-		else if (strcmp(word, "on") != 0)
+		else
 			return -1;
 	}
 	return 0;

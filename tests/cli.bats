@@ -230,3 +230,28 @@ load test_helper
 	assert_output_contains "IPV6_V6ONLY"
 	[ "${#lines[@]}" -ge 30 ]
 }
+
+@test "sockit help help prints the general help" {
+	run sockit help help
+	assert_success
+	assert_output_contains "usage: sockit"
+}
+
+@test "-s belongs to connect; listen names its address in ENDPOINT" {
+	run --separate-stderr sockit listen -s 127.0.0.1 :0
+	assert_status 2
+	assert_stderr_contains "'-s'"
+}
+
+@test "with --json a usage error after parsing is a JSON object too" {
+	run --separate-stderr sockit connect --json localhost:99999
+	assert_status 2
+	[ "$(echo "$stderr" | jq -r .event)" = error ]
+	[ "$(echo "$stderr" | jq -r .operation)" = usage ]
+}
+
+@test "an unknown option's hint appears once" {
+	run --separate-stderr sockit connect --frob x:1
+	assert_status 2
+	[ "$(grep -c "see 'sockit connect --help'" <<<"$stderr")" -eq 1 ]
+}

@@ -444,3 +444,48 @@ start_silent_server() {
 	run --separate-stderr sockit --trace connect -6 -z localhost:1
 	assert_stderr_contains '{AF_INET6, SOCK_STREAM}'
 }
+
+@test "-z --wait retries until the port opens" {
+	local port
+	port=$(refused_port)
+	bg check "$SOCKIT" connect -z --wait 20 "127.0.0.1:$port"
+	local checker=$BG_PID
+	start_listener srv -k "127.0.0.1:$port"
+	wait_for_exit "$checker" 25
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/check.out")" = "127.0.0.1:$port open" ]
+}
+
+@test "-z -v says once why a port is closed" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect -z -v "127.0.0.1:$port"
+	assert_status 1
+	[ "$(grep -c . <<<"$stderr")" -eq 1 ]
+}
+
+@test "a closed stdin reads as EOF" {
+	echo reply >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect "127.0.0.1:$LISTEN_PORT" <&-
+	assert_success
+	[ "$output" = reply ]
+}
+
+@test "a closed stdout is an error, never an echo back to the peer" {
+	echo "for stdout" >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr bash -c '"$SOCKIT" connect 127.0.0.1:'"$LISTEN_PORT"' </dev/null >&-'
+	assert_status 1
+	assert_stderr_contains "write to stdout"
+	assert_stderr_contains "(EBADF)"
+	wait_for_exit "$LISTEN_PID"
+	[ ! -s "$TMP/srv.out" ]
+}
+
+@test "the summary counts one byte in the singular" {
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect -v "127.0.0.1:$LISTEN_PORT" < <(printf x)
+	assert_success
+	assert_stderr_contains "sent 1 byte, received 0 bytes"
+}

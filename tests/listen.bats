@@ -206,3 +206,23 @@ load test_helper
 	wait_for_exit "$LISTEN_PID"
 	assert_file_contains "$TMP/srv.err" "< 00000000  64 75 6d 70 20 6d 65 0a"
 }
+
+@test "AF_UNIX: --unlink leaves a live server's socket alone" {
+	start_listener live -k "unix:$SOCKDIR/live"
+	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/live"
+	assert_status 1
+	assert_stderr_contains "a server still answers on it"
+	[ -S "$SOCKDIR/live" ]
+	kill -0 "$LISTEN_PID"
+}
+
+@test "-k starts each peer's hex dump at offset 0" {
+	local i
+	start_listener srv -k -x 127.0.0.1:0
+	for i in 1 2; do
+		run sockit connect "127.0.0.1:$LISTEN_PORT" <<<"peer $i"
+		assert_success
+	done
+	wait_for_line "$TMP/srv.err" "peer 2" 5
+	[ "$(grep -c '^< 00000000 ' "$TMP/srv.err")" -eq 2 ]
+}
