@@ -2,15 +2,14 @@
 
 bats_require_minimum_version 1.5.0
 
-# A hung test fails after this many seconds instead of stalling the run.
-export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
-
 : "${SOCKIT:=$BATS_TEST_DIRNAME/../sockit}"
 SOCKIT=$(cd "$(dirname "$SOCKIT")" && pwd)/$(basename "$SOCKIT")
 export SOCKIT
 
-# Background processes are killed after this long, whatever happens.
+# Background processes are killed after this long, whatever happens;
+# foreground ones after FG_LIMIT.
 : "${BG_LIMIT:=30}"
+: "${FG_LIMIT:=30}"
 # How often the readiness loops look again, in seconds.
 poll_step=0.02
 
@@ -33,9 +32,10 @@ teardown() {
 }
 
 # Descriptors bats keeps open are closed, so the first socket is fd 3 as
-# in the golden trace lines.
+# in the golden trace lines; a hang is killed (status 137), never waited out.
 sockit() {
-	"$SOCKIT" "$@" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+	timeout -s KILL "$FG_LIMIT" "$SOCKIT" "$@" \
+	    3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 }
 
 # wait_for_line FILE REGEX [SECS]: until a line of FILE matches REGEX.
