@@ -16,6 +16,8 @@ want ncat ncat
 want nc.openbsd netcat-openbsd
 want jq jq
 want timeout coreutils
+want zsh zsh
+want fish fish
 
 [ -z "$missing" ] && exit 0
 
