@@ -118,3 +118,10 @@ addr_format(const struct sockaddr *sa, socklen_t len, char *out, size_t cap)
 	}
 	return out;
 }
+
+bool
+addr_equal(const struct sockaddr *a, socklen_t alen,
+    const struct sockaddr *b, socklen_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}

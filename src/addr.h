@@ -22,6 +22,9 @@ char *addr_format(const struct sockaddr *sa, socklen_t len,
 void addr_host(struct strbuf *sb, const struct sockaddr *sa, socklen_t len);
 /* Returns the port in host order, or -1 when sa has none. */
 int addr_port(const struct sockaddr *sa, socklen_t len);
+/* Returns true when a and b are the same address, byte for byte. */
+bool addr_equal(const struct sockaddr *a, socklen_t alen,
+    const struct sockaddr *b, socklen_t blen);
 /* Appends an AF_UNIX path or abstract name, escaping unprintable bytes. */
 void addr_unix_path(struct strbuf *sb, const struct sockaddr *sa,
     socklen_t len, bool quoted);

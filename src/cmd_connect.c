@@ -87,6 +87,7 @@ attempt_connect(struct session *s, const struct endpoint_addr *a,
 		return ATTEMPT_FATAL;
 	if (session_bind_source(s, fd, a) < 0) {
 		sys_close(fd);
+		session_cleanup();
 		return ATTEMPT_FATAL;
 	}
 	/*
@@ -103,6 +104,8 @@ attempt_connect(struct session *s, const struct endpoint_addr *a,
 	}
 	if (result != ATTEMPT_OK) {
 		sys_close(fd);
+		/* A unix -s path was bound: free it for the next attempt. */
+		session_cleanup();
 		return result;
 	}
 	*fd_out = fd;
@@ -127,29 +130,21 @@ struct connect_try {
 	int last_err;
 	struct endpoint_addr last_addr;	/* the address that failed last */
 	bool timed_out;
+	bool fatal;			/* reported already: no retry helps */
 	bool quiet;			/* -z: a failure is a result, not news */
 };
 
 /*
- * Tries every resolved address in turn. Returns EXIT_OK with t->fd set,
- * EXIT_FAIL with t->last_err, or another status already reported.
+ * Tries each address in turn. Returns EXIT_OK with t->fd set, EXIT_FAIL
+ * with t->last_err (or t->fatal), or 128+signal.
  */
 static int
-try_addresses(struct session *s, const struct endpoint *ep, double timeout,
-    bool quiet_resolve, struct connect_try *t)
+try_addresses(struct session *s, const struct endpoint_addr *addrs, int n,
+    double timeout, struct connect_try *t)
 {
-	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
-	char text[ADDR_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 32];
-	int n, i, eai;
+	char text[ADDR_TEXT_MAX];
+	int i;
 
-	n = endpoint_resolve(ep, false, addrs, ARRAY_LEN(addrs), &eai);
-	if (n < 0) {
-		if (quiet_resolve)
-			return EXIT_FAIL;
-		snprintf(what, sizeof(what), "resolve %s", ep->text);
-		report_eai(what, eai);
-		return EXIT_FAIL;
-	}
 	for (i = 0; i < n; i++) {
 		int err = 0;
 
@@ -158,8 +153,10 @@ try_addresses(struct session *s, const struct endpoint *ep, double timeout,
 			t->addr = addrs[i];
 			return EXIT_OK;
 		case ATTEMPT_FATAL:
-			return sys_signal_caught ? 128 + (int)sys_signal_caught
-			    : EXIT_FAIL;
+			if (sys_signal_caught)
+				return 128 + (int)sys_signal_caught;
+			t->fatal = true;
+			return EXIT_FAIL;
 		case ATTEMPT_TIMEOUT:
 			t->timed_out = true;
 			err = ETIMEDOUT;
@@ -170,7 +167,8 @@ try_addresses(struct session *s, const struct endpoint *ep, double timeout,
 		}
 		t->last_err = err;
 		t->last_addr = addrs[i];
-		if (!t->quiet)
+		/* The last failure is the error itself: no note before it. */
+		if (!t->quiet && i + 1 < n)
 			report_note("connect to %s: %s", addr_format(
 			    (const struct sockaddr *)&addrs[i].sa,
 			    addrs[i].len, text, sizeof(text)), strerror(err));
@@ -183,26 +181,77 @@ static void
 pause_for(double secs)
 {
 	struct pollfd pfd = { sys_signal_wakeup_fd, POLLIN, 0 };
+	double now = relay_now();
 
 	if (sys_signal_caught || secs <= 0)
 		return;
-	sys_poll(&pfd, 1, (int)(secs * 1000));
+	sys_poll(&pfd, 1, relay_poll_timeout(now + secs, now));
+}
+
+/* Returns how long to pause before the next round, doubling up to 0.5 s. */
+static double
+next_pause(double *backoff, double deadline)
+{
+	double left = deadline - relay_now(), secs = *backoff;
+
+	if (*backoff < 0.5)
+		*backoff *= 2;
+	return secs < left ? secs : left;
+}
+
+static void
+report_resolve_failure(const struct endpoint *ep, int eai)
+{
+	char what[ENDPOINT_TEXT_MAX + 32];
+
+	snprintf(what, sizeof(what), "resolve %s", ep->text);
+	report_eai(what, eai);
 }
 
 /*
- * Connects to ep, retrying under --wait. Returns EXIT_OK with *t filled, or
- * the exit status after reporting; with quiet, a failed connect is left in
- * t->last_err unreported.
+ * Resolves ep for connect, retrying until deadline (< 0: once) while the
+ * name does not resolve yet. Returns the count, or -1 after reporting.
  */
 static int
-open_connection(struct session *s, const struct endpoint *ep, double wait,
-    bool quiet, struct connect_try *t)
+resolve_waiting(const struct endpoint *ep, double deadline,
+    struct endpoint_addr *addrs, size_t max)
 {
+	double backoff = 0.05;
+	int n, eai;
+
+	for (;;) {
+		n = endpoint_resolve(ep, false, addrs, max, &eai);
+		if (n >= 0)
+			return n;
+		/* A name that is not in DNS yet may be soon (containers). */
+		if (deadline < 0 || relay_now() >= deadline ||
+		    sys_signal_caught || (eai != EAI_AGAIN &&
+		    eai != EAI_NONAME && eai != EAI_NODATA))
+			break;
+		pause_for(next_pause(&backoff, deadline));
+	}
+	if (!sys_signal_caught)
+		report_resolve_failure(ep, eai);
+	return -1;
+}
+
+/*
+ * Connects to ep, retrying under --wait; given addresses (n >= 0) are
+ * used as they are, otherwise ep is resolved each round. Returns EXIT_OK
+ * with *t filled, or the exit status after reporting; with quiet, a failed
+ * connect is left in t->last_err unreported.
+ */
+static int
+open_connection(struct session *s, const struct endpoint *ep,
+    const struct endpoint_addr *given, int ngiven, double wait, bool quiet,
+    struct connect_try *t)
+{
+	struct endpoint_addr resolved[ENDPOINT_ADDRS_MAX];
+	const struct endpoint_addr *addrs = given;
 	double deadline = wait >= 0 ? relay_now() + wait : -1;
 	double backoff = 0.05;
 	char text[ADDR_TEXT_MAX], what[ADDR_TEXT_MAX + 32];
-	bool resolved_once = false;
-	int status;
+	int n = ngiven, status;
 
 	memset(t, 0, sizeof(*t));
 	t->fd = -1;
@@ -219,28 +268,24 @@ open_connection(struct session *s, const struct endpoint *ep, double wait,
 			if (timeout < 0 || left < timeout)
 				timeout = left;
 		}
-		status = try_addresses(s, ep, timeout, deadline >= 0 &&
-		    relay_now() < deadline, t);
-		if (status != EXIT_FAIL || sys_signal_caught)
+		if (given == NULL) {
+			n = resolve_waiting(ep, deadline, resolved,
+			    ARRAY_LEN(resolved));
+			if (n < 0)
+				return sys_signal_caught ?
+				    128 + (int)sys_signal_caught : EXIT_FAIL;
+			addrs = resolved;
+		}
+		status = try_addresses(s, addrs, n, timeout, t);
+		if (status != EXIT_FAIL || sys_signal_caught || t->fatal)
 			return status;
-		if (t->last_err >= 0)
-			resolved_once = true;
 		if (deadline < 0 || relay_now() >= deadline ||
-		    (t->last_err >= 0 && !worth_retrying(t->last_err)))
+		    !worth_retrying(t->last_err))
 			break;
-		pause_for(backoff < deadline - relay_now() ? backoff :
-		    deadline - relay_now());
-		if (backoff < 0.5)
-			backoff *= 2;
+		pause_for(next_pause(&backoff, deadline));
 	}
 	if (sys_signal_caught)
 		return 128 + (int)sys_signal_caught;
-	if (!resolved_once) {
-		/* Under --wait the name never resolved: say why, once. */
-		if (deadline >= 0)
-			return try_addresses(s, ep, 0, false, t);
-		return EXIT_FAIL;
-	}
 	if (quiet)
 		return t->timed_out || deadline >= 0 ? EXIT_TIMEOUT : EXIT_FAIL;
 	addr_format((const struct sockaddr *)&t->last_addr.sa,
@@ -308,18 +353,22 @@ print_port_state(struct session *s, const struct endpoint *ep,
 	fflush(stdout);
 }
 
-/* -z on one endpoint, retried under --wait. Returns true when open. */
+/*
+ * -z on one endpoint, retried under --wait; addrs as for open_connection.
+ * Returns true when open.
+ */
 static bool
-check_one(struct session *s, const struct endpoint *ep, double wait)
+check_one(struct session *s, const struct endpoint *ep,
+    const struct endpoint_addr *addrs, int n, double wait)
 {
 	struct connect_try t;
 	char text[ADDR_TEXT_MAX];
 	const char *state = "open";
 	int status;
 
-	status = open_connection(s, ep, wait, true, &t);
+	status = open_connection(s, ep, addrs, n, wait, true, &t);
 	if (status != EXIT_OK) {
-		if (t.last_err > 0) {
+		if (t.last_err > 0 && !t.fatal) {
 			addr_format((const struct sockaddr *)&t.last_addr.sa,
 			    t.last_addr.len, text, sizeof(text));
 			if (s->opts.json)
@@ -346,27 +395,37 @@ check_one(struct session *s, const struct endpoint *ep, double wait)
 	return true;
 }
 
+/* -z over a port list: the host is resolved once, then each port tried. */
 static int
 port_check(struct session *s, struct endpoint *ep, double wait)
 {
 	struct port_range ranges[ENDPOINT_PORT_RANGES_MAX];
+	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
 	char err[256];
-	int n, i;
+	int nranges, naddrs, i, j;
 	unsigned port;
 	bool any_open = false;
 
 	if (endpoint_is_unix(ep) || !isdigit((unsigned char)ep->port[0]))
-		return check_one(s, ep, wait) ? EXIT_OK : EXIT_FAIL;
-	n = endpoint_port_list(ep->port, ranges, ARRAY_LEN(ranges), err,
+		return check_one(s, ep, NULL, -1, wait) ? EXIT_OK : EXIT_FAIL;
+	nranges = endpoint_port_list(ep->port, ranges, ARRAY_LEN(ranges), err,
 	    sizeof(err));
-	if (n < 0) {
+	if (nranges < 0) {
 		report_usage("%s", err);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < n; i++) {
+	endpoint_set_port(ep, ranges[0].first);
+	naddrs = resolve_waiting(ep, wait >= 0 ? relay_now() + wait : -1,
+	    addrs, ARRAY_LEN(addrs));
+	if (naddrs < 0)
+		return sys_signal_caught ? 128 + (int)sys_signal_caught :
+		    EXIT_FAIL;
+	for (i = 0; i < nranges; i++) {
 		for (port = ranges[i].first; port <= ranges[i].last; port++) {
 			endpoint_set_port(ep, port);
-			if (check_one(s, ep, wait))
+			for (j = 0; j < naddrs; j++)
+				endpoint_addr_set_port(&addrs[j], port);
+			if (check_one(s, ep, addrs, naddrs, wait))
 				any_open = true;
 			if (sys_signal_caught)
 				return 128 + (int)sys_signal_caught;
@@ -417,9 +476,11 @@ cmd_connect(int argc, char **argv)
 	if ((status = session_endpoint(&s, pos, npos, co.zero, &ep)) !=
 	    EXIT_OK)
 		return status;
+	if ((status = session_parse_source(&s, &ep)) != EXIT_OK)
+		return status;
 	if (co.zero)
 		return port_check(&s, &ep, co.wait);
-	status = open_connection(&s, &ep, co.wait, false, &t);
+	status = open_connection(&s, &ep, NULL, -1, co.wait, false, &t);
 	if (status != EXIT_OK)
 		return status;
 	addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len, peer,

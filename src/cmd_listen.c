@@ -194,41 +194,43 @@ announce(struct session *s, int fd)
 	}
 }
 
+/* The status after session_wait() gave up: a signal's, or a failure's. */
 static int
 signal_status(void)
 {
-	return 128 + (int)sys_signal_caught;
+	return sys_signal_caught ? 128 + (int)sys_signal_caught : EXIT_FAIL;
 }
 
 /* Stream and seqpacket: accept a peer, relay, and with -k do it again. */
 static int
-serve_stream(struct session *s, const struct listen_opts *lo, int lfd,
-    int socktype)
+serve_stream(struct session *s, const struct listen_opts *lo,
+    const struct endpoint *ep, int lfd, int socktype)
 {
 	int status = EXIT_OK;
 
-	do {
+	for (;;) {
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
-		char text[ADDR_TEXT_MAX];
+		char text[ADDR_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 16];
 		int ready, cfd;
 
 		ready = session_wait(lfd, POLLIN, s->opts.timeout);
 		if (ready < 0)
 			return signal_status();
 		if (ready == 0) {
-			report_error("no connection within %g s (-w)",
-			    s->opts.timeout);
+			report_error("no connection on %s within %g s (-w)",
+			    ep->text, s->opts.timeout);
 			return EXIT_TIMEOUT;
 		}
 		cfd = sys_accept(lfd, (struct sockaddr *)&peer, &plen);
 		if (cfd < 0) {
 			/* The peer gave up between poll() and accept(). */
 			if (errno == EAGAIN || errno == ECONNABORTED)
-				continue;
+				continue;	/* back to waiting, -k or not */
 			if (sys_signal_caught)
 				return signal_status();
-			report_errno("accept", "accept a connection", errno);
+			snprintf(what, sizeof(what), "accept on %s", ep->text);
+			report_errno("accept", what, errno);
 			return EXIT_FAIL;
 		}
 		addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
@@ -243,20 +245,67 @@ serve_stream(struct session *s, const struct listen_opts *lo, int lfd,
 		sys_close(cfd);
 		if (sys_signal_caught)
 			return signal_status();
-		if (status == EXIT_TIMEOUT && !lo->keep_open)
+		if (!lo->keep_open)
 			return status;
-	} while (lo->keep_open);
-	return status;
+	}
+}
+
+/* How many queued datagrams lock-on sorts through before the relay starts. */
+#define DRAIN_MAX 1024
+
+/*
+ * connect() filters the datagrams that arrive after it, but those already
+ * queued from other senders would still be read as if the peer sent them.
+ * Take the queue as it stands: the peer's datagrams are printed in order,
+ * the others dropped (and named with -v).
+ */
+static int
+drain_queued(struct session *s, int fd, const struct sockaddr_storage *peer,
+    socklen_t plen, unsigned char *buf, size_t cap)
+{
+	int i, status;
+
+	for (i = 0; i < DRAIN_MAX; i++) {
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof(from);
+		char text[ADDR_TEXT_MAX];
+		ssize_t n;
+
+		n = sys_recvfrom(fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC,
+		    (struct sockaddr *)&from, &flen);
+		if (n < 0)
+			break;	/* empty; a real error shows again in the relay */
+		if (!addr_equal((const struct sockaddr *)&from, flen,
+		    (const struct sockaddr *)peer, plen)) {
+			if (s->opts.verbose) {
+				addr_format((struct sockaddr *)&from, flen,
+				    text, sizeof(text));
+				report_note("dropped a datagram from %s: not "
+				    "the peer", text);
+			}
+			continue;
+		}
+		if ((size_t)n > cap) {
+			report_warning("a datagram of %zd bytes was cut to "
+			    "%zu (MSG_TRUNC)", n, cap);
+			n = (ssize_t)cap;
+		}
+		if ((status = session_emit_datagram(s, buf, (size_t)n)) !=
+		    EXIT_OK || s->output_closed)
+			return status;
+	}
+	return EXIT_OK;
 }
 
 /* Datagrams: the first sender becomes the peer (connect), then relay. */
 static int
-serve_datagrams(struct session *s, int fd, int socktype)
+serve_datagrams(struct session *s, const struct endpoint *ep, int fd,
+    int socktype)
 {
 	static unsigned char first[DATAGRAM_MAX];
 	struct sockaddr_storage from;
 	socklen_t flen = sizeof(from);
-	char text[ADDR_TEXT_MAX];
+	char text[ADDR_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 48];
 	ssize_t n;
 	int ready, status;
 
@@ -264,7 +313,8 @@ serve_datagrams(struct session *s, int fd, int socktype)
 	if (ready < 0)
 		return signal_status();
 	if (ready == 0) {
-		report_error("no datagram within %g s (-w)", s->opts.timeout);
+		report_error("no datagram on %s within %g s (-w)", ep->text,
+		    s->opts.timeout);
 		return EXIT_TIMEOUT;
 	}
 	n = sys_recvfrom(fd, first, sizeof(first), MSG_TRUNC,
@@ -272,7 +322,9 @@ serve_datagrams(struct session *s, int fd, int socktype)
 	if (n < 0) {
 		if (sys_signal_caught)
 			return signal_status();
-		report_errno("recvfrom", "receive the first datagram", errno);
+		snprintf(what, sizeof(what), "receive a datagram on %s",
+		    ep->text);
+		report_errno("recvfrom", what, errno);
 		return EXIT_FAIL;
 	}
 	if ((size_t)n > sizeof(first)) {
@@ -287,8 +339,6 @@ serve_datagrams(struct session *s, int fd, int socktype)
 		 * to: send() goes there and datagrams from others are dropped.
 		 */
 		if (sys_connect(fd, (struct sockaddr *)&from, flen) < 0) {
-			char what[ADDR_TEXT_MAX + 32];
-
 			snprintf(what, sizeof(what), "connect to %s", text);
 			report_errno("connect", what, errno);
 			return EXIT_FAIL;
@@ -300,8 +350,11 @@ serve_datagrams(struct session *s, int fd, int socktype)
 		s->receive_only = true;
 	}
 	status = session_emit_datagram(s, first, (size_t)n);
-	if (status != EXIT_OK)
-		return status;
+	if (status == EXIT_OK && !s->receive_only)
+		status = drain_queued(s, fd, &from, flen, first,
+		    sizeof(first));
+	if (status != EXIT_OK || s->output_closed)
+		return sys_signal_caught ? signal_status() : status;
 	return session_relay(s, fd, socktype, text);
 }
 
@@ -362,15 +415,18 @@ cmd_listen(int argc, char **argv)
 		return sys_signal_caught ? signal_status() : EXIT_FAIL;
 	if (bound.socktype != SOCK_DGRAM &&
 	    sys_listen(fd, (int)lo.backlog) < 0) {
-		report_errno("listen", "listen", errno);
+		char what[ENDPOINT_TEXT_MAX + 16];
+
+		snprintf(what, sizeof(what), "listen on %s", ep.text);
+		report_errno("listen", what, errno);
 		sys_close(fd);
 		return EXIT_FAIL;
 	}
 	announce(&s, fd);
 	if (bound.socktype == SOCK_DGRAM)
-		status = serve_datagrams(&s, fd, bound.socktype);
+		status = serve_datagrams(&s, &ep, fd, bound.socktype);
 	else
-		status = serve_stream(&s, &lo, fd, bound.socktype);
+		status = serve_stream(&s, &lo, &ep, fd, bound.socktype);
 	sys_close(fd);
 	return status;
 }

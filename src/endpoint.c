@@ -103,6 +103,16 @@ endpoint_set_port(struct endpoint *ep, unsigned port)
 	set_ip_text(ep);
 }
 
+void
+endpoint_addr_set_port(struct endpoint_addr *a, unsigned port)
+{
+	if (a->family == AF_INET)
+		((struct sockaddr_in *)&a->sa)->sin_port = htons((uint16_t)port);
+	else if (a->family == AF_INET6)
+		((struct sockaddr_in6 *)&a->sa)->sin6_port =
+		    htons((uint16_t)port);
+}
+
 int
 endpoint_port_list(const char *spec, struct port_range *ranges, size_t max,
     char *err, size_t errlen)
@@ -174,7 +184,12 @@ check_port(const char *port, const struct endpoint_flags *flags,
 		return -1;
 	}
 	if (all_digits(port)) {
-		if (strlen(port) > 5 || atol(port) > 65535) {
+		const char *digits = port;
+
+		/* Leading zeros change nothing: 000080 is port 80. */
+		while (digits[0] == '0' && digits[1] != '\0')
+			digits++;
+		if (strlen(digits) > 5 || atol(digits) > 65535) {
 			snprintf(err, errlen, "port %s is outside 0-65535",
 			    port);
 			return -1;

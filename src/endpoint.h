@@ -97,6 +97,9 @@ int endpoint_resolve(const struct endpoint *ep, bool passive,
 /* Sets the port of an IP endpoint (one port of a list) and its text. */
 void endpoint_set_port(struct endpoint *ep, unsigned port);
 
+/* Sets the port of a resolved IP address; AF_UNIX addresses have none. */
+void endpoint_addr_set_port(struct endpoint_addr *a, unsigned port);
+
 /* Returns the transport rows, for help text; stores the count. */
 const struct transport_row *endpoint_transports(size_t *count);
 

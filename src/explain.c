@@ -94,6 +94,8 @@ static const struct errno_hint errno_hints[] = {
 	{ "connect", ENOENT, "no unix socket file at that path: is the server "
 	  "running, and is the path right?" },
 	{ "bind", ENOENT, "a directory on the socket's path does not exist" },
+	{ "setsockopt", ENOENT, "the kernel has no such value for this option "
+	  "(TCP_CONGESTION: see net.ipv4.tcp_available_congestion_control)" },
 	{ NULL, ENOENT, "no such file or directory on the path" },
 	{ NULL, EINVAL, "an argument is not valid for this socket in its "
 	  "current state" },

@@ -2,10 +2,13 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +46,8 @@ struct relay {
 	bool ending;		/* rd, rdwr, close: end once stdout is written */
 	bool got_reply;
 	bool prev_cr;		/* -C: the last byte read was CR */
+	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
+	size_t out_chunk;	/* most bytes one write may take; 0: all */
 	double start, last_activity, last_up, stdin_eof_at, next_tick;
 };
 
@@ -162,6 +167,8 @@ read_stdin(struct relay *r, double now)
 		return RELAY_DONE;
 	}
 	r->last_activity = now;
+	if (cfg->messages)
+		r->prev_cr = false;	/* each datagram stands alone */
 	r->up.off = 0;
 	r->up.len = cfg->crlf ? expand_crlf(r, into, (size_t)n) : (size_t)n;
 	return RELAY_DONE;
@@ -196,6 +203,22 @@ send_up(struct relay *r, double now)
 	return RELAY_DONE;
 }
 
+/*
+ * recv() of 0 on a seqpacket socket is either the peer's end or a record
+ * that was sent empty. It was the end when the peer has hung up and no
+ * record waits behind it.
+ */
+static bool
+peer_has_ended(int sock)
+{
+	struct pollfd pfd = { sock, POLLRDHUP, 0 };
+	int waiting = 0;
+
+	if (sys_poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLRDHUP | POLLHUP)))
+		return false;
+	return sys_pending(sock, &waiting) < 0 || waiting == 0;
+}
+
 static enum relay_end
 recv_down(struct relay *r, double now)
 {
@@ -211,6 +234,14 @@ recv_down(struct relay *r, double now)
 		if (errno == EINTR)
 			return RELAY_SIGNAL;
 		return fail(r, "recv", errno);
+	}
+	if (n == 0 && cfg->eof_on_empty && cfg->messages &&
+	    !peer_has_ended(cfg->sock)) {
+		/* An empty record: it counts, but there is nothing to write. */
+		r->res->stats.messages[RELAY_DOWN]++;
+		r->got_reply = true;
+		r->last_activity = now;
+		return RELAY_DONE;
 	}
 	if (n == 0 && cfg->eof_on_empty) {
 		/*
@@ -251,7 +282,15 @@ write_down(struct relay *r, double now)
 	ssize_t n;
 
 	do {
-		n = sys_write(cfg->out_fd, s->data + s->off, s->len - s->off);
+		size_t len = s->len - s->off;
+
+		if (r->out_chunk > 0 && len > r->out_chunk)
+			len = r->out_chunk;
+		if (r->out_is_socket)
+			n = sys_send(cfg->out_fd, s->data + s->off, len,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			n = sys_write(cfg->out_fd, s->data + s->off, len);
 		if (n < 0) {
 			if (errno == EAGAIN)
 				return RELAY_DONE;
@@ -263,11 +302,40 @@ write_down(struct relay *r, double now)
 		}
 		s->off += (size_t)n;
 		/* A datagram is written whole so its boundary survives. */
-	} while (cfg->messages && !span_empty(s));
+	} while (cfg->messages && r->out_chunk == 0 && !span_empty(s));
 	if (span_empty(s))
 		s->off = s->len = 0;
 	r->last_activity = now;
 	return RELAY_DONE;
+}
+
+/*
+ * poll() saying stdout is writable promises room for some bytes, not for a
+ * whole buffer: a larger write() to a blocking pipe would sleep until the
+ * reader catches up, and -i, -w, -q and signals would wait with it. A
+ * socket takes MSG_DONTWAIT on each call; a blocking pipe gets at most
+ * PIPE_BUF bytes per write, which a pipe with one free slot always takes.
+ * O_NONBLOCK is not set instead: the pipe's other writers share that flag.
+ */
+static void
+choose_output_mode(struct relay *r)
+{
+	struct stat st;
+	int flags;
+
+	if (fstat(r->cfg->out_fd, &st) != 0)
+		return;
+	if (S_ISSOCK(st.st_mode)) {
+		r->out_is_socket = true;
+		return;
+	}
+	if (!S_ISFIFO(st.st_mode))
+		return;
+	flags = fcntl(r->cfg->out_fd, F_GETFL);
+	/* A packet-mode pipe (O_DIRECT) keeps each write as one message. */
+	if (flags < 0 || (flags & (O_NONBLOCK | O_DIRECT)))
+		return;
+	r->out_chunk = PIPE_BUF;
 }
 
 static void
@@ -327,8 +395,8 @@ deadlines(struct relay *r, double now, enum relay_end *end)
 	return false;
 }
 
-static int
-poll_timeout(double deadline, double now)
+int
+relay_poll_timeout(double deadline, double now)
 {
 	double ms;
 
@@ -372,7 +440,7 @@ pump(struct relay *r)
 		pfd[SLOT_SIGNAL].fd = sys_signal_wakeup_fd;
 		pfd[SLOT_SIGNAL].events = POLLIN;
 		now = relay_now();
-		rc = sys_poll(pfd, SLOT_COUNT, poll_timeout(next_deadline(r),
+		rc = sys_poll(pfd, SLOT_COUNT, relay_poll_timeout(next_deadline(r),
 		    now));
 		if (rc < 0) {
 			if (errno == EINTR)
@@ -436,6 +504,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	r.reading_socket = true;
 	r.start = r.last_activity = r.last_up = r.stdin_eof_at = relay_now();
 	r.next_tick = r.start + cfg->hooks.tick_seconds;
+	choose_output_mode(&r);
 	result->end = pump(&r);
 	result->stats.seconds = relay_now() - r.start;
 	free(memory);

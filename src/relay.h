@@ -78,5 +78,11 @@ enum relay_end relay_run(const struct relay_config *cfg,
 
 /* Returns monotonic seconds, for deadlines and rates. */
 double relay_now(void);
+/*
+ * Returns poll()'s timeout in milliseconds for a deadline in relay_now()
+ * seconds (< 0: none, -1), rounded up and capped at an hour, so callers
+ * loop until the deadline has really passed.
+ */
+int relay_poll_timeout(double deadline, double now);
 
 #endif

@@ -38,7 +38,7 @@ report_write(const char *text, size_t len)
 static void
 emit(struct strbuf *sb)
 {
-	strbuf_puts(sb, "\n");
+	strbuf_end_line(sb);
 	report_write(strbuf_str(sb), strbuf_used(sb));
 }
 

@@ -205,7 +205,8 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 	    set_int_option(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR",
 	    where) < 0)
 		goto fail;
-	if (s->opts.reuseport &&
+	/* Port sharing has no meaning for a unix path: skip it there too. */
+	if (s->opts.reuseport && a->family != AF_UNIX &&
 	    set_int_option(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT",
 	    where) < 0)
 		goto fail;
@@ -248,15 +249,48 @@ source_text(const char *src, char *out, size_t cap)
 }
 
 int
-session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
+session_parse_source(struct session *s, const struct endpoint *dest)
 {
 	struct endpoint_flags flags;
+	char text[ENDPOINT_TEXT_MAX], err[512];
+
+	if (s->opts.source == NULL)
+		return EXIT_OK;
+	memset(&flags, 0, sizeof(flags));
+	flags.passive = true;
+	flags.udp = dest->row->socktype == SOCK_DGRAM;
+	flags.seqpacket = dest->row->socktype == SOCK_SEQPACKET;
+	flags.family = s->flags.family;
+	if (endpoint_is_unix(dest)) {
+		flags.unix_path = true;
+		snprintf(text, sizeof(text), "%s", s->opts.source);
+	} else {
+		source_text(s->opts.source, text, sizeof(text));
+	}
+	if (endpoint_parse(text, NULL, &flags, &s->source, err,
+	    sizeof(err)) < 0) {
+		report_usage("bad source address '%s' (-s): %s",
+		    s->opts.source, err);
+		return EXIT_USAGE;
+	}
+	if (endpoint_is_unix(dest) != endpoint_is_unix(&s->source)) {
+		report_usage("source '%s' (-s) and destination %s are of "
+		    "different families", s->opts.source, dest->text);
+		return EXIT_USAGE;
+	}
+	s->have_source = true;
+	return EXIT_OK;
+}
+
+int
+session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
+{
 	struct endpoint ep;
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
-	char text[ENDPOINT_TEXT_MAX], err[512], what[ENDPOINT_TEXT_MAX + 64];
+	char text[ENDPOINT_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 64];
 	int n, i, eai;
 
-	if (s->opts.source == NULL) {
+	if (!s->have_source) {
 		if (dest->family == AF_UNIX && dest->socktype == SOCK_DGRAM) {
 			/*
 			 * A unix datagram client needs a name of its own for
@@ -273,21 +307,7 @@ session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
 		}
 		return 0;
 	}
-	memset(&flags, 0, sizeof(flags));
-	flags.passive = true;
-	flags.udp = dest->socktype == SOCK_DGRAM;
-	flags.seqpacket = dest->socktype == SOCK_SEQPACKET;
-	if (dest->family == AF_UNIX) {
-		flags.unix_path = true;
-		snprintf(text, sizeof(text), "%s", s->opts.source);
-	} else {
-		source_text(s->opts.source, text, sizeof(text));
-	}
-	if (endpoint_parse(text, NULL, &flags, &ep, err, sizeof(err)) < 0) {
-		report_error("bad source address '%s': %s", s->opts.source,
-		    err);
-		return -1;
-	}
+	ep = s->source;
 	if (dest->family != AF_UNIX && ep.family != AF_UNSPEC &&
 	    ep.family != dest->family) {
 		report_error("source %s is an %s address, but the destination "
@@ -307,16 +327,20 @@ session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
 		if (addrs[i].family != dest->family)
 			continue;
 		if (sys_bind(fd, (const struct sockaddr *)&addrs[i].sa,
-		    addrs[i].len) == 0)
+		    addrs[i].len) == 0) {
+			/* A bound unix path is a file: it goes when we do. */
+			if (ep.family == AF_UNIX && !ep.abstract)
+				session_remove_at_exit(ep.path);
 			return 0;
+		}
 		snprintf(what, sizeof(what), "bind to source %s",
 		    addr_format((const struct sockaddr *)&addrs[i].sa,
 		    addrs[i].len, text, sizeof(text)));
 		report_errno("bind", what, errno);
 		return -1;
 	}
-	report_error("source %s has no %s address for %s", s->opts.source,
-	    trace_family_name(dest->family), "this destination");
+	report_error("source %s has no %s address for this destination",
+	    s->opts.source, trace_family_name(dest->family));
 	return -1;
 }
 
@@ -327,29 +351,30 @@ session_wait(int fd, short events, double timeout)
 
 	for (;;) {
 		struct pollfd pfd[2];
-		int ms = -1, rc;
+		int rc;
 
 		if (sys_signal_caught)
 			return -1;
-		if (deadline >= 0) {
-			double left = deadline - relay_now();
-
-			ms = left <= 0 ? 0 : (int)(left * 1000.0 + 0.999);
-		}
 		pfd[0].fd = fd;
 		pfd[0].events = events;
 		pfd[0].revents = 0;
 		pfd[1].fd = sys_signal_wakeup_fd;
 		pfd[1].events = POLLIN;
 		pfd[1].revents = 0;
-		rc = sys_poll(pfd, 2, ms);
+		rc = sys_poll(pfd, 2, relay_poll_timeout(deadline,
+		    relay_now()));
 		if (rc < 0 && errno == EINTR)
 			continue;
-		if (rc < 0 || pfd[1].revents)
+		if (rc < 0) {
+			report_errno("poll", "wait for the socket", errno);
+			return -1;
+		}
+		if (pfd[1].revents)
 			return -1;
 		if (pfd[0].revents)
 			return 1;
-		if (rc == 0)
+		/* The timeout is capped: only a deadline that passed counts. */
+		if (rc == 0 && relay_now() >= deadline)
 			return 0;
 	}
 }
@@ -434,12 +459,16 @@ session_emit_datagram(struct session *s, const void *buf, size_t len)
 	if (s->opts.hex)
 		hex_hook(s, RELAY_DOWN, buf, len);
 	s->early_bytes += len;
+	s->early_arrival = true;
 	while (off < len) {
 		ssize_t n = sys_write(STDOUT_FILENO, p + off, len - off);
 
 		if (n < 0) {
-			if (errno == EPIPE || errno == EINTR)
+			/* The reader went away or a signal came: stop here. */
+			if (errno == EPIPE || errno == EINTR) {
+				s->output_closed = true;
 				return EXIT_OK;
+			}
 			report_errno("write", "write to stdout", errno);
 			return EXIT_FAIL;
 		}
@@ -533,7 +562,8 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.crlf = s->opts.crlf;
 	cfg.quit_after = s->opts.quit_after;
 	cfg.idle_timeout = s->opts.idle_timeout;
-	cfg.reply_timeout = s->opts.timeout;
+	/* -w waits for the first byte; a datagram before the relay was it. */
+	cfg.reply_timeout = s->early_arrival ? -1 : s->opts.timeout;
 	cfg.hooks.ctx = s;
 	cfg.hooks.on_truncated = truncated_hook;
 	if (s->opts.hex)
@@ -547,6 +577,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		summary(s, &res);
 	/* The next peer of -k starts its counts and dump offsets afresh. */
 	s->early_bytes = 0;
+	s->early_arrival = false;
 	s->hex_offset[0] = s->hex_offset[1] = 0;
 	switch (res.end) {
 	case RELAY_DONE:

@@ -39,7 +39,11 @@ struct session {
 	int setting_count;
 	uint64_t hex_offset[2];
 	uint64_t early_bytes;	/* received before the relay started */
+	bool output_closed;	/* stdout's reader left before the relay */
+	bool early_arrival;	/* a datagram came before the relay: -w is met */
 	bool receive_only;	/* the peer has no address to send to */
+	bool have_source;	/* -s was given and parsed into source */
+	struct endpoint source;
 	bool progress_on_tty;
 	bool progress_drawn;
 };
@@ -68,12 +72,22 @@ int session_endpoint(struct session *s, char **pos, int npos,
  */
 int session_socket(struct session *s, const struct endpoint_addr *a,
     bool reuseaddr);
-/* Binds to -s ADDR[:PORT] when given. Returns 0, or -1 after reporting. */
+/*
+ * Parses -s ADDR[:PORT] (or a unix path) in the terms of the destination
+ * dest, so a malformed source is a usage error before any socket exists.
+ * Returns EXIT_OK or EXIT_USAGE (already reported).
+ */
+int session_parse_source(struct session *s, const struct endpoint *dest);
+/*
+ * Binds to the parsed -s source when given (a unix datagram client
+ * without one autobinds a name). Returns 0, or -1 after reporting.
+ */
 int session_bind_source(struct session *s, int fd,
     const struct endpoint_addr *dest);
 /*
  * Waits until fd is ready for events or timeout seconds pass (< 0: no
- * limit). Returns 1 when ready, 0 on timeout, -1 on a signal or error.
+ * limit). Returns 1 when ready, 0 on timeout, -1 on a signal or after
+ * reporting a failed poll().
  */
 int session_wait(int fd, short events, double timeout);
 /*

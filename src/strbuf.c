@@ -66,3 +66,13 @@ strbuf_str(const struct strbuf *sb)
 {
 	return sb->buf;
 }
+
+void
+strbuf_end_line(struct strbuf *sb)
+{
+	if (sb->cap < 2)
+		return;
+	if (strbuf_used(sb) + 1 >= sb->cap)
+		sb->len = sb->cap - 2;
+	strbuf_puts(sb, "\n");
+}

@@ -18,6 +18,8 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void strbuf_add(struct strbuf *sb, const char *s, size_t len);
 /* Appends a NUL-terminated string. */
 void strbuf_puts(struct strbuf *sb, const char *s);
+/* Appends a newline, cutting the text first if that is what makes room. */
+void strbuf_end_line(struct strbuf *sb);
 /* Returns the text, always NUL-terminated. */
 const char *strbuf_str(const struct strbuf *sb);
 /* Returns the number of bytes actually stored. */

@@ -1,11 +1,13 @@
 /* sys.c: the one socket layer; each call is made here, traced, errno kept. */
 #include "compat.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -168,6 +170,25 @@ sys_set_nonblocking(int fd)
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "fcntl(%d, F_SETFL, O_NONBLOCK)", fd);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_pending(int fd, int *count)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = ioctl(fd, FIONREAD, count);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "ioctl(%d, FIONREAD", fd);
+	if (rc == 0)
+		strbuf_printf(&sb, ", [%d]", *count);
+	strbuf_puts(&sb, ")");
 	finish(&sb, rc, err);
 	return rc;
 }
@@ -470,22 +491,26 @@ sys_socketpair(int family, int type, int protocol, int fds[2])
 static void
 trace_poll_events(struct strbuf *sb, short events)
 {
+	static const struct {
+		short bit;
+		const char *name;
+	} names[] = {
+		{ POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" },
+		{ POLLOUT, "POLLOUT" }, { POLLRDHUP, "POLLRDHUP" },
+		{ POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" },
+		{ POLLNVAL, "POLLNVAL" },
+	};
 	const char *sep = "";
+	size_t i;
 
-	if (events & POLLIN) {
-		strbuf_puts(sb, "IN");
-		sep = "|";
+	for (i = 0; i < ARRAY_LEN(names); i++) {
+		if (events & names[i].bit) {
+			strbuf_printf(sb, "%s%s", sep, names[i].name);
+			sep = "|";
+		}
 	}
-	if (events & POLLOUT) {
-		strbuf_printf(sb, "%sOUT", sep);
-		sep = "|";
-	}
-	if (events & POLLHUP) {
-		strbuf_printf(sb, "%sHUP", sep);
-		sep = "|";
-	}
-	if (events & POLLERR)
-		strbuf_printf(sb, "%sERR", sep);
+	if (*sep == '\0')
+		strbuf_puts(sb, "0");
 }
 
 int
@@ -506,8 +531,9 @@ sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
 	for (i = 0; i < count; i++) {
 		if (fds[i].fd < 0)
 			continue;
-		strbuf_printf(&sb, "%s%d:", sep, fds[i].fd);
+		strbuf_printf(&sb, "%s{%d, ", sep, fds[i].fd);
 		trace_poll_events(&sb, fds[i].events);
+		strbuf_puts(&sb, "}");
 		sep = ", ";
 	}
 	strbuf_printf(&sb, "], %d)", timeout_ms);
@@ -518,8 +544,9 @@ sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
 		for (i = 0; i < count; i++) {
 			if (fds[i].fd < 0 || fds[i].revents == 0)
 				continue;
-			strbuf_printf(&sb, "%s%d:", sep, fds[i].fd);
+			strbuf_printf(&sb, "%s{%d, ", sep, fds[i].fd);
 			trace_poll_events(&sb, fds[i].revents);
+			strbuf_puts(&sb, "}");
 			sep = ", ";
 		}
 		strbuf_puts(&sb, "]");
@@ -569,4 +596,150 @@ sys_unlink(const char *path)
 	strbuf_printf(&sb, "unlink(\"%s\")", path);
 	finish(&sb, rc, err);
 	return rc;
+}
+
+static void
+trace_servent(struct strbuf *sb, const struct servent *se)
+{
+	if (se == NULL) {
+		strbuf_puts(sb, " = NULL");
+		return;
+	}
+	strbuf_printf(sb, " = {s_name=\"%s\", s_port=htons(%d), "
+	    "s_proto=\"%s\"}", se->s_name, ntohs((uint16_t)se->s_port),
+	    se->s_proto);
+}
+
+struct servent *
+sys_getservbyname(const char *name, const char *proto)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct servent *se = getservbyname(name, proto);
+	int err = errno;
+
+	if (!tracing())
+		return se;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "getservbyname(");
+	trace_quoted(&sb, name);
+	strbuf_puts(&sb, ", ");
+	trace_quoted(&sb, proto);
+	strbuf_puts(&sb, ")");
+	trace_servent(&sb, se);
+	trace_emit(&sb);
+	errno = err;
+	return se;
+}
+
+struct servent *
+sys_getservbyport(int port_net, const char *proto)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct servent *se = getservbyport(port_net, proto);
+	int err = errno;
+
+	if (!tracing())
+		return se;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "getservbyport(htons(%d), ",
+	    ntohs((uint16_t)port_net));
+	trace_quoted(&sb, proto);
+	strbuf_puts(&sb, ")");
+	trace_servent(&sb, se);
+	trace_emit(&sb);
+	errno = err;
+	return se;
+}
+
+int
+sys_gethostname(char *name, size_t len)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = gethostname(name, len);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "gethostname()");
+	trace_result(&sb, rc, err);
+	if (rc == 0)
+		strbuf_printf(&sb, " \"%.*s\"", (int)len, name);
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
+pid_t
+sys_fork(void)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	pid_t pid = fork();
+	int err = errno;
+
+	/* Only the parent narrates: the child's pid is the news. */
+	if (!tracing() || pid == 0)
+		return pid;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "fork()");
+	trace_result(&sb, pid, err);
+	trace_emit(&sb);
+	errno = err;
+	return pid;
+}
+
+int
+sys_dup2(int from, int to)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc, err;
+
+	do
+		rc = dup2(from, to);
+	while (retry_eintr(rc));
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "dup2(%d, %d)", from, to);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_execvp(const char *file, char *const argv[])
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int i, err;
+
+	if (tracing()) {
+		/* Printed first: a successful exec never comes back to say so. */
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_puts(&sb, "execvp(");
+		trace_quoted(&sb, file);
+		strbuf_puts(&sb, ", [");
+		for (i = 0; argv[i] != NULL; i++) {
+			strbuf_puts(&sb, i ? ", " : "");
+			trace_quoted(&sb, argv[i]);
+		}
+		strbuf_puts(&sb, "])");
+		trace_emit(&sb);
+	}
+	execvp(file, argv);
+	err = errno;
+	if (tracing()) {
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_puts(&sb, "execvp(");
+		trace_quoted(&sb, file);
+		strbuf_puts(&sb, ", ...)");
+		finish(&sb, -1, err);
+	}
+	errno = err;
+	return -1;
 }

@@ -31,6 +31,11 @@ int sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
     socklen_t hostlen, char *serv, socklen_t servlen, int flags);
 int sys_socket(int family, int type, int protocol);
 int sys_set_nonblocking(int fd);
+/*
+ * ioctl(FIONREAD): bytes waiting to be read; on a datagram or seqpacket
+ * socket, the length of the next message. Returns 0 or -1.
+ */
+int sys_pending(int fd, int *count);
 int sys_setsockopt(int fd, int level, int optname, const void *value,
     socklen_t len);
 int sys_getsockopt(int fd, int level, int optname, void *value,
@@ -54,5 +59,15 @@ int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
 int sys_unlink(const char *path);
+
+/* The services database, the host name, and the process calls of pair. */
+struct servent;
+struct servent *sys_getservbyname(const char *name, const char *proto);
+struct servent *sys_getservbyport(int port_net, const char *proto);
+int sys_gethostname(char *name, size_t len);
+pid_t sys_fork(void);
+int sys_dup2(int from, int to);
+/* Traces the call, then replaces the process; returns only on failure. */
+int sys_execvp(const char *file, char *const argv[]);
 
 #endif

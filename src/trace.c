@@ -256,10 +256,7 @@ trace_emit(struct strbuf *sb)
 	size_t used, off = 0;
 	ssize_t n;
 
-	/* Keep room for the newline even when the line was cut. */
-	if (strbuf_used(sb) + 1 >= sb->cap)
-		sb->len = sb->cap - 2;
-	strbuf_puts(sb, "\n");
+	strbuf_end_line(sb);
 	used = strbuf_used(sb);
 	while (off < used) {
 		n = write(STDERR_FILENO, sb->buf + off, used - off);

@@ -491,3 +491,62 @@ start_silent_server() {
 	assert_success
 	assert_stderr_contains "sent 1 byte, received 0 bytes"
 }
+
+@test "a stdout nobody reads does not stop -i from firing" {
+	# A short line first leaves the pipe partly full, so a whole-buffer
+	# write() would block; 32 MiB is more than pipe and sockets hold.
+	mkfifo "$TMP/srv.in"
+	{ echo hello; sleep 0.5; head -c 33554432 /dev/zero; } >"$TMP/srv.in" &
+	BG_PIDS+=("$!")
+	start_listener srv 127.0.0.1:0
+	mkfifo "$TMP/stdout"
+	# The reader opens the pipe and never reads it.
+	timeout -s KILL 20 sleep 20 <"$TMP/stdout" 3>&- &
+	BG_PIDS+=("$!")
+	timeout -s KILL 20 "$SOCKIT" connect -i 1 "127.0.0.1:$LISTEN_PORT" \
+	    </dev/null >"$TMP/stdout" 2>"$TMP/cli.err" 3>&- &
+	local cli=$!
+	BG_PIDS+=("$cli")
+	wait_for_exit "$cli" 10
+	[ "$EXIT_STATUS" -eq 124 ]
+	assert_file_contains "$TMP/cli.err" "(-i)"
+}
+
+@test "-s with a malformed address is a usage error" {
+	run --separate-stderr sockit connect -s '[::1' 127.0.0.1:1
+	assert_status 2
+	assert_stderr_contains "bad source address '[::1' (-s)"
+	run --separate-stderr sockit connect -s 127.0.0.1:99999 127.0.0.1:1
+	assert_status 2
+	run --separate-stderr sockit connect -s /tmp/x 127.0.0.1:1
+	assert_status 2
+}
+
+@test "-s PATH on a unix client is removed when it ends" {
+	start_listener srv "unix-dgram:$SOCKDIR/dg"
+	run --separate-stderr sockit connect -q 0.2 -s "$SOCKDIR/me" "unix-dgram:$SOCKDIR/dg" <<<"hi"
+	assert_success
+	wait_for_line "$TMP/srv.out" "^hi$" 5
+	assert_file_contains "$TMP/srv.err" "unix:$SOCKDIR/me"
+	[ ! -e "$SOCKDIR/me" ]
+}
+
+@test "--wait stops at once on a failure that waiting cannot mend" {
+	start_listener srv 127.0.0.1:0
+	local start=$SECONDS
+	# The source port is taken by the listener itself: bind fails.
+	run --separate-stderr sockit connect --wait 20 -o SO_REUSEADDR=0 \
+	    -s "127.0.0.1:$LISTEN_PORT" "127.0.0.1:$LISTEN_PORT"
+	assert_status 1
+	assert_stderr_contains "(EADDRINUSE)"
+	[ $((SECONDS - start)) -lt 10 ]
+}
+
+@test "-z over a port range resolves the host once" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit --trace connect -z "localhost:$port,$port"
+	assert_status 1
+	[ "$(grep -c '^getaddrinfo(' <<<"$stderr")" -eq 1 ]
+	[ "$(grep -c '^connect(' <<<"$stderr")" -ge 2 ]
+}

@@ -92,7 +92,7 @@ load test_helper
 @test "-w bounds the wait for a peer with status 124" {
 	run --separate-stderr sockit listen -w 0.2 127.0.0.1:0
 	assert_status 124
-	assert_stderr_contains "no connection within 0.2 s (-w)"
+	assert_stderr_contains "no connection on 127.0.0.1:0 within 0.2 s (-w)"
 }
 
 @test "UDP: the first sender becomes the peer" {
@@ -110,7 +110,7 @@ load test_helper
 @test "UDP: a listener waits for its first datagram no longer than -w" {
 	run --separate-stderr sockit listen -u -w 0.2 127.0.0.1:0
 	assert_status 124
-	assert_stderr_contains "no datagram within 0.2 s (-w)"
+	assert_stderr_contains "no datagram on 127.0.0.1:0 within 0.2 s (-w)"
 }
 
 @test "AF_UNIX: the socket file is removed on exit" {
@@ -225,4 +225,49 @@ load test_helper
 	done
 	wait_for_line "$TMP/srv.err" "peer 2" 5
 	[ "$(grep -c '^< 00000000 ' "$TMP/srv.err")" -eq 2 ]
+}
+
+@test "UDP: -w is met by the first datagram, the relay then waits on -i" {
+	start_listener srv -u -w 1 -i 3 127.0.0.1:0
+	python3 - "$LISTEN_PORT" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"one\n", ("127.0.0.1", int(sys.argv[1])))
+time.sleep(1.5)
+s.sendto(b"two\n", ("127.0.0.1", int(sys.argv[1])))
+PY
+	wait_for_exit "$LISTEN_PID" 10
+	[ "$EXIT_STATUS" -eq 124 ]
+	[ "$(cat "$TMP/srv.out")" = "$(printf 'one\ntwo')" ]
+	assert_file_contains "$TMP/srv.err" "(-i)"
+}
+
+@test "UDP: datagrams queued from other senders before lock-on are dropped" {
+	start_listener srv -u -i 1 127.0.0.1:0
+	python3 - "$LISTEN_PORT" <<'PY'
+import socket, sys
+to = ("127.0.0.1", int(sys.argv[1]))
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for sock, data in ((a, b"a1\n"), (b, b"b1\n"), (a, b"a2\n"),
+                   (b, b"b2\n"), (a, b"a3\n")):
+    sock.sendto(data, to)
+PY
+	wait_for_exit "$LISTEN_PID" 10
+	[ "$(cat "$TMP/srv.out")" = "$(printf 'a1\na2\na3')" ]
+}
+
+@test "AF_UNIX seqpacket: an empty record is not taken for the end" {
+	start_listener srv "unix-seqpacket:$SOCKDIR/sp"
+	python3 - "$SOCKDIR/sp" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+for record in (b"before\n", b"", b"after\n"):
+    s.send(record)
+s.close()
+PY
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/srv.out")" = "$(printf 'before\nafter')" ]
 }

@@ -106,7 +106,7 @@ assert_line_in() {
 	assert_line_in "$stderr" "read(0, 65536) = 6"
 	assert_line_in "$stderr" "write(1, 9) = 9"
 	# The last slot is the pipe a signal wakes the loop through.
-	grep -qE '^poll\(\[0:IN, 3:IN, [0-9]+:IN\], -1\) = [0-9] \[' <<<"$stderr"
+	grep -qE '^poll\(\[\{0, POLLIN\}, \{3, POLLIN\}, \{[0-9]+, POLLIN\}\], -1\) = [0-9] \[\{' <<<"$stderr"
 }
 
 @test "--trace=full shows IPv6 addresses with inet_pton" {

@@ -106,6 +106,8 @@ static const struct valid_case valid_cases[] = {
 	  "127.0.0.1", "53", "", false, "127.0.0.1:53" },
 	{ "tcp4://localhost:80", NULL, 0, TRANSPORT_TCP, AF_INET,
 	  "localhost", "80", "", false, "localhost:80" },
+	{ "localhost:000080", NULL, 0, TRANSPORT_TCP, AF_UNSPEC,
+	  "localhost", "000080", "", false, "localhost:000080" },
 	{ "tcp6://[::1]:80", NULL, 0, TRANSPORT_TCP, AF_INET6,
 	  "::1", "80", "", false, "[::1]:80" },
 	{ "udp4://localhost:53", NULL, 0, TRANSPORT_UDP, AF_INET,
@@ -215,6 +217,7 @@ static const struct invalid_case invalid_cases[] = {
 	/* Ports outside 0-65535, and ports that are missing. */
 	{ "localhost:65536", NULL, 0, "65536", "0-65535" },
 	{ "localhost:70000", NULL, 0, "70000", "0-65535" },
+	{ "localhost:0065536", NULL, 0, "0065536", "0-65535" },
 	{ "localhost:-1", NULL, 0, "'-1'", NULL },
 	{ "localhost:+80", NULL, 0, "'+80'", NULL },
 	{ "localhost:.", NULL, 0, "'.'", NULL },
