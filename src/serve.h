@@ -1,0 +1,43 @@
+/* serve.h: the passive open that listen and recv share. */
+#ifndef SOCKIT_SERVE_H
+#define SOCKIT_SERVE_H
+
+#include "compat.h"
+
+#include "endpoint.h"
+#include "session.h"
+
+/* The options of a passive open, part of each command's option struct. */
+struct serve_opts {
+	long backlog;		/* listen()'s queue */
+	int unlink_stale;	/* --unlink: replace a dead server's socket */
+};
+
+/* The option table of struct serve_opts, a group of listen's and recv's. */
+extern const struct opt_def serve_opt_defs[];
+extern const size_t serve_opt_count;
+
+/* Fills the defaults: a backlog of 16, no --unlink. */
+void serve_init(struct serve_opts *so);
+/*
+ * Opens the socket of a server on ep: socket, options, bind (each resolved
+ * address in turn; --unlink for a stale unix path, whose file is then
+ * removed at exit), listen() for stream and seqpacket, and the "listening
+ * on" line of -v and --json. Stores what was bound in *bound. Returns the
+ * descriptor, or -1 after reporting (or on a signal).
+ */
+int serve_open(struct session *s, const struct serve_opts *so,
+    const struct endpoint *ep, struct endpoint_addr *bound);
+/* Prints "listening on ADDR" (-v) or its JSON event for the bound fd. */
+void serve_announce(struct session *s, int fd);
+/*
+ * Waits (bounded by -w) for a peer on the listening lfd and accepts it:
+ * a non-blocking *cfd_out, the peer's address in peer_text, the accepted
+ * event reported. Returns EXIT_OK, or the exit status after reporting.
+ */
+int serve_accept(struct session *s, const struct endpoint *ep, int lfd,
+    int *cfd_out, char *peer_text, size_t cap);
+/* The status after a wait gave up: a signal's (128+N), or EXIT_FAIL. */
+int serve_stop_status(void);
+
+#endif
