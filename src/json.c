@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "json.h"
 
@@ -141,6 +142,70 @@ json_field_bool(struct strbuf *sb, const char *name, bool value)
 {
 	key(sb, name);
 	strbuf_puts(sb, value ? "true" : "false");
+}
+
+void
+json_base64(struct strbuf *sb, const void *data, size_t len)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = data;
+	char quad[4];
+	size_t i;
+
+	/* Three bytes become four characters of six bits each. */
+	for (i = 0; i + 2 < len; i += 3) {
+		quad[0] = alphabet[p[i] >> 2];
+		quad[1] = alphabet[((p[i] & 0x03) << 4) | (p[i + 1] >> 4)];
+		quad[2] = alphabet[((p[i + 1] & 0x0f) << 2) | (p[i + 2] >> 6)];
+		quad[3] = alphabet[p[i + 2] & 0x3f];
+		strbuf_add(sb, quad, 4);
+	}
+	if (len - i == 1) {
+		quad[0] = alphabet[p[i] >> 2];
+		quad[1] = alphabet[(p[i] & 0x03) << 4];
+		quad[2] = quad[3] = '=';
+		strbuf_add(sb, quad, 4);
+	} else if (len - i == 2) {
+		quad[0] = alphabet[p[i] >> 2];
+		quad[1] = alphabet[((p[i] & 0x03) << 4) | (p[i + 1] >> 4)];
+		quad[2] = alphabet[(p[i + 1] & 0x0f) << 2];
+		quad[3] = '=';
+		strbuf_add(sb, quad, 4);
+	}
+}
+
+void
+json_field_data(struct strbuf *sb, const void *data, size_t len)
+{
+	bool text = json_utf8_valid(data, len);
+
+	key(sb, "data");
+	if (text) {
+		json_string(sb, data, len);
+	} else {
+		strbuf_puts(sb, "\"");
+		json_base64(sb, data, len);
+		strbuf_puts(sb, "\"");
+	}
+	json_field_str(sb, "encoding", text ? "utf8" : "base64");
+}
+
+void
+json_field_time(struct strbuf *sb, const char *name, long long sec,
+    long nsec)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char when[32];
+
+	key(sb, name);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		strbuf_puts(sb, "null");
+		return;
+	}
+	strbuf_printf(sb, "\"%s.%06ldZ\"", when, nsec / 1000);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -44,15 +45,26 @@ finish(struct strbuf *sb, long ret, int err)
 static void
 trace_hints(struct strbuf *sb, const struct addrinfo *hints)
 {
+	static const struct {
+		int bit;
+		const char *name;
+	} flags[] = {
+		{ AI_PASSIVE, "AI_PASSIVE" }, { AI_CANONNAME, "AI_CANONNAME" },
+		{ AI_NUMERICHOST, "AI_NUMERICHOST" },
+		{ AI_NUMERICSERV, "AI_NUMERICSERV" },
+		{ AI_ADDRCONFIG, "AI_ADDRCONFIG" },
+		{ AI_V4MAPPED, "AI_V4MAPPED" }, { AI_ALL, "AI_ALL" },
+	};
+	size_t i;
+
 	strbuf_puts(sb, "{");
 	trace_name(sb, trace_family_name(hints->ai_family), hints->ai_family);
 	strbuf_puts(sb, ", ");
 	trace_name(sb, trace_socktype_name(hints->ai_socktype),
 	    hints->ai_socktype);
-	if (hints->ai_flags & AI_PASSIVE)
-		strbuf_puts(sb, ", AI_PASSIVE");
-	if (hints->ai_flags & AI_NUMERICHOST)
-		strbuf_puts(sb, ", AI_NUMERICHOST");
+	for (i = 0; i < ARRAY_LEN(flags); i++)
+		if (hints->ai_flags & flags[i].bit)
+			strbuf_printf(sb, ", %s", flags[i].name);
 	strbuf_puts(sb, "}");
 }
 
@@ -742,4 +754,74 @@ sys_execvp(const char *file, char *const argv[])
 	}
 	errno = err;
 	return -1;
+}
+
+pid_t
+sys_waitpid(pid_t pid, int *status, int flags)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	pid_t rc;
+	int err;
+
+	do
+		rc = waitpid(pid, status, flags);
+	while (retry_eintr(rc));
+	err = errno;
+	/* WNOHANG polls that find nothing are noise, as poll() is. */
+	if (!tracing() || (rc == 0 && !(trace_flags & TRACE_FULL)))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "waitpid(%ld, ", (long)pid);
+	if (rc > 0 && WIFEXITED(*status))
+		strbuf_printf(&sb, "[exit status %d]", WEXITSTATUS(*status));
+	else if (rc > 0 && WIFSIGNALED(*status))
+		strbuf_printf(&sb, "[killed by %s]",
+		    trace_signal_name(WTERMSIG(*status)));
+	else
+		strbuf_puts(&sb, "[]");
+	strbuf_puts(&sb, flags & WNOHANG ? ", WNOHANG)" : ", 0)");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_kill(pid_t pid, int sig)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = kill(pid, sig);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "kill(%ld, %s)", (long)pid, trace_signal_name(sig));
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_inet_pton(int family, const char *text, void *out)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = inet_pton(family, text, out);
+	int err = errno;
+	size_t i, len = family == AF_INET ? 4 : 16;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "inet_pton(");
+	trace_name(&sb, trace_family_name(family), family);
+	strbuf_puts(&sb, ", ");
+	trace_quoted(&sb, text);
+	strbuf_puts(&sb, ", [");
+	for (i = 0; rc == 1 && i < len; i++)
+		strbuf_printf(&sb, "%s%02x", i ? " " : "",
+		    ((const unsigned char *)out)[i]);
+	strbuf_puts(&sb, "])");
+	finish(&sb, rc, err);
+	return rc;
 }

@@ -69,5 +69,13 @@ pid_t sys_fork(void);
 int sys_dup2(int from, int to);
 /* Traces the call, then replaces the process; returns only on failure. */
 int sys_execvp(const char *file, char *const argv[]);
+/*
+ * waitpid(2), retried on EINTR; a WNOHANG that finds nothing is traced
+ * only in full mode.
+ */
+pid_t sys_waitpid(pid_t pid, int *status, int flags);
+int sys_kill(pid_t pid, int sig);
+/* inet_pton(3): 1 when text is an address of family, stored in out. */
+int sys_inet_pton(int family, const char *text, void *out);
 
 #endif

@@ -27,6 +27,8 @@ const char *trace_family_name(int family);
 const char *trace_socktype_name(int type);
 const char *trace_protocol_name(int protocol);
 const char *trace_shutdown_name(int how);
+/* Returns "SIGTERM" and the like; "SIG?" for a signal not in the table. */
+const char *trace_signal_name(int sig);
 
 /* Appends a constant name, or the number when it has no name. */
 void trace_name(struct strbuf *sb, const char *name, int value);

@@ -288,6 +288,79 @@ test_objects(void)
 	unit_end();
 }
 
+/* The test vectors of RFC 4648, section 10, and a few bytes outside ASCII. */
+static void
+test_base64(void)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *want;
+	} cases[] = {
+		{ "", 0, "" }, { "f", 1, "Zg==" }, { "fo", 2, "Zm8=" },
+		{ "foo", 3, "Zm9v" }, { "foob", 4, "Zm9vYg==" },
+		{ "fooba", 5, "Zm9vYmE=" }, { "foobar", 6, "Zm9vYmFy" },
+		{ "\0", 1, "AA==" }, { "\xff\xfe\xfd", 3, "//79" },
+		{ "\xfb\xff", 2, "+/8=" },
+	};
+	char storage[64];
+	struct strbuf sb;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		unit_begin("json_base64 of %zu bytes gives \"%s\"", cases[i].len,
+		    cases[i].want);
+		strbuf_init(&sb, storage, sizeof(storage));
+		json_base64(&sb, cases[i].in, cases[i].len);
+		CHECK_STR(strbuf_str(&sb), cases[i].want);
+		unit_end();
+	}
+}
+
+static void
+test_data_and_time(void)
+{
+	char storage[256];
+	struct strbuf sb;
+
+	unit_begin("json_field_data keeps UTF-8 text as text");
+	strbuf_init(&sb, storage, sizeof(storage));
+	json_begin(&sb);
+	json_field_data(&sb, "h\xc3\xa9\n", 4);
+	json_end(&sb);
+	CHECK_STR(strbuf_str(&sb), "{\"data\": \"h\xc3\xa9\\n\", "
+	    "\"encoding\": \"utf8\"}");
+	unit_end();
+
+	unit_begin("json_field_data turns other bytes into base64");
+	strbuf_init(&sb, storage, sizeof(storage));
+	json_begin(&sb);
+	json_field_data(&sb, "\xff\x00", 2);
+	json_end(&sb);
+	CHECK_STR(strbuf_str(&sb), "{\"data\": \"/wA=\", "
+	    "\"encoding\": \"base64\"}");
+	unit_end();
+
+	unit_begin("json_field_data of nothing is empty UTF-8");
+	strbuf_init(&sb, storage, sizeof(storage));
+	json_begin(&sb);
+	json_field_data(&sb, "", 0);
+	json_end(&sb);
+	CHECK_STR(strbuf_str(&sb), "{\"data\": \"\", \"encoding\": "
+	    "\"utf8\"}");
+	unit_end();
+
+	unit_begin("json_field_time is RFC 3339 in UTC with microseconds");
+	strbuf_init(&sb, storage, sizeof(storage));
+	json_begin(&sb);
+	json_field_time(&sb, "time", 1795339800LL, 123456789L);
+	json_field_time(&sb, "epoch", 0, 0);
+	json_end(&sb);
+	CHECK_STR(strbuf_str(&sb), "{\"time\": "
+	    "\"2026-11-22T09:30:00.123456Z\", \"epoch\": \"1970-01-01T00:00:00.000000Z\"}");
+	unit_end();
+}
+
 void
 test_json(void)
 {
@@ -299,4 +372,6 @@ test_json(void)
 	test_cut();
 	test_utf8_valid();
 	test_objects();
+	test_base64();
+	test_data_and_time();
 }
