@@ -180,7 +180,9 @@ cmd_connect(int argc, char **argv)
 	int npos, status;
 	const struct opt_group groups[] = {
 		{ "Options", connect_defs, ARRAY_LEN(connect_defs), &co },
-		{ "Common options", session_opt_defs, session_opt_count,
+		{ "Socket options", session_socket_defs,
+		  session_socket_count, &s.opts },
+		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
 	};
 	const struct opt_command cmd = {

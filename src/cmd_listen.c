@@ -176,7 +176,9 @@ cmd_listen(int argc, char **argv)
 	const struct opt_group groups[] = {
 		{ "Options", listen_defs, ARRAY_LEN(listen_defs), &lo },
 		{ "Server options", serve_opt_defs, serve_opt_count, &so },
-		{ "Common options", session_opt_defs, session_opt_count,
+		{ "Socket options", session_socket_defs,
+		  session_socket_count, &s.opts },
+		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
 	};
 	const struct opt_command cmd = {

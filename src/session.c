@@ -20,17 +20,11 @@
 
 #define FIELD(name) offsetof(struct session_opts, name)
 
-const struct opt_def session_opt_defs[] = {
+/* How a socket is made: the options of every command with an endpoint. */
+const struct opt_def session_socket_defs[] = {
 	{ 'w', "timeout", OPT_SECONDS, FIELD(timeout), "SECS",
 	  "limit on connect, accept, the first reply (124)",
 	  0, 0, 0, NULL },
-	{ 'i', "idle-timeout", OPT_SECONDS, FIELD(idle_timeout), "SECS",
-	  "end (status 124) when no data moved for SECS", 0, 0, 0, NULL },
-	{ 0, "shutdown", OPT_CHOICE, FIELD(shutdown_mode), "MODE",
-	  "on stdin EOF: wr (FIN), rd, rdwr, none, close",
-	  0, 0, 0, RELAY_SHUTDOWN_CHOICES },
-	{ 'q', "quit-after", OPT_SECONDS, FIELD(quit_after), "SECS",
-	  "after stdin EOF, end at most SECS later", 0, 0, 0, NULL },
 	{ 0, "reuseaddr", OPT_FLAG, FIELD(reuseaddr), NULL,
 	  "set SO_REUSEADDR before bind", 1, 0, 0, NULL },
 	{ 0, "no-reuseaddr", OPT_FLAG, FIELD(reuseaddr), NULL,
@@ -40,6 +34,29 @@ const struct opt_def session_opt_defs[] = {
 	{ 'o', "sockopt", OPT_LIST, FIELD(sockopts), "NAME=VALUE",
 	  "setsockopt by name, e.g. TCP_NODELAY=1 (repeatable)",
 	  0, 0, 0, NULL },
+	{ 'u', "udp", OPT_FLAG, FIELD(udp), NULL,
+	  "UDP (with a unix path: SOCK_DGRAM)", 1, 0, 0, NULL },
+	{ 'U', "unix", OPT_FLAG, FIELD(unix_path), NULL,
+	  "the endpoint is an AF_UNIX socket path", 1, 0, 0, NULL },
+	{ 0, "seqpacket", OPT_FLAG, FIELD(seqpacket), NULL,
+	  "AF_UNIX SOCK_SEQPACKET", 1, 0, 0, NULL },
+	{ '4', "ipv4", OPT_FLAG, FIELD(ipv4), NULL,
+	  "IPv4 addresses only", 1, 0, 0, NULL },
+	{ '6', "ipv6", OPT_FLAG, FIELD(ipv6), NULL,
+	  "IPv6 addresses only", 1, 0, 0, NULL },
+};
+
+const size_t session_socket_count = ARRAY_LEN(session_socket_defs);
+
+/* How data moves and is shown: every command that relays data. */
+const struct opt_def session_data_defs[] = {
+	{ 'i', "idle-timeout", OPT_SECONDS, FIELD(idle_timeout), "SECS",
+	  "end (status 124) when no data moved for SECS", 0, 0, 0, NULL },
+	{ 0, "shutdown", OPT_CHOICE, FIELD(shutdown_mode), "MODE",
+	  "on stdin EOF: wr (FIN), rd, rdwr, none, close",
+	  0, 0, 0, RELAY_SHUTDOWN_CHOICES },
+	{ 'q', "quit-after", OPT_SECONDS, FIELD(quit_after), "SECS",
+	  "after stdin EOF, end at most SECS later", 0, 0, 0, NULL },
 	{ 'C', "crlf", OPT_FLAG, FIELD(crlf), NULL,
 	  "send line endings as CRLF", 1, 0, 0, NULL },
 	{ 'v', "verbose", OPT_FLAG, FIELD(verbose), NULL,
@@ -53,19 +70,9 @@ const struct opt_def session_opt_defs[] = {
 	  "bytes and rate on stderr while data moves", 1, 0, 0, NULL },
 	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,time",
 	  "print every socket call on stderr", 0, 0, 0, NULL },
-	{ 'u', "udp", OPT_FLAG, FIELD(udp), NULL,
-	  "UDP (with a unix path: SOCK_DGRAM)", 1, 0, 0, NULL },
-	{ 'U', "unix", OPT_FLAG, FIELD(unix_path), NULL,
-	  "the endpoint is an AF_UNIX socket path", 1, 0, 0, NULL },
-	{ 0, "seqpacket", OPT_FLAG, FIELD(seqpacket), NULL,
-	  "AF_UNIX SOCK_SEQPACKET", 1, 0, 0, NULL },
-	{ '4', "ipv4", OPT_FLAG, FIELD(ipv4), NULL,
-	  "IPv4 addresses only", 1, 0, 0, NULL },
-	{ '6', "ipv6", OPT_FLAG, FIELD(ipv6), NULL,
-	  "IPv6 addresses only", 1, 0, 0, NULL },
 };
 
-const size_t session_opt_count = ARRAY_LEN(session_opt_defs);
+const size_t session_data_count = ARRAY_LEN(session_data_defs);
 
 /* Largest UDP payload over IPv4: 65535 - 20 (IP) - 8 (UDP). */
 #define UDP_PAYLOAD_MAX 65507

@@ -48,8 +48,11 @@ struct session {
 	bool progress_drawn;
 };
 
-extern const struct opt_def session_opt_defs[];
-extern const size_t session_opt_count;
+/* Two option groups, both parsed into struct session_opts. */
+extern const struct opt_def session_socket_defs[];
+extern const size_t session_socket_count;
+extern const struct opt_def session_data_defs[];
+extern const size_t session_data_count;
 
 /* Fills the defaults every command starts from. */
 void session_init(struct session *s);
