@@ -30,7 +30,8 @@ Q = @
 endif
 
 SRCS = src/main.c src/opt.c src/session.c src/report.c \
-	src/cmd_connect.c src/cmd_listen.c src/dial.c src/serve.c \
+	src/cmd_connect.c src/cmd_listen.c src/cmd_send.c src/cmd_recv.c \
+	src/cmd_resolve.c src/cmd_pair.c src/dial.c src/serve.c \
 	src/endpoint.c src/relay.c src/explain.c src/sockopt.c \
 	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
 	src/strbuf.c

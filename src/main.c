@@ -29,6 +29,14 @@ static const struct command commands[] = {
 	  "stdout" },
 	{ "listen", cmd_listen,
 	  "passive open: bind, accept a peer, relay stdio with it" },
+	{ "send", cmd_send,
+	  "one shot: send DATA or stdin, optionally print the reply" },
+	{ "recv", cmd_recv,
+	  "one shot: print what arrives, framed per message, then exit" },
+	{ "resolve", cmd_resolve,
+	  "what the resolver says: getaddrinfo, getnameinfo, services" },
+	{ "pair", cmd_pair,
+	  "socketpair and fork: a two-way pipe to or between commands" },
 };
 
 static const char endpoint_help[] =

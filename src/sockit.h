@@ -27,5 +27,9 @@ enum exit_status {
 
 int cmd_connect(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_recv(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
+int cmd_pair(int argc, char **argv);
 
 #endif

@@ -1,0 +1,14 @@
+/* cmd_recv.c: placeholder on the integration branch; replaced whole. */
+#include "compat.h"
+
+#include "report.h"
+#include "sockit.h"
+
+int
+cmd_recv(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	report_error("recv is not built yet");
+	return EXIT_FAIL;
+}
