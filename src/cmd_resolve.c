@@ -645,33 +645,31 @@ emit_service(const struct resolve_opts *o, const struct service_row *row)
 	json_print(&sb);
 }
 
-/*
- * The services database both ways: a name through getservbyname, a
- * number through getservbyport, for tcp and udp unless one is asked for.
- */
-static int
-services(const struct resolve_opts *o, const char *spec)
-{
-	struct service_row rows[2];
-	struct table t = { { "SERVICE", "PORT", "PROTOCOL", "ALIASES" }, 4,
-	    NULL, 0, 0, false };
-	const char *protos[2], *slash = strchr(spec, '/'), *cells[4];
-	char key[256], port[8];
-	const struct servent *se;
-	size_t nprotos = 0, nrows = 0, i, len;
-	unsigned long number = 0;
+/* A question for the services database: NAME or PORT, and protocols. */
+struct service_query {
+	char key[256];
+	const char *protos[2];
+	size_t nprotos;
 	bool numeric;
-	int status;
+	unsigned port;
+};
 
-	len = slash ? (size_t)(slash - spec) : strlen(spec);
-	if (len == 0 || len >= sizeof(key) || (slash != NULL &&
+/* Parses NAME|PORT[/PROTO] into *q. Returns EXIT_OK or EXIT_USAGE. */
+static int
+parse_service(const struct resolve_opts *o, const char *spec,
+    struct service_query *q)
+{
+	const char *slash = strchr(spec, '/');
+	size_t len = slash ? (size_t)(slash - spec) : strlen(spec);
+
+	memset(q, 0, sizeof(*q));
+	if (len == 0 || len >= sizeof(q->key) || (slash != NULL &&
 	    (slash[1] == '\0' || strchr(slash + 1, '/') != NULL))) {
 		report_usage("bad service '%s': NAME or PORT, optionally "
 		    "followed by /tcp or /udp", spec);
 		return EXIT_USAGE;
 	}
-	memcpy(key, spec, len);
-	key[len] = '\0';
+	memcpy(q->key, spec, len);
 	if (slash != NULL) {
 		if ((o->udp && strcmp(slash + 1, "udp") != 0) ||
 		    (o->tcp && strcmp(slash + 1, "tcp") != 0)) {
@@ -679,32 +677,51 @@ services(const struct resolve_opts *o, const char *spec)
 			    "--tcp", spec);
 			return EXIT_USAGE;
 		}
-		protos[nprotos++] = slash + 1;
+		q->protos[q->nprotos++] = slash + 1;
 	} else {
 		if (!o->udp)
-			protos[nprotos++] = "tcp";
+			q->protos[q->nprotos++] = "tcp";
 		if (!o->tcp)
-			protos[nprotos++] = "udp";
+			q->protos[q->nprotos++] = "udp";
 	}
-	numeric = strspn(key, "0123456789") == len;
-	if (numeric) {
-		number = strtoul(key, NULL, 10);
-		if (len > 5 || number > 65535) {
-			report_usage("port %s is outside 0-65535", key);
+	q->numeric = strspn(q->key, "0123456789") == len;
+	if (q->numeric) {
+		if (len > 5 || strtoul(q->key, NULL, 10) > 65535) {
+			report_usage("port %s is outside 0-65535", q->key);
 			return EXIT_USAGE;
 		}
+		q->port = (unsigned)strtoul(q->key, NULL, 10);
 	}
+	return EXIT_OK;
+}
+
+/*
+ * The services database both ways: a name through getservbyname, a
+ * number through getservbyport, for tcp and udp unless one is asked for.
+ */
+static int
+services(const struct resolve_opts *o, const struct service_query *q)
+{
+	struct service_row rows[2];
+	struct table t = { { "SERVICE", "PORT", "PROTOCOL", "ALIASES" }, 4,
+	    NULL, 0, 0, false };
+	const char *const *protos = q->protos, *cells[4];
+	char port[8];
+	const struct servent *se;
+	size_t nprotos = q->nprotos, nrows = 0, i;
+	int status;
+
 	for (i = 0; i < nprotos; i++) {
 		/* getservbyport wants the port as it sits in s_port: htons. */
-		se = numeric ? sys_getservbyport((int)htons((uint16_t)number),
-		    protos[i]) : sys_getservbyname(key, protos[i]);
+		se = q->numeric ? sys_getservbyport((int)htons((uint16_t)
+		    q->port), protos[i]) : sys_getservbyname(q->key, protos[i]);
 		if (se != NULL)
 			copy_servent(&rows[nrows++], se);
 	}
 	if (nrows == 0) {
 		report_error("%s '%s' for %s%s%s is not in the services "
-		    "database (/etc/services)", numeric ? "port" : "service",
-		    key, protos[0], nprotos > 1 ? " or " : "",
+		    "database (/etc/services)", q->numeric ? "port" : "service",
+		    q->key, protos[0], nprotos > 1 ? " or " : "",
 		    nprotos > 1 ? protos[1] : "");
 		return EXIT_FAIL;
 	}
@@ -895,19 +912,19 @@ check(const struct resolve_opts *o, char **pos, int npos)
 	return EXIT_OK;
 }
 
-/* NAME [SERVICE]: an address literal goes in reverse, a name forward. */
+/*
+ * Checks NAME [SERVICE] against the options, once inet_pton has said
+ * whether NAME is an address (family) or a name (AF_UNSPEC). Returns
+ * EXIT_OK or EXIT_USAGE.
+ */
 static int
-lookup(const struct resolve_opts *o, const char *name, const char *service)
+check_lookup(const struct resolve_opts *o, const char *name, int family,
+    const char *service)
 {
-	int family = literal_family(name);
-
-	if (family == AF_UNSPEC) {
-		if (o->numeric) {
-			report_usage("--numeric looks up no names, and '%s' is "
-			    "not an address", name);
-			return EXIT_USAGE;
-		}
-		return forward(o, name, service);
+	if (o->numeric && family == AF_UNSPEC) {
+		report_usage("--numeric looks up no names, and '%s' is not an "
+		    "address", name);
+		return EXIT_USAGE;
 	}
 	if (o->numeric && service != NULL &&
 	    strspn(service, "0123456789") != strlen(service)) {
@@ -915,6 +932,8 @@ lookup(const struct resolve_opts *o, const char *name, const char *service)
 		    "a port number", service);
 		return EXIT_USAGE;
 	}
+	if (family == AF_UNSPEC)
+		return EXIT_OK;
 	if ((o->ipv4 && family != AF_INET) || (o->ipv6 &&
 	    family != AF_INET6)) {
 		report_usage("%s contradicts the %s address '%s'",
@@ -927,15 +946,17 @@ lookup(const struct resolve_opts *o, const char *name, const char *service)
 		    "'%s' is an address, looked up in reverse", name);
 		return EXIT_USAGE;
 	}
-	return reverse(o, name, family, service);
+	return EXIT_OK;
 }
 
 int
 cmd_resolve(int argc, char **argv)
 {
 	struct resolve_opts o;
+	struct service_query query;
 	char *pos[2], err[512];
-	int npos, status;
+	const char *name = NULL, *service = NULL;
+	int npos, status, family = AF_UNSPEC;
 	const struct opt_group groups[] = {
 		{ "Options", resolve_defs, ARRAY_LEN(resolve_defs), &o },
 	};
@@ -965,14 +986,27 @@ cmd_resolve(int argc, char **argv)
 	case OPT_OK:
 		break;
 	}
-	report.json = o.json;
 	if ((status = check(&o, pos, npos)) != EXIT_OK)
 		return status;
+	if (o.service != NULL || (!o.self && strchr(pos[0], '/') != NULL)) {
+		if ((status = parse_service(&o, o.service ? o.service : pos[0],
+		    &query)) != EXIT_OK)
+			return status;
+	} else if (!o.self) {
+		name = pos[0];
+		service = npos == 2 ? pos[1] : NULL;
+		family = literal_family(name);
+		if ((status = check_lookup(&o, name, family, service)) !=
+		    EXIT_OK)
+			return status;
+	}
+	/* Usage errors stay plain text; from here on failures obey --json. */
+	report.json = o.json;
 	if (o.self)
 		return self(&o);
-	if (o.service != NULL)
-		return services(&o, o.service);
-	if (strchr(pos[0], '/') != NULL)
-		return services(&o, pos[0]);
-	return lookup(&o, pos[0], npos == 2 ? pos[1] : NULL);
+	if (name == NULL)
+		return services(&o, &query);
+	if (family == AF_UNSPEC)
+		return forward(&o, name, service);
+	return reverse(&o, name, family, service);
 }
