@@ -663,7 +663,12 @@ parse_service(const struct resolve_opts *o, const char *spec,
 	size_t len = slash ? (size_t)(slash - spec) : strlen(spec);
 
 	memset(q, 0, sizeof(*q));
-	if (len == 0 || len >= sizeof(q->key) || (slash != NULL &&
+	if (len >= sizeof(q->key)) {
+		report_usage("service '%.32s...' is longer than %zu bytes",
+		    spec, sizeof(q->key) - 1);
+		return EXIT_USAGE;
+	}
+	if (len == 0 || (slash != NULL &&
 	    (slash[1] == '\0' || strchr(slash + 1, '/') != NULL))) {
 		report_usage("bad service '%s': NAME or PORT, optionally "
 		    "followed by /tcp or /udp", spec);
