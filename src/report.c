@@ -104,12 +104,11 @@ report_errno(const char *call, const char *what, int err)
 }
 
 void
-report_eai(const char *what, int code)
+report_eai_hint(const char *what, int code, const char *hint)
 {
 	char storage[REPORT_LINE_MAX];
 	struct strbuf sb;
 	const char *name = trace_eai_name(code);
-	const char *hint = explain_eai(code);
 	char text[256];
 
 	if (code == EAI_SYSTEM) {
@@ -127,6 +126,12 @@ report_eai(const char *what, int code)
 	if (hint != NULL)
 		strbuf_printf(&sb, "\n  %s", hint);
 	emit(&sb);
+}
+
+void
+report_eai(const char *what, int code)
+{
+	report_eai_hint(what, code, explain_eai(code));
 }
 
 static void

@@ -24,6 +24,8 @@ void report_usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void report_errno(const char *call, const char *what, int err);
 /* A resolver failure: "sockit: resolve WHAT: gai_strerror (EAI_NAME)". */
 void report_eai(const char *what, int code);
+/* The same with the caller's hint, when it knows better than the code. */
+void report_eai_hint(const char *what, int code, const char *hint);
 /* A failure that is not an errno, such as a timeout. */
 void report_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* A warning that is always shown. */
