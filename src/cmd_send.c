@@ -1,4 +1,4 @@
-/* cmd_send.c: one shot: send DATA, a file or stdin, optionally print the reply, exit. */
+/* cmd_send.c: one shot: send DATA, a file or stdin; with -r print the reply. */
 #include "compat.h"
 
 #include <errno.h>
@@ -54,7 +54,8 @@ static const struct opt_def send_defs[] = {
 
 static const char send_examples[] =
 	"  sockit send -n localhost:9000 hello world\n"
-	"  printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sockit send -r example.org:80\n"
+	"  printf 'GET / HTTP/1.0\\r\\n\\r\\n' |\n"
+	"      sockit send -r example.org:80\n"
 	"  sockit send -u -E 127.0.0.1:514 '<14>deploy: done\\n'\n"
 	"  sockit send -u -r -w 2 --json 127.0.0.1:7 ping\n"
 	"  sockit send -u --lines -f events.log unix-dgram:/run/app.sock\n";
@@ -67,6 +68,8 @@ static const char send_examples[] =
 #define REPLY_DATAGRAM_MAX 65536
 /* A stream reply longer than this is split over several JSON objects. */
 #define REPLY_OBJECT_MAX (1024 * 1024)
+/* Room for "read FILE" and the like in a message; longer names are cut. */
+#define WHAT_MAX 1100
 
 /* What send sends each time: DATA, or what in_fd holds. */
 struct source {
@@ -197,7 +200,7 @@ build_data(const struct send_opts *so, char **words, int count,
 static int
 open_file(const char *path)
 {
-	char what[1100];
+	char what[WHAT_MAX];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -253,7 +256,6 @@ print_json(const char *from, const void *data, size_t len,
 	size_t cap = len * 6 + 512;
 	char *storage = malloc(cap);
 	struct strbuf sb;
-
 	bool ok;
 
 	if (storage == NULL) {
@@ -294,10 +296,8 @@ reply_collect(void *ctx, const void *buf, size_t len)
 
 	if (rp->per_chunk) {
 		clock_gettime(CLOCK_REALTIME, &rp->when);
-		rp->buf = (unsigned char *)p;
-		rp->len = len;
-		reply_flush(rp);
-		rp->buf = NULL;
+		print_json(rp->from, buf, len, &rp->when);
+		rp->objects++;
 		return;
 	}
 	while (len > 0) {
@@ -348,8 +348,7 @@ relay_with_plan(struct session *s, const struct send_opts *so,
 	if (!rp.per_chunk && rp.buf != NULL && (rp.len > 0 ||
 	    (rp.objects == 0 && status == EXIT_OK)))
 		reply_flush(&rp);
-	if (!rp.per_chunk)
-		free(rp.buf);
+	free(rp.buf);
 	return status;
 }
 
@@ -390,7 +389,7 @@ static int
 next_message(struct session *s, struct source *src, size_t chunk,
     const unsigned char **p, size_t *len)
 {
-	char what[1100];
+	char what[WHAT_MAX];
 
 	*p = NULL;
 	if (src->data != NULL) {
@@ -692,7 +691,8 @@ check_options(const struct send_opts *so, const struct endpoint *ep,
 		return EXIT_USAGE;
 	}
 	if (ndata == 0 && so->escapes) {
-		report_usage("-E interprets escapes in DATA, and there is none");
+		report_usage("-E interprets escapes in DATA, and there is "
+		    "none");
 		return EXIT_USAGE;
 	}
 	if (ndata == 0 && so->newline && !so->lines) {
