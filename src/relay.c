@@ -45,6 +45,7 @@ struct relay {
 	bool peer_eof;
 	bool ending;		/* rd, rdwr, close: end once stdout is written */
 	bool got_reply;
+	size_t in_sent;		/* bytes of in_data taken so far */
 	bool prev_cr;		/* -C: the last byte read was CR */
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
@@ -174,6 +175,36 @@ read_stdin(struct relay *r, double now)
 	return RELAY_DONE;
 }
 
+/* The same as read_stdin, for bytes given in memory: never waits. */
+static void
+read_memory(struct relay *r, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	const unsigned char *from = (const unsigned char *)cfg->in_data +
+	    r->in_sent;
+	size_t chunk = cfg->crlf ? RELAY_BUFFER / 2 : RELAY_BUFFER;
+
+	if (cfg->messages && cfg->max_message < chunk)
+		chunk = cfg->max_message;
+	if (chunk > cfg->in_len - r->in_sent)
+		chunk = cfg->in_len - r->in_sent;
+	if (chunk == 0) {
+		r->reading_stdin = false;
+		r->stdin_eof = true;
+		r->stdin_eof_at = now;
+		return;
+	}
+	r->in_sent += chunk;
+	r->last_activity = now;
+	r->up.off = 0;
+	if (cfg->crlf) {
+		r->up.len = expand_crlf(r, from, chunk);
+	} else {
+		memcpy(r->up.data, from, chunk);
+		r->up.len = chunk;
+	}
+}
+
 static enum relay_end
 send_up(struct relay *r, double now)
 {
@@ -271,6 +302,9 @@ recv_down(struct relay *r, double now)
 	if (cfg->hooks.on_data)
 		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_DOWN, r->down.data,
 		    (size_t)n);
+	/* Without an output the hooks had the data: nothing to write. */
+	if (cfg->out_fd < 0)
+		r->down.off = r->down.len = 0;
 	return RELAY_DONE;
 }
 
@@ -427,6 +461,12 @@ pump(struct relay *r)
 			return RELAY_DONE;
 		if (sys_signal_caught)
 			return RELAY_SIGNAL;
+		/* Bytes in memory are always ready: look at the end again. */
+		if (r->reading_stdin && cfg->in_data != NULL &&
+		    span_empty(&r->up)) {
+			read_memory(r, relay_now());
+			continue;
+		}
 		memset(pfd, 0, sizeof(pfd));
 		pfd[SLOT_STDIN].fd = r->reading_stdin && span_empty(&r->up) ?
 		    cfg->in_fd : -1;
@@ -499,8 +539,8 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	r.up.data = memory;
 	r.down.data = memory + RELAY_BUFFER;
 	r.scratch = memory + 2 * RELAY_BUFFER;
-	r.reading_stdin = cfg->in_fd >= 0;
-	r.stdin_eof = cfg->in_fd < 0;
+	r.reading_stdin = cfg->in_fd >= 0 || cfg->in_data != NULL;
+	r.stdin_eof = !r.reading_stdin;
 	r.reading_socket = true;
 	r.start = r.last_activity = r.last_up = r.stdin_eof_at = relay_now();
 	r.next_tick = r.start + cfg->hooks.tick_seconds;

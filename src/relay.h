@@ -43,7 +43,9 @@ struct relay_hooks {
 struct relay_config {
 	int sock;		/* connected, non-blocking */
 	int in_fd;		/* stdin, or -1 when there is nothing to send */
-	int out_fd;		/* stdout */
+	const void *in_data;	/* not NULL: send these bytes, not in_fd's */
+	size_t in_len;
+	int out_fd;		/* stdout; -1: received data goes to hooks only */
 	bool messages;		/* keep boundaries: dgram and seqpacket */
 	bool eof_on_empty;	/* recv() of 0 is EOF (stream, seqpacket) */
 	size_t max_message;	/* largest datagram to send from one read */

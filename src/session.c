@@ -447,6 +447,16 @@ data_hook(void *ctx, enum relay_dir dir, const void *buf, size_t len)
 
 	if (s->opts.hex)
 		hex_hook(ctx, dir, buf, len);
+	if (dir == RELAY_DOWN && s->plan != NULL && s->plan->on_reply)
+		s->plan->on_reply(s->plan->ctx, buf, len);
+}
+
+void
+session_hex(struct session *s, enum relay_dir dir, const void *buf,
+    size_t len)
+{
+	if (s->opts.hex)
+		hex_hook(s, dir, buf, len);
 }
 
 static void
@@ -519,6 +529,7 @@ summary(struct session *s, const struct relay_result *res)
 	char storage[1024];
 	struct strbuf sb;
 	uint64_t received = res->stats.bytes[RELAY_DOWN] + s->early_bytes;
+	uint64_t sent = res->stats.bytes[RELAY_UP] + s->early_sent;
 
 	if (s->opts.progress) {
 		/* The final figures, whether or not a tick came by. */
@@ -529,18 +540,27 @@ summary(struct session *s, const struct relay_result *res)
 	}
 	if (s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage), "closed");
-		json_field_u64(&sb, "sent", res->stats.bytes[RELAY_UP]);
+		json_field_u64(&sb, "sent", sent);
 		json_field_u64(&sb, "received", received);
 		json_field_num(&sb, "seconds", res->stats.seconds);
 		report_event_end(&sb);
 	} else {
-		uint64_t sent = res->stats.bytes[RELAY_UP];
-
 		report_note("sent %llu byte%s, received %llu byte%s in %.3f s",
 		    (unsigned long long)sent, sent == 1 ? "" : "s",
 		    (unsigned long long)received, received == 1 ? "" : "s",
 		    res->stats.seconds);
 	}
+}
+
+void
+session_summary(struct session *s, const struct relay_stats *stats)
+{
+	struct relay_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.stats = *stats;
+	if (s->opts.verbose || s->opts.json || s->opts.progress)
+		summary(s, &res);
 }
 
 /* Returns stdin when it is open, else -1: nothing to send. */
@@ -561,6 +581,14 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.sock = sock;
 	cfg.in_fd = s->receive_only ? -1 : usable_stdin();
 	cfg.out_fd = STDOUT_FILENO;
+	if (s->plan != NULL) {
+		cfg.in_fd = s->plan->data != NULL ? -1 : s->plan->in_fd;
+		cfg.in_data = s->plan->data;
+		cfg.in_len = s->plan->len;
+		/* Unwanted replies are read all the same, and dropped. */
+		if (s->plan->on_reply != NULL || !s->plan->want_reply)
+			cfg.out_fd = -1;
+	}
 	cfg.messages = socktype != SOCK_STREAM;
 	cfg.eof_on_empty = socktype != SOCK_DGRAM;
 	cfg.max_message = UDP_PAYLOAD_MAX;
@@ -571,9 +599,14 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.idle_timeout = s->opts.idle_timeout;
 	/* -w waits for the first byte; a datagram before the relay was it. */
 	cfg.reply_timeout = s->early_arrival ? -1 : s->opts.timeout;
+	if (s->plan != NULL && !s->plan->want_reply) {
+		/* Nothing to wait for once the --shutdown step is done. */
+		cfg.quit_after = 0;
+		cfg.reply_timeout = -1;
+	}
 	cfg.hooks.ctx = s;
 	cfg.hooks.on_truncated = truncated_hook;
-	if (s->opts.hex)
+	if (s->opts.hex || (s->plan != NULL && s->plan->on_reply != NULL))
 		cfg.hooks.on_data = data_hook;
 	if (s->opts.progress) {
 		cfg.hooks.on_tick = progress_hook;
@@ -584,6 +617,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		summary(s, &res);
 	/* The next peer of -k starts its counts and dump offsets afresh. */
 	s->early_bytes = 0;
+	s->early_sent = 0;
 	s->early_arrival = false;
 	s->hex_offset[0] = s->hex_offset[1] = 0;
 	switch (res.end) {

@@ -32,6 +32,20 @@ struct session_opts {
 	int ipv6;
 };
 
+/*
+ * What send changes in session_relay: where the bytes to send come from
+ * and what becomes of the reply. connect and listen leave it NULL.
+ */
+struct session_plan {
+	const void *data;	/* the bytes to send; NULL: read in_fd */
+	size_t len;
+	int in_fd;		/* with data NULL; -1: send nothing */
+	bool want_reply;	/* false: end after the --shutdown step */
+	/* Not NULL: each received chunk goes here instead of stdout. */
+	void (*on_reply)(void *ctx, const void *buf, size_t len);
+	void *ctx;
+};
+
 struct session {
 	struct session_opts opts;
 	struct endpoint_flags flags;
@@ -39,6 +53,8 @@ struct session {
 	int setting_count;
 	uint64_t hex_offset[2];
 	uint64_t early_bytes;	/* received before the relay started */
+	uint64_t early_sent;	/* sent before the relay started */
+	const struct session_plan *plan;	/* send's; NULL: stdio */
 	bool output_closed;	/* stdout's reader left before the relay */
 	bool early_arrival;	/* a datagram came before the relay: -w is met */
 	bool receive_only;	/* the peer has no address to send to */
@@ -99,6 +115,11 @@ int session_wait(int fd, short events, double timeout);
  */
 int session_relay(struct session *s, int sock, int socktype,
     const char *peer);
+/* Dumps buf for -x, marked as sent (RELAY_UP) or received. */
+void session_hex(struct session *s, enum relay_dir dir, const void *buf,
+    size_t len);
+/* Prints the end-of-session summary of -v, --json and --progress. */
+void session_summary(struct session *s, const struct relay_stats *stats);
 /* Prints -v's "connected" note or --json event for sock. */
 void session_connected(struct session *s, int sock, const char *event);
 /* Sends a received datagram through the -x/-v hooks and to stdout. */
