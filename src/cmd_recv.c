@@ -1,14 +1,475 @@
-/* cmd_recv.c: placeholder on the integration branch; replaced whole. */
+/* cmd_recv.c: a one-shot sink: bind, [accept], print each message. */
 #include "compat.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "json.h"
 #include "report.h"
+#include "serve.h"
+#include "session.h"
 #include "sockit.h"
+#include "sys.h"
+
+struct recv_opts {
+	int keep_open;
+	long count;	/* 0: no --count */
+	int from;
+};
+
+static const struct opt_def recv_defs[] = {
+	{ 'k', "keep-open", OPT_FLAG, offsetof(struct recv_opts, keep_open),
+	  NULL, "stream: accept the next peer when one ends", 1, 0, 0, NULL },
+	{ 0, "count", OPT_COUNT, offsetof(struct recv_opts, count), "N",
+	  "exit after N datagrams (stream: after N peers)",
+	  0, 1, 1000000000, NULL },
+	{ 0, "from", OPT_FLAG, offsetof(struct recv_opts, from), NULL,
+	  "prefix messages with \"SENDER: \" (stream: once)",
+	  1, 0, 0, NULL },
+};
+
+static const char recv_examples[] =
+	"  sockit recv -v 9000 > upload.bin      # one TCP peer, exact bytes\n"
+	"  sockit recv -u --from --count 3 127.0.0.1:5514\n"
+	"  sockit recv --json -k unix:/tmp/log.sock | jq -r .data\n"
+	"  sockit recv -w 5 unix-dgram:/tmp/ping.sock\n";
+
+/*
+ * Room for one framed message of len bytes: in a JSON string one byte may
+ * become six ("\u0001"), base64 takes four for three, the sender's address
+ * at most doubles with escaping, and the field names need the rest.
+ */
+#define FRAME_CAP(len) (6 * (size_t)(len) + 2 * ADDR_TEXT_MAX + 256)
+
+/* How messages reach stdout: raw, after "SENDER: " (--from), or as JSON. */
+struct framer {
+	bool json;
+	bool per_message;	/* --from on each message, not once a peer */
+	bool prefixed;		/* this peer's prefix is written */
+	bool line_open;		/* the output does not end in \n */
+	size_t real_len;	/* the datagram's length before it was cut */
+	char sender[ADDR_TEXT_MAX];
+};
+
+/* What one run of recv has seen so far. */
+struct sink {
+	struct session *s;
+	const struct recv_opts *ro;
+	const struct endpoint *ep;
+	struct framer f;
+	struct relay_stats stats;	/* of datagrams */
+	long got;		/* datagrams, or peers served */
+	double start;		/* relay_now() when the socket was ready */
+	double last;		/* ... when the last message came */
+	bool ticking;		/* --progress between datagrams */
+	double next_tick;
+};
+
+static void
+json_message(struct framer *f, struct strbuf *sb, const void *buf,
+    size_t len)
+{
+	struct timespec now;
+
+	/* The wall clock, not the monotonic one: a time people can read. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_begin(sb);
+	json_field_str(sb, "from", f->sender);
+	json_field_u64(sb, "bytes", len);
+	json_field_data(sb, buf, len);
+	json_field_time(sb, "time", (long long)now.tv_sec, now.tv_nsec);
+	if (f->real_len > len) {
+		json_field_bool(sb, "truncated", true);
+		json_field_u64(sb, "real_bytes", f->real_len);
+	}
+	json_end(sb);
+	strbuf_add(sb, "\n", 1);
+}
+
+/*
+ * Frames one message (a datagram, a record, or a chunk of a stream as
+ * recv() returned it) into out. Returns the bytes to write. It is also the
+ * relay's on_frame hook, so stream data goes through the one pump.
+ */
+static size_t
+frame_message(void *ctx, const void *buf, size_t len, unsigned char *out,
+    size_t cap)
+{
+	struct framer *f = ctx;
+	const unsigned char *p = buf;
+	struct strbuf sb;
+
+	strbuf_init(&sb, (char *)out, cap);
+	if (f->json) {
+		json_message(f, &sb, buf, len);
+		return strbuf_used(&sb);
+	}
+	if (f->per_message || !f->prefixed) {
+		strbuf_printf(&sb, "%s: ", f->sender);
+		f->prefixed = true;
+		f->line_open = true;
+	}
+	strbuf_add(&sb, buf, len);
+	if (len > 0)
+		f->line_open = p[len - 1] != '\n';
+	/* Each message ends a line, so the next prefix starts one. */
+	if (f->per_message && f->line_open) {
+		strbuf_add(&sb, "\n", 1);
+		f->line_open = false;
+	}
+	return strbuf_used(&sb);
+}
+
+/*
+ * Writes buf to stdout whole. Returns EXIT_OK, also when the reader went
+ * away (output_closed is then set), or the status after reporting.
+ */
+static int
+write_out(struct session *s, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = sys_write(STDOUT_FILENO, p + off, len - off);
+
+		if (n < 0) {
+			if (errno == EPIPE) {
+				s->output_closed = true;
+				return EXIT_OK;
+			}
+			if (sys_signal_caught)
+				return serve_stop_status();
+			report_errno("write", "write to stdout", errno);
+			return EXIT_FAIL;
+		}
+		off += (size_t)n;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * Waits until fd is readable: a peer to accept or a datagram. -w bounds
+ * the wait for the first, -i every wait, counted from the last arrival;
+ * --progress draws its line meanwhile. Returns EXIT_OK when fd is ready,
+ * or the exit status after reporting.
+ */
+static int
+wait_arrival(struct sink *k, int fd, const char *noun)
+{
+	struct session *s = k->s;
+	const struct session_opts *o = &s->opts;
+
+	for (;;) {
+		double now = relay_now(), limit = -1, until;
+		bool idle = false;
+		int ready;
+
+		if (k->got == 0 && o->timeout >= 0)
+			limit = k->start + o->timeout;
+		if (o->idle_timeout >= 0 &&
+		    (limit < 0 || k->last + o->idle_timeout < limit)) {
+			limit = k->last + o->idle_timeout;
+			idle = true;
+		}
+		until = limit;
+		if (k->ticking && (until < 0 || k->next_tick < until))
+			until = k->next_tick;
+		ready = session_wait(fd, POLLIN, until < 0 ? -1 :
+		    until > now ? until - now : 0);
+		if (ready > 0)
+			return EXIT_OK;
+		if (ready < 0)
+			return serve_stop_status();
+		now = relay_now();
+		if (k->ticking && now >= k->next_tick) {
+			k->stats.seconds = now - k->start;
+			session_progress(s, &k->stats, false);
+			k->next_tick = now + (s->progress_on_tty ? 0.5 : 1.0);
+		}
+		if (limit < 0 || now < limit)
+			continue;
+		if (idle)
+			report_error("no %s on %s for %g s (-i)", noun,
+			    k->ep->text, o->idle_timeout);
+		else
+			report_error("no %s on %s within %g s (-w)", noun,
+			    k->ep->text, o->timeout);
+		return EXIT_TIMEOUT;
+	}
+}
+
+/*
+ * Stream and seqpacket: accept a peer and copy what it sends to stdout
+ * through the relay, which never reads stdin here, until the peer's EOF;
+ * then the next peer, as -k and --count say.
+ */
+static int
+recv_stream(struct sink *k, int lfd, int socktype)
+{
+	struct session *s = k->s;
+	long limit = k->ro->count > 0 ? k->ro->count : k->ro->keep_open ?
+	    0 : 1;
+	char peer[ADDR_TEXT_MAX];
+	int status, worst = EXIT_OK, cfd;
+
+	s->receive_only = true;
+	/* A seqpacket record is a message; a byte stream has none. */
+	k->f.per_message = socktype == SOCK_SEQPACKET;
+	if (k->f.json || k->ro->from) {
+		s->frame = frame_message;
+		s->frame_ctx = &k->f;
+		s->frame_cap = FRAME_CAP(RELAY_CHUNK_MAX);
+	}
+	for (;;) {
+		if ((status = wait_arrival(k, lfd, "connection")) != EXIT_OK)
+			return status;
+		status = serve_accept(s, k->ep, lfd, &cfd, peer, sizeof(peer));
+		if (status != EXIT_OK)
+			return status;
+		snprintf(k->f.sender, sizeof(k->f.sender), "%s", peer);
+		k->f.prefixed = k->f.line_open = false;
+		status = session_relay(s, cfd, socktype, peer);
+		sys_close(cfd);
+		if (sys_signal_caught)
+			return serve_stop_status();
+		/* The next peer's prefix starts a line of its own. */
+		if (k->f.line_open && !k->f.json && !s->output_closed &&
+		    write_out(s, "\n", 1) != EXIT_OK)
+			return sys_signal_caught ? serve_stop_status() :
+			    EXIT_FAIL;
+		if (s->output_closed)
+			return EXIT_OK;
+		if (status != EXIT_OK)
+			worst = status;
+		k->got++;
+		k->last = relay_now();
+		if (limit > 0 && k->got >= limit)
+			return worst;
+		/* -w was for the first peer and its first byte; -i goes on. */
+		s->opts.timeout = -1;
+	}
+}
+
+/*
+ * Takes one datagram with its sender's address and prints it. Returns
+ * EXIT_OK, or the exit status after reporting.
+ */
+static int
+receive_one(struct sink *k, int fd, int family, unsigned char *buf,
+    size_t cap, unsigned char *framed)
+{
+	struct session *s = k->s;
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	char what[ENDPOINT_TEXT_MAX + 32];
+	size_t kept;
+	ssize_t n;
+
+	memset(&from, 0, sizeof(from));
+	/*
+	 * MSG_TRUNC makes recvfrom() return the datagram's real length even
+	 * when the buffer held less: the rest of it is gone, but we can say
+	 * so instead of passing a cut message off as whole.
+	 */
+	n = sys_recvfrom(fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&from,
+	    &flen);
+	if (n < 0) {
+		if (errno == EAGAIN)
+			return EXIT_OK;	/* poll() woke us for nothing */
+		if (sys_signal_caught)
+			return serve_stop_status();
+		snprintf(what, sizeof(what), "receive a datagram on %s",
+		    k->ep->text);
+		report_errno("recvfrom", what, errno);
+		return EXIT_FAIL;
+	}
+	/* A unix sender that never bound a name comes with no address. */
+	if (flen < sizeof(sa_family_t)) {
+		from.ss_family = (sa_family_t)family;
+		flen = sizeof(sa_family_t);
+	}
+	addr_format((struct sockaddr *)&from, flen, k->f.sender,
+	    sizeof(k->f.sender));
+	kept = (size_t)n > cap ? cap : (size_t)n;
+	k->f.real_len = (size_t)n;
+	if ((size_t)n > cap)
+		report_warning("a datagram of %zd bytes from %s was cut to %zu "
+		    "(MSG_TRUNC)", n, k->f.sender, cap);
+	k->got++;
+	k->last = relay_now();
+	k->stats.bytes[RELAY_DOWN] += kept;
+	k->stats.messages[RELAY_DOWN]++;
+	report_note("datagram of %zd byte%s from %s", n, n == 1 ? "" : "s",
+	    k->f.sender);
+	if (s->opts.hex) {
+		/* Each datagram stands alone: its dump starts at offset 0. */
+		s->hex_offset[RELAY_DOWN] = 0;
+		session_hex_dump(s, RELAY_DOWN, buf, kept);
+	}
+	if (framed != NULL)
+		return write_out(s, framed, frame_message(&k->f, buf, kept,
+		    framed, FRAME_CAP(cap)));
+	return write_out(s, buf, kept);
+}
+
+static void
+datagram_summary(struct sink *k)
+{
+	struct session *s = k->s;
+	char storage[512];
+	struct strbuf sb;
+	unsigned long long bytes = k->stats.bytes[RELAY_DOWN];
+	unsigned long long count = k->stats.messages[RELAY_DOWN];
+
+	k->stats.seconds = relay_now() - k->start;
+	if (s->opts.progress)
+		session_progress(s, &k->stats, true);
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "closed");
+		json_field_u64(&sb, "sent", 0);
+		json_field_u64(&sb, "received", bytes);
+		json_field_u64(&sb, "messages", count);
+		json_field_num(&sb, "seconds", k->stats.seconds);
+		report_event_end(&sb);
+	} else {
+		report_note("received %llu datagram%s, %llu byte%s in %.3f s",
+		    count, count == 1 ? "" : "s", bytes, bytes == 1 ? "" : "s",
+		    k->stats.seconds);
+	}
+}
+
+/*
+ * Datagrams: no listen(), no accept(), no peer. Each recvfrom() returns
+ * one whole datagram and who sent it, so each is printed on its own.
+ */
+static int
+recv_datagrams(struct sink *k, int fd, int family)
+{
+	static unsigned char buf[RELAY_CHUNK_MAX];
+	unsigned char *framed = NULL;
+	int status = EXIT_OK;
+
+	k->f.per_message = true;
+	if (k->f.json || k->ro->from) {
+		framed = malloc(FRAME_CAP(sizeof(buf)));
+		if (framed == NULL) {
+			report_errno("malloc", "allocate the output buffer",
+			    errno);
+			return EXIT_FAIL;
+		}
+	}
+	k->ticking = k->s->opts.progress;
+	k->next_tick = k->start + (k->s->progress_on_tty ? 0.5 : 1.0);
+	while (k->ro->count == 0 || k->got < k->ro->count) {
+		if ((status = wait_arrival(k, fd, "datagram")) != EXIT_OK)
+			break;
+		status = receive_one(k, fd, family, buf, sizeof(buf), framed);
+		if (status != EXIT_OK || k->s->output_closed)
+			break;
+	}
+	free(framed);
+	datagram_summary(k);
+	return status;
+}
+
+/* -C, -q and --shutdown act on what we send, and recv sends nothing. */
+static int
+check_receive_only(const struct session *s)
+{
+	if (s->opts.crlf) {
+		report_usage("-C changes what is sent, and recv sends nothing");
+		return EXIT_USAGE;
+	}
+	if (s->opts.quit_after >= 0) {
+		report_usage("-q counts from the end of stdin, and recv does "
+		    "not read stdin");
+		return EXIT_USAGE;
+	}
+	if (s->opts.shutdown_mode >= 0) {
+		report_usage("--shutdown acts at the end of stdin, and recv "
+		    "does not read stdin");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
 
 int
 cmd_recv(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	report_error("recv is not built yet");
-	return EXIT_FAIL;
+	struct session s;
+	struct recv_opts ro = { 0, 0, 0 };
+	struct serve_opts so;
+	struct endpoint ep;
+	struct endpoint_addr bound;
+	struct sink k;
+	char *pos[3], err[512];
+	char *any_port[] = { ":0" };
+	int npos, status, fd;
+	const struct opt_group groups[] = {
+		{ "Options", recv_defs, ARRAY_LEN(recv_defs), &ro },
+		{ "Server options", serve_opt_defs, serve_opt_count, &so },
+		{ "Socket options", session_socket_defs,
+		  session_socket_count, &s.opts },
+		{ "Data options", session_data_defs, session_data_count,
+		  &s.opts },
+	};
+	const struct opt_command cmd = {
+		"recv", "[OPTIONS] [ENDPOINT]\n[OPTIONS] HOST PORT",
+		"One-shot sink: bind ENDPOINT (default: every address, a port "
+		"the kernel picks)\nand print what arrives: a stream peer's "
+		"bytes until its EOF, or each datagram.\nNothing is ever sent.",
+		recv_examples, groups, ARRAY_LEN(groups),
+	};
+
+	session_init(&s);
+	serve_init(&so);
+	/* Unset, so that a --shutdown given at all can be refused. */
+	s.opts.shutdown_mode = -1;
+	switch (opt_parse(&cmd, argc, argv, pos, 3, &npos, err, sizeof(err))) {
+	case OPT_HELP:
+		opt_help(&cmd, stdout);
+		return EXIT_OK;
+	case OPT_LIST_OPTIONS:
+		opt_list_options(&cmd, stdout);
+		return EXIT_OK;
+	case OPT_ERROR:
+		report_usage("%s", err);
+		return EXIT_USAGE;
+	case OPT_OK:
+		break;
+	}
+	if ((status = session_check(&s)) != EXIT_OK ||
+	    (status = check_receive_only(&s)) != EXIT_OK)
+		return status;
+	/* With no stdin to end, the relay ends at the peer's EOF alone. */
+	s.opts.shutdown_mode = RELAY_SHUT_NONE;
+	s.flags.passive = true;
+	if (npos == 0 && !s.opts.unix_path && !s.opts.seqpacket)
+		status = session_endpoint(&s, any_port, 1, false, &ep);
+	else
+		status = session_endpoint(&s, pos, npos, false, &ep);
+	if (status != EXIT_OK)
+		return status;
+	fd = serve_open(&s, &so, &ep, &bound);
+	if (fd < 0)
+		return sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
+	memset(&k, 0, sizeof(k));
+	k.s = &s;
+	k.ro = &ro;
+	k.ep = &ep;
+	k.f.json = s.opts.json;
+	k.start = k.last = relay_now();
+	if (bound.socktype == SOCK_DGRAM)
+		status = recv_datagrams(&k, fd, bound.family);
+	else
+		status = recv_stream(&k, fd, bound.socktype);
+	sys_close(fd);
+	return status;
 }

@@ -16,7 +16,7 @@
 #include "sys.h"
 
 /* One buffer per direction bounds memory whatever the peer does. */
-#define RELAY_BUFFER (64 * 1024)
+#define RELAY_BUFFER RELAY_CHUNK_MAX
 
 enum slot {
 	SLOT_STDIN,
@@ -38,6 +38,7 @@ struct relay {
 	struct span up;		/* read from stdin, to send */
 	struct span down;	/* received, to write to stdout */
 	unsigned char *scratch;	/* raw stdin bytes before -C */
+	unsigned char *raw;	/* received bytes; down.data unless framed */
 	bool reading_stdin;
 	bool stdin_eof;
 	bool shutdown_done;
@@ -258,7 +259,7 @@ recv_down(struct relay *r, double now)
 	ssize_t n;
 
 	/* With MSG_TRUNC a datagram socket reports its real length. */
-	n = sys_recv(cfg->sock, r->down.data, RELAY_BUFFER, flags);
+	n = sys_recv(cfg->sock, r->raw, RELAY_BUFFER, flags);
 	if (n < 0) {
 		if (errno == EAGAIN)
 			return RELAY_DONE;
@@ -270,6 +271,11 @@ recv_down(struct relay *r, double now)
 	    !peer_has_ended(cfg->sock)) {
 		/* An empty record: it counts, but there is nothing to write. */
 		r->res->stats.messages[RELAY_DOWN]++;
+		if (cfg->hooks.on_frame) {
+			r->down.off = 0;
+			r->down.len = cfg->hooks.on_frame(cfg->hooks.ctx,
+			    r->raw, 0, r->down.data, cfg->hooks.frame_cap);
+		}
 		r->got_reply = true;
 		r->last_activity = now;
 		return RELAY_DONE;
@@ -295,12 +301,15 @@ recv_down(struct relay *r, double now)
 	}
 	r->down.off = 0;
 	r->down.len = (size_t)n;
+	if (cfg->hooks.on_frame)
+		r->down.len = cfg->hooks.on_frame(cfg->hooks.ctx, r->raw,
+		    (size_t)n, r->down.data, cfg->hooks.frame_cap);
 	r->res->stats.bytes[RELAY_DOWN] += (uint64_t)n;
 	r->res->stats.messages[RELAY_DOWN]++;
 	r->got_reply = true;
 	r->last_activity = now;
 	if (cfg->hooks.on_data)
-		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_DOWN, r->down.data,
+		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_DOWN, r->raw,
 		    (size_t)n);
 	/* Without an output the hooks had the data: nothing to write. */
 	if (cfg->out_fd < 0)
@@ -523,7 +532,7 @@ enum relay_end
 relay_run(const struct relay_config *cfg, struct relay_result *result)
 {
 	struct relay r;
-	unsigned char *memory;
+	unsigned char *memory, *framed = NULL;
 
 	memset(result, 0, sizeof(*result));
 	memset(&r, 0, sizeof(r));
@@ -539,6 +548,19 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	r.up.data = memory;
 	r.down.data = memory + RELAY_BUFFER;
 	r.scratch = memory + 2 * RELAY_BUFFER;
+	r.raw = r.down.data;
+	if (cfg->hooks.on_frame) {
+		/* Framed output may be larger than the bytes it frames. */
+		framed = malloc(cfg->hooks.frame_cap);
+		if (framed == NULL) {
+			result->end = RELAY_ERROR;
+			result->failed_call = "malloc";
+			result->err = errno;
+			free(memory);
+			return result->end;
+		}
+		r.down.data = framed;
+	}
 	r.reading_stdin = cfg->in_fd >= 0 || cfg->in_data != NULL;
 	r.stdin_eof = !r.reading_stdin;
 	r.reading_socket = true;
@@ -547,6 +569,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	choose_output_mode(&r);
 	result->end = pump(&r);
 	result->stats.seconds = relay_now() - r.start;
+	free(framed);
 	free(memory);
 	return result->end;
 }

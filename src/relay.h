@@ -17,6 +17,9 @@ enum relay_shutdown {
 
 #define RELAY_SHUTDOWN_CHOICES "wr|rd|rdwr|none|close"
 
+/* The most bytes one recv() of the relay takes. */
+#define RELAY_CHUNK_MAX (64 * 1024)
+
 enum relay_dir {
 	RELAY_UP,	/* stdin -> socket */
 	RELAY_DOWN,	/* socket -> stdout */
@@ -36,6 +39,14 @@ struct relay_hooks {
 	void (*on_tick)(void *ctx, const struct relay_stats *stats);
 	/* Called once when a datagram was longer than the buffer. */
 	void (*on_truncated)(void *ctx, size_t real_len, size_t kept);
+	/*
+	 * When set, what reaches out_fd for each received chunk (an empty
+	 * record included) is what this writes into out, at most cap bytes,
+	 * instead of the chunk itself; it returns how many bytes it wrote.
+	 */
+	size_t (*on_frame)(void *ctx, const void *buf, size_t len,
+	    unsigned char *out, size_t cap);
+	size_t frame_cap;	/* room on_frame needs for RELAY_CHUNK_MAX */
 	void *ctx;
 	double tick_seconds;	/* 0: no ticks */
 };

@@ -467,6 +467,32 @@ truncated_hook(void *ctx, size_t real_len, size_t kept)
 	    real_len, kept);
 }
 
+static size_t
+frame_hook(void *ctx, const void *buf, size_t len, unsigned char *out,
+    size_t cap)
+{
+	struct session *s = ctx;
+
+	return s->frame(s->frame_ctx, buf, len, out, cap);
+}
+
+void
+session_hex_dump(struct session *s, enum relay_dir dir, const void *buf,
+    size_t len)
+{
+	hex_hook(s, dir, buf, len);
+}
+
+void
+session_progress(struct session *s, const struct relay_stats *st, bool last)
+{
+	progress_hook(s, st);
+	if (last && s->progress_drawn)
+		report_write("\n", 1);
+	if (last)
+		s->progress_drawn = false;
+}
+
 int
 session_emit_datagram(struct session *s, const void *buf, size_t len)
 {
@@ -612,7 +638,13 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		cfg.hooks.on_tick = progress_hook;
 		cfg.hooks.tick_seconds = s->progress_on_tty ? 0.5 : 1.0;
 	}
+	if (s->frame != NULL) {
+		cfg.hooks.on_frame = frame_hook;
+		cfg.hooks.frame_cap = s->frame_cap;
+	}
 	relay_run(&cfg, &res);
+	if (res.end == RELAY_OUTPUT_CLOSED)
+		s->output_closed = true;
 	if (s->opts.verbose || s->opts.json || s->opts.progress)
 		summary(s, &res);
 	/* The next peer of -k starts its counts and dump offsets afresh. */
@@ -630,6 +662,9 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		if (strcmp(res.expired, "-i") == 0)
 			report_error("no data moved for %g s with %s (-i)",
 			    s->opts.idle_timeout, peer);
+		else if (s->receive_only)
+			report_error("no data from %s within %g s (-w)",
+			    peer, s->opts.timeout);
 		else
 			report_error("no reply from %s within %g s (-w)",
 			    peer, s->opts.timeout);

@@ -62,6 +62,15 @@ struct session {
 	struct endpoint source;
 	bool progress_on_tty;
 	bool progress_drawn;
+	/*
+	 * When set, session_relay writes each received chunk to stdout as
+	 * frame puts it in out (at most cap, frame_cap for RELAY_CHUNK_MAX
+	 * bytes), not raw: recv's --json lines and --from prefixes.
+	 */
+	size_t (*frame)(void *ctx, const void *buf, size_t len,
+	    unsigned char *out, size_t cap);
+	void *frame_ctx;
+	size_t frame_cap;
 };
 
 /* Two option groups, both parsed into struct session_opts. */
@@ -124,6 +133,15 @@ void session_summary(struct session *s, const struct relay_stats *stats);
 void session_connected(struct session *s, int sock, const char *event);
 /* Sends a received datagram through the -x/-v hooks and to stdout. */
 int session_emit_datagram(struct session *s, const void *buf, size_t len);
+/* Writes -x's dump of buf, which went in direction dir, to stderr. */
+void session_hex_dump(struct session *s, enum relay_dir dir, const void *buf,
+    size_t len);
+/*
+ * Draws --progress's line for st; last ends it, as the end of a session
+ * does.
+ */
+void session_progress(struct session *s, const struct relay_stats *st,
+    bool last);
 /* Remembers an AF_UNIX path to remove at exit, even on a signal. */
 void session_remove_at_exit(const char *path);
 /* Removes the remembered path, if any. */
