@@ -571,6 +571,9 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.idle_timeout = s->opts.idle_timeout;
 	/* -w waits for the first byte; a datagram before the relay was it. */
 	cfg.reply_timeout = s->early_arrival ? -1 : s->opts.timeout;
+	cfg.recv_sock = s->recv_sock;
+	cfg.end_fd = s->end_fd;
+	cfg.eof_datagram = s->eof_datagram;
 	cfg.hooks.ctx = s;
 	cfg.hooks.on_truncated = truncated_hook;
 	if (s->opts.hex)

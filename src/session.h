@@ -46,6 +46,10 @@ struct session {
 	struct endpoint source;
 	bool progress_on_tty;
 	bool progress_drawn;
+	/* pair's additions to the relay, 0 when unused: see relay.h. */
+	int recv_sock;
+	int end_fd;
+	bool eof_datagram;
 };
 
 /* Two option groups, both parsed into struct session_opts. */
