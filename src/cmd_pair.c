@@ -544,8 +544,8 @@ cmd_pair(int argc, char **argv)
 		"An AF_UNIX socketpair() and fork(). One command: it runs with "
 		"one end as stdin\nand stdout, and our stdio is relayed with "
 		"the other (a coprocess). Two commands:\none end each, a "
-		"two-way pipe. No command: stdin goes in at one end and\ncomes out of "
-		"the other, so --trace shows both sides.",
+		"two-way pipe. No command: stdin goes in at one end and\n"
+		"comes out of the other, so --trace shows both sides.",
 		pair_examples, groups, ARRAY_LEN(groups),
 	};
 
