@@ -16,6 +16,15 @@ gone() {
 	! kill -0 "$1" 2>/dev/null
 }
 
+# signal_sockit SIG: sends SIG to the sockit under bg's timeout(1) only;
+# timeout itself would pass it to its whole process group, commands too.
+signal_sockit() {
+	local pid
+	pid=$(pgrep -P "$BG_PID" -x sockit)
+	[ -n "$pid" ]
+	kill "-$1" "$pid"
+}
+
 @test "one command: -e cat echoes a few MiB of stdin byte for byte" {
 	random_file "$TMP/in.bin" 3
 	timeout -s KILL 30 "$SOCKIT" pair -e cat <"$TMP/in.bin" \
@@ -199,15 +208,18 @@ gone() {
 }
 
 @test "SIGTERM to sockit reaches the command, and sockit exits 143" {
-	bg pair "$SOCKIT" pair -c "echo \$\$ >$TMP/child.pid; exec sleep 30"
+	bg pair "$SOCKIT" --trace pair -c "echo \$\$ >$TMP/child.pid; exec sleep 30"
 	wait_for_line "$TMP/child.pid" '^[0-9]+$'
 	local child
 	child=$(cat "$TMP/child.pid")
 	kill -0 "$child"
-	kill -TERM "$BG_PID"
+	signal_sockit TERM
 	wait_for_exit "$BG_PID" 10
 	[ "$EXIT_STATUS" -eq 143 ]
 	gone "$child"
+	# Passed on, not waited out: the command died of the same signal.
+	grep -qE "^\[pid [0-9]+\] kill\($child, SIGTERM\) = 0$" "$TMP/pair.err"
+	grep -qE "^\[pid [0-9]+\] waitpid\($child, \[killed by SIGTERM\], WNOHANG\) = $child$" "$TMP/pair.err"
 }
 
 @test "a command that ignores SIGTERM is killed after a grace period" {
@@ -215,7 +227,7 @@ gone() {
 	wait_for_line "$TMP/child.pid" '^[0-9]+$'
 	local child
 	child=$(cat "$TMP/child.pid")
-	kill -TERM "$BG_PID"
+	signal_sockit TERM
 	wait_for_exit "$BG_PID" 10
 	[ "$EXIT_STATUS" -eq 143 ]
 	gone "$child"
@@ -225,15 +237,16 @@ gone() {
 }
 
 @test "SIGINT with two commands stops both and exits 130" {
-	bg pair "$SOCKIT" pair -c "echo \$\$ >$TMP/one.pid; exec sleep 30" \
+	bg pair "$SOCKIT" --trace pair -c "echo \$\$ >$TMP/one.pid; exec sleep 30" \
 	    -c "echo \$\$ >$TMP/two.pid; exec sleep 30"
 	wait_for_line "$TMP/one.pid" '^[0-9]+$'
 	wait_for_line "$TMP/two.pid" '^[0-9]+$'
-	kill -INT "$BG_PID"
+	signal_sockit INT
 	wait_for_exit "$BG_PID" 10
 	[ "$EXIT_STATUS" -eq 130 ]
 	gone "$(cat "$TMP/one.pid")"
 	gone "$(cat "$TMP/two.pid")"
+	[ "$(grep -c '\[killed by SIGINT\], WNOHANG' "$TMP/pair.err")" -eq 2 ]
 }
 
 @test "-i ends a silent coprocess with 124 and stops the command" {
