@@ -201,7 +201,7 @@ free_commands(struct pair_cmd *cmds, int n)
 }
 
 /* In the child: one end becomes stdin and stdout, then exec. */
-static void
+static _Noreturn void
 run_child(const struct pair_cmd *cmd, int end, const int sv[2],
     const sigset_t *mask)
 {
