@@ -311,7 +311,7 @@ receive_one(struct sink *k, int fd, int family, unsigned char *buf,
 	if (s->opts.hex) {
 		/* Each datagram stands alone: its dump starts at offset 0. */
 		s->hex_offset[RELAY_DOWN] = 0;
-		session_hex_dump(s, RELAY_DOWN, buf, kept);
+		session_hex(s, RELAY_DOWN, buf, kept);
 	}
 	if (framed != NULL)
 		return write_out(s, framed, frame_message(&k->f, buf, kept,

@@ -21,8 +21,10 @@
 enum slot {
 	SLOT_STDIN,
 	SLOT_SOCKET,
+	SLOT_RECV,	/* recv_sock, when it is not sock */
 	SLOT_STDOUT,
 	SLOT_SIGNAL,
+	SLOT_END,	/* end_fd */
 	SLOT_COUNT,
 };
 
@@ -45,6 +47,9 @@ struct relay {
 	bool reading_socket;
 	bool peer_eof;
 	bool ending;		/* rd, rdwr, close: end once stdout is written */
+	bool eof_marker;	/* eof_datagram's empty datagram is still due */
+	bool draining;		/* nothing more can arrive: read what is
+				   queued without waiting, then stop reading */
 	bool got_reply;
 	size_t in_sent;		/* bytes of in_data taken so far */
 	bool prev_cr;		/* -C: the last byte read was CR */
@@ -76,6 +81,13 @@ fail(struct relay *r, const char *call, int err)
 	return RELAY_ERROR;
 }
 
+/* The descriptor data arrives on: sock, or pair's other end. */
+static int
+recv_fd(const struct relay_config *cfg)
+{
+	return cfg->recv_sock > 0 ? cfg->recv_sock : cfg->sock;
+}
+
 /* A datagram socket has no EOF to send: only stream and seqpacket do. */
 static bool
 can_half_close(const struct relay_config *cfg)
@@ -95,6 +107,15 @@ apply_shutdown(struct relay *r)
 		/* FIN tells the peer we are done; its answer still flows. */
 		if (can_half_close(cfg))
 			sys_shutdown(cfg->sock, SHUT_WR);
+		else if (cfg->eof_datagram)
+			r->eof_marker = true;
+		else if (cfg->recv_sock > 0)
+			/*
+			 * Both ends are ours: a send on a socketpair puts the
+			 * datagram straight into the other end's queue, so
+			 * all there is to receive is there already.
+			 */
+			r->draining = true;
 		break;
 	case RELAY_SHUT_NONE:
 		break;
@@ -118,7 +139,7 @@ static bool
 finished(const struct relay *r)
 {
 	bool up_done = !r->reading_stdin && span_empty(&r->up) &&
-	    (r->shutdown_done || !r->stdin_eof);
+	    !r->eof_marker && (r->shutdown_done || !r->stdin_eof);
 	bool down_done = !r->reading_socket && span_empty(&r->down);
 
 	if (r->ending)
@@ -206,6 +227,23 @@ read_memory(struct relay *r, double now)
 	}
 }
 
+/*
+ * The peer's process has gone, or stopped reading: what stdin still has
+ * cannot be delivered, and that is no error, as `yes | head -n 1` is none.
+ */
+static void
+stop_sending(struct relay *r, double now)
+{
+	r->reading_stdin = false;
+	if (!r->stdin_eof) {
+		r->stdin_eof = true;
+		r->stdin_eof_at = now;
+	}
+	r->up.off = r->up.len = 0;
+	r->eof_marker = false;
+	r->shutdown_done = true;
+}
+
 static enum relay_end
 send_up(struct relay *r, double now)
 {
@@ -213,13 +251,29 @@ send_up(struct relay *r, double now)
 	struct span *s = &r->up;
 	ssize_t n;
 
+	if (span_empty(s) && !r->eof_marker)
+		return RELAY_DONE;	/* stop_sending dropped it meanwhile */
 	n = sys_send(cfg->sock, s->data + s->off, s->len - s->off, 0);
 	if (n < 0) {
 		if (errno == EAGAIN)
 			return RELAY_DONE;
 		if (errno == EINTR)
 			return RELAY_SIGNAL;
+		/*
+		 * A process at the other end that exited or shut its reading
+		 * side: EPIPE (stream, seqpacket) or ECONNREFUSED (datagram).
+		 */
+		if (cfg->end_fd > 0 && (errno == EPIPE ||
+		    errno == ECONNREFUSED || errno == ECONNRESET)) {
+			stop_sending(r, now);
+			return RELAY_DONE;
+		}
 		return fail(r, "send", errno);
+	}
+	if (span_empty(s)) {
+		/* The empty datagram of eof_datagram: sent, nothing counted. */
+		r->eof_marker = false;
+		return RELAY_DONE;
 	}
 	if (cfg->hooks.on_data)
 		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_UP, s->data + s->off,
@@ -259,16 +313,29 @@ recv_down(struct relay *r, double now)
 	ssize_t n;
 
 	/* With MSG_TRUNC a datagram socket reports its real length. */
-	n = sys_recv(cfg->sock, r->raw, RELAY_BUFFER, flags);
+	n = sys_recv(recv_fd(cfg), r->raw, RELAY_BUFFER, flags);
 	if (n < 0) {
-		if (errno == EAGAIN)
+		if (errno == EAGAIN) {
+			if (r->draining)
+				r->reading_socket = false;
 			return RELAY_DONE;
+		}
 		if (errno == EINTR)
 			return RELAY_SIGNAL;
+		/*
+		 * A unix stream peer that closed with our data unread resets
+		 * the connection; from a process that exited, all it sent has
+		 * been read by now, so this is its end-of-file.
+		 */
+		if (cfg->end_fd > 0 && errno == ECONNRESET) {
+			r->peer_eof = true;
+			r->reading_socket = false;
+			return RELAY_DONE;
+		}
 		return fail(r, "recv", errno);
 	}
 	if (n == 0 && cfg->eof_on_empty && cfg->messages &&
-	    !peer_has_ended(cfg->sock)) {
+	    !peer_has_ended(recv_fd(cfg))) {
 		/* An empty record: it counts, but there is nothing to write. */
 		r->res->stats.messages[RELAY_DOWN]++;
 		if (cfg->hooks.on_frame) {
@@ -458,6 +525,7 @@ pump(struct relay *r)
 	const struct relay_config *cfg = r->cfg;
 	struct pollfd pfd[SLOT_COUNT];
 	enum relay_end end;
+	enum slot in_slot = cfg->recv_sock > 0 ? SLOT_RECV : SLOT_SOCKET;
 	short got;
 
 	for (;;) {
@@ -476,18 +544,29 @@ pump(struct relay *r)
 			read_memory(r, relay_now());
 			continue;
 		}
+		if (r->draining && r->reading_socket && span_empty(&r->down)) {
+			/* Nothing will wake poll() for what is queued: ask. */
+			if ((end = recv_down(r, relay_now())) != RELAY_DONE)
+				return end;
+			continue;
+		}
 		memset(pfd, 0, sizeof(pfd));
 		pfd[SLOT_STDIN].fd = r->reading_stdin && span_empty(&r->up) ?
 		    cfg->in_fd : -1;
 		pfd[SLOT_STDIN].events = POLLIN;
-		pfd[SLOT_SOCKET].events =
-		    (r->reading_socket && span_empty(&r->down) ? POLLIN : 0) |
-		    (!span_empty(&r->up) ? POLLOUT : 0);
+		pfd[in_slot].events =
+		    r->reading_socket && span_empty(&r->down) ? POLLIN : 0;
+		pfd[SLOT_SOCKET].events |=
+		    (!span_empty(&r->up) || r->eof_marker) ? POLLOUT : 0;
 		pfd[SLOT_SOCKET].fd = pfd[SLOT_SOCKET].events ? cfg->sock : -1;
+		pfd[SLOT_RECV].fd = pfd[SLOT_RECV].events ? cfg->recv_sock : -1;
 		pfd[SLOT_STDOUT].fd = span_empty(&r->down) ? -1 : cfg->out_fd;
 		pfd[SLOT_STDOUT].events = POLLOUT;
 		pfd[SLOT_SIGNAL].fd = sys_signal_wakeup_fd;
 		pfd[SLOT_SIGNAL].events = POLLIN;
+		pfd[SLOT_END].fd = cfg->end_fd > 0 && !r->draining ?
+		    cfg->end_fd : -1;
+		pfd[SLOT_END].events = POLLIN;
 		now = relay_now();
 		rc = sys_poll(pfd, SLOT_COUNT, relay_poll_timeout(next_deadline(r),
 		    now));
@@ -499,6 +578,14 @@ pump(struct relay *r)
 		now = relay_now();
 		if (pfd[SLOT_SIGNAL].revents)
 			return RELAY_SIGNAL;
+		if (pfd[SLOT_END].revents) {
+			/*
+			 * The peer's process exited: everything it sent is
+			 * queued by now, and nobody will read what we send.
+			 */
+			stop_sending(r, now);
+			r->draining = true;
+		}
 		if (pfd[SLOT_STDOUT].revents) {
 			if ((end = write_down(r, now)) != RELAY_DONE)
 				return end;
@@ -509,7 +596,8 @@ pump(struct relay *r)
 			if ((end = send_up(r, now)) != RELAY_DONE)
 				return end;
 		}
-		if (got && (pfd[SLOT_SOCKET].events & POLLIN) &&
+		got = pfd[in_slot].revents;
+		if (got && (pfd[in_slot].events & POLLIN) &&
 		    (got & (POLLIN | POLLERR | POLLHUP))) {
 			if ((end = recv_down(r, now)) != RELAY_DONE)
 				return end;
@@ -519,7 +607,7 @@ pump(struct relay *r)
 			r->reading_stdin = false;
 			r->stdin_eof = true;
 			r->stdin_eof_at = now;
-		} else if (got) {
+		} else if (got && r->reading_stdin) {
 			if ((end = read_stdin(r, now)) != RELAY_DONE)
 				return end;
 		}

@@ -67,6 +67,18 @@ struct relay_config {
 	double idle_timeout;	/* -i; < 0: unset */
 	double reply_timeout;	/* -w: wait for the peer's first byte */
 	struct relay_hooks hooks;
+	/*
+	 * For pair. Descriptor 0 is stdin and never one of these, so 0 means
+	 * none and a zeroed config keeps the plain one-socket pump.
+	 */
+	int recv_sock;		/* > 0: receive here, send on sock (both ends
+				   of one socketpair) */
+	int end_fd;		/* > 0: readable once the peer's process has
+				   exited: take what it left queued and end;
+				   a send it refuses then ends our sending */
+	bool eof_datagram;	/* on stdin EOF a datagram socket sends an
+				   empty datagram, which the peer's read(2)
+				   returns as 0: end-of-file to most programs */
 };
 
 enum relay_end {

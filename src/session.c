@@ -477,13 +477,6 @@ frame_hook(void *ctx, const void *buf, size_t len, unsigned char *out,
 }
 
 void
-session_hex_dump(struct session *s, enum relay_dir dir, const void *buf,
-    size_t len)
-{
-	hex_hook(s, dir, buf, len);
-}
-
-void
 session_progress(struct session *s, const struct relay_stats *st, bool last)
 {
 	progress_hook(s, st);
@@ -630,6 +623,9 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		cfg.quit_after = 0;
 		cfg.reply_timeout = -1;
 	}
+	cfg.recv_sock = s->recv_sock;
+	cfg.end_fd = s->end_fd;
+	cfg.eof_datagram = s->eof_datagram;
 	cfg.hooks.ctx = s;
 	cfg.hooks.on_truncated = truncated_hook;
 	if (s->opts.hex || (s->plan != NULL && s->plan->on_reply != NULL))

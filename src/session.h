@@ -71,6 +71,10 @@ struct session {
 	    unsigned char *out, size_t cap);
 	void *frame_ctx;
 	size_t frame_cap;
+	/* pair's additions to the relay, 0 when unused: see relay.h. */
+	int recv_sock;
+	int end_fd;
+	bool eof_datagram;
 };
 
 /* Two option groups, both parsed into struct session_opts. */
@@ -133,9 +137,6 @@ void session_summary(struct session *s, const struct relay_stats *stats);
 void session_connected(struct session *s, int sock, const char *event);
 /* Sends a received datagram through the -x/-v hooks and to stdout. */
 int session_emit_datagram(struct session *s, const void *buf, size_t len);
-/* Writes -x's dump of buf, which went in direction dir, to stderr. */
-void session_hex_dump(struct session *s, enum relay_dir dir, const void *buf,
-    size_t len);
 /*
  * Draws --progress's line for st; last ends it, as the end of a session
  * does.

@@ -68,13 +68,30 @@ trace_hints(struct strbuf *sb, const struct addrinfo *hints)
 	strbuf_puts(sb, "}");
 }
 
+/* Appends s as a C string literal, so a trace line stays one line. */
 static void
 trace_quoted(struct strbuf *sb, const char *s)
 {
-	if (s == NULL)
+	if (s == NULL) {
 		strbuf_puts(sb, "NULL");
-	else
-		strbuf_printf(sb, "\"%s\"", s);
+		return;
+	}
+	strbuf_puts(sb, "\"");
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			strbuf_printf(sb, "\\%c", c);
+		else if (c == '\n')
+			strbuf_puts(sb, "\\n");
+		else if (c == '\t')
+			strbuf_puts(sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_printf(sb, "\\x%02x", c);
+		else
+			strbuf_add(sb, s, 1);
+	}
+	strbuf_puts(sb, "\"");
 }
 
 int
@@ -822,6 +839,37 @@ sys_inet_pton(int family, const char *text, void *out)
 		strbuf_printf(&sb, "%s%02x", i ? " " : "",
 		    ((const unsigned char *)out)[i]);
 	strbuf_puts(&sb, "])");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+/* How far the fallback of sys_close_range goes when no limit is known. */
+#define CLOSE_ALL_MAX 65536
+
+int
+sys_close_range(unsigned first)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = close_range(first, ~0U, 0);
+	int err = errno;
+
+	if (rc < 0 && err == ENOSYS) {
+		/* A kernel before 5.9: close each possible descriptor. */
+		long limit = sysconf(_SC_OPEN_MAX);
+		long fd;
+
+		if (limit < 0 || limit > CLOSE_ALL_MAX)
+			limit = CLOSE_ALL_MAX;
+		for (fd = first; fd < limit; fd++)
+			close((int)fd);
+		rc = 0;
+		err = 0;
+	}
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "close_range(%u, ~0U, 0)", first);
 	finish(&sb, rc, err);
 	return rc;
 }

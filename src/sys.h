@@ -77,5 +77,11 @@ pid_t sys_waitpid(pid_t pid, int *status, int flags);
 int sys_kill(pid_t pid, int sig);
 /* inet_pton(3): 1 when text is an address of family, stored in out. */
 int sys_inet_pton(int family, const char *text, void *out);
+/*
+ * close_range(2) from first to the highest descriptor, so a child about to
+ * exec keeps only what it was given (one by one where the call is missing).
+ * Returns 0 or -1.
+ */
+int sys_close_range(unsigned first);
 
 #endif
