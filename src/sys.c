@@ -133,6 +133,30 @@ sys_getaddrinfo(const char *host, const char *service,
 	return rc;
 }
 
+/* Appends ", NI_NAMEREQD|NI_DGRAM" and the like; nothing for no flags. */
+static void
+trace_ni_flags(struct strbuf *sb, int flags)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} names[] = {
+		{ NI_NUMERICHOST, "NI_NUMERICHOST" },
+		{ NI_NUMERICSERV, "NI_NUMERICSERV" },
+		{ NI_NOFQDN, "NI_NOFQDN" }, { NI_NAMEREQD, "NI_NAMEREQD" },
+		{ NI_DGRAM, "NI_DGRAM" },
+	};
+	const char *sep = ", ";
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(names); i++) {
+		if (flags & names[i].bit) {
+			strbuf_printf(sb, "%s%s", sep, names[i].name);
+			sep = "|";
+		}
+	}
+}
+
 int
 sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
     socklen_t hostlen, char *serv, socklen_t servlen, int flags)
@@ -148,6 +172,7 @@ sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "getnameinfo(");
 	trace_sockaddr(&sb, sa, len);
+	trace_ni_flags(&sb, flags);
 	strbuf_puts(&sb, ") = ");
 	if (rc != 0) {
 		trace_name(&sb, trace_eai_name(rc), rc);

@@ -156,3 +156,10 @@ assert_line_in() {
 	assert_line_in "$stderr" "setsockopt(3, IPPROTO_IPV6, IPV6_V6ONLY, [0]) = 0"
 	assert_line_in "$stderr" "bind(3, {AF_INET6, [::]:0}) = 0"
 }
+
+@test "getnameinfo names its flags" {
+	run --separate-stderr sockit --trace resolve 127.0.0.1
+	grep -qE '^getnameinfo\(\{AF_INET, 127\.0\.0\.1:0\}, NI_NAMEREQD\) = ' <<<"$stderr"
+	run --separate-stderr sockit --trace resolve --numeric 127.0.0.1 80
+	grep -qE '^getnameinfo\(.*, NI_NUMERICHOST\|NI_NUMERICSERV' <<<"$stderr"
+}
