@@ -184,7 +184,7 @@ host_order_80() {
 	# Three rows (stream, datagram, raw) share one address: one lookup.
 	[ "${#lines[@]}" -eq 4 ]
 	[ "$(grep -c '^getnameinfo(' <<<"$stderr")" -eq 1 ]
-	has_line "$stderr" '^getnameinfo\(\{AF_INET, 127\.0\.0\.1:0\}\) = 0 \{host="'
+	has_line "$stderr" '^getnameinfo\(\{AF_INET, 127\.0\.0\.1:0\}, NI_NAMEREQD\) = 0 \{host="'
 }
 
 @test "--numeric prints the address and port as numbers, asking nobody" {
@@ -303,7 +303,7 @@ host_order_80() {
 	assert_success
 	has_line "$stderr" '^inet_pton\(AF_INET, "127\.0\.0\.1", \[7f 00 00 01\]\) = 1$'
 	has_line "$stderr" '^getaddrinfo\("127\.0\.0\.1", NULL, \{AF_INET, 0, AI_NUMERICHOST\}\) = \[127\.0\.0\.1:0'
-	has_line "$stderr" '^getnameinfo\(\{AF_INET, 127\.0\.0\.1:0\}\) = 0 \{host="'
+	has_line "$stderr" '^getnameinfo\(\{AF_INET, 127\.0\.0\.1:0\}, NI_NAMEREQD\) = 0 \{host="'
 }
 
 @test "--json prints one object per getaddrinfo result" {
@@ -367,7 +367,7 @@ host_order_80() {
 	every_line "$stderr" '^(inet_pton|getaddrinfo|getnameinfo)\('
 	has_line "$stderr" '^inet_pton\(AF_INET, "localhost", \[\]\) = 0$'
 	has_line "$stderr" '^getaddrinfo\("localhost", "http", \{AF_INET, 0\}\) = \[127\.0\.0\.1:80\]$'
-	has_line "$stderr" '^getnameinfo\(\{AF_INET, 127\.0\.0\.1:80\}\) = 0 \{host="'
+	has_line "$stderr" '^getnameinfo\(\{AF_INET, 127\.0\.0\.1:80\}, NI_NAMEREQD\) = 0 \{host="'
 	run --separate-stderr sockit --trace resolve --self
 	every_line "$stderr" '^(gethostname|getaddrinfo)\(|^sockit: |^  '
 	run --separate-stderr sockit --trace resolve --service 80/tcp
