@@ -12,6 +12,8 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wundef
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) -MMD -MP
 
+NO_READLINE ?=
+
 ifeq ($(SANITIZE),1)
 BUILD = build/sanitize
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -21,6 +23,12 @@ BIN = $(BUILD)/sockit
 else
 BUILD = build/release
 BIN = sockit
+endif
+
+# A build without readline is kept apart, so both can stand side by side.
+ifeq ($(NO_READLINE),1)
+BUILD := $(BUILD)-plain
+BIN = $(BUILD)/sockit
 endif
 
 ifeq ($(V),1)
@@ -34,7 +42,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/cmd_resolve.c src/cmd_pair.c src/dial.c src/serve.c \
 	src/endpoint.c src/relay.c src/explain.c src/sockopt.c \
 	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
-	src/strbuf.c
+	src/strbuf.c $(LINE_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c
@@ -48,9 +56,20 @@ UNIT_BIN = $(BUILD)/unit-tests
 
 all: $(BIN)
 
+# Line editing: readline when its headers are here (tools/configure.sh asks
+# deps.sh to install them), the plain module otherwise or with NO_READLINE=1.
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+
+$(BUILD)/config.mk: tools/configure.sh
+	@mkdir -p $(dir $@)
+	$(Q)CC="$(CC)" NO_READLINE="$(NO_READLINE)" sh tools/configure.sh > $@.tmp
+	$(Q)mv $@.tmp $@
+
 $(BIN): $(OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LINE_LIBS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -60,7 +79,7 @@ $(BUILD)/%.o: %.c
 $(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB_OBJS) \
-		$(LDLIBS)
+		$(LINE_LIBS) $(LDLIBS)
 
 deps:
 	$(Q)sh tools/deps.sh

@@ -184,6 +184,8 @@ cmd_connect(int argc, char **argv)
 		  session_socket_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
+		{ "Terminal options", session_tty_defs, session_tty_count,
+		  &s.opts },
 	};
 	const struct opt_command cmd = {
 		"connect", "[OPTIONS] ENDPOINT\n[OPTIONS] HOST PORT",
@@ -194,6 +196,7 @@ cmd_connect(int argc, char **argv)
 	};
 
 	session_init(&s);
+	s.may_edit = true;
 	switch (opt_parse(&cmd, argc, argv, pos, 3, &npos, err, sizeof(err))) {
 	case OPT_HELP:
 		opt_help(&cmd, stdout);

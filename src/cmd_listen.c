@@ -180,6 +180,8 @@ cmd_listen(int argc, char **argv)
 		  session_socket_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
+		{ "Terminal options", session_tty_defs, session_tty_count,
+		  &s.opts },
 	};
 	const struct opt_command cmd = {
 		"listen", "[OPTIONS] [ENDPOINT]\n[OPTIONS] HOST PORT",
@@ -190,6 +192,7 @@ cmd_listen(int argc, char **argv)
 	};
 
 	session_init(&s);
+	s.may_edit = true;
 	serve_init(&so);
 	switch (opt_parse(&cmd, argc, argv, pos, 3, &npos, err, sizeof(err))) {
 	case OPT_HELP:

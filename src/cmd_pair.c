@@ -515,7 +515,7 @@ check_two(const struct session *s)
 	const struct session_opts *o = &s->opts;
 	const char *opt = o->idle_timeout >= 0 ? "-i" :
 	    o->quit_after >= 0 ? "-q" : o->crlf ? "-C" : o->hex ? "-x" :
-	    o->progress ? "--progress" :
+	    o->progress ? "--progress" : o->no_readline ? "--no-readline" :
 	    o->shutdown_mode != RELAY_SHUT_WR ? "--shutdown" : NULL;
 
 	if (opt == NULL)
@@ -537,6 +537,8 @@ cmd_pair(int argc, char **argv)
 		{ "Options", pair_defs, ARRAY_LEN(pair_defs), &po },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
+		{ "Terminal options", session_tty_defs, session_tty_count,
+		  &s.opts },
 	};
 	const struct opt_command cmd = {
 		"pair", "[OPTIONS]\n[OPTIONS] {-e COMMAND|-c STRING}\n"
@@ -551,6 +553,7 @@ cmd_pair(int argc, char **argv)
 
 	memset(&po, 0, sizeof(po));
 	session_init(&s);
+	s.may_edit = true;
 	switch (opt_parse(&cmd, argc, argv, pos, 1, &npos, err, sizeof(err))) {
 	case OPT_HELP:
 		opt_help(&cmd, stdout);

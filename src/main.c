@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "line.h"
 #include "opt.h"
 #include "report.h"
 #include "session.h"
@@ -85,7 +86,12 @@ usage(FILE *out)
 static void
 version(void)
 {
-	printf("sockit %s\nfeatures: readline=no tls=no\n", SOCKIT_VERSION);
+	const char *editor = line_editor();
+
+	printf("sockit %s\nfeatures: readline=%s tls=no\n", SOCKIT_VERSION,
+	    editor != NULL ? "yes" : "no");
+	if (editor != NULL)
+		printf("line editing: %s\n", editor);
 }
 
 static const struct command *

@@ -175,7 +175,10 @@ read_stdin(struct relay *r, double now)
 		chunk = RELAY_BUFFER / 2;
 	if (cfg->messages && cfg->max_message < chunk)
 		chunk = cfg->max_message;
-	n = sys_read(cfg->in_fd, into, chunk);
+	if (cfg->hooks.read_input)
+		n = cfg->hooks.read_input(cfg->hooks.ctx, into, chunk);
+	else
+		n = sys_read(cfg->in_fd, into, chunk);
 	if (n < 0) {
 		if (errno == EAGAIN)
 			return RELAY_DONE;
@@ -396,11 +399,20 @@ write_down(struct relay *r, double now)
 
 		if (r->out_chunk > 0 && len > r->out_chunk)
 			len = r->out_chunk;
+		if (cfg->hooks.before_output)
+			cfg->hooks.before_output(cfg->hooks.ctx);
 		if (r->out_is_socket)
 			n = sys_send(cfg->out_fd, s->data + s->off, len,
 			    MSG_DONTWAIT | MSG_NOSIGNAL);
 		else
 			n = sys_write(cfg->out_fd, s->data + s->off, len);
+		if (cfg->hooks.after_output) {
+			int saved = errno;
+
+			cfg->hooks.after_output(cfg->hooks.ctx,
+			    s->data + s->off, n > 0 ? (size_t)n : 0);
+			errno = saved;
+		}
 		if (n < 0) {
 			if (errno == EAGAIN)
 				return RELAY_DONE;
@@ -542,6 +554,14 @@ pump(struct relay *r)
 		if (r->reading_stdin && cfg->in_data != NULL &&
 		    span_empty(&r->up)) {
 			read_memory(r, relay_now());
+			continue;
+		}
+		/* A line editor may hold more entered lines than one read took. */
+		if (r->reading_stdin && cfg->hooks.input_pending != NULL &&
+		    span_empty(&r->up) &&
+		    cfg->hooks.input_pending(cfg->hooks.ctx)) {
+			if ((end = read_stdin(r, relay_now())) != RELAY_DONE)
+				return end;
 			continue;
 		}
 		if (r->draining && r->reading_socket && span_empty(&r->down)) {

@@ -47,6 +47,17 @@ struct relay_hooks {
 	size_t (*on_frame)(void *ctx, const void *buf, size_t len,
 	    unsigned char *out, size_t cap);
 	size_t frame_cap;	/* room on_frame needs for RELAY_CHUNK_MAX */
+	/*
+	 * When set, stdin is read through this instead of read(2), for line
+	 * editing: it returns what read(2) would, or -1 with errno EAGAIN
+	 * while no whole line is ready.
+	 */
+	ssize_t (*read_input)(void *ctx, void *buf, size_t cap);
+	/* When set, true while read_input has bytes stdin's poll won't show. */
+	bool (*input_pending)(void *ctx);
+	/* Called around each write to out_fd, so a prompt can step aside. */
+	void (*before_output)(void *ctx);
+	void (*after_output)(void *ctx, const void *buf, size_t len);
 	void *ctx;
 	double tick_seconds;	/* 0: no ticks */
 };

@@ -22,17 +22,7 @@ struct report_settings report;
 void
 report_write(const char *text, size_t len)
 {
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < len) {
-		n = write(STDERR_FILENO, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		off += (size_t)n;
-	}
+	trace_write_stderr(text, len);
 }
 
 static void

@@ -6,12 +6,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "hexdump.h"
 #include "json.h"
+#include "line.h"
 #include "report.h"
 #include "session.h"
 #include "sockit.h"
@@ -73,6 +75,14 @@ const struct opt_def session_data_defs[] = {
 };
 
 const size_t session_data_count = ARRAY_LEN(session_data_defs);
+
+/* How a person at a terminal types. */
+const struct opt_def session_tty_defs[] = {
+	{ 0, "no-readline", OPT_FLAG, FIELD(no_readline), NULL,
+	  "no line editing, even at a terminal", 1, 0, 0, NULL },
+};
+
+const size_t session_tty_count = ARRAY_LEN(session_tty_defs);
 
 /* Largest UDP payload over IPv4: 65535 - 20 (IP) - 8 (UDP). */
 #define UDP_PAYLOAD_MAX 65507
@@ -582,6 +592,98 @@ session_summary(struct session *s, const struct relay_stats *stats)
 		summary(s, &res);
 }
 
+static char history_file[4096];
+
+/* Returns $SOCKIT_HISTORY (empty: none), else ~/.sockit_history. */
+static const char *
+history_path(void)
+{
+	const char *env = getenv("SOCKIT_HISTORY");
+	const char *home = getenv("HOME");
+
+	if (env != NULL)
+		return env[0] != '\0' ? env : NULL;
+	if (home == NULL || home[0] == '\0')
+		return NULL;
+	snprintf(history_file, sizeof(history_file), "%s/.sockit_history",
+	    home);
+	return history_file;
+}
+
+static ssize_t
+edit_read(void *ctx, void *buf, size_t cap)
+{
+	(void)ctx;
+	return line_read(buf, cap);
+}
+
+static bool
+edit_pending(void *ctx)
+{
+	(void)ctx;
+	return line_pending();
+}
+
+static void
+edit_before_output(void *ctx)
+{
+	(void)ctx;
+	line_hide(true);
+}
+
+static void
+edit_after_output(void *ctx, const void *buf, size_t len)
+{
+	(void)ctx;
+	line_show(buf, len);
+}
+
+static void
+edit_hide_for_stderr(void)
+{
+	line_hide(false);
+}
+
+static void
+edit_show_after_stderr(void)
+{
+	line_show(NULL, 0);
+}
+
+/*
+ * A person types at a terminal and reads the answers on it: edit lines
+ * with readline, the peer's data printed above the line being typed.
+ * Returns true when editing started.
+ */
+static bool
+start_editing(struct session *s, struct relay_config *cfg)
+{
+	if (!s->may_edit || s->plan != NULL || s->opts.no_readline ||
+	    cfg->in_fd != STDIN_FILENO || cfg->out_fd != STDOUT_FILENO ||
+	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
+	    line_editor() == NULL || line_open(history_path()) < 0)
+		return false;
+	cfg->hooks.read_input = edit_read;
+	cfg->hooks.input_pending = edit_pending;
+	cfg->hooks.before_output = edit_before_output;
+	cfg->hooks.after_output = edit_after_output;
+	if (isatty(STDERR_FILENO)) {
+		trace_stderr_hide = edit_hide_for_stderr;
+		trace_stderr_show = edit_show_after_stderr;
+	}
+	/* A line redrawn in place would fight the prompt: plain lines. */
+	s->progress_on_tty = false;
+	return true;
+}
+
+static void
+stop_editing(void)
+{
+	trace_stderr_hide = NULL;
+	trace_stderr_show = NULL;
+	line_close();
+}
+
 /* Returns stdin when it is open, else -1: nothing to send. */
 static int
 usable_stdin(void)
@@ -595,6 +697,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	struct relay_config cfg;
 	struct relay_result res;
 	char what[ADDR_TEXT_MAX + 32];
+	bool editing;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.sock = sock;
@@ -630,6 +733,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.hooks.on_truncated = truncated_hook;
 	if (s->opts.hex || (s->plan != NULL && s->plan->on_reply != NULL))
 		cfg.hooks.on_data = data_hook;
+	editing = start_editing(s, &cfg);
 	if (s->opts.progress) {
 		cfg.hooks.on_tick = progress_hook;
 		cfg.hooks.tick_seconds = s->progress_on_tty ? 0.5 : 1.0;
@@ -639,6 +743,8 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		cfg.hooks.frame_cap = s->frame_cap;
 	}
 	relay_run(&cfg, &res);
+	if (editing)
+		stop_editing();
 	if (res.end == RELAY_OUTPUT_CLOSED)
 		s->output_closed = true;
 	if (s->opts.verbose || s->opts.json || s->opts.progress)

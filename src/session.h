@@ -30,6 +30,7 @@ struct session_opts {
 	int seqpacket;
 	int ipv4;
 	int ipv6;
+	int no_readline;
 };
 
 /*
@@ -59,6 +60,7 @@ struct session {
 	bool early_arrival;	/* a datagram came before the relay: -w is met */
 	bool receive_only;	/* the peer has no address to send to */
 	bool have_source;	/* -s was given and parsed into source */
+	bool may_edit;		/* the command lets a person edit lines */
 	struct endpoint source;
 	bool progress_on_tty;
 	bool progress_drawn;
@@ -82,6 +84,9 @@ extern const struct opt_def session_socket_defs[];
 extern const size_t session_socket_count;
 extern const struct opt_def session_data_defs[];
 extern const size_t session_data_count;
+/* For the commands that relay a person's typing: --no-readline. */
+extern const struct opt_def session_tty_defs[];
+extern const size_t session_tty_count;
 
 /* Fills the defaults every command starts from. */
 void session_init(struct session *s);

@@ -276,20 +276,34 @@ trace_result(struct strbuf *sb, long ret, int err)
 	strbuf_printf(sb, " (%s)", strerror(err));
 }
 
-void
-trace_emit(struct strbuf *sb)
-{
-	size_t used, off = 0;
-	ssize_t n;
+void (*trace_stderr_hide)(void);
+void (*trace_stderr_show)(void);
 
-	strbuf_end_line(sb);
-	used = strbuf_used(sb);
-	while (off < used) {
-		n = write(STDERR_FILENO, sb->buf + off, used - off);
+void
+trace_write_stderr(const char *text, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int saved = errno;	/* the caller may report the call's errno */
+
+	if (trace_stderr_hide != NULL)
+		trace_stderr_hide();
+	while (off < len) {
+		n = write(STDERR_FILENO, text + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		off += (size_t)n;
 	}
+	if (trace_stderr_show != NULL)
+		trace_stderr_show();
+	errno = saved;
+}
+
+void
+trace_emit(struct strbuf *sb)
+{
+	strbuf_end_line(sb);
+	trace_write_stderr(sb->buf, strbuf_used(sb));
 }

@@ -44,5 +44,13 @@ void trace_begin(struct strbuf *sb, char *storage, size_t cap);
 void trace_result(struct strbuf *sb, long ret, int err);
 /* Ends the line and writes it to stderr in one write. */
 void trace_emit(struct strbuf *sb);
+/*
+ * When set, called before and after each write to stderr, so a line
+ * editor's prompt can step aside while a trace line or message goes by.
+ */
+extern void (*trace_stderr_hide)(void);
+extern void (*trace_stderr_show)(void);
+/* Writes text to stderr in full, between those two calls. */
+void trace_write_stderr(const char *text, size_t len);
 
 #endif

@@ -21,6 +21,11 @@ setup() {
 }
 
 teardown() {
+	common_teardown
+}
+
+# What every test file's teardown ends with.
+common_teardown() {
 	local pid
 	for pid in "${BG_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null || true
