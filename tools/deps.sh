@@ -50,6 +50,7 @@ want timeout coreutils
 want zsh zsh
 want fish fish
 want tmux tmux
+want mandoc mandoc
 
 [ -z "$missing" ] && exit 0
 
