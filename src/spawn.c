@@ -1,0 +1,383 @@
+/* spawn.c: the programs of -e and -c: fork, dup2 onto stdio, exec, and reaping them. */
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "relay.h"
+#include "report.h"
+#include "sockit.h"
+#include "spawn.h"
+#include "sys.h"
+#include "trace.h"
+
+/* Blanks that separate the words of -e. */
+#define BLANKS " \t\n\v\f\r"
+
+/* Where SIGCHLD writes a byte, so poll() learns that a child exited. */
+static int child_pipe[2] = { -1, -1 };
+
+/* The signals whose handlers a child must not run between fork and exec. */
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+
+static void
+on_child(int signo)
+{
+	int saved = errno;
+
+	(void)signo;
+	(void)!write(child_pipe[1], "", 1);
+	errno = saved;
+}
+
+/* Moves fd to 64 or above, as main.c does, so sockets still start at 3. */
+static int
+high_fd(int fd)
+{
+	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+
+	if (moved < 0)
+		return fd;
+	close(fd);
+	return moved;
+}
+
+int
+spawn_watch(void)
+{
+	struct sigaction sa;
+
+	if (child_pipe[0] >= 0)
+		return child_pipe[0];
+	if (pipe2(child_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		report_errno("pipe2", "make a pipe to hear of child exits",
+		    errno);
+		return -1;
+	}
+	child_pipe[0] = high_fd(child_pipe[0]);
+	child_pipe[1] = high_fd(child_pipe[1]);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_child;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	return child_pipe[0];
+}
+
+void
+spawn_drain(void)
+{
+	char drain[64];
+
+	while (read(child_pipe[0], drain, sizeof(drain)) > 0)
+		continue;
+}
+
+int
+spawn_prepare(struct spawn_cmd *cmd, const char *text, bool shell)
+{
+	size_t n = 0, cap = strlen(text) / 2 + 2;
+	char *word, *rest;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->text = text;
+	cmd->shell = shell;
+	if (shell)
+		return EXIT_OK;
+	cmd->words = strdup(text);
+	cmd->argv = calloc(cap, sizeof(*cmd->argv));
+	if (cmd->words == NULL || cmd->argv == NULL) {
+		report_errno("malloc", "split the words of -e", errno);
+		return EXIT_FAIL;
+	}
+	for (word = strtok_r(cmd->words, BLANKS, &rest); word != NULL;
+	    word = strtok_r(NULL, BLANKS, &rest))
+		cmd->argv[n++] = word;
+	if (n == 0) {
+		report_usage("-e '%s' names no program: give 'PROG ARGS'",
+		    text);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+void
+spawn_free(struct spawn_cmd *cmd)
+{
+	free(cmd->argv);
+	free(cmd->words);
+	cmd->argv = NULL;
+	cmd->words = NULL;
+}
+
+void
+spawn_env_add(struct spawn_env *env, const char *name, const char *value)
+{
+	if (env->count >= (int)ARRAY_LEN(env->names))
+		return;
+	env->names[env->count] = name;
+	snprintf(env->values[env->count], sizeof(env->values[0]), "%s", value);
+	env->count++;
+}
+
+/* In the child: the descriptors become stdio, then exec. */
+static _Noreturn void
+run_child(const struct spawn_cmd *cmd, const int fds[4],
+    const struct spawn_env *env, const sigset_t *mask)
+{
+	char *sh_argv[] = { "sh", "-c", (char *)cmd->text, NULL };
+	char *const *args = cmd->shell ? sh_argv : cmd->argv;
+	const char *file = cmd->shell ? "/bin/sh" : cmd->argv[0];
+	char what[512];
+	size_t i;
+	int e;
+
+	/*
+	 * Our handlers mean nothing after exec, but an ignored signal stays
+	 * ignored: SIGPIPE must kill the program as it would in a pipeline.
+	 */
+	signal(SIGPIPE, SIG_DFL);
+	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
+		signal(handled_signals[i], SIG_DFL);
+	if (sys_dup2(fds[0], STDIN_FILENO) < 0 ||
+	    sys_dup2(fds[1], STDOUT_FILENO) < 0 ||
+	    (fds[2] >= 0 && sys_dup2(fds[2], STDERR_FILENO) < 0)) {
+		report_errno("dup2", "give the program its descriptors", errno);
+		_exit(126);
+	}
+	/*
+	 * 0 and 1 are copies now. The originals would keep the end open
+	 * after the program closes its copies, so its peer would never see
+	 * EOF; a listening socket left open would keep the port after we go.
+	 */
+	if (fds[3] > STDERR_FILENO)
+		sys_close(fds[3]);
+	if (fds[0] > STDERR_FILENO)
+		sys_close(fds[0]);
+	if (fds[1] > STDERR_FILENO && fds[1] != fds[0])
+		sys_close(fds[1]);
+	/* 0, 1 and 2 only: nothing else of ours leaks into the program. */
+	sys_close_range(3);
+	for (i = 0; env != NULL && i < (size_t)env->count; i++)
+		setenv(env->names[i], env->values[i], 1);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	sys_execvp(file, args);
+	e = errno;
+	snprintf(what, sizeof(what), "run '%s'", file);
+	report_errno("execvp", what, e);
+	/* As the shell says it: 127 not found, 126 found but not run. */
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+int
+spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
+    const struct spawn_env *env)
+{
+	const int fds[4] = { in, out, err, also_close };
+	sigset_t hold, old;
+	size_t i;
+	pid_t pid;
+	int e;
+
+	/* Signals are held across fork() so the child never runs ours. */
+	sigemptyset(&hold);
+	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
+		sigaddset(&hold, handled_signals[i]);
+	sigprocmask(SIG_BLOCK, &hold, &old);
+	/* From the fork on, two processes trace: tell their lines apart. */
+	if (trace_flags & TRACE_ON)
+		trace_flags |= TRACE_PID;
+	pid = sys_fork();
+	if (pid == 0)
+		run_child(cmd, fds, env, &old);
+	e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		report_errno("fork", "start a process for the program", e);
+		return -1;
+	}
+	cmd->pid = pid;
+	cmd->running = true;
+	return 0;
+}
+
+pid_t
+spawn_reap(int *status, int *signo)
+{
+	int wstatus = 0;
+	pid_t pid = sys_waitpid(-1, &wstatus, WNOHANG);
+
+	if (pid <= 0)
+		return pid < 0 && errno == EINTR ? 0 : pid;
+	if (WIFEXITED(wstatus)) {
+		*status = WEXITSTATUS(wstatus);
+		*signo = 0;
+	} else {
+		*signo = WTERMSIG(wstatus);
+		*status = 128 + *signo;
+	}
+	return pid;
+}
+
+void
+spawn_event_started(const struct spawn_cmd *cmd)
+{
+	char storage[1024];
+	struct strbuf sb;
+
+	if (report.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "started");
+		json_field_u64(&sb, "pid", (uint64_t)cmd->pid);
+		json_field_str(&sb, "command", cmd->text);
+		json_field_bool(&sb, "shell", cmd->shell);
+		report_event_end(&sb);
+	} else {
+		report_note("started pid %ld: %s%s", (long)cmd->pid,
+		    cmd->shell ? "sh -c " : "", cmd->text);
+	}
+}
+
+void
+spawn_event_exited(pid_t pid, int status, int signo)
+{
+	char storage[1024];
+	struct strbuf sb;
+	const char *sig = signo ? trace_signal_name(signo) : "";
+
+	if (report.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "exited");
+		json_field_u64(&sb, "pid", (uint64_t)pid);
+		json_field_u64(&sb, "status", (uint64_t)status);
+		if (signo)
+			json_field_str(&sb, "signal", sig);
+		report_event_end(&sb);
+	} else if (signo) {
+		report_note("pid %ld was killed by %s (status %d)", (long)pid,
+		    sig, status);
+	} else {
+		report_note("pid %ld exited with status %d", (long)pid,
+		    status);
+	}
+}
+
+/* Seconds a program has to exit when told to, before the next step. */
+#define SPAWN_GRACE 1.0
+
+/* Records the exit of whichever of cmds pid was, and reports it. */
+static void
+record_exit(struct spawn_cmd *cmds, int n, pid_t pid, int status, int signo)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (cmds[i].running && cmds[i].pid == pid) {
+			cmds[i].running = false;
+			cmds[i].status = status;
+			spawn_event_exited(pid, status, signo);
+			return;
+		}
+	}
+}
+
+void
+spawn_reap_all(struct spawn_cmd *cmds, int n)
+{
+	int i, wstatus = 0;
+
+	for (i = 0; i < n; i++) {
+		pid_t rc;
+
+		if (!cmds[i].running)
+			continue;
+		rc = sys_waitpid(cmds[i].pid, &wstatus, WNOHANG);
+		if (rc == 0 || (rc < 0 && errno == EINTR))
+			continue;
+		if (rc < 0) {
+			cmds[i].running = false;
+			cmds[i].status = EXIT_FAIL;
+		} else if (WIFEXITED(wstatus)) {
+			record_exit(cmds, n, rc, WEXITSTATUS(wstatus), 0);
+		} else {
+			record_exit(cmds, n, rc, 128 + WTERMSIG(wstatus),
+			    WTERMSIG(wstatus));
+		}
+	}
+}
+
+static bool
+any_running(const struct spawn_cmd *cmds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (cmds[i].running)
+			return true;
+	return false;
+}
+
+void
+spawn_signal(struct spawn_cmd *cmds, int n, int sig, bool ours)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!cmds[i].running)
+			continue;
+		sys_kill(cmds[i].pid, sig);
+		cmds[i].stopped |= ours;
+	}
+}
+
+void
+spawn_wait(struct spawn_cmd *cmds, int n, bool stop)
+{
+	enum { PATIENT, ASKED, KILLED } stage = PATIENT;
+	double next = stop ? relay_now() + SPAWN_GRACE : -1;
+	bool forwarded = false;
+
+	for (;;) {
+		struct pollfd pfd[2];
+		double now;
+
+		spawn_reap_all(cmds, n);
+		if (!any_running(cmds, n))
+			return;
+		now = relay_now();
+		if (sys_signal_caught && !forwarded) {
+			spawn_signal(cmds, n, (int)sys_signal_caught, false);
+			forwarded = true;
+			if (stage == PATIENT) {
+				stage = ASKED;
+				next = now + SPAWN_GRACE;
+			}
+		}
+		if (next >= 0 && now >= next) {
+			if (stage == PATIENT) {
+				spawn_signal(cmds, n, SIGTERM, true);
+				stage = ASKED;
+				next = now + SPAWN_GRACE;
+			} else {
+				spawn_signal(cmds, n, SIGKILL, true);
+				stage = KILLED;
+				next = -1;
+			}
+		}
+		pfd[0].fd = child_pipe[0];
+		pfd[0].events = POLLIN;
+		/* Once passed on, the signal pipe stays readable: skip it. */
+		pfd[1].fd = forwarded ? -1 : sys_signal_wakeup_fd;
+		pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
+		if (sys_poll(pfd, 2, relay_poll_timeout(next, now)) > 0 &&
+		    pfd[0].revents)
+			spawn_drain();
+	}
+}

@@ -1,0 +1,74 @@
+/* spawn.h: running -e and -c programs on a socket: fork, dup2, exec, reaping. */
+#ifndef SOCKIT_SPAWN_H
+#define SOCKIT_SPAWN_H
+
+#include "compat.h"
+
+#include <sys/types.h>
+
+/* One program of -e (argv split on blanks, no shell) or -c (sh -c). */
+struct spawn_cmd {
+	const char *text;	/* as given to -e or -c */
+	bool shell;		/* -c: /bin/sh -c text */
+	char *words;		/* -e: a copy of text, cut into argv */
+	char **argv;		/* for execvp, NULL-terminated */
+	pid_t pid;		/* 0 until started */
+	bool running;
+	bool stopped;		/* we sent it SIGTERM or SIGKILL ourselves */
+	int status;		/* once reaped: exit status, or 128+N */
+};
+
+/* What the program finds in its environment besides ours. */
+struct spawn_env {
+	const char *names[4];
+	char values[4][64];
+	int count;
+};
+
+/*
+ * Fills cmd for text; -e words are split on blanks. Returns EXIT_OK, or
+ * the status after reporting (a -e naming no program is a usage error).
+ */
+int spawn_prepare(struct spawn_cmd *cmd, const char *text, bool shell);
+/* Frees what spawn_prepare took. */
+void spawn_free(struct spawn_cmd *cmd);
+/*
+ * Starts hearing of child exits: a SIGCHLD handler writes to a pipe.
+ * Returns the pipe's read end for poll(), or -1 after reporting.
+ */
+int spawn_watch(void);
+/* Empties the pipe of spawn_watch after poll() found it readable. */
+void spawn_drain(void);
+/*
+ * Forks cmd with in as its stdin, out as its stdout and, when err >= 0,
+ * err as its stderr; also_close (-1: none) and every other descriptor is
+ * closed in the child, and env (NULL: none) is added to its environment.
+ * Returns 0, or -1 after reporting.
+ */
+int spawn_start(struct spawn_cmd *cmd, int in, int out, int err,
+    int also_close, const struct spawn_env *env);
+/*
+ * Reaps one child that has ended, without waiting. Returns its pid with
+ * *status its exit status (128+N for signal N) and *signo the signal or 0,
+ * 0 when none has ended, -1 when there are no children.
+ */
+pid_t spawn_reap(int *status, int *signo);
+/* Reports a started child on -v, or its --json event. */
+void spawn_event_started(const struct spawn_cmd *cmd);
+/* Reports an exited child on -v, or its --json event. */
+void spawn_event_exited(pid_t pid, int status, int signo);
+/* Reaps every child that has ended; those of cmds are recorded there. */
+void spawn_reap_all(struct spawn_cmd *cmds, int n);
+/* Sends sig to each running one of cmds; ours: we stopped it. */
+void spawn_signal(struct spawn_cmd *cmds, int n, int sig, bool ours);
+/*
+ * Waits until every one of cmds has ended. A signal to us is passed on;
+ * with stop, or after a signal, one still running a second later gets
+ * SIGTERM (stop), and a second after that SIGKILL, so none outlives us.
+ */
+void spawn_wait(struct spawn_cmd *cmds, int n, bool stop);
+/* Adds NAME=VALUE to env (the value is cut at 63 bytes). */
+void spawn_env_add(struct spawn_env *env, const char *name,
+    const char *value);
+
+#endif
