@@ -42,10 +42,11 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/cmd_resolve.c src/cmd_pair.c src/dial.c src/serve.c \
 	src/endpoint.c src/relay.c src/explain.c src/sockopt.c \
 	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
-	src/strbuf.c src/spawn.c $(LINE_SRC)
+	src/strbuf.c src/spawn.c src/cidr.c $(LINE_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
-	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c
+	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
+	tests/unit/test_cidr.c
 
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))

@@ -176,12 +176,15 @@ cmd_connect(int argc, char **argv)
 	struct connect_opts co = { 0, -1, NULL };
 	struct endpoint ep;
 	struct dial_result t;
+	struct spawn_cmd prog;
 	char *pos[3], err[512], peer[ADDR_TEXT_MAX];
 	int npos, status;
 	const struct opt_group groups[] = {
 		{ "Options", connect_defs, ARRAY_LEN(connect_defs), &co },
 		{ "Socket options", session_socket_defs,
 		  session_socket_count, &s.opts },
+		{ "Program options", session_program_defs,
+		  session_program_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
 		{ "Terminal options", session_tty_defs, session_tty_count,
@@ -197,6 +200,8 @@ cmd_connect(int argc, char **argv)
 
 	session_init(&s);
 	s.may_edit = true;
+	s.dialed = true;
+	memset(&prog, 0, sizeof(prog));
 	switch (opt_parse(&cmd, argc, argv, pos, 3, &npos, err, sizeof(err))) {
 	case OPT_HELP:
 		opt_help(&cmd, stdout);
@@ -218,15 +223,30 @@ cmd_connect(int argc, char **argv)
 		return status;
 	if ((status = session_parse_source(&s, &ep)) != EXIT_OK)
 		return status;
+	if (co.zero && session_has_program(&s)) {
+		report_usage("-z closes at once: there is no connection for "
+		    "%s to talk to", s.opts.exec_prog != NULL ? "-e" : "-c");
+		return EXIT_USAGE;
+	}
 	if (co.zero)
 		return port_check(&s, &ep, co.wait);
-	status = dial_open(&s, &ep, NULL, -1, co.wait, false, &t);
-	if (status != EXIT_OK)
+	if (session_has_program(&s) &&
+	    (status = session_program(&s, &prog)) != EXIT_OK) {
+		spawn_free(&prog);
 		return status;
-	addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len, peer,
-	    sizeof(peer));
-	session_connected(&s, t.fd, "connected");
-	status = session_relay(&s, t.fd, t.addr.socktype, peer);
-	sys_close(t.fd);
+	}
+	status = dial_open(&s, &ep, NULL, -1, co.wait, false, &t);
+	if (status == EXIT_OK) {
+		addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len,
+		    peer, sizeof(peer));
+		session_connected(&s, t.fd, "connected");
+		if (session_has_program(&s)) {
+			status = session_run_program(&s, &prog, t.fd, -1);
+		} else {
+			status = session_relay(&s, t.fd, t.addr.socktype, peer);
+			sys_close(t.fd);
+		}
+	}
+	spawn_free(&prog);
 	return status;
 }

@@ -12,44 +12,72 @@
 #include "serve.h"
 #include "session.h"
 #include "sockit.h"
+#include "spawn.h"
 #include "sys.h"
 
 struct listen_opts {
 	int keep_open;
+	int fork;
+	long max_conns;
 };
 
 static const struct opt_def listen_defs[] = {
 	{ 'k', "keep-open", OPT_FLAG, offsetof(struct listen_opts, keep_open),
 	  NULL, "accept the next peer when one ends (iterative)",
 	  1, 0, 0, NULL },
+	{ 0, "fork", OPT_FLAG, offsetof(struct listen_opts, fork), NULL,
+	  "a child per peer runs -e/-c while we accept more (concurrent)",
+	  1, 0, 0, NULL },
+	{ 0, "max-conns", OPT_COUNT, offsetof(struct listen_opts, max_conns),
+	  "N", "with --fork, at most N children at once; others wait",
+	  0, 1, 1000000, NULL },
 };
 
 static const char listen_examples[] =
 	"  sockit listen -v 8080                 # port 0 picks a free port\n"
 	"  sockit listen -k localhost:8080 < reply.txt\n"
+	"  sockit listen --fork -v -e cat 7007   # a concurrent echo server\n"
 	"  sockit listen -u :5514 -i 60          # print syslog datagrams\n"
 	"  sockit listen --unlink unix:/tmp/app.sock\n";
 
 /* Largest datagram we take in one recvfrom(). */
 #define DATAGRAM_MAX 65536
 
-/* Stream and seqpacket: accept a peer, relay, and with -k do it again. */
+/* What a listener serves its peers with: stdio, or a program. */
+struct server {
+	struct session *s;
+	const struct listen_opts *lo;
+	const struct serve_access *acl;
+	const struct endpoint *ep;
+	struct spawn_cmd *prog;	/* NULL: relay stdio */
+};
+
+/*
+ * Stream and seqpacket: accept a peer, relay stdio with it (or run the
+ * program on it), and with -k do it again: an iterative server, where the
+ * next peer waits in the listen() backlog until this one is done.
+ */
 static int
-serve_stream(struct session *s, const struct listen_opts *lo,
-    const struct endpoint *ep, int lfd, int socktype)
+serve_stream(struct server *sv, int lfd, int socktype)
 {
+	struct session *s = sv->s;
 	char peer[ADDR_TEXT_MAX];
 	int status, cfd;
 
 	for (;;) {
-		status = serve_accept(s, ep, lfd, &cfd, peer, sizeof(peer));
+		status = serve_accept(s, sv->acl, sv->ep, lfd, &cfd, peer,
+		    sizeof(peer));
 		if (status != EXIT_OK)
 			return status;
-		status = session_relay(s, cfd, socktype, peer);
-		sys_close(cfd);
+		if (sv->prog != NULL) {
+			status = session_run_program(s, sv->prog, cfd, lfd);
+		} else {
+			status = session_relay(s, cfd, socktype, peer);
+			sys_close(cfd);
+		}
 		if (sys_signal_caught)
 			return serve_stop_status();
-		if (!lo->keep_open)
+		if (!sv->lo->keep_open)
 			return status;
 	}
 }
@@ -101,36 +129,97 @@ drain_queued(struct session *s, int fd, const struct sockaddr_storage *peer,
 	return EXIT_OK;
 }
 
+static bool
+admit_sender(void *ctx, const struct sockaddr *sa, socklen_t len)
+{
+	struct server *sv = ctx;
+	char text[ADDR_TEXT_MAX];
+
+	addr_format(sa, len, text, sizeof(text));
+	return serve_admit(sv->s, sv->acl, sa, len, text);
+}
+
+/*
+ * -k on a datagram socket: no connect(), no lock-on. Every sender's
+ * datagrams are printed, and stdin goes to whoever sent the latest.
+ */
+static int
+serve_any_sender(struct server *sv, int fd, int socktype)
+{
+	struct session *s = sv->s;
+
+	s->any_sender = true;
+	s->admit = admit_sender;
+	s->admit_ctx = sv;
+	return session_relay(s, fd, socktype, sv->ep->text);
+}
+
+/*
+ * Waits for the first datagram an admitted sender sends, and fills *from.
+ * With peek it stays queued, for the program to read. Returns its length
+ * (> 0 or 0), or -1 - status after reporting.
+ */
+static ssize_t
+first_datagram(struct server *sv, int fd, unsigned char *buf, size_t cap,
+    bool peek, struct sockaddr_storage *from, socklen_t *flen)
+{
+	struct session *s = sv->s;
+	char what[ENDPOINT_TEXT_MAX + 48], text[ADDR_TEXT_MAX];
+	int ready;
+	ssize_t n;
+
+	for (;;) {
+		ready = session_wait(fd, POLLIN, s->opts.timeout);
+		if (ready < 0)
+			return -1 - serve_stop_status();
+		if (ready == 0) {
+			report_error("no datagram on %s within %g s (-w)",
+			    sv->ep->text, s->opts.timeout);
+			return -1 - EXIT_TIMEOUT;
+		}
+		*flen = sizeof(*from);
+		n = sys_recvfrom(fd, buf, cap, MSG_TRUNC | (peek ? MSG_PEEK :
+		    0), (struct sockaddr *)from, flen);
+		if (n < 0) {
+			if (errno == EAGAIN)
+				continue;
+			if (sys_signal_caught)
+				return -1 - serve_stop_status();
+			snprintf(what, sizeof(what), "receive a datagram on %s",
+			    sv->ep->text);
+			report_errno("recvfrom", what, errno);
+			return -1 - EXIT_FAIL;
+		}
+		addr_format((struct sockaddr *)from, *flen, text,
+		    sizeof(text));
+		if (serve_admit(s, sv->acl, (struct sockaddr *)from, *flen,
+		    text))
+			return n;
+		/* Turned away: a peeked datagram must go from the queue. */
+		if (peek)
+			sys_recv(fd, buf, 0, MSG_TRUNC);
+	}
+}
+
 /* Datagrams: the first sender becomes the peer (connect), then relay. */
 static int
-serve_datagrams(struct session *s, const struct endpoint *ep, int fd,
-    int socktype)
+serve_datagrams(struct server *sv, int fd, int socktype)
 {
 	static unsigned char first[DATAGRAM_MAX];
+	struct session *s = sv->s;
 	struct sockaddr_storage from;
-	socklen_t flen = sizeof(from);
+	socklen_t flen;
 	char text[ADDR_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 48];
 	ssize_t n;
-	int ready, status;
+	int status;
 
-	ready = session_wait(fd, POLLIN, s->opts.timeout);
-	if (ready < 0)
-		return serve_stop_status();
-	if (ready == 0) {
-		report_error("no datagram on %s within %g s (-w)", ep->text,
-		    s->opts.timeout);
-		return EXIT_TIMEOUT;
-	}
-	n = sys_recvfrom(fd, first, sizeof(first), MSG_TRUNC,
-	    (struct sockaddr *)&from, &flen);
-	if (n < 0) {
-		if (sys_signal_caught)
-			return serve_stop_status();
-		snprintf(what, sizeof(what), "receive a datagram on %s",
-		    ep->text);
-		report_errno("recvfrom", what, errno);
-		return EXIT_FAIL;
-	}
+	if (sv->lo->keep_open)
+		return serve_any_sender(sv, fd, socktype);
+	/* The program reads the first datagram itself: only peek at it. */
+	n = first_datagram(sv, fd, first, sizeof(first), sv->prog != NULL,
+	    &from, &flen);
+	if (n < 0)
+		return (int)(-1 - n);
 	if ((size_t)n > sizeof(first)) {
 		report_warning("a datagram of %zd bytes was cut to %zu "
 		    "(MSG_TRUNC)", n, sizeof(first));
@@ -153,6 +242,10 @@ serve_datagrams(struct session *s, const struct endpoint *ep, int fd,
 		    "sent back, receiving only");
 		s->receive_only = true;
 	}
+	if (sv->prog != NULL) {
+		/* Ours is the only descriptor: the program takes the socket. */
+		return session_run_program(s, sv->prog, dup(fd), -1);
+	}
 	status = session_emit_datagram(s, first, (size_t)n);
 	if (status == EXIT_OK && !s->receive_only)
 		status = drain_queued(s, fd, &from, flen, first,
@@ -162,12 +255,47 @@ serve_datagrams(struct session *s, const struct endpoint *ep, int fd,
 	return session_relay(s, fd, socktype, text);
 }
 
+/* The flags that contradict each other or the endpoint. */
+static int
+check_listen(const struct session *s, const struct listen_opts *lo,
+    const struct serve_access *acl, const struct endpoint *ep)
+{
+	bool dgram = endpoint_is_dgram(ep);
+	const char *prog = s->opts.exec_prog != NULL ? "-e" : "-c";
+
+	if (lo->fork && !session_has_program(s)) {
+		report_usage("--fork needs -e or -c: each child runs the "
+		    "program for one peer, and stdio cannot be shared");
+		return EXIT_USAGE;
+	}
+	if (lo->fork && dgram) {
+		report_usage("--fork needs a stream or seqpacket endpoint: a "
+		    "datagram socket has no connections to accept, one per "
+		    "child");
+		return EXIT_USAGE;
+	}
+	if (lo->max_conns > 0 && !lo->fork) {
+		report_usage("--max-conns limits the children of --fork; "
+		    "without it one peer is served at a time");
+		return EXIT_USAGE;
+	}
+	if (lo->keep_open && dgram && session_has_program(s)) {
+		report_usage("-k with %s on a datagram socket: a program "
+		    "serves the first sender only; drop -k", prog);
+		return EXIT_USAGE;
+	}
+	return serve_access_check((struct serve_access *)acl, ep);
+}
+
 int
 cmd_listen(int argc, char **argv)
 {
 	struct session s;
-	struct listen_opts lo = { 0 };
+	struct listen_opts lo = { 0, 0, 0 };
 	struct serve_opts so;
+	struct serve_access acl;
+	struct spawn_cmd prog;
+	struct server sv;
 	struct endpoint ep;
 	struct endpoint_addr bound;
 	char *pos[3], err[512];
@@ -176,6 +304,10 @@ cmd_listen(int argc, char **argv)
 	const struct opt_group groups[] = {
 		{ "Options", listen_defs, ARRAY_LEN(listen_defs), &lo },
 		{ "Server options", serve_opt_defs, serve_opt_count, &so },
+		{ "Access options", serve_access_defs, serve_access_count,
+		  &acl },
+		{ "Program options", session_program_defs,
+		  session_program_count, &s.opts },
 		{ "Socket options", session_socket_defs,
 		  session_socket_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
@@ -187,13 +319,16 @@ cmd_listen(int argc, char **argv)
 		"listen", "[OPTIONS] [ENDPOINT]\n[OPTIONS] HOST PORT",
 		"Passive open: bind ENDPOINT (default: every address, a port "
 		"the kernel picks),\naccept one peer and relay stdio with it. "
-		"UDP: the first sender becomes the peer.",
+		"UDP: the first sender becomes the peer.\nWith -e or -c a "
+		"program talks to the peer; --fork runs one per peer at once.",
 		listen_examples, groups, ARRAY_LEN(groups),
 	};
 
 	session_init(&s);
 	s.may_edit = true;
 	serve_init(&so);
+	memset(&acl, 0, sizeof(acl));
+	memset(&prog, 0, sizeof(prog));
 	switch (opt_parse(&cmd, argc, argv, pos, 3, &npos, err, sizeof(err))) {
 	case OPT_HELP:
 		opt_help(&cmd, stdout);
@@ -217,18 +352,29 @@ cmd_listen(int argc, char **argv)
 	}
 	if (status != EXIT_OK)
 		return status;
-	if (lo.keep_open && endpoint_is_dgram(&ep)) {
-		report_usage("-k needs a stream or seqpacket endpoint: a "
-		    "datagram listener serves its first sender");
-		return EXIT_USAGE;
+	if ((status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK)
+		return status;
+	if (session_has_program(&s) &&
+	    (status = session_program(&s, &prog)) != EXIT_OK) {
+		spawn_free(&prog);
+		return status;
 	}
+	sv.s = &s;
+	sv.lo = &lo;
+	sv.acl = &acl;
+	sv.ep = &ep;
+	sv.prog = session_has_program(&s) ? &prog : NULL;
 	fd = serve_open(&s, &so, &ep, &bound);
 	if (fd < 0)
-		return sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
-	if (bound.socktype == SOCK_DGRAM)
-		status = serve_datagrams(&s, &ep, fd, bound.socktype);
+		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
+	else if (bound.socktype == SOCK_DGRAM)
+		status = serve_datagrams(&sv, fd, bound.socktype);
+	else if (lo.fork)
+		status = serve_fork(&s, &acl, &ep, fd, &prog, lo.max_conns);
 	else
-		status = serve_stream(&s, &lo, &ep, fd, bound.socktype);
-	sys_close(fd);
+		status = serve_stream(&sv, fd, bound.socktype);
+	if (fd >= 0)
+		sys_close(fd);
+	spawn_free(&prog);
 	return status;
 }

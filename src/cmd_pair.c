@@ -119,6 +119,7 @@ free_commands(struct spawn_cmd *cmds, int n)
 static int
 start_command(struct spawn_cmd *cmd, int end, int other)
 {
+	cmd->die_with_us = true;
 	if (spawn_start(cmd, end, end, -1, other, NULL) < 0)
 		return -1;
 	spawn_event_started(cmd);

@@ -230,7 +230,8 @@ recv_stream(struct sink *k, int lfd, int socktype)
 	for (;;) {
 		if ((status = wait_arrival(k, lfd, "connection")) != EXIT_OK)
 			return status;
-		status = serve_accept(s, k->ep, lfd, &cfd, peer, sizeof(peer));
+		status = serve_accept(s, NULL, k->ep, lfd, &cfd, peer,
+		    sizeof(peer));
 		if (status != EXIT_OK)
 			return status;
 		snprintf(k->f.sender, sizeof(k->f.sender), "%s", peer);

@@ -227,7 +227,7 @@ line_read(void *buf, size_t cap)
 	}
 	avail = ed.queue_len - ed.queue_off;
 	if (avail > 0) {
-		/* One line per read, so a datagram socket sends one per line. */
+		/* One line per read: a datagram socket sends one per line. */
 		start = ed.queue + ed.queue_off;
 		nl = memchr(start, '\n', avail);
 		n = nl != NULL ? (size_t)(nl + 1 - start) : avail;
@@ -275,7 +275,7 @@ line_show(const void *out, size_t len)
 	ed.tail_is_prompt = false;
 	if (ed.tail_len > 0 || ed.tail_long) {
 		if (tail_fits()) {
-			/* Back to the row's start: the prompt redraws the tail. */
+			/* To the row's start: the prompt redraws the tail. */
 			write_all("\r", 1);
 			ed.tail_is_prompt = true;
 		} else {
@@ -296,7 +296,7 @@ save_history(void)
 {
 	if (ed.history_path == NULL || ed.added == 0)
 		return;
-	/* Append this run's lines, so two sessions at once both keep theirs. */
+	/* Append this run's lines: two sessions at once both keep theirs. */
 	if (access(ed.history_path, F_OK) == 0)
 		append_history(ed.added, ed.history_path);
 	else

@@ -55,6 +55,8 @@ struct relay {
 	bool prev_cr;		/* -C: the last byte read was CR */
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
+	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
+	socklen_t sender_len;	/* 0: nobody has sent yet */
 	double start, last_activity, last_up, stdin_eof_at, next_tick;
 };
 
@@ -256,7 +258,11 @@ send_up(struct relay *r, double now)
 
 	if (span_empty(s) && !r->eof_marker)
 		return RELAY_DONE;	/* stop_sending dropped it meanwhile */
-	n = sys_send(cfg->sock, s->data + s->off, s->len - s->off, 0);
+	if (cfg->any_sender)
+		n = sys_sendto(cfg->sock, s->data + s->off, s->len - s->off, 0,
+		    (const struct sockaddr *)&r->sender, r->sender_len);
+	else
+		n = sys_send(cfg->sock, s->data + s->off, s->len - s->off, 0);
 	if (n < 0) {
 		if (errno == EAGAIN)
 			return RELAY_DONE;
@@ -316,7 +322,27 @@ recv_down(struct relay *r, double now)
 	ssize_t n;
 
 	/* With MSG_TRUNC a datagram socket reports its real length. */
-	n = sys_recv(recv_fd(cfg), r->raw, RELAY_BUFFER, flags);
+	if (cfg->any_sender) {
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof(from);
+
+		n = sys_recvfrom(cfg->sock, r->raw, RELAY_BUFFER, flags,
+		    (struct sockaddr *)&from, &flen);
+		if (n >= 0 && cfg->hooks.admit != NULL &&
+		    !cfg->hooks.admit(cfg->hooks.ctx,
+		    (struct sockaddr *)&from, flen))
+			return RELAY_DONE;	/* dropped, as if never sent */
+		if (n >= 0 && (flen != r->sender_len ||
+		    memcmp(&from, &r->sender, flen) != 0)) {
+			memcpy(&r->sender, &from, flen);
+			r->sender_len = flen;
+			if (cfg->hooks.on_sender != NULL)
+				cfg->hooks.on_sender(cfg->hooks.ctx,
+				    (struct sockaddr *)&from, flen);
+		}
+	} else {
+		n = sys_recv(recv_fd(cfg), r->raw, RELAY_BUFFER, flags);
+	}
 	if (n < 0) {
 		if (errno == EAGAIN) {
 			if (r->draining)
@@ -571,8 +597,9 @@ pump(struct relay *r)
 			continue;
 		}
 		memset(pfd, 0, sizeof(pfd));
-		pfd[SLOT_STDIN].fd = r->reading_stdin && span_empty(&r->up) ?
-		    cfg->in_fd : -1;
+		/* any_sender: nobody to send to until someone has sent. */
+		pfd[SLOT_STDIN].fd = r->reading_stdin && span_empty(&r->up) &&
+		    (!cfg->any_sender || r->sender_len > 0) ? cfg->in_fd : -1;
 		pfd[SLOT_STDIN].events = POLLIN;
 		pfd[in_slot].events =
 		    r->reading_socket && span_empty(&r->down) ? POLLIN : 0;

@@ -5,6 +5,7 @@
 #include "compat.h"
 
 #include <stdint.h>
+#include <sys/socket.h>
 
 /* What happens when stdin reaches EOF; the order is --shutdown's choices. */
 enum relay_shutdown {
@@ -55,6 +56,13 @@ struct relay_hooks {
 	ssize_t (*read_input)(void *ctx, void *buf, size_t cap);
 	/* When set, true while read_input has bytes stdin's poll won't show. */
 	bool (*input_pending)(void *ctx);
+	/*
+	 * With any_sender: whether a datagram from sa is taken (NULL: all),
+	 * and news of each sender that differs from the one before.
+	 */
+	bool (*admit)(void *ctx, const struct sockaddr *sa, socklen_t len);
+	void (*on_sender)(void *ctx, const struct sockaddr *sa,
+	    socklen_t len);
 	/* Called around each write to out_fd, so a prompt can step aside. */
 	void (*before_output)(void *ctx);
 	void (*after_output)(void *ctx, const void *buf, size_t len);
@@ -87,6 +95,10 @@ struct relay_config {
 	int end_fd;		/* > 0: readable once the peer's process has
 				   exited: take what it left queued and end;
 				   a send it refuses then ends our sending */
+	bool any_sender;	/* an unconnected datagram socket: take
+				   datagrams from anyone (recvfrom) and send
+				   stdin to the latest sender (sendto); stdin
+				   waits until someone has sent */
 	bool eof_datagram;	/* on stdin EOF a datagram socket sends an
 				   empty datagram, which the peer's read(2)
 				   returns as 0: end-of-file to most programs */

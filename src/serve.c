@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -12,6 +14,7 @@
 #include "report.h"
 #include "serve.h"
 #include "sockit.h"
+#include "spawn.h"
 #include "sys.h"
 
 const struct opt_def serve_opt_defs[] = {
@@ -22,6 +25,73 @@ const struct opt_def serve_opt_defs[] = {
 };
 
 const size_t serve_opt_count = ARRAY_LEN(serve_opt_defs);
+
+const struct opt_def serve_access_defs[] = {
+	{ 0, "allow", OPT_LIST, offsetof(struct serve_access, allow_text),
+	  "CIDR", "keep only peers in CIDR, e.g. 127.0.0.0/8 (repeatable)",
+	  0, 0, 0, NULL },
+	{ 0, "deny", OPT_LIST, offsetof(struct serve_access, deny_text),
+	  "CIDR", "close peers in CIDR at once (repeatable)", 0, 0, 0, NULL },
+};
+
+const size_t serve_access_count = ARRAY_LEN(serve_access_defs);
+
+/* Parses one list of blocks into out. Returns 0, or -1 after reporting. */
+static int
+parse_blocks(const struct opt_list *list, const char *opt, struct cidr *out,
+    int *count)
+{
+	char err[256];
+	int i;
+
+	for (i = 0; i < list->count; i++) {
+		if (cidr_parse(list->items[i], &out[i], err, sizeof(err)) < 0) {
+			report_usage("bad %s: %s", opt, err);
+			return -1;
+		}
+	}
+	*count = list->count;
+	return 0;
+}
+
+int
+serve_access_check(struct serve_access *acl, const struct endpoint *ep)
+{
+	if (acl->allow_text.count + acl->deny_text.count == 0)
+		return EXIT_OK;
+	if (endpoint_is_unix(ep)) {
+		report_usage("--allow and --deny judge IP addresses, and the "
+		    "peers of a unix socket have none");
+		return EXIT_USAGE;
+	}
+	if (parse_blocks(&acl->allow_text, "--allow", acl->allow,
+	    &acl->nallow) < 0 ||
+	    parse_blocks(&acl->deny_text, "--deny", acl->deny,
+	    &acl->ndeny) < 0)
+		return EXIT_USAGE;
+	return EXIT_OK;
+}
+
+bool
+serve_admit(struct session *s, const struct serve_access *acl,
+    const struct sockaddr *sa, socklen_t len, const char *peer_text)
+{
+	char storage[512];
+	struct strbuf sb;
+
+	if (acl == NULL || cidr_admit(acl->allow, acl->nallow, acl->deny,
+	    acl->ndeny, sa, len))
+		return true;
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "denied");
+		json_field_str(&sb, "remote", peer_text);
+		report_event_end(&sb);
+	} else {
+		report_note("denied %s: not allowed by --allow/--deny",
+		    peer_text);
+	}
+	return false;
+}
 
 void
 serve_init(struct serve_opts *so)
@@ -211,8 +281,9 @@ serve_open(struct session *s, const struct serve_opts *so,
 }
 
 int
-serve_accept(struct session *s, const struct endpoint *ep, int lfd,
-    int *cfd_out, char *peer_text, size_t cap)
+serve_accept(struct session *s, const struct serve_access *acl,
+    const struct endpoint *ep, int lfd, int *cfd_out, char *peer_text,
+    size_t cap)
 {
 	for (;;) {
 		struct sockaddr_storage peer;
@@ -240,6 +311,11 @@ serve_accept(struct session *s, const struct endpoint *ep, int lfd,
 			return EXIT_FAIL;
 		}
 		addr_format((struct sockaddr *)&peer, plen, peer_text, cap);
+		if (!serve_admit(s, acl, (struct sockaddr *)&peer, plen,
+		    peer_text)) {
+			sys_close(cfd);
+			continue;
+		}
 		if (sys_set_nonblocking(cfd) < 0) {
 			snprintf(what, sizeof(what), "make the connection "
 			    "from %s non-blocking", peer_text);
@@ -251,4 +327,208 @@ serve_accept(struct session *s, const struct endpoint *ep, int lfd,
 		*cfd_out = cfd;
 		return EXIT_OK;
 	}
+}
+
+/* A child of --fork and the connection it serves. */
+struct served {
+	pid_t pid;
+	int fd;			/* our copy, held for -v's counts; else -1 */
+	double start;
+	char peer[ADDR_TEXT_MAX];
+};
+
+struct children {
+	struct served *rows;
+	size_t count, cap;
+};
+
+/* Seconds children have to end after SIGTERM, before SIGKILL. */
+#define SERVE_GRACE 1.0
+
+static struct served *
+add_child(struct children *c)
+{
+	if (c->count == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct served *rows = realloc(c->rows, cap * sizeof(*rows));
+
+		if (rows == NULL)
+			return NULL;
+		c->rows = rows;
+		c->cap = cap;
+	}
+	return &c->rows[c->count++];
+}
+
+/* Reaps every child that has ended and reports its connection's end. */
+static void
+reap_children(struct session *s, struct children *c)
+{
+	int status, signo;
+	pid_t pid;
+	size_t i;
+
+	while ((pid = spawn_reap(&status, &signo)) > 0) {
+		for (i = 0; i < c->count && c->rows[i].pid != pid; i++)
+			continue;
+		if (i == c->count)
+			continue;
+		spawn_event_exited(pid, status, signo);
+		if (c->rows[i].fd >= 0) {
+			session_program_closed(s, c->rows[i].fd,
+			    c->rows[i].peer, c->rows[i].start, pid, status);
+			sys_close(c->rows[i].fd);
+		}
+		c->rows[i] = c->rows[--c->count];
+	}
+}
+
+/* Sends sig to every child, then waits up to SERVE_GRACE for them. */
+static bool
+end_children(struct session *s, struct children *c, int sig, int wake_fd)
+{
+	double deadline = relay_now() + SERVE_GRACE;
+	size_t i;
+
+	for (i = 0; i < c->count; i++)
+		sys_kill(c->rows[i].pid, sig);
+	for (;;) {
+		struct pollfd pfd = { wake_fd, POLLIN, 0 };
+
+		reap_children(s, c);
+		if (c->count == 0)
+			return true;
+		if (relay_now() >= deadline)
+			return false;
+		if (sys_poll(&pfd, 1, relay_poll_timeout(deadline,
+		    relay_now())) > 0)
+			spawn_drain();
+	}
+}
+
+/*
+ * Accepts one peer of lfd and starts a child for it. Returns 1 when one
+ * was started or turned away, 0 when none was waiting, -1 on a failure
+ * that ends the server (reported).
+ */
+static int
+serve_one(struct session *s, const struct serve_access *acl,
+    const struct endpoint *ep, int lfd, struct spawn_cmd *cmd,
+    struct children *c)
+{
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	struct spawn_env env;
+	struct served *row;
+	char what[ENDPOINT_TEXT_MAX + 16], text[ADDR_TEXT_MAX];
+	int cfd;
+
+	/* accept() hands back a blocking socket: right for the program. */
+	cfd = sys_accept(lfd, (struct sockaddr *)&peer, &plen);
+	if (cfd < 0) {
+		if (errno == EAGAIN || errno == ECONNABORTED || errno == EINTR)
+			return 0;
+		snprintf(what, sizeof(what), "accept on %s", ep->text);
+		report_errno("accept", what, errno);
+		/* Out of descriptors: the children that end give some back. */
+		return errno == EMFILE || errno == ENFILE ? 0 : -1;
+	}
+	addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
+	if (!serve_admit(s, acl, (struct sockaddr *)&peer, plen, text)) {
+		sys_close(cfd);
+		return 1;
+	}
+	session_connected(s, cfd, "accepted");
+	session_program_env(cfd, (struct sockaddr *)&peer, plen, &env);
+	row = add_child(c);
+	if (row == NULL || spawn_start(cmd, cfd, cfd,
+	    s->opts.join_stderr ? cfd : -1, lfd, &env) < 0) {
+		if (row == NULL)
+			report_errno("malloc", "remember a child", ENOMEM);
+		else
+			c->count--;
+		sys_close(cfd);
+		return 1;
+	}
+	spawn_event_started(cmd);
+	row->pid = cmd->pid;
+	row->start = relay_now();
+	snprintf(row->peer, sizeof(row->peer), "%s", text);
+	row->fd = cfd;
+	/*
+	 * The parent goes straight back to accept(); its copy of the
+	 * connection would keep the FIN back after the child closes, so it
+	 * stays only when -v wants TCP's byte counts at the end.
+	 */
+	if (!s->opts.verbose && !s->opts.json) {
+		sys_close(cfd);
+		row->fd = -1;
+	}
+	return 1;
+}
+
+int
+serve_fork(struct session *s, const struct serve_access *acl,
+    const struct endpoint *ep, int lfd, struct spawn_cmd *cmd,
+    long max_conns)
+{
+	struct children c = { NULL, 0, 0 };
+	double last_peer = relay_now();
+	int wake_fd = spawn_watch(), status = EXIT_OK;
+
+	if (wake_fd < 0)
+		return EXIT_FAIL;
+	for (;;) {
+		struct pollfd pfd[3];
+		double deadline = -1;
+		bool room;
+		int rc, got = 0;
+
+		reap_children(s, &c);
+		if (sys_signal_caught)
+			break;
+		room = max_conns == 0 || c.count < (size_t)max_conns;
+		/* -w: give up when no peer came for SECS and none is served. */
+		if (s->opts.timeout >= 0 && c.count == 0)
+			deadline = last_peer + s->opts.timeout;
+		/* A full house leaves new peers in the listen() backlog. */
+		pfd[0].fd = room ? lfd : -1;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = wake_fd;
+		pfd[1].events = POLLIN;
+		pfd[2].fd = sys_signal_wakeup_fd;
+		pfd[2].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+		rc = sys_poll(pfd, 3, relay_poll_timeout(deadline,
+		    relay_now()));
+		if (rc < 0 && errno != EINTR) {
+			report_errno("poll", "wait for peers", errno);
+			status = EXIT_FAIL;
+			break;
+		}
+		if (rc == 0 && deadline >= 0 && relay_now() >= deadline) {
+			report_error("no connection on %s within %g s (-w)",
+			    ep->text, s->opts.timeout);
+			status = EXIT_TIMEOUT;
+			break;
+		}
+		if (pfd[1].revents)
+			spawn_drain();
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		while ((max_conns == 0 || c.count < (size_t)max_conns) &&
+		    !sys_signal_caught &&
+		    (got = serve_one(s, acl, ep, lfd, cmd, &c)) > 0)
+			last_peer = relay_now();
+		if (got < 0) {
+			status = EXIT_FAIL;
+			break;
+		}
+	}
+	/* None outlives us: the signal we got, or SIGTERM, then SIGKILL. */
+	if (c.count > 0 && !end_children(s, &c, sys_signal_caught ?
+	    (int)sys_signal_caught : SIGTERM, wake_fd))
+		end_children(s, &c, SIGKILL, wake_fd);
+	free(c.rows);
+	return sys_signal_caught ? serve_stop_status() : status;
 }

@@ -4,8 +4,10 @@
 
 #include "compat.h"
 
+#include "cidr.h"
 #include "endpoint.h"
 #include "session.h"
+#include "spawn.h"
 
 /* The options of a passive open, part of each command's option struct. */
 struct serve_opts {
@@ -16,6 +18,30 @@ struct serve_opts {
 /* The option table of struct serve_opts, a group of listen's and recv's. */
 extern const struct opt_def serve_opt_defs[];
 extern const size_t serve_opt_count;
+
+/* --allow and --deny: which peers a server keeps. */
+struct serve_access {
+	struct opt_list allow_text;
+	struct opt_list deny_text;
+	struct cidr allow[OPT_LIST_MAX];
+	struct cidr deny[OPT_LIST_MAX];
+	int nallow, ndeny;
+};
+
+extern const struct opt_def serve_access_defs[];
+extern const size_t serve_access_count;
+
+/*
+ * Parses --allow and --deny for a server on ep. Returns EXIT_OK, or
+ * EXIT_USAGE after reporting.
+ */
+int serve_access_check(struct serve_access *acl, const struct endpoint *ep);
+/*
+ * Returns true when the peer at sa may stay; a refused one is reported on
+ * -v or --json. acl NULL admits everyone.
+ */
+bool serve_admit(struct session *s, const struct serve_access *acl,
+    const struct sockaddr *sa, socklen_t len, const char *peer_text);
 
 /* Fills the defaults: a backlog of 16, no --unlink. */
 void serve_init(struct serve_opts *so);
@@ -35,8 +61,18 @@ void serve_announce(struct session *s, int fd);
  * a non-blocking *cfd_out, the peer's address in peer_text, the accepted
  * event reported. Returns EXIT_OK, or the exit status after reporting.
  */
-int serve_accept(struct session *s, const struct endpoint *ep, int lfd,
-    int *cfd_out, char *peer_text, size_t cap);
+int serve_accept(struct session *s, const struct serve_access *acl,
+    const struct endpoint *ep, int lfd, int *cfd_out, char *peer_text,
+    size_t cap);
+/*
+ * The concurrent server of --fork: each peer of the listening lfd gets a
+ * child running cmd on its connection, at most max_conns at once (0: no
+ * limit; more wait in the backlog), until a signal, when the children are
+ * told to end. Returns the exit status.
+ */
+int serve_fork(struct session *s, const struct serve_access *acl,
+    const struct endpoint *ep, int lfd, struct spawn_cmd *cmd,
+    long max_conns);
 /* The status after a wait gave up: a signal's (128+N), or EXIT_FAIL. */
 int serve_stop_status(void);
 

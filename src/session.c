@@ -76,6 +76,19 @@ const struct opt_def session_data_defs[] = {
 
 const size_t session_data_count = ARRAY_LEN(session_data_defs);
 
+/* A program instead of stdio, for connect and listen. */
+const struct opt_def session_program_defs[] = {
+	{ 'e', "exec", OPT_STRING, FIELD(exec_prog), "'PROG ARGS'",
+	  "the peer talks to PROG (split on blanks, no shell)",
+	  0, 0, 0, NULL },
+	{ 'c', "sh-exec", OPT_STRING, FIELD(sh_prog), "STRING",
+	  "the peer talks to /bin/sh -c STRING", 0, 0, 0, NULL },
+	{ 0, "stderr", OPT_FLAG, FIELD(join_stderr), NULL,
+	  "the program's stderr goes to the peer too", 1, 0, 0, NULL },
+};
+
+const size_t session_program_count = ARRAY_LEN(session_program_defs);
+
 /* How a person at a terminal types. */
 const struct opt_def session_tty_defs[] = {
 	{ 0, "no-readline", OPT_FLAG, FIELD(no_readline), NULL,
@@ -146,6 +159,29 @@ session_check(struct session *s)
 				report_usage("%s; known: %s", err, known);
 			else
 				report_usage("%s", err);
+			return EXIT_USAGE;
+		}
+	}
+	if (o->exec_prog != NULL && o->sh_prog != NULL) {
+		report_usage("-e and -c both name a program: give one");
+		return EXIT_USAGE;
+	}
+	if (o->join_stderr && !session_has_program(s)) {
+		report_usage("--stderr needs a program (-e or -c) whose "
+		    "stderr can join the connection");
+		return EXIT_USAGE;
+	}
+	if (session_has_program(s)) {
+		/* The program has the socket: no pump to shape. */
+		const char *opt = o->idle_timeout >= 0 ? "-i" :
+		    o->quit_after >= 0 ? "-q" : o->crlf ? "-C" :
+		    o->hex ? "-x" : o->progress ? "--progress" :
+		    o->shutdown_mode != RELAY_SHUT_WR ? "--shutdown" : NULL;
+
+		if (opt != NULL) {
+			report_usage("%s has no effect with %s: the program "
+			    "talks to the peer itself, not through sockit",
+			    opt, o->exec_prog != NULL ? "-e" : "-c");
 			return EXIT_USAGE;
 		}
 	}
@@ -477,6 +513,32 @@ truncated_hook(void *ctx, size_t real_len, size_t kept)
 	    real_len, kept);
 }
 
+static bool
+admit_hook(void *ctx, const struct sockaddr *sa, socklen_t len)
+{
+	struct session *s = ctx;
+
+	return s->admit(s->admit_ctx, sa, len);
+}
+
+/* -v names each new sender of an any_sender relay, --json as an event. */
+static void
+sender_hook(void *ctx, const struct sockaddr *sa, socklen_t len)
+{
+	struct session *s = ctx;
+	char text[ADDR_TEXT_MAX], storage[512];
+	struct strbuf sb;
+
+	addr_format(sa, len, text, sizeof(text));
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "sender");
+		json_field_str(&sb, "remote", text);
+		report_event_end(&sb);
+	} else {
+		report_note("datagrams from %s; stdin goes there now", text);
+	}
+}
+
 static size_t
 frame_hook(void *ctx, const void *buf, size_t len, unsigned char *out,
     size_t cap)
@@ -729,6 +791,11 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.recv_sock = s->recv_sock;
 	cfg.end_fd = s->end_fd;
 	cfg.eof_datagram = s->eof_datagram;
+	cfg.any_sender = s->any_sender;
+	if (s->any_sender && s->admit != NULL)
+		cfg.hooks.admit = admit_hook;
+	if (s->any_sender && (s->opts.verbose || s->opts.json))
+		cfg.hooks.on_sender = sender_hook;
 	cfg.hooks.ctx = s;
 	cfg.hooks.on_truncated = truncated_hook;
 	if (s->opts.hex || (s->plan != NULL && s->plan->on_reply != NULL))
@@ -786,6 +853,144 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		snprintf(what, sizeof(what), "%s", res.failed_call);
 	report_errno(res.failed_call, what, res.err);
 	return EXIT_FAIL;
+}
+
+bool
+session_has_program(const struct session *s)
+{
+	return s->opts.exec_prog != NULL || s->opts.sh_prog != NULL;
+}
+
+int
+session_program(struct session *s, struct spawn_cmd *cmd)
+{
+	bool shell = s->opts.sh_prog != NULL;
+	int status;
+
+	status = spawn_prepare(cmd, shell ? s->opts.sh_prog :
+	    s->opts.exec_prog, shell);
+	if (status != EXIT_OK)
+		return status;
+	if (spawn_watch() < 0)
+		return EXIT_FAIL;
+	return EXIT_OK;
+}
+
+/* Puts an address's host and port into env as PREFIX_ADDR, PREFIX_PORT. */
+static void
+env_address(struct spawn_env *env, const char *addr_name,
+    const char *port_name, const struct sockaddr *sa, socklen_t len)
+{
+	char host[ADDR_TEXT_MAX], port[16] = "";
+	struct strbuf sb;
+	int p;
+
+	strbuf_init(&sb, host, sizeof(host));
+	if (len > sizeof(sa_family_t))
+		addr_host(&sb, sa, len);
+	p = len > sizeof(sa_family_t) ? addr_port(sa, len) : -1;
+	if (p >= 0)
+		snprintf(port, sizeof(port), "%d", p);
+	spawn_env_add(env, addr_name, strbuf_str(&sb));
+	spawn_env_add(env, port_name, port);
+}
+
+void
+session_program_env(int sock, const struct sockaddr *peer, socklen_t plen,
+    struct spawn_env *env)
+{
+	struct sockaddr_storage local, remote;
+	socklen_t llen = sizeof(local), rlen = sizeof(remote);
+
+	memset(env, 0, sizeof(*env));
+	if (peer == NULL) {
+		if (sys_getpeername(sock, (struct sockaddr *)&remote,
+		    &rlen) < 0)
+			rlen = 0;
+		peer = (const struct sockaddr *)&remote;
+		plen = rlen;
+	}
+	if (sys_getsockname(sock, (struct sockaddr *)&local, &llen) < 0)
+		llen = 0;
+	env_address(env, "SOCKIT_PEER_ADDR", "SOCKIT_PEER_PORT", peer, plen);
+	env_address(env, "SOCKIT_LOCAL_ADDR", "SOCKIT_LOCAL_PORT",
+	    (const struct sockaddr *)&local, llen);
+}
+
+void
+session_program_closed(struct session *s, int sock, const char *peer,
+    double start, pid_t pid, int status)
+{
+	char storage[1024];
+	struct strbuf sb;
+	uint64_t sent = 0, received = 0;
+	bool counted;
+	double seconds = relay_now() - start;
+
+	counted = sys_tcp_bytes(sock, s->dialed, &sent, &received) == 0;
+
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "closed");
+		json_field_str(&sb, "remote", peer);
+		json_field_u64(&sb, "pid", (uint64_t)pid);
+		json_field_u64(&sb, "status", (uint64_t)status);
+		if (counted) {
+			json_field_u64(&sb, "sent", sent);
+			json_field_u64(&sb, "received", received);
+		}
+		json_field_num(&sb, "seconds", seconds);
+		report_event_end(&sb);
+	} else if (counted) {
+		report_note("closed %s: sent %llu byte%s, received %llu "
+		    "byte%s in %.3f s", peer, (unsigned long long)sent,
+		    sent == 1 ? "" : "s", (unsigned long long)received,
+		    received == 1 ? "" : "s", seconds);
+	} else {
+		report_note("closed %s after %.3f s", peer, seconds);
+	}
+}
+
+int
+session_run_program(struct session *s, struct spawn_cmd *cmd, int sock,
+    int also_close)
+{
+	struct spawn_env env;
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	char text[ADDR_TEXT_MAX];
+	/* Held open for TCP's counts, our copy delays the FIN: only for -v. */
+	bool keep = s->opts.verbose || s->opts.json;
+	double start = relay_now();
+
+	if (sys_getpeername(sock, (struct sockaddr *)&peer, &plen) < 0)
+		plen = 0;
+	addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
+	/* O_NONBLOCK belongs to the socket, not our descriptor: clear it. */
+	if (sys_set_blocking(sock) < 0) {
+		report_errno("fcntl", "make the socket blocking for the "
+		    "program", errno);
+		sys_close(sock);
+		return EXIT_FAIL;
+	}
+	session_program_env(sock, (struct sockaddr *)&peer, plen, &env);
+	if (spawn_start(cmd, sock, sock, s->opts.join_stderr ? sock : -1,
+	    also_close, &env) < 0) {
+		sys_close(sock);
+		return EXIT_FAIL;
+	}
+	spawn_event_started(cmd);
+	/* The program has its copies: ours would keep the peer from EOF. */
+	if (!keep)
+		sys_close(sock);
+	spawn_wait(cmd, 1, false);
+	if (keep) {
+		session_program_closed(s, sock, text, start, cmd->pid,
+		    cmd->status);
+		sys_close(sock);
+	}
+	if (sys_signal_caught)
+		return 128 + (int)sys_signal_caught;
+	return cmd->status;
 }
 
 void

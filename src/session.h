@@ -8,6 +8,7 @@
 #include "opt.h"
 #include "relay.h"
 #include "sockopt.h"
+#include "spawn.h"
 
 /* The options of SPEC "Options common to connect, listen, send, recv". */
 struct session_opts {
@@ -31,6 +32,9 @@ struct session_opts {
 	int ipv4;
 	int ipv6;
 	int no_readline;
+	const char *exec_prog;	/* -e PROG ARGS */
+	const char *sh_prog;	/* -c STRING */
+	int join_stderr;	/* --stderr */
 };
 
 /*
@@ -61,6 +65,7 @@ struct session {
 	bool receive_only;	/* the peer has no address to send to */
 	bool have_source;	/* -s was given and parsed into source */
 	bool may_edit;		/* the command lets a person edit lines */
+	bool dialed;		/* our end made the connection: connect() */
 	struct endpoint source;
 	bool progress_on_tty;
 	bool progress_drawn;
@@ -73,6 +78,13 @@ struct session {
 	    unsigned char *out, size_t cap);
 	void *frame_ctx;
 	size_t frame_cap;
+	/*
+	 * listen -k on a datagram socket: serve every sender (relay.h's
+	 * any_sender), those admit takes when it is set.
+	 */
+	bool any_sender;
+	bool (*admit)(void *ctx, const struct sockaddr *sa, socklen_t len);
+	void *admit_ctx;
 	/* pair's additions to the relay, 0 when unused: see relay.h. */
 	int recv_sock;
 	int end_fd;
@@ -84,6 +96,9 @@ extern const struct opt_def session_socket_defs[];
 extern const size_t session_socket_count;
 extern const struct opt_def session_data_defs[];
 extern const size_t session_data_count;
+/* -e, -c and --stderr: a program talks to the peer instead of stdio. */
+extern const struct opt_def session_program_defs[];
+extern const size_t session_program_count;
 /* For the commands that relay a person's typing: --no-readline. */
 extern const struct opt_def session_tty_defs[];
 extern const size_t session_tty_count;
@@ -148,6 +163,34 @@ int session_emit_datagram(struct session *s, const void *buf, size_t len);
  */
 void session_progress(struct session *s, const struct relay_stats *st,
     bool last);
+/* Returns true when -e or -c names a program. */
+bool session_has_program(const struct session *s);
+/*
+ * Fills cmd from -e or -c and starts hearing of child exits. Returns
+ * EXIT_OK, or the status after reporting.
+ */
+int session_program(struct session *s, struct spawn_cmd *cmd);
+/*
+ * The environment a program gets for the connected sock: SOCKIT_PEER_ADDR,
+ * SOCKIT_PEER_PORT (from peer, or getpeername when NULL),
+ * SOCKIT_LOCAL_ADDR and SOCKIT_LOCAL_PORT.
+ */
+void session_program_env(int sock, const struct sockaddr *peer,
+    socklen_t plen, struct spawn_env *env);
+/*
+ * Runs cmd with the connected sock as its stdin and stdout (also_close
+ * closed in it), waits for it, and closes sock. Returns the program's exit
+ * status, 128+N after signal N, or EXIT_FAIL after reporting.
+ */
+int session_run_program(struct session *s, struct spawn_cmd *cmd, int sock,
+    int also_close);
+/*
+ * Reports the end of a program's connection on -v or --json: the bytes
+ * TCP counted on sock (when it can), the seconds since start, the pid
+ * and its status.
+ */
+void session_program_closed(struct session *s, int sock, const char *peer,
+    double start, pid_t pid, int status);
 /* Remembers an AF_UNIX path to remove at exit, even on a signal. */
 void session_remove_at_exit(const char *path);
 /* Removes the remembered path, if any. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,7 +132,7 @@ spawn_env_add(struct spawn_env *env, const char *name, const char *value)
 /* In the child: the descriptors become stdio, then exec. */
 static _Noreturn void
 run_child(const struct spawn_cmd *cmd, const int fds[4],
-    const struct spawn_env *env, const sigset_t *mask)
+    const struct spawn_env *env, const sigset_t *mask, pid_t parent)
 {
 	char *sh_argv[] = { "sh", "-c", (char *)cmd->text, NULL };
 	char *const *args = cmd->shell ? sh_argv : cmd->argv;
@@ -147,6 +148,14 @@ run_child(const struct spawn_cmd *cmd, const int fds[4],
 	signal(SIGPIPE, SIG_DFL);
 	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
 		signal(handled_signals[i], SIG_DFL);
+	/*
+	 * A coprocess must not outlive us, even when we are killed by a
+	 * signal we cannot catch. If we died before the prctl, it is too
+	 * late for it: the parent is someone else already.
+	 */
+	if (cmd->die_with_us && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
+	    getppid() != parent))
+		_exit(128 + SIGTERM);
 	if (sys_dup2(fds[0], STDIN_FILENO) < 0 ||
 	    sys_dup2(fds[1], STDOUT_FILENO) < 0 ||
 	    (fds[2] >= 0 && sys_dup2(fds[2], STDERR_FILENO) < 0)) {
@@ -184,7 +193,7 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	const int fds[4] = { in, out, err, also_close };
 	sigset_t hold, old;
 	size_t i;
-	pid_t pid;
+	pid_t pid, parent;
 	int e;
 
 	/* Signals are held across fork() so the child never runs ours. */
@@ -195,9 +204,10 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	/* From the fork on, two processes trace: tell their lines apart. */
 	if (trace_flags & TRACE_ON)
 		trace_flags |= TRACE_PID;
+	parent = getpid();
 	pid = sys_fork();
 	if (pid == 0)
-		run_child(cmd, fds, env, &old);
+		run_child(cmd, fds, env, &old, parent);
 	e = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {

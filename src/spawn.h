@@ -15,6 +15,7 @@ struct spawn_cmd {
 	pid_t pid;		/* 0 until started */
 	bool running;
 	bool stopped;		/* we sent it SIGTERM or SIGKILL ourselves */
+	bool die_with_us;	/* SIGTERM when sockit dies, even by SIGKILL */
 	int status;		/* once reaped: exit status, or 128+N */
 };
 

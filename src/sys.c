@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -208,8 +209,9 @@ sys_socket(int family, int type, int protocol)
 	return fd;
 }
 
-int
-sys_set_nonblocking(int fd)
+/* Sets or clears O_NONBLOCK, keeping the other status flags. */
+static int
+set_blocking_mode(int fd, bool nonblocking)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
@@ -218,14 +220,28 @@ sys_set_nonblocking(int fd)
 
 	if (flags == -1)
 		return -1;
-	rc = fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	flags = nonblocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	rc = fcntl(fd, F_SETFL, flags);
 	err = errno;
 	if (!tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "fcntl(%d, F_SETFL, O_NONBLOCK)", fd);
+	strbuf_printf(&sb, "fcntl(%d, F_SETFL, %s)", fd,
+	    nonblocking ? "O_NONBLOCK" : "~O_NONBLOCK");
 	finish(&sb, rc, err);
 	return rc;
+}
+
+int
+sys_set_nonblocking(int fd)
+{
+	return set_blocking_mode(fd, true);
+}
+
+int
+sys_set_blocking(int fd)
+{
+	return set_blocking_mode(fd, false);
 }
 
 int
@@ -281,6 +297,76 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 	trace_sockopt(&sb, level, optname, rc == 0 ? value : NULL, *len);
 	strbuf_puts(&sb, ")");
 	finish(&sb, rc, err);
+	return rc;
+}
+
+/*
+ * The kernel's numbers of the TCP states in tcpi_state (net/tcp_states.h);
+ * netinet/tcp.h names them too, but cannot be included with linux/tcp.h,
+ * whose struct tcp_info is the one with the byte counts.
+ */
+enum kernel_tcp_state {
+	STATE_FIN_WAIT2 = 5,
+	STATE_TIME_WAIT = 6,
+	STATE_CLOSE_WAIT = 8,
+	STATE_LAST_ACK = 9,
+	STATE_CLOSING = 11,
+};
+
+int
+sys_tcp_bytes(int fd, bool active_open, uint64_t *sent, uint64_t *received)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+	int rc, err;
+
+	memset(&info, 0, sizeof(info));
+	rc = getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len);
+	err = errno;
+	/* A kernel older than 4.2 fills less of the struct: no counts. */
+	if (rc == 0 && len < offsetof(struct tcp_info, tcpi_bytes_received) +
+	    sizeof(info.tcpi_bytes_received)) {
+		rc = -1;
+		err = EOPNOTSUPP;
+	}
+	/*
+	 * Both counts are of sequence space, where SYN and FIN take one
+	 * number each: the SYN of an active open is in bytes_acked, and a FIN
+	 * once the state says it went by.
+	 */
+	*sent = info.tcpi_bytes_acked;
+	*received = info.tcpi_bytes_received;
+	if (rc == 0) {
+		bool fin_in = info.tcpi_state == STATE_CLOSE_WAIT ||
+		    info.tcpi_state == STATE_LAST_ACK ||
+		    info.tcpi_state == STATE_CLOSING ||
+		    info.tcpi_state == STATE_TIME_WAIT;
+		bool fin_out_acked = info.tcpi_state == STATE_FIN_WAIT2 ||
+		    info.tcpi_state == STATE_TIME_WAIT;
+
+		if (fin_in && *received > 0)
+			(*received)--;
+		if (fin_out_acked && *sent > 0)
+			(*sent)--;
+		if (active_open && *sent > 0)
+			(*sent)--;
+	}
+	if (tracing()) {
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_printf(&sb, "getsockopt(%d, IPPROTO_TCP, TCP_INFO, ",
+		    fd);
+		if (rc == 0)
+			strbuf_printf(&sb, "{tcpi_bytes_acked=%llu, "
+			    "tcpi_bytes_received=%llu})",
+			    (unsigned long long)*sent,
+			    (unsigned long long)*received);
+		else
+			strbuf_puts(&sb, "[])");
+		finish(&sb, rc, err);
+	}
+	errno = err;
 	return rc;
 }
 

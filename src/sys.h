@@ -31,6 +31,8 @@ int sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
     socklen_t hostlen, char *serv, socklen_t servlen, int flags);
 int sys_socket(int family, int type, int protocol);
 int sys_set_nonblocking(int fd);
+/* Clears O_NONBLOCK, for a socket handed to a program that expects it. */
+int sys_set_blocking(int fd);
 /*
  * ioctl(FIONREAD): bytes waiting to be read; on a datagram or seqpacket
  * socket, the length of the next message. Returns 0 or -1.
@@ -40,6 +42,14 @@ int sys_setsockopt(int fd, int level, int optname, const void *value,
     socklen_t len);
 int sys_getsockopt(int fd, int level, int optname, void *value,
     socklen_t *len);
+/*
+ * getsockopt(TCP_INFO): the bytes of a TCP connection that the peer has
+ * acknowledged and that it sent us, as the kernel counts them; active_open
+ * for a connection we made with connect(). Returns 0, or -1 (not TCP, or
+ * a kernel that does not count).
+ */
+int sys_tcp_bytes(int fd, bool active_open, uint64_t *sent,
+    uint64_t *received);
 int sys_bind(int fd, const struct sockaddr *sa, socklen_t len);
 int sys_listen(int fd, int backlog);
 int sys_accept(int fd, struct sockaddr *sa, socklen_t *len);

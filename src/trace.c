@@ -251,8 +251,6 @@ void
 trace_begin(struct strbuf *sb, char *storage, size_t cap)
 {
 	strbuf_init(sb, storage, cap);
-	if (trace_flags & TRACE_PID)
-		strbuf_printf(sb, "[pid %ld] ", (long)getpid());
 	if (trace_flags & TRACE_TIME) {
 		struct timeval tv;
 		struct tm tm;
@@ -304,6 +302,9 @@ trace_write_stderr(const char *text, size_t len)
 void
 trace_emit(struct strbuf *sb)
 {
+	/* At the end, so the call name stays at column 0 for grep. */
+	if (trace_flags & TRACE_PID)
+		strbuf_printf(sb, " [pid %ld]", (long)getpid());
 	strbuf_end_line(sb);
 	trace_write_stderr(sb->buf, strbuf_used(sb));
 }

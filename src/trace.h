@@ -12,7 +12,7 @@ enum trace_flag {
 	TRACE_ON = 1u << 0,	/* print a line per socket-layer call */
 	TRACE_FULL = 1u << 1,	/* sockaddrs as C structs, stdio and poll */
 	TRACE_TIME = 1u << 2,	/* timestamp before each line */
-	TRACE_PID = 1u << 3,	/* pid before each line (several processes) */
+	TRACE_PID = 1u << 3,	/* pid after each line (several processes) */
 };
 
 extern unsigned trace_flags;

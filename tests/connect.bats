@@ -550,3 +550,30 @@ start_silent_server() {
 	[ "$(grep -c '^getaddrinfo(' <<<"$stderr")" -eq 1 ]
 	[ "$(grep -c '^connect(' <<<"$stderr")" -ge 2 ]
 }
+
+@test "-c: the peer talks to a program, whose exit status is connect's" {
+	echo "question" >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	run --separate-stderr sockit connect \
+	    -c 'read q; echo "answer to $q from $SOCKIT_LOCAL_ADDR to $SOCKIT_PEER_PORT"; exit 3' \
+	    "127.0.0.1:$LISTEN_PORT"
+	assert_status 3
+	[ -z "$output" ]
+	wait_for_exit "$LISTEN_PID"
+	[ "$(cat "$TMP/srv.out")" = "answer to question from 127.0.0.1 to $LISTEN_PORT" ]
+}
+
+@test "-e runs a program without a shell on a unix socket" {
+	printf 'abc' >"$TMP/srv.in"
+	start_listener srv "unix:$SOCKDIR/s"
+	run sockit connect -e 'tr a-z A-Z' "unix:$SOCKDIR/s"
+	assert_success
+	wait_for_exit "$LISTEN_PID"
+	[ "$(cat "$TMP/srv.out")" = ABC ]
+}
+
+@test "-z with -e is a usage error" {
+	run --separate-stderr sockit connect -z -e cat 127.0.0.1:1
+	assert_status 2
+	assert_stderr_contains "no connection for -e"
+}

@@ -271,3 +271,262 @@ PY
 	[ "$EXIT_STATUS" -eq 0 ]
 	[ "$(cat "$TMP/srv.out")" = "$(printf 'before\nafter')" ]
 }
+
+# children_of PID: the pids of PID's children, one a line.
+children_of() {
+	pgrep -P "$1" || true
+}
+
+# wait_for_children PID N [SECS]: until PID has exactly N children.
+wait_for_children() {
+	local pid=$1 n=$2 secs=${3:-10}
+	local deadline=$((SECONDS + secs))
+	while ((SECONDS <= deadline)); do
+		[ "$(children_of "$pid" | wc -l)" -eq "$n" ] && return 0
+		sleep "$poll_step"
+	done
+	echo "$pid has $(children_of "$pid" | wc -l) children, not $n" >&2
+	return 1
+}
+
+@test "-e: the peer talks to the program, which finds SOCKIT_ addresses in its environment" {
+	start_listener srv -e env 127.0.0.1:0
+	run --separate-stderr sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+	grep -qx 'SOCKIT_PEER_ADDR=127.0.0.1' <<<"$output"
+	grep -qE '^SOCKIT_PEER_PORT=[0-9]+$' <<<"$output"
+	grep -qx 'SOCKIT_LOCAL_ADDR=127.0.0.1' <<<"$output"
+	grep -qx "SOCKIT_LOCAL_PORT=$LISTEN_PORT" <<<"$output"
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+}
+
+@test "-e splits on blanks and uses no shell; -c goes through /bin/sh" {
+	start_listener one -e 'echo $HOME a  b' 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	[ "$output" = '$HOME a b' ]
+	start_listener two -c 'echo "x  y" | tr x z' 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	[ "$output" = 'z  y' ]
+}
+
+@test "the program's exit status is listen's; one that cannot run is 127" {
+	start_listener srv -c 'exit 7' 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 7 ]
+	start_listener bad -e /nonexistent/prog 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 127 ]
+	grep -q 'ENOENT' "$TMP/bad.err"
+}
+
+@test "stderr stays ours unless --stderr joins it to the connection" {
+	start_listener plain -c 'echo out; echo err >&2' 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	[ "$output" = out ]
+	wait_for_exit "$LISTEN_PID"
+	grep -qx err "$TMP/plain.err"
+	start_listener joined --stderr -c 'echo out; echo err >&2' 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	[ "$output" = "$(printf 'out\nerr')" ]
+}
+
+@test "-k -e serves three clients one after another, each its own echo" {
+	start_listener srv -k -e cat 127.0.0.1:0
+	run python3 "$BATS_TEST_DIRNAME/many_clients.py" 127.0.0.1 \
+	    "$LISTEN_PORT" 3 --serial
+	assert_success
+	[ "$output" = "3 ok" ]
+}
+
+@test "--fork serves 50 clients at once, each its own answer" {
+	start_listener srv --fork -e cat 127.0.0.1:0
+	run python3 "$BATS_TEST_DIRNAME/many_clients.py" 127.0.0.1 \
+	    "$LISTEN_PORT" 50
+	assert_success
+	[ "$output" = "50 ok" ]
+}
+
+@test "--fork over AF_UNIX stream and seqpacket" {
+	start_listener s1 --fork -c 'echo stream' "unix:$SOCKDIR/s"
+	run sockit connect "unix:$SOCKDIR/s" </dev/null
+	[ "$output" = stream ]
+	start_listener s2 --fork -c 'echo record' "unix-seqpacket:$SOCKDIR/q"
+	run sockit connect "unix-seqpacket:$SOCKDIR/q" </dev/null
+	[ "$output" = record ]
+}
+
+@test "--max-conns 2 runs at most two children, and all five clients are served" {
+	start_listener srv --fork --max-conns 2 \
+	    -c "echo start >>$TMP/log; sleep 0.3; echo end >>$TMP/log; echo ok" \
+	    127.0.0.1:0
+	run python3 "$BATS_TEST_DIRNAME/many_clients.py" 127.0.0.1 \
+	    "$LISTEN_PORT" 5 --expect 'ok\n'
+	assert_success
+	[ "$output" = "5 ok" ]
+	# The most children running at once, from the order of their lines.
+	local most
+	most=$(awk '/start/ { n++ } /end/ { n-- } n > m { m = n } END { print m }' "$TMP/log")
+	[ "$most" -eq 2 ]
+}
+
+@test "--allow keeps 127.0.0.1 and closes ::1; --deny the other way round" {
+	start_listener one --fork -v --allow 127.0.0.1 -c 'echo welcome' :0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	[ "$output" = welcome ]
+	run sockit connect "[::1]:$LISTEN_PORT" </dev/null
+	[ -z "$output" ]
+	wait_for_line "$TMP/one.err" '^sockit: denied \[::1\]:[0-9]+: not allowed'
+	start_listener two --fork --deny 127.0.0.0/8 -c 'echo welcome' :0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	[ -z "$output" ]
+	run sockit connect "[::1]:$LISTEN_PORT" </dev/null
+	[ "$output" = welcome ]
+}
+
+@test "--allow and --deny are checked: a bad block or a unix endpoint is a usage error" {
+	run --separate-stderr sockit listen --allow 10.0.0.0/33 -c true :0
+	assert_status 2
+	assert_stderr_contains "bad --allow"
+	run --separate-stderr sockit listen --deny localhost :0
+	assert_status 2
+	assert_stderr_contains "names are not looked up"
+	run --separate-stderr sockit listen --allow 127.0.0.1 "unix:$SOCKDIR/s"
+	assert_status 2
+	assert_stderr_contains "unix socket"
+}
+
+@test "no zombies after 200 connections to --fork" {
+	start_listener srv --fork -c 'echo hi' 127.0.0.1:0
+	run python3 "$BATS_TEST_DIRNAME/many_clients.py" 127.0.0.1 \
+	    "$LISTEN_PORT" 200 --serial --expect 'hi\n'
+	assert_success
+	# Every child has been reaped, none is left a zombie.
+	wait_for_children "$(pgrep -P "$LISTEN_PID" -x sockit)" 0
+}
+
+@test "the parent's descriptors stay the same after 1,000 connections" {
+	start_listener srv --fork -c 'echo hi' 127.0.0.1:0
+	local pid before after
+	pid=$(pgrep -P "$LISTEN_PID" -x sockit)
+	run python3 "$BATS_TEST_DIRNAME/many_clients.py" 127.0.0.1 \
+	    "$LISTEN_PORT" 10 --serial --expect 'hi\n'
+	wait_for_children "$pid" 0
+	before=$(ls "/proc/$pid/fd" | wc -l)
+	run python3 "$BATS_TEST_DIRNAME/many_clients.py" 127.0.0.1 \
+	    "$LISTEN_PORT" 1000 --serial --expect 'hi\n'
+	assert_success
+	wait_for_children "$pid" 0
+	after=$(ls "/proc/$pid/fd" | wc -l)
+	[ "$after" -eq "$before" ]
+}
+
+@test "children get only descriptors 0, 1 and 2, the listening socket closed" {
+	start_listener srv --fork -c 'ls /proc/self/fd' 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	# ls itself opens one more to read the directory.
+	[ "$(grep -cvE '^[012]$' <<<"$output")" -le 1 ]
+}
+
+@test "SIGTERM ends the children of --fork and removes the unix socket file" {
+	start_listener srv --fork -c "echo \$\$ >>$TMP/pids; exec sleep 30" \
+	    "unix:$SOCKDIR/s"
+	local pid
+	pid=$(pgrep -P "$LISTEN_PID" -x sockit)
+	bg c1 "$SOCKIT" connect "unix:$SOCKDIR/s"
+	bg c2 "$SOCKIT" connect "unix:$SOCKDIR/s"
+	wait_for_children "$pid" 2
+	kill -TERM "$pid"
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 143 ]
+	[ ! -e "$SOCKDIR/s" ]
+	local child
+	for child in $(cat "$TMP/pids"); do
+		! kill -0 "$child" 2>/dev/null
+	done
+}
+
+@test "-v logs each connection's open and close with bytes and duration; --json as objects" {
+	start_listener srv --fork -v -c 'head -c 6 >/dev/null; echo abc' \
+	    127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" <<<"hello"
+	[ "$output" = abc ]
+	wait_for_line "$TMP/srv.err" '^sockit: closed 127\.0\.0\.1:[0-9]+: sent 4 bytes, received 6 bytes in [0-9.]+ s$'
+	grep -qE '^sockit: connection from 127\.0\.0\.1:[0-9]+ to ' "$TMP/srv.err"
+	grep -qE '^sockit: pid [0-9]+ exited with status 0$' "$TMP/srv.err"
+	bg js "$SOCKIT" listen --fork --json -c 'echo abc' 127.0.0.1:0
+	wait_for_line "$TMP/js.err" '"event": "listening"'
+	local addr
+	addr=$(jq -r 'select(.event == "listening") | .address' "$TMP/js.err")
+	run sockit connect "$addr" </dev/null
+	wait_for_line "$TMP/js.err" '"event": "closed"'
+	jq -se 'map(select(.event == "closed")) | length == 1 and
+	    (.[0] | .sent == 4 and .status == 0 and .seconds >= 0 and
+	    (.remote | startswith("127.0.0.1:")))' "$TMP/js.err"
+	jq -se 'map(select(.event == "accepted")) | length == 1' \
+	    "$TMP/js.err"
+}
+
+@test "--trace shows accept, fork, the child's dup2, close and execvp, and the pid at each line's end" {
+	start_listener srv --trace --fork -c 'echo hi' 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	[ "$output" = hi ]
+	wait_for_line "$TMP/srv.err" '^waitpid\(-1, \[exit status 0\], WNOHANG\) = [0-9]+ \[pid [0-9]+\]$'
+	local parent child
+	parent=$(sed -nE 's/^fork\(\) = [0-9]+ \[pid ([0-9]+)\]$/\1/p' "$TMP/srv.err")
+	child=$(sed -nE 's/^fork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' "$TMP/srv.err")
+	grep -qE '^accept\(3\) = 4 \{AF_INET, 127\.0\.0\.1:[0-9]+\}$' "$TMP/srv.err"
+	grep -qxF "dup2(4, 0) = 0 [pid $child]" "$TMP/srv.err"
+	grep -qxF "dup2(4, 1) = 1 [pid $child]" "$TMP/srv.err"
+	grep -qxF "close(3) = 0 [pid $child]" "$TMP/srv.err"
+	grep -qxF "execvp(\"/bin/sh\", [\"sh\", \"-c\", \"echo hi\"]) [pid $child]" "$TMP/srv.err"
+	grep -qxF "close(4) = 0 [pid $parent]" "$TMP/srv.err"
+	# Every trace line starts with the call's name.
+	! grep -vE '^(sockit: |[a-z_0-9]+\()' "$TMP/srv.err"
+}
+
+@test "--fork needs a program and a stream socket; --max-conns needs --fork" {
+	run --separate-stderr sockit listen --fork :0
+	assert_status 2
+	assert_stderr_contains "--fork needs -e or -c"
+	run --separate-stderr sockit listen --fork -u -e cat :0
+	assert_status 2
+	assert_stderr_contains "no connections to accept"
+	run --separate-stderr sockit listen --max-conns 2 -e cat :0
+	assert_status 2
+	assert_stderr_contains "--max-conns limits the children of --fork"
+	run --separate-stderr sockit listen -e cat -c cat :0
+	assert_status 2
+	assert_stderr_contains "give one"
+	run --separate-stderr sockit listen -x -e cat :0
+	assert_status 2
+	assert_stderr_contains "-x has no effect with -e"
+}
+
+@test "UDP -k serves every sender, and stdin goes to the latest" {
+	mkfifo "$TMP/srv.in"
+	bg srv "$SOCKIT" listen -u -k -v 127.0.0.1:0
+	exec 7>"$TMP/srv.in"
+	wait_for_line "$TMP/srv.err" '^sockit: listening on '
+	local port
+	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/srv.err")
+	printf 'one\n' | socat -u - "UDP:127.0.0.1:$port"
+	wait_for_line "$TMP/srv.out" '^one$'
+	mkfifo "$TMP/two.in"
+	bg two socat -T 5 - "UDP:127.0.0.1:$port"
+	exec 8>"$TMP/two.in"
+	printf 'two\n' >&8
+	wait_for_line "$TMP/srv.out" '^two$'
+	printf 'reply\n' >&7
+	wait_for_line "$TMP/two.out" '^reply$'
+	grep -c 'datagrams from 127.0.0.1:' "$TMP/srv.err" | grep -qx 2
+	exec 7>&- 8>&-
+}
+
+@test "UDP -e: the program reads the first datagram and answers its sender" {
+	start_listener srv -u -e cat 127.0.0.1:0
+	run bash -c "printf 'ping\n' | timeout 5 socat -T 2 - UDP:127.0.0.1:$LISTEN_PORT"
+	[ "$output" = ping ]
+}

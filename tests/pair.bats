@@ -72,8 +72,8 @@ signal_sockit() {
 	assert_success
 	[ "$output" = ABC ]
 	assert_line_in "$stderr" "socketpair(AF_UNIX, SOCK_DGRAM, 0, [3, 4]) = 0"
-	grep -qE '^\[pid [0-9]+\] send\(3, 3\) = 3$' <<<"$stderr"
-	grep -qE '^\[pid [0-9]+\] send\(3, 0\) = 0$' <<<"$stderr"
+	grep -qE '^send\(3, 3\) = 3 \[pid [0-9]+\]$' <<<"$stderr"
+	grep -qE '^send\(3, 0\) = 0 \[pid [0-9]+\]$' <<<"$stderr"
 }
 
 @test "seqpacket: a coprocess sees EOF and its records come back" {
@@ -218,8 +218,21 @@ signal_sockit() {
 	[ "$EXIT_STATUS" -eq 143 ]
 	gone "$child"
 	# Passed on, not waited out: the command died of the same signal.
-	grep -qE "^\[pid [0-9]+\] kill\($child, SIGTERM\) = 0$" "$TMP/pair.err"
-	grep -qE "^\[pid [0-9]+\] waitpid\($child, \[killed by SIGTERM\], WNOHANG\) = $child$" "$TMP/pair.err"
+	grep -qE "^kill\($child, SIGTERM\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
+	grep -qE "^waitpid\($child, \[killed by SIGTERM\], WNOHANG\) = $child \[pid [0-9]+\]$" "$TMP/pair.err"
+}
+
+@test "a command does not outlive a sockit killed by SIGKILL" {
+	bg pair "$SOCKIT" pair -c "echo \$\$ >$TMP/child.pid; exec sleep 30"
+	wait_for_line "$TMP/child.pid" '^[0-9]+$'
+	local child deadline=$((SECONDS + 10))
+	child=$(cat "$TMP/child.pid")
+	signal_sockit KILL
+	wait_for_exit "$BG_PID" 10
+	until gone "$child"; do
+		((SECONDS <= deadline))
+		sleep 0.02
+	done
 }
 
 @test "a command that ignores SIGTERM is killed after a grace period" {
@@ -231,9 +244,9 @@ signal_sockit() {
 	wait_for_exit "$BG_PID" 10
 	[ "$EXIT_STATUS" -eq 143 ]
 	gone "$child"
-	grep -qE "^\[pid [0-9]+\] kill\($child, SIGTERM\) = 0$" "$TMP/pair.err"
-	grep -qE "^\[pid [0-9]+\] kill\($child, SIGKILL\) = 0$" "$TMP/pair.err"
-	grep -qE "^\[pid [0-9]+\] waitpid\($child, \[killed by SIGKILL\], WNOHANG\) = $child$" "$TMP/pair.err"
+	grep -qE "^kill\($child, SIGTERM\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
+	grep -qE "^kill\($child, SIGKILL\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
+	grep -qE "^waitpid\($child, \[killed by SIGKILL\], WNOHANG\) = $child \[pid [0-9]+\]$" "$TMP/pair.err"
 }
 
 @test "SIGINT with two commands stops both and exits 130" {
@@ -278,18 +291,18 @@ signal_sockit() {
 	[ "$output" = hi ]
 	assert_line_in "$stderr" "socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0"
 	local parent child
-	parent=$(sed -nE 's/^\[pid ([0-9]+)\] fork\(\) = [0-9]+$/\1/p' <<<"$stderr")
-	child=$(sed -nE 's/^\[pid [0-9]+\] fork\(\) = ([0-9]+)$/\1/p' <<<"$stderr")
+	parent=$(sed -nE 's/^fork\(\) = [0-9]+ \[pid ([0-9]+)\]$/\1/p' <<<"$stderr")
+	child=$(sed -nE 's/^fork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' <<<"$stderr")
 	[ -n "$parent" ] && [ -n "$child" ]
-	assert_line_in "$stderr" "[pid $child] dup2(4, 0) = 0"
-	assert_line_in "$stderr" "[pid $child] dup2(4, 1) = 1"
-	assert_line_in "$stderr" "[pid $child] close(3) = 0"
-	assert_line_in "$stderr" "[pid $child] close(4) = 0"
-	assert_line_in "$stderr" "[pid $child] close_range(3, ~0U, 0) = 0"
-	assert_line_in "$stderr" "[pid $child] execvp(\"cat\", [\"cat\"])"
-	assert_line_in "$stderr" "[pid $parent] close(4) = 0"
-	assert_line_in "$stderr" "[pid $parent] shutdown(3, SHUT_WR) = 0"
-	assert_line_in "$stderr" "[pid $parent] waitpid($child, [exit status 0], WNOHANG) = $child"
+	assert_line_in "$stderr" "dup2(4, 0) = 0 [pid $child]"
+	assert_line_in "$stderr" "dup2(4, 1) = 1 [pid $child]"
+	assert_line_in "$stderr" "close(3) = 0 [pid $child]"
+	assert_line_in "$stderr" "close(4) = 0 [pid $child]"
+	assert_line_in "$stderr" "close_range(3, ~0U, 0) = 0 [pid $child]"
+	assert_line_in "$stderr" "execvp(\"cat\", [\"cat\"]) [pid $child]"
+	assert_line_in "$stderr" "close(4) = 0 [pid $parent]"
+	assert_line_in "$stderr" "shutdown(3, SHUT_WR) = 0 [pid $parent]"
+	assert_line_in "$stderr" "waitpid($child, [exit status 0], WNOHANG) = $child [pid $parent]"
 }
 
 @test "--trace quotes -c's string as one C string and gives the first command the first end" {
@@ -297,9 +310,9 @@ signal_sockit() {
 exit 0' -c 'cat >/dev/null' </dev/null
 	assert_success
 	local first
-	first=$(sed -nE '0,/fork\(\) = /s/^\[pid [0-9]+\] fork\(\) = ([0-9]+)$/\1/p' <<<"$stderr")
-	assert_line_in "$stderr" "[pid $first] dup2(3, 0) = 0"
-	assert_line_in "$stderr" "[pid $first] execvp(\"/bin/sh\", [\"sh\", \"-c\", \"echo \\\"a\\\"\\nexit 0\"])"
+	first=$(sed -nE '0,/fork\(\) = /s/^fork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' <<<"$stderr")
+	assert_line_in "$stderr" "dup2(3, 0) = 0 [pid $first]"
+	assert_line_in "$stderr" "execvp(\"/bin/sh\", [\"sh\", \"-c\", \"echo \\\"a\\\"\\nexit 0\"]) [pid $first]"
 }
 
 @test "-v notes each command's pid and exit; --json makes them events" {

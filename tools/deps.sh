@@ -46,6 +46,8 @@ want socat socat
 want ncat ncat
 want nc.openbsd netcat-openbsd
 want jq jq
+want python3 python3
+want ps procps
 want timeout coreutils
 want zsh zsh
 want fish fish

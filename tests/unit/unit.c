@@ -35,6 +35,7 @@ static const struct {
 	{ "json", test_json },
 	{ "opt", test_opt },
 	{ "explain", test_explain },
+	{ "cidr", test_cidr },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

@@ -52,5 +52,6 @@ void test_hexdump(void);
 void test_json(void);
 void test_opt(void);
 void test_explain(void);
+void test_cidr(void);
 
 #endif
