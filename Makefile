@@ -53,7 +53,7 @@ LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 
-.PHONY: all check unit demo deps install uninstall clean
+.PHONY: all check unit demo deps bench install uninstall clean
 
 all: $(BIN)
 
@@ -92,6 +92,10 @@ unit: $(UNIT_BIN)
 check: deps $(BIN) $(UNIT_BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" UNIT_TESTS="$(abspath $(UNIT_BIN))" \
 		bash tests/run
+
+# Side-by-side benchmarks against nc, ncat and socat; never part of check.
+bench: $(BIN)
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/connrate.sh
 
 demo: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh

@@ -25,6 +25,8 @@ int addr_port(const struct sockaddr *sa, socklen_t len);
 /* Returns true when a and b are the same address, byte for byte. */
 bool addr_equal(const struct sockaddr *a, socklen_t alen,
     const struct sockaddr *b, socklen_t blen);
+/* Returns true for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. */
+bool addr_is_loopback(const struct sockaddr *sa, socklen_t len);
 /* Appends an AF_UNIX path or abstract name, escaping unprintable bytes. */
 void addr_unix_path(struct strbuf *sb, const struct sockaddr *sa,
     socklen_t len, bool quoted);

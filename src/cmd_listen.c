@@ -287,6 +287,29 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 	return serve_access_check((struct serve_access *)acl, ep);
 }
 
+/*
+ * A program served on an address others can reach runs for them too: say
+ * so, unless --allow already names who may connect.
+ */
+static void
+warn_if_exposed(const struct server *sv, int fd,
+    const struct endpoint_addr *bound)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char text[ADDR_TEXT_MAX];
+
+	if (bound->family == AF_UNIX || sv->acl->nallow > 0 ||
+	    addr_is_loopback((const struct sockaddr *)&bound->sa, bound->len))
+		return;
+	if (sys_getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		len = 0;
+	addr_format((struct sockaddr *)&ss, len, text, sizeof(text));
+	report_warning("'%s' runs for anyone who can reach %s; bind "
+	    "127.0.0.1 or ::1, or say who may with --allow", sv->prog->text,
+	    text);
+}
+
 int
 cmd_listen(int argc, char **argv)
 {
@@ -365,6 +388,8 @@ cmd_listen(int argc, char **argv)
 	sv.ep = &ep;
 	sv.prog = session_has_program(&s) ? &prog : NULL;
 	fd = serve_open(&s, &so, &ep, &bound);
+	if (fd >= 0 && sv.prog != NULL)
+		warn_if_exposed(&sv, fd, &bound);
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
 	else if (bound.socktype == SOCK_DGRAM)

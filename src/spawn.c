@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,6 +83,41 @@ spawn_drain(void)
 		continue;
 }
 
+/*
+ * Looks name up in PATH once, so a server's children exec it at once
+ * instead of each trying every directory of PATH. Returns the path (to be
+ * freed), or NULL when name has a slash or is not found, for execvp to
+ * try and report.
+ */
+static char *
+find_in_path(const char *name)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	char *full;
+
+	if (strchr(name, '/') != NULL || path == NULL)
+		return NULL;
+	for (dir = path; ; dir = end + 1) {
+		size_t dlen;
+
+		end = strchr(dir, ':');
+		dlen = end != NULL ? (size_t)(end - dir) : strlen(dir);
+		/* An empty entry is the current directory, as for execvp. */
+		if (asprintf(&full, "%.*s%s%s", (int)dlen, dir,
+		    dlen ? "/" : "", name) < 0)
+			return NULL;
+		if (access(full, X_OK) == 0) {
+			struct stat st;
+
+			if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+				return full;
+		}
+		free(full);
+		if (end == NULL)
+			return NULL;
+	}
+}
+
 int
 spawn_prepare(struct spawn_cmd *cmd, const char *text, bool shell)
 {
@@ -107,6 +143,7 @@ spawn_prepare(struct spawn_cmd *cmd, const char *text, bool shell)
 		    text);
 		return EXIT_USAGE;
 	}
+	cmd->path = find_in_path(cmd->argv[0]);
 	return EXIT_OK;
 }
 
@@ -115,8 +152,10 @@ spawn_free(struct spawn_cmd *cmd)
 {
 	free(cmd->argv);
 	free(cmd->words);
+	free(cmd->path);
 	cmd->argv = NULL;
 	cmd->words = NULL;
+	cmd->path = NULL;
 }
 
 void
@@ -136,7 +175,8 @@ run_child(const struct spawn_cmd *cmd, const int fds[4],
 {
 	char *sh_argv[] = { "sh", "-c", (char *)cmd->text, NULL };
 	char *const *args = cmd->shell ? sh_argv : cmd->argv;
-	const char *file = cmd->shell ? "/bin/sh" : cmd->argv[0];
+	const char *file = cmd->shell ? "/bin/sh" :
+	    cmd->path != NULL ? cmd->path : cmd->argv[0];
 	char what[512];
 	size_t i;
 	int e;

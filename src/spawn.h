@@ -12,6 +12,7 @@ struct spawn_cmd {
 	bool shell;		/* -c: /bin/sh -c text */
 	char *words;		/* -e: a copy of text, cut into argv */
 	char **argv;		/* for execvp, NULL-terminated */
+	char *path;		/* argv[0] found in PATH once, or NULL */
 	pid_t pid;		/* 0 until started */
 	bool running;
 	bool stopped;		/* we sent it SIGTERM or SIGKILL ourselves */

@@ -530,3 +530,12 @@ wait_for_children() {
 	run bash -c "printf 'ping\n' | timeout 5 socat -T 2 - UDP:127.0.0.1:$LISTEN_PORT"
 	[ "$output" = ping ]
 }
+
+@test "a program on an address others can reach is warned about, unless --allow says who" {
+	start_listener open -e cat :0
+	grep -q "^sockit: warning: 'cat' runs for anyone who can reach " "$TMP/open.err"
+	start_listener lo -e cat 127.0.0.1:0
+	! grep -q 'warning' "$TMP/lo.err"
+	start_listener allowed --allow 127.0.0.1 -e cat :0
+	! grep -q 'warning' "$TMP/allowed.err"
+}
