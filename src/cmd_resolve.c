@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -954,12 +955,29 @@ check_lookup(const struct resolve_opts *o, const char *name, int family,
 	return EXIT_OK;
 }
 
+/*
+ * An IPv6 literal as endpoints write it, "[::1]", is the address inside
+ * the brackets. Returns text itself when it has none, else out.
+ */
+static char *
+strip_brackets(char *text, char *out, size_t cap)
+{
+	size_t len = strlen(text);
+
+	if (len < 3 || text[0] != '[' || text[len - 1] != ']' ||
+	    len - 2 >= cap)
+		return text;
+	memcpy(out, text + 1, len - 2);
+	out[len - 2] = '\0';
+	return out;
+}
+
 int
 cmd_resolve(int argc, char **argv)
 {
 	struct resolve_opts o;
 	struct service_query query;
-	char *pos[2], err[512];
+	char *pos[2], err[512], bare[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 	const char *name = NULL, *service = NULL;
 	int npos, status, family = AF_UNSPEC;
 	const struct opt_group groups[] = {
@@ -991,6 +1009,10 @@ cmd_resolve(int argc, char **argv)
 	case OPT_OK:
 		break;
 	}
+	/* As for every command: once --json is known, errors are JSON. */
+	report.json = o.json;
+	if (npos > 0)
+		pos[0] = strip_brackets(pos[0], bare, sizeof(bare));
 	if ((status = check(&o, pos, npos)) != EXIT_OK)
 		return status;
 	if (o.service != NULL || (!o.self && strchr(pos[0], '/') != NULL)) {
@@ -1005,8 +1027,6 @@ cmd_resolve(int argc, char **argv)
 		    EXIT_OK)
 			return status;
 	}
-	/* Usage errors stay plain text; from here on failures obey --json. */
-	report.json = o.json;
 	if (o.self)
 		return self(&o);
 	if (name == NULL)

@@ -60,9 +60,11 @@ static const char send_examples[] =
 	"  sockit send -u -r -w 2 --json 127.0.0.1:7 ping\n"
 	"  sockit send -u --lines -f events.log unix-dgram:/run/app.sock\n";
 
-/* Largest datagram read from stdin at once, as connect -u does. */
-#define READ_MESSAGE_MAX 65507
-/* Longest --lines line held: more than any datagram can carry. */
+/*
+ * Longest --lines line held, and the most one read of stdin or -f FILE
+ * takes as a datagram: more than any datagram can carry, so a message
+ * over the limit fails with EMSGSIZE, explained, instead of being cut.
+ */
 #define LINE_MAX_BYTES (256 * 1024)
 /* Largest datagram taken in one recvfrom. */
 #define REPLY_DATAGRAM_MAX 65536
@@ -588,7 +590,7 @@ message_round(struct session *s, const struct send_opts *so,
     struct source *src, int fd, int socktype, const char *peer,
     unsigned char *out, struct relay_stats *st)
 {
-	size_t chunk = s->opts.crlf ? READ_MESSAGE_MAX / 2 : READ_MESSAGE_MAX;
+	size_t chunk = LINE_MAX_BYTES;
 	const unsigned char *p;
 	size_t len, n;
 	int status;
@@ -708,6 +710,11 @@ check_options(const struct send_opts *so, const struct endpoint *ep,
 	if (so->lines && stream) {
 		report_usage("--lines needs a datagram or seqpacket endpoint: "
 		    "a stream keeps no message boundaries");
+		return EXIT_USAGE;
+	}
+	if (so->interval > 0 && so->count <= 1) {
+		report_usage("--interval is the pause between the sends of "
+		    "--count N: give --count too");
 		return EXIT_USAGE;
 	}
 	if (so->count > 1 && ndata == 0 && so->file == NULL) {

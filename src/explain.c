@@ -19,7 +19,7 @@ static const struct errno_hint errno_hints[] = {
 	  "for a unix socket, check the directory's permissions" },
 	{ "connect", EACCES, "for a unix socket, you need write permission "
 	  "on the socket file; otherwise a firewall rule refused it" },
-	{ "execvp", EACCES, "the file is not executable (chmod +x) or is a "
+	{ "execvpe", EACCES, "the file is not executable (chmod +x) or is a "
 	  "directory" },
 	{ NULL, EACCES, "permission denied: check file modes, capabilities "
 	  "and firewall rules" },
@@ -98,7 +98,7 @@ static const struct errno_hint errno_hints[] = {
 	{ "bind", ENOENT, "a directory on the socket's path does not exist" },
 	{ "setsockopt", ENOENT, "the kernel has no such value for this option "
 	  "(TCP_CONGESTION: see net.ipv4.tcp_available_congestion_control)" },
-	{ "execvp", ENOENT, "no such program: check its name and $PATH; -e "
+	{ "execvpe", ENOENT, "no such program: check its name and $PATH; -e "
 	  "runs PROG without a shell, -c runs STRING with /bin/sh" },
 	{ NULL, ENOENT, "no such file or directory on the path" },
 	{ NULL, EINVAL, "an argument is not valid for this socket in its "

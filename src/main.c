@@ -154,7 +154,7 @@ static void
 setup_signals(void)
 {
 	struct sigaction sa;
-	static const int terminating[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int terminating[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	size_t i;
 
 	/* A closed peer is an EPIPE to report, never a silent death. */

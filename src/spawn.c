@@ -28,7 +28,15 @@
 static int child_pipe[2] = { -1, -1 };
 
 /* The signals whose handlers a child must not run between fork and exec. */
-static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+static const int handled_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2, SIGWINCH
+};
+
+/* The signals that mean nothing to sockit: a coprocess gets them. */
+static const int passed_signals[] = { SIGUSR1, SIGUSR2, SIGWINCH };
+
+/* The children of die_with_us commands, which passed_signals go to. */
+static volatile sig_atomic_t passed_to[2];
 
 static void
 on_child(int signo)
@@ -38,6 +46,38 @@ on_child(int signo)
 	(void)signo;
 	(void)!write(child_pipe[1], "", 1);
 	errno = saved;
+}
+
+static void
+on_passed(int signo)
+{
+	int saved = errno;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(passed_to); i++)
+		if (passed_to[i] > 0)
+			kill((pid_t)passed_to[i], signo);
+	errno = saved;
+}
+
+/* From now on passed_signals go to pid as they come to us. */
+static void
+pass_signals_to(pid_t pid)
+{
+	struct sigaction sa;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(passed_to) && passed_to[i] > 0; i++)
+		continue;
+	if (i == ARRAY_LEN(passed_to))
+		return;
+	passed_to[i] = (sig_atomic_t)pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_passed;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < ARRAY_LEN(passed_signals); i++)
+		sigaction(passed_signals[i], &sa, NULL);
 }
 
 /* Moves fd to 64 or above, as main.c does, so sockets still start at 3. */
@@ -168,10 +208,52 @@ spawn_env_add(struct spawn_env *env, const char *name, const char *value)
 	env->count++;
 }
 
-/* In the child: the descriptors become stdio, then exec. */
+/*
+ * The child's environment: ours, with env's variables in place of any of
+ * the same name. Returns a malloc'd array whose strings live in env and
+ * environ, or NULL.
+ */
+static char **
+child_environment(const struct spawn_env *env, char (*text)[192])
+{
+	size_t n = 0, out = 0, i;
+	int k;
+	char **envp;
+
+	while (environ[n] != NULL)
+		n++;
+	envp = malloc((n + ARRAY_LEN(env->names) + 1) * sizeof(*envp));
+	if (envp == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		bool replaced = false;
+
+		for (k = 0; k < env->count && !replaced; k++) {
+			size_t len = strlen(env->names[k]);
+
+			replaced = strncmp(environ[i], env->names[k], len) ==
+			    0 && environ[i][len] == '=';
+		}
+		if (!replaced)
+			envp[out++] = environ[i];
+	}
+	for (k = 0; k < env->count; k++) {
+		snprintf(text[k], sizeof(text[k]), "%s=%s", env->names[k],
+		    env->values[k]);
+		envp[out++] = text[k];
+	}
+	envp[out] = NULL;
+	return envp;
+}
+
+/*
+ * In the child, which vfork() lets borrow our memory until it execs: the
+ * descriptors become stdio, then exec. It writes no memory of ours that
+ * we read afterwards, and it never returns.
+ */
 static _Noreturn void
-run_child(const struct spawn_cmd *cmd, const int fds[4],
-    const struct spawn_env *env, const sigset_t *mask, pid_t parent)
+run_child(const struct spawn_cmd *cmd, const int fds[4], char **envp,
+    const sigset_t *mask, pid_t parent)
 {
 	char *sh_argv[] = { "sh", "-c", (char *)cmd->text, NULL };
 	char *const *args = cmd->shell ? sh_argv : cmd->argv;
@@ -215,15 +297,29 @@ run_child(const struct spawn_cmd *cmd, const int fds[4],
 		sys_close(fds[1]);
 	/* 0, 1 and 2 only: nothing else of ours leaks into the program. */
 	sys_close_range(3);
-	for (i = 0; env != NULL && i < (size_t)env->count; i++)
-		setenv(env->names[i], env->values[i], 1);
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	sys_execvp(file, args);
+	sys_execvpe(file, args, envp);
 	e = errno;
 	snprintf(what, sizeof(what), "run '%s'", file);
-	report_errno("execvp", what, e);
+	report_errno("execvpe", what, e);
 	/* As the shell says it: 127 not found, 126 found but not run. */
 	_exit(e == ENOENT ? 127 : 126);
+}
+
+/*
+ * vfork() and, in the child, run_child(): the child never returns from
+ * here, which a vfork child must not do, since its return would wreck the
+ * stack frame we return through. Returns the pid, or -1 with errno.
+ */
+static pid_t
+vfork_child(const struct spawn_cmd *cmd, const int fds[4], char **envp,
+    const sigset_t *mask, pid_t parent)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		run_child(cmd, fds, envp, mask, parent);
+	return pid;
 }
 
 int
@@ -231,12 +327,20 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
     const struct spawn_env *env)
 {
 	const int fds[4] = { in, out, err, also_close };
+	char text[ARRAY_LEN(env->names)][192];
+	char **envp = environ;
+	void (*hide)(void), (*show)(void);
 	sigset_t hold, old;
 	size_t i;
 	pid_t pid, parent;
 	int e;
 
-	/* Signals are held across fork() so the child never runs ours. */
+	/* Made before vfork(): the child must not allocate in our heap. */
+	if (env != NULL && (envp = child_environment(env, text)) == NULL) {
+		report_errno("malloc", "make the program's environment", errno);
+		return -1;
+	}
+	/* Signals are held across vfork() so the child never runs ours. */
 	sigemptyset(&hold);
 	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
 		sigaddset(&hold, handled_signals[i]);
@@ -245,17 +349,31 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	if (trace_flags & TRACE_ON)
 		trace_flags |= TRACE_PID;
 	parent = getpid();
-	pid = sys_fork();
-	if (pid == 0)
-		run_child(cmd, fds, env, &old, parent);
+	/*
+	 * vfork(), not fork(): the child runs in our memory until it execs,
+	 * so no page tables are copied and no page is copied on write: the
+	 * cheapest way to start a program per connection. Its trace lines
+	 * must not step around a line editor's prompt: that is our state.
+	 */
+	hide = trace_stderr_hide;
+	show = trace_stderr_show;
+	trace_stderr_hide = trace_stderr_show = NULL;
+	pid = vfork_child(cmd, fds, envp, &old, parent);
 	e = errno;
+	sys_trace_vfork(pid, e);
+	trace_stderr_hide = hide;
+	trace_stderr_show = show;
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (envp != environ)
+		free(envp);
 	if (pid < 0) {
 		report_errno("fork", "start a process for the program", e);
 		return -1;
 	}
 	cmd->pid = pid;
 	cmd->running = true;
+	if (cmd->die_with_us)
+		pass_signals_to(pid);
 	return 0;
 }
 

@@ -16,14 +16,16 @@ struct spawn_cmd {
 	pid_t pid;		/* 0 until started */
 	bool running;
 	bool stopped;		/* we sent it SIGTERM or SIGKILL ourselves */
-	bool die_with_us;	/* SIGTERM when sockit dies, even by SIGKILL */
+	bool die_with_us;	/* a coprocess: SIGTERM when sockit dies, even
+				   by SIGKILL, and SIGUSR1, SIGUSR2 and
+				   SIGWINCH passed on to it */
 	int status;		/* once reaped: exit status, or 128+N */
 };
 
 /* What the program finds in its environment besides ours. */
 struct spawn_env {
 	const char *names[4];
-	char values[4][64];
+	char values[4][160];
 	int count;
 };
 

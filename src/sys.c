@@ -813,23 +813,18 @@ sys_gethostname(char *name, size_t len)
 	return rc;
 }
 
-pid_t
-sys_fork(void)
+void
+sys_trace_vfork(pid_t pid, int err)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	pid_t pid = fork();
-	int err = errno;
 
-	/* Only the parent narrates: the child's pid is the news. */
-	if (!tracing() || pid == 0)
-		return pid;
+	if (!tracing())
+		return;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_puts(&sb, "fork()");
+	strbuf_puts(&sb, "vfork()");
 	trace_result(&sb, pid, err);
 	trace_emit(&sb);
-	errno = err;
-	return pid;
 }
 
 int
@@ -852,7 +847,7 @@ sys_dup2(int from, int to)
 }
 
 int
-sys_execvp(const char *file, char *const argv[])
+sys_execvpe(const char *file, char *const argv[], char *const envp[])
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
@@ -861,21 +856,23 @@ sys_execvp(const char *file, char *const argv[])
 	if (tracing()) {
 		/* Printed first: a successful exec never comes back to say so. */
 		trace_begin(&sb, line, sizeof(line));
-		strbuf_puts(&sb, "execvp(");
+		strbuf_puts(&sb, "execvpe(");
 		trace_quoted(&sb, file);
 		strbuf_puts(&sb, ", [");
 		for (i = 0; argv[i] != NULL; i++) {
 			strbuf_puts(&sb, i ? ", " : "");
 			trace_quoted(&sb, argv[i]);
 		}
-		strbuf_puts(&sb, "])");
+		for (i = 0; envp[i] != NULL; i++)
+			continue;
+		strbuf_printf(&sb, "], [%d variable%s])", i, i == 1 ? "" : "s");
 		trace_emit(&sb);
 	}
-	execvp(file, argv);
+	execvpe(file, argv, envp);
 	err = errno;
 	if (tracing()) {
 		trace_begin(&sb, line, sizeof(line));
-		strbuf_puts(&sb, "execvp(");
+		strbuf_puts(&sb, "execvpe(");
 		trace_quoted(&sb, file);
 		strbuf_puts(&sb, ", ...)");
 		finish(&sb, -1, err);

@@ -75,10 +75,18 @@ struct servent;
 struct servent *sys_getservbyname(const char *name, const char *proto);
 struct servent *sys_getservbyport(int port_net, const char *proto);
 int sys_gethostname(char *name, size_t len);
-pid_t sys_fork(void);
 int sys_dup2(int from, int to);
-/* Traces the call, then replaces the process; returns only on failure. */
-int sys_execvp(const char *file, char *const argv[]);
+/*
+ * The trace line of a vfork(2) that the caller made itself: a vfork child
+ * must not return from the function that called vfork, so no wrapper can
+ * make the call. The parent narrates once the child has exec'd or exited.
+ */
+void sys_trace_vfork(pid_t pid, int err);
+/*
+ * Traces the call, then replaces the process with file (searched in PATH
+ * when it has no slash) and environment envp; returns only on failure.
+ */
+int sys_execvpe(const char *file, char *const argv[], char *const envp[]);
 /*
  * waitpid(2), retried on EINTR; a WNOHANG that finds nothing is traced
  * only in full mode.

@@ -139,6 +139,25 @@ load test_helper
 	done
 }
 
+@test "AF_UNIX: SIGQUIT and SIGHUP during a session remove the socket file too" {
+	local sig listener pid
+	for sig in QUIT HUP; do
+		mkfifo "$TMP/$sig.in"
+		bg "$sig" "$SOCKIT" listen -v "unix:$SOCKDIR/$sig"
+		listener=$BG_PID
+		exec 7>"$TMP/$sig.in"
+		wait_for_socket "$SOCKDIR/$sig"
+		pid=$(pgrep -P "$listener" -x sockit)
+		bg "c$sig" "$SOCKIT" connect "unix:$SOCKDIR/$sig"
+		wait_for_line "$TMP/$sig.err" '^sockit: connection from '
+		kill "-$sig" "$pid"
+		wait_for_exit "$listener"
+		[ "$EXIT_STATUS" -eq $((128 + $(kill -l "$sig"))) ]
+		[ ! -e "$SOCKDIR/$sig" ]
+		exec 7>&-
+	done
+}
+
 @test "AF_UNIX: a stale socket file is replaced only with --unlink" {
 	# A listener killed hard leaves its file behind.
 	bg stale "$SOCKIT" listen -v "unix:$SOCKDIR/s"
@@ -469,19 +488,19 @@ wait_for_children() {
 	    "$TMP/js.err"
 }
 
-@test "--trace shows accept, fork, the child's dup2, close and execvp, and the pid at each line's end" {
+@test "--trace shows accept, vfork, the child's dup2, close and execvpe, and the pid at each line's end" {
 	start_listener srv --trace --fork -c 'echo hi' 127.0.0.1:0
 	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
 	[ "$output" = hi ]
 	wait_for_line "$TMP/srv.err" '^waitpid\(-1, \[exit status 0\], WNOHANG\) = [0-9]+ \[pid [0-9]+\]$'
 	local parent child
-	parent=$(sed -nE 's/^fork\(\) = [0-9]+ \[pid ([0-9]+)\]$/\1/p' "$TMP/srv.err")
-	child=$(sed -nE 's/^fork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' "$TMP/srv.err")
+	parent=$(sed -nE 's/^vfork\(\) = [0-9]+ \[pid ([0-9]+)\]$/\1/p' "$TMP/srv.err")
+	child=$(sed -nE 's/^vfork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' "$TMP/srv.err")
 	grep -qE '^accept\(3\) = 4 \{AF_INET, 127\.0\.0\.1:[0-9]+\}$' "$TMP/srv.err"
 	grep -qxF "dup2(4, 0) = 0 [pid $child]" "$TMP/srv.err"
 	grep -qxF "dup2(4, 1) = 1 [pid $child]" "$TMP/srv.err"
 	grep -qxF "close(3) = 0 [pid $child]" "$TMP/srv.err"
-	grep -qxF "execvp(\"/bin/sh\", [\"sh\", \"-c\", \"echo hi\"]) [pid $child]" "$TMP/srv.err"
+	grep -qE "^execvpe\(\"/bin/sh\", \[\"sh\", \"-c\", \"echo hi\"\], \[[0-9]+ variables\]\) \[pid $child\]$" "$TMP/srv.err"
 	grep -qxF "close(4) = 0 [pid $parent]" "$TMP/srv.err"
 	# Every trace line starts with the call's name.
 	! grep -vE '^(sockit: |[a-z_0-9]+\()' "$TMP/srv.err"

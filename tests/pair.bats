@@ -235,6 +235,17 @@ signal_sockit() {
 	done
 }
 
+@test "SIGUSR1 and SIGUSR2 are passed to the command; sockit goes on" {
+	bg pair "$SOCKIT" pair -c "trap 'echo usr1 >>$TMP/got' USR1; trap 'echo usr2 >>$TMP/got; exit 4' USR2; echo \$\$ >$TMP/child.pid; while :; do sleep 0.05; done"
+	wait_for_line "$TMP/child.pid" '^[0-9]+$'
+	signal_sockit USR1
+	wait_for_line "$TMP/got" '^usr1$'
+	signal_sockit USR2
+	wait_for_exit "$BG_PID" 10
+	[ "$EXIT_STATUS" -eq 4 ]
+	[ "$(cat "$TMP/got")" = "$(printf 'usr1\nusr2')" ]
+}
+
 @test "a command that ignores SIGTERM is killed after a grace period" {
 	bg pair "$SOCKIT" --trace pair -c "trap '' TERM; echo \$\$ >$TMP/child.pid; while :; do sleep 0.1; done"
 	wait_for_line "$TMP/child.pid" '^[0-9]+$'
@@ -285,14 +296,14 @@ signal_sockit() {
 	(((0x$mask & 0x1000) == 0))
 }
 
-@test "--trace narrates socketpair, fork, dup2, close, execvp and waitpid" {
+@test "--trace narrates socketpair, vfork, dup2, close, execvpe and waitpid" {
 	run --separate-stderr sockit --trace pair -e cat <<<"hi"
 	assert_success
 	[ "$output" = hi ]
 	assert_line_in "$stderr" "socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0"
 	local parent child
-	parent=$(sed -nE 's/^fork\(\) = [0-9]+ \[pid ([0-9]+)\]$/\1/p' <<<"$stderr")
-	child=$(sed -nE 's/^fork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' <<<"$stderr")
+	parent=$(sed -nE 's/^vfork\(\) = [0-9]+ \[pid ([0-9]+)\]$/\1/p' <<<"$stderr")
+	child=$(sed -nE 's/^vfork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' <<<"$stderr")
 	[ -n "$parent" ] && [ -n "$child" ]
 	assert_line_in "$stderr" "dup2(4, 0) = 0 [pid $child]"
 	assert_line_in "$stderr" "dup2(4, 1) = 1 [pid $child]"
@@ -300,7 +311,7 @@ signal_sockit() {
 	assert_line_in "$stderr" "close(4) = 0 [pid $child]"
 	assert_line_in "$stderr" "close_range(3, ~0U, 0) = 0 [pid $child]"
 	# -e found cat in PATH once, before the fork.
-	grep -qE "^execvp\(\"/([a-z]+/)*cat\", \[\"cat\"\]\) \[pid $child\]$" <<<"$stderr"
+	grep -qE "^execvpe\(\"/([a-z]+/)*cat\", \[\"cat\"\], \[[0-9]+ variables\]\) \[pid $child\]$" <<<"$stderr"
 	assert_line_in "$stderr" "close(4) = 0 [pid $parent]"
 	assert_line_in "$stderr" "shutdown(3, SHUT_WR) = 0 [pid $parent]"
 	assert_line_in "$stderr" "waitpid($child, [exit status 0], WNOHANG) = $child [pid $parent]"
@@ -311,9 +322,9 @@ signal_sockit() {
 exit 0' -c 'cat >/dev/null' </dev/null
 	assert_success
 	local first
-	first=$(sed -nE '0,/fork\(\) = /s/^fork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' <<<"$stderr")
+	first=$(sed -nE '0,/vfork\(\) = /s/^vfork\(\) = ([0-9]+) \[pid [0-9]+\]$/\1/p' <<<"$stderr")
 	assert_line_in "$stderr" "dup2(3, 0) = 0 [pid $first]"
-	assert_line_in "$stderr" "execvp(\"/bin/sh\", [\"sh\", \"-c\", \"echo \\\"a\\\"\\nexit 0\"]) [pid $first]"
+	grep -qE "^execvpe\(\"/bin/sh\", \[\"sh\", \"-c\", \"echo \\\\\"a\\\\\"\\\\nexit 0\"\], \[[0-9]+ variables\]\) \[pid $first\]$" <<<"$stderr"
 }
 
 @test "-v notes each command's pid and exit; --json makes them events" {

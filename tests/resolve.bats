@@ -353,11 +353,18 @@ host_order_80() {
 	[ "$(jq -r .event <<<"$stderr")" = error ]
 }
 
-@test "usage errors stay plain text under --json" {
+@test "usage errors are JSON objects under --json, as for every command" {
 	run --separate-stderr sockit resolve --json --numeric localhost
 	assert_status 2
 	[ -z "$output" ]
-	[[ "$stderr" =~ ^sockit\ resolve:\ --numeric ]]
+	[ "$(jq -r .operation <<<"$stderr")" = usage ]
+	[[ "$(jq -r .message <<<"$stderr")" == *--numeric* ]]
+}
+
+@test "an IPv6 literal may come in brackets, as in an endpoint" {
+	run --separate-stderr sockit resolve --numeric '[::1]' 80
+	assert_success
+	grep -qE '^::1 +80 ' <<<"$output"
 }
 
 @test "--trace narrates each resolver call with C constant names" {

@@ -311,6 +311,23 @@ wait_messages() {
 	assert_stderr_contains "larger than one datagram can carry"
 }
 
+@test "UDP: -f FILE over the limit is refused whole, never cut in two" {
+	start_peer srv udp 127.0.0.1 record
+	head -c 70000 /dev/zero | tr '\0' x >"$TMP/big"
+	run --separate-stderr sockit send -u -f "$TMP/big" "127.0.0.1:$PEER_PORT"
+	assert_status 1
+	assert_stderr_contains "send 70000 bytes to 127.0.0.1:$PEER_PORT: Message too long (EMSGSIZE)"
+	run --separate-stderr sockit send -u "127.0.0.1:$PEER_PORT" marker
+	wait_messages srv 1
+	[ "$(messages srv)" = "$(hex_of marker)" ]
+}
+
+@test "--interval without --count is a usage error" {
+	run --separate-stderr sockit send --interval 1 127.0.0.1:9 x
+	assert_status 2
+	assert_stderr_contains "give --count too"
+}
+
 @test "-r prints a TCP server's whole reply: an HTTP GET" {
 	start_peer web tcp 127.0.0.1 http
 	run --separate-stderr sockit send -r -E "127.0.0.1:$PEER_PORT" \
