@@ -205,7 +205,7 @@ dial_open(struct session *s, const struct endpoint *ep,
 	const struct endpoint_addr *addrs = given;
 	double deadline = wait >= 0 ? relay_now() + wait : -1;
 	double backoff = 0.05;
-	char text[ADDR_TEXT_MAX], what[ADDR_TEXT_MAX + 32];
+	char text[ENDPOINT_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 32];
 	int n = ngiven, status;
 
 	memset(t, 0, sizeof(*t));
@@ -243,8 +243,12 @@ dial_open(struct session *s, const struct endpoint *ep,
 		return 128 + (int)sys_signal_caught;
 	if (quiet)
 		return t->timed_out || deadline >= 0 ? EXIT_TIMEOUT : EXIT_FAIL;
-	addr_format((const struct sockaddr *)&t->last_addr.sa,
-	    t->last_addr.len, text, sizeof(text));
+	/* A unix endpoint's text also says its type: unix-dgram:, ... */
+	if (endpoint_is_unix(ep))
+		snprintf(text, sizeof(text), "%s", ep->text);
+	else
+		addr_format((const struct sockaddr *)&t->last_addr.sa,
+		    t->last_addr.len, text, sizeof(text));
 	if (deadline >= 0 && (worth_retrying(t->last_err) || t->timed_out)) {
 		report_error("%s did not accept a connection within %g s "
 		    "(--wait); last error: %s (%s)", text, wait,

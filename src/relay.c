@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,8 +35,26 @@ struct span {
 	size_t len;	/* bytes held */
 };
 
+/*
+ * A direction moves its bytes with splice(2) once it has carried
+ * LANE_AFTER of them with nothing asking to see them: a bulk transfer goes
+ * zero-copy, through a pipe of LANE_PIPE bytes, while a short exchange
+ * keeps the recv and send calls that --trace narrates to a class.
+ */
+#define LANE_AFTER (256 * 1024)
+#define LANE_PIPE (1024 * 1024)
+
+struct lane {
+	bool possible;		/* both ends can splice; no hook needs bytes */
+	bool on;		/* moving through the pipe */
+	int pipe[2];
+	size_t held;		/* bytes in the pipe */
+	size_t cap;		/* the pipe's size */
+};
+
 struct relay {
 	const struct relay_config *cfg;
+	struct lane lane[2];	/* by enum relay_dir */
 	struct relay_result *res;
 	struct span up;		/* read from stdin, to send */
 	struct span down;	/* received, to write to stdout */
@@ -137,15 +156,23 @@ apply_shutdown(struct relay *r)
 		r->reading_socket = false;
 }
 
+/* Bytes read in direction dir and not yet written on. */
+static bool
+holding(const struct relay *r, enum relay_dir dir)
+{
+	return !span_empty(dir == RELAY_UP ? &r->up : &r->down) ||
+	    r->lane[dir].held > 0;
+}
+
 static bool
 finished(const struct relay *r)
 {
-	bool up_done = !r->reading_stdin && span_empty(&r->up) &&
+	bool up_done = !r->reading_stdin && !holding(r, RELAY_UP) &&
 	    !r->eof_marker && (r->shutdown_done || !r->stdin_eof);
-	bool down_done = !r->reading_socket && span_empty(&r->down);
+	bool down_done = !r->reading_socket && !holding(r, RELAY_DOWN);
 
 	if (r->ending)
-		return span_empty(&r->down);
+		return !holding(r, RELAY_DOWN);
 	return up_done && down_done;
 }
 
@@ -245,6 +272,9 @@ stop_sending(struct relay *r, double now)
 		r->stdin_eof_at = now;
 	}
 	r->up.off = r->up.len = 0;
+	/* What the pipe holds is dropped with it when the relay ends. */
+	r->lane[RELAY_UP].held = 0;
+	r->lane[RELAY_UP].possible = false;
 	r->eof_marker = false;
 	r->shutdown_done = true;
 }
@@ -458,6 +488,200 @@ write_down(struct relay *r, double now)
 }
 
 /*
+ * Whether splice(2) can take or give fd's bytes: pipes, sockets, regular
+ * files (not O_APPEND ones, which splice refuses) and /dev/null. A
+ * terminal, for one, cannot.
+ */
+static bool
+can_splice(int fd, bool writing)
+{
+	struct stat st;
+	int flags;
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		return false;
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+		return true;
+	if (S_ISREG(st.st_mode)) {
+		flags = fcntl(fd, F_GETFL);
+		return flags >= 0 && !(writing && (flags & O_APPEND));
+	}
+	return writing && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+	    minor(st.st_rdev) == 3;
+}
+
+/* Which directions may go zero-copy: a stream, and no hook on the bytes. */
+static void
+plan_lanes(struct relay *r)
+{
+	const struct relay_config *cfg = r->cfg;
+	const struct relay_hooks *h = &cfg->hooks;
+	bool stream = !cfg->messages && cfg->recv_sock <= 0 &&
+	    !cfg->any_sender && h->on_data == NULL && h->on_frame == NULL;
+
+	r->lane[RELAY_UP].possible = stream && !cfg->crlf &&
+	    cfg->in_data == NULL && h->read_input == NULL &&
+	    can_splice(cfg->in_fd, false);
+	r->lane[RELAY_DOWN].possible = stream && h->before_output == NULL &&
+	    can_splice(cfg->out_fd, true);
+	r->lane[RELAY_UP].pipe[0] = r->lane[RELAY_UP].pipe[1] = -1;
+	r->lane[RELAY_DOWN].pipe[0] = r->lane[RELAY_DOWN].pipe[1] = -1;
+}
+
+/* Switches dir to splice once it has carried LANE_AFTER bytes. */
+static void
+maybe_open_lane(struct relay *r, enum relay_dir dir)
+{
+	struct lane *l = &r->lane[dir];
+	int size;
+
+	if (!l->possible || l->on || holding(r, dir) ||
+	    r->res->stats.bytes[dir] < LANE_AFTER)
+		return;
+	if (sys_pipe(l->pipe, LANE_PIPE) < 0) {
+		l->possible = false;	/* the copying pump does it all */
+		return;
+	}
+	size = fcntl(l->pipe[1], F_GETPIPE_SZ);
+	l->cap = size > 0 ? (size_t)size : 65536;
+	l->on = true;
+}
+
+/* Returns to copying for good, once the pipe is empty. */
+static void
+close_lane(struct relay *r, enum relay_dir dir)
+{
+	struct lane *l = &r->lane[dir];
+
+	l->possible = false;
+	if (l->held > 0)
+		return;
+	l->on = false;
+	if (l->pipe[0] >= 0) {
+		close(l->pipe[0]);
+		close(l->pipe[1]);
+		l->pipe[0] = l->pipe[1] = -1;
+	}
+}
+
+/* Reading end of a direction: stdin or the socket. */
+static int
+lane_source(const struct relay *r, enum relay_dir dir)
+{
+	return dir == RELAY_UP ? r->cfg->in_fd : recv_fd(r->cfg);
+}
+
+/* stdin or the socket into the pipe. */
+static enum relay_end
+lane_fill(struct relay *r, enum relay_dir dir, double now)
+{
+	struct lane *l = &r->lane[dir];
+	ssize_t n = sys_splice(lane_source(r, dir), l->pipe[1],
+	    l->cap - l->held, dir == RELAY_DOWN);
+
+	if (n < 0) {
+		if (errno == EAGAIN) {
+			if (r->draining && dir == RELAY_DOWN)
+				r->reading_socket = false;
+			return RELAY_DONE;
+		}
+		if (errno == EINTR)
+			return RELAY_SIGNAL;
+		if (errno == EINVAL) {
+			/* This end will not splice after all: copy. */
+			close_lane(r, dir);
+			return RELAY_DONE;
+		}
+		return fail(r, dir == RELAY_UP ? "read" : "recv", errno);
+	}
+	if (n == 0) {
+		if (dir == RELAY_UP) {
+			r->reading_stdin = false;
+			r->stdin_eof = true;
+			r->stdin_eof_at = now;
+		} else {
+			r->peer_eof = true;
+			r->reading_socket = false;
+			if (r->cfg->stdin_is_tty)
+				r->reading_stdin = false;
+		}
+		return RELAY_DONE;
+	}
+	l->held += (size_t)n;
+	r->last_activity = now;
+	if (dir == RELAY_DOWN) {
+		r->res->stats.bytes[RELAY_DOWN] += (uint64_t)n;
+		r->res->stats.messages[RELAY_DOWN]++;
+		r->got_reply = true;
+	}
+	return RELAY_DONE;
+}
+
+/*
+ * The writing end refused splice (EINVAL) with bytes in the pipe: take
+ * them back into the direction's buffer, a buffer at a time, and copy on.
+ */
+static enum relay_end
+unload_lane(struct relay *r, enum relay_dir dir)
+{
+	struct lane *l = &r->lane[dir];
+	struct span *sp = dir == RELAY_UP ? &r->up : &r->down;
+	ssize_t n;
+
+	l->possible = false;
+	if (!span_empty(sp))
+		return RELAY_DONE;
+	n = read(l->pipe[0], sp->data, l->held < RELAY_BUFFER ? l->held :
+	    RELAY_BUFFER);
+	if (n < 0)
+		return fail(r, "read", errno);
+	sp->off = 0;
+	sp->len = (size_t)n;
+	l->held -= (size_t)n;
+	if (l->held == 0)
+		close_lane(r, dir);
+	return RELAY_DONE;
+}
+
+/* The pipe out to the socket or stdout. */
+static enum relay_end
+lane_drain(struct relay *r, enum relay_dir dir, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	struct lane *l = &r->lane[dir];
+	int out = dir == RELAY_UP ? cfg->sock : cfg->out_fd;
+	ssize_t n = sys_splice(l->pipe[0], out, l->held, dir == RELAY_UP);
+
+	if (n < 0) {
+		if (errno == EAGAIN)
+			return RELAY_DONE;
+		if (errno == EINTR)
+			return RELAY_SIGNAL;
+		if (dir == RELAY_DOWN && errno == EPIPE)
+			return RELAY_OUTPUT_CLOSED;
+		if (dir == RELAY_UP && cfg->end_fd > 0 && (errno == EPIPE ||
+		    errno == ECONNRESET)) {
+			stop_sending(r, now);
+			l->held = 0;
+			close_lane(r, dir);
+			return RELAY_DONE;
+		}
+		if (errno == EINVAL)
+			return unload_lane(r, dir);
+		return fail(r, dir == RELAY_UP ? "send" : "write", errno);
+	}
+	l->held -= (size_t)n;
+	r->last_activity = now;
+	if (dir == RELAY_UP) {
+		r->res->stats.bytes[RELAY_UP] += (uint64_t)n;
+		r->last_up = now;
+	}
+	if (l->held == 0 && !l->possible)
+		close_lane(r, dir);
+	return RELAY_DONE;
+}
+
+/*
  * poll() saying stdout is writable promises room for some bytes, not for a
  * whole buffer: a larger write() to a blocking pipe would sleep until the
  * reader catches up, and -i, -w, -q and signals would wait with it. A
@@ -557,6 +781,46 @@ relay_poll_timeout(double deadline, double now)
 	return ms > 3600000 ? 3600000 : (int)ms;
 }
 
+/* The next step of a direction: its lane when it is on, else copying. */
+static enum relay_end
+take_stdin(struct relay *r, double now)
+{
+	return r->lane[RELAY_UP].on ? lane_fill(r, RELAY_UP, now) :
+	    read_stdin(r, now);
+}
+
+static enum relay_end
+take_socket(struct relay *r, double now)
+{
+	return r->lane[RELAY_DOWN].on ? lane_fill(r, RELAY_DOWN, now) :
+	    recv_down(r, now);
+}
+
+/* Writes on what dir holds: its buffer first, then its pipe. */
+static enum relay_end
+give(struct relay *r, enum relay_dir dir, double now)
+{
+	const struct span *sp = dir == RELAY_UP ? &r->up : &r->down;
+
+	if (!span_empty(sp) || (dir == RELAY_UP && r->eof_marker))
+		return dir == RELAY_UP ? send_up(r, now) : write_down(r, now);
+	if (r->lane[dir].held == 0)
+		return RELAY_DONE;
+	return r->lane[dir].possible ? lane_drain(r, dir, now) :
+	    unload_lane(r, dir);
+}
+
+/* Whether dir may read more now: room in its pipe, or an empty buffer. */
+static bool
+room(const struct relay *r, enum relay_dir dir)
+{
+	const struct lane *l = &r->lane[dir];
+
+	if (l->on)
+		return l->possible && l->held < l->cap;
+	return span_empty(dir == RELAY_UP ? &r->up : &r->down);
+}
+
 static enum relay_end
 pump(struct relay *r)
 {
@@ -570,12 +834,15 @@ pump(struct relay *r)
 		double now;
 		int rc;
 
-		if (!r->shutdown_done && r->stdin_eof && span_empty(&r->up))
+		if (!r->shutdown_done && r->stdin_eof &&
+		    !holding(r, RELAY_UP))
 			apply_shutdown(r);
 		if (finished(r))
 			return RELAY_DONE;
 		if (sys_signal_caught)
 			return RELAY_SIGNAL;
+		maybe_open_lane(r, RELAY_UP);
+		maybe_open_lane(r, RELAY_DOWN);
 		/* Bytes in memory are always ready: look at the end again. */
 		if (r->reading_stdin && cfg->in_data != NULL &&
 		    span_empty(&r->up)) {
@@ -590,24 +857,25 @@ pump(struct relay *r)
 				return end;
 			continue;
 		}
-		if (r->draining && r->reading_socket && span_empty(&r->down)) {
+		if (r->draining && r->reading_socket &&
+		    !holding(r, RELAY_DOWN)) {
 			/* Nothing will wake poll() for what is queued: ask. */
-			if ((end = recv_down(r, relay_now())) != RELAY_DONE)
+			if ((end = take_socket(r, relay_now())) != RELAY_DONE)
 				return end;
 			continue;
 		}
 		memset(pfd, 0, sizeof(pfd));
 		/* any_sender: nobody to send to until someone has sent. */
-		pfd[SLOT_STDIN].fd = r->reading_stdin && span_empty(&r->up) &&
+		pfd[SLOT_STDIN].fd = r->reading_stdin && room(r, RELAY_UP) &&
 		    (!cfg->any_sender || r->sender_len > 0) ? cfg->in_fd : -1;
 		pfd[SLOT_STDIN].events = POLLIN;
 		pfd[in_slot].events =
-		    r->reading_socket && span_empty(&r->down) ? POLLIN : 0;
+		    r->reading_socket && room(r, RELAY_DOWN) ? POLLIN : 0;
 		pfd[SLOT_SOCKET].events |=
-		    (!span_empty(&r->up) || r->eof_marker) ? POLLOUT : 0;
+		    (holding(r, RELAY_UP) || r->eof_marker) ? POLLOUT : 0;
 		pfd[SLOT_SOCKET].fd = pfd[SLOT_SOCKET].events ? cfg->sock : -1;
 		pfd[SLOT_RECV].fd = pfd[SLOT_RECV].events ? cfg->recv_sock : -1;
-		pfd[SLOT_STDOUT].fd = span_empty(&r->down) ? -1 : cfg->out_fd;
+		pfd[SLOT_STDOUT].fd = holding(r, RELAY_DOWN) ? cfg->out_fd : -1;
 		pfd[SLOT_STDOUT].events = POLLOUT;
 		pfd[SLOT_SIGNAL].fd = sys_signal_wakeup_fd;
 		pfd[SLOT_SIGNAL].events = POLLIN;
@@ -634,19 +902,19 @@ pump(struct relay *r)
 			r->draining = true;
 		}
 		if (pfd[SLOT_STDOUT].revents) {
-			if ((end = write_down(r, now)) != RELAY_DONE)
+			if ((end = give(r, RELAY_DOWN, now)) != RELAY_DONE)
 				return end;
 		}
 		got = pfd[SLOT_SOCKET].revents;
 		if (got && (pfd[SLOT_SOCKET].events & POLLOUT) &&
 		    (got & (POLLOUT | POLLERR | POLLHUP))) {
-			if ((end = send_up(r, now)) != RELAY_DONE)
+			if ((end = give(r, RELAY_UP, now)) != RELAY_DONE)
 				return end;
 		}
 		got = pfd[in_slot].revents;
 		if (got && (pfd[in_slot].events & POLLIN) &&
 		    (got & (POLLIN | POLLERR | POLLHUP))) {
-			if ((end = recv_down(r, now)) != RELAY_DONE)
+			if ((end = take_socket(r, now)) != RELAY_DONE)
 				return end;
 		}
 		got = pfd[SLOT_STDIN].revents;
@@ -655,7 +923,7 @@ pump(struct relay *r)
 			r->stdin_eof = true;
 			r->stdin_eof_at = now;
 		} else if (got && r->reading_stdin) {
-			if ((end = read_stdin(r, now)) != RELAY_DONE)
+			if ((end = take_stdin(r, now)) != RELAY_DONE)
 				return end;
 		}
 		if (deadlines(r, now, &end))
@@ -668,6 +936,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 {
 	struct relay r;
 	unsigned char *memory, *framed = NULL;
+	int i;
 
 	memset(result, 0, sizeof(*result));
 	memset(&r, 0, sizeof(r));
@@ -702,7 +971,14 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	r.start = r.last_activity = r.last_up = r.stdin_eof_at = relay_now();
 	r.next_tick = r.start + cfg->hooks.tick_seconds;
 	choose_output_mode(&r);
+	plan_lanes(&r);
 	result->end = pump(&r);
+	for (i = 0; i < 2; i++) {
+		if (r.lane[i].pipe[0] >= 0) {
+			close(r.lane[i].pipe[0]);
+			close(r.lane[i].pipe[1]);
+		}
+	}
 	result->stats.seconds = relay_now() - r.start;
 	free(framed);
 	free(memory);

@@ -710,6 +710,62 @@ sys_read(int fd, void *buf, size_t len)
 }
 
 ssize_t
+sys_splice(int in, int out, size_t len, bool socket_side)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	ssize_t rc;
+	int err;
+
+	/*
+	 * SPLICE_F_NONBLOCK makes the pipe end never wait, whatever its
+	 * O_NONBLOCK; the socket end is non-blocking already.
+	 */
+	do
+		rc = splice(in, NULL, out, NULL, len,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	while (retry_eintr(rc));
+	err = errno;
+	if (socket_side ? !trace_data_call(rc) :
+	    !(tracing() && (trace_flags & TRACE_FULL)))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "splice(%d, NULL, %d, NULL, %zu, "
+	    "SPLICE_F_MOVE|SPLICE_F_NONBLOCK)", in, out, len);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_pipe(int fds[2], size_t size)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = pipe2(fds, O_CLOEXEC | O_NONBLOCK), err = errno, got = -1;
+
+	if (rc == 0 && size > 0)
+		got = fcntl(fds[1], F_SETPIPE_SZ, (int)size);
+	if (tracing() && (trace_flags & TRACE_FULL)) {
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_puts(&sb, "pipe2(");
+		if (rc == 0)
+			strbuf_printf(&sb, "[%d, %d]", fds[0], fds[1]);
+		else
+			strbuf_puts(&sb, "[]");
+		strbuf_puts(&sb, ", O_CLOEXEC|O_NONBLOCK)");
+		finish(&sb, rc, err);
+		if (rc == 0 && size > 0) {
+			trace_begin(&sb, line, sizeof(line));
+			strbuf_printf(&sb, "fcntl(%d, F_SETPIPE_SZ, %zu)",
+			    fds[1], size);
+			finish(&sb, got, errno);
+		}
+	}
+	errno = err;
+	return rc;
+}
+
+ssize_t
 sys_write(int fd, const void *buf, size_t len)
 {
 	ssize_t rc;

@@ -68,6 +68,17 @@ int sys_socketpair(int family, int type, int protocol, int fds[2]);
 int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
+/*
+ * splice(2) of up to len bytes from in to out, one of them a pipe, without
+ * waiting on the pipe. Traced like send and recv when socket_side (the
+ * other end is the socket), else only in full mode, like read and write.
+ */
+ssize_t sys_splice(int in, int out, size_t len, bool socket_side);
+/*
+ * pipe2(O_CLOEXEC | O_NONBLOCK), grown to size bytes with F_SETPIPE_SZ
+ * when it can be (size 0: as it comes). Returns 0, or -1 with errno.
+ */
+int sys_pipe(int fds[2], size_t size);
 int sys_unlink(const char *path);
 
 /* The services database, the host name, and the process calls of pair. */
