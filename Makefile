@@ -95,6 +95,7 @@ check: deps $(BIN) $(UNIT_BIN)
 
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.
 bench: $(BIN)
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/throughput.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/connrate.sh
 
 demo: $(BIN)

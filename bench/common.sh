@@ -49,3 +49,14 @@ median() {
 	    END { if (NR % 2) print v[(NR + 1) / 2];
 	          else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+# need_package PACKAGE: installs one Debian package when we may.
+need_package() {
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		    --no-install-recommends "$1" >/dev/null
+		return
+	fi
+	echo "bench: missing $1 (sudo apt-get install $1)" >&2
+	exit 1
+}

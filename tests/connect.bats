@@ -577,3 +577,73 @@ start_silent_server() {
 	assert_status 2
 	assert_stderr_contains "no connection for -e"
 }
+
+# zero_copy_run NAME SENDER_STDIN_MODE RECEIVER_STDOUT_MODE [OPTS...]: 64 MiB
+# from connect to listen over loopback, the modes file, pipe or null;
+# both ends traced in full, so the test sees which calls moved the bytes.
+zero_copy_run() {
+	local name=$1 in_mode=$2 out_mode=$3
+	shift 3
+	random_file "$TMP/in.bin" 64
+	case $out_mode in
+	file) bg "$name" "$SOCKIT" --trace=full listen -v "$@" 127.0.0.1:0 ;;
+	pipe) bg "$name" bash -c "\"\$SOCKIT\" --trace=full listen -v $* 127.0.0.1:0 | cat" ;;
+	null) bg "$name" bash -c "\"\$SOCKIT\" --trace=full listen -v $* 127.0.0.1:0 >/dev/null" ;;
+	append) : >"$TMP/$name.out"
+		bg "$name" bash -c "\"\$SOCKIT\" --trace=full listen -v $* 127.0.0.1:0 >>\"$TMP/$name.out\"" ;;
+	esac
+	local listener=$BG_PID
+	wait_for_line "$TMP/$name.err" '^sockit: listening on '
+	local port
+	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/$name.err")
+	case $in_mode in
+	file) timeout 60 "$SOCKIT" --trace=full connect "$@" "127.0.0.1:$port" \
+	    <"$TMP/in.bin" 2>"$TMP/send.err" 3>&- ;;
+	pipe) cat "$TMP/in.bin" | timeout 60 "$SOCKIT" --trace=full connect \
+	    "$@" "127.0.0.1:$port" 2>"$TMP/send.err" 3>&- ;;
+	esac
+	wait_for_exit "$listener" 60
+	[ "$EXIT_STATUS" -eq 0 ]
+}
+
+@test "zero-copy: 64 MiB from a file to a file goes by splice, every byte" {
+	zero_copy_run recv file file
+	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
+	grep -q '^splice(.*, NULL, 3, NULL, ' "$TMP/send.err"
+	grep -q '^splice(4, NULL, ' "$TMP/recv.err"
+	grep -q '^sockit: sent 0 bytes, received 67108864 bytes' "$TMP/recv.err"
+}
+
+@test "zero-copy: 64 MiB from a pipe to a pipe, every byte" {
+	zero_copy_run recv pipe pipe
+	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
+	grep -q '^splice(' "$TMP/send.err"
+	grep -q '^splice(' "$TMP/recv.err"
+}
+
+@test "zero-copy: to /dev/null, every byte is still counted" {
+	zero_copy_run recv file null
+	grep -q '^sockit: sent 0 bytes, received 67108864 bytes' "$TMP/recv.err"
+	grep -q '^splice(4, NULL, ' "$TMP/recv.err"
+}
+
+@test "zero-copy: -x needs the bytes, so they are copied, and arrive the same" {
+	random_file "$TMP/in.bin" 8
+	bg recv "$SOCKIT" --trace listen -v 127.0.0.1:0
+	wait_for_line "$TMP/recv.err" '^sockit: listening on '
+	local port
+	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/recv.err")
+	run sockit --trace connect -x "127.0.0.1:$port" <"$TMP/in.bin"
+	assert_success
+	wait_for_exit "$BG_PID" 60
+	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
+	! grep -q '^splice(' <<<"$output"
+	grep -q '^splice(' "$TMP/recv.err"
+}
+
+@test "zero-copy: an O_APPEND stdout, which splice refuses, is written by copying" {
+	zero_copy_run recv file append
+	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
+	! grep -q '^splice(.*, NULL, 1, NULL' "$TMP/recv.err"
+	grep -q '^write(1, ' "$TMP/recv.err"
+}
