@@ -579,6 +579,20 @@ lane_fill(struct relay *r, enum relay_dir dir, double now)
 	ssize_t n = sys_splice(lane_source(r, dir), l->pipe[1],
 	    l->cap - l->held, dir == RELAY_DOWN);
 
+	/*
+	 * A non-blocking splice from TCP stops after what had arrived when
+	 * it was called; take what came meanwhile too, as a blocking one
+	 * would, so the pipe fills in large steps and the window opens wide.
+	 */
+	while (n > 0 && dir == RELAY_DOWN && l->held + (size_t)n < l->cap) {
+		ssize_t more = sys_splice(lane_source(r, dir), l->pipe[1],
+		    l->cap - l->held - (size_t)n, true);
+
+		if (more <= 0)
+			break;
+		n += more;
+	}
+
 	if (n < 0) {
 		if (errno == EAGAIN) {
 			if (r->draining && dir == RELAY_DOWN)
@@ -789,11 +803,36 @@ take_stdin(struct relay *r, double now)
 	    read_stdin(r, now);
 }
 
+/* Rounds of fill and drain one wake-up of a busy lane may take. */
+#define LANE_ROUNDS 8
+
 static enum relay_end
 take_socket(struct relay *r, double now)
 {
-	return r->lane[RELAY_DOWN].on ? lane_fill(r, RELAY_DOWN, now) :
-	    recv_down(r, now);
+	struct lane *l = &r->lane[RELAY_DOWN];
+	enum relay_end end;
+	int i;
+
+	if (!l->on)
+		return recv_down(r, now);
+	/*
+	 * While the peer keeps sending, pass the pipe on and fill it again
+	 * without a poll() in between; stop when nothing more has come or
+	 * stdout takes no more.
+	 */
+	for (i = 0; i < LANE_ROUNDS; i++) {
+		size_t before = l->held;
+
+		if ((end = lane_fill(r, RELAY_DOWN, now)) != RELAY_DONE)
+			return end;
+		if (!l->on || l->held == before || !r->reading_socket)
+			return RELAY_DONE;
+		if ((end = lane_drain(r, RELAY_DOWN, now)) != RELAY_DONE)
+			return end;
+		if (!l->on || l->held > 0)
+			return RELAY_DONE;
+	}
+	return RELAY_DONE;
 }
 
 /* Writes on what dir holds: its buffer first, then its pipe. */
