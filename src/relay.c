@@ -43,10 +43,16 @@ struct span {
  */
 #define LANE_AFTER (256 * 1024)
 #define LANE_PIPE (1024 * 1024)
+/* Rounds of splicing one wake-up of a busy lane may take. */
+#define LANE_ROUNDS 8
 
 struct lane {
 	bool possible;		/* both ends can splice; no hook needs bytes */
 	bool on;		/* moving through the pipe */
+	bool direct;		/* one end is a pipe: splice straight into or
+				   out of it, with no pipe of ours between */
+	bool want_out;		/* direct: the writing end is full; wait for
+				   it before reading more */
 	int pipe[2];
 	size_t held;		/* bytes in the pipe */
 	size_t cap;		/* the pipe's size */
@@ -510,6 +516,14 @@ can_splice(int fd, bool writing)
 	    minor(st.st_rdev) == 3;
 }
 
+static bool
+is_pipe(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
 /* Which directions may go zero-copy: a stream, and no hook on the bytes. */
 static void
 plan_lanes(struct relay *r)
@@ -538,6 +552,15 @@ maybe_open_lane(struct relay *r, enum relay_dir dir)
 	if (!l->possible || l->on || holding(r, dir) ||
 	    r->res->stats.bytes[dir] < LANE_AFTER)
 		return;
+	/*
+	 * Straight into or out of a pipe, but not for pair's draining at the
+	 * end, which must tell an empty socket from a full stdout.
+	 */
+	if (r->cfg->end_fd <= 0 &&
+	    is_pipe(dir == RELAY_UP ? r->cfg->in_fd : r->cfg->out_fd)) {
+		l->on = l->direct = true;
+		return;
+	}
 	if (sys_pipe(l->pipe, LANE_PIPE) < 0) {
 		l->possible = false;	/* the copying pump does it all */
 		return;
@@ -556,7 +579,7 @@ close_lane(struct relay *r, enum relay_dir dir)
 	l->possible = false;
 	if (l->held > 0)
 		return;
-	l->on = false;
+	l->on = l->direct = l->want_out = false;
 	if (l->pipe[0] >= 0) {
 		close(l->pipe[0]);
 		close(l->pipe[1]);
@@ -795,16 +818,81 @@ relay_poll_timeout(double deadline, double now)
 	return ms > 3600000 ? 3600000 : (int)ms;
 }
 
+/*
+ * A direct lane: one splice from the reading end to the writing end. The
+ * reading end was ready, so EAGAIN means the writing end is full: wait
+ * for it (want_out) instead of reading again at once.
+ */
+static enum relay_end
+direct_move(struct relay *r, enum relay_dir dir, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	struct lane *l = &r->lane[dir];
+	int in = lane_source(r, dir);
+	int out = dir == RELAY_UP ? cfg->sock : cfg->out_fd;
+	int i;
+
+	for (i = 0; i < LANE_ROUNDS; i++) {
+		ssize_t n = sys_splice(in, out, LANE_PIPE, true);
+
+		if (n < 0) {
+			if (errno == EAGAIN) {
+				l->want_out = i == 0;
+				return RELAY_DONE;
+			}
+			if (errno == EINTR)
+				return RELAY_SIGNAL;
+			if (errno == EINVAL) {
+				close_lane(r, dir);
+				return RELAY_DONE;
+			}
+			if (dir == RELAY_DOWN && errno == EPIPE)
+				return RELAY_OUTPUT_CLOSED;
+			if (dir == RELAY_UP && cfg->end_fd > 0 &&
+			    (errno == EPIPE || errno == ECONNRESET)) {
+				stop_sending(r, now);
+				close_lane(r, dir);
+				return RELAY_DONE;
+			}
+			return fail(r, dir == RELAY_UP ? "send" : "recv",
+			    errno);
+		}
+		if (n == 0) {
+			if (i > 0)
+				return RELAY_DONE;	/* more next time */
+			if (dir == RELAY_UP) {
+				r->reading_stdin = false;
+				r->stdin_eof = true;
+				r->stdin_eof_at = now;
+			} else {
+				r->peer_eof = true;
+				r->reading_socket = false;
+				if (cfg->stdin_is_tty)
+					r->reading_stdin = false;
+			}
+			return RELAY_DONE;
+		}
+		r->res->stats.bytes[dir] += (uint64_t)n;
+		r->last_activity = now;
+		if (dir == RELAY_UP) {
+			r->last_up = now;
+		} else {
+			r->res->stats.messages[RELAY_DOWN]++;
+			r->got_reply = true;
+		}
+	}
+	return RELAY_DONE;
+}
+
 /* The next step of a direction: its lane when it is on, else copying. */
 static enum relay_end
 take_stdin(struct relay *r, double now)
 {
+	if (r->lane[RELAY_UP].direct)
+		return direct_move(r, RELAY_UP, now);
 	return r->lane[RELAY_UP].on ? lane_fill(r, RELAY_UP, now) :
 	    read_stdin(r, now);
 }
-
-/* Rounds of fill and drain one wake-up of a busy lane may take. */
-#define LANE_ROUNDS 8
 
 static enum relay_end
 take_socket(struct relay *r, double now)
@@ -815,6 +903,8 @@ take_socket(struct relay *r, double now)
 
 	if (!l->on)
 		return recv_down(r, now);
+	if (l->direct)
+		return direct_move(r, RELAY_DOWN, now);
 	/*
 	 * While the peer keeps sending, pass the pipe on and fill it again
 	 * without a poll() in between; stop when nothing more has come or
@@ -841,6 +931,11 @@ give(struct relay *r, enum relay_dir dir, double now)
 {
 	const struct span *sp = dir == RELAY_UP ? &r->up : &r->down;
 
+	if (r->lane[dir].direct) {
+		/* The full end has room again: read on. */
+		r->lane[dir].want_out = false;
+		return RELAY_DONE;
+	}
 	if (!span_empty(sp) || (dir == RELAY_UP && r->eof_marker))
 		return dir == RELAY_UP ? send_up(r, now) : write_down(r, now);
 	if (r->lane[dir].held == 0)
@@ -855,6 +950,8 @@ room(const struct relay *r, enum relay_dir dir)
 {
 	const struct lane *l = &r->lane[dir];
 
+	if (l->direct)
+		return !l->want_out;
 	if (l->on)
 		return l->possible && l->held < l->cap;
 	return span_empty(dir == RELAY_UP ? &r->up : &r->down);
@@ -910,11 +1007,12 @@ pump(struct relay *r)
 		pfd[SLOT_STDIN].events = POLLIN;
 		pfd[in_slot].events =
 		    r->reading_socket && room(r, RELAY_DOWN) ? POLLIN : 0;
-		pfd[SLOT_SOCKET].events |=
-		    (holding(r, RELAY_UP) || r->eof_marker) ? POLLOUT : 0;
+		pfd[SLOT_SOCKET].events |= (holding(r, RELAY_UP) ||
+		    r->eof_marker || r->lane[RELAY_UP].want_out) ? POLLOUT : 0;
 		pfd[SLOT_SOCKET].fd = pfd[SLOT_SOCKET].events ? cfg->sock : -1;
 		pfd[SLOT_RECV].fd = pfd[SLOT_RECV].events ? cfg->recv_sock : -1;
-		pfd[SLOT_STDOUT].fd = holding(r, RELAY_DOWN) ? cfg->out_fd : -1;
+		pfd[SLOT_STDOUT].fd = holding(r, RELAY_DOWN) ||
+		    r->lane[RELAY_DOWN].want_out ? cfg->out_fd : -1;
 		pfd[SLOT_STDOUT].events = POLLOUT;
 		pfd[SLOT_SIGNAL].fd = sys_signal_wakeup_fd;
 		pfd[SLOT_SIGNAL].events = POLLIN;
