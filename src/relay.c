@@ -558,6 +558,12 @@ maybe_open_lane(struct relay *r, enum relay_dir dir)
 	 */
 	if (r->cfg->end_fd <= 0 &&
 	    is_pipe(dir == RELAY_UP ? r->cfg->in_fd : r->cfg->out_fd)) {
+		/*
+		 * A default pipe holds 64 KiB: grown, each splice moves up
+		 * to LANE_PIPE. Where the system says no, it stays as it is.
+		 */
+		fcntl(dir == RELAY_UP ? r->cfg->in_fd : r->cfg->out_fd,
+		    F_SETPIPE_SZ, LANE_PIPE);
 		l->on = l->direct = true;
 		return;
 	}
