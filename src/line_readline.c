@@ -1,6 +1,7 @@
-/* line_readline.c: line editing with GNU readline's callback interface, driven by the pump's poll(). */
+/* line_readline.c: line editing with GNU readline's callback interface, driven by the pump's poll(); readline is loaded when a terminal needs it. */
 #include "compat.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -40,11 +41,111 @@ static struct {
 	char version[32];
 } ed;
 
+/* readline's calls and variables, found in the library at run time. */
+static struct {
+	void *lib;
+	bool tried;
+	__typeof__(&add_history) add_history;
+	__typeof__(&append_history) append_history;
+	__typeof__(&clear_history) clear_history;
+	__typeof__(&history_get) history_get;
+	__typeof__(&history_truncate_file) history_truncate_file;
+	__typeof__(&read_history) read_history;
+	__typeof__(&write_history) write_history;
+	__typeof__(&rl_callback_handler_install) rl_callback_handler_install;
+	__typeof__(&rl_callback_handler_remove) rl_callback_handler_remove;
+	__typeof__(&rl_callback_read_char) rl_callback_read_char;
+	__typeof__(&rl_clear_visible_line) rl_clear_visible_line;
+	__typeof__(&rl_get_screen_size) rl_get_screen_size;
+	__typeof__(&rl_on_new_line) rl_on_new_line;
+	__typeof__(&rl_redisplay) rl_redisplay;
+	__typeof__(&rl_reset_screen_size) rl_reset_screen_size;
+	__typeof__(&rl_set_prompt) rl_set_prompt;
+	__typeof__(&history_base) history_base;
+	__typeof__(&history_length) history_length;
+	__typeof__(&rl_catch_signals) rl_catch_signals;
+	__typeof__(&rl_catch_sigwinch) rl_catch_sigwinch;
+	__typeof__(&rl_change_environment) rl_change_environment;
+	__typeof__(&rl_end) rl_end;
+	__typeof__(&rl_instream) rl_instream;
+	__typeof__(&rl_library_version) rl_library_version;
+	__typeof__(&rl_outstream) rl_outstream;
+	__typeof__(&rl_readline_name) rl_readline_name;
+} rl;
+
+#define SYMBOL(name) { #name, (void **)&rl.name }
+
+static const struct {
+	const char *name;
+	void **slot;
+} symbols[] = {
+	SYMBOL(add_history),
+	SYMBOL(append_history),
+	SYMBOL(clear_history),
+	SYMBOL(history_get),
+	SYMBOL(history_truncate_file),
+	SYMBOL(read_history),
+	SYMBOL(write_history),
+	SYMBOL(rl_callback_handler_install),
+	SYMBOL(rl_callback_handler_remove),
+	SYMBOL(rl_callback_read_char),
+	SYMBOL(rl_clear_visible_line),
+	SYMBOL(rl_get_screen_size),
+	SYMBOL(rl_on_new_line),
+	SYMBOL(rl_redisplay),
+	SYMBOL(rl_reset_screen_size),
+	SYMBOL(rl_set_prompt),
+	SYMBOL(history_base),
+	SYMBOL(history_length),
+	SYMBOL(rl_catch_signals),
+	SYMBOL(rl_catch_sigwinch),
+	SYMBOL(rl_change_environment),
+	SYMBOL(rl_end),
+	SYMBOL(rl_instream),
+	SYMBOL(rl_library_version),
+	SYMBOL(rl_outstream),
+	SYMBOL(rl_readline_name),
+};
+
+/* The library's soname, from the version of the headers we built with. */
+#define STRINGIFY(x) #x
+#define SONAME(major) "libreadline.so." STRINGIFY(major)
+
+/*
+ * Loads readline the first time a terminal needs it, so a session that
+ * edits nothing (a script, a bulk transfer) never maps it and its
+ * terminal library: a smaller process, and a quicker start. Returns true
+ * when every symbol was found.
+ */
+static bool
+load_readline(void)
+{
+	size_t i;
+
+	if (rl.tried)
+		return rl.lib != NULL;
+	rl.tried = true;
+	rl.lib = dlopen(SONAME(RL_VERSION_MAJOR), RTLD_NOW | RTLD_LOCAL);
+	if (rl.lib == NULL)
+		return false;
+	for (i = 0; i < ARRAY_LEN(symbols); i++) {
+		*symbols[i].slot = dlsym(rl.lib, symbols[i].name);
+		if (*symbols[i].slot == NULL) {
+			dlclose(rl.lib);
+			rl.lib = NULL;
+			return false;
+		}
+	}
+	return true;
+}
+
 const char *
 line_editor(void)
 {
+	if (!load_readline())
+		return NULL;
 	snprintf(ed.version, sizeof(ed.version), "readline %s",
-	    rl_library_version != NULL ? rl_library_version : "");
+	    (*rl.rl_library_version) != NULL ? (*rl.rl_library_version) : "");
 	return ed.version;
 }
 
@@ -111,7 +212,7 @@ tail_fits(void)
 		if ((c & 0xc0) != 0x80)		/* not a UTF-8 continuation */
 			width++;
 	}
-	rl_get_screen_size(&rows, &cols);
+	rl.rl_get_screen_size(&rows, &cols);
 	return cols <= 0 || width + 1 < (size_t)cols;
 }
 
@@ -144,7 +245,7 @@ enqueue(const char *line)
 static bool
 repeats_last_entry(const char *line)
 {
-	HIST_ENTRY *last = history_get(history_base + history_length - 1);
+	HIST_ENTRY *last = rl.history_get((*rl.history_base) + (*rl.history_length) - 1);
 
 	return last != NULL && strcmp(last->line, line) == 0;
 }
@@ -155,21 +256,21 @@ on_line(char *line)
 {
 	if (line == NULL) {
 		ed.ended = true;
-		rl_callback_handler_remove();
+		rl.rl_callback_handler_remove();
 		ed.editing = false;
 		ed.shown = false;
 		return;
 	}
 	enqueue(line);
 	if (line[0] != '\0' && !repeats_last_entry(line)) {
-		add_history(line);
+		rl.add_history(line);
 		ed.added++;
 	}
 	free(line);
 	/* Enter moved the cursor to a new row: the old tail is above it. */
 	forget_tail();
 	ed.tail_is_prompt = false;
-	rl_set_prompt("");
+	rl.rl_set_prompt("");
 }
 
 int
@@ -177,23 +278,27 @@ line_open(const char *history_path)
 {
 	if (ed.editing)
 		return 0;
+	if (!load_readline()) {
+		errno = ENOTSUP;
+		return -1;
+	}
 	/* The terminal's character set, so readline counts UTF-8 right. */
 	setlocale(LC_CTYPE, "");
-	rl_readline_name = "sockit";
-	rl_instream = stdin;
-	rl_outstream = stdout;
+	(*rl.rl_readline_name) = "sockit";
+	(*rl.rl_instream) = stdin;
+	(*rl.rl_outstream) = stdout;
 	/*
 	 * sockit handles SIGINT and SIGTERM itself (the pump ends and the
 	 * terminal is restored); readline must not take them, nor change
 	 * LINES and COLUMNS in the environment a command inherits.
 	 */
-	rl_catch_signals = 0;
-	rl_catch_sigwinch = 0;
-	rl_change_environment = 0;
+	(*rl.rl_catch_signals) = 0;
+	(*rl.rl_catch_sigwinch) = 0;
+	(*rl.rl_change_environment) = 0;
 	ed.history_path = history_path;
-	clear_history();
+	rl.clear_history();
 	if (history_path != NULL)
-		read_history(history_path);
+		rl.read_history(history_path);
 	ed.ended = false;
 	ed.depth = 0;
 	ed.tail_is_prompt = ed.tail_len > 0 && tail_fits();
@@ -203,7 +308,7 @@ line_open(const char *history_path)
 	}
 	if (ed.tail_is_prompt)
 		write_all("\r", 1);
-	rl_callback_handler_install(ed.tail_is_prompt ? ed.tail : "",
+	rl.rl_callback_handler_install(ed.tail_is_prompt ? ed.tail : "",
 	    on_line);
 	fflush(stdout);
 	ed.editing = true;
@@ -222,7 +327,7 @@ line_read(void *buf, size_t cap)
 	const char *start, *nl;
 
 	if (ed.queue_off == ed.queue_len && ed.editing) {
-		rl_callback_read_char();
+		rl.rl_callback_read_char();
 		fflush(stdout);
 	}
 	avail = ed.queue_len - ed.queue_off;
@@ -255,8 +360,8 @@ line_hide(bool keep_tail)
 	if (ed.depth++ > 0 || !ed.editing || !ed.shown)
 		return;
 	/* The screen may have been resized since readline last looked. */
-	rl_reset_screen_size();
-	rl_clear_visible_line();
+	rl.rl_reset_screen_size();
+	rl.rl_clear_visible_line();
 	fflush(stdout);
 	ed.shown = false;
 	if (keep_tail && ed.tail_is_prompt)
@@ -284,9 +389,9 @@ line_show(const void *out, size_t len)
 			forget_tail();
 		}
 	}
-	rl_set_prompt(ed.tail_is_prompt ? ed.tail : "");
-	rl_on_new_line();
-	rl_redisplay();
+	rl.rl_set_prompt(ed.tail_is_prompt ? ed.tail : "");
+	rl.rl_on_new_line();
+	rl.rl_redisplay();
 	fflush(stdout);
 	ed.shown = true;
 }
@@ -298,20 +403,22 @@ save_history(void)
 		return;
 	/* Append this run's lines: two sessions at once both keep theirs. */
 	if (access(ed.history_path, F_OK) == 0)
-		append_history(ed.added, ed.history_path);
+		rl.append_history(ed.added, ed.history_path);
 	else
-		write_history(ed.history_path);
-	history_truncate_file(ed.history_path, HISTORY_KEEP);
+		rl.write_history(ed.history_path);
+	rl.history_truncate_file(ed.history_path, HISTORY_KEEP);
 	ed.added = 0;
 }
 
 void
 line_close(void)
 {
+	if (rl.lib == NULL)
+		return;
 	if (ed.editing) {
-		bool typed = rl_end > 0;
+		bool typed = (*rl.rl_end) > 0;
 
-		rl_callback_handler_remove();
+		rl.rl_callback_handler_remove();
 		ed.editing = false;
 		ed.shown = false;
 		/* A line typed but never entered stays visible; go past it. */

@@ -14,8 +14,9 @@ if [ "${NO_READLINE:-}" != 1 ]; then
 	found=$?
 	rm -f "$probe"
 	if [ "$found" -eq 0 ]; then
+		# Found at run time with dlopen, only when a terminal edits.
 		echo "LINE_SRC = src/line_readline.c"
-		echo "LINE_LIBS = -lreadline"
+		echo "LINE_LIBS = -ldl"
 		exit 0
 	fi
 	echo "configure: no readline headers: building without line editing" >&2
