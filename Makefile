@@ -97,6 +97,7 @@ check: deps $(BIN) $(UNIT_BIN)
 bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/throughput.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/connrate.sh
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/oneshot.sh
 
 demo: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh
