@@ -79,6 +79,7 @@ struct relay {
 	size_t in_sent;		/* bytes of in_data taken so far */
 	bool prev_cr;		/* -C: the last byte read was CR */
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
+	bool no_nowait;		/* stdin refused RWF_NOWAIT reads */
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
 	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
 	socklen_t sender_len;	/* 0: nobody has sent yet */
@@ -199,7 +200,7 @@ expand_crlf(struct relay *r, const unsigned char *in, size_t n)
 }
 
 static enum relay_end
-read_stdin(struct relay *r, double now)
+read_stdin(struct relay *r, double now, bool nowait)
 {
 	const struct relay_config *cfg = r->cfg;
 	size_t chunk = RELAY_BUFFER;
@@ -212,11 +213,18 @@ read_stdin(struct relay *r, double now)
 		chunk = cfg->max_message;
 	if (cfg->hooks.read_input)
 		n = cfg->hooks.read_input(cfg->hooks.ctx, into, chunk);
+	else if (nowait)
+		n = sys_read_nowait(cfg->in_fd, into, chunk);
 	else
 		n = sys_read(cfg->in_fd, into, chunk);
 	if (n < 0) {
 		if (errno == EAGAIN)
 			return RELAY_DONE;
+		if (nowait) {
+			/* This kind of stdin cannot: poll() first from now on. */
+			r->no_nowait = true;
+			return RELAY_DONE;
+		}
 		if (errno == EINTR)
 			return RELAY_SIGNAL;
 		return fail(r, "read", errno);
@@ -891,13 +899,36 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 }
 
 /* The next step of a direction: its lane when it is on, else copying. */
+/* Reads and sends one wake-up of stdin may take before poll() again. */
+#define STDIN_ROUNDS 64
+
 static enum relay_end
 take_stdin(struct relay *r, double now)
 {
+	enum relay_end end;
+	int i;
+
 	if (r->lane[RELAY_UP].direct)
 		return direct_move(r, RELAY_UP, now);
-	return r->lane[RELAY_UP].on ? lane_fill(r, RELAY_UP, now) :
-	    read_stdin(r, now);
+	if (r->lane[RELAY_UP].on)
+		return lane_fill(r, RELAY_UP, now);
+	if ((end = read_stdin(r, now, false)) != RELAY_DONE)
+		return end;
+	/*
+	 * The socket is non-blocking and nearly always has room, and stdin
+	 * often has more: send now and read again without waiting, rather
+	 * than poll() before each call, which thirds the system calls of a
+	 * stream of small datagrams. Either EAGAIN goes back to poll().
+	 */
+	for (i = 0; i < STDIN_ROUNDS && !span_empty(&r->up); i++) {
+		if ((end = send_up(r, now)) != RELAY_DONE ||
+		    !span_empty(&r->up) || !r->reading_stdin || r->no_nowait ||
+		    r->cfg->hooks.read_input != NULL)
+			return end;
+		if ((end = read_stdin(r, now, true)) != RELAY_DONE)
+			return end;
+	}
+	return RELAY_DONE;
 }
 
 static enum relay_end
@@ -995,7 +1026,7 @@ pump(struct relay *r)
 		if (r->reading_stdin && cfg->hooks.input_pending != NULL &&
 		    span_empty(&r->up) &&
 		    cfg->hooks.input_pending(cfg->hooks.ctx)) {
-			if ((end = read_stdin(r, relay_now())) != RELAY_DONE)
+			if ((end = read_stdin(r, relay_now(), false)) != RELAY_DONE)
 				return end;
 			continue;
 		}

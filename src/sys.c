@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -706,6 +707,20 @@ sys_read(int fd, void *buf, size_t len)
 	while (retry_eintr(rc));
 	if (tracing() && (trace_flags & TRACE_FULL))
 		trace_data("read", fd, len, rc, errno, NULL, 0, false);
+	return rc;
+}
+
+ssize_t
+sys_read_nowait(int fd, void *buf, size_t len)
+{
+	struct iovec iov = { buf, len };
+	ssize_t rc;
+
+	do
+		rc = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+	while (retry_eintr(rc));
+	if (tracing() && (trace_flags & TRACE_FULL))
+		trace_data("preadv2", fd, len, rc, errno, NULL, 0, false);
 	return rc;
 }
 

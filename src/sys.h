@@ -69,6 +69,11 @@ int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
 /*
+ * preadv2(RWF_NOWAIT): a read that returns EAGAIN instead of waiting,
+ * whatever O_NONBLOCK says; EOPNOTSUPP where fd's kind cannot do it.
+ */
+ssize_t sys_read_nowait(int fd, void *buf, size_t len);
+/*
  * splice(2) of up to len bytes from in to out, one of them a pipe, without
  * waiting on the pipe. Traced like send and recv when socket_side (the
  * other end is the socket), else only in full mode, like read and write.
