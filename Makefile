@@ -96,6 +96,7 @@ check: deps $(BIN) $(UNIT_BIN)
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.
 bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/throughput.sh
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/datagrams.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/connrate.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/oneshot.sh
 
