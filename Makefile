@@ -42,18 +42,31 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/cmd_resolve.c src/cmd_pair.c src/dial.c src/serve.c \
 	src/endpoint.c src/relay.c src/explain.c src/sockopt.c \
 	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
-	src/strbuf.c src/spawn.c src/cidr.c $(LINE_SRC)
+	src/strbuf.c src/spawn.c src/cidr.c src/escape.c $(LINE_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
 	tests/unit/test_cidr.c
+
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
+# FUZZ_SECONDS with clang; make check replays their corpora and crashers.
+FUZZ_TARGETS = endpoint argv escape hexdump json
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_DIR = build/fuzz
+FUZZ_FLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer -Isrc \
+	-fsanitize=fuzzer-no-link,address,undefined
+FUZZ_SRCS = $(filter-out src/main.c src/line_readline.c,$(SRCS)) \
+	src/line_plain.c
+FUZZ_OBJS = $(sort $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.o))
+REPLAY_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay-%)
 
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 
-.PHONY: all check unit demo deps bench install uninstall clean
+.PHONY: all check unit demo deps bench fuzz install uninstall clean
 
 all: $(BIN)
 
@@ -82,6 +95,29 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB_OBJS) \
 		$(LINE_LIBS) $(LDLIBS)
 
+$(BUILD)/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o \
+    $(BUILD)/tests/fuzz/replay.o $(LIB_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINE_LIBS) $(LDLIBS)
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+
+# Each target's new inputs go to build/fuzz; a crasher stops the run there.
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus-$$t && \
+		$(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -artifact_prefix=$(FUZZ_DIR)/$$t- -print_final_stats=1 \
+		    $(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 deps:
 	$(Q)sh tools/deps.sh
 
@@ -89,9 +125,9 @@ unit: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
 
 # Unit tests, then every bats file; ends with "N passed, N failed".
-check: deps $(BIN) $(UNIT_BIN)
+check: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS)
 	$(Q)SOCKIT="$(abspath $(BIN))" UNIT_TESTS="$(abspath $(UNIT_BIN))" \
-		bash tests/run
+		FUZZ_REPLAY="$(abspath $(BUILD))" bash tests/run
 
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.
 bench: $(BIN)
@@ -128,3 +164,4 @@ clean:
 	rm -rf build sockit
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(wildcard $(BUILD)/tests/fuzz/*.d)

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "dial.h"
+#include "escape.h"
 #include "json.h"
 #include "report.h"
 #include "session.h"
@@ -96,61 +97,6 @@ struct reply {
 	unsigned objects;
 };
 
-/* Returns the value of hex digit c, or -1. */
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Interprets -E's escapes of in into out, which has room for strlen(in).
- * Returns the length, or -1 with the bad escape in bad.
- */
-static long
-unescape(const char *in, unsigned char *out, char *bad, size_t cap)
-{
-	size_t n = 0;
-
-	while (*in) {
-		int hi, lo;
-
-		if (*in != '\\') {
-			out[n++] = (unsigned char)*in++;
-			continue;
-		}
-		switch (in[1]) {
-		case 'n': out[n++] = '\n'; break;
-		case 'r': out[n++] = '\r'; break;
-		case 't': out[n++] = '\t'; break;
-		case '0': out[n++] = '\0'; break;
-		case '\\': out[n++] = '\\'; break;
-		case 'x':
-			hi = hex_value(in[2]);
-			lo = hi < 0 ? -1 : hex_value(in[3]);
-			if (lo < 0) {
-				snprintf(bad, cap, "%.*s", (int)strnlen(in, 4),
-				    in);
-				return -1;
-			}
-			out[n++] = (unsigned char)(hi * 16 + lo);
-			in += 2;
-			break;
-		default:
-			snprintf(bad, cap, "%.*s", in[1] ? 2 : 1, in);
-			return -1;
-		}
-		in += 2;
-	}
-	return (long)n;
-}
-
 /*
  * Joins the DATA words with single spaces, then applies -E and -n. Stores
  * the message in *data and *len. Returns the exit status.
@@ -183,7 +129,7 @@ build_data(const struct send_opts *so, char **words, int count,
 	}
 	n = (long)strlen(joined);
 	memcpy(out, joined, (size_t)n);
-	if (so->escapes && (n = unescape(joined, out, bad, sizeof(bad))) < 0) {
+	if (so->escapes && (n = escape_decode(joined, out, bad, sizeof(bad))) < 0) {
 		report_usage("bad escape '%s' in DATA: -E knows \\n \\r \\t "
 		    "\\xHH \\0 and \\\\", bad);
 		free(joined);

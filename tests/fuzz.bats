@@ -1,0 +1,34 @@
+#!/usr/bin/env bats
+# tests/fuzz.bats: every fuzz target replays its seed corpus and the crashers kept, under the build's own compiler.
+load test_helper
+
+FUZZ=$BATS_TEST_DIRNAME/fuzz
+
+replay() {
+	local target=$1
+	[ -n "${FUZZ_REPLAY:-}" ] || skip "FUZZ_REPLAY is not set (make check sets it)"
+	run "$FUZZ_REPLAY/fuzz-replay-$target" "$FUZZ/corpus/$target" \
+	    "$FUZZ/regress/$target"
+	assert_success
+	[[ "$output" =~ ^replayed\ [1-9][0-9]*\ inputs$ ]]
+}
+
+@test "the endpoint parser takes every seed and kept crasher" {
+	replay endpoint
+}
+
+@test "the option parser takes every argument vector kept" {
+	replay argv
+}
+
+@test "the -E escape decoder takes every input kept" {
+	replay escape
+}
+
+@test "the hex dumper takes every input kept" {
+	replay hexdump
+}
+
+@test "the JSON encoder takes every input kept" {
+	replay json
+}
