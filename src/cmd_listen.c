@@ -377,6 +377,8 @@ cmd_listen(int argc, char **argv)
 		return status;
 	if ((status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK)
 		return status;
+	if ((status = serve_check(&so, &ep)) != EXIT_OK)
+		return status;
 	if (session_has_program(&s) &&
 	    (status = session_program(&s, &prog)) != EXIT_OK) {
 		spawn_free(&prog);

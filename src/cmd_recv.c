@@ -456,7 +456,7 @@ cmd_recv(int argc, char **argv)
 		status = session_endpoint(&s, any_port, 1, false, &ep);
 	else
 		status = session_endpoint(&s, pos, npos, false, &ep);
-	if (status != EXIT_OK)
+	if (status != EXIT_OK || (status = serve_check(&so, &ep)) != EXIT_OK)
 		return status;
 	fd = serve_open(&s, &so, &ep, &bound);
 	if (fd < 0)

@@ -22,6 +22,9 @@ const struct opt_def serve_opt_defs[] = {
 	  "length of the listen() queue (default 16)", 0, 1, 65535, NULL },
 	{ 0, "unlink", OPT_FLAG, offsetof(struct serve_opts, unlink_stale),
 	  NULL, "replace a stale unix socket file", 1, 0, 0, NULL },
+	{ 0, "mode", OPT_STRING, offsetof(struct serve_opts, mode_text),
+	  "OCTAL", "permissions of the unix socket file, e.g. 600",
+	  0, 0, 0, NULL },
 };
 
 const size_t serve_opt_count = ARRAY_LEN(serve_opt_defs);
@@ -98,6 +101,36 @@ serve_init(struct serve_opts *so)
 {
 	so->backlog = 16;
 	so->unlink_stale = 0;
+	so->mode_text = NULL;
+	so->mode = -1;
+}
+
+int
+serve_check(struct serve_opts *so, const struct endpoint *ep)
+{
+	const char *p = so->mode_text;
+	long mode = 0;
+
+	if (p == NULL)
+		return EXIT_OK;
+	if (!endpoint_is_unix(ep) || ep->abstract) {
+		report_usage("--mode sets the permissions of a unix socket "
+		    "file, and %s has none", ep->text);
+		return EXIT_USAGE;
+	}
+	if (*p == '\0' || strlen(p) > 4 || strspn(p, "01234567") != strlen(p)) {
+		report_usage("bad --mode '%s': octal permissions such as 600 "
+		    "or 0660", p);
+		return EXIT_USAGE;
+	}
+	mode = strtol(p, NULL, 8);
+	if (mode > 0777) {
+		report_usage("bad --mode '%s': 0 to 777, without set-id or "
+		    "sticky bits", p);
+		return EXIT_USAGE;
+	}
+	so->mode = (int)mode;
+	return EXIT_OK;
 }
 
 static bool
@@ -155,6 +188,26 @@ remove_stale(const char *path, const struct endpoint_addr *a)
 	return 0;
 }
 
+/*
+ * bind(); a unix socket file made by it gets mode (when >= 0) through the
+ * umask, so it never exists with wider permissions, not even for a moment.
+ */
+static int
+bind_with_mode(int fd, const struct endpoint_addr *a, int mode)
+{
+	mode_t old;
+	int rc, err;
+
+	if (mode < 0 || a->family != AF_UNIX)
+		return sys_bind(fd, (const struct sockaddr *)&a->sa, a->len);
+	old = umask((mode_t)(~mode & 0777));
+	rc = sys_bind(fd, (const struct sockaddr *)&a->sa, a->len);
+	err = errno;
+	umask(old);
+	errno = err;
+	return rc;
+}
+
 static int
 bind_one(struct session *s, const struct serve_opts *so,
     const struct endpoint *ep, const struct endpoint_addr *a, int *err)
@@ -180,7 +233,7 @@ bind_one(struct session *s, const struct serve_opts *so,
 		sys_close(fd);
 		return -1;
 	}
-	while (sys_bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0) {
+	while (bind_with_mode(fd, a, so->mode) < 0) {
 		*err = errno;
 		if (errno == EADDRINUSE && endpoint_is_unix(ep) &&
 		    !ep->abstract && so->unlink_stale && !retried) {

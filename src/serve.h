@@ -13,6 +13,8 @@
 struct serve_opts {
 	long backlog;		/* listen()'s queue */
 	int unlink_stale;	/* --unlink: replace a dead server's socket */
+	const char *mode_text;	/* --mode OCTAL for a unix socket file */
+	int mode;		/* its value; -1: as the umask says */
 };
 
 /* The option table of struct serve_opts, a group of listen's and recv's. */
@@ -43,8 +45,13 @@ int serve_access_check(struct serve_access *acl, const struct endpoint *ep);
 bool serve_admit(struct session *s, const struct serve_access *acl,
     const struct sockaddr *sa, socklen_t len, const char *peer_text);
 
-/* Fills the defaults: a backlog of 16, no --unlink. */
+/* Fills the defaults: a backlog of 16, no --unlink, no --mode. */
 void serve_init(struct serve_opts *so);
+/*
+ * Checks --mode for ep: octal, 0 to 0777, and a unix path to apply it to.
+ * Returns EXIT_OK, or EXIT_USAGE after reporting.
+ */
+int serve_check(struct serve_opts *so, const struct endpoint *ep);
 /*
  * Opens the socket of a server on ep: socket, options, bind (each resolved
  * address in turn; --unlink for a stale unix path, whose file is then

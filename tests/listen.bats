@@ -558,3 +558,19 @@ wait_for_children() {
 	start_listener allowed --allow 127.0.0.1 -e cat :0
 	! grep -q 'warning' "$TMP/allowed.err"
 }
+
+@test "AF_UNIX: --mode sets the socket file's permissions; the umask rules without it" {
+	start_listener m --mode 600 "unix:$SOCKDIR/m"
+	[ "$(stat -c %a "$SOCKDIR/m")" = 600 ]
+	(umask 077 && exec "$SOCKIT" listen -v "unix:$SOCKDIR/u" </dev/null \
+	    >/dev/null 2>"$TMP/u.err" 3>&- & echo $! >"$TMP/u.pid")
+	BG_PIDS+=("$(cat "$TMP/u.pid")")
+	wait_for_socket "$SOCKDIR/u"
+	[ "$(stat -c %a "$SOCKDIR/u")" = 700 ]
+	run --separate-stderr sockit listen --mode 8 "unix:$SOCKDIR/x"
+	assert_status 2
+	assert_stderr_contains "bad --mode '8'"
+	run --separate-stderr sockit listen --mode 600 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "has none"
+}
