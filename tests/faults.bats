@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# tests/faults.bats: bad peers and hostile surroundings: resets, peers that never read, full queues, no descriptors, signals mid-way.
+load test_helper
+
+# py_server NAME CODE: a python3 TCP server on a loopback port of its own
+# running CODE with the listening socket as `ls`; sets PY_PORT once it
+# listens.
+py_server() {
+	local name=$1 code=$2
+	cat >"$TMP/$name.py" <<PY
+import socket, sys, time
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", 0))
+ls.listen(BACKLOG)
+print(ls.getsockname()[1], flush=True)
+$code
+PY
+	sed -i "s/BACKLOG/${BACKLOG:-8}/" "$TMP/$name.py"
+	bg "$name" python3 "$TMP/$name.py"
+	wait_for_line "$TMP/$name.out" '^[0-9]+$'
+	PY_PORT=$(head -n 1 "$TMP/$name.out")
+}
+
+@test "a peer that resets mid-stream (SO_LINGER 0): status 1, ECONNRESET explained" {
+	py_server rst '
+c, _ = ls.accept()
+c.sendall(b"x" * 100000)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+time.sleep(0.2)
+c.close()
+time.sleep(5)'
+	run --separate-stderr sockit connect "127.0.0.1:$PY_PORT" < <(sleep 3)
+	assert_status 1
+	assert_stderr_contains "(ECONNRESET)"
+	assert_stderr_contains "the peer"
+}
+
+@test "a peer that never reads: memory stays bounded while sockit waits to send" {
+	py_server deaf '
+c, _ = ls.accept()
+time.sleep(20)'
+	timeout -s KILL 20 "$SOCKIT" connect "127.0.0.1:$PY_PORT" \
+	    < <(head -c 300000000 /dev/zero) >/dev/null 2>"$TMP/deaf.client" 3>&- &
+	local pid=$! rss deadline=$((SECONDS + 10))
+	BG_PIDS+=("$pid")
+	# The socket buffers fill within moments; then sockit can only wait.
+	sleep 1.5
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$(pgrep -P "$pid" -x sockit || echo "$pid")/status" 2>/dev/null ||
+	    awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+	kill "$pid" 2>/dev/null || true
+	[ -n "$rss" ]
+	[ "$rss" -lt 16384 ]
+}
+
+@test "stdin a FIFO: every byte arrives" {
+	echo -n >"$TMP/srv.in"
+	start_listener srv 127.0.0.1:0
+	mkfifo "$TMP/fifo"
+	random_file "$TMP/data" 4
+	(cat "$TMP/data" >"$TMP/fifo" &)
+	run sockit connect "127.0.0.1:$LISTEN_PORT" <"$TMP/fifo"
+	assert_success
+	wait_for_exit "$LISTEN_PID"
+	[ "$(checksum "$TMP/srv.out")" = "$(checksum "$TMP/data")" ]
+}
+
+@test "out of descriptors (ulimit -n 5): status 1, EMFILE explained" {
+	# Only 0, 1 and 2 open, and room for two more: the signal pipe's.
+	run --separate-stderr bash -c 'for fd in /proc/$$/fd/*; do
+		fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+		exec </dev/null; ulimit -n 5; exec "$SOCKIT" connect 127.0.0.1:9'
+	assert_status 1
+	assert_stderr_contains "(EMFILE)"
+	assert_stderr_contains "ulimit -n"
+}
+
+@test "a full listen backlog: connect -w gives up with 124" {
+	BACKLOG=0 py_server full '
+fill = []
+for i in range(8):
+    s = socket.socket(); s.setblocking(False)
+    try: s.connect(("127.0.0.1", ls.getsockname()[1]))
+    except BlockingIOError: pass
+    fill.append(s)
+print("full", flush=True)
+time.sleep(20)'
+	wait_for_line "$TMP/full.out" '^full$'
+	run --separate-stderr sockit connect -w 0.5 "127.0.0.1:$PY_PORT" </dev/null
+	assert_status 124
+	assert_stderr_contains "no answer within 0.5 s (-w)"
+}
+
+@test "SIGINT while connecting ends with 130" {
+	BACKLOG=0 py_server full '
+fill = []
+for i in range(8):
+    s = socket.socket(); s.setblocking(False)
+    try: s.connect(("127.0.0.1", ls.getsockname()[1]))
+    except BlockingIOError: pass
+    fill.append(s)
+print("full", flush=True)
+time.sleep(20)'
+	wait_for_line "$TMP/full.out" '^full$'
+	bg client "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+	wait_for_line "$TMP/client.err" '^connect\(3, '
+	kill -INT "$(pgrep -P "$BG_PID" -x sockit)"
+	wait_for_exit "$BG_PID"
+	[ "$EXIT_STATUS" -eq 130 ]
+}
+
+@test "stdout closed early on the zero-copy path: a prompt, quiet end" {
+	py_server firehose '
+c, _ = ls.accept()
+try:
+    while True: c.sendall(b"y" * 65536)
+except OSError: pass'
+	run --separate-stderr bash -c "\"\$SOCKIT\" connect 127.0.0.1:$PY_PORT </dev/null | head -c 1000000 | wc -c"
+	assert_success
+	[ "$output" = 1000000 ]
+	[ -z "$stderr" ]
+}
+
+@test "UDP: an answer of ICMP port unreachable is ECONNREFUSED, explained" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect -u -w 2 "127.0.0.1:$port" < <(echo ping; sleep 1)
+	assert_status 1
+	assert_stderr_contains "(ECONNREFUSED)"
+}
