@@ -66,7 +66,7 @@ LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 
-.PHONY: all check unit demo deps bench fuzz install uninstall clean
+.PHONY: all check check-valgrind unit demo deps bench fuzz install uninstall clean
 
 all: $(BIN)
 
@@ -128,6 +128,16 @@ unit: $(UNIT_BIN)
 check: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS)
 	$(Q)SOCKIT="$(abspath $(BIN))" UNIT_TESTS="$(abspath $(UNIT_BIN))" \
 		FUZZ_REPLAY="$(abspath $(BUILD))" bash tests/run
+
+# A representative part of the suite with every sockit under valgrind's
+# memcheck: an error or a definite leak fails that test (status 99).
+VALGRIND_TESTS = tests/cli.bats tests/resolve.bats tests/send.bats \
+	tests/recv.bats tests/connect.bats tests/trace.bats
+check-valgrind: deps $(BIN)
+	$(Q)SOCKIT_REAL="$(abspath $(BIN))" \
+		SOCKIT="$(abspath tools/valgrind-sockit)" \
+		BATS_FILES="$(VALGRIND_TESTS)" BATS_TEST_TIMEOUT=180 \
+		UNIT_TESTS=true bash tests/run
 
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.
 bench: $(BIN)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -349,10 +350,12 @@ session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
 			 * A unix datagram client needs a name of its own for
 			 * replies: binding just the family autobinds one.
 			 */
-			sa_family_t family = AF_UNIX;
+			struct sockaddr_un un;
 
-			if (sys_bind(fd, (const struct sockaddr *)&family,
-			    sizeof(family)) < 0) {
+			memset(&un, 0, sizeof(un));
+			un.sun_family = AF_UNIX;
+			if (sys_bind(fd, (const struct sockaddr *)&un,
+			    sizeof(sa_family_t)) < 0) {
 				report_errno("bind", "autobind a unix datagram "
 				    "socket", errno);
 				return -1;

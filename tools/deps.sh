@@ -53,6 +53,7 @@ want zsh zsh
 want fish fish
 want tmux tmux
 want mandoc mandoc
+want valgrind valgrind
 
 [ -z "$missing" ] && exit 0
 
