@@ -66,7 +66,7 @@ LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 
-.PHONY: all check check-valgrind unit demo deps bench fuzz install uninstall clean
+.PHONY: all check check-valgrind check-long unit demo deps bench fuzz install uninstall clean
 
 all: $(BIN)
 
@@ -138,6 +138,11 @@ check-valgrind: deps $(BIN)
 		SOCKIT="$(abspath tools/valgrind-sockit)" \
 		BATS_FILES="$(VALGRIND_TESTS)" BATS_TEST_TIMEOUT=180 \
 		UNIT_TESTS=true bash tests/run
+
+# Long runs, never part of check: 10 GiB through one connection.
+check-long: deps $(BIN)
+	$(Q)SOCKIT="$(abspath $(BIN))" BATS_FILES="tests/long/bulk.bats" \
+		BATS_TEST_TIMEOUT=1800 UNIT_TESTS=true bash tests/run
 
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.
 bench: $(BIN)

@@ -54,6 +54,7 @@ want fish fish
 want tmux tmux
 want mandoc mandoc
 want valgrind valgrind
+want openssl openssl
 
 [ -z "$missing" ] && exit 0
 
