@@ -128,3 +128,60 @@ except OSError: pass'
 	assert_status 1
 	assert_stderr_contains "(ECONNREFUSED)"
 }
+
+@test "SIGINT and SIGHUP to listen --fork end the children and remove the socket file, as SIGTERM does" {
+	local sig child
+	for sig in INT HUP; do
+		: >"$TMP/pids.$sig"
+		start_listener "f$sig" --fork \
+		    -c "echo \$\$ >>$TMP/pids.$sig; exec sleep 30" \
+		    "unix:$SOCKDIR/$sig"
+		local listener=$LISTEN_PID pid
+		pid=$(pgrep -P "$listener" -x sockit)
+		bg "c$sig" "$SOCKIT" connect "unix:$SOCKDIR/$sig"
+		wait_for_line "$TMP/pids.$sig" '^[0-9]+$'
+		kill "-$sig" "$pid"
+		wait_for_exit "$listener"
+		[ "$EXIT_STATUS" -eq $((128 + $(kill -l "$sig"))) ]
+		[ ! -e "$SOCKDIR/$sig" ]
+		for child in $(cat "$TMP/pids.$sig"); do
+			! kill -0 "$child" 2>/dev/null
+		done
+	done
+}
+
+@test "SIGTERM to connect -c passes on to the program, and both end" {
+	echo -n >"$TMP/srv.in"
+	start_listener srv --shutdown none 127.0.0.1:0
+	bg client "$SOCKIT" connect -c "echo \$\$ >$TMP/prog.pid; exec sleep 30" \
+	    "127.0.0.1:$LISTEN_PORT"
+	wait_for_line "$TMP/prog.pid" '^[0-9]+$'
+	kill -TERM "$(pgrep -P "$BG_PID" -x sockit)"
+	wait_for_exit "$BG_PID"
+	[ "$EXIT_STATUS" -eq 143 ]
+	! kill -0 "$(cat "$TMP/prog.pid")" 2>/dev/null
+}
+
+@test "a lossy, slow link (netem in a network namespace): every byte arrives" {
+	local ns=sockit-faults-$$
+	ip netns add "$ns" 2>/dev/null ||
+	    skip "cannot create a network namespace here (needs root and iproute2)"
+	ip netns exec "$ns" ip link set lo up
+	if ! ip netns exec "$ns" tc qdisc add dev lo root netem delay 5ms \
+	    loss 2% 2>/dev/null; then
+		ip netns del "$ns"
+		skip "this kernel has no netem queueing discipline (sch_netem)"
+	fi
+	random_file "$TMP/data" 4
+	ip netns exec "$ns" timeout 60 "$SOCKIT" listen -v 127.0.0.1:0 \
+	    </dev/null >"$TMP/got" 2>"$TMP/l.err" 3>&- &
+	local listener=$!
+	wait_for_line "$TMP/l.err" '^sockit: listening on '
+	local port
+	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/l.err")
+	ip netns exec "$ns" timeout 60 "$SOCKIT" connect "127.0.0.1:$port" \
+	    <"$TMP/data" 3>&-
+	wait "$listener"
+	ip netns del "$ns"
+	[ "$(checksum "$TMP/got")" = "$(checksum "$TMP/data")" ]
+}
