@@ -185,3 +185,29 @@ except OSError: pass'
 	ip netns del "$ns"
 	[ "$(checksum "$TMP/got")" = "$(checksum "$TMP/data")" ]
 }
+
+@test "SIGINT while resolving ends with 130 once the resolver gives up" {
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
+	    skip "needs root and unshare to give the resolver a silent server"
+	# A name server that reads every query and never answers.
+	bg dns python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.2", 53))
+print("ready", flush=True)
+while True:
+    s.recvfrom(512)
+    print("query", flush=True)'
+	wait_for_line "$TMP/dns.out" '^ready$'
+	printf 'nameserver 127.0.0.2\noptions timeout:2 attempts:1\n' \
+	    >"$TMP/resolv.conf"
+	unshare -m sh -c "mount --bind '$TMP/resolv.conf' /etc/resolv.conf &&
+	    exec \"\$SOCKIT\" connect nothing-answers.example:80" \
+	    </dev/null >/dev/null 2>"$TMP/client.err" 3>&- &
+	local pid=$!
+	BG_PIDS+=("$pid")
+	wait_for_line "$TMP/dns.out" '^query$'
+	kill -INT "$pid"
+	wait_for_exit "$pid" 15
+	[ "$EXIT_STATUS" -eq 130 ]
+}
