@@ -60,6 +60,10 @@ FUZZ_SRCS = $(filter-out src/main.c src/line_readline.c,$(SRCS)) \
 	src/line_plain.c
 FUZZ_OBJS = $(sort $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.o))
 REPLAY_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay-%)
+# Kept, not removed as intermediates after each link.
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.o) \
+	$(BUILD)/tests/fuzz/replay.o \
+	$(FUZZ_TARGETS:%=$(FUZZ_DIR)/tests/fuzz/fuzz_%.o)
 
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))

@@ -34,8 +34,8 @@ in_terminal() {
 		else
 			printf '2>%q\n' "$TMP/pane.err"
 		fi
-		echo "echo \$? >'$TMP/status'"
-		echo "stty -a >'$TMP/stty'"
+		# The settings first: a test reads them once the status is there.
+		echo "rc=\$?; stty -a >'$TMP/stty'; echo \$rc >'$TMP/status'"
 		echo "exec sleep $BG_LIMIT"
 	} >"$script"
 	# The tmux server outlives this call: it must not hold fd 7 open.
