@@ -91,7 +91,7 @@ time.sleep(20)'
 	assert_stderr_contains "no answer within 0.5 s (-w)"
 }
 
-@test "SIGINT while connecting ends with 130" {
+@test "SIGINT, SIGTERM and SIGHUP while connecting end with 128+N" {
 	BACKLOG=0 py_server full '
 fill = []
 for i in range(8):
@@ -102,11 +102,14 @@ for i in range(8):
 print("full", flush=True)
 time.sleep(20)'
 	wait_for_line "$TMP/full.out" '^full$'
-	bg client "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
-	wait_for_line "$TMP/client.err" '^connect\(3, '
-	kill -INT "$(pgrep -P "$BG_PID" -x sockit)"
-	wait_for_exit "$BG_PID"
-	[ "$EXIT_STATUS" -eq 130 ]
+	local sig
+	for sig in INT TERM HUP; do
+		bg "client$sig" "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+		wait_for_line "$TMP/client$sig.err" '^connect\(3, '
+		kill "-$sig" "$(pgrep -P "$BG_PID" -x sockit)"
+		wait_for_exit "$BG_PID"
+		[ "$EXIT_STATUS" -eq $((128 + $(kill -l "$sig"))) ]
+	done
 }
 
 @test "stdout closed early on the zero-copy path: a prompt, quiet end" {
@@ -186,7 +189,7 @@ except OSError: pass'
 	[ "$(checksum "$TMP/got")" = "$(checksum "$TMP/data")" ]
 }
 
-@test "SIGINT while resolving ends with 130 once the resolver gives up" {
+@test "SIGINT, SIGTERM and SIGHUP while resolving end with 128+N once the resolver gives up" {
 	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
 	    skip "needs root and unshare to give the resolver a silent server"
 	# A name server that reads every query and never answers.
@@ -199,15 +202,24 @@ while True:
     s.recvfrom(512)
     print("query", flush=True)'
 	wait_for_line "$TMP/dns.out" '^ready$'
-	printf 'nameserver 127.0.0.2\noptions timeout:2 attempts:1\n' \
+	printf 'nameserver 127.0.0.2\noptions timeout:1 attempts:1\n' \
 	    >"$TMP/resolv.conf"
-	unshare -m sh -c "mount --bind '$TMP/resolv.conf' /etc/resolv.conf &&
-	    exec \"\$SOCKIT\" connect nothing-answers.example:80" \
-	    </dev/null >/dev/null 2>"$TMP/client.err" 3>&- &
-	local pid=$!
-	BG_PIDS+=("$pid")
-	wait_for_line "$TMP/dns.out" '^query$'
-	kill -INT "$pid"
-	wait_for_exit "$pid" 15
-	[ "$EXIT_STATUS" -eq 130 ]
+	local sig pid queries=0
+	for sig in INT TERM HUP; do
+		unshare -m sh -c "mount --bind '$TMP/resolv.conf' /etc/resolv.conf &&
+		    exec \"\$SOCKIT\" connect nothing-answers.example:80" \
+		    </dev/null >/dev/null 2>"$TMP/client.err" 3>&- &
+		pid=$!
+		BG_PIDS+=("$pid")
+		queries=$((queries + 1))
+		local deadline=$((SECONDS + 10))
+		until [ "$(grep -c '^query$' "$TMP/dns.out")" -ge "$queries" ]; do
+			((SECONDS <= deadline))
+			sleep "$poll_step"
+		done
+		queries=$(grep -c '^query$' "$TMP/dns.out")
+		kill "-$sig" "$pid"
+		wait_for_exit "$pid" 15
+		[ "$EXIT_STATUS" -eq $((128 + $(kill -l "$sig"))) ]
+	done
 }
