@@ -80,6 +80,7 @@ struct relay {
 	bool prev_cr;		/* -C: the last byte read was CR */
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	bool no_nowait;		/* stdin refused RWF_NOWAIT reads */
+	bool socket_blocking;	/* receive-only lane: see block_for_lane */
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
 	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
 	socklen_t sender_len;	/* 0: nobody has sent yet */
@@ -621,7 +622,8 @@ lane_fill(struct relay *r, enum relay_dir dir, double now)
 	 * it was called; take what came meanwhile too, as a blocking one
 	 * would, so the pipe fills in large steps and the window opens wide.
 	 */
-	while (n > 0 && dir == RELAY_DOWN && l->held + (size_t)n < l->cap) {
+	while (n > 0 && dir == RELAY_DOWN && !r->socket_blocking &&
+	    l->held + (size_t)n < l->cap) {
 		ssize_t more = sys_splice(lane_source(r, dir), l->pipe[1],
 		    l->cap - l->held - (size_t)n, true);
 
@@ -931,6 +933,27 @@ take_stdin(struct relay *r, double now)
 	return RELAY_DONE;
 }
 
+/*
+ * Once nothing more will be sent, the receiving lane reads a blocking
+ * socket: one splice then takes all that arrives while it runs, the
+ * kernel looping instead of us calling poll() and splice per batch. It is
+ * called only after poll() found the socket readable, so it never waits,
+ * and no send is left to block.
+ */
+static void
+block_for_lane(struct relay *r)
+{
+	const struct relay_config *cfg = r->cfg;
+
+	if (r->socket_blocking || !r->lane[RELAY_DOWN].on ||
+	    r->lane[RELAY_DOWN].direct || r->reading_stdin ||
+	    holding(r, RELAY_UP) || r->eof_marker || !r->shutdown_done ||
+	    cfg->end_fd > 0 || cfg->recv_sock > 0 || r->draining)
+		return;
+	if (sys_set_blocking(cfg->sock) == 0)
+		r->socket_blocking = true;
+}
+
 static enum relay_end
 take_socket(struct relay *r, double now)
 {
@@ -942,6 +965,13 @@ take_socket(struct relay *r, double now)
 		return recv_down(r, now);
 	if (l->direct)
 		return direct_move(r, RELAY_DOWN, now);
+	block_for_lane(r);
+	if (r->socket_blocking) {
+		if ((end = lane_fill(r, RELAY_DOWN, now)) != RELAY_DONE ||
+		    !l->on || l->held == 0)
+			return end;
+		return lane_drain(r, RELAY_DOWN, now);
+	}
 	/*
 	 * While the peer keeps sending, pass the pipe on and fill it again
 	 * without a poll() in between; stop when nothing more has come or
