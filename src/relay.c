@@ -110,6 +110,27 @@ fail(struct relay *r, const char *call, int err)
 	return RELAY_ERROR;
 }
 
+/*
+ * Direction dir has read its end-of-file: stdin is done, or the peer's
+ * FIN came. The FIN says the peer will send no more, not that it stops
+ * reading: stdin goes on (a download with "< /dev/null" on the far side
+ * depends on it). Only a person at a terminal has nothing left to wait for.
+ */
+static void
+reached_eof(struct relay *r, enum relay_dir dir, double now)
+{
+	if (dir == RELAY_UP) {
+		r->reading_stdin = false;
+		r->stdin_eof = true;
+		r->stdin_eof_at = now;
+		return;
+	}
+	r->peer_eof = true;
+	r->reading_socket = false;
+	if (r->cfg->stdin_is_tty)
+		r->reading_stdin = false;
+}
+
 /* The descriptor data arrives on: sock, or pair's other end. */
 static int
 recv_fd(const struct relay_config *cfg)
@@ -231,9 +252,7 @@ read_stdin(struct relay *r, double now, bool nowait)
 		return fail(r, "read", errno);
 	}
 	if (n == 0) {
-		r->reading_stdin = false;
-		r->stdin_eof = true;
-		r->stdin_eof_at = now;
+		reached_eof(r, RELAY_UP, now);
 		return RELAY_DONE;
 	}
 	r->last_activity = now;
@@ -258,9 +277,7 @@ read_memory(struct relay *r, double now)
 	if (chunk > cfg->in_len - r->in_sent)
 		chunk = cfg->in_len - r->in_sent;
 	if (chunk == 0) {
-		r->reading_stdin = false;
-		r->stdin_eof = true;
-		r->stdin_eof_at = now;
+		reached_eof(r, RELAY_UP, now);
 		return;
 	}
 	r->in_sent += chunk;
@@ -422,16 +439,7 @@ recv_down(struct relay *r, double now)
 		return RELAY_DONE;
 	}
 	if (n == 0 && cfg->eof_on_empty) {
-		/*
-		 * The peer's FIN says it will send no more, not that it stops
-		 * reading: keep sending stdin (a download with "< /dev/null"
-		 * on the far side depends on it). Only a person at a terminal
-		 * has nothing left to wait for.
-		 */
-		r->peer_eof = true;
-		r->reading_socket = false;
-		if (cfg->stdin_is_tty)
-			r->reading_stdin = false;
+		reached_eof(r, RELAY_DOWN, now);
 		return RELAY_DONE;
 	}
 	if ((size_t)n > RELAY_BUFFER) {
@@ -648,16 +656,7 @@ lane_fill(struct relay *r, enum relay_dir dir, double now)
 		return fail(r, dir == RELAY_UP ? "read" : "recv", errno);
 	}
 	if (n == 0) {
-		if (dir == RELAY_UP) {
-			r->reading_stdin = false;
-			r->stdin_eof = true;
-			r->stdin_eof_at = now;
-		} else {
-			r->peer_eof = true;
-			r->reading_socket = false;
-			if (r->cfg->stdin_is_tty)
-				r->reading_stdin = false;
-		}
+		reached_eof(r, dir, now);
 		return RELAY_DONE;
 	}
 	l->held += (size_t)n;
@@ -876,16 +875,7 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 		if (n == 0) {
 			if (i > 0)
 				return RELAY_DONE;	/* more next time */
-			if (dir == RELAY_UP) {
-				r->reading_stdin = false;
-				r->stdin_eof = true;
-				r->stdin_eof_at = now;
-			} else {
-				r->peer_eof = true;
-				r->reading_socket = false;
-				if (cfg->stdin_is_tty)
-					r->reading_stdin = false;
-			}
+			reached_eof(r, dir, now);
 			return RELAY_DONE;
 		}
 		r->res->stats.bytes[dir] += (uint64_t)n;
@@ -1123,9 +1113,7 @@ pump(struct relay *r)
 		}
 		got = pfd[SLOT_STDIN].revents;
 		if (got & POLLNVAL) {
-			r->reading_stdin = false;
-			r->stdin_eof = true;
-			r->stdin_eof_at = now;
+			reached_eof(r, RELAY_UP, now);
 		} else if (got && r->reading_stdin) {
 			if ((end = take_stdin(r, now)) != RELAY_DONE)
 				return end;
