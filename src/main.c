@@ -138,18 +138,6 @@ on_signal(int signo)
 	errno = saved;
 }
 
-/* Moves fd out of the low numbers, so the first socket is 3 as in class. */
-static int
-high_fd(int fd)
-{
-	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 64);
-
-	if (moved < 0)
-		return fd;
-	close(fd);
-	return moved;
-}
-
 static void
 setup_signals(void)
 {
@@ -160,8 +148,8 @@ setup_signals(void)
 	/* A closed peer is an EPIPE to report, never a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
-		signal_pipe[0] = high_fd(signal_pipe[0]);
-		signal_pipe[1] = high_fd(signal_pipe[1]);
+		signal_pipe[0] = sys_high_fd(signal_pipe[0]);
+		signal_pipe[1] = sys_high_fd(signal_pipe[1]);
 		sys_signal_wakeup_fd = signal_pipe[0];
 	}
 	memset(&sa, 0, sizeof(sa));

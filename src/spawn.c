@@ -80,18 +80,6 @@ pass_signals_to(pid_t pid)
 		sigaction(passed_signals[i], &sa, NULL);
 }
 
-/* Moves fd to 64 or above, as main.c does, so sockets still start at 3. */
-static int
-high_fd(int fd)
-{
-	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 64);
-
-	if (moved < 0)
-		return fd;
-	close(fd);
-	return moved;
-}
-
 int
 spawn_watch(void)
 {
@@ -104,8 +92,8 @@ spawn_watch(void)
 		    errno);
 		return -1;
 	}
-	child_pipe[0] = high_fd(child_pipe[0]);
-	child_pipe[1] = high_fd(child_pipe[1]);
+	child_pipe[0] = sys_high_fd(child_pipe[0]);
+	child_pipe[1] = sys_high_fd(child_pipe[1]);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_child;
 	sigemptyset(&sa.sa_mask);

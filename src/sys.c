@@ -234,6 +234,17 @@ set_blocking_mode(int fd, bool nonblocking)
 }
 
 int
+sys_high_fd(int fd)
+{
+	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+
+	if (moved < 0)
+		return fd;
+	close(fd);
+	return moved;
+}
+
+int
 sys_set_nonblocking(int fd)
 {
 	return set_blocking_mode(fd, true);

@@ -30,6 +30,12 @@ int sys_getaddrinfo(const char *host, const char *service,
 int sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
     socklen_t hostlen, char *serv, socklen_t servlen, int flags);
 int sys_socket(int family, int type, int protocol);
+/*
+ * Moves fd to 64 or above (close-on-exec), so sockit's own pipes keep out
+ * of the low numbers and the first socket is 3, as in class. Returns the
+ * new descriptor, or fd itself when it cannot be moved. Not traced.
+ */
+int sys_high_fd(int fd);
 int sys_set_nonblocking(int fd);
 /* Clears O_NONBLOCK, for a socket handed to a program that expects it. */
 int sys_set_blocking(int fd);
