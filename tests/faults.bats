@@ -22,6 +22,21 @@ PY
 	PY_PORT=$(head -n 1 "$TMP/$name.out")
 }
 
+# full_backlog_server: a listener whose queue its own connections fill,
+# so the next connect waits for ever; sets PY_PORT.
+full_backlog_server() {
+	BACKLOG=0 py_server full '
+fill = []
+for i in range(8):
+    s = socket.socket(); s.setblocking(False)
+    try: s.connect(("127.0.0.1", ls.getsockname()[1]))
+    except BlockingIOError: pass
+    fill.append(s)
+print("full", flush=True)
+time.sleep(20)'
+	wait_for_line "$TMP/full.out" '^full$'
+}
+
 @test "a peer that resets mid-stream (SO_LINGER 0): status 1, ECONNRESET explained" {
 	py_server rst '
 c, _ = ls.accept()
@@ -44,8 +59,14 @@ time.sleep(20)'
 	    < <(head -c 300000000 /dev/zero) >/dev/null 2>"$TMP/deaf.client" 3>&- &
 	local pid=$! rss deadline=$((SECONDS + 10))
 	BG_PIDS+=("$pid")
-	# The socket buffers fill within moments; then sockit can only wait.
-	sleep 1.5
+	# Once a megabyte waits in the send queue, sockit can only wait.
+	local queued=0
+	until [ "$queued" -gt 1000000 ]; do
+		((SECONDS <= deadline))
+		sleep "$poll_step"
+		queued=$(ss -Htn "dport = :$PY_PORT" | awk '{ print $3; exit }')
+		queued=${queued:-0}
+	done
 	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$(pgrep -P "$pid" -x sockit || echo "$pid")/status" 2>/dev/null ||
 	    awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 	kill "$pid" 2>/dev/null || true
@@ -76,32 +97,14 @@ time.sleep(20)'
 }
 
 @test "a full listen backlog: connect -w gives up with 124" {
-	BACKLOG=0 py_server full '
-fill = []
-for i in range(8):
-    s = socket.socket(); s.setblocking(False)
-    try: s.connect(("127.0.0.1", ls.getsockname()[1]))
-    except BlockingIOError: pass
-    fill.append(s)
-print("full", flush=True)
-time.sleep(20)'
-	wait_for_line "$TMP/full.out" '^full$'
+	full_backlog_server
 	run --separate-stderr sockit connect -w 0.5 "127.0.0.1:$PY_PORT" </dev/null
 	assert_status 124
 	assert_stderr_contains "no answer within 0.5 s (-w)"
 }
 
 @test "SIGINT, SIGTERM and SIGHUP while connecting end with 128+N" {
-	BACKLOG=0 py_server full '
-fill = []
-for i in range(8):
-    s = socket.socket(); s.setblocking(False)
-    try: s.connect(("127.0.0.1", ls.getsockname()[1]))
-    except BlockingIOError: pass
-    fill.append(s)
-print("full", flush=True)
-time.sleep(20)'
-	wait_for_line "$TMP/full.out" '^full$'
+	full_backlog_server
 	local sig
 	for sig in INT TERM HUP; do
 		bg "client$sig" "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
