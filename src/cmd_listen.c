@@ -243,8 +243,18 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 		s->receive_only = true;
 	}
 	if (sv->prog != NULL) {
-		/* Ours is the only descriptor: the program takes the socket. */
-		return session_run_program(s, sv->prog, dup(fd), -1);
+		/*
+		 * session_run_program closes the descriptor it is given, and
+		 * cmd_listen closes fd: give the program a copy.
+		 */
+		int copy = dup(fd);
+
+		if (copy < 0) {
+			report_errno("dup", "copy the socket for the program",
+			    errno);
+			return EXIT_FAIL;
+		}
+		return session_run_program(s, sv->prog, copy, -1);
 	}
 	status = session_emit_datagram(s, first, (size_t)n);
 	if (status == EXIT_OK && !s->receive_only)

@@ -902,17 +902,10 @@ void
 session_program_env(int sock, const struct sockaddr *peer, socklen_t plen,
     struct spawn_env *env)
 {
-	struct sockaddr_storage local, remote;
-	socklen_t llen = sizeof(local), rlen = sizeof(remote);
+	struct sockaddr_storage local;
+	socklen_t llen = sizeof(local);
 
 	memset(env, 0, sizeof(*env));
-	if (peer == NULL) {
-		if (sys_getpeername(sock, (struct sockaddr *)&remote,
-		    &rlen) < 0)
-			rlen = 0;
-		peer = (const struct sockaddr *)&remote;
-		plen = rlen;
-	}
 	if (sys_getsockname(sock, (struct sockaddr *)&local, &llen) < 0)
 		llen = 0;
 	env_address(env, "SOCKIT_PEER_ADDR", "SOCKIT_PEER_PORT", peer, plen);

@@ -171,9 +171,9 @@ bool session_has_program(const struct session *s);
  */
 int session_program(struct session *s, struct spawn_cmd *cmd);
 /*
- * The environment a program gets for the connected sock: SOCKIT_PEER_ADDR,
- * SOCKIT_PEER_PORT (from peer, or getpeername when NULL),
- * SOCKIT_LOCAL_ADDR and SOCKIT_LOCAL_PORT.
+ * The environment a program gets for the connected sock, whose peer
+ * (plen bytes; 0: unnamed) accept or getpeername gave: SOCKIT_PEER_ADDR,
+ * SOCKIT_PEER_PORT, SOCKIT_LOCAL_ADDR and SOCKIT_LOCAL_PORT.
  */
 void session_program_env(int sock, const struct sockaddr *peer,
     socklen_t plen, struct spawn_env *env);
