@@ -45,6 +45,8 @@ struct span {
 #define LANE_PIPE (1024 * 1024)
 /* Rounds of splicing one wake-up of a busy lane may take. */
 #define LANE_ROUNDS 8
+/* Fills of a blocking receive lane between two poll()s: see blocking_lane. */
+#define BLOCKING_ROUNDS 64
 
 struct lane {
 	bool possible;		/* both ends can splice; no hook needs bytes */
@@ -80,7 +82,7 @@ struct relay {
 	bool prev_cr;		/* -C: the last byte read was CR */
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	bool no_nowait;		/* stdin refused RWF_NOWAIT reads */
-	bool socket_blocking;	/* receive-only lane: see block_for_lane */
+	bool socket_blocking;	/* a lane alone: see block_for_lane */
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
 	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
 	socklen_t sender_len;	/* 0: nobody has sent yet */
@@ -890,6 +892,89 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 	return RELAY_DONE;
 }
 
+/*
+ * A lane with only itself left to serve moves on a blocking socket, as a
+ * plain relay's does: the receive lane once nothing more will be sent,
+ * the send lane once the peer has ended its side. One splice then takes
+ * what arrives while it runs, or waits for room itself, and the socket's
+ * lock held meanwhile lets this process, not the other end's, do its
+ * share of the protocol work. Not while a deadline (-i, -w, -q, a tick)
+ * must be kept, nor for pair, a separate receive socket or draining,
+ * which tell an empty socket from a finished one.
+ */
+static void
+block_for_lane(struct relay *r, enum relay_dir dir)
+{
+	const struct relay_config *cfg = r->cfg;
+	const struct lane *l = &r->lane[dir];
+	bool alone;
+
+	if (r->socket_blocking || !l->on || l->direct || cfg->end_fd > 0 ||
+	    cfg->recv_sock > 0 || r->draining || cfg->quit_after >= 0 ||
+	    next_deadline(r) >= 0)
+		return;
+	if (dir == RELAY_DOWN)
+		alone = !r->reading_stdin && !holding(r, RELAY_UP) &&
+		    !r->eof_marker && r->shutdown_done;
+	else
+		alone = !r->reading_socket && !holding(r, RELAY_DOWN);
+	if (alone && sys_set_blocking(cfg->sock) == 0)
+		r->socket_blocking = true;
+}
+
+/*
+ * Fills and drains a lane on a blocking socket in turn with no poll()
+ * between; a signal still ends a wait (no SA_RESTART). It starts when
+ * poll() said the reading end was ready.
+ */
+static enum relay_end
+blocking_lane(struct relay *r, enum relay_dir dir, double now)
+{
+	struct lane *l = &r->lane[dir];
+	enum relay_end end;
+	int i;
+
+	for (i = 0; i < BLOCKING_ROUNDS; i++) {
+		if ((end = lane_fill(r, dir, now)) != RELAY_DONE ||
+		    !l->on || l->held == 0)
+			return end;
+		if ((end = lane_drain(r, dir, now)) != RELAY_DONE ||
+		    !l->on || l->held > 0 || sys_signal_caught ||
+		    !(dir == RELAY_UP ? r->reading_stdin : r->reading_socket))
+			return end;
+		now = relay_now();
+	}
+	return RELAY_DONE;
+}
+
+/*
+ * While the reading end keeps giving, pass the pipe on and fill it again
+ * without a poll() in between; stop when nothing more has come or the
+ * writing end takes no more, and let poll() say when it has room.
+ */
+static enum relay_end
+lane_rounds(struct relay *r, enum relay_dir dir, double now)
+{
+	struct lane *l = &r->lane[dir];
+	enum relay_end end;
+	int i;
+
+	for (i = 0; i < LANE_ROUNDS; i++) {
+		size_t before = l->held;
+
+		if ((end = lane_fill(r, dir, now)) != RELAY_DONE)
+			return end;
+		if (!l->on || l->held == before ||
+		    !(dir == RELAY_UP ? r->reading_stdin : r->reading_socket))
+			return RELAY_DONE;
+		if ((end = lane_drain(r, dir, now)) != RELAY_DONE)
+			return end;
+		if (!l->on || l->held > 0)
+			return RELAY_DONE;
+	}
+	return RELAY_DONE;
+}
+
 /* The next step of a direction: its lane when it is on, else copying. */
 /* Reads and sends one wake-up of stdin may take before poll() again. */
 #define STDIN_ROUNDS 64
@@ -902,8 +987,11 @@ take_stdin(struct relay *r, double now)
 
 	if (r->lane[RELAY_UP].direct)
 		return direct_move(r, RELAY_UP, now);
-	if (r->lane[RELAY_UP].on)
-		return lane_fill(r, RELAY_UP, now);
+	if (r->lane[RELAY_UP].on) {
+		block_for_lane(r, RELAY_UP);
+		return r->socket_blocking ? blocking_lane(r, RELAY_UP, now) :
+		    lane_rounds(r, RELAY_UP, now);
+	}
 	if ((end = read_stdin(r, now, false)) != RELAY_DONE)
 		return end;
 	/*
@@ -923,63 +1011,19 @@ take_stdin(struct relay *r, double now)
 	return RELAY_DONE;
 }
 
-/*
- * Once nothing more will be sent, the receiving lane reads a blocking
- * socket: one splice then takes all that arrives while it runs, the
- * kernel looping instead of us calling poll() and splice per batch. It is
- * called only after poll() found the socket readable, so it never waits,
- * and no send is left to block.
- */
-static void
-block_for_lane(struct relay *r)
-{
-	const struct relay_config *cfg = r->cfg;
-
-	if (r->socket_blocking || !r->lane[RELAY_DOWN].on ||
-	    r->lane[RELAY_DOWN].direct || r->reading_stdin ||
-	    holding(r, RELAY_UP) || r->eof_marker || !r->shutdown_done ||
-	    cfg->end_fd > 0 || cfg->recv_sock > 0 || r->draining)
-		return;
-	if (sys_set_blocking(cfg->sock) == 0)
-		r->socket_blocking = true;
-}
-
 static enum relay_end
 take_socket(struct relay *r, double now)
 {
 	struct lane *l = &r->lane[RELAY_DOWN];
-	enum relay_end end;
-	int i;
 
 	if (!l->on)
 		return recv_down(r, now);
 	if (l->direct)
 		return direct_move(r, RELAY_DOWN, now);
-	block_for_lane(r);
-	if (r->socket_blocking) {
-		if ((end = lane_fill(r, RELAY_DOWN, now)) != RELAY_DONE ||
-		    !l->on || l->held == 0)
-			return end;
-		return lane_drain(r, RELAY_DOWN, now);
-	}
-	/*
-	 * While the peer keeps sending, pass the pipe on and fill it again
-	 * without a poll() in between; stop when nothing more has come or
-	 * stdout takes no more.
-	 */
-	for (i = 0; i < LANE_ROUNDS; i++) {
-		size_t before = l->held;
-
-		if ((end = lane_fill(r, RELAY_DOWN, now)) != RELAY_DONE)
-			return end;
-		if (!l->on || l->held == before || !r->reading_socket)
-			return RELAY_DONE;
-		if ((end = lane_drain(r, RELAY_DOWN, now)) != RELAY_DONE)
-			return end;
-		if (!l->on || l->held > 0)
-			return RELAY_DONE;
-	}
-	return RELAY_DONE;
+	block_for_lane(r, RELAY_DOWN);
+	if (r->socket_blocking)
+		return blocking_lane(r, RELAY_DOWN, now);
+	return lane_rounds(r, RELAY_DOWN, now);
 }
 
 /* Writes on what dir holds: its buffer first, then its pipe. */
