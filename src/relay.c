@@ -847,14 +847,17 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 	struct lane *l = &r->lane[dir];
 	int in = lane_source(r, dir);
 	int out = dir == RELAY_UP ? cfg->sock : cfg->out_fd;
+	int rounds = r->socket_blocking ? BLOCKING_ROUNDS : LANE_ROUNDS;
 	int i;
 
-	for (i = 0; i < LANE_ROUNDS; i++) {
+	for (i = 0; i < rounds && !sys_signal_caught; i++) {
 		ssize_t n = sys_splice(in, out, LANE_PIPE, true);
 
 		if (n < 0) {
 			if (errno == EAGAIN) {
-				l->want_out = i == 0;
+				/* A blocking socket never says it: the pipe did. */
+				l->want_out = r->socket_blocking ?
+				    dir == RELAY_DOWN : i == 0;
 				return RELAY_DONE;
 			}
 			if (errno == EINTR)
@@ -909,7 +912,7 @@ block_for_lane(struct relay *r, enum relay_dir dir)
 	const struct lane *l = &r->lane[dir];
 	bool alone;
 
-	if (r->socket_blocking || !l->on || l->direct || cfg->end_fd > 0 ||
+	if (r->socket_blocking || !l->on || cfg->end_fd > 0 ||
 	    cfg->recv_sock > 0 || r->draining || cfg->quit_after >= 0 ||
 	    next_deadline(r) >= 0)
 		return;
@@ -985,10 +988,10 @@ take_stdin(struct relay *r, double now)
 	enum relay_end end;
 	int i;
 
-	if (r->lane[RELAY_UP].direct)
-		return direct_move(r, RELAY_UP, now);
 	if (r->lane[RELAY_UP].on) {
 		block_for_lane(r, RELAY_UP);
+		if (r->lane[RELAY_UP].direct)
+			return direct_move(r, RELAY_UP, now);
 		return r->socket_blocking ? blocking_lane(r, RELAY_UP, now) :
 		    lane_rounds(r, RELAY_UP, now);
 	}
@@ -1018,9 +1021,9 @@ take_socket(struct relay *r, double now)
 
 	if (!l->on)
 		return recv_down(r, now);
+	block_for_lane(r, RELAY_DOWN);
 	if (l->direct)
 		return direct_move(r, RELAY_DOWN, now);
-	block_for_lane(r, RELAY_DOWN);
 	if (r->socket_blocking)
 		return blocking_lane(r, RELAY_DOWN, now);
 	return lane_rounds(r, RELAY_DOWN, now);
