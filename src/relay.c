@@ -45,7 +45,7 @@ struct span {
 #define LANE_PIPE (1024 * 1024)
 /* Rounds of splicing one wake-up of a busy lane may take. */
 #define LANE_ROUNDS 8
-/* Fills of a blocking receive lane between two poll()s: see blocking_lane. */
+/* Splices of a blocking receive lane between two poll()s. */
 #define BLOCKING_ROUNDS 64
 
 struct lane {
@@ -82,7 +82,7 @@ struct relay {
 	bool prev_cr;		/* -C: the last byte read was CR */
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	bool no_nowait;		/* stdin refused RWF_NOWAIT reads */
-	bool socket_blocking;	/* a lane alone: see block_for_lane */
+	bool socket_blocking;	/* receive-only lane: see block_for_lane */
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
 	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
 	socklen_t sender_len;	/* 0: nobody has sent yet */
@@ -896,54 +896,49 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 }
 
 /*
- * A lane with only itself left to serve moves on a blocking socket, as a
- * plain relay's does: the receive lane once nothing more will be sent,
- * the send lane once the peer has ended its side. One splice then takes
- * what arrives while it runs, or waits for room itself, and the socket's
- * lock held meanwhile lets this process, not the other end's, do its
- * share of the protocol work. Not while a deadline (-i, -w, -q, a tick)
- * must be kept, nor for pair, a separate receive socket or draining,
- * which tell an empty socket from a finished one.
+ * Once nothing more will be sent, the receive lane moves on a blocking
+ * socket, as a plain relay's does: one splice takes what arrives while it
+ * runs, and the socket's lock held meanwhile lets this process, not the
+ * sender's, do the receiving half of the protocol work. Not while a
+ * deadline (-i, -w, -q, a tick) must be kept, nor for pair, a separate
+ * receive socket or draining, which tell an empty socket from a finished
+ * one. The send lane stays non-blocking: a blocking send into AF_UNIX
+ * wakes for every bit of room where poll() waits for a quarter of the
+ * buffer, which halves the rate, and TCP gains nothing measurable.
  */
 static void
-block_for_lane(struct relay *r, enum relay_dir dir)
+block_for_lane(struct relay *r)
 {
 	const struct relay_config *cfg = r->cfg;
-	const struct lane *l = &r->lane[dir];
-	bool alone;
 
-	if (r->socket_blocking || !l->on || cfg->end_fd > 0 ||
-	    cfg->recv_sock > 0 || r->draining || cfg->quit_after >= 0 ||
-	    next_deadline(r) >= 0)
+	if (r->socket_blocking || !r->lane[RELAY_DOWN].on || r->reading_stdin ||
+	    holding(r, RELAY_UP) || r->eof_marker || !r->shutdown_done ||
+	    cfg->end_fd > 0 || cfg->recv_sock > 0 || r->draining ||
+	    cfg->quit_after >= 0 || next_deadline(r) >= 0)
 		return;
-	if (dir == RELAY_DOWN)
-		alone = !r->reading_stdin && !holding(r, RELAY_UP) &&
-		    !r->eof_marker && r->shutdown_done;
-	else
-		alone = !r->reading_socket && !holding(r, RELAY_DOWN);
-	if (alone && sys_set_blocking(cfg->sock) == 0)
+	if (sys_set_blocking(cfg->sock) == 0)
 		r->socket_blocking = true;
 }
 
 /*
- * Fills and drains a lane on a blocking socket in turn with no poll()
- * between; a signal still ends a wait (no SA_RESTART). It starts when
- * poll() said the reading end was ready.
+ * Fills and drains the receive lane on its blocking socket in turn, with
+ * no poll() between; a signal still ends a wait (no SA_RESTART). It starts
+ * when poll() said the socket was readable.
  */
 static enum relay_end
-blocking_lane(struct relay *r, enum relay_dir dir, double now)
+blocking_lane(struct relay *r, double now)
 {
-	struct lane *l = &r->lane[dir];
+	struct lane *l = &r->lane[RELAY_DOWN];
 	enum relay_end end;
 	int i;
 
 	for (i = 0; i < BLOCKING_ROUNDS; i++) {
-		if ((end = lane_fill(r, dir, now)) != RELAY_DONE ||
+		if ((end = lane_fill(r, RELAY_DOWN, now)) != RELAY_DONE ||
 		    !l->on || l->held == 0)
 			return end;
-		if ((end = lane_drain(r, dir, now)) != RELAY_DONE ||
+		if ((end = lane_drain(r, RELAY_DOWN, now)) != RELAY_DONE ||
 		    !l->on || l->held > 0 || sys_signal_caught ||
-		    !(dir == RELAY_UP ? r->reading_stdin : r->reading_socket))
+		    !r->reading_socket)
 			return end;
 		now = relay_now();
 	}
@@ -988,13 +983,10 @@ take_stdin(struct relay *r, double now)
 	enum relay_end end;
 	int i;
 
-	if (r->lane[RELAY_UP].on) {
-		block_for_lane(r, RELAY_UP);
-		if (r->lane[RELAY_UP].direct)
-			return direct_move(r, RELAY_UP, now);
-		return r->socket_blocking ? blocking_lane(r, RELAY_UP, now) :
-		    lane_rounds(r, RELAY_UP, now);
-	}
+	if (r->lane[RELAY_UP].direct)
+		return direct_move(r, RELAY_UP, now);
+	if (r->lane[RELAY_UP].on)
+		return lane_rounds(r, RELAY_UP, now);
 	if ((end = read_stdin(r, now, false)) != RELAY_DONE)
 		return end;
 	/*
@@ -1021,11 +1013,11 @@ take_socket(struct relay *r, double now)
 
 	if (!l->on)
 		return recv_down(r, now);
-	block_for_lane(r, RELAY_DOWN);
+	block_for_lane(r);
 	if (l->direct)
 		return direct_move(r, RELAY_DOWN, now);
 	if (r->socket_blocking)
-		return blocking_lane(r, RELAY_DOWN, now);
+		return blocking_lane(r, now);
 	return lane_rounds(r, RELAY_DOWN, now);
 }
 
