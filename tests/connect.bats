@@ -612,6 +612,17 @@ zero_copy_run() {
 	grep -q '^splice(.*, NULL, 3, NULL, ' "$TMP/send.err"
 	grep -q '^splice(4, NULL, ' "$TMP/recv.err"
 	grep -q '^sockit: sent 0 bytes, received 67108864 bytes' "$TMP/recv.err"
+	# With nothing left to send, the receiver waits in splice itself; the
+	# sender keeps poll().
+	grep -q '^fcntl(4, F_SETFL, ~O_NONBLOCK) = 0' "$TMP/recv.err"
+	! grep -q '~O_NONBLOCK' "$TMP/send.err"
+}
+
+@test "zero-copy: with -i to keep, the receiver never blocks, and every byte arrives" {
+	zero_copy_run recv file file -i 30
+	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
+	grep -q '^splice(4, NULL, ' "$TMP/recv.err"
+	! grep -q '~O_NONBLOCK' "$TMP/recv.err"
 }
 
 @test "zero-copy: 64 MiB from a pipe to a pipe, straight, every byte" {
@@ -622,6 +633,7 @@ zero_copy_run() {
 	! grep -q '^pipe2(' "$TMP/send.err"
 	grep -q '^splice(4, NULL, 1, NULL, ' "$TMP/recv.err"
 	! grep -q '^pipe2(' "$TMP/recv.err"
+	grep -q '^fcntl(4, F_SETFL, ~O_NONBLOCK) = 0' "$TMP/recv.err"
 }
 
 @test "zero-copy: to /dev/null, every byte is still counted" {

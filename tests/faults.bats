@@ -127,6 +127,31 @@ except OSError: pass'
 	[ -z "$stderr" ]
 }
 
+# blocked_receiver SIG STATUS: a peer sends a megabyte and goes quiet;
+# once sockit waits in a blocking splice for more, SIG ends it with STATUS
+# and the megabyte is all in its stdout.
+blocked_receiver() {
+	local sig=$1 status=$2 deadline=$((SECONDS + 10))
+	py_server "trickle$sig" '
+c, _ = ls.accept()
+c.sendall(b"z" * (1 << 20))
+time.sleep(20)'
+	bg "recv$sig" "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+	wait_for_line "$TMP/recv$sig.err" '~O_NONBLOCK\) = 0' 10
+	until [ "$(wc -c <"$TMP/recv$sig.out")" -eq $((1 << 20)) ]; do
+		((SECONDS <= deadline)) || return 1
+		sleep "$poll_step"
+	done
+	kill -"$sig" "$BG_PID"
+	wait_for_exit "$BG_PID" 10
+	[ "$EXIT_STATUS" -eq "$status" ]
+}
+
+@test "SIGTERM and SIGINT reach a receiver waiting in a blocking splice" {
+	blocked_receiver TERM 143
+	blocked_receiver INT 130
+}
+
 @test "UDP: an answer of ICMP port unreachable is ECONNREFUSED, explained" {
 	local port
 	port=$(refused_port)
