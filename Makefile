@@ -154,6 +154,7 @@ bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/datagrams.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/connrate.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/oneshot.sh
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/hexdump.sh
 
 demo: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh

@@ -47,6 +47,15 @@ struct span {
 #define LANE_ROUNDS 8
 /* Splices of a blocking receive lane between two poll()s. */
 #define BLOCKING_ROUNDS 64
+/* Reads and sends one wake-up of stdin may take before poll() again. */
+#define STDIN_ROUNDS 64
+/*
+ * Datagrams from stdin go out in batches, one sendmmsg for all that a
+ * wake-up's reads found, up to BATCH_MAX of them in BATCH_BYTES; each
+ * read offers a whole datagram's room, so the last one needs that much.
+ */
+#define BATCH_MAX 64
+#define BATCH_BYTES (4 * RELAY_BUFFER)
 
 struct lane {
 	bool possible;		/* both ends can splice; no hook needs bytes */
@@ -83,10 +92,14 @@ struct relay {
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	bool no_nowait;		/* stdin refused RWF_NOWAIT reads */
 	bool socket_blocking;	/* receive-only lane: see block_for_lane */
+	bool batching;		/* datagrams from stdin: see take_datagrams */
+	size_t queued[BATCH_MAX];	/* lengths of the datagrams in up */
+	unsigned queue_head, queue_count;
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
 	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
 	socklen_t sender_len;	/* 0: nobody has sent yet */
-	double start, last_activity, last_up, stdin_eof_at, next_tick;
+	double start, last_activity, last_up, next_tick;
+	double sent_all_at;	/* stdin at EOF, all it gave sent: -q counts */
 };
 
 double
@@ -119,12 +132,11 @@ fail(struct relay *r, const char *call, int err)
  * depends on it). Only a person at a terminal has nothing left to wait for.
  */
 static void
-reached_eof(struct relay *r, enum relay_dir dir, double now)
+reached_eof(struct relay *r, enum relay_dir dir)
 {
 	if (dir == RELAY_UP) {
 		r->reading_stdin = false;
 		r->stdin_eof = true;
-		r->stdin_eof_at = now;
 		return;
 	}
 	r->peer_eof = true;
@@ -154,6 +166,7 @@ apply_shutdown(struct relay *r)
 	const struct relay_config *cfg = r->cfg;
 
 	r->shutdown_done = true;
+	r->sent_all_at = relay_now();
 	switch (cfg->on_stdin_eof) {
 	case RELAY_SHUT_WR:
 		/* FIN tells the peer we are done; its answer still flows. */
@@ -223,18 +236,30 @@ expand_crlf(struct relay *r, const unsigned char *in, size_t n)
 	return len;
 }
 
-static enum relay_end
-read_stdin(struct relay *r, double now, bool nowait)
+/* The most one read of stdin takes: a datagram reads whole. */
+static size_t
+stdin_chunk(const struct relay_config *cfg)
 {
-	const struct relay_config *cfg = r->cfg;
-	size_t chunk = RELAY_BUFFER;
-	unsigned char *into = cfg->crlf ? r->scratch : r->up.data;
-	ssize_t n;
+	size_t chunk = cfg->crlf ? RELAY_BUFFER / 2 : RELAY_BUFFER;
 
-	if (cfg->crlf)
-		chunk = RELAY_BUFFER / 2;
 	if (cfg->messages && cfg->max_message < chunk)
 		chunk = cfg->max_message;
+	return chunk;
+}
+
+/*
+ * One read of stdin into `into`. Returns the count, with EOF noted at 0;
+ * -1 when there is nothing now (*end RELAY_DONE) or the relay must stop.
+ */
+static ssize_t
+read_some(struct relay *r, unsigned char *into, double now, bool nowait,
+    enum relay_end *end)
+{
+	const struct relay_config *cfg = r->cfg;
+	size_t chunk = stdin_chunk(cfg);
+	ssize_t n;
+
+	*end = RELAY_DONE;
 	if (cfg->hooks.read_input)
 		n = cfg->hooks.read_input(cfg->hooks.ctx, into, chunk);
 	else if (nowait)
@@ -243,21 +268,32 @@ read_stdin(struct relay *r, double now, bool nowait)
 		n = sys_read(cfg->in_fd, into, chunk);
 	if (n < 0) {
 		if (errno == EAGAIN)
-			return RELAY_DONE;
+			return -1;
 		if (nowait) {
 			/* This kind of stdin cannot: poll() first from now on. */
 			r->no_nowait = true;
-			return RELAY_DONE;
+			return -1;
 		}
-		if (errno == EINTR)
-			return RELAY_SIGNAL;
-		return fail(r, "read", errno);
+		*end = errno == EINTR ? RELAY_SIGNAL : fail(r, "read", errno);
+		return -1;
 	}
-	if (n == 0) {
-		reached_eof(r, RELAY_UP, now);
-		return RELAY_DONE;
-	}
-	r->last_activity = now;
+	if (n == 0)
+		reached_eof(r, RELAY_UP);
+	else
+		r->last_activity = now;
+	return n;
+}
+
+static enum relay_end
+read_stdin(struct relay *r, double now, bool nowait)
+{
+	const struct relay_config *cfg = r->cfg;
+	unsigned char *into = cfg->crlf ? r->scratch : r->up.data;
+	enum relay_end end;
+	ssize_t n = read_some(r, into, now, nowait, &end);
+
+	if (n <= 0)
+		return end;
 	if (cfg->messages)
 		r->prev_cr = false;	/* each datagram stands alone */
 	r->up.off = 0;
@@ -272,14 +308,12 @@ read_memory(struct relay *r, double now)
 	const struct relay_config *cfg = r->cfg;
 	const unsigned char *from = (const unsigned char *)cfg->in_data +
 	    r->in_sent;
-	size_t chunk = cfg->crlf ? RELAY_BUFFER / 2 : RELAY_BUFFER;
+	size_t chunk = stdin_chunk(cfg);
 
-	if (cfg->messages && cfg->max_message < chunk)
-		chunk = cfg->max_message;
 	if (chunk > cfg->in_len - r->in_sent)
 		chunk = cfg->in_len - r->in_sent;
 	if (chunk == 0) {
-		reached_eof(r, RELAY_UP, now);
+		reached_eof(r, RELAY_UP);
 		return;
 	}
 	r->in_sent += chunk;
@@ -293,6 +327,14 @@ read_memory(struct relay *r, double now)
 	}
 }
 
+/* Everything in up was sent, or is dropped: start it afresh. */
+static void
+forget_queue(struct relay *r)
+{
+	r->up.off = r->up.len = 0;
+	r->queue_head = r->queue_count = 0;
+}
+
 /*
  * The peer's process has gone, or stopped reading: what stdin still has
  * cannot be delivered, and that is no error, as `yes | head -n 1` is none.
@@ -301,11 +343,9 @@ static void
 stop_sending(struct relay *r, double now)
 {
 	r->reading_stdin = false;
-	if (!r->stdin_eof) {
-		r->stdin_eof = true;
-		r->stdin_eof_at = now;
-	}
-	r->up.off = r->up.len = 0;
+	r->stdin_eof = true;
+	r->sent_all_at = now;
+	forget_queue(r);
 	/* What the pipe holds is dropped with it when the relay ends. */
 	r->lane[RELAY_UP].held = 0;
 	r->lane[RELAY_UP].possible = false;
@@ -313,52 +353,108 @@ stop_sending(struct relay *r, double now)
 	r->shutdown_done = true;
 }
 
+/* A send that failed with err: wait, stop, or end the relay. */
+static enum relay_end
+send_failed(struct relay *r, double now, int err)
+{
+	if (err == EAGAIN)
+		return RELAY_DONE;
+	if (err == EINTR)
+		return RELAY_SIGNAL;
+	/*
+	 * A process at the other end that exited or shut its reading side:
+	 * EPIPE (stream, seqpacket) or ECONNREFUSED (datagram).
+	 */
+	if (r->cfg->end_fd > 0 && (err == EPIPE || err == ECONNREFUSED ||
+	    err == ECONNRESET)) {
+		stop_sending(r, now);
+		return RELAY_DONE;
+	}
+	return fail(r, "send", err);
+}
+
+/* Counts len bytes of up as sent, one datagram of them when messages. */
+static void
+count_sent(struct relay *r, size_t len, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	struct span *s = &r->up;
+
+	if (cfg->hooks.on_data)
+		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_UP, s->data + s->off,
+		    len);
+	r->res->stats.bytes[RELAY_UP] += (uint64_t)len;
+	s->off += len;
+	if (cfg->messages || span_empty(s))
+		r->res->stats.messages[RELAY_UP]++;
+	if (cfg->messages && r->queue_head < r->queue_count)
+		r->queue_head++;
+	if (span_empty(s))
+		forget_queue(r);
+	r->last_activity = r->last_up = now;
+}
+
+/* Two or more queued datagrams: one sendmmsg for them all. */
+static enum relay_end
+send_batch(struct relay *r, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	struct span *s = &r->up;
+	struct mmsghdr msgs[BATCH_MAX];
+	struct iovec iov[BATCH_MAX];
+	unsigned count = r->queue_count - r->queue_head, i;
+	size_t at = s->off;
+	int sent;
+
+	memset(msgs, 0, count * sizeof(msgs[0]));
+	for (i = 0; i < count; i++) {
+		iov[i].iov_base = s->data + at;
+		iov[i].iov_len = r->queued[r->queue_head + i];
+		at += iov[i].iov_len;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		if (cfg->any_sender) {
+			msgs[i].msg_hdr.msg_name = &r->sender;
+			msgs[i].msg_hdr.msg_namelen = r->sender_len;
+		}
+	}
+	sent = sys_sendmmsg(cfg->sock, msgs, count);
+	if (sent < 0)
+		return send_failed(r, now, errno);
+	/* The rest, if any, goes when poll() says there is room. */
+	for (i = 0; i < (unsigned)sent; i++)
+		count_sent(r, iov[i].iov_len, now);
+	return RELAY_DONE;
+}
+
 static enum relay_end
 send_up(struct relay *r, double now)
 {
 	const struct relay_config *cfg = r->cfg;
 	struct span *s = &r->up;
+	size_t len = s->len - s->off;
 	ssize_t n;
 
 	if (span_empty(s) && !r->eof_marker)
 		return RELAY_DONE;	/* stop_sending dropped it meanwhile */
+	if (r->queue_count - r->queue_head > 1)
+		return send_batch(r, now);
+	if (r->queue_head < r->queue_count)
+		len = r->queued[r->queue_head];
 	if (cfg->any_sender)
-		n = sys_sendto(cfg->sock, s->data + s->off, s->len - s->off, 0,
+		n = sys_sendto(cfg->sock, s->data + s->off, len, 0,
 		    (const struct sockaddr *)&r->sender, r->sender_len);
 	else
-		n = sys_send(cfg->sock, s->data + s->off, s->len - s->off, 0);
-	if (n < 0) {
-		if (errno == EAGAIN)
-			return RELAY_DONE;
-		if (errno == EINTR)
-			return RELAY_SIGNAL;
-		/*
-		 * A process at the other end that exited or shut its reading
-		 * side: EPIPE (stream, seqpacket) or ECONNREFUSED (datagram).
-		 */
-		if (cfg->end_fd > 0 && (errno == EPIPE ||
-		    errno == ECONNREFUSED || errno == ECONNRESET)) {
-			stop_sending(r, now);
-			return RELAY_DONE;
-		}
-		return fail(r, "send", errno);
-	}
+		n = sys_send(cfg->sock, s->data + s->off, len, 0);
+	if (n < 0)
+		return send_failed(r, now, errno);
 	if (span_empty(s)) {
 		/* The empty datagram of eof_datagram: sent, nothing counted. */
 		r->eof_marker = false;
 		return RELAY_DONE;
 	}
-	if (cfg->hooks.on_data)
-		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_UP, s->data + s->off,
-		    (size_t)n);
-	r->res->stats.bytes[RELAY_UP] += (uint64_t)n;
-	s->off += (size_t)n;
-	if (cfg->messages || span_empty(s)) {
-		/* A datagram goes whole or not at all: never a remainder. */
-		r->res->stats.messages[RELAY_UP]++;
-		s->off = s->len = 0;
-	}
-	r->last_activity = r->last_up = now;
+	/* A datagram goes whole or not at all: never a remainder. */
+	count_sent(r, cfg->messages ? len : (size_t)n, now);
 	return RELAY_DONE;
 }
 
@@ -441,7 +537,7 @@ recv_down(struct relay *r, double now)
 		return RELAY_DONE;
 	}
 	if (n == 0 && cfg->eof_on_empty) {
-		reached_eof(r, RELAY_DOWN, now);
+		reached_eof(r, RELAY_DOWN);
 		return RELAY_DONE;
 	}
 	if ((size_t)n > RELAY_BUFFER) {
@@ -658,7 +754,7 @@ lane_fill(struct relay *r, enum relay_dir dir, double now)
 		return fail(r, dir == RELAY_UP ? "read" : "recv", errno);
 	}
 	if (n == 0) {
-		reached_eof(r, dir, now);
+		reached_eof(r, dir);
 		return RELAY_DONE;
 	}
 	l->held += (size_t)n;
@@ -782,8 +878,8 @@ next_deadline(const struct relay *r)
 		consider(&d, r->last_activity + cfg->idle_timeout);
 	if (cfg->reply_timeout >= 0 && !r->got_reply)
 		consider(&d, r->last_up + cfg->reply_timeout);
-	if (cfg->quit_after >= 0 && r->stdin_eof && !r->ending)
-		consider(&d, r->stdin_eof_at + cfg->quit_after);
+	if (cfg->quit_after >= 0 && r->shutdown_done && !r->ending)
+		consider(&d, r->sent_all_at + cfg->quit_after);
 	if (cfg->hooks.tick_seconds > 0)
 		consider(&d, r->next_tick);
 	return d;
@@ -812,8 +908,8 @@ deadlines(struct relay *r, double now, enum relay_end *end)
 		*end = RELAY_TIMEOUT;
 		return true;
 	}
-	if (cfg->quit_after >= 0 && r->stdin_eof && !r->ending &&
-	    now >= r->stdin_eof_at + cfg->quit_after) {
+	if (cfg->quit_after >= 0 && r->shutdown_done && !r->ending &&
+	    now >= r->sent_all_at + cfg->quit_after) {
 		/* -q: stop reading, but what we already hold still goes out. */
 		r->ending = true;
 		r->reading_socket = false;
@@ -880,7 +976,7 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 		if (n == 0) {
 			if (i > 0)
 				return RELAY_DONE;	/* more next time */
-			reached_eof(r, dir, now);
+			reached_eof(r, dir);
 			return RELAY_DONE;
 		}
 		r->res->stats.bytes[dir] += (uint64_t)n;
@@ -973,9 +1069,46 @@ lane_rounds(struct relay *r, enum relay_dir dir, double now)
 	return RELAY_DONE;
 }
 
+/*
+ * Datagrams from stdin: after the read poll() promised, read on without
+ * waiting while stdin has more whole datagrams ready, then send them all
+ * with one sendmmsg instead of a send each. Each read is one datagram, as
+ * ever; a person typing still gets one send per line.
+ */
+static enum relay_end
+take_datagrams(struct relay *r, double now)
+{
+	struct span *s = &r->up;
+	size_t chunk = stdin_chunk(r->cfg);
+	enum relay_end end;
+	int round;
+
+	for (round = 0; round < STDIN_ROUNDS; round++) {
+		while (r->reading_stdin && r->queue_count < BATCH_MAX &&
+		    BATCH_BYTES - s->len >= chunk) {
+			bool nowait = round > 0 || r->queue_count > 0;
+			ssize_t n;
+
+			if (nowait && r->no_nowait)
+				break;
+			n = read_some(r, s->data + s->len, now, nowait, &end);
+			if (n < 0 && end != RELAY_DONE)
+				return end;
+			if (n <= 0)
+				break;
+			s->len += (size_t)n;
+			r->queued[r->queue_count++] = (size_t)n;
+		}
+		if (span_empty(s))
+			return RELAY_DONE;
+		if ((end = send_up(r, now)) != RELAY_DONE ||
+		    !span_empty(s) || !r->reading_stdin || r->no_nowait)
+			return end;
+	}
+	return RELAY_DONE;
+}
+
 /* The next step of a direction: its lane when it is on, else copying. */
-/* Reads and sends one wake-up of stdin may take before poll() again. */
-#define STDIN_ROUNDS 64
 
 static enum relay_end
 take_stdin(struct relay *r, double now)
@@ -987,6 +1120,8 @@ take_stdin(struct relay *r, double now)
 		return direct_move(r, RELAY_UP, now);
 	if (r->lane[RELAY_UP].on)
 		return lane_rounds(r, RELAY_UP, now);
+	if (r->batching)
+		return take_datagrams(r, now);
 	if ((end = read_stdin(r, now, false)) != RELAY_DONE)
 		return end;
 	/*
@@ -1152,7 +1287,7 @@ pump(struct relay *r)
 		}
 		got = pfd[SLOT_STDIN].revents;
 		if (got & POLLNVAL) {
-			reached_eof(r, RELAY_UP, now);
+			reached_eof(r, RELAY_UP);
 		} else if (got && r->reading_stdin) {
 			if ((end = take_stdin(r, now)) != RELAY_DONE)
 				return end;
@@ -1171,7 +1306,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 
 	memset(result, 0, sizeof(*result));
 	memset(&r, 0, sizeof(r));
-	memory = malloc(3 * RELAY_BUFFER);
+	memory = malloc(2 * RELAY_BUFFER + BATCH_BYTES);
 	if (memory == NULL) {
 		result->end = RELAY_ERROR;
 		result->failed_call = "malloc";
@@ -1180,9 +1315,9 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	}
 	r.cfg = cfg;
 	r.res = result;
-	r.up.data = memory;
-	r.down.data = memory + RELAY_BUFFER;
-	r.scratch = memory + 2 * RELAY_BUFFER;
+	r.down.data = memory;
+	r.scratch = memory + RELAY_BUFFER;
+	r.up.data = memory + 2 * RELAY_BUFFER;
 	r.raw = r.down.data;
 	if (cfg->hooks.on_frame) {
 		/* Framed output may be larger than the bytes it frames. */
@@ -1199,10 +1334,12 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	r.reading_stdin = cfg->in_fd >= 0 || cfg->in_data != NULL;
 	r.stdin_eof = !r.reading_stdin;
 	r.reading_socket = true;
-	r.start = r.last_activity = r.last_up = r.stdin_eof_at = relay_now();
+	r.start = r.last_activity = r.last_up = r.sent_all_at = relay_now();
 	r.next_tick = r.start + cfg->hooks.tick_seconds;
 	choose_output_mode(&r);
 	plan_lanes(&r);
+	r.batching = cfg->messages && cfg->in_fd >= 0 &&
+	    cfg->in_data == NULL && !cfg->crlf && cfg->hooks.read_input == NULL;
 	result->end = pump(&r);
 	for (i = 0; i < 2; i++) {
 		if (r.lane[i].pipe[0] >= 0) {

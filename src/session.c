@@ -59,7 +59,7 @@ const struct opt_def session_data_defs[] = {
 	  "on stdin EOF: wr (FIN), rd, rdwr, none, close",
 	  0, 0, 0, RELAY_SHUTDOWN_CHOICES },
 	{ 'q', "quit-after", OPT_SECONDS, FIELD(quit_after), "SECS",
-	  "after stdin EOF, end at most SECS later", 0, 0, 0, NULL },
+	  "once stdin is at EOF and sent, end SECS later", 0, 0, 0, NULL },
 	{ 'C', "crlf", OPT_FLAG, FIELD(crlf), NULL,
 	  "send line endings as CRLF", 1, 0, 0, NULL },
 	{ 'v', "verbose", OPT_FLAG, FIELD(verbose), NULL,

@@ -581,6 +581,38 @@ sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
 }
 
 int
+sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	const struct msghdr *first = &msgs[0].msg_hdr;
+	size_t bytes = 0;
+	unsigned i;
+	int rc, err;
+
+	do
+		rc = sendmmsg(fd, msgs, count, MSG_NOSIGNAL);
+	while (retry_eintr(rc));
+	err = errno;
+	if (!trace_data_call(rc))
+		return rc;
+	for (i = 0; i < count; i++)
+		bytes += msgs[i].msg_hdr.msg_iov[0].iov_len;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "sendmmsg(%d, [%u messages, %zu bytes", fd, count,
+	    bytes);
+	if (first->msg_name != NULL) {
+		strbuf_puts(&sb, ", ");
+		trace_sockaddr(&sb, first->msg_name, first->msg_namelen);
+	}
+	strbuf_printf(&sb, "], %u)", count);
+	trace_result(&sb, rc, err);
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
+int
 sys_shutdown(int fd, int how)
 {
 	char line[TRACE_LINE_MAX];

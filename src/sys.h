@@ -66,6 +66,11 @@ ssize_t sys_sendto(int fd, const void *buf, size_t len, int flags,
     const struct sockaddr *sa, socklen_t salen);
 ssize_t sys_recvfrom(int fd, void *buf, size_t len, int flags,
     struct sockaddr *sa, socklen_t *salen);
+/*
+ * sendmmsg(2) of count datagrams, each one buffer, to msgs[0]'s address
+ * when it names one. Returns how many went, or -1.
+ */
+int sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count);
 int sys_shutdown(int fd, int how);
 int sys_close(int fd);
 int sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len);

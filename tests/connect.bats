@@ -354,6 +354,30 @@ start_silent_server() {
 	[ "$(cat "$TMP/srv.out")" = ping ]
 }
 
+@test "UDP: records from a packet-mode pipe go out in sendmmsg batches, each whole and in order" {
+	TMP=$TMP run --separate-stderr python3 "$BATS_TEST_DIRNAME/records.py" udp 300 64 - \
+	    "$SOCKIT" --trace connect -u -q 0 ENDPOINT
+	assert_success
+	[ "$output" = "300 ok" ]
+	grep -qE '^sendmmsg\(3, \[[0-9]+ messages, [0-9]+ bytes\], [0-9]+\) = [0-9]+$' \
+	    "$TMP/sockit.err"
+}
+
+@test "unix-dgram: a receiver that lags makes sendmmsg send part; the rest follows in order" {
+	TMP=$TMP run --separate-stderr python3 "$BATS_TEST_DIRNAME/records.py" unix 300 100 \
+	    "$SOCKDIR/slow.sock" "$SOCKIT" --trace connect -q 0 ENDPOINT
+	assert_success
+	[ "$output" = "300 ok" ]
+	grep -q '^sendmmsg(' "$TMP/sockit.err"
+}
+
+@test "-v counts every byte of a batch" {
+	TMP=$TMP run --separate-stderr python3 "$BATS_TEST_DIRNAME/records.py" udp 200 10 - \
+	    "$SOCKIT" connect -v -u -q 0 ENDPOINT
+	assert_success
+	grep -q "^sockit: sent 2000 bytes, " "$TMP/sockit.err"
+}
+
 @test "UDP to a closed port explains the ICMP refusal" {
 	local port
 	port=$(refused_port)

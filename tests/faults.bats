@@ -127,6 +127,29 @@ except OSError: pass'
 	[ -z "$stderr" ]
 }
 
+@test "-q 0 with a peer that reads late: all of stdin arrives, even what waited in the pipe" {
+	# Small buffers at both ends and the peer's pause leave part of the
+	# megabyte in sockit's pipe when stdin's end-of-file is read; the
+	# clock of -q starts only once that part has gone too.
+	py_server late '
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+c, _ = ls.accept()
+time.sleep(0.5)
+got = b""
+while True:
+    chunk = c.recv(65536)
+    if not chunk: break
+    got += chunk
+import hashlib
+print(len(got), hashlib.sha256(got).hexdigest(), flush=True)'
+	random_file "$TMP/in.bin" 1
+	run --separate-stderr sockit connect -q 0 -o SO_SNDBUF=65536 \
+	    "127.0.0.1:$PY_PORT" <"$TMP/in.bin"
+	assert_success
+	wait_for_line "$TMP/late.out" '^[0-9]+ [0-9a-f]+$' 10
+	[ "$(sed -n 2p "$TMP/late.out")" = "1048576 $(checksum "$TMP/in.bin")" ]
+}
+
 # blocked_receiver SIG STATUS: a peer sends a megabyte and goes quiet;
 # once sockit waits in a blocking splice for more, SIG ends it with STATUS
 # and the megabyte is all in its stdout.
