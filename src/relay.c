@@ -56,6 +56,15 @@ struct span {
  */
 #define BATCH_MAX 64
 #define BATCH_BYTES (4 * RELAY_BUFFER)
+/* Batches one wake-up of a datagram stdin may send before poll() again. */
+#define BATCH_ROUNDS 4
+/*
+ * The longest a blocking receive lane sleeps in splice before it looks at
+ * poll() again: a signal that came just before the call is seen by then.
+ */
+#define BLOCKING_WAIT_US 250000
+/* The least time -q gives a peer that takes nothing: see quit_stall. */
+#define QUIT_STALL_MIN 1.0
 
 struct lane {
 	bool possible;		/* both ends can splice; no hook needs bytes */
@@ -92,14 +101,15 @@ struct relay {
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	bool no_nowait;		/* stdin refused RWF_NOWAIT reads */
 	bool socket_blocking;	/* receive-only lane: see block_for_lane */
+	bool tried_blocking;	/* block_for_lane decided, once */
+	bool stdin_waits;	/* a read of stdin can block: one per poll() */
 	bool batching;		/* datagrams from stdin: see take_datagrams */
 	size_t queued[BATCH_MAX];	/* lengths of the datagrams in up */
 	unsigned queue_head, queue_count;
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
 	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
 	socklen_t sender_len;	/* 0: nobody has sent yet */
-	double start, last_activity, last_up, next_tick;
-	double sent_all_at;	/* stdin at EOF, all it gave sent: -q counts */
+	double start, last_activity, last_up, stdin_eof_at, next_tick;
 };
 
 double
@@ -132,11 +142,12 @@ fail(struct relay *r, const char *call, int err)
  * depends on it). Only a person at a terminal has nothing left to wait for.
  */
 static void
-reached_eof(struct relay *r, enum relay_dir dir)
+reached_eof(struct relay *r, enum relay_dir dir, double now)
 {
 	if (dir == RELAY_UP) {
 		r->reading_stdin = false;
 		r->stdin_eof = true;
+		r->stdin_eof_at = now;
 		return;
 	}
 	r->peer_eof = true;
@@ -166,7 +177,6 @@ apply_shutdown(struct relay *r)
 	const struct relay_config *cfg = r->cfg;
 
 	r->shutdown_done = true;
-	r->sent_all_at = relay_now();
 	switch (cfg->on_stdin_eof) {
 	case RELAY_SHUT_WR:
 		/* FIN tells the peer we are done; its answer still flows. */
@@ -208,15 +218,23 @@ holding(const struct relay *r, enum relay_dir dir)
 	    r->lane[dir].held > 0;
 }
 
+/* What stdin gave that the peer has not taken yet, eof_datagram's too. */
+static bool
+up_pending(const struct relay *r)
+{
+	return holding(r, RELAY_UP) || r->eof_marker;
+}
+
 static bool
 finished(const struct relay *r)
 {
-	bool up_done = !r->reading_stdin && !holding(r, RELAY_UP) &&
-	    !r->eof_marker && (r->shutdown_done || !r->stdin_eof);
+	bool up_done = !r->reading_stdin && !up_pending(r) &&
+	    (r->shutdown_done || !r->stdin_eof);
 	bool down_done = !r->reading_socket && !holding(r, RELAY_DOWN);
 
+	/* Ending stops the reading, never the sending of what was read. */
 	if (r->ending)
-		return !holding(r, RELAY_DOWN);
+		return !holding(r, RELAY_DOWN) && !up_pending(r);
 	return up_done && down_done;
 }
 
@@ -278,7 +296,7 @@ read_some(struct relay *r, unsigned char *into, double now, bool nowait,
 		return -1;
 	}
 	if (n == 0)
-		reached_eof(r, RELAY_UP);
+		reached_eof(r, RELAY_UP, now);
 	else
 		r->last_activity = now;
 	return n;
@@ -313,7 +331,7 @@ read_memory(struct relay *r, double now)
 	if (chunk > cfg->in_len - r->in_sent)
 		chunk = cfg->in_len - r->in_sent;
 	if (chunk == 0) {
-		reached_eof(r, RELAY_UP);
+		reached_eof(r, RELAY_UP, now);
 		return;
 	}
 	r->in_sent += chunk;
@@ -343,8 +361,10 @@ static void
 stop_sending(struct relay *r, double now)
 {
 	r->reading_stdin = false;
-	r->stdin_eof = true;
-	r->sent_all_at = now;
+	if (!r->stdin_eof) {
+		r->stdin_eof = true;
+		r->stdin_eof_at = now;
+	}
 	forget_queue(r);
 	/* What the pipe holds is dropped with it when the relay ends. */
 	r->lane[RELAY_UP].held = 0;
@@ -537,7 +557,7 @@ recv_down(struct relay *r, double now)
 		return RELAY_DONE;
 	}
 	if (n == 0 && cfg->eof_on_empty) {
-		reached_eof(r, RELAY_DOWN);
+		reached_eof(r, RELAY_DOWN, now);
 		return RELAY_DONE;
 	}
 	if ((size_t)n > RELAY_BUFFER) {
@@ -639,6 +659,21 @@ is_pipe(int fd)
 	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
+/*
+ * Whether a read of fd returns at once, data or not: a regular file, or a
+ * descriptor set O_NONBLOCK. A blocking socket or terminal may wait.
+ */
+static bool
+never_waits(int fd)
+{
+	struct stat st;
+	int flags = fcntl(fd, F_GETFL);
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return true;
+	return flags >= 0 && (flags & O_NONBLOCK);
+}
+
 /* Which directions may go zero-copy: a stream, and no hook on the bytes. */
 static void
 plan_lanes(struct relay *r)
@@ -655,6 +690,7 @@ plan_lanes(struct relay *r)
 	    can_splice(cfg->out_fd, true);
 	r->lane[RELAY_UP].pipe[0] = r->lane[RELAY_UP].pipe[1] = -1;
 	r->lane[RELAY_DOWN].pipe[0] = r->lane[RELAY_DOWN].pipe[1] = -1;
+	r->stdin_waits = cfg->in_fd >= 0 && !never_waits(cfg->in_fd);
 }
 
 /* Switches dir to splice once it has carried LANE_AFTER bytes. */
@@ -754,7 +790,7 @@ lane_fill(struct relay *r, enum relay_dir dir, double now)
 		return fail(r, dir == RELAY_UP ? "read" : "recv", errno);
 	}
 	if (n == 0) {
-		reached_eof(r, dir);
+		reached_eof(r, dir, now);
 		return RELAY_DONE;
 	}
 	l->held += (size_t)n;
@@ -860,6 +896,18 @@ choose_output_mode(struct relay *r)
 	r->out_chunk = PIPE_BUF;
 }
 
+/*
+ * After -q's time, how long the peer may take none of what stdin gave
+ * before sockit ends without it: -q's own time, and a second at least, so
+ * that -q 0 waits out a full socket buffer instead of dropping it.
+ */
+static double
+quit_stall(const struct relay_config *cfg)
+{
+	return cfg->quit_after > QUIT_STALL_MIN ? cfg->quit_after :
+	    QUIT_STALL_MIN;
+}
+
 static void
 consider(double *earliest, double deadline)
 {
@@ -878,8 +926,10 @@ next_deadline(const struct relay *r)
 		consider(&d, r->last_activity + cfg->idle_timeout);
 	if (cfg->reply_timeout >= 0 && !r->got_reply)
 		consider(&d, r->last_up + cfg->reply_timeout);
-	if (cfg->quit_after >= 0 && r->shutdown_done && !r->ending)
-		consider(&d, r->sent_all_at + cfg->quit_after);
+	if (cfg->quit_after >= 0 && r->stdin_eof && !r->ending)
+		consider(&d, r->stdin_eof_at + cfg->quit_after);
+	if (cfg->quit_after >= 0 && r->ending && up_pending(r))
+		consider(&d, r->last_up + quit_stall(cfg));
 	if (cfg->hooks.tick_seconds > 0)
 		consider(&d, r->next_tick);
 	return d;
@@ -908,11 +958,19 @@ deadlines(struct relay *r, double now, enum relay_end *end)
 		*end = RELAY_TIMEOUT;
 		return true;
 	}
-	if (cfg->quit_after >= 0 && r->shutdown_done && !r->ending &&
-	    now >= r->sent_all_at + cfg->quit_after) {
+	if (cfg->quit_after >= 0 && r->stdin_eof && !r->ending &&
+	    now >= r->stdin_eof_at + cfg->quit_after) {
 		/* -q: stop reading, but what we already hold still goes out. */
 		r->ending = true;
 		r->reading_socket = false;
+	}
+	if (cfg->quit_after >= 0 && r->ending && up_pending(r) &&
+	    now >= r->last_up + quit_stall(cfg)) {
+		/* ... unless the peer has stopped taking it. */
+		r->res->expired = "-q";
+		r->res->stalled = quit_stall(cfg);
+		*end = RELAY_TIMEOUT;
+		return true;
 	}
 	return false;
 }
@@ -951,9 +1009,7 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 
 		if (n < 0) {
 			if (errno == EAGAIN) {
-				/* A blocking socket never says it: the pipe did. */
-				l->want_out = r->socket_blocking ?
-				    dir == RELAY_DOWN : i == 0;
+				l->want_out = i == 0;
 				return RELAY_DONE;
 			}
 			if (errno == EINTR)
@@ -976,7 +1032,7 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 		if (n == 0) {
 			if (i > 0)
 				return RELAY_DONE;	/* more next time */
-			reached_eof(r, dir);
+			reached_eof(r, dir, now);
 			return RELAY_DONE;
 		}
 		r->res->stats.bytes[dir] += (uint64_t)n;
@@ -1006,13 +1062,26 @@ static void
 block_for_lane(struct relay *r)
 {
 	const struct relay_config *cfg = r->cfg;
+	struct timeval wait = { 0, BLOCKING_WAIT_US };
+	int domain = 0;
+	socklen_t len = sizeof(domain);
 
-	if (r->socket_blocking || !r->lane[RELAY_DOWN].on || r->reading_stdin ||
-	    holding(r, RELAY_UP) || r->eof_marker || !r->shutdown_done ||
-	    cfg->end_fd > 0 || cfg->recv_sock > 0 || r->draining ||
-	    cfg->quit_after >= 0 || next_deadline(r) >= 0)
+	if (r->socket_blocking || r->tried_blocking ||
+	    !r->lane[RELAY_DOWN].on || r->reading_stdin ||
+	    up_pending(r) || !r->shutdown_done || cfg->end_fd > 0 ||
+	    cfg->recv_sock > 0 || r->draining || cfg->quit_after >= 0 ||
+	    next_deadline(r) >= 0)
 		return;
-	if (sys_set_blocking(cfg->sock) == 0)
+	r->tried_blocking = true;
+	/*
+	 * AF_UNIX's splice reads as if non-blocking whatever the socket says,
+	 * so only TCP gains. SO_RCVTIMEO bounds each wait.
+	 */
+	if (sys_getsockopt(cfg->sock, SOL_SOCKET, SO_DOMAIN, &domain,
+	    &len) < 0 || (domain != AF_INET && domain != AF_INET6))
+		return;
+	if (sys_setsockopt(cfg->sock, SOL_SOCKET, SO_RCVTIMEO, &wait,
+	    sizeof(wait)) == 0 && sys_set_blocking(cfg->sock) == 0)
 		r->socket_blocking = true;
 }
 
@@ -1063,7 +1132,9 @@ lane_rounds(struct relay *r, enum relay_dir dir, double now)
 			return RELAY_DONE;
 		if ((end = lane_drain(r, dir, now)) != RELAY_DONE)
 			return end;
-		if (!l->on || l->held > 0)
+		/* A stdin that can block is read once per poll() only. */
+		if (!l->on || l->held > 0 ||
+		    (dir == RELAY_UP && r->stdin_waits))
 			return RELAY_DONE;
 	}
 	return RELAY_DONE;
@@ -1083,7 +1154,7 @@ take_datagrams(struct relay *r, double now)
 	enum relay_end end;
 	int round;
 
-	for (round = 0; round < STDIN_ROUNDS; round++) {
+	for (round = 0; round < BATCH_ROUNDS; round++) {
 		while (r->reading_stdin && r->queue_count < BATCH_MAX &&
 		    BATCH_BYTES - s->len >= chunk) {
 			bool nowait = round > 0 || r->queue_count > 0;
@@ -1108,8 +1179,7 @@ take_datagrams(struct relay *r, double now)
 	return RELAY_DONE;
 }
 
-/* The next step of a direction: its lane when it is on, else copying. */
-
+/* The next step of stdin: its lane when it is on, else copying. */
 static enum relay_end
 take_stdin(struct relay *r, double now)
 {
@@ -1287,7 +1357,7 @@ pump(struct relay *r)
 		}
 		got = pfd[SLOT_STDIN].revents;
 		if (got & POLLNVAL) {
-			reached_eof(r, RELAY_UP);
+			reached_eof(r, RELAY_UP, now);
 		} else if (got && r->reading_stdin) {
 			if ((end = take_stdin(r, now)) != RELAY_DONE)
 				return end;
@@ -1334,7 +1404,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	r.reading_stdin = cfg->in_fd >= 0 || cfg->in_data != NULL;
 	r.stdin_eof = !r.reading_stdin;
 	r.reading_socket = true;
-	r.start = r.last_activity = r.last_up = r.sent_all_at = relay_now();
+	r.start = r.last_activity = r.last_up = r.stdin_eof_at = relay_now();
 	r.next_tick = r.start + cfg->hooks.tick_seconds;
 	choose_output_mode(&r);
 	plan_lanes(&r);

@@ -115,7 +115,9 @@ enum relay_end {
 struct relay_result {
 	enum relay_end end;
 	const char *failed_call;	/* "send", "recv", "read", "write" */
-	const char *expired;		/* RELAY_TIMEOUT: "-i" or "-w" */
+	const char *expired;		/* RELAY_TIMEOUT: "-i", "-w" or "-q" */
+	double stalled;			/* "-q": how long the peer took
+					   nothing of what was left */
 	int err;
 	struct relay_stats stats;
 };

@@ -59,7 +59,7 @@ const struct opt_def session_data_defs[] = {
 	  "on stdin EOF: wr (FIN), rd, rdwr, none, close",
 	  0, 0, 0, RELAY_SHUTDOWN_CHOICES },
 	{ 'q', "quit-after", OPT_SECONDS, FIELD(quit_after), "SECS",
-	  "once stdin is at EOF and sent, end SECS later", 0, 0, 0, NULL },
+	  "after stdin EOF, end at most SECS later", 0, 0, 0, NULL },
 	{ 'C', "crlf", OPT_FLAG, FIELD(crlf), NULL,
 	  "send line endings as CRLF", 1, 0, 0, NULL },
 	{ 'v', "verbose", OPT_FLAG, FIELD(verbose), NULL,
@@ -834,6 +834,10 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		if (strcmp(res.expired, "-i") == 0)
 			report_error("no data moved for %g s with %s (-i)",
 			    s->opts.idle_timeout, peer);
+		else if (strcmp(res.expired, "-q") == 0)
+			report_error("%s took none of the rest of stdin for "
+			    "%g s after -q's time: not all was sent (-q)", peer,
+			    res.stalled);
 		else if (s->receive_only)
 			report_error("no data from %s within %g s (-w)",
 			    peer, s->opts.timeout);

@@ -580,13 +580,15 @@ sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
 	return rc;
 }
 
+/* Lengths a sendmmsg line lists before "...", but in full mode. */
+#define TRACE_MMSG_SHOWN 4
+
 int
 sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
 	const struct msghdr *first = &msgs[0].msg_hdr;
-	size_t bytes = 0;
 	unsigned i;
 	int rc, err;
 
@@ -596,16 +598,23 @@ sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 	err = errno;
 	if (!trace_data_call(rc))
 		return rc;
-	for (i = 0; i < count; i++)
-		bytes += msgs[i].msg_hdr.msg_iov[0].iov_len;
+	/* As send's line gives the length, this one gives each message's. */
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "sendmmsg(%d, [%u messages, %zu bytes", fd, count,
-	    bytes);
+	strbuf_printf(&sb, "sendmmsg(%d, [", fd);
+	for (i = 0; i < count; i++) {
+		if (i == TRACE_MMSG_SHOWN && !(trace_flags & TRACE_FULL)) {
+			strbuf_puts(&sb, ", ...");
+			break;
+		}
+		strbuf_printf(&sb, "%s%zu", i > 0 ? ", " : "",
+		    msgs[i].msg_hdr.msg_iov[0].iov_len);
+	}
+	strbuf_printf(&sb, "], %u", count);
 	if (first->msg_name != NULL) {
 		strbuf_puts(&sb, ", ");
 		trace_sockaddr(&sb, first->msg_name, first->msg_namelen);
 	}
-	strbuf_printf(&sb, "], %u)", count);
+	strbuf_puts(&sb, ")");
 	trace_result(&sb, rc, err);
 	trace_emit(&sb);
 	errno = err;
@@ -777,7 +786,8 @@ sys_splice(int in, int out, size_t len, bool socket_side)
 
 	/*
 	 * SPLICE_F_NONBLOCK makes the pipe end never wait, whatever its
-	 * O_NONBLOCK; the socket end is non-blocking already.
+	 * O_NONBLOCK; a TCP socket end waits only when the socket is
+	 * blocking (the receive lane's, bounded by SO_RCVTIMEO).
 	 */
 	do
 		rc = splice(in, NULL, out, NULL, len,

@@ -67,8 +67,9 @@ ssize_t sys_sendto(int fd, const void *buf, size_t len, int flags,
 ssize_t sys_recvfrom(int fd, void *buf, size_t len, int flags,
     struct sockaddr *sa, socklen_t *salen);
 /*
- * sendmmsg(2) of count datagrams, each one buffer, to msgs[0]'s address
- * when it names one. Returns how many went, or -1.
+ * sendmmsg(2) of count messages of one buffer each, each to its own
+ * msg_name when it has one (the trace shows the first's). Returns how
+ * many went, or -1.
  */
 int sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count);
 int sys_shutdown(int fd, int how);

@@ -223,10 +223,32 @@ trace_sockopt(struct strbuf *sb, int level, int optname, const void *value,
 		strbuf_puts(sb, "SO_ERROR");
 	else if (level == SOL_SOCKET && optname == SO_TYPE)
 		strbuf_puts(sb, "SO_TYPE");
+	else if (level == SOL_SOCKET && optname == SO_DOMAIN)
+		strbuf_puts(sb, "SO_DOMAIN");
+	else if (level == SOL_SOCKET && optname == SO_RCVTIMEO)
+		strbuf_puts(sb, "SO_RCVTIMEO");
 	else
 		strbuf_printf(sb, "%d", optname);
 	if (value == NULL)
 		return;
+	if (level == SOL_SOCKET && optname == SO_RCVTIMEO &&
+	    len >= sizeof(struct timeval)) {
+		const struct timeval *tv = value;
+
+		strbuf_printf(sb, ", {tv_sec=%ld, tv_usec=%ld}",
+		    (long)tv->tv_sec, (long)tv->tv_usec);
+		return;
+	}
+	if (level == SOL_SOCKET && optname == SO_DOMAIN &&
+	    len == sizeof(int)) {
+		int family;
+
+		memcpy(&family, value, sizeof(family));
+		strbuf_puts(sb, ", [");
+		trace_name(sb, trace_family_name(family), family);
+		strbuf_puts(sb, "]");
+		return;
+	}
 	if (def != NULL && def->kind == SOCKOPT_LINGER &&
 	    len >= sizeof(struct linger)) {
 		const struct linger *lg = value;

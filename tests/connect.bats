@@ -359,7 +359,7 @@ start_silent_server() {
 	    "$SOCKIT" --trace connect -u -q 0 ENDPOINT
 	assert_success
 	[ "$output" = "300 ok" ]
-	grep -qE '^sendmmsg\(3, \[[0-9]+ messages, [0-9]+ bytes\], [0-9]+\) = [0-9]+$' \
+	grep -qE '^sendmmsg\(3, \[64(, 64)*(, \.\.\.)?\], [0-9]+\) = [0-9]+$' \
 	    "$TMP/sockit.err"
 }
 
@@ -368,7 +368,9 @@ start_silent_server() {
 	    "$SOCKDIR/slow.sock" "$SOCKIT" --trace connect -q 0 ENDPOINT
 	assert_success
 	[ "$output" = "300 ok" ]
-	grep -q '^sendmmsg(' "$TMP/sockit.err"
+	# At least one batch went only in part: "sendmmsg(3, [...], N) = K".
+	awk -F'[], =]+' '/^sendmmsg\(/ && $NF + 0 < $(NF - 1) + 0 { part = 1 }
+	    END { exit !part }' "$TMP/sockit.err"
 }
 
 @test "-v counts every byte of a batch" {

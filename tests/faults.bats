@@ -150,6 +150,46 @@ print(len(got), hashlib.sha256(got).hexdigest(), flush=True)'
 	[ "$(sed -n 2p "$TMP/late.out")" = "1048576 $(checksum "$TMP/in.bin")" ]
 }
 
+@test "stdin a blocking TCP socket that goes quiet: -i still ends it, after every byte" {
+	# As under inetd or listen -e: the lane reads stdin once per poll(),
+	# since a second splice from a quiet blocking socket would wait.
+	start_listener srv 127.0.0.1:0
+	cat >"$TMP/feed.py" <<'PY'
+import os, socket, subprocess, sys, time
+tcp_listener = socket.create_server(("127.0.0.1", 0))
+feeder = socket.create_connection(tcp_listener.getsockname())
+stdin_sock, _ = tcp_listener.accept()
+stdin_sock.setblocking(True)
+child = subprocess.Popen(sys.argv[1:], stdin=stdin_sock.fileno())
+stdin_sock.close()
+feeder.sendall(b"q" * (2 << 20))
+start = time.monotonic()
+status = child.wait(timeout=20)
+print(status, round(time.monotonic() - start))
+PY
+	run --separate-stderr timeout 30 python3 "$TMP/feed.py" \
+	    "$SOCKIT" connect -i 2 "127.0.0.1:$LISTEN_PORT"
+	assert_success
+	[ "${output%% *}" = 124 ]
+	wait_for_exit "$LISTEN_PID" 10
+	[ "$(wc -c <"$TMP/srv.out")" -eq $((2 << 20)) ]
+}
+
+@test "-q with a peer that stops reading after stdin's end: status 124, and it says so" {
+	py_server stalls '
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+c, _ = ls.accept()
+n = 0
+while n < 400000: n += len(c.recv(65536))
+time.sleep(20)'
+	random_file "$TMP/in.bin" 1
+	run --separate-stderr sockit connect -q 1 -o SO_SNDBUF=65536 \
+	    "127.0.0.1:$PY_PORT" <"$TMP/in.bin"
+	assert_status 124
+	assert_stderr_contains "took none of the rest of stdin for 1 s"
+	assert_stderr_contains "(-q)"
+}
+
 # blocked_receiver SIG STATUS: a peer sends a megabyte and goes quiet;
 # once sockit waits in a blocking splice for more, SIG ends it with STATUS
 # and the megabyte is all in its stdout.

@@ -76,7 +76,8 @@ def main():
         got += 1
         if kind == "unix":
             time.sleep(0.001)
-    os.kill(pid, 9) if fault else None
+    if fault:
+        os.kill(pid, 9)
     os.waitpid(pid, 0)
     try:
         status = child.wait(timeout=max(1.0, deadline - time.monotonic()))
