@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # bench/throughput.sh: bulk transfer speed over loopback and AF_UNIX, sockit beside nc, ncat, socat and a minimal splice relay, rounds interleaved.
 #
-# Environment: SOCKIT (the binary, default ./sockit), ROUNDS (5), DATA_MB,
-# the size of the data moved each time (2048). Loopback and a unix path
+# Environment: SOCKIT (the binary, default ./sockit), ROUNDS (9), DATA_MB,
+# the size of the data moved each time (1024). Loopback and a unix path
 # under the build directory only.
 set -eu
 cd "$(dirname "$0")/.."
 
 SOCKIT=${SOCKIT:-$PWD/sockit}
-ROUNDS=${ROUNDS:-5}
-DATA_MB=${DATA_MB:-2048}
+ROUNDS=${ROUNDS:-9}
+DATA_MB=${DATA_MB:-1024}
 OUT=$PWD/build/bench
 mkdir -p "$OUT"
 

@@ -100,8 +100,8 @@ struct relay {
 	bool prev_cr;		/* -C: the last byte read was CR */
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	bool no_nowait;		/* stdin refused RWF_NOWAIT reads */
-	bool socket_blocking;	/* receive-only lane: see block_for_lane */
-	bool tried_blocking;	/* block_for_lane decided, once */
+	bool socket_blocking;	/* a lane alone: see block_for_lane */
+	int sock_domain;	/* SO_DOMAIN once asked; -1: never block */
 	bool stdin_waits;	/* a read of stdin can block: one per poll() */
 	bool batching;		/* datagrams from stdin: see take_datagrams */
 	size_t queued[BATCH_MAX];	/* lengths of the datagrams in up */
@@ -1048,62 +1048,72 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 }
 
 /*
- * Once nothing more will be sent, the receive lane moves on a blocking
- * socket, as a plain relay's does: one splice takes what arrives while it
- * runs, and the socket's lock held meanwhile lets this process, not the
- * sender's, do the receiving half of the protocol work. Not while a
- * deadline (-i, -w, -q, a tick) must be kept, nor for pair, a separate
- * receive socket or draining, which tell an empty socket from a finished
- * one. The send lane stays non-blocking: a blocking send into AF_UNIX
- * wakes for every bit of room where poll() waits for a quarter of the
- * buffer, which halves the rate, and TCP gains nothing measurable.
+ * A TCP lane left alone moves on a blocking socket, as a plain relay's
+ * does: the receive lane once nothing more will be sent, the send lane
+ * once the peer has ended its side. One splice then takes what arrives
+ * while it runs, or waits for room itself, and the socket's lock held
+ * meanwhile lets this process, not the other end's, do its share of the
+ * protocol work; poll() in between lets the scheduler put both ends on
+ * one core, which costs a fifth of the rate. Not while a deadline (-i,
+ * -w, -q, a tick) must be kept, nor for pair, a separate receive socket
+ * or draining, which tell an empty socket from a finished one. AF_UNIX
+ * stays non-blocking: its splice reads as if non-blocking anyway, and a
+ * blocking send into it wakes for every bit of room where poll() waits
+ * for a quarter of the buffer.
  */
 static void
-block_for_lane(struct relay *r)
+block_for_lane(struct relay *r, enum relay_dir dir)
 {
 	const struct relay_config *cfg = r->cfg;
 	struct timeval wait = { 0, BLOCKING_WAIT_US };
-	int domain = 0;
-	socklen_t len = sizeof(domain);
+	socklen_t len = sizeof(r->sock_domain);
+	bool alone;
 
-	if (r->socket_blocking || r->tried_blocking ||
-	    !r->lane[RELAY_DOWN].on || r->reading_stdin ||
-	    up_pending(r) || !r->shutdown_done || cfg->end_fd > 0 ||
+	if (r->socket_blocking || !r->lane[dir].on || cfg->end_fd > 0 ||
 	    cfg->recv_sock > 0 || r->draining || cfg->quit_after >= 0 ||
 	    next_deadline(r) >= 0)
 		return;
-	r->tried_blocking = true;
-	/*
-	 * AF_UNIX's splice reads as if non-blocking whatever the socket says,
-	 * so only TCP gains. SO_RCVTIMEO bounds each wait.
-	 */
-	if (sys_getsockopt(cfg->sock, SOL_SOCKET, SO_DOMAIN, &domain,
-	    &len) < 0 || (domain != AF_INET && domain != AF_INET6))
+	if (dir == RELAY_DOWN)
+		alone = !r->reading_stdin && !up_pending(r) &&
+		    r->shutdown_done;
+	else
+		alone = !r->reading_socket && !holding(r, RELAY_DOWN);
+	if (!alone)
 		return;
-	if (sys_setsockopt(cfg->sock, SOL_SOCKET, SO_RCVTIMEO, &wait,
-	    sizeof(wait)) == 0 && sys_set_blocking(cfg->sock) == 0)
+	if (r->sock_domain == 0 && sys_getsockopt(cfg->sock, SOL_SOCKET,
+	    SO_DOMAIN, &r->sock_domain, &len) < 0)
+		r->sock_domain = -1;
+	if (r->sock_domain != AF_INET && r->sock_domain != AF_INET6)
+		return;
+	/* The timeout bounds each wait: see BLOCKING_WAIT_US. */
+	if (sys_setsockopt(cfg->sock, SOL_SOCKET, dir == RELAY_DOWN ?
+	    SO_RCVTIMEO : SO_SNDTIMEO, &wait, sizeof(wait)) == 0 &&
+	    sys_set_blocking(cfg->sock) == 0)
 		r->socket_blocking = true;
+	else
+		r->sock_domain = -1;	/* not again */
 }
 
 /*
- * Fills and drains the receive lane on its blocking socket in turn, with
- * no poll() between; a signal still ends a wait (no SA_RESTART). It starts
- * when poll() said the socket was readable.
+ * Fills and drains a lane on its blocking socket in turn, with no poll()
+ * between; a signal still ends a wait (no SA_RESTART). It starts when
+ * poll() said the reading end was ready.
  */
 static enum relay_end
-blocking_lane(struct relay *r, double now)
+blocking_lane(struct relay *r, enum relay_dir dir, double now)
 {
-	struct lane *l = &r->lane[RELAY_DOWN];
+	struct lane *l = &r->lane[dir];
 	enum relay_end end;
 	int i;
 
 	for (i = 0; i < BLOCKING_ROUNDS; i++) {
-		if ((end = lane_fill(r, RELAY_DOWN, now)) != RELAY_DONE ||
+		if ((end = lane_fill(r, dir, now)) != RELAY_DONE ||
 		    !l->on || l->held == 0)
 			return end;
-		if ((end = lane_drain(r, RELAY_DOWN, now)) != RELAY_DONE ||
+		if ((end = lane_drain(r, dir, now)) != RELAY_DONE ||
 		    !l->on || l->held > 0 || sys_signal_caught ||
-		    !r->reading_socket)
+		    !(dir == RELAY_UP ? r->reading_stdin : r->reading_socket) ||
+		    (dir == RELAY_UP && r->stdin_waits))
 			return end;
 		now = relay_now();
 	}
@@ -1186,10 +1196,13 @@ take_stdin(struct relay *r, double now)
 	enum relay_end end;
 	int i;
 
-	if (r->lane[RELAY_UP].direct)
-		return direct_move(r, RELAY_UP, now);
-	if (r->lane[RELAY_UP].on)
-		return lane_rounds(r, RELAY_UP, now);
+	if (r->lane[RELAY_UP].on) {
+		block_for_lane(r, RELAY_UP);
+		if (r->lane[RELAY_UP].direct)
+			return direct_move(r, RELAY_UP, now);
+		return r->socket_blocking ? blocking_lane(r, RELAY_UP, now) :
+		    lane_rounds(r, RELAY_UP, now);
+	}
 	if (r->batching)
 		return take_datagrams(r, now);
 	if ((end = read_stdin(r, now, false)) != RELAY_DONE)
@@ -1218,11 +1231,11 @@ take_socket(struct relay *r, double now)
 
 	if (!l->on)
 		return recv_down(r, now);
-	block_for_lane(r);
+	block_for_lane(r, RELAY_DOWN);
 	if (l->direct)
 		return direct_move(r, RELAY_DOWN, now);
 	if (r->socket_blocking)
-		return blocking_lane(r, now);
+		return blocking_lane(r, RELAY_DOWN, now);
 	return lane_rounds(r, RELAY_DOWN, now);
 }
 

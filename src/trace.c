@@ -227,12 +227,14 @@ trace_sockopt(struct strbuf *sb, int level, int optname, const void *value,
 		strbuf_puts(sb, "SO_DOMAIN");
 	else if (level == SOL_SOCKET && optname == SO_RCVTIMEO)
 		strbuf_puts(sb, "SO_RCVTIMEO");
+	else if (level == SOL_SOCKET && optname == SO_SNDTIMEO)
+		strbuf_puts(sb, "SO_SNDTIMEO");
 	else
 		strbuf_printf(sb, "%d", optname);
 	if (value == NULL)
 		return;
-	if (level == SOL_SOCKET && optname == SO_RCVTIMEO &&
-	    len >= sizeof(struct timeval)) {
+	if (level == SOL_SOCKET && (optname == SO_RCVTIMEO ||
+	    optname == SO_SNDTIMEO) && len >= sizeof(struct timeval)) {
 		const struct timeval *tv = value;
 
 		strbuf_printf(sb, ", {tv_sec=%ld, tv_usec=%ld}",

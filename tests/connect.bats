@@ -638,10 +638,28 @@ zero_copy_run() {
 	grep -q '^splice(.*, NULL, 3, NULL, ' "$TMP/send.err"
 	grep -q '^splice(4, NULL, ' "$TMP/recv.err"
 	grep -q '^sockit: sent 0 bytes, received 67108864 bytes' "$TMP/recv.err"
-	# With nothing left to send, the receiver waits in splice itself; the
-	# sender keeps poll().
+	# With nothing left to send, the receiver waits in splice itself, and
+	# so does the sender once the receiver's FIN has come; each wait is
+	# bounded for signals' sake.
+	grep -q '^setsockopt(4, SOL_SOCKET, SO_RCVTIMEO, {tv_sec=0, tv_usec=250000}) = 0' \
+	    "$TMP/recv.err"
 	grep -q '^fcntl(4, F_SETFL, ~O_NONBLOCK) = 0' "$TMP/recv.err"
-	! grep -q '~O_NONBLOCK' "$TMP/send.err"
+	grep -q '^setsockopt(3, SOL_SOCKET, SO_SNDTIMEO, ' "$TMP/send.err"
+	grep -q '^fcntl(3, F_SETFL, ~O_NONBLOCK) = 0' "$TMP/send.err"
+}
+
+@test "zero-copy: AF_UNIX lanes stay non-blocking, and every byte arrives" {
+	random_file "$TMP/in.bin" 16
+	bg recv "$SOCKIT" --trace=full listen -v "unix:$SOCKDIR/zc.sock"
+	wait_for_socket "$SOCKDIR/zc.sock"
+	timeout 60 "$SOCKIT" --trace=full connect "unix:$SOCKDIR/zc.sock" \
+	    <"$TMP/in.bin" 2>"$TMP/send.err" 3>&-
+	wait_for_exit "$BG_PID" 60
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
+	grep -q '^splice(4, NULL, ' "$TMP/recv.err"
+	grep -q 'SO_DOMAIN, \[AF_UNIX\]' "$TMP/recv.err"
+	! grep -q '~O_NONBLOCK' "$TMP/recv.err" "$TMP/send.err"
 }
 
 @test "zero-copy: with -i to keep, the receiver never blocks, and every byte arrives" {

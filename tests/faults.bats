@@ -210,6 +210,23 @@ time.sleep(20)'
 	[ "$EXIT_STATUS" -eq "$status" ]
 }
 
+@test "SIGTERM reaches a sender waiting in a blocking splice for room" {
+	# The peer ends its side at once, takes a megabyte and reads no more:
+	# sockit, alone with its sending, blocks in splice once it is full.
+	py_server deaf '
+c, _ = ls.accept()
+c.shutdown(socket.SHUT_WR)
+n = 0
+while n < (1 << 20): n += len(c.recv(65536))
+time.sleep(20)'
+	random_file "$TMP/sender.in" 32
+	bg sender "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+	wait_for_line "$TMP/sender.err" '^fcntl\(3, F_SETFL, ~O_NONBLOCK\) = 0' 10
+	kill -TERM "$BG_PID"
+	wait_for_exit "$BG_PID" 10
+	[ "$EXIT_STATUS" -eq 143 ]
+}
+
 @test "SIGTERM and SIGINT reach a receiver waiting in a blocking splice" {
 	blocked_receiver TERM 143
 	blocked_receiver INT 130
