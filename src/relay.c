@@ -45,8 +45,10 @@ struct span {
 #define LANE_PIPE (1024 * 1024)
 /* Rounds of splicing one wake-up of a busy lane may take. */
 #define LANE_ROUNDS 8
-/* Splices of a blocking receive lane between two poll()s. */
+/* Splices of a blocking lane between two poll()s. */
 #define BLOCKING_ROUNDS 64
+/* The most one splice into a blocking socket moves: see splice_length. */
+#define BLOCKING_SEND_MAX (256 * 1024)
 /* Reads and sends one wake-up of stdin may take before poll() again. */
 #define STDIN_ROUNDS 64
 /*
@@ -59,8 +61,8 @@ struct span {
 /* Batches one wake-up of a datagram stdin may send before poll() again. */
 #define BATCH_ROUNDS 4
 /*
- * The longest a blocking receive lane sleeps in splice before it looks at
- * poll() again: a signal that came just before the call is seen by then.
+ * The longest a blocking lane waits in one send or receive before it looks
+ * at poll() again: a signal that came just before the call is seen then.
  */
 #define BLOCKING_WAIT_US 250000
 /* The least time -q gives a peer that takes nothing: see quit_stall. */
@@ -206,6 +208,8 @@ apply_shutdown(struct relay *r)
 		r->ending = true;
 		break;
 	}
+	if (cfg->end_after_shutdown)
+		r->ending = true;
 	if (r->ending)
 		r->reading_socket = false;
 }
@@ -660,8 +664,8 @@ is_pipe(int fd)
 }
 
 /*
- * Whether a read of fd returns at once, data or not: a regular file, or a
- * descriptor set O_NONBLOCK. A blocking socket or terminal may wait.
+ * Whether a splice from fd returns at once, data or not: a regular file,
+ * a pipe, or a descriptor set O_NONBLOCK. A blocking socket may wait.
  */
 static bool
 never_waits(int fd)
@@ -669,7 +673,9 @@ never_waits(int fd)
 	struct stat st;
 	int flags = fcntl(fd, F_GETFL);
 
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+	/* A pipe's splice never waits: SPLICE_F_NONBLOCK. */
+	if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) ||
+	    S_ISFIFO(st.st_mode)))
 		return true;
 	return flags >= 0 && (flags & O_NONBLOCK);
 }
@@ -749,6 +755,19 @@ static int
 lane_source(const struct relay *r, enum relay_dir dir)
 {
 	return dir == RELAY_UP ? r->cfg->in_fd : recv_fd(r->cfg);
+}
+
+/*
+ * The most one splice may move in dir. A blocking send loops in the
+ * kernel while each of its sends moves a little, which SO_SNDTIMEO does
+ * not bound: a smaller call lets a signal be seen between two.
+ */
+static size_t
+splice_length(const struct relay *r, enum relay_dir dir, size_t len)
+{
+	if (r->socket_blocking && dir == RELAY_UP && len > BLOCKING_SEND_MAX)
+		return BLOCKING_SEND_MAX;
+	return len;
 }
 
 /* stdin or the socket into the pipe. */
@@ -836,7 +855,8 @@ lane_drain(struct relay *r, enum relay_dir dir, double now)
 	const struct relay_config *cfg = r->cfg;
 	struct lane *l = &r->lane[dir];
 	int out = dir == RELAY_UP ? cfg->sock : cfg->out_fd;
-	ssize_t n = sys_splice(l->pipe[0], out, l->held, dir == RELAY_UP);
+	ssize_t n = sys_splice(l->pipe[0], out, splice_length(r, dir, l->held),
+	    dir == RELAY_UP);
 
 	if (n < 0) {
 		if (errno == EAGAIN)
@@ -960,9 +980,12 @@ deadlines(struct relay *r, double now, enum relay_end *end)
 	}
 	if (cfg->quit_after >= 0 && r->stdin_eof && !r->ending &&
 	    now >= r->stdin_eof_at + cfg->quit_after) {
-		/* -q: stop reading, but what we already hold still goes out. */
+		/*
+		 * -q: end, but what we already hold still goes out, and the
+		 * socket is read until it has (see pump), for a peer that
+		 * reads only while its own writes move.
+		 */
 		r->ending = true;
-		r->reading_socket = false;
 	}
 	if (cfg->quit_after >= 0 && r->ending && up_pending(r) &&
 	    now >= r->last_up + quit_stall(cfg)) {
@@ -1005,7 +1028,8 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 	int i;
 
 	for (i = 0; i < rounds && !sys_signal_caught; i++) {
-		ssize_t n = sys_splice(in, out, LANE_PIPE, true);
+		ssize_t n = sys_splice(in, out,
+		    splice_length(r, dir, LANE_PIPE), true);
 
 		if (n < 0) {
 			if (errno == EAGAIN) {
@@ -1287,6 +1311,8 @@ pump(struct relay *r)
 		if (!r->shutdown_done && r->stdin_eof &&
 		    !holding(r, RELAY_UP))
 			apply_shutdown(r);
+		if (r->ending && !up_pending(r))
+			r->reading_socket = false;
 		if (finished(r))
 			return RELAY_DONE;
 		if (sys_signal_caught)

@@ -71,7 +71,8 @@ struct relay_hooks {
 };
 
 struct relay_config {
-	int sock;		/* connected, non-blocking */
+	int sock;		/* connected, non-blocking; a lane left
+				   alone may make it blocking */
 	int in_fd;		/* stdin, or -1 when there is nothing to send */
 	const void *in_data;	/* not NULL: send these bytes, not in_fd's */
 	size_t in_len;
@@ -83,6 +84,8 @@ struct relay_config {
 	bool stdin_is_tty;	/* a person types: the peer's EOF ends it all */
 	bool crlf;		/* -C: LF becomes CRLF on the way up */
 	double quit_after;	/* -q; < 0: unset */
+	bool end_after_shutdown;	/* send without a reply: end once all
+					   of stdin went and --shutdown ran */
 	double idle_timeout;	/* -i; < 0: unset */
 	double reply_timeout;	/* -w: wait for the peer's first byte */
 	struct relay_hooks hooks;
@@ -106,7 +109,7 @@ struct relay_config {
 
 enum relay_end {
 	RELAY_DONE,		/* both directions finished */
-	RELAY_TIMEOUT,		/* -i or -w expired */
+	RELAY_TIMEOUT,		/* -i, -w or -q's stall expired */
 	RELAY_SIGNAL,		/* a terminating signal arrived */
 	RELAY_OUTPUT_CLOSED,	/* stdout's reader went away: a clean end */
 	RELAY_ERROR,		/* failed_call and err say what */

@@ -788,7 +788,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.reply_timeout = s->early_arrival ? -1 : s->opts.timeout;
 	if (s->plan != NULL && !s->plan->want_reply) {
 		/* Nothing to wait for once the --shutdown step is done. */
-		cfg.quit_after = 0;
+		cfg.end_after_shutdown = true;
 		cfg.reply_timeout = -1;
 	}
 	cfg.recv_sock = s->recv_sock;

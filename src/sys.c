@@ -786,8 +786,8 @@ sys_splice(int in, int out, size_t len, bool socket_side)
 
 	/*
 	 * SPLICE_F_NONBLOCK makes the pipe end never wait, whatever its
-	 * O_NONBLOCK; a TCP socket end waits only when the socket is
-	 * blocking (the receive lane's, bounded by SO_RCVTIMEO).
+	 * O_NONBLOCK; a TCP socket end waits only when a lane left alone
+	 * made it blocking, each wait bounded by SO_RCVTIMEO or SO_SNDTIMEO.
 	 */
 	do
 		rc = splice(in, NULL, out, NULL, len,

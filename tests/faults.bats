@@ -190,6 +190,52 @@ time.sleep(20)'
 	assert_stderr_contains "(-q)"
 }
 
+@test "send from a file to a peer that pauses mid-way: every byte, status 0" {
+	py_server pauses '
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+c, _ = ls.accept()
+got = b""
+while len(got) < 400000: got += c.recv(65536)
+time.sleep(1.5)
+while True:
+    chunk = c.recv(65536)
+    if not chunk: break
+    got += chunk
+import hashlib
+print(len(got), hashlib.sha256(got).hexdigest(), flush=True)'
+	random_file "$TMP/in.bin" 1
+	run --separate-stderr sockit send -o SO_SNDBUF=65536 "127.0.0.1:$PY_PORT" <"$TMP/in.bin"
+	assert_success
+	wait_for_line "$TMP/pauses.out" '^[0-9]+ [0-9a-f]+$' 10
+	[ "$(sed -n 2p "$TMP/pauses.out")" = "1048576 $(checksum "$TMP/in.bin")" ]
+}
+
+@test "-q 0 with an echo peer: sockit reads on while it sends, so all of stdin goes" {
+	# The peer writes each chunk back before it reads the next: had
+	# sockit stopped reading at -q's time, both would wait.
+	py_server echoes '
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+c, _ = ls.accept()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 32768)
+n = 0
+try:
+    while True:
+        chunk = c.recv(65536)
+        if not chunk: break
+        n += len(chunk)
+        c.sendall(chunk)
+except OSError:
+    pass
+print(n, flush=True)'
+	random_file "$TMP/in.bin" 4
+	run --separate-stderr bash -c "\"\$SOCKIT\" connect -v -q 0 -o SO_SNDBUF=65536 \
+	    127.0.0.1:$PY_PORT <\"$TMP/in.bin\" >/dev/null"
+	assert_success
+	# What the peer had not read when sockit closed is lost to it by TCP's
+	# reset, as -q 0 means; what counts is that all of it was sent.
+	assert_stderr_contains "sent 4194304 bytes"
+}
+
 # blocked_receiver SIG STATUS: a peer sends a megabyte and goes quiet;
 # once sockit waits in a blocking splice for more, SIG ends it with STATUS
 # and the megabyte is all in its stdout.

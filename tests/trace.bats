@@ -163,3 +163,13 @@ assert_line_in() {
 	run --separate-stderr sockit --trace resolve --numeric 127.0.0.1 80
 	grep -qE '^getnameinfo\(.*, NI_NUMERICHOST\|NI_NUMERICSERV' <<<"$stderr"
 }
+
+@test "sendmmsg lists each message's length, then the count" {
+	head -c 150000 /dev/zero >"$TMP/in.bin"
+	run --separate-stderr sockit --trace pair --type dgram <"$TMP/in.bin"
+	assert_success
+	assert_line_in "$stderr" "sendmmsg(3, [65507, 65507, 18986], 3) = 3"
+	run --separate-stderr sockit --trace=full pair --type dgram <"$TMP/in.bin"
+	assert_success
+	assert_line_in "$stderr" "sendmmsg(3, [65507, 65507, 18986], 3) = 3"
+}
