@@ -1093,22 +1093,24 @@ block_for_lane(struct relay *r, enum relay_dir dir)
 	socklen_t len = sizeof(r->sock_domain);
 	bool alone;
 
-	if (r->socket_blocking || !r->lane[dir].on || cfg->end_fd > 0 ||
-	    cfg->recv_sock > 0 || r->draining || cfg->quit_after >= 0 ||
-	    next_deadline(r) >= 0)
+	if (r->socket_blocking || r->sock_domain < 0 || !r->lane[dir].on ||
+	    cfg->end_fd > 0 || cfg->recv_sock > 0 || r->draining ||
+	    cfg->quit_after >= 0)
 		return;
 	if (dir == RELAY_DOWN)
 		alone = !r->reading_stdin && !up_pending(r) &&
 		    r->shutdown_done;
 	else
 		alone = !r->reading_socket && !holding(r, RELAY_DOWN);
-	if (!alone)
+	if (!alone || next_deadline(r) >= 0)
 		return;
 	if (r->sock_domain == 0 && sys_getsockopt(cfg->sock, SOL_SOCKET,
 	    SO_DOMAIN, &r->sock_domain, &len) < 0)
 		r->sock_domain = -1;
-	if (r->sock_domain != AF_INET && r->sock_domain != AF_INET6)
+	if (r->sock_domain != AF_INET && r->sock_domain != AF_INET6) {
+		r->sock_domain = -1;	/* AF_UNIX: never */
 		return;
+	}
 	/* The timeout bounds each wait: see BLOCKING_WAIT_US. */
 	if (sys_setsockopt(cfg->sock, SOL_SOCKET, dir == RELAY_DOWN ?
 	    SO_RCVTIMEO : SO_SNDTIMEO, &wait, sizeof(wait)) == 0 &&
@@ -1119,44 +1121,22 @@ block_for_lane(struct relay *r, enum relay_dir dir)
 }
 
 /*
- * Fills and drains a lane on its blocking socket in turn, with no poll()
- * between; a signal still ends a wait (no SA_RESTART). It starts when
- * poll() said the reading end was ready.
- */
-static enum relay_end
-blocking_lane(struct relay *r, enum relay_dir dir, double now)
-{
-	struct lane *l = &r->lane[dir];
-	enum relay_end end;
-	int i;
-
-	for (i = 0; i < BLOCKING_ROUNDS; i++) {
-		if ((end = lane_fill(r, dir, now)) != RELAY_DONE ||
-		    !l->on || l->held == 0)
-			return end;
-		if ((end = lane_drain(r, dir, now)) != RELAY_DONE ||
-		    !l->on || l->held > 0 || sys_signal_caught ||
-		    !(dir == RELAY_UP ? r->reading_stdin : r->reading_socket) ||
-		    (dir == RELAY_UP && r->stdin_waits))
-			return end;
-		now = relay_now();
-	}
-	return RELAY_DONE;
-}
-
-/*
  * While the reading end keeps giving, pass the pipe on and fill it again
  * without a poll() in between; stop when nothing more has come or the
- * writing end takes no more, and let poll() say when it has room.
+ * writing end takes no more, and let poll() say when it has room. Once
+ * block_for_lane has made the socket blocking, the fills wait in the
+ * kernel, so more rounds go by between two poll()s; a signal still ends a
+ * wait, as none is SA_RESTART.
  */
 static enum relay_end
 lane_rounds(struct relay *r, enum relay_dir dir, double now)
 {
 	struct lane *l = &r->lane[dir];
+	int rounds = r->socket_blocking ? BLOCKING_ROUNDS : LANE_ROUNDS;
 	enum relay_end end;
 	int i;
 
-	for (i = 0; i < LANE_ROUNDS; i++) {
+	for (i = 0; i < rounds && !sys_signal_caught; i++) {
 		size_t before = l->held;
 
 		if ((end = lane_fill(r, dir, now)) != RELAY_DONE)
@@ -1170,6 +1150,7 @@ lane_rounds(struct relay *r, enum relay_dir dir, double now)
 		if (!l->on || l->held > 0 ||
 		    (dir == RELAY_UP && r->stdin_waits))
 			return RELAY_DONE;
+		now = relay_now();
 	}
 	return RELAY_DONE;
 }
@@ -1224,8 +1205,7 @@ take_stdin(struct relay *r, double now)
 		block_for_lane(r, RELAY_UP);
 		if (r->lane[RELAY_UP].direct)
 			return direct_move(r, RELAY_UP, now);
-		return r->socket_blocking ? blocking_lane(r, RELAY_UP, now) :
-		    lane_rounds(r, RELAY_UP, now);
+		return lane_rounds(r, RELAY_UP, now);
 	}
 	if (r->batching)
 		return take_datagrams(r, now);
@@ -1258,8 +1238,6 @@ take_socket(struct relay *r, double now)
 	block_for_lane(r, RELAY_DOWN);
 	if (l->direct)
 		return direct_move(r, RELAY_DOWN, now);
-	if (r->socket_blocking)
-		return blocking_lane(r, RELAY_DOWN, now);
 	return lane_rounds(r, RELAY_DOWN, now);
 }
 
