@@ -37,6 +37,23 @@ time.sleep(20)'
 	wait_for_line "$TMP/full.out" '^full$'
 }
 
+# READ_TO_EOF: the end of a py_server CODE that adds what the peer sends
+# until its FIN to `got`, then prints "LENGTH SHA256" of it all.
+READ_TO_EOF='
+while True:
+    chunk = c.recv(65536)
+    if not chunk: break
+    got += chunk
+import hashlib
+print(len(got), hashlib.sha256(got).hexdigest(), flush=True)'
+
+# peer_got NAME FILE: the py_server NAME, ended with READ_TO_EOF, got
+# FILE whole: its length and checksum.
+peer_got() {
+	wait_for_line "$TMP/$1.out" '^[0-9]+ [0-9a-f]+$' 10
+	[ "$(sed -n 2p "$TMP/$1.out")" = "$(wc -c <"$2") $(checksum "$2")" ]
+}
+
 @test "a peer that resets mid-stream (SO_LINGER 0): status 1, ECONNRESET explained" {
 	py_server rst '
 c, _ = ls.accept()
@@ -135,19 +152,12 @@ except OSError: pass'
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
 c, _ = ls.accept()
 time.sleep(0.5)
-got = b""
-while True:
-    chunk = c.recv(65536)
-    if not chunk: break
-    got += chunk
-import hashlib
-print(len(got), hashlib.sha256(got).hexdigest(), flush=True)'
+got = b""'"$READ_TO_EOF"
 	random_file "$TMP/in.bin" 1
 	run --separate-stderr sockit connect -q 0 -o SO_SNDBUF=65536 \
 	    "127.0.0.1:$PY_PORT" <"$TMP/in.bin"
 	assert_success
-	wait_for_line "$TMP/late.out" '^[0-9]+ [0-9a-f]+$' 10
-	[ "$(sed -n 2p "$TMP/late.out")" = "1048576 $(checksum "$TMP/in.bin")" ]
+	peer_got late "$TMP/in.bin"
 }
 
 @test "stdin a blocking TCP socket that goes quiet: -i still ends it, after every byte" {
@@ -196,18 +206,11 @@ ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
 c, _ = ls.accept()
 got = b""
 while len(got) < 400000: got += c.recv(65536)
-time.sleep(1.5)
-while True:
-    chunk = c.recv(65536)
-    if not chunk: break
-    got += chunk
-import hashlib
-print(len(got), hashlib.sha256(got).hexdigest(), flush=True)'
+time.sleep(1.5)'"$READ_TO_EOF"
 	random_file "$TMP/in.bin" 1
 	run --separate-stderr sockit send -o SO_SNDBUF=65536 "127.0.0.1:$PY_PORT" <"$TMP/in.bin"
 	assert_success
-	wait_for_line "$TMP/pauses.out" '^[0-9]+ [0-9a-f]+$' 10
-	[ "$(sed -n 2p "$TMP/pauses.out")" = "1048576 $(checksum "$TMP/in.bin")" ]
+	peer_got pauses "$TMP/in.bin"
 }
 
 @test "-q 0 with an echo peer: sockit reads on while it sends, so all of stdin goes" {
