@@ -70,7 +70,8 @@ LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 
-.PHONY: all check check-valgrind check-long unit demo deps bench fuzz install uninstall clean
+.PHONY: all check check-stress check-valgrind check-long unit demo deps bench \
+	fuzz fuzz-deps install uninstall clean
 
 all: $(BIN)
 
@@ -104,7 +105,10 @@ $(BUILD)/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o \
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINE_LIBS) $(LDLIBS)
 
-$(FUZZ_DIR)/%.o: %.c
+fuzz-deps:
+	$(Q)sh tools/deps.sh fuzz
+
+$(FUZZ_DIR)/%.o: %.c | fuzz-deps
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
@@ -122,22 +126,31 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 		    $(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# What make check needs; the other targets check their own tools.
 deps:
-	$(Q)sh tools/deps.sh
+	$(Q)sh tools/deps.sh check
 
 unit: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
 
-# Unit tests, then every bats file; ends with "N passed, N failed".
+# Unit tests, then every bats file, several files at once; ends with
+# "N passed, N failed".
+TEST_ENV = SOCKIT="$(abspath $(BIN))" UNIT_TESTS="$(abspath $(UNIT_BIN))" \
+	FUZZ_REPLAY="$(abspath $(BUILD))"
 check: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS)
-	$(Q)SOCKIT="$(abspath $(BIN))" UNIT_TESTS="$(abspath $(UNIT_BIN))" \
-		FUZZ_REPLAY="$(abspath $(BUILD))" bash tests/run
+	$(Q)$(TEST_ENV) bash tests/run
+
+# The same suite with every core kept busy by a loop at normal priority:
+# a test that counts on the machine being quick fails here.
+check-stress: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS)
+	$(Q)$(TEST_ENV) bash tools/busy.sh bash tests/run
 
 # A representative part of the suite with every sockit under valgrind's
 # memcheck: an error or a definite leak fails that test (status 99).
 VALGRIND_TESTS = tests/cli.bats tests/resolve.bats tests/send.bats \
 	tests/recv.bats tests/connect.bats tests/trace.bats
 check-valgrind: deps $(BIN)
+	$(Q)sh tools/deps.sh valgrind
 	$(Q)SOCKIT_REAL="$(abspath $(BIN))" \
 		SOCKIT="$(abspath tools/valgrind-sockit)" \
 		BATS_FILES="$(VALGRIND_TESTS)" BATS_TEST_TIMEOUT=180 \

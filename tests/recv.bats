@@ -237,27 +237,39 @@ PY
 }
 
 @test "-w also bounds a connected peer's silence before its first byte" {
-	start_recv srv -w 0.5 127.0.0.1:0
-	bg quiet python3 -c "import socket, sys, time
-s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
-time.sleep(10)" "$RECV_PORT"
+	early_peer quiet '
+s = socket.create_connection(("127.0.0.1", int(port)))
+print("connected", flush=True)
+time.sleep(20)'
+	start_recv srv -w 2 127.0.0.1:0
+	peer_go quiet "$RECV_PORT"
 	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 124 ]
+	assert_file_contains "$TMP/quiet.out" connected
+	assert_file_contains "$TMP/srv.err" "connection from 127.0.0.1:"
 	assert_file_contains "$TMP/srv.err" "no data from 127.0.0.1:"
 }
 
 @test "-i ends recv when nothing arrived for SECS after the last message" {
-	start_recv srv -u -i 0.5 127.0.0.1:0
-	send_datagrams 127.0.0.1 "$RECV_PORT" 'only\n' >/dev/null
+	early_peer dgram '
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"only\n", ("127.0.0.1", int(port)))'
+	start_recv srv -u -i 2 127.0.0.1:0
+	peer_go dgram "$RECV_PORT"
 	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 124 ]
 	[ "$(cat "$TMP/srv.out")" = only ]
-	assert_file_contains "$TMP/srv.err" "no datagram on 127.0.0.1:0 for 0.5 s (-i)"
-	start_recv tcp -k -i 0.5 127.0.0.1:0
-	printf 'peer\n' | nc.openbsd -N 127.0.0.1 "$RECV_PORT"
+	assert_file_contains "$TMP/srv.err" "no datagram on 127.0.0.1:0 for 2 s (-i)"
+	early_peer stream '
+s = socket.create_connection(("127.0.0.1", int(port)))
+s.sendall(b"peer\n")
+s.close()'
+	start_recv tcp -k -i 2 127.0.0.1:0
+	peer_go stream "$RECV_PORT"
 	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 124 ]
-	assert_file_contains "$TMP/tcp.err" "no connection on 127.0.0.1:0 for 0.5 s (-i)"
+	[ "$(cat "$TMP/tcp.out")" = peer ]
+	assert_file_contains "$TMP/tcp.err" "no connection on 127.0.0.1:0 for 2 s (-i)"
 }
 
 @test "IPv6: TCP and UDP on ::1" {

@@ -111,6 +111,32 @@ start_listener() {
 	LISTEN_PORT=${LISTEN_ADDR##*:}
 }
 
+# early_peer NAME CODE: a python3 peer started before the sockit it talks
+# to, so that its start-up falls in no timed window of sockit's: it says
+# "ready", waits for `peer_go NAME PORT`, then runs CODE with `port` (a
+# string: a number, or a unix path) set. Output in $TMP/NAME.out/.err.
+early_peer() {
+	local name=$1 code=$2
+	cat >"$TMP/$name.py" <<PY
+import os, socket, sys, time
+print("ready", flush=True)
+go = sys.argv[1]
+for _ in range(2000):
+    if os.path.exists(go):
+        break
+    time.sleep(0.005)
+port = open(go).read().strip()
+$code
+PY
+	bg "$name" python3 "$TMP/$name.py" "$TMP/$name.go"
+	wait_for_line "$TMP/$name.out" '^ready$'
+}
+
+# peer_go NAME PORT: lets the early_peer NAME go on, towards PORT.
+peer_go() {
+	echo "$2" >"$TMP/$1.go.tmp" && mv "$TMP/$1.go.tmp" "$TMP/$1.go"
+}
+
 # refused_port: a loopback TCP port that nothing listens on any more.
 refused_port() {
 	local out=$TMP/refused.$$.err port

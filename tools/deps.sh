@@ -1,7 +1,8 @@
 #!/bin/sh
-# tools/deps.sh: install what the build and the tests need, or name exactly what is missing.
+# tools/deps.sh: install what a make target needs, or name exactly what is missing.
 # `deps.sh build` sees to the build's optional library only and never fails;
-# `deps.sh` sees to everything `make check` needs.
+# `deps.sh check` (the default) to what `make check` needs;
+# `deps.sh valgrind` and `deps.sh fuzz` to the tools of those targets.
 set -u
 
 missing=""
@@ -16,18 +17,26 @@ have_readline() {
 	    ${CC:-cc} -E -x c - >/dev/null 2>&1
 }
 
+# apt may have to upgrade an installed library that a new package needs
+# at a newer version: say which before it happens, never silently.
 install() {
 	echo "deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null &&
-	    apt-get install -y -q --no-install-recommends $missing
+	apt-get update -q >/dev/null || return 1
+	upgrades=$(apt-get install -s -q --no-install-recommends $missing |
+	    sed -n 's/^Inst \([^ ]*\) \[.*/\1/p' | tr '\n' ' ')
+	[ -n "$upgrades" ] &&
+	    echo "deps: apt-get also upgrades, because the new packages need" \
+	        "newer versions: $upgrades"
+	apt-get install -y -q --no-install-recommends $missing
 }
 
 can_install() {
 	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1
 }
 
-if [ "${1:-}" = build ]; then
+case "${1:-check}" in
+build)
 	have_readline && exit 0
 	missing=" libreadline-dev"
 	if can_install && install >&2; then
@@ -36,25 +45,37 @@ if [ "${1:-}" = build ]; then
 	echo "deps: libreadline-dev is missing; sockit builds without line" \
 	    "editing (install it with: sudo apt-get install libreadline-dev)" >&2
 	exit 0
-fi
-
-have_readline || missing="$missing libreadline-dev"
-want cc gcc
-want make make
-want bats bats
-want socat socat
-want ncat ncat
-want nc.openbsd netcat-openbsd
-want jq jq
-want python3 python3
-want ps procps
-want timeout coreutils
-want zsh zsh
-want fish fish
-want tmux tmux
-want mandoc mandoc
-want valgrind valgrind
-want openssl openssl
+	;;
+check)
+	have_readline || missing="$missing libreadline-dev"
+	want cc gcc
+	want make make
+	want bats bats
+	want parallel parallel
+	want socat socat
+	want ncat ncat
+	want nc.openbsd netcat-openbsd
+	want jq jq
+	want python3 python3
+	want pkill procps
+	want timeout coreutils
+	want ip iproute2
+	want zsh zsh
+	want fish fish
+	want tmux tmux
+	want mandoc mandoc
+	;;
+valgrind)
+	want valgrind valgrind
+	;;
+fuzz)
+	want clang clang
+	;;
+*)
+	echo "deps: unknown set '$1' (build, check, valgrind, fuzz)" >&2
+	exit 2
+	;;
+esac
 
 [ -z "$missing" ] && exit 0
 
