@@ -19,7 +19,8 @@
 
 const struct opt_def serve_opt_defs[] = {
 	{ 0, "backlog", OPT_COUNT, offsetof(struct serve_opts, backlog), "N",
-	  "length of the listen() queue (default 16)", 0, 1, 65535, NULL },
+	  "listen() queue (default 16, 4096 with -k/--fork/--count)",
+	  0, 1, 65535, NULL },
 	{ 0, "unlink", OPT_FLAG, offsetof(struct serve_opts, unlink_stale),
 	  NULL, "replace a stale unix socket file", 1, 0, 0, NULL },
 	{ 0, "mode", OPT_STRING, offsetof(struct serve_opts, mode_text),
@@ -99,7 +100,8 @@ serve_admit(struct session *s, const struct serve_access *acl,
 void
 serve_init(struct serve_opts *so)
 {
-	so->backlog = 16;
+	so->backlog = 0;
+	so->many = false;
 	so->unlink_stale = 0;
 	so->mode_text = NULL;
 	so->mode = -1;
@@ -318,12 +320,14 @@ serve_open(struct session *s, const struct serve_opts *so,
 {
 	char what[ENDPOINT_TEXT_MAX + 16];
 	int fd = bind_first(s, so, ep, bound);
+	long backlog = so->backlog > 0 ? so->backlog : so->many ?
+	    SERVE_BACKLOG_MANY : SERVE_BACKLOG_ONE;
 
 	if (fd < 0)
 		return -1;
 	/* A datagram socket has no queue of connections: no listen(). */
 	if (bound->socktype != SOCK_DGRAM &&
-	    sys_listen(fd, (int)so->backlog) < 0) {
+	    sys_listen(fd, (int)backlog) < 0) {
 		snprintf(what, sizeof(what), "listen on %s", ep->text);
 		report_errno("listen", what, errno);
 		sys_close(fd);
