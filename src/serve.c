@@ -440,15 +440,19 @@ reap_children(struct session *s, struct children *c)
 	}
 }
 
-/* Sends sig to every child, then waits up to SERVE_GRACE for them. */
+/*
+ * Sends sig to every child's process group, the program and what it
+ * started, then waits up to SERVE_GRACE for the children.
+ */
 static bool
 end_children(struct session *s, struct children *c, int sig, int wake_fd)
 {
 	double deadline = relay_now() + SERVE_GRACE;
 	size_t i;
 
+	/* Not reaped yet, so each pid still names its group. */
 	for (i = 0; i < c->count; i++)
-		sys_kill(c->rows[i].pid, sig);
+		sys_killpg(c->rows[i].pid, sig);
 	for (;;) {
 		struct pollfd pfd = { wake_fd, POLLIN, 0 };
 

@@ -322,6 +322,42 @@ time.sleep(20)'
 	! kill -0 "$(cat "$TMP/prog.pid")" 2>/dev/null
 }
 
+# A program's own child, in the background of its shell: it holds the
+# connection as the program does, and SIGTERM to sockit must end it too.
+GRANDCHILD='sleep 300 & echo $! >"$GC"; wait'
+
+# stop_and_check NAME: SIGTERM to the sockit of bg job NAME ($BG_PID) once
+# the grandchild's pid is in $GC; both sockit and the grandchild end.
+stop_and_check() {
+	local gc
+	wait_for_line "$GC" '^[0-9]+$'
+	gc=$(cat "$GC")
+	BG_PIDS+=("$gc")
+	kill -TERM "$(pgrep -P "$BG_PID" -x sockit)"
+	wait_for_exit "$BG_PID"
+	[ "$EXIT_STATUS" -eq 143 ]
+	wait_gone "$gc" 5
+}
+
+@test "SIGTERM to listen --fork, listen -k, connect and pair ends the programs' own children too" {
+	export GC
+	GC=$TMP/gc.fork
+	start_listener fork --fork -c "$GRANDCHILD" 127.0.0.1:0
+	bg cfork "$SOCKIT" connect "127.0.0.1:$LISTEN_PORT"
+	BG_PID=$LISTEN_PID stop_and_check
+	GC=$TMP/gc.k
+	start_listener k -k -c "$GRANDCHILD" 127.0.0.1:0
+	bg ck "$SOCKIT" connect "127.0.0.1:$LISTEN_PORT"
+	BG_PID=$LISTEN_PID stop_and_check
+	GC=$TMP/gc.connect
+	start_listener srv --shutdown none 127.0.0.1:0
+	bg connect "$SOCKIT" connect -c "$GRANDCHILD" "127.0.0.1:$LISTEN_PORT"
+	stop_and_check
+	GC=$TMP/gc.pair
+	bg pair "$SOCKIT" pair -c "$GRANDCHILD"
+	stop_and_check
+}
+
 @test "a lossy, slow link (netem in a network namespace): every byte arrives" {
 	local ns=sockit-faults-$$
 	ip netns add "$ns" 2>/dev/null ||
