@@ -394,6 +394,7 @@ cmd_listen(int argc, char **argv)
 		spawn_free(&prog);
 		return status;
 	}
+	so.many = lo.keep_open || lo.fork;
 	sv.s = &s;
 	sv.lo = &lo;
 	sv.acl = &acl;

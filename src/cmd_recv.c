@@ -458,6 +458,8 @@ cmd_recv(int argc, char **argv)
 		status = session_endpoint(&s, pos, npos, false, &ep);
 	if (status != EXIT_OK || (status = serve_check(&so, &ep)) != EXIT_OK)
 		return status;
+	/* Peer after peer: -k, or --count for more than one. */
+	so.many = ro.keep_open || ro.count > 1;
 	fd = serve_open(&s, &so, &ep, &bound);
 	if (fd < 0)
 		return sys_signal_caught ? serve_stop_status() : EXIT_FAIL;

@@ -62,6 +62,10 @@ static const struct errno_hint errno_hints[] = {
 	  "failed or the interface reset)" },
 	{ NULL, ENETUNREACH, "no route to that network: no default route, or "
 	  "IPv6 without IPv6 connectivity (try -4)" },
+	{ "accept", ENOBUFS, "the kernel is short of memory for a new "
+	  "connection; the peer waits in the queue while sockit pauses" },
+	{ "accept", ENOMEM, "the kernel is short of memory for a new "
+	  "connection; the peer waits in the queue while sockit pauses" },
 	{ NULL, ENOBUFS, "the kernel ran out of socket buffer memory; send "
 	  "less at once or raise net.core.wmem_max" },
 	{ "setsockopt", ENOPROTOOPT, "this option does not apply to this kind "

@@ -73,24 +73,58 @@ report_usage(const char *fmt, ...)
 	emit(&sb);
 }
 
-void
-report_errno(const char *call, const char *what, int err)
+/*
+ * "sockit: WHAT: strerror (ENAME)" and the hint; with times > 0, how often
+ * it failed in the last seconds goes after the name.
+ */
+static void
+errno_message(const char *call, const char *what, int err,
+    unsigned long times, double seconds)
 {
 	char storage[REPORT_LINE_MAX];
 	struct strbuf sb;
 	const char *name = trace_errno_name(err);
 	const char *hint = explain_errno(call, err);
 
-	if (report.json) {
+	if (report.json && times == 0) {
 		emit_json_error(what, name, strerror(err), hint);
+		return;
+	}
+	if (report.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "error");
+		json_field_str(&sb, "operation", what);
+		if (name != NULL)
+			json_field_str(&sb, "error", name);
+		json_field_str(&sb, "message", strerror(err));
+		if (hint != NULL)
+			json_field_str(&sb, "hint", hint);
+		json_field_u64(&sb, "times", (uint64_t)times);
+		json_field_num(&sb, "seconds", seconds);
+		report_event_end(&sb);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
 	strbuf_printf(&sb, "sockit: %s: %s (%s)", what, strerror(err),
 	    name ? name : "?");
+	if (times > 0)
+		strbuf_printf(&sb, ", %lu time%s in the last %.1f s", times,
+		    times == 1 ? "" : "s", seconds);
 	if (hint != NULL)
 		strbuf_printf(&sb, "\n  %s", hint);
 	emit(&sb);
+}
+
+void
+report_errno(const char *call, const char *what, int err)
+{
+	errno_message(call, what, err, 0, 0);
+}
+
+void
+report_errno_repeated(const char *call, const char *what, int err,
+    unsigned long times, double seconds)
+{
+	errno_message(call, what, err, times, seconds);
 }
 
 void

@@ -22,6 +22,13 @@ void report_usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
  * such as "connect to 127.0.0.1:9".
  */
 void report_errno(const char *call, const char *what, int err);
+/*
+ * A failed call that keeps failing, said once for many: as report_errno,
+ * with ", TIMES times in the last SECONDS s" after the error's name
+ * (--json: "times" and "seconds" fields).
+ */
+void report_errno_repeated(const char *call, const char *what, int err,
+    unsigned long times, double seconds);
 /* A resolver failure: "sockit: resolve WHAT: gai_strerror (EAI_NAME)". */
 void report_eai(const char *what, int code);
 /* The same with the caller's hint, when it knows better than the code. */

@@ -19,7 +19,8 @@
 
 const struct opt_def serve_opt_defs[] = {
 	{ 0, "backlog", OPT_COUNT, offsetof(struct serve_opts, backlog), "N",
-	  "length of the listen() queue (default 16)", 0, 1, 65535, NULL },
+	  "listen() queue (default 16, 4096 with -k/--fork/--count)",
+	  0, 1, 65535, NULL },
 	{ 0, "unlink", OPT_FLAG, offsetof(struct serve_opts, unlink_stale),
 	  NULL, "replace a stale unix socket file", 1, 0, 0, NULL },
 	{ 0, "mode", OPT_STRING, offsetof(struct serve_opts, mode_text),
@@ -99,7 +100,8 @@ serve_admit(struct session *s, const struct serve_access *acl,
 void
 serve_init(struct serve_opts *so)
 {
-	so->backlog = 16;
+	so->backlog = 0;
+	so->many = false;
 	so->unlink_stale = 0;
 	so->mode_text = NULL;
 	so->mode = -1;
@@ -318,12 +320,14 @@ serve_open(struct session *s, const struct serve_opts *so,
 {
 	char what[ENDPOINT_TEXT_MAX + 16];
 	int fd = bind_first(s, so, ep, bound);
+	long backlog = so->backlog > 0 ? so->backlog : so->many ?
+	    SERVE_BACKLOG_MANY : SERVE_BACKLOG_ONE;
 
 	if (fd < 0)
 		return -1;
 	/* A datagram socket has no queue of connections: no listen(). */
 	if (bound->socktype != SOCK_DGRAM &&
-	    sys_listen(fd, (int)so->backlog) < 0) {
+	    sys_listen(fd, (int)backlog) < 0) {
 		snprintf(what, sizeof(what), "listen on %s", ep->text);
 		report_errno("listen", what, errno);
 		sys_close(fd);
@@ -331,6 +335,83 @@ serve_open(struct session *s, const struct serve_opts *so,
 	}
 	serve_announce(s, fd);
 	return fd;
+}
+
+/*
+ * An accept() that fails for want of descriptors (EMFILE, ENFILE) or of
+ * kernel memory (ENOBUFS, ENOMEM) leaves the peer in the queue, so poll()
+ * at once says it is still there: retrying at once spins on the CPU and
+ * fills stderr. Instead the server stops asking for a pause that doubles
+ * from BACKOFF_MIN to BACKOFF_MAX, and is back to none after the next
+ * accept() that works; meanwhile it reaps children and hears signals.
+ * The failure is said at most once every BACKOFF_SAY seconds, with how
+ * often it happened in between.
+ */
+#define BACKOFF_MIN 0.005
+#define BACKOFF_MAX 1.0
+#define BACKOFF_SAY 1.0
+
+struct backoff {
+	double pause;		/* the last pause, seconds; 0: none */
+	double until;		/* no accept() before this relay_now() */
+	double said;		/* when the failure was last said; 0: never */
+	unsigned long failed;	/* failures not reported yet */
+};
+
+/* One listening socket per process: one state for its accept loop. */
+static struct backoff starved;
+
+/* Returns true when accept() failed for want of descriptors or memory. */
+static bool
+accept_starved(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOBUFS ||
+	    err == ENOMEM;
+}
+
+/*
+ * Counts one starved accept() on the listening lfd of ep, sets the next
+ * pause, and says so when it is time to.
+ */
+static void
+backoff_failed(struct backoff *b, const struct endpoint *ep, int lfd,
+    int err)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char what[ENDPOINT_TEXT_MAX + ADDR_TEXT_MAX + 16];
+	char text[ADDR_TEXT_MAX];
+	double now = relay_now();
+
+	b->pause = b->pause > 0 ? b->pause * 2 : BACKOFF_MIN;
+	if (b->pause > BACKOFF_MAX)
+		b->pause = BACKOFF_MAX;
+	b->until = now + b->pause;
+	b->failed++;
+	if (b->said > 0 && now - b->said < BACKOFF_SAY)
+		return;
+	/* The address bound, with the port the kernel chose for port 0. */
+	if (sys_getsockname(lfd, (struct sockaddr *)&ss, &len) == 0) {
+		addr_format((struct sockaddr *)&ss, len, text, sizeof(text));
+		snprintf(what, sizeof(what), "accept on %s", text);
+	} else {
+		snprintf(what, sizeof(what), "accept on %s", ep->text);
+	}
+	if (b->said > 0)
+		report_errno_repeated("accept", what, err, b->failed,
+		    now - b->said);
+	else
+		report_errno("accept", what, err);
+	b->said = now;
+	b->failed = 0;
+}
+
+/* An accept() worked: no more pauses until the next failure. */
+static void
+backoff_passed(struct backoff *b)
+{
+	b->pause = 0;
+	b->until = 0;
 }
 
 int
@@ -344,6 +425,10 @@ serve_accept(struct session *s, const struct serve_access *acl,
 		char what[ENDPOINT_TEXT_MAX + 16];
 		int ready, cfd;
 
+		/* Starved: the peer stays queued; signals are still heard. */
+		if (starved.until > relay_now() && session_wait(-1, 0,
+		    starved.until - relay_now()) < 0)
+			return serve_stop_status();
 		ready = session_wait(lfd, POLLIN, s->opts.timeout);
 		if (ready < 0)
 			return serve_stop_status();
@@ -359,10 +444,15 @@ serve_accept(struct session *s, const struct serve_access *acl,
 				continue;
 			if (sys_signal_caught)
 				return serve_stop_status();
+			if (accept_starved(errno)) {
+				backoff_failed(&starved, ep, lfd, errno);
+				continue;
+			}
 			snprintf(what, sizeof(what), "accept on %s", ep->text);
 			report_errno("accept", what, errno);
 			return EXIT_FAIL;
 		}
+		backoff_passed(&starved);
 		addr_format((struct sockaddr *)&peer, plen, peer_text, cap);
 		if (!serve_admit(s, acl, (struct sockaddr *)&peer, plen,
 		    peer_text)) {
@@ -436,15 +526,19 @@ reap_children(struct session *s, struct children *c)
 	}
 }
 
-/* Sends sig to every child, then waits up to SERVE_GRACE for them. */
+/*
+ * Sends sig to every child's process group, the program and what it
+ * started, then waits up to SERVE_GRACE for the children.
+ */
 static bool
 end_children(struct session *s, struct children *c, int sig, int wake_fd)
 {
 	double deadline = relay_now() + SERVE_GRACE;
 	size_t i;
 
+	/* Not reaped yet, so each pid still names its group. */
 	for (i = 0; i < c->count; i++)
-		sys_kill(c->rows[i].pid, sig);
+		sys_killpg(c->rows[i].pid, sig);
 	for (;;) {
 		struct pollfd pfd = { wake_fd, POLLIN, 0 };
 
@@ -481,11 +575,16 @@ serve_one(struct session *s, const struct serve_access *acl,
 	if (cfd < 0) {
 		if (errno == EAGAIN || errno == ECONNABORTED || errno == EINTR)
 			return 0;
+		/* Out of descriptors: the children that end give some back. */
+		if (accept_starved(errno)) {
+			backoff_failed(&starved, ep, lfd, errno);
+			return 0;
+		}
 		snprintf(what, sizeof(what), "accept on %s", ep->text);
 		report_errno("accept", what, errno);
-		/* Out of descriptors: the children that end give some back. */
-		return errno == EMFILE || errno == ENFILE ? 0 : -1;
+		return -1;
 	}
+	backoff_passed(&starved);
 	addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
 	if (!serve_admit(s, acl, (struct sockaddr *)&peer, plen, text)) {
 		sys_close(cfd);
@@ -533,8 +632,8 @@ serve_fork(struct session *s, const struct serve_access *acl,
 		return EXIT_FAIL;
 	for (;;) {
 		struct pollfd pfd[3];
-		double deadline = -1;
-		bool room;
+		double deadline = -1, wake;
+		bool room, paused;
 		int rc, got = 0;
 
 		reap_children(s, &c);
@@ -544,16 +643,22 @@ serve_fork(struct session *s, const struct serve_access *acl,
 		/* -w: give up when no peer came for SECS and none is served. */
 		if (s->opts.timeout >= 0 && c.count == 0)
 			deadline = last_peer + s->opts.timeout;
-		/* A full house leaves new peers in the listen() backlog. */
-		pfd[0].fd = room ? lfd : -1;
+		/*
+		 * A full house leaves new peers in the listen() backlog, and
+		 * so does a pause after accept() found no descriptor.
+		 */
+		paused = starved.until > relay_now();
+		wake = deadline;
+		if (paused && (wake < 0 || starved.until < wake))
+			wake = starved.until;
+		pfd[0].fd = room && !paused ? lfd : -1;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = wake_fd;
 		pfd[1].events = POLLIN;
 		pfd[2].fd = sys_signal_wakeup_fd;
 		pfd[2].events = POLLIN;
 		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
-		rc = sys_poll(pfd, 3, relay_poll_timeout(deadline,
-		    relay_now()));
+		rc = sys_poll(pfd, 3, relay_poll_timeout(wake, relay_now()));
 		if (rc < 0 && errno != EINTR) {
 			report_errno("poll", "wait for peers", errno);
 			status = EXIT_FAIL;
@@ -565,8 +670,11 @@ serve_fork(struct session *s, const struct serve_access *acl,
 			status = EXIT_TIMEOUT;
 			break;
 		}
-		if (pfd[1].revents)
+		/* A child that ended gave its descriptors back: try again. */
+		if (pfd[1].revents) {
 			spawn_drain();
+			starved.until = 0;
+		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
 		while ((max_conns == 0 || c.count < (size_t)max_conns) &&

@@ -11,7 +11,8 @@
 
 /* The options of a passive open, part of each command's option struct. */
 struct serve_opts {
-	long backlog;		/* listen()'s queue */
+	long backlog;		/* --backlog N for listen()'s queue; 0: unset */
+	bool many;		/* serves peer after peer (-k, --fork) */
 	int unlink_stale;	/* --unlink: replace a dead server's socket */
 	const char *mode_text;	/* --mode OCTAL for a unix socket file */
 	int mode;		/* its value; -1: as the umask says */
@@ -45,7 +46,16 @@ int serve_access_check(struct serve_access *acl, const struct endpoint *ep);
 bool serve_admit(struct session *s, const struct serve_access *acl,
     const struct sockaddr *sa, socklen_t len, const char *peer_text);
 
-/* Fills the defaults: a backlog of 16, no --unlink, no --mode. */
+/*
+ * listen()'s queue when --backlog is not given: one peer needs a short one;
+ * a server of many peers (-k, --fork) asks for a long one, which the kernel
+ * cuts to net.core.somaxconn, so a burst of clients waits in it instead of
+ * meeting SYN cookies (TCP) or EAGAIN (AF_UNIX).
+ */
+#define SERVE_BACKLOG_ONE 16
+#define SERVE_BACKLOG_MANY 4096
+
+/* Fills the defaults: no --backlog, one peer, no --unlink, no --mode. */
 void serve_init(struct serve_opts *so);
 /*
  * Checks --mode for ep: octal, 0 to 0777, and a unix path to apply it to.

@@ -54,9 +54,13 @@ on_passed(int signo)
 	int saved = errno;
 	size_t i;
 
+	/*
+	 * To the program's process group, as the terminal sends its signals
+	 * to a whole job. Untraced: a trace line is no work for a handler.
+	 */
 	for (i = 0; i < ARRAY_LEN(passed_to); i++)
 		if (passed_to[i] > 0)
-			kill((pid_t)passed_to[i], signo);
+			kill(-(pid_t)passed_to[i], signo);
 	errno = saved;
 }
 
@@ -258,6 +262,21 @@ run_child(const struct spawn_cmd *cmd, const int fds[4], char **envp,
 	signal(SIGPIPE, SIG_DFL);
 	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
 		signal(handled_signals[i], SIG_DFL);
+	/*
+	 * A process group of its own, led by the program: what the program
+	 * starts stays in it, so one killpg() stops them all, and a signal
+	 * meant for sockit's group (a terminal's Ctrl-C, a kill -- -PGID)
+	 * reaches the program only through us. We stay suspended in vfork()
+	 * until the exec, so the group exists before we go on: the race a
+	 * fork() would leave, a signal sent before the child's setpgid, has
+	 * no room here, and a second setpgid from our side would only fail
+	 * with EACCES once the program runs.
+	 */
+	if (sys_setpgid(0, 0) < 0) {
+		report_errno("setpgid", "give the program a process group",
+		    errno);
+		_exit(126);
+	}
 	/*
 	 * A coprocess must not outlive us, even when we are killed by a
 	 * signal we cannot catch. If we died before the prctl, it is too
@@ -487,7 +506,8 @@ spawn_signal(struct spawn_cmd *cmds, int n, int sig, bool ours)
 	for (i = 0; i < n; i++) {
 		if (!cmds[i].running)
 			continue;
-		sys_kill(cmds[i].pid, sig);
+		/* Until it is reaped, the pid still names its group. */
+		sys_killpg(cmds[i].pid, sig);
 		cmds[i].stopped |= ours;
 	}
 }

@@ -18,7 +18,7 @@ struct spawn_cmd {
 	bool stopped;		/* we sent it SIGTERM or SIGKILL ourselves */
 	bool die_with_us;	/* a coprocess: SIGTERM when sockit dies, even
 				   by SIGKILL, and SIGUSR1, SIGUSR2 and
-				   SIGWINCH passed on to it */
+				   SIGWINCH passed on to its group */
 	int status;		/* once reaped: exit status, or 128+N */
 };
 
@@ -44,7 +44,8 @@ int spawn_watch(void);
 /* Empties the pipe of spawn_watch after poll() found it readable. */
 void spawn_drain(void);
 /*
- * Forks cmd with in as its stdin, out as its stdout and, when err >= 0,
+ * Forks cmd, in a process group of its own that it leads (its pgid is its
+ * pid), with in as its stdin, out as its stdout and, when err >= 0,
  * err as its stderr; also_close (-1: none) and every other descriptor is
  * closed in the child, and env (NULL: none) is added to its environment.
  * Returns 0, or -1 after reporting.
@@ -63,7 +64,10 @@ void spawn_event_started(const struct spawn_cmd *cmd);
 void spawn_event_exited(pid_t pid, int status, int signo);
 /* Reaps every child that has ended; those of cmds are recorded there. */
 void spawn_reap_all(struct spawn_cmd *cmds, int n);
-/* Sends sig to each running one of cmds; ours: we stopped it. */
+/*
+ * Sends sig to the process group of each running one of cmds, the program
+ * and what it started; ours: we stopped it.
+ */
 void spawn_signal(struct spawn_cmd *cmds, int n, int sig, bool ours);
 /*
  * Waits until every one of cmds has ended. A signal to us is passed on;

@@ -1051,6 +1051,39 @@ sys_kill(pid_t pid, int sig)
 }
 
 int
+sys_killpg(pid_t pgrp, int sig)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = killpg(pgrp, sig);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "killpg(%ld, %s)", (long)pgrp,
+	    trace_signal_name(sig));
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_setpgid(pid_t pid, pid_t pgid)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = setpgid(pid, pgid);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "setpgid(%ld, %ld)", (long)pid, (long)pgid);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
 sys_inet_pton(int family, const char *text, void *out)
 {
 	char line[TRACE_LINE_MAX];

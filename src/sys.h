@@ -120,7 +120,18 @@ int sys_execvpe(const char *file, char *const argv[], char *const envp[]);
  * only in full mode.
  */
 pid_t sys_waitpid(pid_t pid, int *status, int flags);
+/* kill(2): sends sig to the process pid. Returns 0, or -1 with errno. */
 int sys_kill(pid_t pid, int sig);
+/*
+ * killpg(3): sends sig to every process of the process group pgrp.
+ * Returns 0, or -1 with errno (ESRCH: the group has no process left).
+ */
+int sys_killpg(pid_t pgrp, int sig);
+/*
+ * setpgid(2): moves the process pid (0: ourselves) into the process group
+ * pgid (0: a new one led by pid). Returns 0, or -1 with errno.
+ */
+int sys_setpgid(pid_t pid, pid_t pgid);
 /* inet_pton(3): 1 when text is an address of family, stored in out. */
 int sys_inet_pton(int family, const char *text, void *out);
 /*

@@ -322,6 +322,134 @@ time.sleep(20)'
 	! kill -0 "$(cat "$TMP/prog.pid")" 2>/dev/null
 }
 
+# A program's own child, in the background of its shell: it holds the
+# connection as the program does, and SIGTERM to sockit must end it too.
+GRANDCHILD='sleep 300 & echo $! >"$GC"; wait'
+
+# stop_and_check NAME: SIGTERM to the sockit of bg job NAME ($BG_PID) once
+# the grandchild's pid is in $GC; both sockit and the grandchild end.
+stop_and_check() {
+	local gc
+	wait_for_line "$GC" '^[0-9]+$'
+	gc=$(cat "$GC")
+	BG_PIDS+=("$gc")
+	kill -TERM "$(pgrep -P "$BG_PID" -x sockit)"
+	wait_for_exit "$BG_PID"
+	[ "$EXIT_STATUS" -eq 143 ]
+	wait_gone "$gc" 5
+}
+
+@test "SIGTERM to listen --fork, listen -k, connect and pair ends the programs' own children too" {
+	export GC
+	GC=$TMP/gc.fork
+	start_listener fork --fork -c "$GRANDCHILD" 127.0.0.1:0
+	bg cfork "$SOCKIT" connect "127.0.0.1:$LISTEN_PORT"
+	BG_PID=$LISTEN_PID stop_and_check
+	GC=$TMP/gc.k
+	start_listener k -k -c "$GRANDCHILD" 127.0.0.1:0
+	bg ck "$SOCKIT" connect "127.0.0.1:$LISTEN_PORT"
+	BG_PID=$LISTEN_PID stop_and_check
+	GC=$TMP/gc.connect
+	start_listener srv --shutdown none 127.0.0.1:0
+	bg connect "$SOCKIT" connect -c "$GRANDCHILD" "127.0.0.1:$LISTEN_PORT"
+	stop_and_check
+	GC=$TMP/gc.pair
+	bg pair "$SOCKIT" pair -c "$GRANDCHILD"
+	stop_and_check
+}
+
+# start_limited NAME NOFILE ARGS...: `sockit ARGS` (a server with -v) in
+# the background under `prlimit --nofile=NOFILE`; waits for its
+# "listening on" line and sets LIMITED_PORT.
+start_limited() {
+	local name=$1 nofile=$2
+	shift 2
+	bg "$name" prlimit --nofile="$nofile" -- "$SOCKIT" "$@"
+	wait_for_line "$TMP/$name.err" '^sockit: listening on ' 10
+	LIMITED_PORT=$(sed -n 's/^sockit: listening on .*://p' \
+	    "$TMP/$name.err" | head -n 1)
+}
+
+# starved_lines FILE: how many lines of FILE report the EMFILE of accept.
+starved_lines() {
+	grep -c '^sockit: accept on .*(EMFILE)' "$1" || true
+}
+
+# wait_for_repeat FILE: until FILE has the second report of accept's
+# EMFILE, the one with a count; fails after 10 s, or at once when there
+# are more than 3 reports.
+wait_for_repeat() {
+	local deadline=$((SECONDS + 10)) n
+	while n=$(starved_lines "$1"); ((n <= 3)); do
+		grep -q ' times\{0,1\} in the last ' "$1" && return 0
+		((SECONDS <= deadline)) || break
+		sleep "$poll_step"
+	done
+	echo "$n reports of EMFILE in $1 within 10 s:" >&2
+	head -n 40 "$1" >&2
+	return 1
+}
+
+@test "--fork out of descriptors: accept pauses, says so once a second with a count, and serves again when clients leave" {
+	# With -v the server keeps a descriptor per peer: held clients use
+	# up the few that prlimit leaves, and the next peer meets EMFILE.
+	start_limited srv 16 listen -v --fork -e cat 127.0.0.1:0
+	mkfifo "$TMP/hold"
+	exec 7<>"$TMP/hold"
+	local i started deadline
+	for ((i = 1; i <= 16; i++)); do
+		ln -s "$TMP/hold" "$TMP/held$i.in"
+		bg "held$i" "$SOCKIT" connect "127.0.0.1:$LIMITED_PORT"
+		deadline=$((SECONDS + 10))
+		while started=$(grep -c '^sockit: started pid ' "$TMP/srv.err");
+		    ((started < i)) && (($(starved_lines "$TMP/srv.err") == 0)); do
+			((SECONDS <= deadline)) || { cat "$TMP/srv.err" >&2;
+			    return 1; }
+			sleep "$poll_step"
+		done
+		(($(starved_lines "$TMP/srv.err") == 0)) || break
+	done
+	# The accept() after the last peer served found no descriptor for
+	# whatever might come next; this one waits in the queue.
+	ln -s "$TMP/hold" "$TMP/waiting.in"
+	bg waiting "$SOCKIT" connect "127.0.0.1:$LIMITED_PORT"
+	# A second report, a second or more after the first, with a count;
+	# a server that retried at once writes thousands instead.
+	wait_for_repeat "$TMP/srv.err"
+	grep -qE '^sockit: accept on 127\.0\.0\.1:[0-9]+: Too many open files \(EMFILE\), [0-9]+ times? in the last [0-9.]+ s$' "$TMP/srv.err"
+	(($(wc -l <"$TMP/srv.err") <= 3 * 16 + 10))
+	grep -qF "raise 'ulimit -n'" "$TMP/srv.err"
+	# The held clients leave: their children end, and with them the
+	# descriptors; the waiting peer and a new one are served.
+	exec 7>&-
+	run --separate-stderr sockit connect -w 10 "127.0.0.1:$LIMITED_PORT" \
+	    <<<"served again"
+	assert_success
+	[ "$output" = "served again" ]
+	(($(starved_lines "$TMP/srv.err") <= 4))
+}
+
+@test "recv -k and listen -k out of descriptors: accept pauses quietly and serves again once descriptors are back" {
+	local cmd pid lowest
+	for cmd in recv listen; do
+		start_limited "$cmd" 64 "$cmd" -k -v 127.0.0.1:0
+		pid=$(pgrep -P "$BG_PID" -x sockit)
+		# Lower the limit to the lowest free descriptor of the
+		# running server: its next accept() finds none.
+		lowest=0
+		while [ -e "/proc/$pid/fd/$lowest" ]; do
+			lowest=$((lowest + 1))
+		done
+		prlimit --pid "$pid" --nofile="$lowest":
+		bg "c$cmd" "$SOCKIT" connect "127.0.0.1:$LIMITED_PORT"
+		wait_for_repeat "$TMP/$cmd.err"
+		prlimit --pid "$pid" --nofile=64:
+		wait_for_line "$TMP/$cmd.err" '^sockit: connection from ' 10
+		kill -0 "$pid"
+		kill "$pid"
+	done
+}
+
 @test "a lossy, slow link (netem in a network namespace): every byte arrives" {
 	local ns=sockit-faults-$$
 	ip netns add "$ns" 2>/dev/null ||

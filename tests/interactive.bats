@@ -278,6 +278,42 @@ start_peer() {
 	[ "$STATUS" -eq 0 ]
 }
 
+@test "Ctrl-C at the terminal reaches the programs of pair and connect, each in a group of its own" {
+	# The program is a pipeline: the shell, the inner sh that becomes
+	# cat, and the last cat, none of them a reader of the terminal.
+	local prog="sh -c 'echo \$\$ >$TMP/gc; exec cat' | cat" gc
+	in_terminal "$SOCKIT" pair -c "$prog"
+	wait_for_editor
+	wait_for_line "$TMP/gc" '^[0-9]+$'
+	gc=$(cat "$TMP/gc")
+	BG_PIDS+=("$gc")
+	keys 'typed at the terminal' Enter
+	# Once as typed, once as the pipeline sends it back.
+	wait_for_screen '^typed at the terminal$'
+	local deadline=$((SECONDS + 10))
+	until [ "$(screen | grep -c '^typed at the terminal$')" -eq 2 ]; do
+		[ "$SECONDS" -le "$deadline" ] || { screen >&2; return 1; }
+		sleep "$poll_step"
+	done
+	keys C-c
+	wait_for_status
+	[ "$STATUS" -eq 130 ]
+	wait_gone "$gc" 5
+	tmux -S "$TMUX_SOCK" kill-server 7>&-
+	rm -f "$TMP/status" "$TMP/gc"
+	start_peer --shutdown none
+	in_terminal "$SOCKIT" connect -c "$prog" "127.0.0.1:$PEER_PORT"
+	wait_for_line "$TMP/gc" '^[0-9]+$'
+	gc=$(cat "$TMP/gc")
+	BG_PIDS+=("$gc")
+	printf 'from the peer\n' >&7
+	wait_for_line "$TMP/peer.out" '^from the peer$'
+	keys C-c
+	wait_for_status
+	[ "$STATUS" -eq 130 ]
+	wait_gone "$gc" 5
+}
+
 @test "UDP: each entered line is one datagram" {
 	bg recv "$SOCKIT" recv -u -v --json --count 2 127.0.0.1:0
 	wait_for_line "$TMP/recv.err" '"event": "listening"'

@@ -219,7 +219,7 @@ signal_sockit() {
 	[ "$EXIT_STATUS" -eq 143 ]
 	gone "$child"
 	# Passed on, not waited out: the command died of the same signal.
-	grep -qE "^kill\($child, SIGTERM\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
+	grep -qE "^killpg\($child, SIGTERM\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
 	grep -qE "^waitpid\($child, \[killed by SIGTERM\], WNOHANG\) = $child \[pid [0-9]+\]$" "$TMP/pair.err"
 }
 
@@ -256,8 +256,8 @@ signal_sockit() {
 	wait_for_exit "$BG_PID" 10
 	[ "$EXIT_STATUS" -eq 143 ]
 	gone "$child"
-	grep -qE "^kill\($child, SIGTERM\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
-	grep -qE "^kill\($child, SIGKILL\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
+	grep -qE "^killpg\($child, SIGTERM\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
+	grep -qE "^killpg\($child, SIGKILL\) = 0 \[pid [0-9]+\]$" "$TMP/pair.err"
 	grep -qE "^waitpid\($child, \[killed by SIGKILL\], WNOHANG\) = $child \[pid [0-9]+\]$" "$TMP/pair.err"
 }
 

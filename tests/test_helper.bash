@@ -84,6 +84,20 @@ wait_for_exit() {
 	return 1
 }
 
+# wait_gone PID [SECS]: until no process PID runs (a zombie that its new
+# parent has yet to reap counts as gone); fails after SECS.
+wait_gone() {
+	local pid=$1 secs=${2:-10} state
+	local deadline=$((SECONDS + secs))
+	while ((SECONDS <= deadline)); do
+		state=$(ps -o stat= -p "$pid" 2>/dev/null) || return 0
+		[[ $state == Z* ]] && return 0
+		sleep "$poll_step"
+	done
+	echo "process $pid still running after ${secs}s" >&2
+	return 1
+}
+
 # bg NAME CMD...: runs CMD in the background (killed after BG_LIMIT),
 # stdin from $TMP/NAME.in when it exists, output to $TMP/NAME.out/.err.
 # Sets BG_PID.

@@ -41,6 +41,25 @@ assert_line_in() {
 	assert_line_in "$t" "close(3) = 0"
 }
 
+@test "a server of many peers asks listen() for 4096; one peer keeps 16" {
+	local mode
+	for mode in -k --fork; do
+		run --separate-stderr sockit --trace listen $mode -e cat \
+		    -w 0.1 127.0.0.1:0
+		assert_status 124
+		assert_line_in "$stderr" "listen(3, 4096) = 0"
+	done
+	run --separate-stderr sockit --trace recv -k -w 0.1 127.0.0.1:0
+	assert_line_in "$stderr" "listen(3, 4096) = 0"
+	run --separate-stderr sockit --trace listen -w 0.1 127.0.0.1:0
+	assert_line_in "$stderr" "listen(3, 16) = 0"
+	run --separate-stderr sockit --trace recv -w 0.1 127.0.0.1:0
+	assert_line_in "$stderr" "listen(3, 16) = 0"
+	run --separate-stderr sockit --trace listen -k --backlog 7 -w 0.1 \
+	    127.0.0.1:0
+	assert_line_in "$stderr" "listen(3, 7) = 0"
+}
+
 @test "connect narrates getaddrinfo, the non-blocking connect, send, shutdown, recv, close" {
 	trace_tcp_pair
 	assert_line_in "$stderr" "getaddrinfo(\"127.0.0.1\", \"$LISTEN_PORT\", {AF_INET, SOCK_STREAM}) = [127.0.0.1:$LISTEN_PORT]"
