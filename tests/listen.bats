@@ -407,6 +407,32 @@ wait_for_children() {
 	[ "$output" = welcome ]
 }
 
+# One rule for IPv4-mapped addresses: the peer 127.0.0.2 is the same peer
+# whether an IPv4 socket shows it as 127.0.0.2 or a dual-stack one as
+# ::ffff:127.0.0.2, and a rule may be written either way.
+@test "--allow and --deny treat 127.0.0.2 and ::ffff:127.0.0.2 as one peer on 127.0.0.1 and [::]" {
+	local where rule got1 got2 n=0
+	for where in 127.0.0.1:0 '[::]:0'; do
+		for rule in '--allow ::ffff:127.0.0.1' '--deny ::ffff:127.0.0.2' \
+		    '--allow 127.0.0.1' '--deny 127.0.0.2' \
+		    '--allow ::ffff:7f00:1' '--deny ::ffff:127.0.0.2/127'; do
+			# shellcheck disable=SC2086
+			n=$((n + 1))
+			start_listener "acl$n" --fork $rule \
+			    -c 'echo welcome' "$where"
+			got1=$("$SOCKIT" connect -s 127.0.0.1 \
+			    "127.0.0.1:$LISTEN_PORT" </dev/null 2>/dev/null)
+			got2=$("$SOCKIT" connect -s 127.0.0.2 \
+			    "127.0.0.1:$LISTEN_PORT" </dev/null 2>/dev/null)
+			echo "$where $rule: from .1 '$got1', from .2 '$got2'"
+			[ "$got1" = welcome ]
+			[ -z "$got2" ]
+			kill "$LISTEN_PID"
+			wait "$LISTEN_PID" 2>/dev/null || true
+		done
+	done
+}
+
 @test "--allow and --deny are checked: a bad block or a unix endpoint is a usage error" {
 	run --separate-stderr sockit listen --allow 10.0.0.0/33 -c true :0
 	assert_status 2
