@@ -230,9 +230,56 @@ load test_helper
 	start_listener live -k "unix:$SOCKDIR/live"
 	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/live"
 	assert_status 1
-	assert_stderr_contains "a server still answers on it"
+	assert_stderr_contains "a server still holds it"
 	[ -S "$SOCKDIR/live" ]
 	kill -0 "$LISTEN_PID"
+}
+
+# --unlink asks the kernel (sock_diag) whether a socket holds the file; a
+# connect() to find out would be the one peer of a one-shot server.
+@test "AF_UNIX: --unlink costs a live one-shot server nothing: it still serves its whole file" {
+	random_file "$TMP/srv.in" 1
+	start_listener srv "unix:$SOCKDIR/s"
+	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/s"
+	assert_status 1
+	assert_stderr_contains "a server still holds it"
+	assert_stderr_contains "(EADDRINUSE)"
+	[ -S "$SOCKDIR/s" ]
+	sockit connect "unix:$SOCKDIR/s" </dev/null >"$TMP/got"
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(checksum "$TMP/got")" = "$(checksum "$TMP/srv.in")" ]
+}
+
+@test "AF_UNIX: --unlink leaves live seqpacket and datagram servers alone, and replaces their stale files" {
+	start_listener sp "unix-seqpacket:$SOCKDIR/sp"
+	local sp_pid=$LISTEN_PID
+	start_listener dg "unix-dgram:$SOCKDIR/dg"
+	local dg_pid=$LISTEN_PID
+	run --separate-stderr sockit listen --unlink -w 0.1 \
+	    "unix-seqpacket:$SOCKDIR/sp"
+	assert_status 1
+	assert_stderr_contains "(EADDRINUSE)"
+	run --separate-stderr sockit listen --unlink -w 0.1 \
+	    "unix-dgram:$SOCKDIR/dg"
+	assert_status 1
+	assert_stderr_contains "(EADDRINUSE)"
+	# Both still serve their first peer.
+	run sockit connect -q 0.2 "unix-dgram:$SOCKDIR/dg" <<<"dgram"
+	assert_success
+	wait_for_line "$TMP/dg.out" "^dgram$" 5
+	run sockit connect "unix-seqpacket:$SOCKDIR/sp" <<<"one message"
+	assert_success
+	wait_for_exit "$sp_pid"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/sp.out")" = "one message" ]
+	# Killed hard, the datagram server leaves a stale file to replace.
+	pkill -KILL -P "$dg_pid"
+	wait_for_exit "$dg_pid"
+	[ -S "$SOCKDIR/dg" ]
+	run --separate-stderr sockit listen --unlink -w 0.1 \
+	    "unix-dgram:$SOCKDIR/dg"
+	assert_status 124
 }
 
 @test "-k starts each peer's hex dump at offset 0" {
