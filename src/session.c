@@ -675,6 +675,24 @@ history_path(void)
 	return history_file;
 }
 
+/*
+ * A history file that cannot be written loses every line typed: say so,
+ * once a run however many sessions or lines meet it.
+ */
+static void
+check_history(void)
+{
+	static bool warned;
+	int err = line_history_error();
+	const char *path = history_path();
+
+	if (err == 0 || warned || path == NULL)
+		return;
+	warned = true;
+	report_warning("history file %s: %s (%s)", path, strerror(err),
+	    trace_errno_name(err) != NULL ? trace_errno_name(err) : "?");
+}
+
 static ssize_t
 edit_read(void *ctx, void *buf, size_t cap)
 {
@@ -738,15 +756,17 @@ start_editing(struct session *s, struct relay_config *cfg)
 	}
 	/* A line redrawn in place would fight the prompt: plain lines. */
 	s->progress_on_tty = false;
+	check_history();
 	return true;
 }
 
 static void
 stop_editing(void)
 {
+	line_close();
+	check_history();
 	trace_stderr_hide = NULL;
 	trace_stderr_show = NULL;
-	line_close();
 }
 
 /* Returns stdin when it is open, else -1: nothing to send. */
