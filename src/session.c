@@ -776,6 +776,35 @@ usable_stdin(void)
 	return fcntl(STDIN_FILENO, F_GETFL) == -1 ? -1 : STDIN_FILENO;
 }
 
+/*
+ * A sender stopped by a signal before all its data reached the peer ends
+ * TCP with a reset, not a FIN: a FIN says "that was everything", and the
+ * receiver would take the truncated data for the whole. SO_LINGER with a
+ * zero timeout makes the close() that follows drop the send queue and
+ * send RST, so the peer's next read fails with ECONNRESET. Data is left
+ * when stdin had not ended or the relay still held bytes (res->unsent),
+ * or when the send queue holds bytes the peer has not acknowledged
+ * (SIOCOUTQ; a FIN already sent counts one there and is no data).
+ * A unix stream socket has no reset: its peer sees an ordinary end.
+ */
+static void
+reset_if_unsent(int sock, const struct relay_result *res)
+{
+	struct linger abort_close = { 1, 0 };
+	socklen_t len = sizeof(int);
+	int domain = 0, queued = 0;
+
+	if (sys_getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+	    (domain != AF_INET && domain != AF_INET6))
+		return;
+	/* When the queue cannot be measured, the data may be short: reset. */
+	if (!res->unsent && sys_unsent(sock, &queued) == 0 &&
+	    queued <= (res->fin_sent ? 1 : 0))
+		return;
+	sys_setsockopt(sock, SOL_SOCKET, SO_LINGER, &abort_close,
+	    sizeof(abort_close));
+}
+
 int
 session_relay(struct session *s, int sock, int socktype, const char *peer)
 {
@@ -849,6 +878,10 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	case RELAY_OUTPUT_CLOSED:
 		return EXIT_OK;
 	case RELAY_SIGNAL:
+		/* A person at a terminal who presses Ctrl-C means "enough". */
+		if (socktype == SOCK_STREAM && !cfg.stdin_is_tty &&
+		    (cfg.in_fd >= 0 || cfg.in_data != NULL))
+			reset_if_unsent(sock, &res);
 		return 128 + (int)sys_signal_caught;
 	case RELAY_TIMEOUT:
 		if (strcmp(res.expired, "-i") == 0)

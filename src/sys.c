@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <linux/unix_diag.h>
 #include <poll.h>
@@ -272,6 +273,25 @@ sys_pending(int fd, int *count)
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "ioctl(%d, FIONREAD", fd);
+	if (rc == 0)
+		strbuf_printf(&sb, ", [%d]", *count);
+	strbuf_puts(&sb, ")");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_unsent(int fd, int *count)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = ioctl(fd, SIOCOUTQ, count);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "ioctl(%d, SIOCOUTQ", fd);
 	if (rc == 0)
 		strbuf_printf(&sb, ", [%d]", *count);
 	strbuf_puts(&sb, ")");

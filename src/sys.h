@@ -44,6 +44,11 @@ int sys_set_blocking(int fd);
  * socket, the length of the next message. Returns 0 or -1.
  */
 int sys_pending(int fd, int *count);
+/*
+ * ioctl(SIOCOUTQ): the bytes in the send queue that the peer has not
+ * acknowledged yet (TCP) or not read yet (unix). Returns 0 or -1.
+ */
+int sys_unsent(int fd, int *count);
 int sys_setsockopt(int fd, int level, int optname, const void *value,
     socklen_t len);
 int sys_getsockopt(int fd, int level, int optname, void *value,

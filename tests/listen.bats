@@ -282,6 +282,28 @@ load test_helper
 	assert_status 124
 }
 
+@test "SIGTERM mid-transfer from a pipe that never ends resets: the client fails with ECONNRESET" {
+	mkfifo "$TMP/srv.in"
+	bg srv "$SOCKIT" --trace listen -v 127.0.0.1:0
+	local srv_pid=$BG_PID
+	exec 7>"$TMP/srv.in"
+	wait_for_line "$TMP/srv.err" '^sockit: listening on ' 10
+	LISTEN_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/srv.err")
+	bg cli "$SOCKIT" connect "127.0.0.1:$LISTEN_PORT"
+	local cli_pid=$BG_PID
+	printf 'part one\n' >&7
+	wait_for_line "$TMP/cli.out" '^part one$'
+	kill -TERM "$srv_pid"
+	wait_for_exit "$srv_pid"
+	[ "$EXIT_STATUS" -eq 143 ]
+	assert_file_contains "$TMP/srv.err" \
+	    "setsockopt(4, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}) = 0"
+	wait_for_exit "$cli_pid"
+	exec 7>&-
+	[ "$EXIT_STATUS" -eq 1 ]
+	assert_file_contains "$TMP/cli.err" "(ECONNRESET)"
+}
+
 @test "-k starts each peer's hex dump at offset 0" {
 	local i
 	start_listener srv -k -x 127.0.0.1:0

@@ -119,7 +119,7 @@ static const struct match_case match_cases[] = {
 	{ "::ffff:127.0.0.0/104", "::ffff:127.9.9.9", true },
 	{ "::ffff:0:0/96", "203.0.113.9", true },
 	{ "::ffff:0:0/96", "::1", false },
-	/* A plain IPv6 block holds IPv4 peers only through their mapped form. */
+	/* A plain IPv6 block holds IPv4 peers only in their mapped form. */
 	{ "::1", "127.0.0.1", false },
 	{ "::1", "::ffff:127.0.0.1", false },
 	{ "::/0", "127.0.0.1", true },

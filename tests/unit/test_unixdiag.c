@@ -1,4 +1,4 @@
-/* test_unixdiag.c: reading sock_diag dumps: which sockets hold a socket file. */
+/* test_unixdiag.c: reading sock_diag dumps: which sockets hold a file. */
 #include "compat.h"
 
 #include <errno.h>
