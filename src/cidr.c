@@ -98,34 +98,83 @@ prefix_equal(const unsigned char *a, const unsigned char *b, int prefix)
 	return ((a[whole] ^ b[whole]) & (0xff << (8 - rest))) == 0;
 }
 
-bool
-cidr_match(const struct cidr *c, const struct sockaddr *sa, socklen_t len)
-{
-	static const unsigned char mapped[12] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-	};
+/*
+ * The one rule for IPv4-mapped addresses: an IPv4 peer and its
+ * ::ffff:a.b.c.d form are the same peer, whichever family the socket or
+ * the rule has. So both sides are compared in the IPv6 space: an IPv4
+ * address becomes ::ffff:a.b.c.d and an IPv4 block a.b.c.d/N becomes
+ * ::ffff:a.b.c.d/(96+N). Then 127.0.0.1, ::ffff:127.0.0.1 and
+ * ::ffff:7f00:1 are one rule, and ::/0 holds every peer.
+ */
+static const unsigned char mapped_prefix[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
 
+/* Fills out[16] with the peer's address. Returns false if it has none. */
+static bool
+peer_as_v6(const struct sockaddr *sa, socklen_t len, unsigned char *out)
+{
+	if (sa == NULL)
+		return false;
 	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
 
-		return c->family == AF_INET && prefix_equal(
-		    (const unsigned char *)&in->sin_addr, c->addr, c->prefix);
+		memcpy(out, mapped_prefix, sizeof(mapped_prefix));
+		memcpy(out + 12, &in->sin_addr, 4);
+		return true;
 	}
 	if (sa->sa_family == AF_INET6 &&
 	    len >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *in6 =
 		    (const struct sockaddr_in6 *)sa;
-		const unsigned char *a = in6->sin6_addr.s6_addr;
 
-		if (c->family == AF_INET6)
-			return prefix_equal(a, c->addr, c->prefix);
-		/* A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d. */
-		return memcmp(a, mapped, sizeof(mapped)) == 0 &&
-		    prefix_equal(a + 12, c->addr, c->prefix);
+		memcpy(out, in6->sin6_addr.s6_addr, 16);
+		return true;
 	}
 	return false;
 }
 
+/* Fills out[16] and *prefix with the block. Returns false if it is none. */
+static bool
+block_as_v6(const struct cidr *c, unsigned char *out, int *prefix)
+{
+	if (c->family == AF_INET && c->prefix >= 0 && c->prefix <= 32) {
+		memcpy(out, mapped_prefix, sizeof(mapped_prefix));
+		memcpy(out + 12, c->addr, 4);
+		*prefix = 96 + c->prefix;
+		return true;
+	}
+	if (c->family == AF_INET6 && c->prefix >= 0 && c->prefix <= 128) {
+		memcpy(out, c->addr, 16);
+		*prefix = c->prefix;
+		return true;
+	}
+	return false;
+}
+
+/* 1 when the peer lies in c, 0 when not, -1 when they cannot be compared. */
+static int
+compare(const struct cidr *c, const struct sockaddr *sa, socklen_t len)
+{
+	unsigned char peer[16], block[16];
+	int prefix;
+
+	if (!peer_as_v6(sa, len, peer) || !block_as_v6(c, block, &prefix))
+		return -1;
+	return prefix_equal(peer, block, prefix) ? 1 : 0;
+}
+
+bool
+cidr_match(const struct cidr *c, const struct sockaddr *sa, socklen_t len)
+{
+	return compare(c, sa, len) == 1;
+}
+
+/*
+ * Fails closed: a peer must match an --allow block for certain to be let
+ * in, and any doubt about a --deny block (a peer or block that cannot be
+ * compared) counts as a match.
+ */
 bool
 cidr_admit(const struct cidr *allow, int nallow, const struct cidr *deny,
     int ndeny, const struct sockaddr *sa, socklen_t len)
@@ -134,8 +183,8 @@ cidr_admit(const struct cidr *allow, int nallow, const struct cidr *deny,
 	int i;
 
 	for (i = 0; i < nallow && !allowed; i++)
-		allowed = cidr_match(&allow[i], sa, len);
+		allowed = compare(&allow[i], sa, len) == 1;
 	for (i = 0; i < ndeny && allowed; i++)
-		allowed = !cidr_match(&deny[i], sa, len);
+		allowed = compare(&deny[i], sa, len) == 0;
 	return allowed;
 }

@@ -113,6 +113,12 @@ static const struct errno_hint errno_hints[] = {
 	{ NULL, EROFS, "the socket file would be on a read-only file system" },
 	{ NULL, EPERM, "the operation needs privileges this process lacks "
 	  "(a firewall rule can also cause this)" },
+	/* The --unlink probe, which asks sock_diag instead of connecting. */
+	{ "sock_diag", EADDRINUSE, "a live socket is bound to that file: stop "
+	  "its server or choose another path; --unlink replaces only a file "
+	  "that no socket holds" },
+	{ "sock_diag", ENOENT, "this kernel cannot list unix sockets (no "
+	  "unix_diag): remove the file by hand once no server holds it" },
 };
 
 struct eai_hint {

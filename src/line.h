@@ -35,5 +35,11 @@ void line_hide(bool keep_tail);
 void line_show(const void *out, size_t len);
 /* Stops editing: the terminal is as it was, and the history is saved. */
 void line_close(void);
+/*
+ * Returns the errno that keeps the history file from being written (a
+ * directory, a missing directory, a full device), found when editing
+ * started or when line_close saved it, and forgets it; 0 when none.
+ */
+int line_history_error(void);
 
 #endif

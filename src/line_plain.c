@@ -19,6 +19,12 @@ line_open(const char *history_path)
 	return -1;
 }
 
+int
+line_history_error(void)
+{
+	return 0;
+}
+
 ssize_t
 line_read(void *buf, size_t cap)
 {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -38,6 +39,7 @@ static struct {
 	bool tail_is_prompt;
 	const char *history_path;
 	int added;		/* history entries made by this run */
+	int history_err;	/* why the history file cannot be written */
 	char version[32];
 } ed;
 
@@ -273,6 +275,50 @@ on_line(char *line)
 	rl.rl_set_prompt("");
 }
 
+/*
+ * Why the history file could not be written at the end, found before a
+ * line is typed: 0 when it looks writable. A file that is not there yet
+ * is made by the first save, in a directory that must exist.
+ */
+static int
+history_unwritable(const char *path)
+{
+	struct stat st;
+	char dir[4096];
+	const char *slash;
+
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return EISDIR;
+		return access(path, W_OK) == 0 ? 0 : errno;
+	}
+	if (errno != ENOENT)
+		return errno;
+	slash = strrchr(path, '/');
+	if (slash == NULL)
+		return access(".", W_OK | X_OK) == 0 ? 0 : errno;
+	if (slash == path)
+		return access("/", W_OK | X_OK) == 0 ? 0 : errno;
+	if ((size_t)(slash - path) >= sizeof(dir))
+		return ENAMETOOLONG;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (stat(dir, &st) < 0)
+		return errno;
+	if (!S_ISDIR(st.st_mode))
+		return ENOTDIR;
+	return access(dir, W_OK | X_OK) == 0 ? 0 : errno;
+}
+
+int
+line_history_error(void)
+{
+	int err = ed.history_err;
+
+	ed.history_err = 0;
+	return err;
+}
+
 int
 line_open(const char *history_path)
 {
@@ -297,8 +343,10 @@ line_open(const char *history_path)
 	(*rl.rl_change_environment) = 0;
 	ed.history_path = history_path;
 	rl.clear_history();
-	if (history_path != NULL)
+	if (history_path != NULL) {
 		rl.read_history(history_path);
+		ed.history_err = history_unwritable(history_path);
+	}
 	ed.ended = false;
 	ed.depth = 0;
 	ed.tail_is_prompt = ed.tail_len > 0 && tail_fits();
@@ -399,14 +447,23 @@ line_show(const void *out, size_t len)
 static void
 save_history(void)
 {
+	int err;
+
 	if (ed.history_path == NULL || ed.added == 0)
 		return;
-	/* Append this run's lines: two sessions at once both keep theirs. */
+	/*
+	 * Append this run's lines: two sessions at once both keep theirs.
+	 * Each call returns 0 or an errno; the one that wrote decides, as
+	 * trimming fails on a file that is not regular, such as /dev/null.
+	 */
 	if (access(ed.history_path, F_OK) == 0)
-		rl.append_history(ed.added, ed.history_path);
+		err = rl.append_history(ed.added, ed.history_path);
 	else
-		rl.write_history(ed.history_path);
-	rl.history_truncate_file(ed.history_path, HISTORY_KEEP);
+		err = rl.write_history(ed.history_path);
+	if (err == 0)
+		rl.history_truncate_file(ed.history_path, HISTORY_KEEP);
+	else
+		ed.history_err = err;
 	ed.added = 0;
 }
 

@@ -183,7 +183,8 @@ apply_shutdown(struct relay *r)
 	case RELAY_SHUT_WR:
 		/* FIN tells the peer we are done; its answer still flows. */
 		if (can_half_close(cfg))
-			sys_shutdown(cfg->sock, SHUT_WR);
+			r->res->fin_sent =
+			    sys_shutdown(cfg->sock, SHUT_WR) == 0;
 		else if (cfg->eof_datagram)
 			r->eof_marker = true;
 		else if (cfg->recv_sock > 0)
@@ -201,7 +202,7 @@ apply_shutdown(struct relay *r)
 		r->ending = true;
 		break;
 	case RELAY_SHUT_RDWR:
-		sys_shutdown(cfg->sock, SHUT_RDWR);
+		r->res->fin_sent = sys_shutdown(cfg->sock, SHUT_RDWR) == 0;
 		r->ending = true;
 		break;
 	case RELAY_SHUT_CLOSE:
@@ -1428,6 +1429,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	r.batching = cfg->messages && cfg->in_fd >= 0 &&
 	    cfg->in_data == NULL && !cfg->crlf && cfg->hooks.read_input == NULL;
 	result->end = pump(&r);
+	result->unsent = !r.stdin_eof || up_pending(&r);
 	for (i = 0; i < 2; i++) {
 		if (r.lane[i].pipe[0] >= 0) {
 			close(r.lane[i].pipe[0]);

@@ -122,6 +122,12 @@ struct relay_result {
 	double stalled;			/* "-q": how long the peer took
 					   nothing of what was left */
 	int err;
+	bool unsent;			/* bytes to send were left behind:
+					   stdin (or in_data) had not reached
+					   its end, or the relay still held
+					   some it had read */
+	bool fin_sent;			/* stdin's end was passed on with
+					   shutdown(SHUT_WR or SHUT_RDWR) */
 	struct relay_stats stats;
 };
 

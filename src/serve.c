@@ -16,6 +16,7 @@
 #include "sockit.h"
 #include "spawn.h"
 #include "sys.h"
+#include "unixdiag.h"
 
 const struct opt_def serve_opt_defs[] = {
 	{ 0, "backlog", OPT_COUNT, offsetof(struct serve_opts, backlog), "N",
@@ -145,29 +146,48 @@ is_wildcard(const struct endpoint_addr *a)
 }
 
 /*
- * Returns true when a live server still answers on the unix socket a:
- * connect() to a socket file whose owner is gone fails with ECONNREFUSED.
+ * Whether a socket is still bound to the socket file st, asked of the
+ * kernel without touching the socket: a connect() to find out would be
+ * accepted by a one-shot server as its one peer, and its data lost on the
+ * probe. sock_diag lists the AF_UNIX sockets of this network namespace
+ * with the inode and device of the file each is bound to. Returns 1 held,
+ * 0 free, or -1 with errno when the kernel cannot say.
  */
-static bool
-unix_socket_alive(const struct endpoint_addr *a)
+static int
+unix_file_held(const struct stat *st)
 {
-	int fd = sys_socket(AF_UNIX, a->socktype, 0);
-	bool alive;
+	/* The kernel fills at most 32 KiB per datagram of a dump. */
+	static unsigned char buf[32768];
+	enum unixdiag_answer answer = UNIXDIAG_MORE;
+	ssize_t n;
+	int fd = sys_unix_diag_request(), err = 0;
 
 	if (fd < 0)
-		return false;
-	sys_set_nonblocking(fd);
-	alive = sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) == 0
-	    || errno != ECONNREFUSED;
+		return -1;
+	while (answer == UNIXDIAG_MORE) {
+		n = sys_recv(fd, buf, sizeof(buf), MSG_TRUNC);
+		if (n <= 0 || (size_t)n > sizeof(buf)) {
+			err = n < 0 ? errno : EPROTO;
+			break;
+		}
+		answer = unixdiag_scan(buf, (size_t)n, st, &err);
+	}
 	sys_close(fd);
-	return alive;
+	if (answer == UNIXDIAG_HELD || answer == UNIXDIAG_FREE)
+		return answer == UNIXDIAG_HELD;
+	errno = err;
+	return -1;
 }
 
-/* Removes a stale socket file; --unlink never eats a file or a live server. */
+/*
+ * Removes a stale socket file; --unlink never eats a file or a live
+ * server. When the kernel cannot say whether the file is held, it stays.
+ */
 static int
-remove_stale(const char *path, const struct endpoint_addr *a)
+remove_stale(const char *path)
 {
 	struct stat st;
+	int held;
 
 	if (lstat(path, &st) < 0)
 		return 0;
@@ -175,9 +195,14 @@ remove_stale(const char *path, const struct endpoint_addr *a)
 		report_error("refusing to remove %s: it is not a socket", path);
 		return -1;
 	}
-	if (unix_socket_alive(a)) {
-		report_error("refusing to remove %s: a server still answers "
-		    "on it", path);
+	held = unix_file_held(&st);
+	if (held != 0) {
+		char what[256];
+
+		snprintf(what, sizeof(what), "refusing to remove %s: %s", path,
+		    held > 0 ? "a server still holds it" :
+		    "cannot tell whether a server still holds it");
+		report_errno("sock_diag", what, held > 0 ? EADDRINUSE : errno);
 		return -1;
 	}
 	if (sys_unlink(path) < 0 && errno != ENOENT) {
@@ -240,7 +265,7 @@ bind_one(struct session *s, const struct serve_opts *so,
 		if (errno == EADDRINUSE && endpoint_is_unix(ep) &&
 		    !ep->abstract && so->unlink_stale && !retried) {
 			retried = true;
-			if (remove_stale(ep->path, a) == 0)
+			if (remove_stale(ep->path) == 0)
 				continue;
 			sys_close(fd);
 			return -2;

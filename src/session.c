@@ -675,6 +675,24 @@ history_path(void)
 	return history_file;
 }
 
+/*
+ * A history file that cannot be written loses every line typed: say so,
+ * once a run however many sessions or lines meet it.
+ */
+static void
+check_history(void)
+{
+	static bool warned;
+	int err = line_history_error();
+	const char *path = history_path();
+
+	if (err == 0 || warned || path == NULL)
+		return;
+	warned = true;
+	report_warning("history file %s: %s (%s)", path, strerror(err),
+	    trace_errno_name(err) != NULL ? trace_errno_name(err) : "?");
+}
+
 static ssize_t
 edit_read(void *ctx, void *buf, size_t cap)
 {
@@ -738,15 +756,17 @@ start_editing(struct session *s, struct relay_config *cfg)
 	}
 	/* A line redrawn in place would fight the prompt: plain lines. */
 	s->progress_on_tty = false;
+	check_history();
 	return true;
 }
 
 static void
 stop_editing(void)
 {
+	line_close();
+	check_history();
 	trace_stderr_hide = NULL;
 	trace_stderr_show = NULL;
-	line_close();
 }
 
 /* Returns stdin when it is open, else -1: nothing to send. */
@@ -754,6 +774,35 @@ static int
 usable_stdin(void)
 {
 	return fcntl(STDIN_FILENO, F_GETFL) == -1 ? -1 : STDIN_FILENO;
+}
+
+/*
+ * A sender stopped by a signal before all its data reached the peer ends
+ * TCP with a reset, not a FIN: a FIN says "that was everything", and the
+ * receiver would take the truncated data for the whole. SO_LINGER with a
+ * zero timeout makes the close() that follows drop the send queue and
+ * send RST, so the peer's next read fails with ECONNRESET. Data is left
+ * when stdin had not ended or the relay still held bytes (res->unsent),
+ * or when the send queue holds bytes the peer has not acknowledged
+ * (SIOCOUTQ; a FIN already sent counts one there and is no data).
+ * A unix stream socket has no reset: its peer sees an ordinary end.
+ */
+static void
+reset_if_unsent(int sock, const struct relay_result *res)
+{
+	struct linger abort_close = { 1, 0 };
+	socklen_t len = sizeof(int);
+	int domain = 0, queued = 0;
+
+	if (sys_getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+	    (domain != AF_INET && domain != AF_INET6))
+		return;
+	/* When the queue cannot be measured, the data may be short: reset. */
+	if (!res->unsent && sys_unsent(sock, &queued) == 0 &&
+	    queued <= (res->fin_sent ? 1 : 0))
+		return;
+	sys_setsockopt(sock, SOL_SOCKET, SO_LINGER, &abort_close,
+	    sizeof(abort_close));
 }
 
 int
@@ -829,6 +878,10 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	case RELAY_OUTPUT_CLOSED:
 		return EXIT_OK;
 	case RELAY_SIGNAL:
+		/* A person at a terminal who presses Ctrl-C means "enough". */
+		if (socktype == SOCK_STREAM && !cfg.stdin_is_tty &&
+		    (cfg.in_fd >= 0 || cfg.in_data != NULL))
+			reset_if_unsent(sock, &res);
 		return 128 + (int)sys_signal_caught;
 	case RELAY_TIMEOUT:
 		if (strcmp(res.expired, "-i") == 0)

@@ -4,7 +4,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/sockios.h>
 #include <linux/tcp.h>
+#include <linux/unix_diag.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -204,7 +208,8 @@ sys_socket(int family, int type, int protocol)
 	strbuf_puts(&sb, ", ");
 	trace_name(&sb, trace_socktype_name(type), type);
 	strbuf_puts(&sb, ", ");
-	trace_name(&sb, trace_protocol_name(protocol), protocol);
+	trace_name(&sb, trace_socket_protocol_name(family, protocol),
+	    protocol);
 	strbuf_puts(&sb, ")");
 	finish(&sb, fd, err);
 	return fd;
@@ -268,6 +273,25 @@ sys_pending(int fd, int *count)
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "ioctl(%d, FIONREAD", fd);
+	if (rc == 0)
+		strbuf_printf(&sb, ", [%d]", *count);
+	strbuf_puts(&sb, ")");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_unsent(int fd, int *count)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = ioctl(fd, SIOCOUTQ, count);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "ioctl(%d, SIOCOUTQ", fd);
 	if (rc == 0)
 		strbuf_printf(&sb, ", [%d]", *count);
 	strbuf_puts(&sb, ")");
@@ -654,6 +678,48 @@ sys_close(int fd)
 	strbuf_printf(&sb, "close(%d)", fd);
 	finish(&sb, rc, err);
 	return rc;
+}
+
+int
+sys_unix_diag_request(void)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct {
+		struct nlmsghdr h;
+		struct unix_diag_req req;
+	} msg;
+	ssize_t rc;
+	int fd, err;
+
+	fd = sys_socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -1;
+	memset(&msg, 0, sizeof(msg));
+	msg.h.nlmsg_len = sizeof(msg);
+	msg.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.req.sdiag_family = AF_UNIX;
+	/* Every state: a datagram socket is "unconnected", a server listens. */
+	msg.req.udiag_states = ~0u;
+	msg.req.udiag_show = UDIAG_SHOW_VFS;
+	do
+		rc = send(fd, &msg, sizeof(msg), 0);
+	while (retry_eintr(rc));
+	err = errno;
+	if (tracing()) {
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_printf(&sb, "send(%d, ", fd);
+		trace_unix_diag_request(&sb, &msg.h, &msg.req);
+		strbuf_printf(&sb, ", %zu, 0)", sizeof(msg));
+		finish(&sb, rc, err);
+	}
+	if (rc < 0) {
+		sys_close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
 }
 
 int

@@ -44,6 +44,11 @@ int sys_set_blocking(int fd);
  * socket, the length of the next message. Returns 0 or -1.
  */
 int sys_pending(int fd, int *count);
+/*
+ * ioctl(SIOCOUTQ): the bytes in the send queue that the peer has not
+ * acknowledged yet (TCP) or not read yet (unix). Returns 0 or -1.
+ */
+int sys_unsent(int fd, int *count);
 int sys_setsockopt(int fd, int level, int optname, const void *value,
     socklen_t len);
 int sys_getsockopt(int fd, int level, int optname, void *value,
@@ -76,6 +81,15 @@ int sys_shutdown(int fd, int how);
 int sys_close(int fd);
 int sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len);
 int sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len);
+/*
+ * Asks the kernel for its list of AF_UNIX sockets with the inode and
+ * device of the file each is bound to (sock_diag(7), unix_diag(7)): opens
+ * a NETLINK_SOCK_DIAG socket and sends it one SOCK_DIAG_BY_FAMILY dump
+ * request with UDIAG_SHOW_VFS. Returns the netlink socket, whose replies
+ * the caller reads with sys_recv until NLMSG_DONE and then closes, or -1
+ * with errno.
+ */
+int sys_unix_diag_request(void);
 int sys_socketpair(int family, int type, int protocol, int fds[2]);
 int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
 ssize_t sys_read(int fd, void *buf, size_t len);

@@ -3,6 +3,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -78,6 +81,7 @@ trace_family_name(int family)
 	case AF_INET:	return "AF_INET";
 	case AF_INET6:	return "AF_INET6";
 	case AF_UNIX:	return "AF_UNIX";
+	case AF_NETLINK: return "AF_NETLINK";
 	}
 	return NULL;
 }
@@ -104,6 +108,62 @@ trace_protocol_name(int protocol)
 	case IPPROTO_UDP:	return "IPPROTO_UDP";
 	}
 	return NULL;
+}
+
+const char *
+trace_socket_protocol_name(int family, int protocol)
+{
+	if (family != AF_NETLINK)
+		return trace_protocol_name(protocol);
+	switch (protocol) {
+	case NETLINK_SOCK_DIAG:	return "NETLINK_SOCK_DIAG";
+	}
+	return NULL;
+}
+
+void
+trace_unix_diag_request(struct strbuf *sb, const struct nlmsghdr *h,
+    const struct unix_diag_req *req)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} shows[] = {
+		{ UDIAG_SHOW_NAME, "UDIAG_SHOW_NAME" },
+		{ UDIAG_SHOW_VFS, "UDIAG_SHOW_VFS" },
+		{ UDIAG_SHOW_PEER, "UDIAG_SHOW_PEER" },
+		{ UDIAG_SHOW_ICONS, "UDIAG_SHOW_ICONS" },
+		{ UDIAG_SHOW_RQLEN, "UDIAG_SHOW_RQLEN" },
+		{ UDIAG_SHOW_MEMINFO, "UDIAG_SHOW_MEMINFO" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	strbuf_puts(sb, "{{nlmsg_type=");
+	trace_name(sb, h->nlmsg_type == SOCK_DIAG_BY_FAMILY ?
+	    "SOCK_DIAG_BY_FAMILY" : NULL, h->nlmsg_type);
+	strbuf_puts(sb, ", nlmsg_flags=");
+	if (h->nlmsg_flags == (NLM_F_REQUEST | NLM_F_DUMP))
+		strbuf_puts(sb, "NLM_F_REQUEST|NLM_F_DUMP");
+	else
+		strbuf_printf(sb, "%#x", h->nlmsg_flags);
+	strbuf_puts(sb, "}, {sdiag_family=");
+	trace_name(sb, trace_family_name(req->sdiag_family),
+	    req->sdiag_family);
+	if (req->udiag_states == ~0u)
+		strbuf_puts(sb, ", udiag_states=~0");
+	else
+		strbuf_printf(sb, ", udiag_states=%#x", req->udiag_states);
+	strbuf_puts(sb, ", udiag_show=");
+	for (i = 0; i < ARRAY_LEN(shows); i++) {
+		if (req->udiag_show & shows[i].bit) {
+			strbuf_printf(sb, "%s%s", sep, shows[i].name);
+			sep = "|";
+		}
+	}
+	if (*sep == '\0')
+		strbuf_printf(sb, "%#x", req->udiag_show);
+	strbuf_puts(sb, "}}");
 }
 
 const char *

@@ -26,6 +26,8 @@ const char *trace_eai_name(int code);
 const char *trace_family_name(int family);
 const char *trace_socktype_name(int type);
 const char *trace_protocol_name(int protocol);
+/* The protocol of socket(2) as named in family: NETLINK_SOCK_DIAG too. */
+const char *trace_socket_protocol_name(int family, int protocol);
 const char *trace_shutdown_name(int how);
 /* Returns "SIGTERM" and the like; "SIG?" for a signal not in the table. */
 const char *trace_signal_name(int sig);
@@ -38,6 +40,14 @@ void trace_sockaddr(struct strbuf *sb, const struct sockaddr *sa,
 /* Appends a sockopt level, name and value as strace prints them. */
 void trace_sockopt(struct strbuf *sb, int level, int optname,
     const void *value, socklen_t len);
+struct nlmsghdr;
+struct unix_diag_req;
+/*
+ * Appends a sock_diag request for AF_UNIX sockets as strace prints it:
+ * {{nlmsg_type=SOCK_DIAG_BY_FAMILY, ...}, {sdiag_family=AF_UNIX, ...}}.
+ */
+void trace_unix_diag_request(struct strbuf *sb, const struct nlmsghdr *h,
+    const struct unix_diag_req *req);
 /* Starts a line: the timestamp and pid prefixes when asked for. */
 void trace_begin(struct strbuf *sb, char *storage, size_t cap);
 /* Appends " = RET", or " = -1 ENAME (text)" when ret is -1. */

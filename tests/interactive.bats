@@ -17,7 +17,8 @@ teardown() {
 }
 
 # in_terminal CMD...: runs CMD in an 80x24 terminal of a tmux server of
-# our own, with the history in $TMP/history and stderr in $TMP/pane.err
+# our own, with the history in $TMP/history (or $HISTORY_FILE when set)
+# and stderr in $TMP/pane.err
 # (on the terminal with STDERR_ON_SCREEN=1). CMD's status goes to
 # $TMP/status and the terminal's settings after it to $TMP/stty. The
 # shell in the pane shrugs off Ctrl-C, so the pane outlives sockit.
@@ -27,7 +28,7 @@ in_terminal() {
 	{
 		echo "trap 'true' INT"
 		echo "cd '$TMP'"
-		printf 'SOCKIT_HISTORY=%q ' "$TMP/history"
+		printf 'SOCKIT_HISTORY=%q ' "${HISTORY_FILE:-$TMP/history}"
 		printf '%q ' "$@"
 		if [ "${STDERR_ON_SCREEN:-}" = 1 ]; then
 			echo
@@ -205,7 +206,59 @@ start_peer() {
 	[ "$(grep -c '^remember me$' "$TMP/history")" -eq 1 ]
 }
 
-@test "Ctrl-C exits 130 and gives the terminal back; the typed line is not sent" {
+@test "a history file that cannot be written is warned about once, not per line" {
+	local spec path why runs=0
+	mkdir "$TMP/histdir"
+	bg peer "$SOCKIT" recv -k -v 127.0.0.1:0
+	wait_for_line "$TMP/peer.err" '^sockit: listening on '
+	PEER_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/peer.err")
+	for spec in "$TMP/histdir|Is a directory (EISDIR)" \
+	    "/dev/full|No space left on device (ENOSPC)" \
+	    "$TMP/no/such/dir/history|No such file or directory (ENOENT)"; do
+		path=${spec%|*}
+		why=${spec#*|}
+		runs=$((runs + 1))
+		rm -f "$TMP/status"
+		HISTORY_FILE=$path in_terminal "$SOCKIT" connect -q 0 \
+		    "127.0.0.1:$PEER_PORT"
+		wait_for_editor
+		keys "first $runs" Enter "second $runs" Enter "third $runs" Enter
+		wait_for_line "$TMP/peer.out" "^third $runs\$"
+		keys C-d
+		wait_for_status
+		[ "$STATUS" -eq 0 ]
+		cat "$TMP/pane.err"
+		# Once, though three lines were lost.
+		[ "$(grep -c 'history' "$TMP/pane.err")" -eq 1 ]
+		grep -qxF "sockit: warning: history file $path: $why" \
+		    "$TMP/pane.err"
+		tmux -S "$TMUX_SOCK" kill-server 7>&-
+	done
+	[ ! -e "$TMP/no" ]
+}
+
+@test "a history file that can be written, or /dev/null, brings no warning" {
+	local path
+	bg peer "$SOCKIT" recv -k -v 127.0.0.1:0
+	wait_for_line "$TMP/peer.err" '^sockit: listening on '
+	PEER_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/peer.err")
+	for path in /dev/null "$TMP/fresh-history"; do
+		rm -f "$TMP/status"
+		HISTORY_FILE=$path in_terminal "$SOCKIT" connect -q 0 \
+		    "127.0.0.1:$PEER_PORT"
+		wait_for_editor
+		keys "line for $path" Enter
+		wait_for_line "$TMP/peer.out" "^line for $path\$"
+		keys C-d
+		wait_for_status
+		[ "$STATUS" -eq 0 ]
+		[ ! -s "$TMP/pane.err" ]
+		tmux -S "$TMUX_SOCK" kill-server 7>&-
+	done
+	grep -qx "line for $TMP/fresh-history" "$TMP/fresh-history"
+}
+
+@test "Ctrl-C exits 130, gives the terminal back and closes without a reset; the typed line is not sent" {
 	start_peer
 	in_terminal "$SOCKIT" connect "127.0.0.1:$PEER_PORT"
 	wait_for_editor
@@ -219,6 +272,8 @@ start_peer() {
 	grep -q ' echo ' "$TMP/stty"
 	exec 7>&-
 	wait_for_exit "$BG_PID"
+	# A person's Ctrl-C closes with a FIN, not a reset: the peer ends well.
+	[ "$EXIT_STATUS" -eq 0 ]
 	[ ! -s "$TMP/peer.out" ]
 }
 

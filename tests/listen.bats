@@ -230,9 +230,78 @@ load test_helper
 	start_listener live -k "unix:$SOCKDIR/live"
 	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/live"
 	assert_status 1
-	assert_stderr_contains "a server still answers on it"
+	assert_stderr_contains "a server still holds it"
 	[ -S "$SOCKDIR/live" ]
 	kill -0 "$LISTEN_PID"
+}
+
+# --unlink asks the kernel (sock_diag) whether a socket holds the file; a
+# connect() to find out would be the one peer of a one-shot server.
+@test "AF_UNIX: --unlink costs a live one-shot server nothing: it still serves its whole file" {
+	random_file "$TMP/srv.in" 1
+	start_listener srv "unix:$SOCKDIR/s"
+	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/s"
+	assert_status 1
+	assert_stderr_contains "a server still holds it"
+	assert_stderr_contains "(EADDRINUSE)"
+	[ -S "$SOCKDIR/s" ]
+	sockit connect "unix:$SOCKDIR/s" </dev/null >"$TMP/got"
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(checksum "$TMP/got")" = "$(checksum "$TMP/srv.in")" ]
+}
+
+@test "AF_UNIX: --unlink leaves live seqpacket and datagram servers alone, and replaces their stale files" {
+	start_listener sp "unix-seqpacket:$SOCKDIR/sp"
+	local sp_pid=$LISTEN_PID
+	start_listener dg "unix-dgram:$SOCKDIR/dg"
+	local dg_pid=$LISTEN_PID
+	run --separate-stderr sockit listen --unlink -w 0.1 \
+	    "unix-seqpacket:$SOCKDIR/sp"
+	assert_status 1
+	assert_stderr_contains "(EADDRINUSE)"
+	run --separate-stderr sockit listen --unlink -w 0.1 \
+	    "unix-dgram:$SOCKDIR/dg"
+	assert_status 1
+	assert_stderr_contains "(EADDRINUSE)"
+	# Both still serve their first peer.
+	run sockit connect -q 0.2 "unix-dgram:$SOCKDIR/dg" <<<"dgram"
+	assert_success
+	wait_for_line "$TMP/dg.out" "^dgram$" 5
+	run sockit connect "unix-seqpacket:$SOCKDIR/sp" <<<"one message"
+	assert_success
+	wait_for_exit "$sp_pid"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/sp.out")" = "one message" ]
+	# Killed hard, the datagram server leaves a stale file to replace.
+	pkill -KILL -P "$dg_pid"
+	wait_for_exit "$dg_pid"
+	[ -S "$SOCKDIR/dg" ]
+	run --separate-stderr sockit listen --unlink -w 0.1 \
+	    "unix-dgram:$SOCKDIR/dg"
+	assert_status 124
+}
+
+@test "SIGTERM mid-transfer from a pipe that never ends resets: the client fails with ECONNRESET" {
+	mkfifo "$TMP/srv.in"
+	bg srv "$SOCKIT" --trace listen -v 127.0.0.1:0
+	local srv_pid=$BG_PID
+	exec 7>"$TMP/srv.in"
+	wait_for_line "$TMP/srv.err" '^sockit: listening on ' 10
+	LISTEN_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/srv.err")
+	bg cli "$SOCKIT" connect "127.0.0.1:$LISTEN_PORT"
+	local cli_pid=$BG_PID
+	printf 'part one\n' >&7
+	wait_for_line "$TMP/cli.out" '^part one$'
+	kill -TERM "$srv_pid"
+	wait_for_exit "$srv_pid"
+	[ "$EXIT_STATUS" -eq 143 ]
+	assert_file_contains "$TMP/srv.err" \
+	    "setsockopt(4, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}) = 0"
+	wait_for_exit "$cli_pid"
+	exec 7>&-
+	[ "$EXIT_STATUS" -eq 1 ]
+	assert_file_contains "$TMP/cli.err" "(ECONNRESET)"
 }
 
 @test "-k starts each peer's hex dump at offset 0" {
@@ -405,6 +474,32 @@ wait_for_children() {
 	[ -z "$output" ]
 	run sockit connect "[::1]:$LISTEN_PORT" </dev/null
 	[ "$output" = welcome ]
+}
+
+# One rule for IPv4-mapped addresses: the peer 127.0.0.2 is the same peer
+# whether an IPv4 socket shows it as 127.0.0.2 or a dual-stack one as
+# ::ffff:127.0.0.2, and a rule may be written either way.
+@test "--allow and --deny treat 127.0.0.2 and ::ffff:127.0.0.2 as one peer on 127.0.0.1 and [::]" {
+	local where rule got1 got2 n=0
+	for where in 127.0.0.1:0 '[::]:0'; do
+		for rule in '--allow ::ffff:127.0.0.1' '--deny ::ffff:127.0.0.2' \
+		    '--allow 127.0.0.1' '--deny 127.0.0.2' \
+		    '--allow ::ffff:7f00:1' '--deny ::ffff:127.0.0.2/127'; do
+			# shellcheck disable=SC2086
+			n=$((n + 1))
+			start_listener "acl$n" --fork $rule \
+			    -c 'echo welcome' "$where"
+			got1=$("$SOCKIT" connect -s 127.0.0.1 \
+			    "127.0.0.1:$LISTEN_PORT" </dev/null 2>/dev/null)
+			got2=$("$SOCKIT" connect -s 127.0.0.2 \
+			    "127.0.0.1:$LISTEN_PORT" </dev/null 2>/dev/null)
+			echo "$where $rule: from .1 '$got1', from .2 '$got2'"
+			[ "$got1" = welcome ]
+			[ -z "$got2" ]
+			kill "$LISTEN_PID"
+			wait "$LISTEN_PID" 2>/dev/null || true
+		done
+	done
 }
 
 @test "--allow and --deny are checked: a bad block or a unix endpoint is a usage error" {

@@ -432,6 +432,19 @@ time.sleep(10)" "$RECV_PORT"
 	[ ! -e "$SOCKDIR/s" ]
 }
 
+@test "--unlink costs a live one-shot receiver nothing: it still gets the whole file" {
+	random_file "$TMP/in" 1
+	start_recv srv "unix:$SOCKDIR/s"
+	run --separate-stderr sockit recv --unlink -w 0.1 "unix:$SOCKDIR/s"
+	assert_status 1
+	assert_stderr_contains "a server still holds it"
+	assert_stderr_contains "(EADDRINUSE)"
+	socat -u "FILE:$TMP/in" "UNIX-CONNECT:$SOCKDIR/s"
+	wait_for_exit "$RECV_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(checksum "$TMP/srv.out")" = "$(checksum "$TMP/in")" ]
+}
+
 @test "--progress reports what was received on stderr" {
 	start_recv srv --progress -u --count 2 127.0.0.1:0
 	send_datagrams 127.0.0.1 "$RECV_PORT" 'abcd' 'e' >/dev/null

@@ -155,6 +155,23 @@ assert_line_in() {
 	assert_file_contains "$TMP/srv.err" "unlink(\"$SOCKDIR/s\") = 0"
 }
 
+@test "--unlink asks sock_diag about a stale file, connects to nothing, and removes it" {
+	bg stale "$SOCKIT" listen "unix:$SOCKDIR/s"
+	wait_for_socket "$SOCKDIR/s"
+	pkill -KILL -P "$BG_PID"
+	wait_for_exit "$BG_PID"
+	run --separate-stderr sockit --trace listen --unlink -w 0.1 "unix:$SOCKDIR/s"
+	assert_status 124
+	assert_line_in "$stderr" "bind(3, {AF_UNIX, \"$SOCKDIR/s\"}) = -1 EADDRINUSE (Address already in use)"
+	assert_line_in "$stderr" "socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG) = 4"
+	assert_line_in "$stderr" "send(4, {{nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP}, {sdiag_family=AF_UNIX, udiag_states=~0, udiag_show=UDIAG_SHOW_VFS}}, 40, 0) = 40"
+	grep -qE '^recv\(4, 32768\) = [0-9]+$' <<<"$stderr"
+	assert_line_in "$stderr" "close(4) = 0"
+	assert_line_in "$stderr" "unlink(\"$SOCKDIR/s\") = 0"
+	assert_line_in "$stderr" "bind(3, {AF_UNIX, \"$SOCKDIR/s\"}) = 0"
+	[[ "$stderr" != *connect\(* ]]
+}
+
 @test "UDP: recvfrom names the sender and connect locks on to it" {
 	bg srv "$SOCKIT" --trace listen -v -u 127.0.0.1:0
 	LISTEN_PID=$BG_PID

@@ -97,13 +97,41 @@ static const struct match_case match_cases[] = {
 	{ "::1", "::2", false },
 	{ "fe80::/10", "febf::1", true },
 	{ "fe80::/10", "fec0::1", false },
-	/* An IPv4 peer on a dual-stack socket. */
+	/*
+	 * One rule for IPv4-mapped addresses: a block written as IPv4, as
+	 * ::ffff:a.b.c.d or in hex (::ffff:7f00:1) matches the IPv4 peer as
+	 * an IPv4 socket shows it and as a dual-stack socket shows it.
+	 */
+	{ "127.0.0.1", "127.0.0.1", true },
 	{ "127.0.0.1", "::ffff:127.0.0.1", true },
+	{ "::ffff:127.0.0.1", "127.0.0.1", true },
+	{ "::ffff:127.0.0.1", "::ffff:127.0.0.1", true },
+	{ "::ffff:7f00:1", "127.0.0.1", true },
+	{ "::ffff:7f00:1", "::ffff:127.0.0.1", true },
+	{ "127.0.0.1", "127.0.0.2", false },
+	{ "127.0.0.1", "::ffff:127.0.0.2", false },
+	{ "::ffff:127.0.0.1", "127.0.0.2", false },
+	{ "::ffff:127.0.0.1", "::ffff:127.0.0.2", false },
+	{ "127.0.0.0/8", "::ffff:127.9.9.9", true },
 	{ "127.0.0.0/8", "::ffff:10.0.0.1", false },
-	/* Families never mix otherwise. */
-	{ "0.0.0.0/0", "::1", false },
-	{ "::/0", "127.0.0.1", false },
+	{ "::ffff:127.0.0.0/104", "127.9.9.9", true },
+	{ "::ffff:127.0.0.0/104", "10.0.0.1", false },
+	{ "::ffff:127.0.0.0/104", "::ffff:127.9.9.9", true },
+	{ "::ffff:0:0/96", "203.0.113.9", true },
+	{ "::ffff:0:0/96", "::1", false },
+	/* A plain IPv6 block holds IPv4 peers only in their mapped form. */
+	{ "::1", "127.0.0.1", false },
+	{ "::1", "::ffff:127.0.0.1", false },
+	{ "::/0", "127.0.0.1", true },
 	{ "::/0", "::ffff:127.0.0.1", true },
+	{ "::/0", "::1", true },
+	{ "fe80::/10", "127.0.0.1", false },
+	/* The mapped form is not the deprecated compatible form ::a.b.c.d. */
+	{ "127.0.0.1", "::127.0.0.1", false },
+	/* An IPv4 block never holds a native IPv6 peer. */
+	{ "0.0.0.0/0", "::1", false },
+	{ "0.0.0.0/0", "2001:db8::1", false },
+	{ "0.0.0.0/0", "::ffff:198.51.100.7", true },
 };
 
 static void
@@ -150,6 +178,98 @@ check_admit(void)
 	unit_end();
 }
 
+/* The verdict of cidr_admit for one allow or deny rule and one peer. */
+static bool
+admit_one(const char *allow, const char *deny, const char *who)
+{
+	struct cidr block;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[256];
+
+	cidr_parse(allow != NULL ? allow : deny, &block, err, sizeof(err));
+	len = peer(who, &ss);
+	if (allow != NULL)
+		return cidr_admit(&block, 1, NULL, 0, (struct sockaddr *)&ss,
+		    len);
+	return cidr_admit(NULL, 0, &block, 1, (struct sockaddr *)&ss, len);
+}
+
+/*
+ * Every combination of a rule written as IPv4, mapped or plain IPv6 and a
+ * peer seen as IPv4 or mapped, in both lists: allow and deny must be
+ * mirror images, so a rule never lets in on one list what it fails to
+ * keep out on the other.
+ */
+static void
+check_admit_mapped(void)
+{
+	static const char *const rules[] = {
+		"127.0.0.2", "::ffff:127.0.0.2", "::ffff:7f00:2",
+		"127.0.0.0/30", "::ffff:127.0.0.0/126",
+	};
+	static const char *const v6_rules[] = { "::2", "::1", "fe80::/10" };
+	static const char *const same[] = { "127.0.0.2", "::ffff:127.0.0.2" };
+	static const char *const other[] = { "10.0.0.2", "::ffff:10.0.0.2" };
+	size_t r, p;
+
+	for (r = 0; r < ARRAY_LEN(rules); r++) {
+		for (p = 0; p < ARRAY_LEN(same); p++) {
+			unit_begin("--allow %s / --deny %s, peers %s and %s",
+			    rules[r], rules[r], same[p], other[p]);
+			CHECK(admit_one(rules[r], NULL, same[p]));
+			CHECK(!admit_one(NULL, rules[r], same[p]));
+			CHECK(!admit_one(rules[r], NULL, other[p]));
+			CHECK(admit_one(NULL, rules[r], other[p]));
+			unit_end();
+		}
+	}
+	for (r = 0; r < ARRAY_LEN(v6_rules); r++) {
+		for (p = 0; p < ARRAY_LEN(same); p++) {
+			unit_begin("--allow %s / --deny %s, peer %s",
+			    v6_rules[r], v6_rules[r], same[p]);
+			CHECK(!admit_one(v6_rules[r], NULL, same[p]));
+			CHECK(admit_one(NULL, v6_rules[r], same[p]));
+			unit_end();
+		}
+	}
+}
+
+/* A peer that is neither IPv4 nor IPv6, or cut short, is refused. */
+static void
+check_admit_closed(void)
+{
+	struct cidr allow[1], deny[1], odd[1];
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	char err[256];
+
+	unit_begin("cidr_admit fails closed");
+	cidr_parse("127.0.0.0/8", &allow[0], err, sizeof(err));
+	cidr_parse("10.0.0.0/8", &deny[0], err, sizeof(err));
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = AF_UNIX;
+	CHECK(!cidr_admit(allow, 1, NULL, 0, (struct sockaddr *)&ss,
+	    sizeof(ss)));
+	CHECK(!cidr_admit(NULL, 0, deny, 1, (struct sockaddr *)&ss,
+	    sizeof(ss)));
+	/* An IPv4 address with a length too short to hold it. */
+	peer("127.0.0.1", &ss);
+	CHECK(!cidr_admit(NULL, 0, deny, 1, (struct sockaddr *)&ss, 4));
+	CHECK(!cidr_admit(allow, 1, NULL, 0, (struct sockaddr *)&ss, 4));
+	CHECK(cidr_admit(NULL, 0, deny, 1, (struct sockaddr *)&ss,
+	    sizeof(*in)));
+	/* A block of no known family denies and never allows. */
+	memset(odd, 0, sizeof(odd));
+	CHECK(!cidr_admit(NULL, 0, odd, 1, (struct sockaddr *)&ss,
+	    sizeof(*in)));
+	CHECK(!cidr_admit(odd, 1, NULL, 0, (struct sockaddr *)&ss,
+	    sizeof(*in)));
+	/* No block at all: every peer stays, as without --allow/--deny. */
+	CHECK(cidr_admit(NULL, 0, NULL, 0, (struct sockaddr *)&ss, 4));
+	unit_end();
+}
+
 void
 test_cidr(void)
 {
@@ -160,4 +280,6 @@ test_cidr(void)
 	for (i = 0; i < ARRAY_LEN(match_cases); i++)
 		check_match(&match_cases[i]);
 	check_admit();
+	check_admit_mapped();
+	check_admit_closed();
 }

@@ -36,6 +36,7 @@ static const struct {
 	{ "opt", test_opt },
 	{ "explain", test_explain },
 	{ "cidr", test_cidr },
+	{ "unixdiag", test_unixdiag },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

@@ -53,5 +53,6 @@ void test_json(void);
 void test_opt(void);
 void test_explain(void);
 void test_cidr(void);
+void test_unixdiag(void);
 
 #endif
