@@ -249,3 +249,31 @@ complete_bash() {
 	run fish --no-execute "$COMPLETIONS/sockit.fish"
 	assert_success
 }
+
+@test "the man page's short EXAMPLES follows DESCRIPTION and names only options that exist" {
+	local sections line cmd word known
+	sections=$(grep -oE '^\.SH .*' "$MAN" | sed 's/^\.SH //' | head -5 | tr '\n' '|')
+	[ "$sections" = "NAME|SYNOPSIS|DESCRIPTION|EXAMPLES|COMMANDS|" ] || {
+		echo "sections begin $sections" >&2
+		return 1
+	}
+	while read -r line; do
+		# ".B sockit [--trace] CMD OPTIONS...", with \- for each hyphen.
+		line=${line//\\-/-}
+		set -- ${line#.B sockit }
+		[ "$1" = --trace ] && shift
+		cmd=$1
+		known=$("$SOCKIT" "$cmd" --list-options) || {
+			echo "EXAMPLES runs unknown command $cmd" >&2
+			return 1
+		}
+		for word in "${@:2}"; do
+			[[ $word == -* ]] || continue
+			grep -qE -- "(^| )$word( |\$)" <<<"$known" || {
+				echo "EXAMPLES: $cmd has no option $word" >&2
+				return 1
+			}
+		done
+	done < <(awk '/^\.SH /{ on = ($0 == ".SH EXAMPLES") } on' "$MAN" |
+	    grep '^\.B sockit ')
+}
