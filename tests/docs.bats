@@ -277,3 +277,10 @@ complete_bash() {
 	done < <(awk '/^\.SH /{ on = ($0 == ".SH EXAMPLES") } on' "$MAN" |
 	    grep '^\.B sockit ')
 }
+
+@test "the demo runs and its Next line names ./sockit, which make builds" {
+	run bash "$BATS_TEST_DIRNAME/../tools/demo.sh"
+	assert_success
+	grep -q "^Next: './sockit help'" <<<"$output"
+	grep -q 'After `make` the binary is `./sockit`' "$README"
+}
