@@ -284,3 +284,44 @@ complete_bash() {
 	grep -q "^Next: './sockit help'" <<<"$output"
 	grep -q 'After `make` the binary is `./sockit`' "$README"
 }
+
+# make_install TARGET ROOT: make TARGET with DESTDIR=ROOT, PREFIX=/usr/local
+# and the binary under test, building nothing in the tree.
+make_install() {
+	mkdir -p "$TMP/build"
+	# An empty config.mk newer than configure.sh: make runs no configure.
+	: >"$TMP/build/config.mk"
+	# Nothing from a make check around this run: its flags, its jobserver.
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s -C "$BATS_TEST_DIRNAME/.." -o "$SOCKIT" BIN="$SOCKIT" \
+	    BUILD="$TMP/build" DESTDIR="$2" PREFIX=/usr/local "$1"
+}
+
+@test "make uninstall removes what make install put in place, empty directories too" {
+	local left
+	command -v make >/dev/null || skip "make is not installed"
+	make_install install "$TMP/root" >/dev/null
+	[ -x "$TMP/root/usr/local/bin/sockit" ]
+	[ -f "$TMP/root/usr/local/share/zsh/site-functions/_sockit" ]
+	make_install uninstall "$TMP/root" >/dev/null
+	left=$(find "$TMP/root" -mindepth 1 | sort)
+	# PREFIX itself stays, with the directories above it.
+	[ "$left" = "$TMP/root/usr
+$TMP/root/usr/local" ] || {
+		echo "left behind: $left" >&2
+		return 1
+	}
+
+	# A directory that holds something else stays, and so does that file.
+	make_install install "$TMP/root" >/dev/null
+	echo other >"$TMP/root/usr/local/share/man/man1/other.1"
+	make_install uninstall "$TMP/root" >/dev/null
+	left=$(find "$TMP/root/usr/local" -mindepth 1 | sort)
+	[ "$left" = "$TMP/root/usr/local/share
+$TMP/root/usr/local/share/man
+$TMP/root/usr/local/share/man/man1
+$TMP/root/usr/local/share/man/man1/other.1" ] || {
+		echo "left: $left" >&2
+		return 1
+	}
+}
