@@ -252,7 +252,7 @@ complete_bash() {
 
 @test "the man page's short EXAMPLES follows DESCRIPTION and names only options that exist" {
 	local sections line cmd word known
-	sections=$(grep -oE '^\.SH .*' "$MAN" | sed 's/^\.SH //' | head -5 | tr '\n' '|')
+	sections=$(sed -n 's/^\.SH //p' "$MAN" | head -5 | tr '\n' '|')
 	[ "$sections" = "NAME|SYNOPSIS|DESCRIPTION|EXAMPLES|COMMANDS|" ] || {
 		echo "sections begin $sections" >&2
 		return 1
@@ -324,4 +324,120 @@ $TMP/root/usr/local/share/man/man1/other.1" ] || {
 		echo "left: $left" >&2
 		return 1
 	}
+}
+
+@test "--list-options=help is --list-options with each option's --help text" {
+	local cmd spec help help_text
+	for cmd in $(commands); do
+		[ "$("$SOCKIT" "$cmd" --list-options=help | cut -f1)" = \
+		    "$("$SOCKIT" "$cmd" --list-options)" ] || {
+			echo "$cmd: --list-options=help lists other options" >&2
+			return 1
+		}
+		help_text=$("$SOCKIT" "$cmd" --help)
+		while IFS=$'\t' read -r spec help; do
+			[[ -n $help && $help_text == *"$help"* ]] || {
+				echo "$cmd ${spec%% *}: '$help' is not in --help" >&2
+				return 1
+			}
+		done < <("$SOCKIT" "$cmd" --list-options=help)
+	done
+	run --separate-stderr "$SOCKIT" connect --list-options=nope
+	[ "$status" -eq 2 ]
+}
+
+@test "--list-commands=help is --list-commands with the summaries of --help" {
+	local name summary help_text
+	[ "$("$SOCKIT" --list-commands=help | cut -f1)" = \
+	    "$("$SOCKIT" --list-commands)" ]
+	help_text=$("$SOCKIT" --help)
+	while IFS=$'\t' read -r name summary; do
+		[[ $help_text == *$'\n'"  $name "*" $summary"$'\n'* ]] || {
+			echo "$name: '$summary' is not in sockit --help" >&2
+			return 1
+		}
+	done < <("$SOCKIT" --list-commands=help)
+}
+
+# complete_zsh LINE...: runs tests/complete.zsh; $TMP/zsh/N holds what zsh
+# listed for the Nth LINE, without carriage returns or escape sequences.
+complete_zsh() {
+	local file
+	mkdir -p "$TMP/zsh"
+	timeout -s KILL 60 zsh "$BATS_TEST_DIRNAME/complete.zsh" \
+	    "$COMPLETIONS" "$TMP/zsh" "$@" </dev/null || return 1
+	for file in "$TMP/zsh"/*; do
+		sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$file" \
+		    >"$file.txt"
+	done
+}
+
+# zsh_shows WORD HELP: a line of listing[] has WORD, then " -- HELP".
+zsh_shows() {
+	local line
+	for line in "${listing[@]}"; do
+		[[ $line == *" -- $2"* && " ${line%% -- *} " == *" $1 "* ]] &&
+		    return 0
+	done
+	return 1
+}
+
+@test "zsh completion shows the help of every option and the summary of every command" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	local -a cmds listing lines=("$SOCKIT ")
+	local cmd spec help n name
+	cmds=($(commands))
+	for cmd in "${cmds[@]}"; do
+		lines+=("$SOCKIT $cmd --")
+	done
+	complete_zsh "${lines[@]}"
+	mapfile -t listing <"$TMP/zsh/1.txt"
+	while IFS=$'\t' read -r name help; do
+		zsh_shows "$name" "$help" || {
+			echo "zsh shows no summary for $name:" >&2
+			cat "$TMP/zsh/1.txt" >&2
+			return 1
+		}
+	done < <("$SOCKIT" --list-commands=help)
+	n=1
+	for cmd in "${cmds[@]}"; do
+		n=$((n + 1))
+		mapfile -t listing <"$TMP/zsh/$n.txt"
+		while IFS=$'\t' read -r spec help; do
+			zsh_shows "${spec%% *}" "$help" || {
+				echo "zsh shows no help for $cmd ${spec%% *}:" >&2
+				cat "$TMP/zsh/$n.txt" >&2
+				return 1
+			}
+		done < <("$SOCKIT" "$cmd" --list-options=help)
+	done
+}
+
+# complete_fish LINE: what fish offers after LINE, "WORD<tab>HELP" a line.
+complete_fish() {
+	XDG_CONFIG_HOME=$TMP/fish XDG_DATA_HOME=$TMP/fish \
+	    XDG_CACHE_HOME=$TMP/fish timeout -s KILL 30 fish --no-config -c \
+	    'source $argv[1]; complete -C $argv[2]' \
+	    "$COMPLETIONS/sockit.fish" "$1" </dev/null
+}
+
+@test "fish completion shows the help of every option and the summary of every command" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	local cmd want got
+	want=$("$SOCKIT" --list-commands=help | sort)
+	got=$(complete_fish "$SOCKIT " | sort)
+	[ "$got" = "$want" ] || {
+		echo "fish offers: $got" >&2
+		return 1
+	}
+	for cmd in $(commands); do
+		want=$("$SOCKIT" "$cmd" --list-options=help |
+		    sed -E 's/^(--[^ \t]*)[^\t]*/\1/' | sort)
+		got=$(complete_fish "$SOCKIT $cmd --" | sort)
+		[ "$got" = "$want" ] || {
+			echo "fish offers for $cmd: $got" >&2
+			echo "expected: $want" >&2
+			return 1
+		}
+	done
 }
