@@ -9,9 +9,15 @@ zmodload zsh/zpty || exit 3
 dir=$1 out=$2
 shift 2
 
+# compinit reads every file on fpath: give it only the directories of the
+# completion system itself, where zsh keeps them apart, and the one under
+# test.
+fns=(${(M)fpath:#*/Completion(|/Base|/Unix|/Zsh)})
+(( $#fns )) || fns=($fpath)
+
 zpty z env TERM=dumb zsh -f -i
 # A tall, wide terminal, no pager, no menu: the whole list at once.
-zpty -w z "stty rows 500 columns 120; PS1='<zp> '; fpath=($dir \$fpath)"
+zpty -w z "stty rows 500 columns 120; PS1='<zp> '; fpath=(${(q)dir} ${(j: :)${(@q)fns}})"
 zpty -w z "autoload -Uz compinit; compinit -u -D"
 zpty -w z "zstyle ':completion:*' list-prompt ''"
 zpty -w z "zstyle ':completion:*' menu no"
