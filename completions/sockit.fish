@@ -72,9 +72,10 @@ end
 # __sockit_values BIN ARG JOINED: the values of an option whose argument is
 # ARG; JOINED is 1 when it is written --opt=VALUE.
 function __sockit_values -a bin arg joined
-    if string match -qr -- '^[a-z,]+$' "$arg"
-        # An optional value such as "full,time": only as --opt=VALUE.
+    if string match -qr -- '^\[=.*\]$' "$arg"
+        # An optional value such as "[=full,time]": only as --opt=VALUE.
         test "$joined" = 1; or return 0
+        set arg (string sub -s 3 -e -1 -- "$arg")
         string split ',' -- "$arg"
         echo $arg
     else if string match -q -- '*|*' "$arg"
@@ -119,7 +120,7 @@ function __sockit_complete
     set -l prev $tokens[-1]
     if string match -q -- '-*' "$prev"; and not string match -q -- '*=*' "$prev"
         set -l arg (__sockit_arg $bin $cmd $prev)
-        if test -n "$arg"; and not string match -qr -- '^[a-z,]+$' "$arg"
+        if test -n "$arg"; and not string match -qr -- '^\[=' "$arg"
             __sockit_values $bin "$arg" 0
             return 0
         end

@@ -441,3 +441,23 @@ complete_fish() {
 		}
 	done
 }
+
+@test "zsh and fish complete the optional value of --trace= from --list-options" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	command -v fish >/dev/null || skip "fish is not installed"
+	local -a listing
+	# The values, "full,time" among them, come from "--trace -t [=full,time]".
+	"$SOCKIT" connect --list-options | grep -qx -- '--trace -t \[=full,time\]'
+	complete_zsh "$SOCKIT connect --trace="
+	mapfile -t listing <"$TMP/zsh/1.txt"
+	[[ " ${listing[*]} " == *" full "* && " ${listing[*]} " == *" time "* &&
+	    " ${listing[*]} " == *" full,time "* ]] || {
+		echo "zsh lists: ${listing[*]}" >&2
+		return 1
+	}
+	run complete_fish "$SOCKIT connect --trace="
+	assert_success
+	[ "$(sort <<<"$output")" = "--trace=full
+--trace=full,time
+--trace=time" ]
+}
