@@ -187,12 +187,23 @@ install: $(BIN)
 	install -m 644 completions/sockit.fish \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish
 
+# Removes what install put in place, then the directories install makes,
+# deepest first, when nothing else is left in them; PREFIX itself stays.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/sockit \
 		$(DESTDIR)$(PREFIX)/share/man/man1/sockit.1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockit \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sockit \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish
+	$(Q)for d in bin share/man/man1 share/man \
+	    share/bash-completion/completions share/bash-completion \
+	    share/zsh/site-functions share/zsh \
+	    share/fish/vendor_completions.d share/fish share; do \
+		d="$(DESTDIR)$(PREFIX)/$$d"; \
+		if [ -d "$$d" ] && [ -z "$$(ls -A "$$d")" ]; then \
+			rmdir "$$d" || exit 1; \
+		fi; \
+	done
 
 clean:
 	rm -rf build sockit

@@ -1,10 +1,13 @@
 # completions/sockit.fish: fish completion for sockit; every list comes from the binary.
 #
-# Commands come from `sockit --list-commands`, options and their arguments
-# from `sockit CMD --list-options` (one line each: --long [-s] [ARG|a|b|c]),
-# socket option names from `sockit --list-sockopts` (NAME, a tab, its help)
-# and endpoint schemes from the "known:" list in the binary's error for an
-# unknown scheme. Nothing here repeats the binary's tables.
+# Commands and their summaries come from `sockit --list-commands=help`,
+# options and their arguments from `sockit CMD --list-options` (one line
+# each: --long [-s] [ARG|a|b|c]) and with their help from `sockit CMD
+# --list-options=help` (the same, a tab, the help), socket option names from
+# `sockit --list-sockopts` (NAME, a tab, its help) and endpoint schemes from
+# the "known:" list in the binary's error for an unknown scheme. Nothing
+# here repeats the binary's tables; fish shows what follows a tab beside
+# the word.
 
 # The binary being completed: the word typed if it is a path, else $PATH's.
 function __sockit_bin
@@ -24,6 +27,16 @@ function __sockit_known
     test (count $found) -ge 2; or return 1
     set -l list (string replace -a ',' '' -- "$found[2]")
     string split ' ' -- "$list" | string match -v -- ''
+end
+
+# __sockit_commands BIN: the commands, a tab and the summary of each.
+function __sockit_commands -a bin
+    set -l rows (command $bin --list-commands=help 2>/dev/null)
+    # A binary older than =help lists the names alone.
+    if test (count $rows) -eq 0
+        set rows (command $bin --list-commands 2>/dev/null)
+    end
+    printf '%s\n' $rows
 end
 
 # __sockit_command: the first word after the global options.
@@ -59,9 +72,10 @@ end
 # __sockit_values BIN ARG JOINED: the values of an option whose argument is
 # ARG; JOINED is 1 when it is written --opt=VALUE.
 function __sockit_values -a bin arg joined
-    if string match -qr -- '^[a-z,]+$' "$arg"
-        # An optional value such as "full,time": only as --opt=VALUE.
+    if string match -qr -- '^\[=.*\]$' "$arg"
+        # An optional value such as "[=full,time]": only as --opt=VALUE.
         test "$joined" = 1; or return 0
+        set arg (string sub -s 3 -e -1 -- "$arg")
         string split ',' -- "$arg"
         echo $arg
     else if string match -q -- '*|*' "$arg"
@@ -83,13 +97,13 @@ function __sockit_complete
             printf '%s\n' --trace --trace=full --trace=time \
                 --trace=full,time --version --help
         else
-            command $bin --list-commands 2>/dev/null
+            __sockit_commands $bin
         end
         return 0
     end
     if test "$cmd" = help
         if test "$tokens[-1]" = help
-            command $bin --list-commands 2>/dev/null | string match -v -- help
+            __sockit_commands $bin | string match -v -r -- '^help(\t|$)'
         end
         return 0
     end
@@ -106,18 +120,22 @@ function __sockit_complete
     set -l prev $tokens[-1]
     if string match -q -- '-*' "$prev"; and not string match -q -- '*=*' "$prev"
         set -l arg (__sockit_arg $bin $cmd $prev)
-        if test -n "$arg"; and not string match -qr -- '^[a-z,]+$' "$arg"
+        if test -n "$arg"; and not string match -qr -- '^\[=' "$arg"
             __sockit_values $bin "$arg" 0
             return 0
         end
     end
 
     if string match -q -- '-*' "$cur"
-        for line in (command $bin $cmd --list-options 2>/dev/null)
-            set -l parts (string split ' ' -- $line)
-            echo $parts[1]
+        for line in (command $bin $cmd --list-options=help 2>/dev/null)
+            # The option's words, then its help after the tab.
+            set -l fields (string split -m 1 \t -- $line)
+            set -l parts (string split ' ' -- $fields[1])
+            set -l help ''
+            test (count $fields) -ge 2; and set help \t$fields[2]
+            echo $parts[1]$help
             if test (count $parts) -ge 2; and string match -qr -- '^-.$' "$parts[2]"
-                echo $parts[2]
+                echo $parts[2]$help
             end
         end
         return 0

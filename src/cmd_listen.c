@@ -369,6 +369,9 @@ cmd_listen(int argc, char **argv)
 	case OPT_LIST_OPTIONS:
 		opt_list_options(&cmd, stdout);
 		return EXIT_OK;
+	case OPT_LIST_OPTIONS_HELP:
+		opt_list_options_help(&cmd, stdout);
+		return EXIT_OK;
 	case OPT_ERROR:
 		report_usage("%s", err);
 		return EXIT_USAGE;

@@ -714,6 +714,10 @@ cmd_send(int argc, char **argv)
 		opt_list_options(&cmd, stdout);
 		status = EXIT_OK;
 		goto done;
+	case OPT_LIST_OPTIONS_HELP:
+		opt_list_options_help(&cmd, stdout);
+		status = EXIT_OK;
+		goto done;
 	case OPT_ERROR:
 		report_usage("%s", err);
 		status = EXIT_USAGE;

@@ -40,6 +40,9 @@ static const struct command commands[] = {
 	  "socketpair and fork: a two-way pipe to or between commands" },
 };
 
+/* The summary of "help", which is not in the table. */
+static const char help_summary[] = "show the help of a command";
+
 static const char endpoint_help[] =
 	"Endpoints:\n"
 	"  HOST:PORT, HOST PORT     TCP (UDP with -u); HOST a name or "
@@ -67,7 +70,7 @@ usage(FILE *out)
 	for (i = 0; i < ARRAY_LEN(commands); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name,
 		    commands[i].summary);
-	fprintf(out, "  %-9s %s\n\n", "help", "show the help of a command");
+	fprintf(out, "  %-9s %s\n\n", "help", help_summary);
 	fputs("Global options:\n"
 	    "  -t, --trace[=full,time]  print every socket call on stderr, "
 	    "as strace does\n"
@@ -225,12 +228,17 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--version") == 0) {
 			version();
 			return check_stdout(EXIT_OK);
-		} else if (strcmp(a, "--list-commands") == 0) {
+		} else if (strcmp(a, "--list-commands") == 0 ||
+		    strcmp(a, "--list-commands=help") == 0) {
+			/* =help: a tab and the summary after each name. */
+			bool summaries = strchr(a, '=') != NULL;
 			size_t c;
 
 			for (c = 0; c < ARRAY_LEN(commands); c++)
-				puts(commands[c].name);
-			puts("help");
+				printf(summaries ? "%s\t%s\n" : "%s\n",
+				    commands[c].name, commands[c].summary);
+			printf(summaries ? "%s\t%s\n" : "%s\n", "help",
+			    help_summary);
 			return check_stdout(EXIT_OK);
 		} else if (strcmp(a, "--list-sockopts") == 0) {
 			const struct sockopt_def *rows;

@@ -196,8 +196,15 @@ parse_long(const struct opt_command *cmd, int argc, char **argv, int *i,
 	if (!find_long(cmd, name, len, &g, &d)) {
 		if (len == 4 && strncmp(name, "help", 4) == 0)
 			return OPT_HELP;
-		if (len == 12 && strncmp(name, "list-options", 12) == 0)
-			return OPT_LIST_OPTIONS;
+		if (len == 12 && strncmp(name, "list-options", 12) == 0) {
+			if (eq == NULL)
+				return OPT_LIST_OPTIONS;
+			if (strcmp(eq, "=help") == 0)
+				return OPT_LIST_OPTIONS_HELP;
+			snprintf(err, errlen, "bad value '%s' for "
+			    "--list-options: help", eq + 1);
+			return OPT_ERROR;
+		}
 		unknown_long(cmd, name, len, err, errlen);
 		return OPT_ERROR;
 	}
@@ -297,6 +304,9 @@ opt_parse(const struct opt_command *cmd, int argc, char **argv,
 	return OPT_OK;
 }
 
+/* What --help and --list-options=help say of -h, --help. */
+static const char help_help[] = "show this help and exit";
+
 static void
 option_label(const struct opt_def *d, char *buf, size_t cap)
 {
@@ -349,14 +359,14 @@ opt_help(const struct opt_command *cmd, FILE *out)
 			    d->help);
 		}
 	}
-	fprintf(out, "  %-*s  %s\n", (int)width, "-h, --help",
-	    "show this help and exit");
+	fprintf(out, "  %-*s  %s\n", (int)width, "-h, --help", help_help);
 	if (cmd->examples != NULL)
 		fprintf(out, "\nExamples:\n%s", cmd->examples);
 }
 
-void
-opt_list_options(const struct opt_command *cmd, FILE *out)
+/* One line per option; with_help adds a tab and the option's help. */
+static void
+list_options(const struct opt_command *cmd, bool with_help, FILE *out)
 {
 	size_t i, j;
 
@@ -373,10 +383,27 @@ opt_list_options(const struct opt_command *cmd, FILE *out)
 				fprintf(out, " [=%s]", d->arg_name);
 			else if (takes_arg(d))
 				fprintf(out, " %s", d->arg_name);
+			if (with_help)
+				fprintf(out, "\t%s", d->help);
 			fputc('\n', out);
 		}
 	}
-	fputs("--help -h\n", out);
+	fputs("--help -h", out);
+	if (with_help)
+		fprintf(out, "\t%s", help_help);
+	fputc('\n', out);
+}
+
+void
+opt_list_options(const struct opt_command *cmd, FILE *out)
+{
+	list_options(cmd, false, out);
+}
+
+void
+opt_list_options_help(const struct opt_command *cmd, FILE *out)
+{
+	list_options(cmd, true, out);
 }
 
 /* Levenshtein distance, bounded to short words. */

@@ -57,6 +57,7 @@ enum opt_result {
 	OPT_OK,
 	OPT_HELP,	/* --help was given: print opt_help and exit 0 */
 	OPT_LIST_OPTIONS, /* --list-options: print opt_list_options, exit 0 */
+	OPT_LIST_OPTIONS_HELP, /* --list-options=help: opt_list_options_help */
 	OPT_ERROR,	/* err names the bad part; exit 2 */
 };
 
@@ -75,6 +76,11 @@ void opt_help(const struct opt_command *cmd, FILE *out);
  * "--long a|b|c" for choices, "--long -s [=ARG]" for an optional value.
  */
 void opt_list_options(const struct opt_command *cmd, FILE *out);
+/*
+ * Prints the lines of opt_list_options, each followed by a tab and the
+ * option's help, for the shells that show a description beside a name.
+ */
+void opt_list_options_help(const struct opt_command *cmd, FILE *out);
 /* Returns the candidate closest to word, or NULL if none is close. */
 const char *opt_nearest(const char *word, const char *const *candidates,
     size_t count);

@@ -249,3 +249,215 @@ complete_bash() {
 	run fish --no-execute "$COMPLETIONS/sockit.fish"
 	assert_success
 }
+
+@test "the man page's short EXAMPLES follows DESCRIPTION and names only options that exist" {
+	local sections line cmd word known
+	sections=$(sed -n 's/^\.SH //p' "$MAN" | head -5 | tr '\n' '|')
+	[ "$sections" = "NAME|SYNOPSIS|DESCRIPTION|EXAMPLES|COMMANDS|" ] || {
+		echo "sections begin $sections" >&2
+		return 1
+	}
+	while read -r line; do
+		# ".B sockit [--trace] CMD OPTIONS...", with \- for each hyphen.
+		line=${line//\\-/-}
+		set -- ${line#.B sockit }
+		[ "$1" = --trace ] && shift
+		cmd=$1
+		known=$("$SOCKIT" "$cmd" --list-options) || {
+			echo "EXAMPLES runs unknown command $cmd" >&2
+			return 1
+		}
+		for word in "${@:2}"; do
+			[[ $word == -* ]] || continue
+			grep -qE -- "(^| )$word( |\$)" <<<"$known" || {
+				echo "EXAMPLES: $cmd has no option $word" >&2
+				return 1
+			}
+		done
+	done < <(awk '/^\.SH /{ on = ($0 == ".SH EXAMPLES") } on' "$MAN" |
+	    grep '^\.B sockit ')
+}
+
+@test "the demo runs and its Next line names ./sockit, which make builds" {
+	run bash "$BATS_TEST_DIRNAME/../tools/demo.sh"
+	assert_success
+	grep -q "^Next: './sockit help'" <<<"$output"
+	grep -q 'After `make` the binary is `./sockit`' "$README"
+}
+
+# make_install TARGET ROOT: make TARGET with DESTDIR=ROOT, PREFIX=/usr/local
+# and the binary under test, building nothing in the tree.
+make_install() {
+	mkdir -p "$TMP/build"
+	# An empty config.mk newer than configure.sh: make runs no configure.
+	: >"$TMP/build/config.mk"
+	# Nothing from a make check around this run: its flags, its jobserver.
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s -C "$BATS_TEST_DIRNAME/.." -o "$SOCKIT" BIN="$SOCKIT" \
+	    BUILD="$TMP/build" DESTDIR="$2" PREFIX=/usr/local "$1"
+}
+
+@test "make uninstall removes what make install put in place, empty directories too" {
+	local left
+	command -v make >/dev/null || skip "make is not installed"
+	make_install install "$TMP/root" >/dev/null
+	[ -x "$TMP/root/usr/local/bin/sockit" ]
+	[ -f "$TMP/root/usr/local/share/zsh/site-functions/_sockit" ]
+	make_install uninstall "$TMP/root" >/dev/null
+	left=$(find "$TMP/root" -mindepth 1 | sort)
+	# PREFIX itself stays, with the directories above it.
+	[ "$left" = "$TMP/root/usr
+$TMP/root/usr/local" ] || {
+		echo "left behind: $left" >&2
+		return 1
+	}
+
+	# A directory that holds something else stays, and so does that file.
+	make_install install "$TMP/root" >/dev/null
+	echo other >"$TMP/root/usr/local/share/man/man1/other.1"
+	make_install uninstall "$TMP/root" >/dev/null
+	left=$(find "$TMP/root/usr/local" -mindepth 1 | sort)
+	[ "$left" = "$TMP/root/usr/local/share
+$TMP/root/usr/local/share/man
+$TMP/root/usr/local/share/man/man1
+$TMP/root/usr/local/share/man/man1/other.1" ] || {
+		echo "left: $left" >&2
+		return 1
+	}
+}
+
+@test "--list-options=help is --list-options with each option's --help text" {
+	local cmd spec help help_text
+	for cmd in $(commands); do
+		[ "$("$SOCKIT" "$cmd" --list-options=help | cut -f1)" = \
+		    "$("$SOCKIT" "$cmd" --list-options)" ] || {
+			echo "$cmd: --list-options=help lists other options" >&2
+			return 1
+		}
+		help_text=$("$SOCKIT" "$cmd" --help)
+		while IFS=$'\t' read -r spec help; do
+			[[ -n $help && $help_text == *"$help"* ]] || {
+				echo "$cmd ${spec%% *}: '$help' is not in --help" >&2
+				return 1
+			}
+		done < <("$SOCKIT" "$cmd" --list-options=help)
+	done
+	run --separate-stderr "$SOCKIT" connect --list-options=nope
+	[ "$status" -eq 2 ]
+}
+
+@test "--list-commands=help is --list-commands with the summaries of --help" {
+	local name summary help_text
+	[ "$("$SOCKIT" --list-commands=help | cut -f1)" = \
+	    "$("$SOCKIT" --list-commands)" ]
+	help_text=$("$SOCKIT" --help)
+	while IFS=$'\t' read -r name summary; do
+		[[ $help_text == *$'\n'"  $name "*" $summary"$'\n'* ]] || {
+			echo "$name: '$summary' is not in sockit --help" >&2
+			return 1
+		}
+	done < <("$SOCKIT" --list-commands=help)
+}
+
+# complete_zsh LINE...: runs tests/complete.zsh; $TMP/zsh/N holds what zsh
+# listed for the Nth LINE, without carriage returns or escape sequences.
+complete_zsh() {
+	local file
+	mkdir -p "$TMP/zsh"
+	timeout -s KILL 60 zsh "$BATS_TEST_DIRNAME/complete.zsh" \
+	    "$COMPLETIONS" "$TMP/zsh" "$@" </dev/null || return 1
+	for file in "$TMP/zsh"/*; do
+		sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$file" \
+		    >"$file.txt"
+	done
+}
+
+# zsh_shows WORD HELP: a line of listing[] has WORD, then " -- HELP".
+zsh_shows() {
+	local line
+	for line in "${listing[@]}"; do
+		[[ $line == *" -- $2"* && " ${line%% -- *} " == *" $1 "* ]] &&
+		    return 0
+	done
+	return 1
+}
+
+@test "zsh completion shows the help of every option and the summary of every command" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	local -a cmds listing lines=("$SOCKIT ")
+	local cmd spec help n name
+	cmds=($(commands))
+	for cmd in "${cmds[@]}"; do
+		lines+=("$SOCKIT $cmd --")
+	done
+	complete_zsh "${lines[@]}"
+	mapfile -t listing <"$TMP/zsh/1.txt"
+	while IFS=$'\t' read -r name help; do
+		zsh_shows "$name" "$help" || {
+			echo "zsh shows no summary for $name:" >&2
+			cat "$TMP/zsh/1.txt" >&2
+			return 1
+		}
+	done < <("$SOCKIT" --list-commands=help)
+	n=1
+	for cmd in "${cmds[@]}"; do
+		n=$((n + 1))
+		mapfile -t listing <"$TMP/zsh/$n.txt"
+		while IFS=$'\t' read -r spec help; do
+			zsh_shows "${spec%% *}" "$help" || {
+				echo "zsh shows no help for $cmd ${spec%% *}:" >&2
+				cat "$TMP/zsh/$n.txt" >&2
+				return 1
+			}
+		done < <("$SOCKIT" "$cmd" --list-options=help)
+	done
+}
+
+# complete_fish LINE: what fish offers after LINE, "WORD<tab>HELP" a line.
+complete_fish() {
+	XDG_CONFIG_HOME=$TMP/fish XDG_DATA_HOME=$TMP/fish \
+	    XDG_CACHE_HOME=$TMP/fish timeout -s KILL 30 fish --no-config -c \
+	    'source $argv[1]; complete -C $argv[2]' \
+	    "$COMPLETIONS/sockit.fish" "$1" </dev/null
+}
+
+@test "fish completion shows the help of every option and the summary of every command" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	local cmd want got
+	want=$("$SOCKIT" --list-commands=help | sort)
+	got=$(complete_fish "$SOCKIT " | sort)
+	[ "$got" = "$want" ] || {
+		echo "fish offers: $got" >&2
+		return 1
+	}
+	for cmd in $(commands); do
+		want=$("$SOCKIT" "$cmd" --list-options=help |
+		    sed -E 's/^(--[^ \t]*)[^\t]*/\1/' | sort)
+		got=$(complete_fish "$SOCKIT $cmd --" | sort)
+		[ "$got" = "$want" ] || {
+			echo "fish offers for $cmd: $got" >&2
+			echo "expected: $want" >&2
+			return 1
+		}
+	done
+}
+
+@test "zsh and fish complete the optional value of --trace= from --list-options" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	command -v fish >/dev/null || skip "fish is not installed"
+	local -a listing
+	# The values, "full,time" among them, come from "--trace -t [=full,time]".
+	"$SOCKIT" connect --list-options | grep -qx -- '--trace -t \[=full,time\]'
+	complete_zsh "$SOCKIT connect --trace="
+	mapfile -t listing <"$TMP/zsh/1.txt"
+	[[ " ${listing[*]} " == *" full "* && " ${listing[*]} " == *" time "* &&
+	    " ${listing[*]} " == *" full,time "* ]] || {
+		echo "zsh lists: ${listing[*]}" >&2
+		return 1
+	}
+	run complete_fish "$SOCKIT connect --trace="
+	assert_success
+	[ "$(sort <<<"$output")" = "--trace=full
+--trace=full,time
+--trace=time" ]
+}

@@ -57,5 +57,6 @@ say "server's stdout (what the client sent):"
 cat "$dir/server.out"
 
 say "== exit statuses: client $client_status, server $server_status"
-say "Next: 'sockit help', 'man ./man/sockit.1', 'make check'."
+say "Next: './sockit help', 'man ./man/sockit.1', 'make check';" \
+    "'make install' puts sockit on your PATH."
 [ "$client_status" -eq 0 ] && [ "$server_status" -eq 0 ]

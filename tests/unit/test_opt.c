@@ -571,10 +571,62 @@ test_help(void)
 	CHECK_INT(PARSE(POS_MAX, "--list-options"), OPT_LIST_OPTIONS);
 	unit_end();
 
+	unit_begin("opt: --list-options=help returns OPT_LIST_OPTIONS_HELP");
+	CHECK_INT(PARSE(POS_MAX, "--list-options=help"),
+	    OPT_LIST_OPTIONS_HELP);
+	unit_end();
+
+	unit_begin("opt: --list-options=other is an error");
+	if (CHECK_INT(PARSE(POS_MAX, "--list-options=all"), OPT_ERROR))
+		CHECK_CONTAINS(run.err, "bad value 'all' for --list-options");
+	unit_end();
+
 	unit_begin("opt: --help after -- is a positional");
 	PARSE(POS_MAX, "--", "--help");
 	if (parsed_ok() && CHECK_INT(run.npos, 1))
 		CHECK_STR(run.pos[0], "--help");
+	unit_end();
+}
+
+/* What fn prints for demo, in buf. Returns false if it could not be read. */
+static bool
+listed(void (*fn)(const struct opt_command *, FILE *), char *buf,
+    size_t cap)
+{
+	FILE *f = tmpfile();
+	size_t len;
+
+	if (f == NULL)
+		return false;
+	fn(&demo, f);
+	rewind(f);
+	len = fread(buf, 1, cap - 1, f);
+	buf[len] = '\0';
+	fclose(f);
+	return true;
+}
+
+static void
+test_list_options(void)
+{
+	char buf[1024];
+
+	unit_begin("opt: --list-options prints each option's words");
+	if (CHECK(listed(opt_list_options, buf, sizeof(buf)))) {
+		CHECK_CONTAINS(buf, "\n--name -n NAME\n");
+		CHECK_CONTAINS(buf, "\n--trace -t [=MODE]\n");
+		CHECK_CONTAINS(buf, "\n--mode wr|rd|rdwr|none\n");
+		CHECK(strchr(buf, '\t') == NULL);
+	}
+	unit_end();
+
+	unit_begin("opt: --list-options=help adds a tab and the help");
+	if (CHECK(listed(opt_list_options_help, buf, sizeof(buf)))) {
+		CHECK_CONTAINS(buf, "--verbose -v\tsay more\n");
+		CHECK_CONTAINS(buf, "\n--name -n NAME\ta name\n");
+		CHECK_CONTAINS(buf, "\n--mode wr|rd|rdwr|none\tone of four\n");
+		CHECK_CONTAINS(buf, "\n--help -h\tshow this help and exit\n");
+	}
 	unit_end();
 }
 
@@ -663,6 +715,7 @@ test_opt(void)
 	test_positionals();
 	test_errors();
 	test_help();
+	test_list_options();
 	test_nearest();
 	test_parse_seconds();
 }
