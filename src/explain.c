@@ -1,11 +1,15 @@
 /* explain.c: the table of hints behind every error message. */
 #include "compat.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "explain.h"
+#include "strbuf.h"
 
 struct errno_hint {
 	const char *call;	/* NULL: any call */
@@ -165,5 +169,304 @@ explain_eai(int code)
 	for (i = 0; i < ARRAY_LEN(eai_hints); i++)
 		if (eai_hints[i].code == code)
 			return eai_hints[i].hint;
+	return NULL;
+}
+
+/*
+ * nc's flags, and how sockit spells each after its command: nc listens
+ * with -l and connects without it; here listen and connect are commands.
+ */
+struct nc_flag {
+	char letter;
+	bool takes_arg;
+	const char *listen;	/* listen's option; "" drops it, NULL: none */
+	const char *connect;	/* the same for connect */
+};
+
+static const struct nc_flag nc_flags[] = {
+	{ 'l', false, "", NULL },
+	{ 'k', false, "-k", NULL },
+	{ 'u', false, "-u", "-u" },
+	{ 'U', false, "-U", "-U" },
+	{ 'v', false, "-v", "-v" },
+	{ 'z', false, NULL, "-z" },
+	{ '4', false, "-4", "-4" },
+	{ '6', false, "-6", "-6" },
+	/* -n: no name lookups; an address is never looked up here anyway. */
+	{ 'n', false, "", "" },
+	/* -N: FIN on stdin's EOF, which sockit sends by default. */
+	{ 'N', false, "", "" },
+	{ 'w', true, "-w", "-w" },
+	{ 'q', true, "-q", "-q" },
+	/* -p: the port listen binds (the endpoint), connect's source port. */
+	{ 'p', true, "", "-s" },
+};
+
+/* The words a suggestion may repeat without quoting for the shell. */
+static bool
+plain_word(const char *w)
+{
+	if (w == NULL || *w == '\0')
+		return false;
+	for (; *w; w++)
+		if (!isalnum((unsigned char)*w) && strchr("._-:%/@+,[]", *w) ==
+		    NULL)
+			return false;
+	return true;
+}
+
+static bool
+all_digits(const char *w)
+{
+	return *w != '\0' && strspn(w, "0123456789") == strlen(w);
+}
+
+/* A host name or address, never HOST:PORT or a bare number. */
+static bool
+is_host(const char *w)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (!plain_word(w) || strpbrk(w, "/@,[]") != NULL || all_digits(w))
+		return false;
+	return strchr(w, ':') == NULL || inet_pton(AF_INET6, w, addr) == 1;
+}
+
+/* HOST:PORT with a numeric port, as sockit writes an endpoint. */
+static bool
+is_host_port(const char *w)
+{
+	const char *colon = strrchr(w, ':');
+	char host[256];
+
+	if (!plain_word(w) || colon == NULL || !all_digits(colon + 1) ||
+	    (size_t)(colon - w) >= sizeof(host))
+		return false;
+	memcpy(host, w, (size_t)(colon - w));
+	host[colon - w] = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']')
+		return true;
+	return strchr(host, ':') == NULL && is_host(host);
+}
+
+/*
+ * A word where a command should be that reads as a host: an address,
+ * localhost, a dotted name, HOST:PORT, or any name followed by a port.
+ */
+static bool
+looks_like_host(const char *w, const char *next)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (is_host_port(w))
+		return true;
+	if (!is_host(w))
+		return false;
+	return inet_pton(AF_INET, w, addr) == 1 || strchr(w, ':') != NULL ||
+	    strcmp(w, "localhost") == 0 || strchr(w, '.') != NULL ||
+	    (next != NULL && all_digits(next));
+}
+
+static const struct nc_flag *
+find_nc_flag(char letter)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(nc_flags); i++)
+		if (nc_flags[i].letter == letter)
+			return &nc_flags[i];
+	return NULL;
+}
+
+/*
+ * Appends the endpoint of nc's words: HOST PORT, or -l's [HOST] PORT, or
+ * -l's [HOST] with -p's port. Returns 0, or -1 when they are not that.
+ */
+static int
+put_nc_endpoint(struct strbuf *sb, bool listen, const char *const *pos,
+    int npos, const char *port)
+{
+	const char *host = NULL;
+
+	if (npos == 1 && port == NULL && is_host_port(pos[0])) {
+		strbuf_printf(sb, " %s", pos[0]);
+		return 0;
+	}
+	if (port != NULL && npos > 1)
+		return -1;
+	if (port != NULL || npos == 2)
+		host = npos > 0 ? pos[0] : NULL;
+	if (npos == 2)
+		port = pos[1];
+	else if (npos == 1 && port == NULL && listen)
+		port = pos[0];
+	else if (npos == 1 && port == NULL)
+		host = pos[0];
+	if (port == NULL && listen)
+		return 0;	/* nc -l alone: a port the kernel picks */
+	if (port != NULL ? !all_digits(port) : host == NULL)
+		return -1;
+	if (host != NULL && !is_host(host))
+		return -1;
+	if (port == NULL)
+		port = "PORT";
+	if (host == NULL)
+		strbuf_printf(sb, " %s", port);
+	else if (strchr(host, ':') != NULL)
+		strbuf_printf(sb, " [%s]:%s", host, port);
+	else
+		strbuf_printf(sb, " %s:%s", host, port);
+	return 0;
+}
+
+int
+explain_nc_line(int argc, char *const *argv, char *out, size_t cap)
+{
+	const char *pos[2], *port = NULL;
+	char seen[ARRAY_LEN(nc_flags) + 1] = "";
+	struct strbuf sb;
+	bool listen = false;
+	int i, npos = 0;
+
+	if (argc < 1 || (argv[0][0] != '-' && !looks_like_host(argv[0],
+	    argc > 1 ? argv[1] : NULL)))
+		return -1;
+	/* First the words: which command, and nothing nc does not know. */
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] != '-' || a[1] == '\0') {
+			if (npos == 2 || !plain_word(a))
+				return -1;
+			pos[npos++] = a;
+			continue;
+		}
+		for (p = a + 1; *p; p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+
+			if (f == NULL)
+				return -1;
+			listen |= f->letter == 'l';
+			if (f->takes_arg) {
+				if (p[1] == '\0' && (i + 1 == argc ||
+				    !plain_word(argv[i + 1])))
+					return -1;
+				if (p[1] == '\0')
+					i++;
+				break;
+			}
+		}
+	}
+	strbuf_init(&sb, out, cap);
+	strbuf_puts(&sb, listen ? "sockit listen" : "sockit connect");
+	/* Then the options, each once, in the order given. */
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		for (p = a + 1; *p; p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+			const char *opt = listen ? f->listen : f->connect;
+			const char *value = NULL;
+
+			if (opt == NULL)
+				return -1;
+			if (f->takes_arg)
+				value = p[1] != '\0' ? p + 1 : argv[++i];
+			if (f->letter == 'p' && listen)
+				port = value;
+			else if (f->letter == 'p')
+				strbuf_printf(&sb, " -s :%s", value);
+			else if (*opt != '\0' && value != NULL)
+				strbuf_printf(&sb, " %s %s", opt, value);
+			else if (*opt != '\0' && strchr(seen, *p) == NULL)
+				strbuf_printf(&sb, " %s", opt);
+			if (strchr(seen, *p) == NULL)
+				seen[strlen(seen)] = *p;
+			if (value != NULL)
+				break;
+		}
+	}
+	if (put_nc_endpoint(&sb, listen, pos, npos, port) < 0)
+		return -1;
+	return strbuf_used(&sb) == sb.len ? 0 : -1;
+}
+
+/* What an nc option means to a command that spells it another way. */
+enum nc_example {
+	NC_EXAMPLE_NONE,
+	NC_EXAMPLE_ENDPOINT,	/* "sockit COMMAND ARG" */
+	NC_EXAMPLE_SOURCE,	/* "-s :ARG" */
+	NC_EXAMPLE_LISTEN,	/* "sockit listen PORT" */
+};
+
+struct nc_option {
+	const char *commands;	/* the commands it is given to, each once */
+	char letter;
+	const char *advice;
+	enum nc_example example;	/* what follows the advice */
+};
+
+static const struct nc_option nc_options[] = {
+	{ "connect send", 'N', "nc's -N is the default here: stdin's EOF "
+	  "sends FIN (--shutdown wr); drop -N", NC_EXAMPLE_NONE },
+	{ "listen recv", 'p', "unlike nc, the port is the endpoint: write",
+	  NC_EXAMPLE_ENDPOINT },
+	{ "connect send", 'p', "unlike nc, a source port is -s: write",
+	  NC_EXAMPLE_SOURCE },
+	{ "listen recv", 'l', "the command listens already, as nc -l does; "
+	  "drop -l", NC_EXAMPLE_NONE },
+	{ "connect send", 'l', "nc's -l is a command here: write",
+	  NC_EXAMPLE_LISTEN },
+};
+
+/* Returns true when word is one of the blank-separated words of list. */
+static bool
+in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*list != '\0') {
+		size_t len = strcspn(list, " ");
+
+		if (len == n && strncmp(list, word, n) == 0)
+			return true;
+		list += len;
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
+const char *
+explain_nc_option(const char *command, char letter, const char *arg,
+    char *out, size_t cap)
+{
+	const char *value = arg != NULL && all_digits(arg) ? arg : "PORT";
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(nc_options); i++) {
+		const struct nc_option *o = &nc_options[i];
+
+		if (o->letter != letter || !in_list(o->commands, command))
+			continue;
+		switch (o->example) {
+		case NC_EXAMPLE_NONE:
+			snprintf(out, cap, "%s", o->advice);
+			break;
+		case NC_EXAMPLE_ENDPOINT:
+			snprintf(out, cap, "%s 'sockit %s %s'", o->advice,
+			    command, value);
+			break;
+		case NC_EXAMPLE_SOURCE:
+			snprintf(out, cap, "%s '-s :%s'", o->advice, value);
+			break;
+		case NC_EXAMPLE_LISTEN:
+			snprintf(out, cap, "%s 'sockit listen PORT'",
+			    o->advice);
+			break;
+		}
+		return out;
+	}
 	return NULL;
 }

@@ -12,5 +12,20 @@
 const char *explain_errno(const char *call, int err);
 /* Returns a one-line hint for a getaddrinfo/getnameinfo EAI_ code, or NULL. */
 const char *explain_eai(int code);
+/*
+ * Rewrites an nc command line as sockit's: argv (argc words) is what
+ * followed "sockit" from the word that is neither a global option nor a
+ * command, such as {"-lk", "8080"} or {"localhost", "80"}. Writes
+ * "sockit listen -k 8080" into out and returns 0, or returns -1 when the
+ * words are not nc's (a plain word must look like a host).
+ */
+int explain_nc_line(int argc, char *const *argv, char *out, size_t cap);
+/*
+ * Returns advice for nc's option -letter given to command (such as -N
+ * for connect), written into out; arg is the word after it, or NULL.
+ * Returns NULL when the letter is no nc habit for that command.
+ */
+const char *explain_nc_option(const char *command, char letter,
+    const char *arg, char *out, size_t cap);
 
 #endif
