@@ -2,9 +2,12 @@
 #include "compat.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,8 +31,8 @@ static const struct errno_hint errno_hints[] = {
 	{ NULL, EACCES, "permission denied: check file modes, capabilities "
 	  "and firewall rules" },
 	{ "bind", EADDRINUSE, "another socket already holds this address: find "
-	  "it with 'ss -ltnp', or pick another port; for a unix socket, "
-	  "remove the stale file or use --unlink" },
+	  "it with 'ss -ltnp' (TCP) or 'ss -lunp' (UDP), or pick another "
+	  "port" },
 	{ NULL, EADDRINUSE, "the local address is already in use; choose "
 	  "another source port or let the kernel pick one" },
 	{ "bind", EADDRNOTAVAIL, "that address is not on any local interface; "
@@ -115,6 +118,34 @@ static const struct errno_hint errno_hints[] = {
 	  "(a firewall rule can also cause this)" },
 };
 
+/* The transports whose hints differ for the same call and errno. */
+enum hint_transport {
+	HINT_TCP,
+	HINT_UDP,
+	HINT_UNIX_PATH,
+	HINT_UNIX_ABSTRACT,
+};
+
+struct transport_hint {
+	const char *call;
+	int err;
+	enum hint_transport transport;
+	const char *hint;	/* "{port}" becomes the address's port */
+};
+
+static const struct transport_hint transport_hints[] = {
+	{ "bind", EADDRINUSE, HINT_TCP, "another socket holds TCP port "
+	  "{port}: find it with ss -ltnp 'sport = :{port}', or pick another "
+	  "port" },
+	{ "bind", EADDRINUSE, HINT_UDP, "another socket holds UDP port "
+	  "{port}: find it with ss -lunp 'sport = :{port}', or pick another "
+	  "port" },
+	{ "bind", EADDRINUSE, HINT_UNIX_PATH, "a file is already at this path: "
+	  "if its server is gone, remove the stale file or use --unlink" },
+	{ "bind", EADDRINUSE, HINT_UNIX_ABSTRACT, "another socket holds this "
+	  "abstract name; it is free again when that socket closes" },
+};
+
 struct eai_hint {
 	int code;
 	const char *hint;
@@ -159,6 +190,62 @@ explain_errno(const char *call, int err)
 		}
 	}
 	return general ? general->hint : NULL;
+}
+
+/* Which row of transport_hints a socket's address picks. Returns -1: none. */
+static int
+transport_of(const struct sockaddr *sa, socklen_t len, int socktype)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+
+	if (sa == NULL || len < sizeof(sa_family_t))
+		return -1;
+	if (sa->sa_family == AF_UNIX)
+		return len > off && sun->sun_path[0] == '\0' ?
+		    HINT_UNIX_ABSTRACT : HINT_UNIX_PATH;
+	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+		return -1;
+	if (socktype == SOCK_STREAM)
+		return HINT_TCP;
+	return socktype == SOCK_DGRAM ? HINT_UDP : -1;
+}
+
+static unsigned
+port_of(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return 0;
+}
+
+const char *
+explain_errno_at(const char *call, int err, const struct sockaddr *sa,
+    socklen_t len, int socktype, char *out, size_t cap)
+{
+	int transport = transport_of(sa, len, socktype);
+	struct strbuf sb;
+	const char *p, *mark;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(transport_hints); i++) {
+		const struct transport_hint *row = &transport_hints[i];
+
+		if (row->err != err || (int)row->transport != transport ||
+		    call == NULL || strcmp(row->call, call) != 0)
+			continue;
+		strbuf_init(&sb, out, cap);
+		for (p = row->hint; (mark = strstr(p, "{port}")) != NULL;
+		    p = mark + 6) {
+			strbuf_add(&sb, p, (size_t)(mark - p));
+			strbuf_printf(&sb, "%u", port_of(sa));
+		}
+		strbuf_puts(&sb, p);
+		return out;
+	}
+	return explain_errno(call, err);
 }
 
 const char *

@@ -4,12 +4,23 @@
 
 #include "compat.h"
 
+#include <sys/socket.h>
+
 /*
  * Returns a one-line hint for errno err after the named call ("connect",
  * "bind", ...), preferring a row for that call over a general one. Returns
  * NULL when the table has nothing to add.
  */
 const char *explain_errno(const char *call, int err);
+/*
+ * The same for a call on a socket of socktype whose own or peer address
+ * is sa (len bytes): a row for its transport (TCP, UDP, a unix path, an
+ * abstract name) comes first, written into out with its port filled in.
+ * Returns out, the general hint, or NULL.
+ */
+const char *explain_errno_at(const char *call, int err,
+    const struct sockaddr *sa, socklen_t len, int socktype, char *out,
+    size_t cap);
 /* Returns a one-line hint for a getaddrinfo/getnameinfo EAI_ code, or NULL. */
 const char *explain_eai(int code);
 /*

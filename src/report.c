@@ -76,10 +76,15 @@ report_usage(const char *fmt, ...)
 void
 report_errno(const char *call, const char *what, int err)
 {
+	report_errno_hint(what, err, explain_errno(call, err));
+}
+
+void
+report_errno_hint(const char *what, int err, const char *hint)
+{
 	char storage[REPORT_LINE_MAX];
 	struct strbuf sb;
 	const char *name = trace_errno_name(err);
-	const char *hint = explain_errno(call, err);
 
 	if (report.json) {
 		emit_json_error(what, name, strerror(err), hint);
@@ -170,6 +175,16 @@ report_note(const char *fmt, ...)
 
 	if (!report.verbose || report.json)
 		return;
+	va_start(ap, fmt);
+	vmessage(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+report_notice(const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
 	vmessage(NULL, fmt, ap);
 	va_end(ap);

@@ -323,8 +323,13 @@ session_parse_source(struct session *s, const struct endpoint *dest)
 	}
 	if (endpoint_parse(text, NULL, &flags, &s->source, err,
 	    sizeof(err)) < 0) {
-		report_usage("bad source address '%s' (-s): %s",
-		    s->opts.source, err);
+		/* The message may name the address already: say it once. */
+		if (s->opts.source[0] != '\0' &&
+		    strstr(err, s->opts.source) != NULL)
+			report_usage("bad source address (-s): %s", err);
+		else
+			report_usage("bad source address '%s' (-s): %s",
+			    s->opts.source, err);
 		return EXIT_USAGE;
 	}
 	if (endpoint_is_unix(dest) != endpoint_is_unix(&s->source)) {

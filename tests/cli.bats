@@ -318,3 +318,10 @@ load test_helper
 	assert_status 2
 	assert_stderr_contains "'sockit recv 8080'"
 }
+
+@test "a port range that runs backwards is named once" {
+	run --separate-stderr sockit connect -z 127.0.0.1:100-50
+	assert_status 2
+	assert_stderr_contains "port range 100-50 runs backwards in '127.0.0.1:100-50'"
+	[ "$(grep -o "100-50" <<<"$stderr" | wc -l)" -eq 2 ]
+}

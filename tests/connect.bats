@@ -541,7 +541,8 @@ start_silent_server() {
 @test "-s with a malformed address is a usage error" {
 	run --separate-stderr sockit connect -s '[::1' 127.0.0.1:1
 	assert_status 2
-	assert_stderr_contains "bad source address '[::1' (-s)"
+	assert_stderr_contains "bad source address (-s)"
+	assert_stderr_contains "'[::1'"
 	run --separate-stderr sockit connect -s 127.0.0.1:99999 127.0.0.1:1
 	assert_status 2
 	run --separate-stderr sockit connect -s /tmp/x 127.0.0.1:1

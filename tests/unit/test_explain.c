@@ -1,10 +1,14 @@
 /* test_explain.c: a hint for each socket errno and EAI_ code; their names. */
 #include "compat.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "explain.h"
 #include "trace.h"
@@ -106,6 +110,7 @@ test_call_rows(void)
 
 	unit_begin("explain_errno: bind EADDRINUSE names the tool to look");
 	CHECK_CONTAINS(explain_errno("bind", EADDRINUSE), "ss -ltnp");
+	CHECK(strstr(explain_errno("bind", EADDRINUSE), "unix") == NULL);
 	CHECK(explain_errno("connect", EADDRINUSE) ==
 	    explain_errno(NULL, EADDRINUSE));
 	unit_end();
@@ -186,6 +191,74 @@ test_names(void)
 	unit_begin("trace_eai_name has no name for an unknown code");
 	CHECK(trace_eai_name(0) == NULL);
 	CHECK(trace_eai_name(12345) == NULL);
+	unit_end();
+}
+
+/* bind EADDRINUSE: TCP, UDP, a unix path and an abstract name each. */
+static void
+test_transport_rows(void)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	struct sockaddr_un sun;
+	socklen_t off = (socklen_t)offsetof(struct sockaddr_un, sun_path);
+	char out[256];
+	const char *hint;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(8080);
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(53);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+
+	unit_begin("explain_errno_at: a TCP port in use names ss -ltnp and "
+	    "the port");
+	hint = explain_errno_at("bind", EADDRINUSE, (struct sockaddr *)&sin,
+	    sizeof(sin), SOCK_STREAM, out, sizeof(out));
+	CHECK_CONTAINS(hint, "ss -ltnp 'sport = :8080'");
+	CHECK(hint != NULL && strstr(hint, "unlink") == NULL);
+	check_hint_shape(hint);
+	unit_end();
+
+	unit_begin("explain_errno_at: a UDP port in use names ss -lunp");
+	hint = explain_errno_at("bind", EADDRINUSE, (struct sockaddr *)&sin6,
+	    sizeof(sin6), SOCK_DGRAM, out, sizeof(out));
+	CHECK_CONTAINS(hint, "ss -lunp 'sport = :53'");
+	check_hint_shape(hint);
+	unit_end();
+
+	unit_begin("explain_errno_at: a unix path in use is a stale file or "
+	    "--unlink, no port");
+	strcpy(sun.sun_path, "/tmp/app.sock");
+	hint = explain_errno_at("bind", EADDRINUSE, (struct sockaddr *)&sun,
+	    off + 14, SOCK_STREAM, out, sizeof(out));
+	CHECK_CONTAINS(hint, "--unlink");
+	CHECK(hint != NULL && strstr(hint, "ss -") == NULL &&
+	    strstr(hint, "port") == NULL);
+	check_hint_shape(hint);
+	unit_end();
+
+	unit_begin("explain_errno_at: an abstract name has no file to remove");
+	memset(sun.sun_path, 0, sizeof(sun.sun_path));
+	memcpy(sun.sun_path + 1, "app", 3);
+	hint = explain_errno_at("bind", EADDRINUSE, (struct sockaddr *)&sun,
+	    off + 4, SOCK_STREAM, out, sizeof(out));
+	CHECK_CONTAINS(hint, "abstract");
+	CHECK(hint != NULL && strstr(hint, "--unlink") == NULL);
+	unit_end();
+
+	unit_begin("explain_errno_at: other errnos and calls get explain_errno");
+	CHECK(explain_errno_at("bind", EACCES, (struct sockaddr *)&sin,
+	    sizeof(sin), SOCK_STREAM, out, sizeof(out)) ==
+	    explain_errno("bind", EACCES));
+	CHECK(explain_errno_at("connect", EADDRINUSE, (struct sockaddr *)&sin,
+	    sizeof(sin), SOCK_STREAM, out, sizeof(out)) ==
+	    explain_errno("connect", EADDRINUSE));
+	CHECK(explain_errno_at("bind", EADDRINUSE, NULL, 0, SOCK_STREAM, out,
+	    sizeof(out)) == explain_errno("bind", EADDRINUSE));
 	unit_end();
 }
 
@@ -312,6 +385,7 @@ test_explain(void)
 	test_call_rows();
 	test_eai_hints();
 	test_names();
+	test_transport_rows();
 	test_nc_lines();
 	test_nc_options();
 }
