@@ -604,6 +604,12 @@ endpoint_parse(const char *arg, const char *second,
 		return -1;
 	}
 	ep->row = row_of(flags->udp ? TRANSPORT_UDP : TRANSPORT_TCP);
+	if (second == NULL && strpbrk(arg, ":[]") == NULL && !all_digits(arg)) {
+		/* A host without a port, or a unix socket file without ./ */
+		snprintf(err, errlen, "missing port in '%s': write HOST:PORT, "
+		    "or ./%s or unix:%s for a unix socket", arg, arg, arg);
+		return -1;
+	}
 	return parse_ip(arg, second, flags, ep, err, errlen);
 }
 

@@ -707,3 +707,16 @@ zero_copy_run() {
 	! grep -q '^splice(.*, NULL, 1, NULL' "$TMP/recv.err"
 	grep -q '^write(1, ' "$TMP/recv.err"
 }
+
+@test "a unix socket named without ./ is pointed out, more plainly when it is there" {
+	cd "$SOCKDIR"
+	run --separate-stderr sockit connect app.sock
+	assert_status 2
+	assert_stderr_contains "missing port in 'app.sock'"
+	assert_stderr_contains "./app.sock or unix:app.sock"
+	start_listener srv "unix:$SOCKDIR/app.sock"
+	run --separate-stderr sockit connect app.sock
+	assert_status 2
+	assert_stderr_contains "app.sock is a unix socket here: write ./app.sock or unix:app.sock"
+	[[ "$stderr" != *"missing port"* ]]
+}
