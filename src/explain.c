@@ -314,7 +314,8 @@ is_host(const char *w)
 {
 	unsigned char addr[sizeof(struct in6_addr)];
 
-	if (!plain_word(w) || strpbrk(w, "/@,[]") != NULL || all_digits(w))
+	if (!plain_word(w) || strpbrk(w, "/@,[]") != NULL || all_digits(w) ||
+	    (!isalnum((unsigned char)w[0]) && w[0] != ':'))
 		return false;
 	return strchr(w, ':') == NULL || inet_pton(AF_INET6, w, addr) == 1;
 }
@@ -435,8 +436,11 @@ explain_nc_line(int argc, char *const *argv, char *out, size_t cap)
 				return -1;
 			listen |= f->letter == 'l';
 			if (f->takes_arg) {
-				if (p[1] == '\0' && (i + 1 == argc ||
-				    !plain_word(argv[i + 1])))
+				const char *v = p[1] != '\0' ? p + 1 :
+				    i + 1 < argc ? argv[i + 1] : NULL;
+
+				if (!plain_word(v) || (f->letter == 'p' &&
+				    !all_digits(v)))
 					return -1;
 				if (p[1] == '\0')
 					i++;

@@ -301,6 +301,10 @@ static const struct {
 	{ { "-lp" }, NULL },
 	{ { "--listen", "80" }, NULL },
 	{ { "host$(x)", "80" }, NULL },
+	{ { "-w5;x", "host", "80" }, NULL },
+	{ { "-p", "http", "host", "80" }, NULL },
+	{ { "-", "80" }, NULL },
+	{ { "-.x", "80" }, NULL },
 };
 
 static void
