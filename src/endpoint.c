@@ -113,9 +113,27 @@ endpoint_addr_set_port(struct endpoint_addr *a, unsigned port)
 		    htons((uint16_t)port);
 }
 
-int
-endpoint_port_list(const char *spec, struct port_range *ranges, size_t max,
-    char *err, size_t errlen)
+/*
+ * Writes " in 'WHOLE'" for a message about part (len bytes) of whole, or
+ * nothing when the part is all of it: a message names its operand once.
+ */
+static const char *
+in_whole(const char *part, size_t len, const char *whole, char *buf,
+    size_t cap)
+{
+	if (strlen(whole) == len && strncmp(part, whole, len) == 0)
+		return "";
+	snprintf(buf, cap, " in '%s'", whole);
+	return buf;
+}
+
+/*
+ * endpoint_port_list, with messages that name where the list stands:
+ * whole is the endpoint it came in ("localhost:1-9"), or spec itself.
+ */
+static int
+port_list(const char *spec, const char *whole, struct port_range *ranges,
+    size_t max, char *err, size_t errlen)
 {
 	const char *p = spec;
 	size_t n = 0;
@@ -125,13 +143,15 @@ endpoint_port_list(const char *spec, struct port_range *ranges, size_t max,
 		return -1;
 	}
 	while (*p != '\0') {
-		char *end;
+		const char *start = p, *bad_port;
+		char *end, *first_end, where[ENDPOINT_TEXT_MAX + 8];
 		unsigned long first, last;
 
 		if (!isdigit((unsigned char)*p))
 			goto bad;
 		errno = 0;
 		first = strtoul(p, &end, 10);
+		first_end = end;
 		last = first;
 		if (*end == '-') {
 			p = end + 1;
@@ -140,18 +160,26 @@ endpoint_port_list(const char *spec, struct port_range *ranges, size_t max,
 			last = strtoul(p, &end, 10);
 		}
 		if (errno != 0 || first > 65535 || last > 65535) {
-			snprintf(err, errlen, "port in '%s' is outside 0-65535",
-			    spec);
+			/* Name the number that is too big, as it was written. */
+			bad_port = first > 65535 ? start : p;
+			if (bad_port == start)
+				end = first_end;
+			snprintf(err, errlen, "port %.*s is outside 0-65535%s",
+			    (int)(end - bad_port > 40 ? 40 : end - bad_port),
+			    bad_port, in_whole(bad_port, (size_t)(end -
+			    bad_port), whole, where, sizeof(where)));
 			return -1;
 		}
 		if (first > last) {
-			snprintf(err, errlen, "port range %lu-%lu in '%s' runs "
-			    "backwards", first, last, spec);
+			snprintf(err, errlen, "port range %lu-%lu runs "
+			    "backwards%s", first, last, in_whole(start,
+			    (size_t)(end - start), whole, where,
+			    sizeof(where)));
 			return -1;
 		}
 		if (n == max) {
-			snprintf(err, errlen, "more than %zu ranges in '%s'",
-			    max, spec);
+			snprintf(err, errlen, "more than %zu ranges in "
+			    "'%s'", max, whole);
 			return -1;
 		}
 		ranges[n].first = (unsigned)first;
@@ -168,19 +196,28 @@ endpoint_port_list(const char *spec, struct port_range *ranges, size_t max,
 	}
 	return (int)n;
 bad:
-	snprintf(err, errlen, "bad port list '%s': write PORT,PORT,FIRST-LAST",
-	    spec);
+	snprintf(err, errlen, "bad port list%s '%s': write "
+	    "PORT,PORT,FIRST-LAST", whole != spec ? " in" : "", whole);
 	return -1;
 }
 
-static int
-check_port(const char *port, const struct endpoint_flags *flags,
+int
+endpoint_port_list(const char *spec, struct port_range *ranges, size_t max,
     char *err, size_t errlen)
 {
+	return port_list(spec, spec, ranges, max, err, errlen);
+}
+
+/* Checks the port of whole, the endpoint as written, for the messages. */
+static int
+check_port(const char *port, const char *whole,
+    const struct endpoint_flags *flags, char *err, size_t errlen)
+{
 	const char *s;
+	char where[ENDPOINT_TEXT_MAX + 8];
 
 	if (*port == '\0') {
-		snprintf(err, errlen, "missing port");
+		snprintf(err, errlen, "missing port in '%s'", whole);
 		return -1;
 	}
 	if (all_digits(port)) {
@@ -190,8 +227,9 @@ check_port(const char *port, const struct endpoint_flags *flags,
 		while (digits[0] == '0' && digits[1] != '\0')
 			digits++;
 		if (strlen(digits) > 5 || atol(digits) > 65535) {
-			snprintf(err, errlen, "port %s is outside 0-65535",
-			    port);
+			snprintf(err, errlen, "port %s is outside 0-65535%s",
+			    port, in_whole(port, strlen(port), whole, where,
+			    sizeof(where)));
 			return -1;
 		}
 		return 0;
@@ -201,18 +239,18 @@ check_port(const char *port, const struct endpoint_flags *flags,
 
 		if (flags->port_list && strspn(port, "0123456789,-") ==
 		    strlen(port))
-			return endpoint_port_list(port, ranges,
+			return port_list(port, whole, ranges,
 			    ARRAY_LEN(ranges), err, errlen) < 0 ? -1 : 0;
-		snprintf(err, errlen, "bad port '%s': a number from 0 to "
-		    "65535 or a service name", port);
+		snprintf(err, errlen, "bad port '%s' in '%s': a number from "
+		    "0 to 65535 or a service name", port, whole);
 		return -1;
 	}
 	/* Service names (services(5)) start with a letter. */
 	for (s = port; *s; s++) {
 		if ((s == port && !isalpha((unsigned char)*s)) ||
 		    (!isalnum((unsigned char)*s) && strchr("-_.+", *s) == NULL)) {
-			snprintf(err, errlen, "bad port or service name '%s'",
-			    port);
+			snprintf(err, errlen, "bad port or service name '%s' in "
+			    "'%s'", port, whole);
 			return -1;
 		}
 	}
@@ -377,13 +415,8 @@ parse_ip(const char *rest, const char *second,
 	    copy_part(ep->port, sizeof(ep->port), port, strlen(port), "port",
 	    err, errlen) < 0)
 		return -1;
-	if (check_port(ep->port, flags, err, errlen) < 0) {
-		char why[200];
-
-		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, errlen, "%s in '%s'", why, rest);
+	if (check_port(ep->port, rest, flags, err, errlen) < 0)
 		return -1;
-	}
 	if (ep->host[0] != '\0' &&
 	    check_host(ep, flags, bracketed, err, errlen) < 0)
 		return -1;
@@ -571,6 +604,12 @@ endpoint_parse(const char *arg, const char *second,
 		return -1;
 	}
 	ep->row = row_of(flags->udp ? TRANSPORT_UDP : TRANSPORT_TCP);
+	if (second == NULL && strpbrk(arg, ":[]") == NULL && !all_digits(arg)) {
+		/* A host without a port, or a unix socket file without ./ */
+		snprintf(err, errlen, "missing port in '%s': write HOST:PORT, "
+		    "or ./%s or unix:%s for a unix socket", arg, arg, arg);
+		return -1;
+	}
 	return parse_ip(arg, second, flags, ep, err, errlen);
 }
 

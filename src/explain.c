@@ -1,11 +1,18 @@
 /* explain.c: the table of hints behind every error message. */
 #include "compat.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "explain.h"
+#include "strbuf.h"
 
 struct errno_hint {
 	const char *call;	/* NULL: any call */
@@ -24,8 +31,8 @@ static const struct errno_hint errno_hints[] = {
 	{ NULL, EACCES, "permission denied: check file modes, capabilities "
 	  "and firewall rules" },
 	{ "bind", EADDRINUSE, "another socket already holds this address: find "
-	  "it with 'ss -ltnp', or pick another port; for a unix socket, "
-	  "remove the stale file or use --unlink" },
+	  "it with 'ss -ltnp' (TCP) or 'ss -lunp' (UDP), or pick another "
+	  "port" },
 	{ NULL, EADDRINUSE, "the local address is already in use; choose "
 	  "another source port or let the kernel pick one" },
 	{ "bind", EADDRNOTAVAIL, "that address is not on any local interface; "
@@ -121,6 +128,34 @@ static const struct errno_hint errno_hints[] = {
 	  "unix_diag): remove the file by hand once no server holds it" },
 };
 
+/* The transports whose hints differ for the same call and errno. */
+enum hint_transport {
+	HINT_TCP,
+	HINT_UDP,
+	HINT_UNIX_PATH,
+	HINT_UNIX_ABSTRACT,
+};
+
+struct transport_hint {
+	const char *call;
+	int err;
+	enum hint_transport transport;
+	const char *hint;	/* "{port}" becomes the address's port */
+};
+
+static const struct transport_hint transport_hints[] = {
+	{ "bind", EADDRINUSE, HINT_TCP, "another socket holds TCP port "
+	  "{port}: find it with ss -ltnp 'sport = :{port}', or pick another "
+	  "port" },
+	{ "bind", EADDRINUSE, HINT_UDP, "another socket holds UDP port "
+	  "{port}: find it with ss -lunp 'sport = :{port}', or pick another "
+	  "port" },
+	{ "bind", EADDRINUSE, HINT_UNIX_PATH, "a file is already at this path: "
+	  "if its server is gone, remove the stale file or use --unlink" },
+	{ "bind", EADDRINUSE, HINT_UNIX_ABSTRACT, "another socket holds this "
+	  "abstract name; it is free again when that socket closes" },
+};
+
 struct eai_hint {
 	int code;
 	const char *hint;
@@ -167,6 +202,62 @@ explain_errno(const char *call, int err)
 	return general ? general->hint : NULL;
 }
 
+/* Which row of transport_hints a socket's address picks. Returns -1: none. */
+static int
+transport_of(const struct sockaddr *sa, socklen_t len, int socktype)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+
+	if (sa == NULL || len < sizeof(sa_family_t))
+		return -1;
+	if (sa->sa_family == AF_UNIX)
+		return len > off && sun->sun_path[0] == '\0' ?
+		    HINT_UNIX_ABSTRACT : HINT_UNIX_PATH;
+	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+		return -1;
+	if (socktype == SOCK_STREAM)
+		return HINT_TCP;
+	return socktype == SOCK_DGRAM ? HINT_UDP : -1;
+}
+
+static unsigned
+port_of(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return 0;
+}
+
+const char *
+explain_errno_at(const char *call, int err, const struct sockaddr *sa,
+    socklen_t len, int socktype, char *out, size_t cap)
+{
+	int transport = transport_of(sa, len, socktype);
+	struct strbuf sb;
+	const char *p, *mark;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(transport_hints); i++) {
+		const struct transport_hint *row = &transport_hints[i];
+
+		if (row->err != err || (int)row->transport != transport ||
+		    call == NULL || strcmp(row->call, call) != 0)
+			continue;
+		strbuf_init(&sb, out, cap);
+		for (p = row->hint; (mark = strstr(p, "{port}")) != NULL;
+		    p = mark + 6) {
+			strbuf_add(&sb, p, (size_t)(mark - p));
+			strbuf_printf(&sb, "%u", port_of(sa));
+		}
+		strbuf_puts(&sb, p);
+		return out;
+	}
+	return explain_errno(call, err);
+}
+
 const char *
 explain_eai(int code)
 {
@@ -175,5 +266,308 @@ explain_eai(int code)
 	for (i = 0; i < ARRAY_LEN(eai_hints); i++)
 		if (eai_hints[i].code == code)
 			return eai_hints[i].hint;
+	return NULL;
+}
+
+/*
+ * nc's flags, and how sockit spells each after its command: nc listens
+ * with -l and connects without it; here listen and connect are commands.
+ */
+struct nc_flag {
+	char letter;
+	bool takes_arg;
+	const char *listen;	/* listen's option; "" drops it, NULL: none */
+	const char *connect;	/* the same for connect */
+};
+
+static const struct nc_flag nc_flags[] = {
+	{ 'l', false, "", NULL },
+	{ 'k', false, "-k", NULL },
+	{ 'u', false, "-u", "-u" },
+	{ 'U', false, "-U", "-U" },
+	{ 'v', false, "-v", "-v" },
+	{ 'z', false, NULL, "-z" },
+	{ '4', false, "-4", "-4" },
+	{ '6', false, "-6", "-6" },
+	/* -n: no name lookups; an address is never looked up here anyway. */
+	{ 'n', false, "", "" },
+	/* -N: FIN on stdin's EOF, which sockit sends by default. */
+	{ 'N', false, "", "" },
+	{ 'w', true, "-w", "-w" },
+	{ 'q', true, "-q", "-q" },
+	/* -p: the port listen binds (the endpoint), connect's source port. */
+	{ 'p', true, "", "-s" },
+};
+
+/* The words a suggestion may repeat without quoting for the shell. */
+static bool
+plain_word(const char *w)
+{
+	if (w == NULL || *w == '\0')
+		return false;
+	for (; *w; w++)
+		if (!isalnum((unsigned char)*w) && strchr("._-:%/@+,[]", *w) ==
+		    NULL)
+			return false;
+	return true;
+}
+
+static bool
+all_digits(const char *w)
+{
+	return *w != '\0' && strspn(w, "0123456789") == strlen(w);
+}
+
+/* A host name or address, never HOST:PORT or a bare number. */
+static bool
+is_host(const char *w)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (!plain_word(w) || strpbrk(w, "/@,[]") != NULL || all_digits(w) ||
+	    (!isalnum((unsigned char)w[0]) && w[0] != ':'))
+		return false;
+	return strchr(w, ':') == NULL || inet_pton(AF_INET6, w, addr) == 1;
+}
+
+/* HOST:PORT with a numeric port, as sockit writes an endpoint. */
+static bool
+is_host_port(const char *w)
+{
+	const char *colon = strrchr(w, ':');
+	char host[256];
+
+	if (!plain_word(w) || colon == NULL || !all_digits(colon + 1) ||
+	    (size_t)(colon - w) >= sizeof(host))
+		return false;
+	memcpy(host, w, (size_t)(colon - w));
+	host[colon - w] = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']')
+		return true;
+	return strchr(host, ':') == NULL && is_host(host);
+}
+
+/*
+ * A word where a command should be that reads as a host: an address,
+ * localhost, a dotted name, HOST:PORT, or any name followed by a port.
+ */
+static bool
+looks_like_host(const char *w, const char *next)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (is_host_port(w))
+		return true;
+	if (!is_host(w))
+		return false;
+	return inet_pton(AF_INET, w, addr) == 1 || strchr(w, ':') != NULL ||
+	    strcmp(w, "localhost") == 0 || strchr(w, '.') != NULL ||
+	    (next != NULL && all_digits(next));
+}
+
+static const struct nc_flag *
+find_nc_flag(char letter)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(nc_flags); i++)
+		if (nc_flags[i].letter == letter)
+			return &nc_flags[i];
+	return NULL;
+}
+
+/*
+ * Appends the endpoint of nc's words: HOST PORT, or -l's [HOST] PORT, or
+ * -l's [HOST] with -p's port. Returns 0, or -1 when they are not that.
+ */
+static int
+put_nc_endpoint(struct strbuf *sb, bool listen, const char *const *pos,
+    int npos, const char *port)
+{
+	const char *host = NULL;
+
+	if (npos == 1 && port == NULL && is_host_port(pos[0])) {
+		strbuf_printf(sb, " %s", pos[0]);
+		return 0;
+	}
+	if (port != NULL && npos > 1)
+		return -1;
+	if (port != NULL || npos == 2)
+		host = npos > 0 ? pos[0] : NULL;
+	if (npos == 2)
+		port = pos[1];
+	else if (npos == 1 && port == NULL && listen)
+		port = pos[0];
+	else if (npos == 1 && port == NULL)
+		host = pos[0];
+	if (port == NULL && listen)
+		return 0;	/* nc -l alone: a port the kernel picks */
+	if (port != NULL ? !all_digits(port) : host == NULL)
+		return -1;
+	if (host != NULL && !is_host(host))
+		return -1;
+	if (port == NULL)
+		port = "PORT";
+	if (host == NULL)
+		strbuf_printf(sb, " %s", port);
+	else if (strchr(host, ':') != NULL)
+		strbuf_printf(sb, " [%s]:%s", host, port);
+	else
+		strbuf_printf(sb, " %s:%s", host, port);
+	return 0;
+}
+
+int
+explain_nc_line(int argc, char *const *argv, char *out, size_t cap)
+{
+	const char *pos[2], *port = NULL;
+	char seen[ARRAY_LEN(nc_flags) + 1] = "";
+	struct strbuf sb;
+	bool listen = false;
+	int i, npos = 0;
+
+	if (argc < 1 || (argv[0][0] != '-' && !looks_like_host(argv[0],
+	    argc > 1 ? argv[1] : NULL)))
+		return -1;
+	/* First the words: which command, and nothing nc does not know. */
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] != '-' || a[1] == '\0') {
+			if (npos == 2 || !plain_word(a))
+				return -1;
+			pos[npos++] = a;
+			continue;
+		}
+		for (p = a + 1; *p; p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+
+			if (f == NULL)
+				return -1;
+			listen |= f->letter == 'l';
+			if (f->takes_arg) {
+				const char *v = p[1] != '\0' ? p + 1 :
+				    i + 1 < argc ? argv[i + 1] : NULL;
+
+				if (!plain_word(v) || (f->letter == 'p' &&
+				    !all_digits(v)))
+					return -1;
+				if (p[1] == '\0')
+					i++;
+				break;
+			}
+		}
+	}
+	strbuf_init(&sb, out, cap);
+	strbuf_puts(&sb, listen ? "sockit listen" : "sockit connect");
+	/* Then the options, each once, in the order given. */
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		for (p = a + 1; *p; p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+			const char *opt = listen ? f->listen : f->connect;
+			const char *value = NULL;
+
+			if (opt == NULL)
+				return -1;
+			if (f->takes_arg)
+				value = p[1] != '\0' ? p + 1 : argv[++i];
+			if (f->letter == 'p' && listen)
+				port = value;
+			else if (f->letter == 'p')
+				strbuf_printf(&sb, " -s :%s", value);
+			else if (*opt != '\0' && value != NULL)
+				strbuf_printf(&sb, " %s %s", opt, value);
+			else if (*opt != '\0' && strchr(seen, *p) == NULL)
+				strbuf_printf(&sb, " %s", opt);
+			if (strchr(seen, *p) == NULL)
+				seen[strlen(seen)] = *p;
+			if (value != NULL)
+				break;
+		}
+	}
+	if (put_nc_endpoint(&sb, listen, pos, npos, port) < 0)
+		return -1;
+	return strbuf_used(&sb) == sb.len ? 0 : -1;
+}
+
+/* What an nc option means to a command that spells it another way. */
+enum nc_example {
+	NC_EXAMPLE_NONE,
+	NC_EXAMPLE_ENDPOINT,	/* "sockit COMMAND ARG" */
+	NC_EXAMPLE_SOURCE,	/* "-s :ARG" */
+	NC_EXAMPLE_LISTEN,	/* "sockit listen PORT" */
+};
+
+struct nc_option {
+	const char *commands;	/* the commands it is given to, each once */
+	char letter;
+	const char *advice;
+	enum nc_example example;	/* what follows the advice */
+};
+
+static const struct nc_option nc_options[] = {
+	{ "connect send", 'N', "nc's -N is the default here: stdin's EOF "
+	  "sends FIN (--shutdown wr); drop -N", NC_EXAMPLE_NONE },
+	{ "listen recv", 'p', "unlike nc, the port is the endpoint: write",
+	  NC_EXAMPLE_ENDPOINT },
+	{ "connect send", 'p', "unlike nc, a source port is -s: write",
+	  NC_EXAMPLE_SOURCE },
+	{ "listen recv", 'l', "the command listens already, as nc -l does; "
+	  "drop -l", NC_EXAMPLE_NONE },
+	{ "connect send", 'l', "nc's -l is a command here: write",
+	  NC_EXAMPLE_LISTEN },
+};
+
+/* Returns true when word is one of the blank-separated words of list. */
+static bool
+in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*list != '\0') {
+		size_t len = strcspn(list, " ");
+
+		if (len == n && strncmp(list, word, n) == 0)
+			return true;
+		list += len;
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
+const char *
+explain_nc_option(const char *command, char letter, const char *arg,
+    char *out, size_t cap)
+{
+	const char *value = arg != NULL && all_digits(arg) ? arg : "PORT";
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(nc_options); i++) {
+		const struct nc_option *o = &nc_options[i];
+
+		if (o->letter != letter || !in_list(o->commands, command))
+			continue;
+		switch (o->example) {
+		case NC_EXAMPLE_NONE:
+			snprintf(out, cap, "%s", o->advice);
+			break;
+		case NC_EXAMPLE_ENDPOINT:
+			snprintf(out, cap, "%s 'sockit %s %s'", o->advice,
+			    command, value);
+			break;
+		case NC_EXAMPLE_SOURCE:
+			snprintf(out, cap, "%s '-s :%s'", o->advice, value);
+			break;
+		case NC_EXAMPLE_LISTEN:
+			snprintf(out, cap, "%s 'sockit listen PORT'",
+			    o->advice);
+			break;
+		}
+		return out;
+	}
 	return NULL;
 }

@@ -4,13 +4,39 @@
 
 #include "compat.h"
 
+#include <sys/socket.h>
+
 /*
  * Returns a one-line hint for errno err after the named call ("connect",
  * "bind", ...), preferring a row for that call over a general one. Returns
  * NULL when the table has nothing to add.
  */
 const char *explain_errno(const char *call, int err);
+/*
+ * The same for a call on a socket of socktype whose own or peer address
+ * is sa (len bytes): a row for its transport (TCP, UDP, a unix path, an
+ * abstract name) comes first, written into out with its port filled in.
+ * Returns out, the general hint, or NULL.
+ */
+const char *explain_errno_at(const char *call, int err,
+    const struct sockaddr *sa, socklen_t len, int socktype, char *out,
+    size_t cap);
 /* Returns a one-line hint for a getaddrinfo/getnameinfo EAI_ code, or NULL. */
 const char *explain_eai(int code);
+/*
+ * Rewrites an nc command line as sockit's: argv (argc words) is what
+ * followed "sockit" from the word that is neither a global option nor a
+ * command, such as {"-lk", "8080"} or {"localhost", "80"}. Writes
+ * "sockit listen -k 8080" into out and returns 0, or returns -1 when the
+ * words are not nc's (a plain word must look like a host).
+ */
+int explain_nc_line(int argc, char *const *argv, char *out, size_t cap);
+/*
+ * Returns advice for nc's option -letter given to command (such as -N
+ * for connect), written into out; arg is the word after it, or NULL.
+ * Returns NULL when the letter is no nc habit for that command.
+ */
+const char *explain_nc_option(const char *command, char letter,
+    const char *arg, char *out, size_t cap);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "line.h"
 #include "opt.h"
 #include "report.h"
@@ -108,11 +109,16 @@ find_command(const char *name)
 	return NULL;
 }
 
+/*
+ * name is no command; argc words of argv, from name on, may be nc's (argc
+ * 0: do not look).
+ */
 static int
-unknown_command(const char *name)
+unknown_command(const char *name, int argc, char **argv)
 {
 	const char *names[ARRAY_LEN(commands) + 1];
 	const char *near;
+	char line[512];
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(commands); i++)
@@ -122,6 +128,10 @@ unknown_command(const char *name)
 	if (near != NULL)
 		report_usage("unknown command '%s' (did you mean '%s'?)", name,
 		    near);
+	else if (argc > 0 && explain_nc_line(argc, argv, line,
+	    sizeof(line)) == 0)
+		report_usage("unknown command '%s': to connect as nc does, "
+		    "write '%s'", name, line);
 	else
 		report_usage("unknown command '%s'", name);
 	return EXIT_USAGE;
@@ -216,6 +226,7 @@ run_command(const struct command *cmd, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	char line[512];
 	int i;
 
 	fill_standard_fds();
@@ -256,6 +267,11 @@ main(int argc, char **argv)
 				    "full, time, or full,time", a + 8);
 				return EXIT_USAGE;
 			}
+		} else if (explain_nc_line(argc - i, argv + i, line,
+		    sizeof(line)) == 0) {
+			report_usage("unknown global option '%s': nc's flags "
+			    "follow a command here: write '%s'", a, line);
+			return EXIT_USAGE;
 		} else {
 			report_usage("unknown global option '%s'", a);
 			return EXIT_USAGE;
@@ -275,14 +291,14 @@ main(int argc, char **argv)
 		}
 		cmd = find_command(argv[i + 1]);
 		if (cmd == NULL)
-			return unknown_command(argv[i + 1]);
+			return unknown_command(argv[i + 1], 0, NULL);
 		return run_command(cmd, 2, help_argv);
 	}
 	{
 		const struct command *cmd = find_command(argv[i]);
 
 		if (cmd == NULL)
-			return unknown_command(argv[i]);
+			return unknown_command(argv[i], argc - i, argv + i);
 		setup_signals();
 		return run_command(cmd, argc - i, argv + i);
 	}

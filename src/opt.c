@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "opt.h"
 
 int
@@ -181,6 +182,22 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 		    cmd->name);
 }
 
+/* An unknown -c, with advice when it is an nc habit; arg follows it. */
+static void
+unknown_short(const struct opt_command *cmd, char c, const char *arg,
+    char *err, size_t errlen)
+{
+	char advice[256];
+
+	if (explain_nc_option(cmd->name, c, arg, advice, sizeof(advice)) !=
+	    NULL)
+		snprintf(err, errlen, "unknown option '-%c' for %s: %s", c,
+		    cmd->name, advice);
+	else
+		snprintf(err, errlen, "unknown option '-%c' for %s", c,
+		    cmd->name);
+}
+
 static enum opt_result
 parse_long(const struct opt_command *cmd, int argc, char **argv, int *i,
     char *err, size_t errlen)
@@ -243,8 +260,8 @@ parse_short(const struct opt_command *cmd, int argc, char **argv, int *i,
 		if (*p == 'h')
 			return OPT_HELP;
 		if (!find_short(cmd, *p, &g, &d)) {
-			snprintf(err, errlen, "unknown option '-%c' for %s",
-			    *p, cmd->name);
+			unknown_short(cmd, *p, p[1] != '\0' ? p + 1 :
+			    *i + 1 < argc ? argv[*i + 1] : NULL, err, errlen);
 			return OPT_ERROR;
 		}
 		snprintf(spelled, sizeof(spelled), "-%c", *p);

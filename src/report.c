@@ -78,13 +78,12 @@ report_usage(const char *fmt, ...)
  * it failed in the last seconds goes after the name.
  */
 static void
-errno_message(const char *call, const char *what, int err,
+errno_message(const char *what, int err, const char *hint,
     unsigned long times, double seconds)
 {
 	char storage[REPORT_LINE_MAX];
 	struct strbuf sb;
 	const char *name = trace_errno_name(err);
-	const char *hint = explain_errno(call, err);
 
 	if (report.json && times == 0) {
 		emit_json_error(what, name, strerror(err), hint);
@@ -117,14 +116,20 @@ errno_message(const char *call, const char *what, int err,
 void
 report_errno(const char *call, const char *what, int err)
 {
-	errno_message(call, what, err, 0, 0);
+	errno_message(what, err, explain_errno(call, err), 0, 0);
+}
+
+void
+report_errno_hint(const char *what, int err, const char *hint)
+{
+	errno_message(what, err, hint, 0, 0);
 }
 
 void
 report_errno_repeated(const char *call, const char *what, int err,
     unsigned long times, double seconds)
 {
-	errno_message(call, what, err, times, seconds);
+	errno_message(what, err, explain_errno(call, err), times, seconds);
 }
 
 void
@@ -204,6 +209,16 @@ report_note(const char *fmt, ...)
 
 	if (!report.verbose || report.json)
 		return;
+	va_start(ap, fmt);
+	vmessage(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+report_notice(const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
 	vmessage(NULL, fmt, ap);
 	va_end(ap);

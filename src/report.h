@@ -29,6 +29,8 @@ void report_errno(const char *call, const char *what, int err);
  */
 void report_errno_repeated(const char *call, const char *what, int err,
     unsigned long times, double seconds);
+/* The same with the caller's hint (NULL: none), such as explain_errno_at's. */
+void report_errno_hint(const char *what, int err, const char *hint);
 /* A resolver failure: "sockit: resolve WHAT: gai_strerror (EAI_NAME)". */
 void report_eai(const char *what, int code);
 /* The same with the caller's hint, when it knows better than the code. */
@@ -39,6 +41,8 @@ void report_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void report_warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* A -v note; a no-op unless verbose (and written as text, not JSON). */
 void report_note(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A note shown without -v too, for what the user cannot learn otherwise. */
+void report_notice(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Starts a --json event object with "event" and "time" filled in. */
 void report_event_begin(struct strbuf *sb, char *storage, size_t cap,
     const char *event);

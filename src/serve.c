@@ -2,6 +2,7 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "addr.h"
+#include "explain.h"
 #include "json.h"
 #include "report.h"
 #include "serve.h"
@@ -278,19 +280,29 @@ bind_one(struct session *s, const struct serve_opts *so,
 	return fd;
 }
 
-/* Binds the first address that works. Returns the fd, or -1 reported. */
+/*
+ * Binds the first address that works. Returns the fd, or -1 reported:
+ * the last failure, naming every address that failed the same way (a
+ * default bind tries [::] and then 0.0.0.0), the others on -v.
+ */
 static int
 bind_first(struct session *s, const struct serve_opts *so,
     const struct endpoint *ep, struct endpoint_addr *bound)
 {
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
-	char text[ADDR_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 32];
+	char text[ENDPOINT_ADDRS_MAX][ADDR_TEXT_MAX], hint[256];
+	char storage[ENDPOINT_TEXT_MAX + 64];
+	int errs[ENDPOINT_ADDRS_MAX];
+	struct strbuf what;
+	bool named = false;
 	int n, i, eai, err = 0, fd = -1;
 
 	n = endpoint_resolve(ep, true, addrs, ARRAY_LEN(addrs), &eai);
-	if (n < 0) {
-		snprintf(what, sizeof(what), "resolve %s", ep->text);
-		report_eai(what, eai);
+	if (n == 0)
+		eai = EAI_NONAME;
+	if (n <= 0) {
+		snprintf(storage, sizeof(storage), "resolve %s", ep->text);
+		report_eai(storage, eai);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -301,25 +313,46 @@ bind_first(struct session *s, const struct serve_opts *so,
 		}
 		if (fd == -2)
 			return -1;
+		errs[i] = err;
 		addr_format((const struct sockaddr *)&addrs[i].sa,
-		    addrs[i].len, text, sizeof(text));
-		if (i + 1 < n)
-			report_note("bind to %s: %s", text, strerror(err));
+		    addrs[i].len, text[i], sizeof(text[i]));
 	}
-	snprintf(what, sizeof(what), "bind to %s", text);
-	report_errno("bind", what, err);
+	strbuf_init(&what, storage, sizeof(storage));
+	strbuf_puts(&what, "bind to ");
+	for (i = 0; i < n; i++) {
+		if (errs[i] != err) {
+			report_note("bind to %s: %s", text[i],
+			    strerror(errs[i]));
+		} else {
+			strbuf_printf(&what, "%s%s", named ? ", then " : "",
+			    text[i]);
+			named = true;
+		}
+	}
+	report_errno_hint(strbuf_str(&what), err, explain_errno_at("bind", err,
+	    (const struct sockaddr *)&addrs[n - 1].sa, addrs[n - 1].len,
+	    addrs[n - 1].socktype, hint, sizeof(hint)));
 	return -1;
 }
 
+/* Port 0 (or none given): the kernel picks a free port at bind(). */
+static bool
+kernel_picks_port(const struct endpoint *ep)
+{
+	return !endpoint_is_unix(ep) && ep->port[0] != '\0' &&
+	    strspn(ep->port, "0") == strlen(ep->port);
+}
+
 void
-serve_announce(struct session *s, int fd)
+serve_announce(struct session *s, const struct endpoint *ep, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char text[ADDR_TEXT_MAX], storage[512];
 	struct strbuf sb;
+	bool picked = kernel_picks_port(ep);
 
-	if (!s->opts.verbose && !s->opts.json)
+	if (!s->opts.verbose && !s->opts.json && !picked)
 		return;
 	if (sys_getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return;
@@ -328,6 +361,9 @@ serve_announce(struct session *s, int fd)
 		report_event_begin(&sb, storage, sizeof(storage), "listening");
 		json_field_str(&sb, "address", text);
 		report_event_end(&sb);
+	} else if (picked) {
+		/* Without this line nobody could learn the port to connect to. */
+		report_notice("listening on %s", text);
 	} else {
 		report_note("listening on %s", text);
 	}
@@ -358,7 +394,7 @@ serve_open(struct session *s, const struct serve_opts *so,
 		sys_close(fd);
 		return -1;
 	}
-	serve_announce(s, fd);
+	serve_announce(s, ep, fd);
 	return fd;
 }
 

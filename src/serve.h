@@ -71,8 +71,11 @@ int serve_check(struct serve_opts *so, const struct endpoint *ep);
  */
 int serve_open(struct session *s, const struct serve_opts *so,
     const struct endpoint *ep, struct endpoint_addr *bound);
-/* Prints "listening on ADDR" (-v) or its JSON event for the bound fd. */
-void serve_announce(struct session *s, int fd);
+/*
+ * Prints "listening on ADDR" (-v) or its JSON event for the fd bound to
+ * ep; the line is printed without -v too when the kernel picked the port.
+ */
+void serve_announce(struct session *s, const struct endpoint *ep, int fd);
 /*
  * Waits (bounded by -w) for a peer on the listening lfd and accepts it:
  * a non-blocking *cfd_out, the peer's address in peer_text, the accepted

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -213,7 +214,18 @@ session_endpoint(struct session *s, char **pos, int npos, bool port_list,
 	s->flags.port_list = port_list;
 	if (endpoint_parse(pos[0], npos == 2 ? pos[1] : NULL, &s->flags, ep,
 	    err, sizeof(err)) < 0) {
-		report_usage("%s", err);
+		struct stat st;
+
+		/*
+		 * A word without '/' is a host; when a unix socket file of
+		 * that name is here, that is surely what was meant.
+		 */
+		if (npos == 1 && strpbrk(pos[0], "/:") == NULL &&
+		    stat(pos[0], &st) == 0 && S_ISSOCK(st.st_mode))
+			report_usage("%s is a unix socket here: write ./%s or "
+			    "unix:%s", pos[0], pos[0], pos[0]);
+		else
+			report_usage("%s", err);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -323,8 +335,13 @@ session_parse_source(struct session *s, const struct endpoint *dest)
 	}
 	if (endpoint_parse(text, NULL, &flags, &s->source, err,
 	    sizeof(err)) < 0) {
-		report_usage("bad source address '%s' (-s): %s",
-		    s->opts.source, err);
+		/* The message may name the address already: say it once. */
+		if (s->opts.source[0] != '\0' &&
+		    strstr(err, s->opts.source) != NULL)
+			report_usage("bad source address (-s): %s", err);
+		else
+			report_usage("bad source address '%s' (-s): %s",
+			    s->opts.source, err);
 		return EXIT_USAGE;
 	}
 	if (endpoint_is_unix(dest) != endpoint_is_unix(&s->source)) {

@@ -255,3 +255,73 @@ load test_helper
 	assert_status 2
 	[ "$(grep -c "see 'sockit connect --help'" <<<"$stderr")" -eq 1 ]
 }
+
+@test "nc's -l before a command says what to type instead" {
+	run --separate-stderr sockit -l 8080
+	assert_status 2
+	assert_stderr_contains "unknown global option '-l'"
+	assert_stderr_contains "write 'sockit listen 8080'"
+	run --separate-stderr sockit -lk 8080
+	assert_status 2
+	assert_stderr_contains "'sockit listen -k 8080'"
+	run --separate-stderr sockit -l -p 8080
+	assert_status 2
+	assert_stderr_contains "'sockit listen 8080'"
+	run --separate-stderr sockit -lv 8080
+	assert_status 2
+	assert_stderr_contains "'sockit listen -v 8080'"
+	run --separate-stderr sockit -lu 8080
+	assert_status 2
+	assert_stderr_contains "'sockit listen -u 8080'"
+	run --separate-stderr sockit -zv localhost 22
+	assert_status 2
+	assert_stderr_contains "'sockit connect -z -v localhost:22'"
+	# A flag nc does not have keeps the plain message.
+	run --separate-stderr sockit -Q 8080
+	assert_status 2
+	assert_stderr_contains "unknown global option '-Q'"
+	[[ "$stderr" != *write* ]]
+}
+
+@test "nc's HOST PORT without a command says to connect" {
+	run --separate-stderr sockit localhost 80
+	assert_status 2
+	assert_stderr_contains "unknown command 'localhost'"
+	assert_stderr_contains "write 'sockit connect localhost:80'"
+	run --separate-stderr sockit example.org 443
+	assert_status 2
+	assert_stderr_contains "'sockit connect example.org:443'"
+	run --separate-stderr sockit 127.0.0.1 8080
+	assert_status 2
+	assert_stderr_contains "'sockit connect 127.0.0.1:8080'"
+	# A word that is no host keeps the plain message.
+	run --separate-stderr sockit frobnicate
+	assert_status 2
+	assert_stderr_contains "unknown command 'frobnicate'"
+	[[ "$stderr" != *"sockit connect"* ]]
+}
+
+@test "connect -N says FIN on EOF is already the default" {
+	run --separate-stderr sockit connect -N localhost:1
+	assert_status 2
+	assert_stderr_contains "unknown option '-N'"
+	assert_stderr_contains "default"
+	assert_stderr_contains "--shutdown wr"
+}
+
+@test "listen -p and recv -p say the port is the endpoint" {
+	run --separate-stderr sockit listen -p 8080
+	assert_status 2
+	assert_stderr_contains "the port is the endpoint"
+	assert_stderr_contains "'sockit listen 8080'"
+	run --separate-stderr sockit recv -p 8080
+	assert_status 2
+	assert_stderr_contains "'sockit recv 8080'"
+}
+
+@test "a port range that runs backwards is named once" {
+	run --separate-stderr sockit connect -z 127.0.0.1:100-50
+	assert_status 2
+	assert_stderr_contains "port range 100-50 runs backwards in '127.0.0.1:100-50'"
+	[ "$(grep -o "100-50" <<<"$stderr" | wc -l)" -eq 2 ]
+}

@@ -615,7 +615,8 @@ start_receiver() {
 @test "-s with a malformed address is a usage error" {
 	run --separate-stderr sockit connect -s '[::1' 127.0.0.1:1
 	assert_status 2
-	assert_stderr_contains "bad source address '[::1' (-s)"
+	assert_stderr_contains "bad source address (-s)"
+	assert_stderr_contains "'[::1'"
 	run --separate-stderr sockit connect -s 127.0.0.1:99999 127.0.0.1:1
 	assert_status 2
 	run --separate-stderr sockit connect -s /tmp/x 127.0.0.1:1
@@ -779,4 +780,17 @@ zero_copy_run() {
 	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
 	! grep -q '^splice(.*, NULL, 1, NULL' "$TMP/recv.err"
 	grep -q '^write(1, ' "$TMP/recv.err"
+}
+
+@test "a unix socket named without ./ is pointed out, more plainly when it is there" {
+	cd "$SOCKDIR"
+	run --separate-stderr sockit connect app.sock
+	assert_status 2
+	assert_stderr_contains "missing port in 'app.sock'"
+	assert_stderr_contains "./app.sock or unix:app.sock"
+	start_listener srv "unix:$SOCKDIR/app.sock"
+	run --separate-stderr sockit connect app.sock
+	assert_status 2
+	assert_stderr_contains "app.sock is a unix socket here: write ./app.sock or unix:app.sock"
+	[[ "$stderr" != *"missing port"* ]]
 }

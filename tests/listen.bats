@@ -169,7 +169,11 @@ load test_helper
 	run --separate-stderr sockit listen -w 0.1 "unix:$SOCKDIR/s"
 	assert_status 1
 	assert_stderr_contains "(EADDRINUSE)"
+	assert_stderr_contains "stale file"
 	assert_stderr_contains "--unlink"
+	# The hint is the unix path's alone: nothing about ports or ss.
+	[[ "$stderr" != *"ss -l"* ]]
+	[[ "$stderr" != *"another port"* ]]
 	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/s"
 	assert_status 124
 }
@@ -671,4 +675,28 @@ wait_for_children() {
 	run --separate-stderr sockit listen --mode 600 127.0.0.1:0
 	assert_status 2
 	assert_stderr_contains "has none"
+}
+
+@test "a port in use: the default bind names [::] then 0.0.0.0, with TCP's hint" {
+	# A listener on 127.0.0.1 holds the port for both wildcard binds.
+	start_listener holder -w 10 127.0.0.1:0
+	run --separate-stderr sockit listen -w 0.1 "$LISTEN_PORT"
+	assert_status 1
+	assert_stderr_contains "bind to [::]:$LISTEN_PORT, then 0.0.0.0:$LISTEN_PORT: Address already in use"
+	assert_stderr_contains "ss -ltnp 'sport = :$LISTEN_PORT'"
+	[[ "$stderr" != *unlink* ]]
+}
+
+@test "a port the kernel picks is printed without -v; a port given is not" {
+	bg srv "$SOCKIT" listen -w 10 127.0.0.1:0
+	wait_for_line "$TMP/srv.err" '^sockit: listening on 127\.0\.0\.1:[0-9]+$' 10
+	local port
+	port=$(sed -n 's/^sockit: listening on 127\.0\.0\.1://p' "$TMP/srv.err")
+	run --separate-stderr sockit connect -z "127.0.0.1:$port"
+	assert_success
+	wait_for_exit "$BG_PID"
+	[ "$(grep -c 'listening on' "$TMP/srv.err")" -eq 1 ]
+	run --separate-stderr sockit listen -w 0.1 "127.0.0.1:$(refused_port)"
+	assert_status 124
+	[[ "$stderr" != *"listening on"* ]]
 }

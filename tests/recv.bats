@@ -492,3 +492,14 @@ time.sleep(10)" "$RECV_PORT"
 	run --separate-stderr sockit recv 127.0.0.1:99999
 	assert_status 2
 }
+
+@test "a port the kernel picks is printed without -v, TCP and UDP" {
+	bg tcp "$SOCKIT" recv -w 10 127.0.0.1:0
+	bg udp "$SOCKIT" recv -u -w 10 127.0.0.1:0
+	wait_for_line "$TMP/tcp.err" '^sockit: listening on 127\.0\.0\.1:[0-9]+$' 10
+	wait_for_line "$TMP/udp.err" '^sockit: listening on 127\.0\.0\.1:[0-9]+$' 10
+	local port
+	port=$(sed -n 's/^sockit: listening on 127\.0\.0\.1://p' "$TMP/tcp.err")
+	printf 'hi\n' | nc.openbsd -N 127.0.0.1 "$port"
+	wait_for_line "$TMP/tcp.out" '^hi$' 10
+}

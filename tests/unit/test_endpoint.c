@@ -224,14 +224,18 @@ static const struct invalid_case invalid_cases[] = {
 	{ "localhost:99999999", NULL, 0, "99999999", NULL },
 	{ "localhost", "65536", 0, "65536", NULL },
 	{ "[::1]:70000", NULL, 0, "70000", NULL },
-	{ "70000", NULL, F_PASSIVE, "70000", NULL },
+	{ "70000", NULL, F_PASSIVE, "port 70000 is outside 0-65535", NULL },
 	{ "localhost:", NULL, 0, "missing port", "localhost:" },
 	{ "[::1]:", NULL, 0, "missing port", NULL },
 	{ "localhost", NULL, 0, "missing port", "localhost" },
+	{ "app.sock", NULL, 0, "missing port in 'app.sock'",
+	  "./app.sock or unix:app.sock" },
+	{ "app.sock", NULL, F_PASSIVE | F_UDP, "missing port", "./app.sock" },
 	{ "tcp://localhost", NULL, 0, "missing port", NULL },
 	{ "[::1]", NULL, 0, "missing port", NULL },
 	{ "localhost:80", "81", 0, "port given twice", "81" },
-	{ "localhost:8o", NULL, 0, "bad port '8o'", NULL },
+	{ "localhost:8o", NULL, 0, "bad port '8o' in 'localhost:8o': a number",
+	  NULL },
 	{ "localhost:ht!tp", NULL, 0, "bad port or service name", "ht!tp" },
 	{ "localhost:22,80", NULL, 0, "bad port '22,80'", NULL },
 	{ "localhost:8000-8100", NULL, 0, "bad port '8000-8100'", NULL },
@@ -291,11 +295,16 @@ static const struct invalid_case invalid_cases[] = {
 	{ "unix:/tmp/s", "80", 0, "unexpected argument '80'", "/tmp/s" },
 
 	/* Port lists. */
-	{ "localhost:8100-8000", NULL, F_LIST, "runs backwards",
-	  "8100-8000" },
-	{ "localhost:1,,2", NULL, F_LIST, "bad port list", "1,,2" },
+	{ "localhost:8100-8000", NULL, F_LIST,
+	  "port range 8100-8000 runs backwards in 'localhost:8100-8000'",
+	  NULL },
+	{ "127.0.0.1:100-50", NULL, F_LIST,
+	  "port range 100-50 runs backwards in '127.0.0.1:100-50'", NULL },
+	{ "localhost:1,,2", NULL, F_LIST, "bad port list in 'localhost:1,,2'",
+	  NULL },
 	{ "localhost:22,80,", NULL, F_LIST, "bad port list", NULL },
-	{ "localhost:1-70000", NULL, F_LIST, "outside 0-65535", NULL },
+	{ "localhost:1-70000", NULL, F_LIST,
+	  "port 70000 is outside 0-65535 in 'localhost:1-70000'", NULL },
 };
 
 static struct endpoint_flags
@@ -374,6 +383,21 @@ check_valid(const struct valid_case *c, const char *label)
 	unit_end();
 }
 
+/* A message names each operand once: 'X' no more than once in err. */
+static void
+check_named_once(const char *err, const char *operand)
+{
+	char quoted[300];
+	const char *first;
+
+	if (operand == NULL || *operand == '\0')
+		return;
+	snprintf(quoted, sizeof(quoted), "'%s'", operand);
+	first = strstr(err, quoted);
+	if (!CHECK(first == NULL || strstr(first + 1, quoted) == NULL))
+		unit_diag("%s named twice in: %s", quoted, err);
+}
+
 static void
 check_invalid(const struct invalid_case *c, const char *label)
 {
@@ -388,6 +412,8 @@ check_invalid(const struct invalid_case *c, const char *label)
 		CHECK_CONTAINS(err, c->needle);
 		if (c->needle2 != NULL)
 			CHECK_CONTAINS(err, c->needle2);
+		check_named_once(err, c->arg);
+		check_named_once(err, c->second);
 	} else {
 		unit_diag("parsed as '%s'", ep.text);
 	}
@@ -495,8 +521,12 @@ static const struct list_case list_cases[] = {
 	  NULL },
 	{ "1,2,3", 3, 3, { { 1, 1 }, { 2, 2 }, { 3, 3 } }, NULL },
 	{ "1,2,3", 2, -1, { { 0, 0 } }, "more than 2 ranges" },
-	{ "8100-8000", 8, -1, { { 0, 0 } }, "8100-8000 in '8100-8000' runs "
+	{ "8100-8000", 8, -1, { { 0, 0 } }, "port range 8100-8000 runs "
 	  "backwards" },
+	{ "22,8100-8000", 8, -1, { { 0, 0 } }, "port range 8100-8000 runs "
+	  "backwards in '22,8100-8000'" },
+	{ "1-99999999999999999999999", 8, -1, { { 0, 0 } },
+	  "port 99999999999999999999999 is outside" },
 	{ "1,,2", 8, -1, { { 0, 0 } }, "bad port list '1,,2'" },
 	{ "", 8, -1, { { 0, 0 } }, "empty port list" },
 	{ ",1", 8, -1, { { 0, 0 } }, "bad port list" },
@@ -531,6 +561,7 @@ test_port_lists(void)
 			unit_diag("error: %s", err);
 		} else if (n < 0) {
 			CHECK_CONTAINS(err, c->needle);
+			check_named_once(err, c->spec);
 		} else {
 			for (j = 0; j < n; j++) {
 				CHECK_INT(got[j].first, c->ranges[j].first);

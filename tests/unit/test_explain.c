@@ -1,10 +1,14 @@
 /* test_explain.c: a hint for each socket errno and EAI_ code; their names. */
 #include "compat.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "explain.h"
 #include "trace.h"
@@ -106,6 +110,7 @@ test_call_rows(void)
 
 	unit_begin("explain_errno: bind EADDRINUSE names the tool to look");
 	CHECK_CONTAINS(explain_errno("bind", EADDRINUSE), "ss -ltnp");
+	CHECK(strstr(explain_errno("bind", EADDRINUSE), "unix") == NULL);
 	CHECK(explain_errno("connect", EADDRINUSE) ==
 	    explain_errno(NULL, EADDRINUSE));
 	unit_end();
@@ -189,6 +194,194 @@ test_names(void)
 	unit_end();
 }
 
+/* bind EADDRINUSE: TCP, UDP, a unix path and an abstract name each. */
+static void
+test_transport_rows(void)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	struct sockaddr_un sun;
+	socklen_t off = (socklen_t)offsetof(struct sockaddr_un, sun_path);
+	char out[256];
+	const char *hint;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(8080);
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(53);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+
+	unit_begin("explain_errno_at: a TCP port in use names ss -ltnp and "
+	    "the port");
+	hint = explain_errno_at("bind", EADDRINUSE, (struct sockaddr *)&sin,
+	    sizeof(sin), SOCK_STREAM, out, sizeof(out));
+	CHECK_CONTAINS(hint, "ss -ltnp 'sport = :8080'");
+	CHECK(hint != NULL && strstr(hint, "unlink") == NULL);
+	check_hint_shape(hint);
+	unit_end();
+
+	unit_begin("explain_errno_at: a UDP port in use names ss -lunp");
+	hint = explain_errno_at("bind", EADDRINUSE, (struct sockaddr *)&sin6,
+	    sizeof(sin6), SOCK_DGRAM, out, sizeof(out));
+	CHECK_CONTAINS(hint, "ss -lunp 'sport = :53'");
+	check_hint_shape(hint);
+	unit_end();
+
+	unit_begin("explain_errno_at: a unix path in use is a stale file or "
+	    "--unlink, no port");
+	strcpy(sun.sun_path, "/tmp/app.sock");
+	hint = explain_errno_at("bind", EADDRINUSE, (struct sockaddr *)&sun,
+	    off + 14, SOCK_STREAM, out, sizeof(out));
+	CHECK_CONTAINS(hint, "--unlink");
+	CHECK(hint != NULL && strstr(hint, "ss -") == NULL &&
+	    strstr(hint, "port") == NULL);
+	check_hint_shape(hint);
+	unit_end();
+
+	unit_begin("explain_errno_at: an abstract name has no file to remove");
+	memset(sun.sun_path, 0, sizeof(sun.sun_path));
+	memcpy(sun.sun_path + 1, "app", 3);
+	hint = explain_errno_at("bind", EADDRINUSE, (struct sockaddr *)&sun,
+	    off + 4, SOCK_STREAM, out, sizeof(out));
+	CHECK_CONTAINS(hint, "abstract");
+	CHECK(hint != NULL && strstr(hint, "--unlink") == NULL);
+	unit_end();
+
+	unit_begin("explain_errno_at: other errnos and calls get explain_errno");
+	CHECK(explain_errno_at("bind", EACCES, (struct sockaddr *)&sin,
+	    sizeof(sin), SOCK_STREAM, out, sizeof(out)) ==
+	    explain_errno("bind", EACCES));
+	CHECK(explain_errno_at("connect", EADDRINUSE, (struct sockaddr *)&sin,
+	    sizeof(sin), SOCK_STREAM, out, sizeof(out)) ==
+	    explain_errno("connect", EADDRINUSE));
+	CHECK(explain_errno_at("bind", EADDRINUSE, NULL, 0, SOCK_STREAM, out,
+	    sizeof(out)) == explain_errno("bind", EADDRINUSE));
+	unit_end();
+}
+
+/* nc's command lines, and what sockit's message says to type instead. */
+static const struct {
+	const char *words[5];
+	const char *want;	/* NULL: no advice */
+} nc_lines[] = {
+	{ { "-l", "8080" }, "sockit listen 8080" },
+	{ { "-lk", "8080" }, "sockit listen -k 8080" },
+	{ { "-l", "-p", "8080" }, "sockit listen 8080" },
+	{ { "-lp", "8080" }, "sockit listen 8080" },
+	{ { "-lv", "8080" }, "sockit listen -v 8080" },
+	{ { "-lu", "8080" }, "sockit listen -u 8080" },
+	{ { "-lnvp", "8080" }, "sockit listen -v 8080" },
+	{ { "-l", "-k", "-v", "-v", "8080" }, "sockit listen -k -v 8080" },
+	{ { "-l", "127.0.0.1", "8080" }, "sockit listen 127.0.0.1:8080" },
+	{ { "-l", "-p", "8080", "::1" }, "sockit listen [::1]:8080" },
+	{ { "-l" }, "sockit listen" },
+	{ { "-zv", "host", "22" }, "sockit connect -z -v host:22" },
+	{ { "-N", "-w", "3", "host", "80" }, "sockit connect -w 3 host:80" },
+	{ { "-p", "5000", "host", "80" }, "sockit connect -s :5000 host:80" },
+	{ { "localhost", "80" }, "sockit connect localhost:80" },
+	{ { "example.org", "443" }, "sockit connect example.org:443" },
+	{ { "127.0.0.1", "8080" }, "sockit connect 127.0.0.1:8080" },
+	{ { "::1", "80" }, "sockit connect [::1]:80" },
+	{ { "localhost:80" }, "sockit connect localhost:80" },
+	{ { "localhost" }, "sockit connect localhost:PORT" },
+	{ { "db", "5432" }, "sockit connect db:5432" },
+	/* Not nc's, or not safe to repeat: the plain message stays. */
+	{ { "frob" }, NULL },
+	{ { "8080" }, NULL },
+	{ { "-lz", "8080" }, NULL },
+	{ { "-k", "8080" }, NULL },
+	{ { "-l", "-e", "cat", "8080" }, NULL },
+	{ { "-v", "connect", "x:1" }, NULL },
+	{ { "-l", "a", "b", "c" }, NULL },
+	{ { "-l", "-p", "8080", "a", "b" }, NULL },
+	{ { "-l", "80;rm" }, NULL },
+	{ { "-lp" }, NULL },
+	{ { "--listen", "80" }, NULL },
+	{ { "host$(x)", "80" }, NULL },
+	{ { "-w5;x", "host", "80" }, NULL },
+	{ { "-p", "http", "host", "80" }, NULL },
+	{ { "-", "80" }, NULL },
+	{ { "-.x", "80" }, NULL },
+};
+
+static void
+test_nc_lines(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(nc_lines); i++) {
+		char *const *words = (char *const *)nc_lines[i].words;
+		const char *want = nc_lines[i].want;
+		char out[256] = "";
+		int argc = 0, rc;
+
+		while (argc < 5 && words[argc] != NULL)
+			argc++;
+		unit_begin("explain_nc_line: '%s%s%s' %s %s", words[0],
+		    argc > 1 ? " " : "", argc > 1 ? words[1] : "",
+		    want != NULL ? "becomes" : "gets no advice",
+		    want != NULL ? want : "");
+		rc = explain_nc_line(argc, words, out, sizeof(out));
+		if (CHECK_INT(rc, want != NULL ? 0 : -1) && want != NULL)
+			CHECK_STR(out, want);
+		unit_end();
+	}
+	unit_begin("explain_nc_line: a line too long for out is no advice");
+	{
+		char *const words[] = { "-l", "example.org", "8080" };
+		char out[16];
+
+		CHECK_INT(explain_nc_line(3, words, out, sizeof(out)), -1);
+	}
+	unit_end();
+}
+
+static void
+test_nc_options(void)
+{
+	char out[256];
+	const char *advice;
+
+	unit_begin("explain_nc_option: connect -N is the default");
+	advice = explain_nc_option("connect", 'N', "host:80", out,
+	    sizeof(out));
+	CHECK_CONTAINS(advice, "default");
+	CHECK_CONTAINS(advice, "--shutdown wr");
+	check_hint_shape(advice);
+	unit_end();
+
+	unit_begin("explain_nc_option: listen -p 8080 is the endpoint");
+	CHECK_CONTAINS(explain_nc_option("listen", 'p', "8080", out,
+	    sizeof(out)), "'sockit listen 8080'");
+	CHECK_CONTAINS(explain_nc_option("recv", 'p', "53", out,
+	    sizeof(out)), "'sockit recv 53'");
+	CHECK_CONTAINS(explain_nc_option("listen", 'p', NULL, out,
+	    sizeof(out)), "'sockit listen PORT'");
+	CHECK_CONTAINS(explain_nc_option("listen", 'p', "-k", out,
+	    sizeof(out)), "'sockit listen PORT'");
+	unit_end();
+
+	unit_begin("explain_nc_option: connect -p is the source port");
+	CHECK_CONTAINS(explain_nc_option("connect", 'p', "5000", out,
+	    sizeof(out)), "-s :5000");
+	unit_end();
+
+	unit_begin("explain_nc_option: no advice for other letters or "
+	    "commands");
+	CHECK(explain_nc_option("connect", 'Z', NULL, out, sizeof(out)) ==
+	    NULL);
+	CHECK(explain_nc_option("resolve", 'N', NULL, out, sizeof(out)) ==
+	    NULL);
+	CHECK(explain_nc_option("listen", 'N', NULL, out, sizeof(out)) ==
+	    NULL);
+	CHECK(explain_nc_option("conn", 'N', NULL, out, sizeof(out)) ==
+	    NULL);
+	unit_end();
+}
+
 void
 test_explain(void)
 {
@@ -196,4 +389,7 @@ test_explain(void)
 	test_call_rows();
 	test_eai_hints();
 	test_names();
+	test_transport_rows();
+	test_nc_lines();
+	test_nc_options();
 }
