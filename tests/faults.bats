@@ -305,7 +305,7 @@ time.sleep(20)'
 		[ "$EXIT_STATUS" -eq $((128 + $(kill -l "$sig"))) ]
 		[ ! -e "$SOCKDIR/$sig" ]
 		for child in $(cat "$TMP/pids.$sig"); do
-			! kill -0 "$child" 2>/dev/null
+			wait_gone "$child"
 		done
 	done
 }
@@ -319,7 +319,7 @@ time.sleep(20)'
 	kill -TERM "$(pgrep -P "$BG_PID" -x sockit)"
 	wait_for_exit "$BG_PID"
 	[ "$EXIT_STATUS" -eq 143 ]
-	! kill -0 "$(cat "$TMP/prog.pid")" 2>/dev/null
+	wait_gone "$(cat "$TMP/prog.pid")"
 }
 
 # A program's own child, in the background of its shell: it holds the

@@ -565,7 +565,7 @@ wait_for_children() {
 	[ ! -e "$SOCKDIR/s" ]
 	local child
 	for child in $(cat "$TMP/pids"); do
-		! kill -0 "$child" 2>/dev/null
+		wait_gone "$child"
 	done
 }
 
@@ -605,7 +605,7 @@ wait_for_children() {
 	grep -qE "^execvpe\(\"/bin/sh\", \[\"sh\", \"-c\", \"echo hi\"\], \[[0-9]+ variables\]\) \[pid $child\]$" "$TMP/srv.err"
 	grep -qxF "close(4) = 0 [pid $parent]" "$TMP/srv.err"
 	# Every trace line starts with the call's name.
-	! grep -vE '^(sockit: |[a-z_0-9]+\()' "$TMP/srv.err"
+	refute grep -vE '^(sockit: |[a-z_0-9]+\()' "$TMP/srv.err"
 }
 
 @test "--fork needs a program and a stream socket; --max-conns needs --fork" {
@@ -656,9 +656,9 @@ wait_for_children() {
 	start_listener open -e cat :0
 	grep -q "^sockit: warning: 'cat' runs for anyone who can reach " "$TMP/open.err"
 	start_listener lo -e cat 127.0.0.1:0
-	! grep -q 'warning' "$TMP/lo.err"
+	refute grep -q 'warning' "$TMP/lo.err"
 	start_listener allowed --allow 127.0.0.1 -e cat :0
-	! grep -q 'warning' "$TMP/allowed.err"
+	refute grep -q 'warning' "$TMP/allowed.err"
 }
 
 @test "AF_UNIX: --mode sets the socket file's permissions; the umask rules without it" {

@@ -3,7 +3,10 @@
 bats_require_minimum_version 1.5.0
 
 : "${SOCKIT:=$BATS_TEST_DIRNAME/../sockit}"
-SOCKIT=$(cd "$(dirname "$SOCKIT")" && pwd)/$(basename "$SOCKIT")
+# Every test loads this file: no process is started here for a path that
+# is absolute already (tests/run passes one).
+[[ $SOCKIT == /* ]] ||
+    SOCKIT=$(cd "$(dirname "$SOCKIT")" && pwd)/$(basename "$SOCKIT")
 export SOCKIT
 
 # Background processes are killed after this long, whatever happens;
@@ -15,8 +18,14 @@ poll_step=0.02
 
 setup() {
 	TMP=$BATS_TEST_TMPDIR
-	# AF_UNIX paths must fit in sun_path: keep them short.
-	SOCKDIR=$(mktemp -d /tmp/sockit-test.XXXXXX)
+	# AF_UNIX paths must fit in sun_path (108 bytes): the test's own
+	# directory will do when it is short, as under /tmp; bats removes it.
+	if [ "${#TMP}" -le 48 ]; then
+		SOCKDIR=$TMP/s
+		mkdir "$SOCKDIR"
+	else
+		SOCKDIR=$(mktemp -d /tmp/sockit-test.XXXXXX)
+	fi
 	BG_PIDS=()
 }
 
@@ -33,7 +42,7 @@ common_teardown() {
 	for pid in "${BG_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null || true
 	done
-	rm -rf "$SOCKDIR"
+	[[ $SOCKDIR == "$TMP"/* ]] || rm -rf "$SOCKDIR"
 }
 
 # Descriptors bats keeps open are closed, so the first socket is fd 3 as
@@ -162,6 +171,15 @@ refused_port() {
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	echo "$port"
+}
+
+# refute CMD...: CMD must fail. A bare `! CMD` fails no bats test unless it
+# is the test's last line, so every negative check goes through here.
+refute() {
+	if "$@"; then
+		echo "expected to fail: $*" >&2
+		return 1
+	fi
 }
 
 assert_success() {
