@@ -93,10 +93,11 @@ _sockit_value() {
 	for spec in "${specs[@]}"; do
 		read -r long short arg <<<"$spec"
 		[[ $want == "$long" || $want == "$short" ]] || continue
-		if [[ $arg =~ ^[a-z,]+$ ]]; then
-			# A lower-case argument such as "full,time" is optional:
-			# it is only ever written --opt=VALUE.
+		if [[ $arg =~ ^\[=([a-z,]+)\]$ ]]; then
+			# An optional value such as "[=full,time]": it is only
+			# ever written --opt=VALUE.
 			[[ -n $prefix ]] || return 1
+			arg=${BASH_REMATCH[1]}
 			_sockit_offer "${arg//,/$'\n'}"$'\n'"$arg"
 		elif [[ $arg == *'|'* ]]; then
 			_sockit_offer "${arg//|/$'\n'}"

@@ -442,6 +442,16 @@ complete_fish() {
 	done
 }
 
+@test "bash completes the optional value of --trace= and offers none after a bare --trace" {
+	run complete_bash connect --trace=
+	assert_success
+	[ "$(sort <<<"$output")" = "--trace=full
+--trace=full,time
+--trace=time" ]
+	run complete_bash connect --trace ""
+	refute grep -q full <<<"$output"
+}
+
 @test "zsh and fish complete the optional value of --trace= from --list-options" {
 	command -v zsh >/dev/null || skip "zsh is not installed"
 	command -v fish >/dev/null || skip "fish is not installed"
