@@ -556,6 +556,14 @@ start_receiver() {
 	[ "$(cat "$TMP/check.out")" = "127.0.0.1:$port open" ]
 }
 
+@test "-z --wait on a port that stays closed counts it closed: status 1, not 124" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect -z --wait 0.3 "127.0.0.1:$port"
+	assert_status 1
+	[ -z "$output" ]
+}
+
 @test "-z -v says once why a port is closed" {
 	local port
 	port=$(refused_port)
