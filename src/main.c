@@ -110,11 +110,36 @@ find_command(const char *name)
 }
 
 /*
- * name is no command; argc words of argv, from name on, may be nc's (argc
- * 0: do not look).
+ * The sockit line for nc's argc words of argv into line, the nglobal
+ * global options before them kept where they were. Returns 0, or -1 when
+ * the words are not nc's or the line does not fit.
  */
 static int
-unknown_command(const char *name, int argc, char **argv)
+nc_advice(int nglobal, char **global, int argc, char **argv, char *line,
+    size_t cap)
+{
+	char rest[512];
+	const char *after = rest + strlen("sockit");
+	struct strbuf sb;
+	int g;
+
+	if (explain_nc_line(argc, argv, rest, sizeof(rest)) < 0)
+		return -1;
+	strbuf_init(&sb, line, cap);
+	strbuf_puts(&sb, "sockit");
+	for (g = 0; g < nglobal; g++)
+		strbuf_printf(&sb, " %s", global[g]);
+	strbuf_puts(&sb, after);
+	return strbuf_used(&sb) == sb.len ? 0 : -1;
+}
+
+/*
+ * name is no command; argc words of argv, from name on, may be nc's (argc
+ * 0: do not look), after the nglobal global options of global.
+ */
+static int
+unknown_command(const char *name, int argc, char **argv, int nglobal,
+    char **global)
 {
 	const char *names[ARRAY_LEN(commands) + 1];
 	const char *near;
@@ -128,7 +153,7 @@ unknown_command(const char *name, int argc, char **argv)
 	if (near != NULL)
 		report_usage("unknown command '%s' (did you mean '%s'?)", name,
 		    near);
-	else if (argc > 0 && explain_nc_line(argc, argv, line,
+	else if (argc > 0 && nc_advice(nglobal, global, argc, argv, line,
 	    sizeof(line)) == 0)
 		report_usage("unknown command '%s': to connect as nc does, "
 		    "write '%s'", name, line);
@@ -267,7 +292,7 @@ main(int argc, char **argv)
 				    "full, time, or full,time", a + 8);
 				return EXIT_USAGE;
 			}
-		} else if (explain_nc_line(argc - i, argv + i, line,
+		} else if (nc_advice(i - 1, argv + 1, argc - i, argv + i, line,
 		    sizeof(line)) == 0) {
 			report_usage("unknown global option '%s': nc's flags "
 			    "follow a command here: write '%s'", a, line);
@@ -291,14 +316,15 @@ main(int argc, char **argv)
 		}
 		cmd = find_command(argv[i + 1]);
 		if (cmd == NULL)
-			return unknown_command(argv[i + 1], 0, NULL);
+			return unknown_command(argv[i + 1], 0, NULL, 0, NULL);
 		return run_command(cmd, 2, help_argv);
 	}
 	{
 		const struct command *cmd = find_command(argv[i]);
 
 		if (cmd == NULL)
-			return unknown_command(argv[i], argc - i, argv + i);
+			return unknown_command(argv[i], argc - i, argv + i,
+			    i - 1, argv + 1);
 		setup_signals();
 		return run_command(cmd, argc - i, argv + i);
 	}

@@ -276,6 +276,13 @@ load test_helper
 	run --separate-stderr sockit -zv localhost 22
 	assert_status 2
 	assert_stderr_contains "'sockit connect -z -v localhost:22'"
+	# Global options already given stay in the line to type.
+	run --separate-stderr sockit -t -lk 8080
+	assert_status 2
+	assert_stderr_contains "'sockit -t listen -k 8080'"
+	run --separate-stderr sockit --trace=full localhost 80
+	assert_status 2
+	assert_stderr_contains "'sockit --trace=full connect localhost:80'"
 	# A flag nc does not have keeps the plain message.
 	run --separate-stderr sockit -Q 8080
 	assert_status 2
