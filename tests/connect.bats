@@ -440,18 +440,10 @@ start_silent_server() {
 	[ "$EXIT_STATUS" -eq 143 ]
 }
 
-# start_receiver: `sockit recv` on a loopback port; sets RCV_PID, RCV_PORT.
-start_receiver() {
-	bg rcv "$SOCKIT" recv -v 127.0.0.1:0
-	RCV_PID=$BG_PID
-	wait_for_line "$TMP/rcv.err" '^sockit: listening on ' 10
-	RCV_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/rcv.err")
-}
-
 @test "SIGTERM mid-transfer from a pipe that never ends resets: the receiver fails with ECONNRESET" {
-	start_receiver
+	start_recv rcv 127.0.0.1:0
 	mkfifo "$TMP/snd.in"
-	bg snd "$SOCKIT" --trace connect "127.0.0.1:$RCV_PORT"
+	bg snd "$SOCKIT" --trace connect "127.0.0.1:$RECV_PORT"
 	local snd_pid=$BG_PID
 	# The pipe stays open: stdin never ends.
 	exec 7>"$TMP/snd.in"
@@ -462,7 +454,7 @@ start_receiver() {
 	[ "$EXIT_STATUS" -eq 143 ]
 	assert_file_contains "$TMP/snd.err" \
 	    "setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}) = 0"
-	wait_for_exit "$RCV_PID"
+	wait_for_exit "$RECV_PID"
 	exec 7>&-
 	[ "$EXIT_STATUS" -eq 1 ]
 	assert_file_contains "$TMP/rcv.err" "(ECONNRESET)"
@@ -470,21 +462,21 @@ start_receiver() {
 
 @test "SIGTERM after stdin's end with bytes the peer has not acknowledged resets too" {
 	head -c 262144 /dev/urandom >"$TMP/snd.in"
-	start_receiver
+	start_recv rcv 127.0.0.1:0
 	# A receiver that reads nothing: the data waits in the send queue.
-	pkill -STOP -P "$RCV_PID"
-	bg snd "$SOCKIT" --trace connect "127.0.0.1:$RCV_PORT"
+	pkill -STOP -P "$RECV_PID"
+	bg snd "$SOCKIT" --trace connect "127.0.0.1:$RECV_PORT"
 	local snd_pid=$BG_PID
 	# All of stdin went into the socket: then comes the FIN.
 	wait_for_line "$TMP/snd.err" '^shutdown\(3, SHUT_WR\) = 0$'
 	kill -TERM "$snd_pid"
 	wait_for_exit "$snd_pid"
-	pkill -CONT -P "$RCV_PID"
+	pkill -CONT -P "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 143 ]
 	grep -qE '^ioctl\(3, SIOCOUTQ, \[[1-9][0-9]*\]\) = 0$' "$TMP/snd.err"
 	assert_file_contains "$TMP/snd.err" \
 	    "setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}) = 0"
-	wait_for_exit "$RCV_PID"
+	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 1 ]
 	assert_file_contains "$TMP/rcv.err" "(ECONNRESET)"
 	[ "$(stat -c %s "$TMP/rcv.out")" -lt "$(stat -c %s "$TMP/snd.in")" ]

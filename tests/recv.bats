@@ -2,19 +2,6 @@
 # tests/recv.bats: recv as a sink for senders that are not sockit: streams, datagrams, framing.
 load test_helper
 
-# start_recv NAME ARGS...: `sockit recv -v ARGS` in the background; waits
-# for its "listening on" line and sets RECV_PID, RECV_ADDR and RECV_PORT.
-start_recv() {
-	local name=$1
-	shift
-	bg "$name" "$SOCKIT" recv -v "$@"
-	RECV_PID=$BG_PID
-	wait_for_line "$TMP/$name.err" '^sockit: listening on ' 10 || return 1
-	RECV_ADDR=$(sed -n 's/^sockit: listening on //p' "$TMP/$name.err" |
-	    head -n 1)
-	RECV_PORT=${RECV_ADDR##*:}
-}
-
 # start_recv_json NAME ARGS...: the same with --json, which reports the
 # address in a "listening" event instead.
 start_recv_json() {

@@ -606,13 +606,9 @@ wait_messages() {
 }
 
 @test "SIGTERM before stdin ended resets the stream: the receiver fails with ECONNRESET" {
-	bg rcv "$SOCKIT" recv -v 127.0.0.1:0
-	local rcv_pid=$BG_PID
-	wait_for_line "$TMP/rcv.err" '^sockit: listening on ' 10
-	local port
-	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/rcv.err")
+	start_recv rcv 127.0.0.1:0
 	mkfifo "$TMP/snd.in"
-	bg snd "$SOCKIT" --trace send "127.0.0.1:$port"
+	bg snd "$SOCKIT" --trace send "127.0.0.1:$RECV_PORT"
 	local snd_pid=$BG_PID
 	exec 7>"$TMP/snd.in"
 	printf 'half a message\n' >&7
@@ -622,7 +618,7 @@ wait_messages() {
 	[ "$EXIT_STATUS" -eq 143 ]
 	assert_file_contains "$TMP/snd.err" \
 	    "setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}) = 0"
-	wait_for_exit "$rcv_pid"
+	wait_for_exit "$RECV_PID"
 	exec 7>&-
 	[ "$EXIT_STATUS" -eq 1 ]
 	assert_file_contains "$TMP/rcv.err" "(ECONNRESET)"

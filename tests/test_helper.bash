@@ -134,6 +134,19 @@ start_listener() {
 	LISTEN_PORT=${LISTEN_ADDR##*:}
 }
 
+# start_recv NAME ARGS...: `sockit recv -v ARGS` in the background; waits
+# for its "listening on" line and sets RECV_PID, RECV_ADDR and RECV_PORT.
+start_recv() {
+	local name=$1
+	shift
+	bg "$name" "$SOCKIT" recv -v "$@"
+	RECV_PID=$BG_PID
+	wait_for_line "$TMP/$name.err" '^sockit: listening on ' 10 || return 1
+	RECV_ADDR=$(sed -n 's/^sockit: listening on //p' "$TMP/$name.err" |
+	    head -n 1)
+	RECV_PORT=${RECV_ADDR##*:}
+}
+
 # early_peer NAME CODE: a python3 peer started before the sockit it talks
 # to, so that its start-up falls in no timed window of sockit's: it says
 # "ready", waits for `peer_go NAME PORT`, then runs CODE with `port` (a
