@@ -275,8 +275,14 @@ check_host(struct endpoint *ep, const struct endpoint_flags *flags,
 	for (s = ep->host; *s; s++) {
 		if (isspace((unsigned char)*s) || iscntrl((unsigned char)*s) ||
 		    strchr("[]/@", *s) != NULL) {
-			snprintf(err, errlen, "bad character '%c' in host '%s'",
-			    isprint((unsigned char)*s) ? *s : '?', ep->host);
+			if (isprint((unsigned char)*s))
+				snprintf(err, errlen,
+				    "bad character '%c' in host '%s'", *s,
+				    ep->host);
+			else
+				snprintf(err, errlen,
+				    "bad character \\x%02x in host '%s'",
+				    (unsigned char)*s, ep->host);
 			return -1;
 		}
 	}

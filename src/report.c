@@ -25,11 +25,29 @@ report_write(const char *text, size_t len)
 	trace_write_stderr(text, len);
 }
 
+/*
+ * Writes a message, its control bytes but the line breaks and tabs shown
+ * as \xHH: a message quotes what it was given (a host, a path, an option),
+ * and an escape sequence in an argument must not reach the terminal as one.
+ */
 static void
 emit(struct strbuf *sb)
 {
+	char storage[REPORT_LINE_MAX * 4];
+	struct strbuf shown;
+	const char *p;
+
 	strbuf_end_line(sb);
-	report_write(strbuf_str(sb), strbuf_used(sb));
+	strbuf_init(&shown, storage, sizeof(storage));
+	for (p = strbuf_str(sb); *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			strbuf_printf(&shown, "\\x%02x", c);
+		else
+			strbuf_printf(&shown, "%c", c);
+	}
+	report_write(strbuf_str(&shown), strbuf_used(&shown));
 }
 
 /* Writes an error as a JSON object: what failed, the names and the hint. */

@@ -332,3 +332,16 @@ load test_helper
 	assert_stderr_contains "port range 100-50 runs backwards in '127.0.0.1:100-50'"
 	[ "$(grep -o "100-50" <<<"$stderr" | wc -l)" -eq 2 ]
 }
+
+@test "control bytes of an argument never reach the terminal raw: a message shows them as \\xHH" {
+	run --separate-stderr sockit connect $'\e]0;title\a\e[31mred:80'
+	assert_status 2
+	assert_stderr_contains '\x1b]0;title\x07\x1b[31mred:80'
+	refute grep -q $'\e' <<<"$stderr"
+	run --separate-stderr sockit connect $'a\x01b:80'
+	assert_status 2
+	assert_stderr_contains "bad character \\x01 in host 'a\\x01b'"
+	run --separate-stderr sockit listen --json $'\e[1m'
+	assert_status 2
+	refute grep -q $'\e' <<<"$stderr"
+}

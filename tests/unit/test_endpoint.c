@@ -252,6 +252,7 @@ static const struct invalid_case invalid_cases[] = {
 	{ "[zz::1]:80", NULL, 0, "not an IPv6 address", "zz::1" },
 	{ "local host:80", NULL, 0, "bad character ' '", "local host" },
 	{ "user@host:80", NULL, 0, "bad character '@'", NULL },
+	{ "a\001b:80", NULL, 0, "bad character \\x01 in host", NULL },
 	{ "tcp://user@host:80", NULL, 0, "bad character '@'", NULL },
 	{ "127.0.0.1%eth0:80", NULL, 0, "scope", "127.0.0.1%eth0" },
 	{ "[fe80::1%]:80", NULL, 0, "empty scope", NULL },
