@@ -2,6 +2,7 @@
 #include "compat.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -937,6 +938,24 @@ check_lookup(const struct resolve_opts *o, const char *name, int family,
 		report_usage("--numeric looks up no services, and '%s' is not "
 		    "a port number", service);
 		return EXIT_USAGE;
+	}
+	/*
+	 * getaddrinfo takes any number strtoul reads, "+80" and "99999"
+	 * too, and keeps its low 16 bits: a port that is no name is checked
+	 * here, as every endpoint's is.
+	 */
+	if (service != NULL && !isalpha((unsigned char)service[0])) {
+		size_t len = strlen(service);
+
+		if (len == 0 || strspn(service, "0123456789") != len) {
+			report_usage("bad port '%s': a number in 0-65535 or a "
+			    "service name", service);
+			return EXIT_USAGE;
+		}
+		if (len > 5 || strtoul(service, NULL, 10) > 65535) {
+			report_usage("port %s is outside 0-65535", service);
+			return EXIT_USAGE;
+		}
 	}
 	if (family == AF_UNSPEC)
 		return EXIT_OK;

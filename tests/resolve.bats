@@ -449,3 +449,18 @@ host_order_80() {
 	done
 	assert_output_contains "Examples:"
 }
+
+@test "a SERVICE that is a number must be a port: 99999 and +80 are usage errors, not wrapped" {
+	run --separate-stderr sockit resolve localhost 99999
+	assert_status 2
+	assert_stderr_contains "port 99999 is outside 0-65535"
+	[ -z "$output" ]
+	run --separate-stderr sockit resolve --bytes 127.0.0.1 65536
+	assert_status 2
+	assert_stderr_contains "port 65536 is outside 0-65535"
+	run --separate-stderr sockit resolve localhost +80
+	assert_status 2
+	assert_stderr_contains "bad port '+80'"
+	run --separate-stderr sockit resolve -4 --numeric 127.0.0.1 65535
+	assert_success
+}
