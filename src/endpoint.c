@@ -232,6 +232,16 @@ check_port(const char *port, const char *whole,
 			    sizeof(where)));
 			return -1;
 		}
+		/*
+		 * Port 0 asks bind() for any free port; no server listens
+		 * on it, and connect() there is refused or invalid.
+		 */
+		if (!flags->passive && atol(digits) == 0) {
+			snprintf(err, errlen, "port 0 in '%s' is for binding "
+			    "(the kernel picks a free one): connect to a "
+			    "port from 1 to 65535", whole);
+			return -1;
+		}
 		return 0;
 	}
 	if (isdigit((unsigned char)*port)) {
@@ -241,6 +251,13 @@ check_port(const char *port, const char *whole,
 		    strlen(port))
 			return port_list(port, whole, ranges,
 			    ARRAY_LEN(ranges), err, errlen) < 0 ? -1 : 0;
+		if (!flags->passive && strspn(port, "0123456789,-") ==
+		    strlen(port)) {
+			snprintf(err, errlen, "a port list such as '%s' in "
+			    "'%s' is for connect -z, which checks each port",
+			    port, whole);
+			return -1;
+		}
 		snprintf(err, errlen, "bad port '%s' in '%s': a number from "
 		    "0 to 65535 or a service name", port, whole);
 		return -1;

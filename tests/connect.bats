@@ -797,3 +797,14 @@ zero_copy_run() {
 	assert_stderr_contains "app.sock is a unix socket here: write ./app.sock or unix:app.sock"
 	[[ "$stderr" != *"missing port"* ]]
 }
+
+@test "port 0 and a port list without -z are usage errors for connect and send" {
+	run --separate-stderr sockit connect localhost:0
+	assert_status 2
+	assert_stderr_contains "port 0 in 'localhost:0' is for binding"
+	run --separate-stderr sockit send -u 127.0.0.1:0 x
+	assert_status 2
+	run --separate-stderr sockit connect 127.0.0.1:80,81
+	assert_status 2
+	assert_stderr_contains "a port list such as '80,81' in '127.0.0.1:80,81' is for connect -z"
+}
