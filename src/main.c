@@ -258,6 +258,11 @@ main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 
+		if (strcmp(a, "--") == 0) {
+			/* The end of the global options: the command follows. */
+			i++;
+			break;
+		}
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return check_stdout(EXIT_OK);

@@ -345,3 +345,11 @@ load test_helper
 	assert_status 2
 	refute grep -q $'\e' <<<"$stderr"
 }
+
+@test "-- ends the global options: the command follows" {
+	run --separate-stderr sockit -t -- resolve --bytes 127.0.0.1
+	assert_success
+	assert_output_contains "7f 00 00 01"
+	run --separate-stderr sockit --
+	assert_status 2
+}
