@@ -126,6 +126,9 @@ static const struct errno_hint errno_hints[] = {
 	  "that no socket holds" },
 	{ "sock_diag", ENOENT, "this kernel cannot list unix sockets (no "
 	  "unix_diag): remove the file by hand once no server holds it" },
+	/* A bind's EADDRINUSE on a socket file that sock_diag says is free. */
+	{ "stale_socket", EADDRINUSE, "no socket holds this file: it is a "
+	  "stale file that a server which ended left; --unlink replaces it" },
 };
 
 /* The transports whose hints differ for the same call and errno. */
@@ -151,7 +154,8 @@ static const struct transport_hint transport_hints[] = {
 	  "{port}: find it with ss -lunp 'sport = :{port}', or pick another "
 	  "port" },
 	{ "bind", EADDRINUSE, HINT_UNIX_PATH, "a file is already at this path: "
-	  "if its server is gone, remove the stale file or use --unlink" },
+	  "a stale socket file can be replaced with --unlink; any other file "
+	  "needs another path" },
 	{ "bind", EADDRINUSE, HINT_UNIX_ABSTRACT, "another socket holds this "
 	  "abstract name; it is free again when that socket closes" },
 };

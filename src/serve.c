@@ -281,6 +281,26 @@ bind_one(struct session *s, const struct serve_opts *so,
 }
 
 /*
+ * The hint for a failed bind to a: for a socket file in use, whether a
+ * server still holds it, as the kernel says (the probe of --unlink, which
+ * costs a live server nothing), else the transport's hint.
+ */
+static const char *
+bind_hint(const struct endpoint *ep, int err, const struct endpoint_addr *a,
+    char *out, size_t cap)
+{
+	struct stat st;
+	int held;
+
+	if (err == EADDRINUSE && endpoint_is_unix(ep) && !ep->abstract &&
+	    lstat(ep->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    (held = unix_file_held(&st)) >= 0)
+		return explain_errno(held ? "sock_diag" : "stale_socket", err);
+	return explain_errno_at("bind", err, (const struct sockaddr *)&a->sa,
+	    a->len, a->socktype, out, cap);
+}
+
+/*
  * Binds the first address that works. Returns the fd, or -1 reported:
  * the last failure, naming every address that failed the same way (a
  * default bind tries [::] and then 0.0.0.0), the others on -v.
@@ -329,9 +349,8 @@ bind_first(struct session *s, const struct serve_opts *so,
 			named = true;
 		}
 	}
-	report_errno_hint(strbuf_str(&what), err, explain_errno_at("bind", err,
-	    (const struct sockaddr *)&addrs[n - 1].sa, addrs[n - 1].len,
-	    addrs[n - 1].socktype, hint, sizeof(hint)));
+	report_errno_hint(strbuf_str(&what), err, bind_hint(ep, err,
+	    &addrs[n - 1], hint, sizeof(hint)));
 	return -1;
 }
 

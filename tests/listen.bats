@@ -178,6 +178,23 @@ load test_helper
 	assert_status 124
 }
 
+@test "AF_UNIX: a socket file in use says whether a live server holds it, asking sock_diag" {
+	echo data >"$TMP/srv.in"
+	start_listener srv "unix:$SOCKDIR/live"
+	run --separate-stderr sockit listen -w 0.1 "unix:$SOCKDIR/live"
+	assert_status 1
+	assert_stderr_contains "(EADDRINUSE)"
+	assert_stderr_contains "a live socket is bound to that file"
+	# The first server lost nothing to the question: its one peer is ours.
+	run --separate-stderr sockit connect "unix:$SOCKDIR/live" </dev/null
+	assert_success
+	[ "$output" = data ]
+	echo precious >"$SOCKDIR/file"
+	run --separate-stderr sockit listen -w 0.1 "unix:$SOCKDIR/file"
+	assert_status 1
+	assert_stderr_contains "any other file needs another path"
+}
+
 @test "AF_UNIX: --unlink never removes a file that is not a socket" {
 	echo precious >"$SOCKDIR/file"
 	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/file"
