@@ -142,7 +142,7 @@ unknown_command(const char *name, int argc, char **argv, int nglobal,
     char **global)
 {
 	const char *names[ARRAY_LEN(commands) + 1];
-	const char *near;
+	const char *near, *missing;
 	char line[512];
 	size_t i;
 
@@ -157,6 +157,9 @@ unknown_command(const char *name, int argc, char **argv, int nglobal,
 	    sizeof(line)) == 0)
 		report_usage("unknown command '%s': to connect as nc does, "
 		    "write '%s'", name, line);
+	else if (argc > 0 && (missing = explain_nc_missing(argc, argv)) !=
+	    NULL)
+		report_usage("unknown command '%s': %s", name, missing);
 	else
 		report_usage("unknown command '%s'", name);
 	return EXIT_USAGE;
@@ -251,6 +254,7 @@ run_command(const struct command *cmd, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	const char *missing;
 	char line[512];
 	int i;
 
@@ -301,6 +305,11 @@ main(int argc, char **argv)
 		    sizeof(line)) == 0) {
 			report_usage("unknown global option '%s': nc's flags "
 			    "follow a command here: write '%s'", a, line);
+			return EXIT_USAGE;
+		} else if ((missing = explain_nc_missing(argc - i,
+		    argv + i)) != NULL) {
+			report_usage("unknown global option '%s': %s", a,
+			    missing);
 			return EXIT_USAGE;
 		} else {
 			report_usage("unknown global option '%s'", a);

@@ -164,9 +164,10 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
     char *err, size_t errlen)
 {
 	const char *names[128];
-	char word[64];
+	char word[64], dashed[68];
+	char *words[] = { dashed };
 	size_t i, j, n = 0;
-	const char *near;
+	const char *near, *missing;
 
 	for (i = 0; i < cmd->group_count; i++)
 		for (j = 0; j < cmd->groups[i].count && n < ARRAY_LEN(names);
@@ -174,7 +175,13 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 			names[n++] = cmd->groups[i].defs[j].long_name;
 	snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), name);
 	near = opt_nearest(word, names, n);
-	if (near != NULL)
+	/* ncat's --proxy or --ssl: say what sockit lacks. */
+	snprintf(dashed, sizeof(dashed), "--%s", word);
+	missing = explain_nc_missing(1, words);
+	if (missing != NULL)
+		snprintf(err, errlen, "unknown option '--%s' for %s: %s", word,
+		    cmd->name, missing);
+	else if (near != NULL)
 		snprintf(err, errlen, "unknown option '--%s' for %s (did you "
 		    "mean '--%s'?)", word, cmd->name, near);
 	else

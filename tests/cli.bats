@@ -308,6 +308,108 @@ load test_helper
 	[[ "$stderr" != *"sockit connect"* ]]
 }
 
+@test "nc's port names, lists and ranges get advice, lists only with -z" {
+	run --separate-stderr sockit -zv localhost 20-25
+	assert_status 2
+	assert_stderr_contains "write 'sockit connect -z -v localhost:20-25'"
+	run --separate-stderr sockit -zv localhost 22,80
+	assert_status 2
+	assert_stderr_contains "'sockit connect -z -v localhost:22,80'"
+	run --separate-stderr sockit -zv localhost http
+	assert_status 2
+	assert_stderr_contains "'sockit connect -z -v localhost:http'"
+	run --separate-stderr sockit localhost http
+	assert_status 2
+	assert_stderr_contains "'sockit connect localhost:http'"
+	run --separate-stderr sockit -l http
+	assert_status 2
+	assert_stderr_contains "'sockit listen :http'"
+	run --separate-stderr sockit -u localhost syslog
+	assert_status 2
+	assert_stderr_contains "'sockit connect -u localhost:syslog'"
+	# A range without -z, or a word the shell would expand: no advice.
+	run --separate-stderr sockit localhost 20-25
+	assert_status 2
+	[[ "$stderr" != *write* ]]
+	run --separate-stderr sockit -z localhost 'ht$p'
+	assert_status 2
+	[[ "$stderr" != *write* ]]
+}
+
+@test "nc's -U, -e, -c, -C, -s and ncat's long names get advice" {
+	run --separate-stderr sockit -U /tmp/x.sock
+	assert_status 2
+	assert_stderr_contains "write 'sockit connect unix:/tmp/x.sock'"
+	run --separate-stderr sockit -lU /tmp/x.sock
+	assert_status 2
+	assert_stderr_contains "'sockit listen unix:/tmp/x.sock'"
+	run --separate-stderr sockit -uU /tmp/x.sock
+	assert_status 2
+	assert_stderr_contains "'sockit connect unix-dgram:/tmp/x.sock'"
+	run --separate-stderr sockit -lke cat 8080
+	assert_status 2
+	assert_stderr_contains "'sockit listen -k -e cat 8080'"
+	run --separate-stderr sockit -l -c 'tr a-z A-Z' 8080
+	assert_status 2
+	assert_stderr_contains "'sockit listen -c 'tr a-z A-Z' 8080'"
+	run --separate-stderr sockit -C -s 127.0.0.1 localhost 25
+	assert_status 2
+	assert_stderr_contains "'sockit connect -C -s 127.0.0.1 localhost:25'"
+	run --separate-stderr sockit --listen --keep-open --sh-exec cat 8080
+	assert_status 2
+	assert_stderr_contains "'sockit listen -k -c cat 8080'"
+	run --separate-stderr sockit --udp --verbose --exec=cat localhost 53
+	assert_status 2
+	assert_stderr_contains "'sockit connect -u -v -e cat localhost:53'"
+	# A program the advice could not quote safely: the plain message.
+	run --separate-stderr sockit -l -c "echo it's" 8080
+	assert_status 2
+	assert_stderr_contains "unknown global option '-l'"
+	[[ "$stderr" != *write* ]]
+}
+
+@test "nc's advice is a line sockit's parser takes" {
+	local sock=$BATS_TEST_TMPDIR/none.sock line
+	for words in "-U $sock" "-uU $sock" "-zv 127.0.0.1 1-2" \
+	    "-e cat -U $sock" "-C -s 127.0.0.1 -p 0 127.0.0.1 1"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr sockit $words
+		assert_status 2
+		line=$(sed -n "s/.*write 'sockit connect \(.*\)'\$/\1/p" \
+		    <<<"$stderr")
+		[ -n "$line" ]
+		# shellcheck disable=SC2086
+		run --separate-stderr sockit connect -w 5 $line </dev/null
+		[ "$status" -ne 2 ] || {
+			echo "'$words' -> '$line': status $status: $stderr"
+			return 1
+		}
+	done
+}
+
+@test "nc's proxy and TLS flags say sockit has none yet" {
+	run --separate-stderr sockit -x proxy:1080 localhost 80
+	assert_status 2
+	assert_stderr_contains "unknown global option '-x': sockit has no proxy support yet (-x is the hex dump here)"
+	run --separate-stderr sockit -X 5 -x proxy:1080 localhost 80
+	assert_status 2
+	assert_stderr_contains "no proxy support yet"
+	run --separate-stderr sockit --ssl localhost 443
+	assert_status 2
+	assert_stderr_contains "unknown global option '--ssl': sockit has no TLS support yet"
+	run --separate-stderr sockit connect --proxy proxy:3128 localhost:80
+	assert_status 2
+	assert_stderr_contains "unknown option '--proxy' for connect: sockit has no proxy support yet"
+	run --separate-stderr sockit connect -X 5 localhost:80
+	assert_status 2
+	assert_stderr_contains "unknown option '-X' for connect: sockit has no proxy support yet"
+	# sockit's own -x before the command is no proxy.
+	run --separate-stderr sockit -x connect localhost:80
+	assert_status 2
+	assert_stderr_contains "unknown global option '-x'"
+	[[ "$stderr" != *proxy* ]]
+}
+
 @test "connect -N says FIN on EOF is already the default" {
 	run --separate-stderr sockit connect -N localhost:1
 	assert_status 2
