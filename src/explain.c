@@ -570,7 +570,8 @@ put_host_port(struct strbuf *sb, const char *host, const char *port)
 	else if (port == NULL)
 		strbuf_puts(sb, host);
 	else if (strchr(host, ':') != NULL)
-		strbuf_printf(sb, "[%s]:%s", host, port);
+		/* Quoted: zsh would take [::1] for a pattern, and fail. */
+		strbuf_printf(sb, "\"[%s]:%s\"", host, port);
 	else
 		strbuf_printf(sb, "%s:%s", host, port);
 }
@@ -599,7 +600,8 @@ put_nc_endpoint(struct strbuf *sb, const struct nc_line *l, bool zero,
 	}
 	if (npos == 1 && port == NULL && lhost == NULL &&
 	    is_host_port(pos[0])) {
-		strbuf_printf(sb, " %s", pos[0]);
+		strbuf_printf(sb, pos[0][0] == '[' ? " \"%s\"" : " %s",
+		    pos[0]);
 		return 0;
 	}
 	if (port != NULL && npos > 1)
