@@ -51,7 +51,9 @@ check)
 	want cc gcc
 	want make make
 	want bats bats
-	want parallel parallel
+	# moreutils has a parallel(1) of its own, with other options.
+	parallel --version 2>/dev/null | grep -q 'GNU parallel' ||
+	    missing="$missing parallel"
 	want socat socat
 	want ncat ncat
 	want nc.openbsd netcat-openbsd
