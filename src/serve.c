@@ -616,9 +616,8 @@ end_children(struct session *s, struct children *c, int sig, int wake_fd)
 	double deadline = relay_now() + SERVE_GRACE;
 	size_t i;
 
-	/* Not reaped yet, so each pid still names its group. */
 	for (i = 0; i < c->count; i++)
-		sys_killpg(c->rows[i].pid, sig);
+		spawn_stop(c->rows[i].pid, sig);
 	for (;;) {
 		struct pollfd pfd = { wake_fd, POLLIN, 0 };
 

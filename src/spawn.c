@@ -38,6 +38,42 @@ static const int passed_signals[] = { SIGUSR1, SIGUSR2, SIGWINCH };
 /* The children of die_with_us commands, which passed_signals go to. */
 static volatile sig_atomic_t passed_to[2];
 
+/* Whether each program leads a process group of its own: see own_groups. */
+static int lead_groups = -1;
+
+/*
+ * Each program leads a process group of its own, so that one killpg()
+ * stops it and all it started, unless sockit runs in the foreground of a
+ * terminal that one of its stdio is: there the programs stay in sockit's
+ * job, as a shell's pipeline would, so they may read that terminal (a
+ * password prompt) instead of being stopped by SIGTTIN, and Ctrl-C
+ * reaches all of them from the terminal itself. Decided once, before the
+ * first vfork().
+ */
+static bool
+own_groups(void)
+{
+	int fd;
+
+	if (lead_groups >= 0)
+		return lead_groups;
+	lead_groups = 1;
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (isatty(fd) && tcgetpgrp(fd) == getpgrp())
+			lead_groups = 0;
+	return lead_groups;
+}
+
+void
+spawn_stop(pid_t pid, int sig)
+{
+	/* Until it is reaped, the pid still names its group. */
+	if (own_groups())
+		sys_killpg(pid, sig);
+	else
+		sys_kill(pid, sig);
+}
+
 static void
 on_child(int signo)
 {
@@ -60,7 +96,8 @@ on_passed(int signo)
 	 */
 	for (i = 0; i < ARRAY_LEN(passed_to); i++)
 		if (passed_to[i] > 0)
-			kill(-(pid_t)passed_to[i], signo);
+			kill(lead_groups ? -(pid_t)passed_to[i] :
+			    (pid_t)passed_to[i], signo);
 	errno = saved;
 }
 
@@ -263,27 +300,29 @@ run_child(const struct spawn_cmd *cmd, const int fds[4], char **envp,
 	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
 		signal(handled_signals[i], SIG_DFL);
 	/*
-	 * A process group of its own, led by the program: what the program
-	 * starts stays in it, so one killpg() stops them all, and a signal
-	 * meant for sockit's group (a terminal's Ctrl-C, a kill -- -PGID)
+	 * A process group of its own, led by the program (see own_groups):
+	 * what the program starts stays in it, so one killpg() stops them
+	 * all, and a signal meant for sockit's group (a kill -- -PGID)
 	 * reaches the program only through us. We stay suspended in vfork()
 	 * until the exec, so the group exists before we go on: the race a
 	 * fork() would leave, a signal sent before the child's setpgid, has
 	 * no room here, and a second setpgid from our side would only fail
 	 * with EACCES once the program runs.
 	 */
-	if (sys_setpgid(0, 0) < 0) {
+	if (lead_groups && sys_setpgid(0, 0) < 0) {
 		report_errno("setpgid", "give the program a process group",
 		    errno);
 		_exit(126);
 	}
 	/*
 	 * A coprocess must not outlive us, even when we are killed by a
-	 * signal we cannot catch. If we died before the prctl, it is too
-	 * late for it: the parent is someone else already.
+	 * signal we cannot catch; nor may a program in a group of its own,
+	 * which a signal to sockit's whole group no longer reaches. If we
+	 * died before the prctl, it is too late for it: the parent is
+	 * someone else already.
 	 */
-	if (cmd->die_with_us && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
-	    getppid() != parent))
+	if ((cmd->die_with_us || lead_groups) &&
+	    (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
 		_exit(128 + SIGTERM);
 	if (sys_dup2(fds[0], STDIN_FILENO) < 0 ||
 	    sys_dup2(fds[1], STDOUT_FILENO) < 0 ||
@@ -347,6 +386,7 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 		report_errno("malloc", "make the program's environment", errno);
 		return -1;
 	}
+	own_groups();
 	/* Signals are held across vfork() so the child never runs ours. */
 	sigemptyset(&hold);
 	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
@@ -450,8 +490,13 @@ spawn_event_exited(pid_t pid, int status, int signo)
 static void
 record_exit(struct spawn_cmd *cmds, int n, pid_t pid, int status, int signo)
 {
+	size_t p;
 	int i;
 
+	/* Its pid, and a group of that number, may soon be another's. */
+	for (p = 0; p < ARRAY_LEN(passed_to); p++)
+		if (passed_to[p] == (sig_atomic_t)pid)
+			passed_to[p] = 0;
 	for (i = 0; i < n; i++) {
 		if (cmds[i].running && cmds[i].pid == pid) {
 			cmds[i].running = false;
@@ -506,8 +551,7 @@ spawn_signal(struct spawn_cmd *cmds, int n, int sig, bool ours)
 	for (i = 0; i < n; i++) {
 		if (!cmds[i].running)
 			continue;
-		/* Until it is reaped, the pid still names its group. */
-		sys_killpg(cmds[i].pid, sig);
+		spawn_stop(cmds[i].pid, sig);
 		cmds[i].stopped |= ours;
 	}
 }

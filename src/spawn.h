@@ -58,6 +58,11 @@ int spawn_start(struct spawn_cmd *cmd, int in, int out, int err,
  * 0 when none has ended, -1 when there are no children.
  */
 pid_t spawn_reap(int *status, int *signo);
+/*
+ * Sends sig to a started program that has not been reaped yet: to its
+ * process group when it leads one, else to it alone.
+ */
+void spawn_stop(pid_t pid, int sig);
 /* Reports a started child on -v, or its --json event. */
 void spawn_event_started(const struct spawn_cmd *cmd);
 /* Reports an exited child on -v, or its --json event. */

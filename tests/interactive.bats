@@ -333,7 +333,7 @@ start_peer() {
 	[ "$STATUS" -eq 0 ]
 }
 
-@test "Ctrl-C at the terminal reaches the programs of pair and connect, each in a group of its own" {
+@test "Ctrl-C at the terminal reaches the programs of pair and connect, and all they started" {
 	# The program is a pipeline: the shell, the inner sh that becomes
 	# cat, and the last cat, none of them a reader of the terminal.
 	local prog="sh -c 'echo \$\$ >$TMP/gc; exec cat' | cat" gc
@@ -367,6 +367,18 @@ start_peer() {
 	wait_for_status
 	[ "$STATUS" -eq 130 ]
 	wait_gone "$gc" 5
+}
+
+@test "a program that reads the terminal itself is not stopped: at a terminal it stays in sockit's job" {
+	# stdin is not the terminal, but stderr is, and sockit runs in its
+	# foreground: the program, as a password prompt would, opens /dev/tty.
+	STDERR_ON_SCREEN=1 in_terminal sh -c \
+	    "exec \"\$0\" pair -c 'read -r word </dev/tty; echo \"got \$word\" >$TMP/said' </dev/null" \
+	    "$SOCKIT"
+	keys 'secret' Enter
+	wait_for_line "$TMP/said" '^got secret$'
+	wait_for_status
+	[ "$STATUS" -eq 0 ]
 }
 
 @test "UDP: each entered line is one datagram" {
