@@ -127,8 +127,9 @@ static const struct errno_hint errno_hints[] = {
 	{ "sock_diag", ENOENT, "this kernel cannot list unix sockets (no "
 	  "unix_diag): remove the file by hand once no server holds it" },
 	/* A bind's EADDRINUSE on a socket file that sock_diag says is free. */
-	{ "stale_socket", EADDRINUSE, "no socket holds this file: it is a "
-	  "stale file that a server which ended left; --unlink replaces it" },
+	{ "stale_socket", EADDRINUSE, "no socket of this network namespace "
+	  "holds this file: a stale file that a server which ended left; "
+	  "--unlink replaces it once no server answers there" },
 };
 
 /* The transports whose hints differ for the same call and errno. */

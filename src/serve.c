@@ -182,14 +182,40 @@ unix_file_held(const struct stat *st)
 }
 
 /*
+ * Whether a socket answers at the file of a, which sock_diag found free:
+ * sock_diag sees this network namespace only, and a server in another
+ * one (a container that shares the directory) is bound to the file all
+ * the same. A non-blocking connect() tells: ECONNREFUSED (or ENOENT) is
+ * a file no socket is bound to; anything else, a connection or a full
+ * queue or a socket of another type, is someone's. Only that server, in
+ * another namespace, pays for the question, with one connection.
+ */
+static bool
+unix_file_answers(const struct endpoint_addr *a)
+{
+	int fd = sys_socket(AF_UNIX, a->socktype, 0), rc, err;
+
+	if (fd < 0)
+		return true;
+	if (sys_set_nonblocking(fd) < 0) {
+		sys_close(fd);
+		return true;
+	}
+	rc = sys_connect(fd, (const struct sockaddr *)&a->sa, a->len);
+	err = errno;
+	sys_close(fd);
+	return rc == 0 || (err != ECONNREFUSED && err != ENOENT);
+}
+
+/*
  * Removes a stale socket file; --unlink never eats a file or a live
  * server. When the kernel cannot say whether the file is held, it stays.
  */
 static int
-remove_stale(const char *path)
+remove_stale(const char *path, const struct endpoint_addr *a)
 {
 	struct stat st;
-	int held;
+	int held, err;
 
 	if (lstat(path, &st) < 0)
 		return 0;
@@ -198,13 +224,16 @@ remove_stale(const char *path)
 		return -1;
 	}
 	held = unix_file_held(&st);
+	err = held < 0 ? errno : EADDRINUSE;
+	if (held == 0 && unix_file_answers(a))
+		held = 1;
 	if (held != 0) {
 		char what[256];
 
 		snprintf(what, sizeof(what), "refusing to remove %s: %s", path,
 		    held > 0 ? "a server still holds it" :
 		    "cannot tell whether a server still holds it");
-		report_errno("sock_diag", what, held > 0 ? EADDRINUSE : errno);
+		report_errno("sock_diag", what, err);
 		return -1;
 	}
 	if (sys_unlink(path) < 0 && errno != ENOENT) {
@@ -267,7 +296,7 @@ bind_one(struct session *s, const struct serve_opts *so,
 		if (errno == EADDRINUSE && endpoint_is_unix(ep) &&
 		    !ep->abstract && so->unlink_stale && !retried) {
 			retried = true;
-			if (remove_stale(ep->path) == 0)
+			if (remove_stale(ep->path, a) == 0)
 				continue;
 			sys_close(fd);
 			return -2;

@@ -195,6 +195,21 @@ load test_helper
 	assert_stderr_contains "any other file needs another path"
 }
 
+@test "AF_UNIX: --unlink leaves a live server in another network namespace alone, which sock_diag cannot see" {
+	unshare -n true 2>/dev/null ||
+	    skip "cannot make a network namespace here (needs root and unshare)"
+	bg other unshare -n "$SOCKIT" listen -k -v "unix:$SOCKDIR/ns"
+	wait_for_line "$TMP/other.err" '^sockit: listening on '
+	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/ns"
+	assert_status 1
+	assert_stderr_contains "a server still holds it"
+	[ -S "$SOCKDIR/ns" ]
+	# The file still leads to that server.
+	run --separate-stderr sockit connect "unix:$SOCKDIR/ns" <<<"still here"
+	assert_success
+	wait_for_line "$TMP/other.out" '^still here$'
+}
+
 @test "AF_UNIX: --unlink never removes a file that is not a socket" {
 	echo precious >"$SOCKDIR/file"
 	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/file"

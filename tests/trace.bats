@@ -155,7 +155,7 @@ assert_line_in() {
 	assert_file_contains "$TMP/srv.err" "unlink(\"$SOCKDIR/s\") = 0"
 }
 
-@test "--unlink asks sock_diag about a stale file, connects to nothing, and removes it" {
+@test "--unlink asks sock_diag about a stale file, then a connect is refused, and it removes the file" {
 	bg stale "$SOCKIT" listen "unix:$SOCKDIR/s"
 	wait_for_socket "$SOCKDIR/s"
 	pkill -KILL -P "$BG_PID"
@@ -167,8 +167,16 @@ assert_line_in() {
 	assert_line_in "$stderr" "send(4, {{nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP}, {sdiag_family=AF_UNIX, udiag_states=~0, udiag_show=UDIAG_SHOW_VFS}}, 40, 0) = 40"
 	grep -qE '^recv\(4, 32768\) = [0-9]+$' <<<"$stderr"
 	assert_line_in "$stderr" "close(4) = 0"
+	assert_line_in "$stderr" "connect(4, {AF_UNIX, \"$SOCKDIR/s\"}) = -1 ECONNREFUSED (Connection refused)"
 	assert_line_in "$stderr" "unlink(\"$SOCKDIR/s\") = 0"
 	assert_line_in "$stderr" "bind(3, {AF_UNIX, \"$SOCKDIR/s\"}) = 0"
+}
+
+@test "--unlink on a live server's file asks sock_diag only: no connect reaches the server" {
+	start_listener srv "unix:$SOCKDIR/s"
+	run --separate-stderr sockit --trace listen --unlink -w 0.1 "unix:$SOCKDIR/s"
+	assert_status 1
+	assert_line_in "$stderr" "socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG) = 4"
 	[[ "$stderr" != *connect\(* ]]
 }
 
