@@ -465,6 +465,8 @@ struct backoff {
 	double until;		/* no accept() before this relay_now() */
 	double said;		/* when the failure was last said; 0: never */
 	unsigned long failed;	/* failures not reported yet */
+	int err;		/* the last failure's errno */
+	char what[ENDPOINT_TEXT_MAX + ADDR_TEXT_MAX + 16];	/* its operand */
 };
 
 /* One listening socket per process: one state for its accept loop. */
@@ -488,7 +490,6 @@ backoff_failed(struct backoff *b, const struct endpoint *ep, int lfd,
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char what[ENDPOINT_TEXT_MAX + ADDR_TEXT_MAX + 16];
 	char text[ADDR_TEXT_MAX];
 	double now = relay_now();
 
@@ -497,30 +498,40 @@ backoff_failed(struct backoff *b, const struct endpoint *ep, int lfd,
 		b->pause = BACKOFF_MAX;
 	b->until = now + b->pause;
 	b->failed++;
+	b->err = err;
 	if (b->said > 0 && now - b->said < BACKOFF_SAY)
 		return;
 	/* The address bound, with the port the kernel chose for port 0. */
 	if (sys_getsockname(lfd, (struct sockaddr *)&ss, &len) == 0) {
 		addr_format((struct sockaddr *)&ss, len, text, sizeof(text));
-		snprintf(what, sizeof(what), "accept on %s", text);
+		snprintf(b->what, sizeof(b->what), "accept on %s", text);
 	} else {
-		snprintf(what, sizeof(what), "accept on %s", ep->text);
+		snprintf(b->what, sizeof(b->what), "accept on %s", ep->text);
 	}
 	if (b->said > 0)
-		report_errno_repeated("accept", what, err, b->failed,
+		report_errno_repeated("accept", b->what, err, b->failed,
 		    now - b->said);
 	else
-		report_errno("accept", what, err);
+		report_errno("accept", b->what, err);
 	b->said = now;
 	b->failed = 0;
 }
 
-/* An accept() worked: no more pauses until the next failure. */
+/*
+ * An accept() worked: no more pauses until the next failure, and the
+ * failures not said yet are said now, so the next run of them is counted
+ * from its own start.
+ */
 static void
 backoff_passed(struct backoff *b)
 {
+	if (b->failed > 0)
+		report_errno_repeated("accept", b->what, b->err, b->failed,
+		    relay_now() - b->said);
 	b->pause = 0;
 	b->until = 0;
+	b->said = 0;
+	b->failed = 0;
 }
 
 int
