@@ -2,7 +2,6 @@
 #include "compat.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "endpoint.h"
 #include "explain.h"
 #include "json.h"
 #include "opt.h"
@@ -928,6 +928,8 @@ static int
 check_lookup(const struct resolve_opts *o, const char *name, int family,
     const char *service)
 {
+	char err[256];
+
 	if (o->numeric && family == AF_UNSPEC) {
 		report_usage("--numeric looks up no names, and '%s' is not an "
 		    "address", name);
@@ -941,21 +943,13 @@ check_lookup(const struct resolve_opts *o, const char *name, int family,
 	}
 	/*
 	 * getaddrinfo takes any number strtoul reads, "+80" and "99999"
-	 * too, and keeps its low 16 bits: a port that is no name is checked
-	 * here, as every endpoint's is.
+	 * too, and keeps its low 16 bits: the port is checked as every
+	 * endpoint's is.
 	 */
-	if (service != NULL && !isalpha((unsigned char)service[0])) {
-		size_t len = strlen(service);
-
-		if (len == 0 || strspn(service, "0123456789") != len) {
-			report_usage("bad port '%s': a number in 0-65535 or a "
-			    "service name", service);
-			return EXIT_USAGE;
-		}
-		if (len > 5 || strtoul(service, NULL, 10) > 65535) {
-			report_usage("port %s is outside 0-65535", service);
-			return EXIT_USAGE;
-		}
+	if (service != NULL && endpoint_check_port(service, err,
+	    sizeof(err)) < 0) {
+		report_usage("%s", err);
+		return EXIT_USAGE;
 	}
 	if (family == AF_UNSPEC)
 		return EXIT_OK;

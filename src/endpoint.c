@@ -258,16 +258,18 @@ check_port(const char *port, const char *whole,
 			    port, whole);
 			return -1;
 		}
-		snprintf(err, errlen, "bad port '%s' in '%s': a number from "
-		    "0 to 65535 or a service name", port, whole);
+		snprintf(err, errlen, "bad port '%s'%s: a number from 0 to "
+		    "65535 or a service name", port, in_whole(port,
+		    strlen(port), whole, where, sizeof(where)));
 		return -1;
 	}
 	/* Service names (services(5)) start with a letter. */
 	for (s = port; *s; s++) {
 		if ((s == port && !isalpha((unsigned char)*s)) ||
 		    (!isalnum((unsigned char)*s) && strchr("-_.+", *s) == NULL)) {
-			snprintf(err, errlen, "bad port or service name '%s' in "
-			    "'%s'", port, whole);
+			snprintf(err, errlen, "bad port or service name "
+			    "'%s'%s", port, in_whole(port, strlen(port), whole,
+			    where, sizeof(where)));
 			return -1;
 		}
 	}
@@ -277,6 +279,14 @@ check_port(const char *port, const char *whole,
 		return -1;
 	}
 	return 0;
+}
+
+int
+endpoint_check_port(const char *port, char *err, size_t errlen)
+{
+	const struct endpoint_flags bind_side = { .passive = true };
+
+	return check_port(port, port, &bind_side, err, errlen);
 }
 
 static int

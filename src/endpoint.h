@@ -80,6 +80,12 @@ bool endpoint_is_unix(const struct endpoint *ep);
 bool endpoint_is_dgram(const struct endpoint *ep);
 
 /*
+ * Checks one port as an endpoint's would be: a number in 0-65535 or a
+ * service name. Returns 0, or -1 with a message in err.
+ */
+int endpoint_check_port(const char *port, char *err, size_t errlen);
+
+/*
  * Parses a port list "22,80,8000-8100" into ranges. Returns the number of
  * ranges, or -1 with a message in err.
  */

@@ -20,6 +20,10 @@ struct errno_hint {
 	const char *hint;
 };
 
+/* accept() finds the kernel short of memory, with either errno. */
+#define ACCEPT_SHORT_OF_MEMORY "the kernel is short of memory for a new " \
+	"connection; the peer waits in the queue while sockit pauses"
+
 /* Rows for a specific call come before the general row for that errno. */
 static const struct errno_hint errno_hints[] = {
 	{ "bind", EACCES, "ports below 1024 need root or CAP_NET_BIND_SERVICE; "
@@ -69,10 +73,8 @@ static const struct errno_hint errno_hints[] = {
 	  "failed or the interface reset)" },
 	{ NULL, ENETUNREACH, "no route to that network: no default route, or "
 	  "IPv6 without IPv6 connectivity (try -4)" },
-	{ "accept", ENOBUFS, "the kernel is short of memory for a new "
-	  "connection; the peer waits in the queue while sockit pauses" },
-	{ "accept", ENOMEM, "the kernel is short of memory for a new "
-	  "connection; the peer waits in the queue while sockit pauses" },
+	{ "accept", ENOBUFS, ACCEPT_SHORT_OF_MEMORY },
+	{ "accept", ENOMEM, ACCEPT_SHORT_OF_MEMORY },
 	{ NULL, ENOBUFS, "the kernel ran out of socket buffer memory; send "
 	  "less at once or raise net.core.wmem_max" },
 	{ "setsockopt", ENOPROTOOPT, "this option does not apply to this kind "

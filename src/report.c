@@ -50,10 +50,13 @@ emit(struct strbuf *sb)
 	report_write(strbuf_str(&shown), strbuf_used(&shown));
 }
 
-/* Writes an error as a JSON object: what failed, the names and the hint. */
+/*
+ * Writes an error as a JSON object: what failed, the names and the hint,
+ * and with times > 0 how often it failed in the last seconds.
+ */
 static void
 emit_json_error(const char *what, const char *name, const char *text,
-    const char *hint)
+    const char *hint, unsigned long times, double seconds)
 {
 	char storage[REPORT_LINE_MAX];
 	struct strbuf sb;
@@ -65,6 +68,10 @@ emit_json_error(const char *what, const char *name, const char *text,
 	json_field_str(&sb, "message", text);
 	if (hint != NULL)
 		json_field_str(&sb, "hint", hint);
+	if (times > 0) {
+		json_field_u64(&sb, "times", (uint64_t)times);
+		json_field_num(&sb, "seconds", seconds);
+	}
 	report_event_end(&sb);
 }
 
@@ -79,7 +86,7 @@ report_usage(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (report.json) {
-		emit_json_error("usage", NULL, msg, NULL);
+		emit_json_error("usage", NULL, msg, NULL, 0, 0);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
@@ -103,21 +110,9 @@ errno_message(const char *what, int err, const char *hint,
 	struct strbuf sb;
 	const char *name = trace_errno_name(err);
 
-	if (report.json && times == 0) {
-		emit_json_error(what, name, strerror(err), hint);
-		return;
-	}
 	if (report.json) {
-		report_event_begin(&sb, storage, sizeof(storage), "error");
-		json_field_str(&sb, "operation", what);
-		if (name != NULL)
-			json_field_str(&sb, "error", name);
-		json_field_str(&sb, "message", strerror(err));
-		if (hint != NULL)
-			json_field_str(&sb, "hint", hint);
-		json_field_u64(&sb, "times", (uint64_t)times);
-		json_field_num(&sb, "seconds", seconds);
-		report_event_end(&sb);
+		emit_json_error(what, name, strerror(err), hint, times,
+		    seconds);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
@@ -164,7 +159,7 @@ report_eai_hint(const char *what, int code, const char *hint)
 	}
 	snprintf(text, sizeof(text), "%s", gai_strerror(code));
 	if (report.json) {
-		emit_json_error(what, name, text, hint);
+		emit_json_error(what, name, text, hint, 0, 0);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));

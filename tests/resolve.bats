@@ -460,7 +460,7 @@ host_order_80() {
 	assert_stderr_contains "port 65536 is outside 0-65535"
 	run --separate-stderr sockit resolve localhost +80
 	assert_status 2
-	assert_stderr_contains "bad port '+80'"
+	assert_stderr_contains "bad port or service name '+80'"
 	run --separate-stderr sockit resolve -4 --numeric 127.0.0.1 65535
 	assert_success
 }
