@@ -441,23 +441,7 @@ start_silent_server() {
 }
 
 @test "SIGTERM mid-transfer from a pipe that never ends resets: the receiver fails with ECONNRESET" {
-	start_recv rcv 127.0.0.1:0
-	mkfifo "$TMP/snd.in"
-	bg snd "$SOCKIT" --trace connect "127.0.0.1:$RECV_PORT"
-	local snd_pid=$BG_PID
-	# The pipe stays open: stdin never ends.
-	exec 7>"$TMP/snd.in"
-	printf 'the first part\n' >&7
-	wait_for_line "$TMP/rcv.out" '^the first part$'
-	kill -TERM "$snd_pid"
-	wait_for_exit "$snd_pid"
-	[ "$EXIT_STATUS" -eq 143 ]
-	assert_file_contains "$TMP/snd.err" \
-	    "setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}) = 0"
-	wait_for_exit "$RECV_PID"
-	exec 7>&-
-	[ "$EXIT_STATUS" -eq 1 ]
-	assert_file_contains "$TMP/rcv.err" "(ECONNRESET)"
+	sigterm_resets connect
 }
 
 @test "SIGTERM after stdin's end with bytes the peer has not acknowledged resets too" {

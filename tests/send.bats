@@ -606,20 +606,5 @@ wait_messages() {
 }
 
 @test "SIGTERM before stdin ended resets the stream: the receiver fails with ECONNRESET" {
-	start_recv rcv 127.0.0.1:0
-	mkfifo "$TMP/snd.in"
-	bg snd "$SOCKIT" --trace send "127.0.0.1:$RECV_PORT"
-	local snd_pid=$BG_PID
-	exec 7>"$TMP/snd.in"
-	printf 'half a message\n' >&7
-	wait_for_line "$TMP/rcv.out" '^half a message$'
-	kill -TERM "$snd_pid"
-	wait_for_exit "$snd_pid"
-	[ "$EXIT_STATUS" -eq 143 ]
-	assert_file_contains "$TMP/snd.err" \
-	    "setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}) = 0"
-	wait_for_exit "$RECV_PID"
-	exec 7>&-
-	[ "$EXIT_STATUS" -eq 1 ]
-	assert_file_contains "$TMP/rcv.err" "(ECONNRESET)"
+	sigterm_resets send
 }

@@ -120,31 +120,56 @@ bg() {
 	BG_PIDS+=("$BG_PID")
 }
 
-# start_listener NAME ARGS...: `sockit listen -v ARGS` in the background;
-# waits for its "listening on" line and sets LISTEN_PID, LISTEN_ADDR and
-# LISTEN_PORT (the port the kernel chose for port 0).
-start_listener() {
+# start_server NAME COMMAND ARGS...: `sockit COMMAND -v ARGS` in the
+# background; waits for its "listening on" line and sets SERVER_PID,
+# SERVER_ADDR and SERVER_PORT (the port the kernel chose for port 0).
+start_server() {
 	local name=$1
 	shift
-	bg "$name" "$SOCKIT" listen -v "$@"
-	LISTEN_PID=$BG_PID
+	bg "$name" "$SOCKIT" "$1" -v "${@:2}"
+	SERVER_PID=$BG_PID
 	wait_for_line "$TMP/$name.err" '^sockit: listening on ' 10 || return 1
-	LISTEN_ADDR=$(sed -n 's/^sockit: listening on //p' "$TMP/$name.err" |
+	SERVER_ADDR=$(sed -n 's/^sockit: listening on //p' "$TMP/$name.err" |
 	    head -n 1)
-	LISTEN_PORT=${LISTEN_ADDR##*:}
+	SERVER_PORT=${SERVER_ADDR##*:}
 }
 
-# start_recv NAME ARGS...: `sockit recv -v ARGS` in the background; waits
-# for its "listening on" line and sets RECV_PID, RECV_ADDR and RECV_PORT.
+# start_listener NAME ARGS...: start_server NAME listen ARGS..., which sets
+# LISTEN_PID, LISTEN_ADDR and LISTEN_PORT.
+start_listener() {
+	start_server "$1" listen "${@:2}" || return 1
+	LISTEN_PID=$SERVER_PID LISTEN_ADDR=$SERVER_ADDR
+	LISTEN_PORT=$SERVER_PORT
+}
+
+# start_recv NAME ARGS...: start_server NAME recv ARGS..., which sets
+# RECV_PID, RECV_ADDR and RECV_PORT.
 start_recv() {
-	local name=$1
-	shift
-	bg "$name" "$SOCKIT" recv -v "$@"
-	RECV_PID=$BG_PID
-	wait_for_line "$TMP/$name.err" '^sockit: listening on ' 10 || return 1
-	RECV_ADDR=$(sed -n 's/^sockit: listening on //p' "$TMP/$name.err" |
-	    head -n 1)
-	RECV_PORT=${RECV_ADDR##*:}
+	start_server "$1" recv "${@:2}" || return 1
+	RECV_PID=$SERVER_PID RECV_ADDR=$SERVER_ADDR RECV_PORT=$SERVER_PORT
+}
+
+# sigterm_resets COMMAND: `sockit --trace COMMAND` towards a recv, its
+# stdin a pipe that never ends, gets SIGTERM once its first line arrived:
+# it must end with 143 through SO_LINGER {1, 0}, and the receiver must
+# learn of the loss from ECONNRESET instead of a FIN.
+sigterm_resets() {
+	start_recv rcv 127.0.0.1:0
+	mkfifo "$TMP/snd.in"
+	bg snd "$SOCKIT" --trace "$1" "127.0.0.1:$RECV_PORT"
+	local snd_pid=$BG_PID
+	exec 7>"$TMP/snd.in"
+	printf 'the first part\n' >&7
+	wait_for_line "$TMP/rcv.out" '^the first part$'
+	kill -TERM "$snd_pid"
+	wait_for_exit "$snd_pid"
+	[ "$EXIT_STATUS" -eq 143 ]
+	assert_file_contains "$TMP/snd.err" \
+	    "setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}) = 0"
+	wait_for_exit "$RECV_PID"
+	exec 7>&-
+	[ "$EXIT_STATUS" -eq 1 ]
+	assert_file_contains "$TMP/rcv.err" "(ECONNRESET)"
 }
 
 # early_peer NAME CODE: a python3 peer started before the sockit it talks
