@@ -22,7 +22,7 @@
 
 const struct opt_def serve_opt_defs[] = {
 	{ 0, "backlog", OPT_COUNT, offsetof(struct serve_opts, backlog), "N",
-	  "listen() queue (default 16, 4096 with -k/--fork/--count)",
+	  "listen() queue (default 16; 4096 for a server of many peers)",
 	  0, 1, 65535, NULL },
 	{ 0, "unlink", OPT_FLAG, offsetof(struct serve_opts, unlink_stale),
 	  NULL, "replace a stale unix socket file", 1, 0, 0, NULL },
