@@ -392,7 +392,7 @@ kernel_picks_port(const struct endpoint *ep)
 }
 
 void
-serve_announce(struct session *s, const struct endpoint *ep, int fd)
+serve_announce(struct session *s, struct endpoint *ep, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -405,6 +405,9 @@ serve_announce(struct session *s, const struct endpoint *ep, int fd)
 	if (sys_getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return;
 	addr_format((struct sockaddr *)&ss, len, text, sizeof(text));
+	/* From now on, messages name the port that the kernel chose. */
+	if (picked)
+		snprintf(ep->text, sizeof(ep->text), "%s", text);
 	if (s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage), "listening");
 		json_field_str(&sb, "address", text);
@@ -425,7 +428,7 @@ serve_stop_status(void)
 
 int
 serve_open(struct session *s, const struct serve_opts *so,
-    const struct endpoint *ep, struct endpoint_addr *bound)
+    struct endpoint *ep, struct endpoint_addr *bound)
 {
 	char what[ENDPOINT_TEXT_MAX + 16];
 	int fd = bind_first(s, so, ep, bound);
@@ -481,16 +484,12 @@ accept_starved(int err)
 }
 
 /*
- * Counts one starved accept() on the listening lfd of ep, sets the next
+ * Counts one starved accept() on the listening socket of ep, sets the next
  * pause, and says so when it is time to.
  */
 static void
-backoff_failed(struct backoff *b, const struct endpoint *ep, int lfd,
-    int err)
+backoff_failed(struct backoff *b, const struct endpoint *ep, int err)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	char text[ADDR_TEXT_MAX];
 	double now = relay_now();
 
 	b->pause = b->pause > 0 ? b->pause * 2 : BACKOFF_MIN;
@@ -501,13 +500,7 @@ backoff_failed(struct backoff *b, const struct endpoint *ep, int lfd,
 	b->err = err;
 	if (b->said > 0 && now - b->said < BACKOFF_SAY)
 		return;
-	/* The address bound, with the port the kernel chose for port 0. */
-	if (sys_getsockname(lfd, (struct sockaddr *)&ss, &len) == 0) {
-		addr_format((struct sockaddr *)&ss, len, text, sizeof(text));
-		snprintf(b->what, sizeof(b->what), "accept on %s", text);
-	} else {
-		snprintf(b->what, sizeof(b->what), "accept on %s", ep->text);
-	}
+	snprintf(b->what, sizeof(b->what), "accept on %s", ep->text);
 	if (b->said > 0)
 		report_errno_repeated("accept", b->what, err, b->failed,
 		    now - b->said);
@@ -565,7 +558,7 @@ serve_accept(struct session *s, const struct serve_access *acl,
 			if (sys_signal_caught)
 				return serve_stop_status();
 			if (accept_starved(errno)) {
-				backoff_failed(&starved, ep, lfd, errno);
+				backoff_failed(&starved, ep, errno);
 				continue;
 			}
 			snprintf(what, sizeof(what), "accept on %s", ep->text);
@@ -696,7 +689,7 @@ serve_one(struct session *s, const struct serve_access *acl,
 			return 0;
 		/* Out of descriptors: the children that end give some back. */
 		if (accept_starved(errno)) {
-			backoff_failed(&starved, ep, lfd, errno);
+			backoff_failed(&starved, ep, errno);
 			return 0;
 		}
 		snprintf(what, sizeof(what), "accept on %s", ep->text);

@@ -70,12 +70,13 @@ int serve_check(struct serve_opts *so, const struct endpoint *ep);
  * descriptor, or -1 after reporting (or on a signal).
  */
 int serve_open(struct session *s, const struct serve_opts *so,
-    const struct endpoint *ep, struct endpoint_addr *bound);
+    struct endpoint *ep, struct endpoint_addr *bound);
 /*
  * Prints "listening on ADDR" (-v) or its JSON event for the fd bound to
- * ep; the line is printed without -v too when the kernel picked the port.
+ * ep; the line is printed without -v too when the kernel picked the port,
+ * and ep's text names that port from then on, for every later message.
  */
-void serve_announce(struct session *s, const struct endpoint *ep, int fd);
+void serve_announce(struct session *s, struct endpoint *ep, int fd);
 /*
  * Waits (bounded by -w) for a peer on the listening lfd and accepts it:
  * a non-blocking *cfd_out, the peer's address in peer_text, the accepted
