@@ -134,6 +134,29 @@ nc_advice(int nglobal, char **global, int argc, char **argv, char *line,
 }
 
 /*
+ * When argc words of argv, after the nglobal options of global, are an nc
+ * command line, says so after what ("unknown command 'x'"): the sockit
+ * line to write, after lead (which ends in its own punctuation), or what
+ * sockit lacks. Returns false when
+ * they are not nc's.
+ */
+static bool
+nc_usage(const char *what, const char *lead, int nglobal, char **global,
+    int argc, char **argv)
+{
+	const char *missing;
+	char line[512];
+
+	if (nc_advice(nglobal, global, argc, argv, line, sizeof(line)) == 0)
+		report_usage("%s: %s write '%s'", what, lead, line);
+	else if ((missing = explain_nc_missing(argc, argv)) != NULL)
+		report_usage("%s: %s", what, missing);
+	else
+		return false;
+	return true;
+}
+
+/*
  * name is no command; argc words of argv, from name on, may be nc's (argc
  * 0: do not look), after the nglobal global options of global.
  */
@@ -142,26 +165,20 @@ unknown_command(const char *name, int argc, char **argv, int nglobal,
     char **global)
 {
 	const char *names[ARRAY_LEN(commands) + 1];
-	const char *near, *missing;
-	char line[512];
+	char what[1024];
+	const char *near;
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(commands); i++)
 		names[i] = commands[i].name;
 	names[i] = "help";
 	near = opt_nearest(name, names, ARRAY_LEN(names));
+	snprintf(what, sizeof(what), "unknown command '%s'", name);
 	if (near != NULL)
-		report_usage("unknown command '%s' (did you mean '%s'?)", name,
-		    near);
-	else if (argc > 0 && nc_advice(nglobal, global, argc, argv, line,
-	    sizeof(line)) == 0)
-		report_usage("unknown command '%s': to connect as nc does, "
-		    "write '%s'", name, line);
-	else if (argc > 0 && (missing = explain_nc_missing(argc, argv)) !=
-	    NULL)
-		report_usage("unknown command '%s': %s", name, missing);
-	else
-		report_usage("unknown command '%s'", name);
+		report_usage("%s (did you mean '%s'?)", what, near);
+	else if (argc == 0 || !nc_usage(what, "to connect as nc does,",
+	    nglobal, global, argc, argv))
+		report_usage("%s", what);
 	return EXIT_USAGE;
 }
 
@@ -254,8 +271,6 @@ run_command(const struct command *cmd, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	const char *missing;
-	char line[512];
 	int i;
 
 	fill_standard_fds();
@@ -301,18 +316,14 @@ main(int argc, char **argv)
 				    "full, time, or full,time", a + 8);
 				return EXIT_USAGE;
 			}
-		} else if (nc_advice(i - 1, argv + 1, argc - i, argv + i, line,
-		    sizeof(line)) == 0) {
-			report_usage("unknown global option '%s': nc's flags "
-			    "follow a command here: write '%s'", a, line);
-			return EXIT_USAGE;
-		} else if ((missing = explain_nc_missing(argc - i,
-		    argv + i)) != NULL) {
-			report_usage("unknown global option '%s': %s", a,
-			    missing);
-			return EXIT_USAGE;
 		} else {
-			report_usage("unknown global option '%s'", a);
+			char what[1024];
+
+			snprintf(what, sizeof(what),
+			    "unknown global option '%s'", a);
+			if (!nc_usage(what, "nc's flags follow a command here:",
+			    i - 1, argv + 1, argc - i, argv + i))
+				report_usage("%s", what);
 			return EXIT_USAGE;
 		}
 	}
