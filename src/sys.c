@@ -261,18 +261,19 @@ sys_set_blocking(int fd)
 	return set_blocking_mode(fd, false);
 }
 
-int
-sys_pending(int fd, int *count)
+/* An ioctl that reports a byte count, traced by the request's name. */
+static int
+count_ioctl(int fd, unsigned long request, const char *name, int *count)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int rc = ioctl(fd, FIONREAD, count);
+	int rc = ioctl(fd, request, count);
 	int err = errno;
 
 	if (!tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "ioctl(%d, FIONREAD", fd);
+	strbuf_printf(&sb, "ioctl(%d, %s", fd, name);
 	if (rc == 0)
 		strbuf_printf(&sb, ", [%d]", *count);
 	strbuf_puts(&sb, ")");
@@ -281,22 +282,15 @@ sys_pending(int fd, int *count)
 }
 
 int
+sys_pending(int fd, int *count)
+{
+	return count_ioctl(fd, FIONREAD, "FIONREAD", count);
+}
+
+int
 sys_unsent(int fd, int *count)
 {
-	char line[TRACE_LINE_MAX];
-	struct strbuf sb;
-	int rc = ioctl(fd, SIOCOUTQ, count);
-	int err = errno;
-
-	if (!tracing())
-		return rc;
-	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "ioctl(%d, SIOCOUTQ", fd);
-	if (rc == 0)
-		strbuf_printf(&sb, ", [%d]", *count);
-	strbuf_puts(&sb, ")");
-	finish(&sb, rc, err);
-	return rc;
+	return count_ioctl(fd, SIOCOUTQ, "SIOCOUTQ", count);
 }
 
 int
