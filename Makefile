@@ -13,6 +13,7 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) -MMD -MP
 
 NO_READLINE ?=
+NO_TLS ?=
 
 ifeq ($(SANITIZE),1)
 BUILD = build/sanitize
@@ -31,6 +32,12 @@ BUILD := $(BUILD)-plain
 BIN = $(BUILD)/sockit
 endif
 
+# So is a build without TLS.
+ifeq ($(NO_TLS),1)
+BUILD := $(BUILD)-notls
+BIN = $(BUILD)/sockit
+endif
+
 ifeq ($(V),1)
 Q =
 else
@@ -43,7 +50,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/endpoint.c src/relay.c src/explain.c src/sockopt.c \
 	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
 	src/strbuf.c src/spawn.c src/cidr.c src/escape.c src/unixdiag.c \
-	$(LINE_SRC)
+	src/session_tls.c $(LINE_SRC) $(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
@@ -57,8 +64,8 @@ FUZZ_CC ?= clang
 FUZZ_DIR = build/fuzz
 FUZZ_FLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer -Isrc \
 	-fsanitize=fuzzer-no-link,address,undefined
-FUZZ_SRCS = $(filter-out src/main.c src/line_readline.c,$(SRCS)) \
-	src/line_plain.c
+FUZZ_SRCS = $(filter-out src/main.c src/line_readline.c src/tls.c,$(SRCS)) \
+	src/line_plain.c src/tls_none.c
 FUZZ_OBJS = $(sort $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.o))
 REPLAY_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay-%)
 # Kept, not removed as intermediates after each link.
@@ -77,19 +84,22 @@ UNIT_BIN = $(BUILD)/unit-tests
 all: $(BIN)
 
 # Line editing: readline when its headers are here (tools/configure.sh asks
-# deps.sh to install them), the plain module otherwise or with NO_READLINE=1.
+# deps.sh to install them), the plain module otherwise or with NO_READLINE=1;
+# TLS with OpenSSL 3 the same way, tls_none.c without it or with NO_TLS=1.
 ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
 -include $(BUILD)/config.mk
 endif
 
 $(BUILD)/config.mk: tools/configure.sh
 	@mkdir -p $(dir $@)
-	$(Q)CC="$(CC)" NO_READLINE="$(NO_READLINE)" sh tools/configure.sh > $@.tmp
+	$(Q)CC="$(CC)" NO_READLINE="$(NO_READLINE)" NO_TLS="$(NO_TLS)" \
+		sh tools/configure.sh > $@.tmp
 	$(Q)mv $@.tmp $@
 
 $(BIN): $(OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LINE_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LINE_LIBS) \
+		$(TLS_LIBS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -99,12 +109,12 @@ $(BUILD)/%.o: %.c
 $(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB_OBJS) \
-		$(LINE_LIBS) $(LDLIBS)
+		$(LINE_LIBS) $(TLS_LIBS) $(LDLIBS)
 
 $(BUILD)/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o \
     $(BUILD)/tests/fuzz/replay.o $(LIB_OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINE_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINE_LIBS) $(TLS_LIBS) $(LDLIBS)
 
 fuzz-deps:
 	$(Q)sh tools/deps.sh fuzz

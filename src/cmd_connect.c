@@ -39,7 +39,9 @@ static const char connect_examples[] =
 	"  printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sockit connect example.org:80\n"
 	"  sockit connect -z localhost:22,80,8000-8100\n"
 	"  sockit connect --wait 30 db:5432 -z && ./migrate\n"
-	"  sockit --trace connect unix:/run/app.sock\n";
+	"  sockit --trace connect unix:/run/app.sock\n"
+	"  printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | sockit connect -v --tls "
+	"example.org:443\n";
 
 /*
  * UDP has no handshake: send an empty datagram and listen. An ICMP port
@@ -187,6 +189,8 @@ cmd_connect(int argc, char **argv)
 		  session_program_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
+		{ "TLS options", session_tls_defs, session_tls_count,
+		  &s.tlso },
 		{ "Terminal options", session_tty_defs, session_tty_count,
 		  &s.opts },
 	};
@@ -231,6 +235,15 @@ cmd_connect(int argc, char **argv)
 		    "%s to talk to", s.opts.exec_prog != NULL ? "-e" : "-c");
 		return EXIT_USAGE;
 	}
+	if ((co.zero || session_has_program(&s)) && (s.tlso.tls || ep.tls)) {
+		report_usage("%s with TLS is not supported yet: %s",
+		    co.zero ? "-z" : s.opts.exec_prog != NULL ? "-e" : "-c",
+		    co.zero ? "-z checks the port without a handshake" :
+		    "the program would need the plain text of the session");
+		return EXIT_USAGE;
+	}
+	if ((status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
+		return status;
 	if (co.zero)
 		return port_check(&s, &ep, co.wait);
 	if (session_has_program(&s) &&
@@ -251,5 +264,6 @@ cmd_connect(int argc, char **argv)
 		}
 	}
 	spawn_free(&prog);
+	session_tls_free(&s);
 	return status;
 }

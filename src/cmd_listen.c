@@ -38,7 +38,8 @@ static const char listen_examples[] =
 	"  sockit listen -k localhost:8080 < reply.txt\n"
 	"  sockit listen --fork -v -e cat 7007   # a concurrent echo server\n"
 	"  sockit listen -u :5514 -i 60          # print syslog datagrams\n"
-	"  sockit listen --unlink unix:/tmp/app.sock\n";
+	"  sockit listen --unlink unix:/tmp/app.sock\n"
+	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n";
 
 /* Largest datagram we take in one recvfrom(). */
 #define DATAGRAM_MAX 65536
@@ -345,6 +346,8 @@ cmd_listen(int argc, char **argv)
 		  session_socket_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
+		{ "TLS options", session_tls_defs, session_tls_count,
+		  &s.tlso },
 		{ "Terminal options", session_tty_defs, session_tty_count,
 		  &s.opts },
 	};
@@ -392,6 +395,15 @@ cmd_listen(int argc, char **argv)
 		return status;
 	if ((status = serve_check(&so, &ep)) != EXIT_OK)
 		return status;
+	if ((s.tlso.tls || ep.tls) && (session_has_program(&s) || lo.fork)) {
+		report_usage("%s with TLS is not supported yet: the program "
+		    "would need the plain text of each session",
+		    lo.fork ? "--fork" : s.opts.exec_prog != NULL ? "-e" :
+		    "-c");
+		return EXIT_USAGE;
+	}
+	if ((status = session_tls_setup(&s, &ep, true)) != EXIT_OK)
+		return status;
 	if (session_has_program(&s) &&
 	    (status = session_program(&s, &prog)) != EXIT_OK) {
 		spawn_free(&prog);
@@ -417,5 +429,6 @@ cmd_listen(int argc, char **argv)
 	if (fd >= 0)
 		sys_close(fd);
 	spawn_free(&prog);
+	session_tls_free(&s);
 	return status;
 }

@@ -420,6 +420,8 @@ cmd_recv(int argc, char **argv)
 		  session_socket_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
+		{ "TLS options", session_tls_defs, session_tls_count,
+		  &s.tlso },
 	};
 	const struct opt_command cmd = {
 		"recv", "[OPTIONS] [ENDPOINT]\n[OPTIONS] HOST PORT",
@@ -459,13 +461,16 @@ cmd_recv(int argc, char **argv)
 		status = session_endpoint(&s, any_port, 1, false, &ep);
 	else
 		status = session_endpoint(&s, pos, npos, false, &ep);
-	if (status != EXIT_OK || (status = serve_check(&so, &ep)) != EXIT_OK)
+	if (status != EXIT_OK || (status = serve_check(&so, &ep)) != EXIT_OK ||
+	    (status = session_tls_setup(&s, &ep, true)) != EXIT_OK)
 		return status;
 	/* Peer after peer: -k, or --count for more than one. */
 	so.many = ro.keep_open || ro.count > 1;
 	fd = serve_open(&s, &so, &ep, &bound);
-	if (fd < 0)
+	if (fd < 0) {
+		session_tls_free(&s);
 		return sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
+	}
 	memset(&k, 0, sizeof(k));
 	k.s = &s;
 	k.ro = &ro;
@@ -477,5 +482,6 @@ cmd_recv(int argc, char **argv)
 	else
 		status = recv_stream(&k, fd, bound.socktype);
 	sys_close(fd);
+	session_tls_free(&s);
 	return status;
 }

@@ -688,6 +688,8 @@ cmd_send(int argc, char **argv)
 		  session_socket_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
+		{ "TLS options", session_tls_defs, session_tls_count,
+		  &s.tlso },
 	};
 	const struct opt_command cmd = {
 		"send", "[OPTIONS] ENDPOINT [DATA ...]",
@@ -733,7 +735,8 @@ cmd_send(int argc, char **argv)
 	    (status = session_endpoint(&s, pos, npos > 0, false, &ep)) !=
 	    EXIT_OK ||
 	    (status = session_parse_source(&s, &ep)) != EXIT_OK ||
-	    (status = check_options(&so, &ep, npos - 1)) != EXIT_OK)
+	    (status = check_options(&so, &ep, npos - 1)) != EXIT_OK ||
+	    (status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
 		goto done;
 	if (npos > 1 && (status = build_data(&so, pos + 1, npos - 1, &data,
 	    &len)) != EXIT_OK)
@@ -751,6 +754,7 @@ cmd_send(int argc, char **argv)
 			break;
 	}
 done:
+	session_tls_free(&s);
 	free(data);
 	free(pos);
 	return status;

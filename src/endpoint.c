@@ -28,19 +28,24 @@ struct ip_scheme {
 	const char *name;
 	enum transport transport;
 	int family;
+	bool tls;
 };
 
 static const struct ip_scheme ip_schemes[] = {
-	{ "tcp", TRANSPORT_TCP, AF_UNSPEC },
-	{ "udp", TRANSPORT_UDP, AF_UNSPEC },
-	{ "tcp4", TRANSPORT_TCP, AF_INET },
-	{ "tcp6", TRANSPORT_TCP, AF_INET6 },
-	{ "udp4", TRANSPORT_UDP, AF_INET },
-	{ "udp6", TRANSPORT_UDP, AF_INET6 },
+	{ "tcp", TRANSPORT_TCP, AF_UNSPEC, false },
+	{ "udp", TRANSPORT_UDP, AF_UNSPEC, false },
+	{ "tcp4", TRANSPORT_TCP, AF_INET, false },
+	{ "tcp6", TRANSPORT_TCP, AF_INET6, false },
+	{ "udp4", TRANSPORT_UDP, AF_INET, false },
+	{ "udp6", TRANSPORT_UDP, AF_INET6, false },
+	{ "tls", TRANSPORT_TCP, AF_UNSPEC, true },
 };
 
-#define SCHEME_LIST "tcp, udp, tcp4, tcp6, udp4, udp6, unix, unix-dgram, " \
-	"unix-seqpacket"
+/* TLS over a unix stream socket: the same as unix:PATH with --tls. */
+#define TLS_UNIX_SCHEME "tls+unix:"
+
+#define SCHEME_LIST "tcp, udp, tcp4, tcp6, udp4, udp6, tls, unix, " \
+	"unix-dgram, unix-seqpacket, tls+unix"
 
 const struct transport_row *
 endpoint_transports(size_t *count)
@@ -577,6 +582,22 @@ endpoint_parse(const char *arg, const char *second,
 		snprintf(err, errlen, "empty endpoint");
 		return -1;
 	}
+	if (strncasecmp(arg, TLS_UNIX_SCHEME, strlen(TLS_UNIX_SCHEME)) == 0) {
+		rest = arg + strlen(TLS_UNIX_SCHEME);
+		if (strncmp(rest, "//", 2) == 0)
+			rest += 2;
+		if (flags->udp || flags->seqpacket) {
+			snprintf(err, errlen, "%s contradicts tls+unix: (TLS "
+			    "needs a stream)", flags->udp ? "-u" :
+			    "--seqpacket");
+			return -1;
+		}
+		if (parse_unix(rest, TRANSPORT_UNIX_STREAM, second, flags, ep,
+		    err, errlen) < 0)
+			return -1;
+		ep->tls = true;
+		return 0;
+	}
 	if ((rest = match_unix_scheme(arg, &transport)) != NULL) {
 		if (unix_transport(transport, true, flags, &transport, err,
 		    errlen) < 0)
@@ -622,7 +643,10 @@ endpoint_parse(const char *arg, const char *second,
 			snprintf(err, errlen, "nothing after '%s'", arg);
 			return -1;
 		}
-		return parse_ip(sep + 3, second, flags, ep, err, errlen);
+		if (parse_ip(sep + 3, second, flags, ep, err, errlen) < 0)
+			return -1;
+		ep->tls = scheme->tls;
+		return 0;
 	}
 	if (flags->unix_path || strchr(arg, '/') != NULL) {
 		if (unix_transport(TRANSPORT_UNIX_STREAM, false, flags,

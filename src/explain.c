@@ -265,6 +265,94 @@ explain_errno_at(const char *call, int err, const struct sockaddr *sa,
 	return explain_errno(call, err);
 }
 
+/*
+ * TLS failures by the name the report gives them: a verify constant, an
+ * alert as "alert NAME", or one of sockit's own words.
+ */
+static const struct {
+	const char *name;
+	const char *hint;
+} tls_hints[] = {
+	{ "X509_V_ERR_CERT_HAS_EXPIRED",
+	  "the server must renew its certificate; if the dates look right, "
+	  "check this machine's clock" },
+	{ "X509_V_ERR_CERT_NOT_YET_VALID",
+	  "the certificate starts later than the clock here says: check the "
+	  "clocks of both machines" },
+	{ "X509_V_ERR_HOSTNAME_MISMATCH",
+	  "connect by a name the certificate has, or name the one to check "
+	  "with --verify-name NAME" },
+	{ "X509_V_ERR_IP_ADDRESS_MISMATCH",
+	  "the certificate has no IP SAN for this address: connect by a name "
+	  "it has, or check one with --verify-name NAME" },
+	{ "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+	  "trust its CA with --cafile FILE, pin the server's key with --pin "
+	  "(sockit connect -v --insecure shows it), or check nothing with "
+	  "--insecure" },
+	{ "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT",
+	  "trust its CA with --cafile FILE, pin the server's key with --pin, "
+	  "or check nothing with --insecure" },
+	{ "X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT",
+	  "a self-signed certificate: trust it with --cafile FILE (the "
+	  "certificate itself), pin its key with --pin (sockit connect -v "
+	  "--insecure shows it), or check nothing with --insecure" },
+	{ "X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN",
+	  "the chain ends in a CA this machine does not trust: trust it with "
+	  "--cafile FILE, pin the server's key with --pin, or check nothing "
+	  "with --insecure" },
+	{ "X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+	  "the server sent no chain up to a CA we trust: trust its CA with "
+	  "--cafile FILE, or pin its key with --pin" },
+	{ "pin mismatch",
+	  "a new key, or someone else answering: ask the server's owner "
+	  "before changing --pin" },
+	{ "alert handshake failure",
+	  "the peer accepts none of the versions, ciphers or certificates "
+	  "offered: see --tls-min, --tls-max, --ciphers, --ciphersuites, "
+	  "--cert" },
+	{ "alert certificate required",
+	  "the server wants a client certificate: --cert FILE --key FILE" },
+	{ "alert bad certificate",
+	  "the peer refused our certificate: is it signed by a CA the peer "
+	  "trusts?" },
+	{ "alert unknown CA",
+	  "the peer does not trust the CA that signed our certificate" },
+	{ "alert certificate expired",
+	  "the peer found our certificate expired: renew it, or check the "
+	  "clocks" },
+	{ "alert protocol version",
+	  "no TLS version both sides speak: see --tls-min and --tls-max" },
+	{ "alert unrecognized name",
+	  "the server knows no site by the name sent (SNI): see --sni" },
+	{ "alert no application protocol",
+	  "the server speaks none of the --alpn protocols offered" },
+	{ "alert decrypt error",
+	  "the peer could not check a signature: a wrong key for the "
+	  "certificate?" },
+	{ "alert internal error",
+	  "the peer failed on its side: its log says why" },
+	{ "not tls",
+	  "the port answers in plain text or another protocol: try without "
+	  "--tls, or check the port (443 for HTTPS, 993 for IMAPS)" },
+	{ "plain client",
+	  "the client must speak TLS here: https:// rather than http://, or "
+	  "a TLS option such as --tls" },
+	{ "eof",
+	  "the peer may not speak TLS on this port, or refused what we "
+	  "offered without saying why: try -t to see the exchange" },
+};
+
+const char *
+explain_tls(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(tls_hints); i++)
+		if (strcmp(tls_hints[i].name, name) == 0)
+			return tls_hints[i].hint;
+	return NULL;
+}
+
 const char *
 explain_eai(int code)
 {
@@ -710,7 +798,9 @@ explain_nc_missing(int argc, char *const *argv)
 		if (strncmp(a, "--proxy", 7) == 0)
 			return proxy;
 		if (strncmp(a, "--ssl", 5) == 0)
-			return "sockit has no TLS support yet";
+			return "TLS is an option of the command here: sockit "
+			    "connect --tls HOST:PORT, sockit listen --tls "
+			    "--cert FILE PORT";
 		if (a[0] != '-' || a[1] == '-')
 			continue;
 		/* -X TYPE, or -x with a proxy's address after it. */

@@ -21,6 +21,13 @@ const char *explain_errno(const char *call, int err);
 const char *explain_errno_at(const char *call, int err,
     const struct sockaddr *sa, socklen_t len, int socktype, char *out,
     size_t cap);
+/*
+ * Returns a one-line hint for a TLS failure named as the report names it:
+ * an OpenSSL verify constant ("X509_V_ERR_CERT_HAS_EXPIRED"), an alert
+ * ("alert handshake failure"), "pin mismatch", "not tls" (the peer speaks
+ * something else), "plain client" or "eof". Returns NULL when none.
+ */
+const char *explain_tls(const char *name);
 /* Returns a one-line hint for a getaddrinfo/getnameinfo EAI_ code, or NULL. */
 const char *explain_eai(int code);
 /*

@@ -16,6 +16,7 @@
 #include "sockopt.h"
 #include "sockit.h"
 #include "sys.h"
+#include "tls.h"
 #include "trace.h"
 
 struct command {
@@ -91,11 +92,14 @@ static void
 version(void)
 {
 	const char *editor = line_editor();
+	const char *tls = tls_library_version();
 
-	printf("sockit %s\nfeatures: readline=%s tls=no\n", SOCKIT_VERSION,
-	    editor != NULL ? "yes" : "no");
+	printf("sockit %s\nfeatures: readline=%s tls=%s\n", SOCKIT_VERSION,
+	    editor != NULL ? "yes" : "no", tls != NULL ? "yes" : "no");
 	if (editor != NULL)
 		printf("line editing: %s\n", editor);
+	if (tls != NULL)
+		printf("tls: %s\n", tls);
 }
 
 static const struct command *

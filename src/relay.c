@@ -95,6 +95,9 @@ struct relay {
 	bool peer_eof;
 	bool ending;		/* rd, rdwr, close: end once stdout is written */
 	bool eof_marker;	/* eof_datagram's empty datagram is still due */
+	bool notify_due;	/* TLS: close_notify is still to go */
+	short want[2];		/* TLS: what the socket must be ready for
+				   before each direction goes on */
 	bool draining;		/* nothing more can arrive: read what is
 				   queued without waiting, then stop reading */
 	bool got_reply;
@@ -181,8 +184,16 @@ apply_shutdown(struct relay *r)
 	r->shutdown_done = true;
 	switch (cfg->on_stdin_eof) {
 	case RELAY_SHUT_WR:
+		/*
+		 * TLS's FIN is close_notify, and only TLS 1.3 promises that
+		 * the answer still flows after it (RFC 8446 6.1); a TLS 1.2
+		 * peer may drop what it has not sent yet (RFC 5246 7.2.1),
+		 * so there nothing is sent and the answer read to its end.
+		 */
+		if (cfg->tls != NULL)
+			r->notify_due = tls_half_close(cfg->tls);
 		/* FIN tells the peer we are done; its answer still flows. */
-		if (can_half_close(cfg))
+		else if (can_half_close(cfg))
 			r->res->fin_sent =
 			    sys_shutdown(cfg->sock, SHUT_WR) == 0;
 		else if (cfg->eof_datagram)
@@ -202,6 +213,9 @@ apply_shutdown(struct relay *r)
 		r->ending = true;
 		break;
 	case RELAY_SHUT_RDWR:
+		/* Ending for good: a close_notify first, if it can go now. */
+		if (cfg->tls != NULL)
+			tls_shutdown(cfg->tls);
 		r->res->fin_sent = sys_shutdown(cfg->sock, SHUT_RDWR) == 0;
 		r->ending = true;
 		break;
@@ -227,7 +241,7 @@ holding(const struct relay *r, enum relay_dir dir)
 static bool
 up_pending(const struct relay *r)
 {
-	return holding(r, RELAY_UP) || r->eof_marker;
+	return holding(r, RELAY_UP) || r->eof_marker || r->notify_due;
 }
 
 static bool
@@ -466,6 +480,18 @@ send_up(struct relay *r, double now)
 		return send_batch(r, now);
 	if (r->queue_head < r->queue_count)
 		len = r->queued[r->queue_head];
+	if (cfg->tls != NULL) {
+		n = tls_write(cfg->tls, s->data + s->off, len);
+		if (n < 0 && errno == EAGAIN)
+			r->want[RELAY_UP] = tls_wants(cfg->tls);
+		else if (n < 0 && errno == EPROTO)
+			return fail(r, "tls", errno);
+		if (n < 0)
+			return send_failed(r, now, errno);
+		r->want[RELAY_UP] = POLLOUT;
+		count_sent(r, (size_t)n, now);
+		return RELAY_DONE;
+	}
 	if (cfg->any_sender)
 		n = sys_sendto(cfg->sock, s->data + s->off, len, 0,
 		    (const struct sockaddr *)&r->sender, r->sender_len);
@@ -525,17 +551,23 @@ recv_down(struct relay *r, double now)
 				cfg->hooks.on_sender(cfg->hooks.ctx,
 				    (struct sockaddr *)&from, flen);
 		}
+	} else if (cfg->tls != NULL) {
+		n = tls_read(cfg->tls, r->raw, RELAY_BUFFER);
 	} else {
 		n = sys_recv(recv_fd(cfg), r->raw, RELAY_BUFFER, flags);
 	}
 	if (n < 0) {
 		if (errno == EAGAIN) {
+			if (cfg->tls != NULL)
+				r->want[RELAY_DOWN] = tls_wants(cfg->tls);
 			if (r->draining)
 				r->reading_socket = false;
 			return RELAY_DONE;
 		}
 		if (errno == EINTR)
 			return RELAY_SIGNAL;
+		if (cfg->tls != NULL && errno == EPROTO)
+			return fail(r, "tls", errno);
 		/*
 		 * A unix stream peer that closed with our data unread resets
 		 * the connection; from a process that exited, all it sent has
@@ -562,9 +594,12 @@ recv_down(struct relay *r, double now)
 		return RELAY_DONE;
 	}
 	if (n == 0 && cfg->eof_on_empty) {
+		if (cfg->tls != NULL && tls_truncated(cfg->tls))
+			r->res->truncated = true;
 		reached_eof(r, RELAY_DOWN, now);
 		return RELAY_DONE;
 	}
+	r->want[RELAY_DOWN] = POLLIN;
 	if ((size_t)n > RELAY_BUFFER) {
 		if (cfg->hooks.on_truncated)
 			cfg->hooks.on_truncated(cfg->hooks.ctx, (size_t)n,
@@ -688,7 +723,8 @@ plan_lanes(struct relay *r)
 	const struct relay_config *cfg = r->cfg;
 	const struct relay_hooks *h = &cfg->hooks;
 	bool stream = !cfg->messages && cfg->recv_sock <= 0 &&
-	    !cfg->any_sender && h->on_data == NULL && h->on_frame == NULL;
+	    !cfg->any_sender && h->on_data == NULL && h->on_frame == NULL &&
+	    cfg->tls == NULL;
 
 	r->lane[RELAY_UP].possible = stream && !cfg->crlf &&
 	    cfg->in_data == NULL && h->read_input == NULL &&
@@ -1242,11 +1278,29 @@ take_socket(struct relay *r, double now)
 	return lane_rounds(r, RELAY_DOWN, now);
 }
 
+/* Sends close_notify once the socket has room for it. */
+static enum relay_end
+send_notify(struct relay *r)
+{
+	struct tls *t = r->cfg->tls;
+
+	if (tls_shutdown(t) < 0 && errno == EAGAIN) {
+		r->want[RELAY_UP] = tls_wants(t);
+		return RELAY_DONE;
+	}
+	/* A peer that has gone needs no notice: its end shows on reading. */
+	r->notify_due = false;
+	return RELAY_DONE;
+}
+
 /* Writes on what dir holds: its buffer first, then its pipe. */
 static enum relay_end
 give(struct relay *r, enum relay_dir dir, double now)
 {
 	const struct span *sp = dir == RELAY_UP ? &r->up : &r->down;
+
+	if (dir == RELAY_UP && r->notify_due && span_empty(sp))
+		return send_notify(r);
 
 	if (r->lane[dir].direct) {
 		/* The full end has room again: read on. */
@@ -1281,7 +1335,8 @@ pump(struct relay *r)
 	struct pollfd pfd[SLOT_COUNT];
 	enum relay_end end;
 	enum slot in_slot = cfg->recv_sock > 0 ? SLOT_RECV : SLOT_SOCKET;
-	short got;
+	short got, up_events, down_events;
+	bool up_asked, down_asked;
 
 	for (;;) {
 		double now;
@@ -1319,15 +1374,28 @@ pump(struct relay *r)
 				return end;
 			continue;
 		}
+		/*
+		 * TLS may hold whole records it read ahead: the socket has
+		 * given them already, so poll() would not wake for them.
+		 */
+		if (cfg->tls != NULL && r->reading_socket &&
+		    room(r, RELAY_DOWN) && tls_pending(cfg->tls)) {
+			if ((end = take_socket(r, relay_now())) != RELAY_DONE)
+				return end;
+			continue;
+		}
+		up_asked = holding(r, RELAY_UP) || r->eof_marker ||
+		    r->notify_due || r->lane[RELAY_UP].want_out;
+		down_asked = r->reading_socket && room(r, RELAY_DOWN);
+		up_events = cfg->tls != NULL ? r->want[RELAY_UP] : POLLOUT;
+		down_events = cfg->tls != NULL ? r->want[RELAY_DOWN] : POLLIN;
 		memset(pfd, 0, sizeof(pfd));
 		/* any_sender: nobody to send to until someone has sent. */
 		pfd[SLOT_STDIN].fd = r->reading_stdin && room(r, RELAY_UP) &&
 		    (!cfg->any_sender || r->sender_len > 0) ? cfg->in_fd : -1;
 		pfd[SLOT_STDIN].events = POLLIN;
-		pfd[in_slot].events =
-		    r->reading_socket && room(r, RELAY_DOWN) ? POLLIN : 0;
-		pfd[SLOT_SOCKET].events |= (holding(r, RELAY_UP) ||
-		    r->eof_marker || r->lane[RELAY_UP].want_out) ? POLLOUT : 0;
+		pfd[in_slot].events = down_asked ? down_events : 0;
+		pfd[SLOT_SOCKET].events |= up_asked ? up_events : 0;
 		pfd[SLOT_SOCKET].fd = pfd[SLOT_SOCKET].events ? cfg->sock : -1;
 		pfd[SLOT_RECV].fd = pfd[SLOT_RECV].events ? cfg->recv_sock : -1;
 		pfd[SLOT_STDOUT].fd = holding(r, RELAY_DOWN) ||
@@ -1362,14 +1430,12 @@ pump(struct relay *r)
 				return end;
 		}
 		got = pfd[SLOT_SOCKET].revents;
-		if (got && (pfd[SLOT_SOCKET].events & POLLOUT) &&
-		    (got & (POLLOUT | POLLERR | POLLHUP))) {
+		if (up_asked && (got & (up_events | POLLERR | POLLHUP))) {
 			if ((end = give(r, RELAY_UP, now)) != RELAY_DONE)
 				return end;
 		}
 		got = pfd[in_slot].revents;
-		if (got && (pfd[in_slot].events & POLLIN) &&
-		    (got & (POLLIN | POLLERR | POLLHUP))) {
+		if (down_asked && (got & (down_events | POLLERR | POLLHUP))) {
 			if ((end = take_socket(r, now)) != RELAY_DONE)
 				return end;
 		}
@@ -1403,6 +1469,8 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	}
 	r.cfg = cfg;
 	r.res = result;
+	r.want[RELAY_UP] = POLLOUT;
+	r.want[RELAY_DOWN] = POLLIN;
 	r.down.data = memory;
 	r.scratch = memory + RELAY_BUFFER;
 	r.up.data = memory + 2 * RELAY_BUFFER;

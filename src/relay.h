@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "tls.h"
+
 /* What happens when stdin reaches EOF; the order is --shutdown's choices. */
 enum relay_shutdown {
 	RELAY_SHUT_WR,		/* shutdown(SHUT_WR), read until the peer ends */
@@ -105,6 +107,12 @@ struct relay_config {
 	bool eof_datagram;	/* on stdin EOF a datagram socket sends an
 				   empty datagram, which the peer's read(2)
 				   returns as 0: end-of-file to most programs */
+	/*
+	 * Not NULL: sock carries this TLS session, and its bytes go through
+	 * it. stdin's EOF sends close_notify where TLS 1.3 lets one
+	 * direction end alone (--shutdown wr), nothing on TLS 1.2.
+	 */
+	struct tls *tls;
 };
 
 enum relay_end {
@@ -117,7 +125,8 @@ enum relay_end {
 
 struct relay_result {
 	enum relay_end end;
-	const char *failed_call;	/* "send", "recv", "read", "write" */
+	const char *failed_call;	/* "send", "recv", "read", "write",
+					   "tls" (tls_last_error says) */
 	const char *expired;		/* RELAY_TIMEOUT: "-i", "-w" or "-q" */
 	double stalled;			/* "-q": how long the peer took
 					   nothing of what was left */
@@ -128,6 +137,8 @@ struct relay_result {
 					   some it had read */
 	bool fin_sent;			/* stdin's end was passed on with
 					   shutdown(SHUT_WR or SHUT_RDWR) */
+	bool truncated;			/* TLS: the peer's end came without
+					   close_notify */
 	struct relay_stats stats;
 };
 

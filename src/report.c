@@ -171,6 +171,32 @@ report_eai_hint(const char *what, int code, const char *hint)
 }
 
 void
+report_failure_lines(const char *what, const char *text, const char *name,
+    const char *facts, const char *hint)
+{
+	char storage[REPORT_LINE_MAX], message[REPORT_LINE_MAX], *p;
+	struct strbuf sb;
+
+	if (report.json) {
+		/* The facts join the message: one line, one object. */
+		snprintf(message, sizeof(message), "%s%s", text, facts);
+		for (p = message; *p != '\0'; p++)
+			if (*p == '\n')
+				*p = ';';
+		emit_json_error(what, name, message, hint, 0, 0);
+		return;
+	}
+	strbuf_init(&sb, storage, sizeof(storage));
+	strbuf_printf(&sb, "sockit: %s: %s", what, text);
+	if (name != NULL)
+		strbuf_printf(&sb, " (%s)", name);
+	strbuf_puts(&sb, facts);
+	if (hint != NULL)
+		strbuf_printf(&sb, "\n  %s", hint);
+	emit(&sb);
+}
+
+void
 report_eai(const char *what, int code)
 {
 	report_eai_hint(what, code, explain_eai(code));

@@ -35,6 +35,13 @@ void report_errno_hint(const char *what, int err, const char *hint);
 void report_eai(const char *what, int code);
 /* The same with the caller's hint, when it knows better than the code. */
 void report_eai_hint(const char *what, int code, const char *hint);
+/*
+ * A failure with a name of its own, such as a certificate check:
+ * "sockit: WHAT: TEXT (NAME)", then facts (lines that start "\n  ",
+ * or "") and the hint on a line of its own; name and hint may be NULL.
+ */
+void report_failure_lines(const char *what, const char *text,
+    const char *name, const char *facts, const char *hint);
 /* A failure that is not an errno, such as a timeout. */
 void report_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* A warning that is always shown. */

@@ -113,6 +113,7 @@ session_init(struct session *s)
 	s->opts.quit_after = -1;
 	s->opts.reuseaddr = -1;
 	s->opts.shutdown_mode = RELAY_SHUT_WR;
+	session_tls_init(&s->tlso);
 }
 
 static void
@@ -654,6 +655,8 @@ summary(struct session *s, const struct relay_result *res)
 		json_field_u64(&sb, "sent", sent);
 		json_field_u64(&sb, "received", received);
 		json_field_num(&sb, "seconds", res->stats.seconds);
+		if (res->truncated)
+			json_field_bool(&sb, "truncated", true);
 		report_event_end(&sb);
 	} else {
 		report_note("sent %llu byte%s, received %llu byte%s in %.3f s",
@@ -830,8 +833,15 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	char what[ADDR_TEXT_MAX + 32];
 	bool editing;
 
+	if (session_tls_on(s)) {
+		int status = session_tls_start(s, sock, peer);
+
+		if (status != EXIT_OK)
+			return status;
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.sock = sock;
+	cfg.tls = s->tls;
 	cfg.in_fd = s->receive_only ? -1 : usable_stdin();
 	cfg.out_fd = STDOUT_FILENO;
 	if (s->plan != NULL) {
@@ -881,6 +891,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	relay_run(&cfg, &res);
 	if (editing)
 		stop_editing();
+	session_tls_finish(s, &res, peer);
 	if (res.end == RELAY_OUTPUT_CLOSED)
 		s->output_closed = true;
 	if (s->opts.verbose || s->opts.json || s->opts.progress)
@@ -918,6 +929,9 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	case RELAY_ERROR:
 		break;
 	}
+	/* session_tls_finish has told what TLS refused. */
+	if (strcmp(res.failed_call, "tls") == 0)
+		return EXIT_FAIL;
 	if (strcmp(res.failed_call, "send") == 0)
 		snprintf(what, sizeof(what), "send to %s", peer);
 	else if (strcmp(res.failed_call, "recv") == 0)

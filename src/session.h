@@ -7,8 +7,10 @@
 #include "endpoint.h"
 #include "opt.h"
 #include "relay.h"
+#include "session_tls.h"
 #include "sockopt.h"
 #include "spawn.h"
+#include "tls.h"
 
 /* The options of SPEC "Options common to connect, listen, send, recv". */
 struct session_opts {
@@ -89,6 +91,12 @@ struct session {
 	int recv_sock;
 	int end_fd;
 	bool eof_datagram;
+	/* TLS: the options, and once set up the context and the session. */
+	struct session_tls_opts tlso;
+	struct tls_context *tls_ctx;	/* NULL: plain */
+	struct tls *tls;		/* during session_relay */
+	struct tls_peer tls_peer;	/* what the client checks */
+	char tls_host[ENDPOINT_HOST_MAX];
 };
 
 /* Two option groups, both parsed into struct session_opts. */

@@ -387,7 +387,7 @@ load test_helper
 	done
 }
 
-@test "nc's proxy and TLS flags say sockit has none yet" {
+@test "nc's proxy flags say sockit has none yet, and --ssl where TLS is" {
 	run --separate-stderr sockit -x proxy:1080 localhost 80
 	assert_status 2
 	assert_stderr_contains "unknown global option '-x': sockit has no proxy support yet (-x is the hex dump here)"
@@ -396,7 +396,7 @@ load test_helper
 	assert_stderr_contains "no proxy support yet"
 	run --separate-stderr sockit --ssl localhost 443
 	assert_status 2
-	assert_stderr_contains "unknown global option '--ssl': sockit has no TLS support yet"
+	assert_stderr_contains "unknown global option '--ssl': TLS is an option of the command here: sockit connect --tls HOST:PORT"
 	run --separate-stderr sockit connect --proxy proxy:3128 localhost:80
 	assert_status 2
 	assert_stderr_contains "unknown option '--proxy' for connect: sockit has no proxy support yet"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tools/deps.sh: install what a make target needs, or name exactly what is missing.
-# `deps.sh build` sees to the build's optional library only and never fails;
+# `deps.sh build` sees to the build's optional libraries only and never fails;
 # `deps.sh check` (the default) to what `make check` needs;
 # `deps.sh valgrind` and `deps.sh fuzz` to the tools of those targets.
 set -u
@@ -15,6 +15,11 @@ want() {
 have_readline() {
 	printf '#include <stdio.h>\n#include <readline/readline.h>\n' |
 	    ${CC:-cc} -E -x c - >/dev/null 2>&1
+}
+
+# The OpenSSL 3 headers, for TLS.
+have_openssl() {
+	printf '#include <openssl/ssl.h>\n' | ${CC:-cc} -E -x c - >/dev/null 2>&1
 }
 
 # apt may have to upgrade an installed library that a new package needs
@@ -37,17 +42,22 @@ can_install() {
 
 case "${1:-check}" in
 build)
-	have_readline && exit 0
-	missing=" libreadline-dev"
+	[ "${NO_READLINE:-}" = 1 ] || have_readline ||
+	    missing=" libreadline-dev"
+	[ "${NO_TLS:-}" = 1 ] || have_openssl || missing="$missing libssl-dev"
+	[ -z "$missing" ] && exit 0
 	if can_install && install >&2; then
 		exit 0
 	fi
-	echo "deps: libreadline-dev is missing; sockit builds without line" \
-	    "editing (install it with: sudo apt-get install libreadline-dev)" >&2
+	echo "deps: missing:$missing; sockit builds without line editing" \
+	    "or TLS for each (install with: sudo apt-get install$missing)" >&2
 	exit 0
 	;;
 check)
 	have_readline || missing="$missing libreadline-dev"
+	have_openssl || missing="$missing libssl-dev"
+	want openssl openssl
+	want curl curl
 	want cc gcc
 	want make make
 	want bats bats

@@ -1,0 +1,669 @@
+/* session_tls.c: the TLS options connect, listen, send and recv share, their checks, and what the handshake tells. */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "explain.h"
+#include "json.h"
+#include "relay.h"
+#include "report.h"
+#include "session.h"
+#include "session_tls.h"
+#include "sockit.h"
+#include "sys.h"
+#include "tls.h"
+
+#define FIELD(name) offsetof(struct session_tls_opts, name)
+
+#define TLS_VERSIONS "1.2|1.3"
+
+const struct opt_def session_tls_defs[] = {
+	{ 0, "tls", OPT_FLAG, FIELD(tls), NULL,
+	  "speak TLS over the connection (as tls:// does)", 1, 0, 0, NULL },
+	{ 0, "ssl", OPT_FLAG, FIELD(tls), NULL,
+	  "the same as --tls (ncat's spelling)", 1, 0, 0, NULL },
+	{ 0, "insecure", OPT_FLAG, FIELD(insecure), NULL,
+	  "do not check the server's certificate at all", 1, 0, 0, NULL },
+	{ 0, "cafile", OPT_STRING, FIELD(cafile), "FILE",
+	  "trust the CA certificates in FILE (PEM)", 0, 0, 0, NULL },
+	{ 0, "capath", OPT_STRING, FIELD(capath), "DIR",
+	  "trust the CA certificates in DIR (hashed names)", 0, 0, 0, NULL },
+	{ 0, "sni", OPT_STRING, FIELD(sni), "NAME",
+	  "send NAME as the server name (SNI)", 0, 0, 0, NULL },
+	{ 0, "no-sni", OPT_FLAG, FIELD(no_sni), NULL,
+	  "send no server name", 1, 0, 0, NULL },
+	{ 0, "verify-name", OPT_STRING, FIELD(verify_name), "NAME",
+	  "the certificate must name NAME, not the host", 0, 0, 0, NULL },
+	{ 0, "pin", OPT_STRING, FIELD(pin), "sha256:BASE64",
+	  "the server's public key must have this SHA-256", 0, 0, 0, NULL },
+	{ 0, "cert", OPT_STRING, FIELD(cert), "FILE",
+	  "our certificate (PEM, chain after it)", 0, 0, 0, NULL },
+	{ 0, "key", OPT_STRING, FIELD(key), "FILE",
+	  "our private key (PEM); default: in --cert's file", 0, 0, 0, NULL },
+	{ 0, "key-pass-file", OPT_STRING, FIELD(key_pass_file), "FILE",
+	  "the key's passphrase is the first line of FILE", 0, 0, 0, NULL },
+	{ 0, "alpn", OPT_STRING, FIELD(alpn), "LIST",
+	  "offer these protocols, e.g. h2,http/1.1 (ALPN)", 0, 0, 0, NULL },
+	{ 0, "tls-min", OPT_CHOICE, FIELD(tls_min), "VERSION",
+	  "the oldest TLS version to speak (default 1.2)", 0, 0, 0,
+	  TLS_VERSIONS },
+	{ 0, "tls-max", OPT_CHOICE, FIELD(tls_max), "VERSION",
+	  "the newest TLS version to speak", 0, 0, 0, TLS_VERSIONS },
+	{ 0, "ciphers", OPT_STRING, FIELD(ciphers), "LIST",
+	  "TLS 1.2 ciphers, in OpenSSL's syntax", 0, 0, 0, NULL },
+	{ 0, "ciphersuites", OPT_STRING, FIELD(ciphersuites), "LIST",
+	  "TLS 1.3 cipher suites, in OpenSSL's syntax", 0, 0, 0, NULL },
+	{ 0, "verify-client", OPT_FLAG, FIELD(verify_client), NULL,
+	  "server: ask for a client certificate, check it (--cafile)",
+	  1, 0, 0, NULL },
+	{ 0, "show-certs", OPT_FLAG, FIELD(show_certs), NULL,
+	  "print the peer's certificate chain (PEM) on stderr",
+	  1, 0, 0, NULL },
+};
+
+const size_t session_tls_count = ARRAY_LEN(session_tls_defs);
+
+/* The first line of --key-pass-file, kept for the context. */
+static char key_pass[1024];
+
+void
+session_tls_init(struct session_tls_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tls_min = -1;
+	o->tls_max = -1;
+}
+
+/*
+ * Base64 for --pin and the pins -v prints. Replaced by pin.c's parser
+ * and printer (with its fuzz target) when that lands.
+ */
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void
+pin_text(const unsigned char hash[TLS_SHA256_LEN], char *out, size_t cap)
+{
+	struct strbuf sb;
+	size_t i;
+
+	strbuf_init(&sb, out, cap);
+	strbuf_puts(&sb, "sha256:");
+	for (i = 0; i < TLS_SHA256_LEN; i += 3) {
+		unsigned v = (unsigned)hash[i] << 16;
+		size_t left = TLS_SHA256_LEN - i;
+
+		if (left > 1)
+			v |= (unsigned)hash[i + 1] << 8;
+		if (left > 2)
+			v |= hash[i + 2];
+		strbuf_printf(&sb, "%c%c%c%c", b64[(v >> 18) & 63],
+		    b64[(v >> 12) & 63], left > 1 ? b64[(v >> 6) & 63] : '=',
+		    left > 2 ? b64[v & 63] : '=');
+	}
+}
+
+static int
+pin_read(const char *text, unsigned char hash[TLS_SHA256_LEN], char *err,
+    size_t cap)
+{
+	char again[64];
+
+	if (strncmp(text, "sha256:", 7) != 0) {
+		snprintf(err, cap, "bad --pin '%s': write sha256:BASE64 (the "
+		    "SHA-256 of the public key, as -v prints it)", text);
+		return -1;
+	}
+	if (strlen(text + 7) != 44) {
+		snprintf(err, cap, "bad --pin '%s': a SHA-256 is 44 base64 "
+		    "characters, not %zu", text, strlen(text + 7));
+		return -1;
+	}
+	{
+		const char *p = text + 7;
+		size_t i, o = 0;
+		unsigned v = 0;
+		int bits = 0;
+
+		for (i = 0; i < 43; i++) {
+			const char *at = strchr(b64, p[i]);
+
+			if (p[i] == '\0' || at == NULL) {
+				snprintf(err, cap, "bad --pin '%s': '%c' at "
+				    "%zu is no base64", text, p[i], i + 7);
+				return -1;
+			}
+			v = (v << 6) | (unsigned)(at - b64);
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				if (o < TLS_SHA256_LEN)
+					hash[o++] = (unsigned char)(v >> bits);
+				v &= (1u << bits) - 1;
+			}
+		}
+	}
+	/* Only the one canonical spelling: it must print back the same. */
+	pin_text(hash, again, sizeof(again));
+	if (strcmp(again, text) != 0) {
+		snprintf(err, cap, "bad --pin '%s': not a SHA-256 in base64 "
+		    "(it would be %s)", text, again);
+		return -1;
+	}
+	return 0;
+}
+
+/* Colon hex, as openssl x509 -fingerprint prints it. */
+static void
+fingerprint_text(const unsigned char *md, char *out, size_t cap)
+{
+	struct strbuf sb;
+	size_t i;
+
+	strbuf_init(&sb, out, cap);
+	for (i = 0; i < TLS_SHA256_LEN; i++)
+		strbuf_printf(&sb, "%s%02X", i ? ":" : "", md[i]);
+}
+
+/* The first TLS option given, for "X needs --tls". */
+static const char *
+first_tls_option(const struct session_tls_opts *o)
+{
+	return o->insecure ? "--insecure" : o->cafile ? "--cafile" :
+	    o->capath ? "--capath" : o->sni ? "--sni" : o->no_sni ?
+	    "--no-sni" : o->verify_name ? "--verify-name" : o->pin ?
+	    "--pin" : o->cert ? "--cert" : o->key ? "--key" :
+	    o->key_pass_file ? "--key-pass-file" : o->alpn ? "--alpn" :
+	    o->tls_min >= 0 ? "--tls-min" : o->tls_max >= 0 ? "--tls-max" :
+	    o->ciphers ? "--ciphers" : o->ciphersuites ? "--ciphersuites" :
+	    o->verify_client ? "--verify-client" : o->show_certs ?
+	    "--show-certs" : NULL;
+}
+
+/* A file named at start-up must be readable now, not at the handshake. */
+static int
+check_file(const char *path, const char *option, bool dir)
+{
+	struct stat st;
+
+	if (path == NULL)
+		return 0;
+	if (stat(path, &st) != 0 || access(path, dir ? R_OK | X_OK : R_OK)
+	    != 0) {
+		report_usage("cannot read %s %s: %s", option, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (dir != S_ISDIR(st.st_mode)) {
+		report_usage("%s %s is %s", option, path, dir ?
+		    "not a directory" : "a directory, not a file");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_key_pass(const char *path)
+{
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		report_usage("cannot read --key-pass-file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fgets(key_pass, sizeof(key_pass), f) == NULL)
+		key_pass[0] = '\0';
+	fclose(f);
+	key_pass[strcspn(key_pass, "\r\n")] = '\0';
+	return 0;
+}
+
+static bool
+is_ip_literal(const char *name)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, name, buf) == 1 ||
+	    inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* Usage errors of the TLS options; ep->tls or --tls is given. */
+static int
+check_options(struct session *s, const struct endpoint *ep, bool server)
+{
+	const struct session_tls_opts *o = &s->tlso;
+	const char *client_only = o->insecure ? "--insecure" : o->sni ?
+	    "--sni" : o->no_sni ? "--no-sni" : o->verify_name ?
+	    "--verify-name" : o->pin ? "--pin" : NULL;
+
+	if (!tls_available()) {
+		report_usage("this sockit was built without TLS: install "
+		    "OpenSSL's headers (apt-get install libssl-dev) and run "
+		    "make again");
+		return -1;
+	}
+	if (endpoint_is_dgram(ep) || s->opts.udp) {
+		report_usage("TLS needs a stream: -u and datagram endpoints "
+		    "have no TLS here (DTLS is not supported)");
+		return -1;
+	}
+	if (ep->row->socktype != SOCK_STREAM) {
+		report_usage("TLS needs a stream: %s has records, not a byte "
+		    "stream", ep->row->scheme);
+		return -1;
+	}
+	if (server && client_only != NULL) {
+		report_usage("%s is for the client side (connect, send)",
+		    client_only);
+		return -1;
+	}
+	if (!server && o->verify_client) {
+		report_usage("--verify-client is for the server side (listen, "
+		    "recv)");
+		return -1;
+	}
+	if (o->sni != NULL && o->no_sni) {
+		report_usage("--sni and --no-sni contradict each other");
+		return -1;
+	}
+	if (o->tls_min >= 0 && o->tls_max >= 0 && o->tls_min > o->tls_max) {
+		report_usage("--tls-min 1.%d is above --tls-max 1.%d",
+		    o->tls_min + 2, o->tls_max + 2);
+		return -1;
+	}
+	if (o->key != NULL && o->cert == NULL) {
+		report_usage("--key needs --cert: the certificate that goes "
+		    "with the key");
+		return -1;
+	}
+	if (o->key_pass_file != NULL && o->cert == NULL) {
+		report_usage("--key-pass-file needs --cert and the key it "
+		    "unlocks");
+		return -1;
+	}
+	if (o->insecure && (o->cafile != NULL || o->capath != NULL ||
+	    o->pin != NULL || o->verify_name != NULL)) {
+		report_usage("--insecure checks nothing: it contradicts %s",
+		    o->cafile ? "--cafile" : o->capath ? "--capath" : o->pin ?
+		    "--pin" : "--verify-name");
+		return -1;
+	}
+	if (server && o->cert == NULL) {
+		report_usage("a TLS server needs --cert FILE (and --key FILE "
+		    "unless the key is in it)");
+		return -1;
+	}
+	if (server && o->verify_client && o->cafile == NULL &&
+	    o->capath == NULL) {
+		report_usage("--verify-client needs --cafile or --capath: the "
+		    "CA that signs the clients' certificates");
+		return -1;
+	}
+	if (check_file(o->cafile, "--cafile", false) < 0 ||
+	    check_file(o->capath, "--capath", true) < 0 ||
+	    check_file(o->cert, "--cert", false) < 0 ||
+	    check_file(o->key, "--key", false) < 0 ||
+	    (o->key_pass_file != NULL && read_key_pass(o->key_pass_file) < 0))
+		return -1;
+	if (o->pin != NULL) {
+		char err[256];
+
+		if (pin_read(o->pin, s->tls_peer.pin, err, sizeof(err)) < 0) {
+			report_usage("%s", err);
+			return -1;
+		}
+		s->tls_peer.has_pin = true;
+		s->tls_peer.pin_only = o->cafile == NULL && o->capath == NULL;
+	}
+	return 0;
+}
+
+/* Whom the client expects: the server name it sends and checks. */
+static void
+choose_names(struct session *s, const struct endpoint *ep)
+{
+	const struct session_tls_opts *o = &s->tlso;
+	const char *host = endpoint_is_unix(ep) ? NULL :
+	    ep->host[0] != '\0' ? ep->host : "localhost";
+
+	snprintf(s->tls_host, sizeof(s->tls_host), "%s", host != NULL ?
+	    host : "");
+	/* SNI carries names only: RFC 6066 forbids address literals. */
+	if (o->sni != NULL)
+		s->tls_peer.sni = o->sni;
+	else if (!o->no_sni && host != NULL && !is_ip_literal(host))
+		s->tls_peer.sni = s->tls_host;
+	if (o->verify_name != NULL)
+		s->tls_peer.verify_name = o->verify_name;
+	else if (host != NULL)
+		s->tls_peer.verify_name = s->tls_host;
+	else if (o->sni != NULL)
+		s->tls_peer.verify_name = o->sni;
+}
+
+/* A context the library refused: a file's contents or an option. */
+static void
+report_setup(const struct tls_error *e)
+{
+	if (e->file[0] == '-')
+		report_error("bad %s: %s", e->file, e->reason);
+	else if (e->file[0] != '\0')
+		report_error("load %s: %s", e->file, e->reason);
+	else
+		report_error("tls: %s", e->reason);
+}
+
+int
+session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
+{
+	struct session_tls_opts *o = &s->tlso;
+	struct tls_config cfg;
+	struct tls_error e;
+	const char *keylog = getenv("SSLKEYLOGFILE");
+	const char *given = first_tls_option(o);
+
+	if (!o->tls && !ep->tls) {
+		if (given == NULL)
+			return EXIT_OK;
+		report_usage("%s needs --tls (or a tls:// endpoint)", given);
+		return EXIT_USAGE;
+	}
+	if (check_options(s, ep, server) < 0)
+		return EXIT_USAGE;
+	if (!server)
+		choose_names(s, ep);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.server = server;
+	cfg.insecure = o->insecure;
+	cfg.cafile = o->cafile;
+	cfg.capath = o->capath;
+	cfg.cert = o->cert;
+	cfg.key = o->key;
+	cfg.key_pass = o->key_pass_file != NULL ? key_pass : NULL;
+	cfg.alpn = o->alpn;
+	cfg.min_version = o->tls_min >= 0 ? 12 + o->tls_min : 0;
+	cfg.max_version = o->tls_max >= 0 ? 12 + o->tls_max : 0;
+	cfg.ciphers = o->ciphers;
+	cfg.ciphersuites = o->ciphersuites;
+	cfg.verify_client = o->verify_client;
+	cfg.keylog = keylog != NULL && keylog[0] != '\0' ? keylog : NULL;
+	s->tls_ctx = tls_context_new(&cfg, &e);
+	if (s->tls_ctx == NULL) {
+		report_setup(&e);
+		return EXIT_FAIL;
+	}
+	if (cfg.keylog != NULL)
+		report_note("tls: session keys are logged to %s "
+		    "(SSLKEYLOGFILE)", cfg.keylog);
+	return EXIT_OK;
+}
+
+bool
+session_tls_on(const struct session *s)
+{
+	return s->tls_ctx != NULL;
+}
+
+static void
+put_pem(void *ctx, const char *pem, size_t len)
+{
+	(void)ctx;
+	report_write(pem, len);
+}
+
+/* -v's lines and --json's event about the finished handshake. */
+static void
+describe(struct session *s, const char *peer)
+{
+	struct tls_info info;
+	char fp[TLS_SHA256_LEN * 3 + 1], pin[64], storage[4096];
+	struct strbuf sb;
+
+	tls_describe(s->tls, &info);
+	fingerprint_text(info.cert_sha256, fp, sizeof(fp));
+	pin_text(info.spki_sha256, pin, sizeof(pin));
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "tls");
+		json_field_str(&sb, "remote", peer);
+		json_field_str(&sb, "version", info.version);
+		json_field_str(&sb, "cipher", info.cipher);
+		json_field_str(&sb, "alpn", info.alpn);
+		json_field_bool(&sb, "resumed", info.resumed);
+		json_field_bool(&sb, "verified", s->dialed ?
+		    !s->tlso.insecure && !s->tls_peer.pin_only :
+		    s->tlso.verify_client != 0);
+		if (info.have_cert) {
+			json_field_str(&sb, "subject", info.subject);
+			json_field_str(&sb, "issuer", info.issuer);
+			json_field_str(&sb, "names", info.names);
+			json_field_str(&sb, "not_before", info.not_before);
+			json_field_str(&sb, "not_after", info.not_after);
+			json_field_str(&sb, "sha256", fp);
+			json_field_str(&sb, "pin", pin);
+		}
+		report_event_end(&sb);
+	} else if (s->opts.verbose) {
+		report_note("tls: %s, %s, alpn %s, %s session", info.version,
+		    info.cipher, info.alpn[0] ? info.alpn : "none",
+		    info.resumed ? "resumed" : "new");
+		if (info.have_cert) {
+			report_note("tls: subject %s", info.subject);
+			report_note("tls: issuer %s", info.issuer);
+			report_note("tls: names %s", info.names[0] ?
+			    info.names : "none");
+			report_note("tls: valid from %s until %s",
+			    info.not_before, info.not_after);
+			report_note("tls: sha256 %s", fp);
+			report_note("tls: pin %s", pin);
+		} else {
+			report_note("tls: the peer sent no certificate");
+		}
+	}
+	if (s->tlso.show_certs)
+		tls_peer_chain_pem(s->tls, put_pem, NULL);
+}
+
+/* Lines under the first that give the facts a failure depends on. */
+static void
+failure_facts(struct session *s, const struct tls_error *e,
+    struct strbuf *sb)
+{
+	char mine[64], theirs[64], now[64];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	switch (e->fault) {
+	case TLS_FAULT_VERIFY:
+		if (e->verify_kind == TLS_VERIFY_DATES) {
+			gmtime_r(&t, &tm);
+			strftime(now, sizeof(now), "%b %e %H:%M:%S %Y GMT",
+			    &tm);
+			strbuf_printf(sb, "\n  the certificate is valid from "
+			    "%s until %s; the clock here says %s",
+			    e->not_before, e->not_after, now);
+		} else if (e->verify_kind == TLS_VERIFY_NAME) {
+			strbuf_printf(sb, "\n  asked for %s; the certificate "
+			    "names %s", s->tls_peer.verify_name != NULL ?
+			    s->tls_peer.verify_name : "?",
+			    e->names[0] ? e->names : "nothing");
+		} else if (e->have_cert) {
+			strbuf_printf(sb, "\n  issuer %s; subject %s",
+			    e->issuer, e->subject);
+		}
+		break;
+	case TLS_FAULT_PIN:
+		pin_text(e->spki_sha256, theirs, sizeof(theirs));
+		snprintf(mine, sizeof(mine), "%s", s->tlso.pin);
+		strbuf_printf(sb, "\n  --pin wants %s; the server's key is %s",
+		    mine, e->have_cert ? theirs : "absent (no certificate)");
+		break;
+	default:
+		break;
+	}
+}
+
+/* The name a failure goes by, for the message and for explain_tls. */
+static const char *
+failure_name(const struct tls_error *e, char *out, size_t cap)
+{
+	switch (e->fault) {
+	case TLS_FAULT_VERIFY:
+		return e->verify_name;
+	case TLS_FAULT_PIN:
+		return "pin mismatch";
+	case TLS_FAULT_ALERT:
+		snprintf(out, cap, "alert %s", e->alert);
+		return out;
+	case TLS_FAULT_NOT_TLS:
+		return "not tls";
+	case TLS_FAULT_PLAIN_CLIENT:
+		return "plain client";
+	case TLS_FAULT_EOF:
+		return "eof";
+	default:
+		return NULL;
+	}
+}
+
+/* "sockit: tls handshake with PEER: WHAT HAPPENED (NAME)" and the hints. */
+static void
+report_failure(struct session *s, const char *what,
+    const struct tls_error *e)
+{
+	char storage[2048], name_buf[96], text[TLS_TEXT_MAX + 128];
+	struct strbuf facts;
+	const char *name = failure_name(e, name_buf, sizeof(name_buf));
+	const char *hint = name != NULL ? explain_tls(name) : NULL;
+
+	if (e->fault == TLS_FAULT_SYSCALL) {
+		report_errno("recv", what, e->err);
+		return;
+	}
+	switch (e->fault) {
+	case TLS_FAULT_VERIFY:
+		snprintf(text, sizeof(text), "%s", e->reason);
+		break;
+	case TLS_FAULT_PIN:
+		snprintf(text, sizeof(text), "pin mismatch: the server's "
+		    "public key is not the one --pin names");
+		name = NULL;
+		break;
+	case TLS_FAULT_ALERT:
+		snprintf(text, sizeof(text), "the peer sent alert %s",
+		    e->alert);
+		name = NULL;
+		break;
+	case TLS_FAULT_NOT_TLS:
+		snprintf(text, sizeof(text), "the peer does not speak TLS "
+		    "(%s)", e->reason);
+		name = NULL;
+		break;
+	case TLS_FAULT_PLAIN_CLIENT:
+		snprintf(text, sizeof(text), "the client sent plain text, "
+		    "not TLS (%s)", e->reason);
+		name = NULL;
+		break;
+	case TLS_FAULT_EOF:
+		snprintf(text, sizeof(text), "the peer closed the connection "
+		    "before the handshake finished");
+		name = NULL;
+		break;
+	default:
+		snprintf(text, sizeof(text), "%s", e->reason[0] ? e->reason :
+		    "failed");
+		name = NULL;
+		break;
+	}
+	strbuf_init(&facts, storage, sizeof(storage));
+	failure_facts(s, e, &facts);
+	report_failure_lines(what, text, name, strbuf_str(&facts), hint);
+}
+
+int
+session_tls_start(struct session *s, int sock, const char *peer)
+{
+	char what[ENDPOINT_TEXT_MAX + 64];
+	double deadline = s->opts.timeout >= 0 ?
+	    relay_now() + s->opts.timeout : -1;
+	struct tls_error e;
+	bool server = !s->dialed;
+
+	if (s->tlso.insecure)
+		report_warning("--insecure: the certificate of %s is not "
+		    "checked: anyone on the path can read and change the data",
+		    peer);
+	s->tls = server ? tls_server(s->tls_ctx, sock, deadline, &e) :
+	    tls_client(s->tls_ctx, sock, &s->tls_peer, deadline, &e);
+	if (s->tls != NULL) {
+		describe(s, peer);
+		return EXIT_OK;
+	}
+	snprintf(what, sizeof(what), "tls handshake with %s", peer);
+	if (e.fault == TLS_FAULT_SIGNAL)
+		return 128 + (int)sys_signal_caught;
+	if (e.fault == TLS_FAULT_TIMEOUT) {
+		report_error("%s: no answer within %g s (-w)", what,
+		    s->opts.timeout);
+		return EXIT_TIMEOUT;
+	}
+	report_failure(s, what, &e);
+	return EXIT_FAIL;
+}
+
+void
+session_tls_finish(struct session *s, const struct relay_result *res,
+    const char *peer)
+{
+	char what[ENDPOINT_TEXT_MAX + 64];
+
+	if (s->tls == NULL)
+		return;
+	if (res->end == RELAY_ERROR && strcmp(res->failed_call, "tls") == 0) {
+		/*
+		 * A TLS 1.3 server checks our certificate after our side of
+		 * the handshake is done: its refusal is the first thing read.
+		 */
+		snprintf(what, sizeof(what), "tls %swith %s",
+		    res->stats.bytes[RELAY_DOWN] == 0 ? "handshake " : "",
+		    peer);
+		report_failure(s, what, tls_last_error(s->tls));
+	}
+	if (res->truncated)
+		report_warning("tls: %s closed without close_notify: the "
+		    "data may be truncated", peer);
+	/*
+	 * Our close_notify tells the peer the data ended here on purpose;
+	 * a peer that has gone, or a broken session, gets none. What the
+	 * peer sent that nobody read (session tickets, a reply send did not
+	 * want) is read now: a close() with it unread sends a reset, which
+	 * may cost the peer what it had not read yet of ours.
+	 */
+	if (res->end != RELAY_ERROR) {
+		char sink[16384];
+		int i;
+
+		if (!tls_notified(s->tls))
+			tls_shutdown(s->tls);
+		for (i = 0; i < 16 && tls_read(s->tls, sink, sizeof(sink)) > 0;
+		    i++)
+			continue;
+	}
+	tls_free(s->tls);
+	s->tls = NULL;
+}
+
+void
+session_tls_free(struct session *s)
+{
+	tls_context_free(s->tls_ctx);
+	s->tls_ctx = NULL;
+}
