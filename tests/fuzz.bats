@@ -32,3 +32,7 @@ replay() {
 @test "the JSON encoder takes every input kept" {
 	replay json
 }
+
+@test "the --pin parser and base64 take every input kept" {
+	replay pin
+}

@@ -37,6 +37,7 @@ static const struct {
 	{ "explain", test_explain },
 	{ "cidr", test_cidr },
 	{ "unixdiag", test_unixdiag },
+	{ "pin", test_pin },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

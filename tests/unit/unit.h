@@ -54,5 +54,6 @@ void test_opt(void);
 void test_explain(void);
 void test_cidr(void);
 void test_unixdiag(void);
+void test_pin(void);
 
 #endif
