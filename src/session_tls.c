@@ -13,6 +13,7 @@
 
 #include "explain.h"
 #include "json.h"
+#include "pin.h"
 #include "relay.h"
 #include "report.h"
 #include "session.h"
@@ -80,97 +81,6 @@ session_tls_init(struct session_tls_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->tls_min = -1;
 	o->tls_max = -1;
-}
-
-/*
- * Base64 for --pin and the pins -v prints. Replaced by pin.c's parser
- * and printer (with its fuzz target) when that lands.
- */
-static const char b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void
-pin_text(const unsigned char hash[TLS_SHA256_LEN], char *out, size_t cap)
-{
-	struct strbuf sb;
-	size_t i;
-
-	strbuf_init(&sb, out, cap);
-	strbuf_puts(&sb, "sha256:");
-	for (i = 0; i < TLS_SHA256_LEN; i += 3) {
-		unsigned v = (unsigned)hash[i] << 16;
-		size_t left = TLS_SHA256_LEN - i;
-
-		if (left > 1)
-			v |= (unsigned)hash[i + 1] << 8;
-		if (left > 2)
-			v |= hash[i + 2];
-		strbuf_printf(&sb, "%c%c%c%c", b64[(v >> 18) & 63],
-		    b64[(v >> 12) & 63], left > 1 ? b64[(v >> 6) & 63] : '=',
-		    left > 2 ? b64[v & 63] : '=');
-	}
-}
-
-static int
-pin_read(const char *text, unsigned char hash[TLS_SHA256_LEN], char *err,
-    size_t cap)
-{
-	char again[64];
-
-	if (strncmp(text, "sha256:", 7) != 0) {
-		snprintf(err, cap, "bad --pin '%s': write sha256:BASE64 (the "
-		    "SHA-256 of the public key, as -v prints it)", text);
-		return -1;
-	}
-	if (strlen(text + 7) != 44) {
-		snprintf(err, cap, "bad --pin '%s': a SHA-256 is 44 base64 "
-		    "characters, not %zu", text, strlen(text + 7));
-		return -1;
-	}
-	{
-		const char *p = text + 7;
-		size_t i, o = 0;
-		unsigned v = 0;
-		int bits = 0;
-
-		for (i = 0; i < 43; i++) {
-			const char *at = strchr(b64, p[i]);
-
-			if (p[i] == '\0' || at == NULL) {
-				snprintf(err, cap, "bad --pin '%s': '%c' at "
-				    "%zu is no base64", text, p[i], i + 7);
-				return -1;
-			}
-			v = (v << 6) | (unsigned)(at - b64);
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				if (o < TLS_SHA256_LEN)
-					hash[o++] = (unsigned char)(v >> bits);
-				v &= (1u << bits) - 1;
-			}
-		}
-	}
-	/* Only the one canonical spelling: it must print back the same. */
-	pin_text(hash, again, sizeof(again));
-	if (strcmp(again, text) != 0) {
-		snprintf(err, cap, "bad --pin '%s': not a SHA-256 in base64 "
-		    "(it would be %s)", text, again);
-		return -1;
-	}
-	return 0;
-}
-
-/* Colon hex, as openssl x509 -fingerprint prints it. */
-static void
-fingerprint_text(const unsigned char *md, char *out, size_t cap)
-{
-	struct strbuf sb;
-	size_t i;
-
-	strbuf_init(&sb, out, cap);
-	for (i = 0; i < TLS_SHA256_LEN; i++)
-		strbuf_printf(&sb, "%s%02X", i ? ":" : "", md[i]);
 }
 
 /* The first TLS option given, for "X needs --tls". */
@@ -317,8 +227,8 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 	if (o->pin != NULL) {
 		char err[256];
 
-		if (pin_read(o->pin, s->tls_peer.pin, err, sizeof(err)) < 0) {
-			report_usage("%s", err);
+		if (pin_parse(o->pin, s->tls_peer.pin, err, sizeof(err)) < 0) {
+			report_usage("bad --pin %s", err);
 			return -1;
 		}
 		s->tls_peer.has_pin = true;
@@ -425,12 +335,12 @@ static void
 describe(struct session *s, const char *peer)
 {
 	struct tls_info info;
-	char fp[TLS_SHA256_LEN * 3 + 1], pin[64], storage[4096];
+	char fp[PIN_FINGERPRINT_MAX], pin[PIN_TEXT_MAX], storage[4096];
 	struct strbuf sb;
 
 	tls_describe(s->tls, &info);
-	fingerprint_text(info.cert_sha256, fp, sizeof(fp));
-	pin_text(info.spki_sha256, pin, sizeof(pin));
+	pin_fingerprint(info.cert_sha256, TLS_SHA256_LEN, fp, sizeof(fp));
+	pin_format(info.spki_sha256, pin);
 	if (s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage), "tls");
 		json_field_str(&sb, "remote", peer);
@@ -477,7 +387,7 @@ static void
 failure_facts(struct session *s, const struct tls_error *e,
     struct strbuf *sb)
 {
-	char mine[64], theirs[64], now[64];
+	char theirs[PIN_TEXT_MAX], now[64];
 	time_t t = time(NULL);
 	struct tm tm;
 
@@ -501,10 +411,10 @@ failure_facts(struct session *s, const struct tls_error *e,
 		}
 		break;
 	case TLS_FAULT_PIN:
-		pin_text(e->spki_sha256, theirs, sizeof(theirs));
-		snprintf(mine, sizeof(mine), "%s", s->tlso.pin);
+		pin_format(e->spki_sha256, theirs);
 		strbuf_printf(sb, "\n  --pin wants %s; the server's key is %s",
-		    mine, e->have_cert ? theirs : "absent (no certificate)");
+		    s->tlso.pin, e->have_cert ? theirs :
+		    "absent (no certificate)");
 		break;
 	default:
 		break;

@@ -443,8 +443,8 @@ test_nc_missing(void)
 		{ { "--proxy", "p:3128", "host", "80" }, "no proxy support" },
 		{ { "--proxy-type", "socks5", "host", "80" },
 		  "no proxy support" },
-		{ { "--ssl", "host", "443" }, "no TLS support" },
-		{ { "host.example", "443", "--ssl" }, "no TLS support" },
+		{ { "--ssl", "host", "443" }, "connect --tls HOST:PORT" },
+		{ { "host.example", "443", "--ssl" }, "connect --tls" },
 		/* sockit's own -x, given before the command, is no proxy. */
 		{ { "-x", "connect", "host:80" }, NULL },
 		{ { "-w", "X", "host", "80" }, NULL },
