@@ -260,16 +260,22 @@ choose_names(struct session *s, const struct endpoint *ep)
 		s->tls_peer.verify_name = o->sni;
 }
 
-/* A context the library refused: a file's contents or an option. */
-static void
+/*
+ * A context the library refused: an option's value is a usage error,
+ * a file's contents a failure. Returns the exit status.
+ */
+static int
 report_setup(const struct tls_error *e)
 {
-	if (e->file[0] == '-')
-		report_error("bad %s: %s", e->file, e->reason);
-	else if (e->file[0] != '\0')
+	if (e->file[0] == '-') {
+		report_usage("bad %s: %s", e->file, e->reason);
+		return EXIT_USAGE;
+	}
+	if (e->file[0] != '\0')
 		report_error("load %s: %s", e->file, e->reason);
 	else
 		report_error("tls: %s", e->reason);
+	return EXIT_FAIL;
 }
 
 int
@@ -307,10 +313,8 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 	cfg.verify_client = o->verify_client;
 	cfg.keylog = keylog != NULL && keylog[0] != '\0' ? keylog : NULL;
 	s->tls_ctx = tls_context_new(&cfg, &e);
-	if (s->tls_ctx == NULL) {
-		report_setup(&e);
-		return EXIT_FAIL;
-	}
+	if (s->tls_ctx == NULL)
+		return report_setup(&e);
 	if (cfg.keylog != NULL)
 		report_note("tls: session keys are logged to %s "
 		    "(SSLKEYLOGFILE)", cfg.keylog);
