@@ -137,9 +137,18 @@ struct tls *tls_server(struct tls_context *ctx, int fd, double deadline,
 ssize_t tls_read(struct tls *t, void *buf, size_t len);
 /*
  * Writes from buf, record by record, until it is all taken or the socket
- * is full. Returns the count taken, or -1 as tls_read.
+ * is full; the records go out in as few send() calls as fit, and what the
+ * socket did not take waits for tls_flush (tls_unsent). Returns the count
+ * taken, or -1 as tls_read.
  */
 ssize_t tls_write(struct tls *t, const void *buf, size_t len);
+/*
+ * Sends the records tls_write gathered and could not send yet. Returns 0
+ * once none wait, -1 with errno (EAGAIN: wait for POLLOUT).
+ */
+int tls_flush(struct tls *t);
+/* Returns true while records tls_write took wait to be sent. */
+bool tls_unsent(const struct tls *t);
 /*
  * Sends close_notify: our end of the data, the TLS form of a FIN.
  * Returns 0 once sent, -1 with errno (EAGAIN: wait for tls_wants()).
