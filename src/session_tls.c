@@ -1,4 +1,4 @@
-/* session_tls.c: the TLS options connect, listen, send and recv share, their checks, and what the handshake tells. */
+/* session_tls.c: the TLS options the commands share, their checks, what a handshake tells. */
 #include "compat.h"
 
 #include <arpa/inet.h>
@@ -555,13 +555,15 @@ session_tls_finish(struct session *s, const struct relay_result *res,
 		report_warning("tls: %s closed without close_notify: the "
 		    "data may be truncated", peer);
 	/*
-	 * Our close_notify tells the peer the data ended here on purpose;
-	 * a peer that has gone, or a broken session, gets none. What the
-	 * peer sent that nobody read (session tickets, a reply send did not
-	 * want) is read now: a close() with it unread sends a reset, which
-	 * may cost the peer what it had not read yet of ours.
+	 * Our close_notify tells the peer the data ended here on purpose:
+	 * not after a signal or with data left unsent (the peer would take
+	 * the part for the whole), nor to a broken session. What the peer
+	 * sent that nobody read (session tickets, a reply send did not want)
+	 * is read now: a close() with it unread sends a reset, which may
+	 * cost the peer what it had not read yet of ours.
 	 */
-	if (res->end != RELAY_ERROR) {
+	if (res->end != RELAY_ERROR && res->end != RELAY_SIGNAL &&
+	    !res->unsent) {
 		char sink[16384];
 		int i;
 

@@ -68,8 +68,8 @@ struct tls {
 	bool notified;
 	bool failed;		/* no more calls: the session is broken */
 	bool peer_done;		/* close_notify or the end has come */
-	bool end_told;		/* ... and tls_read has returned 0 for it */
-	const char *last_want;	/* the last WANT traced, to skip repeats */
+	bool end_told;		/* ... and tls_read returned 0 for it */
+	const char *last_want;	/* the last WANT traced: no repeats */
 	char last_call[16];
 };
 
@@ -516,7 +516,8 @@ name_text(const X509_NAME *name, char *out, size_t cap)
 	out[0] = '\0';
 	if (mem == NULL)
 		return;
-	X509_NAME_print_ex(mem, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	X509_NAME_print_ex(mem, name, 0,
+	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
 	len = BIO_get_mem_data(mem, &data);
 	snprintf(out, cap, "%.*s", (int)len, data);
 	BIO_free(mem);
@@ -802,7 +803,8 @@ classify(struct tls *t, int code, bool handshake)
 			e->fault = TLS_FAULT_SYSCALL;
 			e->err = t->io.err;
 		} else {
-			e->fault = handshake ? TLS_FAULT_EOF : TLS_FAULT_PROTOCOL;
+			e->fault = handshake ? TLS_FAULT_EOF :
+			    TLS_FAULT_PROTOCOL;
 			if (e->reason[0] == '\0')
 				snprintf(e->reason, sizeof(e->reason),
 				    "the peer closed the connection");

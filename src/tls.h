@@ -13,7 +13,7 @@
 /* What a context is made from: plain values, parsed and checked before. */
 struct tls_config {
 	bool server;
-	bool insecure;		/* client: no chain or name check at all */
+	bool insecure;		/* client: no chain or name check */
 	const char *cafile;	/* NULL: the system trust store ... */
 	const char *capath;	/* ... unless one of these is given */
 	const char *cert;	/* PEM certificate (chain), or NULL */
@@ -35,7 +35,7 @@ struct tls_peer {
 					   certificate must carry; NULL: none */
 	bool has_pin;		/* the public key's SHA-256 must be pin */
 	unsigned char pin[TLS_SHA256_LEN];
-	bool pin_only;		/* the pin replaces the chain and name checks */
+	bool pin_only;		/* the pin is the whole check */
 };
 
 /* Why the last call failed, kept for the caller to report. */
@@ -68,7 +68,7 @@ enum tls_verify_kind {
 struct tls_error {
 	enum tls_fault fault;
 	int err;			/* errno for TLS_FAULT_SYSCALL */
-	long verify;			/* X509_V_ERR_* for TLS_FAULT_VERIFY */
+	long verify;			/* X509_V_ERR_*: TLS_FAULT_VERIFY */
 	enum tls_verify_kind verify_kind;
 	char verify_name[64];		/* "X509_V_ERR_CERT_HAS_EXPIRED" */
 	char reason[TLS_TEXT_MAX];	/* the library's words */

@@ -53,6 +53,7 @@ tls_listener() {
 # py_server NAME MODE [TLSMAX]: a python3 ssl server with the leaf; prints
 # its port, then what it saw. MODE: info (SNI and ALPN, then a reply
 # and close_notify), halfclose (the reply only after our close_notify),
+# watch (how our end came: clean, without close_notify, or a reset),
 # cut (data, then the socket closes without close_notify, which
 # Python's close() never sends).
 py_server() {
@@ -71,7 +72,7 @@ ls.bind(("127.0.0.1", 0))
 ls.listen(1)
 print(ls.getsockname()[1], flush=True)
 c, _ = ls.accept()
-s = ctx.wrap_socket(c, server_side=True)
+s = ctx.wrap_socket(c, server_side=True, suppress_ragged_eofs=False)
 print("sni", (seen[0] if seen else None) or "none", "alpn",
       s.selected_alpn_protocol(), "version", s.version(), flush=True)
 if mode == "info":
@@ -88,6 +89,15 @@ elif mode == "halfclose":
     print("eof after", len(got), flush=True)
     s.sendall(b"after eof: %d\n" % len(got))
     s.unwrap()
+elif mode == "watch":
+    try:
+        while s.recv(65536):
+            pass
+        print("clean eof", flush=True)
+    except ssl.SSLEOFError:
+        print("eof without close_notify", flush=True)
+    except ConnectionResetError:
+        print("reset", flush=True)
 elif mode == "cut":
     # Our close_notify is read first: a close with it unread is a reset.
     s.sendall(b"partial\n")
@@ -282,6 +292,24 @@ PY
 	assert_success
 	closed=$(grep '"event": "closed"' <<<"$stderr")
 	[ "$(jq -r .truncated <<<"$closed")" = true ]
+}
+
+@test "a signal ends the session without close_notify, so the part is not taken for the whole" {
+	py_server srv watch
+	local py=$BG_PID
+	mkfifo "$TMP/cli.in"
+	bg cli "$SOCKIT" connect --tls --cafile "$C/ca.pem" "localhost:$PY_PORT"
+	local cli=$BG_PID
+	exec 7>"$TMP/cli.in"
+	printf 'the first part\n' >&7
+	wait_for_line "$TMP/srv.out" '^sni '
+	kill -TERM "$cli"
+	wait_for_exit "$cli"
+	exec 7>&-
+	[ "$EXIT_STATUS" -eq 143 ]
+	wait_for_exit "$py"
+	refute grep -q "clean eof" "$TMP/srv.out"
+	grep -qE "^(eof without close_notify|reset)$" "$TMP/srv.out"
 }
 
 @test "--trace shows the SSL calls above the socket calls" {
