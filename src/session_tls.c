@@ -379,7 +379,8 @@ describe(struct session *s, const char *peer)
 			report_note("tls: sha256 %s", fp);
 			report_note("tls: pin %s", pin);
 		} else {
-			report_note("tls: the peer sent no certificate");
+			report_note("tls: the %s sent no certificate",
+			    s->dialed ? "server" : "client");
 		}
 	}
 	if (s->tlso.show_certs)

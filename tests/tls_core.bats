@@ -172,6 +172,12 @@ PY
 	wait_for_exit "$LISTEN_PID"
 	[ "$EXIT_STATUS" -eq 1 ]
 	assert_file_contains "$TMP/srv.err" "the peer sent alert certificate expired"
+	# --trace names the verify result and the alert.
+	tls_listener srv2 "$C/expired.pem" "$C/leaf.key"
+	run --separate-stderr sockit connect -t --tls --cafile "$C/ca.pem" "localhost:$LISTEN_PORT" </dev/null
+	assert_status 1
+	assert_stderr_contains "SSL_connect(3) = -1 SSL_ERROR_SSL [X509_V_ERR_CERT_HAS_EXPIRED: certificate has expired]"
+	assert_stderr_contains "--- alert sent: certificate expired (fatal) ---"
 }
 
 @test "a name mismatch lists the names the certificate has" {
