@@ -18,6 +18,8 @@ import ssl
 import sys
 
 CHUNK = 65536
+# No single wait in a test is this long: a peer that hangs says so.
+WAIT = 20
 
 
 def say(*words):
@@ -39,6 +41,9 @@ def read_to_end(recv, out):
             data = b""
         except (ssl.SSLEOFError, ConnectionResetError):
             say("eof truncated")
+            return
+        except socket.timeout:
+            say("no end after", WAIT, "s")
             return
         if not data:
             say("eof close_notify")
@@ -70,16 +75,17 @@ def send_file(write, path):
             write(data)
 
 
-def linger_close(raw):
-    """A close that sends FIN, not RST: what the peer sent is read first."""
+def linger_close(sock):
+    """A close that sends FIN, not RST: what the peer sent is read first.
+    SSLSocket.shutdown() drops the TLS layer without a word: the peer
+    sees a bare FIN, after close_notify only if unwrap() sent one."""
     try:
-        raw.shutdown(socket.SHUT_WR)
-        raw.settimeout(10)
-        while raw.recv(CHUNK):
+        sock.shutdown(socket.SHUT_WR)
+        while sock.recv(CHUNK):
             pass
     except OSError:
         pass
-    raw.close()
+    sock.close()
 
 
 def serve(args):
@@ -104,12 +110,16 @@ def serve(args):
         lsock.listen(1)
         say(lsock.getsockname()[1])
     raw, _ = lsock.accept()
+    raw.settimeout(WAIT)
+    # The handshake is run here, not in wrap_socket(), which would close
+    # at once on a failure, and reset the connection if data was unread.
+    conn = ctx.wrap_socket(raw, server_side=True, suppress_ragged_eofs=False,
+                           do_handshake_on_connect=False)
     try:
-        conn = ctx.wrap_socket(raw, server_side=True,
-                               suppress_ragged_eofs=False)
+        conn.do_handshake()
     except (ssl.SSLError, OSError) as e:
         say("handshake failed", getattr(e, "reason", None) or e)
-        linger_close(raw)
+        linger_close(conn)
         return
     say("version", conn.version())
     say("sni", sni[0] if sni and sni[0] else "none")
@@ -137,10 +147,8 @@ def serve(args):
             conn.unwrap()
         except (ssl.SSLWantReadError, ssl.SSLError, OSError):
             pass
-        conn.setblocking(True)
-    # SSLSocket.shutdown drops the TLS layer first: the peer sees a bare
-    # FIN, with close_notify only if unwrap() sent one above.
-    linger_close(raw)
+        conn.settimeout(WAIT)
+    linger_close(conn)
     say("done")
 
 
@@ -179,6 +187,15 @@ class Client:
                 else:
                     self.inc.write_eof()
 
+    def write(self, data):
+        """Writes data, sent in bulk: the last of it stays for
+        close_notify() to send along, as a client that writes and shuts
+        down at once does. A server must notice the close_notify that
+        comes in the same read as the data, without waiting for more."""
+        self.tls.write(data)
+        if self.outg.pending >= 16 * CHUNK:
+            self.flush()
+
     def pending(self):
         """What the memory BIO holds already, read without waiting."""
         got = b""
@@ -213,13 +230,14 @@ def connect(args):
         sock.connect(args.unix)
     else:
         sock = socket.create_connection(("127.0.0.1", args.port))
+    sock.settimeout(WAIT)
     c = Client(sock, ctx, args.name)
     c.call(c.tls.do_handshake)
     say("version", c.tls.version())
     say("alpn", c.tls.selected_alpn_protocol() or "none")
     with open_out(args.out) as out:
         if args.send:
-            send_file(lambda d: c.call(c.tls.write, d), args.send)
+            send_file(c.write, args.send)
         early = c.pending()
         if out:
             out.write(early)
