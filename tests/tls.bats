@@ -246,6 +246,24 @@ handshake_failed() {
 	[ "$(cat "$TMP/srv.out")" = "hello sockit" ]
 }
 
+@test "--ciphersuites and --ciphers choose what TLS 1.3 and TLS 1.2 use" {
+	s_server srv
+	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
+	    --ciphersuites TLS_CHACHA20_POLY1305_SHA256 "127.0.0.1:$S_PORT" \
+	    <"$BATS_FILE_TMPDIR/get"
+	assert_success
+	grep -q "^sockit: tls: TLSv1\.3, TLS_CHACHA20_POLY1305_SHA256," \
+	    <<<"$stderr"
+
+	s_server srv2
+	run --separate-stderr sockit connect -v --tls "${CA[@]}" --tls-max 1.2 \
+	    --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 "127.0.0.1:$S_PORT" \
+	    <"$BATS_FILE_TMPDIR/get"
+	assert_success
+	grep -q "^sockit: tls: TLSv1\.2, ECDHE-ECDSA-AES128-GCM-SHA256," \
+	    <<<"$stderr"
+}
+
 # --- every failure, its message and status 1 --------------------------------
 
 @test "an expired certificate fails with X509_V_ERR_CERT_HAS_EXPIRED, its dates and the clock" {
@@ -797,8 +815,8 @@ handshake_failed() {
 
 @test "listen --tls with no --cert makes a certificate whose pin -v prints, and --pin accepts it" {
 	listen_or_skip srv "listen --tls without --cert" --tls 127.0.0.1:0
+	wait_for_line "$TMP/srv.err" 'sha256:[A-Za-z0-9+/]{43}='
 	pin=$(grep -oE 'sha256:[A-Za-z0-9+/]{43}=' "$TMP/srv.err" | head -n 1)
-	[ -n "$pin" ]
 	run --separate-stderr sockit connect --tls --pin "$pin" \
 	    "127.0.0.1:$LISTEN_PORT" <<<"pinned"
 	assert_success
@@ -806,11 +824,16 @@ handshake_failed() {
 	[ "$(cat "$TMP/srv.out")" = pinned ]
 }
 
-@test "listen --tls --fork -e cat serves 20 clients at once" {
-	listen_or_skip srv "listen --tls --fork -e" --tls \
-	    --cert "$CERTS/leaf.pem" --key "$CERTS/leaf.key" --fork -e cat \
-	    127.0.0.1:0
-	local i pids=()
+@test "listen --tls --fork -c serves 20 clients at once" {
+	# Each program waits (10 s at most) until all 20 have started: a
+	# listener that served one client after another would time out.
+	local started=$TMP/started i pids=()
+	listen_or_skip srv "listen --tls --fork -c" --tls \
+	    --cert "$CERTS/leaf.pem" --key "$CERTS/leaf.key" --fork -c "
+	    echo >>'$started'; n=0
+	    while [ \$(wc -l <'$started') -lt 20 ] && [ \$n -lt 500 ]; do
+		    sleep 0.02; n=\$((n + 1)); done
+	    cat" 127.0.0.1:0
 	for i in $(seq 20); do
 		echo "client $i" >"$TMP/c$i.in"
 		bg "c$i" "$SOCKIT" connect --tls "${CA[@]}" \
@@ -822,11 +845,12 @@ handshake_failed() {
 		[ "$EXIT_STATUS" -eq 0 ] || { cat "$TMP/c$i.err" >&2; false; }
 		[ "$(cat "$TMP/c$i.out")" = "client $i" ]
 	done
+	[ "$(wc -l <"$started")" -eq 20 ]
 }
 
-@test "listen --tls -c relays plain text to the program and TLS to the peer" {
-	listen_or_skip srv "listen --tls -c" --tls --cert "$CERTS/leaf.pem" \
-	    --key "$CERTS/leaf.key" -c 'tr a-z A-Z' 127.0.0.1:0
+@test "listen --tls -e relays plain text to the program and TLS to the peer" {
+	listen_or_skip srv "listen --tls -e" --tls --cert "$CERTS/leaf.pem" \
+	    --key "$CERTS/leaf.key" -e 'tr a-z A-Z' 127.0.0.1:0
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    "127.0.0.1:$LISTEN_PORT" <<<"shout"
 	assert_success
