@@ -7,19 +7,22 @@
 # the SNI it saw). Every server binds port 0 and says which port it got:
 # openssl s_server's "ACCEPT" line, socat -d -d, the python peer's first
 # line, /proc for ncat. Features of the server side that may not have
-# landed yet are tried first and skipped, with the reason, when sockit
-# refuses them as a usage error.
+# landed yet are tried first and skipped, with sockit's reason, when it
+# refuses them as a usage error (or, for --alpn, takes it but chooses
+# nothing).
 
 load test_helper
 
 # --- helpers -------------------------------------------------------------
 
+# pin_of CERT: the pin of CERT's public key, as openssl computes it.
 pin_of() {
 	echo "sha256:$(openssl x509 -in "$1" -pubkey -noout |
 	    openssl pkey -pubin -outform der |
 	    openssl dgst -sha256 -binary | base64)"
 }
 
+# fingerprint_of CERT: CERT's SHA-256 fingerprint, as openssl prints it.
 fingerprint_of() {
 	openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'
 }
@@ -205,6 +208,18 @@ handshake_failed() {
 	grep -qx "hello client" "$TMP/cli.out"
 	wait_for_exit "$LISTEN_PID"
 	[ "$EXIT_STATUS" -eq 0 ]
+}
+
+@test "listen --tls -k serves one client after another" {
+	tls_listener srv -k
+	run --separate-stderr sockit connect --tls "${CA[@]}" \
+	    "127.0.0.1:$LISTEN_PORT" <<<"first"
+	assert_success
+	run --separate-stderr sockit connect --tls "${CA[@]}" \
+	    "127.0.0.1:$LISTEN_PORT" <<<"second"
+	assert_success
+	wait_for_line "$TMP/srv.out" '^second$'
+	[ "$(cat "$TMP/srv.out")" = $'first\nsecond' ]
 }
 
 @test "curl --cacert fetches a page from listen --tls" {

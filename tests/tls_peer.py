@@ -5,8 +5,9 @@ ALPN selection, the SNI a client sent, and a close_notify half-close.
 
 server: binds 127.0.0.1 port 0 (or --unix PATH), prints the port first,
   takes one connection and prints what it learnt, one fact a line:
-  "version V", "sni NAME|none", "alpn P|none", "client SUBJECT|none",
-  "eof close_notify|truncated", then "done".
+  "version V", "sni NAME|none", "alpn P|none", "client CN|none" (or
+  "handshake failed WHY"), "eof close_notify|truncated" (or "got all"
+  with --expect), then "done".
 client: connects to --port (or --unix), verifies with --cafile, prints
   "version V" and "alpn P|none", sends, sends close_notify and reads to
   the end, printing "eof ..." and "done".
