@@ -261,6 +261,34 @@ handshake_failed() {
 	[ "$(cat "$TMP/srv.out")" = "hello sockit" ]
 }
 
+@test "--capath trusts a hashed directory of CA certificates" {
+	mkdir "$TMP/cas"
+	cp "$CERTS/ca.pem" "$TMP/cas/"
+	openssl rehash "$TMP/cas"
+	s_server srv
+	run --separate-stderr sockit connect --tls --capath "$TMP/cas" \
+	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
+	assert_success
+	[ "${lines[0]}" = $'HTTP/1.0 200 ok\r' ]
+}
+
+@test "--verify-name NAME checks NAME instead of the host" {
+	s_server srv -cert "$CERTS/wrong.pem" -key "$CERTS/wrong.key"
+	run --separate-stderr sockit connect --tls "${CA[@]}" \
+	    --verify-name wrong.example "127.0.0.1:$S_PORT" \
+	    <"$BATS_FILE_TMPDIR/get"
+	assert_success
+	[ "${lines[0]}" = $'HTTP/1.0 200 ok\r' ]
+}
+
+@test "--ssl is ncat's spelling of --tls" {
+	s_server srv
+	run --separate-stderr sockit connect --ssl "${CA[@]}" \
+	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
+	assert_success
+	[ "${lines[0]}" = $'HTTP/1.0 200 ok\r' ]
+}
+
 @test "--ciphersuites and --ciphers choose what TLS 1.3 and TLS 1.2 use" {
 	s_server srv
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
