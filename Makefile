@@ -116,6 +116,16 @@ $(BUILD)/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o \
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LINE_LIBS) $(TLS_LIBS) $(LDLIBS)
 
+# The same objects linked with tls_none.c in place of tls.c: the binary a
+# machine without OpenSSL gets, so make check can hold it to its word.
+NOTLS_BIN = $(BUILD)/sockit-notls
+NOTLS_OBJS = $(sort $(filter-out $(BUILD)/src/tls.o,$(OBJS)) \
+	$(BUILD)/src/tls_none.o)
+$(NOTLS_BIN): $(NOTLS_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(NOTLS_OBJS) $(LINE_LIBS) \
+		$(LDLIBS)
+
 fuzz-deps:
 	$(Q)sh tools/deps.sh fuzz
 
@@ -147,13 +157,13 @@ unit: $(UNIT_BIN)
 # Unit tests, then every bats file, several files at once; ends with
 # "N passed, N failed".
 TEST_ENV = SOCKIT="$(abspath $(BIN))" UNIT_TESTS="$(abspath $(UNIT_BIN))" \
-	FUZZ_REPLAY="$(abspath $(BUILD))"
-check: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS)
+	FUZZ_REPLAY="$(abspath $(BUILD))" SOCKIT_NOTLS="$(abspath $(NOTLS_BIN))"
+check: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS) $(NOTLS_BIN)
 	$(Q)$(TEST_ENV) bash tests/run
 
 # The same suite with every core kept busy by a loop at normal priority:
 # a test that counts on the machine being quick fails here.
-check-stress: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS)
+check-stress: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS) $(NOTLS_BIN)
 	$(Q)$(TEST_ENV) bash tools/busy.sh bash tests/run
 
 # A representative part of the suite with every sockit under valgrind's
@@ -218,5 +228,5 @@ uninstall:
 clean:
 	rm -rf build sockit
 
--include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/src/tls_none.d
 -include $(wildcard $(BUILD)/tests/fuzz/*.d)

@@ -533,8 +533,9 @@ PY
 }
 
 @test "a build without TLS refuses TLS with how to get it (make NO_TLS=1)" {
-	local notls=$BATS_TEST_DIRNAME/../build/release-notls/sockit
-	[ -x "$notls" ] || skip "no build/release-notls/sockit: make NO_TLS=1"
+	# make check links one beside sockit (build/*/sockit-notls).
+	local notls=${SOCKIT_NOTLS:-$BATS_TEST_DIRNAME/../build/release-notls/sockit}
+	[ -x "$notls" ] || skip "no $notls: make NO_TLS=1, or run make check"
 	run "$notls" --version
 	assert_output_contains "tls=no"
 	run --separate-stderr "$notls" connect --tls localhost:443
