@@ -17,6 +17,11 @@ export SOCKIT
 poll_step=0.02
 
 setup() {
+	common_setup
+}
+
+# What every test file's setup starts with.
+common_setup() {
 	TMP=$BATS_TEST_TMPDIR
 	# AF_UNIX paths must fit in sun_path (108 bytes): the test's own
 	# directory will do when it is short, as under /tmp; bats removes it.
@@ -196,6 +201,68 @@ PY
 # peer_go NAME PORT: lets the early_peer NAME go on, towards PORT.
 peer_go() {
 	echo "$2" >"$TMP/$1.go.tmp" && mv "$TMP/$1.go.tmp" "$TMP/$1.go"
+}
+
+# bg_fed NAME CMD...: like bg, but stdin is a FIFO the test writes into
+# through fd $FEED, so each printf >&"$FEED" is a separate read for CMD.
+bg_fed() {
+	mkfifo "$TMP/$1.in"
+	bg "$@"
+	exec {FEED}>"$TMP/$1.in"
+}
+
+# bounded NAME CMD...: CMD in the foreground, killed after 30 s; stdin from
+# $TMP/NAME.in (or /dev/null), output to $TMP/NAME.out and $TMP/NAME.err.
+# Sets status and stderr for assert_status instead of failing at once.
+bounded() {
+	local name=$1 in=/dev/null
+	shift
+	[ -e "$TMP/$name.in" ] && in=$TMP/$name.in
+	status=0
+	timeout -s KILL 30 "$@" <"$in" >"$TMP/$name.out" 2>"$TMP/$name.err" \
+	    3>&- || status=$?
+	stderr=$(cat "$TMP/$name.err")
+	output=
+}
+
+# socat_port FILE: the port from socat's "listening on" line (-d -d).
+socat_port() {
+	wait_for_line "$1" ' listening on .*AF=' 10 >&2 || return 1
+	sed -n 's/.* listening on .*:\([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
+}
+
+# proc_port PID PROTO: the port bound by the program that `bg` started as
+# PID (its timeout(1) wrapper), PROTO tcp or udp. A TCP socket counts only
+# once it is listening, so the port is ready to connect to when it shows.
+proc_port() {
+	local pid=$1 proto=$2 deadline=$((SECONDS + 10))
+	local child fd link inodes port
+	while ((SECONDS <= deadline)); do
+		child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null) || true
+		child=${child%% *}
+		inodes=
+		for fd in ${child:+/proc/$child/fd/*}; do
+			link=$(readlink "$fd" 2>/dev/null) || continue
+			if [[ $link == socket:* ]]; then
+				inodes+=" ${link//[^0-9]/}"
+			fi
+		done
+		# /proc/net/tcp: local_address is HEXADDR:HEXPORT, st 0A is
+		# LISTEN, the tenth field is the socket's inode.
+		port=$(awk -v inodes="$inodes" -v proto="$proto" '
+		    BEGIN { n = split(inodes, list, " ")
+			    for (i = 1; i <= n; i++) want[list[i]] = 1 }
+		    FNR > 1 && ($10 in want) && (proto == "udp" || $4 == "0A") {
+			    split($2, addr, ":"); print addr[2]; exit }' \
+		    "/proc/net/$proto" "/proc/net/${proto}6" 2>/dev/null)
+		if [ -n "$port" ]; then
+			echo $((16#$port))
+			return 0
+		fi
+		sleep "$poll_step"
+	done
+	echo "process $pid bound no $proto port within 10s" >&2
+	return 1
 }
 
 # refused_port: a loopback TCP port that nothing listens on any more.

@@ -66,6 +66,9 @@ check)
 	    missing="$missing parallel"
 	want socat socat
 	want ncat ncat
+	# tls.bats: its certificates, and the peers it talks to.
+	want openssl openssl
+	want curl curl
 	want nc.openbsd netcat-openbsd
 	want jq jq
 	want python3 python3
