@@ -448,7 +448,8 @@ describe(struct session *s, const char *peer)
 			    info.not_before, info.not_after);
 			report_note("tls: sha256 %s", fp);
 			report_note("tls: pin %s", pin);
-		} else {
+		} else if (s->dialed) {
+			/* A server that asks for none is sent none. */
 			report_note("tls: the peer sent no certificate");
 		}
 	}
