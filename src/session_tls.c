@@ -52,7 +52,7 @@ const struct opt_def session_tls_defs[] = {
 	{ 0, "key-pass-file", OPT_STRING, FIELD(key_pass_file), "FILE",
 	  "the key's passphrase is the first line of FILE", 0, 0, 0, NULL },
 	{ 0, "alpn", OPT_STRING, FIELD(alpn), "LIST",
-	  "offer these protocols, e.g. h2,http/1.1 (ALPN)", 0, 0, 0, NULL },
+	  "offer these protocols (a server: choose), e.g. h2,http/1.1", 0, 0, 0, NULL },
 	{ 0, "tls-min", OPT_CHOICE, FIELD(tls_min), "VERSION",
 	  "the oldest TLS version to speak (default 1.2)", 0, 0, 0,
 	  TLS_VERSIONS },
