@@ -92,7 +92,8 @@ keep_session(struct session *s, struct spawn_cmd *cmd, int sock,
 	}
 	if ((status = session_tls_start(s, sock, text)) != EXIT_OK)
 		return status;
-	if (sys_socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+	/* No SOCK_CLOEXEC: spawn_start closes all but stdio in the program. */
+	if (sys_socketpair(AF_UNIX, SOCK_STREAM, 0, pair) < 0) {
 		report_errno("socketpair", "make a socket pair for the program",
 		    errno);
 		return EXIT_FAIL;
