@@ -243,7 +243,8 @@ holding(const struct relay *r, enum relay_dir dir)
 static bool
 up_pending(const struct relay *r)
 {
-	return holding(r, RELAY_UP) || r->eof_marker || r->notify_due;
+	return holding(r, RELAY_UP) || r->eof_marker || r->notify_due ||
+	    (r->cfg->tls != NULL && tls_unsent(r->cfg->tls));
 }
 
 static bool
@@ -487,13 +488,11 @@ send_up(struct relay *r, double now)
 		len = r->queued[r->queue_head];
 	if (cfg->tls != NULL) {
 		n = tls_write(cfg->tls, s->data + s->off, len);
-		if (n < 0 && errno == EAGAIN)
-			r->want[RELAY_UP] = tls_wants(cfg->tls);
-		else if (n < 0 && errno == EPROTO)
+		if (n < 0 && errno == EPROTO)
 			return fail(r, "tls", errno);
+		r->want[RELAY_UP] = tls_wants(cfg->tls);
 		if (n < 0)
 			return send_failed(r, now, errno);
-		r->want[RELAY_UP] = POLLOUT;
 		count_sent(r, (size_t)n, now);
 		return RELAY_DONE;
 	}
@@ -1314,6 +1313,16 @@ give(struct relay *r, enum relay_dir dir, double now)
 {
 	const struct span *sp = dir == RELAY_UP ? &r->up : &r->down;
 
+	/* Records TLS took but the socket did not, first. */
+	if (dir == RELAY_UP && r->cfg->tls != NULL &&
+	    tls_unsent(r->cfg->tls)) {
+		if (tls_flush(r->cfg->tls) < 0) {
+			if (errno == EAGAIN)
+				r->want[RELAY_UP] = POLLOUT;
+			return send_failed(r, now, errno);
+		}
+		r->want[RELAY_UP] = POLLOUT;
+	}
 	if (dir == RELAY_UP && r->notify_due && span_empty(sp))
 		return send_notify(r);
 
@@ -1404,8 +1413,7 @@ pump(struct relay *r)
 				return end;
 			continue;
 		}
-		up_asked = holding(r, RELAY_UP) || r->eof_marker ||
-		    r->notify_due || r->lane[RELAY_UP].want_out;
+		up_asked = up_pending(r) || r->lane[RELAY_UP].want_out;
 		down_asked = r->reading_socket && room(r, RELAY_DOWN);
 		up_events = cfg->tls != NULL ? r->want[RELAY_UP] : POLLOUT;
 		down_events = cfg->tls != NULL ? r->want[RELAY_DOWN] : POLLIN;

@@ -174,15 +174,23 @@ void
 report_failure_lines(const char *what, const char *text, const char *name,
     const char *facts, const char *hint)
 {
-	char storage[REPORT_LINE_MAX], message[REPORT_LINE_MAX], *p;
+	char storage[REPORT_LINE_MAX], message[REPORT_LINE_MAX];
+	const char *p;
 	struct strbuf sb;
 
 	if (report.json) {
 		/* The facts join the message: one line, one object. */
-		snprintf(message, sizeof(message), "%s%s", text, facts);
-		for (p = message; *p != '\0'; p++)
-			if (*p == '\n')
-				*p = ';';
+		strbuf_init(&sb, message, sizeof(message));
+		strbuf_puts(&sb, text);
+		for (p = facts; *p != '\0'; p++) {
+			if (*p != '\n') {
+				strbuf_add(&sb, p, 1);
+				continue;
+			}
+			strbuf_puts(&sb, "; ");
+			while (p[1] == ' ')
+				p++;
+		}
 		emit_json_error(what, name, message, hint, 0, 0);
 		return;
 	}

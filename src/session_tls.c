@@ -1,4 +1,4 @@
-/* session_tls.c: the TLS options connect, listen, send and recv share, their checks, and what the handshake tells. */
+/* session_tls.c: the TLS options the commands share, their checks, what a handshake tells. */
 #include "compat.h"
 
 #include <arpa/inet.h>
@@ -330,16 +330,22 @@ announce_self(struct session *s)
 	report_note("tls: our pin %s (a client checks it with --pin)", pin);
 }
 
-/* A context the library refused: a file's contents or an option. */
-static void
+/*
+ * A context the library refused: an option's value is a usage error,
+ * a file's contents a failure. Returns the exit status.
+ */
+static int
 report_setup(const struct tls_error *e)
 {
-	if (e->file[0] == '-')
-		report_error("bad %s: %s", e->file, e->reason);
-	else if (e->file[0] != '\0')
+	if (e->file[0] == '-') {
+		report_usage("bad %s: %s", e->file, e->reason);
+		return EXIT_USAGE;
+	}
+	if (e->file[0] != '\0')
 		report_error("load %s: %s", e->file, e->reason);
 	else
 		report_error("tls: %s", e->reason);
+	return EXIT_FAIL;
 }
 
 int
@@ -379,10 +385,8 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 	if (server && o->cert == NULL)
 		cfg.self_names = self_names(ep);
 	s->tls_ctx = tls_context_new(&cfg, &e);
-	if (s->tls_ctx == NULL) {
-		report_setup(&e);
-		return EXIT_FAIL;
-	}
+	if (s->tls_ctx == NULL)
+		return report_setup(&e);
 	if (server && o->cert == NULL)
 		announce_self(s);
 	if (cfg.keylog != NULL)
@@ -448,9 +452,9 @@ describe(struct session *s, const char *peer)
 			    info.not_before, info.not_after);
 			report_note("tls: sha256 %s", fp);
 			report_note("tls: pin %s", pin);
-		} else if (s->dialed) {
-			/* A server that asks for none is sent none. */
-			report_note("tls: the peer sent no certificate");
+		} else {
+			report_note("tls: the %s sent no certificate",
+			    s->dialed ? "server" : "client");
 		}
 	}
 	if (s->tlso.show_certs)
@@ -636,13 +640,15 @@ session_tls_finish(struct session *s, const struct relay_result *res,
 		report_warning("tls: %s closed without close_notify: the "
 		    "data may be truncated", peer);
 	/*
-	 * Our close_notify tells the peer the data ended here on purpose;
-	 * a peer that has gone, or a broken session, gets none. What the
-	 * peer sent that nobody read (session tickets, a reply send did not
-	 * want) is read now: a close() with it unread sends a reset, which
-	 * may cost the peer what it had not read yet of ours.
+	 * Our close_notify tells the peer the data ended here on purpose:
+	 * not after a signal or with data left unsent (the peer would take
+	 * the part for the whole), nor to a broken session. What the peer
+	 * sent that nobody read (session tickets, a reply send did not want)
+	 * is read now: a close() with it unread sends a reset, which may
+	 * cost the peer what it had not read yet of ours.
 	 */
-	if (res->end != RELAY_ERROR) {
+	if (res->end != RELAY_ERROR && res->end != RELAY_SIGNAL &&
+	    !res->unsent) {
 		char sink[16384];
 		int i;
 

@@ -1,4 +1,4 @@
-/* session_tls.h: the TLS options the commands share, their checks, and the handshake's report. */
+/* session_tls.h: the TLS options the commands share, their checks, the handshake's report. */
 #ifndef SOCKIT_SESSION_TLS_H
 #define SOCKIT_SESSION_TLS_H
 

@@ -53,11 +53,23 @@ struct tls_context {
 
 static int verify_callback(int ok, X509_STORE_CTX *store);
 
-/* What the socket BIO keeps: the descriptor, its last errno, its end. */
+/*
+ * Records a bulk write gathers before one send(): four full ones, so a
+ * 64 KiB chunk of the pump leaves in one system call, not four.
+ */
+#define TLS_GATHER (4 * (SSL3_RT_MAX_PLAIN_LENGTH + 256))
+
+/*
+ * What the socket BIO keeps: the descriptor, its last errno, its end,
+ * and while tls_write runs (gather), the records not sent yet.
+ */
 struct sock_bio {
 	int fd;
 	int err;
 	bool eof;
+	bool gather;
+	unsigned char *out;
+	size_t out_off, out_len;	/* out[out_off..out_len) waits */
 };
 
 struct tls {
@@ -72,8 +84,8 @@ struct tls {
 	bool notified;
 	bool failed;		/* no more calls: the session is broken */
 	bool peer_done;		/* close_notify or the end has come */
-	bool end_told;		/* ... and tls_read has returned 0 for it */
-	const char *last_want;	/* the last WANT traced, to skip repeats */
+	bool end_told;		/* ... and tls_read returned 0 for it */
+	const char *last_want;	/* the last WANT traced: no repeats */
 	char last_call[16];
 };
 
@@ -97,13 +109,45 @@ tls_library_version(void)
  * --trace shows the socket calls under each SSL call and every socket
  * call stays in sys.c.
  */
+/* Sends what the BIO gathered. Returns 0 once all went, else -1, errno. */
+static int
+sock_flush(struct sock_bio *io)
+{
+	while (io->out_off < io->out_len) {
+		ssize_t n = sys_send(io->fd, io->out + io->out_off,
+		    io->out_len - io->out_off, 0);
+
+		if (n < 0) {
+			io->err = errno;
+			return -1;
+		}
+		io->out_off += (size_t)n;
+	}
+	io->out_off = io->out_len = 0;
+	return 0;
+}
+
 static int
 sock_write(BIO *b, const char *buf, int len)
 {
 	struct sock_bio *io = BIO_get_data(b);
-	ssize_t n = sys_send(io->fd, buf, (size_t)len, 0);
+	ssize_t n;
 
 	BIO_clear_retry_flags(b);
+	/* Gathered records go first, whatever comes after them. */
+	if (io->out_len > 0 && (!io->gather ||
+	    io->out_len + (size_t)len > TLS_GATHER) && sock_flush(io) < 0) {
+		if (io->err == EAGAIN)
+			BIO_set_retry_write(b);
+		return -1;
+	}
+	if (io->gather && io->out != NULL &&
+	    io->out_len + (size_t)len <= TLS_GATHER) {
+		memcpy(io->out + io->out_len, buf, (size_t)len);
+		io->out_len += (size_t)len;
+		return len;
+	}
+	n = sys_send(io->fd, buf, (size_t)len, 0);
 	if (n < 0) {
 		io->err = errno;
 		if (errno == EAGAIN)
@@ -584,7 +628,8 @@ name_text(const X509_NAME *name, char *out, size_t cap)
 	out[0] = '\0';
 	if (mem == NULL)
 		return;
-	X509_NAME_print_ex(mem, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	X509_NAME_print_ex(mem, name, 0,
+	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
 	len = BIO_get_mem_data(mem, &data);
 	snprintf(out, cap, "%.*s", (int)len, data);
 	BIO_free(mem);
@@ -870,7 +915,8 @@ classify(struct tls *t, int code, bool handshake)
 			e->fault = TLS_FAULT_SYSCALL;
 			e->err = t->io.err;
 		} else {
-			e->fault = handshake ? TLS_FAULT_EOF : TLS_FAULT_PROTOCOL;
+			e->fault = handshake ? TLS_FAULT_EOF :
+			    TLS_FAULT_PROTOCOL;
 			if (e->reason[0] == '\0')
 				snprintf(e->reason, sizeof(e->reason),
 				    "the peer closed the connection");
@@ -1026,6 +1072,8 @@ session_new(struct tls_context *c, int fd, struct tls_error *e)
 	}
 	t->fd = fd;
 	t->io.fd = fd;
+	/* Without room to gather, each record goes on its own: no failure. */
+	t->io.out = malloc(TLS_GATHER);
 	t->server = c->server;
 	t->wants = POLLIN;
 	t->ssl = SSL_new(c->ctx);
@@ -1033,6 +1081,7 @@ session_new(struct tls_context *c, int fd, struct tls_error *e)
 	if (bio == NULL) {
 		setup_fault(e, NULL, "cannot make a TLS session");
 		SSL_free(t->ssl);
+		free(t->io.out);
 		free(t);
 		return NULL;
 	}
@@ -1204,14 +1253,16 @@ tls_write(struct tls *t, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	size_t total = 0;
+	int code = SSL_ERROR_NONE;
 
 	if (t->failed) {
 		errno = t->err.fault == TLS_FAULT_SYSCALL ? t->err.err : EPROTO;
 		return -1;
 	}
+	t->io.gather = true;
 	while (total < len) {
 		size_t put = 0;
-		int rc, code;
+		int rc;
 
 		ERR_clear_error();
 		t->io.err = 0;
@@ -1229,19 +1280,46 @@ tls_write(struct tls *t, const void *buf, size_t len)
 			    true, -1, code, NULL);
 			t->wants = code == SSL_ERROR_WANT_READ ? POLLIN :
 			    POLLOUT;
-			if (total > 0)
-				return (ssize_t)total;
-			errno = EAGAIN;
-			return -1;
-		}
-		if (total > 0) {
+		} else if (total > 0) {
+			/* Deliver what went; the failure shows next time. */
 			ERR_clear_error();
-			return (ssize_t)total;
+		} else {
+			t->io.gather = false;
+			return failure(t, "SSL_write", code, p, len, true);
 		}
-		return failure(t, "SSL_write", code, p, len, true);
+		break;
 	}
-	t->wants = POLLOUT;
+	t->io.gather = false;
+	if (tls_flush(t) < 0 && errno != EAGAIN) {
+		t->failed = true;
+		t->err.fault = TLS_FAULT_SYSCALL;
+		t->err.err = errno;
+		return -1;
+	}
+	if (total == 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (code == SSL_ERROR_NONE && !tls_unsent(t))
+		t->wants = POLLOUT;
 	return (ssize_t)total;
+}
+
+int
+tls_flush(struct tls *t)
+{
+	if (sock_flush(&t->io) == 0)
+		return 0;
+	errno = t->io.err;
+	if (errno == EAGAIN)
+		t->wants = POLLOUT;
+	return -1;
+}
+
+bool
+tls_unsent(const struct tls *t)
+{
+	return t->io.out_off < t->io.out_len;
 }
 
 int
@@ -1417,5 +1495,6 @@ tls_free(struct tls *t)
 	if (t == NULL)
 		return;
 	SSL_free(t->ssl);
+	free(t->io.out);
 	free(t);
 }

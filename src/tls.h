@@ -13,7 +13,7 @@
 /* What a context is made from: plain values, parsed and checked before. */
 struct tls_config {
 	bool server;
-	bool insecure;		/* client: no chain or name check at all */
+	bool insecure;		/* client: no chain or name check */
 	const char *cafile;	/* NULL: the system trust store ... */
 	const char *capath;	/* ... unless one of these is given */
 	const char *cert;	/* PEM certificate (chain), or NULL */
@@ -40,7 +40,7 @@ struct tls_peer {
 					   certificate must carry; NULL: none */
 	bool has_pin;		/* the public key's SHA-256 must be pin */
 	unsigned char pin[TLS_SHA256_LEN];
-	bool pin_only;		/* the pin replaces the chain and name checks */
+	bool pin_only;		/* the pin is the whole check */
 };
 
 /* Why the last call failed, kept for the caller to report. */
@@ -75,7 +75,7 @@ enum tls_verify_kind {
 struct tls_error {
 	enum tls_fault fault;
 	int err;			/* errno for TLS_FAULT_SYSCALL */
-	long verify;			/* X509_V_ERR_* for TLS_FAULT_VERIFY */
+	long verify;			/* X509_V_ERR_*: TLS_FAULT_VERIFY */
 	enum tls_verify_kind verify_kind;
 	char verify_name[64];		/* "X509_V_ERR_CERT_HAS_EXPIRED" */
 	char reason[TLS_TEXT_MAX];	/* the library's words */
@@ -151,9 +151,18 @@ struct tls *tls_server(struct tls_context *ctx, int fd, double deadline,
 ssize_t tls_read(struct tls *t, void *buf, size_t len);
 /*
  * Writes from buf, record by record, until it is all taken or the socket
- * is full. Returns the count taken, or -1 as tls_read.
+ * is full; the records go out in as few send() calls as fit, and what the
+ * socket did not take waits for tls_flush (tls_unsent). Returns the count
+ * taken, or -1 as tls_read.
  */
 ssize_t tls_write(struct tls *t, const void *buf, size_t len);
+/*
+ * Sends the records tls_write gathered and could not send yet. Returns 0
+ * once none wait, -1 with errno (EAGAIN: wait for POLLOUT).
+ */
+int tls_flush(struct tls *t);
+/* Returns true while records tls_write took wait to be sent. */
+bool tls_unsent(const struct tls *t);
 /*
  * Sends close_notify: our end of the data, the TLS form of a FIN.
  * Returns 0 once sent, -1 with errno (EAGAIN: wait for tls_wants()).

@@ -97,6 +97,21 @@ tls_write(struct tls *t, const void *buf, size_t len)
 }
 
 int
+tls_flush(struct tls *t)
+{
+	(void)t;
+	errno = ENOSYS;
+	return -1;
+}
+
+bool
+tls_unsent(const struct tls *t)
+{
+	(void)t;
+	return false;
+}
+
+int
 tls_shutdown(struct tls *t)
 {
 	(void)t;

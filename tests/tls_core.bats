@@ -53,6 +53,7 @@ tls_listener() {
 # py_server NAME MODE [TLSMAX]: a python3 ssl server with the leaf; prints
 # its port, then what it saw. MODE: info (SNI and ALPN, then a reply
 # and close_notify), halfclose (the reply only after our close_notify),
+# watch (how our end came: clean, without close_notify, or a reset),
 # cut (data, then the socket closes without close_notify, which
 # Python's close() never sends).
 py_server() {
@@ -71,7 +72,7 @@ ls.bind(("127.0.0.1", 0))
 ls.listen(1)
 print(ls.getsockname()[1], flush=True)
 c, _ = ls.accept()
-s = ctx.wrap_socket(c, server_side=True)
+s = ctx.wrap_socket(c, server_side=True, suppress_ragged_eofs=False)
 print("sni", (seen[0] if seen else None) or "none", "alpn",
       s.selected_alpn_protocol(), "version", s.version(), flush=True)
 if mode == "info":
@@ -88,6 +89,15 @@ elif mode == "halfclose":
     print("eof after", len(got), flush=True)
     s.sendall(b"after eof: %d\n" % len(got))
     s.unwrap()
+elif mode == "watch":
+    try:
+        while s.recv(65536):
+            pass
+        print("clean eof", flush=True)
+    except ssl.SSLEOFError:
+        print("eof without close_notify", flush=True)
+    except ConnectionResetError:
+        print("reset", flush=True)
 elif mode == "cut":
     # Our close_notify is read first: a close with it unread is a reset.
     s.sendall(b"partial\n")
@@ -162,6 +172,12 @@ PY
 	wait_for_exit "$LISTEN_PID"
 	[ "$EXIT_STATUS" -eq 1 ]
 	assert_file_contains "$TMP/srv.err" "the peer sent alert certificate expired"
+	# --trace names the verify result and the alert.
+	tls_listener srv2 "$C/expired.pem" "$C/leaf.key"
+	run --separate-stderr sockit connect -t --tls --cafile "$C/ca.pem" "localhost:$LISTEN_PORT" </dev/null
+	assert_status 1
+	assert_stderr_contains "SSL_connect(3) = -1 SSL_ERROR_SSL [X509_V_ERR_CERT_HAS_EXPIRED: certificate has expired]"
+	assert_stderr_contains "--- alert sent: certificate expired (fatal) ---"
 }
 
 @test "a name mismatch lists the names the certificate has" {
@@ -284,6 +300,24 @@ PY
 	[ "$(jq -r .truncated <<<"$closed")" = true ]
 }
 
+@test "a signal ends the session without close_notify, so the part is not taken for the whole" {
+	py_server srv watch
+	local py=$BG_PID
+	mkfifo "$TMP/cli.in"
+	bg cli "$SOCKIT" connect --tls --cafile "$C/ca.pem" "localhost:$PY_PORT"
+	local cli=$BG_PID
+	exec 7>"$TMP/cli.in"
+	printf 'the first part\n' >&7
+	wait_for_line "$TMP/srv.out" '^sni '
+	kill -TERM "$cli"
+	wait_for_exit "$cli"
+	exec 7>&-
+	[ "$EXIT_STATUS" -eq 143 ]
+	wait_for_exit "$py"
+	refute grep -q "clean eof" "$TMP/srv.out"
+	grep -qE "^(eof without close_notify|reset)$" "$TMP/srv.out"
+}
+
 @test "--trace shows the SSL calls above the socket calls" {
 	py_server srv info
 	run --separate-stderr sockit connect -t --tls --cafile "$C/ca.pem" --alpn h2 "localhost:$PY_PORT" <<<"GET / HTTP/1.0"
@@ -388,6 +422,78 @@ PY
 	[ "$(stat -c %a "$TMP/keys.log")" = 600 ]
 }
 
+@test "--show-certs prints the chain in PEM on stderr, -x dumps the plain text" {
+	echo hello-back >"$TMP/srv.in"
+	tls_listener srv "$C/leaf.pem" "$C/leaf.key"
+	run --separate-stderr sockit connect -x --show-certs --tls --cafile "$C/ca.pem" "localhost:$LISTEN_PORT" <<<"hello-there"
+	assert_success
+	[ "$output" = hello-back ]
+	assert_stderr_contains "-----BEGIN CERTIFICATE-----"
+	sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' <<<"$stderr" >"$TMP/shown.pem"
+	[ "$(openssl x509 -in "$TMP/shown.pem" -noout -fingerprint -sha256)" = "$(openssl x509 -in "$C/leaf.pem" -noout -fingerprint -sha256)" ]
+	assert_stderr_contains "hello-there"
+	assert_stderr_contains "hello-back"
+}
+
+@test "a client certificate with an encrypted key and --key-pass-file" {
+	openssl pkey -in "$C/leaf.key" -aes256 -passout pass:sesame -out "$TMP/enc.key"
+	echo sesame >"$TMP/pass"
+	s_server srv -rev -Verify 1 -CAfile "$C/ca.pem"
+	run --separate-stderr sockit connect -q 2 --tls --cafile "$C/ca.pem" --cert "$C/leaf.pem" --key "$TMP/enc.key" --key-pass-file "$TMP/pass" "localhost:$SS_PORT" <<<"abc"
+	assert_success
+	[ "$output" = cba ]
+	echo wrong >"$TMP/pass"
+	run --separate-stderr sockit connect --tls --cafile "$C/ca.pem" --cert "$C/leaf.pem" --key "$TMP/enc.key" --key-pass-file "$TMP/pass" localhost:1
+	assert_status 1
+	assert_stderr_contains "load $TMP/enc.key: "
+}
+
+@test "--capath trusts a hashed directory of CAs" {
+	mkdir "$TMP/cas"
+	cp "$C/ca.pem" "$TMP/cas/"
+	openssl rehash "$TMP/cas"
+	echo via-capath >"$TMP/srv.in"
+	tls_listener srv "$C/leaf.pem" "$C/leaf.key"
+	run --separate-stderr sockit connect --tls --capath "$TMP/cas" "localhost:$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = via-capath ]
+}
+
+@test "tls+unix: is TLS over a unix stream socket, checked by --verify-name" {
+	echo over-unix >"$TMP/srv.in"
+	start_listener srv --tls --cert "$C/leaf.pem" --key "$C/leaf.key" "unix:$SOCKDIR/t.sock"
+	run --separate-stderr sockit connect --cafile "$C/ca.pem" --verify-name localhost "tls+unix:$SOCKDIR/t.sock" </dev/null
+	assert_success
+	[ "$output" = over-unix ]
+	run --separate-stderr sockit connect -u "tls+unix:$SOCKDIR/t.sock"
+	assert_status 2
+	assert_stderr_contains "-u contradicts tls+unix:"
+}
+
+@test "send --tls -r sends its words and prints the reply" {
+	s_server srv -rev
+	run --separate-stderr sockit send -r -q 2 --tls --cafile "$C/ca.pem" "localhost:$SS_PORT" hello
+	assert_success
+	[ "$output" = olleh ]
+}
+
+@test "a handshake that gets no answer ends at -w with 124" {
+	start_listener silent --shutdown none 127.0.0.1:0
+	run --separate-stderr sockit connect -w 0.5 --tls "localhost:$LISTEN_PORT" </dev/null
+	assert_status 124
+	assert_stderr_contains "sockit: tls handshake with 127.0.0.1:$LISTEN_PORT: no answer within 0.5 s (-w)"
+}
+
+@test "--json reports a failed handshake as an error named by its constant" {
+	tls_listener srv "$C/expired.pem" "$C/leaf.key"
+	run --separate-stderr sockit connect --json --tls --cafile "$C/ca.pem" "localhost:$LISTEN_PORT" </dev/null
+	assert_status 1
+	err=$(grep '"event": "error"' <<<"$stderr")
+	[ "$(jq -r .error <<<"$err")" = X509_V_ERR_CERT_HAS_EXPIRED ]
+	[[ "$(jq -r .operation <<<"$err")" == "tls handshake with 127.0.0.1:"* ]]
+	[[ "$(jq -r .message <<<"$err")" == *"the clock here says"* ]]
+}
+
 @test "TLS usage errors name the bad part" {
 	run --separate-stderr sockit connect --cafile "$C/ca.pem" localhost:443
 	assert_status 2
@@ -415,6 +521,9 @@ PY
 	run --separate-stderr sockit connect --tls --pin sha256:abc localhost:443
 	assert_status 2
 	assert_stderr_contains "bad --pin"
+	run --separate-stderr sockit connect --tls --ciphers NOSUCHCIPHER localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --ciphers"
 	run --separate-stderr sockit listen --tls --verify-client 127.0.0.1:0
 	assert_status 2
 	assert_stderr_contains "--verify-client needs --cafile or --capath"

@@ -164,6 +164,37 @@ test_eai_hints(void)
 	unit_end();
 }
 
+/* The TLS failures the report names, each with a hint of the house shape. */
+static void
+test_tls_hints(void)
+{
+	static const char *const names[] = {
+		"X509_V_ERR_CERT_HAS_EXPIRED", "X509_V_ERR_HOSTNAME_MISMATCH",
+		"X509_V_ERR_IP_ADDRESS_MISMATCH",
+		"X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+		"X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT",
+		"X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN", "pin mismatch",
+		"alert handshake failure", "alert certificate required",
+		"alert protocol version", "not tls", "plain client", "eof",
+		"client certificate", "no client certificate",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(names); i++) {
+		const char *hint = explain_tls(names[i]);
+
+		unit_begin("explain_tls has a hint for %s", names[i]);
+		CHECK(hint != NULL);
+		if (hint != NULL)
+			check_hint_shape(hint);
+		unit_end();
+	}
+	unit_begin("explain_tls has no hint for a name it does not know");
+	CHECK(explain_tls("X509_V_OK") == NULL);
+	CHECK(explain_tls("") == NULL);
+	unit_end();
+}
+
 static void
 test_names(void)
 {
@@ -529,6 +560,7 @@ test_explain(void)
 	test_errno_hints();
 	test_call_rows();
 	test_eai_hints();
+	test_tls_hints();
 	test_names();
 	test_transport_rows();
 	test_nc_lines();
