@@ -40,7 +40,8 @@ static const char listen_examples[] =
 	"  sockit listen --fork -v -e cat 7007   # a concurrent echo server\n"
 	"  sockit listen -u :5514 -i 60          # print syslog datagrams\n"
 	"  sockit listen --unlink unix:/tmp/app.sock\n"
-	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n";
+	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n"
+	"  sockit listen -v --tls --fork -e cat 8443  # -v prints its --pin\n";
 
 /* Largest datagram we take in one recvfrom(). */
 #define DATAGRAM_MAX 65536
