@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "inetd.h"
+#include "json.h"
 #include "relay.h"
 #include "report.h"
 #include "session.h"
@@ -35,6 +36,35 @@ report_relay(const struct relay_result *res, const char *peer)
 		snprintf(what, sizeof(what), "relay between %s and the program",
 		    peer);
 	report_errno(res->failed_call, what, res->err);
+}
+
+/*
+ * The end of a connection on -v or --json, as plain listen --fork reports
+ * it, but in bytes of plain text: what the program sent and received.
+ */
+static void
+report_closed(struct session *s, const char *peer,
+    const struct spawn_cmd *cmd, const struct relay_stats *st)
+{
+	char storage[1024];
+	struct strbuf sb;
+	uint64_t sent = st->bytes[RELAY_UP], received = st->bytes[RELAY_DOWN];
+
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "closed");
+		json_field_str(&sb, "remote", peer);
+		json_field_u64(&sb, "pid", (uint64_t)cmd->pid);
+		json_field_u64(&sb, "status", (uint64_t)cmd->status);
+		json_field_u64(&sb, "sent", sent);
+		json_field_u64(&sb, "received", received);
+		json_field_num(&sb, "seconds", st->seconds);
+		report_event_end(&sb);
+	} else if (s->opts.verbose) {
+		report_note("closed %s: sent %llu byte%s, received %llu byte%s "
+		    "in %.3f s", peer, (unsigned long long)sent,
+		    sent == 1 ? "" : "s", (unsigned long long)received,
+		    received == 1 ? "" : "s", st->seconds);
+	}
 }
 
 /*
@@ -68,8 +98,7 @@ relay_program(struct session *s, struct spawn_cmd *cmd, int sock,
 	sys_close(pair);
 	sys_close(sock);
 	spawn_wait(cmd, 1, false);
-	if (s->opts.verbose || s->opts.json)
-		session_summary(s, &res.stats);
+	report_closed(s, peer_text, cmd, &res.stats);
 	if (sys_signal_caught)
 		return 128 + (int)sys_signal_caught;
 	return cmd->status;
