@@ -187,6 +187,8 @@ our_pin() {
 		port=$(sed -n 's/^sockit: connected to .* from 127\.0\.0\.1://p' \
 		    <<<"$stderr")
 		[ "$output" = "127.0.0.1 $port" ]
+		wait_for_line "$TMP/srv.err" \
+		    "^sockit: closed 127\.0\.0\.1:$port: sent $((${#output} + 1)) bytes, received 0 bytes in " 10
 	done
 	wait_for_line "$TMP/srv.err" 'exited with status 5.*' 10
 	[ "$(grep -c '^sockit: pid [0-9]* exited with status 5$' "$TMP/srv.err")" -ge 1 ]
