@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "inetd.h"
 #include "report.h"
 #include "serve.h"
 #include "session.h"
@@ -39,7 +40,8 @@ static const char listen_examples[] =
 	"  sockit listen --fork -v -e cat 7007   # a concurrent echo server\n"
 	"  sockit listen -u :5514 -i 60          # print syslog datagrams\n"
 	"  sockit listen --unlink unix:/tmp/app.sock\n"
-	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n";
+	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n"
+	"  sockit listen -v --tls --fork -e cat 8443  # -v prints its --pin\n";
 
 /* Largest datagram we take in one recvfrom(). */
 #define DATAGRAM_MAX 65536
@@ -70,7 +72,9 @@ serve_stream(struct server *sv, int lfd, int socktype)
 		    sizeof(peer));
 		if (status != EXIT_OK)
 			return status;
-		if (sv->prog != NULL) {
+		if (sv->prog != NULL && session_tls_on(s)) {
+			status = inetd_run(s, sv->prog, cfd, lfd);
+		} else if (sv->prog != NULL) {
 			status = session_run_program(s, sv->prog, cfd, lfd);
 		} else {
 			status = session_relay(s, cfd, socktype, peer);
@@ -395,13 +399,6 @@ cmd_listen(int argc, char **argv)
 		return status;
 	if ((status = serve_check(&so, &ep)) != EXIT_OK)
 		return status;
-	if ((s.tlso.tls || ep.tls) && (session_has_program(&s) || lo.fork)) {
-		report_usage("%s with TLS is not supported yet: the program "
-		    "would need the plain text of each session",
-		    lo.fork ? "--fork" : s.opts.exec_prog != NULL ? "-e" :
-		    "-c");
-		return EXIT_USAGE;
-	}
 	if ((status = session_tls_setup(&s, &ep, true)) != EXIT_OK)
 		return status;
 	if (session_has_program(&s) &&

@@ -337,6 +337,12 @@ static const struct {
 	{ "plain client",
 	  "the client must speak TLS here: https:// rather than http://, or "
 	  "a TLS option such as --tls" },
+	{ "client certificate",
+	  "--verify-client takes certificates signed by a CA in --cafile "
+	  "or --capath, valid now" },
+	{ "no client certificate",
+	  "a client presents one with --cert FILE --key FILE (sockit, curl) "
+	  "or -cert FILE -key FILE (openssl s_client)" },
 	{ "eof",
 	  "the peer may not speak TLS on this port, or refused what we "
 	  "offered without saying why: try -t to see the exchange" },

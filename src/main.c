@@ -186,8 +186,6 @@ unknown_command(const char *name, int argc, char **argv, int nglobal,
 	return EXIT_USAGE;
 }
 
-static int signal_pipe[2] = { -1, -1 };
-
 static void
 on_signal(int signo)
 {
@@ -195,8 +193,8 @@ on_signal(int signo)
 
 	if (sys_signal_caught == 0)
 		sys_signal_caught = signo;
-	if (signal_pipe[1] >= 0)
-		(void)!write(signal_pipe[1], "", 1);
+	if (sys_signal_notify_fd >= 0)
+		(void)!write(sys_signal_notify_fd, "", 1);
 	errno = saved;
 }
 
@@ -209,11 +207,7 @@ setup_signals(void)
 
 	/* A closed peer is an EPIPE to report, never a silent death. */
 	signal(SIGPIPE, SIG_IGN);
-	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
-		signal_pipe[0] = sys_high_fd(signal_pipe[0]);
-		signal_pipe[1] = sys_high_fd(signal_pipe[1]);
-		sys_signal_wakeup_fd = signal_pipe[0];
-	}
+	sys_signal_pipe();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

@@ -96,6 +96,8 @@ struct relay {
 	bool ending;		/* rd, rdwr, close: end once stdout is written */
 	bool eof_marker;	/* eof_datagram's empty datagram is still due */
 	bool notify_due;	/* TLS: close_notify is still to go */
+	bool out_shut;		/* to_program: the peer's end passed on */
+	bool out_gone;		/* to_program: it reads no more */
 	short want[2];		/* TLS: what the socket must be ready for
 				   before each direction goes on */
 	bool draining;		/* nothing more can arrive: read what is
@@ -255,6 +257,9 @@ finished(const struct relay *r)
 	/* Ending stops the reading, never the sending of what was read. */
 	if (r->ending)
 		return !holding(r, RELAY_DOWN) && !up_pending(r);
+	/* A program that has stopped reading and writing is done with us. */
+	if (r->out_gone)
+		return up_done;
 	return up_done && down_done;
 }
 
@@ -618,7 +623,7 @@ recv_down(struct relay *r, double now)
 		cfg->hooks.on_data(cfg->hooks.ctx, RELAY_DOWN, r->raw,
 		    (size_t)n);
 	/* Without an output the hooks had the data: nothing to write. */
-	if (cfg->out_fd < 0)
+	if (cfg->out_fd < 0 || r->out_gone)
 		r->down.off = r->down.len = 0;
 	return RELAY_DONE;
 }
@@ -654,6 +659,16 @@ write_down(struct relay *r, double now)
 				return RELAY_DONE;
 			if (errno == EINTR)
 				return RELAY_SIGNAL;
+			/*
+			 * A program that exited or closed its stdin may still
+			 * have output queued for the peer: that goes on.
+			 */
+			if (cfg->to_program && (errno == EPIPE ||
+			    errno == ECONNRESET)) {
+				r->out_gone = true;
+				s->off = s->len = 0;
+				return RELAY_DONE;
+			}
 			if (errno == EPIPE)
 				return RELAY_OUTPUT_CLOSED;
 			return fail(r, "write", errno);
@@ -1356,6 +1371,11 @@ pump(struct relay *r)
 			apply_shutdown(r);
 		if (r->ending && !up_pending(r))
 			r->reading_socket = false;
+		if (cfg->to_program && r->peer_eof && !r->out_shut &&
+		    !holding(r, RELAY_DOWN)) {
+			r->out_shut = true;
+			sys_shutdown(cfg->out_fd, SHUT_WR);
+		}
 		if (finished(r))
 			return RELAY_DONE;
 		if (sys_signal_caught)

@@ -113,6 +113,14 @@ struct relay_config {
 	 * direction end alone (--shutdown wr), nothing on TLS 1.2.
 	 */
 	struct tls *tls;
+	/*
+	 * in_fd and out_fd are one socket to a program (listen --tls -e):
+	 * once the peer has ended and all it sent is written, the end goes
+	 * on as shutdown(SHUT_WR), EOF on the program's stdin; once the
+	 * program reads no more (EPIPE), what the peer sends is dropped, and
+	 * the relay ends when the program's output has.
+	 */
+	bool to_program;
 };
 
 enum relay_end {

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "inetd.h"
 #include "json.h"
 #include "report.h"
 #include "serve.h"
@@ -589,6 +590,7 @@ serve_accept(struct session *s, const struct serve_access *acl,
 struct served {
 	pid_t pid;
 	int fd;			/* our copy, held for -v's counts; else -1 */
+	bool quiet;		/* keeps a TLS session: it tells of its end */
 	double start;
 	char peer[ADDR_TEXT_MAX];
 };
@@ -629,7 +631,8 @@ reap_children(struct session *s, struct children *c)
 			continue;
 		if (i == c->count)
 			continue;
-		spawn_event_exited(pid, status, signo);
+		if (!c->rows[i].quiet)
+			spawn_event_exited(pid, status, signo);
 		if (c->rows[i].fd >= 0) {
 			session_program_closed(s, c->rows[i].fd,
 			    c->rows[i].peer, c->rows[i].start, pid, status);
@@ -663,6 +666,38 @@ end_children(struct session *s, struct children *c, int sig, int wake_fd)
 		    relay_now())) > 0)
 			spawn_drain();
 	}
+}
+
+/*
+ * A child that keeps cfd's TLS session and runs cmd behind it (inetd.c).
+ * It reports its own handshake, program and counts, so the connection
+ * is not ours to hold. Returns 1, as serve_one.
+ */
+static int
+serve_tls_one(struct session *s, struct spawn_cmd *cmd, struct children *c,
+    int cfd, int lfd, const struct sockaddr_storage *peer, socklen_t plen,
+    const char *text)
+{
+	struct served *row = add_child(c);
+	pid_t pid = -1;
+
+	if (row == NULL)
+		report_errno("malloc", "remember a child", ENOMEM);
+	else
+		pid = inetd_start(s, cmd, cfd, lfd,
+		    (const struct sockaddr *)peer, plen);
+	sys_close(cfd);
+	if (pid < 0) {
+		if (row != NULL)
+			c->count--;
+		return 1;
+	}
+	row->pid = pid;
+	row->fd = -1;
+	row->quiet = true;
+	row->start = relay_now();
+	snprintf(row->peer, sizeof(row->peer), "%s", text);
+	return 1;
 }
 
 /*
@@ -703,6 +738,8 @@ serve_one(struct session *s, const struct serve_access *acl,
 		return 1;
 	}
 	session_connected(s, cfd, "accepted");
+	if (session_tls_on(s))
+		return serve_tls_one(s, cmd, c, cfd, lfd, &peer, plen, text);
 	session_program_env(cfd, (struct sockaddr *)&peer, plen, &env);
 	row = add_child(c);
 	if (row == NULL || spawn_start(cmd, cfd, cfd,
@@ -719,6 +756,7 @@ serve_one(struct session *s, const struct serve_access *acl,
 	row->start = relay_now();
 	snprintf(row->peer, sizeof(row->peer), "%s", text);
 	row->fd = cfd;
+	row->quiet = false;
 	/*
 	 * The parent goes straight back to accept(); its copy of the
 	 * connection would keep the FIN back after the child closes, so it

@@ -52,7 +52,7 @@ const struct opt_def session_tls_defs[] = {
 	{ 0, "key-pass-file", OPT_STRING, FIELD(key_pass_file), "FILE",
 	  "the key's passphrase is the first line of FILE", 0, 0, 0, NULL },
 	{ 0, "alpn", OPT_STRING, FIELD(alpn), "LIST",
-	  "offer these protocols, e.g. h2,http/1.1 (ALPN)", 0, 0, 0, NULL },
+	  "offer these protocols (a server: choose), e.g. h2,http/1.1", 0, 0, 0, NULL },
 	{ 0, "tls-min", OPT_CHOICE, FIELD(tls_min), "VERSION",
 	  "the oldest TLS version to speak (default 1.2)", 0, 0, 0,
 	  TLS_VERSIONS },
@@ -207,11 +207,6 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 		    "--pin" : "--verify-name");
 		return -1;
 	}
-	if (server && o->cert == NULL) {
-		report_usage("a TLS server needs --cert FILE (and --key FILE "
-		    "unless the key is in it)");
-		return -1;
-	}
 	if (server && o->verify_client && o->cafile == NULL &&
 	    o->capath == NULL) {
 		report_usage("--verify-client needs --cafile or --capath: the "
@@ -258,6 +253,81 @@ choose_names(struct session *s, const struct endpoint *ep)
 		s->tls_peer.verify_name = s->tls_host;
 	else if (o->sni != NULL)
 		s->tls_peer.verify_name = o->sni;
+}
+
+/* Returns true for 0.0.0.0 and ::, which bind every address. */
+static bool
+is_unspecified(const char *host)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	static const unsigned char zero[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, host, buf) == 1)
+		return memcmp(buf, zero, 4) == 0;
+	return inet_pton(AF_INET6, host, buf) == 1 &&
+	    memcmp(buf, zero, sizeof(buf)) == 0;
+}
+
+/*
+ * The names of the certificate a server without --cert makes: those a
+ * client on this machine uses, and the host or address it was told to
+ * bind, unless that binds every address.
+ */
+static const char *
+self_names(const struct endpoint *ep)
+{
+	static char names[ENDPOINT_HOST_MAX + 64];
+	const char *host = endpoint_is_unix(ep) ? "" : ep->host;
+	static const char name_chars[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.";
+
+	snprintf(names, sizeof(names), "DNS:localhost,IP:127.0.0.1,IP:::1");
+	if (host[0] == '\0' || strcmp(host, "localhost") == 0 ||
+	    strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
+	    is_unspecified(host))
+		return names;
+	if (is_ip_literal(host))
+		snprintf(names + strlen(names), sizeof(names) - strlen(names),
+		    ",IP:%s", host);
+	else if (strspn(host, name_chars) == strlen(host))
+		snprintf(names + strlen(names), sizeof(names) - strlen(names),
+		    ",DNS:%s", host);
+	return names;
+}
+
+/*
+ * What a client needs to trust the certificate made at start: its
+ * fingerprints, with -v or as --json's "certificate" event.
+ */
+static void
+announce_self(struct session *s)
+{
+	struct tls_info info;
+	char fp[PIN_FINGERPRINT_MAX], pin[PIN_TEXT_MAX], storage[2048];
+	struct strbuf sb;
+
+	if ((!s->opts.verbose && !s->opts.json) ||
+	    !tls_context_describe(s->tls_ctx, &info))
+		return;
+	pin_fingerprint(info.cert_sha256, TLS_SHA256_LEN, fp, sizeof(fp));
+	pin_format(info.spki_sha256, pin);
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage),
+		    "certificate");
+		json_field_bool(&sb, "self_signed", true);
+		json_field_str(&sb, "subject", info.subject);
+		json_field_str(&sb, "names", info.names);
+		json_field_str(&sb, "not_before", info.not_before);
+		json_field_str(&sb, "not_after", info.not_after);
+		json_field_str(&sb, "sha256", fp);
+		json_field_str(&sb, "pin", pin);
+		report_event_end(&sb);
+		return;
+	}
+	report_note("tls: no --cert: made a self-signed certificate for %s, "
+	    "valid until %s", info.names, info.not_after);
+	report_note("tls: our sha256 %s", fp);
+	report_note("tls: our pin %s (a client checks it with --pin)", pin);
 }
 
 /*
@@ -312,9 +382,13 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 	cfg.ciphersuites = o->ciphersuites;
 	cfg.verify_client = o->verify_client;
 	cfg.keylog = keylog != NULL && keylog[0] != '\0' ? keylog : NULL;
+	if (server && o->cert == NULL)
+		cfg.self_names = self_names(ep);
 	s->tls_ctx = tls_context_new(&cfg, &e);
 	if (s->tls_ctx == NULL)
 		return report_setup(&e);
+	if (server && o->cert == NULL)
+		announce_self(s);
 	if (cfg.keylog != NULL)
 		report_note("tls: session keys are logged to %s "
 		    "(SSLKEYLOGFILE)", cfg.keylog);
@@ -458,6 +532,7 @@ report_failure(struct session *s, const char *what,
 	struct strbuf facts;
 	const char *name = failure_name(e, name_buf, sizeof(name_buf));
 	const char *hint = name != NULL ? explain_tls(name) : NULL;
+	bool server = !s->dialed;
 
 	if (e->fault == TLS_FAULT_SYSCALL) {
 		report_errno("recv", what, e->err);
@@ -465,7 +540,16 @@ report_failure(struct session *s, const char *what,
 	}
 	switch (e->fault) {
 	case TLS_FAULT_VERIFY:
-		snprintf(text, sizeof(text), "%s", e->reason);
+		/* A server checks the client's certificate: --verify-client. */
+		snprintf(text, sizeof(text), "%s%s", server ?
+		    "refused the client's certificate: " : "", e->reason);
+		if (server)
+			hint = explain_tls("client certificate");
+		break;
+	case TLS_FAULT_NO_CERT:
+		snprintf(text, sizeof(text), "the client sent no certificate, "
+		    "and --verify-client wants one");
+		hint = explain_tls("no client certificate");
 		break;
 	case TLS_FAULT_PIN:
 		snprintf(text, sizeof(text), "pin mismatch: the server's "

@@ -424,6 +424,78 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	return 0;
 }
 
+/*
+ * In the child of spawn_fork, before its signals are let in: a process
+ * group of its own, an end with us, and pipes of its own for its child's
+ * exit and its signals, which the parent's loops must not hear.
+ */
+static void
+become_keeper(pid_t parent)
+{
+	size_t i;
+
+	if (lead_groups && sys_setpgid(0, 0) < 0) {
+		report_errno("setpgid", "give the connection a process group",
+		    errno);
+		_exit(EXIT_FAIL);
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+		_exit(128 + SIGTERM);
+	/* Its programs join its group: see own_groups. */
+	lead_groups = 0;
+	for (i = 0; i < ARRAY_LEN(passed_to); i++)
+		passed_to[i] = 0;
+	if (child_pipe[0] >= 0) {
+		close(child_pipe[0]);
+		close(child_pipe[1]);
+		child_pipe[0] = child_pipe[1] = -1;
+		if (spawn_watch() < 0)
+			_exit(EXIT_FAIL);
+	}
+	if (sys_signal_pipe() < 0) {
+		report_errno("pipe2", "make a pipe to hear of signals", errno);
+		_exit(EXIT_FAIL);
+	}
+}
+
+pid_t
+spawn_fork(void)
+{
+	sigset_t hold, old;
+	size_t i;
+	pid_t pid, parent;
+	int e;
+
+	own_groups();
+	/* Held until the child has its own pipes for them. */
+	sigemptyset(&hold);
+	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
+		sigaddset(&hold, handled_signals[i]);
+	sigprocmask(SIG_BLOCK, &hold, &old);
+	if (trace_flags & TRACE_ON)
+		trace_flags |= TRACE_PID;
+	parent = getpid();
+	pid = fork();
+	e = errno;
+	if (pid == 0) {
+		become_keeper(parent);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return 0;
+	}
+	sys_trace_fork(pid, e);
+	/*
+	 * The child makes its group itself; asking here too closes the
+	 * window in which a signal to the group would miss it. Nothing
+	 * execs, so neither call can find it too late.
+	 */
+	if (pid > 0 && lead_groups)
+		sys_setpgid(pid, pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		report_errno("fork", "start a process for the connection", e);
+	return pid;
+}
+
 pid_t
 spawn_reap(int *status, int *signo)
 {
@@ -501,7 +573,8 @@ record_exit(struct spawn_cmd *cmds, int n, pid_t pid, int status, int signo)
 		if (cmds[i].running && cmds[i].pid == pid) {
 			cmds[i].running = false;
 			cmds[i].status = status;
-			spawn_event_exited(pid, status, signo);
+			if (!cmds[i].quiet)
+				spawn_event_exited(pid, status, signo);
 			return;
 		}
 	}

@@ -20,6 +20,8 @@ struct spawn_cmd {
 				   by SIGKILL, and SIGUSR1, SIGUSR2 and
 				   SIGWINCH passed on to its group */
 	int status;		/* once reaped: exit status, or 128+N */
+	bool quiet;		/* a child of spawn_fork, whose own reports
+				   tell of its program: no "exited" here */
 };
 
 /* What the program finds in its environment besides ours. */
@@ -52,6 +54,16 @@ void spawn_drain(void);
  */
 int spawn_start(struct spawn_cmd *cmd, int in, int out, int err,
     int also_close, const struct spawn_env *env);
+/*
+ * Forks a child that runs sockit on, not a program: the keeper of one
+ * connection's TLS session. Like spawn_start's programs it leads a process
+ * group of its own (unless they stay in our job, see spawn.c) and gets
+ * SIGTERM should we die; the programs it starts then join its group, so
+ * that spawn_stop of its pid reaches them too. It hears of its own
+ * children and signals on pipes of its own. Returns the child's pid in the
+ * parent, 0 in the child, or -1 after reporting.
+ */
+pid_t spawn_fork(void);
 /*
  * Reaps one child that has ended, without waiting. Returns its pid with
  * *status its exit status (128+N for signal N) and *signo the signal or 0,

@@ -23,6 +23,7 @@
 
 volatile sig_atomic_t sys_signal_caught;
 int sys_signal_wakeup_fd = -1;
+int sys_signal_notify_fd = -1;
 
 #define TRACE_LINE_MAX 1024
 
@@ -997,8 +998,8 @@ sys_gethostname(char *name, size_t len)
 	return rc;
 }
 
-void
-sys_trace_vfork(pid_t pid, int err)
+static void
+trace_fork(const char *call, pid_t pid, int err)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
@@ -1006,9 +1007,37 @@ sys_trace_vfork(pid_t pid, int err)
 	if (!tracing())
 		return;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_puts(&sb, "vfork()");
+	strbuf_puts(&sb, call);
 	trace_result(&sb, pid, err);
 	trace_emit(&sb);
+}
+
+void
+sys_trace_vfork(pid_t pid, int err)
+{
+	trace_fork("vfork()", pid, err);
+}
+
+void
+sys_trace_fork(pid_t pid, int err)
+{
+	trace_fork("fork()", pid, err);
+}
+
+int
+sys_signal_pipe(void)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	if (sys_signal_wakeup_fd >= 0)
+		close(sys_signal_wakeup_fd);
+	if (sys_signal_notify_fd >= 0)
+		close(sys_signal_notify_fd);
+	sys_signal_wakeup_fd = sys_high_fd(fds[0]);
+	sys_signal_notify_fd = sys_high_fd(fds[1]);
+	return 0;
 }
 
 int

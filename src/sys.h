@@ -20,6 +20,15 @@ extern volatile sig_atomic_t sys_signal_caught;
  * loop wakes up even when the signal came just before poll(); -1 if unset.
  */
 extern int sys_signal_wakeup_fd;
+/* The write end of that pipe, for the handler; -1 if unset. */
+extern int sys_signal_notify_fd;
+/*
+ * Makes the wake-up pipe, or a new one in place of the old: a child that
+ * forks and runs on, sockit without an exec, must not share its parent's,
+ * whose loops would take the child's signals for their own. Returns 0, or
+ * -1 with errno (the pipe stays unset). Not traced.
+ */
+int sys_signal_pipe(void);
 
 /*
  * Each wrapper returns what the system call returns and leaves its errno
@@ -124,6 +133,8 @@ int sys_dup2(int from, int to);
  * make the call. The parent narrates once the child has exec'd or exited.
  */
 void sys_trace_vfork(pid_t pid, int err);
+/* The same for a fork() whose child runs sockit on. */
+void sys_trace_fork(pid_t pid, int err);
 /*
  * Traces the call, then replaces the process with file (searched in PATH
  * when it has no slash) and environment envp; returns only on failure.

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -31,11 +32,26 @@
  */
 #define TLS_READ_BUFFER (4 * (SSL3_RT_MAX_PLAIN_LENGTH + 2048))
 
+/* ALPN's wire form: 255 names of 1 byte, or fewer longer ones. */
+#define ALPN_WIRE_MAX 512
+
 struct tls_context {
 	SSL_CTX *ctx;
 	bool server;
 	bool insecure;
+	unsigned char alpn[ALPN_WIRE_MAX];	/* server: what it chooses from */
+	size_t alpn_len;
 };
+
+/*
+ * The certificate a server makes when given none: valid from a little
+ * before now (the client's clock may be behind ours) for a day.
+ */
+#define SELF_SIGNED_SKEW (5 * 60)
+#define SELF_SIGNED_LIFE (24 * 60 * 60)
+#define SELF_SIGNED_SUBJECT "sockit ephemeral certificate"
+
+static int verify_callback(int ok, X509_STORE_CTX *store);
 
 /*
  * Records a bulk write gathers before one send(): four full ones, so a
@@ -405,6 +421,97 @@ load_trust(SSL_CTX *ctx, const struct tls_config *cfg, struct tls_error *e)
 	return 0;
 }
 
+/*
+ * The server's choice (RFC 7301 3.2): the first of our --alpn list that
+ * the client offers. With none in common the handshake goes on without
+ * ALPN, as most servers do, rather than failing with
+ * no_application_protocol: the client learns that nothing was chosen and
+ * decides for itself whether it can go on.
+ */
+static int
+alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+    const unsigned char *in, unsigned int inlen, void *arg)
+{
+	struct tls_context *c = arg;
+	unsigned char *chosen = NULL;
+
+	(void)ssl;
+	if (SSL_select_next_proto(&chosen, outlen, c->alpn,
+	    (unsigned)c->alpn_len, in, inlen) != OPENSSL_NPN_NEGOTIATED)
+		return SSL_TLSEXT_ERR_NOACK;
+	*out = chosen;
+	return SSL_TLSEXT_ERR_OK;
+}
+
+/* Adds the extension nid, written as openssl.cnf would write it. */
+static bool
+add_extension(X509 *cert, X509V3_CTX *v3, int nid, const char *value)
+{
+	X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, v3, nid, value);
+	bool ok = ext != NULL && X509_add_ext(cert, ext, -1) == 1;
+
+	X509_EXTENSION_free(ext);
+	return ok;
+}
+
+/*
+ * A server given no certificate makes one at start: a fresh P-256 key
+ * that never leaves memory, in a certificate signed by itself for names.
+ * No CA vouches for it, so a client checks it by its key (--pin) or not at
+ * all, and since the key dies with the process, a pin names this run of
+ * the server and no other.
+ */
+static int
+use_self_signed(SSL_CTX *ctx, const char *names, struct tls_error *e)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *cert = X509_new();
+	BIGNUM *serial = NULL;
+	unsigned char random[16];
+	X509_NAME *subject;
+	X509V3_CTX v3;
+	int rc = -1;
+
+	if (key == NULL || cert == NULL ||
+	    RAND_bytes(random, sizeof(random)) != 1)
+		goto done;
+	/* A positive serial of 127 random bits, as RFC 5280 4.1.2.2 asks. */
+	random[0] &= 0x7f;
+	serial = BN_bin2bn(random, sizeof(random), NULL);
+	subject = X509_get_subject_name(cert);
+	if (serial == NULL ||
+	    X509_set_version(cert, X509_VERSION_3) != 1 ||
+	    BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert)) == NULL ||
+	    X509_gmtime_adj(X509_getm_notBefore(cert), -SELF_SIGNED_SKEW) ==
+	    NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(cert), SELF_SIGNED_LIFE) ==
+	    NULL ||
+	    X509_set_pubkey(cert, key) != 1 ||
+	    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)SELF_SIGNED_SUBJECT, -1, -1, 0) != 1 ||
+	    X509_set_issuer_name(cert, subject) != 1)
+		goto done;
+	X509V3_set_ctx(&v3, cert, cert, NULL, NULL, 0);
+	if (!add_extension(cert, &v3, NID_basic_constraints,
+	    "critical,CA:FALSE") ||
+	    !add_extension(cert, &v3, NID_key_usage,
+	    "critical,digitalSignature") ||
+	    !add_extension(cert, &v3, NID_ext_key_usage, "serverAuth") ||
+	    !add_extension(cert, &v3, NID_subject_alt_name, names) ||
+	    X509_sign(cert, key, EVP_sha256()) == 0 ||
+	    SSL_CTX_use_certificate(ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, key) != 1)
+		goto done;
+	rc = 0;
+done:
+	if (rc < 0)
+		setup_fault(e, NULL, "cannot make a certificate");
+	BN_free(serial);
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
 struct tls_context *
 tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 {
@@ -455,24 +562,29 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 	}
 	if (cfg->cert != NULL && load_identity(ctx, cfg, e) < 0)
 		goto fail;
+	if (cfg->server && cfg->cert == NULL && cfg->self_names != NULL &&
+	    use_self_signed(ctx, cfg->self_names, e) < 0)
+		goto fail;
 	if (!cfg->server && !cfg->insecure && load_trust(ctx, cfg, e) < 0)
 		goto fail;
 	if (cfg->server && cfg->verify_client) {
 		if (load_trust(ctx, cfg, e) < 0)
 			goto fail;
+		/* The callback keeps the client's details for the report. */
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
-		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_callback);
 	}
-	if (!cfg->server && cfg->alpn != NULL) {
-		unsigned char wire[512];
-		size_t len;
-
-		if (alpn_wire(cfg->alpn, wire, sizeof(wire), &len) < 0 ||
-		    SSL_CTX_set_alpn_protos(ctx, wire, (unsigned)len) != 0) {
+	if (cfg->alpn != NULL) {
+		if (alpn_wire(cfg->alpn, c->alpn, sizeof(c->alpn),
+		    &c->alpn_len) < 0 || (!cfg->server &&
+		    SSL_CTX_set_alpn_protos(ctx, c->alpn,
+		    (unsigned)c->alpn_len) != 0)) {
 			setup_fault(e, NULL, "bad --alpn list");
 			snprintf(e->file, sizeof(e->file), "--alpn");
 			goto fail;
 		}
+		if (cfg->server)
+			SSL_CTX_set_alpn_select_cb(ctx, alpn_select, c);
 	}
 	if (cfg->keylog != NULL) {
 		if (keylog_fd < 0)
@@ -817,6 +929,9 @@ classify(struct tls *t, int code, bool handshake)
 	if (handshake && vr != X509_V_OK && !t->server) {
 		e->fault = TLS_FAULT_VERIFY;
 		e->verify = vr;
+	} else if (t->server && handshake &&
+	    reason == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE) {
+		e->fault = TLS_FAULT_NO_CERT;
 	} else if (reason == SSL_R_HTTP_REQUEST ||
 	    reason == SSL_R_HTTPS_PROXY_REQUEST ||
 	    (t->server && handshake && reason == SSL_R_WRONG_VERSION_NUMBER)) {
@@ -1311,6 +1426,30 @@ tls_describe(const struct tls *t, struct tls_info *info)
 	    sizeof(info->not_after));
 	X509_digest(cert, EVP_sha256(), info->cert_sha256, &mdlen);
 	spki_digest(cert, info->spki_sha256);
+}
+
+bool
+tls_context_describe(const struct tls_context *c, struct tls_info *info)
+{
+	X509 *cert = SSL_CTX_get0_certificate(c->ctx);
+	unsigned int mdlen = TLS_SHA256_LEN;
+
+	memset(info, 0, sizeof(*info));
+	if (cert == NULL)
+		return false;
+	info->have_cert = true;
+	name_text(X509_get_subject_name(cert), info->subject,
+	    sizeof(info->subject));
+	name_text(X509_get_issuer_name(cert), info->issuer,
+	    sizeof(info->issuer));
+	cert_names(cert, info->names, sizeof(info->names));
+	time_text(X509_get0_notBefore(cert), info->not_before,
+	    sizeof(info->not_before));
+	time_text(X509_get0_notAfter(cert), info->not_after,
+	    sizeof(info->not_after));
+	X509_digest(cert, EVP_sha256(), info->cert_sha256, &mdlen);
+	spki_digest(cert, info->spki_sha256);
+	return true;
 }
 
 static void

@@ -26,6 +26,11 @@ struct tls_config {
 	const char *ciphersuites;	/* TLS 1.3 */
 	bool verify_client;	/* server: ask for and check a client cert */
 	const char *keylog;	/* SSLKEYLOGFILE's path, or NULL */
+	/*
+	 * Server with no cert: the names of the certificate made at start,
+	 * as subjectAltName says them ("DNS:localhost,IP:127.0.0.1").
+	 */
+	const char *self_names;
 };
 
 /* What one connection checks: per peer, unlike the context. */
@@ -52,6 +57,8 @@ enum tls_fault {
 	TLS_FAULT_TIMEOUT,	/* -w passed during the handshake */
 	TLS_FAULT_SIGNAL,	/* a terminating signal came */
 	TLS_FAULT_PROTOCOL,	/* anything else the library refused */
+	TLS_FAULT_NO_CERT,	/* server: --verify-client, and the client
+				   sent no certificate */
 };
 
 /* What a failed certificate check is about, for the facts to show. */
@@ -115,6 +122,13 @@ const char *tls_library_version(void);
 struct tls_context *tls_context_new(const struct tls_config *cfg,
     struct tls_error *e);
 void tls_context_free(struct tls_context *ctx);
+/*
+ * Fills *info with our own certificate's facts (no version or cipher):
+ * the one a server made at start for self_names. Returns false when the
+ * context has no certificate.
+ */
+bool tls_context_describe(const struct tls_context *ctx,
+    struct tls_info *info);
 
 /*
  * Runs the handshake on the connected non-blocking fd as a client

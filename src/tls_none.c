@@ -45,6 +45,14 @@ tls_context_free(struct tls_context *ctx)
 	(void)ctx;
 }
 
+bool
+tls_context_describe(const struct tls_context *ctx, struct tls_info *info)
+{
+	(void)ctx;
+	memset(info, 0, sizeof(*info));
+	return false;
+}
+
 struct tls *
 tls_client(struct tls_context *ctx, int fd, const struct tls_peer *peer,
     double deadline, struct tls_error *e)

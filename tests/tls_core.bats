@@ -524,12 +524,9 @@ PY
 	run --separate-stderr sockit connect --tls --ciphers NOSUCHCIPHER localhost:443
 	assert_status 2
 	assert_stderr_contains "bad --ciphers"
-	run --separate-stderr sockit listen --tls 127.0.0.1:0
+	run --separate-stderr sockit listen --tls --verify-client 127.0.0.1:0
 	assert_status 2
-	assert_stderr_contains "needs --cert"
-	run --separate-stderr sockit listen --tls --cert "$C/leaf.pem" --key "$C/leaf.key" -e cat 127.0.0.1:0
-	assert_status 2
-	assert_stderr_contains "-e with TLS is not supported yet"
+	assert_stderr_contains "--verify-client needs --cafile or --capath"
 }
 
 @test "a build without TLS refuses TLS with how to get it (make NO_TLS=1)" {

@@ -176,6 +176,7 @@ test_tls_hints(void)
 		"X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN", "pin mismatch",
 		"alert handshake failure", "alert certificate required",
 		"alert protocol version", "not tls", "plain client", "eof",
+		"client certificate", "no client certificate",
 	};
 	size_t i;
 
