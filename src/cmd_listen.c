@@ -237,6 +237,14 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 			return EXIT_FAIL;
 		}
 		session_connected(s, fd, "accepted");
+		/*
+		 * Said without -v too: the others' datagrams vanish from
+		 * now on, and nothing else would tell why.
+		 */
+		if (!s->opts.json)
+			report_notice("serving %s only: datagrams from other "
+			    "senders are dropped from now on (-k serves every "
+			    "sender)", text);
 	} else {
 		report_note("datagram from an unnamed socket: nothing can be "
 		    "sent back, receiving only");
