@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "flows.h"
 #include "report.h"
 #include "serve.h"
 #include "session.h"
@@ -19,6 +20,7 @@ struct listen_opts {
 	int keep_open;
 	int fork;
 	long max_conns;
+	double flow_idle;	/* < 0: not given */
 };
 
 static const struct opt_def listen_defs[] = {
@@ -29,8 +31,11 @@ static const struct opt_def listen_defs[] = {
 	  "a child per peer runs -e/-c while we accept more (concurrent)",
 	  1, 0, 0, NULL },
 	{ 0, "max-conns", OPT_COUNT, offsetof(struct listen_opts, max_conns),
-	  "N", "with --fork, at most N children at once; others wait",
-	  0, 1, 1000000, NULL },
+	  "N", "with --fork, at most N children at once; others wait "
+	  "(UDP: are dropped)", 0, 1, 1000000, NULL },
+	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
+	  "SECS", "UDP with -k -e: a sender's program gets EOF after SECS "
+	  "without a datagram (default 60)", 0, 0, 1e9, NULL },
 };
 
 static const char listen_examples[] =
@@ -38,6 +43,7 @@ static const char listen_examples[] =
 	"  sockit listen -k localhost:8080 < reply.txt\n"
 	"  sockit listen --fork -v -e cat 7007   # a concurrent echo server\n"
 	"  sockit listen -u :5514 -i 60          # print syslog datagrams\n"
+	"  sockit listen -u -k -e cat 7007       # a UDP echo server for all\n"
 	"  sockit listen --unlink unix:/tmp/app.sock\n";
 
 /* Largest datagram we take in one recvfrom(). */
@@ -273,6 +279,26 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 	return session_relay(s, fd, socktype, text);
 }
 
+/*
+ * -k (or --fork) with a program on a datagram socket: a datagram server
+ * has no accept queue to make senders wait in, so each sender gets a
+ * program of its own at once, running beside the others.
+ */
+static int
+serve_senders(struct server *sv, int fd, const struct endpoint_addr *bound)
+{
+	struct flows_config fc;
+
+	fc.acl = sv->acl;
+	fc.ep = sv->ep;
+	fc.bound = bound;
+	fc.cmd = sv->prog;
+	fc.idle = sv->lo->flow_idle >= 0 ? sv->lo->flow_idle :
+	    FLOWS_IDLE_DEFAULT;
+	fc.max_conns = sv->lo->max_conns;
+	return flows_serve(sv->s, fd, &fc);
+}
+
 /* The flags that contradict each other or the endpoint. */
 static int
 check_listen(const struct session *s, const struct listen_opts *lo,
@@ -286,20 +312,18 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    "program for one peer, and stdio cannot be shared");
 		return EXIT_USAGE;
 	}
-	if (lo->fork && dgram) {
-		report_usage("--fork needs a stream or seqpacket endpoint: a "
-		    "datagram socket has no connections to accept, one per "
-		    "child");
+	if (lo->max_conns > 0 && !lo->fork && !(dgram && lo->keep_open &&
+	    session_has_program(s))) {
+		report_usage("--max-conns limits the children of --fork (or "
+		    "of -k with -e or -c on a datagram socket); without it one "
+		    "peer is served at a time");
 		return EXIT_USAGE;
 	}
-	if (lo->max_conns > 0 && !lo->fork) {
-		report_usage("--max-conns limits the children of --fork; "
-		    "without it one peer is served at a time");
-		return EXIT_USAGE;
-	}
-	if (lo->keep_open && dgram && session_has_program(s)) {
-		report_usage("-k with %s on a datagram socket: a program "
-		    "serves the first sender only; drop -k", prog);
+	if (lo->flow_idle >= 0 && !(dgram && (lo->keep_open || lo->fork) &&
+	    session_has_program(s))) {
+		report_usage("--flow-idle ends the program of a quiet sender, "
+		    "and needs a datagram endpoint with -k (or --fork) and %s",
+		    session_has_program(s) ? prog : "-e or -c");
 		return EXIT_USAGE;
 	}
 	return serve_access_check((struct serve_access *)acl, ep);
@@ -332,7 +356,7 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s;
-	struct listen_opts lo = { 0, 0, 0 };
+	struct listen_opts lo = { 0, 0, 0, -1 };
 	struct serve_opts so;
 	struct serve_access acl;
 	struct spawn_cmd prog;
@@ -361,7 +385,8 @@ cmd_listen(int argc, char **argv)
 		"Passive open: bind ENDPOINT (default: every address, a port "
 		"the kernel picks),\naccept one peer and relay stdio with it. "
 		"UDP: the first sender becomes the peer.\nWith -e or -c a "
-		"program talks to the peer; --fork runs one per peer at once.",
+		"program talks to the peer; --fork runs one per peer at once\n"
+		"(UDP: -k or --fork, one per sender).",
 		listen_examples, groups, ARRAY_LEN(groups),
 	};
 
@@ -416,6 +441,9 @@ cmd_listen(int argc, char **argv)
 		warn_if_exposed(&sv, fd, &bound);
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
+	else if (bound.socktype == SOCK_DGRAM && sv.prog != NULL &&
+	    (lo.keep_open || lo.fork))
+		status = serve_senders(&sv, fd, &bound);
 	else if (bound.socktype == SOCK_DGRAM)
 		status = serve_datagrams(&sv, fd, bound.socktype);
 	else if (lo.fork)

@@ -659,13 +659,10 @@ wait_for_children() {
 	refute grep -vE '^(sockit: |[a-z_0-9]+\()' "$TMP/srv.err"
 }
 
-@test "--fork needs a program and a stream socket; --max-conns needs --fork" {
+@test "--fork needs a program; --max-conns needs --fork" {
 	run --separate-stderr sockit listen --fork :0
 	assert_status 2
 	assert_stderr_contains "--fork needs -e or -c"
-	run --separate-stderr sockit listen --fork -u -e cat :0
-	assert_status 2
-	assert_stderr_contains "no connections to accept"
 	run --separate-stderr sockit listen --max-conns 2 -e cat :0
 	assert_status 2
 	assert_stderr_contains "--max-conns limits the children of --fork"
