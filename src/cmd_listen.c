@@ -31,11 +31,11 @@ static const struct opt_def listen_defs[] = {
 	  "a child per peer runs -e/-c while we accept more (concurrent)",
 	  1, 0, 0, NULL },
 	{ 0, "max-conns", OPT_COUNT, offsetof(struct listen_opts, max_conns),
-	  "N", "with --fork, at most N children at once; others wait "
-	  "(UDP: are dropped)", 0, 1, 1000000, NULL },
+	  "N", "with --fork, at most N children at once; others wait",
+	  0, 1, 1000000, NULL },
 	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
-	  "SECS", "UDP with -k -e: a sender's program gets EOF after SECS "
-	  "without a datagram (default 60)", 0, 0, 1e9, NULL },
+	  "SECS", "UDP -k -e: EOF to a sender quiet SECS (default 60)",
+	  0, 0, 1e9, NULL },
 };
 
 static const char listen_examples[] =
@@ -357,6 +357,7 @@ cmd_listen(int argc, char **argv)
 {
 	struct session s;
 	struct listen_opts lo = { 0, 0, 0, -1 };
+	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
 	struct spawn_cmd prog;
@@ -371,6 +372,8 @@ cmd_listen(int argc, char **argv)
 		{ "Server options", serve_opt_defs, serve_opt_count, &so },
 		{ "Access options", serve_access_defs, serve_access_count,
 		  &acl },
+		{ "Multicast options", multicast_recv_defs,
+		  multicast_recv_count, &mr },
 		{ "Program options", session_program_defs,
 		  session_program_count, &s.opts },
 		{ "Socket options", session_socket_defs,
@@ -391,6 +394,7 @@ cmd_listen(int argc, char **argv)
 	};
 
 	session_init(&s);
+	multicast_recv_init(&mr);
 	s.may_edit = true;
 	serve_init(&so);
 	memset(&acl, 0, sizeof(acl));
@@ -423,7 +427,8 @@ cmd_listen(int argc, char **argv)
 		return status;
 	if ((status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK)
 		return status;
-	if ((status = serve_check(&so, &ep)) != EXIT_OK)
+	if ((status = serve_check(&so, &ep)) != EXIT_OK ||
+	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK)
 		return status;
 	if (session_has_program(&s) &&
 	    (status = session_program(&s, &prog)) != EXIT_OK) {
@@ -436,6 +441,7 @@ cmd_listen(int argc, char **argv)
 	sv.acl = &acl;
 	sv.ep = &ep;
 	sv.prog = session_has_program(&s) ? &prog : NULL;
+	so.multicast = &mr;
 	fd = serve_open(&s, &so, &ep, &bound);
 	if (fd >= 0 && sv.prog != NULL)
 		warn_if_exposed(&sv, fd, &bound);

@@ -406,6 +406,7 @@ cmd_recv(int argc, char **argv)
 {
 	struct session s;
 	struct recv_opts ro = { 0, 0, 0 };
+	struct multicast_recv mr;
 	struct serve_opts so;
 	struct endpoint ep;
 	struct endpoint_addr bound;
@@ -416,6 +417,8 @@ cmd_recv(int argc, char **argv)
 	const struct opt_group groups[] = {
 		{ "Options", recv_defs, ARRAY_LEN(recv_defs), &ro },
 		{ "Server options", serve_opt_defs, serve_opt_count, &so },
+		{ "Multicast options", multicast_recv_defs,
+		  multicast_recv_count, &mr },
 		{ "Socket options", session_socket_defs,
 		  session_socket_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
@@ -430,6 +433,7 @@ cmd_recv(int argc, char **argv)
 	};
 
 	session_init(&s);
+	multicast_recv_init(&mr);
 	serve_init(&so);
 	/* Unset, so that a --shutdown given at all can be refused. */
 	s.opts.shutdown_mode = -1;
@@ -459,10 +463,12 @@ cmd_recv(int argc, char **argv)
 		status = session_endpoint(&s, any_port, 1, false, &ep);
 	else
 		status = session_endpoint(&s, pos, npos, false, &ep);
-	if (status != EXIT_OK || (status = serve_check(&so, &ep)) != EXIT_OK)
+	if (status != EXIT_OK || (status = serve_check(&so, &ep)) != EXIT_OK ||
+	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK)
 		return status;
 	/* Peer after peer: -k, or --count for more than one. */
 	so.many = ro.keep_open || ro.count > 1;
+	so.multicast = &mr;
 	fd = serve_open(&s, &so, &ep, &bound);
 	if (fd < 0)
 		return sys_signal_caught ? serve_stop_status() : EXIT_FAIL;

@@ -676,6 +676,7 @@ cmd_send(int argc, char **argv)
 {
 	struct session s;
 	struct send_opts so = { 0, 0, NULL, 0, 0, 1, 0, NULL };
+	struct multicast_send ms;
 	struct endpoint ep;
 	unsigned char *data = NULL;
 	char **pos, err[512];
@@ -686,6 +687,8 @@ cmd_send(int argc, char **argv)
 		{ "Options", send_defs, ARRAY_LEN(send_defs), &so },
 		{ "Socket options", session_socket_defs,
 		  session_socket_count, &s.opts },
+		{ "Datagram options", multicast_send_defs,
+		  multicast_send_count, &ms },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
 	};
@@ -699,6 +702,8 @@ cmd_send(int argc, char **argv)
 	};
 
 	session_init(&s);
+	multicast_send_init(&ms);
+	s.multicast = &ms;
 	pos = calloc((size_t)argc + 1, sizeof(*pos));
 	if (pos == NULL) {
 		report_errno("malloc", "parse the arguments", errno);
@@ -733,6 +738,7 @@ cmd_send(int argc, char **argv)
 	    (status = session_endpoint(&s, pos, npos > 0, false, &ep)) !=
 	    EXIT_OK ||
 	    (status = session_parse_source(&s, &ep)) != EXIT_OK ||
+	    (status = multicast_send_check(&ms, &ep)) != EXIT_OK ||
 	    (status = check_options(&so, &ep, npos - 1)) != EXIT_OK)
 		goto done;
 	if (npos > 1 && (status = build_data(&so, pos + 1, npos - 1, &data,

@@ -46,6 +46,7 @@ struct endpoint {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	size_t path_len;		/* bytes of path, without a NUL */
 	bool abstract;			/* Linux abstract name (unix:@NAME) */
+	bool broadcast;			/* the host was <broadcast> */
 	char text[ENDPOINT_TEXT_MAX];	/* canonical form, for messages */
 };
 

@@ -163,6 +163,12 @@ static const struct transport_hint transport_hints[] = {
 	  "needs another path" },
 	{ "bind", EADDRINUSE, HINT_UNIX_ABSTRACT, "another socket holds this "
 	  "abstract name; it is free again when that socket closes" },
+	/* connect() on a UDP socket checks the broadcast permission early. */
+	{ "connect", EACCES, HINT_UDP, "a broadcast address needs "
+	  "SO_BROADCAST: add --broadcast (or check the address, and the "
+	  "firewall)" },
+	{ "send", EACCES, HINT_UDP, "a broadcast address needs SO_BROADCAST: "
+	  "add --broadcast (or check the address, and the firewall)" },
 };
 
 struct eai_hint {

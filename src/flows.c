@@ -54,7 +54,7 @@ struct flow {
 	enum arrival_kind at_kind;
 	int fd;			/* our end of the pair; -1 once closed */
 	pid_t pid;		/* 0 once reaped */
-	bool told_eof;		/* --flow-idle passed: shutdown(SHUT_WR) */
+	bool told_eof;		/* --flow-idle passed: our end is shut */
 	int stops;		/* signals sent after the grace: 0, 1, 2 */
 	double start, last, eof_at;
 	uint64_t in, out, lost;	/* datagrams to the program, answers, drops */

@@ -80,3 +80,164 @@ PY
 	assert_status 2
 	assert_stderr_contains "--max-conns limits"
 }
+
+# netns_setup: a network namespace of the test's own, held by a sleeping
+# process (unshare -n as root, unshare -rn in a user namespace otherwise);
+# `netns CMD...` runs CMD in it. Skips, saying why, where none can be made.
+netns_setup() {
+	local flags=(-n) why
+	[ "$(id -u)" -eq 0 ] || flags=(-r -n)
+	if ! why=$(unshare "${flags[@]}" true 2>&1); then
+		skip "cannot make a network namespace (unshare ${flags[*]}): $why"
+	fi
+	# The holder says its own pid: bg's is that of timeout, outside.
+	bg netns unshare "${flags[@]}" sh -c 'echo "ready $$"; exec sleep 120'
+	wait_for_line "$TMP/netns.out" '^ready [0-9]+$'
+	NETNS_PID=$(sed -n 's/^ready //p' "$TMP/netns.out")
+	# Never change the network of the machine the tests run on.
+	[ "$(readlink "/proc/$NETNS_PID/ns/net")" != "$(readlink /proc/self/ns/net)" ]
+	NSENTER=(nsenter -t "$NETNS_PID" -n)
+	[ "$(id -u)" -eq 0 ] || NSENTER+=(-U --preserve-credentials)
+	netns ip link set lo up multicast on
+}
+
+# netns CMD...: CMD in the test's namespace, with bats' descriptors closed
+# (so the first socket is 3) and killed if it hangs.
+netns() {
+	timeout -s KILL "$FG_LIMIT" "${NSENTER[@]}" "$@" \
+	    3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+}
+
+# netns_recv NAME ARGS...: `sockit recv -v ARGS` in the namespace, in the
+# background; sets PORT from its "listening on" line.
+netns_recv() {
+	local name=$1
+	shift
+	bg "$name" "${NSENTER[@]}" "$SOCKIT" recv -v "$@"
+	wait_for_line "$TMP/$name.err" '^sockit: listening on '
+	PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/$name.err" |
+	    head -n 1)
+}
+
+@test "multicast over IPv4: recv -u --join gets a group's datagrams, and --trace shows the struct" {
+	netns_setup
+	netns ip route add 224.0.0.0/4 dev lo src 127.0.0.1
+	bg rcv "${NSENTER[@]}" "$SOCKIT" --trace recv -v -u --count 1 --join 239.1.1.1 --multicast-if lo 0.0.0.0:0
+	wait_for_line "$TMP/rcv.err" '^sockit: listening on '
+	PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/rcv.err")
+	assert_file_contains "$TMP/rcv.err" 'setsockopt(3, IPPROTO_IP, MCAST_JOIN_GROUP, {gr_interface=if_nametoindex("lo"), gr_group={AF_INET, 239.1.1.1}}) = 0'
+	run netns "$SOCKIT" --trace send -u --ttl 0 "239.1.1.1:$PORT" hello-group
+	assert_success
+	assert_output_contains "setsockopt(3, IPPROTO_IP, IP_MULTICAST_TTL, [0]) = 0"
+	wait_for_exit "$BG_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/rcv.out")" = hello-group ]
+}
+
+# veth_pair: v0 (10.9.0.1, fd00::1) and v1 (10.9.0.2, fd00::2), the two
+# ends of one cable inside the test's namespace.
+veth_pair() {
+	netns ip link add v0 type veth peer name v1
+	netns ip link set v0 up
+	netns ip link set v1 up
+	netns ip addr add 10.9.0.1/24 dev v0
+	netns ip addr add 10.9.0.2/24 dev v1
+	netns ip -6 addr add fd00::1/64 dev v0 nodad
+	netns ip -6 addr add fd00::2/64 dev v1 nodad
+}
+
+@test "multicast: listen -u --join relays a group's datagrams, and --multicast-loop off keeps ours from this host" {
+	netns_setup
+	veth_pair
+	# Joined on v0 alone: what goes out of v0 comes back only as the
+	# copy that IP_MULTICAST_LOOP makes, since nobody joined on v1.
+	bg lst "${NSENTER[@]}" "$SOCKIT" listen -v -u --join 239.2.2.2 --multicast-if v0 :0
+	wait_for_line "$TMP/lst.err" '^sockit: listening on '
+	PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/lst.err")
+	run netns "$SOCKIT" --trace send -u --multicast-if v0 --multicast-loop off "239.2.2.2:$PORT" not-looped
+	assert_success
+	assert_output_contains "setsockopt(3, IPPROTO_IP, IP_MULTICAST_LOOP, [0]) = 0"
+	assert_output_contains 'setsockopt(3, IPPROTO_IP, IP_MULTICAST_IF, {imr_multiaddr=0.0.0.0, imr_address=0.0.0.0, imr_ifindex=if_nametoindex("v0")}) = 0'
+	run netns "$SOCKIT" send -u --multicast-if v0 --multicast-loop on "239.2.2.2:$PORT" looped
+	assert_success
+	wait_for_line "$TMP/lst.out" '^looped'
+	[ "$(head -c 6 "$TMP/lst.out")" = looped ]
+}
+
+@test "multicast over IPv6 between the ends of a veth pair: --join and --multicast-if" {
+	netns_setup
+	veth_pair
+	netns_recv rcv -u --count 1 --join ff12::1234 --multicast-if v1 :0
+	assert_file_contains "$TMP/rcv.err" "joined ff12::1234 on v1"
+	run netns "$SOCKIT" send -u --multicast-if v0 --ttl 2 "[ff12::1234]:$PORT" hello-six
+	assert_success
+	wait_for_exit "$BG_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/rcv.out")" = hello-six ]
+	assert_file_contains "$TMP/rcv.err" "from [fd00::1]:"
+}
+
+@test "multicast: a source-specific --join takes its source's datagrams, not another's" {
+	netns_setup
+	netns ip route add 224.0.0.0/4 dev lo src 127.0.0.1
+	netns_recv rcv -u --count 1 --from --join 232.1.1.1 --source 127.0.0.2 0.0.0.0:0
+	run netns "$SOCKIT" send -u -s 127.0.0.1 "232.1.1.1:$PORT" from-one
+	assert_success
+	run netns "$SOCKIT" send -u -s 127.0.0.2 "232.1.1.1:$PORT" from-two
+	assert_success
+	wait_for_exit "$BG_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	grep -qE '^127\.0\.0\.2:[0-9]+: from-two$' "$TMP/rcv.out"
+	refute grep -q from-one "$TMP/rcv.out"
+}
+
+@test "multicast: usage errors name the bad part" {
+	run --separate-stderr sockit recv -u --join 10.0.0.1 :0
+	assert_status 2
+	assert_stderr_contains "bad --join '10.0.0.1': a multicast group address"
+	run --separate-stderr sockit recv --join 239.1.1.1 :0
+	assert_status 2
+	assert_stderr_contains "--join is for UDP"
+	run --separate-stderr sockit recv -u --source 127.0.0.1 :0
+	assert_status 2
+	assert_stderr_contains "--source says where to join a group, and needs --join GROUP"
+	run --separate-stderr sockit recv -u --join ff02::fb --source 127.0.0.1 :0
+	assert_status 2
+	assert_stderr_contains "--source 127.0.0.1 has no --join group of its address family"
+	run --separate-stderr sockit send --ttl 3 127.0.0.1:9 hi
+	assert_status 2
+	assert_stderr_contains "--ttl is for UDP datagrams"
+	run --separate-stderr sockit recv -u --join 239.1.1.1 --multicast-if no-such-if0 :0
+	assert_status 1
+	assert_stderr_contains "find interface 'no-such-if0' (--multicast-if)"
+}
+
+@test "broadcast to 127.255.255.255: EACCES naming --broadcast without it, delivered with it" {
+	netns_setup
+	netns_recv rcv -u --count 1 0.0.0.0:0
+	run --separate-stderr netns "$SOCKIT" send -u "127.255.255.255:$PORT" refused
+	assert_status 1
+	assert_stderr_contains "connect to 127.255.255.255:$PORT: Permission denied (EACCES)"
+	assert_stderr_contains "a broadcast address needs SO_BROADCAST: add --broadcast"
+	run --separate-stderr netns "$SOCKIT" --trace connect -u --broadcast -q 0 "127.255.255.255:$PORT" <<<"to all"
+	assert_success
+	assert_stderr_contains "setsockopt(3, SOL_SOCKET, SO_BROADCAST, [1]) = 0"
+	wait_for_exit "$BG_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/rcv.out")" = "to all" ]
+}
+
+@test "<broadcast> is 255.255.255.255 for UDP with --broadcast, and a usage error otherwise" {
+	run --separate-stderr sockit send -u "<broadcast>:9" hi
+	assert_status 2
+	assert_stderr_contains "<broadcast> is 255.255.255.255, which the kernel sends to only with --broadcast (SO_BROADCAST)"
+	run --separate-stderr sockit connect "<broadcast>:9"
+	assert_status 2
+	assert_stderr_contains "<broadcast> is an address for UDP datagrams (-u), not for tcp"
+	run --separate-stderr sockit send -6 -u --broadcast "<broadcast>:9" hi
+	assert_status 2
+	assert_stderr_contains "IPv6 has no broadcast"
+	run --separate-stderr sockit --trace send -u --broadcast -w 1 "<broadcast>:9" hi
+	assert_stderr_contains 'getaddrinfo("255.255.255.255", "9"'
+	assert_stderr_contains "setsockopt(3, SOL_SOCKET, SO_BROADCAST, [1]) = 0"
+}
