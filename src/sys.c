@@ -731,7 +731,10 @@ sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
 	err = errno;
 	if (!trace_data_call(rc))
 		return rc;
-	/* As recv's line gives the room, this one gives each length. */
+	/*
+	 * The room of each message, then after the result each datagram's
+	 * length and sender, as a recvfrom line gives them for one.
+	 */
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "recvmmsg(%d, %u, %zu)", fd, count,
 	    msgs[0].msg_hdr.msg_iov[0].iov_len);
@@ -739,6 +742,8 @@ sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
 	if (rc > 0) {
 		strbuf_puts(&sb, " [");
 		for (i = 0; i < rc; i++) {
+			const struct msghdr *h = &msgs[i].msg_hdr;
+
 			if (i == TRACE_MMSG_SHOWN &&
 			    !(trace_flags & TRACE_FULL)) {
 				strbuf_puts(&sb, ", ...");
@@ -746,6 +751,11 @@ sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
 			}
 			strbuf_printf(&sb, "%s%u", i > 0 ? ", " : "",
 			    msgs[i].msg_len);
+			if (h->msg_name != NULL) {
+				strbuf_puts(&sb, " ");
+				trace_sockaddr(&sb, h->msg_name,
+				    h->msg_namelen);
+			}
 		}
 		strbuf_puts(&sb, "]");
 	}
@@ -1018,6 +1028,24 @@ sys_write(int fd, const void *buf, size_t len)
 	while (retry_eintr(rc));
 	if (tracing() && (trace_flags & TRACE_FULL))
 		trace_data("write", fd, len, rc, errno, NULL, 0, false);
+	return rc;
+}
+
+ssize_t
+sys_writev(int fd, const struct iovec *iov, int count)
+{
+	ssize_t rc;
+	size_t len = 0;
+	int i;
+
+	do
+		rc = writev(fd, iov, count);
+	while (retry_eintr(rc));
+	if (tracing() && (trace_flags & TRACE_FULL)) {
+		for (i = 0; i < count; i++)
+			len += iov[i].iov_len;
+		trace_data("writev", fd, len, rc, errno, NULL, 0, false);
+	}
 	return rc;
 }
 

@@ -107,6 +107,9 @@ int sys_socketpair(int family, int type, int protocol, int fds[2]);
 int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
+struct iovec;
+/* writev(2), traced like write (full mode only) with the total length. */
+ssize_t sys_writev(int fd, const struct iovec *iov, int count);
 /*
  * preadv2(RWF_NOWAIT): a read that returns EAGAIN instead of waiting,
  * whatever O_NONBLOCK says; EOPNOTSUPP where fd's kind cannot do it.

@@ -363,7 +363,7 @@ s.close()'
 	[ "$(cat "$TMP/srv.out")" = traced ]
 }
 
-@test "--trace shows recvfrom and the sender of each datagram" {
+@test "--trace shows recvmmsg and the length and sender of each datagram" {
 	local sport
 	bg srv "$SOCKIT" --trace recv -v -u --count 1 127.0.0.1:0
 	RECV_PID=$BG_PID
@@ -372,7 +372,7 @@ s.close()'
 	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 0 ]
 	grep -qxF "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = 3" "$TMP/srv.err"
-	grep -qxF "recvfrom(3, 65536) = 3 {AF_INET, 127.0.0.1:$sport}" "$TMP/srv.err"
+	grep -qxF "recvmmsg(3, 1, 65536) = 1 [3 {AF_INET, 127.0.0.1:$sport}]" "$TMP/srv.err"
 	run grep -E '^(listen|accept|sendto|send)\(' "$TMP/srv.err"
 	assert_status 1
 }

@@ -241,3 +241,108 @@ veth_pair() {
 	assert_stderr_contains 'getaddrinfo("255.255.255.255", "9"'
 	assert_stderr_contains "setsockopt(3, SOL_SOCKET, SO_BROADCAST, [1]) = 0"
 }
+
+# datagram_sizes PORT SIZE...: one datagram of each SIZE from one socket to
+# 127.0.0.1:PORT, each filled with its own byte; the same bytes go to
+# $TMP/want, one after another.
+datagram_sizes() {
+	python3 - "$TMP/want" "$@" <<'PY'
+import socket, sys
+want, port, sizes = sys.argv[1], int(sys.argv[2]), map(int, sys.argv[3:])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+with open(want, "wb") as out:
+    for i, n in enumerate(sizes):
+        data = bytes([0x41 + i]) * n
+        s.sendto(data, ("127.0.0.1", port))
+        out.write(data)
+PY
+}
+
+# wait_for_udp_port PORT: until a socket is bound to UDP port PORT on
+# 127.0.0.1, for peers that print no line when they are ready.
+wait_for_udp_port() {
+	local deadline=$((SECONDS + 10))
+	while ((SECONDS <= deadline)); do
+		[ -n "$(ss -Hlun "sport = :$1")" ] && return 0
+		sleep "$poll_step"
+	done
+	echo "nothing bound UDP port $1 within 10 s" >&2
+	return 1
+}
+
+# sockit_pid: the pid of sockit under bg's timeout.
+sockit_pid() {
+	pgrep -P "$BG_PID" -x sockit
+}
+
+@test "recv -u takes datagrams of 0, 1, 1472 and 65507 bytes in one recvmmsg, each exact" {
+	start_recv rcv --trace -u --count 4 127.0.0.1:0
+	local pid
+	pid=$(sockit_pid)
+	# Stopped, it cannot read: all four wait for one call.
+	kill -STOP "$pid"
+	datagram_sizes "$RECV_PORT" 0 1 1472 65507
+	kill -CONT "$pid"
+	wait_for_exit "$RECV_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	cmp "$TMP/want" "$TMP/rcv.out"
+	grep -qE '^recvmmsg\(3, 4, 65536\) = 4 \[0 \{AF_INET, 127\.0\.0\.1:[0-9]+\}, 1 \{[^}]*\}, 1472 \{[^}]*\}, 65507 \{[^}]*\}\]$' "$TMP/rcv.err"
+	assert_file_contains "$TMP/rcv.err" "received 4 datagrams, 66980 bytes"
+}
+
+@test "recv -u --json keeps each datagram of a batch apart, the empty one too" {
+	bg rcv "$SOCKIT" recv -v --json -u --count 3 127.0.0.1:0
+	RECV_PID=$BG_PID
+	wait_for_line "$TMP/rcv.err" '"event": *"listening"'
+	local port pid
+	port=$(jq -r 'select(.event == "listening") | .address' "$TMP/rcv.err" | sed 's/.*://')
+	pid=$(sockit_pid)
+	kill -STOP "$pid"
+	datagram_sizes "$port" 3 0 2
+	kill -CONT "$pid"
+	wait_for_exit "$RECV_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(jq -c '[.bytes, .data]' "$TMP/rcv.out" | tr '\n' ' ')" = '[3,"AAA"] [0,""] [2,"CC"] ' ]
+}
+
+@test "recv -u under a flood of 65507-byte datagrams stays within 16 MiB" {
+	start_recv rcv -u 127.0.0.1:0
+	local pid
+	pid=$(sockit_pid)
+	python3 - "$RECV_PORT" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+data = b"z" * 65507
+for _ in range(500):
+    s.send(data)
+PY
+	local hwm
+	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+	[ -n "$hwm" ]
+	[ "$hwm" -lt 16384 ]
+	[ "$(wc -c <"$TMP/rcv.out")" -gt 0 ]
+}
+
+@test "socat and nc.openbsd -u send to recv -u; sockit sends to socat and nc.openbsd -lu" {
+	start_recv rcv -u --count 2 --from 127.0.0.1:0
+	printf 'from socat\n' | socat -u - "UDP:127.0.0.1:$RECV_PORT"
+	printf 'from nc\n' | timeout 10 nc.openbsd -u -w 1 127.0.0.1 "$RECV_PORT"
+	wait_for_exit "$RECV_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	grep -qE '^127\.0\.0\.1:[0-9]+: from socat$' "$TMP/rcv.out"
+	grep -qE '^127\.0\.0\.1:[0-9]+: from nc$' "$TMP/rcv.out"
+
+	local port
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	bg srt socat -u "UDP-RECV:$port,bind=127.0.0.1" -
+	wait_for_udp_port "$port"
+	sockit send -u "127.0.0.1:$port" 'to socat'
+	wait_for_line "$TMP/srt.out" '^to socat$'
+
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	bg nc nc.openbsd -u -l 127.0.0.1 "$port"
+	wait_for_udp_port "$port"
+	sockit connect -u -q 0 "127.0.0.1:$port" <<<'to nc'
+	wait_for_line "$TMP/nc.out" '^to nc$'
+}
