@@ -490,3 +490,15 @@ time.sleep(10)" "$RECV_PORT"
 	printf 'hi\n' | nc.openbsd -N 127.0.0.1 "$port"
 	wait_for_line "$TMP/tcp.out" '^hi$' 10
 }
+
+@test "TCP: the sender's lane moves on a blocking socket though recv never ends its side" {
+	random_file "$TMP/in.bin" 16
+	start_recv rcv 127.0.0.1:0
+	timeout 60 "$SOCKIT" --trace=full connect "127.0.0.1:$RECV_PORT" \
+	    <"$TMP/in.bin" 2>"$TMP/send.err" 3>&-
+	wait_for_exit "$RECV_PID" 60
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(checksum "$TMP/rcv.out")" = "$(checksum "$TMP/in.bin")" ]
+	grep -q '^setsockopt(3, SOL_SOCKET, SO_SNDTIMEO, ' "$TMP/send.err"
+	grep -q '^fcntl(3, F_SETFL, ~O_NONBLOCK) = 0' "$TMP/send.err"
+}
