@@ -358,8 +358,10 @@ count_one(struct sink *k, int family, const unsigned char *buf,
 		from->ss_family = (sa_family_t)family;
 		flen = sizeof(sa_family_t);
 	}
-	addr_format((struct sockaddr *)from, flen, k->f.sender,
-	    sizeof(k->f.sender));
+	/* Only what is printed is formatted: a flood has no time to spare. */
+	if (s->opts.verbose || k->f.json || k->ro->from || real_len > cap)
+		addr_format((struct sockaddr *)from, flen, k->f.sender,
+		    sizeof(k->f.sender));
 	k->f.real_len = real_len;
 	/*
 	 * MSG_TRUNC makes the kernel give the datagram's real length even

@@ -123,6 +123,14 @@ ask_arrival(struct demux *d)
 		report_errno("setsockopt", what, errno);
 		return -1;
 	}
+	/*
+	 * IPv4 senders of a dual-stack socket: IP_PKTINFO's ipi_spec_dst
+	 * says what to answer a broadcast from, which the mapped destination
+	 * cannot. With -6 the socket refuses it, and needs none.
+	 */
+	if (b->family == AF_INET6 && !d->s->opts.ipv6)
+		sys_setsockopt(d->sock, IPPROTO_IP, IP_PKTINFO, &on,
+		    sizeof(on));
 	return 0;
 }
 
@@ -134,7 +142,8 @@ ask_arrival(struct demux *d)
  * source, and then the kernel picks.
  */
 static void
-note_arrival(struct msghdr *msg, union arrival *at, enum arrival_kind *kind)
+note_arrival(struct msghdr *msg, int family, union arrival *at,
+    enum arrival_kind *kind)
 {
 	struct cmsghdr *c;
 
@@ -145,8 +154,20 @@ note_arrival(struct msghdr *msg, union arrival *at, enum arrival_kind *kind)
 			struct in_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			at->v4.ipi_spec_dst = pi.ipi_spec_dst;
-			*kind = ARRIVAL_V4;
+			memset(at, 0, sizeof(*at));
+			if (family == AF_INET) {
+				at->v4.ipi_spec_dst = pi.ipi_spec_dst;
+				*kind = ARRIVAL_V4;
+				continue;
+			}
+			/* An IPv6 socket answers from the mapped address. */
+			at->v6.ipi6_addr.s6_addr[10] = 0xff;
+			at->v6.ipi6_addr.s6_addr[11] = 0xff;
+			memcpy(&at->v6.ipi6_addr.s6_addr[12],
+			    &pi.ipi_spec_dst, 4);
+			*kind = ARRIVAL_V6;
+			/* It says more than IPV6_PKTINFO: nothing else. */
+			return;
 		} else if (c->cmsg_level == IPPROTO_IPV6 &&
 		    c->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi;
@@ -216,10 +237,44 @@ dropped(struct demux *d, const char *text, const char *why)
 	}
 }
 
+/*
+ * The address a sender's datagrams came to, as a sockaddr with our port:
+ * from IP_PKTINFO when the kernel told it, else the bound address.
+ */
+static void
+arrival_addr(const struct demux *d, const struct flow *f,
+    struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (f->at_kind == ARRIVAL_V4 && d->fc->bound->family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_addr = f->at.v4.ipi_spec_dst;
+		sin->sin_port = htons((unsigned short)d->local_port);
+		*len = sizeof(*sin);
+	} else if (f->at_kind == ARRIVAL_V6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = f->at.v6.ipi6_addr;
+		sin6->sin6_port = htons((unsigned short)d->local_port);
+		*len = sizeof(*sin6);
+	} else {
+		memcpy(ss, &d->fc->bound->sa, d->fc->bound->len);
+		*len = d->fc->bound->len;
+		if (sin->sin_family == AF_INET)
+			sin->sin_port = htons((unsigned short)d->local_port);
+		else if (sin6->sin6_family == AF_INET6)
+			sin6->sin6_port = htons((unsigned short)d->local_port);
+	}
+}
+
 /* The environment of a sender's program: its address and where it wrote. */
 static void
 flow_env(const struct demux *d, const struct flow *f, struct spawn_env *env)
 {
+	struct sockaddr_storage local;
+	socklen_t llen;
 	char host[ADDR_TEXT_MAX], port[16];
 	struct strbuf sb;
 
@@ -230,25 +285,9 @@ flow_env(const struct demux *d, const struct flow *f, struct spawn_env *env)
 	    &f->peer, f->plen));
 	spawn_env_add(env, "SOCKIT_PEER_ADDR", host);
 	spawn_env_add(env, "SOCKIT_PEER_PORT", port);
+	arrival_addr(d, f, &local, &llen);
 	strbuf_init(&sb, host, sizeof(host));
-	if (f->at_kind == ARRIVAL_V4) {
-		struct sockaddr_in sin;
-
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_addr = f->at.v4.ipi_spec_dst;
-		addr_host(&sb, (const struct sockaddr *)&sin, sizeof(sin));
-	} else if (f->at_kind == ARRIVAL_V6) {
-		struct sockaddr_in6 sin6;
-
-		memset(&sin6, 0, sizeof(sin6));
-		sin6.sin6_family = AF_INET6;
-		sin6.sin6_addr = f->at.v6.ipi6_addr;
-		addr_host(&sb, (const struct sockaddr *)&sin6, sizeof(sin6));
-	} else {
-		addr_host(&sb, (const struct sockaddr *)&d->fc->bound->sa,
-		    d->fc->bound->len);
-	}
+	addr_host(&sb, (const struct sockaddr *)&local, llen);
 	snprintf(port, sizeof(port), "%d", d->local_port);
 	spawn_env_add(env, "SOCKIT_LOCAL_ADDR", host);
 	spawn_env_add(env, "SOCKIT_LOCAL_PORT", port);
@@ -257,17 +296,20 @@ flow_env(const struct demux *d, const struct flow *f, struct spawn_env *env)
 static void
 flow_started(struct demux *d, const struct flow *f)
 {
-	char storage[1024];
+	struct sockaddr_storage local;
+	socklen_t llen;
+	char storage[1024], text[ADDR_TEXT_MAX];
 	struct strbuf sb;
 
+	arrival_addr(d, f, &local, &llen);
+	addr_format((const struct sockaddr *)&local, llen, text, sizeof(text));
 	if (d->s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage), "accepted");
-		json_field_str(&sb, "local", d->fc->ep->text);
+		json_field_str(&sb, "local", text);
 		json_field_str(&sb, "remote", f->text);
 		report_event_end(&sb);
 	} else {
-		report_note("datagrams from %s to %s", f->text,
-		    d->fc->ep->text);
+		report_note("datagrams from %s to %s", f->text, text);
 	}
 	spawn_event_started(d->fc->cmd);
 }
@@ -375,7 +417,7 @@ deliver(struct demux *d, struct msghdr *msg, size_t len)
 			dropped(d, text, reason);
 			return;
 		}
-		note_arrival(msg, &at, &kind);
+		note_arrival(msg, d->fc->bound->family, &at, &kind);
 		f = start_flow(d, msg->msg_name, msg->msg_namelen, &at, kind,
 		    text);
 		if (f == NULL)

@@ -33,6 +33,28 @@ load test_helper
 	[ "$output" = ok ]
 	run python3 "$BATS_TEST_DIRNAME/udp_senders.py" "$LISTEN_PORT" 2 2 127.0.0.3
 	[ "$output" = ok ]
+	# One dual-stack socket on [::]: IPv4 senders too, and IPv6 ones.
+	start_listener dual -u -k -e cat :0
+	run python3 "$BATS_TEST_DIRNAME/udp_senders.py" "$LISTEN_PORT" 2 2 127.0.0.2
+	[ "$output" = ok ]
+	run python3 "$BATS_TEST_DIRNAME/udp_senders.py" "$LISTEN_PORT" 2 2 ::1
+	[ "$output" = ok ]
+}
+
+@test "listen -u -k -e: a program learns its sender and the address it wrote to" {
+	start_listener srv -u -k -v -c 'echo "$SOCKIT_PEER_ADDR $SOCKIT_LOCAL_ADDR:$SOCKIT_LOCAL_PORT"; exec cat' 0.0.0.0:0
+	run python3 - "$LISTEN_PORT" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(10)
+s.connect(("127.0.0.2", int(sys.argv[1])))
+s.send(b"hi\n")
+print(s.recv(100).decode(), end="")
+print(s.recv(100).decode(), end="")
+PY
+	assert_success
+	[ "$output" = "127.0.0.1 127.0.0.2:$LISTEN_PORT"$'\nhi' ]
+	assert_file_contains "$TMP/srv.err" "to 127.0.0.2:$LISTEN_PORT"
 }
 
 @test "listen -u -k -e: a quiet sender's program gets end-of-file after --flow-idle" {
