@@ -92,6 +92,26 @@ PY
 	[ "$(grep -c '^sockit: started pid ' "$TMP/srv.err")" -eq 1 ]
 }
 
+@test "listen -u -k -e: SIGTERM ends every sender's program, then sockit with 143; -w with no sender is 124" {
+	start_listener srv -u -k -v -e cat 127.0.0.1:0
+	run python3 "$BATS_TEST_DIRNAME/udp_senders.py" "$LISTEN_PORT" 3 1
+	[ "$output" = ok ]
+	local pid children
+	pid=$(sockit_pid)
+	children=$(pgrep -P "$pid" | tr '\n' ' ')
+	[ "$(wc -w <<<"$children")" -eq 3 ]
+	kill -TERM "$pid"
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 143 ]
+	for child in $children; do
+		wait_gone "$child"
+	done
+	[ "$(grep -c 'was killed by SIGTERM' "$TMP/srv.err")" -eq 3 ]
+	run --separate-stderr sockit listen -u -k -w 0.2 -e cat 127.0.0.1:0
+	assert_status 124
+	assert_stderr_contains "within 0.2 s (-w)"
+}
+
 @test "listen -u -k -e: usage of --flow-idle and --max-conns" {
 	run --separate-stderr sockit listen -u --flow-idle 5 :0
 	assert_status 2
