@@ -28,8 +28,17 @@
 
 /* The largest record either way: a UDP payload fits, with room to spare. */
 #define FLOW_RECORD_MAX 65536
-/* Datagrams or records one wake-up takes from a socket before poll(). */
+/* Records one wake-up takes from a program's socket before poll(). */
 #define FLOW_ROUNDS 64
+/*
+ * Datagrams one recvmmsg takes, and batches one wake-up: each slot has
+ * room for the largest, and only what arrives is touched, so memory stays
+ * within FLOW_BATCH * FLOW_RECORD_MAX (1 MiB) however fast they come.
+ */
+#define FLOW_BATCH 16
+#define FLOW_BATCH_ROUNDS 4
+/* Room for IP_PKTINFO and IPV6_PKTINFO together. */
+#define FLOW_CONTROL 128
 /* After end-of-file, how long a program has before SIGTERM, then SIGKILL. */
 #define FLOW_GRACE 1.0
 /* A dropped sender is named again after this many seconds. */
@@ -61,13 +70,26 @@ struct flow {
 	char text[ADDR_TEXT_MAX];
 };
 
+/* The slots of one recvmmsg on the server's socket. */
+struct arrivals {
+	struct mmsghdr msgs[FLOW_BATCH];
+	struct iovec iov[FLOW_BATCH];
+	struct sockaddr_storage from[FLOW_BATCH];
+	union {
+		struct cmsghdr align;
+		unsigned char bytes[FLOW_CONTROL];
+	} control[FLOW_BATCH];
+	unsigned char *slots;	/* FLOW_BATCH * FLOW_RECORD_MAX */
+};
+
 struct demux {
 	struct session *s;
 	const struct flows_config *fc;
 	int sock;
 	struct flow *rows;
 	size_t count, cap;
-	unsigned char *buf;
+	unsigned char *buf;	/* a program's answer */
+	struct arrivals in;
 	/* An answer the socket had no room for: sent before any other. */
 	bool held;
 	size_t held_len;
@@ -382,7 +404,8 @@ start_flow(struct demux *d, const struct sockaddr_storage *peer,
  * sender when --allow and --max-conns let it.
  */
 static void
-deliver(struct demux *d, struct msghdr *msg, size_t len)
+deliver(struct demux *d, struct msghdr *msg, const unsigned char *buf,
+    size_t len)
 {
 	const struct sockaddr *sa = msg->msg_name;
 	char text[ADDR_TEXT_MAX];
@@ -428,34 +451,39 @@ deliver(struct demux *d, struct msghdr *msg, size_t len)
 	 * A program that reads too slowly loses datagrams, as it would on
 	 * a socket of its own whose buffer is full: never a wait for all.
 	 */
-	if (sys_send(f->fd, d->buf, len, MSG_DONTWAIT) < 0)
+	if (sys_send(f->fd, buf, len, MSG_DONTWAIT) < 0)
 		f->lost++;
 	else
 		f->in++;
 }
 
-/* Reads the datagrams that wait on the socket. Returns 0, or -1 reported. */
+/*
+ * Reads the datagrams that wait on the socket, a batch per recvmmsg.
+ * Returns 0, or -1 reported.
+ */
 static int
 take_datagrams(struct demux *d)
 {
-	int round;
+	struct arrivals *a = &d->in;
+	char what[ENDPOINT_TEXT_MAX + 32];
+	int round, i, n;
 
-	for (round = 0; round < FLOW_ROUNDS; round++) {
-		struct sockaddr_storage from;
-		unsigned char control[256];
-		struct iovec iov = { d->buf, FLOW_RECORD_MAX };
-		struct msghdr msg;
-		char what[ENDPOINT_TEXT_MAX + 32];
-		ssize_t n;
+	for (round = 0; round < FLOW_BATCH_ROUNDS; round++) {
+		for (i = 0; i < FLOW_BATCH; i++) {
+			struct msghdr *h = &a->msgs[i].msg_hdr;
 
-		memset(&msg, 0, sizeof(msg));
-		msg.msg_name = &from;
-		msg.msg_namelen = sizeof(from);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = control;
-		msg.msg_controllen = sizeof(control);
-		n = sys_recvmsg(d->sock, &msg, MSG_DONTWAIT);
+			a->iov[i].iov_base = a->slots +
+			    (size_t)i * FLOW_RECORD_MAX;
+			a->iov[i].iov_len = FLOW_RECORD_MAX;
+			memset(&a->msgs[i], 0, sizeof(a->msgs[i]));
+			h->msg_name = &a->from[i];
+			h->msg_namelen = sizeof(a->from[i]);
+			h->msg_iov = &a->iov[i];
+			h->msg_iovlen = 1;
+			h->msg_control = a->control[i].bytes;
+			h->msg_controllen = sizeof(a->control[i].bytes);
+		}
+		n = sys_recvmmsg(d->sock, a->msgs, FLOW_BATCH, 0);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return 0;
@@ -463,12 +491,16 @@ take_datagrams(struct demux *d)
 			if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
 			    errno == ENETUNREACH)
 				continue;
-			snprintf(what, sizeof(what), "receive a datagram on %s",
+			snprintf(what, sizeof(what), "receive datagrams on %s",
 			    d->fc->ep->text);
-			report_errno("recvmsg", what, errno);
+			report_errno("recvmmsg", what, errno);
 			return -1;
 		}
-		deliver(d, &msg, (size_t)n);
+		for (i = 0; i < n; i++)
+			deliver(d, &a->msgs[i].msg_hdr, a->iov[i].iov_base,
+			    a->msgs[i].msg_len);
+		if (n < FLOW_BATCH)
+			return 0;
 	}
 	return 0;
 }
@@ -717,11 +749,14 @@ flows_serve(struct session *s, int fd, const struct flows_config *fc)
 	d.sock = fd;
 	d.local_port = local_port(fd);
 	d.buf = malloc(FLOW_RECORD_MAX);
-	if (d.buf == NULL) {
+	d.in.slots = malloc((size_t)FLOW_BATCH * FLOW_RECORD_MAX);
+	if (d.buf == NULL || d.in.slots == NULL) {
+		free(d.in.slots);
 		report_errno("malloc", "allocate the datagram buffer", errno);
 		return EXIT_FAIL;
 	}
 	if (ask_arrival(&d) < 0) {
+		free(d.in.slots);
 		free(d.buf);
 		return EXIT_FAIL;
 	}
@@ -756,7 +791,7 @@ flows_serve(struct session *s, int fd, const struct flows_config *fc)
 		}
 		memset(pfd, 0, (d.count + SLOT_FLOWS) * sizeof(*pfd));
 		pfd[SLOT_SOCK].fd = fd;
-		pfd[SLOT_SOCK].events = d.held ? POLLOUT : POLLIN;
+		pfd[SLOT_SOCK].events = POLLIN | (d.held ? POLLOUT : 0);
 		pfd[SLOT_WAKE].fd = wake_fd;
 		pfd[SLOT_WAKE].events = POLLIN;
 		pfd[SLOT_SIGNAL].fd = sys_signal_wakeup_fd;
@@ -792,11 +827,11 @@ flows_serve(struct session *s, int fd, const struct flows_config *fc)
 			if (answer(&d, d.held_flow, d.held_len) != 0)
 				d.held = false;
 		}
-		/* Answers first: they use d.buf, and the held one must go. */
+		/* Answers first: the held one must go before any other. */
 		for (i = 0; i < polled && !d.held; i++)
 			if (pfd[SLOT_FLOWS + i].revents)
 				take_answers(&d, i, pfd[SLOT_FLOWS + i].revents);
-		if (!d.held && (pfd[SLOT_SOCK].revents & (POLLIN | POLLERR)) &&
+		if ((pfd[SLOT_SOCK].revents & (POLLIN | POLLERR)) &&
 		    take_datagrams(&d) < 0) {
 			status = EXIT_FAIL;
 			break;
@@ -805,6 +840,7 @@ flows_serve(struct session *s, int fd, const struct flows_config *fc)
 	end_flows(&d, wake_fd);
 	free(d.rows);
 	free(pfd);
+	free(d.in.slots);
 	free(d.buf);
 	return sys_signal_caught ? serve_stop_status() : status;
 }

@@ -756,6 +756,7 @@ sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
 				trace_sockaddr(&sb, h->msg_name,
 				    h->msg_namelen);
 			}
+			trace_control(&sb, h);
 		}
 		strbuf_puts(&sb, "]");
 	}
