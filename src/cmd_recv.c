@@ -41,7 +41,8 @@ static const char recv_examples[] =
 	"  sockit recv -v 9000 > upload.bin      # one TCP peer, exact bytes\n"
 	"  sockit recv -u --from --count 3 127.0.0.1:5514\n"
 	"  sockit recv --json -k unix:/tmp/log.sock | jq -r .data\n"
-	"  sockit recv -w 5 unix-dgram:/tmp/ping.sock\n";
+	"  sockit recv -w 5 unix-dgram:/tmp/ping.sock\n"
+	"  sockit recv -u --from --join 224.0.0.251 :5353   # mDNS\n";
 
 /*
  * Room for one framed message of len bytes: in a JSON string one byte may

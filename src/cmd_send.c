@@ -59,7 +59,8 @@ static const char send_examples[] =
 	"      sockit send -r example.org:80\n"
 	"  sockit send -u -E 127.0.0.1:514 '<14>deploy: done\\n'\n"
 	"  sockit send -u -r -w 2 --json 127.0.0.1:7 ping\n"
-	"  sockit send -u --lines -f events.log unix-dgram:/run/app.sock\n";
+	"  sockit send -u --lines -f events.log unix-dgram:/run/app.sock\n"
+	"  sockit send -u --broadcast '<broadcast>:9' wake\n";
 
 /*
  * Longest --lines line held, and the most one read of stdin or -f FILE
