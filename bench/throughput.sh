@@ -28,7 +28,7 @@ head -c "$((DATA_MB * 1024 * 1024))" /dev/urandom >"$DATA"
 BYTES=$((DATA_MB * 1024 * 1024))
 SOCK=$OUT/unix.sock
 
-TOOLS=(sockit nc.openbsd ncat socat "socat -b256k" splice-relay)
+TOOLS=(sockit "sockit recv" nc.openbsd ncat socat "socat -b256k" splice-relay)
 SCENARIOS=(tcp-file tcp-pipe unix-file)
 
 # receiver TOOL WHERE / sender TOOL WHERE: the command lines; WHERE is a
@@ -38,6 +38,8 @@ receiver() {
 	case "$tool:$where" in
 	sockit:/*) echo "$SOCKIT listen unix:$where" ;;
 	sockit:*) echo "$SOCKIT listen 127.0.0.1:$where" ;;
+	"sockit recv:"/*) echo "$SOCKIT recv unix:$where" ;;
+	"sockit recv:"*) echo "$SOCKIT recv 127.0.0.1:$where" ;;
 	nc.openbsd:/*) echo "nc.openbsd -lU $where" ;;
 	nc.openbsd:*) echo "nc.openbsd -l 127.0.0.1 $where" ;;
 	ncat:/*) echo "ncat -lU --recv-only $where" ;;
@@ -53,8 +55,8 @@ receiver() {
 sender() {
 	local tool=$1 where=$2
 	case "$tool:$where" in
-	sockit:/*) echo "$SOCKIT connect unix:$where" ;;
-	sockit:*) echo "$SOCKIT connect 127.0.0.1:$where" ;;
+	sockit:/* | "sockit recv:"/*) echo "$SOCKIT connect unix:$where" ;;
+	sockit:* | "sockit recv:"*) echo "$SOCKIT connect 127.0.0.1:$where" ;;
 	nc.openbsd:/*) echo "nc.openbsd -NU $where" ;;
 	nc.openbsd:*) echo "nc.openbsd -N 127.0.0.1 $where" ;;
 	ncat:/*) echo "ncat -U --send-only $where" ;;
@@ -157,6 +159,14 @@ for scenario in "${SCENARIOS[@]}"; do
 		done
 		echo
 	done
+done
+
+echo
+echo "sockit recv beside sockit listen, the same sender (target: within 5%):"
+for scenario in "${SCENARIOS[@]}"; do
+	printf '  %-10s recv / listen %sx\n' "$scenario" \
+	    "$(awk -v a="${RATE[$scenario|sockit recv]}" -v b="${RATE[$scenario|sockit]}" \
+	    'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 done
 
 echo

@@ -176,6 +176,7 @@ cmd_connect(int argc, char **argv)
 {
 	struct session s;
 	struct connect_opts co = { 0, -1, NULL };
+	struct multicast_send ms;
 	struct endpoint ep;
 	struct dial_result t;
 	struct spawn_cmd prog;
@@ -185,6 +186,8 @@ cmd_connect(int argc, char **argv)
 		{ "Options", connect_defs, ARRAY_LEN(connect_defs), &co },
 		{ "Socket options", session_socket_defs,
 		  session_socket_count, &s.opts },
+		{ "Datagram options", multicast_send_defs,
+		  multicast_send_count, &ms },
 		{ "Program options", session_program_defs,
 		  session_program_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
@@ -203,6 +206,7 @@ cmd_connect(int argc, char **argv)
 	};
 
 	session_init(&s);
+	multicast_send_init(&ms);
 	s.may_edit = true;
 	s.dialed = true;
 	memset(&prog, 0, sizeof(prog));
@@ -228,8 +232,10 @@ cmd_connect(int argc, char **argv)
 	if ((status = session_endpoint(&s, pos, npos, co.zero, &ep)) !=
 	    EXIT_OK)
 		return status;
-	if ((status = session_parse_source(&s, &ep)) != EXIT_OK)
+	if ((status = session_parse_source(&s, &ep)) != EXIT_OK ||
+	    (status = multicast_send_check(&ms, &ep)) != EXIT_OK)
 		return status;
+	s.multicast = &ms;
 	if (co.zero && session_has_program(&s)) {
 		report_usage("-z closes at once: there is no connection for "
 		    "%s to talk to", s.opts.exec_prog != NULL ? "-e" : "-c");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "flows.h"
 #include "inetd.h"
 #include "report.h"
 #include "serve.h"
@@ -20,6 +21,7 @@ struct listen_opts {
 	int keep_open;
 	int fork;
 	long max_conns;
+	double flow_idle;	/* < 0: not given */
 };
 
 static const struct opt_def listen_defs[] = {
@@ -32,6 +34,9 @@ static const struct opt_def listen_defs[] = {
 	{ 0, "max-conns", OPT_COUNT, offsetof(struct listen_opts, max_conns),
 	  "N", "with --fork, at most N children at once; others wait",
 	  0, 1, 1000000, NULL },
+	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
+	  "SECS", "UDP -k -e: EOF to a sender quiet SECS (default 60)",
+	  0, 0, 1e9, NULL },
 };
 
 static const char listen_examples[] =
@@ -39,6 +44,7 @@ static const char listen_examples[] =
 	"  sockit listen -k localhost:8080 < reply.txt\n"
 	"  sockit listen --fork -v -e cat 7007   # a concurrent echo server\n"
 	"  sockit listen -u :5514 -i 60          # print syslog datagrams\n"
+	"  sockit listen -u -k -e cat 7007       # a UDP echo server for all\n"
 	"  sockit listen --unlink unix:/tmp/app.sock\n"
 	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n"
 	"  sockit listen -v --tls --fork -e cat 8443  # -v prints its --pin\n";
@@ -242,6 +248,14 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 			return EXIT_FAIL;
 		}
 		session_connected(s, fd, "accepted");
+		/*
+		 * Said without -v too: the others' datagrams vanish from
+		 * now on, and nothing else would tell why.
+		 */
+		if (!s->opts.json)
+			report_notice("serving %s only: datagrams from other "
+			    "senders are dropped from now on (-k serves every "
+			    "sender)", text);
 	} else {
 		report_note("datagram from an unnamed socket: nothing can be "
 		    "sent back, receiving only");
@@ -270,6 +284,26 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 	return session_relay(s, fd, socktype, text);
 }
 
+/*
+ * -k (or --fork) with a program on a datagram socket: a datagram server
+ * has no accept queue to make senders wait in, so each sender gets a
+ * program of its own at once, running beside the others.
+ */
+static int
+serve_senders(struct server *sv, int fd, const struct endpoint_addr *bound)
+{
+	struct flows_config fc;
+
+	fc.acl = sv->acl;
+	fc.ep = sv->ep;
+	fc.bound = bound;
+	fc.cmd = sv->prog;
+	fc.idle = sv->lo->flow_idle >= 0 ? sv->lo->flow_idle :
+	    FLOWS_IDLE_DEFAULT;
+	fc.max_conns = sv->lo->max_conns;
+	return flows_serve(sv->s, fd, &fc);
+}
+
 /* The flags that contradict each other or the endpoint. */
 static int
 check_listen(const struct session *s, const struct listen_opts *lo,
@@ -283,20 +317,18 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    "program for one peer, and stdio cannot be shared");
 		return EXIT_USAGE;
 	}
-	if (lo->fork && dgram) {
-		report_usage("--fork needs a stream or seqpacket endpoint: a "
-		    "datagram socket has no connections to accept, one per "
-		    "child");
+	if (lo->max_conns > 0 && !lo->fork && !(dgram && lo->keep_open &&
+	    session_has_program(s))) {
+		report_usage("--max-conns limits the children of --fork (or "
+		    "of -k with -e or -c on a datagram socket); without it one "
+		    "peer is served at a time");
 		return EXIT_USAGE;
 	}
-	if (lo->max_conns > 0 && !lo->fork) {
-		report_usage("--max-conns limits the children of --fork; "
-		    "without it one peer is served at a time");
-		return EXIT_USAGE;
-	}
-	if (lo->keep_open && dgram && session_has_program(s)) {
-		report_usage("-k with %s on a datagram socket: a program "
-		    "serves the first sender only; drop -k", prog);
+	if (lo->flow_idle >= 0 && !(dgram && (lo->keep_open || lo->fork) &&
+	    session_has_program(s))) {
+		report_usage("--flow-idle ends the program of a quiet sender, "
+		    "and needs a datagram endpoint with -k (or --fork) and %s",
+		    session_has_program(s) ? prog : "-e or -c");
 		return EXIT_USAGE;
 	}
 	return serve_access_check((struct serve_access *)acl, ep);
@@ -329,7 +361,8 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s;
-	struct listen_opts lo = { 0, 0, 0 };
+	struct listen_opts lo = { 0, 0, 0, -1 };
+	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
 	struct spawn_cmd prog;
@@ -344,6 +377,8 @@ cmd_listen(int argc, char **argv)
 		{ "Server options", serve_opt_defs, serve_opt_count, &so },
 		{ "Access options", serve_access_defs, serve_access_count,
 		  &acl },
+		{ "Multicast options", multicast_recv_defs,
+		  multicast_recv_count, &mr },
 		{ "Program options", session_program_defs,
 		  session_program_count, &s.opts },
 		{ "Socket options", session_socket_defs,
@@ -360,11 +395,13 @@ cmd_listen(int argc, char **argv)
 		"Passive open: bind ENDPOINT (default: every address, a port "
 		"the kernel picks),\naccept one peer and relay stdio with it. "
 		"UDP: the first sender becomes the peer.\nWith -e or -c a "
-		"program talks to the peer; --fork runs one per peer at once.",
+		"program talks to the peer; --fork runs one per peer at once\n"
+		"(UDP: -k or --fork, one per sender).",
 		listen_examples, groups, ARRAY_LEN(groups),
 	};
 
 	session_init(&s);
+	multicast_recv_init(&mr);
 	s.may_edit = true;
 	serve_init(&so);
 	memset(&acl, 0, sizeof(acl));
@@ -397,7 +434,8 @@ cmd_listen(int argc, char **argv)
 		return status;
 	if ((status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK)
 		return status;
-	if ((status = serve_check(&so, &ep)) != EXIT_OK)
+	if ((status = serve_check(&so, &ep)) != EXIT_OK ||
+	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK)
 		return status;
 	if ((status = session_tls_setup(&s, &ep, true)) != EXIT_OK)
 		return status;
@@ -412,11 +450,15 @@ cmd_listen(int argc, char **argv)
 	sv.acl = &acl;
 	sv.ep = &ep;
 	sv.prog = session_has_program(&s) ? &prog : NULL;
+	so.multicast = &mr;
 	fd = serve_open(&s, &so, &ep, &bound);
 	if (fd >= 0 && sv.prog != NULL)
 		warn_if_exposed(&sv, fd, &bound);
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
+	else if (bound.socktype == SOCK_DGRAM && sv.prog != NULL &&
+	    (lo.keep_open || lo.fork))
+		status = serve_senders(&sv, fd, &bound);
 	else if (bound.socktype == SOCK_DGRAM)
 		status = serve_datagrams(&sv, fd, bound.socktype);
 	else if (lo.fork)

@@ -59,7 +59,8 @@ static const char send_examples[] =
 	"      sockit send -r example.org:80\n"
 	"  sockit send -u -E 127.0.0.1:514 '<14>deploy: done\\n'\n"
 	"  sockit send -u -r -w 2 --json 127.0.0.1:7 ping\n"
-	"  sockit send -u --lines -f events.log unix-dgram:/run/app.sock\n";
+	"  sockit send -u --lines -f events.log unix-dgram:/run/app.sock\n"
+	"  sockit send -u --broadcast '<broadcast>:9' wake\n";
 
 /*
  * Longest --lines line held, and the most one read of stdin or -f FILE
@@ -676,6 +677,7 @@ cmd_send(int argc, char **argv)
 {
 	struct session s;
 	struct send_opts so = { 0, 0, NULL, 0, 0, 1, 0, NULL };
+	struct multicast_send ms;
 	struct endpoint ep;
 	unsigned char *data = NULL;
 	char **pos, err[512];
@@ -686,6 +688,8 @@ cmd_send(int argc, char **argv)
 		{ "Options", send_defs, ARRAY_LEN(send_defs), &so },
 		{ "Socket options", session_socket_defs,
 		  session_socket_count, &s.opts },
+		{ "Datagram options", multicast_send_defs,
+		  multicast_send_count, &ms },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
 		{ "TLS options", session_tls_defs, session_tls_count,
@@ -701,6 +705,8 @@ cmd_send(int argc, char **argv)
 	};
 
 	session_init(&s);
+	multicast_send_init(&ms);
+	s.multicast = &ms;
 	pos = calloc((size_t)argc + 1, sizeof(*pos));
 	if (pos == NULL) {
 		report_errno("malloc", "parse the arguments", errno);
@@ -735,6 +741,7 @@ cmd_send(int argc, char **argv)
 	    (status = session_endpoint(&s, pos, npos > 0, false, &ep)) !=
 	    EXIT_OK ||
 	    (status = session_parse_source(&s, &ep)) != EXIT_OK ||
+	    (status = multicast_send_check(&ms, &ep)) != EXIT_OK ||
 	    (status = check_options(&so, &ep, npos - 1)) != EXIT_OK ||
 	    (status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
 		goto done;

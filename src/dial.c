@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "dial.h"
+#include "explain.h"
 #include "report.h"
 #include "sockit.h"
 #include "sys.h"
@@ -205,7 +206,7 @@ dial_open(struct session *s, const struct endpoint *ep,
 	const struct endpoint_addr *addrs = given;
 	double deadline = wait >= 0 ? relay_now() + wait : -1;
 	double backoff = 0.05;
-	char text[ENDPOINT_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 32];
+	char text[ENDPOINT_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 32], hint[256];
 	int n = ngiven, status;
 
 	memset(t, 0, sizeof(*t));
@@ -261,7 +262,9 @@ dial_open(struct session *s, const struct endpoint *ep,
 		return EXIT_TIMEOUT;
 	}
 	snprintf(what, sizeof(what), "connect to %s", text);
-	report_errno("connect", what, t->last_err);
+	report_errno_hint(what, t->last_err, explain_errno_at("connect",
+	    t->last_err, (const struct sockaddr *)&t->last_addr.sa,
+	    t->last_addr.len, t->last_addr.socktype, hint, sizeof(hint)));
 	return EXIT_FAIL;
 }
 

@@ -360,6 +360,31 @@ check_host(struct endpoint *ep, const struct endpoint_flags *flags,
 	return 0;
 }
 
+/*
+ * The host <broadcast>, as Python's socket module and many a course spell
+ * INADDR_BROADCAST: 255.255.255.255, which only a UDP socket over IPv4
+ * can send to. Returns 0, or -1 with a message in err.
+ */
+static int
+name_broadcast(struct endpoint *ep, const struct endpoint_flags *flags,
+    char *err, size_t errlen)
+{
+	if (ep->row->socktype != SOCK_DGRAM) {
+		snprintf(err, errlen, "<broadcast> is an address for UDP "
+		    "datagrams (-u), not for %s", ep->row->scheme);
+		return -1;
+	}
+	if (flags->family == AF_INET6 || ep->family == AF_INET6) {
+		snprintf(err, errlen, "<broadcast> is IPv4's 255.255.255.255; "
+		    "IPv6 has no broadcast (use a multicast group such as "
+		    "ff02::1)");
+		return -1;
+	}
+	strcpy(ep->host, "255.255.255.255");
+	ep->broadcast = true;
+	return 0;
+}
+
 static int
 copy_part(char *dst, size_t cap, const char *src, size_t len,
     const char *what, char *err, size_t errlen)
@@ -454,6 +479,9 @@ parse_ip(const char *rest, const char *second,
 	    err, errlen) < 0)
 		return -1;
 	if (check_port(ep->port, rest, flags, err, errlen) < 0)
+		return -1;
+	if (strcmp(ep->host, "<broadcast>") == 0 &&
+	    name_broadcast(ep, flags, err, errlen) < 0)
 		return -1;
 	if (ep->host[0] != '\0' &&
 	    check_host(ep, flags, bracketed, err, errlen) < 0)

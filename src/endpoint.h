@@ -47,6 +47,7 @@ struct endpoint {
 	size_t path_len;		/* bytes of path, without a NUL */
 	bool abstract;			/* Linux abstract name (unix:@NAME) */
 	bool tls;			/* tls:// or tls+unix: (as --tls) */
+	bool broadcast;			/* the host was <broadcast> */
 	char text[ENDPOINT_TEXT_MAX];	/* canonical form, for messages */
 };
 

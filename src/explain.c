@@ -52,8 +52,10 @@ static const struct errno_hint errno_hints[] = {
 	  "could take it; the peer gave up, try again" },
 	{ "connect", ECONNREFUSED, "nothing is listening on that port, or a "
 	  "firewall rejected the SYN" },
-	{ NULL, ECONNREFUSED, "the peer's port is closed: for UDP an ICMP "
-	  "port-unreachable came back, so nothing listens there" },
+	{ NULL, ECONNREFUSED, "an ICMP port-unreachable came back: no socket "
+	  "there takes our datagrams, because nothing is bound to that port "
+	  "or a UDP server there serves another sender only (sockit listen "
+	  "-u without -k keeps to its first sender; -k serves all)" },
 	{ NULL, ECONNRESET, "the peer reset the connection (RST): it crashed, "
 	  "closed with unread data, or SO_LINGER 0" },
 	{ NULL, EDESTADDRREQ, "a datagram needs a destination: connect the "
@@ -161,6 +163,12 @@ static const struct transport_hint transport_hints[] = {
 	  "needs another path" },
 	{ "bind", EADDRINUSE, HINT_UNIX_ABSTRACT, "another socket holds this "
 	  "abstract name; it is free again when that socket closes" },
+	/* connect() on a UDP socket checks the broadcast permission early. */
+	{ "connect", EACCES, HINT_UDP, "a broadcast address needs "
+	  "SO_BROADCAST: add --broadcast (or check the address, and the "
+	  "firewall)" },
+	{ "send", EACCES, HINT_UDP, "a broadcast address needs SO_BROADCAST: "
+	  "add --broadcast (or check the address, and the firewall)" },
 };
 
 struct eai_hint {

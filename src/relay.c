@@ -108,6 +108,8 @@ struct relay {
 	bool out_is_socket;	/* stdout is a socket: MSG_DONTWAIT each time */
 	bool no_nowait;		/* stdin refused RWF_NOWAIT reads */
 	bool socket_blocking;	/* a lane alone: see block_for_lane */
+	bool blocked_listening;	/* ... while the socket is still read:
+				   see peer_silent */
 	int sock_domain;	/* SO_DOMAIN once asked; -1: never block */
 	bool stdin_waits;	/* a read of stdin can block: one per poll() */
 	bool batching;		/* datagrams from stdin: see take_datagrams */
@@ -1123,6 +1125,36 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 }
 
 /*
+ * A peer that has sent nothing and not ended its side, such as recv or
+ * a listener with --shutdown none, may never send at all; the send lane
+ * need not wait for its FIN to move on a blocking socket. Should the
+ * peer speak after all, poll() still watches the socket, and the first
+ * sign of it makes the socket non-blocking again for good (see
+ * wake_listening), so no receive ever waits. Not at a terminal, where a
+ * person waits for the peer's every line.
+ */
+static bool
+peer_silent(const struct relay *r)
+{
+	return !r->got_reply && r->res->stats.bytes[RELAY_DOWN] == 0 &&
+	    !r->cfg->stdin_is_tty && r->cfg->hooks.read_input == NULL;
+}
+
+/*
+ * The socket became readable while peer_silent's lane had made it
+ * blocking: back to non-blocking, and never blocking again.
+ */
+static void
+wake_listening(struct relay *r)
+{
+	if (!r->socket_blocking || !r->blocked_listening)
+		return;
+	if (sys_set_nonblocking(r->cfg->sock) == 0)
+		r->socket_blocking = false;
+	r->sock_domain = -1;
+}
+
+/*
  * A TCP lane left alone moves on a blocking socket, as a plain relay's
  * does: the receive lane once nothing more will be sent, the send lane
  * once the peer has ended its side. One splice then takes what arrives
@@ -1152,7 +1184,8 @@ block_for_lane(struct relay *r, enum relay_dir dir)
 		alone = !r->reading_stdin && !up_pending(r) &&
 		    r->shutdown_done;
 	else
-		alone = !r->reading_socket && !holding(r, RELAY_DOWN);
+		alone = (!r->reading_socket || peer_silent(r)) &&
+		    !holding(r, RELAY_DOWN);
 	if (!alone || next_deadline(r) >= 0)
 		return;
 	if (r->sock_domain == 0 && sys_getsockopt(cfg->sock, SOL_SOCKET,
@@ -1165,10 +1198,12 @@ block_for_lane(struct relay *r, enum relay_dir dir)
 	/* The timeout bounds each wait: see BLOCKING_WAIT_US. */
 	if (sys_setsockopt(cfg->sock, SOL_SOCKET, dir == RELAY_DOWN ?
 	    SO_RCVTIMEO : SO_SNDTIMEO, &wait, sizeof(wait)) == 0 &&
-	    sys_set_blocking(cfg->sock) == 0)
+	    sys_set_blocking(cfg->sock) == 0) {
 		r->socket_blocking = true;
-	else
+		r->blocked_listening = r->reading_socket;
+	} else {
 		r->sock_domain = -1;	/* not again */
+	}
 }
 
 /*
@@ -1464,6 +1499,7 @@ pump(struct relay *r)
 		}
 		got = pfd[in_slot].revents;
 		if (down_asked && (got & (down_events | POLLERR | POLLHUP))) {
+			wake_listening(r);
 			if ((end = take_socket(r, now)) != RELAY_DONE)
 				return end;
 		}

@@ -109,6 +109,7 @@ serve_init(struct serve_opts *so)
 	so->unlink_stale = 0;
 	so->mode_text = NULL;
 	so->mode = -1;
+	so->multicast = NULL;
 }
 
 int
@@ -443,6 +444,11 @@ serve_open(struct session *s, const struct serve_opts *so,
 	    sys_listen(fd, (int)backlog) < 0) {
 		snprintf(what, sizeof(what), "listen on %s", ep->text);
 		report_errno("listen", what, errno);
+		sys_close(fd);
+		return -1;
+	}
+	/* Joined before the line that tells senders they may begin. */
+	if (so->multicast != NULL && multicast_join(so->multicast, fd) < 0) {
 		sys_close(fd);
 		return -1;
 	}

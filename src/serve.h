@@ -6,6 +6,7 @@
 
 #include "cidr.h"
 #include "endpoint.h"
+#include "multicast.h"
 #include "session.h"
 #include "spawn.h"
 
@@ -16,6 +17,8 @@ struct serve_opts {
 	int unlink_stale;	/* --unlink: replace a dead server's socket */
 	const char *mode_text;	/* --mode OCTAL for a unix socket file */
 	int mode;		/* its value; -1: as the umask says */
+	/* Groups to join once bound, before the "listening on" line. */
+	const struct multicast_recv *multicast;
 };
 
 /* The option table of struct serve_opts, a group of listen's and recv's. */

@@ -290,6 +290,9 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 			goto fail;
 		}
 	}
+	if (s->multicast != NULL && multicast_send_apply(s->multicast, fd,
+	    a->family, where) < 0)
+		goto fail;
 	return fd;
 fail:
 	sys_close(fd);

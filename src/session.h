@@ -5,6 +5,7 @@
 #include "compat.h"
 
 #include "endpoint.h"
+#include "multicast.h"
 #include "opt.h"
 #include "relay.h"
 #include "session_tls.h"
@@ -87,6 +88,8 @@ struct session {
 	bool any_sender;
 	bool (*admit)(void *ctx, const struct sockaddr *sa, socklen_t len);
 	void *admit_ctx;
+	/* connect's and send's UDP options, applied to each new socket. */
+	const struct multicast_send *multicast;
 	/* pair's additions to the relay, 0 when unused: see relay.h. */
 	int recv_sock;
 	int end_fd;

@@ -640,6 +640,132 @@ sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 	return rc;
 }
 
+/* Appends the names of the control messages in msg: [IP_PKTINFO]. */
+static void
+trace_control(struct strbuf *sb, const struct msghdr *msg)
+{
+	struct cmsghdr *c;
+	const char *sep = "";
+
+	if (msg->msg_controllen == 0)
+		return;
+	strbuf_puts(sb, ", [");
+	for (c = CMSG_FIRSTHDR((struct msghdr *)msg); c != NULL;
+	    c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		strbuf_puts(sb, sep);
+		trace_cmsg(sb, c);
+		sep = ", ";
+	}
+	strbuf_puts(sb, "]");
+}
+
+ssize_t
+sys_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	socklen_t cap = msg->msg_namelen;
+	size_t ccap = msg->msg_controllen;
+	ssize_t rc;
+	int err;
+
+	do {
+		msg->msg_namelen = cap;
+		msg->msg_controllen = ccap;
+		rc = recvmsg(fd, msg, flags);
+	} while (retry_eintr(rc));
+	err = errno;
+	if (!trace_data_call(rc))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "recvmsg(%d, %zu)", fd, msg->msg_iov[0].iov_len);
+	trace_result(&sb, rc, err);
+	if (rc >= 0 && msg->msg_name != NULL) {
+		strbuf_puts(&sb, " ");
+		trace_sockaddr(&sb, msg->msg_name, msg->msg_namelen);
+	}
+	if (rc >= 0)
+		trace_control(&sb, msg);
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
+ssize_t
+sys_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	ssize_t rc;
+	int err;
+
+	do
+		rc = sendmsg(fd, msg, flags | MSG_NOSIGNAL);
+	while (retry_eintr(rc));
+	err = errno;
+	if (!trace_data_call(rc))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "sendmsg(%d, %zu", fd, msg->msg_iov[0].iov_len);
+	if (msg->msg_name != NULL) {
+		strbuf_puts(&sb, ", ");
+		trace_sockaddr(&sb, msg->msg_name, msg->msg_namelen);
+	}
+	trace_control(&sb, msg);
+	strbuf_puts(&sb, ")");
+	trace_result(&sb, rc, err);
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
+int
+sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc, err, i;
+
+	do
+		rc = recvmmsg(fd, msgs, count, flags | MSG_DONTWAIT, NULL);
+	while (retry_eintr(rc));
+	err = errno;
+	if (!trace_data_call(rc))
+		return rc;
+	/*
+	 * The room of each message, then after the result each datagram's
+	 * length and sender, as a recvfrom line gives them for one.
+	 */
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "recvmmsg(%d, %u, %zu)", fd, count,
+	    msgs[0].msg_hdr.msg_iov[0].iov_len);
+	trace_result(&sb, rc, err);
+	if (rc > 0) {
+		strbuf_puts(&sb, " [");
+		for (i = 0; i < rc; i++) {
+			const struct msghdr *h = &msgs[i].msg_hdr;
+
+			if (i == TRACE_MMSG_SHOWN &&
+			    !(trace_flags & TRACE_FULL)) {
+				strbuf_puts(&sb, ", ...");
+				break;
+			}
+			strbuf_printf(&sb, "%s%u", i > 0 ? ", " : "",
+			    msgs[i].msg_len);
+			if (h->msg_name != NULL) {
+				strbuf_puts(&sb, " ");
+				trace_sockaddr(&sb, h->msg_name,
+				    h->msg_namelen);
+			}
+			trace_control(&sb, h);
+		}
+		strbuf_puts(&sb, "]");
+	}
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
 int
 sys_shutdown(int fd, int how)
 {
@@ -904,6 +1030,24 @@ sys_write(int fd, const void *buf, size_t len)
 	while (retry_eintr(rc));
 	if (tracing() && (trace_flags & TRACE_FULL))
 		trace_data("write", fd, len, rc, errno, NULL, 0, false);
+	return rc;
+}
+
+ssize_t
+sys_writev(int fd, const struct iovec *iov, int count)
+{
+	ssize_t rc;
+	size_t len = 0;
+	int i;
+
+	do
+		rc = writev(fd, iov, count);
+	while (retry_eintr(rc));
+	if (tracing() && (trace_flags & TRACE_FULL)) {
+		for (i = 0; i < count; i++)
+			len += iov[i].iov_len;
+		trace_data("writev", fd, len, rc, errno, NULL, 0, false);
+	}
 	return rc;
 }
 

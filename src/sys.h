@@ -86,6 +86,19 @@ ssize_t sys_recvfrom(int fd, void *buf, size_t len, int flags,
  * many went, or -1.
  */
 int sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count);
+/*
+ * recvmsg(2) and sendmsg(2) of one buffer (msg_iov[0]), with the
+ * sender's or destination's address in msg_name and any control data;
+ * traced as recvfrom and sendto are, with the control data named.
+ */
+ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags);
+ssize_t sys_sendmsg(int fd, const struct msghdr *msg, int flags);
+/*
+ * recvmmsg(2) of up to count messages of one buffer each, without
+ * waiting (MSG_DONTWAIT) and with the flags given. Returns how many came
+ * (each msg_len set), or -1.
+ */
+int sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags);
 int sys_shutdown(int fd, int how);
 int sys_close(int fd);
 int sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len);
@@ -103,6 +116,9 @@ int sys_socketpair(int family, int type, int protocol, int fds[2]);
 int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
+struct iovec;
+/* writev(2), traced like write (full mode only) with the total length. */
+ssize_t sys_writev(int fd, const struct iovec *iov, int count);
 /*
  * preadv2(RWF_NOWAIT): a read that returns EAGAIN instead of waiting,
  * whatever O_NONBLOCK says; EOPNOTSUPP where fd's kind cannot do it.

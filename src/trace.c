@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -269,16 +270,158 @@ trace_sockaddr(struct strbuf *sb, const struct sockaddr *sa, socklen_t len)
 	strbuf_puts(sb, "}");
 }
 
+/*
+ * Options that sockit sets itself and -o does not offer, since their
+ * values are structs or they only make sense with sockit's own reading.
+ */
+static const struct {
+	int level, optname;
+	const char *name;
+} own_options[] = {
+	{ IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO" },
+	{ IPPROTO_IP, IP_MULTICAST_IF, "IP_MULTICAST_IF" },
+	{ IPPROTO_IP, MCAST_JOIN_GROUP, "MCAST_JOIN_GROUP" },
+	{ IPPROTO_IP, MCAST_JOIN_SOURCE_GROUP, "MCAST_JOIN_SOURCE_GROUP" },
+	{ IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO" },
+	{ IPPROTO_IPV6, IPV6_MULTICAST_IF, "IPV6_MULTICAST_IF" },
+	{ IPPROTO_IPV6, MCAST_JOIN_GROUP, "MCAST_JOIN_GROUP" },
+	{ IPPROTO_IPV6, MCAST_JOIN_SOURCE_GROUP, "MCAST_JOIN_SOURCE_GROUP" },
+};
+
+static const char *
+own_option_name(int level, int optname)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(own_options); i++)
+		if (own_options[i].level == level &&
+		    own_options[i].optname == optname)
+			return own_options[i].name;
+	return NULL;
+}
+
+/* An interface index as strace shows it: if_nametoindex("eth0"). */
+static void
+trace_ifindex(struct strbuf *sb, unsigned index)
+{
+	char name[IF_NAMESIZE];
+
+	if (index != 0 && if_indextoname(index, name) != NULL)
+		strbuf_printf(sb, "if_nametoindex(\"%s\")", name);
+	else
+		strbuf_printf(sb, "%u", index);
+}
+
+/* A group or source address: {AF_INET, 239.1.1.1}, without a port. */
+static void
+trace_host(struct strbuf *sb, const struct sockaddr_storage *ss)
+{
+	strbuf_puts(sb, "{");
+	trace_name(sb, trace_family_name(ss->ss_family), ss->ss_family);
+	strbuf_puts(sb, ", ");
+	addr_host(sb, (const struct sockaddr *)ss, sizeof(*ss));
+	strbuf_puts(sb, "}");
+}
+
+static void
+trace_in_addr(struct strbuf *sb, const char *field, struct in_addr a)
+{
+	char text[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &a, text, sizeof(text));
+	strbuf_printf(sb, "%s=%s", field, text);
+}
+
+/* The struct values of the options in own_options. Returns true if shown. */
+static bool
+trace_struct_value(struct strbuf *sb, int optname, const void *value,
+    socklen_t len)
+{
+	if (optname == MCAST_JOIN_GROUP && len >= sizeof(struct group_req)) {
+		const struct group_req *g = value;
+
+		strbuf_puts(sb, ", {gr_interface=");
+		trace_ifindex(sb, g->gr_interface);
+		strbuf_puts(sb, ", gr_group=");
+		trace_host(sb, &g->gr_group);
+		strbuf_puts(sb, "}");
+		return true;
+	}
+	if (optname == MCAST_JOIN_SOURCE_GROUP &&
+	    len >= sizeof(struct group_source_req)) {
+		const struct group_source_req *g = value;
+
+		strbuf_puts(sb, ", {gsr_interface=");
+		trace_ifindex(sb, g->gsr_interface);
+		strbuf_puts(sb, ", gsr_group=");
+		trace_host(sb, &g->gsr_group);
+		strbuf_puts(sb, ", gsr_source=");
+		trace_host(sb, &g->gsr_source);
+		strbuf_puts(sb, "}");
+		return true;
+	}
+	if (optname == IP_MULTICAST_IF && len >= sizeof(struct ip_mreqn)) {
+		const struct ip_mreqn *m = value;
+
+		strbuf_puts(sb, ", {");
+		trace_in_addr(sb, "imr_multiaddr", m->imr_multiaddr);
+		strbuf_puts(sb, ", ");
+		trace_in_addr(sb, "imr_address", m->imr_address);
+		strbuf_puts(sb, ", imr_ifindex=");
+		trace_ifindex(sb, (unsigned)m->imr_ifindex);
+		strbuf_puts(sb, "}");
+		return true;
+	}
+	return false;
+}
+
+void
+trace_cmsg(struct strbuf *sb, const struct cmsghdr *c)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+	    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+		struct in_pktinfo pi;
+
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		strbuf_puts(sb, "IP_PKTINFO {ipi_ifindex=");
+		trace_ifindex(sb, (unsigned)pi.ipi_ifindex);
+		strbuf_puts(sb, ", ");
+		trace_in_addr(sb, "ipi_spec_dst", pi.ipi_spec_dst);
+		strbuf_puts(sb, ", ");
+		trace_in_addr(sb, "ipi_addr", pi.ipi_addr);
+		strbuf_puts(sb, "}");
+	} else if (c->cmsg_level == IPPROTO_IPV6 &&
+	    c->cmsg_type == IPV6_PKTINFO &&
+	    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+		struct in6_pktinfo pi;
+
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		inet_ntop(AF_INET6, &pi.ipi6_addr, text, sizeof(text));
+		strbuf_printf(sb, "IPV6_PKTINFO {ipi6_addr=%s, ipi6_ifindex=",
+		    text);
+		trace_ifindex(sb, pi.ipi6_ifindex);
+		strbuf_puts(sb, "}");
+	} else {
+		strbuf_printf(sb, "{cmsg_level=%d, cmsg_type=%d}",
+		    c->cmsg_level, c->cmsg_type);
+	}
+}
+
 void
 trace_sockopt(struct strbuf *sb, int level, int optname, const void *value,
     socklen_t len)
 {
 	const struct sockopt_def *def = sockopt_by_value(level, optname);
+	const char *own = own_option_name(level, optname);
 
 	trace_name(sb, sockopt_level_name(level), level);
 	strbuf_puts(sb, ", ");
 	if (def != NULL)
 		strbuf_puts(sb, def->name);
+	else if (own != NULL)
+		strbuf_puts(sb, own);
 	else if (level == SOL_SOCKET && optname == SO_ERROR)
 		strbuf_puts(sb, "SO_ERROR");
 	else if (level == SOL_SOCKET && optname == SO_TYPE)
@@ -292,6 +435,8 @@ trace_sockopt(struct strbuf *sb, int level, int optname, const void *value,
 	else
 		strbuf_printf(sb, "%d", optname);
 	if (value == NULL)
+		return;
+	if (own != NULL && trace_struct_value(sb, optname, value, len))
 		return;
 	if (level == SOL_SOCKET && (optname == SO_RCVTIMEO ||
 	    optname == SO_SNDTIMEO) && len >= sizeof(struct timeval)) {

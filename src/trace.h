@@ -40,6 +40,12 @@ void trace_sockaddr(struct strbuf *sb, const struct sockaddr *sa,
 /* Appends a sockopt level, name and value as strace prints them. */
 void trace_sockopt(struct strbuf *sb, int level, int optname,
     const void *value, socklen_t len);
+struct cmsghdr;
+/*
+ * Appends a control message of recvmsg or sendmsg:
+ * IP_PKTINFO {ipi_ifindex=..., ipi_spec_dst=..., ipi_addr=...}.
+ */
+void trace_cmsg(struct strbuf *sb, const struct cmsghdr *c);
 struct nlmsghdr;
 struct unix_diag_req;
 /*

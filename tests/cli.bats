@@ -183,12 +183,6 @@ load test_helper
 	assert_status 2
 }
 
-@test "-k with a program on a datagram listener is a usage error that says why" {
-	run --separate-stderr sockit listen -k -u -e cat :0
-	assert_status 2
-	assert_stderr_contains "a program serves the first sender only"
-}
-
 @test "the hidden --list-commands and --list-options feed completions" {
 	run sockit --list-commands
 	assert_success

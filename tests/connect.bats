@@ -792,3 +792,33 @@ zero_copy_run() {
 	assert_status 2
 	assert_stderr_contains "a port list such as '80,81' in '127.0.0.1:80,81' is for connect -z"
 }
+
+@test "zero-copy: a peer silent through a bulk send that speaks at last is still heard" {
+	random_file "$TMP/in.bin" 16
+	early_peer peer '
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept()
+got = 0
+while got < 4 << 20:
+    got += len(c.recv(1 << 20))
+c.sendall(b"ack\n")
+while True:
+    data = c.recv(1 << 20)
+    if not data:
+        break
+    got += len(data)
+c.sendall(b"%d\n" % got)
+c.close()
+'
+	peer_go peer go
+	wait_for_line "$TMP/peer.out" '^[0-9]+$'
+	local port
+	port=$(sed -n '2p' "$TMP/peer.out")
+	run --separate-stderr timeout 60 "$SOCKIT" --trace=full connect "127.0.0.1:$port" <"$TMP/in.bin" 3>&-
+	assert_success
+	[ "$output" = $'ack\n16777216' ]
+	assert_stderr_contains "fcntl(3, F_SETFL, ~O_NONBLOCK) = 0"
+}

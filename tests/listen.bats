@@ -107,6 +107,25 @@ load test_helper
 	[ "$(cat "$TMP/srv.out")" = first ]
 }
 
+@test "UDP without -k says that it serves its first sender only, and a second sender's error says why" {
+	start_listener srv -u 127.0.0.1:0
+	run --separate-stderr sockit connect -u -q 0.2 "127.0.0.1:$LISTEN_PORT" <<<"first"
+	wait_for_line "$TMP/srv.out" '^first$'
+	assert_file_contains "$TMP/srv.err" "serving 127.0.0.1:"
+	assert_file_contains "$TMP/srv.err" "datagrams from other senders are dropped from now on (-k serves every sender)"
+	run --separate-stderr sockit connect -u -w 5 "127.0.0.1:$LISTEN_PORT" <<<"second"
+	assert_status 1
+	assert_stderr_contains "(ECONNREFUSED)"
+	assert_stderr_contains "serves another sender only (sockit listen -u without -k keeps to its first sender; -k serves all)"
+	# Said without -v too.
+	bg quiet "$SOCKIT" listen -u 127.0.0.1:0
+	wait_for_line "$TMP/quiet.err" '^sockit: listening on '
+	local port
+	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/quiet.err")
+	printf 'one\n' | socat -u - "UDP:127.0.0.1:$port"
+	wait_for_line "$TMP/quiet.err" '^sockit: serving 127\.0\.0\.1:[0-9]+ only: '
+}
+
 @test "UDP: a listener waits for its first datagram no longer than -w" {
 	run --separate-stderr sockit listen -u -w 0.2 127.0.0.1:0
 	assert_status 124
@@ -640,13 +659,10 @@ wait_for_children() {
 	refute grep -vE '^(sockit: |[a-z_0-9]+\()' "$TMP/srv.err"
 }
 
-@test "--fork needs a program and a stream socket; --max-conns needs --fork" {
+@test "--fork needs a program; --max-conns needs --fork" {
 	run --separate-stderr sockit listen --fork :0
 	assert_status 2
 	assert_stderr_contains "--fork needs -e or -c"
-	run --separate-stderr sockit listen --fork -u -e cat :0
-	assert_status 2
-	assert_stderr_contains "no connections to accept"
 	run --separate-stderr sockit listen --max-conns 2 -e cat :0
 	assert_status 2
 	assert_stderr_contains "--max-conns limits the children of --fork"

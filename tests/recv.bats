@@ -363,7 +363,7 @@ s.close()'
 	[ "$(cat "$TMP/srv.out")" = traced ]
 }
 
-@test "--trace shows recvfrom and the sender of each datagram" {
+@test "--trace shows recvmmsg and the length and sender of each datagram" {
 	local sport
 	bg srv "$SOCKIT" --trace recv -v -u --count 1 127.0.0.1:0
 	RECV_PID=$BG_PID
@@ -372,7 +372,7 @@ s.close()'
 	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 0 ]
 	grep -qxF "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = 3" "$TMP/srv.err"
-	grep -qxF "recvfrom(3, 65536) = 3 {AF_INET, 127.0.0.1:$sport}" "$TMP/srv.err"
+	grep -qxF "recvmmsg(3, 1, 65536) = 1 [3 {AF_INET, 127.0.0.1:$sport}]" "$TMP/srv.err"
 	run grep -E '^(listen|accept|sendto|send)\(' "$TMP/srv.err"
 	assert_status 1
 }
@@ -489,4 +489,16 @@ time.sleep(10)" "$RECV_PORT"
 	port=$(sed -n 's/^sockit: listening on 127\.0\.0\.1://p' "$TMP/tcp.err")
 	printf 'hi\n' | nc.openbsd -N 127.0.0.1 "$port"
 	wait_for_line "$TMP/tcp.out" '^hi$' 10
+}
+
+@test "TCP: the sender's lane moves on a blocking socket though recv never ends its side" {
+	random_file "$TMP/in.bin" 16
+	start_recv rcv 127.0.0.1:0
+	timeout 60 "$SOCKIT" --trace=full connect "127.0.0.1:$RECV_PORT" \
+	    <"$TMP/in.bin" 2>"$TMP/send.err" 3>&-
+	wait_for_exit "$RECV_PID" 60
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(checksum "$TMP/rcv.out")" = "$(checksum "$TMP/in.bin")" ]
+	grep -q '^setsockopt(3, SOL_SOCKET, SO_SNDTIMEO, ' "$TMP/send.err"
+	grep -q '^fcntl(3, F_SETFL, ~O_NONBLOCK) = 0' "$TMP/send.err"
 }

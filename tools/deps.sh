@@ -72,6 +72,7 @@ check)
 	want pkill procps
 	want timeout coreutils
 	want ip iproute2
+	want nsenter util-linux
 	want zsh zsh
 	want fish fish
 	want tmux tmux

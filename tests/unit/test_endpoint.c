@@ -102,6 +102,11 @@ static const struct valid_case valid_cases[] = {
 	/* URL-style schemes; the numbered ones pin the family. */
 	{ "tcp://example.com:80", NULL, 0, TRANSPORT_TCP, AF_UNSPEC,
 	  "example.com", "80", "", false, "example.com:80" },
+	/* <broadcast>: INADDR_BROADCAST, for UDP over IPv4 only. */
+	{ "<broadcast>:9", NULL, F_UDP, TRANSPORT_UDP, AF_INET,
+	  "255.255.255.255", "9", "", false, "255.255.255.255:9" },
+	{ "<broadcast>", "9", F_UDP, TRANSPORT_UDP, AF_INET,
+	  "255.255.255.255", "9", "", false, "255.255.255.255:9" },
 	{ "udp://127.0.0.1:53", NULL, 0, TRANSPORT_UDP, AF_INET,
 	  "127.0.0.1", "53", "", false, "127.0.0.1:53" },
 	{ "tcp4://localhost:80", NULL, 0, TRANSPORT_TCP, AF_INET,
@@ -258,6 +263,10 @@ static const struct invalid_case invalid_cases[] = {
 	{ "[127.0.0.1]:80", NULL, 0, "not an IPv6 address", "127.0.0.1" },
 	{ "[zz::1]:80", NULL, 0, "not an IPv6 address", "zz::1" },
 	{ "local host:80", NULL, 0, "bad character ' '", "local host" },
+	{ "<broadcast>:9", NULL, 0, "<broadcast> is an address for UDP "
+	  "datagrams (-u), not for tcp", NULL },
+	{ "<broadcast>:9", NULL, F_UDP | F_6, "IPv6 has no broadcast", NULL },
+	{ "udp6://<broadcast>:9", NULL, 0, "IPv6 has no broadcast", NULL },
 	{ "user@host:80", NULL, 0, "bad character '@'", NULL },
 	{ "a\001b:80", NULL, 0, "bad character \\x01 in host", NULL },
 	{ "tcp://user@host:80", NULL, 0, "bad character '@'", NULL },
