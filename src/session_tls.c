@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alpn.h"
 #include "explain.h"
 #include "json.h"
 #include "pin.h"
@@ -224,6 +225,14 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 	    check_file(o->key, "--key", false) < 0 ||
 	    (o->key_pass_file != NULL && read_key_pass(o->key_pass_file) < 0))
 		return -1;
+	if (o->alpn != NULL) {
+		char err[256];
+
+		if (alpn_wire(o->alpn, NULL, 0, err, sizeof(err)) < 0) {
+			report_usage("bad --alpn: %s", err);
+			return -1;
+		}
+	}
 	if (o->pin != NULL) {
 		char err[256];
 

@@ -17,6 +17,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "alpn.h"
 #include "relay.h"
 #include "sys.h"
 #include "tls.h"
@@ -321,28 +322,6 @@ protocol_version(int v)
 	return v == 13 ? TLS1_3_VERSION : v == 12 ? TLS1_2_VERSION : 0;
 }
 
-/* "h2,http/1.1" in ALPN's wire form: each name after its length byte. */
-static int
-alpn_wire(const char *list, unsigned char *out, size_t cap, size_t *len)
-{
-	const char *p = list;
-
-	*len = 0;
-	while (*p != '\0') {
-		size_t n = strcspn(p, ",");
-
-		if (n == 0 || n > 255 || *len + 1 + n > cap)
-			return -1;
-		out[(*len)++] = (unsigned char)n;
-		memcpy(out + *len, p, n);
-		*len += n;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return *len > 0 ? 0 : -1;
-}
-
 static int
 pass_callback(char *buf, int size, int rwflag, void *userdata)
 {
@@ -464,15 +443,20 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	}
 	if (!cfg->server && cfg->alpn != NULL) {
-		unsigned char wire[512];
-		size_t len;
+		size_t cap = alpn_wire_len(cfg->alpn);
+		unsigned char *wire = malloc(cap);
+		char why[256] = "bad --alpn list";
+		long len = wire != NULL ? alpn_wire(cfg->alpn, wire, cap, why,
+		    sizeof(why)) : -1;
 
-		if (alpn_wire(cfg->alpn, wire, sizeof(wire), &len) < 0 ||
-		    SSL_CTX_set_alpn_protos(ctx, wire, (unsigned)len) != 0) {
-			setup_fault(e, NULL, "bad --alpn list");
+		if (len < 0 || SSL_CTX_set_alpn_protos(ctx, wire,
+		    (unsigned)len) != 0) {
+			free(wire);
+			setup_fault(e, NULL, why);
 			snprintf(e->file, sizeof(e->file), "--alpn");
 			goto fail;
 		}
+		free(wire);
 	}
 	if (cfg->keylog != NULL) {
 		if (keylog_fd < 0)

@@ -532,6 +532,30 @@ PY
 	assert_stderr_contains "-e with TLS is not supported yet"
 }
 
+@test "--alpn errors name the bad name and come before any socket" {
+	local long
+	long=$(printf '%0300d' 0)
+	run --separate-stderr sockit connect --trace --tls --alpn 'h2,' localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 2 of 2 is empty (a comma ends the list)"
+	refute grep -q "socket(" <<<"$stderr"
+	run --separate-stderr sockit connect --tls --alpn ',,' localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 1 of 3 is empty"
+	run --separate-stderr sockit connect --tls --alpn '' localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 1 of 1 is empty (the list is empty)"
+	run --separate-stderr sockit connect --tls --alpn "h2,$long" localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 2 is 300 bytes, over ALPN's 255"
+	run --separate-stderr sockit connect --tls --alpn 'h2, http/1.1' localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 2 has a space, 0x20 at byte 1"
+	run --separate-stderr sockit listen --tls --cert "$C/leaf.pem" --key "$C/leaf.key" --alpn "$(printf 'h2\001')" 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 1 has 0x01 at byte 3"
+}
+
 @test "a build without TLS refuses TLS with how to get it (make NO_TLS=1)" {
 	# make check links one beside sockit (build/*/sockit-notls).
 	local notls=${SOCKIT_NOTLS:-$BATS_TEST_DIRNAME/../build/release-notls/sockit}
