@@ -138,6 +138,35 @@ read_key_pass(const char *path)
 	return 0;
 }
 
+/*
+ * An empty name or file given on purpose means nothing to send, check or
+ * read; the library would take some of them as "none" without a word.
+ */
+static int
+check_empty(const struct session_tls_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < session_tls_count; i++) {
+		const struct opt_def *d = &session_tls_defs[i];
+		const char *value;
+
+		/* --alpn's parser says which name of the list is empty. */
+		if (d->kind != OPT_STRING || strcmp(d->long_name, "alpn") == 0)
+			continue;
+		memcpy(&value, (const char *)o + d->offset, sizeof(value));
+		if (value == NULL || value[0] != '\0')
+			continue;
+		report_usage("--%s is empty: it takes a %s%s", d->long_name,
+		    d->arg_name, strcmp(d->long_name, "sni") == 0 ?
+		    " (to send no server name, use --no-sni)" :
+		    strcmp(d->long_name, "ciphersuites") == 0 ?
+		    " (to speak no TLS 1.3, use --tls-max 1.2)" : "");
+		return -1;
+	}
+	return 0;
+}
+
 static bool
 is_ip_literal(const char *name)
 {
@@ -162,6 +191,8 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 		    "make again");
 		return -1;
 	}
+	if (check_empty(o) < 0)
+		return -1;
 	if (endpoint_is_dgram(ep) || s->opts.udp) {
 		report_usage("TLS needs a stream: -u and datagram endpoints "
 		    "have no TLS here (DTLS is not supported)");

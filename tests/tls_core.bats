@@ -556,6 +556,31 @@ PY
 	assert_stderr_contains "bad --alpn: protocol name 1 has 0x01 at byte 3"
 }
 
+@test "an empty name, file or list for a TLS option is a usage error naming it" {
+	local opt
+	run --separate-stderr sockit connect --trace --tls --sni '' localhost:443
+	assert_status 2
+	assert_stderr_contains "--sni is empty: it takes a NAME (to send no server name, use --no-sni)"
+	refute grep -q "socket(" <<<"$stderr"
+	run --separate-stderr sockit connect --tls --verify-name '' localhost:443
+	assert_status 2
+	assert_stderr_contains "--verify-name is empty: it takes a NAME"
+	run --separate-stderr sockit connect --tls --ciphersuites '' localhost:443
+	assert_status 2
+	assert_stderr_contains "--ciphersuites is empty: it takes a LIST (to speak no TLS 1.3, use --tls-max 1.2)"
+	for opt in cafile capath cert key-pass-file pin ciphers; do
+		run --separate-stderr sockit connect --tls "--$opt" '' localhost:443
+		assert_status 2
+		assert_stderr_contains "--$opt is empty: it takes a "
+	done
+	run --separate-stderr sockit connect --tls --cert "$C/leaf.pem" --key '' localhost:443
+	assert_status 2
+	assert_stderr_contains "--key is empty: it takes a FILE"
+	run --separate-stderr sockit listen --tls --cert '' 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "--cert is empty: it takes a FILE"
+}
+
 @test "a build without TLS refuses TLS with how to get it (make NO_TLS=1)" {
 	# make check links one beside sockit (build/*/sockit-notls).
 	local notls=${SOCKIT_NOTLS:-$BATS_TEST_DIRNAME/../build/release-notls/sockit}
