@@ -374,12 +374,28 @@ put_pem(void *ctx, const char *pem, size_t len)
 	report_write(pem, len);
 }
 
+/*
+ * The certificate's SANs, and when none is a DNS name, the CN a host name
+ * is checked against instead: not a SAN, and one browsers ignore.
+ */
+static const char *
+names_text(const char *names, const char *host_cn, char *out, size_t cap)
+{
+	if (host_cn[0] == '\0')
+		return names[0] != '\0' ? names : "none";
+	snprintf(out, cap, "%s (no DNS name, so a host name is checked "
+	    "against the subject's CN=%s; browsers ignore the CN)",
+	    names[0] != '\0' ? names : "none", host_cn);
+	return out;
+}
+
 /* -v's lines and --json's event about the finished handshake. */
 static void
 describe(struct session *s, const char *peer)
 {
 	struct tls_info info;
 	char fp[PIN_FINGERPRINT_MAX], pin[PIN_TEXT_MAX], storage[4096];
+	char text[TLS_NAMES_MAX + TLS_TEXT_MAX + 128];
 	struct strbuf sb;
 
 	tls_describe(s->tls, &info);
@@ -399,6 +415,8 @@ describe(struct session *s, const char *peer)
 			json_field_str(&sb, "subject", info.subject);
 			json_field_str(&sb, "issuer", info.issuer);
 			json_field_str(&sb, "names", info.names);
+			if (info.host_cn[0] != '\0')
+				json_field_str(&sb, "host_cn", info.host_cn);
 			json_field_str(&sb, "not_before", info.not_before);
 			json_field_str(&sb, "not_after", info.not_after);
 			json_field_str(&sb, "sha256", fp);
@@ -412,8 +430,8 @@ describe(struct session *s, const char *peer)
 		if (info.have_cert) {
 			report_note("tls: subject %s", info.subject);
 			report_note("tls: issuer %s", info.issuer);
-			report_note("tls: names %s", info.names[0] ?
-			    info.names : "none");
+			report_note("tls: names %s", names_text(info.names,
+			    info.host_cn, text, sizeof(text)));
 			report_note("tls: valid from %s until %s",
 			    info.not_before, info.not_after);
 			report_note("tls: sha256 %s", fp);
@@ -433,6 +451,7 @@ failure_facts(struct session *s, const struct tls_error *e,
     struct strbuf *sb)
 {
 	char theirs[PIN_TEXT_MAX], now[64];
+	char text[TLS_NAMES_MAX + TLS_TEXT_MAX + 128];
 	time_t t = time(NULL);
 	struct tm tm;
 
@@ -448,8 +467,8 @@ failure_facts(struct session *s, const struct tls_error *e,
 		} else if (e->verify_kind == TLS_VERIFY_NAME) {
 			strbuf_printf(sb, "\n  asked for %s; the certificate "
 			    "names %s", s->tls_peer.verify_name != NULL ?
-			    s->tls_peer.verify_name : "?",
-			    e->names[0] ? e->names : "nothing");
+			    s->tls_peer.verify_name : "?", names_text(e->names,
+			    e->host_cn, text, sizeof(text)));
 		} else if (e->have_cert) {
 			strbuf_printf(sb, "\n  issuer %s; subject %s",
 			    e->issuer, e->subject);

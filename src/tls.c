@@ -524,16 +524,22 @@ time_text(const ASN1_TIME *t, char *out, size_t cap)
 	BIO_free(mem);
 }
 
-/* "DNS:a.example, IP:127.0.0.1"; the subject's CN when there are none. */
+/*
+ * "DNS:a.example, IP:127.0.0.1" into out; into cn the subject's CN when
+ * no SAN is a DNS name, as X509_check_host without
+ * X509_CHECK_FLAG_NEVER_CHECK_SUBJECT then matches a host name against it.
+ */
 static void
-cert_names(X509 *cert, char *out, size_t cap)
+cert_names(X509 *cert, char *out, size_t cap, char *cn, size_t cncap)
 {
 	GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name,
 	    NULL, NULL);
 	size_t used = 0;
+	bool dns = false;
 	int i;
 
 	out[0] = '\0';
+	cn[0] = '\0';
 	for (i = 0; names != NULL && i < sk_GENERAL_NAME_num(names); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
 		char text[INET6_ADDRSTRLEN + 8] = "";
@@ -570,14 +576,13 @@ cert_names(X509 *cert, char *out, size_t cap)
 			break;
 		used += (size_t)n;
 	}
+	/* All of them: the text above may have run out of room. */
+	for (i = 0; names != NULL && i < sk_GENERAL_NAME_num(names); i++)
+		dns |= sk_GENERAL_NAME_value(names, i)->type == GEN_DNS;
 	GENERAL_NAMES_free(names);
-	if (used == 0) {
-		char cn[TLS_TEXT_MAX];
-
-		if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
-		    NID_commonName, cn, sizeof(cn)) > 0)
-			snprintf(out, cap, "CN:%s", cn);
-	}
+	if (!dns && X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+	    NID_commonName, cn, (int)cncap) <= 0)
+		cn[0] = '\0';
 }
 
 /* The SHA-256 of the DER SubjectPublicKeyInfo: what --pin names. */
@@ -602,7 +607,8 @@ note_cert(struct tls_error *e, X509 *cert)
 	name_text(X509_get_subject_name(cert), e->subject,
 	    sizeof(e->subject));
 	name_text(X509_get_issuer_name(cert), e->issuer, sizeof(e->issuer));
-	cert_names(cert, e->names, sizeof(e->names));
+	cert_names(cert, e->names, sizeof(e->names), e->host_cn,
+	    sizeof(e->host_cn));
 	time_text(X509_get0_notBefore(cert), e->not_before,
 	    sizeof(e->not_before));
 	time_text(X509_get0_notAfter(cert), e->not_after,
@@ -1288,7 +1294,8 @@ tls_describe(const struct tls *t, struct tls_info *info)
 	    sizeof(info->subject));
 	name_text(X509_get_issuer_name(cert), info->issuer,
 	    sizeof(info->issuer));
-	cert_names(cert, info->names, sizeof(info->names));
+	cert_names(cert, info->names, sizeof(info->names), info->host_cn,
+	    sizeof(info->host_cn));
 	time_text(X509_get0_notBefore(cert), info->not_before,
 	    sizeof(info->not_before));
 	time_text(X509_get0_notAfter(cert), info->not_after,

@@ -3,7 +3,8 @@
 load test_helper
 
 # A CA, a leaf for localhost and 127.0.0.1, the same leaf expired, a
-# self-signed leaf and a client certificate, made once for the file.
+# self-signed leaf, one without SANs and a client certificate, made once
+# for the file.
 setup_file() {
 	local d=$BATS_FILE_TMPDIR ec=(-newkey ec -pkeyopt
 	    ec_paramgen_curve:prime256v1 -nodes)
@@ -22,6 +23,9 @@ setup_file() {
 	openssl req -x509 "${ec[@]}" -keyout "$d/self.key" -out "$d/self.pem" \
 	    -days 30 -subj "/CN=localhost" \
 	    -addext subjectAltName=DNS:localhost 2>/dev/null
+	# No -addext: no subjectAltName, only the subject's CN.
+	openssl req -x509 "${ec[@]}" -keyout "$d/nosan.key" \
+	    -out "$d/nosan.pem" -days 30 -subj "/CN=localhost" 2>/dev/null
 	openssl x509 -in "$d/leaf.pem" -pubkey -noout |
 	    openssl pkey -pubin -outform der |
 	    openssl dgst -sha256 -binary | base64 >"$d/leaf.pin"
@@ -199,6 +203,26 @@ PY
 	assert_status 1
 	assert_stderr_contains "(X509_V_ERR_IP_ADDRESS_MISMATCH)"
 	assert_stderr_contains "the certificate names DNS:localhost"
+}
+
+@test "a certificate without SANs: its CN is checked, and -v and a mismatch say so" {
+	echo by-cn >"$TMP/srv.in"
+	tls_listener srv "$C/nosan.pem" "$C/nosan.key"
+	run --separate-stderr sockit connect -v --tls --cafile "$C/nosan.pem" "localhost:$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = by-cn ]
+	assert_stderr_contains "sockit: tls: names none (no DNS name, so a host name is checked against the subject's CN=localhost; browsers ignore the CN)"
+	refute grep -q "CN:" <<<"$stderr"
+	tls_listener srv2 "$C/nosan.pem" "$C/nosan.key"
+	run --separate-stderr sockit connect --tls --cafile "$C/nosan.pem" --verify-name www.example.org "localhost:$LISTEN_PORT" </dev/null
+	assert_status 1
+	assert_stderr_contains "(X509_V_ERR_HOSTNAME_MISMATCH)"
+	assert_stderr_contains "asked for www.example.org; the certificate names none (no DNS name, so a host name is checked against the subject's CN=localhost"
+	refute grep -q "CN:" <<<"$stderr"
+	tls_listener srv3 "$C/nosan.pem" "$C/nosan.key"
+	run --separate-stderr sockit connect --json --tls --cafile "$C/nosan.pem" "localhost:$LISTEN_PORT" </dev/null
+	assert_success
+	assert_stderr_contains '"names": "", "host_cn": "localhost"'
 }
 
 @test "--pin alone accepts the pinned key, and a wrong pin names both" {
