@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alpn.h"
 #include "explain.h"
 #include "json.h"
 #include "pin.h"
@@ -137,6 +138,35 @@ read_key_pass(const char *path)
 	return 0;
 }
 
+/*
+ * An empty name or file given on purpose means nothing to send, check or
+ * read; the library would take some of them as "none" without a word.
+ */
+static int
+check_empty(const struct session_tls_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < session_tls_count; i++) {
+		const struct opt_def *d = &session_tls_defs[i];
+		const char *value;
+
+		/* --alpn's parser says which name of the list is empty. */
+		if (d->kind != OPT_STRING || strcmp(d->long_name, "alpn") == 0)
+			continue;
+		memcpy(&value, (const char *)o + d->offset, sizeof(value));
+		if (value == NULL || value[0] != '\0')
+			continue;
+		report_usage("--%s is empty: it takes a %s%s", d->long_name,
+		    d->arg_name, strcmp(d->long_name, "sni") == 0 ?
+		    " (to send no server name, use --no-sni)" :
+		    strcmp(d->long_name, "ciphersuites") == 0 ?
+		    " (to speak no TLS 1.3, use --tls-max 1.2)" : "");
+		return -1;
+	}
+	return 0;
+}
+
 static bool
 is_ip_literal(const char *name)
 {
@@ -161,6 +191,8 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 		    "make again");
 		return -1;
 	}
+	if (check_empty(o) < 0)
+		return -1;
 	if (endpoint_is_dgram(ep) || s->opts.udp) {
 		report_usage("TLS needs a stream: -u and datagram endpoints "
 		    "have no TLS here (DTLS is not supported)");
@@ -219,6 +251,14 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 	    check_file(o->key, "--key", false) < 0 ||
 	    (o->key_pass_file != NULL && read_key_pass(o->key_pass_file) < 0))
 		return -1;
+	if (o->alpn != NULL) {
+		char err[256];
+
+		if (alpn_wire(o->alpn, NULL, 0, err, sizeof(err)) < 0) {
+			report_usage("bad --alpn: %s", err);
+			return -1;
+		}
+	}
 	if (o->pin != NULL) {
 		char err[256];
 
@@ -408,12 +448,28 @@ put_pem(void *ctx, const char *pem, size_t len)
 	report_write(pem, len);
 }
 
+/*
+ * The certificate's SANs, and when none is a DNS name, the CN a host name
+ * is checked against instead: not a SAN, and one browsers ignore.
+ */
+static const char *
+names_text(const char *names, const char *host_cn, char *out, size_t cap)
+{
+	if (host_cn[0] == '\0')
+		return names[0] != '\0' ? names : "none";
+	snprintf(out, cap, "%s (no DNS name, so a host name is checked "
+	    "against the subject's CN=%s; browsers ignore the CN)",
+	    names[0] != '\0' ? names : "none", host_cn);
+	return out;
+}
+
 /* -v's lines and --json's event about the finished handshake. */
 static void
 describe(struct session *s, const char *peer)
 {
 	struct tls_info info;
 	char fp[PIN_FINGERPRINT_MAX], pin[PIN_TEXT_MAX], storage[4096];
+	char text[TLS_NAMES_MAX + TLS_TEXT_MAX + 128];
 	struct strbuf sb;
 
 	tls_describe(s->tls, &info);
@@ -433,6 +489,8 @@ describe(struct session *s, const char *peer)
 			json_field_str(&sb, "subject", info.subject);
 			json_field_str(&sb, "issuer", info.issuer);
 			json_field_str(&sb, "names", info.names);
+			if (info.host_cn[0] != '\0')
+				json_field_str(&sb, "host_cn", info.host_cn);
 			json_field_str(&sb, "not_before", info.not_before);
 			json_field_str(&sb, "not_after", info.not_after);
 			json_field_str(&sb, "sha256", fp);
@@ -446,8 +504,8 @@ describe(struct session *s, const char *peer)
 		if (info.have_cert) {
 			report_note("tls: subject %s", info.subject);
 			report_note("tls: issuer %s", info.issuer);
-			report_note("tls: names %s", info.names[0] ?
-			    info.names : "none");
+			report_note("tls: names %s", names_text(info.names,
+			    info.host_cn, text, sizeof(text)));
 			report_note("tls: valid from %s until %s",
 			    info.not_before, info.not_after);
 			report_note("tls: sha256 %s", fp);
@@ -467,6 +525,7 @@ failure_facts(struct session *s, const struct tls_error *e,
     struct strbuf *sb)
 {
 	char theirs[PIN_TEXT_MAX], now[64];
+	char text[TLS_NAMES_MAX + TLS_TEXT_MAX + 128];
 	time_t t = time(NULL);
 	struct tm tm;
 
@@ -482,8 +541,8 @@ failure_facts(struct session *s, const struct tls_error *e,
 		} else if (e->verify_kind == TLS_VERIFY_NAME) {
 			strbuf_printf(sb, "\n  asked for %s; the certificate "
 			    "names %s", s->tls_peer.verify_name != NULL ?
-			    s->tls_peer.verify_name : "?",
-			    e->names[0] ? e->names : "nothing");
+			    s->tls_peer.verify_name : "?", names_text(e->names,
+			    e->host_cn, text, sizeof(text)));
 		} else if (e->have_cert) {
 			strbuf_printf(sb, "\n  issuer %s; subject %s",
 			    e->issuer, e->subject);

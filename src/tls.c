@@ -18,6 +18,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "alpn.h"
 #include "relay.h"
 #include "sys.h"
 #include "tls.h"
@@ -32,14 +33,12 @@
  */
 #define TLS_READ_BUFFER (4 * (SSL3_RT_MAX_PLAIN_LENGTH + 2048))
 
-/* ALPN's wire form: 255 names of 1 byte, or fewer longer ones. */
-#define ALPN_WIRE_MAX 512
-
 struct tls_context {
 	SSL_CTX *ctx;
 	bool server;
 	bool insecure;
-	unsigned char alpn[ALPN_WIRE_MAX];	/* server: what it chooses from */
+	unsigned char *alpn;	/* --alpn in wire form: what a server
+				   chooses from */
 	size_t alpn_len;
 };
 
@@ -337,28 +336,6 @@ protocol_version(int v)
 	return v == 13 ? TLS1_3_VERSION : v == 12 ? TLS1_2_VERSION : 0;
 }
 
-/* "h2,http/1.1" in ALPN's wire form: each name after its length byte. */
-static int
-alpn_wire(const char *list, unsigned char *out, size_t cap, size_t *len)
-{
-	const char *p = list;
-
-	*len = 0;
-	while (*p != '\0') {
-		size_t n = strcspn(p, ",");
-
-		if (n == 0 || n > 255 || *len + 1 + n > cap)
-			return -1;
-		out[(*len)++] = (unsigned char)n;
-		memcpy(out + *len, p, n);
-		*len += n;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return *len > 0 ? 0 : -1;
-}
-
 static int
 pass_callback(char *buf, int size, int rwflag, void *userdata)
 {
@@ -575,14 +552,20 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_callback);
 	}
 	if (cfg->alpn != NULL) {
-		if (alpn_wire(cfg->alpn, c->alpn, sizeof(c->alpn),
-		    &c->alpn_len) < 0 || (!cfg->server &&
-		    SSL_CTX_set_alpn_protos(ctx, c->alpn,
-		    (unsigned)c->alpn_len) != 0)) {
-			setup_fault(e, NULL, "bad --alpn list");
+		size_t cap = alpn_wire_len(cfg->alpn);
+		char why[256] = "bad --alpn list";
+		long len = -1;
+
+		if ((c->alpn = malloc(cap > 0 ? cap : 1)) != NULL)
+			len = alpn_wire(cfg->alpn, c->alpn, cap, why,
+			    sizeof(why));
+		if (len < 0 || (!cfg->server && SSL_CTX_set_alpn_protos(ctx,
+		    c->alpn, (unsigned)len) != 0)) {
+			setup_fault(e, NULL, why);
 			snprintf(e->file, sizeof(e->file), "--alpn");
 			goto fail;
 		}
+		c->alpn_len = (size_t)len;
 		if (cfg->server)
 			SSL_CTX_set_alpn_select_cb(ctx, alpn_select, c);
 	}
@@ -604,6 +587,8 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 	return c;
 fail:
 	SSL_CTX_free(ctx);
+	if (c != NULL)
+		free(c->alpn);
 	free(c);
 	return NULL;
 }
@@ -614,6 +599,7 @@ tls_context_free(struct tls_context *c)
 	if (c == NULL)
 		return;
 	SSL_CTX_free(c->ctx);
+	free(c->alpn);
 	free(c);
 }
 
@@ -652,16 +638,22 @@ time_text(const ASN1_TIME *t, char *out, size_t cap)
 	BIO_free(mem);
 }
 
-/* "DNS:a.example, IP:127.0.0.1"; the subject's CN when there are none. */
+/*
+ * "DNS:a.example, IP:127.0.0.1" into out; into cn the subject's CN when
+ * no SAN is a DNS name, as X509_check_host without
+ * X509_CHECK_FLAG_NEVER_CHECK_SUBJECT then matches a host name against it.
+ */
 static void
-cert_names(X509 *cert, char *out, size_t cap)
+cert_names(X509 *cert, char *out, size_t cap, char *cn, size_t cncap)
 {
 	GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name,
 	    NULL, NULL);
 	size_t used = 0;
+	bool dns = false;
 	int i;
 
 	out[0] = '\0';
+	cn[0] = '\0';
 	for (i = 0; names != NULL && i < sk_GENERAL_NAME_num(names); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
 		char text[INET6_ADDRSTRLEN + 8] = "";
@@ -698,14 +690,13 @@ cert_names(X509 *cert, char *out, size_t cap)
 			break;
 		used += (size_t)n;
 	}
+	/* All of them: the text above may have run out of room. */
+	for (i = 0; names != NULL && i < sk_GENERAL_NAME_num(names); i++)
+		dns |= sk_GENERAL_NAME_value(names, i)->type == GEN_DNS;
 	GENERAL_NAMES_free(names);
-	if (used == 0) {
-		char cn[TLS_TEXT_MAX];
-
-		if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
-		    NID_commonName, cn, sizeof(cn)) > 0)
-			snprintf(out, cap, "CN:%s", cn);
-	}
+	if (!dns && X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+	    NID_commonName, cn, (int)cncap) <= 0)
+		cn[0] = '\0';
 }
 
 /* The SHA-256 of the DER SubjectPublicKeyInfo: what --pin names. */
@@ -730,7 +721,8 @@ note_cert(struct tls_error *e, X509 *cert)
 	name_text(X509_get_subject_name(cert), e->subject,
 	    sizeof(e->subject));
 	name_text(X509_get_issuer_name(cert), e->issuer, sizeof(e->issuer));
-	cert_names(cert, e->names, sizeof(e->names));
+	cert_names(cert, e->names, sizeof(e->names), e->host_cn,
+	    sizeof(e->host_cn));
 	time_text(X509_get0_notBefore(cert), e->not_before,
 	    sizeof(e->not_before));
 	time_text(X509_get0_notAfter(cert), e->not_after,
@@ -1419,7 +1411,8 @@ tls_describe(const struct tls *t, struct tls_info *info)
 	    sizeof(info->subject));
 	name_text(X509_get_issuer_name(cert), info->issuer,
 	    sizeof(info->issuer));
-	cert_names(cert, info->names, sizeof(info->names));
+	cert_names(cert, info->names, sizeof(info->names), info->host_cn,
+	    sizeof(info->host_cn));
 	time_text(X509_get0_notBefore(cert), info->not_before,
 	    sizeof(info->not_before));
 	time_text(X509_get0_notAfter(cert), info->not_after,
@@ -1442,7 +1435,8 @@ tls_context_describe(const struct tls_context *c, struct tls_info *info)
 	    sizeof(info->subject));
 	name_text(X509_get_issuer_name(cert), info->issuer,
 	    sizeof(info->issuer));
-	cert_names(cert, info->names, sizeof(info->names));
+	cert_names(cert, info->names, sizeof(info->names), info->host_cn,
+	    sizeof(info->host_cn));
 	time_text(X509_get0_notBefore(cert), info->not_before,
 	    sizeof(info->not_before));
 	time_text(X509_get0_notAfter(cert), info->not_after,

@@ -86,6 +86,7 @@ struct tls_error {
 	char subject[TLS_TEXT_MAX];
 	char issuer[TLS_TEXT_MAX];
 	char names[TLS_NAMES_MAX];	/* "DNS:a.example, IP:127.0.0.1" */
+	char host_cn[TLS_TEXT_MAX];	/* see tls_info */
 	char not_before[40];
 	char not_after[40];
 	unsigned char spki_sha256[TLS_SHA256_LEN];
@@ -100,7 +101,12 @@ struct tls_info {
 	bool have_cert;
 	char subject[TLS_TEXT_MAX];
 	char issuer[TLS_TEXT_MAX];
-	char names[TLS_NAMES_MAX];
+	char names[TLS_NAMES_MAX];	/* the SANs only */
+	/*
+	 * The subject's CN when no SAN is a DNS name: OpenSSL's host check
+	 * then matches a host name against it. "" otherwise.
+	 */
+	char host_cn[TLS_TEXT_MAX];
 	char not_before[40];
 	char not_after[40];
 	unsigned char cert_sha256[TLS_SHA256_LEN];

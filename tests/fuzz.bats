@@ -36,3 +36,7 @@ replay() {
 @test "the --pin parser and base64 take every input kept" {
 	replay pin
 }
+
+@test "the --alpn list parser takes every input kept" {
+	replay alpn
+}

@@ -3,7 +3,8 @@
 load test_helper
 
 # A CA, a leaf for localhost and 127.0.0.1, the same leaf expired, a
-# self-signed leaf and a client certificate, made once for the file.
+# self-signed leaf, one without SANs and a client certificate, made once
+# for the file.
 setup_file() {
 	local d=$BATS_FILE_TMPDIR ec=(-newkey ec -pkeyopt
 	    ec_paramgen_curve:prime256v1 -nodes)
@@ -22,6 +23,9 @@ setup_file() {
 	openssl req -x509 "${ec[@]}" -keyout "$d/self.key" -out "$d/self.pem" \
 	    -days 30 -subj "/CN=localhost" \
 	    -addext subjectAltName=DNS:localhost 2>/dev/null
+	# No -addext: no subjectAltName, only the subject's CN.
+	openssl req -x509 "${ec[@]}" -keyout "$d/nosan.key" \
+	    -out "$d/nosan.pem" -days 30 -subj "/CN=localhost" 2>/dev/null
 	openssl x509 -in "$d/leaf.pem" -pubkey -noout |
 	    openssl pkey -pubin -outform der |
 	    openssl dgst -sha256 -binary | base64 >"$d/leaf.pin"
@@ -199,6 +203,26 @@ PY
 	assert_status 1
 	assert_stderr_contains "(X509_V_ERR_IP_ADDRESS_MISMATCH)"
 	assert_stderr_contains "the certificate names DNS:localhost"
+}
+
+@test "a certificate without SANs: its CN is checked, and -v and a mismatch say so" {
+	echo by-cn >"$TMP/srv.in"
+	tls_listener srv "$C/nosan.pem" "$C/nosan.key"
+	run --separate-stderr sockit connect -v --tls --cafile "$C/nosan.pem" "localhost:$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = by-cn ]
+	assert_stderr_contains "sockit: tls: names none (no DNS name, so a host name is checked against the subject's CN=localhost; browsers ignore the CN)"
+	refute grep -q "CN:" <<<"$stderr"
+	tls_listener srv2 "$C/nosan.pem" "$C/nosan.key"
+	run --separate-stderr sockit connect --tls --cafile "$C/nosan.pem" --verify-name www.example.org "localhost:$LISTEN_PORT" </dev/null
+	assert_status 1
+	assert_stderr_contains "(X509_V_ERR_HOSTNAME_MISMATCH)"
+	assert_stderr_contains "asked for www.example.org; the certificate names none (no DNS name, so a host name is checked against the subject's CN=localhost"
+	refute grep -q "CN:" <<<"$stderr"
+	tls_listener srv3 "$C/nosan.pem" "$C/nosan.key"
+	run --separate-stderr sockit connect --json --tls --cafile "$C/nosan.pem" "localhost:$LISTEN_PORT" </dev/null
+	assert_success
+	assert_stderr_contains '"names": "", "host_cn": "localhost"'
 }
 
 @test "--pin alone accepts the pinned key, and a wrong pin names both" {
@@ -527,6 +551,55 @@ PY
 	run --separate-stderr sockit listen --tls --verify-client 127.0.0.1:0
 	assert_status 2
 	assert_stderr_contains "--verify-client needs --cafile or --capath"
+}
+
+@test "--alpn errors name the bad name and come before any socket" {
+	local long
+	long=$(printf '%0300d' 0)
+	run --separate-stderr sockit connect --trace --tls --alpn 'h2,' localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 2 of 2 is empty (a comma ends the list)"
+	refute grep -q "socket(" <<<"$stderr"
+	run --separate-stderr sockit connect --tls --alpn ',,' localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 1 of 3 is empty"
+	run --separate-stderr sockit connect --tls --alpn '' localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 1 of 1 is empty (the list is empty)"
+	run --separate-stderr sockit connect --tls --alpn "h2,$long" localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 2 is 300 bytes, over ALPN's 255"
+	run --separate-stderr sockit connect --tls --alpn 'h2, http/1.1' localhost:443
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 2 has a space, 0x20 at byte 1"
+	run --separate-stderr sockit listen --tls --cert "$C/leaf.pem" --key "$C/leaf.key" --alpn "$(printf 'h2\001')" 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "bad --alpn: protocol name 1 has 0x01 at byte 3"
+}
+
+@test "an empty name, file or list for a TLS option is a usage error naming it" {
+	local opt
+	run --separate-stderr sockit connect --trace --tls --sni '' localhost:443
+	assert_status 2
+	assert_stderr_contains "--sni is empty: it takes a NAME (to send no server name, use --no-sni)"
+	refute grep -q "socket(" <<<"$stderr"
+	run --separate-stderr sockit connect --tls --verify-name '' localhost:443
+	assert_status 2
+	assert_stderr_contains "--verify-name is empty: it takes a NAME"
+	run --separate-stderr sockit connect --tls --ciphersuites '' localhost:443
+	assert_status 2
+	assert_stderr_contains "--ciphersuites is empty: it takes a LIST (to speak no TLS 1.3, use --tls-max 1.2)"
+	for opt in cafile capath cert key-pass-file pin ciphers; do
+		run --separate-stderr sockit connect --tls "--$opt" '' localhost:443
+		assert_status 2
+		assert_stderr_contains "--$opt is empty: it takes a "
+	done
+	run --separate-stderr sockit connect --tls --cert "$C/leaf.pem" --key '' localhost:443
+	assert_status 2
+	assert_stderr_contains "--key is empty: it takes a FILE"
+	run --separate-stderr sockit listen --tls --cert '' 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "--cert is empty: it takes a FILE"
 }
 
 @test "a build without TLS refuses TLS with how to get it (make NO_TLS=1)" {

@@ -38,6 +38,7 @@ static const struct {
 	{ "cidr", test_cidr },
 	{ "unixdiag", test_unixdiag },
 	{ "pin", test_pin },
+	{ "alpn", test_alpn },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */
