@@ -1,4 +1,4 @@
-/* inetd.c: a program served over TLS: a child per connection keeps the TLS session and relays plain text to the program over a socketpair. */
+/* inetd.c: a program behind TLS: a child per connection (or connect itself) keeps the TLS session and relays plain text to the program over a socketpair. */
 #include "compat.h"
 
 #include <errno.h>
@@ -104,7 +104,10 @@ relay_program(struct session *s, struct spawn_cmd *cmd, int sock,
 	return cmd->status;
 }
 
-/* The child of inetd_start: the handshake, the program, the relay. */
+/*
+ * The child of inetd_start, or connect itself: the handshake, the
+ * program, the relay.
+ */
 static int
 keep_session(struct session *s, struct spawn_cmd *cmd, int sock,
     const struct sockaddr *peer, socklen_t plen)
@@ -140,6 +143,22 @@ keep_session(struct session *s, struct spawn_cmd *cmd, int sock,
 		return EXIT_FAIL;
 	}
 	return relay_program(s, cmd, sock, text, pair[0]);
+}
+
+int
+inetd_session(struct session *s, struct spawn_cmd *cmd, int sock)
+{
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	int status;
+
+	if (sys_getpeername(sock, (struct sockaddr *)&peer, &plen) < 0)
+		plen = 0;
+	status = keep_session(s, cmd, sock, (struct sockaddr *)&peer, plen);
+	/* Once the program ran, relay_program has closed it. */
+	if (cmd->pid == 0)
+		sys_close(sock);
+	return status;
 }
 
 pid_t
