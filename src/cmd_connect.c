@@ -27,7 +27,7 @@ struct connect_opts {
 
 static const struct opt_def connect_defs[] = {
 	{ 'z', "zero", OPT_FLAG, offsetof(struct connect_opts, zero), NULL,
-	  "port check: connect, close; PORT may be 22,80,90-99", 1, 0, 0, NULL },
+	  "port check (with --tls, a handshake); PORT: 22,80,90-99", 1, 0, 0, NULL },
 	{ 0, "wait", OPT_SECONDS, offsetof(struct connect_opts, wait), "SECS",
 	  "retry a refused connect until SECS pass (124)",
 	  0, 0, 0, NULL },
@@ -42,7 +42,9 @@ static const char connect_examples[] =
 	"  sockit connect --wait 30 db:5432 -z && ./migrate\n"
 	"  sockit --trace connect unix:/run/app.sock\n"
 	"  printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | sockit connect -v --tls "
-	"example.org:443\n";
+	"example.org:443\n"
+	"  sockit connect --tls -c 'printf \"GET / HTTP/1.0\\r\\n\\r\\n\"; "
+	"cat >&2' host:443\n";
 
 /*
  * UDP has no handshake: send an empty datagram and listen. An ICMP port
