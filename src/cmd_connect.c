@@ -273,8 +273,11 @@ cmd_connect(int argc, char **argv)
 	}
 	if ((status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
 		return status;
-	if (co.zero)
-		return port_check(&s, &ep, co.wait);
+	if (co.zero) {
+		status = port_check(&s, &ep, co.wait);
+		session_tls_free(&s);
+		return status;
+	}
 	if (session_has_program(&s) &&
 	    (status = session_program(&s, &prog)) != EXIT_OK) {
 		spawn_free(&prog);

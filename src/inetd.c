@@ -81,6 +81,7 @@ relay_program(struct session *s, struct spawn_cmd *cmd, int sock,
 {
 	struct relay_config cfg;
 	struct relay_result res;
+	bool signalled;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.sock = sock;
@@ -94,10 +95,19 @@ relay_program(struct session *s, struct spawn_cmd *cmd, int sock,
 	relay_run(&cfg, &res);
 	session_tls_finish(s, &res, peer_text);
 	report_relay(&res, peer_text);
-	/* The program sees EOF on stdin, and EPIPE if it writes on. */
-	sys_close(pair);
+	/*
+	 * The program sees EOF on stdin, and EPIPE if it writes on. After a
+	 * signal, not yet: spawn_wait passes the signal on first, as to a
+	 * program that has the socket itself; an EOF first could end the
+	 * program and see it reaped before its group heard of the signal.
+	 */
+	signalled = sys_signal_caught != 0;
+	if (!signalled)
+		sys_close(pair);
 	sys_close(sock);
 	spawn_wait(cmd, 1, false);
+	if (signalled)
+		sys_close(pair);
 	report_closed(s, peer_text, cmd, &res.stats);
 	if (sys_signal_caught)
 		return 128 + (int)sys_signal_caught;
