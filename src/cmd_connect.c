@@ -11,6 +11,7 @@
 
 #include "addr.h"
 #include "dial.h"
+#include "inetd.h"
 #include "json.h"
 #include "report.h"
 #include "session.h"
@@ -26,7 +27,7 @@ struct connect_opts {
 
 static const struct opt_def connect_defs[] = {
 	{ 'z', "zero", OPT_FLAG, offsetof(struct connect_opts, zero), NULL,
-	  "port check: connect, close; PORT may be 22,80,90-99", 1, 0, 0, NULL },
+	  "port check (with --tls, a handshake); PORT: 22,80,90-99", 1, 0, 0, NULL },
 	{ 0, "wait", OPT_SECONDS, offsetof(struct connect_opts, wait), "SECS",
 	  "retry a refused connect until SECS pass (124)",
 	  0, 0, 0, NULL },
@@ -41,7 +42,9 @@ static const char connect_examples[] =
 	"  sockit connect --wait 30 db:5432 -z && ./migrate\n"
 	"  sockit --trace connect unix:/run/app.sock\n"
 	"  printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | sockit connect -v --tls "
-	"example.org:443\n";
+	"example.org:443\n"
+	"  sockit connect --tls -c 'printf \"GET / HTTP/1.0\\r\\n\\r\\n\"; "
+	"cat >&2' host:443\n";
 
 /*
  * UDP has no handshake: send an empty datagram and listen. An ICMP port
@@ -91,8 +94,27 @@ print_port_state(struct session *s, const struct endpoint *ep,
 }
 
 /*
+ * -z --tls: whether TLS is up on the open port fd, whose address is
+ * text: the handshake, checked as a connection's would be, and its facts
+ * with -v; close_notify ends it. A failure is reported as a connection's
+ * is, with its hint. Returns true when the handshake passed.
+ */
+static bool
+check_tls(struct session *s, int fd, const char *text)
+{
+	struct relay_result done;
+
+	if (session_tls_start(s, fd, text) != EXIT_OK)
+		return false;
+	memset(&done, 0, sizeof(done));
+	done.end = RELAY_DONE;
+	session_tls_finish(s, &done, text);
+	return true;
+}
+
+/*
  * -z on one endpoint, retried under --wait; addrs as for open_connection.
- * Returns true when open.
+ * Returns true when open (and with TLS, when its handshake passed).
  */
 static bool
 check_one(struct session *s, const struct endpoint *ep,
@@ -120,7 +142,15 @@ check_one(struct session *s, const struct endpoint *ep,
 	    sizeof(text));
 	if (t.addr.socktype == SOCK_DGRAM && t.addr.family != AF_UNIX)
 		state = probe_udp(t.fd, s->opts.timeout);
+	else if (session_tls_on(s) && !check_tls(s, t.fd, text))
+		state = "tls-failed";
 	sys_close(t.fd);
+	if (strcmp(state, "tls-failed") == 0) {
+		/* check_tls has said why on stderr. */
+		if (s->opts.json)
+			print_port_state(s, ep, text, state);
+		return false;
+	}
 	if (strcmp(state, "closed") == 0 || strcmp(state, "error") == 0) {
 		if (s->opts.json)
 			print_port_state(s, ep, text, state);
@@ -241,17 +271,13 @@ cmd_connect(int argc, char **argv)
 		    "%s to talk to", s.opts.exec_prog != NULL ? "-e" : "-c");
 		return EXIT_USAGE;
 	}
-	if ((co.zero || session_has_program(&s)) && (s.tlso.tls || ep.tls)) {
-		report_usage("%s with TLS is not supported yet: %s",
-		    co.zero ? "-z" : s.opts.exec_prog != NULL ? "-e" : "-c",
-		    co.zero ? "-z checks the port without a handshake" :
-		    "the program would need the plain text of the session");
-		return EXIT_USAGE;
-	}
 	if ((status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
 		return status;
-	if (co.zero)
-		return port_check(&s, &ep, co.wait);
+	if (co.zero) {
+		status = port_check(&s, &ep, co.wait);
+		session_tls_free(&s);
+		return status;
+	}
 	if (session_has_program(&s) &&
 	    (status = session_program(&s, &prog)) != EXIT_OK) {
 		spawn_free(&prog);
@@ -262,7 +288,9 @@ cmd_connect(int argc, char **argv)
 		addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len,
 		    peer, sizeof(peer));
 		session_connected(&s, t.fd, "connected");
-		if (session_has_program(&s)) {
+		if (session_has_program(&s) && session_tls_on(&s)) {
+			status = inetd_session(&s, &prog, t.fd);
+		} else if (session_has_program(&s)) {
 			status = session_run_program(&s, &prog, t.fd, -1);
 		} else {
 			status = session_relay(&s, t.fd, t.addr.socktype, peer);

@@ -1,4 +1,4 @@
-/* inetd.c: a program served over TLS: a child per connection keeps the TLS session and relays plain text to the program over a socketpair. */
+/* inetd.c: a program behind TLS: a child per connection (or connect itself) keeps the TLS session and relays plain text to the program over a socketpair. */
 #include "compat.h"
 
 #include <errno.h>
@@ -81,6 +81,7 @@ relay_program(struct session *s, struct spawn_cmd *cmd, int sock,
 {
 	struct relay_config cfg;
 	struct relay_result res;
+	bool signalled;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.sock = sock;
@@ -94,17 +95,29 @@ relay_program(struct session *s, struct spawn_cmd *cmd, int sock,
 	relay_run(&cfg, &res);
 	session_tls_finish(s, &res, peer_text);
 	report_relay(&res, peer_text);
-	/* The program sees EOF on stdin, and EPIPE if it writes on. */
-	sys_close(pair);
+	/*
+	 * The program sees EOF on stdin, and EPIPE if it writes on. After a
+	 * signal, not yet: spawn_wait passes the signal on first, as to a
+	 * program that has the socket itself; an EOF first could end the
+	 * program and see it reaped before its group heard of the signal.
+	 */
+	signalled = sys_signal_caught != 0;
+	if (!signalled)
+		sys_close(pair);
 	sys_close(sock);
 	spawn_wait(cmd, 1, false);
+	if (signalled)
+		sys_close(pair);
 	report_closed(s, peer_text, cmd, &res.stats);
 	if (sys_signal_caught)
 		return 128 + (int)sys_signal_caught;
 	return cmd->status;
 }
 
-/* The child of inetd_start: the handshake, the program, the relay. */
+/*
+ * The child of inetd_start, or connect itself: the handshake, the
+ * program, the relay.
+ */
 static int
 keep_session(struct session *s, struct spawn_cmd *cmd, int sock,
     const struct sockaddr *peer, socklen_t plen)
@@ -140,6 +153,22 @@ keep_session(struct session *s, struct spawn_cmd *cmd, int sock,
 		return EXIT_FAIL;
 	}
 	return relay_program(s, cmd, sock, text, pair[0]);
+}
+
+int
+inetd_session(struct session *s, struct spawn_cmd *cmd, int sock)
+{
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	int status;
+
+	if (sys_getpeername(sock, (struct sockaddr *)&peer, &plen) < 0)
+		plen = 0;
+	status = keep_session(s, cmd, sock, (struct sockaddr *)&peer, plen);
+	/* Once the program ran, relay_program has closed it. */
+	if (cmd->pid == 0)
+		sys_close(sock);
+	return status;
 }
 
 pid_t

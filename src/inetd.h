@@ -29,5 +29,13 @@ pid_t inetd_start(struct session *s, struct spawn_cmd *cmd, int sock,
  */
 int inetd_run(struct session *s, struct spawn_cmd *cmd, int sock,
     int also_close);
+/*
+ * The same in this process, for connect --tls -e: the client's handshake
+ * on the connected sock, whose failure is reported before cmd starts,
+ * then cmd in a process group of its own (see spawn_start) and the relay.
+ * Closes sock. Returns the program's exit status, 128+N after signal N,
+ * or the handshake's failure status after reporting.
+ */
+int inetd_session(struct session *s, struct spawn_cmd *cmd, int sock);
 
 #endif
