@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "explain.h"
 #include "json.h"
 #include "pin.h"
@@ -25,6 +26,9 @@
 #define FIELD(name) offsetof(struct session_tls_opts, name)
 
 #define TLS_VERSIONS "1.2|1.3"
+
+/* Seconds a server gives a client to finish the handshake, without -w. */
+#define SESSION_TLS_HANDSHAKE_WAIT 30
 
 const struct opt_def session_tls_defs[] = {
 	{ 0, "tls", OPT_FLAG, FIELD(tls), NULL,
@@ -137,15 +141,6 @@ read_key_pass(const char *path)
 	return 0;
 }
 
-static bool
-is_ip_literal(const char *name)
-{
-	unsigned char buf[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, name, buf) == 1 ||
-	    inet_pton(AF_INET6, name, buf) == 1;
-}
-
 /* Usage errors of the TLS options; ep->tls or --tls is given. */
 static int
 check_options(struct session *s, const struct endpoint *ep, bool server)
@@ -179,6 +174,14 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 	if (!server && o->verify_client) {
 		report_usage("--verify-client is for the server side (listen, "
 		    "recv)");
+		return -1;
+	}
+	/* RFC 6066 3 and RFC 1035 2.3.4: a host name fits in 255 bytes. */
+	if ((o->sni != NULL && strlen(o->sni) > 255) ||
+	    (o->verify_name != NULL && strlen(o->verify_name) > 255)) {
+		report_usage("%s is longer than a host name may be (255 "
+		    "bytes)", o->sni != NULL && strlen(o->sni) > 255 ?
+		    "--sni" : "--verify-name");
 		return -1;
 	}
 	if (o->sni != NULL && o->no_sni) {
@@ -229,6 +232,13 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 		s->tls_peer.has_pin = true;
 		s->tls_peer.pin_only = o->cafile == NULL && o->capath == NULL;
 	}
+	/* A pin alone skips the chain, and the name check with it. */
+	if (s->tls_peer.pin_only && o->verify_name != NULL) {
+		report_usage("--verify-name checks the certificate's name "
+		    "against a trusted chain, which --pin alone skips: add "
+		    "--cafile, or drop --verify-name");
+		return -1;
+	}
 	return 0;
 }
 
@@ -245,7 +255,7 @@ choose_names(struct session *s, const struct endpoint *ep)
 	/* SNI carries names only: RFC 6066 forbids address literals. */
 	if (o->sni != NULL)
 		s->tls_peer.sni = o->sni;
-	else if (!o->no_sni && host != NULL && !is_ip_literal(host))
+	else if (!o->no_sni && host != NULL && !addr_is_literal(host))
 		s->tls_peer.sni = s->tls_host;
 	if (o->verify_name != NULL)
 		s->tls_peer.verify_name = o->verify_name;
@@ -286,7 +296,7 @@ self_names(const struct endpoint *ep)
 	    strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
 	    is_unspecified(host))
 		return names;
-	if (is_ip_literal(host))
+	if (addr_is_literal(host))
 		snprintf(names + strlen(names), sizeof(names) - strlen(names),
 		    ",IP:%s", host);
 	else if (strspn(host, name_chars) == strlen(host))
@@ -341,9 +351,13 @@ report_setup(const struct tls_error *e)
 		report_usage("bad %s: %s", e->file, e->reason);
 		return EXIT_USAGE;
 	}
-	if (e->file[0] != '\0')
-		report_error("load %s: %s", e->file, e->reason);
-	else
+	if (e->file[0] != '\0') {
+		char what[TLS_TEXT_MAX + 8];
+
+		snprintf(what, sizeof(what), "load %s", e->file);
+		report_failure_lines(what, e->reason, NULL, "",
+		    e->cause[0] != '\0' ? explain_tls(e->cause) : NULL);
+	} else
 		report_error("tls: %s", e->reason);
 	return EXIT_FAIL;
 }
@@ -580,6 +594,8 @@ report_failure(struct session *s, const char *what,
 		snprintf(text, sizeof(text), "%s", e->reason[0] ? e->reason :
 		    "failed");
 		name = NULL;
+		if (e->fault == TLS_FAULT_PROTOCOL)
+			hint = explain_tls("protocol");
 		break;
 	}
 	strbuf_init(&facts, storage, sizeof(storage));
@@ -591,10 +607,15 @@ int
 session_tls_start(struct session *s, int sock, const char *peer)
 {
 	char what[ENDPOINT_TEXT_MAX + 64];
-	double deadline = s->opts.timeout >= 0 ?
-	    relay_now() + s->opts.timeout : -1;
 	struct tls_error e;
 	bool server = !s->dialed;
+	/*
+	 * A server waits for no client forever: one that connects and says
+	 * nothing would hold a -k server, or a --fork child, for good.
+	 */
+	double limit = s->opts.timeout >= 0 ? s->opts.timeout : server ?
+	    SESSION_TLS_HANDSHAKE_WAIT : -1;
+	double deadline = limit >= 0 ? relay_now() + limit : -1;
 
 	if (s->tlso.insecure)
 		report_warning("--insecure: the certificate of %s is not "
@@ -610,8 +631,9 @@ session_tls_start(struct session *s, int sock, const char *peer)
 	if (e.fault == TLS_FAULT_SIGNAL)
 		return 128 + (int)sys_signal_caught;
 	if (e.fault == TLS_FAULT_TIMEOUT) {
-		report_error("%s: no answer within %g s (-w)", what,
-		    s->opts.timeout);
+		report_error("%s: no answer within %g s (%s)", what,
+		    limit, s->opts.timeout >= 0 ? "-w" : "a server's default; "
+		    "-w sets another");
 		return EXIT_TIMEOUT;
 	}
 	report_failure(s, what, &e);

@@ -81,6 +81,8 @@ struct tls_error {
 	char reason[TLS_TEXT_MAX];	/* the library's words */
 	char alert[64];			/* "handshake failure" */
 	char file[TLS_TEXT_MAX];	/* TLS_FAULT_SETUP: which file */
+	char cause[32];			/* ... and for explain_tls, what in
+					   it: "no pem", "key mismatch" */
 	/* What the peer's certificate said, when it sent one. */
 	bool have_cert;
 	char subject[TLS_TEXT_MAX];
@@ -168,7 +170,10 @@ bool tls_unsent(const struct tls *t);
  * Returns 0 once sent, -1 with errno (EAGAIN: wait for tls_wants()).
  */
 int tls_shutdown(struct tls *t);
-/* Returns true while decrypted or buffered bytes wait to be read. */
+/*
+ * Returns true while decrypted or buffered bytes wait to be read, or an
+ * end or a failure that came behind them waits to be told by tls_read.
+ */
 bool tls_pending(const struct tls *t);
 /* Returns POLLIN or POLLOUT: what the last call that got EAGAIN waits for. */
 short tls_wants(const struct tls *t);
