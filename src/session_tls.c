@@ -110,15 +110,16 @@ check_file(const char *path, const char *option, bool dir)
 
 	if (path == NULL)
 		return 0;
+	/* The type first: access(X_OK) of a file says EACCES, not why. */
+	if (stat(path, &st) == 0 && dir != S_ISDIR(st.st_mode)) {
+		report_usage("%s %s is %s", option, path, dir ?
+		    "not a directory" : "a directory, not a file");
+		return -1;
+	}
 	if (stat(path, &st) != 0 || access(path, dir ? R_OK | X_OK : R_OK)
 	    != 0) {
 		report_usage("cannot read %s %s: %s", option, path,
 		    strerror(errno));
-		return -1;
-	}
-	if (dir != S_ISDIR(st.st_mode)) {
-		report_usage("%s %s is %s", option, path, dir ?
-		    "not a directory" : "a directory, not a file");
 		return -1;
 	}
 	return 0;
@@ -351,7 +352,12 @@ report_setup(const struct tls_error *e)
 		report_usage("bad %s: %s", e->file, e->reason);
 		return EXIT_USAGE;
 	}
-	if (e->file[0] != '\0') {
+	if (strcmp(e->cause, "keylog") == 0) {
+		char what[TLS_TEXT_MAX + 24];
+
+		snprintf(what, sizeof(what), "open SSLKEYLOGFILE %s", e->file);
+		report_errno("open", what, e->err);
+	} else if (e->file[0] != '\0') {
 		char what[TLS_TEXT_MAX + 8];
 
 		snprintf(what, sizeof(what), "load %s", e->file);
@@ -374,7 +380,14 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 	if (!o->tls && !ep->tls) {
 		if (given == NULL)
 			return EXIT_OK;
-		report_usage("%s needs --tls (or a tls:// endpoint)", given);
+		/* How to get TLS at all comes before how to turn it on. */
+		if (!tls_available())
+			report_usage("%s: this sockit was built without TLS: "
+			    "install OpenSSL's headers (apt-get install "
+			    "libssl-dev) and run make again", given);
+		else
+			report_usage("%s needs --tls (or a tls:// endpoint)",
+			    given);
 		return EXIT_USAGE;
 	}
 	if (check_options(s, ep, server) < 0)
@@ -399,6 +412,8 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 	if (server && o->cert == NULL)
 		cfg.self_names = self_names(ep);
 	s->tls_ctx = tls_context_new(&cfg, &e);
+	/* The context holds the key now: the passphrase has done its work. */
+	explicit_bzero(key_pass, sizeof(key_pass));
 	if (s->tls_ctx == NULL)
 		return report_setup(&e);
 	if (server && o->cert == NULL)
@@ -429,6 +444,7 @@ describe(struct session *s, const char *peer)
 	struct tls_info info;
 	char fp[PIN_FINGERPRINT_MAX], pin[PIN_TEXT_MAX], storage[4096];
 	struct strbuf sb;
+	const char *keylog = getenv("SSLKEYLOGFILE");
 
 	tls_describe(s->tls, &info);
 	pin_fingerprint(info.cert_sha256, TLS_SHA256_LEN, fp, sizeof(fp));
@@ -440,6 +456,9 @@ describe(struct session *s, const char *peer)
 		json_field_str(&sb, "cipher", info.cipher);
 		json_field_str(&sb, "alpn", info.alpn);
 		json_field_bool(&sb, "resumed", info.resumed);
+		/* The context could not be made had the log not opened. */
+		json_field_bool(&sb, "keylog", keylog != NULL &&
+		    keylog[0] != '\0');
 		json_field_bool(&sb, "verified", s->dialed ?
 		    !s->tlso.insecure && !s->tls_peer.pin_only :
 		    s->tlso.verify_client != 0);
@@ -488,8 +507,7 @@ failure_facts(struct session *s, const struct tls_error *e,
 	case TLS_FAULT_VERIFY:
 		if (e->verify_kind == TLS_VERIFY_DATES) {
 			gmtime_r(&t, &tm);
-			strftime(now, sizeof(now), "%b %e %H:%M:%S %Y GMT",
-			    &tm);
+			strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 			strbuf_printf(sb, "\n  the certificate is valid from "
 			    "%s until %s; the clock here says %s",
 			    e->not_before, e->not_after, now);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -474,6 +475,13 @@ load_trust(SSL_CTX *ctx, const struct tls_config *cfg, struct tls_error *e)
 		}
 		return -1;
 	}
+	/*
+	 * What --cafile or --capath holds is trusted as it is: an
+	 * intermediate CA there anchors the chains under it, as with curl,
+	 * without the root above it (the system store holds roots only).
+	 */
+	X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx),
+	    X509_V_FLAG_PARTIAL_CHAIN);
 	if (cfg->server && cfg->cafile != NULL)
 		SSL_CTX_set_client_CA_list(ctx,
 		    SSL_load_client_CA_file(cfg->cafile));
@@ -667,6 +675,7 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 			snprintf(e->file, sizeof(e->file), "%s", cfg->keylog);
 			snprintf(e->reason, sizeof(e->reason), "%s",
 			    strerror(errno));
+			snprintf(e->cause, sizeof(e->cause), "keylog");
 			goto fail;
 		}
 		SSL_CTX_set_keylog_callback(ctx, keylog_line);
@@ -705,21 +714,18 @@ name_text(const X509_NAME *name, char *out, size_t cap)
 	BIO_free(mem);
 }
 
+/*
+ * A certificate's date in ISO 8601, UTC, as --json's "time" is written
+ * (certificates count whole seconds): "2026-12-04T23:37:14Z".
+ */
 static void
 time_text(const ASN1_TIME *t, char *out, size_t cap)
 {
-	BIO *mem = BIO_new(BIO_s_mem());
-	char *data;
-	long len;
+	struct tm tm;
 
 	out[0] = '\0';
-	if (mem == NULL)
-		return;
-	if (ASN1_TIME_print(mem, t) == 1) {
-		len = BIO_get_mem_data(mem, &data);
-		snprintf(out, cap, "%.*s", (int)len, data);
-	}
-	BIO_free(mem);
+	if (ASN1_TIME_to_tm(t, &tm) == 1)
+		strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* "DNS:a.example, IP:127.0.0.1"; the subject's CN when there are none. */
@@ -792,20 +798,42 @@ spki_digest(X509 *cert, unsigned char out[TLS_SHA256_LEN])
 	OPENSSL_free(der);
 }
 
+/*
+ * What a person needs to judge cert, into the fields of a tls_error or a
+ * tls_info, which both keep them.
+ */
+static void
+cert_facts(X509 *cert, char subject[TLS_TEXT_MAX], char issuer[TLS_TEXT_MAX],
+    char names[TLS_NAMES_MAX], char not_before[TLS_DATE_MAX],
+    char not_after[TLS_DATE_MAX], unsigned char spki[TLS_SHA256_LEN])
+{
+	name_text(X509_get_subject_name(cert), subject, TLS_TEXT_MAX);
+	name_text(X509_get_issuer_name(cert), issuer, TLS_TEXT_MAX);
+	cert_names(cert, names, TLS_NAMES_MAX);
+	time_text(X509_get0_notBefore(cert), not_before, TLS_DATE_MAX);
+	time_text(X509_get0_notAfter(cert), not_after, TLS_DATE_MAX);
+	spki_digest(cert, spki);
+}
+
 /* Keeps what a person needs to judge cert in e, for the report. */
 static void
 note_cert(struct tls_error *e, X509 *cert)
 {
 	e->have_cert = true;
-	name_text(X509_get_subject_name(cert), e->subject,
-	    sizeof(e->subject));
-	name_text(X509_get_issuer_name(cert), e->issuer, sizeof(e->issuer));
-	cert_names(cert, e->names, sizeof(e->names));
-	time_text(X509_get0_notBefore(cert), e->not_before,
-	    sizeof(e->not_before));
-	time_text(X509_get0_notAfter(cert), e->not_after,
-	    sizeof(e->not_after));
-	spki_digest(cert, e->spki_sha256);
+	cert_facts(cert, e->subject, e->issuer, e->names, e->not_before,
+	    e->not_after, e->spki_sha256);
+}
+
+/* The same in info, with the certificate's own fingerprint. */
+static void
+info_cert(struct tls_info *info, X509 *cert)
+{
+	unsigned int mdlen = TLS_SHA256_LEN;
+
+	info->have_cert = true;
+	cert_facts(cert, info->subject, info->issuer, info->names,
+	    info->not_before, info->not_after, info->spki_sha256);
+	X509_digest(cert, EVP_sha256(), info->cert_sha256, &mdlen);
 }
 
 /*
@@ -1498,7 +1526,7 @@ void
 tls_describe(const struct tls *t, struct tls_info *info)
 {
 	const unsigned char *alpn = NULL;
-	unsigned int alen = 0, mdlen = TLS_SHA256_LEN;
+	unsigned int alen = 0;
 	X509 *cert = SSL_get0_peer_certificate(t->ssl);
 
 	memset(info, 0, sizeof(*info));
@@ -1511,43 +1539,19 @@ tls_describe(const struct tls *t, struct tls_info *info)
 		snprintf(info->alpn, sizeof(info->alpn), "%.*s", (int)alen,
 		    (const char *)alpn);
 	info->resumed = SSL_session_reused(t->ssl) == 1;
-	if (cert == NULL)
-		return;
-	info->have_cert = true;
-	name_text(X509_get_subject_name(cert), info->subject,
-	    sizeof(info->subject));
-	name_text(X509_get_issuer_name(cert), info->issuer,
-	    sizeof(info->issuer));
-	cert_names(cert, info->names, sizeof(info->names));
-	time_text(X509_get0_notBefore(cert), info->not_before,
-	    sizeof(info->not_before));
-	time_text(X509_get0_notAfter(cert), info->not_after,
-	    sizeof(info->not_after));
-	X509_digest(cert, EVP_sha256(), info->cert_sha256, &mdlen);
-	spki_digest(cert, info->spki_sha256);
+	if (cert != NULL)
+		info_cert(info, cert);
 }
 
 bool
 tls_context_describe(const struct tls_context *c, struct tls_info *info)
 {
 	X509 *cert = SSL_CTX_get0_certificate(c->ctx);
-	unsigned int mdlen = TLS_SHA256_LEN;
 
 	memset(info, 0, sizeof(*info));
 	if (cert == NULL)
 		return false;
-	info->have_cert = true;
-	name_text(X509_get_subject_name(cert), info->subject,
-	    sizeof(info->subject));
-	name_text(X509_get_issuer_name(cert), info->issuer,
-	    sizeof(info->issuer));
-	cert_names(cert, info->names, sizeof(info->names));
-	time_text(X509_get0_notBefore(cert), info->not_before,
-	    sizeof(info->not_before));
-	time_text(X509_get0_notAfter(cert), info->not_after,
-	    sizeof(info->not_after));
-	X509_digest(cert, EVP_sha256(), info->cert_sha256, &mdlen);
-	spki_digest(cert, info->spki_sha256);
+	info_cert(info, cert);
 	return true;
 }
 

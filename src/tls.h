@@ -71,6 +71,8 @@ enum tls_verify_kind {
 
 #define TLS_TEXT_MAX 256
 #define TLS_NAMES_MAX 1024
+/* "2026-12-04T23:37:14Z", with room to spare. */
+#define TLS_DATE_MAX 40
 
 struct tls_error {
 	enum tls_fault fault;
@@ -88,8 +90,8 @@ struct tls_error {
 	char subject[TLS_TEXT_MAX];
 	char issuer[TLS_TEXT_MAX];
 	char names[TLS_NAMES_MAX];	/* "DNS:a.example, IP:127.0.0.1" */
-	char not_before[40];
-	char not_after[40];
+	char not_before[TLS_DATE_MAX];
+	char not_after[TLS_DATE_MAX];
 	unsigned char spki_sha256[TLS_SHA256_LEN];
 };
 
@@ -103,8 +105,8 @@ struct tls_info {
 	char subject[TLS_TEXT_MAX];
 	char issuer[TLS_TEXT_MAX];
 	char names[TLS_NAMES_MAX];
-	char not_before[40];
-	char not_after[40];
+	char not_before[TLS_DATE_MAX];
+	char not_after[TLS_DATE_MAX];
 	unsigned char cert_sha256[TLS_SHA256_LEN];
 	unsigned char spki_sha256[TLS_SHA256_LEN];
 };

@@ -355,3 +355,55 @@ bad_file() {
 	    "sockit: load $TMP/empty.pem: no certificate in it" \
 	    "BEGIN CERTIFICATE"
 }
+
+# --- options and what they say ------------------------------------------------
+
+@test "--capath given a file says it is not a directory; a directory as SSLKEYLOGFILE says so" {
+	run --separate-stderr sockit connect --tls --capath "$CERTS/ca.pem" 127.0.0.1:9
+	assert_status 2
+	assert_stderr_contains "--capath $CERTS/ca.pem is not a directory"
+	SSLKEYLOGFILE=$TMP run --separate-stderr sockit connect --tls "${CA[@]}" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "sockit: open SSLKEYLOGFILE $TMP: Is a directory (EISDIR)"
+}
+
+@test "--json: the tls event's dates are ISO 8601 like its time, and keylog says whether keys are logged" {
+	s_server srv
+	run --separate-stderr sockit connect --json --tls "${CA[@]}" "localhost:$S_PORT" <<<"hello"
+	assert_success
+	tls=$(grep '"event": "tls"' <<<"$stderr")
+	[[ $(jq -r .not_before <<<"$tls") =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$ ]]
+	[[ $(jq -r .not_after <<<"$tls") =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$ ]]
+	# The same instant openssl names.
+	[ "$(date -u -d "$(openssl x509 -in "$CERTS/leaf.pem" -noout -enddate | sed 's/.*=//')" +%Y-%m-%dT%H:%M:%SZ)" = "$(jq -r .not_after <<<"$tls")" ]
+	[ "$(jq -r .keylog <<<"$tls")" = false ]
+	s_server srv2
+	SSLKEYLOGFILE=$TMP/keys run --separate-stderr sockit connect --json --tls "${CA[@]}" "localhost:$S_PORT" <<<"hello"
+	assert_success
+	[ "$(grep '"event": "tls"' <<<"$stderr" | jq -r .keylog)" = true ]
+	[ -s "$TMP/keys" ]
+}
+
+@test "--cafile with an intermediate CA anchors the chains under it (X509_V_FLAG_PARTIAL_CHAIN)" {
+	local ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+	openssl req -new "${ec[@]}" -keyout "$TMP/int.key" -out "$TMP/int.csr" -subj "/CN=sockit test intermediate" 2>/dev/null
+	printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$TMP/int.ext"
+	openssl x509 -req -in "$TMP/int.csr" -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca.key" -set_serial 7001 -days 2 -extfile "$TMP/int.ext" -out "$TMP/int.pem" 2>/dev/null
+	openssl req -new "${ec[@]}" -keyout "$TMP/il.key" -out "$TMP/il.csr" -subj "/CN=localhost" 2>/dev/null
+	printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$TMP/il.ext"
+	openssl x509 -req -in "$TMP/il.csr" -CA "$TMP/int.pem" -CAkey "$TMP/int.key" -set_serial 7002 -days 2 -extfile "$TMP/il.ext" -out "$TMP/il.pem" 2>/dev/null
+	start_listener srv --tls --cert "$TMP/il.pem" --key "$TMP/il.key" -c 'echo hi' 127.0.0.1:0
+	run --separate-stderr sockit connect --tls --cafile "$TMP/int.pem" "localhost:$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = hi ]
+}
+
+@test "a build without TLS: a TLS option without --tls says how to get TLS, not --tls" {
+	local notls=${SOCKIT_NOTLS:-$BATS_TEST_DIRNAME/../build/release-notls/sockit}
+	[ -x "$notls" ] || skip "no $notls: make NO_TLS=1, or run make check"
+	run --separate-stderr "$notls" connect --cert x localhost:443
+	assert_status 2
+	assert_stderr_contains "--cert: this sockit was built without TLS"
+	assert_stderr_contains "apt-get install libssl-dev"
+	refute grep -q "needs --tls" <<<"$stderr"
+}
