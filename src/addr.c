@@ -143,3 +143,12 @@ addr_is_loopback(const struct sockaddr *sa, socklen_t len)
 	}
 	return false;
 }
+
+bool
+addr_is_literal(const char *text)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, text, buf) == 1 ||
+	    inet_pton(AF_INET6, text, buf) == 1;
+}

@@ -27,6 +27,8 @@ bool addr_equal(const struct sockaddr *a, socklen_t alen,
     const struct sockaddr *b, socklen_t blen);
 /* Returns true for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. */
 bool addr_is_loopback(const struct sockaddr *sa, socklen_t len);
+/* Returns true when text is an IPv4 or IPv6 address, not a host name. */
+bool addr_is_literal(const char *text);
 /* Appends an AF_UNIX path or abstract name, escaping unprintable bytes. */
 void addr_unix_path(struct strbuf *sb, const struct sockaddr *sa,
     socklen_t len, bool quoted);

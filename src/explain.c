@@ -354,6 +354,24 @@ static const struct {
 	{ "eof",
 	  "the peer may not speak TLS on this port, or refused what we "
 	  "offered without saying why: try -t to see the exchange" },
+	{ "protocol",
+	  "the peer sent what TLS does not allow here: a broken peer, or "
+	  "something on the path that changes the bytes; -t shows the calls" },
+	{ "no pem",
+	  "a PEM file starts with a -----BEGIN line: is it DER (convert it "
+	  "with openssl x509 -inform der), or --cert and --key swapped?" },
+	{ "encrypted key",
+	  "give its passphrase with --key-pass-file FILE (the first line of "
+	  "FILE)" },
+	{ "wrong passphrase",
+	  "the first line of --key-pass-file must be the key's passphrase, "
+	  "as openssl pkey -in KEY -noout asks for it" },
+	{ "key mismatch",
+	  "give the key the certificate was made for: their public keys "
+	  "must be the same (openssl x509 -pubkey and openssl pkey -pubout)" },
+	{ "no ca",
+	  "--cafile takes PEM certificates, one -----BEGIN CERTIFICATE----- "
+	  "block each" },
 };
 
 const char *

@@ -96,6 +96,7 @@ struct relay {
 	bool ending;		/* rd, rdwr, close: end once stdout is written */
 	bool eof_marker;	/* eof_datagram's empty datagram is still due */
 	bool notify_due;	/* TLS: close_notify is still to go */
+	bool rdwr_due;		/* TLS: --shutdown rdwr once all is out */
 	bool out_shut;		/* to_program: the peer's end passed on */
 	bool out_gone;		/* to_program: it reads no more */
 	short want[2];		/* TLS: what the socket must be ready for
@@ -217,10 +218,17 @@ apply_shutdown(struct relay *r)
 		r->ending = true;
 		break;
 	case RELAY_SHUT_RDWR:
-		/* Ending for good: a close_notify first, if it can go now. */
-		if (cfg->tls != NULL)
-			tls_shutdown(cfg->tls);
-		r->res->fin_sent = sys_shutdown(cfg->sock, SHUT_RDWR) == 0;
+		/*
+		 * Ending for good. With TLS the records still held and the
+		 * close_notify go first; shutdown(2) waits for them.
+		 */
+		if (cfg->tls != NULL) {
+			r->notify_due = true;
+			r->rdwr_due = true;
+		} else {
+			r->res->fin_sent =
+			    sys_shutdown(cfg->sock, SHUT_RDWR) == 0;
+		}
 		r->ending = true;
 		break;
 	case RELAY_SHUT_CLOSE:
@@ -314,6 +322,14 @@ read_some(struct relay *r, unsigned char *into, double now, bool nowait,
 	if (n < 0) {
 		if (errno == EAGAIN)
 			return -1;
+		/*
+		 * A program that exited with our bytes unread resets its end;
+		 * Linux hands over what it wrote first, so this is its EOF.
+		 */
+		if (cfg->to_program && errno == ECONNRESET) {
+			reached_eof(r, RELAY_UP, now);
+			return 0;
+		}
 		if (nowait) {
 			/* This kind of stdin cannot: poll() first from now on. */
 			r->no_nowait = true;
@@ -1404,6 +1420,11 @@ pump(struct relay *r)
 		if (!r->shutdown_done && r->stdin_eof &&
 		    !holding(r, RELAY_UP))
 			apply_shutdown(r);
+		if (r->rdwr_due && !up_pending(r)) {
+			r->rdwr_due = false;
+			r->res->fin_sent =
+			    sys_shutdown(cfg->sock, SHUT_RDWR) == 0;
+		}
 		if (r->ending && !up_pending(r))
 			r->reading_socket = false;
 		if (cfg->to_program && r->peer_eof && !r->out_shut &&

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "alpn.h"
 #include "explain.h"
 #include "json.h"
@@ -26,6 +27,9 @@
 #define FIELD(name) offsetof(struct session_tls_opts, name)
 
 #define TLS_VERSIONS "1.2|1.3"
+
+/* Seconds a server gives a client to finish the handshake, without -w. */
+#define SESSION_TLS_HANDSHAKE_WAIT 30
 
 const struct opt_def session_tls_defs[] = {
 	{ 0, "tls", OPT_FLAG, FIELD(tls), NULL,
@@ -107,15 +111,16 @@ check_file(const char *path, const char *option, bool dir)
 
 	if (path == NULL)
 		return 0;
+	/* The type first: access(X_OK) of a file says EACCES, not why. */
+	if (stat(path, &st) == 0 && dir != S_ISDIR(st.st_mode)) {
+		report_usage("%s %s is %s", option, path, dir ?
+		    "not a directory" : "a directory, not a file");
+		return -1;
+	}
 	if (stat(path, &st) != 0 || access(path, dir ? R_OK | X_OK : R_OK)
 	    != 0) {
 		report_usage("cannot read %s %s: %s", option, path,
 		    strerror(errno));
-		return -1;
-	}
-	if (dir != S_ISDIR(st.st_mode)) {
-		report_usage("%s %s is %s", option, path, dir ?
-		    "not a directory" : "a directory, not a file");
 		return -1;
 	}
 	return 0;
@@ -167,15 +172,6 @@ check_empty(const struct session_tls_opts *o)
 	return 0;
 }
 
-static bool
-is_ip_literal(const char *name)
-{
-	unsigned char buf[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, name, buf) == 1 ||
-	    inet_pton(AF_INET6, name, buf) == 1;
-}
-
 /* Usage errors of the TLS options; ep->tls or --tls is given. */
 static int
 check_options(struct session *s, const struct endpoint *ep, bool server)
@@ -211,6 +207,14 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 	if (!server && o->verify_client) {
 		report_usage("--verify-client is for the server side (listen, "
 		    "recv)");
+		return -1;
+	}
+	/* RFC 6066 3 and RFC 1035 2.3.4: a host name fits in 255 bytes. */
+	if ((o->sni != NULL && strlen(o->sni) > 255) ||
+	    (o->verify_name != NULL && strlen(o->verify_name) > 255)) {
+		report_usage("%s is longer than a host name may be (255 "
+		    "bytes)", o->sni != NULL && strlen(o->sni) > 255 ?
+		    "--sni" : "--verify-name");
 		return -1;
 	}
 	if (o->sni != NULL && o->no_sni) {
@@ -269,6 +273,13 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 		s->tls_peer.has_pin = true;
 		s->tls_peer.pin_only = o->cafile == NULL && o->capath == NULL;
 	}
+	/* A pin alone skips the chain, and the name check with it. */
+	if (s->tls_peer.pin_only && o->verify_name != NULL) {
+		report_usage("--verify-name checks the certificate's name "
+		    "against a trusted chain, which --pin alone skips: add "
+		    "--cafile, or drop --verify-name");
+		return -1;
+	}
 	return 0;
 }
 
@@ -285,7 +296,7 @@ choose_names(struct session *s, const struct endpoint *ep)
 	/* SNI carries names only: RFC 6066 forbids address literals. */
 	if (o->sni != NULL)
 		s->tls_peer.sni = o->sni;
-	else if (!o->no_sni && host != NULL && !is_ip_literal(host))
+	else if (!o->no_sni && host != NULL && !addr_is_literal(host))
 		s->tls_peer.sni = s->tls_host;
 	if (o->verify_name != NULL)
 		s->tls_peer.verify_name = o->verify_name;
@@ -326,7 +337,7 @@ self_names(const struct endpoint *ep)
 	    strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
 	    is_unspecified(host))
 		return names;
-	if (is_ip_literal(host))
+	if (addr_is_literal(host))
 		snprintf(names + strlen(names), sizeof(names) - strlen(names),
 		    ",IP:%s", host);
 	else if (strspn(host, name_chars) == strlen(host))
@@ -381,9 +392,18 @@ report_setup(const struct tls_error *e)
 		report_usage("bad %s: %s", e->file, e->reason);
 		return EXIT_USAGE;
 	}
-	if (e->file[0] != '\0')
-		report_error("load %s: %s", e->file, e->reason);
-	else
+	if (strcmp(e->cause, "keylog") == 0) {
+		char what[TLS_TEXT_MAX + 24];
+
+		snprintf(what, sizeof(what), "open SSLKEYLOGFILE %s", e->file);
+		report_errno("open", what, e->err);
+	} else if (e->file[0] != '\0') {
+		char what[TLS_TEXT_MAX + 8];
+
+		snprintf(what, sizeof(what), "load %s", e->file);
+		report_failure_lines(what, e->reason, NULL, "",
+		    e->cause[0] != '\0' ? explain_tls(e->cause) : NULL);
+	} else
 		report_error("tls: %s", e->reason);
 	return EXIT_FAIL;
 }
@@ -400,7 +420,14 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 	if (!o->tls && !ep->tls) {
 		if (given == NULL)
 			return EXIT_OK;
-		report_usage("%s needs --tls (or a tls:// endpoint)", given);
+		/* How to get TLS at all comes before how to turn it on. */
+		if (!tls_available())
+			report_usage("%s: this sockit was built without TLS: "
+			    "install OpenSSL's headers (apt-get install "
+			    "libssl-dev) and run make again", given);
+		else
+			report_usage("%s needs --tls (or a tls:// endpoint)",
+			    given);
 		return EXIT_USAGE;
 	}
 	if (check_options(s, ep, server) < 0)
@@ -425,6 +452,8 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 	if (server && o->cert == NULL)
 		cfg.self_names = self_names(ep);
 	s->tls_ctx = tls_context_new(&cfg, &e);
+	/* The context holds the key now: the passphrase has done its work. */
+	explicit_bzero(key_pass, sizeof(key_pass));
 	if (s->tls_ctx == NULL)
 		return report_setup(&e);
 	if (server && o->cert == NULL)
@@ -471,6 +500,7 @@ describe(struct session *s, const char *peer)
 	char fp[PIN_FINGERPRINT_MAX], pin[PIN_TEXT_MAX], storage[4096];
 	char text[TLS_NAMES_MAX + TLS_TEXT_MAX + 128];
 	struct strbuf sb;
+	const char *keylog = getenv("SSLKEYLOGFILE");
 
 	tls_describe(s->tls, &info);
 	pin_fingerprint(info.cert_sha256, TLS_SHA256_LEN, fp, sizeof(fp));
@@ -482,6 +512,9 @@ describe(struct session *s, const char *peer)
 		json_field_str(&sb, "cipher", info.cipher);
 		json_field_str(&sb, "alpn", info.alpn);
 		json_field_bool(&sb, "resumed", info.resumed);
+		/* The context could not be made had the log not opened. */
+		json_field_bool(&sb, "keylog", keylog != NULL &&
+		    keylog[0] != '\0');
 		json_field_bool(&sb, "verified", s->dialed ?
 		    !s->tlso.insecure && !s->tls_peer.pin_only :
 		    s->tlso.verify_client != 0);
@@ -533,8 +566,7 @@ failure_facts(struct session *s, const struct tls_error *e,
 	case TLS_FAULT_VERIFY:
 		if (e->verify_kind == TLS_VERIFY_DATES) {
 			gmtime_r(&t, &tm);
-			strftime(now, sizeof(now), "%b %e %H:%M:%S %Y GMT",
-			    &tm);
+			strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 			strbuf_printf(sb, "\n  the certificate is valid from "
 			    "%s until %s; the clock here says %s",
 			    e->not_before, e->not_after, now);
@@ -639,6 +671,8 @@ report_failure(struct session *s, const char *what,
 		snprintf(text, sizeof(text), "%s", e->reason[0] ? e->reason :
 		    "failed");
 		name = NULL;
+		if (e->fault == TLS_FAULT_PROTOCOL)
+			hint = explain_tls("protocol");
 		break;
 	}
 	strbuf_init(&facts, storage, sizeof(storage));
@@ -650,10 +684,15 @@ int
 session_tls_start(struct session *s, int sock, const char *peer)
 {
 	char what[ENDPOINT_TEXT_MAX + 64];
-	double deadline = s->opts.timeout >= 0 ?
-	    relay_now() + s->opts.timeout : -1;
 	struct tls_error e;
 	bool server = !s->dialed;
+	/*
+	 * A server waits for no client forever: one that connects and says
+	 * nothing would hold a -k server, or a --fork child, for good.
+	 */
+	double limit = s->opts.timeout >= 0 ? s->opts.timeout : server ?
+	    SESSION_TLS_HANDSHAKE_WAIT : -1;
+	double deadline = limit >= 0 ? relay_now() + limit : -1;
 
 	if (s->tlso.insecure)
 		report_warning("--insecure: the certificate of %s is not "
@@ -669,8 +708,9 @@ session_tls_start(struct session *s, int sock, const char *peer)
 	if (e.fault == TLS_FAULT_SIGNAL)
 		return 128 + (int)sys_signal_caught;
 	if (e.fault == TLS_FAULT_TIMEOUT) {
-		report_error("%s: no answer within %g s (-w)", what,
-		    s->opts.timeout);
+		report_error("%s: no answer within %g s (%s)", what,
+		    limit, s->opts.timeout >= 0 ? "-w" : "a server's default; "
+		    "-w sets another");
 		return EXIT_TIMEOUT;
 	}
 	report_failure(s, what, &e);

@@ -8,16 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <openssl/pem.h>
+#include <openssl/proverr.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "addr.h"
 #include "alpn.h"
 #include "relay.h"
 #include "sys.h"
@@ -49,6 +52,8 @@ struct tls_context {
 #define SELF_SIGNED_SKEW (5 * 60)
 #define SELF_SIGNED_LIFE (24 * 60 * 60)
 #define SELF_SIGNED_SUBJECT "sockit ephemeral certificate"
+/* What a resumed session must have been made under: sockit's servers. */
+#define SESSION_ID_CONTEXT "sockit"
 
 static int verify_callback(int ok, X509_STORE_CTX *store);
 
@@ -82,6 +87,8 @@ struct tls {
 	bool truncated;
 	bool notified;
 	bool failed;		/* no more calls: the session is broken */
+	bool failure_due;	/* ... after data that came first: the
+				   next tls_read tells */
 	bool peer_done;		/* close_notify or the end has come */
 	bool end_told;		/* ... and tls_read returned 0 for it */
 	const char *last_want;	/* the last WANT traced: no repeats */
@@ -283,11 +290,15 @@ verify_kind(long code)
 	return TLS_VERIFY_OTHER;
 }
 
-/* Writes what the library's error queue says last into e->reason. */
+/*
+ * Writes what the library's error queue says into e->reason: its first
+ * entry, the root cause, where the last is the outermost wrapper ("PEM
+ * lib" over "no start line").
+ */
 static unsigned long
 take_library_error(struct tls_error *e)
 {
-	unsigned long code = ERR_peek_last_error();
+	unsigned long code = ERR_peek_error();
 	const char *text = code != 0 ? ERR_reason_error_string(code) : NULL;
 
 	if (text != NULL)
@@ -352,24 +363,68 @@ pass_callback(char *buf, int size, int rwflag, void *userdata)
 	return (int)len;
 }
 
+/*
+ * A file the library refused, in sockit's words where the cause is one a
+ * person meets: e->cause names it for the hint. what is the file's kind
+ * ("certificate", "private key").
+ */
+static void
+file_fault(struct tls_error *e, const char *file, const char *what,
+    bool have_pass)
+{
+	unsigned long code = ERR_peek_error();
+	int lib = ERR_GET_LIB(code), reason = ERR_GET_REASON(code);
+	const char *cause = NULL;
+	char text[TLS_TEXT_MAX];
+
+	text[0] = '\0';
+	if (lib == ERR_LIB_PEM && reason == PEM_R_NO_START_LINE) {
+		snprintf(text, sizeof(text), "no PEM %s in it", what);
+		cause = "no pem";
+	} else if ((lib == ERR_LIB_PEM && (reason == PEM_R_BAD_DECRYPT ||
+	    reason == PEM_R_BAD_PASSWORD_READ)) ||
+	    (lib == ERR_LIB_EVP && reason == EVP_R_BAD_DECRYPT) ||
+	    (lib == ERR_LIB_PROV && reason == PROV_R_BAD_DECRYPT)) {
+		snprintf(text, sizeof(text), "%s", have_pass ?
+		    "wrong passphrase: --key-pass-file does not open the key" :
+		    "the key is encrypted, and no --key-pass-file gives its "
+		    "passphrase");
+		cause = have_pass ? "wrong passphrase" : "encrypted key";
+	} else if (lib == ERR_LIB_X509 &&
+	    reason == X509_R_KEY_VALUES_MISMATCH) {
+		snprintf(text, sizeof(text), "the key does not match the "
+		    "certificate");
+		cause = "key mismatch";
+	}
+	setup_fault(e, file, what);
+	if (cause != NULL) {
+		snprintf(e->reason, sizeof(e->reason), "%s", text);
+		snprintf(e->cause, sizeof(e->cause), "%s", cause);
+	}
+}
+
 static int
 load_identity(SSL_CTX *ctx, const struct tls_config *cfg,
     struct tls_error *e)
 {
 	const char *key = cfg->key != NULL ? cfg->key : cfg->cert;
+	bool pass = cfg->key_pass != NULL;
 
 	SSL_CTX_set_default_passwd_cb(ctx, pass_callback);
 	SSL_CTX_set_default_passwd_cb_userdata(ctx, (void *)cfg->key_pass);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert) != 1) {
-		setup_fault(e, cfg->cert, "no certificate in the file");
+		file_fault(e, cfg->cert, "certificate", pass);
 		return -1;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		setup_fault(e, key, "no private key in the file");
+		file_fault(e, key, "private key", pass);
 		return -1;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
-		setup_fault(e, key, "the key does not match the certificate");
+		file_fault(e, key, "private key", pass);
+		snprintf(e->reason, sizeof(e->reason), "the key does not "
+		    "match the certificate %s", cfg->cert);
+		snprintf(e->cause, sizeof(e->cause), "key mismatch");
 		return -1;
 	}
 	return 0;
@@ -388,10 +443,22 @@ load_trust(SSL_CTX *ctx, const struct tls_config *cfg, struct tls_error *e)
 	}
 	if (SSL_CTX_load_verify_locations(ctx, cfg->cafile, cfg->capath) !=
 	    1) {
-		setup_fault(e, cfg->cafile != NULL ? cfg->cafile : cfg->capath,
-		    "no certificates in it");
+		file_fault(e, cfg->cafile != NULL ? cfg->cafile : cfg->capath,
+		    "certificate", false);
+		if (e->cause[0] == '\0' || strcmp(e->cause, "no pem") == 0) {
+			snprintf(e->reason, sizeof(e->reason), "no "
+			    "certificate in it");
+			snprintf(e->cause, sizeof(e->cause), "no ca");
+		}
 		return -1;
 	}
+	/*
+	 * What --cafile or --capath holds is trusted as it is: an
+	 * intermediate CA there anchors the chains under it, as with curl,
+	 * without the root above it (the system store holds roots only).
+	 */
+	X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx),
+	    X509_V_FLAG_PARTIAL_CHAIN);
 	if (cfg->server && cfg->cafile != NULL)
 		SSL_CTX_set_client_CA_list(ctx,
 		    SSL_load_client_CA_file(cfg->cafile));
@@ -544,6 +611,17 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 		goto fail;
 	if (!cfg->server && !cfg->insecure && load_trust(ctx, cfg, e) < 0)
 		goto fail;
+	/*
+	 * A server that checks clients refuses to resume a session made
+	 * without an id context (a session of another context could skip
+	 * the check): one name for all of sockit's servers is enough.
+	 */
+	if (cfg->server && SSL_CTX_set_session_id_context(ctx,
+	    (const unsigned char *)SESSION_ID_CONTEXT,
+	    sizeof(SESSION_ID_CONTEXT) - 1) != 1) {
+		setup_fault(e, NULL, "cannot name the session cache");
+		goto fail;
+	}
 	if (cfg->server && cfg->verify_client) {
 		if (load_trust(ctx, cfg, e) < 0)
 			goto fail;
@@ -580,6 +658,7 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 			snprintf(e->file, sizeof(e->file), "%s", cfg->keylog);
 			snprintf(e->reason, sizeof(e->reason), "%s",
 			    strerror(errno));
+			snprintf(e->cause, sizeof(e->cause), "keylog");
 			goto fail;
 		}
 		SSL_CTX_set_keylog_callback(ctx, keylog_line);
@@ -621,21 +700,18 @@ name_text(const X509_NAME *name, char *out, size_t cap)
 	BIO_free(mem);
 }
 
+/*
+ * A certificate's date in ISO 8601, UTC, as --json's "time" is written
+ * (certificates count whole seconds): "2026-12-04T23:37:14Z".
+ */
 static void
 time_text(const ASN1_TIME *t, char *out, size_t cap)
 {
-	BIO *mem = BIO_new(BIO_s_mem());
-	char *data;
-	long len;
+	struct tm tm;
 
 	out[0] = '\0';
-	if (mem == NULL)
-		return;
-	if (ASN1_TIME_print(mem, t) == 1) {
-		len = BIO_get_mem_data(mem, &data);
-		snprintf(out, cap, "%.*s", (int)len, data);
-	}
-	BIO_free(mem);
+	if (ASN1_TIME_to_tm(t, &tm) == 1)
+		strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /*
@@ -713,21 +789,43 @@ spki_digest(X509 *cert, unsigned char out[TLS_SHA256_LEN])
 	OPENSSL_free(der);
 }
 
+/*
+ * What a person needs to judge cert, into the fields of a tls_error or a
+ * tls_info, which both keep them.
+ */
+static void
+cert_facts(X509 *cert, char subject[TLS_TEXT_MAX], char issuer[TLS_TEXT_MAX],
+    char names[TLS_NAMES_MAX], char host_cn[TLS_TEXT_MAX],
+    char not_before[TLS_DATE_MAX], char not_after[TLS_DATE_MAX],
+    unsigned char spki[TLS_SHA256_LEN])
+{
+	name_text(X509_get_subject_name(cert), subject, TLS_TEXT_MAX);
+	name_text(X509_get_issuer_name(cert), issuer, TLS_TEXT_MAX);
+	cert_names(cert, names, TLS_NAMES_MAX, host_cn, TLS_TEXT_MAX);
+	time_text(X509_get0_notBefore(cert), not_before, TLS_DATE_MAX);
+	time_text(X509_get0_notAfter(cert), not_after, TLS_DATE_MAX);
+	spki_digest(cert, spki);
+}
+
 /* Keeps what a person needs to judge cert in e, for the report. */
 static void
 note_cert(struct tls_error *e, X509 *cert)
 {
 	e->have_cert = true;
-	name_text(X509_get_subject_name(cert), e->subject,
-	    sizeof(e->subject));
-	name_text(X509_get_issuer_name(cert), e->issuer, sizeof(e->issuer));
-	cert_names(cert, e->names, sizeof(e->names), e->host_cn,
-	    sizeof(e->host_cn));
-	time_text(X509_get0_notBefore(cert), e->not_before,
-	    sizeof(e->not_before));
-	time_text(X509_get0_notAfter(cert), e->not_after,
-	    sizeof(e->not_after));
-	spki_digest(cert, e->spki_sha256);
+	cert_facts(cert, e->subject, e->issuer, e->names, e->host_cn,
+	    e->not_before, e->not_after, e->spki_sha256);
+}
+
+/* The same in info, with the certificate's own fingerprint. */
+static void
+info_cert(struct tls_info *info, X509 *cert)
+{
+	unsigned int mdlen = TLS_SHA256_LEN;
+
+	info->have_cert = true;
+	cert_facts(cert, info->subject, info->issuer, info->names, info->host_cn,
+	    info->not_before, info->not_after, info->spki_sha256);
+	X509_digest(cert, EVP_sha256(), info->cert_sha256, &mdlen);
 }
 
 /*
@@ -917,7 +1015,14 @@ classify(struct tls *t, int code, bool handshake)
 	}
 	lib = take_library_error(e);
 	reason = ERR_GET_REASON(lib);
-	vr = SSL_get_verify_result(t->ssl);
+	/*
+	 * Under SSL_VERIFY_NONE the result is kept but decided nothing: a
+	 * failure then has another cause (a server that wants our
+	 * certificate, say), which the result would hide.
+	 */
+	vr = (SSL_get_verify_mode(t->ssl) & SSL_VERIFY_PEER) ||
+	    reason == SSL_R_CERTIFICATE_VERIFY_FAILED ?
+	    SSL_get_verify_result(t->ssl) : X509_V_OK;
 	if (handshake && vr != X509_V_OK && !t->server) {
 		e->fault = TLS_FAULT_VERIFY;
 		e->verify = vr;
@@ -928,8 +1033,8 @@ classify(struct tls *t, int code, bool handshake)
 	    reason == SSL_R_HTTPS_PROXY_REQUEST ||
 	    (t->server && handshake && reason == SSL_R_WRONG_VERSION_NUMBER)) {
 		e->fault = TLS_FAULT_PLAIN_CLIENT;
-	} else if (reason == SSL_R_WRONG_VERSION_NUMBER ||
-	    reason == SSL_R_PACKET_LENGTH_TOO_LONG) {
+	} else if (handshake && (reason == SSL_R_WRONG_VERSION_NUMBER ||
+	    reason == SSL_R_PACKET_LENGTH_TOO_LONG)) {
 		e->fault = TLS_FAULT_NOT_TLS;
 	} else if (e->alert[0] != '\0') {
 		e->fault = TLS_FAULT_ALERT;
@@ -1083,13 +1188,19 @@ session_new(struct tls_context *c, int fd, struct tls_error *e)
 	return t;
 }
 
-static bool
-is_ip_literal(const char *name)
+/* A name the library would not take for option: the session ends. */
+static void
+client_setup_fault(struct tls *t, struct tls_error *e, const char *option,
+    const char *name)
 {
-	unsigned char buf[sizeof(struct in6_addr)];
+	char why[128];
 
-	return inet_pton(AF_INET, name, buf) == 1 ||
-	    inet_pton(AF_INET6, name, buf) == 1;
+	setup_fault(e, NULL, "refused by the library");
+	snprintf(why, sizeof(why), "%.100s", e->reason);
+	snprintf(e->file, sizeof(e->file), "%s", option);
+	snprintf(e->reason, sizeof(e->reason), "%.20s %.64s%s: %s", option,
+	    name, strlen(name) > 64 ? "..." : "", why);
+	tls_free(t);
 }
 
 struct tls *
@@ -1100,18 +1211,25 @@ tls_client(struct tls_context *c, int fd, const struct tls_peer *peer,
 
 	if (t == NULL)
 		return NULL;
-	if (peer->sni != NULL)
-		SSL_set_tlsext_host_name(t->ssl, peer->sni);
+	/* A name the library refuses must fail here, never go unchecked. */
+	if (peer->sni != NULL &&
+	    SSL_set_tlsext_host_name(t->ssl, peer->sni) != 1) {
+		client_setup_fault(t, e, "--sni", peer->sni);
+		return NULL;
+	}
 	if (c->insecure || peer->pin_only) {
 		SSL_set_verify(t->ssl, SSL_VERIFY_NONE, NULL);
 	} else {
 		SSL_set_verify(t->ssl, SSL_VERIFY_PEER, verify_callback);
 		if (peer->verify_name != NULL &&
-		    is_ip_literal(peer->verify_name))
-			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl),
+		    (addr_is_literal(peer->verify_name) ?
+		    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl),
+		    peer->verify_name) : SSL_set1_host(t->ssl,
+		    peer->verify_name)) != 1) {
+			client_setup_fault(t, e, "--verify-name",
 			    peer->verify_name);
-		else if (peer->verify_name != NULL)
-			SSL_set1_host(t->ssl, peer->verify_name);
+			return NULL;
+		}
 	}
 	if (handshake(t, deadline, e) == NULL)
 		return NULL;
@@ -1174,6 +1292,7 @@ tls_read(struct tls *t, void *buf, size_t len)
 	size_t total = 0;
 
 	if (t->failed) {
+		t->failure_due = false;
 		errno = t->err.fault == TLS_FAULT_SYSCALL ? t->err.err : EPROTO;
 		return -1;
 	}
@@ -1228,8 +1347,13 @@ tls_read(struct tls *t, void *buf, size_t len)
 			break;
 		}
 		if (total > 0) {
-			/* Deliver what came; the failure shows next time. */
-			ERR_clear_error();
+			/*
+			 * Deliver what came; the failure, sorted now while
+			 * the library still says why, shows next time.
+			 */
+			failure(t, "SSL_read", code, p + total, len - total,
+			    false);
+			t->failure_due = true;
 			break;
 		}
 		return failure(t, "SSL_read", code, p, len, false);
@@ -1274,7 +1398,9 @@ tls_write(struct tls *t, const void *buf, size_t len)
 			    POLLOUT;
 		} else if (total > 0) {
 			/* Deliver what went; the failure shows next time. */
-			ERR_clear_error();
+			failure(t, "SSL_write", code, p + total, len - total,
+			    true);
+			t->failure_due = true;
 		} else {
 			t->io.gather = false;
 			return failure(t, "SSL_write", code, p, len, true);
@@ -1351,8 +1477,9 @@ tls_pending(const struct tls *t)
 	/* An end that came behind the last bytes read is still to tell. */
 	if (t->peer_done)
 		return !t->end_told;
+	/* A failure behind the last bytes is to tell, as an end would be. */
 	if (t->failed)
-		return false;
+		return t->failure_due;
 	return SSL_pending(t->ssl) > 0 ||
 	    (SSL_has_pending(t->ssl) && !t->partial);
 }
@@ -1391,7 +1518,7 @@ void
 tls_describe(const struct tls *t, struct tls_info *info)
 {
 	const unsigned char *alpn = NULL;
-	unsigned int alen = 0, mdlen = TLS_SHA256_LEN;
+	unsigned int alen = 0;
 	X509 *cert = SSL_get0_peer_certificate(t->ssl);
 
 	memset(info, 0, sizeof(*info));
@@ -1404,45 +1531,19 @@ tls_describe(const struct tls *t, struct tls_info *info)
 		snprintf(info->alpn, sizeof(info->alpn), "%.*s", (int)alen,
 		    (const char *)alpn);
 	info->resumed = SSL_session_reused(t->ssl) == 1;
-	if (cert == NULL)
-		return;
-	info->have_cert = true;
-	name_text(X509_get_subject_name(cert), info->subject,
-	    sizeof(info->subject));
-	name_text(X509_get_issuer_name(cert), info->issuer,
-	    sizeof(info->issuer));
-	cert_names(cert, info->names, sizeof(info->names), info->host_cn,
-	    sizeof(info->host_cn));
-	time_text(X509_get0_notBefore(cert), info->not_before,
-	    sizeof(info->not_before));
-	time_text(X509_get0_notAfter(cert), info->not_after,
-	    sizeof(info->not_after));
-	X509_digest(cert, EVP_sha256(), info->cert_sha256, &mdlen);
-	spki_digest(cert, info->spki_sha256);
+	if (cert != NULL)
+		info_cert(info, cert);
 }
 
 bool
 tls_context_describe(const struct tls_context *c, struct tls_info *info)
 {
 	X509 *cert = SSL_CTX_get0_certificate(c->ctx);
-	unsigned int mdlen = TLS_SHA256_LEN;
 
 	memset(info, 0, sizeof(*info));
 	if (cert == NULL)
 		return false;
-	info->have_cert = true;
-	name_text(X509_get_subject_name(cert), info->subject,
-	    sizeof(info->subject));
-	name_text(X509_get_issuer_name(cert), info->issuer,
-	    sizeof(info->issuer));
-	cert_names(cert, info->names, sizeof(info->names), info->host_cn,
-	    sizeof(info->host_cn));
-	time_text(X509_get0_notBefore(cert), info->not_before,
-	    sizeof(info->not_before));
-	time_text(X509_get0_notAfter(cert), info->not_after,
-	    sizeof(info->not_after));
-	X509_digest(cert, EVP_sha256(), info->cert_sha256, &mdlen);
-	spki_digest(cert, info->spki_sha256);
+	info_cert(info, cert);
 	return true;
 }
 

@@ -71,6 +71,8 @@ enum tls_verify_kind {
 
 #define TLS_TEXT_MAX 256
 #define TLS_NAMES_MAX 1024
+/* "2026-12-04T23:37:14Z", with room to spare. */
+#define TLS_DATE_MAX 40
 
 struct tls_error {
 	enum tls_fault fault;
@@ -81,14 +83,16 @@ struct tls_error {
 	char reason[TLS_TEXT_MAX];	/* the library's words */
 	char alert[64];			/* "handshake failure" */
 	char file[TLS_TEXT_MAX];	/* TLS_FAULT_SETUP: which file */
+	char cause[32];			/* ... and for explain_tls, what in
+					   it: "no pem", "key mismatch" */
 	/* What the peer's certificate said, when it sent one. */
 	bool have_cert;
 	char subject[TLS_TEXT_MAX];
 	char issuer[TLS_TEXT_MAX];
 	char names[TLS_NAMES_MAX];	/* "DNS:a.example, IP:127.0.0.1" */
 	char host_cn[TLS_TEXT_MAX];	/* see tls_info */
-	char not_before[40];
-	char not_after[40];
+	char not_before[TLS_DATE_MAX];
+	char not_after[TLS_DATE_MAX];
 	unsigned char spki_sha256[TLS_SHA256_LEN];
 };
 
@@ -107,8 +111,8 @@ struct tls_info {
 	 * then matches a host name against it. "" otherwise.
 	 */
 	char host_cn[TLS_TEXT_MAX];
-	char not_before[40];
-	char not_after[40];
+	char not_before[TLS_DATE_MAX];
+	char not_after[TLS_DATE_MAX];
 	unsigned char cert_sha256[TLS_SHA256_LEN];
 	unsigned char spki_sha256[TLS_SHA256_LEN];
 };
@@ -174,7 +178,10 @@ bool tls_unsent(const struct tls *t);
  * Returns 0 once sent, -1 with errno (EAGAIN: wait for tls_wants()).
  */
 int tls_shutdown(struct tls *t);
-/* Returns true while decrypted or buffered bytes wait to be read. */
+/*
+ * Returns true while decrypted or buffered bytes wait to be read, or an
+ * end or a failure that came behind them waits to be told by tls_read.
+ */
 bool tls_pending(const struct tls *t);
 /* Returns POLLIN or POLLOUT: what the last call that got EAGAIN waits for. */
 short tls_wants(const struct tls *t);

@@ -5,30 +5,14 @@
 # own connect; tests/tls_certs.sh makes the CA and the certificates once.
 
 load test_helper
-
-pin_of() {
-	echo "sha256:$(openssl x509 -in "$1" -pubkey -noout |
-	    openssl pkey -pubin -outform der |
-	    openssl dgst -sha256 -binary | base64)"
-}
-
-fingerprint_of() {
-	openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'
-}
+load tls_helper
 
 setup_file() {
-	if "$SOCKIT" --version | grep -q '^features:.* tls=no'; then
-		export NO_TLS="built without TLS (features: tls=no)"
-		return 0
-	fi
-	export CERTS=$BATS_FILE_TMPDIR/certs
-	sh "$BATS_TEST_DIRNAME/tls_certs.sh" "$CERTS"
-	export TLS_PEER=$BATS_TEST_DIRNAME/tls_peer.py
+	tls_setup_file
 }
 
 setup() {
-	common_setup
-	[ -z "${NO_TLS:-}" ] || skip "$NO_TLS"
+	tls_setup
 }
 
 CA=(--cafile "${CERTS:-}/ca.pem")
