@@ -491,6 +491,78 @@ trace_begin(struct strbuf *sb, char *storage, size_t cap)
 	}
 }
 
+/* Bytes of a data call a line shows, as strace's default -s 32. */
+#define TRACE_BUFFER_SHOWN 32
+
+void
+trace_buffer(struct strbuf *sb, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i, shown = len < TRACE_BUFFER_SHOWN ? len : TRACE_BUFFER_SHOWN;
+
+	strbuf_puts(sb, "\"");
+	for (i = 0; i < shown; i++) {
+		unsigned char c = p[i];
+
+		switch (c) {
+		case '"':	strbuf_puts(sb, "\\\""); continue;
+		case '\\':	strbuf_puts(sb, "\\\\"); continue;
+		case '\t':	strbuf_puts(sb, "\\t"); continue;
+		case '\n':	strbuf_puts(sb, "\\n"); continue;
+		case '\v':	strbuf_puts(sb, "\\v"); continue;
+		case '\f':	strbuf_puts(sb, "\\f"); continue;
+		case '\r':	strbuf_puts(sb, "\\r"); continue;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			strbuf_add(sb, (const char *)&c, 1);
+			continue;
+		}
+		/*
+		 * Octal as C writes it: the shortest form, unless a digit
+		 * follows and would be read as part of the escape.
+		 */
+		if (i + 1 < shown && p[i + 1] >= '0' && p[i + 1] <= '7')
+			strbuf_printf(sb, "\\%03o", c);
+		else
+			strbuf_printf(sb, "\\%o", c);
+	}
+	strbuf_puts(sb, "\"");
+	if (shown < len)
+		strbuf_puts(sb, "...");
+}
+
+void
+trace_msg_flags(struct strbuf *sb, int flags)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} names[] = {
+		{ MSG_OOB, "MSG_OOB" }, { MSG_PEEK, "MSG_PEEK" },
+		{ MSG_DONTROUTE, "MSG_DONTROUTE" }, { MSG_TRUNC, "MSG_TRUNC" },
+		{ MSG_DONTWAIT, "MSG_DONTWAIT" }, { MSG_EOR, "MSG_EOR" },
+		{ MSG_WAITALL, "MSG_WAITALL" }, { MSG_CONFIRM, "MSG_CONFIRM" },
+		{ MSG_ERRQUEUE, "MSG_ERRQUEUE" }, { MSG_NOSIGNAL, "MSG_NOSIGNAL" },
+		{ MSG_MORE, "MSG_MORE" }, { MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	if (flags == 0) {
+		strbuf_puts(sb, "0");
+		return;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (flags & names[i].bit) {
+			strbuf_printf(sb, "%s%s", sep, names[i].name);
+			sep = "|";
+			flags &= ~names[i].bit;
+		}
+	}
+	if (flags != 0)
+		strbuf_printf(sb, "%s%#x", sep, (unsigned)flags);
+}
+
 void
 trace_result(struct strbuf *sb, long ret, int err)
 {

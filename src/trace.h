@@ -54,6 +54,13 @@ struct unix_diag_req;
  */
 void trace_unix_diag_request(struct strbuf *sb, const struct nlmsghdr *h,
     const struct unix_diag_req *req);
+/*
+ * Appends a data call's buffer as strace shows it: quoted, escaped as C
+ * would write it, the first 32 bytes, then "..." when there were more.
+ */
+void trace_buffer(struct strbuf *sb, const void *buf, size_t len);
+/* Appends send/recv flags by name, MSG_PEEK|MSG_TRUNC, or 0. */
+void trace_msg_flags(struct strbuf *sb, int flags);
 /* Starts a line: the timestamp and pid prefixes when asked for. */
 void trace_begin(struct strbuf *sb, char *storage, size_t cap);
 /* Appends " = RET", or " = -1 ENAME (text)" when ret is -1. */

@@ -125,7 +125,7 @@ time.sleep(20)'
 	full_backlog_server
 	local sig
 	for sig in INT TERM HUP; do
-		bg "client$sig" "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+		bg "client$sig" "$SOCKIT" --trace=full connect "127.0.0.1:$PY_PORT"
 		wait_for_line "$TMP/client$sig.err" '^connect\(3, '
 		kill "-$sig" "$(pgrep -P "$BG_PID" -x sockit)"
 		wait_for_exit "$BG_PID"
@@ -249,7 +249,7 @@ blocked_receiver() {
 c, _ = ls.accept()
 c.sendall(b"z" * (1 << 20))
 time.sleep(20)'
-	bg "recv$sig" "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+	bg "recv$sig" "$SOCKIT" --trace=full connect "127.0.0.1:$PY_PORT"
 	wait_for_line "$TMP/recv$sig.err" '~O_NONBLOCK\) = 0' 10
 	until [ "$(wc -c <"$TMP/recv$sig.out")" -eq $((1 << 20)) ]; do
 		((SECONDS <= deadline)) || return 1
@@ -279,7 +279,7 @@ while time.time() < deadline:
 print("stopped", flush=True)
 time.sleep(20)' "$TMP/sender.err"
 	random_file "$TMP/sender.in" 32
-	bg sender "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+	bg sender "$SOCKIT" --trace=full connect "127.0.0.1:$PY_PORT"
 	wait_for_line "$TMP/sender.err" '^fcntl\(3, F_SETFL, ~O_NONBLOCK\) = 0' 10
 	kill -TERM "$BG_PID"
 	wait_for_exit "$BG_PID" 10

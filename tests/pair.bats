@@ -72,8 +72,8 @@ signal_sockit() {
 	assert_success
 	[ "$output" = ABC ]
 	assert_line_in "$stderr" "socketpair(AF_UNIX, SOCK_DGRAM, 0, [3, 4]) = 0"
-	grep -qE '^send\(3, 3\) = 3 \[pid [0-9]+\]$' <<<"$stderr"
-	grep -qE '^send\(3, 0\) = 0 \[pid [0-9]+\]$' <<<"$stderr"
+	grep -qE '^send\(3, "abc", 3, MSG_NOSIGNAL\) = 3 \[pid [0-9]+\]$' <<<"$stderr"
+	grep -qE '^send\(3, "", 0, MSG_NOSIGNAL\) = 0 \[pid [0-9]+\]$' <<<"$stderr"
 }
 
 @test "seqpacket: a coprocess sees EOF and its records come back" {
@@ -131,16 +131,19 @@ signal_sockit() {
 }
 
 @test "no command: --trace shows send on one end and recv on the other" {
-	local type
+	local type flags
 	for type in stream seqpacket; do
 		run --separate-stderr sockit --trace pair --type "$type" <<<"hello"
 		assert_success
 		[ "$output" = hello ]
 		assert_line_in "$stderr" "socketpair(AF_UNIX, SOCK_${type^^}, 0, [3, 4]) = 0"
-		assert_line_in "$stderr" "send(3, 6) = 6"
-		assert_line_in "$stderr" "recv(4, 65536) = 6"
+		# A record's receive asks MSG_TRUNC to learn of a cut record.
+		flags=0
+		[ "$type" = stream ] || flags=MSG_TRUNC
+		assert_line_in "$stderr" 'send(3, "hello\n", 6, MSG_NOSIGNAL) = 6'
+		assert_line_in "$stderr" "recv(4, \"hello\\n\", 65536, $flags) = 6"
 		assert_line_in "$stderr" "shutdown(3, SHUT_WR) = 0"
-		assert_line_in "$stderr" "recv(4, 65536) = 0"
+		assert_line_in "$stderr" "recv(4, \"\", 65536, $flags) = 0"
 		assert_line_in "$stderr" "close(3) = 0"
 		assert_line_in "$stderr" "close(4) = 0"
 	done
@@ -154,9 +157,10 @@ signal_sockit() {
 		assert_success
 		# 65507 + 65507 + 18986: each read is one message, the three
 		# sent by one sendmmsg and received whole.
-		assert_line_in "$stderr" "sendmmsg(3, [65507, 65507, 18986], 3) = 3"
-		[ "$(grep -c '^recv(4, 65536) = 65507$' <<<"$stderr")" -eq 2 ]
-		assert_line_in "$stderr" "recv(4, 65536) = 18986"
+		local z='"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"...'
+		assert_line_in "$stderr" "sendmmsg(3, [{$z, 65507}, {$z, 65507}, {$z, 18986}], 3, MSG_NOSIGNAL) = 3"
+		[ "$(grep -cF "recv(4, $z, 65536, MSG_TRUNC) = 65507" <<<"$stderr")" -eq 2 ]
+		assert_line_in "$stderr" "recv(4, $z, 65536, MSG_TRUNC) = 18986"
 	done
 }
 
