@@ -23,6 +23,19 @@
 
 unsigned trace_flags;
 
+/* The process that turned tracing on: the others' lines carry their pid. */
+static pid_t trace_origin;
+
+/*
+ * Lines held back while a vfork child runs in our memory: the parent
+ * sleeps until the child execs, so the child's lines would come before
+ * the parent's vfork line; the parent prints them after it instead.
+ */
+static char held[8192];
+static size_t held_len;
+static bool holding;
+static pid_t holder;	/* its own lines go out at once */
+
 int
 trace_set_mode(const char *spec)
 {
@@ -30,6 +43,7 @@ trace_set_mode(const char *spec)
 	char *word, *save = NULL;
 
 	trace_flags |= TRACE_ON;
+	trace_origin = getpid();
 	if (spec == NULL || *spec == '\0')
 		return 0;
 	if (strlen(spec) >= sizeof(copy))
@@ -479,7 +493,12 @@ trace_sockopt(struct strbuf *sb, int level, int optname, const void *value,
 void
 trace_begin(struct strbuf *sb, char *storage, size_t cap)
 {
+	pid_t pid = getpid();
+
 	strbuf_init(sb, storage, cap);
+	/* As strace -f: first the tag, then the time, then the call. */
+	if (pid != trace_origin)
+		strbuf_printf(sb, "[pid %ld] ", (long)pid);
 	if (trace_flags & TRACE_TIME) {
 		struct timeval tv;
 		struct tm tm;
@@ -603,9 +622,33 @@ trace_write_stderr(const char *text, size_t len)
 void
 trace_emit(struct strbuf *sb)
 {
-	/* At the end, so the call name stays at column 0 for grep. */
-	if (trace_flags & TRACE_PID)
-		strbuf_printf(sb, " [pid %ld]", (long)getpid());
+	size_t used;
+
 	strbuf_end_line(sb);
-	trace_write_stderr(sb->buf, strbuf_used(sb));
+	used = strbuf_used(sb);
+	if (!holding || getpid() == holder) {
+		trace_write_stderr(sb->buf, used);
+		return;
+	}
+	if (used <= sizeof(held) - held_len) {
+		memcpy(held + held_len, sb->buf, used);
+		held_len += used;
+	}
+}
+
+void
+trace_hold(void)
+{
+	holding = true;
+	holder = getpid();
+	held_len = 0;
+}
+
+void
+trace_release(void)
+{
+	holding = false;
+	if (held_len > 0)
+		trace_write_stderr(held, held_len);
+	held_len = 0;
 }
