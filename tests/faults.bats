@@ -121,6 +121,16 @@ time.sleep(20)'
 	assert_stderr_contains "no answer within 0.5 s (-w)"
 }
 
+@test "a connect that -w cut off is traced as it returned: EINPROGRESS, never folded" {
+	full_backlog_server
+	run --separate-stderr sockit --trace connect -w 0.5 "127.0.0.1:$PY_PORT" </dev/null
+	assert_status 124
+	grep -qxF "connect(3, {AF_INET, 127.0.0.1:$PY_PORT}) = -1 EINPROGRESS (Operation now in progress)" <<<"$stderr"
+	[[ "$stderr" != *folded* ]]
+	# Printed when its socket is closed, just before the close.
+	[ "$(grep -A1 '^connect(' <<<"$stderr" | tail -n 1)" = "close(3) = 0" ]
+}
+
 @test "SIGINT, SIGTERM and SIGHUP while connecting end with 128+N" {
 	full_backlog_server
 	local sig
