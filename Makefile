@@ -56,7 +56,8 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
-	tests/unit/test_cidr.c tests/unit/test_unixdiag.c tests/unit/test_pin.c
+	tests/unit/test_cidr.c tests/unit/test_unixdiag.c tests/unit/test_pin.c \
+	tests/unit/test_trace.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.

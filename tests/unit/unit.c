@@ -38,6 +38,7 @@ static const struct {
 	{ "cidr", test_cidr },
 	{ "unixdiag", test_unixdiag },
 	{ "pin", test_pin },
+	{ "trace", test_trace },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

@@ -55,5 +55,6 @@ void test_explain(void);
 void test_cidr(void);
 void test_unixdiag(void);
 void test_pin(void);
+void test_trace(void);
 
 #endif
