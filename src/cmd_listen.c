@@ -12,6 +12,7 @@
 #include "inetd.h"
 #include "report.h"
 #include "serve.h"
+#include "services.h"
 #include "session.h"
 #include "sockit.h"
 #include "spawn.h"
@@ -22,6 +23,7 @@ struct listen_opts {
 	int fork;
 	long max_conns;
 	double flow_idle;	/* < 0: not given */
+	int serve;		/* --serve: index of the service; -1: none */
 };
 
 static const struct opt_def listen_defs[] = {
@@ -37,6 +39,9 @@ static const struct opt_def listen_defs[] = {
 	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
 	  "SECS", "UDP -k -e: EOF to a sender quiet SECS (default 60)",
 	  0, 0, 1e9, NULL },
+	{ 0, "serve", OPT_CHOICE, offsetof(struct listen_opts, serve),
+	  "SERVICE", "serve echo, discard, daytime, chargen or upper itself",
+	  0, 0, 0, service_choices },
 };
 
 static const char listen_examples[] =
@@ -45,6 +50,7 @@ static const char listen_examples[] =
 	"  sockit listen --fork -v -e cat 7007   # a concurrent echo server\n"
 	"  sockit listen -u :5514 -i 60          # print syslog datagrams\n"
 	"  sockit listen -u -k -e cat 7007       # a UDP echo server for all\n"
+	"  sockit --trace listen -k --serve echo 7007  # echo, every call shown\n"
 	"  sockit listen --unlink unix:/tmp/app.sock\n"
 	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n"
 	"  sockit listen -v --tls --fork -e cat 8443  # -v prints its --pin\n";
@@ -59,7 +65,32 @@ struct server {
 	const struct serve_access *acl;
 	const struct endpoint *ep;
 	struct spawn_cmd *prog;	/* NULL: relay stdio */
+	const struct service *svc;	/* --serve; NULL: none */
 };
+
+/*
+ * A built-in service's conversation with one stream peer ended: a reset
+ * or a quiet peer is reported, a signal ends the server.
+ */
+static int
+service_ended(struct server *sv, int rc, const char *peer)
+{
+	char what[ADDR_TEXT_MAX + 32];
+
+	if (rc == 0)
+		return EXIT_OK;
+	if (sys_signal_caught || errno == EINTR)
+		return serve_stop_status();
+	if (errno == EAGAIN) {
+		report_error("%s sent nothing within %g s (-i)", peer,
+		    sv->s->opts.idle_timeout);
+		return EXIT_TIMEOUT;
+	}
+	snprintf(what, sizeof(what), "serve %s to %s", service_name(sv->svc),
+	    peer);
+	report_errno("recv", what, errno);
+	return EXIT_FAIL;
+}
 
 /*
  * Stream and seqpacket: accept a peer, relay stdio with it (or run the
@@ -78,7 +109,11 @@ serve_stream(struct server *sv, int lfd, int socktype)
 		    sizeof(peer));
 		if (status != EXIT_OK)
 			return status;
-		if (sv->prog != NULL && session_tls_on(s)) {
+		if (sv->svc != NULL) {
+			status = service_ended(sv, service_stream(sv->svc, cfd,
+			    s->opts.idle_timeout), peer);
+			sys_close(cfd);
+		} else if (sv->prog != NULL && session_tls_on(s)) {
 			status = inetd_run(s, sv->prog, cfd, lfd);
 		} else if (sv->prog != NULL) {
 			status = session_run_program(s, sv->prog, cfd, lfd);
@@ -304,6 +339,46 @@ serve_senders(struct server *sv, int fd, const struct endpoint_addr *bound)
 	return flows_serve(sv->s, fd, &fc);
 }
 
+/*
+ * A UDP service answers whoever sends, on one unconnected socket: each
+ * datagram a recvfrom, each answer a sendto back to its sender.
+ */
+static int
+serve_service_datagrams(struct server *sv, int fd)
+{
+	const struct session_opts *o = &sv->s->opts;
+	/* No accept to bound: -w, like -i, bounds the wait for a datagram. */
+	double quiet = o->idle_timeout >= 0 ? o->idle_timeout : o->timeout;
+	int rc = service_datagrams(sv->svc, fd, quiet);
+
+	if (sys_signal_caught || errno == EINTR)
+		return serve_stop_status();
+	if (rc < 0 && errno == EAGAIN) {
+		report_error("no datagram on %s within %g s (%s)",
+		    sv->ep->text, quiet, o->idle_timeout >= 0 ? "-i" : "-w");
+		return EXIT_TIMEOUT;
+	}
+	report_errno("recvfrom", sv->ep->text, errno);
+	return EXIT_FAIL;
+}
+
+/*
+ * A built-in service with no address (PORT or nothing) binds loopback
+ * only: a UDP echo or chargen open to the world is a traffic amplifier
+ * for forged senders. An address given opens it up.
+ */
+static int
+loopback_unless_given(struct session *s, struct endpoint *ep)
+{
+	char text[ENDPOINT_PORT_MAX + 16];
+	char *arg[] = { text };
+
+	if (ep->family == AF_UNIX || ep->host[0] != '\0')
+		return EXIT_OK;
+	snprintf(text, sizeof(text), "127.0.0.1:%s", ep->port);
+	return session_endpoint(s, arg, 1, false, ep);
+}
+
 /* The flags that contradict each other or the endpoint. */
 static int
 check_listen(const struct session *s, const struct listen_opts *lo,
@@ -312,7 +387,17 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 	bool dgram = endpoint_is_dgram(ep);
 	const char *prog = s->opts.exec_prog != NULL ? "-e" : "-c";
 
-	if (lo->fork && !session_has_program(s)) {
+	if (lo->serve >= 0 && session_has_program(s)) {
+		report_usage("--serve and %s each say who answers the peer: "
+		    "give one", prog);
+		return EXIT_USAGE;
+	}
+	if (lo->serve >= 0 && (s->tlso.tls || ep->tls)) {
+		report_usage("--serve runs without TLS: its calls are the "
+		    "plain socket calls of the lesson");
+		return EXIT_USAGE;
+	}
+	if (lo->fork && !session_has_program(s) && lo->serve < 0) {
 		report_usage("--fork needs -e or -c: each child runs the "
 		    "program for one peer, and stdio cannot be shared");
 		return EXIT_USAGE;
@@ -361,7 +446,7 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s;
-	struct listen_opts lo = { 0, 0, 0, -1 };
+	struct listen_opts lo = { 0, 0, 0, -1, -1 };
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
@@ -430,6 +515,8 @@ cmd_listen(int argc, char **argv)
 	} else {
 		status = session_endpoint(&s, pos, npos, false, &ep);
 	}
+	if (status == EXIT_OK && lo.serve >= 0)
+		status = loopback_unless_given(&s, &ep);
 	if (status != EXIT_OK)
 		return status;
 	if ((status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK)
@@ -450,19 +537,23 @@ cmd_listen(int argc, char **argv)
 	sv.acl = &acl;
 	sv.ep = &ep;
 	sv.prog = session_has_program(&s) ? &prog : NULL;
+	sv.svc = service_at(lo.serve);
 	so.multicast = &mr;
 	fd = serve_open(&s, &so, &ep, &bound);
 	if (fd >= 0 && sv.prog != NULL)
 		warn_if_exposed(&sv, fd, &bound);
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
+	else if (bound.socktype == SOCK_DGRAM && sv.svc != NULL)
+		status = serve_service_datagrams(&sv, fd);
 	else if (bound.socktype == SOCK_DGRAM && sv.prog != NULL &&
 	    (lo.keep_open || lo.fork))
 		status = serve_senders(&sv, fd, &bound);
 	else if (bound.socktype == SOCK_DGRAM)
 		status = serve_datagrams(&sv, fd, bound.socktype);
 	else if (lo.fork)
-		status = serve_fork(&s, &acl, &ep, fd, &prog, lo.max_conns);
+		status = serve_fork(&s, &acl, &ep, fd, &prog, sv.svc,
+		    lo.max_conns);
 	else
 		status = serve_stream(&sv, fd, bound.socktype);
 	if (fd >= 0)

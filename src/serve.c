@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "explain.h"
@@ -16,6 +17,7 @@
 #include "json.h"
 #include "report.h"
 #include "serve.h"
+#include "services.h"
 #include "sockit.h"
 #include "spawn.h"
 #include "sys.h"
@@ -707,6 +709,45 @@ serve_tls_one(struct session *s, struct spawn_cmd *cmd, struct children *c,
 }
 
 /*
+ * A forked child that serves a built-in service on cfd, as a concurrent
+ * server of a course does: the child closes the listening socket, the
+ * parent its copy of the connection. Returns 1, as serve_one.
+ */
+static int
+serve_service_one(struct session *s, const struct service *svc,
+    struct children *c, int cfd, int lfd, const char *text)
+{
+	struct served *row = add_child(c);
+	pid_t pid;
+	int rc;
+
+	if (row == NULL) {
+		report_errno("malloc", "remember a child", ENOMEM);
+		sys_close(cfd);
+		return 1;
+	}
+	pid = spawn_fork();
+	if (pid == 0) {
+		sys_close(lfd);
+		rc = service_stream(svc, cfd, s->opts.idle_timeout);
+		sys_close(cfd);
+		/* _exit: the parent's exit work (a unix file) is not ours. */
+		_exit(rc == 0 ? EXIT_OK : EXIT_FAIL);
+	}
+	sys_close(cfd);
+	if (pid < 0) {
+		c->count--;
+		return 1;
+	}
+	row->pid = pid;
+	row->fd = -1;
+	row->quiet = true;
+	row->start = relay_now();
+	snprintf(row->peer, sizeof(row->peer), "%s", text);
+	return 1;
+}
+
+/*
  * Accepts one peer of lfd and starts a child for it. Returns 1 when one
  * was started or turned away, 0 when none was waiting, -1 on a failure
  * that ends the server (reported).
@@ -714,7 +755,7 @@ serve_tls_one(struct session *s, struct spawn_cmd *cmd, struct children *c,
 static int
 serve_one(struct session *s, const struct serve_access *acl,
     const struct endpoint *ep, int lfd, struct spawn_cmd *cmd,
-    struct children *c)
+    const struct service *svc, struct children *c)
 {
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
@@ -744,6 +785,8 @@ serve_one(struct session *s, const struct serve_access *acl,
 		return 1;
 	}
 	session_connected(s, cfd, "accepted");
+	if (svc != NULL)
+		return serve_service_one(s, svc, c, cfd, lfd, text);
 	if (session_tls_on(s))
 		return serve_tls_one(s, cmd, c, cfd, lfd, &peer, plen, text);
 	session_program_env(cfd, (struct sockaddr *)&peer, plen, &env);
@@ -778,7 +821,7 @@ serve_one(struct session *s, const struct serve_access *acl,
 int
 serve_fork(struct session *s, const struct serve_access *acl,
     const struct endpoint *ep, int lfd, struct spawn_cmd *cmd,
-    long max_conns)
+    const struct service *svc, long max_conns)
 {
 	struct children c = { NULL, 0, 0 };
 	double last_peer = relay_now();
@@ -835,7 +878,7 @@ serve_fork(struct session *s, const struct serve_access *acl,
 			continue;
 		while ((max_conns == 0 || c.count < (size_t)max_conns) &&
 		    !sys_signal_caught &&
-		    (got = serve_one(s, acl, ep, lfd, cmd, &c)) > 0)
+		    (got = serve_one(s, acl, ep, lfd, cmd, svc, &c)) > 0)
 			last_peer = relay_now();
 		if (got < 0) {
 			status = EXIT_FAIL;

@@ -90,13 +90,15 @@ int serve_accept(struct session *s, const struct serve_access *acl,
     size_t cap);
 /*
  * The concurrent server of --fork: each peer of the listening lfd gets a
- * child running cmd on its connection, at most max_conns at once (0: no
- * limit; more wait in the backlog), until a signal, when the children are
- * told to end. Returns the exit status.
+ * child running cmd on its connection (or, when svc is not NULL, a forked
+ * sockit serving svc itself), at most max_conns at once (0: no limit;
+ * more wait in the backlog), until a signal, when the children are told
+ * to end. Returns the exit status.
  */
+struct service;
 int serve_fork(struct session *s, const struct serve_access *acl,
     const struct endpoint *ep, int lfd, struct spawn_cmd *cmd,
-    long max_conns);
+    const struct service *svc, long max_conns);
 /* The status after a wait gave up: a signal's (128+N), or EXIT_FAIL. */
 int serve_stop_status(void);
 

@@ -392,9 +392,6 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
 		sigaddset(&hold, handled_signals[i]);
 	sigprocmask(SIG_BLOCK, &hold, &old);
-	/* From the fork on, two processes trace: tell their lines apart. */
-	if (trace_flags & TRACE_ON)
-		trace_flags |= TRACE_PID;
 	parent = getpid();
 	/*
 	 * vfork(), not fork(): the child runs in our memory until it execs,
@@ -405,9 +402,11 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	hide = trace_stderr_hide;
 	show = trace_stderr_show;
 	trace_stderr_hide = trace_stderr_show = NULL;
+	trace_hold();
 	pid = vfork_child(cmd, fds, envp, &old, parent);
 	e = errno;
 	sys_trace_vfork(pid, e);
+	trace_release();
 	trace_stderr_hide = hide;
 	trace_stderr_show = show;
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -458,13 +457,36 @@ become_keeper(pid_t parent)
 	}
 }
 
+/* In the child of spawn_fork: blocks until the parent closes the gate. */
+static void
+wait_gate(int gate[2])
+{
+	char c;
+
+	if (gate[0] < 0)
+		return;
+	close(gate[1]);
+	while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(gate[0]);
+}
+
+static void
+close_gate(int gate[2])
+{
+	if (gate[0] < 0)
+		return;
+	close(gate[0]);
+	close(gate[1]);
+}
+
 pid_t
 spawn_fork(void)
 {
 	sigset_t hold, old;
 	size_t i;
 	pid_t pid, parent;
-	int e;
+	int e, gate[2] = { -1, -1 };
 
 	own_groups();
 	/* Held until the child has its own pipes for them. */
@@ -472,17 +494,23 @@ spawn_fork(void)
 	for (i = 0; i < ARRAY_LEN(handled_signals); i++)
 		sigaddset(&hold, handled_signals[i]);
 	sigprocmask(SIG_BLOCK, &hold, &old);
-	if (trace_flags & TRACE_ON)
-		trace_flags |= TRACE_PID;
+	/*
+	 * When tracing, the child waits for the end of this pipe until our
+	 * fork line is out, so none of its lines comes before it.
+	 */
+	if ((trace_flags & TRACE_ON) && pipe2(gate, O_CLOEXEC) < 0)
+		gate[0] = gate[1] = -1;
 	parent = getpid();
 	pid = fork();
 	e = errno;
 	if (pid == 0) {
+		wait_gate(gate);
 		become_keeper(parent);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return 0;
 	}
 	sys_trace_fork(pid, e);
+	close_gate(gate);
 	/*
 	 * The child makes its group itself; asking here too closes the
 	 * window in which a signal to the group would miss it. Nothing

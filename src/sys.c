@@ -230,7 +230,8 @@ set_blocking_mode(int fd, bool nonblocking)
 	flags = nonblocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
 	rc = fcntl(fd, F_SETFL, flags);
 	err = errno;
-	if (!tracing())
+	/* O_NONBLOCK is sockit's plumbing, not the lesson: full mode only. */
+	if (!tracing() || !(trace_flags & TRACE_FULL))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "fcntl(%d, F_SETFL, %s)", fd,
@@ -313,6 +314,110 @@ sys_setsockopt(int fd, int level, int optname, const void *value,
 	return rc;
 }
 
+/*
+ * EAGAIN is the normal answer of a non-blocking socket with nothing to give;
+ * tracing each one would drown the lesson, so only full mode shows them.
+ */
+static bool
+trace_data_call(long rc)
+{
+	if (!tracing())
+		return false;
+	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL);
+}
+
+/* The shared shape of bind and connect: CALL(fd, sockaddr) = RET. */
+static void
+trace_fd_addr(const char *call, int fd, const struct sockaddr *sa,
+    socklen_t len, int rc, int err, const char *note)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "%s(%d, ", call, fd);
+	trace_sockaddr(&sb, sa, len);
+	strbuf_puts(&sb, ")");
+	trace_result(&sb, rc, err);
+	if (note != NULL)
+		strbuf_printf(&sb, " %s", note);
+	trace_emit(&sb);
+	errno = err;
+}
+
+/*
+ * A non-blocking connect is two calls: connect says EINPROGRESS, and once
+ * poll says the socket is writable, getsockopt(SO_ERROR) says how the
+ * handshake ended. The C on a slide is one blocking connect, so the plain
+ * trace holds the first line back and prints one connect line with the
+ * real outcome, marked as folded; full mode prints the calls as made.
+ */
+#define FOLD_SLOTS 8
+#define FOLD_NOTE "[folded: EINPROGRESS, then SO_ERROR]"
+
+static struct fold {
+	bool used;
+	int fd;
+	struct sockaddr_storage sa;
+	socklen_t len;
+} folds[FOLD_SLOTS];
+
+static struct fold *
+fold_find(int fd)
+{
+	size_t i;
+
+	for (i = 0; i < FOLD_SLOTS; i++)
+		if (folds[i].used && folds[i].fd == fd)
+			return &folds[i];
+	return NULL;
+}
+
+static struct fold *
+fold_free_slot(void)
+{
+	size_t i;
+
+	for (i = 0; i < FOLD_SLOTS; i++)
+		if (!folds[i].used)
+			return &folds[i];
+	return NULL;
+}
+
+/* Holds back a connect's EINPROGRESS line; false when no slot is free. */
+static bool
+fold_hold(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct fold *f;
+
+	if (trace_flags & TRACE_FULL)
+		return false;
+	f = fold_free_slot();
+	if (f == NULL || len > sizeof(f->sa))
+		return false;
+	f->used = true;
+	f->fd = fd;
+	memcpy(&f->sa, sa, len);
+	f->len = len;
+	return true;
+}
+
+/*
+ * A held connect whose outcome never came (closed while in progress, as
+ * when -w ends it) is printed as it returned: EINPROGRESS, the truth.
+ */
+static void
+fold_release(int fd)
+{
+	struct fold *f = fold_find(fd);
+
+	if (f == NULL)
+		return;
+	trace_fd_addr("connect", fd, (const struct sockaddr *)&f->sa, f->len,
+	    -1, EINPROGRESS, NULL);
+	f->used = false;
+}
+
 int
 sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 {
@@ -320,9 +425,21 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 	struct strbuf sb;
 	int rc = getsockopt(fd, level, optname, value, len);
 	int err = errno;
+	struct fold *f;
 
 	if (!tracing())
 		return rc;
+	f = fold_find(fd);
+	if (f != NULL && level == SOL_SOCKET && optname == SO_ERROR &&
+	    rc == 0 && *len == sizeof(int)) {
+		int so_error = *(const int *)value;
+
+		trace_fd_addr("connect", fd, (const struct sockaddr *)&f->sa,
+		    f->len, so_error == 0 ? 0 : -1, so_error, FOLD_NOTE);
+		f->used = false;
+		errno = err;
+		return rc;
+	}
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "getsockopt(%d, ", fd);
 	trace_sockopt(&sb, level, optname, rc == 0 ? value : NULL, *len);
@@ -401,28 +518,13 @@ sys_tcp_bytes(int fd, bool active_open, uint64_t *sent, uint64_t *received)
 	return rc;
 }
 
-/* The shared shape of bind and connect: CALL(fd, sockaddr) = RET. */
-static void
-trace_fd_addr(const char *call, int fd, const struct sockaddr *sa,
-    socklen_t len, int rc, int err)
-{
-	char line[TRACE_LINE_MAX];
-	struct strbuf sb;
-
-	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "%s(%d, ", call, fd);
-	trace_sockaddr(&sb, sa, len);
-	strbuf_puts(&sb, ")");
-	finish(&sb, rc, err);
-}
-
 int
 sys_bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	int rc = bind(fd, sa, len);
 
 	if (tracing())
-		trace_fd_addr("bind", fd, sa, len, rc, errno);
+		trace_fd_addr("bind", fd, sa, len, rc, errno, NULL);
 	return rc;
 }
 
@@ -432,8 +534,11 @@ sys_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	/* Not retried: after EINTR the connection goes on in the background. */
 	int rc = connect(fd, sa, len);
 
-	if (tracing())
-		trace_fd_addr("connect", fd, sa, len, rc, errno);
+	if (!tracing())
+		return rc;
+	if (rc == -1 && errno == EINPROGRESS && fold_hold(fd, sa, len))
+		return rc;
+	trace_fd_addr("connect", fd, sa, len, rc, errno, NULL);
 	return rc;
 }
 
@@ -482,7 +587,7 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 		*len = cap;
 		rc = accept(fd, sa, len);
 	} while (retry_eintr(rc));
-	if (tracing())
+	if (trace_data_call(rc))
 		trace_addr_out("accept", fd, rc, errno, sa, *len);
 	return rc;
 }
@@ -507,41 +612,81 @@ sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 	return rc;
 }
 
-/* The shared shape of data calls: CALL(fd, size) = RET. */
+/*
+ * The buffer argument of a data call: what was sent, or what arrived
+ * (never more than the buffer holds, though MSG_TRUNC may return more);
+ * a receive that failed filled nothing, so strace's address stands in.
+ */
 static void
-trace_data(const char *call, int fd, size_t len, long rc, int err,
-    const struct sockaddr *sa, socklen_t salen, bool addr_after)
+trace_data_buffer(struct strbuf *sb, const void *buf, size_t len, long rc,
+    bool incoming)
+{
+	if (!incoming)
+		trace_buffer(sb, buf, len);
+	else if (rc < 0)
+		strbuf_printf(sb, "%p", buf);
+	else
+		trace_buffer(sb, buf, (size_t)rc < len ? (size_t)rc : len);
+}
+
+/*
+ * The shared shape of data calls, their C prototype:
+ * send(fd, "buf", len, FLAGS) = RET, recvfrom(fd, "buf", len, FLAGS, {addr}).
+ * flags < 0 is a call without flags (read, write).
+ */
+static void
+trace_data(const char *call, int fd, const void *buf, size_t len, int flags,
+    long rc, int err, const struct sockaddr *sa, socklen_t salen,
+    bool incoming)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
 
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "%s(%d, %zu", call, fd, len);
-	if (sa != NULL && !addr_after) {
+	strbuf_printf(&sb, "%s(%d, ", call, fd);
+	trace_data_buffer(&sb, buf, len, rc, incoming);
+	strbuf_printf(&sb, ", %zu", len);
+	if (flags >= 0) {
 		strbuf_puts(&sb, ", ");
-		trace_sockaddr(&sb, sa, salen);
+		trace_msg_flags(&sb, flags);
+	}
+	if (sa != NULL) {
+		strbuf_puts(&sb, ", ");
+		if (incoming && rc < 0)
+			strbuf_printf(&sb, "%p", (const void *)sa);
+		else
+			trace_sockaddr(&sb, sa, salen);
 	}
 	strbuf_puts(&sb, ")");
-	trace_result(&sb, rc, err);
-	if (sa != NULL && addr_after && rc >= 0) {
-		strbuf_puts(&sb, " ");
-		trace_sockaddr(&sb, sa, salen);
-	}
-	trace_emit(&sb);
-	errno = err;
+	finish(&sb, rc, err);
 }
 
 /*
- * EAGAIN is the normal answer of a non-blocking socket with nothing to give;
- * tracing each one would drown the lesson, so only full mode shows them.
+ * An iovec array as strace prints it, [{iov_base="...", iov_len=N}]; for
+ * a receive, rc says how many bytes arrived to fill the buffers in order.
  */
-static bool
-trace_data_call(long rc)
+static void
+trace_iov(struct strbuf *sb, const struct iovec *iov, size_t count, long rc,
+    bool incoming)
 {
-	if (!tracing())
-		return false;
-	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL);
+	size_t i, left = rc > 0 ? (size_t)rc : 0;
+
+	strbuf_puts(sb, "[");
+	for (i = 0; i < count; i++) {
+		size_t got = left < iov[i].iov_len ? left : iov[i].iov_len;
+
+		strbuf_puts(sb, i > 0 ? ", {iov_base=" : "{iov_base=");
+		if (incoming)
+			trace_data_buffer(sb, iov[i].iov_base, iov[i].iov_len,
+			    rc < 0 ? -1 : (long)got, true);
+		else
+			trace_buffer(sb, iov[i].iov_base, iov[i].iov_len);
+		strbuf_printf(sb, ", iov_len=%zu}", iov[i].iov_len);
+		left -= got;
+	}
+	strbuf_puts(sb, "]");
 }
+
 
 ssize_t
 sys_send(int fd, const void *buf, size_t len, int flags)
@@ -552,7 +697,8 @@ sys_send(int fd, const void *buf, size_t len, int flags)
 		rc = send(fd, buf, len, flags | MSG_NOSIGNAL);
 	while (retry_eintr(rc));
 	if (trace_data_call(rc))
-		trace_data("send", fd, len, rc, errno, NULL, 0, false);
+		trace_data("send", fd, buf, len, flags | MSG_NOSIGNAL, rc,
+		    errno, NULL, 0, false);
 	return rc;
 }
 
@@ -565,7 +711,8 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 		rc = recv(fd, buf, len, flags);
 	while (retry_eintr(rc));
 	if (trace_data_call(rc))
-		trace_data("recv", fd, len, rc, errno, NULL, 0, false);
+		trace_data("recv", fd, buf, len, flags, rc, errno, NULL, 0,
+		    true);
 	return rc;
 }
 
@@ -579,7 +726,8 @@ sys_sendto(int fd, const void *buf, size_t len, int flags,
 		rc = sendto(fd, buf, len, flags | MSG_NOSIGNAL, sa, salen);
 	while (retry_eintr(rc));
 	if (trace_data_call(rc))
-		trace_data("sendto", fd, len, rc, errno, sa, salen, false);
+		trace_data("sendto", fd, buf, len, flags | MSG_NOSIGNAL, rc,
+		    errno, sa, salen, false);
 	return rc;
 }
 
@@ -595,7 +743,8 @@ sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
 		rc = recvfrom(fd, buf, len, flags, sa, salen);
 	} while (retry_eintr(rc));
 	if (trace_data_call(rc))
-		trace_data("recvfrom", fd, len, rc, errno, sa, *salen, true);
+		trace_data("recvfrom", fd, buf, len, flags, rc, errno, sa,
+		    *salen, true);
 	return rc;
 }
 
@@ -607,7 +756,6 @@ sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	const struct msghdr *first = &msgs[0].msg_hdr;
 	unsigned i;
 	int rc, err;
 
@@ -617,22 +765,31 @@ sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 	err = errno;
 	if (!trace_data_call(rc))
 		return rc;
-	/* As send's line gives the length, this one gives each message's. */
+	/*
+	 * Each message as {"bytes", length}, and its destination when it
+	 * has one, as sendto would give it.
+	 */
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "sendmmsg(%d, [", fd);
 	for (i = 0; i < count; i++) {
+		const struct msghdr *h = &msgs[i].msg_hdr;
+
 		if (i == TRACE_MMSG_SHOWN && !(trace_flags & TRACE_FULL)) {
 			strbuf_puts(&sb, ", ...");
 			break;
 		}
-		strbuf_printf(&sb, "%s%zu", i > 0 ? ", " : "",
-		    msgs[i].msg_hdr.msg_iov[0].iov_len);
+		strbuf_puts(&sb, i > 0 ? ", {" : "{");
+		trace_buffer(&sb, h->msg_iov[0].iov_base,
+		    h->msg_iov[0].iov_len);
+		strbuf_printf(&sb, ", %zu", h->msg_iov[0].iov_len);
+		if (h->msg_name != NULL) {
+			strbuf_puts(&sb, ", ");
+			trace_sockaddr(&sb, h->msg_name, h->msg_namelen);
+		}
+		strbuf_puts(&sb, "}");
 	}
-	strbuf_printf(&sb, "], %u", count);
-	if (first->msg_name != NULL) {
-		strbuf_puts(&sb, ", ");
-		trace_sockaddr(&sb, first->msg_name, first->msg_namelen);
-	}
+	strbuf_printf(&sb, "], %u, ", count);
+	trace_msg_flags(&sb, MSG_NOSIGNAL);
 	strbuf_puts(&sb, ")");
 	trace_result(&sb, rc, err);
 	trace_emit(&sb);
@@ -640,7 +797,7 @@ sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 	return rc;
 }
 
-/* Appends the names of the control messages in msg: [IP_PKTINFO]. */
+/* Appends the control messages in msg: , msg_control=[IP_PKTINFO {...}]. */
 static void
 trace_control(struct strbuf *sb, const struct msghdr *msg)
 {
@@ -649,7 +806,7 @@ trace_control(struct strbuf *sb, const struct msghdr *msg)
 
 	if (msg->msg_controllen == 0)
 		return;
-	strbuf_puts(sb, ", [");
+	strbuf_puts(sb, ", msg_control=[");
 	for (c = CMSG_FIRSTHDR((struct msghdr *)msg); c != NULL;
 	    c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
 		strbuf_puts(sb, sep);
@@ -657,6 +814,34 @@ trace_control(struct strbuf *sb, const struct msghdr *msg)
 		sep = ", ";
 	}
 	strbuf_puts(sb, "]");
+}
+
+/*
+ * A msghdr as strace prints it, the fields a lesson needs:
+ * {msg_name={AF_INET, ...}, msg_iov=[...], msg_control=[...]}.
+ */
+static void
+trace_msghdr(struct strbuf *sb, const struct msghdr *msg, long rc,
+    bool incoming)
+{
+	strbuf_puts(sb, "{");
+	if (msg->msg_name != NULL) {
+		strbuf_puts(sb, "msg_name=");
+		if (incoming && rc < 0)
+			strbuf_printf(sb, "%p", msg->msg_name);
+		else
+			trace_sockaddr(sb, msg->msg_name, msg->msg_namelen);
+		strbuf_puts(sb, ", ");
+	}
+	strbuf_puts(sb, "msg_iov=");
+	trace_iov(sb, msg->msg_iov, msg->msg_iovlen, rc, incoming);
+	if (!incoming || rc >= 0)
+		trace_control(sb, msg);
+	if (incoming && rc >= 0 && msg->msg_flags != 0) {
+		strbuf_puts(sb, ", msg_flags=");
+		trace_msg_flags(sb, msg->msg_flags);
+	}
+	strbuf_puts(sb, "}");
 }
 
 ssize_t
@@ -678,14 +863,12 @@ sys_recvmsg(int fd, struct msghdr *msg, int flags)
 	if (!trace_data_call(rc))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "recvmsg(%d, %zu)", fd, msg->msg_iov[0].iov_len);
+	strbuf_printf(&sb, "recvmsg(%d, ", fd);
+	trace_msghdr(&sb, msg, rc, true);
+	strbuf_puts(&sb, ", ");
+	trace_msg_flags(&sb, flags);
+	strbuf_puts(&sb, ")");
 	trace_result(&sb, rc, err);
-	if (rc >= 0 && msg->msg_name != NULL) {
-		strbuf_puts(&sb, " ");
-		trace_sockaddr(&sb, msg->msg_name, msg->msg_namelen);
-	}
-	if (rc >= 0)
-		trace_control(&sb, msg);
 	trace_emit(&sb);
 	errno = err;
 	return rc;
@@ -706,12 +889,10 @@ sys_sendmsg(int fd, const struct msghdr *msg, int flags)
 	if (!trace_data_call(rc))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "sendmsg(%d, %zu", fd, msg->msg_iov[0].iov_len);
-	if (msg->msg_name != NULL) {
-		strbuf_puts(&sb, ", ");
-		trace_sockaddr(&sb, msg->msg_name, msg->msg_namelen);
-	}
-	trace_control(&sb, msg);
+	strbuf_printf(&sb, "sendmsg(%d, ", fd);
+	trace_msghdr(&sb, msg, rc, false);
+	strbuf_puts(&sb, ", ");
+	trace_msg_flags(&sb, flags | MSG_NOSIGNAL);
 	strbuf_puts(&sb, ")");
 	trace_result(&sb, rc, err);
 	trace_emit(&sb);
@@ -733,34 +914,33 @@ sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
 	if (!trace_data_call(rc))
 		return rc;
 	/*
-	 * The room of each message, then after the result each datagram's
-	 * length and sender, as a recvfrom line gives them for one.
+	 * Each datagram that came as {"bytes", room} = length {sender}, the
+	 * shape of a recvfrom line; nothing came when the call failed.
 	 */
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "recvmmsg(%d, %u, %zu)", fd, count,
-	    msgs[0].msg_hdr.msg_iov[0].iov_len);
-	trace_result(&sb, rc, err);
-	if (rc > 0) {
-		strbuf_puts(&sb, " [");
-		for (i = 0; i < rc; i++) {
-			const struct msghdr *h = &msgs[i].msg_hdr;
+	strbuf_printf(&sb, "recvmmsg(%d, [", fd);
+	for (i = 0; i < rc; i++) {
+		const struct msghdr *h = &msgs[i].msg_hdr;
+		size_t room = h->msg_iov[0].iov_len;
 
-			if (i == TRACE_MMSG_SHOWN &&
-			    !(trace_flags & TRACE_FULL)) {
-				strbuf_puts(&sb, ", ...");
-				break;
-			}
-			strbuf_printf(&sb, "%s%u", i > 0 ? ", " : "",
-			    msgs[i].msg_len);
-			if (h->msg_name != NULL) {
-				strbuf_puts(&sb, " ");
-				trace_sockaddr(&sb, h->msg_name,
-				    h->msg_namelen);
-			}
-			trace_control(&sb, h);
+		if (i == TRACE_MMSG_SHOWN && !(trace_flags & TRACE_FULL)) {
+			strbuf_puts(&sb, ", ...");
+			break;
 		}
-		strbuf_puts(&sb, "]");
+		strbuf_puts(&sb, i > 0 ? ", {" : "{");
+		trace_buffer(&sb, h->msg_iov[0].iov_base,
+		    msgs[i].msg_len < room ? msgs[i].msg_len : room);
+		strbuf_printf(&sb, ", %zu} = %u", room, msgs[i].msg_len);
+		if (h->msg_name != NULL) {
+			strbuf_puts(&sb, " ");
+			trace_sockaddr(&sb, h->msg_name, h->msg_namelen);
+		}
+		trace_control(&sb, h);
 	}
+	strbuf_printf(&sb, "], %u, ", count);
+	trace_msg_flags(&sb, flags | MSG_DONTWAIT);
+	strbuf_puts(&sb, ", NULL)");
+	trace_result(&sb, rc, err);
 	trace_emit(&sb);
 	errno = err;
 	return rc;
@@ -795,6 +975,7 @@ sys_close(int fd)
 
 	if (!tracing())
 		return rc;
+	fold_release(fd);
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "close(%d)", fd);
 	finish(&sb, rc, err);
@@ -945,7 +1126,8 @@ sys_read(int fd, void *buf, size_t len)
 		rc = read(fd, buf, len);
 	while (retry_eintr(rc));
 	if (tracing() && (trace_flags & TRACE_FULL))
-		trace_data("read", fd, len, rc, errno, NULL, 0, false);
+		trace_data("read", fd, buf, len, -1, rc, errno, NULL, 0,
+		    true);
 	return rc;
 }
 
@@ -958,8 +1140,16 @@ sys_read_nowait(int fd, void *buf, size_t len)
 	do
 		rc = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
 	while (retry_eintr(rc));
-	if (tracing() && (trace_flags & TRACE_FULL))
-		trace_data("preadv2", fd, len, rc, errno, NULL, 0, false);
+	if (tracing() && (trace_flags & TRACE_FULL)) {
+		char line[TRACE_LINE_MAX];
+		struct strbuf sb;
+
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_printf(&sb, "preadv2(%d, ", fd);
+		trace_iov(&sb, &iov, 1, rc, true);
+		strbuf_puts(&sb, ", 1, -1, RWF_NOWAIT)");
+		finish(&sb, rc, errno);
+	}
 	return rc;
 }
 
@@ -981,8 +1171,9 @@ sys_splice(int in, int out, size_t len, bool socket_side)
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	while (retry_eintr(rc));
 	err = errno;
-	if (socket_side ? !trace_data_call(rc) :
-	    !(tracing() && (trace_flags & TRACE_FULL)))
+	/* splice is sockit's shortcut, not a call of the lesson: full only. */
+	(void)socket_side;
+	if (!(tracing() && (trace_flags & TRACE_FULL)))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "splice(%d, NULL, %d, NULL, %zu, "
@@ -1029,7 +1220,8 @@ sys_write(int fd, const void *buf, size_t len)
 		rc = write(fd, buf, len);
 	while (retry_eintr(rc));
 	if (tracing() && (trace_flags & TRACE_FULL))
-		trace_data("write", fd, len, rc, errno, NULL, 0, false);
+		trace_data("write", fd, buf, len, -1, rc, errno, NULL, 0,
+		    false);
 	return rc;
 }
 
@@ -1037,16 +1229,19 @@ ssize_t
 sys_writev(int fd, const struct iovec *iov, int count)
 {
 	ssize_t rc;
-	size_t len = 0;
-	int i;
 
 	do
 		rc = writev(fd, iov, count);
 	while (retry_eintr(rc));
 	if (tracing() && (trace_flags & TRACE_FULL)) {
-		for (i = 0; i < count; i++)
-			len += iov[i].iov_len;
-		trace_data("writev", fd, len, rc, errno, NULL, 0, false);
+		char line[TRACE_LINE_MAX];
+		struct strbuf sb;
+
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_printf(&sb, "writev(%d, ", fd);
+		trace_iov(&sb, iov, (size_t)count, rc, false);
+		strbuf_printf(&sb, ", %d)", count);
+		finish(&sb, rc, errno);
 	}
 	return rc;
 }
@@ -1250,8 +1445,12 @@ sys_waitpid(pid_t pid, int *status, int flags)
 		rc = waitpid(pid, status, flags);
 	while (retry_eintr(rc));
 	err = errno;
-	/* WNOHANG polls that find nothing are noise, as poll() is. */
-	if (!tracing() || (rc == 0 && !(trace_flags & TRACE_FULL)))
+	/*
+	 * WNOHANG polls that find nothing (no child done, or no child at
+	 * all) are noise, as poll() is: only full mode shows them.
+	 */
+	if (!tracing() || (!(trace_flags & TRACE_FULL) && (rc == 0 ||
+	    (rc == -1 && err == ECHILD && (flags & WNOHANG)))))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "waitpid(%ld, ", (long)pid);

@@ -126,8 +126,8 @@ ssize_t sys_writev(int fd, const struct iovec *iov, int count);
 ssize_t sys_read_nowait(int fd, void *buf, size_t len);
 /*
  * splice(2) of up to len bytes from in to out, one of them a pipe, without
- * waiting on the pipe. Traced like send and recv when socket_side (the
- * other end is the socket), else only in full mode, like read and write.
+ * waiting on the pipe. Traced only in full mode, as sockit's own plumbing;
+ * socket_side (the other end is the socket) is kept for the callers.
  */
 ssize_t sys_splice(int in, int out, size_t len, bool socket_side);
 /*

@@ -23,6 +23,19 @@
 
 unsigned trace_flags;
 
+/* The process that turned tracing on: the others' lines carry their pid. */
+static pid_t trace_origin;
+
+/*
+ * Lines held back while a vfork child runs in our memory: the parent
+ * sleeps until the child execs, so the child's lines would come before
+ * the parent's vfork line; the parent prints them after it instead.
+ */
+static char held[8192];
+static size_t held_len;
+static bool holding;
+static pid_t holder;	/* its own lines go out at once */
+
 int
 trace_set_mode(const char *spec)
 {
@@ -30,6 +43,7 @@ trace_set_mode(const char *spec)
 	char *word, *save = NULL;
 
 	trace_flags |= TRACE_ON;
+	trace_origin = getpid();
 	if (spec == NULL || *spec == '\0')
 		return 0;
 	if (strlen(spec) >= sizeof(copy))
@@ -479,7 +493,12 @@ trace_sockopt(struct strbuf *sb, int level, int optname, const void *value,
 void
 trace_begin(struct strbuf *sb, char *storage, size_t cap)
 {
+	pid_t pid = getpid();
+
 	strbuf_init(sb, storage, cap);
+	/* As strace -f: first the tag, then the time, then the call. */
+	if (pid != trace_origin)
+		strbuf_printf(sb, "[pid %ld] ", (long)pid);
 	if (trace_flags & TRACE_TIME) {
 		struct timeval tv;
 		struct tm tm;
@@ -489,6 +508,78 @@ trace_begin(struct strbuf *sb, char *storage, size_t cap)
 		strbuf_printf(sb, "%02d:%02d:%02d.%06ld ", tm.tm_hour,
 		    tm.tm_min, tm.tm_sec, (long)tv.tv_usec);
 	}
+}
+
+/* Bytes of a data call a line shows, as strace's default -s 32. */
+#define TRACE_BUFFER_SHOWN 32
+
+void
+trace_buffer(struct strbuf *sb, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i, shown = len < TRACE_BUFFER_SHOWN ? len : TRACE_BUFFER_SHOWN;
+
+	strbuf_puts(sb, "\"");
+	for (i = 0; i < shown; i++) {
+		unsigned char c = p[i];
+
+		switch (c) {
+		case '"':	strbuf_puts(sb, "\\\""); continue;
+		case '\\':	strbuf_puts(sb, "\\\\"); continue;
+		case '\t':	strbuf_puts(sb, "\\t"); continue;
+		case '\n':	strbuf_puts(sb, "\\n"); continue;
+		case '\v':	strbuf_puts(sb, "\\v"); continue;
+		case '\f':	strbuf_puts(sb, "\\f"); continue;
+		case '\r':	strbuf_puts(sb, "\\r"); continue;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			strbuf_add(sb, (const char *)&c, 1);
+			continue;
+		}
+		/*
+		 * Octal as C writes it: the shortest form, unless a digit
+		 * follows and would be read as part of the escape.
+		 */
+		if (i + 1 < shown && p[i + 1] >= '0' && p[i + 1] <= '7')
+			strbuf_printf(sb, "\\%03o", c);
+		else
+			strbuf_printf(sb, "\\%o", c);
+	}
+	strbuf_puts(sb, "\"");
+	if (shown < len)
+		strbuf_puts(sb, "...");
+}
+
+void
+trace_msg_flags(struct strbuf *sb, int flags)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} names[] = {
+		{ MSG_OOB, "MSG_OOB" }, { MSG_PEEK, "MSG_PEEK" },
+		{ MSG_DONTROUTE, "MSG_DONTROUTE" }, { MSG_TRUNC, "MSG_TRUNC" },
+		{ MSG_DONTWAIT, "MSG_DONTWAIT" }, { MSG_EOR, "MSG_EOR" },
+		{ MSG_WAITALL, "MSG_WAITALL" }, { MSG_CONFIRM, "MSG_CONFIRM" },
+		{ MSG_ERRQUEUE, "MSG_ERRQUEUE" }, { MSG_NOSIGNAL, "MSG_NOSIGNAL" },
+		{ MSG_MORE, "MSG_MORE" }, { MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	if (flags == 0) {
+		strbuf_puts(sb, "0");
+		return;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (flags & names[i].bit) {
+			strbuf_printf(sb, "%s%s", sep, names[i].name);
+			sep = "|";
+			flags &= ~names[i].bit;
+		}
+	}
+	if (flags != 0)
+		strbuf_printf(sb, "%s%#x", sep, (unsigned)flags);
 }
 
 void
@@ -531,9 +622,33 @@ trace_write_stderr(const char *text, size_t len)
 void
 trace_emit(struct strbuf *sb)
 {
-	/* At the end, so the call name stays at column 0 for grep. */
-	if (trace_flags & TRACE_PID)
-		strbuf_printf(sb, " [pid %ld]", (long)getpid());
+	size_t used;
+
 	strbuf_end_line(sb);
-	trace_write_stderr(sb->buf, strbuf_used(sb));
+	used = strbuf_used(sb);
+	if (!holding || getpid() == holder) {
+		trace_write_stderr(sb->buf, used);
+		return;
+	}
+	if (used <= sizeof(held) - held_len) {
+		memcpy(held + held_len, sb->buf, used);
+		held_len += used;
+	}
+}
+
+void
+trace_hold(void)
+{
+	holding = true;
+	holder = getpid();
+	held_len = 0;
+}
+
+void
+trace_release(void)
+{
+	holding = false;
+	if (held_len > 0)
+		trace_write_stderr(held, held_len);
+	held_len = 0;
 }

@@ -12,7 +12,6 @@ enum trace_flag {
 	TRACE_ON = 1u << 0,	/* print a line per socket-layer call */
 	TRACE_FULL = 1u << 1,	/* sockaddrs as C structs, stdio and poll */
 	TRACE_TIME = 1u << 2,	/* timestamp before each line */
-	TRACE_PID = 1u << 3,	/* pid after each line (several processes) */
 };
 
 extern unsigned trace_flags;
@@ -54,12 +53,29 @@ struct unix_diag_req;
  */
 void trace_unix_diag_request(struct strbuf *sb, const struct nlmsghdr *h,
     const struct unix_diag_req *req);
-/* Starts a line: the timestamp and pid prefixes when asked for. */
+/*
+ * Appends a data call's buffer as strace shows it: quoted, escaped as C
+ * would write it, the first 32 bytes, then "..." when there were more.
+ */
+void trace_buffer(struct strbuf *sb, const void *buf, size_t len);
+/* Appends send/recv flags by name, MSG_PEEK|MSG_TRUNC, or 0. */
+void trace_msg_flags(struct strbuf *sb, int flags);
+/*
+ * Starts a line: "[pid N] " in a process other than the one that turned
+ * tracing on (as strace -f tags them), then the timestamp when asked for.
+ */
 void trace_begin(struct strbuf *sb, char *storage, size_t cap);
 /* Appends " = RET", or " = -1 ENAME (text)" when ret is -1. */
 void trace_result(struct strbuf *sb, long ret, int err);
-/* Ends the line and writes it to stderr in one write. */
+/* Ends the line and writes it to stderr in one write, or holds it. */
 void trace_emit(struct strbuf *sb);
+/*
+ * From trace_hold on, the lines of other processes (a vfork child, which
+ * runs in our memory) are kept instead of written, until trace_release
+ * writes them: so the parent's vfork line comes first, as it happened.
+ */
+void trace_hold(void);
+void trace_release(void);
 /*
  * When set, called before and after each write to stderr, so a line
  * editor's prompt can step aside while a trace line or message goes by.

@@ -121,11 +121,21 @@ time.sleep(20)'
 	assert_stderr_contains "no answer within 0.5 s (-w)"
 }
 
+@test "a connect that -w cut off is traced as it returned: EINPROGRESS, never folded" {
+	full_backlog_server
+	run --separate-stderr sockit --trace connect -w 0.5 "127.0.0.1:$PY_PORT" </dev/null
+	assert_status 124
+	grep -qxF "connect(3, {AF_INET, 127.0.0.1:$PY_PORT}) = -1 EINPROGRESS (Operation now in progress)" <<<"$stderr"
+	[[ "$stderr" != *folded* ]]
+	# Printed when its socket is closed, just before the close.
+	[ "$(grep -A1 '^connect(' <<<"$stderr" | tail -n 1)" = "close(3) = 0" ]
+}
+
 @test "SIGINT, SIGTERM and SIGHUP while connecting end with 128+N" {
 	full_backlog_server
 	local sig
 	for sig in INT TERM HUP; do
-		bg "client$sig" "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+		bg "client$sig" "$SOCKIT" --trace=full connect "127.0.0.1:$PY_PORT"
 		wait_for_line "$TMP/client$sig.err" '^connect\(3, '
 		kill "-$sig" "$(pgrep -P "$BG_PID" -x sockit)"
 		wait_for_exit "$BG_PID"
@@ -249,7 +259,7 @@ blocked_receiver() {
 c, _ = ls.accept()
 c.sendall(b"z" * (1 << 20))
 time.sleep(20)'
-	bg "recv$sig" "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+	bg "recv$sig" "$SOCKIT" --trace=full connect "127.0.0.1:$PY_PORT"
 	wait_for_line "$TMP/recv$sig.err" '~O_NONBLOCK\) = 0' 10
 	until [ "$(wc -c <"$TMP/recv$sig.out")" -eq $((1 << 20)) ]; do
 		((SECONDS <= deadline)) || return 1
@@ -279,7 +289,7 @@ while time.time() < deadline:
 print("stopped", flush=True)
 time.sleep(20)' "$TMP/sender.err"
 	random_file "$TMP/sender.in" 32
-	bg sender "$SOCKIT" --trace connect "127.0.0.1:$PY_PORT"
+	bg sender "$SOCKIT" --trace=full connect "127.0.0.1:$PY_PORT"
 	wait_for_line "$TMP/sender.err" '^fcntl\(3, F_SETFL, ~O_NONBLOCK\) = 0' 10
 	kill -TERM "$BG_PID"
 	wait_for_exit "$BG_PID" 10

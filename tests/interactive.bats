@@ -417,14 +417,14 @@ start_peer() {
 	keys 'traced'
 	wait_for_screen '^traced$'
 	printf 'ping\n' >&7
-	wait_for_screen '^recv\(3, 65536\) = 5$'
+	wait_for_screen '^recv\(3, "ping\\n", 65536, 0\) = 5$'
 	screen >"$TMP/screen"
 	grep -qx 'ping' "$TMP/screen"
 	# The line being typed is still whole, after the trace and the data.
 	[ "$(grep -v '^$' "$TMP/screen" | tail -n 1)" = traced ]
 	keys Enter
 	wait_for_line "$TMP/peer.out" '^traced$'
-	wait_for_screen '^send\(3, 7\) = 7$'
+	wait_for_screen '^send\(3, "traced\\n", 7, MSG_NOSIGNAL\) = 7$'
 	keys C-d
 	exec 7>&-
 	wait_for_status

@@ -523,7 +523,7 @@ wait_messages() {
 	assert_success
 	[ "$(grep -oE '^(socket|connect|send|shutdown|close)\(' <<<"$stderr" |
 	    tr -d '(' | tr '\n' ' ')" = "socket connect send shutdown close " ]
-	grep -qx 'send(3, 5) = 5' <<<"$stderr"
+	grep -qxF 'send(3, "hello", 5, MSG_NOSIGNAL) = 5' <<<"$stderr"
 	grep -qx 'shutdown(3, SHUT_WR) = 0' <<<"$stderr"
 }
 
@@ -595,7 +595,7 @@ wait_messages() {
 	run --separate-stderr sockit -t send -r --shutdown none -q 0.3 "127.0.0.1:$PEER_PORT" x
 	assert_success
 	[ "$(grep -c '^shutdown(' <<<"$stderr")" -eq 0 ]
-	grep -qx 'send(3, 1) = 1' <<<"$stderr"
+	grep -qxF 'send(3, "x", 1, MSG_NOSIGNAL) = 1' <<<"$stderr"
 }
 
 @test "-o sets a socket option before connect" {

@@ -29,14 +29,15 @@ assert_line_in() {
 	t=$(cat "$TMP/srv.err")
 	assert_line_in "$t" 'getaddrinfo("127.0.0.1", "0", {AF_INET, SOCK_STREAM, AI_PASSIVE}) = [127.0.0.1:0]'
 	assert_line_in "$t" "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3"
-	assert_line_in "$t" "fcntl(3, F_SETFL, O_NONBLOCK) = 0"
 	assert_line_in "$t" "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1]) = 0"
 	assert_line_in "$t" "bind(3, {AF_INET, 127.0.0.1:0}) = 0"
 	assert_line_in "$t" "listen(3, 16) = 0"
 	assert_line_in "$t" "getsockname(3) = 0 {AF_INET, 127.0.0.1:$LISTEN_PORT}"
 	grep -qE '^accept\(3\) = 4 \{AF_INET, 127\.0\.0\.1:[0-9]+\}$' <<<"$t"
-	assert_line_in "$t" "recv(4, 65536) = 6"
-	assert_line_in "$t" "send(4, 9) = 9"
+	assert_line_in "$t" 'recv(4, "hello\n", 65536, 0) = 6'
+	assert_line_in "$t" 'send(4, "hi there\n", 9, MSG_NOSIGNAL) = 9'
+	# O_NONBLOCK is sockit's plumbing: only --trace=full shows it.
+	[[ "$t" != *fcntl\(* ]]
 	assert_line_in "$t" "close(4) = 0"
 	assert_line_in "$t" "close(3) = 0"
 }
@@ -60,16 +61,17 @@ assert_line_in() {
 	assert_line_in "$stderr" "listen(3, 7) = 0"
 }
 
-@test "connect narrates getaddrinfo, the non-blocking connect, send, shutdown, recv, close" {
+@test "connect narrates getaddrinfo, one folded connect, send, shutdown, recv, close" {
 	trace_tcp_pair
 	assert_line_in "$stderr" "getaddrinfo(\"127.0.0.1\", \"$LISTEN_PORT\", {AF_INET, SOCK_STREAM}) = [127.0.0.1:$LISTEN_PORT]"
 	assert_line_in "$stderr" "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3"
-	assert_line_in "$stderr" "connect(3, {AF_INET, 127.0.0.1:$LISTEN_PORT}) = -1 EINPROGRESS (Operation now in progress)"
-	assert_line_in "$stderr" "getsockopt(3, SOL_SOCKET, SO_ERROR, [0]) = 0"
-	assert_line_in "$stderr" "send(3, 6) = 6"
+	assert_line_in "$stderr" "connect(3, {AF_INET, 127.0.0.1:$LISTEN_PORT}) = 0 [folded: EINPROGRESS, then SO_ERROR]"
+	[[ "$stderr" != *EINPROGRESS\ \(* ]]
+	[[ "$stderr" != *getsockopt\(* ]]
+	assert_line_in "$stderr" 'send(3, "hello\n", 6, MSG_NOSIGNAL) = 6'
 	assert_line_in "$stderr" "shutdown(3, SHUT_WR) = 0"
-	assert_line_in "$stderr" "recv(3, 65536) = 9"
-	assert_line_in "$stderr" "recv(3, 65536) = 0"
+	assert_line_in "$stderr" 'recv(3, "hi there\n", 65536, 0) = 9'
+	assert_line_in "$stderr" 'recv(3, "", 65536, 0) = 0'
 	assert_line_in "$stderr" "close(3) = 0"
 	[ "$output" = "hi there" ]
 }
@@ -78,17 +80,25 @@ assert_line_in() {
 	trace_tcp_pair
 	local order
 	order=$(grep -oE '^[a-z]+\(' "$TMP/srv.err" | tr -d '(' | uniq | tr '\n' ' ')
-	[[ "$order" == "getaddrinfo socket fcntl setsockopt bind listen getsockname accept fcntl getsockname getpeername "* ]]
+	[[ "$order" == "getaddrinfo socket setsockopt bind listen getsockname accept getsockname getpeername "* ]]
 	order=$(grep -oE '^[a-z]+\(' <<<"$stderr" | tr -d '(' | uniq | tr '\n' ' ')
-	[[ "$order" == "getaddrinfo socket fcntl connect getsockopt "* ]]
+	[[ "$order" == "getaddrinfo socket connect "* ]]
 }
 
-@test "a refused connect shows the errno by name, never a number" {
+@test "a refused connect reads as the slide's: one connect line, the errno by name" {
 	local port
 	port=$(refused_port)
 	run --separate-stderr sockit --trace connect "127.0.0.1:$port" </dev/null
 	assert_status 1
+	assert_line_in "$stderr" "connect(3, {AF_INET, 127.0.0.1:$port}) = -1 ECONNREFUSED (Connection refused) [folded: EINPROGRESS, then SO_ERROR]"
+	[ "$(grep -c '^connect(' <<<"$stderr")" -eq 1 ]
+	# --trace=full shows the calls that were really made.
+	run --separate-stderr sockit --trace=full connect "127.0.0.1:$port" </dev/null
+	assert_status 1
+	assert_line_in "$stderr" "fcntl(3, F_SETFL, O_NONBLOCK) = 0"
+	grep -qE '^connect\(3, \{sa_family=AF_INET, .*\) = -1 EINPROGRESS \(Operation now in progress\)$' <<<"$stderr"
 	assert_line_in "$stderr" "getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED]) = 0"
+	[[ "$stderr" != *folded* ]]
 }
 
 @test "a failing call prints = -1 ENAME (text)" {
@@ -122,8 +132,10 @@ assert_line_in() {
 @test "--trace=full prints sockaddrs as C structs, and stdio and poll calls" {
 	trace_tcp_pair --trace=full
 	assert_line_in "$stderr" "connect(3, {sa_family=AF_INET, sin_port=htons($LISTEN_PORT), sin_addr=inet_addr(\"127.0.0.1\")}) = -1 EINPROGRESS (Operation now in progress)"
-	assert_line_in "$stderr" "read(0, 65536) = 6"
-	assert_line_in "$stderr" "write(1, 9) = 9"
+	assert_line_in "$stderr" 'read(0, "hello\n", 65536) = 6'
+	assert_line_in "$stderr" 'write(1, "hi there\n", 9) = 9'
+	assert_line_in "$stderr" "fcntl(3, F_SETFL, O_NONBLOCK) = 0"
+	assert_line_in "$stderr" "getsockopt(3, SOL_SOCKET, SO_ERROR, [0]) = 0"
 	# The last slot is the pipe a signal wakes the loop through.
 	grep -qE '^poll\(\[\{0, POLLIN\}, \{3, POLLIN\}, \{[0-9]+, POLLIN\}\], -1\) = [0-9] \[\{' <<<"$stderr"
 }
@@ -165,7 +177,7 @@ assert_line_in() {
 	assert_line_in "$stderr" "bind(3, {AF_UNIX, \"$SOCKDIR/s\"}) = -1 EADDRINUSE (Address already in use)"
 	assert_line_in "$stderr" "socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG) = 4"
 	assert_line_in "$stderr" "send(4, {{nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP}, {sdiag_family=AF_UNIX, udiag_states=~0, udiag_show=UDIAG_SHOW_VFS}}, 40, 0) = 40"
-	grep -qE '^recv\(4, 32768\) = [0-9]+$' <<<"$stderr"
+	grep -qE '^recv\(4, ".*, 32768, MSG_TRUNC\) = [0-9]+$' <<<"$stderr"
 	assert_line_in "$stderr" "close(4) = 0"
 	assert_line_in "$stderr" "connect(4, {AF_UNIX, \"$SOCKDIR/s\"}) = -1 ECONNREFUSED (Connection refused)"
 	assert_line_in "$stderr" "unlink(\"$SOCKDIR/s\") = 0"
@@ -188,9 +200,9 @@ assert_line_in() {
 	run --separate-stderr sockit --trace connect -u -q 0.3 "127.0.0.1:$LISTEN_PORT" <<<"dgram"
 	assert_success
 	assert_line_in "$stderr" "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = 3"
-	assert_line_in "$stderr" "send(3, 6) = 6"
+	assert_line_in "$stderr" 'send(3, "dgram\n", 6, MSG_NOSIGNAL) = 6'
 	wait_for_line "$TMP/srv.err" '^connect\(3, ' 5
-	grep -qE '^recvfrom\(3, 65536\) = 6 \{AF_INET, 127\.0\.0\.1:[0-9]+\}$' "$TMP/srv.err"
+	grep -qE '^recvfrom\(3, "dgram\\n", 65536, MSG_TRUNC, \{AF_INET, 127\.0\.0\.1:[0-9]+\}\) = 6$' "$TMP/srv.err"
 }
 
 @test "the dual-stack listener shows IPV6_V6ONLY made explicit" {
@@ -208,12 +220,33 @@ assert_line_in() {
 	grep -qE '^getnameinfo\(.*, NI_NUMERICHOST\|NI_NUMERICSERV' <<<"$stderr"
 }
 
-@test "sendmmsg lists each message's length, then the count" {
+@test "sendmmsg lists each message's bytes and length, then the count and flags" {
 	head -c 150000 /dev/zero >"$TMP/in.bin"
 	run --separate-stderr sockit --trace pair --type dgram <"$TMP/in.bin"
 	assert_success
-	assert_line_in "$stderr" "sendmmsg(3, [65507, 65507, 18986], 3) = 3"
+	local z='"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"...'
+	assert_line_in "$stderr" "sendmmsg(3, [{$z, 65507}, {$z, 65507}, {$z, 18986}], 3, MSG_NOSIGNAL) = 3"
 	run --separate-stderr sockit --trace=full pair --type dgram <"$TMP/in.bin"
 	assert_success
-	assert_line_in "$stderr" "sendmmsg(3, [65507, 65507, 18986], 3) = 3"
+	assert_line_in "$stderr" "sendmmsg(3, [{$z, 65507}, {$z, 65507}, {$z, 18986}], 3, MSG_NOSIGNAL) = 3"
+}
+
+@test "a data call shows its buffer as C escapes, 32 bytes then ..., and its flags by name" {
+	printf 'tab\there "q" back\\slash \001\0012 and more than thirty-two' >"$TMP/in.bin"
+	run --separate-stderr sockit --trace pair <"$TMP/in.bin"
+	assert_success
+	assert_line_in "$stderr" 'send(3, "tab\there \"q\" back\\slash \1\0012 and "..., 52, MSG_NOSIGNAL) = 52'
+}
+
+@test "recv on AF_UNIX shows MSG_TRUNC: a datagram longer than the buffer" {
+	bg srv "$SOCKIT" --trace recv -u --count 1 "unix:$SOCKDIR/d"
+	wait_for_socket "$SOCKDIR/d"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+s.sendto(b"x" * 70000, sys.argv[1])' "$SOCKDIR/d"
+	wait_for_exit "$BG_PID"
+	grep -qE '^recvmmsg\(3, \[\{"x{32}"\.\.\., 65536\} = 70000 .*\], 1, MSG_TRUNC\|MSG_DONTWAIT, NULL\) = 1$' \
+	    "$TMP/srv.err"
 }

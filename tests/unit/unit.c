@@ -39,6 +39,7 @@ static const struct {
 	{ "unixdiag", test_unixdiag },
 	{ "pin", test_pin },
 	{ "alpn", test_alpn },
+	{ "trace", test_trace },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

@@ -56,5 +56,6 @@ void test_cidr(void);
 void test_unixdiag(void);
 void test_pin(void);
 void test_alpn(void);
+void test_trace(void);
 
 #endif
