@@ -65,6 +65,7 @@ send_side() {
 # name|receiver command; PORT is filled in by flood
 RECEIVERS=(
 	"sockit|$SOCKIT recv -u 127.0.0.1:PORT"
+	"sockit listen|$SOCKIT listen -u 127.0.0.1:PORT"
 	"nc.openbsd|nc.openbsd -d -u -l 127.0.0.1 PORT"
 	"ncat|ncat -u -l --recv-only 127.0.0.1 PORT"
 	"socat|socat -u UDP-RECV:PORT,bind=127.0.0.1 STDOUT"
@@ -100,7 +101,7 @@ recv_side() {
 		    "$RECV_COUNT"
 	done
 	echo
-	for other in nc.openbsd ncat socat "recv/write loop"; do
+	for other in "sockit listen" nc.openbsd ncat socat "recv/write loop"; do
 		printf '  sockit / %-15s %sx\n' "$other" "$(awk \
 		    -v a="$(median ${RRATES[sockit]})" \
 		    -v b="$(median ${RRATES[$other]})" \

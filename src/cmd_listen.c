@@ -164,9 +164,10 @@ drain_queued(struct session *s, int fd, const struct sockaddr_storage *peer,
 			continue;
 		}
 		if ((size_t)n > cap) {
-			report_warning("a datagram of %zd bytes was cut to "
-			    "%zu (MSG_TRUNC)", n, cap);
-			n = (ssize_t)cap;
+			addr_format((struct sockaddr *)&from, flen, text,
+			    sizeof(text));
+			session_oversize(s, (size_t)n, text);
+			continue;
 		}
 		if ((status = session_emit_datagram(s, buf, (size_t)n)) !=
 		    EXIT_OK || s->output_closed)
@@ -266,11 +267,11 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 	    &from, &flen);
 	if (n < 0)
 		return (int)(-1 - n);
-	if ((size_t)n > sizeof(first)) {
-		report_warning("a datagram of %zd bytes was cut to %zu "
-		    "(MSG_TRUNC)", n, sizeof(first));
-		n = sizeof(first);
-	}
+	/* The program reads the datagram itself, with a buffer of its own. */
+	if ((size_t)n > sizeof(first) && sv->prog != NULL)
+		report_warning("a datagram of %zd bytes is more than %zu "
+		    "(MSG_TRUNC): the program may read a part", n,
+		    sizeof(first));
 	addr_format((struct sockaddr *)&from, flen, text, sizeof(text));
 	if (flen > sizeof(sa_family_t)) {
 		/*
@@ -310,7 +311,13 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 		}
 		return session_run_program(s, sv->prog, copy, -1);
 	}
-	status = session_emit_datagram(s, first, (size_t)n);
+	if ((size_t)n > sizeof(first)) {
+		session_oversize(s, (size_t)n, flen > sizeof(sa_family_t) ?
+		    text : "unix:(unnamed)");
+		status = EXIT_OK;
+	} else {
+		status = session_emit_datagram(s, first, (size_t)n);
+	}
 	if (status == EXIT_OK && !s->receive_only)
 		status = drain_queued(s, fd, &from, flen, first,
 		    sizeof(first));

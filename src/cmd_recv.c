@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "dgram.h"
 #include "json.h"
 #include "report.h"
 #include "serve.h"
@@ -57,7 +58,6 @@ struct framer {
 	bool per_message;	/* --from on each message, not once a peer */
 	bool prefixed;		/* this peer's prefix is written */
 	bool line_open;		/* the output does not end in \n */
-	size_t real_len;	/* the datagram's length before it was cut */
 	char sender[ADDR_TEXT_MAX];
 };
 
@@ -88,10 +88,6 @@ json_message(struct framer *f, struct strbuf *sb, const void *buf,
 	json_field_u64(sb, "bytes", len);
 	json_field_data(sb, buf, len);
 	json_field_time(sb, "time", (long long)now.tv_sec, now.tv_nsec);
-	if (f->real_len > len) {
-		json_field_bool(sb, "truncated", true);
-		json_field_u64(sb, "real_bytes", f->real_len);
-	}
 	json_end(sb);
 	strbuf_add(sb, "\n", 1);
 }
@@ -262,51 +258,12 @@ recv_stream(struct sink *k, int lfd, int socktype)
 	}
 }
 
-/*
- * Datagrams are read in batches of up to RECV_BATCH, one system call
- * for all that wait, each into a slot of RELAY_CHUNK_MAX bytes, so no
- * datagram is cut (UDP's largest is 65507). The slots' memory is only
- * touched as far as datagrams fill it: small datagrams cost a page each,
- * and the whole is bounded by RECV_BATCH * RELAY_CHUNK_MAX (2 MiB) however
- * fast they come. A socket's default receive buffer (about 208 KiB) holds
- * at most three datagrams of that size, and some hundreds of small ones,
- * of which a batch takes 32 per call: the calls per datagram drop from
- * three (a poll, a receive, a write) to about two per 32.
- */
-#define RECV_BATCH 32
-
+/* What a batch writes: a pointer per datagram into its slots. */
 struct batch {
-	struct mmsghdr msgs[RECV_BATCH];
-	struct iovec iov[RECV_BATCH];
-	struct iovec out[RECV_BATCH];
-	struct sockaddr_storage from[RECV_BATCH];
-	unsigned char *slots;	/* RECV_BATCH * RELAY_CHUNK_MAX */
+	struct dgram_batch *in;
+	struct iovec out[DGRAM_BATCH];
 	bool one_write_each;	/* stdout keeps write boundaries */
 };
-
-/*
- * Whether stdout keeps each write as a message of its own: a packet-mode
- * pipe (O_DIRECT) or a datagram or seqpacket socket. Others take a batch
- * in one writev(2).
- */
-static bool
-stdout_keeps_messages(void)
-{
-	struct stat st;
-	int type = 0, flags;
-	socklen_t len = sizeof(type);
-
-	if (fstat(STDOUT_FILENO, &st) != 0)
-		return true;
-	if (S_ISFIFO(st.st_mode)) {
-		flags = fcntl(STDOUT_FILENO, F_GETFL);
-		return flags < 0 || (flags & O_DIRECT);
-	}
-	if (S_ISSOCK(st.st_mode))
-		return sys_getsockopt(STDOUT_FILENO, SOL_SOCKET, SO_TYPE, &type,
-		    &len) < 0 || type != SOCK_STREAM;
-	return false;
-}
 
 /*
  * Writes the iovecs whole, on after a short write. Returns EXIT_OK, also
@@ -343,47 +300,40 @@ write_all(struct session *s, struct iovec *iov, int count)
 }
 
 /*
- * Counts one datagram of real_len bytes (at most cap kept in buf) from
- * from, and says what -v, -x and a cut ask for. Returns the bytes kept.
+ * Counts one datagram of len bytes from from, and says what -v and -x ask
+ * for. One longer than its slot (MSG_TRUNC) is dropped with an error, not
+ * passed off whole; returns false then.
  */
-static size_t
+static bool
 count_one(struct sink *k, int family, const unsigned char *buf,
-    size_t real_len, size_t cap, struct sockaddr_storage *from,
-    socklen_t flen)
+    size_t len, bool cut, struct sockaddr *from, socklen_t flen)
 {
 	struct session *s = k->s;
-	size_t kept = real_len > cap ? cap : real_len;
 
 	/* A unix sender that never bound a name comes with no address. */
 	if (flen < sizeof(sa_family_t)) {
-		from->ss_family = (sa_family_t)family;
+		from->sa_family = (sa_family_t)family;
 		flen = sizeof(sa_family_t);
 	}
 	/* Only what is printed is formatted: a flood has no time to spare. */
-	if (s->opts.verbose || k->f.json || k->ro->from || real_len > cap)
-		addr_format((struct sockaddr *)from, flen, k->f.sender,
-		    sizeof(k->f.sender));
-	k->f.real_len = real_len;
-	/*
-	 * MSG_TRUNC makes the kernel give the datagram's real length even
-	 * when the slot held less: the rest is gone, but we say so instead
-	 * of passing a cut message off as whole.
-	 */
-	if (real_len > cap)
-		report_warning("a datagram of %zu bytes from %s was cut to %zu "
-		    "(MSG_TRUNC)", real_len, k->f.sender, cap);
+	if (s->opts.verbose || k->f.json || k->ro->from || cut)
+		addr_format(from, flen, k->f.sender, sizeof(k->f.sender));
 	k->got++;
 	k->last = relay_now();
-	k->stats.bytes[RELAY_DOWN] += kept;
+	if (cut) {
+		session_oversize(s, len, k->f.sender);
+		return false;
+	}
+	k->stats.bytes[RELAY_DOWN] += len;
 	k->stats.messages[RELAY_DOWN]++;
-	report_note("datagram of %zu byte%s from %s", real_len,
-	    real_len == 1 ? "" : "s", k->f.sender);
+	report_note("datagram of %zu byte%s from %s", len,
+	    len == 1 ? "" : "s", k->f.sender);
 	if (s->opts.hex) {
 		/* Each datagram stands alone: its dump starts at offset 0. */
 		s->hex_offset[RELAY_DOWN] = 0;
-		session_hex(s, RELAY_DOWN, buf, kept);
+		session_hex(s, RELAY_DOWN, buf, len);
 	}
-	return kept;
+	return true;
 }
 
 /*
@@ -396,19 +346,11 @@ receive_batch(struct sink *k, int fd, int family, struct batch *b,
     unsigned want, unsigned char *framed, int *took)
 {
 	char what[ENDPOINT_TEXT_MAX + 32];
-	int n, i, nout = 0, status = EXIT_OK;
+	int n, nout = 0, status = EXIT_OK;
+	unsigned i;
 
-	for (i = 0; i < (int)want; i++) {
-		b->iov[i].iov_base = b->slots + (size_t)i * RELAY_CHUNK_MAX;
-		b->iov[i].iov_len = RELAY_CHUNK_MAX;
-		memset(&b->msgs[i], 0, sizeof(b->msgs[i]));
-		b->msgs[i].msg_hdr.msg_iov = &b->iov[i];
-		b->msgs[i].msg_hdr.msg_iovlen = 1;
-		b->msgs[i].msg_hdr.msg_name = &b->from[i];
-		b->msgs[i].msg_hdr.msg_namelen = sizeof(b->from[i]);
-	}
 	*took = 0;
-	n = sys_recvmmsg(fd, b->msgs, want, MSG_TRUNC);
+	n = dgram_batch_receive(b->in, fd, want);
 	if (n < 0) {
 		if (errno == EAGAIN)
 			return EXIT_OK;
@@ -420,20 +362,24 @@ receive_batch(struct sink *k, int fd, int family, struct batch *b,
 		return EXIT_FAIL;
 	}
 	*took = n;
-	for (i = 0; i < n && status == EXIT_OK && !k->s->output_closed; i++) {
-		unsigned char *buf = b->iov[i].iov_base;
-		size_t kept = count_one(k, family, buf, b->msgs[i].msg_len,
-		    RELAY_CHUNK_MAX, &b->from[i],
-		    b->msgs[i].msg_hdr.msg_namelen);
+	for (i = 0; i < (unsigned)n && status == EXIT_OK &&
+	    !k->s->output_closed; i++) {
+		unsigned char *buf = dgram_data(b->in, i);
+		size_t len = dgram_len(b->in, i);
+		socklen_t flen;
+		struct sockaddr *from = dgram_from(b->in, i, &flen);
 
+		if (!count_one(k, family, buf, len, dgram_cut(b->in, i), from,
+		    flen))
+			continue;
 		if (framed != NULL) {
 			status = write_out(k->s, framed, frame_message(&k->f,
-			    buf, kept, framed, FRAME_CAP(RELAY_CHUNK_MAX)));
+			    buf, len, framed, FRAME_CAP(RELAY_CHUNK_MAX)));
 		} else if (b->one_write_each) {
-			status = write_out(k->s, buf, kept);
-		} else if (kept > 0) {
+			status = write_out(k->s, buf, len);
+		} else if (len > 0) {
 			b->out[nout].iov_base = buf;
-			b->out[nout++].iov_len = kept;
+			b->out[nout++].iov_len = len;
 		}
 	}
 	if (status == EXIT_OK && nout > 0)
@@ -475,34 +421,29 @@ datagram_summary(struct sink *k)
 static int
 recv_datagrams(struct sink *k, int fd, int family)
 {
-	struct batch *b;
+	struct batch b;
 	unsigned char *framed = NULL;
 	int status = EXIT_OK, took;
 
 	k->f.per_message = true;
-	b = calloc(1, sizeof(*b));
-	if (b != NULL)
-		b->slots = malloc((size_t)RECV_BATCH * RELAY_CHUNK_MAX);
-	if (b != NULL && b->slots != NULL && (k->f.json || k->ro->from))
+	b.in = dgram_batch_new();
+	if (b.in != NULL && (k->f.json || k->ro->from))
 		framed = malloc(FRAME_CAP(RELAY_CHUNK_MAX));
-	if (b == NULL || b->slots == NULL || ((k->f.json || k->ro->from) &&
-	    framed == NULL)) {
+	if (b.in == NULL || ((k->f.json || k->ro->from) && framed == NULL)) {
 		report_errno("malloc", "allocate the datagram buffers", errno);
-		if (b != NULL)
-			free(b->slots);
-		free(b);
+		dgram_batch_free(b.in);
 		return EXIT_FAIL;
 	}
-	b->one_write_each = stdout_keeps_messages();
+	b.one_write_each = dgram_output_keeps_messages(STDOUT_FILENO);
 	k->ticking = k->s->opts.progress;
 	k->next_tick = k->start + (k->s->progress_on_tty ? 0.5 : 1.0);
 	while (k->ro->count == 0 || k->got < k->ro->count) {
-		unsigned want = RECV_BATCH;
+		unsigned want = DGRAM_BATCH;
 
 		/* Never take more than --count: the rest is for others. */
-		if (k->ro->count > 0 && k->ro->count - k->got < RECV_BATCH)
+		if (k->ro->count > 0 && k->ro->count - k->got < DGRAM_BATCH)
 			want = (unsigned)(k->ro->count - k->got);
-		status = receive_batch(k, fd, family, b, want, framed, &took);
+		status = receive_batch(k, fd, family, &b, want, framed, &took);
 		if (status != EXIT_OK || k->s->output_closed)
 			break;
 		if (k->ticking && relay_now() >= k->next_tick) {
@@ -516,9 +457,11 @@ recv_datagrams(struct sink *k, int fd, int family)
 			break;
 	}
 	free(framed);
-	free(b->slots);
-	free(b);
+	dgram_batch_free(b.in);
 	datagram_summary(k);
+	/* A datagram dropped as too long fails the run, once all is read. */
+	if (status == EXIT_OK && k->s->oversize > 0)
+		status = EXIT_FAIL;
 	return status;
 }
 

@@ -504,10 +504,10 @@ await_reply(struct session *s, int fd, const char *peer,
 		report_errno("recvfrom", what, errno);
 		return EXIT_FAIL;
 	}
+	/* A reply too long to read whole is dropped, never passed off cut. */
 	if ((size_t)n > sizeof(buf)) {
-		report_warning("a datagram of %zd bytes was cut to %zu "
-		    "(MSG_TRUNC)", n, sizeof(buf));
-		n = sizeof(buf);
+		session_oversize(s, (size_t)n, peer);
+		return EXIT_FAIL;
 	}
 	st->bytes[RELAY_DOWN] += (uint64_t)n;
 	st->messages[RELAY_DOWN]++;

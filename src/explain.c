@@ -67,6 +67,9 @@ static const struct errno_hint errno_hints[] = {
 	{ NULL, EINPROGRESS, "the non-blocking connect has started and is "
 	  "not finished yet" },
 	{ NULL, EISCONN, "the socket is already connected" },
+	{ "recvmmsg", EMSGSIZE, "a datagram longer than the 65536 bytes "
+	  "sockit reads at once is dropped whole, never cut: send it over a "
+	  "stream (unix:, tcp:) or in pieces; the exit status is 1" },
 	{ NULL, EMSGSIZE, "the message is larger than one datagram can carry "
 	  "(UDP: 65507 bytes over IPv4; unix: the socket's send buffer)" },
 	{ NULL, ENETDOWN, "the network interface is down: 'ip link' shows "

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dgram.h"
 #include "relay.h"
 #include "sys.h"
 
@@ -60,6 +61,8 @@ struct span {
 #define BATCH_BYTES (4 * RELAY_BUFFER)
 /* Batches one wake-up of a datagram stdin may send before poll() again. */
 #define BATCH_ROUNDS 4
+/* Full recvmmsg batches one wake-up of a datagram socket may take. */
+#define RECV_ROUNDS 4
 /*
  * The longest a blocking lane waits in one send or receive before it looks
  * at poll() again: a signal that came just before the call is seen then.
@@ -117,6 +120,9 @@ struct relay {
 	size_t queued[BATCH_MAX];	/* lengths of the datagrams in up */
 	unsigned queue_head, queue_count;
 	size_t out_chunk;	/* most bytes one write may take; 0: all */
+	struct dgram_batch *in;	/* a datagram socket's receive batch */
+	bool gather;		/* stdout takes a batch's datagrams in one
+				   write: it keeps no boundaries anyway */
 	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
 	socklen_t sender_len;	/* 0: nobody has sent yet */
 	double start, last_activity, last_up, stdin_eof_at, next_tick;
@@ -241,12 +247,19 @@ apply_shutdown(struct relay *r)
 		r->reading_socket = false;
 }
 
+/* Datagrams of the last batch not yet handed on to the down span. */
+static bool
+batch_left(const struct relay *r)
+{
+	return r->in != NULL && r->in->next < r->in->count;
+}
+
 /* Bytes read in direction dir and not yet written on. */
 static bool
 holding(const struct relay *r, enum relay_dir dir)
 {
 	return !span_empty(dir == RELAY_UP ? &r->up : &r->down) ||
-	    r->lane[dir].held > 0;
+	    r->lane[dir].held > 0 || (dir == RELAY_DOWN && batch_left(r));
 }
 
 /* What stdin gave that the peer has not taken yet, eof_datagram's too. */
@@ -622,11 +635,12 @@ recv_down(struct relay *r, double now)
 		return RELAY_DONE;
 	}
 	r->want[RELAY_DOWN] = POLLIN;
-	if ((size_t)n > RELAY_BUFFER) {
-		if (cfg->hooks.on_truncated)
-			cfg->hooks.on_truncated(cfg->hooks.ctx, (size_t)n,
-			    RELAY_BUFFER);
-		n = RELAY_BUFFER;
+	if ((size_t)n > RELAY_BUFFER && cfg->messages) {
+		if (cfg->hooks.on_oversize)
+			cfg->hooks.on_oversize(cfg->hooks.ctx, (size_t)n,
+			    NULL, 0);
+		r->last_activity = now;
+		return RELAY_DONE;
 	}
 	r->down.off = 0;
 	r->down.len = (size_t)n;
@@ -643,6 +657,120 @@ recv_down(struct relay *r, double now)
 	/* Without an output the hooks had the data: nothing to write. */
 	if (cfg->out_fd < 0 || r->out_gone)
 		r->down.off = r->down.len = 0;
+	return RELAY_DONE;
+}
+
+static enum relay_end write_down(struct relay *r, double now);
+
+/*
+ * Hands datagram i of the batch to the down span, through the hooks each
+ * datagram passes as recv_down's would: the sender's, the frame's, -x's.
+ * Returns false when it does not fit behind what the span holds yet.
+ */
+static bool
+take_one(struct relay *r, unsigned i, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	const struct relay_hooks *h = &cfg->hooks;
+	unsigned char *buf = dgram_data(r->in, i);
+	size_t len = dgram_len(r->in, i);
+	struct span *s = &r->down;
+	socklen_t flen;
+	struct sockaddr *from = dgram_from(r->in, i, &flen);
+
+	if (!dgram_cut(r->in, i) && !span_empty(s) &&
+	    (!r->gather || RELAY_BUFFER - s->len < len))
+		return false;
+	r->in->next++;
+	if (cfg->any_sender) {
+		if (h->admit != NULL && !h->admit(h->ctx, from, flen))
+			return true;	/* dropped, as if never sent */
+		if (flen != r->sender_len ||
+		    memcmp(from, &r->sender, flen) != 0) {
+			memcpy(&r->sender, from, flen);
+			r->sender_len = flen;
+			if (h->on_sender != NULL)
+				h->on_sender(h->ctx, from, flen);
+		}
+	}
+	r->last_activity = now;
+	if (dgram_cut(r->in, i)) {
+		if (h->on_oversize != NULL)
+			h->on_oversize(h->ctx, len, from, flen);
+		return true;
+	}
+	r->res->stats.bytes[RELAY_DOWN] += len;
+	r->res->stats.messages[RELAY_DOWN]++;
+	r->got_reply = true;
+	if (h->on_data)
+		h->on_data(h->ctx, RELAY_DOWN, buf, len);
+	/* Without an output the hooks had the data: nothing to write. */
+	if (cfg->out_fd < 0 || r->out_gone)
+		return true;
+	if (h->on_frame) {
+		s->off = 0;
+		s->len = h->on_frame(h->ctx, buf, len, s->data, h->frame_cap);
+	} else {
+		memcpy(s->data + s->len, buf, len);
+		s->len += len;
+	}
+	return true;
+}
+
+/*
+ * Hands on what the batch holds and writes it, on while stdout takes it:
+ * a datagram each write where stdout keeps boundaries, else as many as
+ * the span holds in one. Stops when stdout is full; poll() then waits
+ * for room, and the batch keeps the rest.
+ */
+static enum relay_end
+hand_on(struct relay *r, double now)
+{
+	enum relay_end end;
+
+	while (batch_left(r)) {
+		while (batch_left(r) && take_one(r, r->in->next, now))
+			;
+		if (span_empty(&r->down))
+			continue;
+		if ((end = write_down(r, now)) != RELAY_DONE ||
+		    !span_empty(&r->down))
+			return end;
+	}
+	return RELAY_DONE;
+}
+
+/*
+ * A datagram socket: one recvmmsg takes all that wait, up to a batch, and
+ * each is written whole; poll() again only once the queue is empty or
+ * stdout is full.
+ */
+static enum relay_end
+recv_batch(struct relay *r, double now)
+{
+	const struct relay_config *cfg = r->cfg;
+	enum relay_end end;
+	int round, n;
+
+	for (round = 0; round < RECV_ROUNDS; round++) {
+		if (!batch_left(r)) {
+			n = dgram_batch_receive(r->in, recv_fd(cfg),
+			    DGRAM_BATCH);
+			if (n < 0) {
+				if (errno == EAGAIN) {
+					if (r->draining)
+						r->reading_socket = false;
+					return RELAY_DONE;
+				}
+				if (errno == EINTR)
+					return RELAY_SIGNAL;
+				return fail(r, "recv", errno);
+			}
+		}
+		if ((end = hand_on(r, now)) != RELAY_DONE || holding(r,
+		    RELAY_DOWN) || r->in->count < DGRAM_BATCH)
+			return end;
+	}
 	return RELAY_DONE;
 }
 
@@ -1335,6 +1463,8 @@ take_socket(struct relay *r, double now)
 {
 	struct lane *l = &r->lane[RELAY_DOWN];
 
+	if (r->in != NULL)
+		return recv_batch(r, now);
 	if (!l->on)
 		return recv_down(r, now);
 	block_for_lane(r, RELAY_DOWN);
@@ -1384,6 +1514,8 @@ give(struct relay *r, enum relay_dir dir, double now)
 	}
 	if (!span_empty(sp) || (dir == RELAY_UP && r->eof_marker))
 		return dir == RELAY_UP ? send_up(r, now) : write_down(r, now);
+	if (dir == RELAY_DOWN && batch_left(r))
+		return hand_on(r, now);
 	if (r->lane[dir].held == 0)
 		return RELAY_DONE;
 	return r->lane[dir].possible ? lane_drain(r, dir, now) :
@@ -1451,6 +1583,13 @@ pump(struct relay *r)
 			if ((end = read_stdin(r, relay_now(), false)) != RELAY_DONE)
 				return end;
 			continue;
+		}
+		/* A batch's rest: the socket has given it, poll() won't wake. */
+		if (batch_left(r) && span_empty(&r->down)) {
+			if ((end = hand_on(r, relay_now())) != RELAY_DONE)
+				return end;
+			if (span_empty(&r->down))
+				continue;
 		}
 		if (r->draining && r->reading_socket &&
 		    !holding(r, RELAY_DOWN)) {
@@ -1579,6 +1718,19 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	r.next_tick = r.start + cfg->hooks.tick_seconds;
 	choose_output_mode(&r);
 	plan_lanes(&r);
+	if (cfg->messages && !cfg->eof_on_empty && cfg->tls == NULL) {
+		r.in = dgram_batch_new();
+		if (r.in == NULL) {
+			result->end = RELAY_ERROR;
+			result->failed_call = "malloc";
+			result->err = errno;
+			free(framed);
+			free(memory);
+			return result->end;
+		}
+		r.gather = cfg->hooks.on_frame == NULL && cfg->out_fd >= 0 &&
+		    !dgram_output_keeps_messages(cfg->out_fd);
+	}
 	r.batching = cfg->messages && cfg->in_fd >= 0 &&
 	    cfg->in_data == NULL && !cfg->crlf && cfg->hooks.read_input == NULL;
 	result->end = pump(&r);
@@ -1590,6 +1742,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 		}
 	}
 	result->stats.seconds = relay_now() - r.start;
+	dgram_batch_free(r.in);
 	free(framed);
 	free(memory);
 	return result->end;

@@ -40,8 +40,13 @@ struct relay_hooks {
 	    size_t len);
 	/* Called about every tick_seconds while the relay runs. */
 	void (*on_tick)(void *ctx, const struct relay_stats *stats);
-	/* Called once when a datagram was longer than the buffer. */
-	void (*on_truncated)(void *ctx, size_t real_len, size_t kept);
+	/*
+	 * Called for each datagram longer than RELAY_CHUNK_MAX, with its
+	 * real length and its sender (NULL: the connected peer's record).
+	 * It is dropped whole: a part is never passed off as the datagram.
+	 */
+	void (*on_oversize)(void *ctx, size_t len, const struct sockaddr *sa,
+	    socklen_t salen);
 	/*
 	 * When set, what reaches out_fd for each received chunk (an empty
 	 * record included) is what this writes into out, at most cap bytes,

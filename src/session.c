@@ -529,12 +529,33 @@ session_hex(struct session *s, enum relay_dir dir, const void *buf,
 		hex_hook(s, dir, buf, len);
 }
 
-static void
-truncated_hook(void *ctx, size_t real_len, size_t kept)
+void
+session_oversize(struct session *s, size_t len, const char *sender)
 {
-	(void)ctx;
-	report_warning("a datagram of %zu bytes was cut to %zu (MSG_TRUNC)",
-	    real_len, kept);
+	char what[ADDR_TEXT_MAX + 64];
+
+	s->oversize++;
+	snprintf(what, sizeof(what), "receive a datagram of %zu bytes from %s",
+	    len, sender);
+	report_errno("recvmmsg", what, EMSGSIZE);
+}
+
+static void
+oversize_hook(void *ctx, size_t len, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	struct session *s = ctx;
+	struct sockaddr unnamed = { .sa_family = AF_UNIX };
+	char text[ADDR_TEXT_MAX] = "the peer";
+
+	/* Only a unix sender that never bound a name comes without one. */
+	if (sa != NULL && salen < sizeof(sa_family_t)) {
+		sa = &unnamed;
+		salen = sizeof(sa_family_t);
+	}
+	if (sa != NULL)
+		addr_format(sa, salen, text, sizeof(text));
+	session_oversize(s, len, text);
 }
 
 static bool
@@ -879,7 +900,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	if (s->any_sender && (s->opts.verbose || s->opts.json))
 		cfg.hooks.on_sender = sender_hook;
 	cfg.hooks.ctx = s;
-	cfg.hooks.on_truncated = truncated_hook;
+	cfg.hooks.on_oversize = oversize_hook;
 	if (s->opts.hex || (s->plan != NULL && s->plan->on_reply != NULL))
 		cfg.hooks.on_data = data_hook;
 	editing = start_editing(s, &cfg);
@@ -907,7 +928,8 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	switch (res.end) {
 	case RELAY_DONE:
 	case RELAY_OUTPUT_CLOSED:
-		return EXIT_OK;
+		/* What was dropped as too long was said; the status says it. */
+		return s->oversize > 0 ? EXIT_FAIL : EXIT_OK;
 	case RELAY_SIGNAL:
 		/* A person at a terminal who presses Ctrl-C means "enough". */
 		if (socktype == SOCK_STREAM && !cfg.stdin_is_tty &&

@@ -62,6 +62,7 @@ struct session {
 	uint64_t hex_offset[2];
 	uint64_t early_bytes;	/* received before the relay started */
 	uint64_t early_sent;	/* sent before the relay started */
+	uint64_t oversize;	/* datagrams dropped as too long to read */
 	const struct session_plan *plan;	/* send's; NULL: stdio */
 	bool output_closed;	/* stdout's reader left before the relay */
 	bool early_arrival;	/* a datagram came before the relay: -w is met */
@@ -167,6 +168,11 @@ void session_summary(struct session *s, const struct relay_stats *stats);
 /* Prints -v's "connected" note or --json event for sock. */
 void session_connected(struct session *s, int sock, const char *event);
 /* Sends a received datagram through the -x/-v hooks and to stdout. */
+/*
+ * A datagram of len bytes from sender (text) was longer than a read takes:
+ * says that it was dropped, and counts it, to fail the run at its end.
+ */
+void session_oversize(struct session *s, size_t len, const char *sender);
 int session_emit_datagram(struct session *s, const void *buf, size_t len);
 /*
  * Draws --progress's line for st; last ends it, as the end of a session

@@ -354,6 +354,21 @@ start_silent_server() {
 	[ "$(cat "$TMP/srv.out")" = ping ]
 }
 
+@test "UDP: datagrams of 0, 1, 1472 and 65507 bytes that wait together come in one recvmmsg, each exact" {
+	bg peer python3 "$BATS_TEST_DIRNAME/dgram_batch.py" connect "$TMP/port" \
+	    "$TMP/pid" "$TMP/cli.out" "$TMP/want"
+	local peer=$BG_PID
+	wait_for_line "$TMP/port" '^[0-9]+$'
+	echo hi >"$TMP/cli.in"
+	bg cli "$SOCKIT" --trace connect -u "127.0.0.1:$(cat "$TMP/port")"
+	pgrep -P "$BG_PID" -x sockit >"$TMP/pid"
+	wait_for_exit "$peer" 25
+	[ "$EXIT_STATUS" -eq 0 ]
+	cmp "$TMP/cli.out" "$TMP/want"
+	grep -qE '^recvmmsg\(3, \[\{"", 65536\} = 0 (\{AF_INET, 127\.0\.0\.1:[0-9]+\}|NULL), \{"([^"\\]|\\.)*", 65536\} = 1 (\{[^}]*\}|NULL), \{"([^"\\]|\\.)*"\.\.\., 65536\} = 1472 (\{[^}]*\}|NULL), \{"([^"\\]|\\.)*"\.\.\., 65536\} = 65507 (\{[^}]*\}|NULL)\], [0-9]+, MSG_TRUNC\|MSG_DONTWAIT, NULL\) = 4$' \
+	    "$TMP/cli.err"
+}
+
 @test "UDP: records from a packet-mode pipe go out in sendmmsg batches, each whole and in order" {
 	TMP=$TMP run --separate-stderr python3 "$BATS_TEST_DIRNAME/records.py" udp 300 64 - \
 	    "$SOCKIT" --trace connect -u -q 0 ENDPOINT
@@ -513,6 +528,25 @@ start_silent_server() {
 	assert_success
 	[ "$output" = dg ]
 	assert_stderr_contains "socket(AF_UNIX, SOCK_DGRAM, 0) = 3"
+}
+
+@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut" {
+	cat >"$TMP/peer.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+s.bind(sys.argv[1])
+data, peer = s.recvfrom(100)
+for reply in (b"x" * 70000, b"after\n"):
+    s.sendto(reply, peer)
+PY
+	bg peer python3 "$TMP/peer.py" "$SOCKDIR/big"
+	wait_for_socket "$SOCKDIR/big"
+	run --separate-stderr sockit connect -u -q 2 "unix-dgram:$SOCKDIR/big" <<<"hi"
+	assert_status 1
+	[ "$output" = after ]
+	assert_stderr_contains "sockit: receive a datagram of 70000 bytes from unix:$SOCKDIR/big: Message too long (EMSGSIZE)"
+	assert_stderr_contains "dropped whole, never cut"
 }
 
 @test "-4 and -6 narrow what a name resolves to" {

@@ -126,6 +126,40 @@ load test_helper
 	wait_for_line "$TMP/quiet.err" '^sockit: serving 127\.0\.0\.1:[0-9]+ only: '
 }
 
+@test "UDP: datagrams of 0, 1, 1472 and 65507 bytes that wait together come in one recvmmsg, each exact" {
+	bg srv "$SOCKIT" --trace listen -u -v 127.0.0.1:0
+	wait_for_line "$TMP/srv.err" '^sockit: listening on '
+	local port
+	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/srv.err")
+	pgrep -P "$BG_PID" -x sockit >"$TMP/pid"
+	run --separate-stderr python3 "$BATS_TEST_DIRNAME/dgram_batch.py" \
+	    listen "$port" "$TMP/pid" "$TMP/srv.out" "$TMP/want"
+	assert_success
+	cmp "$TMP/srv.out" "$TMP/want"
+	grep -qE '^recvmmsg\(3, \[\{"", 65536\} = 0 (\{AF_INET, 127\.0\.0\.1:[0-9]+\}|NULL), \{"([^"\\]|\\.)*", 65536\} = 1 (\{[^}]*\}|NULL), \{"([^"\\]|\\.)*"\.\.\., 65536\} = 1472 (\{[^}]*\}|NULL), \{"([^"\\]|\\.)*"\.\.\., 65536\} = 65507 (\{[^}]*\}|NULL)\], [0-9]+, MSG_TRUNC\|MSG_DONTWAIT, NULL\) = 4$' \
+	    "$TMP/srv.err"
+	# recvfrom took the first alone, before the relay.
+	run grep -c '^recvfrom(3, ' "$TMP/srv.err"
+	[ "$output" -eq 1 ]
+}
+
+@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut" {
+	start_listener srv -u -q 2 "unix-dgram:$SOCKDIR/dg"
+	python3 - "$SOCKDIR/cl" "$SOCKDIR/dg" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+s.bind(sys.argv[1])
+s.connect(sys.argv[2])
+for data in (b"first\n", b"x" * 70000, b"after\n", b"y" * 70000):
+    s.send(data)
+PY
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 1 ]
+	[ "$(cat "$TMP/srv.out")" = $'first\nafter' ]
+	[ "$(grep -c "^sockit: receive a datagram of 70000 bytes from unix:$SOCKDIR/cl: Message too long (EMSGSIZE)$" "$TMP/srv.err")" -eq 2 ]
+}
+
 @test "UDP: a listener waits for its first datagram no longer than -w" {
 	run --separate-stderr sockit listen -u -w 0.2 127.0.0.1:0
 	assert_status 124

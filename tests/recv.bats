@@ -196,21 +196,23 @@ PY
 	[ "$(jq -r 'select(.event == "closed") | .received' "$TMP/srv.err")" = 1048576 ]
 }
 
-@test "a datagram over 64 KiB is reported as cut, never passed off as whole" {
-	start_recv_json srv --count 1 "unix-dgram:$SOCKDIR/dg"
-	send_unix dgram "$SOCKDIR/dg" "$(python3 -c 'print("x" * 70000)')"
+@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut" {
+	start_recv_json srv --count 2 "unix-dgram:$SOCKDIR/dg"
+	send_unix dgram "$SOCKDIR/dg" "$(python3 -c 'print("x" * 70000)')" after
 	wait_for_exit "$RECV_PID"
-	[ "$EXIT_STATUS" -eq 0 ]
-	[ "$(jq -c '[.truncated, .real_bytes, .bytes, (.data | length)]' "$TMP/srv.out")" = "[true,70000,65536,65536]" ]
-	[ "$(jq -r 'select(.event == "warning") | .message' "$TMP/srv.err")" = \
-	    "a datagram of 70000 bytes from unix:(unnamed) was cut to 65536 (MSG_TRUNC)" ]
-	# Without --json: the warning on stderr, the bytes that were kept.
+	[ "$EXIT_STATUS" -eq 1 ]
+	# The one after it is received as ever; the long one left no record.
+	[ "$(jq -c '[.bytes, .data]' "$TMP/srv.out")" = '[5,"after"]' ]
+	[ "$(jq -c 'select(.event == "error") | [.operation, .error]' "$TMP/srv.err")" = \
+	    '["receive a datagram of 70000 bytes from unix:(unnamed)","EMSGSIZE"]' ]
+	# Without --json: the error and its hint on stderr, nothing on stdout.
 	start_recv raw --count 1 "unix-dgram:$SOCKDIR/raw"
 	send_unix dgram "$SOCKDIR/raw" "$(python3 -c 'print("y" * 70000)')"
 	wait_for_exit "$RECV_PID"
-	[ "$EXIT_STATUS" -eq 0 ]
-	[ "$(wc -c <"$TMP/raw.out")" -eq 65536 ]
-	assert_file_contains "$TMP/raw.err" "sockit: warning: a datagram of 70000 bytes"
+	[ "$EXIT_STATUS" -eq 1 ]
+	[ ! -s "$TMP/raw.out" ]
+	assert_file_contains "$TMP/raw.err" "sockit: receive a datagram of 70000 bytes from unix:(unnamed): Message too long (EMSGSIZE)"
+	assert_file_contains "$TMP/raw.err" "dropped whole, never cut"
 }
 
 @test "-w 0.3 with nothing arriving ends with status 124" {
