@@ -226,7 +226,7 @@ apply_shutdown(struct relay *r)
 	case RELAY_SHUT_RDWR:
 		/*
 		 * Ending for good. With TLS the records still held and the
-		 * close_notify go first; shutdown(2) waits for them.
+		 * close_notify go first; the shutdown waits for them.
 		 */
 		if (cfg->tls != NULL) {
 			r->notify_due = true;

@@ -244,7 +244,7 @@ PY
 	wait_for_line "$TMP/peer.out" '^[0-9]+$'
 	local port i=0 last
 	port=$(head -n 1 "$TMP/peer.out")
-	bg_fed cli "$SOCKIT" --trace connect -o SO_SNDBUF=4096 --tls "${CA[@]}" --shutdown rdwr "localhost:$port"
+	bg_fed cli "$SOCKIT" --trace=full connect -o SO_SNDBUF=4096 --tls "${CA[@]}" --shutdown rdwr "localhost:$port"
 	local cli=$BG_PID
 	wait_for_line "$TMP/cli.err" '^SSL_connect\(3\) = 1'
 	# A block at a time until the socket takes only part of one: the
