@@ -299,17 +299,6 @@ print(s.recv(100).decode().strip(), flush=True)'
 	assert_file_contains "$TMP/srv.err" "no answer within 3 s (-w)"
 }
 
-@test "without -w a TLS server drops a silent client after 30 s, and says why" {
-	BG_LIMIT=60
-	silent_peer silent
-	start_listener srv -k --tls "${LEAF[@]}" -c 'echo hi' 127.0.0.1:0
-	peer_go silent "$LISTEN_PORT"
-	wait_for_line "$TMP/silent.out" '^connected$'
-	wait_for_line "$TMP/silent.out" '^ended$' 50
-	assert_file_contains "$TMP/srv.err" "no answer within 30 s (a server's default; -w sets another)"
-	kill -0 "$LISTEN_PID"
-}
-
 # --- files ---------------------------------------------------------------------
 
 # bad_file ARGS... -- TEXT HINT: connect --tls ARGS fails with status 1

@@ -1,5 +1,8 @@
 # tests/tls_helper.bash: what the TLS test files share: the certificates of tests/tls_certs.sh and the pins openssl computes.
 
+# Where the TLS helpers live, also for a file under tests/long.
+TLS_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 # pin_of CERT: the pin of CERT's public key, as openssl computes it.
 pin_of() {
 	echo "sha256:$(openssl x509 -in "$1" -pubkey -noout |
@@ -21,8 +24,8 @@ tls_setup_file() {
 		return 0
 	fi
 	export CERTS=$BATS_FILE_TMPDIR/certs
-	sh "$BATS_TEST_DIRNAME/tls_certs.sh" "$CERTS"
-	export TLS_PEER=$BATS_TEST_DIRNAME/tls_peer.py
+	sh "$TLS_TESTS/tls_certs.sh" "$CERTS"
+	export TLS_PEER=$TLS_TESTS/tls_peer.py
 }
 
 # tls_setup: for a file's setup.
