@@ -144,16 +144,18 @@ load test_helper
 }
 
 @test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut" {
-	start_listener srv -u -q 2 "unix-dgram:$SOCKDIR/dg"
-	python3 - "$SOCKDIR/cl" "$SOCKDIR/dg" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+	# The sender starts first: -q's 2 s run from the listener's start
+	# (stdin is empty), and python's start-up must not fall in them.
+	early_peer snd "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
-s.bind(sys.argv[1])
-s.connect(sys.argv[2])
-for data in (b"first\n", b"x" * 70000, b"after\n", b"y" * 70000):
+s.bind('$SOCKDIR/cl')
+s.connect(port)
+for data in (b'first\\n', b'x' * 70000, b'after\\n', b'y' * 70000):
     s.send(data)
-PY
+print('sent', flush=True)"
+	start_listener srv -u -q 2 "unix-dgram:$SOCKDIR/dg"
+	peer_go snd "$SOCKDIR/dg"
+	wait_for_line "$TMP/snd.out" '^sent$'
 	wait_for_exit "$LISTEN_PID"
 	[ "$EXIT_STATUS" -eq 1 ]
 	[ "$(cat "$TMP/srv.out")" = $'first\nafter' ]
