@@ -677,6 +677,20 @@ end_children(struct session *s, struct children *c, int sig, int wake_fd)
 }
 
 /*
+ * Fills row for a child that reports its own end (a TLS session's, a
+ * service's), so the parent says nothing of it when it is reaped.
+ */
+static void
+keep_quiet_child(struct served *row, pid_t pid, const char *text)
+{
+	row->pid = pid;
+	row->fd = -1;
+	row->quiet = true;
+	row->start = relay_now();
+	snprintf(row->peer, sizeof(row->peer), "%s", text);
+}
+
+/*
  * A child that keeps cfd's TLS session and runs cmd behind it (inetd.c).
  * It reports its own handshake, program and counts, so the connection
  * is not ours to hold. Returns 1, as serve_one.
@@ -700,11 +714,7 @@ serve_tls_one(struct session *s, struct spawn_cmd *cmd, struct children *c,
 			c->count--;
 		return 1;
 	}
-	row->pid = pid;
-	row->fd = -1;
-	row->quiet = true;
-	row->start = relay_now();
-	snprintf(row->peer, sizeof(row->peer), "%s", text);
+	keep_quiet_child(row, pid, text);
 	return 1;
 }
 
@@ -739,11 +749,7 @@ serve_service_one(struct session *s, const struct service *svc,
 		c->count--;
 		return 1;
 	}
-	row->pid = pid;
-	row->fd = -1;
-	row->quiet = true;
-	row->start = relay_now();
-	snprintf(row->peer, sizeof(row->peer), "%s", text);
+	keep_quiet_child(row, pid, text);
 	return 1;
 }
 
