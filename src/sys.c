@@ -272,7 +272,8 @@ count_ioctl(int fd, unsigned long request, const char *name, int *count)
 	int rc = ioctl(fd, request, count);
 	int err = errno;
 
-	if (!tracing())
+	/* sockit asks these for its own bookkeeping: full mode only. */
+	if (!tracing() || !(trace_flags & TRACE_FULL))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "ioctl(%d, %s", fd, name);

@@ -465,7 +465,7 @@ start_silent_server() {
 	start_recv rcv 127.0.0.1:0
 	# A receiver that reads nothing: the data waits in the send queue.
 	pkill -STOP -P "$RECV_PID"
-	bg snd "$SOCKIT" --trace connect "127.0.0.1:$RECV_PORT"
+	bg snd "$SOCKIT" --trace=full connect "127.0.0.1:$RECV_PORT"
 	local snd_pid=$BG_PID
 	# All of stdin went into the socket: then comes the FIN.
 	wait_for_line "$TMP/snd.err" '^shutdown\(3, SHUT_WR\) = 0$'
@@ -491,7 +491,7 @@ start_silent_server() {
 	wait_for_line "$TMP/peer.err" '^sockit: listening on ' 10
 	LISTEN_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/peer.err")
 	printf 'all of it\n' >"$TMP/snd.in"
-	bg snd "$SOCKIT" --trace connect "127.0.0.1:$LISTEN_PORT"
+	bg snd "$SOCKIT" --trace=full connect "127.0.0.1:$LISTEN_PORT"
 	local snd_pid=$BG_PID
 	wait_for_line "$TMP/snd.err" '^shutdown\(3, SHUT_WR\) = 0$'
 	wait_for_line "$TMP/peer.out" '^all of it$'
