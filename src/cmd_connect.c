@@ -210,7 +210,7 @@ cmd_connect(int argc, char **argv)
 	struct endpoint ep;
 	struct dial_result t;
 	struct spawn_cmd prog;
-	char *pos[3], err[512], peer[ADDR_TEXT_MAX];
+	char *pos[3], peer[ADDR_TEXT_MAX];
 	int npos, status;
 	const struct opt_group groups[] = {
 		{ "Options", connect_defs, ARRAY_LEN(connect_defs), &co },
@@ -240,22 +240,8 @@ cmd_connect(int argc, char **argv)
 	s.may_edit = true;
 	s.dialed = true;
 	memset(&prog, 0, sizeof(prog));
-	switch (opt_parse(&cmd, argc, argv, pos, 3, &npos, err, sizeof(err))) {
-	case OPT_HELP:
-		opt_help(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_LIST_OPTIONS:
-		opt_list_options(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_LIST_OPTIONS_HELP:
-		opt_list_options_help(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_ERROR:
-		report_usage("%s", err);
-		return EXIT_USAGE;
-	case OPT_OK:
-		break;
-	}
+	if ((status = opt_run(&cmd, argc, argv, pos, 3, &npos)) != OPT_GO_ON)
+		return status;
 	s.opts.source = co.source;
 	if ((status = session_check(&s)) != EXIT_OK)
 		return status;

@@ -461,7 +461,7 @@ cmd_listen(int argc, char **argv)
 	struct server sv;
 	struct endpoint ep;
 	struct endpoint_addr bound;
-	char *pos[3], err[512];
+	char *pos[3];
 	char *any_port[] = { ":0" };
 	int npos, status, fd;
 	const struct opt_group groups[] = {
@@ -498,22 +498,8 @@ cmd_listen(int argc, char **argv)
 	serve_init(&so);
 	memset(&acl, 0, sizeof(acl));
 	memset(&prog, 0, sizeof(prog));
-	switch (opt_parse(&cmd, argc, argv, pos, 3, &npos, err, sizeof(err))) {
-	case OPT_HELP:
-		opt_help(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_LIST_OPTIONS:
-		opt_list_options(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_LIST_OPTIONS_HELP:
-		opt_list_options_help(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_ERROR:
-		report_usage("%s", err);
-		return EXIT_USAGE;
-	case OPT_OK:
-		break;
-	}
+	if ((status = opt_run(&cmd, argc, argv, pos, 3, &npos)) != OPT_GO_ON)
+		return status;
 	if ((status = session_check(&s)) != EXIT_OK)
 		return status;
 	s.flags.passive = true;

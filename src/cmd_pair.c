@@ -239,7 +239,7 @@ cmd_pair(int argc, char **argv)
 	struct session s;
 	struct pair_opts po;
 	struct spawn_cmd cmds[PAIR_MAX];
-	char *pos[1], err[512];
+	char *pos[1];
 	int npos, ncmds = 0, status, type, sv[2];
 	const struct opt_group groups[] = {
 		{ "Options", pair_defs, ARRAY_LEN(pair_defs), &po },
@@ -262,22 +262,8 @@ cmd_pair(int argc, char **argv)
 	memset(&po, 0, sizeof(po));
 	session_init(&s);
 	s.may_edit = true;
-	switch (opt_parse(&cmd, argc, argv, pos, 1, &npos, err, sizeof(err))) {
-	case OPT_HELP:
-		opt_help(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_LIST_OPTIONS:
-		opt_list_options(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_LIST_OPTIONS_HELP:
-		opt_list_options_help(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_ERROR:
-		report_usage("%s", err);
-		return EXIT_USAGE;
-	case OPT_OK:
-		break;
-	}
+	if ((status = opt_run(&cmd, argc, argv, pos, 1, &npos)) != OPT_GO_ON)
+		return status;
 	if ((status = session_check(&s)) != EXIT_OK)
 		return status;
 	if (npos > 0) {

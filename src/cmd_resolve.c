@@ -990,7 +990,7 @@ cmd_resolve(int argc, char **argv)
 {
 	struct resolve_opts o;
 	struct service_query query;
-	char *pos[2], err[512], bare[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+	char *pos[2], bare[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 	const char *name = NULL, *service = NULL;
 	int npos, status, family = AF_UNSPEC;
 	const struct opt_group groups[] = {
@@ -1009,22 +1009,8 @@ cmd_resolve(int argc, char **argv)
 	};
 
 	memset(&o, 0, sizeof(o));
-	switch (opt_parse(&cmd, argc, argv, pos, 2, &npos, err, sizeof(err))) {
-	case OPT_HELP:
-		opt_help(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_LIST_OPTIONS:
-		opt_list_options(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_LIST_OPTIONS_HELP:
-		opt_list_options_help(&cmd, stdout);
-		return EXIT_OK;
-	case OPT_ERROR:
-		report_usage("%s", err);
-		return EXIT_USAGE;
-	case OPT_OK:
-		break;
-	}
+	if ((status = opt_run(&cmd, argc, argv, pos, 2, &npos)) != OPT_GO_ON)
+		return status;
 	/* As for every command: once --json is known, errors are JSON. */
 	report.json = o.json;
 	if (npos > 0)

@@ -680,7 +680,7 @@ cmd_send(int argc, char **argv)
 	struct multicast_send ms;
 	struct endpoint ep;
 	unsigned char *data = NULL;
-	char **pos, err[512];
+	char **pos;
 	size_t len = 0;
 	long round;
 	int npos, status;
@@ -712,27 +712,9 @@ cmd_send(int argc, char **argv)
 		report_errno("malloc", "parse the arguments", errno);
 		return EXIT_FAIL;
 	}
-	switch (opt_parse(&cmd, argc, argv, pos, argc, &npos, err,
-	    sizeof(err))) {
-	case OPT_HELP:
-		opt_help(&cmd, stdout);
-		status = EXIT_OK;
+	if ((status = opt_run(&cmd, argc, argv, pos, argc, &npos)) !=
+	    OPT_GO_ON)
 		goto done;
-	case OPT_LIST_OPTIONS:
-		opt_list_options(&cmd, stdout);
-		status = EXIT_OK;
-		goto done;
-	case OPT_LIST_OPTIONS_HELP:
-		opt_list_options_help(&cmd, stdout);
-		status = EXIT_OK;
-		goto done;
-	case OPT_ERROR:
-		report_usage("%s", err);
-		status = EXIT_USAGE;
-		goto done;
-	case OPT_OK:
-		break;
-	}
 	s.opts.source = so.source;
 	/* "-f -" is stdin, as many tools read it. */
 	if (so.file != NULL && strcmp(so.file, "-") == 0)

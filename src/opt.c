@@ -9,6 +9,8 @@
 
 #include "explain.h"
 #include "opt.h"
+#include "report.h"
+#include "sockit.h"
 
 int
 opt_parse_seconds(const char *text, double *out)
@@ -480,4 +482,30 @@ opt_nearest(const char *word, const char *const *candidates, size_t count)
 		}
 	}
 	return best_distance <= limit ? best : NULL;
+}
+
+int
+opt_run(const struct opt_command *cmd, int argc, char **argv,
+    char **positional, int max, int *npos)
+{
+	char err[512];
+
+	switch (opt_parse(cmd, argc, argv, positional, max, npos, err,
+	    sizeof(err))) {
+	case OPT_HELP:
+		opt_help(cmd, stdout);
+		return EXIT_OK;
+	case OPT_LIST_OPTIONS:
+		opt_list_options(cmd, stdout);
+		return EXIT_OK;
+	case OPT_LIST_OPTIONS_HELP:
+		opt_list_options_help(cmd, stdout);
+		return EXIT_OK;
+	case OPT_ERROR:
+		report_usage("%s", err);
+		return EXIT_USAGE;
+	case OPT_OK:
+		break;
+	}
+	return OPT_GO_ON;
 }

@@ -69,6 +69,15 @@ enum opt_result {
 enum opt_result opt_parse(const struct opt_command *cmd, int argc,
     char **argv, char **positional, int max, int *npos,
     char *err, size_t errlen);
+/* What opt_run returns when the command should go on with its work. */
+#define OPT_GO_ON (-1)
+/*
+ * opt_parse as a command's handler wants it: --help and --list-options are
+ * printed and a usage error reported here, and their exit status returned;
+ * OPT_GO_ON when the options parsed and the command has work to do.
+ */
+int opt_run(const struct opt_command *cmd, int argc, char **argv,
+    char **positional, int max, int *npos);
 /* Prints the usage, summary, options and examples of cmd. */
 void opt_help(const struct opt_command *cmd, FILE *out);
 /*
