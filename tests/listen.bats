@@ -144,8 +144,10 @@ load test_helper
 }
 
 @test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut" {
-	# The sender starts first: -q's 2 s run from the listener's start
-	# (stdin is empty), and python's start-up must not fall in them.
+	# stdin ends only once all four datagrams wait in the socket, so
+	# -q's 2 s cannot run out before they are read, however slow python.
+	mkfifo "$TMP/srv.in"
+	exec 7<>"$TMP/srv.in"
 	early_peer snd "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
 s.bind('$SOCKDIR/cl')
@@ -156,6 +158,7 @@ print('sent', flush=True)"
 	start_listener srv -u -q 2 "unix-dgram:$SOCKDIR/dg"
 	peer_go snd "$SOCKDIR/dg"
 	wait_for_line "$TMP/snd.out" '^sent$'
+	exec 7>&-
 	wait_for_exit "$LISTEN_PID"
 	[ "$EXIT_STATUS" -eq 1 ]
 	[ "$(cat "$TMP/srv.out")" = $'first\nafter' ]
