@@ -273,16 +273,26 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 		    "(MSG_TRUNC): the program may read a part", n,
 		    sizeof(first));
 	addr_format((struct sockaddr *)&from, flen, text, sizeof(text));
-	if (flen > sizeof(sa_family_t)) {
+	if (flen > sizeof(sa_family_t) &&
+	    sys_connect(fd, (struct sockaddr *)&from, flen) < 0) {
 		/*
-		 * connect() on a datagram socket picks the one peer it talks
-		 * to: send() goes there and datagrams from others are dropped.
+		 * A unix sender that sent and closed at once is gone before
+		 * it can be answered; what it sent still waits to be read.
 		 */
-		if (sys_connect(fd, (struct sockaddr *)&from, flen) < 0) {
+		if (from.ss_family != AF_UNIX ||
+		    (errno != ECONNREFUSED && errno != ENOENT)) {
 			snprintf(what, sizeof(what), "connect to %s", text);
 			report_errno("connect", what, errno);
 			return EXIT_FAIL;
 		}
+		report_note("%s has closed its socket: nothing can be sent "
+		    "back, receiving only", text);
+		s->receive_only = true;
+	} else if (flen > sizeof(sa_family_t)) {
+		/*
+		 * connect() on a datagram socket picks the one peer it talks
+		 * to: send() goes there and datagrams from others are dropped.
+		 */
 		session_connected(s, fd, "accepted");
 		/*
 		 * Said without -v too: the others' datagrams vanish from

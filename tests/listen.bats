@@ -165,6 +165,29 @@ print('sent', flush=True)"
 	[ "$(grep -c "^sockit: receive a datagram of 70000 bytes from unix:$SOCKDIR/cl: Message too long (EMSGSIZE)$" "$TMP/srv.err")" -eq 2 ]
 }
 
+@test "AF_UNIX datagram: a sender that closed before it could be answered still has all it sent printed" {
+	mkfifo "$TMP/srv.in"
+	exec 7<>"$TMP/srv.in"
+	start_listener srv -q 1 unix-dgram:"$SOCKDIR/dg"
+	# Stopped, the listener reads nothing until the sender has gone.
+	pkill -STOP -P "$LISTEN_PID"
+	python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.connect(sys.argv[2])
+s.send(b'one\\n')
+s.send(b'two\\n')
+s.close()" "$SOCKDIR/cl" "$SOCKDIR/dg"
+	pkill -CONT -P "$LISTEN_PID"
+	wait_for_line "$TMP/srv.out" '^two$'
+	exec 7>&-
+	wait_for_exit "$LISTEN_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/srv.out")" = $'one\ntwo' ]
+	assert_file_contains "$TMP/srv.err" "unix:$SOCKDIR/cl has closed its socket: nothing can be sent back, receiving only"
+}
+
 @test "UDP: a listener waits for its first datagram no longer than -w" {
 	run --separate-stderr sockit listen -u -w 0.2 127.0.0.1:0
 	assert_status 124
