@@ -22,10 +22,22 @@
 #include "trace.h"
 
 volatile sig_atomic_t sys_signal_caught;
+bool sys_textbook;
 int sys_signal_wakeup_fd = -1;
 int sys_signal_notify_fd = -1;
 
 #define TRACE_LINE_MAX 1024
+
+/*
+ * MSG_NOSIGNAL keeps a send to a closed peer from raising SIGPIPE; sockit
+ * ignores SIGPIPE anyway, so textbook mode sends with the flags of the
+ * slides, and a closed peer is EPIPE all the same.
+ */
+static int
+nosignal(void)
+{
+	return sys_textbook ? 0 : MSG_NOSIGNAL;
+}
 
 /* A call interrupted by a signal is retried unless the signal ends us. */
 static bool
@@ -337,6 +349,9 @@ trace_fd_addr(const char *call, int fd, const struct sockaddr *sa,
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "%s(%d, ", call, fd);
 	trace_sockaddr(&sb, sa, len);
+	/* The slides pass the length too: sizeof the sockaddr, by value. */
+	if (sys_textbook)
+		strbuf_printf(&sb, ", %u", (unsigned)len);
 	strbuf_puts(&sb, ")");
 	trace_result(&sb, rc, err);
 	if (note != NULL)
@@ -390,7 +405,7 @@ fold_hold(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct fold *f;
 
-	if (trace_flags & TRACE_FULL)
+	if ((trace_flags & TRACE_FULL) || sys_textbook)
 		return false;
 	f = fold_free_slot();
 	if (f == NULL || len > sizeof(f->sa))
@@ -593,6 +608,16 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 }
 
 int
+sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	int rc = accept(fd, sa, len);
+
+	if (trace_data_call(rc))
+		trace_addr_out("accept", fd, rc, errno, sa, *len);
+	return rc;
+}
+
+int
 sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	int rc = getsockname(fd, sa, len);
@@ -656,6 +681,8 @@ trace_data(const char *call, int fd, const void *buf, size_t len, int flags,
 			strbuf_printf(&sb, "%p", (const void *)sa);
 		else
 			trace_sockaddr(&sb, sa, salen);
+		if (sys_textbook && !incoming)
+			strbuf_printf(&sb, ", %u", (unsigned)salen);
 	}
 	strbuf_puts(&sb, ")");
 	finish(&sb, rc, err);
@@ -694,10 +721,10 @@ sys_send(int fd, const void *buf, size_t len, int flags)
 	ssize_t rc;
 
 	do
-		rc = send(fd, buf, len, flags | MSG_NOSIGNAL);
+		rc = send(fd, buf, len, flags | nosignal());
 	while (retry_eintr(rc));
 	if (trace_data_call(rc))
-		trace_data("send", fd, buf, len, flags | MSG_NOSIGNAL, rc,
+		trace_data("send", fd, buf, len, flags | nosignal(), rc,
 		    errno, NULL, 0, false);
 	return rc;
 }
@@ -723,10 +750,10 @@ sys_sendto(int fd, const void *buf, size_t len, int flags,
 	ssize_t rc;
 
 	do
-		rc = sendto(fd, buf, len, flags | MSG_NOSIGNAL, sa, salen);
+		rc = sendto(fd, buf, len, flags | nosignal(), sa, salen);
 	while (retry_eintr(rc));
 	if (trace_data_call(rc))
-		trace_data("sendto", fd, buf, len, flags | MSG_NOSIGNAL, rc,
+		trace_data("sendto", fd, buf, len, flags | nosignal(), rc,
 		    errno, sa, salen, false);
 	return rc;
 }
@@ -1074,6 +1101,23 @@ trace_poll_events(struct strbuf *sb, short events)
 		strbuf_puts(sb, "0");
 }
 
+/*
+ * Whether a poll set is the lesson's, stdin and a socket, with none of
+ * sockit's own descriptors (kept at 64 and above by sys_high_fd).
+ */
+static bool
+poll_is_lesson(const struct pollfd *fds, nfds_t count)
+{
+	nfds_t i;
+
+	if (!sys_textbook)
+		return false;
+	for (i = 0; i < count; i++)
+		if (fds[i].fd >= 64)
+			return false;
+	return true;
+}
+
 int
 sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
 {
@@ -1084,8 +1128,12 @@ sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
 	nfds_t i;
 	const char *sep = "";
 
-	/* poll is the pump's heartbeat: only full mode narrates it. */
-	if (!tracing() || !(trace_flags & TRACE_FULL))
+	/*
+	 * poll is the pump's heartbeat: only full mode narrates it, but
+	 * for textbook mode's, which watches stdin and the socket.
+	 */
+	if (!tracing() || (!(trace_flags & TRACE_FULL) &&
+	    !poll_is_lesson(fds, count)))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "poll([");
@@ -1117,6 +1165,90 @@ sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
 	return rc;
 }
 
+/* Appends a descriptor set as strace prints it: [0 3]; NULL. */
+static void
+trace_fd_set(struct strbuf *sb, int nfds, const fd_set *set)
+{
+	const char *sep = "";
+	int fd;
+
+	if (set == NULL) {
+		strbuf_puts(sb, "NULL");
+		return;
+	}
+	strbuf_puts(sb, "[");
+	for (fd = 0; fd < nfds; fd++) {
+		if (FD_ISSET(fd, set)) {
+			strbuf_printf(sb, "%s%d", sep, fd);
+			sep = " ";
+		}
+	}
+	strbuf_puts(sb, "]");
+}
+
+int
+sys_select(int nfds, fd_set *readable, fd_set *writable,
+    struct timeval *timeout)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	fd_set asked_r, asked_w;
+	struct timeval asked_t = { 0, 0 };
+	int rc, err;
+
+	if (readable != NULL)
+		asked_r = *readable;
+	if (writable != NULL)
+		asked_w = *writable;
+	if (timeout != NULL)
+		asked_t = *timeout;
+	/*
+	 * Linux writes the time left into timeout; the sets and the time
+	 * are given again on a retry, as a program's loop would.
+	 */
+	for (;;) {
+		rc = select(nfds, readable, writable, NULL, timeout);
+		if (!retry_eintr(rc))
+			break;
+		if (readable != NULL)
+			*readable = asked_r;
+		if (writable != NULL)
+			*writable = asked_w;
+	}
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "select(%d, ", nfds);
+	trace_fd_set(&sb, nfds, readable != NULL ? &asked_r : NULL);
+	strbuf_puts(&sb, ", ");
+	trace_fd_set(&sb, nfds, writable != NULL ? &asked_w : NULL);
+	strbuf_puts(&sb, ", NULL, ");
+	if (timeout != NULL)
+		strbuf_printf(&sb, "{tv_sec=%ld, tv_usec=%ld})",
+		    (long)asked_t.tv_sec, (long)asked_t.tv_usec);
+	else
+		strbuf_puts(&sb, "NULL)");
+	trace_result(&sb, rc, err);
+	if (rc > 0) {
+		strbuf_puts(&sb, " (");
+		if (readable != NULL) {
+			strbuf_puts(&sb, "in ");
+			trace_fd_set(&sb, nfds, readable);
+		}
+		if (writable != NULL) {
+			strbuf_puts(&sb, readable != NULL ? ", out " : "out ");
+			trace_fd_set(&sb, nfds, writable);
+		}
+		strbuf_puts(&sb, ")");
+	} else if (rc == 0) {
+		strbuf_puts(&sb, " (Timeout)");
+	}
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
 ssize_t
 sys_read(int fd, void *buf, size_t len)
 {
@@ -1125,7 +1257,7 @@ sys_read(int fd, void *buf, size_t len)
 	do
 		rc = read(fd, buf, len);
 	while (retry_eintr(rc));
-	if (tracing() && (trace_flags & TRACE_FULL))
+	if (tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
 		trace_data("read", fd, buf, len, -1, rc, errno, NULL, 0,
 		    true);
 	return rc;
@@ -1219,7 +1351,7 @@ sys_write(int fd, const void *buf, size_t len)
 	do
 		rc = write(fd, buf, len);
 	while (retry_eintr(rc));
-	if (tracing() && (trace_flags & TRACE_FULL))
+	if (tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
 		trace_data("write", fd, buf, len, -1, rc, errno, NULL, 0,
 		    false);
 	return rc;
@@ -1361,6 +1493,28 @@ void
 sys_trace_fork(pid_t pid, int err)
 {
 	trace_fork("fork()", pid, err);
+}
+
+int
+sys_sigaction(int sig, void (*handler)(int), const char *handler_name)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct sigaction sa;
+	int rc, err;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	rc = sigaction(sig, &sa, NULL);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "sigaction(%s, {sa_handler=%s, sa_flags=0}, NULL)",
+	    trace_signal_name(sig), handler_name);
+	finish(&sb, rc, err);
+	return rc;
 }
 
 int
