@@ -335,7 +335,9 @@ trace_data_call(long rc)
 {
 	if (!tracing())
 		return false;
-	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL);
+	/* A blocking call's EAGAIN is a timeout: the lesson's, shown. */
+	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL) ||
+	    sys_textbook;
 }
 
 /* The shared shape of bind and connect: CALL(fd, sockaddr) = RET. */

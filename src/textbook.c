@@ -89,6 +89,7 @@ struct loop {
 	bool replied;			/* -w is met: something came */
 	double quit_at;			/* -q's end after stdin's; < 0: none */
 	double rcvtimeo;		/* what SO_RCVTIMEO holds; -1: none */
+	const char *rcv_which;		/* the option that set it */
 	bool unconnected;		/* sendto and recvfrom */
 	bool ended;			/* stop has said how */
 	struct sockaddr_storage to;	/* where sends go when unconnected */
@@ -344,8 +345,10 @@ from_socket(struct loop *l, bool *over)
 }
 
 /*
- * Sets SO_RCVTIMEO to the limit of the next blocking recv, when it
- * changed since the last: the course's way to bound a wait.
+ * Sets SO_RCVTIMEO to the limit of the next blocking recv when another
+ * option took over (-w until the first reply, then -i, then -q): the
+ * course's way to bound a wait. -q's is set once, at stdin's end; its
+ * end is checked again after each recv.
  */
 static enum relay_end
 bound_recv(struct loop *l)
@@ -353,11 +356,16 @@ bound_recv(struct loop *l)
 	const char *which;
 	double limit = wait_limit(l, &which);
 
-	if (limit == l->rcvtimeo)
+	if (which != NULL && strcmp(which, "-q") == 0 &&
+	    relay_now() >= l->quit_at)
+		return expired(l, which);
+	if (which == l->rcv_which && (which == NULL ||
+	    strcmp(which, "-q") == 0 || limit == l->rcvtimeo))
 		return RELAY_DONE;
 	if (textbook_set_timeout(l->cfg->sock, SO_RCVTIMEO, limit) < 0)
 		return failed(l, "setsockopt");
 	l->rcvtimeo = limit;
+	l->rcv_which = which;
 	return RELAY_DONE;
 }
 
