@@ -87,7 +87,7 @@ struct loop {
 	bool in_open;			/* stdin has more to send */
 	bool sock_open;			/* the peer may send more */
 	bool replied;			/* -w is met: something came */
-	double quit_at;			/* -q's end after stdin's; < 0: none */
+	double quit_at;			/* -q's end; < 0: none */
 	double rcvtimeo;		/* what SO_RCVTIMEO holds; -1: none */
 	const char *rcv_which;		/* the option that set it */
 	bool unconnected;		/* sendto and recvfrom */
@@ -302,7 +302,7 @@ from_socket(struct loop *l, bool *over)
 	else
 		n = sys_recv(cfg->sock, l->buf, l->cap, flags);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		/* SO_RCVTIMEO ran out: the timeout of the option that set it. */
+		/* SO_RCVTIMEO ran out: the limit of the option that set it. */
 		wait_limit(l, &which);
 		return expired(l, which != NULL ? which : "-i");
 	}
