@@ -212,14 +212,21 @@ time.sleep(60)
 }
 
 @test "--bufsize takes 1 to 65536; anything else is a usage error naming it" {
-	local bad
-	for bad in 0 65537 abc -1 ''; do
-		run --separate-stderr sockit --bufsize "$bad" connect 127.0.0.1:1
-		assert_status 2
-		assert_stderr_contains "--bufsize"
+	local bad good port
+	port=$(refused_port)
+	for good in 1 65536; do
+		run --separate-stderr sockit --bufsize "$good" connect "127.0.0.1:$port"
+		assert_status 1
+		assert_stderr_contains "Connection refused"
 	done
-	run --separate-stderr sockit connect 127.0.0.1:1 --bufsize
+	for bad in 0 65537 abc -1 ''; do
+		run --separate-stderr sockit --bufsize "$bad" connect "127.0.0.1:$port"
+		assert_status 2
+		assert_stderr_contains "bad value '$bad' for --bufsize: a size in bytes, 1 to 65536"
+	done
+	run --separate-stderr sockit --bufsize
 	assert_status 2
+	assert_stderr_contains "--bufsize needs a size in bytes"
 	run --separate-stderr sockit --textbook=epoll connect 127.0.0.1:1
 	assert_status 2
 	assert_stderr_contains "--textbook"
