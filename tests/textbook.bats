@@ -297,3 +297,24 @@ time.sleep(60)
 	assert_status 2
 	assert_stderr_contains "-z with -u needs plain mode"
 }
+
+@test "listen -k is iterative: accept, serve, close, then accept again" {
+	tb_server srv listen -v -k --serve echo 127.0.0.1:0
+	run sockit --textbook connect "127.0.0.1:$TB_PORT" <<<"one"
+	assert_success
+	[ "$output" = one ]
+	run sockit --textbook connect "127.0.0.1:$TB_PORT" <<<"two"
+	assert_success
+	[ "$output" = two ]
+	wait_for_line "$TMP/srv.err" '^send\(4, "two\\n", 4, 0\) = 4$'
+	local calls
+	calls=$(grep -E '^(accept|recv|send|close|fork)\(' "$TMP/srv.err" |
+	    sed -E 's/^(accept\(3\) = 4) \{.*\}$/\1/' | head -n 7)
+	[ "$calls" = 'accept(3) = 4
+recv(4, "one\n", 1024, 0) = 4
+send(4, "one\n", 4, 0) = 4
+recv(4, "", 1024, 0) = 0
+close(4) = 0
+accept(3) = 4
+recv(4, "two\n", 1024, 0) = 4' ]
+}
