@@ -329,15 +329,16 @@ sys_setsockopt(int fd, int level, int optname, const void *value,
 /*
  * EAGAIN is the normal answer of a non-blocking socket with nothing to give;
  * tracing each one would drown the lesson, so only full mode shows them.
+ * In textbook mode a call without MSG_DONTWAIT blocks, and its EAGAIN is
+ * the timeout of SO_RCVTIMEO or SO_SNDTIMEO: the lesson's, shown.
  */
 static bool
-trace_data_call(long rc)
+trace_data_call(long rc, int flags)
 {
 	if (!tracing())
 		return false;
-	/* A blocking call's EAGAIN is a timeout: the lesson's, shown. */
 	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL) ||
-	    sys_textbook;
+	    (sys_textbook && !(flags & MSG_DONTWAIT));
 }
 
 /* The shared shape of bind and connect: CALL(fd, sockaddr) = RET. */
@@ -604,7 +605,7 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 		*len = cap;
 		rc = accept(fd, sa, len);
 	} while (retry_eintr(rc));
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, 0))
 		trace_addr_out("accept", fd, rc, errno, sa, *len);
 	return rc;
 }
@@ -614,7 +615,7 @@ sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	int rc = accept(fd, sa, len);
 
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, 0))
 		trace_addr_out("accept", fd, rc, errno, sa, *len);
 	return rc;
 }
@@ -725,7 +726,7 @@ sys_send(int fd, const void *buf, size_t len, int flags)
 	do
 		rc = send(fd, buf, len, flags | nosignal());
 	while (retry_eintr(rc));
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, flags))
 		trace_data("send", fd, buf, len, flags | nosignal(), rc,
 		    errno, NULL, 0, false);
 	return rc;
@@ -739,7 +740,7 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 	do
 		rc = recv(fd, buf, len, flags);
 	while (retry_eintr(rc));
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, flags))
 		trace_data("recv", fd, buf, len, flags, rc, errno, NULL, 0,
 		    true);
 	return rc;
@@ -754,7 +755,7 @@ sys_sendto(int fd, const void *buf, size_t len, int flags,
 	do
 		rc = sendto(fd, buf, len, flags | nosignal(), sa, salen);
 	while (retry_eintr(rc));
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, flags))
 		trace_data("sendto", fd, buf, len, flags | nosignal(), rc,
 		    errno, sa, salen, false);
 	return rc;
@@ -771,7 +772,7 @@ sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
 		*salen = cap;
 		rc = recvfrom(fd, buf, len, flags, sa, salen);
 	} while (retry_eintr(rc));
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, flags))
 		trace_data("recvfrom", fd, buf, len, flags, rc, errno, sa,
 		    *salen, true);
 	return rc;
@@ -792,7 +793,7 @@ sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 		rc = sendmmsg(fd, msgs, count, MSG_NOSIGNAL);
 	while (retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc))
+	if (!trace_data_call(rc, 0))
 		return rc;
 	/*
 	 * Each message as {"bytes", length}, and its destination when it
@@ -889,7 +890,7 @@ sys_recvmsg(int fd, struct msghdr *msg, int flags)
 		rc = recvmsg(fd, msg, flags);
 	} while (retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc))
+	if (!trace_data_call(rc, flags))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "recvmsg(%d, ", fd);
@@ -915,7 +916,7 @@ sys_sendmsg(int fd, const struct msghdr *msg, int flags)
 		rc = sendmsg(fd, msg, flags | MSG_NOSIGNAL);
 	while (retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc))
+	if (!trace_data_call(rc, flags))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "sendmsg(%d, ", fd);
@@ -940,7 +941,7 @@ sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
 		rc = recvmmsg(fd, msgs, count, flags | MSG_DONTWAIT, NULL);
 	while (retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc))
+	if (!trace_data_call(rc, flags | MSG_DONTWAIT))
 		return rc;
 	/*
 	 * Each datagram that came as {"bytes", room} = length {sender}, the

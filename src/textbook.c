@@ -486,7 +486,8 @@ textbook_run(const struct relay_config *cfg, struct relay_result *result)
 	l.cap = textbook_bufsize();
 	l.quit_at = -1;
 	l.rcvtimeo = -1;
-	l.in_open = cfg->in_fd >= 0 && cfg->in_data == NULL;
+	/* in_data counts as stdin until it has all gone. */
+	l.in_open = cfg->in_fd >= 0 || cfg->in_data != NULL;
 	l.sock_open = true;
 	l.unconnected = cfg->any_sender || client_to_len > 0;
 	if (client_to_len > 0 && !cfg->any_sender) {
