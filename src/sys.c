@@ -1104,25 +1104,9 @@ trace_poll_events(struct strbuf *sb, short events)
 		strbuf_puts(sb, "0");
 }
 
-/*
- * Whether a poll set is the lesson's, stdin and a socket, with none of
- * sockit's own descriptors (kept at 64 and above by sys_high_fd).
- */
-static bool
-poll_is_lesson(const struct pollfd *fds, nfds_t count)
-{
-	nfds_t i;
-
-	if (!sys_textbook)
-		return false;
-	for (i = 0; i < count; i++)
-		if (fds[i].fd >= 64)
-			return false;
-	return true;
-}
-
-int
-sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
+/* poll(2), traced when shown (or in full mode). */
+static int
+poll_traced(struct pollfd *fds, nfds_t count, int timeout_ms, bool shown)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
@@ -1131,12 +1115,7 @@ sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
 	nfds_t i;
 	const char *sep = "";
 
-	/*
-	 * poll is the pump's heartbeat: only full mode narrates it, but
-	 * for textbook mode's, which watches stdin and the socket.
-	 */
-	if (!tracing() || (!(trace_flags & TRACE_FULL) &&
-	    !poll_is_lesson(fds, count)))
+	if (!tracing() || (!(trace_flags & TRACE_FULL) && !shown))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "poll([");
@@ -1187,6 +1166,19 @@ trace_fd_set(struct strbuf *sb, int nfds, const fd_set *set)
 		}
 	}
 	strbuf_puts(sb, "]");
+}
+
+int
+sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
+{
+	/* poll is the pump's heartbeat: only full mode narrates it. */
+	return poll_traced(fds, count, timeout_ms, false);
+}
+
+int
+sys_poll_lesson(struct pollfd *fds, nfds_t count, int timeout_ms)
+{
+	return poll_traced(fds, count, timeout_ms, true);
 }
 
 int

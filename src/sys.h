@@ -19,8 +19,8 @@ extern volatile sig_atomic_t sys_signal_caught;
 /*
  * Textbook mode (--textbook): sends carry the slides' flags, not
  * MSG_NOSIGNAL; a connect is never folded; bind, connect and sendto show
- * their address length; read, write and a poll of stdin and a socket are
- * traced without full mode.
+ * their address length; read and write are traced without full mode, and
+ * so is a blocking call's EAGAIN.
  */
 extern bool sys_textbook;
 /*
@@ -127,6 +127,11 @@ int sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len);
 int sys_unix_diag_request(void);
 int sys_socketpair(int family, int type, int protocol, int fds[2]);
 int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
+/*
+ * poll(2) as a program of the lesson makes it (textbook mode's wait on
+ * stdin and a socket): traced in plain mode too, not only in full mode.
+ */
+int sys_poll_lesson(struct pollfd *fds, nfds_t count, int timeout_ms);
 /*
  * select(2) on readable and writable (either NULL), timeout NULL for none;
  * every descriptor must be below FD_SETSIZE. On a retry after EINTR the

@@ -423,7 +423,7 @@ wait_both(struct loop *l, bool *in, bool *sock)
 			{ cfg->sock, POLLIN, 0 },
 		};
 
-		rc = sys_poll(pfd, 2, limit_ms(limit));
+		rc = sys_poll_lesson(pfd, 2, limit_ms(limit));
 		*in = rc > 0 && pfd[0].revents != 0;
 		*sock = rc > 0 && pfd[1].revents != 0;
 	}

@@ -318,3 +318,35 @@ close(4) = 0
 accept(3) = 4
 recv(4, "two\n", 1024, 0) = 4' ]
 }
+
+# high_fds CMD...: runs CMD with descriptors 3 to 1099 open on /dev/null,
+# so the first socket it makes is 1100 or above.
+high_fds() {
+	timeout -s KILL "$FG_LIMIT" python3 -c '
+import os, resource, sys
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+fd = os.open("/dev/null", os.O_RDONLY)
+os.set_inheritable(fd, True)
+for i in range(3, 1100):
+    if i != fd:
+        os.dup2(fd, i)
+os.execv(sys.argv[1], sys.argv[1:])
+' "$SOCKIT" "$@"
+}
+
+@test "--textbook=select refuses a descriptor past FD_SETSIZE; poll takes it" {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1200 ] ||
+	    skip "the hard limit of descriptors is below 1200"
+	start_listener srv -k --serve echo 127.0.0.1:0
+	run --separate-stderr high_fds --textbook=select --trace connect \
+	    "127.0.0.1:$LISTEN_PORT" <<<"hi"
+	assert_status 1
+	assert_stderr_contains "select on descriptor 1101 (FD_SETSIZE is 1024; poll has no such limit)"
+	refute grep -q '^select(' <<<"$stderr"
+	run --separate-stderr high_fds --textbook --trace connect \
+	    "127.0.0.1:$LISTEN_PORT" <<<"hi"
+	assert_success
+	[ "$output" = hi ]
+	assert_match_in "$stderr" 'poll\(\[\{0, POLLIN\}, \{1101, POLLIN\}\], -1\) = .*'
+}
