@@ -121,7 +121,7 @@ static const struct errno_hint errno_hints[] = {
 	{ NULL, ENOENT, "no such file or directory on the path" },
 	{ "select", EINVAL, "select(2) watches descriptors below FD_SETSIZE "
 	  "(1024) only, and the socket is one above; --textbook without "
-	  "=select waits in poll(2), which has no such limit" },
+	  "=select waits with poll, which has no such limit" },
 	{ NULL, EINVAL, "an argument is not valid for this socket in its "
 	  "current state" },
 	{ NULL, ENOTDIR, "a component of the socket path is not a directory" },
