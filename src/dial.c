@@ -105,8 +105,9 @@ attempt_connect(struct session *s, const struct endpoint_addr *a,
 		return ATTEMPT_FATAL;
 	}
 	/*
-	 * A non-blocking connect returns EINPROGRESS at once for TCP; poll()
-	 * then says when the handshake is over, so -w can bound it.
+	 * Textbook mode blocks in connect_blocking. Elsewhere a non-blocking
+	 * connect returns EINPROGRESS at once for TCP; poll() then says when
+	 * the handshake is over, so -w can bound it.
 	 */
 	if (textbook_on())
 		result = connect_blocking(fd, a, timeout, err);
