@@ -138,18 +138,24 @@ _sockit() {
 	prev=''
 	((n > 1)) && prev=${words[n - 2]}
 
-	# The command is the first word that is not a global option.
+	# The command is the first word that is not a global option (nor
+	# the size after --bufsize).
 	for ((i = 1; i < n - 1; i++)); do
-		if [[ ${words[i]} != -* ]]; then
+		if [[ ${words[i]} == --bufsize ]]; then
+			((i++))
+		elif [[ ${words[i]} != -* ]]; then
 			cmd=${words[i]}
 			break
 		fi
 	done
 
 	if [[ -z $cmd ]]; then
-		if [[ $cur == -* ]]; then
+		if [[ $prev == --bufsize ]]; then
+			:
+		elif [[ $cur == -* ]]; then
 			_sockit_offer $'--trace\n--trace=full\n--trace=time
---trace=full,time\n--version\n--help'
+--trace=full,time\n--textbook\n--textbook=select\n--bufsize\n--version
+--help'
 		else
 			_sockit_offer "$("$bin" --list-commands 2>/dev/null)"
 		fi

@@ -43,8 +43,14 @@ end
 function __sockit_command
     set -l rest (commandline -opc)
     set -e rest[1]
+    set -l skip 0
     for word in $rest
-        if not string match -q -- '-*' "$word"
+        if test $skip = 1
+            set skip 0
+        else if test "$word" = --bufsize
+            # Its size is no command.
+            set skip 1
+        else if not string match -q -- '-*' "$word"
             echo $word
             return 0
         end
@@ -95,7 +101,8 @@ function __sockit_complete
     if test -z "$cmd"
         if string match -q -- '-*' "$cur"
             printf '%s\n' --trace --trace=full --trace=time \
-                --trace=full,time --version --help
+                --trace=full,time --textbook --textbook=select --bufsize \
+                --version --help
         else
             __sockit_commands $bin
         end

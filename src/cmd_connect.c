@@ -17,6 +17,7 @@
 #include "session.h"
 #include "sockit.h"
 #include "sys.h"
+#include "textbook.h"
 #include "trace.h"
 
 struct connect_opts {
@@ -255,6 +256,12 @@ cmd_connect(int argc, char **argv)
 	if (co.zero && session_has_program(&s)) {
 		report_usage("-z closes at once: there is no connection for "
 		    "%s to talk to", s.opts.exec_prog != NULL ? "-e" : "-c");
+		return EXIT_USAGE;
+	}
+	if (co.zero && textbook_on() && endpoint_is_dgram(&ep)) {
+		report_usage("-z with -u needs plain mode, not --textbook: "
+		    "only a connected UDP socket hears the ICMP error that "
+		    "marks a port closed");
 		return EXIT_USAGE;
 	}
 	if ((status = session_tls_setup(&s, &ep, false)) != EXIT_OK)

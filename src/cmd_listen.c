@@ -17,6 +17,7 @@
 #include "sockit.h"
 #include "spawn.h"
 #include "sys.h"
+#include "textbook.h"
 
 struct listen_opts {
 	int keep_open;
@@ -412,6 +413,14 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 	if (lo->serve >= 0 && (s->tlso.tls || ep->tls)) {
 		report_usage("--serve runs without TLS: its calls are the "
 		    "plain socket calls of the lesson");
+		return EXIT_USAGE;
+	}
+	if (textbook_on() && dgram && (lo->keep_open || lo->fork) &&
+	    session_has_program(s)) {
+		report_usage("%s with %s on a datagram endpoint needs plain "
+		    "mode, not --textbook: a program per sender runs on "
+		    "sockit's own event loop", lo->fork ? "--fork" : "-k",
+		    prog);
 		return EXIT_USAGE;
 	}
 	if (lo->fork && !session_has_program(s) && lo->serve < 0) {

@@ -18,6 +18,7 @@
 #include "sockit.h"
 #include "spawn.h"
 #include "sys.h"
+#include "textbook.h"
 #include "trace.h"
 
 struct pair_opts {
@@ -266,6 +267,12 @@ cmd_pair(int argc, char **argv)
 		return status;
 	if ((status = session_check(&s)) != EXIT_OK)
 		return status;
+	if (textbook_on()) {
+		report_usage("pair needs plain mode, not --textbook: it pumps "
+		    "a socketpair while it watches a child's end, which the "
+		    "blocking loop cannot");
+		return EXIT_USAGE;
+	}
 	if (npos > 0) {
 		report_usage("unexpected argument '%s': a command goes in "
 		    "-e 'PROG ARGS' or -c STRING", pos[0]);

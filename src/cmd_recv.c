@@ -20,6 +20,7 @@
 #include "session.h"
 #include "sockit.h"
 #include "sys.h"
+#include "textbook.h"
 
 struct recv_opts {
 	int keep_open;
@@ -413,6 +414,24 @@ datagram_summary(struct sink *k)
 	}
 }
 
+/* Sets SO_RCVTIMEO to the shorter of -w and -i, when either is given. */
+static int
+recv_timeout(struct sink *k, int fd)
+{
+	const struct session_opts *o = &k->s->opts;
+	double limit = o->timeout;
+	char what[ENDPOINT_TEXT_MAX + 32];
+
+	if (o->idle_timeout >= 0 && (limit < 0 || o->idle_timeout < limit))
+		limit = o->idle_timeout;
+	if (limit < 0 || textbook_set_timeout(fd, SO_RCVTIMEO, limit) == 0)
+		return EXIT_OK;
+	snprintf(what, sizeof(what), "setsockopt SO_RCVTIMEO on %s",
+	    k->ep->text);
+	report_errno("setsockopt", what, errno);
+	return EXIT_FAIL;
+}
+
 /*
  * Datagrams: no listen(), no accept(), no peer. Each datagram comes whole
  * with who sent it, so each is printed on its own; poll() only when none
@@ -435,6 +454,15 @@ recv_datagrams(struct sink *k, int fd, int family)
 		return EXIT_FAIL;
 	}
 	b.one_write_each = dgram_output_keeps_messages(STDOUT_FILENO);
+	/*
+	 * Textbook mode's recvfrom blocks: SO_RCVTIMEO cuts it short for -w
+	 * or -i, and the wait below then says which ran out.
+	 */
+	if (textbook_on() && (status = recv_timeout(k, fd)) != EXIT_OK) {
+		free(framed);
+		dgram_batch_free(b.in);
+		return status;
+	}
 	k->ticking = k->s->opts.progress;
 	k->next_tick = k->start + (k->s->progress_on_tty ? 0.5 : 1.0);
 	while (k->ro->count == 0 || k->got < k->ro->count) {

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "sockit.h"
 #include "sys.h"
+#include "textbook.h"
 
 struct send_opts {
 	int newline;
@@ -437,7 +438,7 @@ send_message(struct session *s, int fd, const char *peer,
 	char what[ADDR_TEXT_MAX + 64];
 	int ready;
 
-	while (sys_send(fd, p, len, 0) < 0) {
+	while (textbook_send(fd, p, len, 0) < 0) {
 		if (errno != EAGAIN) {
 			if (sys_signal_caught)
 				return stop_status();

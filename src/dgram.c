@@ -9,6 +9,7 @@
 
 #include "dgram.h"
 #include "sys.h"
+#include "textbook.h"
 
 /*
  * One recvmmsg takes all that wait, up to DGRAM_BATCH, each into a slot of
@@ -45,11 +46,47 @@ dgram_batch_free(struct dgram_batch *b)
 	free(b);
 }
 
+/*
+ * Textbook mode's receive: one blocking recvfrom into a buffer of
+ * --bufsize bytes (SO_RCVTIMEO bounds it), as the slides' loop makes it.
+ * MSG_TRUNC returns the real length, so a datagram the buffer cut is
+ * known, and dropped.
+ */
+static int
+receive_one(struct dgram_batch *b, int fd)
+{
+	size_t room = textbook_bufsize();
+	socklen_t flen = sizeof(b->from[0]);
+	ssize_t n;
+
+	if (room > DGRAM_ROOM)
+		room = DGRAM_ROOM;
+	memset(&b->msgs[0], 0, sizeof(b->msgs[0]));
+	b->iov[0].iov_base = b->slots;
+	b->iov[0].iov_len = room;
+	b->count = b->next = 0;
+	n = sys_recvfrom(fd, b->slots, room, MSG_TRUNC,
+	    (struct sockaddr *)&b->from[0], &flen);
+	if (n < 0)
+		return -1;
+	b->msgs[0].msg_len = (unsigned)n;
+	b->msgs[0].msg_hdr.msg_iov = &b->iov[0];
+	b->msgs[0].msg_hdr.msg_iovlen = 1;
+	b->msgs[0].msg_hdr.msg_name = &b->from[0];
+	b->msgs[0].msg_hdr.msg_namelen = flen;
+	b->msgs[0].msg_hdr.msg_flags = (size_t)n > room ? MSG_TRUNC : 0;
+	b->count = 1;
+	return 1;
+}
+
 int
 dgram_batch_receive(struct dgram_batch *b, int fd, unsigned want)
 {
 	unsigned i;
 	int n;
+
+	if (textbook_on())
+		return receive_one(b, fd);
 
 	if (want > DGRAM_BATCH)
 		want = DGRAM_BATCH;

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "sockit.h"
 #include "sys.h"
+#include "textbook.h"
 #include "trace.h"
 
 /* The outcome of one connect attempt. */
@@ -46,6 +47,44 @@ finish_connect(int fd, double timeout, int *err)
 	return ATTEMPT_OK;
 }
 
+/*
+ * Textbook mode's active open, as the slides write it. A stream socket
+ * makes one blocking connect, bounded for -w by SO_SNDTIMEO set before
+ * it: a connect the timeout cuts off returns EINPROGRESS (the handshake
+ * would go on in the kernel), which is the timeout, not a failure. A
+ * datagram socket is never connected: its client names the address in
+ * each sendto, so no ICMP error ever comes back to it as ECONNREFUSED.
+ */
+static enum attempt
+connect_blocking(int fd, const struct endpoint_addr *a, double timeout,
+    int *err)
+{
+	if (a->socktype == SOCK_DGRAM) {
+		textbook_send_to((const struct sockaddr *)&a->sa, a->len);
+		return ATTEMPT_OK;
+	}
+	if (timeout >= 0 &&
+	    textbook_set_timeout(fd, SO_SNDTIMEO, timeout) < 0) {
+		*err = errno;
+		return ATTEMPT_FAILED;
+	}
+	if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) == 0) {
+		/* The limit was the connect's: sends must not inherit it. */
+		if (timeout >= 0 &&
+		    textbook_set_timeout(fd, SO_SNDTIMEO, -1) < 0) {
+			*err = errno;
+			return ATTEMPT_FAILED;
+		}
+		return ATTEMPT_OK;
+	}
+	if (errno == EINPROGRESS && timeout >= 0)
+		return ATTEMPT_TIMEOUT;
+	if (errno == EINTR && sys_signal_caught)
+		return ATTEMPT_FATAL;
+	*err = errno;
+	return ATTEMPT_FAILED;
+}
+
 static enum attempt
 attempt_connect(struct session *s, const struct endpoint_addr *a,
     double timeout, int *fd_out, int *err)
@@ -66,10 +105,14 @@ attempt_connect(struct session *s, const struct endpoint_addr *a,
 		return ATTEMPT_FATAL;
 	}
 	/*
-	 * A non-blocking connect returns EINPROGRESS at once for TCP; poll()
-	 * then says when the handshake is over, so -w can bound it.
+	 * Textbook mode blocks in connect_blocking. Elsewhere a non-blocking
+	 * connect returns EINPROGRESS at once for TCP; poll() then says when
+	 * the handshake is over, so -w can bound it.
 	 */
-	if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) < 0) {
+	if (textbook_on())
+		result = connect_blocking(fd, a, timeout, err);
+	else if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) <
+	    0) {
 		if (errno == EINPROGRESS)
 			result = finish_connect(fd, timeout, err);
 		else {

@@ -119,6 +119,9 @@ static const struct errno_hint errno_hints[] = {
 	{ "execvpe", ENOENT, "no such program: check its name and $PATH; -e "
 	  "runs PROG without a shell, -c runs STRING with /bin/sh" },
 	{ NULL, ENOENT, "no such file or directory on the path" },
+	{ "select", EINVAL, "select(2) watches descriptors below FD_SETSIZE "
+	  "(1024) only, and the socket is one above; --textbook without "
+	  "=select waits with poll, which has no such limit" },
 	{ NULL, EINVAL, "an argument is not valid for this socket in its "
 	  "current state" },
 	{ NULL, ENOTDIR, "a component of the socket path is not a directory" },

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "sockopt.h"
 #include "sockit.h"
 #include "sys.h"
+#include "textbook.h"
 #include "tls.h"
 #include "trace.h"
 
@@ -63,8 +65,9 @@ usage(FILE *out)
 {
 	size_t i;
 
-	fputs("usage: sockit [--trace[=full,time]] COMMAND [OPTIONS] "
-	    "ENDPOINT\n"
+	fputs("usage: sockit [--trace[=full,time]] [--textbook[=select]] "
+	    "[--bufsize N]\n"
+	    "              COMMAND [OPTIONS] ENDPOINT\n"
 	    "       sockit help [COMMAND] | --version\n\n"
 	    "A socket Swiss army knife: each command maps onto the BSD "
 	    "socket calls,\nand --trace narrates every call it makes.\n\n"
@@ -76,6 +79,11 @@ usage(FILE *out)
 	fputs("Global options:\n"
 	    "  -t, --trace[=full,time]  print every socket call on stderr, "
 	    "as strace does\n"
+	    "      --textbook[=select]  blocking calls as a course's C program "
+	    "makes them\n"
+	    "      --bufsize N          the user buffer of read and recv, 1 to "
+	    "65536\n"
+	    "                           (textbook mode's default: 1024)\n"
 	    "      --version            print the version and features\n"
 	    "  -h, --help               show this help\n\n", out);
 	fputs(endpoint_help, out);
@@ -247,6 +255,33 @@ fill_standard_fds(void)
 	}
 }
 
+/*
+ * --bufsize's value v (NULL: it was the last word): 1 to RELAY_CHUNK_MAX.
+ * Returns 0, or -1 after reporting.
+ */
+static int
+set_bufsize(const char *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (v == NULL) {
+		report_usage("--bufsize needs a size in bytes, 1 to %d",
+		    RELAY_CHUNK_MAX);
+		return -1;
+	}
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > RELAY_CHUNK_MAX) {
+		report_usage("bad value '%s' for --bufsize: a size in bytes, "
+		    "1 to %d", v, RELAY_CHUNK_MAX);
+		return -1;
+	}
+	relay_bufsize = n;
+	return 0;
+}
+
 static int
 run_command(const struct command *cmd, int argc, char **argv)
 {
@@ -308,6 +343,22 @@ main(int argc, char **argv)
 			return check_stdout(EXIT_OK);
 		} else if (strcmp(a, "-t") == 0 || strcmp(a, "--trace") == 0) {
 			trace_set_mode("");
+		} else if (strcmp(a, "--textbook") == 0 ||
+		    strncmp(a, "--textbook=", 11) == 0) {
+			const char *v = a[10] == '=' ? a + 11 : "";
+
+			if (a[10] == '=' && strcmp(v, "select") != 0) {
+				report_usage("bad value '%s' for --textbook: "
+				    "select, or none for poll", v);
+				return EXIT_USAGE;
+			}
+			textbook_set_mode(v);
+		} else if (strcmp(a, "--bufsize") == 0 ||
+		    strncmp(a, "--bufsize=", 10) == 0) {
+			const char *v = a[9] == '=' ? a + 10 : argv[++i];
+
+			if (set_bufsize(v) < 0)
+				return EXIT_USAGE;
 		} else if (strncmp(a, "--trace=", 8) == 0) {
 			if (trace_set_mode(a + 8) < 0) {
 				report_usage("bad value '%s' for --trace: "

@@ -20,6 +20,16 @@
 /* One buffer per direction bounds memory whatever the peer does. */
 #define RELAY_BUFFER RELAY_CHUNK_MAX
 
+size_t relay_bufsize;
+
+/* The most one read or recv takes: --bufsize's, or the whole buffer. */
+static size_t
+chunk_size(void)
+{
+	return relay_bufsize > 0 && relay_bufsize < RELAY_BUFFER ?
+	    relay_bufsize : RELAY_BUFFER;
+}
+
 enum slot {
 	SLOT_STDIN,
 	SLOT_SOCKET,
@@ -306,7 +316,7 @@ expand_crlf(struct relay *r, const unsigned char *in, size_t n)
 static size_t
 stdin_chunk(const struct relay_config *cfg)
 {
-	size_t chunk = cfg->crlf ? RELAY_BUFFER / 2 : RELAY_BUFFER;
+	size_t chunk = cfg->crlf ? (chunk_size() + 1) / 2 : chunk_size();
 
 	if (cfg->messages && cfg->max_message < chunk)
 		chunk = cfg->max_message;
@@ -572,7 +582,7 @@ recv_down(struct relay *r, double now)
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof(from);
 
-		n = sys_recvfrom(cfg->sock, r->raw, RELAY_BUFFER, flags,
+		n = sys_recvfrom(cfg->sock, r->raw, chunk_size(), flags,
 		    (struct sockaddr *)&from, &flen);
 		if (n >= 0 && cfg->hooks.admit != NULL &&
 		    !cfg->hooks.admit(cfg->hooks.ctx,
@@ -587,9 +597,9 @@ recv_down(struct relay *r, double now)
 				    (struct sockaddr *)&from, flen);
 		}
 	} else if (cfg->tls != NULL) {
-		n = tls_read(cfg->tls, r->raw, RELAY_BUFFER);
+		n = tls_read(cfg->tls, r->raw, chunk_size());
 	} else {
-		n = sys_recv(recv_fd(cfg), r->raw, RELAY_BUFFER, flags);
+		n = sys_recv(recv_fd(cfg), r->raw, chunk_size(), flags);
 	}
 	if (n < 0) {
 		if (errno == EAGAIN) {
@@ -635,7 +645,7 @@ recv_down(struct relay *r, double now)
 		return RELAY_DONE;
 	}
 	r->want[RELAY_DOWN] = POLLIN;
-	if ((size_t)n > RELAY_BUFFER && cfg->messages) {
+	if ((size_t)n > chunk_size() && cfg->messages) {
 		if (cfg->hooks.on_oversize)
 			cfg->hooks.on_oversize(cfg->hooks.ctx, (size_t)n,
 			    NULL, 0);

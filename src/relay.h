@@ -22,6 +22,12 @@ enum relay_shutdown {
 
 /* The most bytes one recv() of the relay takes. */
 #define RELAY_CHUNK_MAX (64 * 1024)
+/*
+ * --bufsize: the most one read of stdin or recv of the socket takes, 1 to
+ * RELAY_CHUNK_MAX; 0: RELAY_CHUNK_MAX. Splice and recvmmsg batches keep
+ * their own sizes.
+ */
+extern size_t relay_bufsize;
 
 enum relay_dir {
 	RELAY_UP,	/* stdin -> socket */

@@ -21,6 +21,8 @@
 #include "sockit.h"
 #include "spawn.h"
 #include "sys.h"
+#include "textbook.h"
+#include "textbook_session.h"
 #include "unixdiag.h"
 
 const struct opt_def serve_opt_defs[] = {
@@ -541,6 +543,9 @@ serve_accept(struct session *s, const struct serve_access *acl,
     const struct endpoint *ep, int lfd, int *cfd_out, char *peer_text,
     size_t cap)
 {
+	if (textbook_on())
+		return textbook_accept(s, acl, ep, lfd, cfd_out, peer_text,
+		    cap);
 	for (;;) {
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
@@ -831,8 +836,12 @@ serve_fork(struct session *s, const struct serve_access *acl,
 {
 	struct children c = { NULL, 0, 0 };
 	double last_peer = relay_now();
-	int wake_fd = spawn_watch(), status = EXIT_OK;
+	int wake_fd, status = EXIT_OK;
 
+	if (textbook_on())
+		return textbook_serve_fork(s, acl, ep, lfd, cmd, svc,
+		    max_conns);
+	wake_fd = spawn_watch();
 	if (wake_fd < 0)
 		return EXIT_FAIL;
 	for (;;) {

@@ -9,6 +9,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "relay.h"
 #include "services.h"
 #include "sys.h"
 
@@ -217,7 +218,9 @@ chargen_stream(int fd)
 int
 service_stream(const struct service *svc, int fd, double idle)
 {
-	unsigned char in[STREAM_ROOM], out[STREAM_ROOM];
+	/* --bufsize sets the room, up to what one recv of the pump takes. */
+	static unsigned char in[RELAY_CHUNK_MAX], out[RELAY_CHUNK_MAX];
+	size_t room = relay_bufsize > 0 ? relay_bufsize : STREAM_ROOM;
 	long len;
 	ssize_t n;
 
@@ -236,12 +239,12 @@ service_stream(const struct service *svc, int fd, double idle)
 			errno = EINTR;
 			return -1;
 		}
-		n = sys_recv(fd, in, sizeof(in), 0);
+		n = sys_recv(fd, in, room, 0);
 		if (n == 0)
 			return 0;
 		if (n < 0)
 			return peer_gone();
-		len = svc->answer(in, (size_t)n, out, sizeof(out));
+		len = svc->answer(in, (size_t)n, out, room);
 		if (len > 0 && send_all(fd, out, (size_t)len) < 0)
 			return peer_gone();
 	}

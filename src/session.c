@@ -20,6 +20,8 @@
 #include "session.h"
 #include "sockit.h"
 #include "sys.h"
+#include "textbook.h"
+#include "textbook_session.h"
 #include "trace.h"
 
 #define FIELD(name) offsetof(struct session_opts, name)
@@ -229,7 +231,7 @@ session_endpoint(struct session *s, char **pos, int npos, bool port_list,
 			report_usage("%s", err);
 		return EXIT_USAGE;
 	}
-	return EXIT_OK;
+	return textbook_check(s, ep);
 }
 
 static int
@@ -258,7 +260,8 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 	fd = sys_socket(a->family, a->socktype, a->protocol);
 	if (fd < 0)
 		return -1;
-	if (sys_set_nonblocking(fd) < 0) {
+	/* Textbook mode's calls block, as the slides' do. */
+	if (!textbook_on() && sys_set_nonblocking(fd) < 0) {
 		snprintf(what, sizeof(what), "make the socket for %s "
 		    "non-blocking", where);
 		report_errno("fcntl", what, errno);
@@ -903,7 +906,8 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	cfg.hooks.on_oversize = oversize_hook;
 	if (s->opts.hex || (s->plan != NULL && s->plan->on_reply != NULL))
 		cfg.hooks.on_data = data_hook;
-	editing = start_editing(s, &cfg);
+	/* The course's program reads stdin with read(2), unedited. */
+	editing = !textbook_on() && start_editing(s, &cfg);
 	if (s->opts.progress) {
 		cfg.hooks.on_tick = progress_hook;
 		cfg.hooks.tick_seconds = s->progress_on_tty ? 0.5 : 1.0;
@@ -912,7 +916,10 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		cfg.hooks.on_frame = frame_hook;
 		cfg.hooks.frame_cap = s->frame_cap;
 	}
-	relay_run(&cfg, &res);
+	if (textbook_on())
+		textbook_run(&cfg, &res);
+	else
+		relay_run(&cfg, &res);
 	if (editing)
 		stop_editing();
 	session_tls_finish(s, &res, peer);

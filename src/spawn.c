@@ -423,6 +423,23 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	return 0;
 }
 
+void
+spawn_exec(const struct spawn_cmd *cmd, int in, int out, int err,
+    const struct spawn_env *env)
+{
+	const int fds[4] = { in, out, err, -1 };
+	char text[ARRAY_LEN(env->names)][192];
+	char **envp = environ;
+	sigset_t mask;
+
+	if (env != NULL && (envp = child_environment(env, text)) == NULL) {
+		report_errno("malloc", "make the program's environment", errno);
+		_exit(126);
+	}
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	run_child(cmd, fds, envp, &mask, getppid());
+}
+
 /*
  * In the child of spawn_fork, before its signals are let in: a process
  * group of its own, an end with us, and pipes of its own for its child's

@@ -65,6 +65,14 @@ int spawn_start(struct spawn_cmd *cmd, int in, int out, int err,
  */
 pid_t spawn_fork(void);
 /*
+ * In a child of spawn_fork: makes in and out (and err when >= 0) its
+ * stdin, stdout and stderr, closes every other descriptor, and execs cmd
+ * with env added, as a course's concurrent server does after fork().
+ * Never returns: a failed exec is reported and ends the child.
+ */
+_Noreturn void spawn_exec(const struct spawn_cmd *cmd, int in, int out,
+    int err, const struct spawn_env *env);
+/*
  * Reaps one child that has ended, without waiting. Returns its pid with
  * *status its exit status (128+N for signal N) and *signo the signal or 0,
  * 0 when none has ended, -1 when there are no children.

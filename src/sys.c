@@ -22,10 +22,22 @@
 #include "trace.h"
 
 volatile sig_atomic_t sys_signal_caught;
+bool sys_textbook;
 int sys_signal_wakeup_fd = -1;
 int sys_signal_notify_fd = -1;
 
 #define TRACE_LINE_MAX 1024
+
+/*
+ * MSG_NOSIGNAL keeps a send to a closed peer from raising SIGPIPE; sockit
+ * ignores SIGPIPE anyway, so textbook mode sends with the flags of the
+ * slides, and a closed peer is EPIPE all the same.
+ */
+static int
+nosignal(void)
+{
+	return sys_textbook ? 0 : MSG_NOSIGNAL;
+}
 
 /* A call interrupted by a signal is retried unless the signal ends us. */
 static bool
@@ -318,13 +330,16 @@ sys_setsockopt(int fd, int level, int optname, const void *value,
 /*
  * EAGAIN is the normal answer of a non-blocking socket with nothing to give;
  * tracing each one would drown the lesson, so only full mode shows them.
+ * In textbook mode a call without MSG_DONTWAIT blocks, and its EAGAIN is
+ * the timeout of SO_RCVTIMEO or SO_SNDTIMEO: the lesson's, shown.
  */
 static bool
-trace_data_call(long rc)
+trace_data_call(long rc, int flags)
 {
 	if (!tracing())
 		return false;
-	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL);
+	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL) ||
+	    (sys_textbook && !(flags & MSG_DONTWAIT));
 }
 
 /* The shared shape of bind and connect: CALL(fd, sockaddr) = RET. */
@@ -338,6 +353,9 @@ trace_fd_addr(const char *call, int fd, const struct sockaddr *sa,
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "%s(%d, ", call, fd);
 	trace_sockaddr(&sb, sa, len);
+	/* The slides pass the length too: sizeof the sockaddr, by value. */
+	if (sys_textbook)
+		strbuf_printf(&sb, ", %u", (unsigned)len);
 	strbuf_puts(&sb, ")");
 	trace_result(&sb, rc, err);
 	if (note != NULL)
@@ -391,7 +409,7 @@ fold_hold(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct fold *f;
 
-	if (trace_flags & TRACE_FULL)
+	if ((trace_flags & TRACE_FULL) || sys_textbook)
 		return false;
 	f = fold_free_slot();
 	if (f == NULL || len > sizeof(f->sa))
@@ -588,7 +606,17 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 		*len = cap;
 		rc = accept(fd, sa, len);
 	} while (retry_eintr(rc));
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, 0))
+		trace_addr_out("accept", fd, rc, errno, sa, *len);
+	return rc;
+}
+
+int
+sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	int rc = accept(fd, sa, len);
+
+	if (trace_data_call(rc, 0))
 		trace_addr_out("accept", fd, rc, errno, sa, *len);
 	return rc;
 }
@@ -657,6 +685,8 @@ trace_data(const char *call, int fd, const void *buf, size_t len, int flags,
 			strbuf_printf(&sb, "%p", (const void *)sa);
 		else
 			trace_sockaddr(&sb, sa, salen);
+		if (sys_textbook && !incoming)
+			strbuf_printf(&sb, ", %u", (unsigned)salen);
 	}
 	strbuf_puts(&sb, ")");
 	finish(&sb, rc, err);
@@ -695,10 +725,10 @@ sys_send(int fd, const void *buf, size_t len, int flags)
 	ssize_t rc;
 
 	do
-		rc = send(fd, buf, len, flags | MSG_NOSIGNAL);
+		rc = send(fd, buf, len, flags | nosignal());
 	while (retry_eintr(rc));
-	if (trace_data_call(rc))
-		trace_data("send", fd, buf, len, flags | MSG_NOSIGNAL, rc,
+	if (trace_data_call(rc, flags))
+		trace_data("send", fd, buf, len, flags | nosignal(), rc,
 		    errno, NULL, 0, false);
 	return rc;
 }
@@ -711,7 +741,7 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 	do
 		rc = recv(fd, buf, len, flags);
 	while (retry_eintr(rc));
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, flags))
 		trace_data("recv", fd, buf, len, flags, rc, errno, NULL, 0,
 		    true);
 	return rc;
@@ -724,10 +754,10 @@ sys_sendto(int fd, const void *buf, size_t len, int flags,
 	ssize_t rc;
 
 	do
-		rc = sendto(fd, buf, len, flags | MSG_NOSIGNAL, sa, salen);
+		rc = sendto(fd, buf, len, flags | nosignal(), sa, salen);
 	while (retry_eintr(rc));
-	if (trace_data_call(rc))
-		trace_data("sendto", fd, buf, len, flags | MSG_NOSIGNAL, rc,
+	if (trace_data_call(rc, flags))
+		trace_data("sendto", fd, buf, len, flags | nosignal(), rc,
 		    errno, sa, salen, false);
 	return rc;
 }
@@ -743,7 +773,7 @@ sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
 		*salen = cap;
 		rc = recvfrom(fd, buf, len, flags, sa, salen);
 	} while (retry_eintr(rc));
-	if (trace_data_call(rc))
+	if (trace_data_call(rc, flags))
 		trace_data("recvfrom", fd, buf, len, flags, rc, errno, sa,
 		    *salen, true);
 	return rc;
@@ -764,7 +794,7 @@ sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 		rc = sendmmsg(fd, msgs, count, MSG_NOSIGNAL);
 	while (retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc))
+	if (!trace_data_call(rc, 0))
 		return rc;
 	/*
 	 * Each message as {"bytes", length}, and its destination when it
@@ -861,7 +891,7 @@ sys_recvmsg(int fd, struct msghdr *msg, int flags)
 		rc = recvmsg(fd, msg, flags);
 	} while (retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc))
+	if (!trace_data_call(rc, flags))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "recvmsg(%d, ", fd);
@@ -887,7 +917,7 @@ sys_sendmsg(int fd, const struct msghdr *msg, int flags)
 		rc = sendmsg(fd, msg, flags | MSG_NOSIGNAL);
 	while (retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc))
+	if (!trace_data_call(rc, flags))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "sendmsg(%d, ", fd);
@@ -912,7 +942,7 @@ sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
 		rc = recvmmsg(fd, msgs, count, flags | MSG_DONTWAIT, NULL);
 	while (retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc))
+	if (!trace_data_call(rc, flags | MSG_DONTWAIT))
 		return rc;
 	/*
 	 * Each datagram that came as {"bytes", room} = length {sender}, the
@@ -1075,8 +1105,9 @@ trace_poll_events(struct strbuf *sb, short events)
 		strbuf_puts(sb, "0");
 }
 
-int
-sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
+/* poll(2), traced when shown (or in full mode). */
+static int
+poll_traced(struct pollfd *fds, nfds_t count, int timeout_ms, bool shown)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
@@ -1085,8 +1116,7 @@ sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
 	nfds_t i;
 	const char *sep = "";
 
-	/* poll is the pump's heartbeat: only full mode narrates it. */
-	if (!tracing() || !(trace_flags & TRACE_FULL))
+	if (!tracing() || (!(trace_flags & TRACE_FULL) && !shown))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "poll([");
@@ -1118,6 +1148,103 @@ sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
 	return rc;
 }
 
+/* Appends a descriptor set as strace prints it: [0 3]; NULL. */
+static void
+trace_fd_set(struct strbuf *sb, int nfds, const fd_set *set)
+{
+	const char *sep = "";
+	int fd;
+
+	if (set == NULL) {
+		strbuf_puts(sb, "NULL");
+		return;
+	}
+	strbuf_puts(sb, "[");
+	for (fd = 0; fd < nfds; fd++) {
+		if (FD_ISSET(fd, set)) {
+			strbuf_printf(sb, "%s%d", sep, fd);
+			sep = " ";
+		}
+	}
+	strbuf_puts(sb, "]");
+}
+
+int
+sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
+{
+	/* poll is the pump's heartbeat: only full mode narrates it. */
+	return poll_traced(fds, count, timeout_ms, false);
+}
+
+int
+sys_poll_lesson(struct pollfd *fds, nfds_t count, int timeout_ms)
+{
+	return poll_traced(fds, count, timeout_ms, true);
+}
+
+int
+sys_select(int nfds, fd_set *readable, fd_set *writable,
+    struct timeval *timeout)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	fd_set asked_r, asked_w;
+	struct timeval asked_t = { 0, 0 };
+	int rc, err;
+
+	if (readable != NULL)
+		asked_r = *readable;
+	if (writable != NULL)
+		asked_w = *writable;
+	if (timeout != NULL)
+		asked_t = *timeout;
+	/*
+	 * Linux writes the time left into timeout; the sets and the time
+	 * are given again on a retry, as a program's loop would.
+	 */
+	for (;;) {
+		rc = select(nfds, readable, writable, NULL, timeout);
+		if (!retry_eintr(rc))
+			break;
+		if (readable != NULL)
+			*readable = asked_r;
+		if (writable != NULL)
+			*writable = asked_w;
+	}
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "select(%d, ", nfds);
+	trace_fd_set(&sb, nfds, readable != NULL ? &asked_r : NULL);
+	strbuf_puts(&sb, ", ");
+	trace_fd_set(&sb, nfds, writable != NULL ? &asked_w : NULL);
+	strbuf_puts(&sb, ", NULL, ");
+	if (timeout != NULL)
+		strbuf_printf(&sb, "{tv_sec=%ld, tv_usec=%ld})",
+		    (long)asked_t.tv_sec, (long)asked_t.tv_usec);
+	else
+		strbuf_puts(&sb, "NULL)");
+	trace_result(&sb, rc, err);
+	if (rc > 0) {
+		strbuf_puts(&sb, " (");
+		if (readable != NULL) {
+			strbuf_puts(&sb, "in ");
+			trace_fd_set(&sb, nfds, readable);
+		}
+		if (writable != NULL) {
+			strbuf_puts(&sb, readable != NULL ? ", out " : "out ");
+			trace_fd_set(&sb, nfds, writable);
+		}
+		strbuf_puts(&sb, ")");
+	} else if (rc == 0) {
+		strbuf_puts(&sb, " (Timeout)");
+	}
+	trace_emit(&sb);
+	errno = err;
+	return rc;
+}
+
 ssize_t
 sys_read(int fd, void *buf, size_t len)
 {
@@ -1126,7 +1253,7 @@ sys_read(int fd, void *buf, size_t len)
 	do
 		rc = read(fd, buf, len);
 	while (retry_eintr(rc));
-	if (tracing() && (trace_flags & TRACE_FULL))
+	if (tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
 		trace_data("read", fd, buf, len, -1, rc, errno, NULL, 0,
 		    true);
 	return rc;
@@ -1220,7 +1347,7 @@ sys_write(int fd, const void *buf, size_t len)
 	do
 		rc = write(fd, buf, len);
 	while (retry_eintr(rc));
-	if (tracing() && (trace_flags & TRACE_FULL))
+	if (tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
 		trace_data("write", fd, buf, len, -1, rc, errno, NULL, 0,
 		    false);
 	return rc;
@@ -1362,6 +1489,28 @@ void
 sys_trace_fork(pid_t pid, int err)
 {
 	trace_fork("fork()", pid, err);
+}
+
+int
+sys_sigaction(int sig, void (*handler)(int), const char *handler_name)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct sigaction sa;
+	int rc, err;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	rc = sigaction(sig, &sa, NULL);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "sigaction(%s, {sa_handler=%s, sa_flags=0}, NULL)",
+	    trace_signal_name(sig), handler_name);
+	finish(&sb, rc, err);
+	return rc;
 }
 
 int

@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 
 /*
@@ -15,6 +16,13 @@
  * return -1 with EINTR so the caller can unwind.
  */
 extern volatile sig_atomic_t sys_signal_caught;
+/*
+ * Textbook mode (--textbook): sends carry the slides' flags, not
+ * MSG_NOSIGNAL; a connect is never folded; bind, connect and sendto show
+ * their address length; read and write are traced without full mode, and
+ * so is a blocking call's EAGAIN.
+ */
+extern bool sys_textbook;
 /*
  * The read end of a pipe the signal handler writes a byte into, so a poll
  * loop wakes up even when the signal came just before poll(); -1 if unset.
@@ -73,6 +81,11 @@ int sys_tcp_bytes(int fd, bool active_open, uint64_t *sent,
 int sys_bind(int fd, const struct sockaddr *sa, socklen_t len);
 int sys_listen(int fd, int backlog);
 int sys_accept(int fd, struct sockaddr *sa, socklen_t *len);
+/*
+ * accept(2) as a blocking server of a course makes it: a signal's EINTR
+ * (a SIGCHLD to reap) comes back to the caller instead of a retry.
+ */
+int sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len);
 int sys_connect(int fd, const struct sockaddr *sa, socklen_t len);
 ssize_t sys_send(int fd, const void *buf, size_t len, int flags);
 ssize_t sys_recv(int fd, void *buf, size_t len, int flags);
@@ -114,6 +127,18 @@ int sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len);
 int sys_unix_diag_request(void);
 int sys_socketpair(int family, int type, int protocol, int fds[2]);
 int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
+/*
+ * poll(2) as a program of the lesson makes it (textbook mode's wait on
+ * stdin and a socket): traced in plain mode too, not only in full mode.
+ */
+int sys_poll_lesson(struct pollfd *fds, nfds_t count, int timeout_ms);
+/*
+ * select(2) on readable and writable (either NULL), timeout NULL for none;
+ * every descriptor must be below FD_SETSIZE. On a retry after EINTR the
+ * sets are given again as they were asked.
+ */
+int sys_select(int nfds, fd_set *readable, fd_set *writable,
+    struct timeval *timeout);
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
 struct iovec;
@@ -143,6 +168,11 @@ struct servent *sys_getservbyname(const char *name, const char *proto);
 struct servent *sys_getservbyport(int port_net, const char *proto);
 int sys_gethostname(char *name, size_t len);
 int sys_dup2(int from, int to);
+/*
+ * sigaction(2): handler for sig, no SA_RESTART (a blocked call returns
+ * EINTR), an empty mask; traced with handler_name. Returns 0 or -1.
+ */
+int sys_sigaction(int sig, void (*handler)(int), const char *handler_name);
 /*
  * The trace line of a vfork(2) that the caller made itself: a vfork child
  * must not return from the function that called vfork, so no wrapper can
