@@ -45,6 +45,34 @@ dgram_batch_free(struct dgram_batch *b)
 	free(b);
 }
 
+/*
+ * --peek: recvmmsg cannot show a datagram read twice, so the first waiting
+ * is peeked at with recvfrom and MSG_PEEK, which leaves it queued, and then
+ * taken by the same call without the flag. The socket is non-blocking.
+ */
+static int
+peek_one(struct dgram_batch *b, int fd)
+{
+	struct msghdr *h = &b->msgs[0].msg_hdr;
+	socklen_t flen = sizeof(b->from[0]);
+	ssize_t n;
+
+	n = sys_recvfrom(fd, b->iov[0].iov_base, DGRAM_ROOM,
+	    MSG_TRUNC | MSG_PEEK, (struct sockaddr *)&b->from[0], &flen);
+	if (n < 0)
+		return -1;
+	flen = sizeof(b->from[0]);
+	n = sys_recvfrom(fd, b->iov[0].iov_base, DGRAM_ROOM, MSG_TRUNC,
+	    (struct sockaddr *)&b->from[0], &flen);
+	if (n < 0)
+		return -1;
+	/* With MSG_TRUNC, n is the datagram's real length, as msg_len is. */
+	b->msgs[0].msg_len = (unsigned)n;
+	h->msg_namelen = flen;
+	b->count = 1;
+	return 1;
+}
+
 int
 dgram_batch_receive(struct dgram_batch *b, int fd, unsigned want)
 {
@@ -53,6 +81,8 @@ dgram_batch_receive(struct dgram_batch *b, int fd, unsigned want)
 
 	if (want > DGRAM_BATCH)
 		want = DGRAM_BATCH;
+	if (b->peek)
+		want = 1;
 	for (i = 0; i < want; i++) {
 		b->iov[i].iov_base = b->slots + (size_t)i * DGRAM_ROOM;
 		b->iov[i].iov_len = DGRAM_ROOM;
@@ -63,6 +93,8 @@ dgram_batch_receive(struct dgram_batch *b, int fd, unsigned want)
 		b->msgs[i].msg_hdr.msg_namelen = sizeof(b->from[i]);
 	}
 	b->count = b->next = 0;
+	if (b->peek)
+		return peek_one(b, fd);
 	/* With MSG_TRUNC each msg_len is the datagram's real length. */
 	n = sys_recvmmsg(fd, b->msgs, want, MSG_TRUNC);
 	if (n > 0)
