@@ -54,7 +54,7 @@ static const struct opt_def send_defs[] = {
 	{ 's', "source", OPT_STRING, FIELD(source), "ADDR[:PORT]",
 	  "bind the local end to ADDR and PORT first", 0, 0, 0, NULL },
 	{ 0, "oob", OPT_FLAG, FIELD(oob), NULL,
-	  "TCP: each send is urgent (MSG_OOB): its last byte", 1, 0, 0, NULL },
+	  "TCP: send with MSG_OOB: the last byte is urgent", 1, 0, 0, NULL },
 };
 
 static const char send_examples[] =

@@ -1023,6 +1023,24 @@ splice_length(const struct relay *r, enum relay_dir dir, size_t len)
 }
 
 /* stdin or the socket into the pipe. */
+/*
+ * A splice from TCP never passes the urgent mark: it returns 0, or
+ * EAGAIN, with the data behind the mark still queued, and poll() says
+ * POLLPRI. Then the lane closes for good and recv(), which passes the
+ * mark, takes over; a 0 without POLLPRI is the peer's end.
+ */
+static bool
+stopped_at_mark(struct relay *r, enum relay_dir dir)
+{
+	struct pollfd pfd = { recv_fd(r->cfg), POLLPRI, 0 };
+
+	if (dir != RELAY_DOWN || sys_poll(&pfd, 1, 0) <= 0 ||
+	    !(pfd.revents & POLLPRI))
+		return false;
+	close_lane(r, dir);
+	return true;
+}
+
 static enum relay_end
 lane_fill(struct relay *r, enum relay_dir dir, double now)
 {
@@ -1061,7 +1079,8 @@ lane_fill(struct relay *r, enum relay_dir dir, double now)
 		return fail(r, dir == RELAY_UP ? "read" : "recv", errno);
 	}
 	if (n == 0) {
-		reached_eof(r, dir, now);
+		if (!stopped_at_mark(r, dir))
+			reached_eof(r, dir, now);
 		return RELAY_DONE;
 	}
 	l->held += (size_t)n;
@@ -1308,7 +1327,8 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 		if (n == 0) {
 			if (i > 0)
 				return RELAY_DONE;	/* more next time */
-			reached_eof(r, dir, now);
+			if (!stopped_at_mark(r, dir))
+				reached_eof(r, dir, now);
 			return RELAY_DONE;
 		}
 		r->res->stats.bytes[dir] += (uint64_t)n;
@@ -1673,7 +1693,9 @@ pump(struct relay *r)
 		    (!cfg->any_sender || r->sender_len > 0) ? cfg->in_fd : -1;
 		pfd[SLOT_STDIN].events = POLLIN;
 		pfd[in_slot].events = down_asked ? down_events : 0;
-		if (down_asked && cfg->urgent && !r->urgent_quiet)
+		/* A lane learns of the urgent mark it cannot pass. */
+		if (down_asked && ((cfg->urgent && !r->urgent_quiet) ||
+		    r->lane[RELAY_DOWN].on))
 			pfd[in_slot].events |= POLLPRI;
 		pfd[SLOT_SOCKET].events |= up_asked ? up_events : 0;
 		pfd[SLOT_SOCKET].fd = pfd[SLOT_SOCKET].events ? cfg->sock : -1;
@@ -1715,7 +1737,9 @@ pump(struct relay *r)
 				return end;
 		}
 		got = pfd[in_slot].revents;
-		if (down_asked && (got & POLLPRI) &&
+		if (down_asked && (got & POLLPRI) && r->lane[RELAY_DOWN].on)
+			close_lane(r, RELAY_DOWN);
+		else if (down_asked && (got & POLLPRI) &&
 		    (end = take_urgent(r)) != RELAY_DONE)
 			return end;
 		if (down_asked && (got & (down_events | POLLERR | POLLHUP))) {

@@ -148,7 +148,7 @@ s.send(b"two")' "$LISTEN_PORT"
 	    "$TMP/rcv.err")" = '[33,false]' ]
 }
 
-@test "without --oob urgent data is never asked for: no POLLPRI, no MSG_OOB, the run ends" {
+@test "a short exchange without --oob never asks for urgent data: no POLLPRI, no MSG_OOB, the run ends" {
 	start_recv rcv --trace=full 127.0.0.1:0
 	urgent_sender "$RECV_PORT"
 	wait_for_exit "$RECV_PID"
@@ -156,6 +156,24 @@ s.send(b"two")' "$LISTEN_PORT"
 	# Out of band, unread: the kernel drops it from the data.
 	[ "$(cat "$TMP/rcv.out")" = "hello world" ]
 	refute grep -qE 'MSG_OOB|POLLPRI|sockatmark' "$TMP/rcv.err"
+}
+
+@test "a bulk transfer that meets urgent data without --oob loses nothing behind the mark, which splice cannot pass" {
+	# 1 MB moves by splice once 256 KiB went by recv; then the mark.
+	start_recv rcv 127.0.0.1:0
+	python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"x" * 1000000)
+s.send(b"!", socket.MSG_OOB)
+s.sendall(b"y" * 1000)
+s.close()' "$RECV_PORT"
+	wait_for_exit "$RECV_PID"
+	[ "$EXIT_STATUS" -eq 0 ]
+	# Out of band and unread, the urgent byte alone is left out.
+	[ "$(wc -c <"$TMP/rcv.out")" -eq 1001000 ]
+	[ "$(tail -c 1000 "$TMP/rcv.out" | tr -d y | wc -c)" -eq 0 ]
+	refute grep -q '!' "$TMP/rcv.out"
 }
 
 @test "--oob is TCP's and --peek the relay's: other uses are usage errors naming why" {
