@@ -1,4 +1,4 @@
-/* msgflags.c: what --peek and --oob add to a session: checks, relay settings, the urgent byte's report. */
+/* msgflags.c: --peek and --oob: checks, relay settings, the urgent byte. */
 #include "compat.h"
 
 #include <ctype.h>

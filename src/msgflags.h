@@ -1,4 +1,4 @@
-/* msgflags.h: what --peek and --oob add to a session: checks, relay settings, the urgent byte's report. */
+/* msgflags.h: --peek and --oob: checks, relay settings, the urgent byte. */
 #ifndef SOCKIT_MSGFLAGS_H
 #define SOCKIT_MSGFLAGS_H
 
