@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "flows.h"
 #include "inetd.h"
+#include "msgflags.h"
 #include "report.h"
 #include "serve.h"
 #include "services.h"
@@ -25,6 +26,7 @@ struct listen_opts {
 	long max_conns;
 	double flow_idle;	/* < 0: not given */
 	int serve;		/* --serve: index of the service; -1: none */
+	int peek;
 };
 
 static const struct opt_def listen_defs[] = {
@@ -43,6 +45,9 @@ static const struct opt_def listen_defs[] = {
 	{ 0, "serve", OPT_CHOICE, offsetof(struct listen_opts, serve),
 	  "SERVICE", "serve echo, discard, daytime, chargen or upper itself",
 	  0, 0, 0, service_choices },
+	{ 0, "peek", OPT_FLAG, offsetof(struct listen_opts, peek), NULL,
+	  "each receive first with MSG_PEEK: the same bytes twice",
+	  1, 0, 0, NULL },
 };
 
 static const char listen_examples[] =
@@ -129,6 +134,23 @@ serve_stream(struct server *sv, int lfd, int socktype)
 	}
 }
 
+/*
+ * recvfrom() of one datagram; with --peek made first with MSG_PEEK, which
+ * leaves it queued, so a class sees the same datagram come twice.
+ */
+static ssize_t
+recv_datagram(const struct session *s, int fd, void *buf, size_t cap,
+    int flags, struct sockaddr_storage *from, socklen_t *flen)
+{
+	socklen_t plen = *flen;
+
+	if (s->peek && !(flags & MSG_PEEK) && sys_recvfrom(fd, buf, cap,
+	    flags | MSG_PEEK, (struct sockaddr *)from, &plen) < 0)
+		return -1;
+	return sys_recvfrom(fd, buf, cap, flags, (struct sockaddr *)from,
+	    flen);
+}
+
 /* How many queued datagrams lock-on sorts through before the relay starts. */
 #define DRAIN_MAX 1024
 
@@ -150,8 +172,8 @@ drain_queued(struct session *s, int fd, const struct sockaddr_storage *peer,
 		char text[ADDR_TEXT_MAX];
 		ssize_t n;
 
-		n = sys_recvfrom(fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC,
-		    (struct sockaddr *)&from, &flen);
+		n = recv_datagram(s, fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC,
+		    &from, &flen);
 		if (n < 0)
 			break;	/* empty; a real error shows again in the relay */
 		if (!addr_equal((const struct sockaddr *)&from, flen,
@@ -226,8 +248,8 @@ first_datagram(struct server *sv, int fd, unsigned char *buf, size_t cap,
 			return -1 - EXIT_TIMEOUT;
 		}
 		*flen = sizeof(*from);
-		n = sys_recvfrom(fd, buf, cap, MSG_TRUNC | (peek ? MSG_PEEK :
-		    0), (struct sockaddr *)from, flen);
+		n = recv_datagram(s, fd, buf, cap, MSG_TRUNC | (peek ?
+		    MSG_PEEK : 0), from, flen);
 		if (n < 0) {
 			if (errno == EAGAIN)
 				continue;
@@ -472,7 +494,7 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s;
-	struct listen_opts lo = { 0, 0, 0, -1, -1 };
+	struct listen_opts lo = { 0, 0, 0, -1, -1, 0 };
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
@@ -531,7 +553,9 @@ cmd_listen(int argc, char **argv)
 		status = loopback_unless_given(&s, &ep);
 	if (status != EXIT_OK)
 		return status;
-	if ((status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK)
+	s.peek = lo.peek;
+	if ((status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK ||
+	    (status = msgflags_check(&s, &ep, lo.serve >= 0)) != EXIT_OK)
 		return status;
 	if ((status = serve_check(&so, &ep)) != EXIT_OK ||
 	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK)

@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "dgram.h"
 #include "json.h"
+#include "msgflags.h"
 #include "report.h"
 #include "serve.h"
 #include "session.h"
@@ -26,6 +27,8 @@ struct recv_opts {
 	int keep_open;
 	long count;	/* 0: no --count */
 	int from;
+	int peek;
+	int oob;
 };
 
 static const struct opt_def recv_defs[] = {
@@ -36,6 +39,12 @@ static const struct opt_def recv_defs[] = {
 	  0, 1, 1000000000, NULL },
 	{ 0, "from", OPT_FLAG, offsetof(struct recv_opts, from), NULL,
 	  "prefix messages with \"SENDER: \" (stream: once)",
+	  1, 0, 0, NULL },
+	{ 0, "peek", OPT_FLAG, offsetof(struct recv_opts, peek), NULL,
+	  "each receive first with MSG_PEEK: the same bytes twice",
+	  1, 0, 0, NULL },
+	{ 0, "oob", OPT_FLAG, offsetof(struct recv_opts, oob), NULL,
+	  "TCP: read urgent data (MSG_OOB) and tell each byte",
 	  1, 0, 0, NULL },
 };
 
@@ -446,6 +455,8 @@ recv_datagrams(struct sink *k, int fd, int family)
 
 	k->f.per_message = true;
 	b.in = dgram_batch_new();
+	if (b.in != NULL)
+		b.in->peek = k->s->peek;
 	if (b.in != NULL && (k->f.json || k->ro->from))
 		framed = malloc(FRAME_CAP(RELAY_CHUNK_MAX));
 	if (b.in == NULL || ((k->f.json || k->ro->from) && framed == NULL)) {
@@ -518,7 +529,7 @@ int
 cmd_recv(int argc, char **argv)
 {
 	struct session s;
-	struct recv_opts ro = { 0, 0, 0 };
+	struct recv_opts ro = { 0, 0, 0, 0, 0 };
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct endpoint ep;
@@ -564,7 +575,11 @@ cmd_recv(int argc, char **argv)
 		status = session_endpoint(&s, any_port, 1, false, &ep);
 	else
 		status = session_endpoint(&s, pos, npos, false, &ep);
-	if (status != EXIT_OK || (status = serve_check(&so, &ep)) != EXIT_OK ||
+	s.peek = ro.peek;
+	s.oob_recv = ro.oob;
+	if (status != EXIT_OK ||
+	    (status = msgflags_check(&s, &ep, false)) != EXIT_OK ||
+	    (status = serve_check(&so, &ep)) != EXIT_OK ||
 	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK ||
 	    (status = session_tls_setup(&s, &ep, true)) != EXIT_OK)
 		return status;

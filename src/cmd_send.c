@@ -14,6 +14,7 @@
 #include "dial.h"
 #include "escape.h"
 #include "json.h"
+#include "msgflags.h"
 #include "report.h"
 #include "session.h"
 #include "sockit.h"
@@ -29,6 +30,7 @@ struct send_opts {
 	long count;
 	double interval;
 	const char *source;
+	int oob;
 };
 
 #define FIELD(name) offsetof(struct send_opts, name)
@@ -52,6 +54,8 @@ static const struct opt_def send_defs[] = {
 	  "pause SECS between two sends of --count", 0, 0, 0, NULL },
 	{ 's', "source", OPT_STRING, FIELD(source), "ADDR[:PORT]",
 	  "bind the local end to ADDR and PORT first", 0, 0, 0, NULL },
+	{ 0, "oob", OPT_FLAG, FIELD(oob), NULL,
+	  "TCP: send with MSG_OOB: the last byte is urgent", 1, 0, 0, NULL },
 };
 
 static const char send_examples[] =
@@ -677,7 +681,7 @@ int
 cmd_send(int argc, char **argv)
 {
 	struct session s;
-	struct send_opts so = { 0, 0, NULL, 0, 0, 1, 0, NULL };
+	struct send_opts so = { 0, 0, NULL, 0, 0, 1, 0, NULL, 0 };
 	struct multicast_send ms;
 	struct endpoint ep;
 	unsigned char *data = NULL;
@@ -717,6 +721,7 @@ cmd_send(int argc, char **argv)
 	    OPT_GO_ON)
 		goto done;
 	s.opts.source = so.source;
+	s.oob_send = so.oob;
 	/* "-f -" is stdin, as many tools read it. */
 	if (so.file != NULL && strcmp(so.file, "-") == 0)
 		so.file = NULL;
@@ -726,6 +731,7 @@ cmd_send(int argc, char **argv)
 	    (status = session_parse_source(&s, &ep)) != EXIT_OK ||
 	    (status = multicast_send_check(&ms, &ep)) != EXIT_OK ||
 	    (status = check_options(&so, &ep, npos - 1)) != EXIT_OK ||
+	    (status = msgflags_check(&s, &ep, false)) != EXIT_OK ||
 	    (status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
 		goto done;
 	if (npos > 1 && (status = build_data(&so, pos + 1, npos - 1, &data,

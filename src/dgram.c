@@ -47,24 +47,29 @@ dgram_batch_free(struct dgram_batch *b)
 }
 
 /*
- * Textbook mode's receive: one blocking recvfrom into a buffer of
- * --bufsize bytes (SO_RCVTIMEO bounds it), as the slides' loop makes it.
- * MSG_TRUNC returns the real length, so a datagram the buffer cut is
- * known, and dropped.
+ * One datagram by recvfrom, where a batch cannot serve: textbook mode's
+ * blocking read into a buffer of --bufsize bytes (SO_RCVTIMEO bounds it),
+ * as the slides' loop makes it, and --peek, which shows the datagram read
+ * twice: first with MSG_PEEK, which leaves it queued. MSG_TRUNC returns
+ * the real length, so a datagram the buffer cut is known, and dropped.
  */
 static int
 receive_one(struct dgram_batch *b, int fd)
 {
-	size_t room = textbook_bufsize();
+	size_t room = DGRAM_ROOM;
 	socklen_t flen = sizeof(b->from[0]);
 	ssize_t n;
 
-	if (room > DGRAM_ROOM)
-		room = DGRAM_ROOM;
+	if (textbook_on() && textbook_bufsize() < room)
+		room = textbook_bufsize();
 	memset(&b->msgs[0], 0, sizeof(b->msgs[0]));
 	b->iov[0].iov_base = b->slots;
 	b->iov[0].iov_len = room;
 	b->count = b->next = 0;
+	if (b->peek && sys_recvfrom(fd, b->slots, room, MSG_TRUNC | MSG_PEEK,
+	    (struct sockaddr *)&b->from[0], &flen) < 0)
+		return -1;
+	flen = sizeof(b->from[0]);
 	n = sys_recvfrom(fd, b->slots, room, MSG_TRUNC,
 	    (struct sockaddr *)&b->from[0], &flen);
 	if (n < 0)
@@ -85,9 +90,8 @@ dgram_batch_receive(struct dgram_batch *b, int fd, unsigned want)
 	unsigned i;
 	int n;
 
-	if (textbook_on())
+	if (textbook_on() || b->peek)
 		return receive_one(b, fd);
-
 	if (want > DGRAM_BATCH)
 		want = DGRAM_BATCH;
 	for (i = 0; i < want; i++) {

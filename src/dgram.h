@@ -21,6 +21,8 @@ struct dgram_batch {
 	unsigned char *slots;	/* DGRAM_BATCH * DGRAM_ROOM */
 	unsigned count;		/* datagrams the last receive took */
 	unsigned next;		/* the first of them not yet handed on */
+	bool peek;		/* --peek: one datagram a receive, peeked at
+				   with MSG_PEEK first, then taken */
 };
 
 /* Returns a batch with its slots, or NULL with errno. */
@@ -29,7 +31,8 @@ void dgram_batch_free(struct dgram_batch *b);
 /*
  * Takes up to want (at most DGRAM_BATCH) datagrams that wait on fd,
  * without waiting, each with its sender's address. Returns how many came
- * (count and next set), or -1 with errno (EAGAIN: none waited).
+ * (count and next set), or -1 with errno (EAGAIN: none waited). With
+ * peek, one datagram, by two recvfrom calls.
  */
 int dgram_batch_receive(struct dgram_batch *b, int fd, unsigned want);
 /* Datagram i's real length: more than DGRAM_ROOM when it was cut. */

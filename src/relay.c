@@ -133,6 +133,10 @@ struct relay {
 	struct dgram_batch *in;	/* a datagram socket's receive batch */
 	bool gather;		/* stdout takes a batch's datagrams in one
 				   write: it keeps no boundaries anyway */
+	bool at_mark;		/* urgent_inline: the next byte read is the
+				   urgent one */
+	bool urgent_quiet;	/* urgent: POLLPRI lied once; not asked again
+				   until data has been read */
 	struct sockaddr_storage sender;	/* any_sender: whom stdin goes to */
 	socklen_t sender_len;	/* 0: nobody has sent yet */
 	double start, last_activity, last_up, stdin_eof_at, next_tick;
@@ -541,7 +545,8 @@ send_up(struct relay *r, double now)
 		n = sys_sendto(cfg->sock, s->data + s->off, len, 0,
 		    (const struct sockaddr *)&r->sender, r->sender_len);
 	else
-		n = sys_send(cfg->sock, s->data + s->off, len, 0);
+		n = sys_send(cfg->sock, s->data + s->off, len,
+		    cfg->send_flags);
 	if (n < 0)
 		return send_failed(r, now, errno);
 	if (span_empty(s)) {
@@ -568,6 +573,49 @@ peer_has_ended(int sock)
 	if (sys_poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLRDHUP | POLLHUP)))
 		return false;
 	return sys_pending(sock, &waiting) < 0 || waiting == 0;
+}
+
+/*
+ * recv() on the socket; with --peek first with MSG_PEEK, so a class sees
+ * the same bytes come twice: the peek leaves them queued for the read.
+ */
+static ssize_t
+recv_socket(const struct relay_config *cfg, void *buf, int flags)
+{
+	if (cfg->peek && sys_recv(recv_fd(cfg), buf, chunk_size(),
+	    flags | MSG_PEEK) < 0)
+		return -1;
+	return sys_recv(recv_fd(cfg), buf, chunk_size(), flags);
+}
+
+/*
+ * POLLPRI: TCP urgent data waits. Out of band, its one byte is read with
+ * MSG_OOB, ahead of the data before it; with SO_OOBINLINE it stays in
+ * the stream, and sockatmark() says when the next read starts with it.
+ */
+static enum relay_end
+take_urgent(struct relay *r)
+{
+	const struct relay_config *cfg = r->cfg;
+	const struct relay_hooks *h = &cfg->hooks;
+	unsigned char byte;
+	int rc;
+
+	if (cfg->urgent_inline) {
+		rc = sys_sockatmark(recv_fd(cfg));
+		if (rc > 0)
+			r->at_mark = true;
+	} else {
+		rc = (int)sys_recv(recv_fd(cfg), &byte, 1, MSG_OOB);
+		if (rc == 1 && h->on_urgent != NULL)
+			h->on_urgent(h->ctx, byte, false);
+	}
+	if (rc < 0 && errno == EINTR)
+		return RELAY_SIGNAL;
+	/* Read already, or not there yet: wait for data, not POLLPRI. */
+	if (rc < 0)
+		r->urgent_quiet = true;
+	return RELAY_DONE;
 }
 
 static enum relay_end
@@ -599,7 +647,7 @@ recv_down(struct relay *r, double now)
 	} else if (cfg->tls != NULL) {
 		n = tls_read(cfg->tls, r->raw, chunk_size());
 	} else {
-		n = sys_recv(recv_fd(cfg), r->raw, chunk_size(), flags);
+		n = recv_socket(cfg, r->raw, flags);
 	}
 	if (n < 0) {
 		if (errno == EAGAIN) {
@@ -651,6 +699,12 @@ recv_down(struct relay *r, double now)
 			    NULL, 0);
 		r->last_activity = now;
 		return RELAY_DONE;
+	}
+	r->urgent_quiet = false;
+	if (r->at_mark && n > 0) {
+		r->at_mark = false;
+		if (cfg->hooks.on_urgent != NULL)
+			cfg->hooks.on_urgent(cfg->hooks.ctx, r->raw[0], true);
 	}
 	r->down.off = 0;
 	r->down.len = (size_t)n;
@@ -894,7 +948,8 @@ plan_lanes(struct relay *r)
 	const struct relay_hooks *h = &cfg->hooks;
 	bool stream = !cfg->messages && cfg->recv_sock <= 0 &&
 	    !cfg->any_sender && h->on_data == NULL && h->on_frame == NULL &&
-	    cfg->tls == NULL;
+	    cfg->tls == NULL && !cfg->peek && !cfg->urgent &&
+	    cfg->send_flags == 0;
 
 	r->lane[RELAY_UP].possible = stream && !cfg->crlf &&
 	    cfg->in_data == NULL && h->read_input == NULL &&
@@ -978,6 +1033,24 @@ splice_length(const struct relay *r, enum relay_dir dir, size_t len)
 }
 
 /* stdin or the socket into the pipe. */
+/*
+ * A splice from TCP never passes the urgent mark: it returns 0, or
+ * EAGAIN, with the data behind the mark still queued, and poll() says
+ * POLLPRI. Then the lane closes for good and recv(), which passes the
+ * mark, takes over; a 0 without POLLPRI is the peer's end.
+ */
+static bool
+stopped_at_mark(struct relay *r, enum relay_dir dir)
+{
+	struct pollfd pfd = { recv_fd(r->cfg), POLLPRI, 0 };
+
+	if (dir != RELAY_DOWN || sys_poll(&pfd, 1, 0) <= 0 ||
+	    !(pfd.revents & POLLPRI))
+		return false;
+	close_lane(r, dir);
+	return true;
+}
+
 static enum relay_end
 lane_fill(struct relay *r, enum relay_dir dir, double now)
 {
@@ -1016,7 +1089,8 @@ lane_fill(struct relay *r, enum relay_dir dir, double now)
 		return fail(r, dir == RELAY_UP ? "read" : "recv", errno);
 	}
 	if (n == 0) {
-		reached_eof(r, dir, now);
+		if (!stopped_at_mark(r, dir))
+			reached_eof(r, dir, now);
 		return RELAY_DONE;
 	}
 	l->held += (size_t)n;
@@ -1263,7 +1337,8 @@ direct_move(struct relay *r, enum relay_dir dir, double now)
 		if (n == 0) {
 			if (i > 0)
 				return RELAY_DONE;	/* more next time */
-			reached_eof(r, dir, now);
+			if (!stopped_at_mark(r, dir))
+				reached_eof(r, dir, now);
 			return RELAY_DONE;
 		}
 		r->res->stats.bytes[dir] += (uint64_t)n;
@@ -1628,6 +1703,10 @@ pump(struct relay *r)
 		    (!cfg->any_sender || r->sender_len > 0) ? cfg->in_fd : -1;
 		pfd[SLOT_STDIN].events = POLLIN;
 		pfd[in_slot].events = down_asked ? down_events : 0;
+		/* A lane learns of the urgent mark it cannot pass. */
+		if (down_asked && ((cfg->urgent && !r->urgent_quiet) ||
+		    r->lane[RELAY_DOWN].on))
+			pfd[in_slot].events |= POLLPRI;
 		pfd[SLOT_SOCKET].events |= up_asked ? up_events : 0;
 		pfd[SLOT_SOCKET].fd = pfd[SLOT_SOCKET].events ? cfg->sock : -1;
 		pfd[SLOT_RECV].fd = pfd[SLOT_RECV].events ? cfg->recv_sock : -1;
@@ -1668,6 +1747,11 @@ pump(struct relay *r)
 				return end;
 		}
 		got = pfd[in_slot].revents;
+		if (down_asked && (got & POLLPRI) && r->lane[RELAY_DOWN].on)
+			close_lane(r, RELAY_DOWN);
+		else if (down_asked && (got & POLLPRI) &&
+		    (end = take_urgent(r)) != RELAY_DONE)
+			return end;
 		if (down_asked && (got & (down_events | POLLERR | POLLHUP))) {
 			wake_listening(r);
 			if ((end = take_socket(r, now)) != RELAY_DONE)
@@ -1738,6 +1822,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 			free(memory);
 			return result->end;
 		}
+		r.in->peek = cfg->peek;
 		r.gather = cfg->hooks.on_frame == NULL && cfg->out_fd >= 0 &&
 		    !dgram_output_keeps_messages(cfg->out_fd);
 	}

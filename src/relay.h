@@ -76,6 +76,12 @@ struct relay_hooks {
 	bool (*admit)(void *ctx, const struct sockaddr *sa, socklen_t len);
 	void (*on_sender)(void *ctx, const struct sockaddr *sa,
 	    socklen_t len);
+	/*
+	 * With urgent: TCP's urgent byte arrived, read out of band
+	 * (in_line false), or it is the byte the mark reached in the data
+	 * (SO_OOBINLINE: in_line true; it goes to out_fd with the rest).
+	 */
+	void (*on_urgent)(void *ctx, unsigned char byte, bool in_line);
 	/* Called around each write to out_fd, so a prompt can step aside. */
 	void (*before_output)(void *ctx);
 	void (*after_output)(void *ctx, const void *buf, size_t len);
@@ -124,6 +130,21 @@ struct relay_config {
 	 * direction end alone (--shutdown wr), nothing on TLS 1.2.
 	 */
 	struct tls *tls;
+	/*
+	 * --peek: each receive is made first with MSG_PEEK, which leaves the
+	 * bytes queued, then again for real (datagrams one at a time); the
+	 * zero-copy lanes, which cannot peek, stay off.
+	 */
+	bool peek;
+	/* Added to each send on sock: MSG_OOB for send --oob. */
+	int send_flags;
+	/*
+	 * TCP urgent data: poll() also asks POLLPRI, and the urgent byte is
+	 * read with MSG_OOB, or with urgent_inline (SO_OOBINLINE is set)
+	 * sockatmark() says when the next byte read is the one.
+	 */
+	bool urgent;
+	bool urgent_inline;
 	/*
 	 * in_fd and out_fd are one socket to a program (listen --tls -e):
 	 * once the peer has ended and all it sent is written, the end goes

@@ -16,6 +16,7 @@
 #include "hexdump.h"
 #include "json.h"
 #include "line.h"
+#include "msgflags.h"
 #include "report.h"
 #include "session.h"
 #include "sockit.h"
@@ -912,6 +913,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		cfg.hooks.on_tick = progress_hook;
 		cfg.hooks.tick_seconds = s->progress_on_tty ? 0.5 : 1.0;
 	}
+	msgflags_apply(s, &cfg);
 	if (s->frame != NULL) {
 		cfg.hooks.on_frame = frame_hook;
 		cfg.hooks.frame_cap = s->frame_cap;

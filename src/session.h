@@ -89,6 +89,14 @@ struct session {
 	bool any_sender;
 	bool (*admit)(void *ctx, const struct sockaddr *sa, socklen_t len);
 	void *admit_ctx;
+	/*
+	 * --peek: every receive peeks first (MSG_PEEK); send --oob: every
+	 * send is urgent (MSG_OOB); recv --oob: urgent bytes are read and
+	 * told. msgflags.c checks them and sets the relay up.
+	 */
+	bool peek;
+	bool oob_send;
+	bool oob_recv;
 	/* connect's and send's UDP options, applied to each new socket. */
 	const struct multicast_send *multicast;
 	/* pair's additions to the relay, 0 when unused: see relay.h. */

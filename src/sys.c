@@ -309,6 +309,22 @@ sys_unsent(int fd, int *count)
 }
 
 int
+sys_sockatmark(int fd)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = sockatmark(fd);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "sockatmark(%d)", fd);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
 sys_setsockopt(int fd, int level, int optname, const void *value,
     socklen_t len)
 {

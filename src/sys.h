@@ -66,6 +66,11 @@ int sys_pending(int fd, int *count);
  * acknowledged yet (TCP) or not read yet (unix). Returns 0 or -1.
  */
 int sys_unsent(int fd, int *count);
+/*
+ * sockatmark(3): 1 when the next byte to read is TCP's urgent byte, the
+ * mark (with SO_OOBINLINE it waits inline), 0 when not, -1 with errno.
+ */
+int sys_sockatmark(int fd);
 int sys_setsockopt(int fd, int level, int optname, const void *value,
     socklen_t len);
 int sys_getsockopt(int fd, int level, int optname, void *value,

@@ -189,8 +189,9 @@ send_out(struct loop *l, const unsigned char *buf, size_t len)
 
 	do {
 		ssize_t n = l->unconnected ? sys_sendto(cfg->sock, buf, left,
-		    0, (const struct sockaddr *)&l->to, l->to_len) :
-		    sys_send(cfg->sock, buf, left, 0);
+		    cfg->send_flags, (const struct sockaddr *)&l->to,
+		    l->to_len) : sys_send(cfg->sock, buf, left,
+		    cfg->send_flags);
 
 		if (n < 0)
 			return failed(l, "send");
@@ -295,11 +296,17 @@ from_socket(struct loop *l, bool *over)
 	size_t len;
 	ssize_t n;
 
-	if (l->unconnected)
-		n = sys_recvfrom(cfg->sock, l->buf, l->cap, flags,
-		    (struct sockaddr *)&from, &flen);
-	else
-		n = sys_recv(cfg->sock, l->buf, l->cap, flags);
+	/* --peek: the same bytes twice, first left in the queue. */
+	if (cfg->peek)
+		n = l->unconnected ? sys_recvfrom(cfg->sock, l->buf, l->cap,
+		    flags | MSG_PEEK, (struct sockaddr *)&from, &flen) :
+		    sys_recv(cfg->sock, l->buf, l->cap, flags | MSG_PEEK);
+	if (!cfg->peek || n >= 0) {
+		flen = sizeof(from);
+		n = l->unconnected ? sys_recvfrom(cfg->sock, l->buf, l->cap,
+		    flags, (struct sockaddr *)&from, &flen) :
+		    sys_recv(cfg->sock, l->buf, l->cap, flags);
+	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 		/* SO_RCVTIMEO ran out: the limit of the option that set it. */
 		wait_limit(l, &which);

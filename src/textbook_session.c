@@ -18,19 +18,24 @@
 int
 textbook_check(const struct session *s, const struct endpoint *ep)
 {
-	const char *opt;
+	const char *opt = NULL, *why = NULL;
 
 	if (!textbook_on())
 		return EXIT_OK;
-	opt = s->tlso.tls || ep->tls ? "--tls" : s->opts.progress ?
-	    "--progress" : s->opts.crlf ? "-C" : NULL;
+	if (s->tlso.tls || ep->tls) {
+		opt = "--tls";
+		why = "TLS is a library's calls, not the socket calls of the "
+		    "lesson";
+	} else if (s->opts.progress) {
+		opt = "--progress";
+		why = "the blocking loop has no clock to draw the line by";
+	} else if (s->opts.crlf) {
+		opt = "-C";
+		why = "the loop sends what it read, unchanged";
+	}
 	if (opt == NULL)
 		return EXIT_OK;
-	report_usage("%s needs plain mode, not --textbook: %s", opt,
-	    opt[2] == 't' ? "TLS is a library's calls, not the socket "
-	    "calls of the lesson" : opt[2] == 'p' ? "the blocking loop has "
-	    "no clock to draw the line by" : "the loop sends what it read, "
-	    "unchanged");
+	report_usage("%s needs plain mode, not --textbook: %s", opt, why);
 	return EXIT_USAGE;
 }
 
