@@ -125,7 +125,9 @@ session_starttls(struct session *s, int sock, const char *peer,
 	int step, status;
 
 	snprintf(what, sizeof(what), "starttls %s with %s", name, peer);
-	hello_name(sock, hello, sizeof(hello));
+	hello[0] = '\0';
+	if (proto == STARTTLS_SMTP)
+		hello_name(sock, hello, sizeof(hello));
 	for (step = 0; step < starttls_steps(proto); step++) {
 		enum starttls_verdict v;
 		size_t have = 0, used = 0;
