@@ -125,10 +125,21 @@ run_once() {
 	wait_listening "$port" || { echo "bench: $tool did not listen" >&2; exit 1; }
 	start=$(date +%s.%N)
 	if ! /usr/bin/time -f '%M %U %S' -o "$OUT/send.time" $scmd \
-	    <"$DATA" >/dev/null 2>"$OUT/send.err" || ! wait "$rpid"; then
-		echo "bench: $tool failed:" >&2
-		cat "$OUT/send.err" "$OUT/recv.err" >&2
+	    <"$DATA" >/dev/null 2>"$OUT/send.err"; then
+		echo "bench: $tool's sender failed:" >&2
+		cat "$OUT/send.err" >&2
 		return 1
+	fi
+	# ncat's sender closes with the server's session tickets unread: the
+	# reset that sends loses the last megabyte or so on the receiver,
+	# which may then fail. Counted, and said below the table.
+	if ! wait "$rpid"; then
+		if [ "$tool" != ncat ]; then
+			echo "bench: $tool's receiver failed:" >&2
+			cat "$OUT/recv.err" >&2
+			return 1
+		fi
+		NCAT_LOST=$((NCAT_LOST + 1))
 	fi
 	end=$(date +%s.%N)
 	awk -v s="$start" -v e="$end" '
@@ -137,6 +148,7 @@ run_once() {
 	    "$OUT/recv.time" "$OUT/send.time" >"$OUT/once.result"
 }
 
+NCAT_LOST=0
 check_suite
 declare -A SECS CPUS RSSES RATE CPUGIB
 echo "tls bulk: $ROUNDS rounds of $DATA_MB MiB per tool, TLS 1.3, $SUITE"
@@ -166,6 +178,9 @@ for tool in "${TOOLS[@]}"; do
 	printf '  %-8s %8s %12s %10s\n' "$tool" "${RATE[$tool]}" \
 	    "${CPUGIB[$tool]}" "${RSSES[$tool]}"
 done
+
+[ "$NCAT_LOST" -eq 0 ] ||
+    echo "  (ncat's receiver failed in $NCAT_LOST of $ROUNDS rounds, having lost the end of the data)"
 
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
