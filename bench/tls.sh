@@ -200,13 +200,32 @@ port=$(free_port)
 "$OUT/tlsrelay" serve "$port" "$CERT" "$KEY" </dev/null >/dev/null 2>&1 &
 SERVE_PID=$!
 wait_port "$port"
-hyperfine -N --warmup 20 --runs "$RUNS" --export-json "$OUT/tls-oneshot.json" \
-    -n sockit "$SOCKIT send --tls --cafile $CA 127.0.0.1:$port hello" \
-    -n "minimal C client" "$OUT/tlsrelay connect $port $CA hello" \
-    >/dev/null
+# hyperfine runs one command's runs, then the other's: in rounds of
+# RUNS / ROUNDS runs each, the order turned every round, a busy spell
+# falls on both alike.
+declare -A ONESHOT
+per=$(((RUNS + ROUNDS - 1) / ROUNDS))
+for ((round = 1; round <= ROUNDS; round++)); do
+	a=("-n" sockit "$SOCKIT send --tls --cafile $CA 127.0.0.1:$port hello")
+	b=("-n" "minimal C client" "$OUT/tlsrelay connect $port $CA hello")
+	if ((round % 2)); then set -- "${a[@]}" "${b[@]}"; else set -- "${b[@]}" "${a[@]}"; fi
+	hyperfine -N --warmup 5 --runs "$per" \
+	    --export-json "$OUT/tls-oneshot.json" "$@" >/dev/null
+	while read -r name mean; do
+		ONESHOT[$name]="${ONESHOT[$name]:-} $mean"
+	done < <(jq -r '.results[] | "\(.command | sub(" "; "_"; "g")) \(.mean * 1000)"' \
+	    "$OUT/tls-oneshot.json")
+done
+sockit_ms=$(median ${ONESHOT[sockit]})
+floor_ms=$(median ${ONESHOT[minimal_C_client]})
 echo
-echo "one-shot (connect, handshake, send 5 bytes, close), mean of $RUNS runs:"
-jq -r '(.results[] | select(.command == "minimal C client") | .mean) as $floor |
-    .results[] | "  \(.command | . + " " * (18 - length)) \(.mean * 1000 |
-    . * 1000 | round / 1000) ms  \(.mean / $floor * 100 | round / 100)x the minimal client (at most 1.1x)"' \
-    "$OUT/tls-oneshot.json"
+echo "one-shot (connect, handshake, send 5 bytes, close): medians of $ROUNDS rounds' means of $per runs:"
+printf '  %-18s %7.3f ms  %sx the minimal client (at most 1.1x)\n' sockit \
+    "$sockit_ms" "$(ratio "$sockit_ms" "$floor_ms")"
+printf '  %-18s %7.3f ms\n' "minimal C client" "$floor_ms"
+printf '  each round, sockit / minimal:'
+for ((i = 1; i <= ROUNDS; i++)); do
+	printf ' %s' "$(ratio "$(echo ${ONESHOT[sockit]} | cut -d' ' -f$i)" \
+	    "$(echo ${ONESHOT[minimal_C_client]} | cut -d' ' -f$i)")"
+done
+echo
