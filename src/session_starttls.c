@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "json.h"
 #include "relay.h"
 #include "report.h"
 #include "session.h"
@@ -113,6 +114,25 @@ tell(const char *what, const char *text, const unsigned char *said,
 	report_failure_lines(what, line, NULL, "", explain_tls(name));
 }
 
+/* --json's "starttls" event: the server's answer that agreed. */
+static void
+agreed(const char *peer, const char *name, const unsigned char *answer,
+    size_t len)
+{
+	char storage[1024], text[256];
+	struct strbuf sb;
+
+	if (len >= sizeof(text))
+		len = sizeof(text) - 1;
+	memcpy(text, answer, len);
+	text[len] = '\0';
+	report_event_begin(&sb, storage, sizeof(storage), "starttls");
+	json_field_str(&sb, "remote", peer);
+	json_field_str(&sb, "protocol", name);
+	json_field_str(&sb, "answer", text);
+	report_event_end(&sb);
+}
+
 int
 session_starttls(struct session *s, int sock, const char *peer,
     double deadline)
@@ -122,6 +142,7 @@ session_starttls(struct session *s, int sock, const char *peer,
 	const char *name = starttls_name(proto);
 	char what[ADDR_TEXT_MAX + 64], hello[INET6_ADDRSTRLEN + 8];
 	unsigned char cmd[512];
+	size_t last = 0;
 	int step, status;
 
 	snprintf(what, sizeof(what), "starttls %s with %s", name, peer);
@@ -205,7 +226,10 @@ session_starttls(struct session *s, int sock, const char *peer,
 			    "starttls early");
 			return EXIT_FAIL;
 		}
+		last = used;
 	}
+	if (s->opts.json)
+		agreed(peer, name, buf, last);
 	return EXIT_OK;
 timeout:
 	report_error("%s: no answer within %g s (-w)", what,

@@ -161,6 +161,17 @@ refused() {
 	assert_stderr_contains "sockit: tls: TLSv1.3"
 }
 
+@test "--json tells the answer that agreed in a starttls event" {
+	serve imap ok
+	run --separate-stderr sockit connect --json --starttls imap \
+	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null
+	assert_success
+	[ "$(jq -r 'select(.event == "starttls") | .protocol' <<<"$stderr")" = imap ]
+	[ "$(jq -c 'select(.event == "starttls") | .answer' <<<"$stderr")" = \
+	    '"* CAPABILITY IMAP4rev1\r\nS1 OK begin TLS now\r\n"' ]
+	[ "$(jq -r 'select(.event == "tls") | .version' <<<"$stderr")" = TLSv1.3 ]
+}
+
 @test "--trace shows the plain-text lines before SSL_connect" {
 	serve imap ok
 	run --separate-stderr sockit --trace connect --starttls imap \
