@@ -218,14 +218,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
 done
 sockit_ms=$(median ${ONESHOT[sockit]})
 floor_ms=$(median ${ONESHOT[minimal_C_client]})
-echo
-echo "one-shot (connect, handshake, send 5 bytes, close): medians of $ROUNDS rounds' means of $per runs:"
-printf '  %-18s %7.3f ms  %sx the minimal client (at most 1.1x)\n' sockit \
-    "$sockit_ms" "$(ratio "$sockit_ms" "$floor_ms")"
-printf '  %-18s %7.3f ms\n' "minimal C client" "$floor_ms"
-printf '  each round, sockit / minimal:'
+RATIOS=()
 for ((i = 1; i <= ROUNDS; i++)); do
-	printf ' %s' "$(ratio "$(echo ${ONESHOT[sockit]} | cut -d' ' -f$i)" \
-	    "$(echo ${ONESHOT[minimal_C_client]} | cut -d' ' -f$i)")"
+	RATIOS+=("$(ratio "$(echo ${ONESHOT[sockit]} | cut -d' ' -f$i)" \
+	    "$(echo ${ONESHOT[minimal_C_client]} | cut -d' ' -f$i)")")
 done
 echo
+echo "one-shot (connect, handshake, send 5 bytes, close), $ROUNDS rounds of $per runs each:"
+printf '  %-18s %7.3f ms (median of the rounds'"'"' means)\n' sockit "$sockit_ms"
+printf '  %-18s %7.3f ms\n' "minimal C client" "$floor_ms"
+echo "  sockit / minimal, each round: ${RATIOS[*]}"
+echo "  sockit / minimal, the median round: $(median "${RATIOS[@]}")x (at most 1.1x)"
