@@ -69,6 +69,20 @@ show(const char *dir, const unsigned char *buf, size_t len,
 	}
 }
 
+/*
+ * Seconds left until deadline for session_wait: -1 for none, 0 once it
+ * passed (session_wait takes a negative count for no limit at all).
+ */
+static double
+left(double deadline)
+{
+	double now = relay_now();
+
+	if (deadline < 0)
+		return -1;
+	return deadline > now ? deadline - now : 0;
+}
+
 /* Sends the whole command, waiting for room as the deadline allows. */
 static int
 send_all(int sock, const unsigned char *buf, size_t len, double deadline,
@@ -88,13 +102,12 @@ send_all(int sock, const unsigned char *buf, size_t len, double deadline,
 			report_errno("send", what, errno);
 			return EXIT_FAIL;
 		}
-		rc = session_wait(sock, POLLOUT, deadline < 0 ? -1 :
-		    deadline - relay_now());
+		rc = session_wait(sock, POLLOUT, left(deadline));
 		if (rc == 0)
 			return EXIT_TIMEOUT;
 		if (rc < 0)
-			return sys_signal_caught ? 128 + (int)sys_signal_caught :
-			    EXIT_FAIL;
+			return sys_signal_caught ?
+			    128 + (int)sys_signal_caught : EXIT_FAIL;
 	}
 	return EXIT_OK;
 }
@@ -175,8 +188,7 @@ session_starttls(struct session *s, int sock, const char *peer,
 				    "starttls odd");
 				return EXIT_FAIL;
 			}
-			rc = session_wait(sock, POLLIN, deadline < 0 ? -1 :
-			    deadline - relay_now());
+			rc = session_wait(sock, POLLIN, left(deadline));
 			if (rc == 0)
 				goto timeout;
 			if (rc < 0)

@@ -76,8 +76,8 @@ const struct opt_def session_tls_defs[] = {
 	  "print the peer's certificate chain (PEM) on stderr",
 	  1, 0, 0, NULL },
 	{ 0, "starttls", OPT_CHOICE, FIELD(starttls), "PROTO",
-	  "speak PROTO's preamble (smtp imap pop3 ftp postgres), then TLS", 0, 0, 0,
-	  STARTTLS_NAMES },
+	  "speak PROTO's preamble (smtp imap pop3 ftp postgres), then TLS",
+	  0, 0, 0, STARTTLS_NAMES },
 };
 
 const size_t session_tls_count = ARRAY_LEN(session_tls_defs);

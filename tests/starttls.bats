@@ -119,6 +119,14 @@ refused() {
 	assert_stderr_contains "starttls smtp with 127.0.0.1:$SRV_PORT: no answer within 1 s (-w)"
 }
 
+@test "-w limits the wait for an answer that comes a byte at a time" {
+	serve smtp trickle
+	run --separate-stderr sockit connect -w 1 --starttls smtp \
+	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null
+	assert_status 124
+	assert_stderr_contains "starttls smtp with 127.0.0.1:$SRV_PORT: no answer within 1 s (-w)"
+}
+
 @test "bytes sent after the answer, before TLS, are refused" {
 	serve smtp early
 	run --separate-stderr sockit connect --starttls smtp \

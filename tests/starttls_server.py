@@ -11,11 +11,13 @@ then "done".
 MODE: ok (agree), refuse (the protocol's no at the upgrade), odd (answer
 the upgrade with something the protocol does not say), close (hang up
 instead of answering the upgrade), early (agree, and send bytes before
-the handshake), silent (say nothing at all until the client hangs up).
+the handshake), silent (say nothing at all until the client hangs up),
+trickle (a greeting that never ends, a byte every 0.1 s).
 """
 import socket
 import ssl
 import sys
+import time
 
 # No single wait in a test is this long: a peer that hangs says so.
 WAIT = 20
@@ -82,6 +84,19 @@ def main():
     conn.settimeout(WAIT)
     if mode == "silent":
         while conn.recv(4096):
+            pass
+        say("done")
+        return
+    if mode == "trickle":
+        # A greeting that never ends, a byte at a time, while the client
+        # stays: each byte comes before -w's time would pass, the whole
+        # answer never.
+        try:
+            conn.sendall(b"220 ")
+            for _ in range(WAIT * 10):
+                time.sleep(0.1)
+                conn.sendall(b"x")
+        except OSError:
             pass
         say("done")
         return
