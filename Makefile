@@ -52,16 +52,18 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/strbuf.c src/spawn.c src/cidr.c src/escape.c src/unixdiag.c \
 	src/pin.c src/alpn.c src/session_tls.c src/inetd.c src/flows.c \
 	src/multicast.c src/services.c src/dgram.c src/textbook.c \
-	src/textbook_session.c src/msgflags.c $(LINE_SRC) $(TLS_SRC)
+	src/textbook_session.c src/msgflags.c src/starttls.c \
+	src/session_starttls.c $(LINE_SRC) $(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
 	tests/unit/test_cidr.c tests/unit/test_unixdiag.c tests/unit/test_pin.c \
-	tests/unit/test_alpn.c tests/unit/test_trace.c
+	tests/unit/test_alpn.c tests/unit/test_trace.c \
+	tests/unit/test_starttls.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.
-FUZZ_TARGETS = endpoint argv escape hexdump json pin alpn
+FUZZ_TARGETS = endpoint argv escape hexdump json pin alpn starttls
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_DIR = build/fuzz
@@ -194,6 +196,7 @@ bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/connrate.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/oneshot.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/hexdump.sh
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/tls.sh
 
 demo: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh

@@ -712,6 +712,8 @@ cmd_send(int argc, char **argv)
 	session_init(&s);
 	multicast_send_init(&ms);
 	s.multicast = &ms;
+	/* Our end connects: TLS is the client's, checking name and pin. */
+	s.dialed = true;
 	pos = calloc((size_t)argc + 1, sizeof(*pos));
 	if (pos == NULL) {
 		report_errno("malloc", "parse the arguments", errno);

@@ -378,6 +378,21 @@ static const struct {
 	{ "no ca",
 	  "--cafile takes PEM certificates, one -----BEGIN CERTIFICATE----- "
 	  "block each" },
+	{ "starttls refused",
+	  "the server offers no TLS on this port, or not now: its TLS port "
+	  "may (465 for SMTP, 993 IMAP, 995 POP3, 990 FTP: --tls), or its "
+	  "owner can turn STARTTLS on" },
+	{ "starttls odd",
+	  "another protocol on this port, or TLS from the first byte: check "
+	  "--starttls's protocol and the port, or try --tls; -v shows the "
+	  "exchange" },
+	{ "starttls closed",
+	  "the server hung up before TLS: it may limit clients, or want "
+	  "another protocol; -v shows the exchange" },
+	{ "starttls early",
+	  "a server must wait for our command, and after agreeing, for the "
+	  "TLS handshake: bytes sent early could pass for encrypted data, so "
+	  "the connection is dropped" },
 };
 
 const char *

@@ -19,8 +19,10 @@
 #include "relay.h"
 #include "report.h"
 #include "session.h"
+#include "session_starttls.h"
 #include "session_tls.h"
 #include "sockit.h"
+#include "starttls.h"
 #include "sys.h"
 #include "tls.h"
 
@@ -73,6 +75,9 @@ const struct opt_def session_tls_defs[] = {
 	{ 0, "show-certs", OPT_FLAG, FIELD(show_certs), NULL,
 	  "print the peer's certificate chain (PEM) on stderr",
 	  1, 0, 0, NULL },
+	{ 0, "starttls", OPT_CHOICE, FIELD(starttls), "PROTO",
+	  "speak PROTO's preamble (smtp imap pop3 ftp postgres), then TLS",
+	  0, 0, 0, STARTTLS_NAMES },
 };
 
 const size_t session_tls_count = ARRAY_LEN(session_tls_defs);
@@ -86,6 +91,7 @@ session_tls_init(struct session_tls_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->tls_min = -1;
 	o->tls_max = -1;
+	o->starttls = -1;
 }
 
 /* The first TLS option given, for "X needs --tls". */
@@ -197,6 +203,17 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 	if (ep->row->socktype != SOCK_STREAM) {
 		report_usage("TLS needs a stream: %s has records, not a byte "
 		    "stream", ep->row->scheme);
+		return -1;
+	}
+	if (o->starttls >= 0 && (o->tls || ep->tls)) {
+		report_usage("--starttls upgrades a plain connection: it "
+		    "contradicts %s, which speaks TLS from the start",
+		    o->tls ? "--tls" : "a tls:// endpoint");
+		return -1;
+	}
+	if (server && o->starttls >= 0) {
+		report_usage("--starttls is for the client side (connect, "
+		    "send)");
 		return -1;
 	}
 	if (server && client_only != NULL) {
@@ -417,7 +434,7 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 	const char *keylog = getenv("SSLKEYLOGFILE");
 	const char *given = first_tls_option(o);
 
-	if (!o->tls && !ep->tls) {
+	if (!o->tls && !ep->tls && o->starttls < 0) {
 		if (given == NULL)
 			return EXIT_OK;
 		/* How to get TLS at all comes before how to turn it on. */
@@ -426,8 +443,8 @@ session_tls_setup(struct session *s, const struct endpoint *ep, bool server)
 			    "install OpenSSL's headers (apt-get install "
 			    "libssl-dev) and run make again", given);
 		else
-			report_usage("%s needs --tls (or a tls:// endpoint)",
-			    given);
+			report_usage("%s needs --tls (or a tls:// endpoint, "
+			    "or --starttls)", given);
 		return EXIT_USAGE;
 	}
 	if (check_options(s, ep, server) < 0)
@@ -698,6 +715,12 @@ session_tls_start(struct session *s, int sock, const char *peer)
 		report_warning("--insecure: the certificate of %s is not "
 		    "checked: anyone on the path can read and change the data",
 		    peer);
+	if (!server && s->tlso.starttls >= 0) {
+		int status = session_starttls(s, sock, peer, deadline);
+
+		if (status != EXIT_OK)
+			return status;
+	}
 	s->tls = server ? tls_server(s->tls_ctx, sock, deadline, &e) :
 	    tls_client(s->tls_ctx, sock, &s->tls_peer, deadline, &e);
 	if (s->tls != NULL) {

@@ -31,6 +31,7 @@ struct session_tls_opts {
 	const char *ciphersuites;
 	int verify_client;
 	int show_certs;
+	int starttls;		/* enum starttls_proto; -1: unset */
 };
 
 extern const struct opt_def session_tls_defs[];

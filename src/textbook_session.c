@@ -22,8 +22,8 @@ textbook_check(const struct session *s, const struct endpoint *ep)
 
 	if (!textbook_on())
 		return EXIT_OK;
-	if (s->tlso.tls || ep->tls) {
-		opt = "--tls";
+	if (s->tlso.tls || ep->tls || s->tlso.starttls >= 0) {
+		opt = s->tlso.starttls >= 0 ? "--starttls" : "--tls";
 		why = "TLS is a library's calls, not the socket calls of the "
 		    "lesson";
 	} else if (s->opts.progress) {

@@ -40,3 +40,7 @@ replay() {
 @test "the --alpn list parser takes every input kept" {
 	replay alpn
 }
+
+@test "the STARTTLS answer parsers take every input kept" {
+	replay starttls
+}

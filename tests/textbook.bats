@@ -232,12 +232,12 @@ time.sleep(60)
 	assert_stderr_contains "--textbook"
 }
 
-@test "TLS, --progress and -C need plain mode: a usage error names each" {
+@test "TLS, STARTTLS, --progress and -C need plain mode: a usage error names each" {
 	local opt
-	for opt in --tls --progress -C; do
+	for opt in --tls '--starttls smtp' --progress -C; do
 		run --separate-stderr sockit --textbook connect $opt 127.0.0.1:1
 		assert_status 2
-		assert_stderr_contains "$opt needs plain mode"
+		assert_stderr_contains "${opt%% *} needs plain mode"
 	done
 }
 

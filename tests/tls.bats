@@ -673,6 +673,19 @@ handshake_failed() {
 	[ "$(cat "$TMP/srv.got")" = "the request" ]
 }
 
+@test "send --tls checks the server's name and pin as connect does" {
+	tls_peer srv --read
+	run --separate-stderr sockit send --tls "${CA[@]}" \
+	    --verify-name wrong.example "127.0.0.1:$PEER_PORT" "never read"
+	assert_status 1
+	assert_stderr_contains "(X509_V_ERR_HOSTNAME_MISMATCH)"
+	tls_peer srv2 --read
+	run --separate-stderr sockit send --tls --pin "$SELF_PIN" \
+	    "127.0.0.1:$PEER_PORT" "never read"
+	assert_status 1
+	assert_stderr_contains "pin mismatch"
+}
+
 @test "recv --tls prints what a TLS client sends" {
 	start_recv srv --tls --cert "$CERTS/leaf.pem" --key "$CERTS/leaf.key" \
 	    127.0.0.1:0

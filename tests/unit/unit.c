@@ -40,6 +40,7 @@ static const struct {
 	{ "pin", test_pin },
 	{ "alpn", test_alpn },
 	{ "trace", test_trace },
+	{ "starttls", test_starttls },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

@@ -57,5 +57,6 @@ void test_unixdiag(void);
 void test_pin(void);
 void test_alpn(void);
 void test_trace(void);
+void test_starttls(void);
 
 #endif
