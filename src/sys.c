@@ -1613,9 +1613,11 @@ sys_waitpid(pid_t pid, int *status, int flags)
 	err = errno;
 	/*
 	 * WNOHANG polls that find nothing (no child done, or no child at
-	 * all) are noise, as poll() is: only full mode shows them.
+	 * all) are noise, as poll() is: only full mode shows them. In
+	 * textbook mode the last of them ends the reaping loop on the slide.
 	 */
-	if (!tracing() || (!(trace_flags & TRACE_FULL) && (rc == 0 ||
+	if (!tracing() || (!(trace_flags & TRACE_FULL) && !sys_textbook &&
+	    (rc == 0 ||
 	    (rc == -1 && err == ECHILD && (flags & WNOHANG)))))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));

@@ -50,8 +50,14 @@ textbook_set_timeout(int fd, int optname, double secs)
 
 	/* { 0, 0 } means "no limit" to the kernel: -w 0 is the least. */
 	if (secs >= 0) {
-		tv.tv_sec = (time_t)secs;
-		tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
+		/*
+		 * Whole milliseconds: -q 2, measured from a clock, is 1.999999
+		 * s left, and the slide should read {tv_sec=2, tv_usec=0}.
+		 */
+		long long ms = (long long)(secs * 1000.0 + 0.5);
+
+		tv.tv_sec = (time_t)(ms / 1000);
+		tv.tv_usec = (suseconds_t)(ms % 1000 * 1000);
 		if (tv.tv_sec == 0 && tv.tv_usec == 0)
 			tv.tv_usec = 1;
 	}
