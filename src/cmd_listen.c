@@ -446,8 +446,8 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		return EXIT_USAGE;
 	}
 	if (lo->fork && !session_has_program(s) && lo->serve < 0) {
-		report_usage("--fork needs -e or -c: each child runs the "
-		    "program for one peer, and stdio cannot be shared");
+		report_usage("--fork needs -e, -c or --serve: each child "
+		    "serves one peer, and stdio cannot be shared");
 		return EXIT_USAGE;
 	}
 	if (lo->max_conns > 0 && !lo->fork && !(dgram && lo->keep_open &&

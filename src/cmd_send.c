@@ -384,8 +384,12 @@ next_message(struct session *s, struct source *src, size_t chunk,
 			    LINE_MAX_BYTES);
 			return EXIT_FAIL;
 		}
-		/* -i bounds the wait for input as it bounds the relay. */
-		ready = session_wait(src->fd, POLLIN, s->opts.idle_timeout);
+		/*
+		 * -i bounds the wait for input as it bounds the relay; the
+		 * slide's client just reads, and so does textbook mode.
+		 */
+		ready = textbook_on() && s->opts.idle_timeout < 0 ? 1 :
+		    session_wait(src->fd, POLLIN, s->opts.idle_timeout);
 		if (ready == 0) {
 			report_error("nothing to read on %s for %g s (-i)",
 			    src->name, s->opts.idle_timeout);
@@ -542,7 +546,8 @@ message_round(struct session *s, const struct send_opts *so,
     struct source *src, int fd, int socktype, const char *peer,
     unsigned char *out, struct relay_stats *st)
 {
-	size_t chunk = LINE_MAX_BYTES;
+	/* Textbook mode reads each datagram into the one user buffer. */
+	size_t chunk = textbook_on() ? textbook_bufsize() : LINE_MAX_BYTES;
 	const unsigned char *p;
 	size_t len, n;
 	int status;

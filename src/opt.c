@@ -180,7 +180,11 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 	/* ncat's --proxy or --ssl: say what sockit lacks. */
 	snprintf(dashed, sizeof(dashed), "--%s", word);
 	missing = explain_nc_missing(1, words);
-	if (missing != NULL)
+	if (strcmp(word, "textbook") == 0 || strcmp(word, "bufsize") == 0)
+		snprintf(err, errlen, "--%s is a global option: put it before "
+		    "the command (sockit --%s%s %s ...)", word, word,
+		    word[0] == 'b' ? " N" : "", cmd->name);
+	else if (missing != NULL)
 		snprintf(err, errlen, "unknown option '--%s' for %s: %s", word,
 		    cmd->name, missing);
 	else if (near != NULL)

@@ -267,7 +267,9 @@ service_datagrams(const struct service *svc, int fd, double idle)
 			return -1;
 		}
 		flen = sizeof(from);
-		n = sys_recvfrom(fd, in, sizeof(in), 0,
+		/* A buffer shorter than a datagram cuts it: the lesson. */
+		n = sys_recvfrom(fd, in, relay_bufsize > 0 &&
+		    relay_bufsize < sizeof(in) ? relay_bufsize : sizeof(in), 0,
 		    (struct sockaddr *)&from, &flen);
 		if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH))
 			continue;	/* an earlier answer's ICMP error */

@@ -727,7 +727,7 @@ wait_for_children() {
 @test "--fork needs a program; --max-conns needs --fork" {
 	run --separate-stderr sockit listen --fork :0
 	assert_status 2
-	assert_stderr_contains "--fork needs -e or -c"
+	assert_stderr_contains "--fork needs -e, -c or --serve"
 	run --separate-stderr sockit listen --max-conns 2 -e cat :0
 	assert_status 2
 	assert_stderr_contains "--max-conns limits the children of --fork"

@@ -353,3 +353,26 @@ os.execv(sys.argv[1], sys.argv[1:])
 	[ "$output" = hi ]
 	assert_match_in "$stderr" 'poll\(\[\{0, POLLIN\}, \{1101, POLLIN\}\], -1\) = .*'
 }
+
+@test "--bufsize cuts a datagram a UDP --serve echo receives, as recvfrom does, and send -u reads stdin a buffer at a time" {
+	tb_server srv --bufsize 8 listen -v -u --serve echo 127.0.0.1:0
+	run --separate-stderr sockit send -u -r -w 5 "127.0.0.1:$TB_PORT" holaholahola
+	assert_success
+	[ "$output" = holahola ]
+	wait_for_line "$TMP/srv.err" '^recvfrom\(3, "holahola", 8, 0, '
+	printf 'holaholahola\n' >"$TMP/in"
+	run --separate-stderr sockit --textbook --bufsize 8 --trace send -u 127.0.0.1:9 <"$TMP/in"
+	assert_success
+	assert_line_in "$stderr" 'read(0, "holahola", 8) = 8'
+	assert_line_in "$stderr" 'read(0, "hola\n", 8) = 5'
+	refute grep -q '^poll' <<<"$stderr"
+}
+
+@test "--textbook or --bufsize after the command: the usage error says they go before it" {
+	run --separate-stderr sockit connect --textbook 127.0.0.1:1
+	assert_status 2
+	assert_stderr_contains "--textbook is a global option: put it before the command (sockit --textbook connect ...)"
+	run --separate-stderr sockit listen --bufsize 8 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "--bufsize is a global option: put it before the command (sockit --bufsize N listen ...)"
+}
