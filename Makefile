@@ -51,7 +51,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
 	src/strbuf.c src/spawn.c src/cidr.c src/escape.c src/unixdiag.c \
 	src/pin.c src/alpn.c src/session_tls.c src/inetd.c src/flows.c \
-	src/multicast.c src/services.c src/dgram.c src/loop.c \
+	src/multicast.c src/services.c src/dgram.c src/loop.c src/loop_flows.c \
 	$(LINE_SRC) $(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \

@@ -51,7 +51,7 @@ static const struct opt_def listen_defs[] = {
 	  "with --to, on SIGINT/SIGTERM let open pairs finish for SECS",
 	  0, 0, 1e9, NULL },
 	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
-	  "SECS", "UDP -k -e: EOF to a sender quiet SECS (default 60)",
+	  "SECS", "UDP -k -e, --to: end a sender's flow quiet SECS (default 60)",
 	  0, 0, 1e9, NULL },
 	{ 0, "serve", OPT_CHOICE, offsetof(struct listen_opts, serve),
 	  "SERVICE", "serve echo, discard, daytime, chargen or upper itself",
@@ -456,11 +456,6 @@ check_forward(struct session *s, const struct listen_opts *lo,
 		    target->row->scheme, ep->text, ep->row->scheme);
 		return EXIT_USAGE;
 	}
-	if (endpoint_is_dgram(ep)) {
-		report_usage("--to forwards stream and seqpacket endpoints; "
-		    "datagram forwarding (UDP, unix-dgram) is not built yet");
-		return EXIT_USAGE;
-	}
 	if (s->tlso.tls || ep->tls || target->tls) {
 		report_usage("--to forwards plain bytes; TLS on either side is "
 		    "not built yet");
@@ -491,6 +486,9 @@ serve_forward(struct server *sv, int fd, const struct endpoint *target)
 	f.naddrs = n;
 	f.lfd = fd;
 	f.messages = target->row->socktype == SOCK_SEQPACKET;
+	f.datagrams = endpoint_is_dgram(target);
+	f.flow_idle = sv->lo->flow_idle >= 0 ? sv->lo->flow_idle :
+	    FLOWS_IDLE_DEFAULT;
 	f.max_conns = sv->lo->max_conns;
 	f.refuse = sv->lo->refuse;
 	f.drain = sv->lo->drain;
@@ -528,11 +526,12 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    "time");
 		return EXIT_USAGE;
 	}
-	if (lo->flow_idle >= 0 && !(dgram && (lo->keep_open || lo->fork) &&
-	    session_has_program(s))) {
+	if (lo->flow_idle >= 0 && !(dgram && lo->to != NULL) &&
+	    !(dgram && (lo->keep_open || lo->fork) && session_has_program(s))) {
 		report_usage("--flow-idle ends the program of a quiet sender, "
-		    "and needs a datagram endpoint with -k (or --fork) and %s",
-		    session_has_program(s) ? prog : "-e or -c");
+		    "and needs a datagram endpoint with -k (or --fork) and %s "
+		    "(or ends its flow, with --to)", session_has_program(s) ?
+		    prog : "-e or -c");
 		return EXIT_USAGE;
 	}
 	return serve_access_check((struct serve_access *)acl, ep);

@@ -1,4 +1,4 @@
-/* loop.c: listen --to: many forwarded pairs on one epoll loop, moved by relay.c's link steps. */
+/* loop.c: listen --to: many forwarded pairs (or datagram flows) on one epoll loop, moved by relay.c's link steps. */
 #include "compat.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "json.h"
 #include "loop.h"
+#include "loop_int.h"
 #include "report.h"
 #include "serve.h"
 #include "sockit.h"
@@ -38,13 +39,6 @@ enum pair_state {
 	PAIR_DEAD,		/* closed; freed once this round's events are */
 };
 
-/* What epoll hands back for a descriptor: its pair and which side. */
-struct pair;
-struct end {
-	struct pair *p;		/* NULL: the listener or the signal pipe */
-	int side;		/* 0: the accepted peer, 1: the target */
-};
-
 struct pair {
 	unsigned long id;	/* #N of -v and of the trace's tag */
 	enum pair_state state;
@@ -61,19 +55,6 @@ struct pair {
 	char target[ADDR_TEXT_MAX];
 };
 
-struct loop {
-	const struct loop_forward *f;
-	int ep;
-	struct end listener, wakeup;
-	bool accepting;		/* the listener is in the epoll set */
-	bool stopping;		/* a signal came: no more peers */
-	double rest_until;	/* accepting rests until then; 0: not */
-	double drain_until;
-	double last_data;	/* for -i */
-	unsigned long next_id;
-	long count, limit;
-	struct pair *all, *conn_head, *conn_tail, *ready, *dead;
-};
 
 /* Returns the bytes p delivered both ways, to tell -i of activity. */
 static uint64_t
@@ -565,10 +546,15 @@ static void
 free_dead(struct loop *lp)
 {
 	struct pair *p;
+	struct flow *fl;
 
 	while ((p = lp->dead) != NULL) {
 		lp->dead = p->next_dead;
 		free(p);
+	}
+	while ((fl = lp->dead_flows) != NULL) {
+		lp->dead_flows = fl->next_dead;
+		free(fl);
 	}
 }
 
@@ -577,6 +563,8 @@ end_all(struct loop *lp, const char *why)
 {
 	while (lp->all != NULL)
 		pair_end(lp, lp->all, why, -1);
+	while (lp->quiet != NULL)
+		loop_flow_end(lp, lp->quiet, why);
 	free_dead(lp);
 }
 
@@ -599,6 +587,8 @@ next_timeout(const struct loop *lp, double now)
 		consider(&earliest, lp->conn_head->deadline);
 	if (lp->rest_until > 0)
 		consider(&earliest, lp->rest_until);
+	if (lp->quiet != NULL)
+		consider(&earliest, lp->quiet->last + lp->f->flow_idle);
 	if (lp->stopping)
 		consider(&earliest, lp->drain_until);
 	if (o->idle_timeout >= 0)
@@ -614,7 +604,8 @@ static long
 raise_fd_limit(const struct loop_forward *f)
 {
 	struct rlimit rl;
-	long per = f->messages ? FDS_COPIED : FDS_SPLICED, pairs;
+	long per = f->datagrams ? 1 : f->messages ? FDS_COPIED : FDS_SPLICED;
+	long pairs;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return 1000000;
@@ -628,8 +619,9 @@ raise_fd_limit(const struct loop_forward *f)
 	pairs = ((long)rl.rlim_cur - FDS_RESERVED) / per;
 	if (pairs < 1)
 		pairs = 1;
-	report_note("%llu descriptors (RLIMIT_NOFILE) allow %ld pairs at once",
-	    (unsigned long long)rl.rlim_cur, pairs);
+	report_note("%llu descriptors (RLIMIT_NOFILE) allow %ld %s at once",
+	    (unsigned long long)rl.rlim_cur, pairs, f->datagrams ? "flows" :
+	    "pairs");
 	return pairs;
 }
 
@@ -643,7 +635,7 @@ stop(struct loop *lp, double now)
 	listen_on(lp, false);
 	sys_epoll_ctl(lp->ep, EPOLL_CTL_DEL, sys_signal_wakeup_fd, EPOLLIN,
 	    &lp->wakeup);
-	if (lp->f->drain <= 0 || lp->all == NULL)
+	if (lp->f->drain <= 0 || (lp->all == NULL && lp->quiet == NULL))
 		return false;
 	report_note("stopping: %ld pair%s may finish within %g s (--drain)",
 	    lp->count, lp->count == 1 ? "" : "s", lp->f->drain);
@@ -667,8 +659,12 @@ loop_round(struct loop *lp, struct epoll_event *events)
 	for (i = 0; i < n; i++) {
 		struct end *e = events[i].data.ptr;
 
-		if (e == &lp->listener && lp->accepting)
+		if (e == &lp->listener && lp->accepting && lp->f->datagrams)
+			loop_take_datagrams(lp);
+		else if (e == &lp->listener && lp->accepting)
 			status = accept_some(lp);
+		else if (e->fl != NULL)
+			loop_flow_replies(lp, e->fl);
 		else if (e->p != NULL)
 			pair_event(lp, e->p, e->side, events[i].events);
 		if (status != EXIT_OK)
@@ -677,6 +673,7 @@ loop_round(struct loop *lp, struct epoll_event *events)
 	run_ready(lp);
 	now = relay_now();
 	expire_connects(lp, now);
+	loop_expire_flows(lp, now);
 	free_dead(lp);
 	if (lp->rest_until > 0 && now >= lp->rest_until) {
 		lp->rest_until = 0;
@@ -684,7 +681,8 @@ loop_round(struct loop *lp, struct epoll_event *events)
 	}
 	if (sys_signal_caught && !stop(lp, now))
 		return serve_stop_status();
-	if (lp->stopping && (lp->all == NULL || now >= lp->drain_until))
+	if (lp->stopping && ((lp->all == NULL && lp->quiet == NULL) ||
+	    now >= lp->drain_until))
 		return serve_stop_status();
 	if (lp->f->s->opts.idle_timeout >= 0 &&
 	    now >= lp->last_data + lp->f->s->opts.idle_timeout) {
@@ -709,6 +707,16 @@ loop_forward(const struct loop_forward *f)
 	if (f->max_conns > 0 && f->max_conns < lp.limit)
 		lp.limit = f->max_conns;
 	lp.last_data = relay_now();
+	if (f->datagrams) {
+		lp.buckets = calloc(FLOW_BUCKETS, sizeof(*lp.buckets));
+		lp.buf = malloc(DATAGRAM_MAX);
+		if (lp.buckets == NULL || lp.buf == NULL) {
+			report_errno("malloc", "keep the datagram flows", errno);
+			free(lp.buckets);
+			free(lp.buf);
+			return EXIT_FAIL;
+		}
+	}
 	lp.ep = sys_epoll_create();
 	if (lp.ep < 0) {
 		report_errno("epoll_create1", "start the forwarding loop",
@@ -722,6 +730,8 @@ loop_forward(const struct loop_forward *f)
 	if (!lp.accepting) {
 		report_errno("epoll_ctl", "watch the listening socket", errno);
 		close(lp.ep);
+		free(lp.buckets);
+		free(lp.buf);
 		return EXIT_FAIL;
 	}
 	do
@@ -729,5 +739,7 @@ loop_forward(const struct loop_forward *f)
 	while (status == EXIT_OK);
 	end_all(&lp, lp.stopping ? "stopped" : "ended");
 	close(lp.ep);
+	free(lp.buckets);
+	free(lp.buf);
 	return status;
 }

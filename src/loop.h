@@ -18,13 +18,15 @@ struct loop_forward {
 	int naddrs;
 	int lfd;		/* listening, non-blocking */
 	bool messages;		/* seqpacket: boundaries kept, no splice */
+	bool datagrams;		/* UDP, unix-dgram: a flow per sender */
+	double flow_idle;	/* datagrams: a flow this quiet ends */
 	long max_conns;		/* 0: as many as descriptors allow */
 	bool refuse;		/* over max_conns: reset, not wait */
 	double drain;		/* after a signal, seconds pairs may finish */
 };
 
 /*
- * Serves f->lfd until a signal (after --drain), -i, or a failure that
+ * Serves f->lfd (listening, or for datagrams bound) until a signal (after --drain), -i, or a failure that
  * ends the server. Returns the exit status, after reporting.
  */
 int loop_forward(const struct loop_forward *f);

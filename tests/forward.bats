@@ -368,3 +368,52 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	done
 	[ "$(fd_count "$FWD_PID")" -eq "$before" ]
 }
+
+@test "20 UDP senders at once each get their own replies and no others" {
+	start_peer echo udpecho 127.0.0.1:0
+	start_forward fwd -u 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
+	run python3 "$PEER" udpload "127.0.0.1:$FWD_PORT" 20 10
+	[ "$output" = "20 ok" ]
+	assert_success
+	wait_for_line "$TMP/fwd.err" '^sockit: #20 127\.0\.0\.1:[0-9]+ -> '
+	refute grep -q '^sockit: #21 ' "$TMP/fwd.err"
+}
+
+@test "UDP senders reach a unix datagram target, and its replies come back" {
+	start_peer echo udpecho "unix:$SOCKDIR/target"
+	start_forward fwd -u 127.0.0.1:0 --to "unix-dgram:$SOCKDIR/target"
+	# A unix datagram socket queues 10 (net.unix.max_dgram_qlen): more
+	# at once could be dropped, as datagrams may be.
+	run python3 "$PEER" udpload "127.0.0.1:$FWD_PORT" 3 3
+	[ "$output" = "3 ok" ]
+	assert_success
+}
+
+@test "--flow-idle ends a quiet flow, and the sender's next datagram starts one" {
+	start_peer echo udpecho 127.0.0.1:0
+	start_forward fwd -u 127.0.0.1:0 --flow-idle 0.2 --to "127.0.0.1:$PEER_PORT"
+	early_peer cli '
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.bind(("127.0.0.1", 0))
+c.settimeout(10)
+for word in (b"first", b"second"):
+    while not os.path.exists(sys.argv[1] + "." + word.decode()):
+        time.sleep(0.005)
+    c.sendto(word, ("127.0.0.1", int(port)))
+    print(c.recv(100).split(b": ")[1].decode(), flush=True)'
+	peer_go cli "$FWD_PORT"
+	touch "$TMP/cli.go.first"
+	wait_for_line "$TMP/cli.out" '^first$'
+	wait_for_line "$TMP/fwd.err" '^sockit: #1 closed \(idle\): 5 bytes to 127\.0\.0\.1:[0-9]+, [0-9]+ back, in '
+	touch "$TMP/cli.go.second"
+	wait_for_line "$TMP/cli.out" '^second$'
+	wait_for_line "$TMP/fwd.err" '^sockit: #2 127\.0\.0\.1:[0-9]+ -> '
+}
+
+@test "-i ends a UDP forward that carried nothing for SECS with 124" {
+	start_peer echo udpecho 127.0.0.1:0
+	start_forward fwd -u 127.0.0.1:0 -i 0.3 --to "127.0.0.1:$PEER_PORT"
+	wait_for_exit "$FWD_PID"
+	[ "$EXIT_STATUS" -eq 124 ]
+	assert_file_contains "$TMP/fwd.err" "no data through 127.0.0.1:$FWD_PORT within 0.3 s (-i)"
+}

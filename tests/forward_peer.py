@@ -7,6 +7,8 @@ usage:
   forward_peer.py load HOST PORT N BYTES [--at-once K] [--timeout SECS]
   forward_peer.py hold ADDR           a server that counts its peers
   forward_peer.py client HOST PORT LINE [--until FILE]
+  forward_peer.py udpecho ADDR        a datagram echo, "from SENDER: " first
+  forward_peer.py udpload ADDR N K    N senders at once, K datagrams each
 
 ADDR is 127.0.0.1:0, [::1]:0, unix:PATH or unix:@NAME (seqpacket: with
 --seqpacket). The servers print "port N" (or "ready") once they listen,
@@ -177,6 +179,71 @@ def client(argv):
     return 0
 
 
+def dgram_socket(text):
+    if text.startswith("unix:"):
+        return socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    family, _, _ = parse_addr(text)
+    return socket.socket(family, socket.SOCK_DGRAM)
+
+
+def udpecho(text):
+    family, _, addr = parse_addr(text)
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.bind(addr)
+    if family == socket.AF_UNIX:
+        print("ready", flush=True)
+    else:
+        print("port %d" % s.getsockname()[1], flush=True)
+    while True:
+        data, sender = s.recvfrom(65536)
+        s.sendto(b"from " + repr(sender).encode() + b": " + data, sender)
+
+
+def udpload_one(text, i, k, results):
+    family, _, addr = parse_addr(text)
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.settimeout(10)
+    s.bind(("127.0.0.1" if family == socket.AF_INET else "::1", 0))
+    want = set()
+    for j in range(k):
+        msg = b"sender %d datagram %d" % (i, j)
+        want.add(msg)
+        s.sendto(msg, addr)
+    got = set()
+    senders = set()
+    try:
+        while len(got) < k:
+            data, _ = s.recvfrom(65536)
+            head, _, body = data.partition(b": ")
+            senders.add(head)
+            got.add(body)
+    except OSError as e:
+        results[i] = "sender %d: %s after %d replies" % (i, e, len(got))
+        return
+    if got != want or len(senders) != 1:
+        results[i] = "sender %d got %r" % (i, sorted(got - want)[:3])
+
+
+def udpload(argv):
+    text, n, k = argv[0], int(argv[1]), int(argv[2])
+    results = [None] * n
+    threads = [threading.Thread(target=udpload_one,
+                                args=(text, i, k, results))
+               for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(15)
+    failures = [r for r in results if r is not None]
+    if failures:
+        print("%d of %d failed" % (len(failures), n))
+        for f in failures[:5]:
+            print(f)
+        return 1
+    print("%d ok" % n)
+    return 0
+
+
 def main(argv):
     seqpacket = "--seqpacket" in argv
     args = [a for a in argv[1:] if a != "--seqpacket"]
@@ -186,6 +253,10 @@ def main(argv):
         http(args[1])
     elif args[0] == "hold":
         hold(args[1])
+    elif args[0] == "udpecho":
+        udpecho(args[1])
+    elif args[0] == "udpload":
+        return udpload(args[1:])
     elif args[0] == "client":
         return client(args[1:])
     elif args[0] == "load":
