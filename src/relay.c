@@ -1758,7 +1758,7 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
  */
 
 /* The pipe of a link: big enough that one splice moves a burst of TCP. */
-#define LINK_PIPE (256 * 1024)
+#define LINK_PIPE (1024 * 1024)
 
 void
 relay_link_init(struct relay_link *l, int from, int to, bool messages)
@@ -1863,14 +1863,37 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 	while (rounds-- > 0) {
 		moved = false;
 		if (!l->eof && l->readable && l->held < l->cap) {
+			size_t was_held = l->held;
+
 			n = link_fill(l);
+			/*
+			 * A non-blocking splice takes what had arrived when it
+			 * was called; what came meanwhile goes too, so that
+			 * each drain moves a large step.
+			 */
+			while (n > 0 && l->splice && l->held + (size_t)n <
+			    l->cap) {
+				ssize_t more = sys_splice(l->from, l->pipe[1],
+				    l->cap - l->held - (size_t)n, false);
+
+				if (more <= 0)
+					break;
+				n += more;
+			}
 			if (n > 0) {
 				l->held += (size_t)n;
 				moved = true;
 			} else if (n == 0) {
 				l->eof = true;
-			} else if (errno == EAGAIN) {
+			} else if (errno == EAGAIN && was_held == 0) {
 				l->readable = false;
+			} else if (errno == EAGAIN) {
+				/*
+				 * A pipe holding bytes may have no slot left
+				 * (one per fragment the socket gave it): the
+				 * socket may still have more, so readable
+				 * stays, and filling waits for the drain.
+				 */
 			} else if (errno == EINVAL && l->splice && l->held == 0) {
 				/* This kind of socket does not splice: copy. */
 				relay_link_free(l);
