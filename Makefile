@@ -194,6 +194,7 @@ bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/connrate.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/oneshot.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/hexdump.sh
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/forward.sh
 
 demo: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh
