@@ -460,3 +460,26 @@ time.sleep(60)'
 	touch "$TMP/tgt.go.read"
 	wait_for_line "$TMP/tgt.out" "^got $sent\$"
 }
+
+@test "-w bounds the connect to a target that does not answer; the peer is closed" {
+	# A listener whose queue is full drops new SYNs: connect() waits.
+	early_peer tgt '
+s = socket.socket()
+s.bind(("127.0.0.1", 0)); s.listen(0)
+held = []
+for _ in range(4):
+    c = socket.socket()
+    c.setblocking(False)
+    c.connect_ex(s.getsockname())
+    held.append(c)
+print("port %d" % s.getsockname()[1], flush=True)
+time.sleep(60)'
+	peer_go tgt unused
+	wait_for_line "$TMP/tgt.out" '^port '
+	local tport=$(sed -n 's/^port //p' "$TMP/tgt.out")
+	start_forward fwd -w 0.5 127.0.0.1:0 --to "127.0.0.1:$tport"
+	run --separate-stderr sockit connect "127.0.0.1:$FWD_PORT" </dev/null
+	assert_success
+	wait_for_line "$TMP/fwd.err" "^sockit: connect to 127\\.0\\.0\\.1:$tport for #1 \\(127\\.0\\.0\\.1:[0-9]+\\) timed out after 0\\.5 s \\(-w\\)$"
+	kill -0 "$FWD_PID"
+}
