@@ -599,7 +599,8 @@ cmd_listen(int argc, char **argv)
 		"the kernel picks),\naccept one peer and relay stdio with it. "
 		"UDP: the first sender becomes the peer.\nWith -e or -c a "
 		"program talks to the peer; --fork runs one per peer at once\n"
-		"(UDP: -k or --fork, one per sender).",
+		"(UDP: -k or --fork, one per sender). --to TARGET forwards "
+		"each peer to TARGET.",
 		listen_examples, groups, ARRAY_LEN(groups),
 	};
 
