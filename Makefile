@@ -53,7 +53,8 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/pin.c src/alpn.c src/session_tls.c src/inetd.c src/flows.c \
 	src/multicast.c src/services.c src/dgram.c src/textbook.c \
 	src/textbook_session.c src/msgflags.c src/starttls.c \
-	src/session_starttls.c $(LINE_SRC) $(TLS_SRC)
+	src/session_starttls.c src/loop.c src/loop_flows.c $(LINE_SRC) \
+	$(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
@@ -197,6 +198,7 @@ bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/oneshot.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/hexdump.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/tls.sh
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/forward.sh
 
 demo: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh

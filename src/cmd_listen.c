@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "dial.h"
 #include "flows.h"
 #include "inetd.h"
 #include "msgflags.h"
+#include "loop.h"
 #include "report.h"
 #include "serve.h"
 #include "services.h"
@@ -27,6 +29,9 @@ struct listen_opts {
 	double flow_idle;	/* < 0: not given */
 	int serve;		/* --serve: index of the service; -1: none */
 	int peek;
+	const char *to;		/* --to TARGET: forward each peer there */
+	int refuse;		/* --max-conns-refuse */
+	double drain;		/* --drain SECS; < 0: not given */
 };
 
 static const struct opt_def listen_defs[] = {
@@ -37,10 +42,19 @@ static const struct opt_def listen_defs[] = {
 	  "a child per peer runs -e/-c while we accept more (concurrent)",
 	  1, 0, 0, NULL },
 	{ 0, "max-conns", OPT_COUNT, offsetof(struct listen_opts, max_conns),
-	  "N", "with --fork, at most N children at once; others wait",
+	  "N", "with --fork or --to, at most N peers at once; others wait",
 	  0, 1, 1000000, NULL },
+	{ 0, "to", OPT_STRING, offsetof(struct listen_opts, to), "TARGET",
+	  "forward each peer to a new connection to TARGET (implies -k)",
+	  0, 0, 0, NULL },
+	{ 0, "max-conns-refuse", OPT_FLAG, offsetof(struct listen_opts,
+	  refuse), NULL, "with --to, reset peers over --max-conns at once",
+	  1, 0, 0, NULL },
+	{ 0, "drain", OPT_SECONDS, offsetof(struct listen_opts, drain), "SECS",
+	  "with --to, on SIGINT/SIGTERM let open pairs finish for SECS",
+	  0, 0, 1e9, NULL },
 	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
-	  "SECS", "UDP -k -e: EOF to a sender quiet SECS (default 60)",
+	  "SECS", "UDP -k -e, --to: end a sender's flow quiet SECS (default 60)",
 	  0, 0, 1e9, NULL },
 	{ 0, "serve", OPT_CHOICE, offsetof(struct listen_opts, serve),
 	  "SERVICE", "serve echo, discard, daytime, chargen or upper itself",
@@ -59,7 +73,8 @@ static const char listen_examples[] =
 	"  sockit --trace listen -k --serve echo 7007  # echo, every call shown\n"
 	"  sockit listen --unlink unix:/tmp/app.sock\n"
 	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n"
-	"  sockit listen -v --tls --fork -e cat 8443  # -v prints its --pin\n";
+	"  sockit listen -v --tls --fork -e cat 8443  # -v prints its --pin\n"
+	"  sockit listen -v 127.0.0.1:8080 --to unix:/run/app.sock\n";
 
 /* Largest datagram we take in one recvfrom(). */
 #define DATAGRAM_MAX 65536
@@ -419,6 +434,111 @@ loopback_unless_given(struct session *s, struct endpoint *ep)
 	return session_endpoint(s, arg, 1, false, ep);
 }
 
+/*
+ * --to and what cannot go with it, and the target: parsed in the local
+ * endpoint's terms (-u, --seqpacket) and of the same kind.
+ */
+static int
+check_forward(struct session *s, const struct listen_opts *lo,
+    const struct endpoint *ep, struct endpoint *target)
+{
+	struct endpoint_flags flags;
+	char err[512];
+
+	if (lo->to == NULL) {
+		if (lo->refuse || lo->drain >= 0) {
+			report_usage("%s acts on the pairs of --to",
+			    lo->refuse ? "--max-conns-refuse" : "--drain");
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	if (session_has_program(s) || lo->serve >= 0) {
+		report_usage("--to and %s each say who answers the peer: give "
+		    "one", lo->serve >= 0 ? "--serve" :
+		    s->opts.exec_prog != NULL ? "-e" : "-c");
+		return EXIT_USAGE;
+	}
+	if (textbook_on()) {
+		report_usage("--to needs plain mode, not --textbook: every pair "
+		    "runs on one epoll loop, not the blocking calls of the "
+		    "lesson");
+		return EXIT_USAGE;
+	}
+	if (s->peek) {
+		report_usage("--peek shows sockit's own receives twice, and "
+		    "--to splices bytes socket to socket: give one");
+		return EXIT_USAGE;
+	}
+	if (lo->fork) {
+		report_usage("--fork is not needed with --to: one process "
+		    "serves every pair at once, without a child per peer");
+		return EXIT_USAGE;
+	}
+	if (lo->refuse && lo->max_conns == 0) {
+		report_usage("--max-conns-refuse needs --max-conns N");
+		return EXIT_USAGE;
+	}
+	if (s->opts.hex || s->opts.crlf || s->opts.quit_after >= 0 ||
+	    s->opts.progress) {
+		report_usage("%s works on stdio's bytes, and --to relays none",
+		    s->opts.hex ? "-x" : s->opts.crlf ? "-C" :
+		    s->opts.quit_after >= 0 ? "-q" : "--progress");
+		return EXIT_USAGE;
+	}
+	memset(&flags, 0, sizeof(flags));
+	flags.udp = s->flags.udp;
+	flags.seqpacket = s->flags.seqpacket;
+	if (endpoint_parse(lo->to, NULL, &flags, target, err,
+	    sizeof(err)) < 0) {
+		report_usage("bad --to: %s", err);
+		return EXIT_USAGE;
+	}
+	if (target->row->socktype != ep->row->socktype) {
+		report_usage("--to %s is a %s endpoint and %s a %s one: both "
+		    "sides of a forward are of one kind", target->text,
+		    target->row->scheme, ep->text, ep->row->scheme);
+		return EXIT_USAGE;
+	}
+	if (s->tlso.tls || ep->tls || target->tls) {
+		report_usage("--to forwards plain bytes; TLS on either side is "
+		    "not built yet");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * --to: the target is resolved once, and every peer gets a connection of
+ * its own to it, all on one loop.
+ */
+static int
+serve_forward(struct server *sv, int fd, const struct endpoint *target)
+{
+	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
+	struct loop_forward f;
+	int n = dial_resolve(target, -1, addrs, ARRAY_LEN(addrs));
+
+	if (n < 0)
+		return EXIT_FAIL;
+	memset(&f, 0, sizeof(f));
+	f.s = sv->s;
+	f.acl = sv->acl;
+	f.local = sv->ep;
+	f.target = target;
+	f.addrs = addrs;
+	f.naddrs = n;
+	f.lfd = fd;
+	f.messages = target->row->socktype == SOCK_SEQPACKET;
+	f.datagrams = endpoint_is_dgram(target);
+	f.flow_idle = sv->lo->flow_idle >= 0 ? sv->lo->flow_idle :
+	    FLOWS_IDLE_DEFAULT;
+	f.max_conns = sv->lo->max_conns;
+	f.refuse = sv->lo->refuse;
+	f.drain = sv->lo->drain;
+	return loop_forward(&f);
+}
+
 /* The flags that contradict each other or the endpoint. */
 static int
 check_listen(const struct session *s, const struct listen_opts *lo,
@@ -450,18 +570,20 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    "serves one peer, and stdio cannot be shared");
 		return EXIT_USAGE;
 	}
-	if (lo->max_conns > 0 && !lo->fork && !(dgram && lo->keep_open &&
-	    session_has_program(s))) {
-		report_usage("--max-conns limits the children of --fork (or "
-		    "of -k with -e or -c on a datagram socket); without it one "
-		    "peer is served at a time");
+	if (lo->max_conns > 0 && !lo->fork && lo->to == NULL &&
+	    !(dgram && lo->keep_open && session_has_program(s))) {
+		report_usage("--max-conns limits the children of --fork, the "
+		    "pairs of --to (or the programs of -k with -e or -c on a "
+		    "datagram socket); without them one peer is served at a "
+		    "time");
 		return EXIT_USAGE;
 	}
-	if (lo->flow_idle >= 0 && !(dgram && (lo->keep_open || lo->fork) &&
-	    session_has_program(s))) {
+	if (lo->flow_idle >= 0 && !(dgram && lo->to != NULL) &&
+	    !(dgram && (lo->keep_open || lo->fork) && session_has_program(s))) {
 		report_usage("--flow-idle ends the program of a quiet sender, "
-		    "and needs a datagram endpoint with -k (or --fork) and %s",
-		    session_has_program(s) ? prog : "-e or -c");
+		    "and needs a datagram endpoint with -k (or --fork) and %s "
+		    "(or ends its flow, with --to)", session_has_program(s) ?
+		    prog : "-e or -c");
 		return EXIT_USAGE;
 	}
 	return serve_access_check((struct serve_access *)acl, ep);
@@ -494,13 +616,13 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s;
-	struct listen_opts lo = { 0, 0, 0, -1, -1, 0 };
+	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, NULL, 0, -1 };
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
 	struct spawn_cmd prog;
 	struct server sv;
-	struct endpoint ep;
+	struct endpoint ep, target;
 	struct endpoint_addr bound;
 	char *pos[3];
 	char *any_port[] = { ":0" };
@@ -529,7 +651,8 @@ cmd_listen(int argc, char **argv)
 		"the kernel picks),\naccept one peer and relay stdio with it. "
 		"UDP: the first sender becomes the peer.\nWith -e or -c a "
 		"program talks to the peer; --fork runs one per peer at once\n"
-		"(UDP: -k or --fork, one per sender).",
+		"(UDP: -k or --fork, one per sender). --to TARGET forwards "
+		"each peer to TARGET.",
 		listen_examples, groups, ARRAY_LEN(groups),
 	};
 
@@ -554,7 +677,8 @@ cmd_listen(int argc, char **argv)
 	if (status != EXIT_OK)
 		return status;
 	s.peek = lo.peek;
-	if ((status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK ||
+	if ((status = check_forward(&s, &lo, &ep, &target)) != EXIT_OK ||
+	    (status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK ||
 	    (status = msgflags_check(&s, &ep, lo.serve >= 0)) != EXIT_OK)
 		return status;
 	if ((status = serve_check(&so, &ep)) != EXIT_OK ||
@@ -567,7 +691,7 @@ cmd_listen(int argc, char **argv)
 		spawn_free(&prog);
 		return status;
 	}
-	so.many = lo.keep_open || lo.fork;
+	so.many = lo.keep_open || lo.fork || lo.to != NULL;
 	sv.s = &s;
 	sv.lo = &lo;
 	sv.acl = &acl;
@@ -580,6 +704,8 @@ cmd_listen(int argc, char **argv)
 		warn_if_exposed(&sv, fd, &bound);
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
+	else if (lo.to != NULL)
+		status = serve_forward(&sv, fd, &target);
 	else if (bound.socktype == SOCK_DGRAM && sv.svc != NULL)
 		status = serve_service_datagrams(&sv, fd);
 	else if (bound.socktype == SOCK_DGRAM && sv.prog != NULL &&

@@ -1842,3 +1842,192 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 	free(memory);
 	return result->end;
 }
+
+/*
+ * The steps of one direction of a forwarded pair: the same lane, a pipe
+ * between two descriptors, that carries stdio's bulk bytes above, here
+ * between two sockets, driven by the forwarding loop (loop.c) instead of
+ * pump()'s poll(). There is no hook on the bytes, so a stream splices from
+ * its first byte; messages (seqpacket) keep their boundaries by recv and
+ * send, one message in hand at a time.
+ */
+
+/* The pipe of a link: big enough that one splice moves a burst of TCP. */
+#define LINK_PIPE (1024 * 1024)
+
+void
+relay_link_init(struct relay_link *l, int from, int to, bool messages)
+{
+	memset(l, 0, sizeof(*l));
+	l->from = from;
+	l->to = to;
+	l->splice = !messages;
+	l->pipe[0] = l->pipe[1] = -1;
+}
+
+void
+relay_link_free(struct relay_link *l)
+{
+	if (l->pipe[0] >= 0) {
+		close(l->pipe[0]);
+		close(l->pipe[1]);
+		l->pipe[0] = l->pipe[1] = -1;
+	}
+	free(l->buf);
+	l->buf = NULL;
+}
+
+/* Makes the pipe, or the message buffer, the first time bytes can come. */
+static bool
+link_ready_to_take(struct relay_link *l)
+{
+	int size;
+
+	if (l->splice && l->pipe[0] < 0) {
+		if (sys_pipe(l->pipe, LINK_PIPE) == 0) {
+			size = fcntl(l->pipe[1], F_GETPIPE_SZ);
+			l->cap = size > 0 ? (size_t)size : 65536;
+			return true;
+		}
+		/* Out of descriptors for a pipe: copy through a buffer. */
+		l->splice = false;
+	}
+	if (!l->splice && l->buf == NULL) {
+		l->buf = malloc(RELAY_CHUNK_MAX);
+		if (l->buf == NULL) {
+			l->failed_call = "malloc";
+			l->err = errno;
+			l->broken_fd = l->from;
+			return false;
+		}
+		l->cap = RELAY_CHUNK_MAX;
+	}
+	return true;
+}
+
+/* The link cannot go on: which end failed, in which call, and why. */
+static enum relay_step
+link_broken(struct relay_link *l, int fd, const char *call, int err)
+{
+	l->broken_fd = fd;
+	l->failed_call = call;
+	l->err = err;
+	return RELAY_STEP_BROKEN;
+}
+
+/* from into the pipe or the buffer. Returns bytes taken, 0, or -1. */
+static ssize_t
+link_fill(struct relay_link *l)
+{
+	if (l->splice)
+		return sys_splice(l->from, l->pipe[1], l->cap - l->held, false);
+	/* A message is moved whole before the next is taken. */
+	if (l->held > 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	l->off = 0;
+	return sys_recv(l->from, l->buf, l->cap, MSG_DONTWAIT);
+}
+
+/* The pipe or the buffer out to to. Returns bytes written, or -1. */
+static ssize_t
+link_drain(struct relay_link *l)
+{
+	ssize_t n;
+
+	if (l->splice)
+		return sys_splice(l->pipe[0], l->to, l->held, true);
+	n = sys_send(l->to, l->buf + l->off, l->held, MSG_DONTWAIT |
+	    MSG_NOSIGNAL);
+	if (n > 0)
+		l->off += (size_t)n;
+	return n;
+}
+
+enum relay_step
+relay_link_step(struct relay_link *l, unsigned rounds)
+{
+	ssize_t n;
+	bool moved;
+
+	if (l->done)
+		return RELAY_STEP_DONE;
+	if (!link_ready_to_take(l))
+		return RELAY_STEP_BROKEN;
+	while (rounds-- > 0) {
+		moved = false;
+		if (!l->eof && l->readable && l->held < l->cap) {
+			size_t was_held = l->held;
+
+			n = link_fill(l);
+			/*
+			 * A non-blocking splice takes what had arrived when it
+			 * was called; what came meanwhile goes too, so that
+			 * each drain moves a large step.
+			 */
+			while (n > 0 && l->splice && l->held + (size_t)n <
+			    l->cap) {
+				ssize_t more = sys_splice(l->from, l->pipe[1],
+				    l->cap - l->held - (size_t)n, false);
+
+				if (more <= 0)
+					break;
+				n += more;
+			}
+			if (n > 0) {
+				l->held += (size_t)n;
+				moved = true;
+			} else if (n == 0) {
+				l->eof = true;
+			} else if (errno == EAGAIN && was_held == 0) {
+				l->readable = false;
+			} else if (errno == EAGAIN) {
+				/*
+				 * A pipe holding bytes may have no slot left
+				 * (one per fragment the socket gave it): the
+				 * socket may still have more, so readable
+				 * stays, and filling waits for the drain.
+				 */
+			} else if (errno == EINVAL && l->splice && l->held == 0) {
+				/* This kind of socket does not splice: copy. */
+				relay_link_free(l);
+				l->splice = false;
+				if (!link_ready_to_take(l))
+					return RELAY_STEP_BROKEN;
+				moved = true;
+			} else {
+				return link_broken(l, l->from, "recv", errno);
+			}
+		}
+		if (l->held > 0 && l->writable) {
+			n = link_drain(l);
+			if (n > 0) {
+				l->held -= (size_t)n;
+				l->bytes += (uint64_t)n;
+				moved = true;
+			} else if (n < 0 && errno == EAGAIN) {
+				l->writable = false;
+			} else if (n < 0) {
+				return link_broken(l, l->to, "send", errno);
+			}
+		}
+		if (l->eof && l->held == 0) {
+			/*
+			 * The sender's FIN becomes ours to the receiver: it
+			 * may still answer, and the pair ends only when both
+			 * directions have. A receiver that is already gone
+			 * (ENOTCONN) needs no FIN.
+			 */
+			if (sys_shutdown(l->to, SHUT_WR) < 0 &&
+			    errno != ENOTCONN)
+				return link_broken(l, l->to, "shutdown", errno);
+			l->done = true;
+			relay_link_free(l);
+			return RELAY_STEP_DONE;
+		}
+		if (!moved)
+			return RELAY_STEP_IDLE;
+	}
+	return RELAY_STEP_MORE;
+}

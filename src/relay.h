@@ -186,6 +186,44 @@ struct relay_result {
 enum relay_end relay_run(const struct relay_config *cfg,
     struct relay_result *result);
 
+/*
+ * One direction of a forwarded pair: bytes from one socket to another, a
+ * FIN passed on as shutdown(SHUT_WR). The forwarding loop says when an end
+ * became ready (readable, writable: edge-triggered, so each stays true
+ * until a call finds EAGAIN) and calls relay_link_step.
+ */
+struct relay_link {
+	int from, to;		/* non-blocking sockets */
+	bool splice;		/* a stream: through a pipe, zero-copy */
+	int pipe[2];		/* -1 until the first bytes can come */
+	unsigned char *buf;	/* messages: the one in hand */
+	size_t held, off, cap;
+	bool readable, writable;
+	bool eof;		/* from has ended */
+	bool done;		/* and its end was passed on */
+	uint64_t bytes;		/* delivered to to */
+	int broken_fd;		/* RELAY_STEP_BROKEN: the end that failed, */
+	const char *failed_call;	/* in which call, */
+	int err;		/* and why */
+};
+
+enum relay_step {
+	RELAY_STEP_IDLE,	/* waits for an end to become ready */
+	RELAY_STEP_MORE,	/* could go on: call again after the others */
+	RELAY_STEP_DONE,	/* all delivered and the end passed on */
+	RELAY_STEP_BROKEN,	/* an end failed (a reset, mostly) */
+};
+
+/* Sets up l from from to to; messages keeps boundaries (seqpacket). */
+void relay_link_init(struct relay_link *l, int from, int to, bool messages);
+/*
+ * Moves what the ends' readiness allows, at most rounds times round.
+ * Returns what the link waits for, or that it is done or broken.
+ */
+enum relay_step relay_link_step(struct relay_link *l, unsigned rounds);
+/* Closes the link's pipe and frees its buffer; the sockets stay. */
+void relay_link_free(struct relay_link *l);
+
 /* Returns monotonic seconds, for deadlines and rates. */
 double relay_now(void);
 /*

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -1119,6 +1120,112 @@ trace_poll_events(struct strbuf *sb, short events)
 	}
 	if (*sep == '\0')
 		strbuf_puts(sb, "0");
+}
+
+/* Appends epoll's event bits by name, EPOLLIN|EPOLLET, or 0. */
+static void
+trace_epoll_events(struct strbuf *sb, uint32_t events)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ EPOLLIN, "EPOLLIN" }, { EPOLLPRI, "EPOLLPRI" },
+		{ EPOLLOUT, "EPOLLOUT" }, { EPOLLRDHUP, "EPOLLRDHUP" },
+		{ EPOLLERR, "EPOLLERR" }, { EPOLLHUP, "EPOLLHUP" },
+		{ EPOLLET, "EPOLLET" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(names); i++) {
+		if (events & names[i].bit) {
+			strbuf_printf(sb, "%s%s", sep, names[i].name);
+			sep = "|";
+		}
+	}
+	if (*sep == '\0')
+		strbuf_puts(sb, "0");
+}
+
+/*
+ * The epoll calls are the forwarding loop's heartbeat, as poll is the
+ * pump's: only full mode narrates them.
+ */
+int
+sys_epoll_create(void)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc = epoll_create1(EPOLL_CLOEXEC);
+	int err = errno;
+
+	if (!tracing() || !(trace_flags & TRACE_FULL))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "epoll_create1(EPOLL_CLOEXEC)");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_epoll_ctl(int epfd, int op, int fd, uint32_t events, void *data)
+{
+	static const char *const ops[] = {
+		[EPOLL_CTL_ADD] = "EPOLL_CTL_ADD",
+		[EPOLL_CTL_DEL] = "EPOLL_CTL_DEL",
+		[EPOLL_CTL_MOD] = "EPOLL_CTL_MOD",
+	};
+	char line[TRACE_LINE_MAX];
+	struct epoll_event ev;
+	struct strbuf sb;
+	int rc, err;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.ptr = data;
+	rc = epoll_ctl(epfd, op, fd, &ev);
+	err = errno;
+	if (!tracing() || !(trace_flags & TRACE_FULL))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "epoll_ctl(%d, ", epfd);
+	trace_name(&sb, op >= 0 && (size_t)op < ARRAY_LEN(ops) ? ops[op] :
+	    NULL, op);
+	strbuf_printf(&sb, ", %d, {events=", fd);
+	trace_epoll_events(&sb, events);
+	strbuf_puts(&sb, "})");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_epoll_wait(int epfd, struct epoll_event *events, int max,
+    int timeout_ms)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	int rc, err, i;
+	const char *sep = "";
+
+	do
+		rc = epoll_wait(epfd, events, max, timeout_ms);
+	while (retry_eintr(rc));
+	err = errno;
+	if (!tracing() || !(trace_flags & TRACE_FULL))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "epoll_wait(%d, ", epfd);
+	strbuf_puts(&sb, "[");
+	for (i = 0; i < rc; i++) {
+		strbuf_printf(&sb, "%s{events=", sep);
+		trace_epoll_events(&sb, events[i].events);
+		strbuf_puts(&sb, "}");
+		sep = ", ";
+	}
+	strbuf_printf(&sb, "], %d, %d)", max, timeout_ms);
+	finish(&sb, rc, err);
+	return rc;
 }
 
 /* poll(2), traced when shown (or in full mode). */

@@ -144,6 +144,16 @@ int sys_poll_lesson(struct pollfd *fds, nfds_t count, int timeout_ms);
  */
 int sys_select(int nfds, fd_set *readable, fd_set *writable,
     struct timeval *timeout);
+/*
+ * epoll_create1(EPOLL_CLOEXEC), epoll_ctl(2) with the events and the
+ * pointer the loop gets back, and epoll_wait(2), retried on EINTR until a
+ * terminating signal. Each returns what the call returns, errno kept.
+ */
+struct epoll_event;
+int sys_epoll_create(void);
+int sys_epoll_ctl(int epfd, int op, int fd, uint32_t events, void *data);
+int sys_epoll_wait(int epfd, struct epoll_event *events, int max,
+    int timeout_ms);
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
 struct iovec;

@@ -22,6 +22,7 @@
 #include "trace.h"
 
 unsigned trace_flags;
+unsigned long trace_tag;
 
 /* The process that turned tracing on: the others' lines carry their pid. */
 static pid_t trace_origin;
@@ -508,6 +509,8 @@ trace_begin(struct strbuf *sb, char *storage, size_t cap)
 		strbuf_printf(sb, "%02d:%02d:%02d.%06ld ", tm.tm_hour,
 		    tm.tm_min, tm.tm_sec, (long)tv.tv_usec);
 	}
+	if (trace_tag != 0)
+		strbuf_printf(sb, "[#%lu] ", trace_tag);
 }
 
 /* Bytes of a data call a line shows, as strace's default -s 32. */

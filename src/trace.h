@@ -15,6 +15,12 @@ enum trace_flag {
 };
 
 extern unsigned trace_flags;
+/*
+ * When not 0, the number of the forwarded pair whose calls are being made:
+ * each line then carries "[#N] " before the call, as strace -f tags the
+ * lines of each process.
+ */
+extern unsigned long trace_tag;
 
 /* Parses "", "full", "time" or "full,time". Returns 0, or -1 if unknown. */
 int trace_set_mode(const char *spec);
@@ -62,7 +68,8 @@ void trace_buffer(struct strbuf *sb, const void *buf, size_t len);
 void trace_msg_flags(struct strbuf *sb, int flags);
 /*
  * Starts a line: "[pid N] " in a process other than the one that turned
- * tracing on (as strace -f tags them), then the timestamp when asked for.
+ * tracing on (as strace -f tags them), then the timestamp when asked for,
+ * then "[#N] " while trace_tag names a pair.
  */
 void trace_begin(struct strbuf *sb, char *storage, size_t cap);
 /* Appends " = RET", or " = -1 ENAME (text)" when ret is -1. */

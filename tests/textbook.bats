@@ -376,3 +376,9 @@ os.execv(sys.argv[1], sys.argv[1:])
 	assert_status 2
 	assert_stderr_contains "--bufsize is a global option: put it before the command (sockit --bufsize N listen ...)"
 }
+
+@test "--to needs plain mode: a forward is one epoll loop, not the lesson's blocking calls" {
+	run --separate-stderr sockit --textbook listen 127.0.0.1:0 --to 127.0.0.1:1
+	assert_status 2
+	assert_stderr_contains "--to needs plain mode, not --textbook"
+}

@@ -77,6 +77,7 @@ check)
 	want fish fish
 	want tmux tmux
 	want mandoc mandoc
+	want redis-server redis-server
 	;;
 valgrind)
 	want valgrind valgrind

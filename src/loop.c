@@ -1,0 +1,745 @@
+/* loop.c: listen --to: many forwarded pairs (or datagram flows) on one epoll loop, moved by relay.c's link steps. */
+#include "compat.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "json.h"
+#include "loop.h"
+#include "loop_int.h"
+#include "report.h"
+#include "serve.h"
+#include "sockit.h"
+#include "sys.h"
+#include "trace.h"
+
+/* Events one epoll_wait takes. */
+#define EVENTS_MAX 256
+/* Peers one wake-up of the listening socket accepts before the pairs go on. */
+#define ACCEPTS_PER_WAKE 64
+/* Rounds of one link's step before the other pairs get their turn. */
+#define LINK_ROUNDS 16
+/* Descriptors kept for the listener, stdio, the signal pipe and epoll. */
+#define FDS_RESERVED 32
+/* A spliced pair holds two sockets and two pipes; a copying one, two. */
+#define FDS_SPLICED 6
+#define FDS_COPIED 2
+/* How long accepting rests after it ran out of descriptors or memory. */
+#define ACCEPT_REST 0.1
+
+enum pair_state {
+	PAIR_CONNECTING,	/* the connect() to the target is under way */
+	PAIR_OPEN,		/* bytes flow */
+	PAIR_DEAD,		/* closed; freed once this round's events are */
+};
+
+struct pair {
+	unsigned long id;	/* #N of -v and of the trace's tag */
+	enum pair_state state;
+	int fd[2];
+	struct end end[2];
+	struct relay_link link[2];	/* [0] peer to target, [1] back */
+	int addr;		/* the target address tried */
+	double start, deadline;	/* deadline: the connect's (-w) */
+	bool ready;		/* on the ready list */
+	struct pair *prev, *next;	/* every live pair */
+	struct pair *conn_prev, *conn_next;	/* connecting, oldest first */
+	struct pair *next_ready, *next_dead;
+	char peer[ADDR_TEXT_MAX];
+	char target[ADDR_TEXT_MAX];
+};
+
+
+/* Returns the bytes p delivered both ways, to tell -i of activity. */
+static uint64_t
+pair_bytes(const struct pair *p)
+{
+	return p->link[0].bytes + p->link[1].bytes;
+}
+
+static void
+listen_on(struct loop *lp, bool on)
+{
+	if (on == lp->accepting)
+		return;
+	if (sys_epoll_ctl(lp->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
+	    lp->f->lfd, EPOLLIN, &lp->listener) == 0)
+		lp->accepting = on;
+}
+
+/* Accepting resumes when a pair ends under --max-conns, or a rest ends. */
+static void
+maybe_listen(struct loop *lp)
+{
+	if (!lp->stopping && lp->rest_until == 0 && (lp->count < lp->limit ||
+	    lp->f->refuse))
+		listen_on(lp, true);
+}
+
+static void
+conn_unlink(struct loop *lp, struct pair *p)
+{
+	if (p->conn_prev != NULL)
+		p->conn_prev->conn_next = p->conn_next;
+	else if (lp->conn_head == p)
+		lp->conn_head = p->conn_next;
+	else
+		return;
+	if (p->conn_next != NULL)
+		p->conn_next->conn_prev = p->conn_prev;
+	else
+		lp->conn_tail = p->conn_prev;
+	p->conn_prev = p->conn_next = NULL;
+}
+
+static void
+conn_append(struct loop *lp, struct pair *p)
+{
+	p->conn_prev = lp->conn_tail;
+	p->conn_next = NULL;
+	if (lp->conn_tail != NULL)
+		lp->conn_tail->conn_next = p;
+	else
+		lp->conn_head = p;
+	lp->conn_tail = p;
+}
+
+/* -v's and --json's word on a pair that ended, with its counts. */
+static void
+report_closed(struct loop *lp, const struct pair *p, const char *why)
+{
+	const struct session *s = lp->f->s;
+	double seconds = relay_now() - p->start;
+	char storage[1024];
+	struct strbuf sb;
+
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage),
+		    "pair-closed");
+		json_field_u64(&sb, "pair", p->id);
+		json_field_str(&sb, "remote", p->peer);
+		json_field_u64(&sb, "sent", p->link[0].bytes);
+		json_field_u64(&sb, "received", p->link[1].bytes);
+		json_field_num(&sb, "seconds", seconds);
+		json_field_str(&sb, "end", why);
+		report_event_end(&sb);
+	} else if (p->state == PAIR_OPEN) {
+		report_note("#%lu closed (%s): %llu bytes to %s, %llu back, "
+		    "in %.3f s", p->id, why,
+		    (unsigned long long)p->link[0].bytes, p->target,
+		    (unsigned long long)p->link[1].bytes, seconds);
+	}
+}
+
+/*
+ * Ends p: both sockets closed (reset_fd first given SO_LINGER 0, so its
+ * peer gets a reset, not a FIN), pipes freed, the pair out of every list.
+ */
+static void
+pair_end(struct loop *lp, struct pair *p, const char *why, int reset_fd)
+{
+	static const struct linger abort_now = { 1, 0 };
+	int i;
+
+	trace_tag = p->id;
+	report_closed(lp, p, why);
+	if (reset_fd >= 0)
+		sys_setsockopt(reset_fd, SOL_SOCKET, SO_LINGER, &abort_now,
+		    sizeof(abort_now));
+	for (i = 0; i < 2; i++) {
+		relay_link_free(&p->link[i]);
+		if (p->fd[i] >= 0)
+			sys_close(p->fd[i]);
+		p->fd[i] = -1;
+	}
+	trace_tag = 0;
+	conn_unlink(lp, p);
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		lp->all = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	p->state = PAIR_DEAD;
+	p->next_dead = lp->dead;
+	lp->dead = p;
+	lp->count--;
+	maybe_listen(lp);
+}
+
+/*
+ * A link broke: the end that failed is gone or going, and the other end
+ * is reset, as a reset on one side resets the other.
+ */
+static void
+pair_broken(struct loop *lp, struct pair *p, const struct relay_link *l)
+{
+	int side = l->broken_fd == p->fd[0] ? 0 : 1;
+	char what[ADDR_TEXT_MAX * 2 + 64];
+
+	if (l->err == ECONNRESET || l->err == EPIPE) {
+		report_note("#%lu reset by %s: passed on to %s", p->id,
+		    side == 0 ? p->peer : p->target,
+		    side == 0 ? p->target : p->peer);
+		pair_end(lp, p, "reset", p->fd[1 - side]);
+		return;
+	}
+	snprintf(what, sizeof(what), "forward #%lu %s %s", p->id,
+	    side == 0 ? "from" : "to", side == 0 ? p->peer : p->target);
+	report_errno(l->failed_call, what, l->err);
+	pair_end(lp, p, "error", p->fd[1 - side]);
+}
+
+/* Runs both links of an open pair as far as their ends allow. */
+static void
+pair_step(struct loop *lp, struct pair *p)
+{
+	uint64_t before = pair_bytes(p);
+	enum relay_step st;
+	int i;
+
+	trace_tag = p->id;
+	for (i = 0; i < 2; i++) {
+		st = relay_link_step(&p->link[i], LINK_ROUNDS);
+		if (st == RELAY_STEP_BROKEN) {
+			trace_tag = 0;
+			pair_broken(lp, p, &p->link[i]);
+			return;
+		}
+		if (st == RELAY_STEP_MORE && !p->ready) {
+			p->ready = true;
+			p->next_ready = lp->ready;
+			lp->ready = p;
+		}
+	}
+	trace_tag = 0;
+	if (pair_bytes(p) != before)
+		lp->last_data = relay_now();
+	if (p->link[0].done && p->link[1].done)
+		pair_end(lp, p, "done", -1);
+}
+
+static void
+pair_open(struct loop *lp, struct pair *p)
+{
+	const struct session *s = lp->f->s;
+	char storage[1024];
+	struct strbuf sb;
+	int i;
+
+	conn_unlink(lp, p);
+	p->state = PAIR_OPEN;
+	for (i = 0; i < 2; i++) {
+		/* Whatever came while connecting is found by the first try. */
+		p->link[i].readable = p->link[i].writable = true;
+	}
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "pair");
+		json_field_u64(&sb, "pair", p->id);
+		json_field_str(&sb, "remote", p->peer);
+		json_field_str(&sb, "local", lp->f->local->text);
+		json_field_str(&sb, "target", p->target);
+		report_event_end(&sb);
+	} else {
+		report_note("#%lu %s -> %s => %s", p->id, p->peer,
+		    lp->f->local->text, p->target);
+	}
+	pair_step(lp, p);
+}
+
+/* The target could not be reached at all: the peer is closed. */
+static void
+pair_unreached(struct loop *lp, struct pair *p, int err, bool timed_out)
+{
+	char what[ENDPOINT_TEXT_MAX + ADDR_TEXT_MAX + 64];
+
+	if (timed_out)
+		report_error("connect to %s for #%lu (%s) timed out after %g s "
+		    "(-w)", lp->f->target->text, p->id, p->peer,
+		    lp->f->s->opts.timeout);
+	else {
+		snprintf(what, sizeof(what), "connect to %s for #%lu (%s)",
+		    p->target[0] != '\0' ? p->target : lp->f->target->text,
+		    p->id, p->peer);
+		report_errno("connect", what, err);
+	}
+	pair_end(lp, p, timed_out ? "timeout" : "unreached", -1);
+}
+
+/*
+ * A non-blocking connect to the target, from address p->addr on: one that
+ * fails at once moves on to the next address.
+ */
+static void
+pair_dial(struct loop *lp, struct pair *p)
+{
+	const struct loop_forward *f = lp->f;
+	int fd, err = ENOENT;
+
+	trace_tag = p->id;
+	for (; p->addr < f->naddrs; p->addr++) {
+		const struct endpoint_addr *a = &f->addrs[p->addr];
+
+		addr_format((const struct sockaddr *)&a->sa, a->len,
+		    p->target, sizeof(p->target));
+		fd = session_socket(f->s, a, false);
+		if (fd == -2) {
+			trace_tag = 0;
+			pair_end(lp, p, "error", -1);
+			return;
+		}
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		p->fd[1] = fd;
+		p->link[0].to = p->link[1].from = fd;
+		if (sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT |
+		    EPOLLRDHUP | EPOLLET, &p->end[1]) < 0) {
+			err = errno;
+			break;
+		}
+		if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) ==
+		    0) {
+			trace_tag = 0;
+			pair_open(lp, p);
+			return;
+		}
+		if (errno == EINPROGRESS) {
+			trace_tag = 0;
+			p->state = PAIR_CONNECTING;
+			return;
+		}
+		/* A full unix backlog says EAGAIN: that target is busy. */
+		err = errno;
+		sys_close(fd);
+		p->fd[1] = -1;
+	}
+	trace_tag = 0;
+	pair_unreached(lp, p, err, false);
+}
+
+/* The target's socket became writable while connecting: did it work? */
+static void
+pair_connected(struct loop *lp, struct pair *p)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	trace_tag = p->id;
+	if (sys_getsockopt(p->fd[1], SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err == 0) {
+		trace_tag = 0;
+		pair_open(lp, p);
+		return;
+	}
+	sys_close(p->fd[1]);
+	trace_tag = 0;
+	p->fd[1] = -1;
+	p->addr++;
+	if (p->addr < lp->f->naddrs) {
+		report_note("connect to %s for #%lu: %s", p->target, p->id,
+		    strerror(err));
+		pair_dial(lp, p);
+		return;
+	}
+	pair_unreached(lp, p, err, false);
+}
+
+static void
+pair_new(struct loop *lp, int cfd, const char *peer)
+{
+	const struct loop_forward *f = lp->f;
+	struct pair *p = calloc(1, sizeof(*p));
+	int i;
+
+	if (p == NULL) {
+		report_errno("malloc", "keep a forwarded pair", errno);
+		sys_close(cfd);
+		return;
+	}
+	p->id = ++lp->next_id;
+	p->start = relay_now();
+	p->deadline = f->s->opts.timeout >= 0 ? p->start + f->s->opts.timeout :
+	    -1;
+	p->fd[0] = cfd;
+	p->fd[1] = -1;
+	for (i = 0; i < 2; i++) {
+		p->end[i].p = p;
+		p->end[i].side = i;
+	}
+	relay_link_init(&p->link[0], cfd, -1, f->messages);
+	relay_link_init(&p->link[1], -1, cfd, f->messages);
+	snprintf(p->peer, sizeof(p->peer), "%s", peer);
+	p->next = lp->all;
+	if (lp->all != NULL)
+		lp->all->prev = p;
+	lp->all = p;
+	lp->count++;
+	conn_append(lp, p);
+	if (sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, cfd, EPOLLIN | EPOLLOUT |
+	    EPOLLRDHUP | EPOLLET, &p->end[0]) < 0) {
+		report_errno("epoll_ctl", "watch a forwarded peer", errno);
+		pair_end(lp, p, "error", -1);
+		return;
+	}
+	pair_dial(lp, p);
+}
+
+/* Accepting failed for want of descriptors or memory: rest a moment. */
+static void
+accept_rest(struct loop *lp, int err)
+{
+	char what[ENDPOINT_TEXT_MAX + 16];
+
+	snprintf(what, sizeof(what), "accept on %s", lp->f->local->text);
+	report_errno("accept", what, err);
+	listen_on(lp, false);
+	lp->rest_until = relay_now() + ACCEPT_REST;
+}
+
+/*
+ * Turns away a peer over --max-conns with --max-conns-refuse: SO_LINGER 0
+ * makes the close a reset, which the client sees at once.
+ */
+static void
+refuse(struct loop *lp, int cfd, const char *peer)
+{
+	static const struct linger abort_now = { 1, 0 };
+
+	report_note("refused %s: --max-conns %ld pairs are open", peer,
+	    lp->limit);
+	sys_setsockopt(cfd, SOL_SOCKET, SO_LINGER, &abort_now,
+	    sizeof(abort_now));
+	sys_close(cfd);
+}
+
+/* Takes the peers waiting in the backlog. Returns EXIT_OK, or a failure. */
+static int
+accept_some(struct loop *lp)
+{
+	const struct loop_forward *f = lp->f;
+	int i;
+
+	for (i = 0; i < ACCEPTS_PER_WAKE; i++) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		char text[ADDR_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 16];
+		int cfd;
+
+		if (lp->count >= lp->limit && !f->refuse) {
+			/* The rest wait in the backlog until a pair ends. */
+			listen_on(lp, false);
+			return EXIT_OK;
+		}
+		cfd = sys_accept(f->lfd, (struct sockaddr *)&peer, &plen);
+		if (cfd < 0) {
+			if (errno == EAGAIN || errno == ECONNABORTED)
+				return EXIT_OK;
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				accept_rest(lp, errno);
+				return EXIT_OK;
+			}
+			if (sys_signal_caught)
+				return EXIT_OK;
+			snprintf(what, sizeof(what), "accept on %s",
+			    f->local->text);
+			report_errno("accept", what, errno);
+			return EXIT_FAIL;
+		}
+		addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
+		if (!serve_admit(f->s, f->acl, (struct sockaddr *)&peer, plen,
+		    text)) {
+			sys_close(cfd);
+			continue;
+		}
+		if (lp->count >= lp->limit) {
+			refuse(lp, cfd, text);
+			continue;
+		}
+		if (sys_set_nonblocking(cfd) < 0) {
+			snprintf(what, sizeof(what), "make the connection from "
+			    "%s non-blocking", text);
+			report_errno("fcntl", what, errno);
+			sys_close(cfd);
+			continue;
+		}
+		pair_new(lp, cfd, text);
+	}
+	return EXIT_OK;
+}
+
+/* Applies an event's news of one side of p. */
+static void
+pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (p->state == PAIR_DEAD)
+		return;
+	/* Edge-triggered: each flag holds until a call finds EAGAIN. */
+	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		p->link[side].readable = true;
+	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+		p->link[1 - side].writable = true;
+	if (p->state == PAIR_CONNECTING) {
+		if (side == 1)
+			pair_connected(lp, p);
+		return;
+	}
+	/*
+	 * A reset on a side whose reading has ended shows only here: no
+	 * recv() of ours would meet it.
+	 */
+	if ((ev & EPOLLERR) && p->link[side].eof) {
+		trace_tag = p->id;
+		if (sys_getsockopt(p->fd[side], SOL_SOCKET, SO_ERROR, &err,
+		    &len) == 0 && err != 0) {
+			trace_tag = 0;
+			p->link[side].broken_fd = p->fd[side];
+			p->link[side].failed_call = "recv";
+			p->link[side].err = err;
+			pair_broken(lp, p, &p->link[side]);
+			return;
+		}
+		trace_tag = 0;
+	}
+	pair_step(lp, p);
+}
+
+/* The pairs whose links could go on take another turn. */
+static void
+run_ready(struct loop *lp)
+{
+	struct pair *list = lp->ready, *p;
+
+	lp->ready = NULL;
+	while ((p = list) != NULL) {
+		list = p->next_ready;
+		p->ready = false;
+		if (p->state == PAIR_OPEN)
+			pair_step(lp, p);
+	}
+}
+
+/* Connects that ran past -w end their pairs. */
+static void
+expire_connects(struct loop *lp, double now)
+{
+	struct pair *p;
+
+	while ((p = lp->conn_head) != NULL && p->deadline >= 0 &&
+	    p->deadline <= now)
+		pair_unreached(lp, p, ETIMEDOUT, true);
+}
+
+static void
+free_dead(struct loop *lp)
+{
+	struct pair *p;
+	struct flow *fl;
+
+	while ((p = lp->dead) != NULL) {
+		lp->dead = p->next_dead;
+		free(p);
+	}
+	while ((fl = lp->dead_flows) != NULL) {
+		lp->dead_flows = fl->next_dead;
+		free(fl);
+	}
+}
+
+static void
+end_all(struct loop *lp, const char *why)
+{
+	while (lp->all != NULL)
+		pair_end(lp, lp->all, why, -1);
+	while (lp->quiet != NULL)
+		loop_flow_end(lp, lp->quiet, why);
+	free_dead(lp);
+}
+
+static void
+consider(double *earliest, double deadline)
+{
+	if (deadline >= 0 && (*earliest < 0 || deadline < *earliest))
+		*earliest = deadline;
+}
+
+static int
+next_timeout(const struct loop *lp, double now)
+{
+	const struct session_opts *o = &lp->f->s->opts;
+	double earliest = -1;
+
+	if (lp->ready != NULL)
+		return 0;
+	if (lp->conn_head != NULL)
+		consider(&earliest, lp->conn_head->deadline);
+	if (lp->rest_until > 0)
+		consider(&earliest, lp->rest_until);
+	if (lp->quiet != NULL)
+		consider(&earliest, lp->quiet->last + lp->f->flow_idle);
+	if (lp->stopping)
+		consider(&earliest, lp->drain_until);
+	if (o->idle_timeout >= 0)
+		consider(&earliest, lp->last_data + o->idle_timeout);
+	return relay_poll_timeout(earliest, now);
+}
+
+/*
+ * Raises the soft descriptor limit to the hard one: each pair holds up to
+ * six. Returns how many pairs the limit allows.
+ */
+static long
+raise_fd_limit(const struct loop_forward *f)
+{
+	struct rlimit rl;
+	long per = f->datagrams ? 1 : f->messages ? FDS_COPIED : FDS_SPLICED;
+	long pairs;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1000000;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1000000000)
+		rl.rlim_cur = 1000000000;
+	pairs = ((long)rl.rlim_cur - FDS_RESERVED) / per;
+	if (pairs < 1)
+		pairs = 1;
+	report_note("%llu descriptors (RLIMIT_NOFILE) allow %ld %s at once",
+	    (unsigned long long)rl.rlim_cur, pairs, f->datagrams ? "flows" :
+	    "pairs");
+	return pairs;
+}
+
+/* A terminating signal: no more peers; the open pairs may get --drain. */
+static bool
+stop(struct loop *lp, double now)
+{
+	if (lp->stopping)
+		return true;
+	lp->stopping = true;
+	listen_on(lp, false);
+	sys_epoll_ctl(lp->ep, EPOLL_CTL_DEL, sys_signal_wakeup_fd, EPOLLIN,
+	    &lp->wakeup);
+	if (lp->f->drain <= 0 || (lp->all == NULL && lp->quiet == NULL))
+		return false;
+	report_note("stopping: %ld pair%s may finish within %g s (--drain)",
+	    lp->count, lp->count == 1 ? "" : "s", lp->f->drain);
+	lp->drain_until = now + lp->f->drain;
+	return true;
+}
+
+/* One round of events. Returns EXIT_OK to go on, else the status. */
+static int
+loop_round(struct loop *lp, struct epoll_event *events)
+{
+	double now = relay_now();
+	int n, i, status = EXIT_OK;
+
+	n = sys_epoll_wait(lp->ep, events, EVENTS_MAX, next_timeout(lp, now));
+	if (n < 0 && errno != EINTR) {
+		report_errno("epoll_wait", "wait for the forwarded pairs",
+		    errno);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < n; i++) {
+		struct end *e = events[i].data.ptr;
+
+		if (e == &lp->listener && lp->accepting && lp->f->datagrams)
+			loop_take_datagrams(lp);
+		else if (e == &lp->listener && lp->accepting)
+			status = accept_some(lp);
+		else if (e->fl != NULL)
+			loop_flow_replies(lp, e->fl);
+		else if (e->p != NULL)
+			pair_event(lp, e->p, e->side, events[i].events);
+		if (status != EXIT_OK)
+			return status;
+	}
+	run_ready(lp);
+	now = relay_now();
+	expire_connects(lp, now);
+	loop_expire_flows(lp, now);
+	free_dead(lp);
+	if (lp->rest_until > 0 && now >= lp->rest_until) {
+		lp->rest_until = 0;
+		maybe_listen(lp);
+	}
+	if (sys_signal_caught && !stop(lp, now))
+		return serve_stop_status();
+	if (lp->stopping && ((lp->all == NULL && lp->quiet == NULL) ||
+	    now >= lp->drain_until))
+		return serve_stop_status();
+	if (lp->f->s->opts.idle_timeout >= 0 &&
+	    now >= lp->last_data + lp->f->s->opts.idle_timeout) {
+		report_error("no data through %s within %g s (-i)",
+		    lp->f->local->text, lp->f->s->opts.idle_timeout);
+		return EXIT_TIMEOUT;
+	}
+	return EXIT_OK;
+}
+
+int
+loop_forward(const struct loop_forward *f)
+{
+	static struct epoll_event events[EVENTS_MAX];
+	struct loop lp;
+	int status;
+
+	memset(&lp, 0, sizeof(lp));
+	lp.f = f;
+	lp.listener.side = lp.wakeup.side = -1;
+	lp.limit = raise_fd_limit(f);
+	if (f->max_conns > 0 && f->max_conns < lp.limit)
+		lp.limit = f->max_conns;
+	lp.last_data = relay_now();
+	if (f->datagrams) {
+		lp.buckets = calloc(FLOW_BUCKETS, sizeof(*lp.buckets));
+		lp.buf = malloc(DATAGRAM_MAX);
+		if (lp.buckets == NULL || lp.buf == NULL) {
+			report_errno("malloc", "keep the datagram flows", errno);
+			free(lp.buckets);
+			free(lp.buf);
+			return EXIT_FAIL;
+		}
+	}
+	lp.ep = sys_epoll_create();
+	if (lp.ep < 0) {
+		report_errno("epoll_create1", "start the forwarding loop",
+		    errno);
+		return EXIT_FAIL;
+	}
+	if (sys_signal_wakeup_fd >= 0)
+		sys_epoll_ctl(lp.ep, EPOLL_CTL_ADD, sys_signal_wakeup_fd,
+		    EPOLLIN, &lp.wakeup);
+	listen_on(&lp, true);
+	if (!lp.accepting) {
+		report_errno("epoll_ctl", "watch the listening socket", errno);
+		close(lp.ep);
+		free(lp.buckets);
+		free(lp.buf);
+		return EXIT_FAIL;
+	}
+	do
+		status = loop_round(&lp, events);
+	while (status == EXIT_OK);
+	end_all(&lp, lp.stopping ? "stopped" : "ended");
+	close(lp.ep);
+	free(lp.buckets);
+	free(lp.buf);
+	return status;
+}

@@ -1,0 +1,34 @@
+/* loop.h: listen --to: every accepted peer joined to a new connection to the target, on one epoll loop. */
+#ifndef SOCKIT_LOOP_H
+#define SOCKIT_LOOP_H
+
+#include "compat.h"
+
+#include "endpoint.h"
+#include "serve.h"
+#include "session.h"
+
+/* What a forwarder needs; -w, -i, -o, -v and --json come from s. */
+struct loop_forward {
+	struct session *s;
+	const struct serve_access *acl;
+	const struct endpoint *local;	/* its text names the listener */
+	const struct endpoint *target;
+	const struct endpoint_addr *addrs;	/* the target, resolved */
+	int naddrs;
+	int lfd;		/* listening, non-blocking */
+	bool messages;		/* seqpacket: boundaries kept, no splice */
+	bool datagrams;		/* UDP, unix-dgram: a flow per sender */
+	double flow_idle;	/* datagrams: a flow this quiet ends */
+	long max_conns;		/* 0: as many as descriptors allow */
+	bool refuse;		/* over max_conns: reset, not wait */
+	double drain;		/* after a signal, seconds pairs may finish */
+};
+
+/*
+ * Serves f->lfd (listening, or for datagrams bound) until a signal (after --drain), -i, or a failure that
+ * ends the server. Returns the exit status, after reporting.
+ */
+int loop_forward(const struct loop_forward *f);
+
+#endif

@@ -1,0 +1,77 @@
+/* loop_int.h: what loop.c and loop_flows.c share: the loop's state, its pairs' ends, datagram flows. */
+#ifndef SOCKIT_LOOP_INT_H
+#define SOCKIT_LOOP_INT_H
+
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "loop.h"
+
+/* Buckets of the table that finds a sender's flow. */
+#define FLOW_BUCKETS 4096
+/* The largest datagram forwarded whole. */
+#define DATAGRAM_MAX 65536
+/* Datagrams one wake-up of a socket takes before the others go on. */
+#define DATAGRAMS_PER_WAKE 64
+
+/* What epoll hands back for a descriptor: its pair and which side. */
+struct pair;
+struct flow;
+struct end {
+	struct pair *p;		/* NULL: the listener, a flow, the signal */
+	struct flow *fl;	/* a datagram flow's socket to the target */
+	int side;		/* 0: the accepted peer, 1: the target */
+};
+
+/*
+ * A datagram sender's flow: its own socket connected to the target, so
+ * the target's replies come back on it and go to this sender alone.
+ */
+struct flow {
+	unsigned long id;
+	int fd;
+	bool dead;
+	struct end end;
+	struct sockaddr_storage peer;
+	socklen_t plen;
+	double start, last;	/* last: either way, for --flow-idle */
+	uint64_t bytes[2];	/* to the target, back */
+	struct flow *prev, *next;	/* quiet longest first */
+	struct flow *hnext, *next_dead;
+	char peer_text[ADDR_TEXT_MAX];
+	char target[ADDR_TEXT_MAX];
+};
+
+struct loop {
+	const struct loop_forward *f;
+	int ep;
+	struct end listener, wakeup;
+	bool accepting;		/* the listener is in the epoll set */
+	bool stopping;		/* a signal came: no more peers */
+	double rest_until;	/* accepting rests until then; 0: not */
+	double drain_until;
+	double last_data;	/* for -i */
+	unsigned long next_id;
+	long count, limit;
+	struct pair *all, *conn_head, *conn_tail, *ready, *dead;
+	struct flow *quiet, *loud;	/* flows, quiet longest first */
+	struct flow *dead_flows;
+	struct flow **buckets;		/* FLOW_BUCKETS of them */
+	unsigned char *buf;		/* one datagram in hand */
+};
+
+/*
+ * Datagrams from the senders, each to its flow's target (a new flow for
+ * a new sender).
+ */
+void loop_take_datagrams(struct loop *lp);
+/* The target's replies on fl's socket, each back to fl's sender. */
+void loop_flow_replies(struct loop *lp, struct flow *fl);
+/* Ends the flows quiet for --flow-idle. */
+void loop_expire_flows(struct loop *lp, double now);
+/* Ends fl (why: "idle", "stopped", ...), reported on -v and --json. */
+void loop_flow_end(struct loop *lp, struct flow *fl, const char *why);
+
+#endif
