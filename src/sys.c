@@ -75,6 +75,7 @@ trace_hints(struct strbuf *sb, const struct addrinfo *hints)
 		{ AI_ADDRCONFIG, "AI_ADDRCONFIG" },
 		{ AI_V4MAPPED, "AI_V4MAPPED" }, { AI_ALL, "AI_ALL" },
 	};
+	const char *sep = ", ";
 	size_t i;
 
 	strbuf_puts(sb, "{");
@@ -82,9 +83,12 @@ trace_hints(struct strbuf *sb, const struct addrinfo *hints)
 	strbuf_puts(sb, ", ");
 	trace_name(sb, trace_socktype_name(hints->ai_socktype),
 	    hints->ai_socktype);
+	/* ai_flags is one field: its bits joined as C joins them. */
 	for (i = 0; i < ARRAY_LEN(flags); i++)
-		if (hints->ai_flags & flags[i].bit)
-			strbuf_printf(sb, ", %s", flags[i].name);
+		if (hints->ai_flags & flags[i].bit) {
+			strbuf_printf(sb, "%s%s", sep, flags[i].name);
+			sep = "|";
+		}
 	strbuf_puts(sb, "}");
 }
 

@@ -99,7 +99,7 @@ host_order_80() {
 	run --separate-stderr sockit resolve -t -6 --numeric --json ::1
 	assert_success
 	[ "$(jq -r .family <<<"$output")" = AF_INET6 ]
-	has_line "$stderr" '^getaddrinfo\("::1", NULL, \{AF_INET6, 0, AI_NUMERICHOST, AI_NUMERICSERV\}\)'
+	has_line "$stderr" '^getaddrinfo\("::1", NULL, \{AF_INET6, 0, AI_NUMERICHOST\|AI_NUMERICSERV\}\)'
 }
 
 @test "-u asks for datagram sockets only, --tcp for stream sockets only" {
@@ -191,7 +191,7 @@ host_order_80() {
 	run --separate-stderr sockit resolve -t --numeric 127.0.0.1 80
 	assert_success
 	[[ "${lines[1]}" =~ ^127\.0\.0\.1\ +80\ +127\.0\.0\.1\ +80$ ]]
-	has_line "$stderr" 'AI_NUMERICHOST, AI_NUMERICSERV\}'
+	has_line "$stderr" 'AI_NUMERICHOST\|AI_NUMERICSERV\}'
 	run --separate-stderr sockit resolve --numeric ::0:1
 	assert_success
 	[[ "${lines[1]}" =~ ^::1\ +::1$ ]]
