@@ -552,6 +552,14 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    "give one", prog);
 		return EXIT_USAGE;
 	}
+	if (lo->serve >= 0 && (s->opts.hex || s->opts.crlf ||
+	    s->opts.quit_after >= 0 || s->opts.progress)) {
+		report_usage("%s works on stdio's bytes, and a --serve service "
+		    "answers the peer by itself", s->opts.hex ? "-x" :
+		    s->opts.crlf ? "-C" : s->opts.quit_after >= 0 ? "-q" :
+		    "--progress");
+		return EXIT_USAGE;
+	}
 	if (lo->serve >= 0 && (s->tlso.tls || ep->tls)) {
 		report_usage("--serve runs without TLS: its calls are the "
 		    "plain socket calls of the lesson");

@@ -161,7 +161,7 @@ PY
 	grep -qxF "bind(3, {AF_INET, 0.0.0.0:0}) = 0" <<<"$stderr"
 }
 
-@test "--serve takes one of the five services and no program, and no TLS" {
+@test "--serve takes one of the five services and no program, no TLS, no -x" {
 	run --separate-stderr sockit listen --serve quote 127.0.0.1:0
 	assert_status 2
 	[[ "$stderr" == *quote* ]]
@@ -171,4 +171,8 @@ PY
 	run --separate-stderr sockit listen --serve echo --tls 127.0.0.1:0
 	assert_status 2
 	[[ "$stderr" == *TLS* ]]
+	# The service answers by itself: stdio's options have nothing to do.
+	run --separate-stderr sockit listen --serve upper -x 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "-x works on stdio's bytes, and a --serve service answers the peer by itself"
 }
