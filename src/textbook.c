@@ -300,7 +300,7 @@ from_socket(struct loop *l, bool *over)
 	int flags = cfg->messages ? MSG_TRUNC : 0;
 	const char *which;
 	size_t len;
-	ssize_t n;
+	ssize_t n = 0;
 
 	/* --peek: the same bytes twice, first left in the queue. */
 	if (cfg->peek)
