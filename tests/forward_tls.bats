@@ -64,13 +64,16 @@ s_server() {
 
 @test "TLS origination: a plain client through the forward to openssl s_server, verified by --cafile" {
 	s_server srv leaf
-	start_listener fwd --cafile "$CERTS/ca.pem" 127.0.0.1:0 \
+	start_listener fwd --trace --cafile "$CERTS/ca.pem" 127.0.0.1:0 \
 	    --to "tls://127.0.0.1:$S_PORT"
 	run bash -c "timeout 20 '$SOCKIT' connect 127.0.0.1 $LISTEN_PORT \
 	    <'$BATS_FILE_TMPDIR/get'"
 	assert_success
 	assert_output_contains 's_server -accept'
 	wait_for_line "$TMP/fwd.err" '^sockit: #1 closed \(done\): 18 bytes to '
+	# The client's FIN went on as close_notify, then a FIN.
+	grep -A1 '^\[#1\] SSL_shutdown(.*close_notify sent' "$TMP/fwd.err" |
+	    grep -q '^\[#1\] shutdown([0-9]*, SHUT_WR) = 0'
 }
 
 @test "both sides TLS: --cert for the listening side, --cafile for the target's" {
