@@ -500,10 +500,44 @@ check_forward(struct session *s, const struct listen_opts *lo,
 		    target->row->scheme, ep->text, ep->row->scheme);
 		return EXIT_USAGE;
 	}
-	if (s->tlso.tls || ep->tls || target->tls) {
-		report_usage("--to forwards plain bytes; TLS on either side is "
-		    "not built yet");
+	if (target->tls && s->tlso.verify_client) {
+		report_usage("--verify-client with a tls:// --to: --cafile "
+		    "checks the target's certificate, not the clients'");
 		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * A tls:// --to: the target's side is a client, made into ts from the
+ * client's options (--cafile, --capath, --pin, --verify-name, --sni,
+ * --insecure) and the shared ones; the listening side keeps the server's
+ * (--cert, --key, --key-pass-file), and the shared ones when it speaks
+ * TLS too.
+ */
+static int
+forward_tls(struct session *s, const struct endpoint *ep,
+    const struct endpoint *target, struct session *ts)
+{
+	struct session_tls_opts *o = &s->tlso;
+	int status;
+
+	if (!target->tls)
+		return EXIT_OK;
+	*ts = *s;
+	ts->dialed = true;
+	ts->tlso.cert = ts->tlso.key = ts->tlso.key_pass_file = NULL;
+	if ((status = session_tls_setup(ts, target, false)) != EXIT_OK)
+		return status;
+	if (ts->tlso.insecure)
+		report_warning("--insecure: the certificate of %s is not "
+		    "checked: anyone on the path can read and change the data",
+		    target->text);
+	o->insecure = o->no_sni = 0;
+	o->cafile = o->capath = o->sni = o->verify_name = o->pin = NULL;
+	if (!o->tls && !ep->tls) {
+		o->alpn = o->ciphers = o->ciphersuites = NULL;
+		o->tls_min = o->tls_max = -1;
 	}
 	return EXIT_OK;
 }
@@ -513,7 +547,8 @@ check_forward(struct session *s, const struct listen_opts *lo,
  * its own to it, all on one loop.
  */
 static int
-serve_forward(struct server *sv, int fd, const struct endpoint *target)
+serve_forward(struct server *sv, int fd, const struct endpoint *target,
+    struct session *ts)
 {
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
 	struct loop_forward f;
@@ -536,6 +571,10 @@ serve_forward(struct server *sv, int fd, const struct endpoint *target)
 	f.max_conns = sv->lo->max_conns;
 	f.refuse = sv->lo->refuse;
 	f.drain = sv->lo->drain;
+	f.tls_local = sv->s->tls_ctx;
+	f.tls_session = target->tls ? ts : NULL;
+	f.handshake_wait = sv->s->opts.timeout >= 0 ? sv->s->opts.timeout :
+	    SESSION_TLS_HANDSHAKE_WAIT;
 	return loop_forward(&f);
 }
 
@@ -623,7 +662,7 @@ warn_if_exposed(const struct server *sv, int fd,
 int
 cmd_listen(int argc, char **argv)
 {
-	struct session s;
+	struct session s, ts;
 	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, NULL, 0, -1 };
 	struct multicast_recv mr;
 	struct serve_opts so;
@@ -692,8 +731,14 @@ cmd_listen(int argc, char **argv)
 	if ((status = serve_check(&so, &ep)) != EXIT_OK ||
 	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK)
 		return status;
-	if ((status = session_tls_setup(&s, &ep, true)) != EXIT_OK)
+	memset(&ts, 0, sizeof(ts));
+	if (lo.to != NULL &&
+	    (status = forward_tls(&s, &ep, &target, &ts)) != EXIT_OK)
 		return status;
+	if ((status = session_tls_setup(&s, &ep, true)) != EXIT_OK) {
+		session_tls_free(&ts);
+		return status;
+	}
 	if (session_has_program(&s) &&
 	    (status = session_program(&s, &prog)) != EXIT_OK) {
 		spawn_free(&prog);
@@ -713,7 +758,7 @@ cmd_listen(int argc, char **argv)
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
 	else if (lo.to != NULL)
-		status = serve_forward(&sv, fd, &target);
+		status = serve_forward(&sv, fd, &target, &ts);
 	else if (bound.socktype == SOCK_DGRAM && sv.svc != NULL)
 		status = serve_service_datagrams(&sv, fd);
 	else if (bound.socktype == SOCK_DGRAM && sv.prog != NULL &&
@@ -730,5 +775,6 @@ cmd_listen(int argc, char **argv)
 		sys_close(fd);
 	spawn_free(&prog);
 	session_tls_free(&s);
+	session_tls_free(&ts);
 	return status;
 }

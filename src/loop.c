@@ -17,6 +17,7 @@
 #include "serve.h"
 #include "sockit.h"
 #include "sys.h"
+#include "tls.h"
 #include "trace.h"
 
 /* Events one epoll_wait takes. */
@@ -35,6 +36,7 @@
 
 enum pair_state {
 	PAIR_CONNECTING,	/* the connect() to the target is under way */
+	PAIR_HANDSHAKE,		/* connected; a TLS side's handshake is not */
 	PAIR_OPEN,		/* bytes flow */
 	PAIR_DEAD,		/* closed; freed once this round's events are */
 };
@@ -45,8 +47,10 @@ struct pair {
 	int fd[2];
 	struct end end[2];
 	struct relay_link link[2];	/* [0] peer to target, [1] back */
+	struct tls *tls[2];	/* a TLS side's session, or NULL */
+	bool shaking[2];	/* ... whose handshake is under way */
 	int addr;		/* the target address tried */
-	double start, deadline;	/* deadline: the connect's (-w) */
+	double start, deadline;	/* the connect's (-w), the handshake's */
 	bool ready;		/* on the ready list */
 	struct pair *prev, *next;	/* every live pair */
 	struct pair *conn_prev, *conn_next;	/* connecting, oldest first */
@@ -82,32 +86,46 @@ maybe_listen(struct loop *lp)
 		listen_on(lp, true);
 }
 
+/* The list a connecting pair or one in its handshakes waits on. */
+static struct pair **
+wait_list(struct loop *lp, const struct pair *p, struct pair ***tail)
+{
+	bool hs = p->state == PAIR_HANDSHAKE;
+
+	*tail = hs ? &lp->hs_tail : &lp->conn_tail;
+	return hs ? &lp->hs_head : &lp->conn_head;
+}
+
 static void
 conn_unlink(struct loop *lp, struct pair *p)
 {
+	struct pair **tail, **head = wait_list(lp, p, &tail);
+
 	if (p->conn_prev != NULL)
 		p->conn_prev->conn_next = p->conn_next;
-	else if (lp->conn_head == p)
-		lp->conn_head = p->conn_next;
+	else if (*head == p)
+		*head = p->conn_next;
 	else
 		return;
 	if (p->conn_next != NULL)
 		p->conn_next->conn_prev = p->conn_prev;
 	else
-		lp->conn_tail = p->conn_prev;
+		*tail = p->conn_prev;
 	p->conn_prev = p->conn_next = NULL;
 }
 
 static void
 conn_append(struct loop *lp, struct pair *p)
 {
-	p->conn_prev = lp->conn_tail;
+	struct pair **tail, **head = wait_list(lp, p, &tail);
+
+	p->conn_prev = *tail;
 	p->conn_next = NULL;
-	if (lp->conn_tail != NULL)
-		lp->conn_tail->conn_next = p;
+	if (*tail != NULL)
+		(*tail)->conn_next = p;
 	else
-		lp->conn_head = p;
-	lp->conn_tail = p;
+		*head = p;
+	*tail = p;
 }
 
 /* -v's and --json's word on a pair that ended, with its counts. */
@@ -153,6 +171,12 @@ pair_end(struct loop *lp, struct pair *p, const char *why, int reset_fd)
 		sys_setsockopt(reset_fd, SOL_SOCKET, SO_LINGER, &abort_now,
 		    sizeof(abort_now));
 	for (i = 0; i < 2; i++) {
+		/* An end that is not a reset or a failure says close_notify. */
+		if (p->tls[i] != NULL && reset_fd < 0 && p->state == PAIR_OPEN &&
+		    strcmp(why, "error") != 0 && !tls_notified(p->tls[i]))
+			tls_shutdown(p->tls[i]);
+		tls_free(p->tls[i]);
+		p->tls[i] = NULL;
 		relay_link_free(&p->link[i]);
 		if (p->fd[i] >= 0)
 			sys_close(p->fd[i]);
@@ -192,6 +216,12 @@ pair_broken(struct loop *lp, struct pair *p, const struct relay_link *l)
 	}
 	snprintf(what, sizeof(what), "forward #%lu %s %s", p->id,
 	    side == 0 ? "from" : "to", side == 0 ? p->peer : p->target);
+	if (strcmp(l->failed_call, "tls") == 0 && p->tls[side] != NULL) {
+		report_error("%s: tls: %s", what,
+		    tls_last_error(p->tls[side])->reason);
+		pair_end(lp, p, "error", p->fd[1 - side]);
+		return;
+	}
 	report_errno(l->failed_call, what, l->err);
 	pair_end(lp, p, "error", p->fd[1 - side]);
 }
@@ -235,6 +265,8 @@ pair_open(struct loop *lp, struct pair *p)
 
 	conn_unlink(lp, p);
 	p->state = PAIR_OPEN;
+	p->link[0].tls_from = p->link[1].tls_to = p->tls[0];
+	p->link[1].tls_from = p->link[0].tls_to = p->tls[1];
 	for (i = 0; i < 2; i++) {
 		/* Whatever came while connecting is found by the first try. */
 		p->link[i].readable = p->link[i].writable = true;
@@ -251,6 +283,101 @@ pair_open(struct loop *lp, struct pair *p)
 		    lp->f->local->text, p->target);
 	}
 	pair_step(lp, p);
+}
+
+/* A TLS side's handshake failed: the pair ends, the other side closed. */
+static void
+handshake_failed(struct loop *lp, struct pair *p, int side,
+    const struct tls_error *e)
+{
+	const struct loop_forward *f = lp->f;
+	char what[ADDR_TEXT_MAX + 64];
+
+	snprintf(what, sizeof(what), "tls handshake with %s for #%lu",
+	    side == 0 ? p->peer : p->target, p->id);
+	session_tls_report(side == 0 ? f->s : f->tls_session, what, e);
+	if (side == 1)
+		report_note("#%lu closed: %s is not reached over TLS", p->id,
+		    p->peer);
+	pair_end(lp, p, "tls", -1);
+}
+
+/* Moves the handshakes under way; the pair opens when none is left. */
+static void
+pair_shake(struct loop *lp, struct pair *p)
+{
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		if (!p->shaking[i])
+			continue;
+		trace_tag = p->id;
+		rc = tls_handshake(p->tls[i]);
+		trace_tag = 0;
+		if (rc < 0) {
+			handshake_failed(lp, p, i, tls_last_error(p->tls[i]));
+			return;
+		}
+		if (rc > 0)
+			p->shaking[i] = false;
+	}
+	if (!p->shaking[0] && !p->shaking[1])
+		pair_open(lp, p);
+}
+
+/*
+ * The target is connected: a TLS side starts its handshake (both at once
+ * when both are TLS), bounded by handshake_wait; a plain pair opens.
+ */
+static void
+pair_connect_done(struct loop *lp, struct pair *p)
+{
+	const struct loop_forward *f = lp->f;
+	struct tls_context *ctx[2];
+	struct tls_error e;
+	int i;
+
+	ctx[0] = f->tls_local;
+	ctx[1] = f->tls_session != NULL ? f->tls_session->tls_ctx : NULL;
+	if (ctx[0] == NULL && ctx[1] == NULL) {
+		pair_open(lp, p);
+		return;
+	}
+	conn_unlink(lp, p);
+	p->state = PAIR_HANDSHAKE;
+	p->deadline = relay_now() + f->handshake_wait;
+	conn_append(lp, p);
+	for (i = 0; i < 2; i++) {
+		if (ctx[i] == NULL)
+			continue;
+		trace_tag = p->id;
+		p->tls[i] = tls_start(ctx[i], p->fd[i], i == 1 ?
+		    &f->tls_session->tls_peer : NULL, &e);
+		trace_tag = 0;
+		if (p->tls[i] == NULL) {
+			handshake_failed(lp, p, i, &e);
+			return;
+		}
+		p->shaking[i] = true;
+	}
+	pair_shake(lp, p);
+}
+
+/* Handshakes that ran past their time end their pairs. */
+static void
+expire_handshakes(struct loop *lp, double now)
+{
+	struct pair *p;
+	int side;
+
+	while ((p = lp->hs_head) != NULL && p->deadline <= now) {
+		side = p->shaking[0] ? 0 : 1;
+		report_error("tls handshake with %s for #%lu: no answer within "
+		    "%g s (%s)", side == 0 ? p->peer : p->target, p->id,
+		    lp->f->handshake_wait, lp->f->s->opts.timeout >= 0 ? "-w" :
+		    "a server's default; -w sets another");
+		pair_end(lp, p, "timeout", -1);
+	}
 }
 
 /* The target could not be reached at all: the peer is closed. */
@@ -308,7 +435,7 @@ pair_dial(struct loop *lp, struct pair *p)
 		if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) ==
 		    0) {
 			trace_tag = 0;
-			pair_open(lp, p);
+			pair_connect_done(lp, p);
 			return;
 		}
 		if (errno == EINPROGRESS) {
@@ -337,7 +464,7 @@ pair_connected(struct loop *lp, struct pair *p)
 		err = errno;
 	if (err == 0) {
 		trace_tag = 0;
-		pair_open(lp, p);
+		pair_connect_done(lp, p);
 		return;
 	}
 	sys_close(p->fd[1]);
@@ -491,9 +618,16 @@ pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
 		p->link[side].readable = true;
 	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 		p->link[1 - side].writable = true;
+	/* A TLS read may wait to write, and a write to read. */
+	if (p->tls[side] != NULL)
+		p->link[side].readable = p->link[1 - side].writable = true;
 	if (p->state == PAIR_CONNECTING) {
 		if (side == 1)
 			pair_connected(lp, p);
+		return;
+	}
+	if (p->state == PAIR_HANDSHAKE) {
+		pair_shake(lp, p);
 		return;
 	}
 	/*
@@ -585,6 +719,8 @@ next_timeout(const struct loop *lp, double now)
 		return 0;
 	if (lp->conn_head != NULL)
 		consider(&earliest, lp->conn_head->deadline);
+	if (lp->hs_head != NULL)
+		consider(&earliest, lp->hs_head->deadline);
 	if (lp->rest_until > 0)
 		consider(&earliest, lp->rest_until);
 	if (lp->quiet != NULL)
@@ -604,7 +740,8 @@ static long
 raise_fd_limit(const struct loop_forward *f)
 {
 	struct rlimit rl;
-	long per = f->datagrams ? 1 : f->messages ? FDS_COPIED : FDS_SPLICED;
+	long per = f->datagrams ? 1 : f->messages || f->tls_local != NULL ||
+	    f->tls_session != NULL ? FDS_COPIED : FDS_SPLICED;
 	long pairs;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -673,6 +810,7 @@ loop_round(struct loop *lp, struct epoll_event *events)
 	run_ready(lp);
 	now = relay_now();
 	expire_connects(lp, now);
+	expire_handshakes(lp, now);
 	loop_expire_flows(lp, now);
 	free_dead(lp);
 	if (lp->rest_until > 0 && now >= lp->rest_until) {

@@ -23,6 +23,14 @@ struct loop_forward {
 	long max_conns;		/* 0: as many as descriptors allow */
 	bool refuse;		/* over max_conns: reset, not wait */
 	double drain;		/* after a signal, seconds pairs may finish */
+	/*
+	 * TLS: the accepted peers' side (a server's context) and the
+	 * target's (a client's, checked by tls_session's tls_peer); NULL:
+	 * plain. Each handshake has handshake_wait seconds.
+	 */
+	struct tls_context *tls_local;
+	struct session *tls_session;
+	double handshake_wait;
 };
 
 /*

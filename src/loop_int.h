@@ -56,6 +56,7 @@ struct loop {
 	unsigned long next_id;
 	long count, limit;
 	struct pair *all, *conn_head, *conn_tail, *ready, *dead;
+	struct pair *hs_head, *hs_tail;	/* in TLS handshakes, oldest first */
 	struct flow *quiet, *loud;	/* flows, quiet longest first */
 	struct flow *dead_flows;
 	struct flow **buckets;		/* FLOW_BUCKETS of them */

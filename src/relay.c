@@ -1883,6 +1883,8 @@ link_ready_to_take(struct relay_link *l)
 {
 	int size;
 
+	if (l->tls_from != NULL || l->tls_to != NULL)
+		l->splice = false;
 	if (l->splice && l->pipe[0] < 0) {
 		if (sys_pipe(l->pipe, LINK_PIPE) == 0) {
 			size = fcntl(l->pipe[1], F_GETPIPE_SZ);
@@ -1927,6 +1929,8 @@ link_fill(struct relay_link *l)
 		return -1;
 	}
 	l->off = 0;
+	if (l->tls_from != NULL)
+		return tls_read(l->tls_from, l->buf, l->cap);
 	return sys_recv(l->from, l->buf, l->cap, MSG_DONTWAIT);
 }
 
@@ -1938,7 +1942,10 @@ link_drain(struct relay_link *l)
 
 	if (l->splice)
 		return sys_splice(l->pipe[0], l->to, l->held, true);
-	n = sys_send(l->to, l->buf + l->off, l->held, MSG_DONTWAIT |
+	if (l->tls_to != NULL)
+		n = tls_write(l->tls_to, l->buf + l->off, l->held);
+	else
+		n = sys_send(l->to, l->buf + l->off, l->held, MSG_DONTWAIT |
 	    MSG_NOSIGNAL);
 	if (n > 0)
 		l->off += (size_t)n;
@@ -1997,10 +2004,22 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 					return RELAY_STEP_BROKEN;
 				moved = true;
 			} else {
-				return link_broken(l, l->from, "recv", errno);
+				return link_broken(l, l->from,
+				    l->tls_from != NULL && errno == EPROTO ?
+				    "tls" : "recv", errno);
 			}
 		}
-		if (l->held > 0 && l->writable) {
+		/* Records tls_write took and the socket did not, first. */
+		if (l->tls_to != NULL && l->writable && tls_unsent(l->tls_to)) {
+			if (tls_flush(l->tls_to) < 0 && errno == EAGAIN)
+				l->writable = false;
+			else if (tls_unsent(l->tls_to))
+				return link_broken(l, l->to, "send", errno);
+			else
+				moved = true;
+		}
+		if (l->held > 0 && l->writable &&
+		    (l->tls_to == NULL || !tls_unsent(l->tls_to))) {
 			n = link_drain(l);
 			if (n > 0) {
 				l->held -= (size_t)n;
@@ -2009,7 +2028,20 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 			} else if (n < 0 && errno == EAGAIN) {
 				l->writable = false;
 			} else if (n < 0) {
-				return link_broken(l, l->to, "send", errno);
+				return link_broken(l, l->to, l->tls_to != NULL &&
+				    errno == EPROTO ? "tls" : "send", errno);
+			}
+		}
+		if (l->eof && l->held == 0 && l->tls_to != NULL) {
+			/* TLS's FIN is close_notify, after every record. */
+			if (tls_unsent(l->tls_to))
+				return moved ? RELAY_STEP_MORE : RELAY_STEP_IDLE;
+			if (tls_shutdown(l->tls_to) < 0) {
+				if (errno != EAGAIN)
+					return link_broken(l, l->to, "tls",
+					    errno);
+				l->writable = false;
+				return RELAY_STEP_IDLE;
 			}
 		}
 		if (l->eof && l->held == 0) {

@@ -194,6 +194,8 @@ enum relay_end relay_run(const struct relay_config *cfg,
  */
 struct relay_link {
 	int from, to;		/* non-blocking sockets */
+	struct tls *tls_from, *tls_to;	/* a TLS side: read, write through
+					   tls.c, never spliced */
 	bool splice;		/* a stream: through a pipe, zero-copy */
 	int pipe[2];		/* -1 until the first bytes can come */
 	unsigned char *buf;	/* messages: the one in hand */

@@ -30,9 +30,6 @@
 
 #define TLS_VERSIONS "1.2|1.3"
 
-/* Seconds a server gives a client to finish the handshake, without -w. */
-#define SESSION_TLS_HANDSHAKE_WAIT 30
-
 const struct opt_def session_tls_defs[] = {
 	{ 0, "tls", OPT_FLAG, FIELD(tls), NULL,
 	  "speak TLS over the connection (as tls:// does)", 1, 0, 0, NULL },
@@ -632,8 +629,8 @@ failure_name(const struct tls_error *e, char *out, size_t cap)
 }
 
 /* "sockit: tls handshake with PEER: WHAT HAPPENED (NAME)" and the hints. */
-static void
-report_failure(struct session *s, const char *what,
+void
+session_tls_report(struct session *s, const char *what,
     const struct tls_error *e)
 {
 	char storage[2048], name_buf[96], text[TLS_TEXT_MAX + 128];
@@ -736,7 +733,7 @@ session_tls_start(struct session *s, int sock, const char *peer)
 		    "-w sets another");
 		return EXIT_TIMEOUT;
 	}
-	report_failure(s, what, &e);
+	session_tls_report(s, what, &e);
 	return EXIT_FAIL;
 }
 
@@ -756,7 +753,7 @@ session_tls_finish(struct session *s, const struct relay_result *res,
 		snprintf(what, sizeof(what), "tls %swith %s",
 		    res->stats.bytes[RELAY_DOWN] == 0 ? "handshake " : "",
 		    peer);
-		report_failure(s, what, tls_last_error(s->tls));
+		session_tls_report(s, what, tls_last_error(s->tls));
 	}
 	if (res->truncated)
 		report_warning("tls: %s closed without close_notify: the "

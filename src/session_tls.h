@@ -7,6 +7,9 @@
 #include "endpoint.h"
 #include "opt.h"
 
+/* Seconds a server gives a client's handshake when -w gives none. */
+#define SESSION_TLS_HANDSHAKE_WAIT 30
+
 struct session;
 struct relay_result;
 struct tls_error;
@@ -55,6 +58,12 @@ bool session_tls_on(const struct session *s);
  * status after reporting.
  */
 int session_tls_start(struct session *s, int sock, const char *peer);
+/*
+ * Reports the failed handshake e of what ("tls handshake with PEER"):
+ * what happened, the certificate's facts, a hint.
+ */
+void session_tls_report(struct session *s, const char *what,
+    const struct tls_error *e);
 /*
  * Ends the session's TLS after the relay: reports a failure of TLS
  * itself (failed_call "tls"), warns of an end without close_notify, and

@@ -93,6 +93,8 @@ struct tls {
 	bool end_told;		/* ... and tls_read returned 0 for it */
 	const char *last_want;	/* the last WANT traced: no repeats */
 	char last_call[16];
+	bool has_pin;		/* tls_start's client: checked when done */
+	unsigned char pin[TLS_SHA256_LEN];
 };
 
 static BIO_METHOD *sock_method;
@@ -1115,39 +1117,53 @@ handshake_note(const struct tls *t, char *out, size_t cap)
 		    (int)alen, (const char *)alpn);
 }
 
-static struct tls *
-handshake(struct tls *t, double deadline, struct tls_error *e)
+/*
+ * One try of the handshake. Returns 1 once done, 0 when it waits for
+ * t->wants, -1 after a failure (t->err).
+ */
+static int
+handshake_step(struct tls *t)
 {
 	const char *call = t->server ? "SSL_accept" : "SSL_connect";
 	char note[TLS_TEXT_MAX + 80];
+	int rc, code;
 
+	ERR_clear_error();
+	t->io.err = 0;
+	rc = t->server ? SSL_accept(t->ssl) : SSL_connect(t->ssl);
+	if (rc == 1) {
+		handshake_note(t, note, sizeof(note));
+		trace_call(t, call, NULL, 0, false, 1, SSL_ERROR_NONE, note);
+		return 1;
+	}
+	code = SSL_get_error(t->ssl, rc);
+	if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) {
+		trace_call(t, call, NULL, 0, false, -1, code, NULL);
+		t->wants = code == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		return 0;
+	}
+	classify(t, code, true);
+	failure_note(t, note, sizeof(note));
+	trace_call(t, call, NULL, 0, false, -1, code, note);
+	t->failed = true;
+	return -1;
+}
+
+static struct tls *
+handshake(struct tls *t, double deadline, struct tls_error *e)
+{
 	for (;;) {
-		int rc, code, ready;
+		int rc = handshake_step(t), ready;
 
-		ERR_clear_error();
-		t->io.err = 0;
-		rc = t->server ? SSL_accept(t->ssl) : SSL_connect(t->ssl);
-		if (rc == 1) {
-			handshake_note(t, note, sizeof(note));
-			trace_call(t, call, NULL, 0, false, 1, SSL_ERROR_NONE,
-			    note);
+		if (rc > 0)
 			return t;
-		}
-		code = SSL_get_error(t->ssl, rc);
-		if (code == SSL_ERROR_WANT_READ ||
-		    code == SSL_ERROR_WANT_WRITE) {
-			trace_call(t, call, NULL, 0, false, -1, code, NULL);
-			ready = wait_ready(t->fd, code == SSL_ERROR_WANT_READ ?
-			    POLLIN : POLLOUT, deadline);
-			if (ready > 0)
-				continue;
-			t->err.fault = ready == 0 ? TLS_FAULT_TIMEOUT :
-			    TLS_FAULT_SIGNAL;
+		if (rc < 0)
 			break;
-		}
-		classify(t, code, true);
-		failure_note(t, note, sizeof(note));
-		trace_call(t, call, NULL, 0, false, -1, code, note);
+		ready = wait_ready(t->fd, t->wants, deadline);
+		if (ready > 0)
+			continue;
+		t->err.fault = ready == 0 ? TLS_FAULT_TIMEOUT :
+		    TLS_FAULT_SIGNAL;
 		break;
 	}
 	*e = t->err;
@@ -1203,19 +1219,16 @@ client_setup_fault(struct tls *t, struct tls_error *e, const char *option,
 	tls_free(t);
 }
 
-struct tls *
-tls_client(struct tls_context *c, int fd, const struct tls_peer *peer,
-    double deadline, struct tls_error *e)
+/* What a client checks, set on t before the handshake. */
+static bool
+client_prepare(struct tls_context *c, struct tls *t,
+    const struct tls_peer *peer, struct tls_error *e)
 {
-	struct tls *t = session_new(c, fd, e);
-
-	if (t == NULL)
-		return NULL;
 	/* A name the library refuses must fail here, never go unchecked. */
 	if (peer->sni != NULL &&
 	    SSL_set_tlsext_host_name(t->ssl, peer->sni) != 1) {
 		client_setup_fault(t, e, "--sni", peer->sni);
-		return NULL;
+		return false;
 	}
 	if (c->insecure || peer->pin_only) {
 		SSL_set_verify(t->ssl, SSL_VERIFY_NONE, NULL);
@@ -1228,36 +1241,81 @@ tls_client(struct tls_context *c, int fd, const struct tls_peer *peer,
 		    peer->verify_name)) != 1) {
 			client_setup_fault(t, e, "--verify-name",
 			    peer->verify_name);
-			return NULL;
+			return false;
 		}
 	}
+	t->has_pin = peer->has_pin;
+	memcpy(t->pin, peer->pin, TLS_SHA256_LEN);
+	return true;
+}
+
+/* After the handshake: the public key --pin names. false: t->err says. */
+static bool
+pin_matches(struct tls *t)
+{
+	X509 *cert;
+
+	if (!t->has_pin)
+		return true;
+	cert = SSL_get0_peer_certificate(t->ssl);
+	if (cert != NULL && !t->err.have_cert)
+		note_cert(&t->err, cert);
+	if (cert != NULL && memcmp(t->err.spki_sha256, t->pin,
+	    TLS_SHA256_LEN) == 0)
+		return true;
+	t->err.fault = TLS_FAULT_PIN;
+	snprintf(t->err.reason, sizeof(t->err.reason), "pin mismatch");
+	if (trace_flags & TRACE_ON) {
+		char line[TLS_TRACE_MAX];
+		struct strbuf sb;
+
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_puts(&sb, "--- public key pin mismatch ---");
+		trace_emit(&sb);
+	}
+	t->failed = true;
+	return false;
+}
+
+struct tls *
+tls_client(struct tls_context *c, int fd, const struct tls_peer *peer,
+    double deadline, struct tls_error *e)
+{
+	struct tls *t = session_new(c, fd, e);
+
+	if (t == NULL || !client_prepare(c, t, peer, e))
+		return NULL;
 	if (handshake(t, deadline, e) == NULL)
 		return NULL;
-	if (peer->has_pin) {
-		X509 *cert = SSL_get0_peer_certificate(t->ssl);
-
-		if (cert != NULL && !t->err.have_cert)
-			note_cert(&t->err, cert);
-		if (cert == NULL || memcmp(t->err.spki_sha256, peer->pin,
-		    TLS_SHA256_LEN) != 0) {
-			t->err.fault = TLS_FAULT_PIN;
-			snprintf(t->err.reason, sizeof(t->err.reason),
-			    "pin mismatch");
-			if (trace_flags & TRACE_ON) {
-				char line[TLS_TRACE_MAX];
-				struct strbuf sb;
-
-				trace_begin(&sb, line, sizeof(line));
-				strbuf_puts(&sb, "--- public key pin "
-				    "mismatch ---");
-				trace_emit(&sb);
-			}
-			*e = t->err;
-			tls_free(t);
-			return NULL;
-		}
+	if (!pin_matches(t)) {
+		*e = t->err;
+		tls_free(t);
+		return NULL;
 	}
 	return t;
+}
+
+struct tls *
+tls_start(struct tls_context *c, int fd, const struct tls_peer *peer,
+    struct tls_error *e)
+{
+	struct tls *t = session_new(c, fd, e);
+
+	if (t == NULL || (!c->server && !client_prepare(c, t, peer, e)))
+		return NULL;
+	return t;
+}
+
+int
+tls_handshake(struct tls *t)
+{
+	int rc = handshake_step(t);
+
+	if (rc > 0 && !pin_matches(t))
+		return -1;
+	if (rc == 0)
+		errno = EAGAIN;
+	return rc;
 }
 
 struct tls *

@@ -152,6 +152,17 @@ struct tls *tls_server(struct tls_context *ctx, int fd, double deadline,
     struct tls_error *e);
 
 /*
+ * The handshake for an event loop: tls_start makes the session on the
+ * connected non-blocking fd (a client checks peer; a server's context
+ * takes NULL), and tls_handshake moves it as far as the socket allows.
+ * tls_handshake returns 1 once done (a client's pin checked too), 0 when
+ * it waits for tls_wants(), -1 after a failure (tls_last_error).
+ */
+struct tls *tls_start(struct tls_context *ctx, int fd,
+    const struct tls_peer *peer, struct tls_error *e);
+int tls_handshake(struct tls *t);
+
+/*
  * Reads plain text into buf, as many whole records as are at hand and
  * fit. Returns the count; 0 at the peer's end (tls_truncated says whether
  * close_notify came first); -1 with errno EAGAIN when the socket must

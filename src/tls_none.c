@@ -76,6 +76,25 @@ tls_server(struct tls_context *ctx, int fd, double deadline,
 	return NULL;
 }
 
+struct tls *
+tls_start(struct tls_context *ctx, int fd, const struct tls_peer *peer,
+    struct tls_error *e)
+{
+	(void)ctx;
+	(void)fd;
+	(void)peer;
+	unavailable(e);
+	return NULL;
+}
+
+int
+tls_handshake(struct tls *t)
+{
+	(void)t;
+	errno = ENOSYS;
+	return -1;
+}
+
 ssize_t
 tls_read(struct tls *t, void *buf, size_t len)
 {
