@@ -12,6 +12,7 @@
 #include "relay.h"
 #include "services.h"
 #include "sys.h"
+#include "textbook.h"
 
 /*
  * The room of a stream service's recv: small, as the C program of a
@@ -254,6 +255,9 @@ int
 service_datagrams(const struct service *svc, int fd, double idle)
 {
 	static unsigned char in[DATAGRAM_ROOM], out[DATAGRAM_ROOM];
+	/* --bufsize, or textbook mode's one buffer, sets the room. */
+	size_t room = relay_bufsize > 0 ? relay_bufsize : textbook_on() ?
+	    textbook_bufsize() : sizeof(in);
 	struct sockaddr_storage from;
 	socklen_t flen;
 	long len;
@@ -268,8 +272,7 @@ service_datagrams(const struct service *svc, int fd, double idle)
 		}
 		flen = sizeof(from);
 		/* A buffer shorter than a datagram cuts it: the lesson. */
-		n = sys_recvfrom(fd, in, relay_bufsize > 0 &&
-		    relay_bufsize < sizeof(in) ? relay_bufsize : sizeof(in), 0,
+		n = sys_recvfrom(fd, in, room, 0,
 		    (struct sockaddr *)&from, &flen);
 		if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH))
 			continue;	/* an earlier answer's ICMP error */
