@@ -379,9 +379,13 @@ static const struct {
 	  "--cafile takes PEM certificates, one -----BEGIN CERTIFICATE----- "
 	  "block each" },
 	{ "starttls refused",
-	  "the server offers no TLS on this port, or not now: its TLS port "
-	  "may (465 for SMTP, 993 IMAP, 995 POP3, 990 FTP: --tls), or its "
-	  "owner can turn STARTTLS on" },
+	  "the server offers no TLS on this port, or not now: try its TLS "
+	  "port (465 for SMTP, 993 IMAP, 995 POP3, 990 FTP) with --tls, or "
+	  "ask its owner to turn STARTTLS on" },
+	{ "starttls turned away",
+	  "the server refused the session before TLS came up (busy, or not "
+	  "serving this client): its answer says why; -v shows the "
+	  "exchange" },
 	{ "starttls odd",
 	  "another protocol on this port, or TLS from the first byte: check "
 	  "--starttls's protocol and the port, or try --tls; -v shows the "

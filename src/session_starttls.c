@@ -213,9 +213,14 @@ session_starttls(struct session *s, int sock, const char *peer,
 			have += (size_t)n;
 		}
 		show("<", buf, used, proto);
+		/*
+		 * Only the last step asks for TLS: a no before it (a 554
+		 * greeting, an IMAP BYE) turns the whole session away.
+		 */
 		if (v == STARTTLS_REFUSED) {
 			tell(what, "the server refused", buf, used,
-			    "starttls refused");
+			    step + 1 < starttls_steps(proto) ?
+			    "starttls turned away" : "starttls refused");
 			return EXIT_FAIL;
 		}
 		if (v == STARTTLS_ODD) {

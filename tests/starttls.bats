@@ -74,6 +74,16 @@ refused() {
 	    "got b'\\x00\\x00\\x00\\x08\\x04\\xd2\\x16/'"
 }
 
+@test "an IMAP greeting of BYE turns the session away, and the hint says so, not that TLS is off" {
+	serve imap bye
+	run --separate-stderr sockit connect --starttls imap \
+	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null
+	assert_status 1
+	assert_stderr_contains 'the server refused: "* BYE too many sessions, come back later\r\n"'
+	assert_stderr_contains "the server refused the session before TLS came up"
+	refute grep -q 'offers no TLS' <<<"$stderr"
+}
+
 @test "smtp's 454 exits 1 with the answer quoted" {
 	refused smtp '"454 4.7.0 TLS not available due to temporary reason\r\n"'
 }

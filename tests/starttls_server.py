@@ -100,6 +100,14 @@ def main():
             pass
         say("done")
         return
+    if mode == "bye":
+        # The session itself is turned away, before any STARTTLS.
+        conn.sendall(b"* BYE too many sessions, come back later\r\n")
+        while conn.recv(4096):
+            pass
+        conn.close()
+        say("done")
+        return
     if greeting:
         conn.sendall(greeting)
     for i, answers in enumerate(steps):
