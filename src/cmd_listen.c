@@ -479,11 +479,10 @@ check_forward(struct session *s, const struct listen_opts *lo,
 		report_usage("--max-conns-refuse needs --max-conns N");
 		return EXIT_USAGE;
 	}
-	if (s->opts.hex || s->opts.crlf || s->opts.quit_after >= 0 ||
-	    s->opts.progress) {
+	if (s->opts.crlf || s->opts.quit_after >= 0 || s->opts.progress) {
 		report_usage("%s works on stdio's bytes, and --to relays none",
-		    s->opts.hex ? "-x" : s->opts.crlf ? "-C" :
-		    s->opts.quit_after >= 0 ? "-q" : "--progress");
+		    s->opts.crlf ? "-C" : s->opts.quit_after >= 0 ? "-q" :
+		    "--progress");
 		return EXIT_USAGE;
 	}
 	memset(&flags, 0, sizeof(flags));

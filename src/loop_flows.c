@@ -171,6 +171,7 @@ flow_new(struct loop *lp, const struct sockaddr_storage *from,
 	fl->plen = flen;
 	fl->start = relay_now();
 	snprintf(fl->peer_text, sizeof(fl->peer_text), "%s", text);
+	loop_hex_init(fl->hex, fl->id, fl->peer_text, fl->target);
 	b = flow_bucket((const struct sockaddr *)from, flen);
 	fl->hnext = lp->buckets[b];
 	lp->buckets[b] = fl;
@@ -242,6 +243,8 @@ loop_take_datagrams(struct loop *lp)
 				continue;
 		}
 		flow_touch(lp, fl, relay_now());
+		if (f->s->opts.hex)
+			loop_hex(&fl->hex[0], lp->buf, (size_t)n);
 		trace_tag = fl->id;
 		if (sys_send(fl->fd, lp->buf, (size_t)n, MSG_DONTWAIT) < 0)
 			flow_dropped(fl, "send", errno);
@@ -276,6 +279,8 @@ loop_flow_replies(struct loop *lp, struct flow *fl)
 			continue;
 		}
 		flow_touch(lp, fl, relay_now());
+		if (lp->f->s->opts.hex)
+			loop_hex(&fl->hex[1], lp->buf, (size_t)n);
 		if (fl->plen <= sizeof(sa_family_t)) {
 			report_note("#%lu dropped a reply: %s is unnamed and "
 			    "cannot be answered", fl->id, fl->peer_text);

@@ -70,6 +70,29 @@ fd_count() {
 	wait_for_line "$TMP/fwd.err" '^sockit: #200 '
 }
 
+@test "-x dumps both ways of two pairs at once, each under its own number" {
+	start_peer echo echo 127.0.0.1:0
+	start_forward fwd -x 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
+	run python3 "$PEER" load 127.0.0.1 "$FWD_PORT" 2 100000 --show
+	assert_success
+	[ "${lines[2]}" = "2 ok" ]
+	wait_for_line "$TMP/fwd.err" '^sockit: #1 closed \(done\): 100000 bytes'
+	wait_for_line "$TMP/fwd.err" '^sockit: #2 closed \(done\): 100000 bytes'
+	python3 "$PEER" undump "$TMP/fwd.err" >"$TMP/ways"
+	[ "$(wc -l <"$TMP/ways")" -eq 4 ]
+	local port sha n pairs=""
+	for i in 0 1; do
+		read -r port sha <<<"${lines[$i]}"
+		# The pair that carried this client's bytes, and both its ways.
+		n=$(sed -n "s/^#\([0-9]*\) > 127\.0\.0\.1:$port -> 127\.0\.0\.1:$PEER_PORT 100000 $sha\$/\1/p" "$TMP/ways")
+		[ -n "$n" ]
+		grep -qx "#$n < 127\.0\.0\.1:$PEER_PORT -> 127\.0\.0\.1:$port 100000 $sha" "$TMP/ways"
+		grep -q "^sockit: #$n 127\.0\.0\.1:$port -> " "$TMP/fwd.err"
+		pairs="$pairs $n"
+	done
+	[ "$pairs" = " 1 2" ] || [ "$pairs" = " 2 1" ]
+}
+
 @test "a FIN from the client reaches the target, which still answers" {
 	early_peer tgt '
 s = socket.socket()
