@@ -854,6 +854,16 @@ loop_forward(const struct loop_forward *f)
 	if (f->max_conns > 0 && f->max_conns < lp.limit)
 		lp.limit = f->max_conns;
 	lp.last_data = relay_now();
+	/* A wildcard bind answers each sender from the address it wrote to. */
+	if (f->datagrams && arrival_ask(f->lfd, f->bound, f->s->opts.ipv6) <
+	    0) {
+		char what[ENDPOINT_TEXT_MAX + 64];
+
+		snprintf(what, sizeof(what), "ask for each datagram's "
+		    "destination on %s", f->local->text);
+		report_errno("setsockopt", what, errno);
+		return EXIT_FAIL;
+	}
 	if (f->datagrams) {
 		lp.buckets = calloc(FLOW_BUCKETS, sizeof(*lp.buckets));
 		lp.buf = malloc(DATAGRAM_MAX);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "arrival.h"
 #include "loop.h"
 
 /* Buckets of the table that finds a sender's flow. */
@@ -47,6 +48,8 @@ struct flow {
 	struct end end;
 	struct sockaddr_storage peer;
 	socklen_t plen;
+	union arrival at;	/* where its datagrams came to: answers' source */
+	enum arrival_kind at_kind;
 	double start, last;	/* last: either way, for --flow-idle */
 	uint64_t bytes[2];	/* to the target, back */
 	struct loop_hex_dir hex[2];	/* the same two ways, for -x */

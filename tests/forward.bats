@@ -405,6 +405,27 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	refute grep -q '^sockit: #21 ' "$TMP/fwd.err"
 }
 
+@test "UDP on a wildcard address answers each sender from the address it wrote to" {
+	start_peer echo udpecho 127.0.0.1:0
+	# A connected UDP socket takes replies from its peer alone: one from
+	# another of our addresses never arrives, and recv times out.
+	local client='
+import socket, sys
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.settimeout(10)
+c.connect(("127.0.0.2", int(sys.argv[1])))
+c.send(b"to the second address")
+print(c.recv(100).split(b": ")[1].decode())'
+	start_forward fwd -u 0.0.0.0:0 --to "127.0.0.1:$PEER_PORT"
+	run python3 -c "$client" "$FWD_PORT"
+	assert_success
+	[ "$output" = "to the second address" ]
+	start_forward fwd6 -u '[::]:0' --to "127.0.0.1:$PEER_PORT"
+	run python3 -c "$client" "$FWD_PORT"
+	assert_success
+	[ "$output" = "to the second address" ]
+}
+
 @test "UDP senders reach a unix datagram target, and its replies come back" {
 	start_peer echo udpecho "unix:$SOCKDIR/target"
 	start_forward fwd -u 127.0.0.1:0 --to "unix-dgram:$SOCKDIR/target"
