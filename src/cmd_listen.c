@@ -479,11 +479,10 @@ check_forward(struct session *s, const struct listen_opts *lo,
 		report_usage("--max-conns-refuse needs --max-conns N");
 		return EXIT_USAGE;
 	}
-	if (s->opts.hex || s->opts.crlf || s->opts.quit_after >= 0 ||
-	    s->opts.progress) {
+	if (s->opts.crlf || s->opts.quit_after >= 0 || s->opts.progress) {
 		report_usage("%s works on stdio's bytes, and --to relays none",
-		    s->opts.hex ? "-x" : s->opts.crlf ? "-C" :
-		    s->opts.quit_after >= 0 ? "-q" : "--progress");
+		    s->opts.crlf ? "-C" : s->opts.quit_after >= 0 ? "-q" :
+		    "--progress");
 		return EXIT_USAGE;
 	}
 	memset(&flags, 0, sizeof(flags));
@@ -547,8 +546,8 @@ forward_tls(struct session *s, const struct endpoint *ep,
  * its own to it, all on one loop.
  */
 static int
-serve_forward(struct server *sv, int fd, const struct endpoint *target,
-    struct session *ts)
+serve_forward(struct server *sv, int fd, const struct endpoint_addr *bound,
+    const struct endpoint *target, struct session *ts)
 {
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
 	struct loop_forward f;
@@ -560,6 +559,7 @@ serve_forward(struct server *sv, int fd, const struct endpoint *target,
 	f.s = sv->s;
 	f.acl = sv->acl;
 	f.local = sv->ep;
+	f.bound = bound;
 	f.target = target;
 	f.addrs = addrs;
 	f.naddrs = n;
@@ -758,7 +758,7 @@ cmd_listen(int argc, char **argv)
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
 	else if (lo.to != NULL)
-		status = serve_forward(&sv, fd, &target, &ts);
+		status = serve_forward(&sv, fd, &bound, &target, &ts);
 	else if (bound.socktype == SOCK_DGRAM && sv.svc != NULL)
 		status = serve_service_datagrams(&sv, fd);
 	else if (bound.socktype == SOCK_DGRAM && sv.prog != NULL &&

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "arrival.h"
 #include "flows.h"
 #include "json.h"
 #include "report.h"
@@ -37,24 +38,10 @@
  */
 #define FLOW_BATCH 16
 #define FLOW_BATCH_ROUNDS 4
-/* Room for IP_PKTINFO and IPV6_PKTINFO together. */
-#define FLOW_CONTROL 128
 /* After end-of-file, how long a program has before SIGTERM, then SIGKILL. */
 #define FLOW_GRACE 1.0
 /* A dropped sender is named again after this many seconds. */
 #define FLOW_SAY_AGAIN 1.0
-
-/* Where a sender's datagram arrived: the source of the answers. */
-union arrival {
-	struct in_pktinfo v4;
-	struct in6_pktinfo v6;
-};
-
-enum arrival_kind {
-	ARRIVAL_NONE,	/* no IP_PKTINFO: the kernel picks the source */
-	ARRIVAL_V4,
-	ARRIVAL_V6,
-};
 
 struct flow {
 	struct sockaddr_storage peer;
@@ -77,7 +64,7 @@ struct arrivals {
 	struct sockaddr_storage from[FLOW_BATCH];
 	union {
 		struct cmsghdr align;
-		unsigned char bytes[FLOW_CONTROL];
+		unsigned char bytes[ARRIVAL_CONTROL_MAX];
 	} control[FLOW_BATCH];
 	unsigned char *slots;	/* FLOW_BATCH * FLOW_RECORD_MAX */
 };
@@ -99,115 +86,18 @@ struct demux {
 	int local_port;
 };
 
-/* Returns true for an address family whose sockets take IP_PKTINFO. */
-static bool
-is_ip(int family)
-{
-	return family == AF_INET || family == AF_INET6;
-}
-
-static bool
-is_wildcard(const struct endpoint_addr *a)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)&a->sa;
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&a->sa;
-
-	if (a->family == AF_INET)
-		return sin->sin_addr.s_addr == htonl(INADDR_ANY);
-	return a->family == AF_INET6 &&
-	    memcmp(&sin6->sin6_addr, &in6addr_any, sizeof(in6addr_any)) == 0;
-}
-
-/*
- * On a wildcard bind the kernel would answer from whatever address the
- * route to the sender prefers, which a client connected to another of
- * our addresses drops as a stranger's. IP_PKTINFO (IPV6_RECVPKTINFO)
- * tells each datagram's destination, and the answer names it as source.
- * An IPv6 socket that takes IPv4 too gives IPV6_PKTINFO with the mapped
- * address for those. Returns 0, or -1 after reporting.
- */
+/* Asks for each datagram's destination. Returns 0, or -1 reported. */
 static int
 ask_arrival(struct demux *d)
 {
-	const struct endpoint_addr *b = d->fc->bound;
-	int on = 1, level = IPPROTO_IP, name = IP_PKTINFO;
 	char what[ENDPOINT_TEXT_MAX + 64];
 
-	if (!is_ip(b->family) || !is_wildcard(b))
+	if (arrival_ask(d->sock, d->fc->bound, d->s->opts.ipv6) == 0)
 		return 0;
-	if (b->family == AF_INET6) {
-		level = IPPROTO_IPV6;
-		name = IPV6_RECVPKTINFO;
-	}
-	if (sys_setsockopt(d->sock, level, name, &on, sizeof(on)) < 0) {
-		snprintf(what, sizeof(what), "ask for each datagram's "
-		    "destination on %s", d->fc->ep->text);
-		report_errno("setsockopt", what, errno);
-		return -1;
-	}
-	/*
-	 * IPv4 senders of a dual-stack socket: IP_PKTINFO's ipi_spec_dst
-	 * says what to answer a broadcast from, which the mapped destination
-	 * cannot. With -6 the socket refuses it, and needs none.
-	 */
-	if (b->family == AF_INET6 && !d->s->opts.ipv6)
-		sys_setsockopt(d->sock, IPPROTO_IP, IP_PKTINFO, &on,
-		    sizeof(on));
-	return 0;
-}
-
-/*
- * The source for answers to a datagram that arrived as msg says: IPv4's
- * ipi_spec_dst is the local address the kernel would answer from, which
- * is the destination itself unless that was a broadcast or multicast
- * address. IPv6 has only the destination; a multicast one cannot be a
- * source, and then the kernel picks.
- */
-static void
-note_arrival(struct msghdr *msg, int family, union arrival *at,
-    enum arrival_kind *kind)
-{
-	struct cmsghdr *c;
-
-	*kind = ARRIVAL_NONE;
-	memset(at, 0, sizeof(*at));
-	for (c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			memset(at, 0, sizeof(*at));
-			if (family == AF_INET) {
-				at->v4.ipi_spec_dst = pi.ipi_spec_dst;
-				*kind = ARRIVAL_V4;
-				continue;
-			}
-			/* An IPv6 socket answers from the mapped address. */
-			at->v6.ipi6_addr.s6_addr[10] = 0xff;
-			at->v6.ipi6_addr.s6_addr[11] = 0xff;
-			memcpy(&at->v6.ipi6_addr.s6_addr[12],
-			    &pi.ipi_spec_dst, 4);
-			*kind = ARRIVAL_V6;
-			/* It says more than IPV6_PKTINFO: nothing else. */
-			return;
-		} else if (c->cmsg_level == IPPROTO_IPV6 &&
-		    c->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			const uint8_t *a;
-
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			a = pi.ipi6_addr.s6_addr;
-			/* Multicast, or a mapped IPv4 class D or broadcast. */
-			if (a[0] == 0xff || (IN6_IS_ADDR_V4MAPPED(&pi.ipi6_addr)
-			    && (a[12] >= 224)))
-				continue;
-			at->v6.ipi6_addr = pi.ipi6_addr;
-			/* A link-local source needs its interface. */
-			if (IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
-				at->v6.ipi6_ifindex = pi.ipi6_ifindex;
-			*kind = ARRIVAL_V6;
-		}
-	}
+	snprintf(what, sizeof(what), "ask for each datagram's destination "
+	    "on %s", d->fc->ep->text);
+	report_errno("setsockopt", what, errno);
+	return -1;
 }
 
 /* Finds the flow of a sender whose program still takes datagrams. */
@@ -440,7 +330,7 @@ deliver(struct demux *d, struct msghdr *msg, const unsigned char *buf,
 			dropped(d, text, reason);
 			return;
 		}
-		note_arrival(msg, d->fc->bound->family, &at, &kind);
+		arrival_note(msg, d->fc->bound->family, &at, &kind);
 		f = start_flow(d, msg->msg_name, msg->msg_namelen, &at, kind,
 		    text);
 		if (f == NULL)
@@ -514,33 +404,17 @@ static int
 answer(struct demux *d, size_t idx, size_t len)
 {
 	struct flow *f = &d->rows[idx];
-	union {
-		struct cmsghdr align;
-		unsigned char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} control;
+	union arrival_control control;
 	struct iovec iov = { d->buf, len };
 	struct msghdr msg;
-	struct cmsghdr *c;
 	char what[ADDR_TEXT_MAX + 16];
 
 	memset(&msg, 0, sizeof(msg));
-	memset(&control, 0, sizeof(control));
 	msg.msg_name = &f->peer;
 	msg.msg_namelen = f->plen;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	if (f->at_kind != ARRIVAL_NONE) {
-		bool v4 = f->at_kind == ARRIVAL_V4;
-		size_t size = v4 ? sizeof(f->at.v4) : sizeof(f->at.v6);
-
-		msg.msg_control = control.bytes;
-		msg.msg_controllen = CMSG_SPACE(size);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = v4 ? IPPROTO_IP : IPPROTO_IPV6;
-		c->cmsg_type = v4 ? IP_PKTINFO : IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(size);
-		memcpy(CMSG_DATA(c), &f->at, size);
-	}
+	arrival_source(&msg, &control, &f->at, f->at_kind);
 	if (sys_sendmsg(d->sock, &msg, MSG_DONTWAIT) >= 0) {
 		f->out++;
 		f->last = relay_now();

@@ -48,6 +48,7 @@ struct pair {
 	struct end end[2];
 	struct relay_link link[2];	/* [0] peer to target, [1] back */
 	struct tls *tls[2];	/* a TLS side's session, or NULL */
+	struct loop_hex_dir hex[2];	/* -x: the links' two ways */
 	bool shaking[2];	/* ... whose handshake is under way */
 	int addr;		/* the target address tried */
 	double start, deadline;	/* the connect's (-w), the handshake's */
@@ -505,6 +506,13 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 	relay_link_init(&p->link[0], cfd, -1, f->messages);
 	relay_link_init(&p->link[1], -1, cfd, f->messages);
 	snprintf(p->peer, sizeof(p->peer), "%s", peer);
+	if (f->s->opts.hex) {
+		loop_hex_init(p->hex, p->id, p->peer, p->target);
+		for (i = 0; i < 2; i++) {
+			p->link[i].on_bytes = loop_hex;
+			p->link[i].ctx = &p->hex[i];
+		}
+	}
 	p->next = lp->all;
 	if (lp->all != NULL)
 		lp->all->prev = p;
@@ -741,7 +749,8 @@ raise_fd_limit(const struct loop_forward *f)
 {
 	struct rlimit rl;
 	long per = f->datagrams ? 1 : f->messages || f->tls_local != NULL ||
-	    f->tls_session != NULL ? FDS_COPIED : FDS_SPLICED;
+	    f->tls_session != NULL || f->s->opts.hex ? FDS_COPIED :
+	    FDS_SPLICED;
 	long pairs;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -845,6 +854,16 @@ loop_forward(const struct loop_forward *f)
 	if (f->max_conns > 0 && f->max_conns < lp.limit)
 		lp.limit = f->max_conns;
 	lp.last_data = relay_now();
+	/* A wildcard bind answers each sender from the address it wrote to. */
+	if (f->datagrams && arrival_ask(f->lfd, f->bound, f->s->opts.ipv6) <
+	    0) {
+		char what[ENDPOINT_TEXT_MAX + 64];
+
+		snprintf(what, sizeof(what), "ask for each datagram's "
+		    "destination on %s", f->local->text);
+		report_errno("setsockopt", what, errno);
+		return EXIT_FAIL;
+	}
 	if (f->datagrams) {
 		lp.buckets = calloc(FLOW_BUCKETS, sizeof(*lp.buckets));
 		lp.buf = malloc(DATAGRAM_MAX);

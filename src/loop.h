@@ -13,6 +13,7 @@ struct loop_forward {
 	struct session *s;
 	const struct serve_access *acl;
 	const struct endpoint *local;	/* its text names the listener */
+	const struct endpoint_addr *bound;	/* where lfd is bound */
 	const struct endpoint *target;
 	const struct endpoint_addr *addrs;	/* the target, resolved */
 	int naddrs;

@@ -118,9 +118,10 @@ loop_flow_end(struct loop *lp, struct flow *fl, const char *why)
  * flow, or NULL after reporting.
  */
 static struct flow *
-flow_new(struct loop *lp, const struct sockaddr_storage *from,
-    socklen_t flen, const char *text)
+flow_new(struct loop *lp, struct msghdr *msg, const char *text)
 {
+	const struct sockaddr_storage *from = msg->msg_name;
+	socklen_t flen = msg->msg_namelen;
 	const struct loop_forward *f = lp->f;
 	const struct endpoint_addr *a = &f->addrs[0];
 	struct flow *fl = calloc(1, sizeof(*fl));
@@ -169,8 +170,10 @@ flow_new(struct loop *lp, const struct sockaddr_storage *from,
 	fl->end.fl = fl;
 	fl->peer = *from;
 	fl->plen = flen;
+	arrival_note(msg, f->bound->family, &fl->at, &fl->at_kind);
 	fl->start = relay_now();
 	snprintf(fl->peer_text, sizeof(fl->peer_text), "%s", text);
+	loop_hex_init(fl->hex, fl->id, fl->peer_text, fl->target);
 	b = flow_bucket((const struct sockaddr *)from, flen);
 	fl->hnext = lp->buckets[b];
 	lp->buckets[b] = fl;
@@ -211,15 +214,28 @@ loop_take_datagrams(struct loop *lp)
 
 	for (i = 0; i < DATAGRAMS_PER_WAKE; i++) {
 		struct sockaddr_storage from;
-		socklen_t flen = sizeof(from);
+		socklen_t flen;
+		union {
+			struct cmsghdr align;
+			unsigned char bytes[ARRIVAL_CONTROL_MAX];
+		} control;
+		struct iovec iov = { lp->buf, DATAGRAM_MAX };
+		struct msghdr msg;
 		char text[ADDR_TEXT_MAX];
 		struct flow *fl;
 		ssize_t n;
 
-		n = sys_recvfrom(f->lfd, lp->buf, DATAGRAM_MAX, MSG_DONTWAIT |
-		    MSG_TRUNC, (struct sockaddr *)&from, &flen);
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof(from);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = control.bytes;
+		msg.msg_controllen = sizeof(control.bytes);
+		n = sys_recvmsg(f->lfd, &msg, MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0)
 			return;
+		flen = msg.msg_namelen;
 		addr_format((struct sockaddr *)&from, flen, text,
 		    sizeof(text));
 		if (n > DATAGRAM_MAX) {
@@ -238,10 +254,12 @@ loop_take_datagrams(struct loop *lp)
 				    lp->limit);
 				continue;
 			}
-			if ((fl = flow_new(lp, &from, flen, text)) == NULL)
+			if ((fl = flow_new(lp, &msg, text)) == NULL)
 				continue;
 		}
 		flow_touch(lp, fl, relay_now());
+		if (f->s->opts.hex)
+			loop_hex(&fl->hex[0], lp->buf, (size_t)n);
 		trace_tag = fl->id;
 		if (sys_send(fl->fd, lp->buf, (size_t)n, MSG_DONTWAIT) < 0)
 			flow_dropped(fl, "send", errno);
@@ -249,6 +267,27 @@ loop_take_datagrams(struct loop *lp)
 			fl->bytes[0] += (uint64_t)n;
 		trace_tag = 0;
 	}
+}
+
+/*
+ * Sends the reply of len bytes in lp->buf to fl's sender, from the
+ * address its datagrams came to (a wildcard bind's kernel would pick the
+ * route's). Returns what sendmsg does.
+ */
+static ssize_t
+answer(struct loop *lp, struct flow *fl, size_t len)
+{
+	union arrival_control control;
+	struct iovec iov = { lp->buf, len };
+	struct msghdr msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &fl->peer;
+	msg.msg_namelen = fl->plen;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	arrival_source(&msg, &control, &fl->at, fl->at_kind);
+	return sys_sendmsg(lp->f->lfd, &msg, MSG_DONTWAIT);
 }
 
 /* The target's replies on fl's socket, each back to fl's sender. */
@@ -276,14 +315,15 @@ loop_flow_replies(struct loop *lp, struct flow *fl)
 			continue;
 		}
 		flow_touch(lp, fl, relay_now());
+		if (lp->f->s->opts.hex)
+			loop_hex(&fl->hex[1], lp->buf, (size_t)n);
 		if (fl->plen <= sizeof(sa_family_t)) {
 			report_note("#%lu dropped a reply: %s is unnamed and "
 			    "cannot be answered", fl->id, fl->peer_text);
 			continue;
 		}
-		if (sys_sendto(lp->f->lfd, lp->buf, (size_t)n, MSG_DONTWAIT,
-		    (struct sockaddr *)&fl->peer, fl->plen) < 0)
-			flow_dropped(fl, "sendto", errno);
+		if (answer(lp, fl, (size_t)n) < 0)
+			flow_dropped(fl, "sendmsg", errno);
 		else
 			fl->bytes[1] += (uint64_t)n;
 	}

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "arrival.h"
 #include "loop.h"
 
 /* Buckets of the table that finds a sender's flow. */
@@ -26,6 +27,17 @@ struct end {
 };
 
 /*
+ * -x: one direction of a pair or flow. marker is '>' from the accepted
+ * peer (or sender) to the target, '<' back; offset counts that direction.
+ */
+struct loop_hex_dir {
+	unsigned long id;
+	char marker;
+	const char *from, *to;
+	uint64_t offset;
+};
+
+/*
  * A datagram sender's flow: its own socket connected to the target, so
  * the target's replies come back on it and go to this sender alone.
  */
@@ -36,8 +48,11 @@ struct flow {
 	struct end end;
 	struct sockaddr_storage peer;
 	socklen_t plen;
+	union arrival at;	/* where its datagrams came to: answers' source */
+	enum arrival_kind at_kind;
 	double start, last;	/* last: either way, for --flow-idle */
 	uint64_t bytes[2];	/* to the target, back */
+	struct loop_hex_dir hex[2];	/* the same two ways, for -x */
 	struct flow *prev, *next;	/* quiet longest first */
 	struct flow *hnext, *next_dead;
 	char peer_text[ADDR_TEXT_MAX];
@@ -70,6 +85,11 @@ struct loop {
 void loop_take_datagrams(struct loop *lp);
 /* The target's replies on fl's socket, each back to fl's sender. */
 void loop_flow_replies(struct loop *lp, struct flow *fl);
+/* Dumps a chunk that moved one way (ctx: its struct loop_hex_dir). */
+void loop_hex(void *ctx, const void *buf, size_t len);
+/* Sets up the two ways of pair or flow id, for -x. */
+void loop_hex_init(struct loop_hex_dir d[2], unsigned long id,
+    const char *peer, const char *target);
 /* Ends the flows quiet for --flow-idle. */
 void loop_expire_flows(struct loop *lp, double now);
 /* Ends fl (why: "idle", "stopped", ...), reported on -v and --json. */

@@ -1847,8 +1847,8 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
  * The steps of one direction of a forwarded pair: the same lane, a pipe
  * between two descriptors, that carries stdio's bulk bytes above, here
  * between two sockets, driven by the forwarding loop (loop.c) instead of
- * pump()'s poll(). There is no hook on the bytes, so a stream splices from
- * its first byte; messages (seqpacket) keep their boundaries by recv and
+ * pump()'s poll(). Unless -x hooks the bytes, a stream splices from its
+ * first byte; messages (seqpacket) keep their boundaries by recv and
  * send, one message in hand at a time.
  */
 
@@ -1883,7 +1883,7 @@ link_ready_to_take(struct relay_link *l)
 {
 	int size;
 
-	if (l->tls_from != NULL || l->tls_to != NULL)
+	if (l->tls_from != NULL || l->tls_to != NULL || l->on_bytes != NULL)
 		l->splice = false;
 	if (l->splice && l->pipe[0] < 0) {
 		if (sys_pipe(l->pipe, LINK_PIPE) == 0) {
@@ -1982,6 +1982,8 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 					break;
 				n += more;
 			}
+			if (n > 0 && l->on_bytes != NULL)
+				l->on_bytes(l->ctx, l->buf, (size_t)n);
 			if (n > 0) {
 				l->held += (size_t)n;
 				moved = true;

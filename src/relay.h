@@ -198,6 +198,9 @@ struct relay_link {
 					   tls.c, never spliced */
 	bool splice;		/* a stream: through a pipe, zero-copy */
 	int pipe[2];		/* -1 until the first bytes can come */
+	/* -x: sees each chunk taken from from; the link then never splices */
+	void (*on_bytes)(void *ctx, const void *buf, size_t len);
+	void *ctx;
 	unsigned char *buf;	/* messages: the one in hand */
 	size_t held, off, cap;
 	bool readable, writable;

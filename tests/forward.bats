@@ -70,6 +70,29 @@ fd_count() {
 	wait_for_line "$TMP/fwd.err" '^sockit: #200 '
 }
 
+@test "-x dumps both ways of two pairs at once, each under its own number" {
+	start_peer echo echo 127.0.0.1:0
+	start_forward fwd -x 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
+	run python3 "$PEER" load 127.0.0.1 "$FWD_PORT" 2 100000 --show
+	assert_success
+	[ "${lines[2]}" = "2 ok" ]
+	wait_for_line "$TMP/fwd.err" '^sockit: #1 closed \(done\): 100000 bytes'
+	wait_for_line "$TMP/fwd.err" '^sockit: #2 closed \(done\): 100000 bytes'
+	python3 "$PEER" undump "$TMP/fwd.err" >"$TMP/ways"
+	[ "$(wc -l <"$TMP/ways")" -eq 4 ]
+	local port sha n pairs=""
+	for i in 0 1; do
+		read -r port sha <<<"${lines[$i]}"
+		# The pair that carried this client's bytes, and both its ways.
+		n=$(sed -n "s/^#\([0-9]*\) > 127\.0\.0\.1:$port -> 127\.0\.0\.1:$PEER_PORT 100000 $sha\$/\1/p" "$TMP/ways")
+		[ -n "$n" ]
+		grep -qx "#$n < 127\.0\.0\.1:$PEER_PORT -> 127\.0\.0\.1:$port 100000 $sha" "$TMP/ways"
+		grep -q "^sockit: #$n 127\.0\.0\.1:$port -> " "$TMP/fwd.err"
+		pairs="$pairs $n"
+	done
+	[ "$pairs" = " 1 2" ] || [ "$pairs" = " 2 1" ]
+}
+
 @test "a FIN from the client reaches the target, which still answers" {
 	early_peer tgt '
 s = socket.socket()
@@ -380,6 +403,27 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	assert_success
 	wait_for_line "$TMP/fwd.err" '^sockit: #20 127\.0\.0\.1:[0-9]+ -> '
 	refute grep -q '^sockit: #21 ' "$TMP/fwd.err"
+}
+
+@test "UDP on a wildcard address answers each sender from the address it wrote to" {
+	start_peer echo udpecho 127.0.0.1:0
+	# A connected UDP socket takes replies from its peer alone: one from
+	# another of our addresses never arrives, and recv times out.
+	local client='
+import socket, sys
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.settimeout(10)
+c.connect(("127.0.0.2", int(sys.argv[1])))
+c.send(b"to the second address")
+print(c.recv(100).split(b": ")[1].decode())'
+	start_forward fwd -u 0.0.0.0:0 --to "127.0.0.1:$PEER_PORT"
+	run python3 -c "$client" "$FWD_PORT"
+	assert_success
+	[ "$output" = "to the second address" ]
+	start_forward fwd6 -u '[::]:0' --to "127.0.0.1:$PEER_PORT"
+	run python3 -c "$client" "$FWD_PORT"
+	assert_success
+	[ "$output" = "to the second address" ]
 }
 
 @test "UDP senders reach a unix datagram target, and its replies come back" {

@@ -9,6 +9,7 @@ usage:
   forward_peer.py client HOST PORT LINE [--until FILE]
   forward_peer.py udpecho ADDR        a datagram echo, "from SENDER: " first
   forward_peer.py udpload ADDR N K    N senders at once, K datagrams each
+  forward_peer.py undump FILE         what a -x dump of --to says moved
 
 ADDR is 127.0.0.1:0, [::1]:0, unix:PATH or unix:@NAME (seqpacket: with
 --seqpacket). The servers print "port N" (or "ready") once they listen,
@@ -17,6 +18,13 @@ and run until killed.
 load: N clients, at most K at once (default N), each sends BYTES random
 bytes, half-closes and reads until EOF; what came back must have the
 sha256 of what went (an echo target). Prints "N ok" or the failures.
+With --show, the clients of a round wait for each other once connected,
+and a line "PORT SHA256" (a client's port, what it sent) for each comes
+before "N ok".
+
+undump: reads back the bytes of each pair's dump in FILE, checking that
+each heading's count is what its lines hold and that the offsets run on;
+prints "#N M FROM -> TO BYTES SHA256" for each pair and direction M.
 
 hold: prints "peer N: LINE" for the first line of each peer, keeps the
 connection open until the peer ends it, then prints "peer N ended".
@@ -113,11 +121,15 @@ def http(root):
     server.serve_forever()
 
 
-def load_one(host, port, i, size, timeout, results):
+def load_one(host, port, i, size, timeout, results, together=None,
+             shown=None):
     data = os.urandom(size)
     got = bytearray()
     try:
         with socket.create_connection((host, port), timeout=timeout) as c:
+            mine = c.getsockname()[1]
+            if together is not None:
+                together.wait(timeout)
             # Sending and receiving at once: an echo answers as it reads.
             def send():
                 c.sendall(data)
@@ -133,7 +145,9 @@ def load_one(host, port, i, size, timeout, results):
         ok = hashlib.sha256(got).digest() == hashlib.sha256(data).digest()
         results[i] = None if ok else "client %d: sent %d bytes, got %d " \
             "other ones" % (i, size, len(got))
-    except OSError as e:
+        if ok and together is not None:
+            shown[i] = "%d %s" % (mine, hashlib.sha256(data).hexdigest())
+    except (OSError, threading.BrokenBarrierError) as e:
         results[i] = "client %d: %s" % (i, e)
 
 
@@ -144,11 +158,15 @@ def load(argv):
     timeout = float(argv[argv.index("--timeout") + 1]) \
         if "--timeout" in argv else 20.0
     results = [None] * n
+    shown = [None] * n
     for first in range(0, n, at_once):
+        last = min(n, first + at_once)
+        together = threading.Barrier(last - first) if "--show" in argv \
+            else None
         threads = [threading.Thread(target=load_one,
                                     args=(host, port, i, size, timeout,
-                                          results))
-                   for i in range(first, min(n, first + at_once))]
+                                          results, together, shown))
+                   for i in range(first, last)]
         for t in threads:
             t.start()
         for t in threads:
@@ -159,6 +177,9 @@ def load(argv):
         for f in failures[:5]:
             print(f)
         return 1
+    for line in shown:
+        if line is not None:
+            print(line)
     print("%d ok" % n)
     return 0
 
@@ -244,6 +265,48 @@ def udpload(argv):
     return 0
 
 
+def undump(path):
+    import re
+    heading = re.compile(r"^\[#(\d+)\] ([<>]) (\S+) -> (\S+), "
+                         r"(\d+) bytes?$")
+    ways = {}
+    order = []
+    way = None
+    left = 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = heading.match(line)
+            if m:
+                if left:
+                    print("bad: %d bytes missing before %r" % (left, line))
+                    return 1
+                key = (int(m.group(1)), m.group(2), m.group(3), m.group(4))
+                if key not in ways:
+                    ways[key] = bytearray()
+                    order.append(key)
+                way = ways[key]
+                left = int(m.group(5))
+                marker = m.group(2)
+                continue
+            if not left or line[:1] not in "<>" or line[1:2] != " ":
+                continue
+            offset, _, rest = line[2:].partition(" ")
+            if line[0] != marker or int(offset, 16) != len(way):
+                print("bad: %r at %d bytes" % (line[:20], len(way)))
+                return 1
+            chunk = bytes.fromhex("".join(rest[:rest.index("|")].split()))
+            way += chunk
+            left -= len(chunk)
+    if left:
+        print("bad: the dump ends %d bytes short" % left)
+        return 1
+    for key in sorted(order):
+        print("#%d %s %s -> %s %d %s" % (key + (len(ways[key]),
+              hashlib.sha256(ways[key]).hexdigest())))
+    return 0
+
+
 def main(argv):
     seqpacket = "--seqpacket" in argv
     args = [a for a in argv[1:] if a != "--seqpacket"]
@@ -261,6 +324,8 @@ def main(argv):
         return client(args[1:])
     elif args[0] == "load":
         return load(args[1:])
+    elif args[0] == "undump":
+        return undump(args[1])
     return 2
 
 
