@@ -361,7 +361,7 @@ start_silent_server() {
 	wait_for_line "$TMP/port" '^[0-9]+$'
 	echo hi >"$TMP/cli.in"
 	bg cli "$SOCKIT" --trace connect -u "127.0.0.1:$(cat "$TMP/port")"
-	pgrep -P "$BG_PID" -x sockit >"$TMP/pid"
+	sockit_under "$BG_PID" >"$TMP/pid"
 	wait_for_exit "$peer" 25
 	[ "$EXIT_STATUS" -eq 0 ]
 	cmp "$TMP/cli.out" "$TMP/want"

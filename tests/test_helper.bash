@@ -125,6 +125,18 @@ bg() {
 	BG_PIDS+=("$BG_PID")
 }
 
+# sockit_under PID: prints the pid of the sockit that bg's timeout PID
+# runs, waiting up to 10 s for it to be started (bg returns at once).
+sockit_under() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		pgrep -P "$1" -x sockit && return 0
+		sleep 0.05
+	done
+	echo "no sockit under pid $1 after 10 s" >&2
+	return 1
+}
+
 # start_server NAME COMMAND ARGS...: `sockit COMMAND -v ARGS` in the
 # background; waits for its "listening on" line and sets SERVER_PID,
 # SERVER_ADDR and SERVER_PORT (the port the kernel chose for port 0).
