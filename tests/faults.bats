@@ -81,7 +81,7 @@ time.sleep(20)'
 	local queued=0
 	until [ "$queued" -gt 1000000 ]; do
 		((SECONDS <= deadline))
-		sleep "$poll_step"
+		nap
 		queued=$(ss -Htn "dport = :$PY_PORT" | awk '{ print $3; exit }')
 		queued=${queued:-0}
 	done
@@ -263,7 +263,7 @@ time.sleep(20)'
 	wait_for_line "$TMP/recv$sig.err" '~O_NONBLOCK\) = 0' 10
 	until [ "$(wc -c <"$TMP/recv$sig.out")" -eq $((1 << 20)) ]; do
 		((SECONDS <= deadline)) || return 1
-		sleep "$poll_step"
+		nap
 	done
 	kill -"$sig" "$BG_PID"
 	wait_for_exit "$BG_PID" 10
@@ -403,7 +403,7 @@ wait_for_repeat() {
 	while n=$(starved_lines "$1"); ((n <= 3)); do
 		grep -q ' times\{0,1\} in the last ' "$1" && return 0
 		((SECONDS <= deadline)) || break
-		sleep "$poll_step"
+		nap
 	done
 	echo "$n reports of EMFILE in $1 within 10 s:" >&2
 	head -n 40 "$1" >&2
@@ -425,7 +425,7 @@ wait_for_repeat() {
 		    ((started < i)) && (($(starved_lines "$TMP/srv.err") == 0)); do
 			((SECONDS <= deadline)) || { cat "$TMP/srv.err" >&2;
 			    return 1; }
-			sleep "$poll_step"
+			nap
 		done
 		(($(starved_lines "$TMP/srv.err") == 0)) || break
 	done

@@ -390,7 +390,7 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	local deadline=$((SECONDS + 10))
 	while [ "$(fd_count "$FWD_PID")" -ne "$before" ] &&
 	    ((SECONDS <= deadline)); do
-		sleep "$poll_step"
+		nap
 	done
 	[ "$(fd_count "$FWD_PID")" -eq "$before" ]
 }

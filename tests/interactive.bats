@@ -64,7 +64,7 @@ wait_for_screen() {
 	local deadline=$((SECONDS + secs))
 	while ((SECONDS <= deadline)); do
 		screen | grep -qE -- "$regex" && return 0
-		sleep "$poll_step"
+		nap
 	done
 	echo "timed out after ${secs}s waiting for /$regex/ on screen:" >&2
 	screen >&2
@@ -80,7 +80,7 @@ wait_for_editor() {
 	while ((SECONDS <= deadline)); do
 		stty -F "$tty" -a 2>/dev/null | grep -q -- ' -icanon ' &&
 		    return 0
-		sleep "$poll_step"
+		nap
 	done
 	echo "no line editor on $tty after ${secs}s:" >&2
 	screen >&2
@@ -96,7 +96,7 @@ wait_for_status() {
 			STATUS=$(cat "$TMP/status")
 			return 0
 		fi
-		sleep "$poll_step"
+		nap
 	done
 	echo "the command in the terminal still runs after ${secs}s:" >&2
 	screen >&2
@@ -203,7 +203,7 @@ start_peer() {
 	local deadline=$((SECONDS + 10))
 	until [ "$(grep -c '^remember me$' "$TMP/peer.out")" -eq 2 ]; do
 		((SECONDS <= deadline))
-		sleep "$poll_step"
+		nap
 	done
 	keys C-d
 	wait_for_status
@@ -354,7 +354,7 @@ start_peer() {
 	local deadline=$((SECONDS + 10))
 	until [ "$(screen | grep -c '^typed at the terminal$')" -eq 2 ]; do
 		[ "$SECONDS" -le "$deadline" ] || { screen >&2; return 1; }
-		sleep "$poll_step"
+		nap
 	done
 	keys C-c
 	wait_for_status

@@ -20,7 +20,7 @@ wait_until() {
 			echo "timed out waiting for: $*" >&2
 			return 1
 		fi
-		sleep "$poll_step"
+		nap
 	done
 }
 

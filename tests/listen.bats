@@ -488,7 +488,7 @@ wait_for_children() {
 	local deadline=$((SECONDS + secs))
 	while ((SECONDS <= deadline)); do
 		[ "$(children_of "$pid" | wc -l)" -eq "$n" ] && return 0
-		sleep "$poll_step"
+		nap
 	done
 	echo "$pid has $(children_of "$pid" | wc -l) children, not $n" >&2
 	return 1

@@ -36,7 +36,7 @@ while True:
 		local deadline=$((SECONDS + 10))
 		until [ "$(grep -c '^query$' "$TMP/dns.out")" -ge "$queries" ]; do
 			((SECONDS <= deadline))
-			sleep "$poll_step"
+			nap
 		done
 		queries=$(grep -c '^query$' "$TMP/dns.out")
 		kill "-$sig" "$pid"

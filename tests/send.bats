@@ -120,7 +120,7 @@ wait_messages() {
 	local name=$1 n=$2 deadline=$((SECONDS + 10))
 	while ((SECONDS <= deadline)); do
 		(($(grep -c '^msg ' "$TMP/$name.out") >= n)) && return 0
-		sleep "$poll_step"
+		nap
 	done
 	echo "peer $name recorded fewer than $n messages:" >&2
 	cat "$TMP/$name.out" "$TMP/$name.err" >&2

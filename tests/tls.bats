@@ -99,7 +99,7 @@ listen_or_skip() {
 			cat "$TMP/$name.err" >&2
 			return 1
 		fi
-		sleep "$poll_step"
+		nap
 	done
 	echo "listen $* is not listening after 10 s" >&2
 	return 1

@@ -200,7 +200,7 @@ trace_settled() {
 		    /^SSL_write\(3, .*\) = [0-9]+$/ { sum += $NF; last = "w" }
 		    /^send\(3, / { last = "s" }
 		    END { exit !(sum == want && last == "s") }' "$1" && return 0
-		sleep "$poll_step"
+		nap
 	done
 	echo "no send after $2 bytes of SSL_write in $1:" >&2
 	tail -n 5 "$1" >&2

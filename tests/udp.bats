@@ -309,7 +309,7 @@ wait_for_udp_port() {
 	local deadline=$((SECONDS + 10))
 	while ((SECONDS <= deadline)); do
 		[ -n "$(ss -Hlun "sport = :$1")" ] && return 0
-		sleep "$poll_step"
+		nap
 	done
 	echo "nothing bound UDP port $1 within 10 s" >&2
 	return 1
