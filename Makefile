@@ -183,11 +183,12 @@ check-valgrind: deps $(BIN)
 		BATS_FILES="$(VALGRIND_TESTS)" BATS_TEST_TIMEOUT=180 \
 		UNIT_TESTS=true bash tests/run
 
-# Long runs, never part of check: 10 GiB through one connection, and a
-# TLS server's default handshake deadline, which takes its 30 s.
+# Long runs, kept out of check's time budget: 10 GiB through one
+# connection, a TLS server's default handshake deadline, which takes its
+# 30 s, and a thousand connections to one server. CI runs them too.
 check-long: deps $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" \
-		BATS_FILES="tests/long/bulk.bats tests/long/tls_deadline.bats" \
+		BATS_FILES="$(wildcard tests/long/*.bats)" \
 		BATS_TEST_TIMEOUT=1800 UNIT_TESTS=true bash tests/run
 
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.

@@ -17,9 +17,11 @@ long_options() {
 }
 
 # man_form NAME: how --NAME is written in the man page source: \-\-NAME,
-# with every hyphen escaped.
+# with every hyphen escaped. Sets FORM rather than printing it: the
+# callers loop over some hundreds of options, and a command substitution
+# each time is a fork.
 man_form() {
-	printf '\\-\\-%s' "${1//-/\\-}"
+	FORM="\\-\\-${1//-/\\-}"
 }
 
 # complete_bash WORD...: the bash completions of the last WORD after
@@ -46,11 +48,12 @@ complete_bash() {
 }
 
 @test "every long option of every command is in the man page" {
-	local cmd name missing=()
+	local cmd name man FORM missing=()
+	man=$(<"$MAN")
 	for cmd in $(commands); do
 		for name in $(long_options "$cmd"); do
-			grep -qF -- "$(man_form "$name")" "$MAN" ||
-			    missing+=("$cmd --$name")
+			man_form "$name"
+			[[ $man == *"$FORM"* ]] || missing+=("$cmd --$name")
 		done
 	done
 	if ((${#missing[@]} > 0)); then
@@ -64,8 +67,7 @@ complete_bash() {
 	for cmd in $(commands); do
 		help=$("$SOCKIT" "$cmd" --help)
 		for name in $(long_options "$cmd"); do
-			grep -qF -- "--$name" <<<"$help" ||
-			    missing+=("$cmd --$name")
+			[[ $help == *"--$name"* ]] || missing+=("$cmd --$name")
 		done
 	done
 	if ((${#missing[@]} > 0)); then
@@ -75,11 +77,12 @@ complete_bash() {
 }
 
 @test "every short option of every command is in the man page" {
-	local cmd short missing=()
+	local cmd short man missing=()
+	man=$(<"$MAN")
 	for cmd in $(commands); do
 		for short in $("$SOCKIT" "$cmd" --list-options |
 		    awk '$2 ~ /^-.$/ { print substr($2, 2) }'); do
-			grep -qF -- "\\-$short" "$MAN" || missing+=("$cmd -$short")
+			[[ $man == *"\\-$short"* ]] || missing+=("$cmd -$short")
 		done
 	done
 	if ((${#missing[@]} > 0)); then
@@ -178,10 +181,14 @@ complete_bash() {
 
 @test "bash completion offers only options that exist" {
 	local cmd word known
+	local -A exists
 	for cmd in $(commands); do
-		known=$("$SOCKIT" "$cmd" --list-options | tr ' ' '\n' | grep '^-')
+		exists=()
+		for word in $("$SOCKIT" "$cmd" --list-options); do
+			[[ $word != -* ]] || exists[$word]=1
+		done
 		for word in $(complete_bash "$cmd" -); do
-			grep -qx -- "$word" <<<"$known" || {
+			[ -n "${exists[$word]:-}" ] || {
 				echo "$cmd: offers $word, which does not exist" >&2
 				return 1
 			}
@@ -189,7 +196,7 @@ complete_bash() {
 	done
 	known=$("$SOCKIT" --help)
 	for word in $(complete_bash --); do
-		grep -qF -- "${word%%=*}" <<<"$known" || {
+		[[ $known == *"${word%%=*}"* ]] || {
 			echo "offers global $word, which does not exist" >&2
 			return 1
 		}
@@ -372,26 +379,37 @@ complete_zsh() {
 	done
 }
 
-# zsh_shows WORD HELP: a line of listing[] has WORD, then " -- HELP".
+# zsh_listing FILE: reads what zsh showed into SHOWN, an associative
+# array from each word left of a line's " -- " to the text after it (the
+# texts of every line that has the word, a line each).
+zsh_listing() {
+	local - line word
+	set -f
+	SHOWN=()
+	while IFS= read -r line; do
+		[[ $line == *" -- "* ]] || continue
+		for word in ${line%% -- *}; do
+			SHOWN[$word]+=$'\n'"${line#* -- }"
+		done
+	done <"$1"
+}
+
+# zsh_shows WORD HELP: a line of the listing has WORD, then " -- HELP".
 zsh_shows() {
-	local line
-	for line in "${listing[@]}"; do
-		[[ $line == *" -- $2"* && " ${line%% -- *} " == *" $1 "* ]] &&
-		    return 0
-	done
-	return 1
+	[[ ${SHOWN[$1]:-} == *$'\n'"$2"* ]]
 }
 
 @test "zsh completion shows the help of every option and the summary of every command" {
 	command -v zsh >/dev/null || skip "zsh is not installed"
-	local -a cmds listing lines=("$SOCKIT ")
+	local -a cmds lines=("$SOCKIT ")
+	local -A SHOWN
 	local cmd spec help n name
 	cmds=($(commands))
 	for cmd in "${cmds[@]}"; do
 		lines+=("$SOCKIT $cmd --")
 	done
 	complete_zsh "${lines[@]}"
-	mapfile -t listing <"$TMP/zsh/1.txt"
+	zsh_listing "$TMP/zsh/1.txt"
 	while IFS=$'\t' read -r name help; do
 		zsh_shows "$name" "$help" || {
 			echo "zsh shows no summary for $name:" >&2
@@ -402,7 +420,7 @@ zsh_shows() {
 	n=1
 	for cmd in "${cmds[@]}"; do
 		n=$((n + 1))
-		mapfile -t listing <"$TMP/zsh/$n.txt"
+		zsh_listing "$TMP/zsh/$n.txt"
 		while IFS=$'\t' read -r spec help; do
 			zsh_shows "${spec%% *}" "$help" || {
 				echo "zsh shows no help for $cmd ${spec%% *}:" >&2

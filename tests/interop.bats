@@ -182,11 +182,15 @@ server_case() {
 	assert_swapped
 }
 
-# Two 64 MiB random files for the bulk cases, made once for the whole file
-# (so tests running in parallel never see one half written).
+# Two random files for the bulk cases, made once for the whole file (so
+# tests running in parallel never see one half written). 16 MiB is more
+# than loopback's socket buffers hold at both ends together, so each way
+# must keep flowing while the other is stuck; tests/long/bulk.bats sends
+# 10 GiB.
+BULK_MIB=16
 setup_file() {
-	random_file "$BATS_FILE_TMPDIR/a.bulk" 64
-	random_file "$BATS_FILE_TMPDIR/b.bulk" 64
+	random_file "$BATS_FILE_TMPDIR/a.bulk" "$BULK_MIB"
+	random_file "$BATS_FILE_TMPDIR/b.bulk" "$BULK_MIB"
 }
 
 # answer_after_eof: a server program that reads its whole request first,
@@ -440,9 +444,9 @@ assert_answered() {
 	assert_swapped
 }
 
-# --- 64 MiB, compared by checksum ------------------------------------------
+# --- bulk, compared by checksum ----------------------------------------------
 
-@test "bulk: 64 MiB from sockit connect reach a socat server intact" {
+@test "bulk: $BULK_MIB MiB from sockit connect reach a socat server intact" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	# -u: socat only reads the connection and writes stdout.
 	bg peer socat -d -d -u "TCP4-LISTEN:0,bind=127.0.0.1" -
@@ -453,7 +457,7 @@ assert_answered() {
 	[ "$(checksum "$TMP/peer.out")" = "$(checksum "$TMP/sockit.in")" ]
 }
 
-@test "bulk: 64 MiB from an ncat client reach sockit listen intact" {
+@test "bulk: $BULK_MIB MiB from an ncat client reach sockit listen intact" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/peer.in"
 	start_listener sockit 127.0.0.1:0
 	bounded peer ncat --send-only 127.0.0.1 "$LISTEN_PORT"
@@ -462,7 +466,7 @@ assert_answered() {
 	[ "$(checksum "$TMP/sockit.out")" = "$(checksum "$TMP/peer.in")" ]
 }
 
-@test "bulk: 64 MiB each way at once, sockit connect and a socat server" {
+@test "bulk: $BULK_MIB MiB each way at once, sockit connect and a socat server" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	ln -s "$BATS_FILE_TMPDIR/b.bulk" "$TMP/peer.in"
 	bg peer socat -d -d -t 30 "TCP6-LISTEN:0,bind=[::1]" -
@@ -474,7 +478,7 @@ assert_answered() {
 	[ "$(checksum "$TMP/sockit.out")" = "$(checksum "$TMP/peer.in")" ]
 }
 
-@test "bulk: 64 MiB each way at once, a socat client and sockit listen" {
+@test "bulk: $BULK_MIB MiB each way at once, a socat client and sockit listen" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	ln -s "$BATS_FILE_TMPDIR/b.bulk" "$TMP/peer.in"
 	start_listener sockit 127.0.0.1:0
@@ -485,7 +489,7 @@ assert_answered() {
 	[ "$(checksum "$TMP/sockit.out")" = "$(checksum "$TMP/peer.in")" ]
 }
 
-@test "bulk: 64 MiB reach an nc.openbsd server that half-closed first" {
+@test "bulk: $BULK_MIB MiB reach an nc.openbsd server that half-closed first" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	# nc -N with no input sends its FIN at once; sockit must keep sending.
 	bg peer nc.openbsd -n -v -N -l 127.0.0.1 0
@@ -497,7 +501,7 @@ assert_answered() {
 	[ ! -s "$TMP/sockit.out" ]
 }
 
-@test "bulk: 64 MiB each way at once over AF_UNIX with socat" {
+@test "bulk: $BULK_MIB MiB each way at once over AF_UNIX with socat" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	ln -s "$BATS_FILE_TMPDIR/b.bulk" "$TMP/peer.in"
 	start_listener sockit "unix:$SOCKDIR/s"

@@ -19,10 +19,12 @@ poll_step=0.02
 # nap: a pause of poll_step without starting a process (the loops below
 # run by the thousand in parallel files, and each sleep(1) is a fork and
 # an exec): read times out on a FIFO that nobody writes to, opened for
-# reading and writing so that the open itself does not wait.
+# reading and writing so that the open itself does not wait. The FIFO is
+# made at the first pause, so a test that never waits pays nothing for it.
 nap() {
-	if [ -n "${NAP_FIFO:-}" ]; then
-		read -r -t "$poll_step" _ <>"$NAP_FIFO" || true
+	local fifo=$TMP/.nap
+	if [ -p "$fifo" ] || mkfifo "$fifo" 2>/dev/null; then
+		read -r -t "$poll_step" _ <>"$fifo" || true
 	else
 		sleep "$poll_step"
 	fi
@@ -35,8 +37,6 @@ setup() {
 # What every test file's setup starts with.
 common_setup() {
 	TMP=$BATS_TEST_TMPDIR
-	NAP_FIFO=$TMP/.nap
-	mkfifo "$NAP_FIFO" || NAP_FIFO=
 	# AF_UNIX paths must fit in sun_path (108 bytes): the test's own
 	# directory will do when it is short, as under /tmp; bats removes it.
 	if [ "${#TMP}" -le 48 ]; then
@@ -71,14 +71,36 @@ sockit() {
 	    3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 }
 
-# wait_for_line FILE REGEX [SECS]: until a line of FILE matches REGEX.
+# wait_for_line FILE REGEX [SECS]: until a line of FILE matches REGEX (an
+# ERE, as grep -E takes it). The lines are read as they come, through a
+# descriptor kept open, and matched by bash itself: a wait polls thousands
+# of times across the suite, and a grep each time was a fork and an exec.
+# The last line counts before its newline arrives, as it does for grep.
 wait_for_line() {
 	local file=$1 regex=$2 secs=${3:-10}
-	local deadline=$((SECONDS + secs))
+	local deadline=$((SECONDS + secs)) fd= line= partial= rc=0
+	[[ "" =~ $regex ]] || rc=$?
 	while ((SECONDS <= deadline)); do
-		grep -qE -- "$regex" "$file" 2>/dev/null && return 0
+		if ((rc == 2)); then
+			# A pattern bash's regcomp refuses: grep has the last word.
+			grep -qE -- "$regex" "$file" 2>/dev/null && return 0
+		elif [ -n "$fd" ] || { [ -e "$file" ] && exec {fd}<"$file"; }; then
+			while IFS= read -r line <&"$fd"; do
+				if [[ $partial$line =~ $regex ]]; then
+					exec {fd}<&-
+					return 0
+				fi
+				partial=
+			done
+			partial+=$line
+			if [ -n "$partial" ] && [[ $partial =~ $regex ]]; then
+				exec {fd}<&-
+				return 0
+			fi
+		fi
 		nap
 	done
+	[ -z "$fd" ] || exec {fd}<&-
 	echo "timed out after ${secs}s waiting for /$regex/ in $file:" >&2
 	cat "$file" >&2 2>/dev/null
 	return 1
@@ -123,6 +145,23 @@ wait_gone() {
 		nap
 	done
 	echo "process $pid still running after ${secs}s" >&2
+	return 1
+}
+
+# children_of PID: the pids of PID's children, one a line.
+children_of() {
+	pgrep -P "$1" || true
+}
+
+# wait_for_children PID N [SECS]: until PID has exactly N children.
+wait_for_children() {
+	local pid=$1 n=$2 secs=${3:-10}
+	local deadline=$((SECONDS + secs))
+	while ((SECONDS <= deadline)); do
+		[ "$(children_of "$pid" | wc -l)" -eq "$n" ] && return 0
+		nap
+	done
+	echo "$pid has $(children_of "$pid" | wc -l) children, not $n" >&2
 	return 1
 }
 
