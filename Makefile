@@ -183,11 +183,12 @@ check-valgrind: deps $(BIN)
 		BATS_FILES="$(VALGRIND_TESTS)" BATS_TEST_TIMEOUT=180 \
 		UNIT_TESTS=true bash tests/run
 
-# Long runs, never part of check: 10 GiB through one connection, and a
-# TLS server's default handshake deadline, which takes its 30 s.
+# Long runs, never part of check: 10 GiB through one connection, a TLS
+# server's default handshake deadline, which takes its 30 s, and 1,000
+# forwarded pairs at once, as root and as nobody.
 check-long: deps $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" \
-		BATS_FILES="tests/long/bulk.bats tests/long/tls_deadline.bats" \
+		BATS_FILES="tests/long/bulk.bats tests/long/tls_deadline.bats tests/long/forward.bats" \
 		BATS_TEST_TIMEOUT=1800 UNIT_TESTS=true bash tests/run
 
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.
