@@ -175,7 +175,11 @@ report_opened(struct loop *lp, const struct pair *p, const char *target)
 	}
 }
 
-/* -v's and --json's word on a pair that ended, with its counts. */
+/*
+ * -v's and --json's word on a pair that ended, with its counts. Every
+ * pair has its pair event before its pair-closed, one that never opened
+ * (its target not reached, a handshake failed) too.
+ */
 static void
 report_closed(struct loop *lp, const struct pair *p, const char *why)
 {
@@ -184,6 +188,9 @@ report_closed(struct loop *lp, const struct pair *p, const char *why)
 	char storage[1024];
 	struct strbuf sb;
 
+	if (s->opts.json && p->state != PAIR_OPEN)
+		report_opened(lp, p, p->target[0] != '\0' ? p->target :
+		    lp->f->target->text);
 	if (s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage),
 		    "pair-closed");
@@ -322,7 +329,10 @@ pair_open(struct loop *lp, struct pair *p)
 	pair_step(lp, p);
 }
 
-/* A TLS side's handshake failed: the pair ends, the other side closed. */
+/*
+ * A TLS side's handshake failed: the pair ends. A target not reached over
+ * TLS resets the peer, as one not reached at all does.
+ */
 static void
 handshake_failed(struct loop *lp, struct pair *p, int side,
     const struct tls_error *e)
@@ -336,7 +346,7 @@ handshake_failed(struct loop *lp, struct pair *p, int side,
 	if (side == 1)
 		report_note("#%lu closed: %s is not reached over TLS", p->id,
 		    p->peer);
-	pair_end(lp, p, "tls", RESET_NONE);
+	pair_end(lp, p, "tls", side == 1 ? RESET_PEER : RESET_NONE);
 }
 
 /* Moves the handshakes under way; the pair opens when none is left. */
@@ -413,23 +423,21 @@ expire_handshakes(struct loop *lp, double now)
 		    "%g s (%s)", side == 0 ? p->peer : p->target, p->id,
 		    lp->f->handshake_wait, lp->f->s->opts.timeout >= 0 ? "-w" :
 		    "a server's default; -w sets another");
-		pair_end(lp, p, "timeout", RESET_NONE);
+		pair_end(lp, p, "timeout", side == 1 ? RESET_PEER :
+		    RESET_NONE);
 	}
 }
 
 /*
  * The target could not be reached at all: the peer is reset, so that a
  * client which already sent its FIN, or sends only later, sees a failure
- * and not an empty answer. --json tells of the pair before its end.
+ * and not an empty answer.
  */
 static void
 pair_unreached(struct loop *lp, struct pair *p, int err, bool timed_out)
 {
 	char what[ENDPOINT_TEXT_MAX + ADDR_TEXT_MAX + 64];
 
-	if (lp->f->s->opts.json)
-		report_opened(lp, p, p->target[0] != '\0' ? p->target :
-		    lp->f->target->text);
 	if (timed_out)
 		report_error("connect to %s for #%lu (%s) timed out after %g s "
 		    "(-w)", lp->f->target->text, p->id, p->peer,

@@ -527,7 +527,7 @@ time.sleep(60)'
 	wait_for_line "$TMP/tgt.out" "^got $sent\$"
 }
 
-@test "-w bounds the connect to a target that does not answer; the peer is closed" {
+@test "-w bounds the connect to a target that does not answer; the peer is reset" {
 	# A listener whose queue is full drops new SYNs: connect() waits.
 	early_peer tgt '
 s = socket.socket()
