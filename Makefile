@@ -185,7 +185,8 @@ check-valgrind: deps $(BIN)
 
 # Long runs, kept out of check's time budget: 10 GiB through one
 # connection, a TLS server's default handshake deadline, which takes its
-# 30 s, and a thousand connections to one server. CI runs them too.
+# 30 s, a thousand connections to one server, and 1,000 forwarded pairs at
+# once, as root and as nobody. CI runs them too.
 check-long: deps $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" \
 		BATS_FILES="$(wildcard tests/long/*.bats)" \

@@ -29,7 +29,7 @@ struct listen_opts {
 	double flow_idle;	/* < 0: not given */
 	int serve;		/* --serve: index of the service; -1: none */
 	int peek;
-	const char *to;		/* --to TARGET: forward each peer there */
+	struct opt_list to;	/* --to TARGET: forward each peer there */
 	int refuse;		/* --max-conns-refuse */
 	double drain;		/* --drain SECS; < 0: not given */
 };
@@ -44,7 +44,7 @@ static const struct opt_def listen_defs[] = {
 	{ 0, "max-conns", OPT_COUNT, offsetof(struct listen_opts, max_conns),
 	  "N", "with --fork or --to, at most N peers at once; others wait",
 	  0, 1, 1000000, NULL },
-	{ 0, "to", OPT_STRING, offsetof(struct listen_opts, to), "TARGET",
+	{ 0, "to", OPT_LIST, offsetof(struct listen_opts, to), "TARGET",
 	  "forward each peer to a new connection to TARGET (implies -k)",
 	  0, 0, 0, NULL },
 	{ 0, "max-conns-refuse", OPT_FLAG, offsetof(struct listen_opts,
@@ -445,13 +445,18 @@ check_forward(struct session *s, const struct listen_opts *lo,
 	struct endpoint_flags flags;
 	char err[512];
 
-	if (lo->to == NULL) {
+	if (lo->to.count == 0) {
 		if (lo->refuse || lo->drain >= 0) {
 			report_usage("%s acts on the pairs of --to",
 			    lo->refuse ? "--max-conns-refuse" : "--drain");
 			return EXIT_USAGE;
 		}
 		return EXIT_OK;
+	}
+	if (lo->to.count > 1) {
+		report_usage("--to given twice (%s, then %s): a forward has one "
+		    "target", lo->to.items[0], lo->to.items[1]);
+		return EXIT_USAGE;
 	}
 	if (session_has_program(s) || lo->serve >= 0) {
 		report_usage("--to and %s each say who answers the peer: give "
@@ -488,7 +493,7 @@ check_forward(struct session *s, const struct listen_opts *lo,
 	memset(&flags, 0, sizeof(flags));
 	flags.udp = s->flags.udp;
 	flags.seqpacket = s->flags.seqpacket;
-	if (endpoint_parse(lo->to, NULL, &flags, target, err,
+	if (endpoint_parse(lo->to.items[0], NULL, &flags, target, err,
 	    sizeof(err)) < 0) {
 		report_usage("bad --to: %s", err);
 		return EXIT_USAGE;
@@ -542,19 +547,16 @@ forward_tls(struct session *s, const struct endpoint *ep,
 }
 
 /*
- * --to: the target is resolved once, and every peer gets a connection of
- * its own to it, all on one loop.
+ * --to: every peer gets a connection of its own to the target's addrs
+ * (resolved once, before binding), all on one loop, which closes fd.
  */
 static int
 serve_forward(struct server *sv, int fd, const struct endpoint_addr *bound,
-    const struct endpoint *target, struct session *ts)
+    const struct endpoint *target, struct session *ts,
+    const struct endpoint_addr *addrs, int n)
 {
-	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
 	struct loop_forward f;
-	int n = dial_resolve(target, -1, addrs, ARRAY_LEN(addrs));
 
-	if (n < 0)
-		return EXIT_FAIL;
 	memset(&f, 0, sizeof(f));
 	f.s = sv->s;
 	f.acl = sv->acl;
@@ -617,7 +619,7 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    "serves one peer, and stdio cannot be shared");
 		return EXIT_USAGE;
 	}
-	if (lo->max_conns > 0 && !lo->fork && lo->to == NULL &&
+	if (lo->max_conns > 0 && !lo->fork && lo->to.count == 0 &&
 	    !(dgram && lo->keep_open && session_has_program(s))) {
 		report_usage("--max-conns limits the children of --fork, the "
 		    "pairs of --to (or the programs of -k with -e or -c on a "
@@ -625,7 +627,7 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    "time");
 		return EXIT_USAGE;
 	}
-	if (lo->flow_idle >= 0 && !(dgram && lo->to != NULL) &&
+	if (lo->flow_idle >= 0 && !(dgram && lo->to.count > 0) &&
 	    !(dgram && (lo->keep_open || lo->fork) && session_has_program(s))) {
 		report_usage("--flow-idle ends the program of a quiet sender, "
 		    "and needs a datagram endpoint with -k (or --fork) and %s "
@@ -663,17 +665,17 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s, ts;
-	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, NULL, 0, -1 };
+	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1 };
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
 	struct spawn_cmd prog;
 	struct server sv;
 	struct endpoint ep, target;
-	struct endpoint_addr bound;
+	struct endpoint_addr bound, addrs[ENDPOINT_ADDRS_MAX];
 	char *pos[3];
 	char *any_port[] = { ":0" };
-	int npos, status, fd;
+	int npos, status, fd, naddrs = 0;
 	const struct opt_group groups[] = {
 		{ "Options", listen_defs, ARRAY_LEN(listen_defs), &lo },
 		{ "Server options", serve_opt_defs, serve_opt_count, &so },
@@ -732,7 +734,7 @@ cmd_listen(int argc, char **argv)
 	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK)
 		return status;
 	memset(&ts, 0, sizeof(ts));
-	if (lo.to != NULL &&
+	if (lo.to.count > 0 &&
 	    (status = forward_tls(&s, &ep, &target, &ts)) != EXIT_OK)
 		return status;
 	if ((status = session_tls_setup(&s, &ep, true)) != EXIT_OK) {
@@ -744,7 +746,18 @@ cmd_listen(int argc, char **argv)
 		spawn_free(&prog);
 		return status;
 	}
-	so.many = lo.keep_open || lo.fork || lo.to != NULL;
+	/*
+	 * The target is resolved once, before anything is bound: a name that
+	 * does not resolve fails the start, not each peer.
+	 */
+	if (lo.to.count > 0 && (naddrs = dial_resolve(&target, -1, addrs,
+	    ARRAY_LEN(addrs))) < 0) {
+		spawn_free(&prog);
+		session_tls_free(&s);
+		session_tls_free(&ts);
+		return EXIT_FAIL;
+	}
+	so.many = lo.keep_open || lo.fork || lo.to.count > 0;
 	sv.s = &s;
 	sv.lo = &lo;
 	sv.acl = &acl;
@@ -757,8 +770,11 @@ cmd_listen(int argc, char **argv)
 		warn_if_exposed(&sv, fd, &bound);
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
-	else if (lo.to != NULL)
-		status = serve_forward(&sv, fd, &bound, &target, &ts);
+	else if (lo.to.count > 0) {
+		status = serve_forward(&sv, fd, &bound, &target, &ts, addrs,
+		    naddrs);
+		fd = -1;
+	}
 	else if (bound.socktype == SOCK_DGRAM && sv.svc != NULL)
 		status = serve_service_datagrams(&sv, fd);
 	else if (bound.socktype == SOCK_DGRAM && sv.prog != NULL &&

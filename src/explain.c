@@ -175,6 +175,14 @@ static const struct transport_hint transport_hints[] = {
 	  "firewall)" },
 	{ "send", EACCES, HINT_UDP, "a broadcast address needs SO_BROADCAST: "
 	  "add --broadcast (or check the address, and the firewall)" },
+	/* A connected datagram socket learns of a refusal on its next call. */
+	{ "recv", ECONNREFUSED, HINT_UDP, "nothing listens on UDP port {port} "
+	  "there: an ICMP port-unreachable came back" },
+	{ "send", ECONNREFUSED, HINT_UDP, "nothing listens on UDP port {port} "
+	  "there: an ICMP port-unreachable came back" },
+	{ "send", ECONNREFUSED, HINT_UNIX_PATH, "the socket at that path is "
+	  "closed: the server there ended, or was restarted and has a new "
+	  "socket" },
 };
 
 struct eai_hint {

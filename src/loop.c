@@ -33,6 +33,14 @@
 #define FDS_COPIED 2
 /* How long accepting rests after it ran out of descriptors or memory. */
 #define ACCEPT_REST 0.1
+/*
+ * The sides pair_end resets (SO_LINGER 0) instead of closing with a FIN:
+ * a client cut off must be able to tell it from an end the target chose.
+ */
+#define RESET_NONE 0u
+#define RESET_PEER 1u
+#define RESET_TARGET 2u
+#define RESET_BOTH (RESET_PEER | RESET_TARGET)
 
 enum pair_state {
 	PAIR_CONNECTING,	/* the connect() to the target is under way */
@@ -61,6 +69,21 @@ struct pair {
 };
 
 
+char *
+loop_addr_format(const struct endpoint *ep, const struct sockaddr *sa,
+    socklen_t len, char *out, size_t cap)
+{
+	char text[ADDR_TEXT_MAX];
+
+	addr_format(sa, len, text, sizeof(text));
+	if (sa->sa_family == AF_UNIX && ep->row->socktype != SOCK_STREAM &&
+	    strncmp(text, "unix:", 5) == 0)
+		snprintf(out, cap, "%s:%s", ep->row->scheme, text + 5);
+	else
+		snprintf(out, cap, "%s", text);
+	return out;
+}
+
 /* Returns the bytes p delivered both ways, to tell -i of activity. */
 static uint64_t
 pair_bytes(const struct pair *p)
@@ -73,8 +96,8 @@ listen_on(struct loop *lp, bool on)
 {
 	if (on == lp->accepting)
 		return;
-	if (sys_epoll_ctl(lp->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
-	    lp->f->lfd, EPOLLIN, &lp->listener) == 0)
+	if (lp->lfd >= 0 && sys_epoll_ctl(lp->ep, on ? EPOLL_CTL_ADD :
+	    EPOLL_CTL_DEL, lp->lfd, EPOLLIN, &lp->listener) == 0)
 		lp->accepting = on;
 }
 
@@ -129,7 +152,34 @@ conn_append(struct loop *lp, struct pair *p)
 	*tail = p;
 }
 
-/* -v's and --json's word on a pair that ended, with its counts. */
+/*
+ * -v's and --json's word on a pair that opened; target is the address it
+ * reached, or the one it was trying when it failed.
+ */
+static void
+report_opened(struct loop *lp, const struct pair *p, const char *target)
+{
+	char storage[1024];
+	struct strbuf sb;
+
+	if (lp->f->s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "pair");
+		json_field_u64(&sb, "pair", p->id);
+		json_field_str(&sb, "remote", p->peer);
+		json_field_str(&sb, "local", lp->f->local->text);
+		json_field_str(&sb, "target", target);
+		report_event_end(&sb);
+	} else {
+		report_note("#%lu %s -> %s => %s", p->id, p->peer,
+		    lp->f->local->text, target);
+	}
+}
+
+/*
+ * -v's and --json's word on a pair that ended, with its counts. Every
+ * pair has its pair event before its pair-closed, one that never opened
+ * (its target not reached, a handshake failed) too.
+ */
 static void
 report_closed(struct loop *lp, const struct pair *p, const char *why)
 {
@@ -138,6 +188,9 @@ report_closed(struct loop *lp, const struct pair *p, const char *why)
 	char storage[1024];
 	struct strbuf sb;
 
+	if (s->opts.json && p->state != PAIR_OPEN)
+		report_opened(lp, p, p->target[0] != '\0' ? p->target :
+		    lp->f->target->text);
 	if (s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage),
 		    "pair-closed");
@@ -157,23 +210,26 @@ report_closed(struct loop *lp, const struct pair *p, const char *why)
 }
 
 /*
- * Ends p: both sockets closed (reset_fd first given SO_LINGER 0, so its
- * peer gets a reset, not a FIN), pipes freed, the pair out of every list.
+ * Ends p: both sockets closed (the sides in reset first given SO_LINGER
+ * 0, so their peers get a reset, not a FIN; a unix socket has no reset
+ * and ends with EOF), pipes freed, the pair out of every list.
  */
 static void
-pair_end(struct loop *lp, struct pair *p, const char *why, int reset_fd)
+pair_end(struct loop *lp, struct pair *p, const char *why, unsigned reset)
 {
 	static const struct linger abort_now = { 1, 0 };
 	int i;
 
 	trace_tag = p->id;
 	report_closed(lp, p, why);
-	if (reset_fd >= 0)
-		sys_setsockopt(reset_fd, SOL_SOCKET, SO_LINGER, &abort_now,
-		    sizeof(abort_now));
+	for (i = 0; i < 2; i++)
+		if ((reset & (1u << i)) && p->fd[i] >= 0)
+			sys_setsockopt(p->fd[i], SOL_SOCKET, SO_LINGER,
+			    &abort_now, sizeof(abort_now));
 	for (i = 0; i < 2; i++) {
 		/* An end that is not a reset or a failure says close_notify. */
-		if (p->tls[i] != NULL && reset_fd < 0 && p->state == PAIR_OPEN &&
+		if (p->tls[i] != NULL && reset == RESET_NONE &&
+		    p->state == PAIR_OPEN &&
 		    strcmp(why, "error") != 0 && !tls_notified(p->tls[i]))
 			tls_shutdown(p->tls[i]);
 		tls_free(p->tls[i]);
@@ -212,7 +268,7 @@ pair_broken(struct loop *lp, struct pair *p, const struct relay_link *l)
 		report_note("#%lu reset by %s: passed on to %s", p->id,
 		    side == 0 ? p->peer : p->target,
 		    side == 0 ? p->target : p->peer);
-		pair_end(lp, p, "reset", p->fd[1 - side]);
+		pair_end(lp, p, "reset", 1u << (1 - side));
 		return;
 	}
 	snprintf(what, sizeof(what), "forward #%lu %s %s", p->id,
@@ -220,11 +276,11 @@ pair_broken(struct loop *lp, struct pair *p, const struct relay_link *l)
 	if (strcmp(l->failed_call, "tls") == 0 && p->tls[side] != NULL) {
 		report_error("%s: tls: %s", what,
 		    tls_last_error(p->tls[side])->reason);
-		pair_end(lp, p, "error", p->fd[1 - side]);
+		pair_end(lp, p, "error", 1u << (1 - side));
 		return;
 	}
 	report_errno(l->failed_call, what, l->err);
-	pair_end(lp, p, "error", p->fd[1 - side]);
+	pair_end(lp, p, "error", 1u << (1 - side));
 }
 
 /* Runs both links of an open pair as far as their ends allow. */
@@ -253,15 +309,12 @@ pair_step(struct loop *lp, struct pair *p)
 	if (pair_bytes(p) != before)
 		lp->last_data = relay_now();
 	if (p->link[0].done && p->link[1].done)
-		pair_end(lp, p, "done", -1);
+		pair_end(lp, p, "done", RESET_NONE);
 }
 
 static void
 pair_open(struct loop *lp, struct pair *p)
 {
-	const struct session *s = lp->f->s;
-	char storage[1024];
-	struct strbuf sb;
 	int i;
 
 	conn_unlink(lp, p);
@@ -272,21 +325,14 @@ pair_open(struct loop *lp, struct pair *p)
 		/* Whatever came while connecting is found by the first try. */
 		p->link[i].readable = p->link[i].writable = true;
 	}
-	if (s->opts.json) {
-		report_event_begin(&sb, storage, sizeof(storage), "pair");
-		json_field_u64(&sb, "pair", p->id);
-		json_field_str(&sb, "remote", p->peer);
-		json_field_str(&sb, "local", lp->f->local->text);
-		json_field_str(&sb, "target", p->target);
-		report_event_end(&sb);
-	} else {
-		report_note("#%lu %s -> %s => %s", p->id, p->peer,
-		    lp->f->local->text, p->target);
-	}
+	report_opened(lp, p, p->target);
 	pair_step(lp, p);
 }
 
-/* A TLS side's handshake failed: the pair ends, the other side closed. */
+/*
+ * A TLS side's handshake failed: the pair ends. A target not reached over
+ * TLS resets the peer, as one not reached at all does.
+ */
 static void
 handshake_failed(struct loop *lp, struct pair *p, int side,
     const struct tls_error *e)
@@ -300,7 +346,7 @@ handshake_failed(struct loop *lp, struct pair *p, int side,
 	if (side == 1)
 		report_note("#%lu closed: %s is not reached over TLS", p->id,
 		    p->peer);
-	pair_end(lp, p, "tls", -1);
+	pair_end(lp, p, "tls", side == 1 ? RESET_PEER : RESET_NONE);
 }
 
 /* Moves the handshakes under way; the pair opens when none is left. */
@@ -377,11 +423,16 @@ expire_handshakes(struct loop *lp, double now)
 		    "%g s (%s)", side == 0 ? p->peer : p->target, p->id,
 		    lp->f->handshake_wait, lp->f->s->opts.timeout >= 0 ? "-w" :
 		    "a server's default; -w sets another");
-		pair_end(lp, p, "timeout", -1);
+		pair_end(lp, p, "timeout", side == 1 ? RESET_PEER :
+		    RESET_NONE);
 	}
 }
 
-/* The target could not be reached at all: the peer is closed. */
+/*
+ * The target could not be reached at all: the peer is reset, so that a
+ * client which already sent its FIN, or sends only later, sees a failure
+ * and not an empty answer.
+ */
 static void
 pair_unreached(struct loop *lp, struct pair *p, int err, bool timed_out)
 {
@@ -397,7 +448,7 @@ pair_unreached(struct loop *lp, struct pair *p, int err, bool timed_out)
 		    p->id, p->peer);
 		report_errno("connect", what, err);
 	}
-	pair_end(lp, p, timed_out ? "timeout" : "unreached", -1);
+	pair_end(lp, p, timed_out ? "timeout" : "unreached", RESET_PEER);
 }
 
 /*
@@ -414,12 +465,12 @@ pair_dial(struct loop *lp, struct pair *p)
 	for (; p->addr < f->naddrs; p->addr++) {
 		const struct endpoint_addr *a = &f->addrs[p->addr];
 
-		addr_format((const struct sockaddr *)&a->sa, a->len,
-		    p->target, sizeof(p->target));
+		loop_addr_format(f->target, (const struct sockaddr *)&a->sa,
+		    a->len, p->target, sizeof(p->target));
 		fd = session_socket(f->s, a, false);
 		if (fd == -2) {
 			trace_tag = 0;
-			pair_end(lp, p, "error", -1);
+			pair_end(lp, p, "error", RESET_PEER);
 			return;
 		}
 		if (fd < 0) {
@@ -522,7 +573,7 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 	if (sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, cfd, EPOLLIN | EPOLLOUT |
 	    EPOLLRDHUP | EPOLLET, &p->end[0]) < 0) {
 		report_errno("epoll_ctl", "watch a forwarded peer", errno);
-		pair_end(lp, p, "error", -1);
+		pair_end(lp, p, "error", RESET_PEER);
 		return;
 	}
 	pair_dial(lp, p);
@@ -549,8 +600,8 @@ refuse(struct loop *lp, int cfd, const char *peer)
 {
 	static const struct linger abort_now = { 1, 0 };
 
-	report_note("refused %s: --max-conns %ld pairs are open", peer,
-	    lp->limit);
+	report_note("refused %s: %ld pair%s open, the limit set by "
+	    "--max-conns", peer, lp->limit, lp->limit == 1 ? "" : "s");
 	sys_setsockopt(cfd, SOL_SOCKET, SO_LINGER, &abort_now,
 	    sizeof(abort_now));
 	sys_close(cfd);
@@ -574,7 +625,7 @@ accept_some(struct loop *lp)
 			listen_on(lp, false);
 			return EXIT_OK;
 		}
-		cfd = sys_accept(f->lfd, (struct sockaddr *)&peer, &plen);
+		cfd = sys_accept(lp->lfd, (struct sockaddr *)&peer, &plen);
 		if (cfd < 0) {
 			if (errno == EAGAIN || errno == ECONNABORTED)
 				return EXIT_OK;
@@ -590,7 +641,8 @@ accept_some(struct loop *lp)
 			report_errno("accept", what, errno);
 			return EXIT_FAIL;
 		}
-		addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
+		loop_addr_format(f->local, (struct sockaddr *)&peer, plen,
+		    text, sizeof(text));
 		if (!serve_admit(f->s, f->acl, (struct sockaddr *)&peer, plen,
 		    text)) {
 			sys_close(cfd);
@@ -700,11 +752,16 @@ free_dead(struct loop *lp)
 	}
 }
 
+/*
+ * The run ends: pairs cut off by a signal or by the end of --drain are
+ * reset both ways, so neither side takes the cut for a clean end.
+ */
 static void
 end_all(struct loop *lp, const char *why)
 {
 	while (lp->all != NULL)
-		pair_end(lp, lp->all, why, -1);
+		pair_end(lp, lp->all, why, lp->stopping ? RESET_BOTH :
+		    RESET_NONE);
 	while (lp->quiet != NULL)
 		loop_flow_end(lp, lp->quiet, why);
 	free_dead(lp);
@@ -771,7 +828,12 @@ raise_fd_limit(const struct loop_forward *f)
 	return pairs;
 }
 
-/* A terminating signal: no more peers; the open pairs may get --drain. */
+/*
+ * A terminating signal: no more peers; the open pairs may get --drain.
+ * A stream listener closes at once (and its socket file goes), so new
+ * clients are refused, not left in the backlog to be reset at the end; a
+ * datagram forward's socket carries the replies and stays.
+ */
 static bool
 stop(struct loop *lp, double now)
 {
@@ -779,6 +841,11 @@ stop(struct loop *lp, double now)
 		return true;
 	lp->stopping = true;
 	listen_on(lp, false);
+	if (!lp->f->datagrams && lp->lfd >= 0) {
+		sys_close(lp->lfd);
+		lp->lfd = -1;
+		session_cleanup();
+	}
 	sys_epoll_ctl(lp->ep, EPOLL_CTL_DEL, sys_signal_wakeup_fd, EPOLLIN,
 	    &lp->wakeup);
 	if (lp->f->drain <= 0 || (lp->all == NULL && lp->quiet == NULL))
@@ -840,20 +907,19 @@ loop_round(struct loop *lp, struct epoll_event *events)
 	return EXIT_OK;
 }
 
-int
-loop_forward(const struct loop_forward *f)
+/* loop_forward's work, which may close lp->lfd early. */
+static int
+run(struct loop *lp)
 {
 	static struct epoll_event events[EVENTS_MAX];
-	struct loop lp;
+	const struct loop_forward *f = lp->f;
 	int status;
 
-	memset(&lp, 0, sizeof(lp));
-	lp.f = f;
-	lp.listener.side = lp.wakeup.side = -1;
-	lp.limit = raise_fd_limit(f);
-	if (f->max_conns > 0 && f->max_conns < lp.limit)
-		lp.limit = f->max_conns;
-	lp.last_data = relay_now();
+	lp->listener.side = lp->wakeup.side = -1;
+	lp->limit = raise_fd_limit(f);
+	if (f->max_conns > 0 && f->max_conns < lp->limit)
+		lp->limit = f->max_conns;
+	lp->last_data = relay_now();
 	/* A wildcard bind answers each sender from the address it wrote to. */
 	if (f->datagrams && arrival_ask(f->lfd, f->bound, f->s->opts.ipv6) <
 	    0) {
@@ -865,38 +931,53 @@ loop_forward(const struct loop_forward *f)
 		return EXIT_FAIL;
 	}
 	if (f->datagrams) {
-		lp.buckets = calloc(FLOW_BUCKETS, sizeof(*lp.buckets));
-		lp.buf = malloc(DATAGRAM_MAX);
-		if (lp.buckets == NULL || lp.buf == NULL) {
+		lp->buckets = calloc(FLOW_BUCKETS, sizeof(*lp->buckets));
+		lp->buf = malloc(DATAGRAM_MAX);
+		if (lp->buckets == NULL || lp->buf == NULL) {
 			report_errno("malloc", "keep the datagram flows", errno);
-			free(lp.buckets);
-			free(lp.buf);
+			free(lp->buckets);
+			free(lp->buf);
 			return EXIT_FAIL;
 		}
 	}
-	lp.ep = sys_epoll_create();
-	if (lp.ep < 0) {
+	lp->ep = sys_epoll_create();
+	if (lp->ep < 0) {
 		report_errno("epoll_create1", "start the forwarding loop",
 		    errno);
 		return EXIT_FAIL;
 	}
 	if (sys_signal_wakeup_fd >= 0)
-		sys_epoll_ctl(lp.ep, EPOLL_CTL_ADD, sys_signal_wakeup_fd,
-		    EPOLLIN, &lp.wakeup);
-	listen_on(&lp, true);
-	if (!lp.accepting) {
+		sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, sys_signal_wakeup_fd,
+		    EPOLLIN, &lp->wakeup);
+	listen_on(lp, true);
+	if (!lp->accepting) {
 		report_errno("epoll_ctl", "watch the listening socket", errno);
-		close(lp.ep);
-		free(lp.buckets);
-		free(lp.buf);
+		close(lp->ep);
+		free(lp->buckets);
+		free(lp->buf);
 		return EXIT_FAIL;
 	}
 	do
-		status = loop_round(&lp, events);
+		status = loop_round(lp, events);
 	while (status == EXIT_OK);
-	end_all(&lp, lp.stopping ? "stopped" : "ended");
-	close(lp.ep);
-	free(lp.buckets);
-	free(lp.buf);
+	end_all(lp, lp->stopping ? "stopped" : "ended");
+	close(lp->ep);
+	free(lp->buckets);
+	free(lp->buf);
+	return status;
+}
+
+int
+loop_forward(const struct loop_forward *f)
+{
+	struct loop lp;
+	int status;
+
+	memset(&lp, 0, sizeof(lp));
+	lp.f = f;
+	lp.lfd = f->lfd;
+	status = run(&lp);
+	if (lp.lfd >= 0)
+		sys_close(lp.lfd);
 	return status;
 }

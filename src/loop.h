@@ -35,8 +35,10 @@ struct loop_forward {
 };
 
 /*
- * Serves f->lfd (listening, or for datagrams bound) until a signal (after --drain), -i, or a failure that
- * ends the server. Returns the exit status, after reporting.
+ * Serves f->lfd (listening, or for datagrams bound) until a signal (after
+ * --drain), -i, or a failure that ends the server, and closes it (a
+ * signal closes a stream listener at once). Returns the exit status,
+ * after reporting.
  */
 int loop_forward(const struct loop_forward *f);
 

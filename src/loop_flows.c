@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 
 #include "addr.h"
+#include "explain.h"
 #include "json.h"
 #include "loop_int.h"
 #include "report.h"
@@ -135,8 +136,8 @@ flow_new(struct loop *lp, struct msghdr *msg, const char *text)
 	}
 	fl->id = ++lp->next_id;
 	trace_tag = fl->id;
-	addr_format((const struct sockaddr *)&a->sa, a->len, fl->target,
-	    sizeof(fl->target));
+	loop_addr_format(f->target, (const struct sockaddr *)&a->sa, a->len,
+	    fl->target, sizeof(fl->target));
 	fl->fd = session_socket(f->s, a, false);
 	if (fl->fd == -1) {
 		snprintf(what, sizeof(what), "open a socket to %s for %s",
@@ -195,14 +196,28 @@ flow_new(struct loop *lp, struct msghdr *msg, const char *text)
 
 /*
  * A datagram the target's side could not take: it is dropped, as a
- * datagram may be, and said on -v. A refusal tells of an ICMP
- * port-unreachable for an earlier one: nobody listens at the target.
+ * datagram may be, and said on -v. A refusal means nobody listens at the
+ * target (an ICMP port-unreachable came back for an earlier datagram, or
+ * the unix socket there is gone): an error with its hint, said once per
+ * flow, as a sender that retries would repeat it for each datagram.
  */
 static void
-flow_dropped(const struct flow *fl, const char *call, int err)
+flow_dropped(struct loop *lp, struct flow *fl, const char *call, int err)
 {
-	report_note("#%lu dropped a datagram: %s: %s", fl->id, call,
-	    strerror(err));
+	const struct endpoint_addr *a = &lp->f->addrs[0];
+	const char *name = trace_errno_name(err);
+	char what[ADDR_TEXT_MAX + 64], hint[256];
+
+	if (err != ECONNREFUSED || fl->refused++ > 0) {
+		report_note("#%lu dropped a datagram: %s: %s (%s)", fl->id,
+		    call, strerror(err), name != NULL ? name : "?");
+		return;
+	}
+	snprintf(what, sizeof(what), "#%lu target %s refused a datagram: %s",
+	    fl->id, fl->target, call);
+	report_errno_hint(what, err, explain_errno_at(call, err,
+	    (const struct sockaddr *)&a->sa, a->len, SOCK_DGRAM, hint,
+	    sizeof(hint)));
 }
 
 /* Datagrams from the senders, each to its flow's target. */
@@ -236,8 +251,8 @@ loop_take_datagrams(struct loop *lp)
 		if (n < 0)
 			return;
 		flen = msg.msg_namelen;
-		addr_format((struct sockaddr *)&from, flen, text,
-		    sizeof(text));
+		loop_addr_format(f->local, (struct sockaddr *)&from, flen,
+		    text, sizeof(text));
 		if (n > DATAGRAM_MAX) {
 			report_note("dropped a datagram of %zd bytes from %s: "
 			    "more than %d", n, text, DATAGRAM_MAX);
@@ -262,7 +277,7 @@ loop_take_datagrams(struct loop *lp)
 			loop_hex(&fl->hex[0], lp->buf, (size_t)n);
 		trace_tag = fl->id;
 		if (sys_send(fl->fd, lp->buf, (size_t)n, MSG_DONTWAIT) < 0)
-			flow_dropped(fl, "send", errno);
+			flow_dropped(lp, fl, "send", errno);
 		else
 			fl->bytes[0] += (uint64_t)n;
 		trace_tag = 0;
@@ -306,7 +321,7 @@ loop_flow_replies(struct loop *lp, struct flow *fl)
 		if (n < 0 && errno == EAGAIN)
 			break;
 		if (n < 0) {
-			flow_dropped(fl, "recv", errno);
+			flow_dropped(lp, fl, "recv", errno);
 			continue;
 		}
 		if (n > DATAGRAM_MAX) {
@@ -323,7 +338,7 @@ loop_flow_replies(struct loop *lp, struct flow *fl)
 			continue;
 		}
 		if (answer(lp, fl, (size_t)n) < 0)
-			flow_dropped(fl, "sendmsg", errno);
+			flow_dropped(lp, fl, "sendmsg", errno);
 		else
 			fl->bytes[1] += (uint64_t)n;
 	}

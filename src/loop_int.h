@@ -52,6 +52,7 @@ struct flow {
 	enum arrival_kind at_kind;
 	double start, last;	/* last: either way, for --flow-idle */
 	uint64_t bytes[2];	/* to the target, back */
+	unsigned long refused;	/* datagrams the target refused */
 	struct loop_hex_dir hex[2];	/* the same two ways, for -x */
 	struct flow *prev, *next;	/* quiet longest first */
 	struct flow *hnext, *next_dead;
@@ -61,6 +62,7 @@ struct flow {
 
 struct loop {
 	const struct loop_forward *f;
+	int lfd;		/* f->lfd, or -1 once a signal closed it */
 	int ep;
 	struct end listener, wakeup;
 	bool accepting;		/* the listener is in the epoll set */
@@ -94,5 +96,12 @@ void loop_hex_init(struct loop_hex_dir d[2], unsigned long id,
 void loop_expire_flows(struct loop *lp, double now);
 /* Ends fl (why: "idle", "stopped", ...), reported on -v and --json. */
 void loop_flow_end(struct loop *lp, struct flow *fl, const char *why);
+/*
+ * Writes sa, an address on ep's side of the forward, as addr_format does
+ * but with ep's scheme where "unix:" would hide the kind: "unix-dgram:",
+ * "unix-seqpacket:". Returns out.
+ */
+char *loop_addr_format(const struct endpoint *ep, const struct sockaddr *sa,
+    socklen_t len, char *out, size_t cap);
 
 #endif

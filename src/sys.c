@@ -1426,9 +1426,12 @@ sys_splice(int in, int out, size_t len, bool socket_side)
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	while (retry_eintr(rc));
 	err = errno;
-	/* splice is sockit's shortcut, not a call of the lesson: full only. */
+	/*
+	 * A splice moves the bytes as recv and send would: each shows, but
+	 * its EAGAIN only in full mode, as theirs.
+	 */
 	(void)socket_side;
-	if (!(tracing() && (trace_flags & TRACE_FULL)))
+	if (!trace_data_call(rc, MSG_DONTWAIT))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "splice(%d, NULL, %d, NULL, %zu, "

@@ -206,16 +206,22 @@ except ConnectionResetError:
 	wait_for_line "$TMP/fwd.err" "#1 reset by 127\\.0\\.0\\.1:$tport: passed on to 127\\.0\\.0\\.1:"
 }
 
-@test "a refused target closes the peer, is reported, and the forward goes on" {
+@test "a refused target resets the peer, is reported, and the forward goes on" {
 	local port=$(refused_port)
 	start_forward fwd 127.0.0.1:0 --to "127.0.0.1:$port"
+	# Its stdin closed, the client has sent its FIN before the refusal.
 	run --separate-stderr sockit connect "127.0.0.1:$FWD_PORT" </dev/null
-	assert_success
+	assert_status 1
 	[ "$output" = "" ]
+	assert_stderr_contains "(ECONNRESET)"
 	wait_for_line "$TMP/fwd.err" "^sockit: connect to 127\\.0\\.0\\.1:$port for #1 \\(127\\.0\\.0\\.1:[0-9]+\\): .*\\(ECONNREFUSED\\)"
-	run sockit connect "127.0.0.1:$FWD_PORT" </dev/null
-	assert_success
+	# A client that would send only later learns of it too.
+	bg_fed late "$SOCKIT" connect "127.0.0.1:$FWD_PORT"
+	local late_pid=$BG_PID
 	wait_for_line "$TMP/fwd.err" "for #2 \\("
+	wait_for_exit "$late_pid"
+	[ "$EXIT_STATUS" -eq 1 ]
+	assert_file_contains "$TMP/late.err" "(ECONNRESET)"
 	kill -0 "$FWD_PID"
 }
 
@@ -246,7 +252,9 @@ except ConnectionResetError:
 	wait_for_line "$TMP/tgt.out" '^peer 1: one$'
 	run --separate-stderr sockit connect "127.0.0.1:$FWD_PORT" <<<"two"
 	assert_status 1
-	wait_for_line "$TMP/fwd.err" "^sockit: refused 127\\.0\\.0\\.1:[0-9]+: --max-conns 1 pairs are open$"
+	wait_for_line "$TMP/fwd.err" "^sockit: refused 127\\.0\\.0\\.1:[0-9]+: 1 pair open, the limit set by --max-conns$"
+	# The man page quotes the message word for word.
+	grep -qx 'sockit: refused 127\.0\.0\.1:51000: 1 pair open, the limit set by \\-\\-max\\-conns' "$BATS_TEST_DIRNAME/../man/sockit.1"
 }
 
 @test "IPv4 peers are forwarded to an IPv6 target" {
@@ -266,6 +274,7 @@ except ConnectionResetError:
 	run sockit connect "unix:@$name" <<<"abstract hello"
 	assert_success
 	[ "$output" = "abstract hello" ]
+	wait_for_line "$TMP/fwd.err" "^sockit: #1 unix:\\(unnamed\\) -> unix:@$name => unix:@$name-target$"
 }
 
 @test "seqpacket to seqpacket keeps each message whole" {
@@ -282,6 +291,7 @@ got = [c.recv(65536) for _ in range(3)]
 print([len(g) for g in got], got[0], got[1], flush=True)'
 	peer_go cli "$SOCKDIR/front"
 	wait_for_line "$TMP/cli.out" "^\\[3, 7, 60000\\] b'one' b'two two'$"
+	wait_for_line "$TMP/fwd.err" "^sockit: #1 unix-seqpacket:\\(unnamed\\) -> unix-seqpacket:$SOCKDIR/front => unix-seqpacket:$SOCKDIR/target$"
 }
 
 @test "TCP to a unix socket: redis-cli through the forward to redis-server" {
@@ -315,6 +325,9 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	run --separate-stderr sockit listen --peek :0 --to 127.0.0.1:9
 	assert_status 2
 	assert_stderr_contains "--peek shows sockit's own receives twice, and --to splices"
+	run --separate-stderr sockit listen :0 --to 127.0.0.1:9 --to 127.0.0.1:10
+	assert_status 2
+	assert_stderr_contains "--to given twice (127.0.0.1:9, then 127.0.0.1:10): a forward has one target"
 }
 
 @test "--json tells of each pair's opening and end, with its counts" {
@@ -344,6 +357,10 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	assert_file_contains "$TMP/fwd.err" "[#2] connect("
 	assert_file_contains "$TMP/fwd.err" "[#2] shutdown("
 	refute grep -q '^\[#[0-9]*\] accept(' "$TMP/fwd.err"
+	# The bytes moving: one line per splice, into a pipe and out of it,
+	# both ways; the EAGAINs only with --trace=full.
+	[ "$(grep -cE '^\[#1\] splice\([0-9]+, NULL, [0-9]+, NULL, [0-9]+, SPLICE_F_MOVE\|SPLICE_F_NONBLOCK\) = 4$' "$TMP/fwd.err")" -eq 4 ]
+	refute grep -q '^\[#[0-9]*\] splice(.* EAGAIN' "$TMP/fwd.err"
 }
 
 @test "SIGTERM ends the forward at once: 143, no socket file left" {
@@ -434,6 +451,8 @@ print(c.recv(100).split(b": ")[1].decode())'
 	run python3 "$PEER" udpload "127.0.0.1:$FWD_PORT" 3 3
 	[ "$output" = "3 ok" ]
 	assert_success
+	# -v spells the target's kind as it was given.
+	wait_for_line "$TMP/fwd.err" "^sockit: #1 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:$FWD_PORT => unix-dgram:$SOCKDIR/target$"
 }
 
 @test "--flow-idle ends a quiet flow, and the sender's next datagram starts one" {
@@ -508,7 +527,7 @@ time.sleep(60)'
 	wait_for_line "$TMP/tgt.out" "^got $sent\$"
 }
 
-@test "-w bounds the connect to a target that does not answer; the peer is closed" {
+@test "-w bounds the connect to a target that does not answer; the peer is reset" {
 	# A listener whose queue is full drops new SYNs: connect() waits.
 	early_peer tgt '
 s = socket.socket()
@@ -526,7 +545,104 @@ time.sleep(60)'
 	local tport=$(sed -n 's/^port //p' "$TMP/tgt.out")
 	start_forward fwd -w 0.5 127.0.0.1:0 --to "127.0.0.1:$tport"
 	run --separate-stderr sockit connect "127.0.0.1:$FWD_PORT" </dev/null
-	assert_success
+	assert_status 1
+	assert_stderr_contains "(ECONNRESET)"
 	wait_for_line "$TMP/fwd.err" "^sockit: connect to 127\\.0\\.0\\.1:$tport for #1 \\(127\\.0\\.0\\.1:[0-9]+\\) timed out after 0\\.5 s \\(-w\\)$"
 	kill -0 "$FWD_PID"
+}
+
+@test "a --to name that does not resolve fails the start: nothing bound, no listening line" {
+	run --separate-stderr sockit listen -v "unix:$SOCKDIR/front" --to no-such-host.invalid:80
+	assert_status 1
+	assert_stderr_contains "resolve no-such-host.invalid:80: "
+	refute grep -q 'listening on' <<<"$stderr"
+	[ ! -e "$SOCKDIR/front" ]
+}
+
+@test "a UDP target that refuses is reported with its errno name and a hint" {
+	local port
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	bg fwd "$SOCKIT" listen -u 127.0.0.1:0 --json --to "127.0.0.1:$port"
+	wait_for_line "$TMP/fwd.err" '"event": "listening"'
+	local fport=$(jq -r 'select(.event == "listening") | .address' "$TMP/fwd.err")
+	fport=${fport##*:}
+	run python3 -c "
+import socket, sys
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.sendto(b'anyone?', ('127.0.0.1', int(sys.argv[1])))" "$fport"
+	wait_for_line "$TMP/fwd.err" '"event": "error"'
+	run jq -r 'select(.event == "error") | [.operation, .error, .hint] | join(" | ")' "$TMP/fwd.err"
+	[ "$output" = "#1 target 127.0.0.1:$port refused a datagram: recv | ECONNREFUSED | nothing listens on UDP port $port there: an ICMP port-unreachable came back" ]
+}
+
+@test "--json: a refused target's pair event comes before its pair-closed" {
+	local port=$(refused_port)
+	bg fwd "$SOCKIT" listen --json 127.0.0.1:0 --to "127.0.0.1:$port"
+	wait_for_line "$TMP/fwd.err" '"event": "listening"'
+	local fport=$(jq -r 'select(.event == "listening") | .address' "$TMP/fwd.err")
+	fport=${fport##*:}
+	run sockit connect "127.0.0.1:${fport}" </dev/null
+	wait_for_line "$TMP/fwd.err" '"event": "pair-closed"'
+	run jq -c 'select(.event | startswith("pair")) | [.event, .pair, .target, .end]' "$TMP/fwd.err"
+	[ "${lines[0]}" = "[\"pair\",1,\"127.0.0.1:$port\",null]" ]
+	[ "${lines[1]}" = '["pair-closed",1,null,"unreached"]' ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+# cut_off SIGNAL ARGS...: a client in an open pair to an echo target
+# through `listen ARGS --to`, then SIGNAL to the forward.
+cut_off() {
+	local sig=$1
+	shift
+	start_peer echo echo 127.0.0.1:0
+	start_forward fwd 127.0.0.1:0 "$@" --to "127.0.0.1:$PEER_PORT"
+	bg_fed cli "$SOCKIT" connect "127.0.0.1:$FWD_PORT"
+	CLI_PID=$BG_PID
+	printf 'before\n' >&"$FEED"
+	wait_for_line "$TMP/cli.out" '^before$'
+	kill "-$sig" "$FWD_PID"
+}
+
+@test "SIGTERM resets the pairs it cuts off: the client fails, not a clean end" {
+	cut_off TERM
+	wait_for_exit "$FWD_PID"
+	[ "$EXIT_STATUS" -eq 143 ]
+	wait_for_exit "$CLI_PID"
+	[ "$EXIT_STATUS" -eq 1 ]
+	assert_file_contains "$TMP/cli.err" "(ECONNRESET)"
+}
+
+@test "a pair still open when --drain runs out is reset" {
+	cut_off INT --drain 0.3
+	wait_for_exit "$FWD_PID"
+	[ "$EXIT_STATUS" -eq 130 ]
+	wait_for_line "$TMP/fwd.err" '^sockit: #1 closed \(stopped\)'
+	wait_for_exit "$CLI_PID"
+	[ "$EXIT_STATUS" -eq 1 ]
+	assert_file_contains "$TMP/cli.err" "(ECONNRESET)"
+}
+
+@test "--drain closes the listener at once: new clients are refused, the socket file goes" {
+	start_peer echo echo 127.0.0.1:0
+	bg fwd "$SOCKIT" listen -v --drain 20 "unix:$SOCKDIR/front" --to "127.0.0.1:$PEER_PORT"
+	local fwd_pid=$BG_PID
+	wait_for_socket "$SOCKDIR/front"
+	start_forward tcp --drain 20 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
+	bg_fed cli "$SOCKIT" connect "127.0.0.1:$FWD_PORT"
+	printf 'before\n' >&"$FEED"
+	wait_for_line "$TMP/cli.out" '^before$'
+	bg_fed cli2 "$SOCKIT" connect "unix:$SOCKDIR/front"
+	local feed2=$FEED
+	printf 'before\n' >&"$feed2"
+	wait_for_line "$TMP/cli2.out" '^before$'
+	kill -INT "$FWD_PID" "$fwd_pid"
+	wait_for_line "$TMP/tcp.err" 'stopping: 1 pair may finish within 20 s'
+	wait_for_line "$TMP/fwd.err" 'stopping: 1 pair may finish within 20 s'
+	run --separate-stderr sockit connect "127.0.0.1:$FWD_PORT" </dev/null
+	assert_status 1
+	assert_stderr_contains "(ECONNREFUSED)"
+	[ ! -e "$SOCKDIR/front" ]
+	# The pairs already open still carry bytes.
+	printf 'after\n' >&"$feed2"
+	wait_for_line "$TMP/cli2.out" '^after$'
 }

@@ -10,6 +10,7 @@ usage:
   forward_peer.py udpecho ADDR        a datagram echo, "from SENDER: " first
   forward_peer.py udpload ADDR N K    N senders at once, K datagrams each
   forward_peer.py undump FILE         what a -x dump of --to says moved
+  forward_peer.py many HOST PORT N BYTES --until FILE
 
 ADDR is 127.0.0.1:0, [::1]:0, unix:PATH or unix:@NAME (seqpacket: with
 --seqpacket). The servers print "port N" (or "ready") once they listen,
@@ -31,6 +32,12 @@ connection open until the peer ends it, then prints "peer N ended".
 
 client: sends LINE and a newline, then (once FILE exists, with --until)
 half-closes, and reads until EOF; prints "connected" and "ended".
+
+many: N connections to an echo through the forward, all open at once:
+each sends a line and waits for it back (so every pair is joined), then
+"open N" is printed; once FILE exists, each sends BYTES random bytes,
+100 connections at a time, half-closes and checks the sha256 of what
+came back. Prints "N ok" or the failures.
 """
 import hashlib
 import os
@@ -200,6 +207,78 @@ def client(argv):
     return 0
 
 
+def many_one(c, i, size, results):
+    data = os.urandom(size)
+    got = bytearray()
+    try:
+        def send():
+            c.sendall(data)
+            c.shutdown(socket.SHUT_WR)
+        t = threading.Thread(target=send)
+        t.start()
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        t.join()
+        c.close()
+    except OSError as e:
+        results[i] = "client %d: %s" % (i, e)
+        return
+    if hashlib.sha256(got).digest() != hashlib.sha256(data).digest():
+        results[i] = "client %d: sent %d bytes, got %d other ones" % (
+            i, size, len(got))
+
+
+def many(argv):
+    import resource
+    import time
+    host, port, n, size = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
+    until = argv[argv.index("--until") + 1]
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    conns = []
+    try:
+        for i in range(n):
+            c = socket.create_connection((host, port), timeout=60)
+            c.sendall(b"hello %d\n" % i)
+            conns.append(c)
+        for i, c in enumerate(conns):
+            want, got = b"hello %d\n" % i, b""
+            while len(got) < len(want):
+                chunk = c.recv(len(want) - len(got))
+                if not chunk:
+                    break
+                got += chunk
+            if got != want:
+                print("client %d: got %r for its hello" % (i, got))
+                return 1
+    except OSError as e:
+        print("client %d: %s" % (len(conns), e))
+        return 1
+    print("open %d" % n, flush=True)
+    while not os.path.exists(until):
+        time.sleep(0.005)
+    results = [None] * n
+    for first in range(0, n, 100):
+        threads = [threading.Thread(target=many_one,
+                                    args=(conns[i], i, size, results))
+                   for i in range(first, min(n, first + 100))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    failures = [r for r in results if r is not None]
+    if failures:
+        print("%d of %d failed" % (len(failures), n))
+        for f in failures[:5]:
+            print(f)
+        return 1
+    print("%d ok" % n)
+    return 0
+
+
 def dgram_socket(text):
     if text.startswith("unix:"):
         return socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -326,6 +405,8 @@ def main(argv):
         return load(args[1:])
     elif args[0] == "undump":
         return undump(args[1])
+    elif args[0] == "many":
+        return many(args[1:])
     return 2
 
 
