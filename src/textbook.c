@@ -200,7 +200,7 @@ send_out(struct loop *l, const unsigned char *buf, size_t len)
 		    cfg->send_flags);
 
 		if (n < 0)
-			return failed(l, "send");
+			return failed(l, l->unconnected ? "sendto" : "send");
 		buf += n;
 		left -= (size_t)n;
 	} while (left > 0 && !cfg->messages);

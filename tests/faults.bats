@@ -436,7 +436,7 @@ wait_for_repeat() {
 	# A second report, a second or more after the first, with a count;
 	# a server that retried at once writes thousands instead.
 	wait_for_repeat "$TMP/srv.err"
-	grep -qE '^sockit: accept on 127\.0\.0\.1:[0-9]+: Too many open files \(EMFILE\), [0-9]+ times? in the last [0-9.]+ s$' "$TMP/srv.err"
+	grep -qE '^sockit: accept on 127\.0\.0\.1:[0-9]+: accept: Too many open files \(EMFILE\), [0-9]+ times? in the last [0-9.]+ s$' "$TMP/srv.err"
 	(($(wc -l <"$TMP/srv.err") <= 3 * 16 + 10))
 	grep -qF "raise 'ulimit -n'" "$TMP/srv.err"
 	# The held clients leave: their children end, and with them the
