@@ -60,7 +60,7 @@ UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
 	tests/unit/test_cidr.c tests/unit/test_unixdiag.c tests/unit/test_pin.c \
 	tests/unit/test_alpn.c tests/unit/test_trace.c \
-	tests/unit/test_starttls.c
+	tests/unit/test_starttls.c tests/unit/test_hints.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.

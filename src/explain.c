@@ -203,11 +203,11 @@ static const struct transport_hint transport_hints[] = {
 	 * unless it and the new socket both have SO_REUSEADDR (Linux checks
 	 * both), and ss -ltnp does not show it.
 	 */
-	{ "bind", EADDRINUSE, HINT_TCP, "TCP port {port} is taken: a listener "
-	  "shows in ss -ltnp 'sport = :{port}'; if none does, a connection "
-	  "holds it, such as one in TIME_WAIT (ss -tan 'sport = :{port}'), "
-	  "which a bind passes only when both sockets set SO_REUSEADDR "
-	  "(sockit listen does, unless --no-reuseaddr)" },
+	{ "bind", EADDRINUSE, HINT_TCP, "another socket holds TCP port "
+	  "{port}: a listener (ss -ltnp 'sport = :{port}') or, if none, a "
+	  "connection such as one in TIME_WAIT (ss -tan 'sport = :{port}'), "
+	  "which a bind passes only if both sockets set SO_REUSEADDR (sockit "
+	  "listen does, unless --no-reuseaddr)" },
 	{ "bind", EADDRINUSE, HINT_UDP, "another socket holds UDP port "
 	  "{port}: find it with ss -lunp 'sport = :{port}', or pick another "
 	  "port" },
@@ -233,6 +233,13 @@ static const struct transport_hint transport_hints[] = {
 	{ "sendto", EACCES, HINT_UNIX_PATH, "sending to a unix socket needs "
 	  "write permission on its file, and search permission on each "
 	  "directory above it" },
+	/* A unix stream listener refuses at once when its queue is full. */
+	{ "connect", EAGAIN, HINT_UNIX_PATH, "the server's accept queue is "
+	  "full: it accepts too slowly for its backlog (a unix socket says "
+	  "so at once, where TCP drops the SYN and waits)" },
+	{ "connect", EAGAIN, HINT_UNIX_ABSTRACT, "the server's accept queue "
+	  "is full: it accepts too slowly for its backlog (a unix socket "
+	  "says so at once, where TCP drops the SYN and waits)" },
 	{ "send", EMSGSIZE, HINT_UDP, "a UDP datagram carries at most 65507 "
 	  "bytes over IPv4 (65527 over IPv6): send less at once, or over "
 	  "TCP" },
@@ -242,7 +249,7 @@ static const struct transport_hint transport_hints[] = {
 	{ "send", EMSGSIZE, HINT_UNIX_PATH, "a unix datagram must fit the "
 	  "socket's send buffer (SO_SNDBUF, net.core.wmem_max): send less "
 	  "at once, or over unix: (a stream)" },
-	{ "setsockopt", ENOPROTOOPT, HINT_UDP, "UDP has no such option: a "
+	{ "setsockopt", ENOPROTOOPT, HINT_UDP, "no such option for UDP: a "
 	  "TCP_ option, or an IP_ option on an IPv6 socket (IPV6_ there)?" },
 	{ "setsockopt", ENOPROTOOPT, HINT_UNIX_PATH, "a unix socket has only "
 	  "SOL_SOCKET options: IP_, IPV6_ and TCP_ options do not apply" },
