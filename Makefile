@@ -187,7 +187,8 @@ check-valgrind: deps $(BIN)
 # TLS server's default handshake deadline, which takes its 30 s.
 check-long: deps $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" \
-		BATS_FILES="tests/long/bulk.bats tests/long/tls_deadline.bats" \
+		BATS_FILES="tests/long/bulk.bats tests/long/tls_deadline.bats \
+		tests/long/errors.bats" \
 		BATS_TEST_TIMEOUT=1800 UNIT_TESTS=true bash tests/run
 
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.

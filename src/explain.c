@@ -132,7 +132,7 @@ static const struct errno_hint errno_hints[] = {
 	{ "connect", ETIMEDOUT, "no answer to the SYN: the host is down, a "
 	  "firewall drops it, or the listener's accept queue is full, when "
 	  "Linux drops the SYN rather than refuse it and the client retries "
-	  "('ss -ltn' there shows Recv-Q at the backlog)" },
+	  "('ss -ltn' there shows Recv-Q past Send-Q, the backlog)" },
 	{ NULL, ETIMEDOUT, "the peer stopped acknowledging data: the path or "
 	  "the host failed" },
 	{ NULL, EAGAIN, "the operation would block; try again later (also "

@@ -122,7 +122,7 @@ time.sleep(20)'
 	# sockit's own -w, not the kernel's ETIMEDOUT; Linux dropped the SYN.
 	refute grep -q ETIMEDOUT <<<"$stderr"
 	assert_stderr_contains "the listener's accept queue is full, when Linux drops the SYN rather than refuse it"
-	assert_stderr_contains "'ss -ltn' there shows Recv-Q at the backlog"
+	assert_stderr_contains "'ss -ltn' there shows Recv-Q past Send-Q, the backlog"
 }
 
 @test "a connect that -w cut off is traced as it returned: EINPROGRESS, never folded" {
