@@ -187,9 +187,10 @@ try_addresses(struct session *s, const struct endpoint_addr *addrs, int n,
 		t->last_addr = addrs[i];
 		/* The last failure is the error itself: no note before it. */
 		if (!t->quiet && i + 1 < n)
-			report_note("connect to %s: %s", addr_format(
+			report_note("connect to %s: %s: %s", addr_format(
 			    (const struct sockaddr *)&addrs[i].sa,
-			    addrs[i].len, text, sizeof(text)), strerror(f.err));
+			    addrs[i].len, text, sizeof(text)), f.call,
+			    strerror(f.err));
 	}
 	return EXIT_FAIL;
 }
