@@ -156,7 +156,8 @@ report_errno_repeated(const char *call, const char *what, int err,
 }
 
 void
-report_eai_hint(const char *what, int code, const char *hint)
+report_eai_call(const char *call, const char *what, int code,
+    const char *hint)
 {
 	char storage[REPORT_LINE_MAX];
 	struct strbuf sb;
@@ -164,16 +165,16 @@ report_eai_hint(const char *what, int code, const char *hint)
 	char text[256];
 
 	if (code == EAI_SYSTEM) {
-		report_errno("getaddrinfo", what, errno);
+		report_errno(call, what, errno);
 		return;
 	}
 	snprintf(text, sizeof(text), "%s", gai_strerror(code));
 	if (report.json) {
-		emit_json_error(what, NULL, name, text, hint, 0, 0);
+		emit_json_error(what, call, name, text, hint, 0, 0);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
-	strbuf_printf(&sb, "sockit: %s: %s (%s)", what, text,
+	strbuf_printf(&sb, "sockit: %s: %s: %s (%s)", what, call, text,
 	    name ? name : "?");
 	if (hint != NULL)
 		strbuf_printf(&sb, "\n  %s", hint);
@@ -212,6 +213,12 @@ report_failure_lines(const char *what, const char *text, const char *name,
 	if (hint != NULL)
 		strbuf_printf(&sb, "\n  %s", hint);
 	emit(&sb);
+}
+
+void
+report_eai_hint(const char *what, int code, const char *hint)
+{
+	report_eai_call("getaddrinfo", what, code, hint);
 }
 
 void

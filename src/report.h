@@ -34,10 +34,16 @@ void report_errno_repeated(const char *call, const char *what, int err,
 /* The same with the caller's hint (NULL: none), such as explain_errno_at's. */
 void report_errno_hint(const char *call, const char *what, int err,
     const char *hint);
-/* A resolver failure: "sockit: resolve WHAT: gai_strerror (EAI_NAME)". */
+/*
+ * A resolver failure of getaddrinfo:
+ * "sockit: WHAT: getaddrinfo: gai_strerror (EAI_NAME)".
+ */
 void report_eai(const char *what, int code);
 /* The same with the caller's hint, when it knows better than the code. */
 void report_eai_hint(const char *what, int code, const char *hint);
+/* The same for another resolver call, such as getnameinfo. */
+void report_eai_call(const char *call, const char *what, int code,
+    const char *hint);
 /*
  * A failure with a name of its own, such as a certificate check:
  * "sockit: WHAT: TEXT (NAME)", then facts (lines that start "\n  ",
