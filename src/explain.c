@@ -103,10 +103,16 @@ static const struct errno_hint errno_hints[] = {
 	{ "accept", ENOMEM, ACCEPT_SHORT_OF_MEMORY },
 	{ NULL, ENOBUFS, "the kernel ran out of socket buffer memory; send "
 	  "less at once or raise net.core.wmem_max" },
+	/* Linux takes IP_ options on IPv6 sockets, not IPV6_ ones on IPv4. */
 	{ "setsockopt", ENOPROTOOPT, "this option does not apply to this kind "
-	  "of socket: an IP_ option on IPv6, or a TCP_ option on UDP?" },
+	  "of socket: an IPV6_ option on an IPv4 socket, or a TCP_ option on "
+	  "UDP?" },
 	{ "getsockopt", ENOPROTOOPT, "this option does not apply to this kind "
-	  "of socket: an IP_ option on IPv6, or a TCP_ option on UDP?" },
+	  "of socket: an IPV6_ option on an IPv4 socket, or a TCP_ option on "
+	  "UDP?" },
+	/* A unix socket refuses another level's option with EOPNOTSUPP. */
+	{ "setsockopt", EOPNOTSUPP, "this socket's protocol has no such "
+	  "option: an IP_, IPV6_ or TCP_ option on a unix socket?" },
 	{ NULL, ENOPROTOOPT, "the protocol does not know this option" },
 	{ "shutdown", ENOTCONN, "shutdown ends a connection, and this socket "
 	  "has none: a datagram socket that is not connected, or a stream "
@@ -250,9 +256,12 @@ static const struct transport_hint transport_hints[] = {
 	  "socket's send buffer (SO_SNDBUF, net.core.wmem_max): send less "
 	  "at once, or over unix: (a stream)" },
 	{ "setsockopt", ENOPROTOOPT, HINT_UDP, "no such option for UDP: a "
-	  "TCP_ option, or an IP_ option on an IPv6 socket (IPV6_ there)?" },
-	{ "setsockopt", ENOPROTOOPT, HINT_UNIX_PATH, "a unix socket has only "
+	  "TCP_ option, or an IPV6_ option on an IPv4 socket?" },
+	{ "setsockopt", EOPNOTSUPP, HINT_UNIX_PATH, "a unix socket has only "
 	  "SOL_SOCKET options: IP_, IPV6_ and TCP_ options do not apply" },
+	{ "setsockopt", EOPNOTSUPP, HINT_UNIX_ABSTRACT, "a unix socket has "
+	  "only SOL_SOCKET options: IP_, IPV6_ and TCP_ options do not "
+	  "apply" },
 };
 
 struct eai_hint {

@@ -244,7 +244,7 @@ set_int_option(int fd, int level, int name, int value, const char *label,
 
 	if (sys_setsockopt(fd, level, name, &value, sizeof(value)) == 0)
 		return 0;
-	snprintf(what, sizeof(what), "setsockopt %s on %s", label, where);
+	snprintf(what, sizeof(what), "set %s on %s", label, where);
 	report_errno("setsockopt", what, errno);
 	return -1;
 }
@@ -290,9 +290,16 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 
 		if (sys_setsockopt(fd, set->def->level, set->def->optname,
 		    value, len) < 0) {
-			snprintf(what, sizeof(what), "setsockopt %s on %s",
+			int err = errno;
+			char hint[512];
+
+			/* An option of another family or protocol: say which. */
+			snprintf(what, sizeof(what), "set %s on %s",
 			    s->opts.sockopts.items[i], where);
-			report_errno("setsockopt", what, errno);
+			report_errno_hint("setsockopt", what, err,
+			    explain_errno_at("setsockopt", err,
+			    (const struct sockaddr *)&a->sa, a->len,
+			    a->socktype, hint, sizeof(hint)));
 			goto fail;
 		}
 	}

@@ -97,3 +97,24 @@ print(port)')
 	run --separate-stderr timeout -s KILL 5 "$SOCKIT" listen -w 0.1 --backlog 4 127.0.0.1:0 </dev/null
 	assert_status 124
 }
+
+@test "-o with an option the socket's family lacks: setsockopt named, with a hint for UDP and for unix" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit connect -u -o TCP_NODELAY=1 "127.0.0.1:$port" </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: set TCP_NODELAY=1 on 127.0.0.1:$port: setsockopt: Protocol not available (ENOPROTOOPT)"
+	assert_stderr_contains "no such option for UDP"
+	run --separate-stderr sockit connect -o TCP_NODELAY=1 "unix:$SOCKDIR/none" </dev/null
+	assert_status 1
+	assert_stderr_contains "setsockopt: Operation not supported (EOPNOTSUPP)"
+	assert_stderr_contains "a unix socket has only SOL_SOCKET options"
+}
+
+@test "bind to an address this host does not have: EADDRNOTAVAIL named bind" {
+	# bind(2) is local: nothing is sent to the documentation address.
+	run --separate-stderr sockit listen 192.0.2.1:0 </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: bind to 192.0.2.1:0: bind: Cannot assign requested address (EADDRNOTAVAIL)"
+	assert_stderr_contains "not on any local interface"
+}
