@@ -998,10 +998,10 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	/* session_tls_finish has told what TLS refused. */
 	if (strcmp(res.failed_call, "tls") == 0)
 		return EXIT_FAIL;
-	if (strcmp(res.failed_call, "send") == 0 ||
-	    strcmp(res.failed_call, "sendto") == 0)
+	/* send, sendto, sendmmsg; recv, recvfrom, recvmmsg. */
+	if (strncmp(res.failed_call, "send", 4) == 0)
 		snprintf(what, sizeof(what), "send to %s", peer);
-	else if (strcmp(res.failed_call, "recv") == 0)
+	else if (strncmp(res.failed_call, "recv", 4) == 0)
 		snprintf(what, sizeof(what), "recv from %s", peer);
 	else if (strcmp(res.failed_call, "read") == 0)
 		snprintf(what, sizeof(what), "read from stdin");

@@ -118,3 +118,12 @@ print(port)')
 	assert_stderr_contains "sockit: bind to 192.0.2.1:0: bind: Cannot assign requested address (EADDRNOTAVAIL)"
 	assert_stderr_contains "not on any local interface"
 }
+
+@test "a relay's failure names the call the trace shows failing: recvmmsg's ECONNREFUSED over UDP" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr sockit --trace connect -u -q 10 "127.0.0.1:$port" <<<"hi"
+	assert_status 1
+	grep -qE '^recvmmsg\(3, .* = -1 ECONNREFUSED \(Connection refused\)$' <<<"$stderr"
+	assert_stderr_contains "sockit: recv from 127.0.0.1:$port: recvmmsg: Connection refused (ECONNREFUSED)"
+}
