@@ -139,7 +139,7 @@ start_silent_server() {
 	start_listener srv 127.0.0.1:0
 	run --separate-stderr sockit connect -o TCP_CONGESTION=no-such-algo "127.0.0.1:$LISTEN_PORT" </dev/null
 	assert_status 1
-	assert_stderr_contains "setsockopt TCP_CONGESTION=no-such-algo"
+	assert_stderr_contains "set TCP_CONGESTION=no-such-algo on 127.0.0.1:$LISTEN_PORT: setsockopt: No such file or directory (ENOENT)"
 	assert_stderr_contains "(ENOENT)"
 }
 
