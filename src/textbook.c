@@ -73,6 +73,12 @@ textbook_send_to(const struct sockaddr *sa, socklen_t len)
 	client_to_len = len;
 }
 
+const char *
+textbook_send_call(void)
+{
+	return client_to_len > 0 ? "sendto" : "send";
+}
+
 ssize_t
 textbook_send(int fd, const void *buf, size_t len, int flags)
 {

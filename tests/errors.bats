@@ -45,6 +45,10 @@ print(port)')
 	assert_stderr_contains "sockit: send to 127.255.255.255:$port: sendto: Permission denied (EACCES)"
 	assert_stderr_contains "a broadcast address needs SO_BROADCAST: add --broadcast"
 	refute grep -q "file modes" <<<"$stderr"
+	run --separate-stderr sockit --textbook send -u "127.255.255.255:$port" "to all"
+	assert_status 1
+	assert_stderr_contains "sockit: send 6 bytes to 127.255.255.255:$port: sendto: Permission denied (EACCES)"
+	assert_stderr_contains "a broadcast address needs SO_BROADCAST (add --broadcast)"
 }
 
 @test "out of descriptors at socket(): EMFILE named socket, not the connect or bind it was for" {
