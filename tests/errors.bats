@@ -131,3 +131,12 @@ print(port)')
 	grep -qE '^recvmmsg\(3, .* = -1 ECONNREFUSED \(Connection refused\)$' <<<"$stderr"
 	assert_stderr_contains "sockit: recv from 127.0.0.1:$port: recvmmsg: Connection refused (ECONNREFUSED)"
 }
+
+@test "a forwarded pair whose target refuses: connect named, as the trace shows it" {
+	local port
+	port=$(refused_port)
+	start_listener fwd -k --to "127.0.0.1:$port" 127.0.0.1:0
+	run --separate-stderr sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
+	assert_success
+	wait_for_line "$TMP/fwd.err" "^sockit: connect to 127\\.0\\.0\\.1:$port for #1 \\(127\\.0\\.0\\.1:[0-9]+\\): connect: Connection refused \\(ECONNREFUSED\\)$"
+}
