@@ -60,7 +60,7 @@ UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
 	tests/unit/test_cidr.c tests/unit/test_unixdiag.c tests/unit/test_pin.c \
 	tests/unit/test_alpn.c tests/unit/test_trace.c \
-	tests/unit/test_starttls.c
+	tests/unit/test_starttls.c tests/unit/test_hints.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.
@@ -186,7 +186,8 @@ check-valgrind: deps $(BIN)
 # Long runs, kept out of check's time budget: 10 GiB through one
 # connection, a TLS server's default handshake deadline, which takes its
 # 30 s, a thousand connections to one server, and 1,000 forwarded pairs at
-# once, as root and as nobody. CI runs them too.
+# once, as root and as nobody, and the kernel's own connect timeout.
+# CI runs them too.
 check-long: deps $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" \
 		BATS_FILES="$(wildcard tests/long/*.bats)" \

@@ -614,6 +614,20 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    prog);
 		return EXIT_USAGE;
 	}
+	/*
+	 * -k on a datagram socket answers every sender, so it connects to
+	 * none, and shutdown() of a socket without a connection is ENOTCONN.
+	 */
+	if (dgram && lo->keep_open && !session_has_program(s) &&
+	    lo->to.count == 0 && (s->opts.shutdown_mode == RELAY_SHUT_RD ||
+	    s->opts.shutdown_mode == RELAY_SHUT_RDWR)) {
+		report_usage("--shutdown %s shuts down a connection, and -k on "
+		    "a datagram endpoint takes every sender without connecting "
+		    "to one: a datagram socket that is not connected has no "
+		    "connection to shut down",
+		    s->opts.shutdown_mode == RELAY_SHUT_RD ? "rd" : "rdwr");
+		return EXIT_USAGE;
+	}
 	if (lo->fork && !session_has_program(s) && lo->serve < 0) {
 		report_usage("--fork needs -e, -c or --serve: each child "
 		    "serves one peer, and stdio cannot be shared");

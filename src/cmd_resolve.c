@@ -397,7 +397,8 @@ reverse_each(const struct addrinfo *res, struct reverse_name *names)
 			    sizeof(text));
 			snprintf(what, sizeof(what), "reverse lookup of %s",
 			    text);
-			report_eai(what, names[i].rc);
+			report_eai_call("getnameinfo", what, names[i].rc,
+			    explain_eai(names[i].rc));
 			status = EXIT_FAIL;
 		}
 	}
@@ -549,9 +550,9 @@ reverse(const struct resolve_opts *o, const char *name, int family,
 	address_text(res->ai_addr, res->ai_addrlen, address, sizeof(address));
 	if (rc != 0) {
 		snprintf(what, sizeof(what), "reverse lookup of %s", address);
-		report_eai_hint(what, rc, rc == EAI_NONAME ? "the address has "
-		    "no name: no PTR record in DNS and no line for it in "
-		    "/etc/hosts" : explain_eai(rc));
+		report_eai_call("getnameinfo", what, rc, rc == EAI_NONAME ?
+		    "the address has no name: no PTR record in DNS and no "
+		    "line for it in /etc/hosts" : explain_eai(rc));
 		freeaddrinfo(res);
 		return EXIT_FAIL;
 	}

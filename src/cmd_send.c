@@ -452,7 +452,7 @@ send_message(struct session *s, int fd, const char *peer,
 				return stop_status();
 			snprintf(what, sizeof(what), "send %zu bytes to %s",
 			    len, peer);
-			report_errno("send", what, errno);
+			report_errno(textbook_send_call(), what, errno);
 			return EXIT_FAIL;
 		}
 		/* The peer's queue is full (a slow unix reader): wait. */

@@ -84,6 +84,12 @@ receive_one(struct dgram_batch *b, int fd)
 	return 1;
 }
 
+const char *
+dgram_batch_call(const struct dgram_batch *b)
+{
+	return textbook_on() || b->peek ? "recvfrom" : "recvmmsg";
+}
+
 int
 dgram_batch_receive(struct dgram_batch *b, int fd, unsigned want)
 {

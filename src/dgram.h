@@ -35,6 +35,8 @@ void dgram_batch_free(struct dgram_batch *b);
  * peek, one datagram, by two recvfrom calls.
  */
 int dgram_batch_receive(struct dgram_batch *b, int fd, unsigned want);
+/* Returns the call dgram_batch_receive makes: "recvmmsg" or "recvfrom". */
+const char *dgram_batch_call(const struct dgram_batch *b);
 /* Datagram i's real length: more than DGRAM_ROOM when it was cut. */
 size_t dgram_len(const struct dgram_batch *b, unsigned i);
 /* Returns whether datagram i came longer than its slot (MSG_TRUNC). */

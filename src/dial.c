@@ -24,9 +24,30 @@ enum attempt {
 	ATTEMPT_FATAL,		/* reported already: stop */
 };
 
-/* Waits for a non-blocking connect to finish; SO_ERROR tells how it went. */
+/*
+ * The failure of one attempt: the errno and the call that gave it, so the
+ * report names socket() when socket() failed, not the connect it was for.
+ */
+struct failure {
+	int err;
+	const char *call;
+};
+
+/* Fills f from errno after call failed. Returns ATTEMPT_FAILED. */
 static enum attempt
-finish_connect(int fd, double timeout, int *err)
+failed(struct failure *f, const char *call, int err)
+{
+	f->err = err;
+	f->call = call;
+	return ATTEMPT_FAILED;
+}
+
+/*
+ * Waits for a non-blocking connect to finish; SO_ERROR tells how it went,
+ * and an error there is the connect's own, come back later.
+ */
+static enum attempt
+finish_connect(int fd, double timeout, struct failure *f)
 {
 	int so_error = 0, ready;
 	socklen_t len = sizeof(so_error);
@@ -36,14 +57,10 @@ finish_connect(int fd, double timeout, int *err)
 		return ATTEMPT_TIMEOUT;
 	if (ready < 0)
 		return ATTEMPT_FATAL;
-	if (sys_getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0) {
-		*err = errno;
-		return ATTEMPT_FAILED;
-	}
-	if (so_error != 0) {
-		*err = so_error;
-		return ATTEMPT_FAILED;
-	}
+	if (sys_getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0)
+		return failed(f, "getsockopt", errno);
+	if (so_error != 0)
+		return failed(f, "connect", so_error);
 	return ATTEMPT_OK;
 }
 
@@ -57,46 +74,39 @@ finish_connect(int fd, double timeout, int *err)
  */
 static enum attempt
 connect_blocking(int fd, const struct endpoint_addr *a, double timeout,
-    int *err)
+    struct failure *f)
 {
 	if (a->socktype == SOCK_DGRAM) {
 		textbook_send_to((const struct sockaddr *)&a->sa, a->len);
 		return ATTEMPT_OK;
 	}
 	if (timeout >= 0 &&
-	    textbook_set_timeout(fd, SO_SNDTIMEO, timeout) < 0) {
-		*err = errno;
-		return ATTEMPT_FAILED;
-	}
+	    textbook_set_timeout(fd, SO_SNDTIMEO, timeout) < 0)
+		return failed(f, "setsockopt", errno);
 	if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) == 0) {
 		/* The limit was the connect's: sends must not inherit it. */
 		if (timeout >= 0 &&
-		    textbook_set_timeout(fd, SO_SNDTIMEO, -1) < 0) {
-			*err = errno;
-			return ATTEMPT_FAILED;
-		}
+		    textbook_set_timeout(fd, SO_SNDTIMEO, -1) < 0)
+			return failed(f, "setsockopt", errno);
 		return ATTEMPT_OK;
 	}
 	if (errno == EINPROGRESS && timeout >= 0)
 		return ATTEMPT_TIMEOUT;
 	if (errno == EINTR && sys_signal_caught)
 		return ATTEMPT_FATAL;
-	*err = errno;
-	return ATTEMPT_FAILED;
+	return failed(f, "connect", errno);
 }
 
 static enum attempt
 attempt_connect(struct session *s, const struct endpoint_addr *a,
-    double timeout, int *fd_out, int *err)
+    double timeout, int *fd_out, struct failure *f)
 {
 	enum attempt result = ATTEMPT_OK;
 	int fd;
 
 	fd = session_socket(s, a, false);
-	if (fd == -1) {
-		*err = errno;
-		return ATTEMPT_FAILED;
-	}
+	if (fd == -1)
+		return failed(f, "socket", errno);
 	if (fd < 0)
 		return ATTEMPT_FATAL;
 	if (session_bind_source(s, fd, a) < 0) {
@@ -110,15 +120,13 @@ attempt_connect(struct session *s, const struct endpoint_addr *a,
 	 * the handshake is over, so -w can bound it.
 	 */
 	if (textbook_on())
-		result = connect_blocking(fd, a, timeout, err);
+		result = connect_blocking(fd, a, timeout, f);
 	else if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) <
 	    0) {
 		if (errno == EINPROGRESS)
-			result = finish_connect(fd, timeout, err);
-		else {
-			*err = errno;
-			result = ATTEMPT_FAILED;
-		}
+			result = finish_connect(fd, timeout, f);
+		else
+			result = failed(f, "connect", errno);
 	}
 	if (result != ATTEMPT_OK) {
 		sys_close(fd);
@@ -155,9 +163,9 @@ try_addresses(struct session *s, const struct endpoint_addr *addrs, int n,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		int err = 0;
+		struct failure f = { 0, "connect" };
 
-		switch (attempt_connect(s, &addrs[i], timeout, &t->fd, &err)) {
+		switch (attempt_connect(s, &addrs[i], timeout, &t->fd, &f)) {
 		case ATTEMPT_OK:
 			t->addr = addrs[i];
 			return EXIT_OK;
@@ -168,19 +176,21 @@ try_addresses(struct session *s, const struct endpoint_addr *addrs, int n,
 			return EXIT_FAIL;
 		case ATTEMPT_TIMEOUT:
 			t->timed_out = true;
-			err = ETIMEDOUT;
+			f.err = ETIMEDOUT;
 			break;
 		case ATTEMPT_FAILED:
 			t->timed_out = false;
 			break;
 		}
-		t->last_err = err;
+		t->last_err = f.err;
+		t->last_call = f.call;
 		t->last_addr = addrs[i];
 		/* The last failure is the error itself: no note before it. */
 		if (!t->quiet && i + 1 < n)
-			report_note("connect to %s: %s", addr_format(
+			report_note("connect to %s: %s: %s", addr_format(
 			    (const struct sockaddr *)&addrs[i].sa,
-			    addrs[i].len, text, sizeof(text)), strerror(err));
+			    addrs[i].len, text, sizeof(text)), f.call,
+			    strerror(f.err));
 	}
 	return EXIT_FAIL;
 }
@@ -249,7 +259,8 @@ dial_open(struct session *s, const struct endpoint *ep,
 	const struct endpoint_addr *addrs = given;
 	double deadline = wait >= 0 ? relay_now() + wait : -1;
 	double backoff = 0.05;
-	char text[ENDPOINT_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 32], hint[256];
+	char text[ENDPOINT_TEXT_MAX], what[ENDPOINT_TEXT_MAX + 32], hint[512];
+	char message[64];
 	int n = ngiven, status;
 
 	memset(t, 0, sizeof(*t));
@@ -295,17 +306,27 @@ dial_open(struct session *s, const struct endpoint *ep,
 		    t->last_addr.len, text, sizeof(text));
 	if (deadline >= 0 && (worth_retrying(t->last_err) || t->timed_out)) {
 		report_error("%s did not accept a connection within %g s "
-		    "(--wait); last error: %s (%s)", text, wait,
-		    strerror(t->last_err), trace_errno_name(t->last_err));
-		return EXIT_TIMEOUT;
-	}
-	if (t->timed_out) {
-		report_error("connect to %s: no answer within %g s (-w)", text,
-		    s->opts.timeout);
+		    "(--wait); last error: %s: %s (%s)", text, wait,
+		    t->last_call, strerror(t->last_err),
+		    trace_errno_name(t->last_err));
 		return EXIT_TIMEOUT;
 	}
 	snprintf(what, sizeof(what), "connect to %s", text);
-	report_errno_hint(what, t->last_err, explain_errno_at("connect",
+	if (t->timed_out) {
+		/*
+		 * Our own -w ran out, not the kernel's SYN retries: no errno,
+		 * but the same causes as the kernel's ETIMEDOUT.
+		 */
+		snprintf(message, sizeof(message), "no answer within %g s (-w)",
+		    s->opts.timeout);
+		report_failure_lines(what, message, NULL, "", explain_errno_at(
+		    "connect", ETIMEDOUT, (const struct sockaddr *)
+		    &t->last_addr.sa, t->last_addr.len,
+		    t->last_addr.socktype, hint, sizeof(hint)));
+		return EXIT_TIMEOUT;
+	}
+	report_errno_hint(t->last_call, what, t->last_err,
+	    explain_errno_at(t->last_call,
 	    t->last_err, (const struct sockaddr *)&t->last_addr.sa,
 	    t->last_addr.len, t->last_addr.socktype, hint, sizeof(hint)));
 	return EXIT_FAIL;

@@ -12,6 +12,7 @@ struct dial_result {
 	int fd;
 	struct endpoint_addr addr;	/* the address that answered */
 	int last_err;
+	const char *last_call;		/* the call that gave last_err */
 	struct endpoint_addr last_addr;	/* the address that failed last */
 	bool timed_out;
 	bool fatal;			/* reported already: no retry helps */

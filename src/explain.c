@@ -24,6 +24,19 @@ struct errno_hint {
 #define ACCEPT_SHORT_OF_MEMORY "the kernel is short of memory for a new " \
 	"connection; the peer waits in the queue while sockit pauses"
 
+/* A send's EACCES when the socket's family is not known. */
+#define SEND_EACCES "a broadcast address needs SO_BROADCAST (add " \
+	"--broadcast); to a unix socket, you need write permission on its file"
+
+/* socket() and accept() each make a descriptor: the limit is per process. */
+#define PROCESS_FD_LIMIT "this process has all the descriptors it may " \
+	"have open: the limit is per process ('ulimit -n' shows it); raise " \
+	"it or close descriptors"
+
+/* listen() and accept() on a socket without connections. */
+#define NO_CONNECTIONS "listen and accept are for stream and seqpacket " \
+	"sockets: a datagram socket has no connections to queue or take"
+
 /* Rows for a specific call come before the general row for that errno. */
 static const struct errno_hint errno_hints[] = {
 	{ "bind", EACCES, "ports below 1024 need root or CAP_NET_BIND_SERVICE; "
@@ -32,17 +45,25 @@ static const struct errno_hint errno_hints[] = {
 	  "on the socket file; otherwise a firewall rule refused it" },
 	{ "execvpe", EACCES, "the file is not executable (chmod +x) or is a "
 	  "directory" },
+	/* Without the family: a broadcast over UDP, or a unix socket file. */
+	{ "send", EACCES, SEND_EACCES },
+	{ "sendto", EACCES, SEND_EACCES },
+	{ "sendmsg", EACCES, SEND_EACCES },
+	{ "sendmmsg", EACCES, SEND_EACCES },
 	{ NULL, EACCES, "permission denied: check file modes, capabilities "
 	  "and firewall rules" },
-	{ "bind", EADDRINUSE, "another socket already holds this address: find "
-	  "it with 'ss -ltnp' (TCP) or 'ss -lunp' (UDP), or pick another "
-	  "port" },
+	{ "bind", EADDRINUSE, "another socket already holds this address: a "
+	  "listener ('ss -ltnp' for TCP, 'ss -lunp' for UDP) or, when those "
+	  "show none, a TCP connection such as one in TIME_WAIT ('ss -tan'); "
+	  "or pick another port" },
 	{ NULL, EADDRINUSE, "the local address is already in use; choose "
 	  "another source port or let the kernel pick one" },
 	{ "bind", EADDRNOTAVAIL, "that address is not on any local interface; "
 	  "use 0.0.0.0, ::, or an address 'ip addr' shows" },
 	{ NULL, EADDRNOTAVAIL, "no local address or port is free for this "
 	  "destination; the ephemeral port range may be exhausted" },
+	{ "socket", EAFNOSUPPORT, "this kernel has no sockets of that "
+	  "address family: IPv6 disabled (try -4), or a module not loaded" },
 	{ NULL, EAFNOSUPPORT, "this address family is not supported here: is "
 	  "IPv6 disabled (try -4), or the address of the wrong family?" },
 	{ NULL, EALREADY, "a connect on this socket is already in progress" },
@@ -82,12 +103,25 @@ static const struct errno_hint errno_hints[] = {
 	{ "accept", ENOMEM, ACCEPT_SHORT_OF_MEMORY },
 	{ NULL, ENOBUFS, "the kernel ran out of socket buffer memory; send "
 	  "less at once or raise net.core.wmem_max" },
+	/* Linux takes IP_ options on IPv6 sockets, not IPV6_ ones on IPv4. */
 	{ "setsockopt", ENOPROTOOPT, "this option does not apply to this kind "
-	  "of socket: an IP_ option on IPv6, or a TCP_ option on UDP?" },
+	  "of socket: an IPV6_ option on an IPv4 socket, or a TCP_ option on "
+	  "UDP?" },
+	{ "getsockopt", ENOPROTOOPT, "this option does not apply to this kind "
+	  "of socket: an IPV6_ option on an IPv4 socket, or a TCP_ option on "
+	  "UDP?" },
+	/* A unix socket refuses another level's option with EOPNOTSUPP. */
+	{ "setsockopt", EOPNOTSUPP, "this socket's protocol has no such "
+	  "option: an IP_, IPV6_ or TCP_ option on a unix socket?" },
 	{ NULL, ENOPROTOOPT, "the protocol does not know this option" },
+	{ "shutdown", ENOTCONN, "shutdown ends a connection, and this socket "
+	  "has none: a datagram socket that is not connected, or a stream "
+	  "whose peer is gone" },
 	{ NULL, ENOTCONN, "the socket is not connected: connect() first, or "
 	  "the peer went away" },
 	{ NULL, ENOTSOCK, "the descriptor is not a socket" },
+	{ "listen", EOPNOTSUPP, NO_CONNECTIONS },
+	{ "accept", EOPNOTSUPP, NO_CONNECTIONS },
 	{ NULL, EOPNOTSUPP, "this socket type does not support the operation "
 	  "(listen on a datagram socket?)" },
 	{ NULL, EPFNOSUPPORT, "the protocol family is not supported by this "
@@ -101,12 +135,16 @@ static const struct errno_hint errno_hints[] = {
 	{ NULL, ESHUTDOWN, "the socket was shut down for writing already" },
 	{ NULL, ESOCKTNOSUPPORT, "this socket type is not supported in this "
 	  "address family" },
-	{ "connect", ETIMEDOUT, "no answer to the SYN: the host is down, or a "
-	  "firewall drops packets silently" },
+	{ "connect", ETIMEDOUT, "no answer to the SYN: the host is down, a "
+	  "firewall drops it, or the listener's accept queue is full, when "
+	  "Linux drops the SYN rather than refuse it and the client retries "
+	  "('ss -ltn' there shows Recv-Q past Send-Q, the backlog)" },
 	{ NULL, ETIMEDOUT, "the peer stopped acknowledging data: the path or "
 	  "the host failed" },
 	{ NULL, EAGAIN, "the operation would block; try again later (also "
 	  "EWOULDBLOCK)" },
+	{ "socket", EMFILE, PROCESS_FD_LIMIT },
+	{ "accept", EMFILE, PROCESS_FD_LIMIT },
 	{ NULL, EMFILE, "this process has too many open files: raise "
 	  "'ulimit -n' or close descriptors" },
 	{ NULL, ENFILE, "the whole system is out of file descriptors: "
@@ -122,8 +160,16 @@ static const struct errno_hint errno_hints[] = {
 	{ "select", EINVAL, "select(2) watches descriptors below FD_SETSIZE "
 	  "(1024) only, and the socket is one above; --textbook without "
 	  "=select waits with poll, which has no such limit" },
+	{ "bind", EINVAL, "the socket is bound already (bind works once per "
+	  "socket), or the address does not fit the socket's family" },
+	{ "setsockopt", EINVAL, "the value is out of range for this option, "
+	  "or the option does not fit the socket's state" },
+	{ "listen", EINVAL, "the socket is connected already, or not a kind "
+	  "that listens" },
 	{ NULL, EINVAL, "an argument is not valid for this socket in its "
 	  "current state" },
+	{ NULL, EINTR, "a signal came before the call finished: sockit "
+	  "retries, unless the signal ends it" },
 	{ NULL, ENOTDIR, "a component of the socket path is not a directory" },
 	{ NULL, ENAMETOOLONG, "the unix socket path is longer than sun_path "
 	  "allows (107 bytes)" },
@@ -158,9 +204,16 @@ struct transport_hint {
 };
 
 static const struct transport_hint transport_hints[] = {
+	/*
+	 * A listener, or only connections: one in TIME_WAIT keeps the port
+	 * unless it and the new socket both have SO_REUSEADDR (Linux checks
+	 * both), and ss -ltnp does not show it.
+	 */
 	{ "bind", EADDRINUSE, HINT_TCP, "another socket holds TCP port "
-	  "{port}: find it with ss -ltnp 'sport = :{port}', or pick another "
-	  "port" },
+	  "{port}: a listener (ss -ltnp 'sport = :{port}') or, if none, a "
+	  "connection such as one in TIME_WAIT (ss -tan 'sport = :{port}'), "
+	  "which a bind passes only if both sockets set SO_REUSEADDR (sockit "
+	  "listen does, unless --no-reuseaddr)" },
 	{ "bind", EADDRINUSE, HINT_UDP, "another socket holds UDP port "
 	  "{port}: find it with ss -lunp 'sport = :{port}', or pick another "
 	  "port" },
@@ -183,6 +236,40 @@ static const struct transport_hint transport_hints[] = {
 	{ "send", ECONNREFUSED, HINT_UNIX_PATH, "the socket at that path is "
 	  "closed: the server there ended, or was restarted and has a new "
 	  "socket" },
+	{ "sendto", EACCES, HINT_UDP, "a broadcast address needs SO_BROADCAST: "
+	  "add --broadcast (or check the address, and the firewall)" },
+	{ "sendmsg", EACCES, HINT_UDP, "a broadcast address needs "
+	  "SO_BROADCAST: add --broadcast (or check the address, and the "
+	  "firewall)" },
+	{ "connect", EACCES, HINT_UNIX_PATH, "connecting to a unix socket "
+	  "needs write permission on its file, and search permission on "
+	  "each directory above it" },
+	{ "sendto", EACCES, HINT_UNIX_PATH, "sending to a unix socket needs "
+	  "write permission on its file, and search permission on each "
+	  "directory above it" },
+	/* A unix stream listener refuses at once when its queue is full. */
+	{ "connect", EAGAIN, HINT_UNIX_PATH, "the server's accept queue is "
+	  "full: it accepts too slowly for its backlog (a unix socket says "
+	  "so at once, where TCP drops the SYN and waits)" },
+	{ "connect", EAGAIN, HINT_UNIX_ABSTRACT, "the server's accept queue "
+	  "is full: it accepts too slowly for its backlog (a unix socket "
+	  "says so at once, where TCP drops the SYN and waits)" },
+	{ "send", EMSGSIZE, HINT_UDP, "a UDP datagram carries at most 65507 "
+	  "bytes over IPv4 (65527 over IPv6): send less at once, or over "
+	  "TCP" },
+	{ "sendto", EMSGSIZE, HINT_UDP, "a UDP datagram carries at most 65507 "
+	  "bytes over IPv4 (65527 over IPv6): send less at once, or over "
+	  "TCP" },
+	{ "send", EMSGSIZE, HINT_UNIX_PATH, "a unix datagram must fit the "
+	  "socket's send buffer (SO_SNDBUF, net.core.wmem_max): send less "
+	  "at once, or over unix: (a stream)" },
+	{ "setsockopt", ENOPROTOOPT, HINT_UDP, "no such option for UDP: a "
+	  "TCP_ option, or an IPV6_ option on an IPv4 socket?" },
+	{ "setsockopt", EOPNOTSUPP, HINT_UNIX_PATH, "a unix socket has only "
+	  "SOL_SOCKET options: IP_, IPV6_ and TCP_ options do not apply" },
+	{ "setsockopt", EOPNOTSUPP, HINT_UNIX_ABSTRACT, "a unix socket has "
+	  "only SOL_SOCKET options: IP_, IPV6_ and TCP_ options do not "
+	  "apply" },
 };
 
 struct eai_hint {

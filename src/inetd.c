@@ -28,9 +28,9 @@ report_relay(const struct relay_result *res, const char *peer)
 
 	if (res->end != RELAY_ERROR || strcmp(res->failed_call, "tls") == 0)
 		return;
-	if (strcmp(res->failed_call, "send") == 0)
+	if (strncmp(res->failed_call, "send", 4) == 0)
 		snprintf(what, sizeof(what), "send to %s", peer);
-	else if (strcmp(res->failed_call, "recv") == 0)
+	else if (strncmp(res->failed_call, "recv", 4) == 0)
 		snprintf(what, sizeof(what), "recv from %s", peer);
 	else
 		snprintf(what, sizeof(what), "relay between %s and the program",

@@ -429,12 +429,13 @@ expire_handshakes(struct loop *lp, double now)
 }
 
 /*
- * The target could not be reached at all: the peer is reset, so that a
- * client which already sent its FIN, or sends only later, sees a failure
- * and not an empty answer.
+ * The target could not be reached at all, the last try failing with err
+ * in call: the peer is reset, so that a client which already sent its
+ * FIN, or sends only later, sees a failure and not an empty answer.
  */
 static void
-pair_unreached(struct loop *lp, struct pair *p, int err, bool timed_out)
+pair_unreached(struct loop *lp, struct pair *p, const char *call, int err,
+    bool timed_out)
 {
 	char what[ENDPOINT_TEXT_MAX + ADDR_TEXT_MAX + 64];
 
@@ -446,7 +447,7 @@ pair_unreached(struct loop *lp, struct pair *p, int err, bool timed_out)
 		snprintf(what, sizeof(what), "connect to %s for #%lu (%s)",
 		    p->target[0] != '\0' ? p->target : lp->f->target->text,
 		    p->id, p->peer);
-		report_errno("connect", what, err);
+		report_errno(call, what, err);
 	}
 	pair_end(lp, p, timed_out ? "timeout" : "unreached", RESET_PEER);
 }
@@ -459,6 +460,7 @@ static void
 pair_dial(struct loop *lp, struct pair *p)
 {
 	const struct loop_forward *f = lp->f;
+	const char *call = "connect";
 	int fd, err = ENOENT;
 
 	trace_tag = p->id;
@@ -475,6 +477,7 @@ pair_dial(struct loop *lp, struct pair *p)
 		}
 		if (fd < 0) {
 			err = errno;
+			call = "socket";
 			continue;
 		}
 		p->fd[1] = fd;
@@ -482,6 +485,7 @@ pair_dial(struct loop *lp, struct pair *p)
 		if (sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT |
 		    EPOLLRDHUP | EPOLLET, &p->end[1]) < 0) {
 			err = errno;
+			call = "epoll_ctl";
 			break;
 		}
 		if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) ==
@@ -497,23 +501,27 @@ pair_dial(struct loop *lp, struct pair *p)
 		}
 		/* A full unix backlog says EAGAIN: that target is busy. */
 		err = errno;
+		call = "connect";
 		sys_close(fd);
 		p->fd[1] = -1;
 	}
 	trace_tag = 0;
-	pair_unreached(lp, p, err, false);
+	pair_unreached(lp, p, call, err, false);
 }
 
 /* The target's socket became writable while connecting: did it work? */
 static void
 pair_connected(struct loop *lp, struct pair *p)
 {
+	const char *call = "connect";	/* SO_ERROR is the connect's */
 	int err = 0;
 	socklen_t len = sizeof(err);
 
 	trace_tag = p->id;
-	if (sys_getsockopt(p->fd[1], SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	if (sys_getsockopt(p->fd[1], SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
 		err = errno;
+		call = "getsockopt";
+	}
 	if (err == 0) {
 		trace_tag = 0;
 		pair_connect_done(lp, p);
@@ -524,12 +532,12 @@ pair_connected(struct loop *lp, struct pair *p)
 	p->fd[1] = -1;
 	p->addr++;
 	if (p->addr < lp->f->naddrs) {
-		report_note("connect to %s for #%lu: %s", p->target, p->id,
-		    strerror(err));
+		report_note("connect to %s for #%lu: %s: %s", p->target, p->id,
+		    call, strerror(err));
 		pair_dial(lp, p);
 		return;
 	}
-	pair_unreached(lp, p, err, false);
+	pair_unreached(lp, p, call, err, false);
 }
 
 static void
@@ -733,7 +741,7 @@ expire_connects(struct loop *lp, double now)
 
 	while ((p = lp->conn_head) != NULL && p->deadline >= 0 &&
 	    p->deadline <= now)
-		pair_unreached(lp, p, ETIMEDOUT, true);
+		pair_unreached(lp, p, "connect", ETIMEDOUT, true);
 }
 
 static void

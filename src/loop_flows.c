@@ -213,9 +213,9 @@ flow_dropped(struct loop *lp, struct flow *fl, const char *call, int err)
 		    call, strerror(err), name != NULL ? name : "?");
 		return;
 	}
-	snprintf(what, sizeof(what), "#%lu target %s refused a datagram: %s",
-	    fl->id, fl->target, call);
-	report_errno_hint(what, err, explain_errno_at(call, err,
+	snprintf(what, sizeof(what), "#%lu target %s refused a datagram",
+	    fl->id, fl->target);
+	report_errno_hint(call, what, err, explain_errno_at(call, err,
 	    (const struct sockaddr *)&a->sa, a->len, SOCK_DGRAM, hint,
 	    sizeof(hint)));
 }

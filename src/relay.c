@@ -443,9 +443,9 @@ stop_sending(struct relay *r, double now)
 	r->shutdown_done = true;
 }
 
-/* A send that failed with err: wait, stop, or end the relay. */
+/* A send that failed with err in call: wait, stop, or end the relay. */
 static enum relay_end
-send_failed(struct relay *r, double now, int err)
+send_failed(struct relay *r, double now, const char *call, int err)
 {
 	if (err == EAGAIN)
 		return RELAY_DONE;
@@ -460,7 +460,7 @@ send_failed(struct relay *r, double now, int err)
 		stop_sending(r, now);
 		return RELAY_DONE;
 	}
-	return fail(r, "send", err);
+	return fail(r, call, err);
 }
 
 /* Counts len bytes of up as sent, one datagram of them when messages. */
@@ -510,7 +510,7 @@ send_batch(struct relay *r, double now)
 	}
 	sent = sys_sendmmsg(cfg->sock, msgs, count);
 	if (sent < 0)
-		return send_failed(r, now, errno);
+		return send_failed(r, now, "sendmmsg", errno);
 	/* The rest, if any, goes when poll() says there is room. */
 	for (i = 0; i < (unsigned)sent; i++)
 		count_sent(r, iov[i].iov_len, now);
@@ -537,7 +537,7 @@ send_up(struct relay *r, double now)
 			return fail(r, "tls", errno);
 		r->want[RELAY_UP] = tls_wants(cfg->tls);
 		if (n < 0)
-			return send_failed(r, now, errno);
+			return send_failed(r, now, "send", errno);
 		count_sent(r, (size_t)n, now);
 		return RELAY_DONE;
 	}
@@ -548,7 +548,8 @@ send_up(struct relay *r, double now)
 		n = sys_send(cfg->sock, s->data + s->off, len,
 		    cfg->send_flags);
 	if (n < 0)
-		return send_failed(r, now, errno);
+		return send_failed(r, now, cfg->any_sender ? "sendto" : "send",
+		    errno);
 	if (span_empty(s)) {
 		/* The empty datagram of eof_datagram: sent, nothing counted. */
 		r->eof_marker = false;
@@ -671,7 +672,7 @@ recv_down(struct relay *r, double now)
 			r->reading_socket = false;
 			return RELAY_DONE;
 		}
-		return fail(r, "recv", errno);
+		return fail(r, cfg->any_sender ? "recvfrom" : "recv", errno);
 	}
 	if (n == 0 && cfg->eof_on_empty && cfg->messages &&
 	    !peer_has_ended(recv_fd(cfg))) {
@@ -828,7 +829,7 @@ recv_batch(struct relay *r, double now)
 				}
 				if (errno == EINTR)
 					return RELAY_SIGNAL;
-				return fail(r, "recv", errno);
+				return fail(r, dgram_batch_call(r->in), errno);
 			}
 		}
 		if ((end = hand_on(r, now)) != RELAY_DONE || holding(r,
@@ -1585,7 +1586,7 @@ give(struct relay *r, enum relay_dir dir, double now)
 		if (tls_flush(r->cfg->tls) < 0) {
 			if (errno == EAGAIN)
 				r->want[RELAY_UP] = POLLOUT;
-			return send_failed(r, now, errno);
+			return send_failed(r, now, "send", errno);
 		}
 		r->want[RELAY_UP] = POLLOUT;
 	}

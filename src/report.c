@@ -55,14 +55,16 @@ emit(struct strbuf *sb)
  * and with times > 0 how often it failed in the last seconds.
  */
 static void
-emit_json_error(const char *what, const char *name, const char *text,
-    const char *hint, unsigned long times, double seconds)
+emit_json_error(const char *what, const char *call, const char *name,
+    const char *text, const char *hint, unsigned long times, double seconds)
 {
 	char storage[REPORT_LINE_MAX];
 	struct strbuf sb;
 
 	report_event_begin(&sb, storage, sizeof(storage), "error");
 	json_field_str(&sb, "operation", what);
+	if (call != NULL)
+		json_field_str(&sb, "call", call);
 	if (name != NULL)
 		json_field_str(&sb, "error", name);
 	json_field_str(&sb, "message", text);
@@ -86,7 +88,7 @@ report_usage(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (report.json) {
-		emit_json_error("usage", NULL, msg, NULL, 0, 0);
+		emit_json_error("usage", NULL, NULL, msg, NULL, 0, 0);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
@@ -99,11 +101,13 @@ report_usage(const char *fmt, ...)
 }
 
 /*
- * "sockit: WHAT: strerror (ENAME)" and the hint; with times > 0, how often
- * it failed in the last seconds goes after the name.
+ * "sockit: WHAT: CALL: strerror (ENAME)" and the hint; with times > 0, how
+ * often it failed in the last seconds goes after the name. The call is
+ * the one whose errno this is, so that "connect to HOST" that failed in
+ * socket() says so; it is left out when what says nothing more.
  */
 static void
-errno_message(const char *what, int err, const char *hint,
+errno_message(const char *call, const char *what, int err, const char *hint,
     unsigned long times, double seconds)
 {
 	char storage[REPORT_LINE_MAX];
@@ -111,13 +115,17 @@ errno_message(const char *what, int err, const char *hint,
 	const char *name = trace_errno_name(err);
 
 	if (report.json) {
-		emit_json_error(what, name, strerror(err), hint, times,
+		emit_json_error(what, call, name, strerror(err), hint, times,
 		    seconds);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
-	strbuf_printf(&sb, "sockit: %s: %s (%s)", what, strerror(err),
-	    name ? name : "?");
+	if (call != NULL && strcmp(call, what) != 0)
+		strbuf_printf(&sb, "sockit: %s: %s: %s (%s)", what, call,
+		    strerror(err), name ? name : "?");
+	else
+		strbuf_printf(&sb, "sockit: %s: %s (%s)", what, strerror(err),
+		    name ? name : "?");
 	if (times > 0)
 		strbuf_printf(&sb, ", %lu time%s in the last %.1f s", times,
 		    times == 1 ? "" : "s", seconds);
@@ -129,24 +137,27 @@ errno_message(const char *what, int err, const char *hint,
 void
 report_errno(const char *call, const char *what, int err)
 {
-	errno_message(what, err, explain_errno(call, err), 0, 0);
+	errno_message(call, what, err, explain_errno(call, err), 0, 0);
 }
 
 void
-report_errno_hint(const char *what, int err, const char *hint)
+report_errno_hint(const char *call, const char *what, int err,
+    const char *hint)
 {
-	errno_message(what, err, hint, 0, 0);
+	errno_message(call, what, err, hint, 0, 0);
 }
 
 void
 report_errno_repeated(const char *call, const char *what, int err,
     unsigned long times, double seconds)
 {
-	errno_message(what, err, explain_errno(call, err), times, seconds);
+	errno_message(call, what, err, explain_errno(call, err), times,
+	    seconds);
 }
 
 void
-report_eai_hint(const char *what, int code, const char *hint)
+report_eai_call(const char *call, const char *what, int code,
+    const char *hint)
 {
 	char storage[REPORT_LINE_MAX];
 	struct strbuf sb;
@@ -154,16 +165,16 @@ report_eai_hint(const char *what, int code, const char *hint)
 	char text[256];
 
 	if (code == EAI_SYSTEM) {
-		report_errno("getaddrinfo", what, errno);
+		report_errno(call, what, errno);
 		return;
 	}
 	snprintf(text, sizeof(text), "%s", gai_strerror(code));
 	if (report.json) {
-		emit_json_error(what, name, text, hint, 0, 0);
+		emit_json_error(what, call, name, text, hint, 0, 0);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
-	strbuf_printf(&sb, "sockit: %s: %s (%s)", what, text,
+	strbuf_printf(&sb, "sockit: %s: %s: %s (%s)", what, call, text,
 	    name ? name : "?");
 	if (hint != NULL)
 		strbuf_printf(&sb, "\n  %s", hint);
@@ -191,7 +202,7 @@ report_failure_lines(const char *what, const char *text, const char *name,
 			while (p[1] == ' ')
 				p++;
 		}
-		emit_json_error(what, name, message, hint, 0, 0);
+		emit_json_error(what, NULL, name, message, hint, 0, 0);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
@@ -202,6 +213,12 @@ report_failure_lines(const char *what, const char *text, const char *name,
 	if (hint != NULL)
 		strbuf_printf(&sb, "\n  %s", hint);
 	emit(&sb);
+}
+
+void
+report_eai_hint(const char *what, int code, const char *hint)
+{
+	report_eai_call("getaddrinfo", what, code, hint);
 }
 
 void

@@ -17,9 +17,11 @@ extern struct report_settings report;
 /* A usage error: "sockit CMD: MESSAGE" and where to read more. */
 void report_usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /*
- * A failed call: "sockit: WHAT: strerror (ENAME)" and the hint for
+ * A failed call: "sockit: WHAT: CALL: strerror (ENAME)" and the hint for
  * (call, err) on the next line. what names the operation and operand,
- * such as "connect to 127.0.0.1:9".
+ * such as "connect to 127.0.0.1:9"; call is the function whose errno err
+ * is ("socket", "connect"), and is left out when what is just the same.
+ * --json gives it as "call".
  */
 void report_errno(const char *call, const char *what, int err);
 /*
@@ -30,11 +32,18 @@ void report_errno(const char *call, const char *what, int err);
 void report_errno_repeated(const char *call, const char *what, int err,
     unsigned long times, double seconds);
 /* The same with the caller's hint (NULL: none), such as explain_errno_at's. */
-void report_errno_hint(const char *what, int err, const char *hint);
-/* A resolver failure: "sockit: resolve WHAT: gai_strerror (EAI_NAME)". */
+void report_errno_hint(const char *call, const char *what, int err,
+    const char *hint);
+/*
+ * A resolver failure of getaddrinfo:
+ * "sockit: WHAT: getaddrinfo: gai_strerror (EAI_NAME)".
+ */
 void report_eai(const char *what, int code);
 /* The same with the caller's hint, when it knows better than the code. */
 void report_eai_hint(const char *what, int code, const char *hint);
+/* The same for another resolver call, such as getnameinfo. */
+void report_eai_call(const char *call, const char *what, int code,
+    const char *hint);
 /*
  * A failure with a name of its own, such as a certificate check:
  * "sockit: WHAT: TEXT (NAME)", then facts (lines that start "\n  ",

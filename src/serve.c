@@ -122,6 +122,13 @@ serve_check(struct serve_opts *so, const struct endpoint *ep)
 	const char *p = so->mode_text;
 	long mode = 0;
 
+	/* listen(2) makes a queue of connections, and datagrams have none. */
+	if (so->backlog > 0 && endpoint_is_dgram(ep)) {
+		report_usage("--backlog sizes listen()'s queue of connections, "
+		    "and %s is a datagram endpoint: it has no connections, so "
+		    "no listen() and no backlog", ep->text);
+		return EXIT_USAGE;
+	}
 	if (p == NULL)
 		return EXIT_OK;
 	if (!endpoint_is_unix(ep) || ep->abstract) {
@@ -272,9 +279,14 @@ bind_with_mode(int fd, const struct endpoint_addr *a, int mode)
 	return rc;
 }
 
+/*
+ * Makes a socket for a and binds it. Returns the fd, -2 when reported, or
+ * -1 with the errno in *err and the call that gave it in *call.
+ */
 static int
 bind_one(struct session *s, const struct serve_opts *so,
-    const struct endpoint *ep, const struct endpoint_addr *a, int *err)
+    const struct endpoint *ep, const struct endpoint_addr *a, int *err,
+    const char **call)
 {
 	int fd = session_socket(s, a, true);
 	int v6only = s->opts.ipv6;
@@ -283,6 +295,7 @@ bind_one(struct session *s, const struct serve_opts *so,
 	if (fd == -1) {
 		/* No IPv6 in this kernel? The next address may do. */
 		*err = errno;
+		*call = "socket";
 		return -1;
 	}
 	if (fd < 0)
@@ -294,11 +307,13 @@ bind_one(struct session *s, const struct serve_opts *so,
 	if (is_wildcard(a) && sys_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
 	    &v6only, sizeof(v6only)) < 0) {
 		*err = errno;
+		*call = "setsockopt";
 		sys_close(fd);
 		return -1;
 	}
 	while (bind_with_mode(fd, a, so->mode) < 0) {
 		*err = errno;
+		*call = "bind";
 		if (errno == EADDRINUSE && endpoint_is_unix(ep) &&
 		    !ep->abstract && so->unlink_stale && !retried) {
 			retried = true;
@@ -321,17 +336,18 @@ bind_one(struct session *s, const struct serve_opts *so,
  * costs a live server nothing), else the transport's hint.
  */
 static const char *
-bind_hint(const struct endpoint *ep, int err, const struct endpoint_addr *a,
-    char *out, size_t cap)
+bind_hint(const struct endpoint *ep, const char *call, int err,
+    const struct endpoint_addr *a, char *out, size_t cap)
 {
 	struct stat st;
 	int held;
 
-	if (err == EADDRINUSE && endpoint_is_unix(ep) && !ep->abstract &&
+	if (strcmp(call, "bind") == 0 && err == EADDRINUSE &&
+	    endpoint_is_unix(ep) && !ep->abstract &&
 	    lstat(ep->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
 	    (held = unix_file_held(&st)) >= 0)
 		return explain_errno(held ? "sock_diag" : "stale_socket", err);
-	return explain_errno_at("bind", err, (const struct sockaddr *)&a->sa,
+	return explain_errno_at(call, err, (const struct sockaddr *)&a->sa,
 	    a->len, a->socktype, out, cap);
 }
 
@@ -345,9 +361,10 @@ bind_first(struct session *s, const struct serve_opts *so,
     const struct endpoint *ep, struct endpoint_addr *bound)
 {
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
-	char text[ENDPOINT_ADDRS_MAX][ADDR_TEXT_MAX], hint[256];
+	char text[ENDPOINT_ADDRS_MAX][ADDR_TEXT_MAX], hint[512];
 	char storage[ENDPOINT_TEXT_MAX + 64];
 	int errs[ENDPOINT_ADDRS_MAX];
+	const char *calls[ENDPOINT_ADDRS_MAX], *call = "bind";
 	struct strbuf what;
 	bool named = false;
 	int n, i, eai, err = 0, fd = -1;
@@ -361,7 +378,7 @@ bind_first(struct session *s, const struct serve_opts *so,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		fd = bind_one(s, so, ep, &addrs[i], &err);
+		fd = bind_one(s, so, ep, &addrs[i], &err, &call);
 		if (fd >= 0) {
 			*bound = addrs[i];
 			return fd;
@@ -369,14 +386,15 @@ bind_first(struct session *s, const struct serve_opts *so,
 		if (fd == -2)
 			return -1;
 		errs[i] = err;
+		calls[i] = call;
 		addr_format((const struct sockaddr *)&addrs[i].sa,
 		    addrs[i].len, text[i], sizeof(text[i]));
 	}
 	strbuf_init(&what, storage, sizeof(storage));
 	strbuf_puts(&what, "bind to ");
 	for (i = 0; i < n; i++) {
-		if (errs[i] != err) {
-			report_note("bind to %s: %s", text[i],
+		if (errs[i] != err || strcmp(calls[i], call) != 0) {
+			report_note("bind to %s: %s: %s", text[i], calls[i],
 			    strerror(errs[i]));
 		} else {
 			strbuf_printf(&what, "%s%s", named ? ", then " : "",
@@ -384,8 +402,8 @@ bind_first(struct session *s, const struct serve_opts *so,
 			named = true;
 		}
 	}
-	report_errno_hint(strbuf_str(&what), err, bind_hint(ep, err,
-	    &addrs[n - 1], hint, sizeof(hint)));
+	report_errno_hint(call, strbuf_str(&what), err, bind_hint(ep, call,
+	    err, &addrs[n - 1], hint, sizeof(hint)));
 	return -1;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "explain.h"
 #include "hexdump.h"
 #include "json.h"
 #include "line.h"
@@ -243,7 +244,7 @@ set_int_option(int fd, int level, int name, int value, const char *label,
 
 	if (sys_setsockopt(fd, level, name, &value, sizeof(value)) == 0)
 		return 0;
-	snprintf(what, sizeof(what), "setsockopt %s on %s", label, where);
+	snprintf(what, sizeof(what), "set %s on %s", label, where);
 	report_errno("setsockopt", what, errno);
 	return -1;
 }
@@ -261,6 +262,7 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 	fd = sys_socket(a->family, a->socktype, a->protocol);
 	if (fd < 0)
 		return -1;
+	s->family = a->family;
 	/* Textbook mode's calls block, as the slides' do. */
 	if (!textbook_on() && sys_set_nonblocking(fd) < 0) {
 		snprintf(what, sizeof(what), "make the socket for %s "
@@ -288,9 +290,16 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 
 		if (sys_setsockopt(fd, set->def->level, set->def->optname,
 		    value, len) < 0) {
-			snprintf(what, sizeof(what), "setsockopt %s on %s",
+			int err = errno;
+			char hint[512];
+
+			/* An option of another family or protocol: say which. */
+			snprintf(what, sizeof(what), "set %s on %s",
 			    s->opts.sockopts.items[i], where);
-			report_errno("setsockopt", what, errno);
+			report_errno_hint("setsockopt", what, err,
+			    explain_errno_at("setsockopt", err,
+			    (const struct sockaddr *)&a->sa, a->len,
+			    a->socktype, hint, sizeof(hint)));
 			goto fail;
 		}
 	}
@@ -541,7 +550,12 @@ session_oversize(struct session *s, size_t len, const char *sender)
 	s->oversize++;
 	snprintf(what, sizeof(what), "receive a datagram of %zu bytes from %s",
 	    len, sender);
-	report_errno("recvmmsg", what, EMSGSIZE);
+	/*
+	 * recvmmsg succeeded and said MSG_TRUNC: the EMSGSIZE is sockit's
+	 * word for it, so the message names no call as if it had failed.
+	 */
+	report_errno_hint(NULL, what, EMSGSIZE, explain_errno("recvmmsg",
+	    EMSGSIZE));
 }
 
 static void
@@ -853,6 +867,24 @@ reset_if_unsent(int sock, const struct relay_result *res)
 	    sizeof(abort_close));
 }
 
+/*
+ * Reports a relay's failed call with the hint for the socket's family, as
+ * a send's EACCES is a broadcast over UDP and a file's mode over unix.
+ */
+static void
+report_relay_errno(const struct session *s, int socktype, const char *call,
+    const char *what, int err)
+{
+	struct sockaddr_storage family;
+	char hint[512];
+
+	memset(&family, 0, sizeof(family));
+	family.ss_family = (sa_family_t)s->family;
+	report_errno_hint(call, what, err, explain_errno_at(call, err,
+	    s->family != 0 ? (const struct sockaddr *)&family : NULL,
+	    sizeof(sa_family_t), socktype, hint, sizeof(hint)));
+}
+
 int
 session_relay(struct session *s, int sock, int socktype, const char *peer)
 {
@@ -966,9 +998,10 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	/* session_tls_finish has told what TLS refused. */
 	if (strcmp(res.failed_call, "tls") == 0)
 		return EXIT_FAIL;
-	if (strcmp(res.failed_call, "send") == 0)
+	/* send, sendto, sendmmsg; recv, recvfrom, recvmmsg. */
+	if (strncmp(res.failed_call, "send", 4) == 0)
 		snprintf(what, sizeof(what), "send to %s", peer);
-	else if (strcmp(res.failed_call, "recv") == 0)
+	else if (strncmp(res.failed_call, "recv", 4) == 0)
 		snprintf(what, sizeof(what), "recv from %s", peer);
 	else if (strcmp(res.failed_call, "read") == 0)
 		snprintf(what, sizeof(what), "read from stdin");
@@ -976,7 +1009,7 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		snprintf(what, sizeof(what), "write to stdout");
 	else
 		snprintf(what, sizeof(what), "%s", res.failed_call);
-	report_errno(res.failed_call, what, res.err);
+	report_relay_errno(s, socktype, res.failed_call, what, res.err);
 	return EXIT_FAIL;
 }
 

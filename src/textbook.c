@@ -73,6 +73,12 @@ textbook_send_to(const struct sockaddr *sa, socklen_t len)
 	client_to_len = len;
 }
 
+const char *
+textbook_send_call(void)
+{
+	return client_to_len > 0 ? "sendto" : "send";
+}
+
 ssize_t
 textbook_send(int fd, const void *buf, size_t len, int flags)
 {
@@ -200,7 +206,7 @@ send_out(struct loop *l, const unsigned char *buf, size_t len)
 		    cfg->send_flags);
 
 		if (n < 0)
-			return failed(l, "send");
+			return failed(l, l->unconnected ? "sendto" : "send");
 		buf += n;
 		left -= (size_t)n;
 	} while (left > 0 && !cfg->messages);

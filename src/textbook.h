@@ -42,6 +42,8 @@ void textbook_send_to(const struct sockaddr *sa, socklen_t len);
  * given, else send. Returns what the call returns.
  */
 ssize_t textbook_send(int fd, const void *buf, size_t len, int flags);
+/* Returns the call textbook_send makes: "sendto" or "send". */
+const char *textbook_send_call(void);
 /*
  * Runs cfg as relay_run would, with blocking calls and one buffer: read
  * and send, recv and write, poll() or select() only while stdin and the

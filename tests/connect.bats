@@ -69,7 +69,7 @@ start_silent_server() {
 	port=$(refused_port)
 	run --separate-stderr sockit connect "127.0.0.1:$port" </dev/null
 	assert_status 1
-	assert_stderr_contains "connect to 127.0.0.1:$port: Connection refused (ECONNREFUSED)"
+	assert_stderr_contains "connect to 127.0.0.1:$port: connect: Connection refused (ECONNREFUSED)"
 	assert_stderr_contains "nothing is listening on that port"
 	[ -z "$output" ]
 }
@@ -104,7 +104,7 @@ start_silent_server() {
 	    sh "$TMP/hosts" "$SOCKIT" "$LISTEN_PORT"
 	assert_success
 	[ "$output" = found ]
-	assert_stderr_contains "connect to [::1]:$LISTEN_PORT: Connection refused"
+	assert_stderr_contains "connect to [::1]:$LISTEN_PORT: connect: Connection refused"
 	assert_stderr_contains "connected to 127.0.0.1:$LISTEN_PORT"
 }
 
@@ -139,7 +139,7 @@ start_silent_server() {
 	start_listener srv 127.0.0.1:0
 	run --separate-stderr sockit connect -o TCP_CONGESTION=no-such-algo "127.0.0.1:$LISTEN_PORT" </dev/null
 	assert_status 1
-	assert_stderr_contains "setsockopt TCP_CONGESTION=no-such-algo"
+	assert_stderr_contains "set TCP_CONGESTION=no-such-algo on 127.0.0.1:$LISTEN_PORT: setsockopt: No such file or directory (ENOENT)"
 	assert_stderr_contains "(ENOENT)"
 }
 

@@ -571,8 +571,8 @@ import socket, sys
 c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 c.sendto(b'anyone?', ('127.0.0.1', int(sys.argv[1])))" "$fport"
 	wait_for_line "$TMP/fwd.err" '"event": "error"'
-	run jq -r 'select(.event == "error") | [.operation, .error, .hint] | join(" | ")' "$TMP/fwd.err"
-	[ "$output" = "#1 target 127.0.0.1:$port refused a datagram: recv | ECONNREFUSED | nothing listens on UDP port $port there: an ICMP port-unreachable came back" ]
+	run jq -r 'select(.event == "error") | [.operation, .call, .error, .hint] | join(" | ")' "$TMP/fwd.err"
+	[ "$output" = "#1 target 127.0.0.1:$port refused a datagram | recv | ECONNREFUSED | nothing listens on UDP port $port there: an ICMP port-unreachable came back" ]
 }
 
 @test "--json: a refused target's pair event comes before its pair-closed" {

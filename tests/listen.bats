@@ -79,7 +79,7 @@ load test_helper
 	start_listener one -k 127.0.0.1:0
 	run --separate-stderr sockit listen "127.0.0.1:$LISTEN_PORT"
 	assert_status 1
-	assert_stderr_contains "bind to 127.0.0.1:$LISTEN_PORT: Address already in use (EADDRINUSE)"
+	assert_stderr_contains "bind to 127.0.0.1:$LISTEN_PORT: bind: Address already in use (EADDRINUSE)"
 	assert_stderr_contains "ss -ltnp"
 }
 
@@ -761,7 +761,7 @@ PY
 	start_listener holder -w 10 127.0.0.1:0
 	run --separate-stderr sockit listen -w 0.1 "$LISTEN_PORT"
 	assert_status 1
-	assert_stderr_contains "bind to [::]:$LISTEN_PORT, then 0.0.0.0:$LISTEN_PORT: Address already in use"
+	assert_stderr_contains "bind to [::]:$LISTEN_PORT, then 0.0.0.0:$LISTEN_PORT: bind: Address already in use"
 	assert_stderr_contains "ss -ltnp 'sport = :$LISTEN_PORT'"
 	[[ "$stderr" != *unlink* ]]
 }

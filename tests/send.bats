@@ -211,7 +211,7 @@ wait_messages() {
 	run --separate-stderr sockit send -f "$TMP/absent" 127.0.0.1:9
 	assert_status 1
 	[ -z "$output" ]
-	assert_stderr_contains "open $TMP/absent (-f): No such file or directory (ENOENT)"
+	assert_stderr_contains "open $TMP/absent (-f): open: No such file or directory (ENOENT)"
 	[ "$(wc -l <<<"$stderr")" -eq 2 ]
 }
 
@@ -307,7 +307,7 @@ wait_messages() {
 	run --separate-stderr sockit send -u "127.0.0.1:$PEER_PORT" "$(head -c 70000 /dev/zero | tr '\0' x)"
 	assert_status 1
 	[ -z "$output" ]
-	assert_stderr_contains "send 70000 bytes to 127.0.0.1:$PEER_PORT: Message too long (EMSGSIZE)"
+	assert_stderr_contains "send 70000 bytes to 127.0.0.1:$PEER_PORT: send: Message too long (EMSGSIZE)"
 	assert_stderr_contains "larger than one datagram can carry"
 }
 
@@ -316,7 +316,7 @@ wait_messages() {
 	head -c 70000 /dev/zero | tr '\0' x >"$TMP/big"
 	run --separate-stderr sockit send -u -f "$TMP/big" "127.0.0.1:$PEER_PORT"
 	assert_status 1
-	assert_stderr_contains "send 70000 bytes to 127.0.0.1:$PEER_PORT: Message too long (EMSGSIZE)"
+	assert_stderr_contains "send 70000 bytes to 127.0.0.1:$PEER_PORT: send: Message too long (EMSGSIZE)"
 	run --separate-stderr sockit send -u "127.0.0.1:$PEER_PORT" marker
 	wait_messages srv 1
 	[ "$(messages srv)" = "$(hex_of marker)" ]
@@ -447,7 +447,7 @@ wait_messages() {
 	run --separate-stderr sockit send "127.0.0.1:$port" hello
 	assert_status 1
 	[ -z "$output" ]
-	assert_stderr_contains "connect to 127.0.0.1:$port: Connection refused (ECONNREFUSED)"
+	assert_stderr_contains "connect to 127.0.0.1:$port: connect: Connection refused (ECONNREFUSED)"
 }
 
 @test "UDP -r to a closed port exits 1 with ECONNREFUSED" {

@@ -60,7 +60,7 @@ while True:
 	refute grep -q 'fcntl(' <<<"$stderr"
 	refute grep -q 'folded' <<<"$stderr"
 	refute grep -q 'SO_ERROR' <<<"$stderr"
-	assert_stderr_contains "connect to 127.0.0.1:$port: Connection refused (ECONNREFUSED)"
+	assert_stderr_contains "connect to 127.0.0.1:$port: connect: Connection refused (ECONNREFUSED)"
 }
 
 @test "send -u sends with sendto on a socket it never connects" {

@@ -353,7 +353,7 @@ bad_file() {
 	assert_stderr_contains "--capath $CERTS/ca.pem is not a directory"
 	SSLKEYLOGFILE=$TMP run --separate-stderr sockit connect --tls "${CA[@]}" 127.0.0.1:9
 	assert_status 1
-	assert_stderr_contains "sockit: open SSLKEYLOGFILE $TMP: Is a directory (EISDIR)"
+	assert_stderr_contains "sockit: open SSLKEYLOGFILE $TMP: open: Is a directory (EISDIR)"
 }
 
 @test "--json: the tls event's dates are ISO 8601 like its time, and keylog says whether keys are logged" {

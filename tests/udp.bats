@@ -262,7 +262,7 @@ veth_pair() {
 	netns_recv rcv -u --count 1 0.0.0.0:0
 	run --separate-stderr netns "$SOCKIT" send -u "127.255.255.255:$PORT" refused
 	assert_status 1
-	assert_stderr_contains "connect to 127.255.255.255:$PORT: Permission denied (EACCES)"
+	assert_stderr_contains "connect to 127.255.255.255:$PORT: connect: Permission denied (EACCES)"
 	assert_stderr_contains "a broadcast address needs SO_BROADCAST: add --broadcast"
 	run --separate-stderr netns "$SOCKIT" --trace connect -u --broadcast -q 0 "127.255.255.255:$PORT" <<<"to all"
 	assert_success

@@ -233,7 +233,7 @@ test_transport_rows(void)
 	struct sockaddr_in6 sin6;
 	struct sockaddr_un sun;
 	socklen_t off = (socklen_t)offsetof(struct sockaddr_un, sun_path);
-	char out[256];
+	char out[512];
 	const char *hint;
 
 	memset(&sin, 0, sizeof(sin));
@@ -509,7 +509,7 @@ test_nc_missing(void)
 static void
 test_nc_options(void)
 {
-	char out[256];
+	char out[512];
 	const char *advice;
 
 	unit_begin("explain_nc_option: connect -N is the default");

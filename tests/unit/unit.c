@@ -35,6 +35,7 @@ static const struct {
 	{ "json", test_json },
 	{ "opt", test_opt },
 	{ "explain", test_explain },
+	{ "hints", test_hints },
 	{ "cidr", test_cidr },
 	{ "unixdiag", test_unixdiag },
 	{ "pin", test_pin },
