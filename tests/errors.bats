@@ -137,6 +137,8 @@ print(port)')
 	port=$(refused_port)
 	start_listener fwd -k --to "127.0.0.1:$port" 127.0.0.1:0
 	run --separate-stderr sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
-	assert_success
+	# The forward resets the peer it could not serve.
+	assert_status 1
+	assert_stderr_contains "(ECONNRESET)"
 	wait_for_line "$TMP/fwd.err" "^sockit: connect to 127\\.0\\.0\\.1:$port for #1 \\(127\\.0\\.0\\.1:[0-9]+\\): connect: Connection refused \\(ECONNREFUSED\\)$"
 }
