@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1847,6 +1849,56 @@ sys_close_range(unsigned first)
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "close_range(%u, ~0U, 0)", first);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_limit_fds(unsigned long count)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct rlimit rl = { 0, 0 };
+	int rc, err;
+
+	rc = getrlimit(RLIMIT_NOFILE, &rl);
+	if (rc == 0) {
+		rl.rlim_cur = count;
+		rc = setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "setrlimit(RLIMIT_NOFILE, {rlim_cur=%lu, "
+	    "rlim_max=", count);
+	if (rl.rlim_max == RLIM_INFINITY)
+		strbuf_puts(&sb, "RLIM_INFINITY})");
+	else
+		strbuf_printf(&sb, "%llu})", (unsigned long long)rl.rlim_max);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_alarm_ms(long ms)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct itimerval it;
+	int rc, err;
+
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = ms % 1000 * 1000;
+	it.it_interval = it.it_value;
+	rc = setitimer(ITIMER_REAL, &it, NULL);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "setitimer(ITIMER_REAL, {it_interval={%ld, %ld}, "
+	    "it_value={%ld, %ld}}, NULL)", ms / 1000, ms % 1000 * 1000,
+	    ms / 1000, ms % 1000 * 1000);
 	finish(&sb, rc, err);
 	return rc;
 }

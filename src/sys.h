@@ -227,4 +227,15 @@ int sys_inet_pton(int family, const char *text, void *out);
  */
 int sys_close_range(unsigned first);
 
+/*
+ * Lowers the soft RLIMIT_NOFILE to count, the hard limit kept, so the
+ * next descriptor past it fails with EMFILE. Returns 0 or -1.
+ */
+int sys_limit_fds(unsigned long count);
+/*
+ * Arms ITIMER_REAL to raise SIGALRM every ms milliseconds (0: disarms).
+ * Returns 0 or -1.
+ */
+int sys_alarm_ms(long ms);
+
 #endif
