@@ -13,18 +13,19 @@
 #define EA(n, a) #n, #a, ERRTABLE_ERRNO, n
 #define G(n) #n, NULL, ERRTABLE_EAI, n
 #define H(n) #n, NULL, ERRTABLE_HERRNO, n
+#define HA(n, a) #n, #a, ERRTABLE_HERRNO, n
 
 /* Sorted by name within each kind, as --list prints them. */
 static const struct errtable_entry table[] = {
 	{ E(EACCES), "Permission denied",
 	  "bind returns it for a port below 1024 without CAP_NET_BIND_SERVICE "
 	  "and for a unix path in a directory the user may not write; "
-	  "connect for a unix socket file without write permission; send "
-	  "and sendto for a broadcast address on a socket without "
-	  "SO_BROADCAST, and for a route of type prohibit.",
+	  "connect for a unix socket file without write permission; "
+	  "connect, send and sendto for a broadcast address on a UDP socket "
+	  "without SO_BROADCAST, and for a route of type prohibit.",
 	  "For a port, use one above 1023 or net.ipv4.ip_unprivileged_port_start; "
 	  "for a path, the permissions of the file and of its directory; "
-	  "for a broadcast, set -o SO_BROADCAST.",
+	  "for a broadcast, set SO_BROADCAST (sockit's --broadcast).",
 	  "sockit send -u 127.255.255.255:9 hi",
 	  NULL },
 	{ E(EADDRINUSE), "Address already in use",
@@ -168,7 +169,7 @@ static const struct errtable_entry table[] = {
 	  "as many descriptors open as its limit (RLIMIT_NOFILE) allows.",
 	  "Close the descriptors no longer needed (a server that forgets to "
 	  "close accepted sockets leaks them), or raise ulimit -n.",
-	  "sh -c 'ulimit -n 3; sockit connect 127.0.0.1:1'",
+	  NULL,
 	  NULL },
 	{ E(EMSGSIZE), "Message too long",
 	  "send and sendto on a datagram socket return it when the datagram "
@@ -290,7 +291,7 @@ static const struct errtable_entry table[] = {
 	  "the family asked for, such as 127.0.0.1 with AF_INET6.",
 	  "Ask for AF_UNSPEC, or for the family the name has (resolve -4, "
 	  "resolve -6).",
-	  "sockit resolve -6 127.0.0.1",
+	  NULL,
 	  NULL },
 	{ G(EAI_AGAIN), "Temporary failure in name resolution",
 	  "getaddrinfo and getnameinfo return it when the DNS server did not "
@@ -381,9 +382,9 @@ static const struct errtable_entry table[] = {
 	  "It takes a call to gethostbyname, which sockit does not make; "
 	  "getaddrinfo says the same as EAI_NONAME: sockit explain --demo "
 	  "EAI_NONAME." },
-	{ H(NO_DATA), "No address associated with name",
+	{ HA(NO_DATA, NO_ADDRESS), "No address associated with name",
 	  "gethostbyname sets it when the name exists but has no address: "
-	  "the old API's EAI_NODATA. NO_ADDRESS is the same value.",
+	  "the old API's EAI_NODATA.",
 	  "Look at the records of the name (dig NAME ANY).",
 	  NULL,
 	  "It takes gethostbyname and a DNS name with records but no "

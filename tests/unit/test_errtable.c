@@ -133,6 +133,8 @@ test_find(void)
 	CHECK(e != NULL && strcmp(e->name, "EAGAIN") == 0);
 	e = errtable_find("enotsup");
 	CHECK(e != NULL && strcmp(e->name, "EOPNOTSUPP") == 0);
+	e = errtable_find("NO_ADDRESS");
+	CHECK(e != NULL && strcmp(e->name, "NO_DATA") == 0);
 	unit_end();
 
 	unit_begin("words that name nothing are not found");
