@@ -124,14 +124,22 @@ connected(struct demo_result *r, const struct sockaddr_in *sin)
 /*
  * A listener with a backlog of 0 whose accept queue is full: one
  * connection completed and nobody accepts it. Linux then drops every
- * new SYN, so the next connect stays pending.
+ * new SYN, so the next connect stays pending. The listener reads as
+ * readable once that connection is in its queue, not merely handshaking.
  */
 static int
 full_listener(struct demo_result *r, struct sockaddr_in *sin)
 {
-	if (listener(r, 0, sin) < 0 || connected(r, sin) < 0)
+	struct pollfd p;
+	int rc;
+
+	if ((p.fd = listener(r, 0, sin)) < 0 || connected(r, sin) < 0)
 		return -1;
-	return 0;
+	p.events = POLLIN;
+	rc = sys_poll(&p, 1, DEMO_WAIT_MS);
+	if (rc == 0)
+		errno = ETIMEDOUT;
+	return setup_failed(r, "poll", rc > 0 ? 0 : -1) ? -1 : 0;
 }
 
 static void
@@ -761,9 +769,8 @@ explain_demo_run(const char *name, struct demo_result *r)
 	memset(r, 0, sizeof(*r));
 	r->want = d->want;
 	r->eai = d->eai;
-	trace_flags |= TRACE_ON;
-	if (d->full)
-		trace_flags |= TRACE_FULL;
+	/* Adds to what --trace asked for: "time" stays, say. */
+	trace_set_mode(d->full ? "full" : "");
 	d->run(r);
 	close_all();
 	return true;

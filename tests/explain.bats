@@ -9,7 +9,7 @@ demo() {
 	[[ $name == EAI_* ]] && ret=$name
 	run --separate-stderr sockit explain --demo "$name"
 	assert_success
-	grep -qE "(^|\] )$call\(.*\) = $ret \(" <<<"$stderr" || {
+	grep -qE "^(\[pid [0-9]+\] )?$call\(.*\) = $ret \(" <<<"$stderr" || {
 		echo "no trace line of $call failing with $name" >&2
 		echo "stderr: $stderr" >&2
 		return 1
@@ -145,6 +145,17 @@ demo() {
 
 @test "demo EAI_OVERFLOW: getnameinfo into a buffer too small" {
 	demo EAI_OVERFLOW getnameinfo
+}
+
+@test "demo trace lines are --trace's: untagged, and with --trace=time timed" {
+	run --separate-stderr sockit explain --demo EISCONN
+	assert_success
+	# Only a child's lines carry a pid, as with any other command.
+	refute grep -q '^\[pid' <<<"$stderr"
+	run --separate-stderr sockit --trace=time explain --demo EISCONN
+	assert_success
+	grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} connect\(4, .*EISCONN' \
+	    <<<"$stderr"
 }
 
 @test "demo of a code that cannot be provoked here fails and names it" {
