@@ -288,7 +288,11 @@ demo(const struct explain_opts *o, const struct errtable_entry *e)
 		    code_name(&r, r.got), code_text(&r, r.got));
 		return EXIT_OK;
 	}
-	if (r.setup && r.got != 0)
+	if (r.setup && r.got < 0)
+		report_error("%s, a step before the one that shows %s, failed "
+		    "in the child: its trace line says with what", r.call,
+		    e->name);
+	else if (r.setup && r.got != 0)
 		report_error("%s, a step before the one that shows %s, failed "
 		    "with %s (%s)", r.call, e->name, code_name(&r, r.got),
 		    code_text(&r, r.got));

@@ -129,10 +129,9 @@ static const struct errtable_entry table[] = {
 	  "unreachable.",
 	  "Check the host is up and on that network (ip neigh, ping), and "
 	  "the routes (ip route get ADDRESS); a firewall may reject with it.",
-	  NULL,
-	  "It takes a route of type unreachable, which needs a network of "
-	  "one's own: unshare -rn sh -c 'ip link set lo up; ip route add "
-	  "unreachable 192.0.2.0/24; sockit connect 192.0.2.1:9'." },
+	  "unshare -rn sh -c 'ip route add unreachable 192.0.2.0/24; sockit "
+	  "connect 192.0.2.1:9'",
+	  NULL },
 	{ E(EINPROGRESS), "Operation now in progress",
 	  "connect on a non-blocking socket returns it when the handshake "
 	  "has started and will finish later.",
@@ -184,10 +183,8 @@ static const struct errtable_entry table[] = {
 	  "down.",
 	  "Look at ip route and ip route get ADDRESS; IPv6 without a default "
 	  "route gives it for every global address.",
-	  NULL,
-	  "It takes a host without a route to the destination; an empty "
-	  "network namespace has none: unshare -rn sockit connect "
-	  "192.0.2.1:9 (nothing is sent)." },
+	  "unshare -rn sockit connect 127.0.0.1:9",
+	  NULL },
 	{ E(ENFILE), "Too many open files in system",
 	  "socket, accept and open return it when the whole system has as "
 	  "many files open as fs.file-max allows.",

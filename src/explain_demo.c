@@ -19,8 +19,9 @@
 #include "trace.h"
 
 /*
- * Every demo sends only to loopback or to nobody: the addresses off this
- * host (192.0.2.1, TEST-NET-1) are only bound to, which sends nothing.
+ * Every demo sends only to loopback or to nobody: an address off this
+ * host (192.0.2.1, of TEST-NET-1) is only bound to, which sends nothing,
+ * or connected to inside a network namespace with no interface up.
  */
 #define TEST_NET_1 0xc0000201u		/* 192.0.2.1 */
 #define LOOPBACK_BROADCAST 0x7fffffffu	/* 127.255.255.255 */
@@ -393,35 +394,105 @@ demo_eisconn(struct demo_result *r)
 	outcome(r, "connect", sys_connect(fd, SA(&sin), sizeof(sin)));
 }
 
+/* What a child's steps exit with when one before the promised call failed. */
+#define CHILD_SETUP_FAILED 255
+
 /*
- * In a child, so the limit dies with it: the first free descriptor
- * becomes the limit, so the next socket finds no number left.
+ * Runs steps in a child, so what they change of the process (a limit, a
+ * namespace) dies with it. steps returns the errno of the promised call,
+ * 0 when it succeeded, or CHILD_SETUP_FAILED after the step named setup
+ * failed; the child's trace shows with what.
  */
 static void
-demo_emfile(struct demo_result *r)
+in_child(struct demo_result *r, const char *call, const char *setup,
+    int (*steps)(void))
 {
-	int status, fd;
+	int status;
 	pid_t pid = fork();
 
-	if (pid == 0) {
-		fd = sys_socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0 || sys_close(fd) < 0 ||
-		    sys_limit_fds((unsigned long)fd) < 0)
-			_exit(126);
-		fd = sys_socket(AF_INET, SOCK_STREAM, 0);
-		_exit(fd < 0 ? errno : 0);
-	}
+	if (pid == 0)
+		_exit(steps());
 	sys_trace_fork(pid, errno);
 	if (setup_failed(r, "fork", pid) ||
 	    setup_failed(r, "waitpid", sys_waitpid(pid, &status, 0)))
 		return;
-	r->call = "socket";
-	if (!WIFEXITED(status) || WEXITSTATUS(status) == 126) {
+	r->call = call;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) == CHILD_SETUP_FAILED) {
+		r->call = setup;
 		r->setup = true;
-		r->got = 0;
+		r->got = -1;
 		return;
 	}
 	r->got = WEXITSTATUS(status);
+}
+
+/*
+ * The first free descriptor becomes the limit, so the next socket finds
+ * no number left.
+ */
+static int
+emfile_steps(void)
+{
+	int fd = sys_socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || sys_close(fd) < 0 ||
+	    sys_limit_fds((unsigned long)fd) < 0)
+		return CHILD_SETUP_FAILED;
+	return sys_socket(AF_INET, SOCK_STREAM, 0) < 0 ? errno : 0;
+}
+
+static void
+demo_emfile(struct demo_result *r)
+{
+	in_child(r, "socket", "setrlimit", emfile_steps);
+}
+
+/* In a new network namespace loopback is down: no route to anything. */
+static int
+enetunreach_steps(void)
+{
+	struct sockaddr_in sin;
+	int fd;
+
+	if (sys_unshare_net() < 0 ||
+	    (fd = sys_socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return CHILD_SETUP_FAILED;
+	ipv4(&sin, INADDR_LOOPBACK, DISCARD_PORT);
+	return sys_connect(fd, SA(&sin), sizeof(sin)) < 0 ? errno : 0;
+}
+
+static void
+demo_enetunreach(struct demo_result *r)
+{
+	in_child(r, "connect", "unshare", enetunreach_steps);
+}
+
+/*
+ * In a new network namespace, a route of type unreachable to TEST-NET-1:
+ * connect finds it and fails at once. Only ever after unshare succeeded,
+ * so the host's routes are never touched.
+ */
+static int
+ehostunreach_steps(void)
+{
+	struct sockaddr_in net, mask, to;
+	int fd;
+
+	if (sys_unshare_net() < 0 ||
+	    (fd = sys_socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return CHILD_SETUP_FAILED;
+	ipv4(&net, TEST_NET_1 & 0xffffff00u, 0);
+	ipv4(&mask, 0xffffff00u, 0);
+	if (sys_add_reject_route(fd, &net, &mask) < 0)
+		return CHILD_SETUP_FAILED;
+	ipv4(&to, TEST_NET_1, DISCARD_PORT);
+	return sys_connect(fd, SA(&to), sizeof(to)) < 0 ? errno : 0;
+}
+
+static void
+demo_ehostunreach(struct demo_result *r)
+{
+	in_child(r, "connect", "unshare or ioctl", ehostunreach_steps);
 }
 
 static void
@@ -643,8 +714,8 @@ static const struct demo demos[] = {
 	  "A socket bound to 127.0.0.1 on a port the kernel picks, then a "
 	  "second socket bound to the same port, neither with SO_REUSEADDR." },
 	{ "EADDRNOTAVAIL", EADDRNOTAVAIL, false, false, demo_eaddrnotavail,
-	  "bind to 192.0.2.1, an address of TEST-NET-1 that is on no "
-	  "interface here; bind sends nothing." },
+	  "bind to 192.0.2.1, an address of TEST-NET-1 that is not one of "
+	  "this host's; bind sends nothing." },
 	{ "EAFNOSUPPORT", EAFNOSUPPORT, false, false, demo_eafnosupport,
 	  "connect an AF_INET socket to a sockaddr_in6 (::1): the family of "
 	  "the address is not the socket's." },
@@ -667,6 +738,11 @@ static const struct demo demos[] = {
 	  "arrives, then send." },
 	{ "EDESTADDRREQ", EDESTADDRREQ, false, false, demo_edestaddrreq,
 	  "send on a UDP socket that was never connected." },
+	{ "EHOSTUNREACH", EHOSTUNREACH, false, false, demo_ehostunreach,
+	  "In a child, in a network namespace of its own as for ENETUNREACH: "
+	  "ioctl SIOCADDRT adds a route of type unreachable (RTF_REJECT) to "
+	  "192.0.2.0/24, then connect to 192.0.2.1 fails on it; the route "
+	  "dies with the namespace, and nothing is sent." },
 	{ "EINPROGRESS", EINPROGRESS, false, true, demo_einprogress,
 	  "A non-blocking connect to a listener whose accept queue is full, "
 	  "so the handshake cannot finish at once; traced in full, as the "
@@ -684,6 +760,11 @@ static const struct demo demos[] = {
 	  "In a child: socket and close it to learn the lowest free "
 	  "descriptor, setrlimit RLIMIT_NOFILE to that number, then socket "
 	  "again." },
+	{ "ENETUNREACH", ENETUNREACH, false, false, demo_enetunreach,
+	  "In a child: unshare into a network namespace of its own (with a "
+	  "user namespace, so no privilege is needed), where loopback is "
+	  "down and no route exists, then connect to 127.0.0.1. Where user "
+	  "namespaces are off it cannot run." },
 	{ "EMSGSIZE", EMSGSIZE, false, false, demo_emsgsize,
 	  "sendto 127.0.0.1 a UDP datagram of 65508 bytes, one more than "
 	  "IPv4 can carry." },

@@ -8,7 +8,8 @@
 struct demo_result {
 	const char *call;	/* "connect", "getaddrinfo", ... */
 	int want;		/* the errno or EAI_ code promised */
-	int got;		/* what the call gave: 0 for success */
+	int got;		/* what the call gave: 0 for success, -1 when
+				   a child's step failed (its trace says how) */
 	bool eai;		/* want and got are EAI_ codes, not errno */
 	bool setup;		/* a call before the promised one failed */
 };

@@ -9,7 +9,9 @@
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <linux/unix_diag.h>
+#include <net/route.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -1899,6 +1901,50 @@ sys_alarm_ms(long ms)
 	strbuf_printf(&sb, "setitimer(ITIMER_REAL, {it_interval={%ld, %ld}, "
 	    "it_value={%ld, %ld}}, NULL)", ms / 1000, ms % 1000 * 1000,
 	    ms / 1000, ms % 1000 * 1000);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_unshare_net(void)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	/* A user namespace first: it is what lets an unprivileged user in. */
+	int rc = unshare(CLONE_NEWUSER | CLONE_NEWNET);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "unshare(CLONE_NEWUSER|CLONE_NEWNET)");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_add_reject_route(int fd, const struct sockaddr_in *dst,
+    const struct sockaddr_in *mask)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct rtentry rt;
+	int rc, err;
+
+	memset(&rt, 0, sizeof(rt));
+	memcpy(&rt.rt_dst, dst, sizeof(*dst));
+	memcpy(&rt.rt_genmask, mask, sizeof(*mask));
+	rt.rt_flags = RTF_UP | RTF_REJECT;
+	rc = ioctl(fd, SIOCADDRT, &rt);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "ioctl(%d, SIOCADDRT, {rt_dst=", fd);
+	trace_sockaddr(&sb, (const struct sockaddr *)dst, sizeof(*dst));
+	strbuf_puts(&sb, ", rt_genmask=");
+	trace_sockaddr(&sb, (const struct sockaddr *)mask, sizeof(*mask));
+	strbuf_puts(&sb, ", rt_flags=RTF_UP|RTF_REJECT})");
 	finish(&sb, rc, err);
 	return rc;
 }

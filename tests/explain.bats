@@ -102,6 +102,35 @@ demo() {
 	demo ENOTSOCK getsockname
 }
 
+# userns: true when this machine lets a user make a network namespace.
+userns() {
+	command -v unshare >/dev/null && unshare -rn true 2>/dev/null
+}
+
+@test "demo ENETUNREACH: connect in a network namespace of its own" {
+	userns || skip "user namespaces are off here"
+	demo ENETUNREACH connect
+	grep -qF 'unshare(CLONE_NEWUSER|CLONE_NEWNET) = 0' <<<"$stderr"
+}
+
+@test "demo EHOSTUNREACH: connect on a route of type unreachable, in a namespace" {
+	userns || skip "user namespaces are off here"
+	demo EHOSTUNREACH connect
+	grep -qF 'SIOCADDRT, {rt_dst={AF_INET, 192.0.2.0:0}' <<<"$stderr"
+}
+
+@test "a demo whose set-up fails says which step, and exits 1" {
+	userns || skip "user namespaces are off here"
+	# No namespace may be made under this one: the demo's unshare fails.
+	run --separate-stderr unshare -Ur sh -c \
+	    'echo 0 >/proc/sys/user/max_user_namespaces || exit 99
+	    exec "$0" explain --demo ENETUNREACH' "$SOCKIT"
+	[ "$status" -ne 99 ] || skip "max_user_namespaces cannot be set here"
+	assert_status 1
+	assert_stderr_contains "unshare, a step before the one that shows ENETUNREACH, failed"
+	[ -z "$output" ]
+}
+
 @test "demo EOPNOTSUPP: listen on a datagram socket" {
 	demo EOPNOTSUPP listen
 }
@@ -212,9 +241,9 @@ assert d["want"] == "EISCONN" and d["got"] == "EISCONN" and d["ok"], d
 }
 
 @test "explain a code that cannot be provoked here says what it would take" {
-	run sockit explain ENETUNREACH
+	run sockit explain ENFILE
 	assert_success
-	assert_output_contains "unshare -rn"
+	assert_output_contains "system-wide file table"
 	refute grep -qF -- "--demo" <<<"$output"
 }
 
