@@ -120,8 +120,7 @@ static const struct errtable_entry table[] = {
 	  "Check the pointers and the lengths passed: a socklen_t that is "
 	  "not initialised before accept or getsockname is the classic.",
 	  NULL,
-	  "It takes a pointer outside the process's memory, which a program "
-	  "written to be correct never passes; sockit cannot." },
+	  NULL },
 	{ E(EHOSTUNREACH), "No route to host",
 	  "connect, send and sendto return it when the route says the host "
 	  "cannot be reached: an ICMP host unreachable came back, the "
@@ -195,12 +194,13 @@ static const struct errtable_entry table[] = {
 	{ E(ENOBUFS), "No buffer space available",
 	  "socket, send and sendto return it when the kernel has no memory "
 	  "for the buffers of the socket or the queue of an interface is "
-	  "full.",
+	  "full; setsockopt for a multicast join past the number of groups "
+	  "one socket may join, net.ipv4.igmp_max_memberships.",
 	  "Send more slowly, or look at memory pressure (ss -m, "
-	  "/proc/net/sockstat).",
+	  "/proc/net/sockstat); for groups, leave the ones no longer "
+	  "needed or raise the sysctl.",
 	  NULL,
-	  "It takes memory pressure inside the kernel or a full interface "
-	  "queue, which loopback does not have." },
+	  NULL },
 	{ E(ENOMEM), "Cannot allocate memory",
 	  "socket, accept and other calls return it when the kernel cannot "
 	  "allocate memory for the new socket or its buffers.",

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,6 +31,15 @@
 #define UDP_MAX 65507
 /* How long a demo waits for something that should come at once. */
 #define DEMO_WAIT_MS 2000
+/*
+ * Far more groups than net.ipv4.igmp_max_memberships (20 by default)
+ * lets one socket join: the loop ends at the first refusal.
+ */
+#define GROUPS_MAX 4096
+/* 239.255.0.0/16, organisation-local multicast: joined on lo only. */
+#define LOCAL_GROUPS 0xefff0000u
+/* Linux gives lo index 1 in every network namespace. */
+#define LOOPBACK_IFINDEX 1
 
 /* The descriptors a demo opened, closed at its end. */
 static int open_fds[16];
@@ -223,6 +233,57 @@ pending(struct demo_result *r, struct sockaddr_in *sin, long *rc)
 		return -1;
 	*rc = sys_connect(fd, SA(sin), sizeof(*sin));
 	return fd;
+}
+
+/*
+ * An address no process owns: page 0 is never mapped, so the kernel's
+ * copy to it fails and the call says so instead of the process crashing.
+ */
+#define UNMAPPED ((void *)(uintptr_t)1)
+
+/* Waits until fd is readable. Returns 0, or -1 after filling r. */
+static int
+readable(struct demo_result *r, int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int rc = sys_poll(&p, 1, DEMO_WAIT_MS);
+
+	if (rc == 0)
+		errno = ETIMEDOUT;
+	return setup_failed(r, "poll", rc > 0 ? 0 : -1) ? -1 : 0;
+}
+
+static void
+demo_efault(struct demo_result *r)
+{
+	struct sockaddr_in sin;
+	int fd = bound(r, SOCK_DGRAM, &sin);
+
+	if (fd < 0 || setup_failed(r, "sendto",
+	    sys_sendto(fd, "x", 1, 0, SA(&sin), sizeof(sin))) ||
+	    readable(r, fd) < 0)
+		return;
+	outcome(r, "recv", sys_recv(fd, UNMAPPED, 1, MSG_DONTWAIT));
+}
+
+static void
+demo_enobufs(struct demo_result *r)
+{
+	struct group_req req;
+	struct sockaddr_in *group = (struct sockaddr_in *)&req.gr_group;
+	int fd = keep(sys_socket(AF_INET, SOCK_DGRAM, 0));
+	int i, rc = 0;
+
+	if (setup_failed(r, "socket", fd))
+		return;
+	memset(&req, 0, sizeof(req));
+	req.gr_interface = LOOPBACK_IFINDEX;
+	for (i = 1; i < GROUPS_MAX && rc == 0; i++) {
+		ipv4(group, LOCAL_GROUPS + (uint32_t)i, 0);
+		rc = sys_setsockopt(fd, IPPROTO_IP, MCAST_JOIN_GROUP, &req,
+		    sizeof(req));
+	}
+	outcome(r, "setsockopt", rc);
 }
 
 static void
@@ -738,6 +799,12 @@ static const struct demo demos[] = {
 	  "arrives, then send." },
 	{ "EDESTADDRREQ", EDESTADDRREQ, false, false, demo_edestaddrreq,
 	  "send on a UDP socket that was never connected." },
+	{ "EFAULT", EFAULT, false, true, demo_efault,
+	  "A UDP socket sends itself one datagram, then recv into the "
+	  "address 0x1, which is not mapped: the kernel's copy fails and "
+	  "recv says EFAULT (the process is not killed, as a write of its "
+	  "own there would be). Traced in full, for the poll that waits for "
+	  "the datagram." },
 	{ "EHOSTUNREACH", EHOSTUNREACH, false, false, demo_ehostunreach,
 	  "In a child, in a network namespace of its own as for ENETUNREACH: "
 	  "ioctl SIOCADDRT adds a route of type unreachable (RTF_REJECT) to "
@@ -768,6 +835,10 @@ static const struct demo demos[] = {
 	{ "EMSGSIZE", EMSGSIZE, false, false, demo_emsgsize,
 	  "sendto 127.0.0.1 a UDP datagram of 65508 bytes, one more than "
 	  "IPv4 can carry." },
+	{ "ENOBUFS", ENOBUFS, false, false, demo_enobufs,
+	  "A UDP socket joins multicast groups of 239.255.0.0/16 on lo, one "
+	  "MCAST_JOIN_GROUP after another, until the kernel refuses the one "
+	  "past net.ipv4.igmp_max_memberships (20 by default)." },
 	{ "ENOPROTOOPT", ENOPROTOOPT, false, false, demo_enoprotoopt,
 	  "setsockopt IPPROTO_TCP TCP_NODELAY on a UDP socket: a TCP option "
 	  "at a level the socket does not have (getsockopt says EOPNOTSUPP "

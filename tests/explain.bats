@@ -63,6 +63,11 @@ demo() {
 	demo EDESTADDRREQ send
 }
 
+@test "demo EFAULT: recv into an address that is not mapped" {
+	demo EFAULT recv
+	grep -qF 'recv(3, 0x1, 1, MSG_DONTWAIT) = -1 EFAULT' <<<"$stderr"
+}
+
 @test "demo EINPROGRESS: a non-blocking connect that cannot finish at once" {
 	demo EINPROGRESS connect
 }
@@ -88,6 +93,11 @@ demo() {
 
 @test "demo EMSGSIZE: a UDP datagram of 65508 bytes" {
 	demo EMSGSIZE sendto
+}
+
+@test "demo ENOBUFS: one multicast join past the limit of groups" {
+	demo ENOBUFS setsockopt
+	grep -qF 'gr_interface=if_nametoindex("lo")' <<<"$stderr"
 }
 
 @test "demo ENOPROTOOPT: a TCP option on a UDP socket" {
