@@ -367,8 +367,9 @@ static const struct errtable_entry table[] = {
 	  "Read errno right after the call: a file it could not open (such "
 	  "as /etc/hosts) or a descriptor limit.",
 	  NULL,
-	  "It takes a system call inside the resolver failing, such as "
-	  "reading a resolver configuration that cannot be read." },
+	  "It takes a failure that glibc reports as such: measured here, a "
+	  "process with no descriptor left gets EAI_NONAME instead, as its "
+	  "files and sockets all fail, so no demo can promise it." },
 
 	{ H(HOST_NOT_FOUND), "Unknown host",
 	  "gethostbyname and gethostbyaddr set it when the name or address is "
