@@ -23,7 +23,8 @@ static const struct errtable_entry table[] = {
 	  "connect for a unix socket file without write permission; "
 	  "connect, send and sendto for a broadcast address on a UDP socket "
 	  "without SO_BROADCAST, and for a route of type prohibit.",
-	  "For a port, use one above 1023 or net.ipv4.ip_unprivileged_port_start; "
+	  "For a port, use one above 1023 or lower "
+	  "net.ipv4.ip_unprivileged_port_start; "
 	  "for a path, the permissions of the file and of its directory; "
 	  "for a broadcast, set SO_BROADCAST (sockit's --broadcast).",
 	  "sockit send -u 127.255.255.255:9 hi",

@@ -6,7 +6,7 @@
 
 enum errtable_kind {
 	ERRTABLE_ERRNO,		/* errno after a system call */
-	ERRTABLE_EAI,		/* the return of getaddrinfo or getnameinfo */
+	ERRTABLE_EAI,		/* what getaddrinfo or getnameinfo return */
 	ERRTABLE_HERRNO,	/* h_errno after gethostbyname and its kin */
 };
 
@@ -20,10 +20,10 @@ struct errtable_entry {
 	enum errtable_kind kind;
 	int number;		/* the libc's value of the constant */
 	const char *meaning;	/* short, as strerror says it */
-	const char *calls;	/* which calls of the course return it, and why */
+	const char *calls;	/* the course's calls that return it, and why */
 	const char *check;	/* what to look at when it happens */
-	const char *provoke;	/* a sockit command line that meets it, or NULL */
-	const char *takes;	/* what provoking it takes, when no demo can */
+	const char *provoke;	/* a sockit line that meets it, or NULL */
+	const char *takes;	/* what provoking it takes, if no demo can */
 };
 
 /* Returns the table and stores its length in *count. */

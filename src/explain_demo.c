@@ -424,7 +424,7 @@ demo_eintr(struct demo_result *r)
 	    setup_failed(r, "sigaction",
 	    sys_sigaction(SIGALRM, on_alarm, "on_alarm")))
 		return;
-	/* Every 100 ms, so a tick that comes before accept blocks is no loss. */
+	/* Every 100 ms: a tick that comes before accept blocks is no loss. */
 	if (setup_failed(r, "setitimer", sys_alarm_ms(100)))
 		return;
 	rc = sys_accept_intr(fd, SA(&sin), &len);
