@@ -91,6 +91,18 @@ ipv4(struct sockaddr_in *sin, uint32_t addr, uint16_t port)
 
 #define SA(p) ((struct sockaddr *)(p))
 
+/* Waits until fd is readable. Returns 0, or -1 after filling r. */
+static int
+readable(struct demo_result *r, int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int rc = sys_poll(&p, 1, DEMO_WAIT_MS);
+
+	if (rc == 0)
+		errno = ETIMEDOUT;
+	return setup_failed(r, "poll", rc > 0 ? 0 : -1) ? -1 : 0;
+}
+
 /* A TCP or UDP socket bound to 127.0.0.1 on a port the kernel picks. */
 static int
 bound(struct demo_result *r, int type, struct sockaddr_in *sin)
@@ -141,16 +153,11 @@ connected(struct demo_result *r, const struct sockaddr_in *sin)
 static int
 full_listener(struct demo_result *r, struct sockaddr_in *sin)
 {
-	struct pollfd p;
-	int rc;
+	int fd = listener(r, 0, sin);
 
-	if ((p.fd = listener(r, 0, sin)) < 0 || connected(r, sin) < 0)
+	if (fd < 0 || connected(r, sin) < 0)
 		return -1;
-	p.events = POLLIN;
-	rc = sys_poll(&p, 1, DEMO_WAIT_MS);
-	if (rc == 0)
-		errno = ETIMEDOUT;
-	return setup_failed(r, "poll", rc > 0 ? 0 : -1) ? -1 : 0;
+	return readable(r, fd);
 }
 
 static void
@@ -240,18 +247,6 @@ pending(struct demo_result *r, struct sockaddr_in *sin, long *rc)
  * copy to it fails and the call says so instead of the process crashing.
  */
 #define UNMAPPED ((void *)(uintptr_t)1)
-
-/* Waits until fd is readable. Returns 0, or -1 after filling r. */
-static int
-readable(struct demo_result *r, int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	int rc = sys_poll(&p, 1, DEMO_WAIT_MS);
-
-	if (rc == 0)
-		errno = ETIMEDOUT;
-	return setup_failed(r, "poll", rc > 0 ? 0 : -1) ? -1 : 0;
-}
 
 static void
 demo_efault(struct demo_result *r)
@@ -349,7 +344,6 @@ reset_by_peer(struct demo_result *r)
 {
 	struct sockaddr_in sin;
 	struct linger abort_close = { 1, 0 };
-	struct pollfd p;
 	socklen_t len = sizeof(sin);
 	int lfd, fd, afd;
 
@@ -362,11 +356,8 @@ reset_by_peer(struct demo_result *r)
 	    SO_LINGER, &abort_close, sizeof(abort_close))) ||
 	    setup_failed(r, "close", sys_close(afd)))
 		return -1;
-	p.fd = fd;
-	p.events = POLLIN;
-	if (setup_failed(r, "poll", sys_poll(&p, 1, DEMO_WAIT_MS)))
-		return -1;
-	return fd;
+	/* The reset makes the socket readable: recv would report it. */
+	return readable(r, fd) < 0 ? -1 : fd;
 }
 
 static void
