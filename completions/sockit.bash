@@ -201,6 +201,13 @@ _sockit() {
 		return 0
 	fi
 
+	# explain takes a code's name, not an endpoint: the table's names.
+	if [[ $cmd == explain ]]; then
+		_sockit_offer "$("$bin" explain --list 2>/dev/null |
+		    cut -d' ' -f1)"
+		return 0
+	fi
+
 	# The endpoint: paths for unix sockets, else the schemes.
 	for ((i = 1; i < n - 1; i++)); do
 		case ${words[i]} in

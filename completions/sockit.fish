@@ -148,6 +148,14 @@ function __sockit_complete
         return 0
     end
 
+    # explain takes a code's name, its meaning beside it.
+    if test "$cmd" = explain
+        for line in (command $bin explain --list 2>/dev/null)
+            string replace -r -- '^(\S+)\s+-?[0-9]+\s+' '$1\t' $line
+        end
+        return 0
+    end
+
     # The endpoint: paths for unix sockets, else the schemes.
     switch "$cur"
         case 'unix*:@*' '*://*'

@@ -127,6 +127,20 @@ json_field_u64(struct strbuf *sb, const char *name, uint64_t value)
 }
 
 void
+json_field_int(struct strbuf *sb, const char *name, long long value)
+{
+	key(sb, name);
+	strbuf_printf(sb, "%lld", value);
+}
+
+void
+json_field_null(struct strbuf *sb, const char *name)
+{
+	key(sb, name);
+	strbuf_puts(sb, "null");
+}
+
+void
 json_field_num(struct strbuf *sb, const char *name, double value)
 {
 	key(sb, name);

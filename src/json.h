@@ -23,6 +23,8 @@ void json_base64(struct strbuf *sb, const void *data, size_t len);
 void json_begin(struct strbuf *sb);
 void json_field_str(struct strbuf *sb, const char *key, const char *value);
 void json_field_u64(struct strbuf *sb, const char *key, uint64_t value);
+void json_field_int(struct strbuf *sb, const char *key, long long value);
+void json_field_null(struct strbuf *sb, const char *key);
 void json_field_num(struct strbuf *sb, const char *key, double value);
 void json_field_bool(struct strbuf *sb, const char *key, bool value);
 /*

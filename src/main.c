@@ -42,6 +42,8 @@ static const struct command commands[] = {
 	  "what the resolver says: getaddrinfo, getnameinfo, services" },
 	{ "pair", cmd_pair,
 	  "socketpair and fork: a two-way pipe to or between commands" },
+	{ "explain", cmd_explain,
+	  "what an errno or resolver code means; --demo provokes it" },
 };
 
 /* The summary of "help", which is not in the table. */

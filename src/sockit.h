@@ -31,5 +31,6 @@ int cmd_send(int argc, char **argv);
 int cmd_recv(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_pair(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -9,11 +9,15 @@
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <linux/unix_diag.h>
+#include <net/route.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1850,6 +1854,100 @@ sys_close_range(unsigned first)
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "close_range(%u, ~0U, 0)", first);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_limit_fds(unsigned long count)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct rlimit rl = { 0, 0 };
+	int rc, err;
+
+	rc = getrlimit(RLIMIT_NOFILE, &rl);
+	if (rc == 0) {
+		rl.rlim_cur = count;
+		rc = setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "setrlimit(RLIMIT_NOFILE, {rlim_cur=%lu, "
+	    "rlim_max=", count);
+	if (rl.rlim_max == RLIM_INFINITY)
+		strbuf_puts(&sb, "RLIM_INFINITY})");
+	else
+		strbuf_printf(&sb, "%llu})", (unsigned long long)rl.rlim_max);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_alarm_ms(long ms)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct itimerval it;
+	int rc, err;
+
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = ms % 1000 * 1000;
+	it.it_interval = it.it_value;
+	rc = setitimer(ITIMER_REAL, &it, NULL);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "setitimer(ITIMER_REAL, {it_interval={%ld, %ld}, "
+	    "it_value={%ld, %ld}}, NULL)", ms / 1000, ms % 1000 * 1000,
+	    ms / 1000, ms % 1000 * 1000);
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_unshare_net(void)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	/* A user namespace first: it is what lets an unprivileged user in. */
+	int rc = unshare(CLONE_NEWUSER | CLONE_NEWNET);
+	int err = errno;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "unshare(CLONE_NEWUSER|CLONE_NEWNET)");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_add_reject_route(int fd, const struct sockaddr_in *dst,
+    const struct sockaddr_in *mask)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct rtentry rt;
+	int rc, err;
+
+	memset(&rt, 0, sizeof(rt));
+	memcpy(&rt.rt_dst, dst, sizeof(*dst));
+	memcpy(&rt.rt_genmask, mask, sizeof(*mask));
+	rt.rt_flags = RTF_UP | RTF_REJECT;
+	rc = ioctl(fd, SIOCADDRT, &rt);
+	err = errno;
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "ioctl(%d, SIOCADDRT, {rt_dst=", fd);
+	trace_sockaddr(&sb, (const struct sockaddr *)dst, sizeof(*dst));
+	strbuf_puts(&sb, ", rt_genmask=");
+	trace_sockaddr(&sb, (const struct sockaddr *)mask, sizeof(*mask));
+	strbuf_puts(&sb, ", rt_flags=RTF_UP|RTF_REJECT})");
 	finish(&sb, rc, err);
 	return rc;
 }

@@ -227,4 +227,32 @@ int sys_inet_pton(int family, const char *text, void *out);
  */
 int sys_close_range(unsigned first);
 
+/*
+ * Lowers the soft RLIMIT_NOFILE to count, the hard limit kept, so the
+ * next descriptor past it fails with EMFILE. Returns 0 or -1.
+ */
+int sys_limit_fds(unsigned long count);
+/*
+ * Arms ITIMER_REAL to raise SIGALRM every ms milliseconds (0: disarms).
+ * Returns 0 or -1.
+ */
+int sys_alarm_ms(long ms);
+
+/*
+ * Moves the calling process into a network namespace of its own, in a
+ * user namespace of its own: no interface but a loopback that is down, so
+ * nothing it sends can leave. Returns 0 or -1.
+ */
+int sys_unshare_net(void);
+
+struct sockaddr_in;
+/*
+ * Adds a route of type unreachable (RTF_REJECT) to dst/mask with the old
+ * SIOCADDRT ioctl on fd, any AF_INET socket. Only for a network namespace
+ * of sys_unshare_net's: it changes the namespace's routing table. Returns
+ * 0 or -1.
+ */
+int sys_add_reject_route(int fd, const struct sockaddr_in *dst,
+    const struct sockaddr_in *mask);
+
 #endif

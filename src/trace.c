@@ -110,6 +110,7 @@ trace_socktype_name(int type)
 	case SOCK_DGRAM:	return "SOCK_DGRAM";
 	case SOCK_SEQPACKET:	return "SOCK_SEQPACKET";
 	case SOCK_RAW:		return "SOCK_RAW";
+	case SOCK_RDM:		return "SOCK_RDM";
 	case 0:			return "0";
 	}
 	return NULL;

@@ -42,6 +42,7 @@ static const struct {
 	{ "alpn", test_alpn },
 	{ "trace", test_trace },
 	{ "starttls", test_starttls },
+	{ "errtable", test_errtable },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

@@ -1,0 +1,45 @@
+/* errtable.h: the course's error codes as data: errno, EAI_ and h_errno, each explained. */
+#ifndef SOCKIT_ERRTABLE_H
+#define SOCKIT_ERRTABLE_H
+
+#include "compat.h"
+
+enum errtable_kind {
+	ERRTABLE_ERRNO,		/* errno after a system call */
+	ERRTABLE_EAI,		/* what getaddrinfo or getnameinfo return */
+	ERRTABLE_HERRNO,	/* h_errno after gethostbyname and its kin */
+};
+
+/*
+ * One code. Every text is a whole sentence or paragraph of its own, so
+ * that each can be translated as it stands.
+ */
+struct errtable_entry {
+	const char *name;	/* "ECONNREFUSED" */
+	const char *alias;	/* another name of the same value, or NULL */
+	enum errtable_kind kind;
+	int number;		/* the libc's value of the constant */
+	const char *meaning;	/* short, as strerror says it */
+	const char *calls;	/* the course's calls that return it, and why */
+	const char *check;	/* what to look at when it happens */
+	const char *provoke;	/* a sockit line that meets it, or NULL */
+	const char *takes;	/* what provoking it takes, if no demo can */
+};
+
+/* Returns the table and stores its length in *count. */
+const struct errtable_entry *errtable_all(size_t *count);
+/*
+ * Returns the entry called name or its alias (any case), or for a decimal
+ * number the errno entry of that value; NULL when there is none.
+ */
+const struct errtable_entry *errtable_find(const char *name);
+/* Returns "errno", "getaddrinfo" or "h_errno": what kind of code it is. */
+const char *errtable_kind_name(enum errtable_kind kind);
+/*
+ * Fills near (up to cap) with the names closest to word: those it is a
+ * prefix of, then those within a small edit distance, best first.
+ * Returns how many were stored.
+ */
+size_t errtable_nearest(const char *word, const char **near, size_t cap);
+
+#endif
