@@ -105,6 +105,9 @@ _sockit_value() {
 			_sockit_offer "$("$bin" --list-sockopts 2>/dev/null |
 			    cut -f1 | sed 's/$/=/')"
 			compopt -o nospace 2>/dev/null
+		elif [[ $arg == OPTNAME ]]; then
+			_sockit_offer "$("$bin" --list-sockopts 2>/dev/null |
+			    cut -f1)"
 		elif [[ -z $arg ]]; then
 			return 1
 		fi

@@ -89,6 +89,8 @@ function __sockit_values -a bin arg joined
     else if test "$arg" = 'NAME=VALUE'
         # "NAME=", a tab, then the help fish shows beside it.
         command $bin --list-sockopts 2>/dev/null | string replace -r -- '\t' '=\t'
+    else if test "$arg" = 'OPTNAME'
+        command $bin --list-sockopts 2>/dev/null
     end
 end
 

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "line.h"
 #include "msgflags.h"
+#include "readback.h"
 #include "report.h"
 #include "session.h"
 #include "sockit.h"
@@ -40,6 +41,9 @@ const struct opt_def session_socket_defs[] = {
 	  "set SO_REUSEPORT before bind", 1, 0, 0, NULL },
 	{ 'o', "sockopt", OPT_LIST, FIELD(sockopts), "NAME=VALUE",
 	  "setsockopt by name, e.g. TCP_NODELAY=1 (repeatable)",
+	  0, 0, 0, NULL },
+	{ 0, "getsockopt", OPT_LIST, FIELD(getsockopts), "OPTNAME",
+	  "read an option back after set-up and print it (repeatable)",
 	  0, 0, 0, NULL },
 	{ 'u', "udp", OPT_FLAG, FIELD(udp), NULL,
 	  "UDP (with a unix path: SOCK_DGRAM)", 1, 0, 0, NULL },
@@ -168,6 +172,20 @@ session_check(struct session *s)
 			return EXIT_USAGE;
 		}
 	}
+	for (i = 0; i < o->getsockopts.count; i++) {
+		const char *name = o->getsockopts.items[i];
+
+		s->readbacks[i] = sockopt_find(name);
+		if (s->readbacks[i] == NULL) {
+			char known[2048];
+
+			list_known_sockopts(known, sizeof(known));
+			report_usage("unknown socket option '%s' for "
+			    "--getsockopt; known: %s", name, known);
+			return EXIT_USAGE;
+		}
+	}
+	s->readback_count = o->getsockopts.count;
 	if (o->exec_prog != NULL && o->sh_prog != NULL) {
 		report_usage("-e and -c both name a program: give one");
 		return EXIT_USAGE;
@@ -294,6 +312,9 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 			goto fail;
 		}
 	}
+	if (readback_show(fd, s->readbacks, s->readback_count, s->settings,
+	    s->setting_count, where) < 0)
+		goto fail;
 	if (s->multicast != NULL && multicast_send_apply(s->multicast, fd,
 	    a->family, where) < 0)
 		goto fail;

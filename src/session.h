@@ -23,6 +23,7 @@ struct session_opts {
 	int reuseport;
 	const char *source;	/* -s ADDR[:PORT], set by commands that bind it */
 	struct opt_list sockopts;
+	struct opt_list getsockopts;	/* --getsockopt NAME */
 	int crlf;
 	int verbose;
 	int hex;
@@ -59,6 +60,8 @@ struct session {
 	struct endpoint_flags flags;
 	struct sockopt_setting settings[OPT_LIST_MAX];
 	int setting_count;
+	const struct sockopt_def *readbacks[OPT_LIST_MAX];	/* --getsockopt */
+	int readback_count;
 	uint64_t hex_offset[2];
 	uint64_t early_bytes;	/* received before the relay started */
 	uint64_t early_sent;	/* sent before the relay started */

@@ -483,6 +483,9 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "getsockopt(%d, ", fd);
 	trace_sockopt(&sb, level, optname, rc == 0 ? value : NULL, *len);
+	/* The slides pass &optlen, which the kernel sets to the size given. */
+	if (sys_textbook && rc == 0)
+		strbuf_printf(&sb, ", [%u]", (unsigned)*len);
 	strbuf_puts(&sb, ")");
 	finish(&sb, rc, err);
 	return rc;
