@@ -156,8 +156,8 @@ _sockit() {
 		if [[ $prev == --bufsize ]]; then
 			:
 		elif [[ $cur == -* ]]; then
-			_sockit_offer $'--trace\n--trace=full\n--trace=time
---trace=full,time\n--textbook\n--textbook=select\n--bufsize\n--version
+			_sockit_offer $'--trace\n--trace=full\n--trace=bytes\n--trace=time
+--trace=full,time\n--trace=full,bytes\n--textbook\n--textbook=select\n--bufsize\n--version
 --help'
 		else
 			_sockit_offer "$("$bin" --list-commands 2>/dev/null)"

@@ -102,8 +102,8 @@ function __sockit_complete
 
     if test -z "$cmd"
         if string match -q -- '-*' "$cur"
-            printf '%s\n' --trace --trace=full --trace=time \
-                --trace=full,time --textbook --textbook=select --bufsize \
+            printf '%s\n' --trace --trace=full --trace=bytes --trace=time \
+                --trace=full,time --trace=full,bytes --textbook --textbook=select --bufsize \
                 --version --help
         else
             __sockit_commands $bin

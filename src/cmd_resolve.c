@@ -67,7 +67,7 @@ static const struct opt_def resolve_defs[] = {
 	  1, 0, 0, NULL },
 	{ 0, "json", OPT_FLAG, FIELD(json), NULL,
 	  "one JSON object per result on stdout", 1, 0, 0, NULL },
-	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,time",
+	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,bytes,time",
 	  "print every resolver call on stderr", 0, 0, 0, NULL },
 };
 
@@ -867,8 +867,8 @@ check(const struct resolve_opts *o, char **pos, int npos)
 	const char *stray = NULL, *question = NULL;
 
 	if (o->trace != NULL && trace_set_mode(o->trace) < 0) {
-		report_usage("bad value '%s' for --trace: full, time, or "
-		    "full,time", o->trace);
+		report_usage("bad value '%s' for --trace: full, bytes, time, "
+		    "or some joined by commas", o->trace);
 		return EXIT_USAGE;
 	}
 	if (o->ipv4 && o->ipv6) {

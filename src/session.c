@@ -79,7 +79,7 @@ const struct opt_def session_data_defs[] = {
 	  "events and errors as JSON objects, one per line", 1, 0, 0, NULL },
 	{ 0, "progress", OPT_FLAG, FIELD(progress), NULL,
 	  "bytes and rate on stderr while data moves", 1, 0, 0, NULL },
-	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,time",
+	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,bytes,time",
 	  "print every socket call on stderr", 0, 0, 0, NULL },
 };
 
@@ -155,8 +155,8 @@ session_check(struct session *s)
 		return EXIT_USAGE;
 	}
 	if (o->trace != NULL && trace_set_mode(o->trace) < 0) {
-		report_usage("bad value '%s' for --trace: full, time, or "
-		    "full,time", o->trace);
+		report_usage("bad value '%s' for --trace: full, bytes, time, "
+		    "or some joined by commas", o->trace);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < o->sockopts.count; i++) {
