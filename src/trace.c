@@ -208,6 +208,18 @@ trace_shutdown_name(int how)
 }
 
 const char *
+trace_herror_name(int herr)
+{
+	switch (herr) {
+	case HOST_NOT_FOUND:	return "HOST_NOT_FOUND";
+	case TRY_AGAIN:		return "TRY_AGAIN";
+	case NO_RECOVERY:	return "NO_RECOVERY";
+	case NO_DATA:		return "NO_DATA";
+	}
+	return NULL;
+}
+
+const char *
 trace_signal_name(int sig)
 {
 	static const struct {

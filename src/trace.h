@@ -38,6 +38,8 @@ const char *trace_protocol_name(int protocol);
 /* The protocol of socket(2) as named in family: NETLINK_SOCK_DIAG too. */
 const char *trace_socket_protocol_name(int family, int protocol);
 const char *trace_shutdown_name(int how);
+/* The h_errno of gethostbyname and gethostbyaddr: "HOST_NOT_FOUND"... */
+const char *trace_herror_name(int herr);
 /* Returns "SIGTERM" and the like; "SIG?" for a signal not in the table. */
 const char *trace_signal_name(int sig);
 
