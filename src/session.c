@@ -28,6 +28,12 @@
 
 #define FIELD(name) offsetof(struct session_opts, name)
 
+/* --getsockopt, in the socket options and on its own for pair. */
+#define GETSOCKOPT_ROW \
+	{ 0, "getsockopt", OPT_LIST, FIELD(getsockopts), "OPTNAME", \
+	  "read an option back after set-up and print it (repeatable)", \
+	  0, 0, 0, NULL }
+
 /* How a socket is made: the options of every command with an endpoint. */
 const struct opt_def session_socket_defs[] = {
 	{ 'w', "timeout", OPT_SECONDS, FIELD(timeout), "SECS",
@@ -42,9 +48,7 @@ const struct opt_def session_socket_defs[] = {
 	{ 'o', "sockopt", OPT_LIST, FIELD(sockopts), "NAME=VALUE",
 	  "setsockopt by name, e.g. TCP_NODELAY=1 (repeatable)",
 	  0, 0, 0, NULL },
-	{ 0, "getsockopt", OPT_LIST, FIELD(getsockopts), "OPTNAME",
-	  "read an option back after set-up and print it (repeatable)",
-	  0, 0, 0, NULL },
+	GETSOCKOPT_ROW,
 	{ 'u', "udp", OPT_FLAG, FIELD(udp), NULL,
 	  "UDP (with a unix path: SOCK_DGRAM)", 1, 0, 0, NULL },
 	{ 'U', "unix", OPT_FLAG, FIELD(unix_path), NULL,
@@ -58,6 +62,10 @@ const struct opt_def session_socket_defs[] = {
 };
 
 const size_t session_socket_count = ARRAY_LEN(session_socket_defs);
+
+const struct opt_def session_readback_defs[] = { GETSOCKOPT_ROW };
+
+const size_t session_readback_count = ARRAY_LEN(session_readback_defs);
 
 /* How data moves and is shown: every command that relays data. */
 const struct opt_def session_data_defs[] = {

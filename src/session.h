@@ -119,6 +119,9 @@ extern const struct opt_def session_socket_defs[];
 extern const size_t session_socket_count;
 extern const struct opt_def session_data_defs[];
 extern const size_t session_data_count;
+/* --getsockopt alone, for pair, whose sockets take no other option. */
+extern const struct opt_def session_readback_defs[];
+extern const size_t session_readback_count;
 /* -e, -c and --stderr: a program talks to the peer instead of stdio. */
 extern const struct opt_def session_program_defs[];
 extern const size_t session_program_count;

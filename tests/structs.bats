@@ -139,3 +139,16 @@ bound_port() {
 	assert_status 124
 	refute grep -q "sin_family |" <<<"$stderr"
 }
+
+@test "pair --getsockopt reads the first socket of the pair, and a TCP option fails on it" {
+	run --separate-stderr sockit --trace pair --getsockopt SO_SNDBUF </dev/null
+	assert_success
+	want=$(python3 -c 'import socket
+a, b = socket.socketpair()
+print(a.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF))')
+	assert_stderr_contains "sockit: SO_SNDBUF = $want"
+	assert_stderr_contains "getsockopt(3, SOL_SOCKET, SO_SNDBUF, [$want]) = 0"
+	run --separate-stderr sockit pair --getsockopt TCP_NODELAY </dev/null
+	assert_status 1
+	assert_stderr_contains "getsockopt TCP_NODELAY on the socket pair"
+}
