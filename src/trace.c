@@ -672,7 +672,7 @@ emit_text(const char *text, size_t used)
 void
 trace_emit(struct strbuf *sb)
 {
-	char storage[2048];
+	char storage[4096];
 	struct strbuf bytes;
 	size_t i;
 
