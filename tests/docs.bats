@@ -206,6 +206,12 @@ complete_bash() {
 	[ "$output" = "TCP_NODELAY=" ]
 }
 
+@test "bash completion offers socket option names alone after --getsockopt" {
+	run complete_bash listen --getsockopt SO_RCVB
+	assert_success
+	[ "$output" = "SO_RCVBUF" ]
+}
+
 @test "bash completion completes paths for unix endpoints" {
 	mkdir "$SOCKDIR/run"
 	run complete_bash connect "unix:$SOCKDIR/ru"
