@@ -39,8 +39,8 @@ static bool holding;
 static pid_t holder;	/* its own lines go out at once */
 
 /*
- * The sockaddrs of the line being built, for --trace=bytes: copied, as
- * the caller's may be gone by trace_emit (a folded connect's is not).
+ * The sockaddrs of the line being built, for --trace=bytes, copied so
+ * that trace_emit needs nothing from its caller but the line.
  */
 #define BYTES_SLOTS 4
 static struct {
@@ -298,10 +298,11 @@ trace_sockaddr(struct strbuf *sb, const struct sockaddr *sa, socklen_t len)
 		return;
 	}
 	if ((trace_flags & TRACE_BYTES) && kept_count < BYTES_SLOTS) {
-		if (len > sizeof(kept[0].sa))
-			len = sizeof(kept[0].sa);
-		memcpy(&kept[kept_count].sa, sa, len);
-		kept[kept_count++].len = len;
+		socklen_t n = len < sizeof(kept[0].sa) ? len :
+		    (socklen_t)sizeof(kept[0].sa);
+
+		memcpy(&kept[kept_count].sa, sa, n);
+		kept[kept_count++].len = n;
 	}
 	if (trace_flags & TRACE_FULL) {
 		trace_sockaddr_full(sb, sa, len);
