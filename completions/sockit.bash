@@ -105,6 +105,9 @@ _sockit_value() {
 			_sockit_offer "$("$bin" --list-sockopts 2>/dev/null |
 			    cut -f1 | sed 's/$/=/')"
 			compopt -o nospace 2>/dev/null
+		elif [[ $arg == OPTNAME ]]; then
+			_sockit_offer "$("$bin" --list-sockopts 2>/dev/null |
+			    cut -f1)"
 		elif [[ -z $arg ]]; then
 			return 1
 		fi
@@ -153,8 +156,8 @@ _sockit() {
 		if [[ $prev == --bufsize ]]; then
 			:
 		elif [[ $cur == -* ]]; then
-			_sockit_offer $'--trace\n--trace=full\n--trace=time
---trace=full,time\n--textbook\n--textbook=select\n--bufsize\n--version
+			_sockit_offer $'--trace\n--trace=full\n--trace=bytes\n--trace=time
+--trace=full,time\n--trace=full,bytes\n--textbook\n--textbook=select\n--bufsize\n--version
 --help'
 		else
 			_sockit_offer "$("$bin" --list-commands 2>/dev/null)"

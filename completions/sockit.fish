@@ -89,6 +89,8 @@ function __sockit_values -a bin arg joined
     else if test "$arg" = 'NAME=VALUE'
         # "NAME=", a tab, then the help fish shows beside it.
         command $bin --list-sockopts 2>/dev/null | string replace -r -- '\t' '=\t'
+    else if test "$arg" = 'OPTNAME'
+        command $bin --list-sockopts 2>/dev/null
     end
 end
 
@@ -100,8 +102,8 @@ function __sockit_complete
 
     if test -z "$cmd"
         if string match -q -- '-*' "$cur"
-            printf '%s\n' --trace --trace=full --trace=time \
-                --trace=full,time --textbook --textbook=select --bufsize \
+            printf '%s\n' --trace --trace=full --trace=bytes --trace=time \
+                --trace=full,time --trace=full,bytes --textbook --textbook=select --bufsize \
                 --version --help
         else
             __sockit_commands $bin

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "readback.h"
 #include "relay.h"
 #include "report.h"
 #include "session.h"
@@ -244,6 +245,8 @@ cmd_pair(int argc, char **argv)
 	int npos, ncmds = 0, status, type, sv[2];
 	const struct opt_group groups[] = {
 		{ "Options", pair_defs, ARRAY_LEN(pair_defs), &po },
+		{ "Socket options", session_readback_defs,
+		  session_readback_count, &s.opts },
 		{ "Data options", session_data_defs, session_data_count,
 		  &s.opts },
 		{ "Terminal options", session_tty_defs, session_tty_count,
@@ -288,6 +291,14 @@ cmd_pair(int argc, char **argv)
 	type = pair_types[po.type];
 	if (sys_socketpair(AF_UNIX, type, 0, sv) < 0) {
 		report_errno("socketpair", "make a socket pair", errno);
+		free_commands(cmds, ncmds);
+		return EXIT_FAIL;
+	}
+	/* Both ends are alike: the first speaks for the pair. */
+	if (readback_show(sv[0], s.readbacks, s.readback_count, NULL, 0,
+	    "the socket pair") < 0) {
+		sys_close(sv[0]);
+		sys_close(sv[1]);
 		free_commands(cmds, ncmds);
 		return EXIT_FAIL;
 	}

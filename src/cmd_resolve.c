@@ -15,6 +15,7 @@
 #include "json.h"
 #include "opt.h"
 #include "report.h"
+#include "resolve_legacy.h"
 #include "sockit.h"
 #include "sys.h"
 #include "trace.h"
@@ -36,7 +37,9 @@ struct resolve_opts {
 	int self;
 	int bytes;
 	int json;
+	int legacy;
 	const char *service;
+	const char *proto;
 	const char *trace;
 };
 
@@ -67,7 +70,13 @@ static const struct opt_def resolve_defs[] = {
 	  1, 0, 0, NULL },
 	{ 0, "json", OPT_FLAG, FIELD(json), NULL,
 	  "one JSON object per result on stdout", 1, 0, 0, NULL },
-	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,time",
+	{ 0, "legacy", OPT_FLAG, FIELD(legacy), NULL,
+	  "the older calls: gethostbyname, gethostbyaddr, getservbyname",
+	  1, 0, 0, NULL },
+	{ 0, "proto", OPT_STRING, FIELD(proto), "PROTO",
+	  "the protocols database: a name or a number (0-255)",
+	  0, 0, 0, NULL },
+	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,bytes,time",
 	  "print every resolver call on stderr", 0, 0, 0, NULL },
 };
 
@@ -78,6 +87,7 @@ static const char resolve_examples[] =
 	"  sockit resolve --bytes --numeric 127.0.0.1 80\n"
 	"  sockit resolve --service http; sockit resolve 53/udp\n"
 	"  sockit resolve --self\n"
+	"  sockit resolve --legacy localhost; sockit resolve --proto tcp\n"
 	"  sockit resolve --json localhost | jq -r .address\n";
 
 /* Rows of text cells, printed under a header with aligned columns. */
@@ -209,9 +219,24 @@ raw_parts(const struct sockaddr *sa, const unsigned char **addr,
 static void
 address_text(const struct sockaddr *sa, socklen_t len, char *out, size_t cap)
 {
+	const unsigned char *addr, *port;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+	char text[INET6_ADDRSTRLEN];
 	struct strbuf sb;
+	size_t n = raw_parts(sa, &addr, &port);
 
+	/*
+	 * inet_ntop turns sin_addr's bytes into text, the inverse of
+	 * inet_pton, into a buffer of the size the course gives it; an IPv6
+	 * zone it knows nothing of is the endpoint grammar's to add.
+	 */
 	strbuf_init(&sb, out, cap);
+	if (n > 0 && sys_inet_ntop(sa->sa_family, addr, text, n == 4 ?
+	    INET_ADDRSTRLEN : INET6_ADDRSTRLEN) != NULL &&
+	    (n == 4 || sin6->sin6_scope_id == 0)) {
+		strbuf_puts(&sb, text);
+		return;
+	}
 	addr_host(&sb, sa, len);
 }
 
@@ -868,8 +893,8 @@ check(const struct resolve_opts *o, char **pos, int npos)
 	const char *stray = NULL, *question = NULL;
 
 	if (o->trace != NULL && trace_set_mode(o->trace) < 0) {
-		report_usage("bad value '%s' for --trace: full, time, or "
-		    "full,time", o->trace);
+		report_usage("bad value '%s' for --trace: full, bytes, time, "
+		    "or some joined by commas", o->trace);
 		return EXIT_USAGE;
 	}
 	if (o->ipv4 && o->ipv6) {
@@ -878,6 +903,29 @@ check(const struct resolve_opts *o, char **pos, int npos)
 	}
 	if (o->udp && o->tcp) {
 		report_usage("-u and --tcp contradict each other");
+		return EXIT_USAGE;
+	}
+	if (o->proto != NULL) {
+		if (npos > 0) {
+			report_usage("--proto takes no NAME, but '%s' was "
+			    "given", pos[0]);
+			return EXIT_USAGE;
+		}
+		stray = o->self ? "--self" : o->service ? "--service" :
+		    stray_option(o, NO_FAMILY | NO_TYPE | NO_REVERSE |
+		    NO_NUMERIC | NO_CANON | NO_BYTES);
+		if (stray != NULL) {
+			report_usage("--proto asks the protocols database "
+			    "alone: %s does not apply to it", stray);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	if (o->legacy && (o->self || (stray = stray_option(o, NO_FAMILY |
+	    NO_REVERSE | NO_NUMERIC | NO_CANON | NO_BYTES)) != NULL)) {
+		report_usage("%s does not apply to --legacy, whose calls "
+		    "take a name or an address alone", o->self ? "--self" :
+		    stray);
 		return EXIT_USAGE;
 	}
 	if (o->self && o->service != NULL) {
@@ -986,6 +1034,30 @@ strip_brackets(char *text, char *out, size_t cap)
 	return out;
 }
 
+/*
+ * --legacy: a service question, or NAME (gethostbyname or, for an
+ * address, gethostbyaddr) and then its SERVICE if one was given.
+ */
+static int
+legacy(const struct resolve_opts *o, const char *name, int family,
+    const char *service, struct service_query *q)
+{
+	int status;
+
+	if (service != NULL &&
+	    (status = parse_service(o, service, q)) != EXIT_OK)
+		return status;
+	if (name != NULL) {
+		status = legacy_host(name, family, o->json);
+		if (status != EXIT_OK || service == NULL)
+			return status;
+		if (!o->json)
+			printf("\n");
+	}
+	return legacy_service(q->key, q->numeric, q->port, q->protos,
+	    q->nprotos, o->json);
+}
+
 int
 cmd_resolve(int argc, char **argv)
 {
@@ -1001,11 +1073,15 @@ cmd_resolve(int argc, char **argv)
 		"resolve", "[OPTIONS] NAME [SERVICE]\n"
 		"[OPTIONS] --service NAME|PORT[/PROTO]\n"
 		"[OPTIONS] PORT/PROTO\n"
-		"[OPTIONS] --self",
+		"[OPTIONS] --self\n"
+		"[OPTIONS] --proto NAME|NUMBER",
 		"Ask the resolver: the addresses of a NAME (getaddrinfo), the "
 		"name of an address\n(getnameinfo), a service's port "
 		"(getservbyname, getservbyport), this host's\nname "
-		"(gethostname). --bytes shows them in network byte order.",
+		"(gethostname). --bytes shows them in network byte order.\n"
+		"--legacy asks the older calls instead (gethostbyname, "
+		"gethostbyaddr) and prints\nthe structs they fill; --proto "
+		"asks the protocols database.",
 		resolve_examples, groups, ARRAY_LEN(groups),
 	};
 
@@ -1018,6 +1094,8 @@ cmd_resolve(int argc, char **argv)
 		pos[0] = strip_brackets(pos[0], bare, sizeof(bare));
 	if ((status = check(&o, pos, npos)) != EXIT_OK)
 		return status;
+	if (o.proto != NULL)
+		return legacy_proto(o.proto, o.json);
 	if (o.service != NULL || (!o.self && strchr(pos[0], '/') != NULL)) {
 		if ((status = parse_service(&o, o.service ? o.service : pos[0],
 		    &query)) != EXIT_OK)
@@ -1032,6 +1110,8 @@ cmd_resolve(int argc, char **argv)
 	}
 	if (o.self)
 		return self(&o);
+	if (o.legacy)
+		return legacy(&o, name, family, service, &query);
 	if (name == NULL)
 		return services(&o, &query);
 	if (family == AF_UNSPEC)

@@ -516,6 +516,29 @@ explain_eai(int code)
 	return NULL;
 }
 
+const char *
+explain_h_errno(int herr, bool by_addr)
+{
+	switch (herr) {
+	case HOST_NOT_FOUND:
+		return by_addr ? "the address has no name: no PTR record in "
+		    "DNS and no line for it in /etc/hosts" :
+		    "the name is in neither /etc/hosts nor DNS (a name under "
+		    ".invalid never is)";
+	case TRY_AGAIN:
+		return "the name server did not answer in time: try again, "
+		    "or check /etc/resolv.conf";
+	case NO_RECOVERY:
+		return "the name server failed for good: it refused the "
+		    "query or its answer was broken";
+	case NO_DATA:
+		return "the name exists but has no IPv4 address, the only "
+		    "kind gethostbyname gives; resolve without --legacy asks "
+		    "getaddrinfo, which finds IPv6 too";
+	}
+	return NULL;
+}
+
 /*
  * nc's flags (ncat's long names too), and how sockit spells each after its
  * command: nc listens with -l and connects without it; here listen and

@@ -31,6 +31,11 @@ const char *explain_tls(const char *name);
 /* Returns a one-line hint for a getaddrinfo/getnameinfo EAI_ code, or NULL. */
 const char *explain_eai(int code);
 /*
+ * The hint for an h_errno of gethostbyname (by_addr false) or
+ * gethostbyaddr, or NULL.
+ */
+const char *explain_h_errno(int herr, bool by_addr);
+/*
  * Rewrites an nc command line as sockit's: argv (argc words) is what
  * followed "sockit" from the word that is neither a global option nor a
  * command, such as {"-lk", "8080"} or {"localhost", "80"}. Writes

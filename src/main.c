@@ -67,7 +67,7 @@ usage(FILE *out)
 {
 	size_t i;
 
-	fputs("usage: sockit [--trace[=full,time]] [--textbook[=select]] "
+	fputs("usage: sockit [--trace[=full,bytes,time]] [--textbook[=select]] "
 	    "[--bufsize N]\n"
 	    "              COMMAND [OPTIONS] ENDPOINT\n"
 	    "       sockit help [COMMAND] | --version\n\n"
@@ -79,7 +79,8 @@ usage(FILE *out)
 		    commands[i].summary);
 	fprintf(out, "  %-9s %s\n\n", "help", help_summary);
 	fputs("Global options:\n"
-	    "  -t, --trace[=full,time]  print every socket call on stderr, "
+	    "  -t, --trace[=full,bytes,time]\n"
+	    "                           print every socket call on stderr, "
 	    "as strace does\n"
 	    "      --textbook[=select]  blocking calls as a course's C program "
 	    "makes them\n"
@@ -364,7 +365,7 @@ main(int argc, char **argv)
 		} else if (strncmp(a, "--trace=", 8) == 0) {
 			if (trace_set_mode(a + 8) < 0) {
 				report_usage("bad value '%s' for --trace: "
-				    "full, time, or full,time", a + 8);
+				    "full, bytes, time, or some joined by commas", a + 8);
 				return EXIT_USAGE;
 			}
 		} else {

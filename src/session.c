@@ -18,6 +18,7 @@
 #include "json.h"
 #include "line.h"
 #include "msgflags.h"
+#include "readback.h"
 #include "report.h"
 #include "session.h"
 #include "sockit.h"
@@ -27,6 +28,12 @@
 #include "trace.h"
 
 #define FIELD(name) offsetof(struct session_opts, name)
+
+/* --getsockopt, in the socket options and on its own for pair. */
+#define GETSOCKOPT_ROW \
+	{ 0, "getsockopt", OPT_LIST, FIELD(getsockopts), "OPTNAME", \
+	  "read an option back after set-up and print it (repeatable)", \
+	  0, 0, 0, NULL }
 
 /* How a socket is made: the options of every command with an endpoint. */
 const struct opt_def session_socket_defs[] = {
@@ -42,6 +49,7 @@ const struct opt_def session_socket_defs[] = {
 	{ 'o', "sockopt", OPT_LIST, FIELD(sockopts), "NAME=VALUE",
 	  "setsockopt by name, e.g. TCP_NODELAY=1 (repeatable)",
 	  0, 0, 0, NULL },
+	GETSOCKOPT_ROW,
 	{ 'u', "udp", OPT_FLAG, FIELD(udp), NULL,
 	  "UDP (with a unix path: SOCK_DGRAM)", 1, 0, 0, NULL },
 	{ 'U', "unix", OPT_FLAG, FIELD(unix_path), NULL,
@@ -55,6 +63,10 @@ const struct opt_def session_socket_defs[] = {
 };
 
 const size_t session_socket_count = ARRAY_LEN(session_socket_defs);
+
+const struct opt_def session_readback_defs[] = { GETSOCKOPT_ROW };
+
+const size_t session_readback_count = ARRAY_LEN(session_readback_defs);
 
 /* How data moves and is shown: every command that relays data. */
 const struct opt_def session_data_defs[] = {
@@ -76,7 +88,7 @@ const struct opt_def session_data_defs[] = {
 	  "events and errors as JSON objects, one per line", 1, 0, 0, NULL },
 	{ 0, "progress", OPT_FLAG, FIELD(progress), NULL,
 	  "bytes and rate on stderr while data moves", 1, 0, 0, NULL },
-	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,time",
+	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,bytes,time",
 	  "print every socket call on stderr", 0, 0, 0, NULL },
 };
 
@@ -152,8 +164,8 @@ session_check(struct session *s)
 		return EXIT_USAGE;
 	}
 	if (o->trace != NULL && trace_set_mode(o->trace) < 0) {
-		report_usage("bad value '%s' for --trace: full, time, or "
-		    "full,time", o->trace);
+		report_usage("bad value '%s' for --trace: full, bytes, time, "
+		    "or some joined by commas", o->trace);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < o->sockopts.count; i++) {
@@ -169,6 +181,20 @@ session_check(struct session *s)
 			return EXIT_USAGE;
 		}
 	}
+	for (i = 0; i < o->getsockopts.count; i++) {
+		const char *name = o->getsockopts.items[i];
+
+		s->readbacks[i] = sockopt_find(name);
+		if (s->readbacks[i] == NULL) {
+			char known[2048];
+
+			list_known_sockopts(known, sizeof(known));
+			report_usage("unknown socket option '%s' for "
+			    "--getsockopt; known: %s", name, known);
+			return EXIT_USAGE;
+		}
+	}
+	s->readback_count = o->getsockopts.count;
 	if (o->exec_prog != NULL && o->sh_prog != NULL) {
 		report_usage("-e and -c both name a program: give one");
 		return EXIT_USAGE;
@@ -303,6 +329,9 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 			goto fail;
 		}
 	}
+	if (readback_show(fd, s->readbacks, s->readback_count, s->settings,
+	    s->setting_count, where) < 0)
+		goto fail;
 	if (s->multicast != NULL && multicast_send_apply(s->multicast, fd,
 	    a->family, where) < 0)
 		goto fail;

@@ -23,6 +23,7 @@ struct session_opts {
 	int reuseport;
 	const char *source;	/* -s ADDR[:PORT], set by commands that bind it */
 	struct opt_list sockopts;
+	struct opt_list getsockopts;	/* --getsockopt NAME */
 	int crlf;
 	int verbose;
 	int hex;
@@ -59,6 +60,8 @@ struct session {
 	struct endpoint_flags flags;
 	struct sockopt_setting settings[OPT_LIST_MAX];
 	int setting_count;
+	const struct sockopt_def *readbacks[OPT_LIST_MAX];	/* --getsockopt */
+	int readback_count;
 	uint64_t hex_offset[2];
 	uint64_t early_bytes;	/* received before the relay started */
 	uint64_t early_sent;	/* sent before the relay started */
@@ -117,6 +120,9 @@ extern const struct opt_def session_socket_defs[];
 extern const size_t session_socket_count;
 extern const struct opt_def session_data_defs[];
 extern const size_t session_data_count;
+/* --getsockopt alone, for pair, whose sockets take no other option. */
+extern const struct opt_def session_readback_defs[];
+extern const size_t session_readback_count;
 /* -e, -c and --stderr: a program talks to the peer instead of stdio. */
 extern const struct opt_def session_program_defs[];
 extern const size_t session_program_count;

@@ -487,6 +487,9 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "getsockopt(%d, ", fd);
 	trace_sockopt(&sb, level, optname, rc == 0 ? value : NULL, *len);
+	/* The slides pass &optlen, which the kernel sets to the size given. */
+	if (sys_textbook && rc == 0)
+		strbuf_printf(&sb, ", [%u]", (unsigned)*len);
 	strbuf_puts(&sb, ")");
 	finish(&sb, rc, err);
 	return rc;
@@ -1579,6 +1582,151 @@ sys_getservbyport(int port_net, const char *proto)
 	return se;
 }
 
+/* The list of a hostent or protoent as C would write it: ["a", "b"]. */
+static void
+trace_aliases(struct strbuf *sb, char *const *aliases)
+{
+	const char *sep = "";
+
+	strbuf_puts(sb, "[");
+	for (; aliases != NULL && *aliases != NULL; aliases++) {
+		strbuf_puts(sb, sep);
+		trace_quoted(sb, *aliases);
+		sep = ", ";
+	}
+	strbuf_puts(sb, "]");
+}
+
+/* " = {h_name=...}", or " = NULL" and h_errno by name. */
+static void
+trace_hostent(struct strbuf *sb, const struct hostent *he, int herr)
+{
+	char text[INET6_ADDRSTRLEN];
+	char *const *a;
+	const char *sep = "";
+
+	if (he == NULL) {
+		strbuf_puts(sb, " = NULL (h_errno=");
+		trace_name(sb, trace_herror_name(herr), herr);
+		strbuf_puts(sb, ")");
+		return;
+	}
+	strbuf_puts(sb, " = {h_name=");
+	trace_quoted(sb, he->h_name);
+	strbuf_puts(sb, ", h_aliases=");
+	trace_aliases(sb, he->h_aliases);
+	strbuf_puts(sb, ", h_addrtype=");
+	trace_name(sb, trace_family_name(he->h_addrtype), he->h_addrtype);
+	strbuf_printf(sb, ", h_length=%d, h_addr_list=[", he->h_length);
+	for (a = he->h_addr_list; a != NULL && *a != NULL; a++) {
+		if (inet_ntop(he->h_addrtype, *a, text, sizeof(text)) == NULL)
+			snprintf(text, sizeof(text), "?");
+		strbuf_printf(sb, "%s%s", sep, text);
+		sep = ", ";
+	}
+	strbuf_puts(sb, "]}");
+}
+
+struct hostent *
+sys_gethostbyname(const char *name, int *herr)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct hostent *he = gethostbyname(name);
+	int err = errno;
+
+	/* The old calls report through h_errno, not errno. */
+	*herr = he == NULL ? h_errno : 0;
+	if (!tracing())
+		return he;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "gethostbyname(");
+	trace_quoted(&sb, name);
+	strbuf_puts(&sb, ")");
+	trace_hostent(&sb, he, *herr);
+	trace_emit(&sb);
+	errno = err;
+	return he;
+}
+
+struct hostent *
+sys_gethostbyaddr(const void *addr, socklen_t len, int family, int *herr)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct hostent *he = gethostbyaddr(addr, len, family);
+	int err = errno;
+	socklen_t i;
+
+	*herr = he == NULL ? h_errno : 0;
+	if (!tracing())
+		return he;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "gethostbyaddr([");
+	for (i = 0; i < len; i++)
+		strbuf_printf(&sb, "%s%02x", i ? " " : "",
+		    ((const unsigned char *)addr)[i]);
+	strbuf_printf(&sb, "], %u, ", (unsigned)len);
+	trace_name(&sb, trace_family_name(family), family);
+	strbuf_puts(&sb, ")");
+	trace_hostent(&sb, he, *herr);
+	trace_emit(&sb);
+	errno = err;
+	return he;
+}
+
+static void
+trace_protoent(struct strbuf *sb, const struct protoent *pe)
+{
+	if (pe == NULL) {
+		strbuf_puts(sb, " = NULL");
+		return;
+	}
+	strbuf_puts(sb, " = {p_name=");
+	trace_quoted(sb, pe->p_name);
+	strbuf_puts(sb, ", p_aliases=");
+	trace_aliases(sb, pe->p_aliases);
+	strbuf_printf(sb, ", p_proto=%d}", pe->p_proto);
+}
+
+struct protoent *
+sys_getprotobyname(const char *name)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct protoent *pe = getprotobyname(name);
+	int err = errno;
+
+	if (!tracing())
+		return pe;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "getprotobyname(");
+	trace_quoted(&sb, name);
+	strbuf_puts(&sb, ")");
+	trace_protoent(&sb, pe);
+	trace_emit(&sb);
+	errno = err;
+	return pe;
+}
+
+struct protoent *
+sys_getprotobynumber(int proto)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct protoent *pe = getprotobynumber(proto);
+	int err = errno;
+
+	if (!tracing())
+		return pe;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "getprotobynumber(%d)", proto);
+	trace_protoent(&sb, pe);
+	trace_emit(&sb);
+	errno = err;
+	return pe;
+}
+
 int
 sys_gethostname(char *name, size_t len)
 {
@@ -1824,6 +1972,40 @@ sys_inet_pton(int family, const char *text, void *out)
 		    ((const unsigned char *)out)[i]);
 	strbuf_puts(&sb, "])");
 	finish(&sb, rc, err);
+	return rc;
+}
+
+const char *
+sys_inet_ntop(int family, const void *addr, char *out, socklen_t cap)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	const char *rc = inet_ntop(family, addr, out, cap);
+	int err = errno;
+	size_t i, len = family == AF_INET ? 4 : 16;
+
+	if (!tracing())
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, "inet_ntop(");
+	trace_name(&sb, trace_family_name(family), family);
+	strbuf_puts(&sb, ", [");
+	for (i = 0; i < len; i++)
+		strbuf_printf(&sb, "%s%02x", i ? " " : "",
+		    ((const unsigned char *)addr)[i]);
+	/* It returns dst, the buffer it wrote: the text is shown twice. */
+	strbuf_puts(&sb, "], ");
+	trace_quoted(&sb, rc != NULL ? out : NULL);
+	strbuf_printf(&sb, ", %u) = ", (unsigned)cap);
+	if (rc != NULL) {
+		trace_quoted(&sb, out);
+	} else {
+		strbuf_puts(&sb, "NULL ");
+		trace_name(&sb, trace_errno_name(err), err);
+		strbuf_printf(&sb, " (%s)", strerror(err));
+	}
+	trace_emit(&sb);
+	errno = err;
 	return rc;
 }
 

@@ -181,6 +181,16 @@ int sys_unlink(const char *path);
 struct servent;
 struct servent *sys_getservbyname(const char *name, const char *proto);
 struct servent *sys_getservbyport(int port_net, const char *proto);
+/*
+ * The resolver calls before getaddrinfo, kept for the course: each
+ * returns the static entry or NULL; the host calls store h_errno in *herr
+ * (0 on success), HOST_NOT_FOUND and the like.
+ */
+struct hostent *sys_gethostbyname(const char *name, int *herr);
+struct hostent *sys_gethostbyaddr(const void *addr, socklen_t len,
+    int family, int *herr);
+struct protoent *sys_getprotobyname(const char *name);
+struct protoent *sys_getprotobynumber(int proto);
 int sys_gethostname(char *name, size_t len);
 int sys_dup2(int from, int to);
 /*
@@ -220,6 +230,9 @@ int sys_killpg(pid_t pgrp, int sig);
 int sys_setpgid(pid_t pid, pid_t pgid);
 /* inet_pton(3): 1 when text is an address of family, stored in out. */
 int sys_inet_pton(int family, const char *text, void *out);
+/* inet_ntop(3): out (the text of the 4 or 16 bytes at addr), or NULL. */
+const char *sys_inet_ntop(int family, const void *addr, char *out,
+    socklen_t cap);
 /*
  * close_range(2) from first to the highest descriptor, so a child about to
  * exec keeps only what it was given (one by one where the call is missing).

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "sabytes.h"
 #include "sockopt.h"
 #include "trace.h"
 
@@ -37,6 +38,17 @@ static size_t held_len;
 static bool holding;
 static pid_t holder;	/* its own lines go out at once */
 
+/*
+ * The sockaddrs of the line being built, for --trace=bytes, copied so
+ * that trace_emit needs nothing from its caller but the line.
+ */
+#define BYTES_SLOTS 4
+static struct {
+	struct sockaddr_storage sa;
+	socklen_t len;
+} kept[BYTES_SLOTS];
+static size_t kept_count;
+
 int
 trace_set_mode(const char *spec)
 {
@@ -54,6 +66,8 @@ trace_set_mode(const char *spec)
 	    word = strtok_r(NULL, ",", &save)) {
 		if (strcmp(word, "full") == 0)
 			trace_flags |= TRACE_FULL;
+		else if (strcmp(word, "bytes") == 0)
+			trace_flags |= TRACE_BYTES;
 		else if (strcmp(word, "time") == 0)
 			trace_flags |= TRACE_TIME;
 		else
@@ -195,6 +209,18 @@ trace_shutdown_name(int how)
 }
 
 const char *
+trace_herror_name(int herr)
+{
+	switch (herr) {
+	case HOST_NOT_FOUND:	return "HOST_NOT_FOUND";
+	case TRY_AGAIN:		return "TRY_AGAIN";
+	case NO_RECOVERY:	return "NO_RECOVERY";
+	case NO_DATA:		return "NO_DATA";
+	}
+	return NULL;
+}
+
+const char *
 trace_signal_name(int sig)
 {
 	static const struct {
@@ -271,6 +297,13 @@ trace_sockaddr(struct strbuf *sb, const struct sockaddr *sa, socklen_t len)
 	if (sa == NULL || len < sizeof(sa_family_t)) {
 		strbuf_puts(sb, "NULL");
 		return;
+	}
+	if ((trace_flags & TRACE_BYTES) && kept_count < BYTES_SLOTS) {
+		socklen_t n = len < sizeof(kept[0].sa) ? len :
+		    (socklen_t)sizeof(kept[0].sa);
+
+		memcpy(&kept[kept_count].sa, sa, n);
+		kept[kept_count++].len = n;
 	}
 	if (trace_flags & TRACE_FULL) {
 		trace_sockaddr_full(sb, sa, len);
@@ -498,6 +531,7 @@ trace_begin(struct strbuf *sb, char *storage, size_t cap)
 	pid_t pid = getpid();
 
 	strbuf_init(sb, storage, cap);
+	kept_count = 0;
 	/* As strace -f: first the tag, then the time, then the call. */
 	if (pid != trace_origin)
 		strbuf_printf(sb, "[pid %ld] ", (long)pid);
@@ -623,21 +657,36 @@ trace_write_stderr(const char *text, size_t len)
 	errno = saved;
 }
 
-void
-trace_emit(struct strbuf *sb)
+/* Writes text now, or keeps it while another process's lines are held. */
+static void
+emit_text(const char *text, size_t used)
 {
-	size_t used;
-
-	strbuf_end_line(sb);
-	used = strbuf_used(sb);
 	if (!holding || getpid() == holder) {
-		trace_write_stderr(sb->buf, used);
+		trace_write_stderr(text, used);
 		return;
 	}
 	if (used <= sizeof(held) - held_len) {
-		memcpy(held + held_len, sb->buf, used);
+		memcpy(held + held_len, text, used);
 		held_len += used;
 	}
+}
+
+void
+trace_emit(struct strbuf *sb)
+{
+	char storage[4096];
+	struct strbuf bytes;
+	size_t i;
+
+	strbuf_end_line(sb);
+	strbuf_init(&bytes, storage, sizeof(storage));
+	strbuf_add(&bytes, sb->buf, strbuf_used(sb));
+	for (i = 0; i < kept_count; i++)
+		sabytes_format(&bytes, (const struct sockaddr *)&kept[i].sa,
+		    kept[i].len, trace_family_name(kept[i].sa.ss_family));
+	kept_count = 0;
+	/* The call and its bytes in one write, so no other line cuts in. */
+	emit_text(bytes.buf, strbuf_used(&bytes));
 }
 
 void

@@ -12,6 +12,7 @@ enum trace_flag {
 	TRACE_ON = 1u << 0,	/* print a line per socket-layer call */
 	TRACE_FULL = 1u << 1,	/* sockaddrs as C structs, stdio and poll */
 	TRACE_TIME = 1u << 2,	/* timestamp before each line */
+	TRACE_BYTES = 1u << 3,	/* each sockaddr's raw bytes under the line */
 };
 
 extern unsigned trace_flags;
@@ -22,7 +23,10 @@ extern unsigned trace_flags;
  */
 extern unsigned long trace_tag;
 
-/* Parses "", "full", "time" or "full,time". Returns 0, or -1 if unknown. */
+/*
+ * Parses "" or a comma-separated list of "full", "bytes" and "time".
+ * Returns 0, or -1 if a word is unknown.
+ */
 int trace_set_mode(const char *spec);
 
 /* Each returns the C constant name, or NULL when it has none here. */
@@ -34,12 +38,18 @@ const char *trace_protocol_name(int protocol);
 /* The protocol of socket(2) as named in family: NETLINK_SOCK_DIAG too. */
 const char *trace_socket_protocol_name(int family, int protocol);
 const char *trace_shutdown_name(int how);
+/* The h_errno of gethostbyname and gethostbyaddr: "HOST_NOT_FOUND"... */
+const char *trace_herror_name(int herr);
 /* Returns "SIGTERM" and the like; "SIG?" for a signal not in the table. */
 const char *trace_signal_name(int sig);
 
 /* Appends a constant name, or the number when it has no name. */
 void trace_name(struct strbuf *sb, const char *name, int value);
-/* Appends a sockaddr: {AF_INET, 1.2.3.4:80}, or C struct form when full. */
+/*
+ * Appends a sockaddr: {AF_INET, 1.2.3.4:80}, or C struct form when full.
+ * With TRACE_BYTES, its bytes are kept too, and trace_emit writes them
+ * under the line.
+ */
 void trace_sockaddr(struct strbuf *sb, const struct sockaddr *sa,
     socklen_t len);
 /* Appends a sockopt level, name and value as strace prints them. */

@@ -213,6 +213,12 @@ complete_bash() {
 	[ "$output" = "TCP_NODELAY=" ]
 }
 
+@test "bash completion offers socket option names alone after --getsockopt" {
+	run complete_bash listen --getsockopt SO_RCVB
+	assert_success
+	[ "$output" = "SO_RCVBUF" ]
+}
+
 @test "bash completion completes paths for unix endpoints" {
 	mkdir "$SOCKDIR/run"
 	run complete_bash connect "unix:$SOCKDIR/ru"
@@ -463,8 +469,9 @@ complete_fish() {
 @test "bash completes the optional value of --trace= and offers none after a bare --trace" {
 	run complete_bash connect --trace=
 	assert_success
-	[ "$(sort <<<"$output")" = "--trace=full
---trace=full,time
+	[ "$(sort <<<"$output")" = "--trace=bytes
+--trace=full
+--trace=full,bytes,time
 --trace=time" ]
 	run complete_bash connect --trace ""
 	refute grep -q full <<<"$output"
@@ -474,18 +481,22 @@ complete_fish() {
 	command -v zsh >/dev/null || skip "zsh is not installed"
 	command -v fish >/dev/null || skip "fish is not installed"
 	local -a listing
-	# The values, "full,time" among them, come from "--trace -t [=full,time]".
-	"$SOCKIT" connect --list-options | grep -qx -- '--trace -t \[=full,time\]'
+	# The values, "full,bytes,time" among them, come from
+	# "--trace -t [=full,bytes,time]".
+	"$SOCKIT" connect --list-options |
+	    grep -qx -- '--trace -t \[=full,bytes,time\]'
 	complete_zsh "$SOCKIT connect --trace="
 	mapfile -t listing <"$TMP/zsh/1.txt"
 	[[ " ${listing[*]} " == *" full "* && " ${listing[*]} " == *" time "* &&
-	    " ${listing[*]} " == *" full,time "* ]] || {
+	    " ${listing[*]} " == *" bytes "* &&
+	    " ${listing[*]} " == *" full,bytes,time "* ]] || {
 		echo "zsh lists: ${listing[*]}" >&2
 		return 1
 	}
 	run complete_fish "$SOCKIT connect --trace="
 	assert_success
-	[ "$(sort <<<"$output")" = "--trace=full
---trace=full,time
+	[ "$(sort <<<"$output")" = "--trace=bytes
+--trace=full
+--trace=full,bytes,time
 --trace=time" ]
 }

@@ -44,3 +44,7 @@ replay() {
 @test "the STARTTLS answer parsers take every input kept" {
 	replay starttls
 }
+
+@test "the --trace=bytes sockaddr layout takes every input kept" {
+	replay sabytes
+}

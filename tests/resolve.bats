@@ -371,7 +371,7 @@ host_order_80() {
 	need_service http/tcp
 	run --separate-stderr sockit resolve -t -r -4 localhost http
 	assert_success
-	every_line "$stderr" '^(inet_pton|getaddrinfo|getnameinfo)\('
+	every_line "$stderr" '^(inet_pton|getaddrinfo|getnameinfo|inet_ntop)\('
 	has_line "$stderr" '^inet_pton\(AF_INET, "localhost", \[\]\) = 0$'
 	has_line "$stderr" '^getaddrinfo\("localhost", "http", \{AF_INET, 0\}\) = \[127\.0\.0\.1:80\]$'
 	has_line "$stderr" '^getnameinfo\(\{AF_INET, 127\.0\.0\.1:80\}, NI_NAMEREQD\) = 0 \{host="'
@@ -384,7 +384,7 @@ host_order_80() {
 @test "--trace=time puts the time of day before each line" {
 	run --separate-stderr sockit resolve --trace=time --numeric 127.0.0.1
 	assert_success
-	every_line "$stderr" '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} (inet_pton|getaddrinfo|getnameinfo)\('
+	every_line "$stderr" '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} (inet_pton|getaddrinfo|getnameinfo|inet_ntop)\('
 }
 
 @test "usage errors exit 2, name the bad part and print nothing on stdout" {

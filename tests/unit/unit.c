@@ -43,6 +43,7 @@ static const struct {
 	{ "trace", test_trace },
 	{ "starttls", test_starttls },
 	{ "errtable", test_errtable },
+	{ "structs", test_structs },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

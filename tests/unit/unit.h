@@ -60,5 +60,6 @@ void test_alpn(void);
 void test_trace(void);
 void test_starttls(void);
 void test_errtable(void);
+void test_structs(void);
 
 #endif
