@@ -41,6 +41,7 @@ static const struct {
 	{ "alpn", test_alpn },
 	{ "trace", test_trace },
 	{ "starttls", test_starttls },
+	{ "tcpdiag", test_tcpdiag },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

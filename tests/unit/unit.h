@@ -58,5 +58,6 @@ void test_pin(void);
 void test_alpn(void);
 void test_trace(void);
 void test_starttls(void);
+void test_tcpdiag(void);
 
 #endif
