@@ -54,7 +54,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/multicast.c src/services.c src/dgram.c src/textbook.c \
 	src/textbook_session.c src/msgflags.c src/starttls.c \
 	src/session_starttls.c src/loop.c src/loop_flows.c $(LINE_SRC) \
-	src/loop_hex.c src/arrival.c src/tcpdiag.c $(TLS_SRC)
+	src/loop_hex.c src/arrival.c src/tcpdiag.c src/tcpstate.c $(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
