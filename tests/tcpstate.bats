@@ -119,15 +119,23 @@ while not os.path.exists(sys.argv[1] + ".end"):
 }
 
 @test "listen -v --queue: three clients behind a busy iterative server make the queue 3" {
-	start_listener srv --queue -k --backlog 5 127.0.0.1:0
-	bg clients python3 -c 'import signal, socket, sys
-peers = [socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-         for _ in range(4)]
+	early_peer cli 'first = socket.create_connection(("127.0.0.1", int(port)))
+while not os.path.exists(sys.argv[1] + ".more"):
+    time.sleep(0.01)
+rest = [socket.create_connection(("127.0.0.1", int(port)))
+        for _ in range(3)]
 print("connected", flush=True)
-signal.pause()' "$LISTEN_PORT"
+while not os.path.exists(sys.argv[1] + ".end"):
+    time.sleep(0.01)'
+	start_listener srv --queue -k --backlog 5 127.0.0.1:0
+	peer_go cli "$LISTEN_PORT"
+	# The first is being served before the others come: only a look
+	# while it is served can see them.
+	wait_for_line "$TMP/srv.err" '^sockit: accept queue 0/5$'
+	touch "$TMP/cli.go.more"
 	wait_for_line "$TMP/srv.err" '^sockit: accept queue 3/5$'
-	# The first is served; the other three wait their turn.
 	[ "$(grep -c '^sockit: connection from' "$TMP/srv.err")" -eq 1 ]
+	touch "$TMP/cli.go.end"
 }
 
 @test "--queue needs -v and a TCP listener of one peer at a time" {
