@@ -64,7 +64,7 @@ UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.
-FUZZ_TARGETS = endpoint argv escape hexdump json pin alpn starttls
+FUZZ_TARGETS = endpoint argv escape hexdump json pin alpn starttls tcpdiag
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_DIR = build/fuzz

@@ -104,7 +104,8 @@ tcpdiag_parse(const struct tcpdiag_request *asked, const void *buf,
 			*err = 0;
 			return TCPDIAG_GONE;
 		}
-		*err = code < 0 ? -code : EPROTO;
+		/* An errno is 1 to 4095 (MAX_ERRNO); anything else is noise. */
+		*err = code < 0 && code >= -4095 ? -code : EPROTO;
 		return TCPDIAG_FAILED;
 	}
 	if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY &&

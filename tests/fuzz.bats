@@ -44,3 +44,7 @@ replay() {
 @test "the STARTTLS answer parsers take every input kept" {
 	replay starttls
 }
+
+@test "the sock_diag reply reader takes every reply kept" {
+	replay tcpdiag
+}

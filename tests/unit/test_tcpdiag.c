@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -199,6 +200,14 @@ check_parse(void)
 	CHECK_INT(tcpdiag_parse(&asked, rp.buf, rp.len, &state, &err),
 	    TCPDIAG_FAILED);
 	CHECK_INT(err, EPERM);
+	unit_end();
+
+	/* Found by fuzz_tcpdiag: -INT_MIN is no int, and no errno either. */
+	reply_error(&rp, INT_MIN);
+	unit_begin("tcpdiag_parse: an error code that is no errno is EPROTO");
+	CHECK_INT(tcpdiag_parse(&asked, rp.buf, rp.len, &state, &err),
+	    TCPDIAG_FAILED);
+	CHECK_INT(err, EPROTO);
 	unit_end();
 
 	reply_msg(&rp, 1, &asked.req.id);
