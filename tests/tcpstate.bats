@@ -118,6 +118,17 @@ while not os.path.exists(sys.argv[1] + ".end"):
 	assert_state_after <(printf '%s\n' "$stderr") 'connect(3, ' CLOSE
 }
 
+@test "listen -e: the program's vfork child leaves the parent's table alone, so its own close still tells" {
+	start_listener srv --tcp-state -e cat 127.0.0.1:0
+	run sockit connect "127.0.0.1:$LISTEN_PORT" <<<"hi"
+	assert_success
+	[ "$output" = hi ]
+	wait_for_exit "$LISTEN_PID"
+	assert_file_contains "$TMP/srv.err" '] close(4) = 0'
+	grep -qxE '    tcp state: (CLOSE|LAST_ACK)' \
+	    <(sed -n '/^close(4) = 0$/{n;p}' "$TMP/srv.err")
+}
+
 @test "listen -v --queue: three clients behind a busy iterative server make the queue 3" {
 	early_peer cli 'first = socket.create_connection(("127.0.0.1", int(port)))
 while not os.path.exists(sys.argv[1] + ".more"):
