@@ -56,18 +56,20 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/session_starttls.c src/loop.c src/loop_flows.c $(LINE_SRC) \
 	src/loop_hex.c src/arrival.c src/cmd_explain.c src/errtable.c \
 	src/explain_demo.c src/readback.c src/sabytes.c src/resolve_legacy.c \
-	$(TLS_SRC)
+	src/tcpdiag.c src/tcpstate.c $(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
 	tests/unit/test_cidr.c tests/unit/test_unixdiag.c tests/unit/test_pin.c \
 	tests/unit/test_alpn.c tests/unit/test_trace.c \
 	tests/unit/test_starttls.c tests/unit/test_hints.c \
-	tests/unit/test_errtable.c tests/unit/test_structs.c
+	tests/unit/test_errtable.c tests/unit/test_structs.c \
+	tests/unit/test_tcpdiag.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.
-FUZZ_TARGETS = endpoint argv escape hexdump json pin alpn starttls sabytes
+FUZZ_TARGETS = endpoint argv escape hexdump json pin alpn starttls sabytes \
+	tcpdiag
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_DIR = build/fuzz

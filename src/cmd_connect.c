@@ -42,6 +42,7 @@ static const char connect_examples[] =
 	"  sockit connect -z localhost:22,80,8000-8100\n"
 	"  sockit connect --wait 30 db:5432 -z && ./migrate\n"
 	"  sockit --trace connect unix:/run/app.sock\n"
+	"  sockit connect --tcp-state localhost:8080  # each call's TCP state\n"
 	"  printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | sockit connect -v --tls "
 	"example.org:443\n"
 	"  sockit connect --tls -c 'printf \"GET / HTTP/1.0\\r\\n\\r\\n\"; "

@@ -20,6 +20,7 @@
 #include "sockit.h"
 #include "spawn.h"
 #include "sys.h"
+#include "tcpstate.h"
 #include "textbook.h"
 
 struct listen_opts {
@@ -32,6 +33,7 @@ struct listen_opts {
 	struct opt_list to;	/* --to TARGET: forward each peer there */
 	int refuse;		/* --max-conns-refuse */
 	double drain;		/* --drain SECS; < 0: not given */
+	int queue;		/* --queue */
 };
 
 static const struct opt_def listen_defs[] = {
@@ -61,6 +63,9 @@ static const struct opt_def listen_defs[] = {
 	  0, 0, 0, service_choices },
 	{ 0, "peek", OPT_FLAG, offsetof(struct listen_opts, peek), NULL,
 	  "each receive first with MSG_PEEK: the same bytes twice",
+	  1, 0, 0, NULL },
+	{ 0, "queue", OPT_FLAG, offsetof(struct listen_opts, queue), NULL,
+	  "with -v, note the accept queue against the backlog as peers wait",
 	  1, 0, 0, NULL },
 };
 
@@ -113,6 +118,45 @@ service_ended(struct server *sv, int rc, const char *peer)
 	return EXIT_FAIL;
 }
 
+/* How often --queue looks at the accept queue while a peer is served. */
+#define QUEUE_TICK 0.1
+
+static void
+queue_tick(void *ctx)
+{
+	tcpstate_queue_check(ctx);
+}
+
+/*
+ * --queue watches the accept queue of an iterative server: one that
+ * serves a peer through stdio while the next ones wait in the backlog.
+ */
+static int
+check_queue(const struct session *s, const struct listen_opts *lo,
+    const struct endpoint *ep)
+{
+	if (!lo->queue)
+		return EXIT_OK;
+	if (!s->opts.verbose) {
+		report_usage("--queue tells the accept queue in -v's notes: "
+		    "add -v");
+		return EXIT_USAGE;
+	}
+	if (ep->row->socktype != SOCK_STREAM || ep->row->family == AF_UNIX) {
+		report_usage("--queue needs a TCP listener: only TCP tells its "
+		    "accept queue");
+		return EXIT_USAGE;
+	}
+	if (lo->fork || lo->to.count > 0 || s->opts.progress) {
+		report_usage("--queue watches a server of one peer at a time, "
+		    "and %s", s->opts.progress ? "--progress draws on the "
+		    "same clock: give one" : "--fork and --to take every "
+		    "peer at once");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 /*
  * Stream and seqpacket: accept a peer, relay stdio with it (or run the
  * program on it), and with -k do it again: an iterative server, where the
@@ -122,14 +166,24 @@ static int
 serve_stream(struct server *sv, int lfd, int socktype)
 {
 	struct session *s = sv->s;
+	struct tcpstate_queue queue;
 	char peer[ADDR_TEXT_MAX];
 	int status, cfd;
 
+	tcpstate_queue_init(&queue, lfd);
+	if (sv->lo->queue) {
+		/* An iterative server hears arrivals only by looking. */
+		s->watch = queue_tick;
+		s->watch_ctx = &queue;
+		s->watch_seconds = QUEUE_TICK;
+	}
 	for (;;) {
 		status = serve_accept(s, sv->acl, sv->ep, lfd, &cfd, peer,
 		    sizeof(peer));
 		if (status != EXIT_OK)
 			return status;
+		if (sv->lo->queue)
+			tcpstate_queue_check(&queue);
 		if (sv->svc != NULL) {
 			status = service_ended(sv, service_stream(sv->svc, cfd,
 			    s->opts.idle_timeout), peer);
@@ -679,7 +733,7 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s, ts;
-	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1 };
+	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1, 0 };
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
@@ -742,7 +796,8 @@ cmd_listen(int argc, char **argv)
 	s.peek = lo.peek;
 	if ((status = check_forward(&s, &lo, &ep, &target)) != EXIT_OK ||
 	    (status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK ||
-	    (status = msgflags_check(&s, &ep, lo.serve >= 0)) != EXIT_OK)
+	    (status = msgflags_check(&s, &ep, lo.serve >= 0)) != EXIT_OK ||
+	    (status = check_queue(&s, &lo, &ep)) != EXIT_OK)
 		return status;
 	if ((status = serve_check(&so, &ep)) != EXIT_OK ||
 	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK)

@@ -23,6 +23,7 @@
 #include "session.h"
 #include "sockit.h"
 #include "sys.h"
+#include "tcpstate.h"
 #include "textbook.h"
 #include "textbook_session.h"
 #include "trace.h"
@@ -90,6 +91,9 @@ const struct opt_def session_data_defs[] = {
 	  "bytes and rate on stderr while data moves", 1, 0, 0, NULL },
 	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,bytes,time",
 	  "print every socket call on stderr", 0, 0, 0, NULL },
+	{ 0, "tcp-state", OPT_FLAG, FIELD(tcp_state), NULL,
+	  "show the TCP state after each call (implies --trace)",
+	  1, 0, 0, NULL },
 };
 
 const size_t session_data_count = ARRAY_LEN(session_data_defs);
@@ -167,6 +171,12 @@ session_check(struct session *s)
 		report_usage("bad value '%s' for --trace: full, bytes, time, "
 		    "or some joined by commas", o->trace);
 		return EXIT_USAGE;
+	}
+	if (o->tcp_state) {
+		/* The state is told under the call that moved it. */
+		if (!(trace_flags & TRACE_ON))
+			trace_set_mode("");
+		tcpstate_start();
 	}
 	for (i = 0; i < o->sockopts.count; i++) {
 		if (sockopt_parse(o->sockopts.items[i], &s->settings[i], err,
@@ -550,6 +560,15 @@ progress_hook(void *ctx, const struct relay_stats *st)
 		report_write(line, (size_t)n < sizeof(line) ? (size_t)n :
 		    sizeof(line) - 1);
 	s->progress_drawn = s->progress_on_tty;
+}
+
+static void
+watch_hook(void *ctx, const struct relay_stats *st)
+{
+	struct session *s = ctx;
+
+	(void)st;
+	s->watch(s->watch_ctx);
 }
 
 static void
@@ -973,6 +992,9 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 	if (s->opts.progress) {
 		cfg.hooks.on_tick = progress_hook;
 		cfg.hooks.tick_seconds = s->progress_on_tty ? 0.5 : 1.0;
+	} else if (s->watch != NULL) {
+		cfg.hooks.on_tick = watch_hook;
+		cfg.hooks.tick_seconds = s->watch_seconds;
 	}
 	msgflags_apply(s, &cfg);
 	if (s->frame != NULL) {

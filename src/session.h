@@ -30,6 +30,7 @@ struct session_opts {
 	int json;
 	int progress;
 	const char *trace;
+	int tcp_state;		/* --tcp-state */
 	int udp;
 	int unix_path;
 	int seqpacket;
@@ -101,6 +102,13 @@ struct session {
 	bool peek;
 	bool oob_send;
 	bool oob_recv;
+	/*
+	 * listen --queue: called about every watch_seconds while the relay
+	 * runs, so the queue is watched while the peer is served.
+	 */
+	void (*watch)(void *ctx);
+	void *watch_ctx;
+	double watch_seconds;
 	/* connect's and send's UDP options, applied to each new socket. */
 	const struct multicast_send *multicast;
 	/* pair's additions to the relay, 0 when unused: see relay.h. */

@@ -376,6 +376,7 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	char text[ARRAY_LEN(env->names)][192];
 	char **envp = environ;
 	void (*hide)(void), (*show)(void);
+	void (*state_hook)(int, enum sys_state_point);
 	sigset_t hold, old;
 	size_t i;
 	pid_t pid, parent;
@@ -402,11 +403,15 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	hide = trace_stderr_hide;
 	show = trace_stderr_show;
 	trace_stderr_hide = trace_stderr_show = NULL;
+	/* Nor may --tcp-state look: its table of connections is ours. */
+	state_hook = sys_state_hook;
+	sys_state_hook = NULL;
 	trace_hold();
 	pid = vfork_child(cmd, fds, envp, &old, parent);
 	e = errno;
 	sys_trace_vfork(pid, e);
 	trace_release();
+	sys_state_hook = state_hook;
 	trace_stderr_hide = hide;
 	trace_stderr_show = show;
 	sigprocmask(SIG_SETMASK, &old, NULL);

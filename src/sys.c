@@ -24,12 +24,14 @@
 
 #include "addr.h"
 #include "sys.h"
+#include "tcpdiag.h"
 #include "trace.h"
 
 volatile sig_atomic_t sys_signal_caught;
 bool sys_textbook;
 int sys_signal_wakeup_fd = -1;
 int sys_signal_notify_fd = -1;
+void (*sys_state_hook)(int fd, enum sys_state_point point);
 
 #define TRACE_LINE_MAX 1024
 
@@ -55,6 +57,25 @@ static bool
 tracing(void)
 {
 	return (trace_flags & TRACE_ON) != 0;
+}
+
+/*
+ * Gives --tcp-state's hook its look at fd after a call that may have moved
+ * a connection's state (the peer's segments move it between our calls,
+ * and the next call on the descriptor is where a class can see it): when
+ * ended is true, or the call failed for a reason other than EAGAIN.
+ * errno is kept.
+ */
+static void
+state_after(int fd, long rc, bool ended)
+{
+	int err = errno;
+
+	if (sys_state_hook == NULL || fd < 0)
+		return;
+	if (ended || (rc == -1 && err != EAGAIN))
+		sys_state_hook(fd, SYS_STATE_AFTER);
+	errno = err;
 }
 
 /* Finishes a traced line with the result and writes it, keeping errno. */
@@ -481,6 +502,7 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 		trace_fd_addr("connect", fd, (const struct sockaddr *)&f->sa,
 		    f->len, so_error == 0 ? 0 : -1, so_error, FOLD_NOTE);
 		f->used = false;
+		state_after(fd, 0, true);
 		errno = err;
 		return rc;
 	}
@@ -583,9 +605,11 @@ sys_connect(int fd, const struct sockaddr *sa, socklen_t len)
 
 	if (!tracing())
 		return rc;
+	/* A held line's state comes under the folded line, at SO_ERROR. */
 	if (rc == -1 && errno == EINPROGRESS && fold_hold(fd, sa, len))
 		return rc;
 	trace_fd_addr("connect", fd, sa, len, rc, errno, NULL);
+	state_after(fd, rc, true);
 	return rc;
 }
 
@@ -602,6 +626,7 @@ sys_listen(int fd, int backlog)
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "listen(%d, %d)", fd, backlog);
 	finish(&sb, rc, err);
+	state_after(fd, rc, rc == 0);
 	return rc;
 }
 
@@ -636,6 +661,7 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 	} while (retry_eintr(rc));
 	if (trace_data_call(rc, 0))
 		trace_addr_out("accept", fd, rc, errno, sa, *len);
+	state_after(rc, rc, true);
 	return rc;
 }
 
@@ -646,6 +672,7 @@ sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len)
 
 	if (trace_data_call(rc, 0))
 		trace_addr_out("accept", fd, rc, errno, sa, *len);
+	state_after(rc, rc, true);
 	return rc;
 }
 
@@ -758,6 +785,7 @@ sys_send(int fd, const void *buf, size_t len, int flags)
 	if (trace_data_call(rc, flags))
 		trace_data("send", fd, buf, len, flags | nosignal(), rc,
 		    errno, NULL, 0, false);
+	state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -772,6 +800,8 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 	if (trace_data_call(rc, flags))
 		trace_data("recv", fd, buf, len, flags, rc, errno, NULL, 0,
 		    true);
+	/* 0 is the peer's FIN: CLOSE_WAIT, or TIME_WAIT after ours. */
+	state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -930,6 +960,7 @@ sys_recvmsg(int fd, struct msghdr *msg, int flags)
 	trace_result(&sb, rc, err);
 	trace_emit(&sb);
 	errno = err;
+	state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -1020,6 +1051,7 @@ sys_shutdown(int fd, int how)
 	trace_name(&sb, trace_shutdown_name(how), how);
 	strbuf_puts(&sb, ")");
 	finish(&sb, rc, err);
+	state_after(fd, rc, true);
 	return rc;
 }
 
@@ -1028,16 +1060,138 @@ sys_close(int fd)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	/* Never retried: on Linux the descriptor is gone even after EINTR. */
-	int rc = close(fd);
-	int err = errno;
+	int rc, err;
 
+	/* The connection's addresses are known only while fd is. */
+	if (sys_state_hook != NULL)
+		sys_state_hook(fd, SYS_STATE_CLOSING);
+	/* Never retried: on Linux the descriptor is gone even after EINTR. */
+	rc = close(fd);
+	err = errno;
 	if (!tracing())
 		return rc;
 	fold_release(fd);
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "close(%d)", fd);
 	finish(&sb, rc, err);
+	if (sys_state_hook != NULL)
+		sys_state_hook(fd, SYS_STATE_CLOSED);
+	errno = err;
+	return rc;
+}
+
+/* Whether a failed look at fd only means it is no TCP socket. */
+static bool
+not_tcp(int err)
+{
+	return err == ENOTSOCK || err == EOPNOTSUPP || err == ENOPROTOOPT ||
+	    err == EBADF;
+}
+
+int
+sys_tcp_look(int fd, struct sys_tcp_look *out)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+	int rc, err;
+
+	memset(&info, 0, sizeof(info));
+	rc = getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len);
+	err = errno;
+	out->state = info.tcpi_state;
+	out->queued = info.tcpi_unacked;
+	out->backlog = info.tcpi_sacked;
+	if (!tracing() || !(trace_flags & TRACE_FULL) ||
+	    (rc < 0 && not_tcp(err)))
+		return rc;
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "getsockopt(%d, IPPROTO_TCP, TCP_INFO, ", fd);
+	if (rc == 0) {
+		const char *name = tcpdiag_state_name(info.tcpi_state);
+
+		strbuf_puts(&sb, "{tcpi_state=");
+		if (name != NULL)
+			strbuf_printf(&sb, "TCP_%s", name);
+		else
+			strbuf_printf(&sb, "%u", (unsigned)info.tcpi_state);
+		strbuf_printf(&sb, ", tcpi_unacked=%u, tcpi_sacked=%u, ...})",
+		    out->queued, out->backlog);
+	}
+	else
+		strbuf_puts(&sb, "[])");
+	finish(&sb, rc, err);
+	return rc;
+}
+
+int
+sys_tcp_ends(int fd, struct sockaddr_storage *local,
+    struct sockaddr_storage *remote)
+{
+	socklen_t llen = sizeof(*local), rlen = sizeof(*remote);
+	bool shown = tracing() && (trace_flags & TRACE_FULL);
+	int rc = getsockname(fd, (struct sockaddr *)local, &llen);
+
+	if (shown)
+		trace_addr_out("getsockname", fd, rc, errno,
+		    (struct sockaddr *)local, llen);
+	if (rc < 0)
+		return rc;
+	rc = getpeername(fd, (struct sockaddr *)remote, &rlen);
+	if (shown)
+		trace_addr_out("getpeername", fd, rc, errno,
+		    (struct sockaddr *)remote, rlen);
+	return rc;
+}
+
+/* One line of sock_diag plumbing, in full mode only: CALL = RET. */
+static void
+trace_plumbing(const char *text, long rc, int err)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+
+	if (!tracing() || !(trace_flags & TRACE_FULL)) {
+		errno = err;
+		return;
+	}
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, text);
+	finish(&sb, rc, err);
+}
+
+ssize_t
+sys_sock_diag(const void *request, size_t len, void *reply, size_t cap)
+{
+	char text[160];
+	ssize_t rc;
+	int fd, err;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	trace_plumbing("socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG)",
+	    fd, errno);
+	if (fd < 0)
+		return -1;
+	do
+		rc = send(fd, request, len, 0);
+	while (retry_eintr(rc));
+	snprintf(text, sizeof(text), "send(%d, {{nlmsg_type="
+	    "SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST}, "
+	    "inet_diag_req_v2}, %zu, 0)", fd, len);
+	trace_plumbing(text, rc, errno);
+	if (rc >= 0) {
+		do
+			rc = recv(fd, reply, cap, 0);
+		while (retry_eintr(rc));
+		snprintf(text, sizeof(text), "recv(%d, {inet_diag_msg}, %zu, "
+		    "0)", fd, cap);
+		trace_plumbing(text, rc, errno);
+	}
+	err = errno;
+	snprintf(text, sizeof(text), "close(%d)", fd);
+	trace_plumbing(text, close(fd), errno);
+	errno = err;
 	return rc;
 }
 
@@ -1390,6 +1544,7 @@ sys_read(int fd, void *buf, size_t len)
 	if (tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
 		trace_data("read", fd, buf, len, -1, rc, errno, NULL, 0,
 		    true);
+	state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -1438,12 +1593,15 @@ sys_splice(int in, int out, size_t len, bool socket_side)
 	 * its EAGAIN only in full mode, as theirs.
 	 */
 	(void)socket_side;
-	if (!trace_data_call(rc, MSG_DONTWAIT))
-		return rc;
-	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "splice(%d, NULL, %d, NULL, %zu, "
-	    "SPLICE_F_MOVE|SPLICE_F_NONBLOCK)", in, out, len);
-	finish(&sb, rc, err);
+	if (trace_data_call(rc, MSG_DONTWAIT)) {
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_printf(&sb, "splice(%d, NULL, %d, NULL, %zu, "
+		    "SPLICE_F_MOVE|SPLICE_F_NONBLOCK)", in, out, len);
+		finish(&sb, rc, err);
+	}
+	state_after(in, rc, rc >= 0);
+	state_after(out, rc, rc >= 0);
+	errno = err;
 	return rc;
 }
 
@@ -1487,6 +1645,7 @@ sys_write(int fd, const void *buf, size_t len)
 	if (tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
 		trace_data("write", fd, buf, len, -1, rc, errno, NULL, 0,
 		    false);
+	state_after(fd, rc, rc >= 0);
 	return rc;
 }
 

@@ -39,6 +39,21 @@ extern int sys_signal_notify_fd;
 int sys_signal_pipe(void);
 
 /*
+ * Where a call stands when --tcp-state's hook is called: after one that
+ * may have moved a TCP connection to another state or seen the peer move
+ * it (connect, listen, accept, shutdown, a data call, a call that failed);
+ * just before close(), while the descriptor still names the connection;
+ * and after it, when only the kernel's tables know it.
+ */
+enum sys_state_point {
+	SYS_STATE_AFTER,
+	SYS_STATE_CLOSING,
+	SYS_STATE_CLOSED,
+};
+/* When set, called at those points with the call's descriptor. */
+extern void (*sys_state_hook)(int fd, enum sys_state_point point);
+
+/*
  * Each wrapper returns what the system call returns and leaves its errno
  * untouched; getaddrinfo and getnameinfo return their EAI_ code.
  */
@@ -130,6 +145,32 @@ int sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len);
  * with errno.
  */
 int sys_unix_diag_request(void);
+/* What TCP_INFO tells of a TCP socket. */
+struct sys_tcp_look {
+	int state;		/* tcpi_state: tcpdiag.h's numbers */
+	unsigned queued;	/* a listener's accept queue (tcpi_unacked) */
+	unsigned backlog;	/* and its listen() backlog (tcpi_sacked) */
+};
+/*
+ * getsockopt(TCP_INFO) for --tcp-state and --queue, sockit's own look:
+ * traced in full mode only, and not at all when fd is no TCP socket.
+ * Returns 0, or -1 with errno.
+ */
+int sys_tcp_look(int fd, struct sys_tcp_look *out);
+/*
+ * getsockname and getpeername of a connection, traced in full mode only.
+ * Returns 0, or -1 with errno (ENOTCONN: no peer).
+ */
+int sys_tcp_ends(int fd, struct sockaddr_storage *local,
+    struct sockaddr_storage *remote);
+/*
+ * Sends one sock_diag request (len bytes) on a NETLINK_SOCK_DIAG socket of
+ * its own and reads the one reply into reply (cap bytes), as ss(8) asks
+ * for one socket; each call traced in full mode only. Returns the reply's
+ * length, or -1 with errno.
+ */
+ssize_t sys_sock_diag(const void *request, size_t len, void *reply,
+    size_t cap);
 int sys_socketpair(int family, int type, int protocol, int fds[2]);
 int sys_poll(struct pollfd *fds, nfds_t count, int timeout_ms);
 /*

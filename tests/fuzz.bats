@@ -48,3 +48,7 @@ replay() {
 @test "the --trace=bytes sockaddr layout takes every input kept" {
 	replay sabytes
 }
+
+@test "the sock_diag reply reader takes every reply kept" {
+	replay tcpdiag
+}

@@ -44,6 +44,7 @@ static const struct {
 	{ "starttls", test_starttls },
 	{ "errtable", test_errtable },
 	{ "structs", test_structs },
+	{ "tcpdiag", test_tcpdiag },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

@@ -61,5 +61,6 @@ void test_trace(void);
 void test_starttls(void);
 void test_errtable(void);
 void test_structs(void);
+void test_tcpdiag(void);
 
 #endif
