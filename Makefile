@@ -54,13 +54,13 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/multicast.c src/services.c src/dgram.c src/textbook.c \
 	src/textbook_session.c src/msgflags.c src/starttls.c \
 	src/session_starttls.c src/loop.c src/loop_flows.c $(LINE_SRC) \
-	src/loop_hex.c src/arrival.c $(TLS_SRC)
+	src/loop_hex.c src/arrival.c src/step.c $(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
 	tests/unit/test_cidr.c tests/unit/test_unixdiag.c tests/unit/test_pin.c \
 	tests/unit/test_alpn.c tests/unit/test_trace.c \
-	tests/unit/test_starttls.c
+	tests/unit/test_starttls.c tests/unit/test_step.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.
