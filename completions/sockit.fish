@@ -101,7 +101,7 @@ function __sockit_complete
     if test -z "$cmd"
         if string match -q -- '-*' "$cur"
             printf '%s\n' --trace --trace=full --trace=time \
-                --trace=full,time --textbook --textbook=select --bufsize \
+                --trace=full,time --textbook --textbook=select --step --bufsize \
                 --version --help
         else
             __sockit_commands $bin
@@ -111,6 +111,7 @@ function __sockit_complete
     if test "$cmd" = help
         if test "$tokens[-1]" = help
             __sockit_commands $bin | string match -v -r -- '^help(\t|$)'
+            printf 'lessons\t%s\n' 'where the lesson plan is: sockit-lessons(7)'
         end
         return 0
     end
