@@ -205,11 +205,14 @@ demo: $(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sockit
 	install -m 644 man/sockit.1 $(DESTDIR)$(PREFIX)/share/man/man1/sockit.1
+	install -m 644 man/sockit-lessons.7 \
+		$(DESTDIR)$(PREFIX)/share/man/man7/sockit-lessons.7
 	install -m 644 completions/sockit.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockit
 	install -m 644 completions/_sockit \
@@ -222,10 +225,11 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/sockit \
 		$(DESTDIR)$(PREFIX)/share/man/man1/sockit.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7/sockit-lessons.7 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockit \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sockit \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish
-	$(Q)for d in bin share/man/man1 share/man \
+	$(Q)for d in bin share/man/man1 share/man/man7 share/man \
 	    share/bash-completion/completions share/bash-completion \
 	    share/zsh/site-functions share/zsh \
 	    share/fish/vendor_completions.d share/fish share; do \
