@@ -392,8 +392,8 @@ main(int argc, char **argv)
 			textbook_set_mode(v);
 		} else if (strcmp(a, "--step") == 0) {
 			if (!step_on() && step_enable() < 0) {
-				report_usage("--step needs a terminal to wait on: "
-				    "/dev/tty: %s", strerror(errno));
+				report_usage("--step needs a terminal to wait "
+				    "on: /dev/tty: %s", strerror(errno));
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(a, "--bufsize") == 0 ||

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "step.h"
+#include "sys.h"
 #include "trace.h"
 
 void (*step_on_quit)(void);
@@ -135,7 +136,7 @@ step_wanted(void)
 		char line[128];
 		struct strbuf sb;
 
-		/* A vfork child shares told with us: it holds the child's pid. */
+		/* A vfork child shares told with us: it holds its own pid. */
 		told = pid;
 		strbuf_init(&sb, line, sizeof(line));
 		strbuf_printf(&sb, "sockit: child %ld runs without stepping",
@@ -167,7 +168,8 @@ call_name(const char *line, char *name, size_t cap)
 
 /*
  * Reads the teacher's answer, a line. Returns true for Enter, false for
- * "q", the terminal's end or an error (a signal's EINTR among them).
+ * "q", the terminal's end, an error, or a signal that ends sockit; any
+ * other signal (a child's SIGCHLD) leaves the teacher still to answer.
  */
 static bool
 answer_go(void)
@@ -178,6 +180,8 @@ answer_go(void)
 
 	for (;;) {
 		n = read(tty_fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR && sys_signal_caught == 0)
+			continue;
 		if (n <= 0)
 			return false;
 		for (i = 0; i < n; i++) {

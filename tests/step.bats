@@ -50,6 +50,18 @@ next_call() {
 	return 1
 }
 
+# wait_for_screen_count REGEX N: until N rows of the screen match REGEX.
+wait_for_screen_count() {
+	local regex=$1 want=$2 deadline=$((SECONDS + 10))
+	while ((SECONDS <= deadline)); do
+		[ "$(screen | grep -cE -- "$regex")" -ge "$want" ] && return 0
+		nap
+	done
+	echo "fewer than $want rows match /$regex/ after 10s:" >&2
+	screen >&2
+	return 1
+}
+
 # wait_for_status [SECS]: until the command in the pane has ended.
 wait_for_status() {
 	local secs=${1:-10}
@@ -127,7 +139,7 @@ wait_for_status() {
 	refute test -e "$SOCKDIR/s.sock"
 }
 
-@test "--step: a forked child runs without stepping and says so once" {
+@test "--step: a forked child runs without stepping, says so once, and its end does not end the demo" {
 	in_pane "$SOCKIT" --step listen --fork --serve echo \
 	    "unix:$SOCKDIR/f.sock"
 	next_call 'socket\('
@@ -139,13 +151,21 @@ wait_for_status() {
 	next_call 'accept\(3\)'
 	keys Enter
 	printf 'uno\n' >"$TMP/c1.in"
-	run --separate-stderr sockit connect "unix:$SOCKDIR/f.sock" \
-	    <"$TMP/c1.in"
-	assert_success
-	[ "$output" = uno ]
+	bg c1 "$SOCKIT" connect "unix:$SOCKDIR/f.sock"
 	next_call 'close\(4\)'
+	wait_for_screen_count '^\[pid [0-9]+\] close\(4\) = 0$' 1
 	[ "$(screen | grep -cE '^sockit: child [0-9]+ runs without stepping$')" -eq 1 ]
 	screen | grep -qE '^\[pid [0-9]+\] send\(4, "uno\\n", 4, 0\) = 4$'
+	# The child's SIGCHLD comes while the parent waits for the teacher.
+	child=$(screen | sed -n 's/^sockit: child \([0-9]*\) runs.*/\1/p')
+	wait_gone "$child"
+	# The parent's copy of the connection holds the client's EOF back.
+	refute test -s "$TMP/status"
+	keys Enter
+	wait_for_exit "${BG_PIDS[0]}"
+	[ "$EXIT_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/c1.out")" = uno ]
+	wait_for_screen_count '^accept\(3\) \.\.\.$' 2
 	keys q Enter
 	wait_for_status
 	[ "$STATUS" -eq 0 ]
