@@ -86,6 +86,12 @@ wait_for_status() {
 	assert_stderr_contains "/dev/tty"
 }
 
+@test "--step after the command says it goes before" {
+	run --separate-stderr sockit connect --step 127.0.0.1:9
+	assert_status 2
+	assert_stderr_contains "--step is a global option: put it before the command (sockit --step connect ...)"
+}
+
 @test "--step: Enter runs each call, stdin's data reaches the peer, q ends with 0" {
 	mkfifo "$TMP/peer.in"
 	bg peer "$SOCKIT" listen -v 127.0.0.1:0
