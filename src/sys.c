@@ -1405,30 +1405,46 @@ sys_epoll_wait(int epfd, struct epoll_event *events, int max,
 	return rc;
 }
 
+static void
+poll_args(struct strbuf *sb, const struct pollfd *fds, nfds_t count,
+    int timeout_ms)
+{
+	const char *sep = "";
+	nfds_t i;
+
+	strbuf_puts(sb, "poll([");
+	for (i = 0; i < count; i++) {
+		if (fds[i].fd < 0)
+			continue;
+		strbuf_printf(sb, "%s{%d, ", sep, fds[i].fd);
+		trace_poll_events(sb, fds[i].events);
+		strbuf_puts(sb, "}");
+		sep = ", ";
+	}
+	strbuf_printf(sb, "], %d)", timeout_ms);
+}
+
 /* poll(2), traced when shown (or in full mode). */
 static int
 poll_traced(struct pollfd *fds, nfds_t count, int timeout_ms, bool shown)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int rc = poll(fds, count, timeout_ms);
-	int err = errno;
+	int rc, err;
 	nfds_t i;
 	const char *sep = "";
 
+	if (step_wanted() && (shown || (trace_flags & TRACE_FULL))) {
+		trace_begin(&sb, line, sizeof(line));
+		poll_args(&sb, fds, count, timeout_ms);
+		step_pause(&sb);
+	}
+	rc = poll(fds, count, timeout_ms);
+	err = errno;
 	if (!tracing() || (!(trace_flags & TRACE_FULL) && !shown))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_puts(&sb, "poll([");
-	for (i = 0; i < count; i++) {
-		if (fds[i].fd < 0)
-			continue;
-		strbuf_printf(&sb, "%s{%d, ", sep, fds[i].fd);
-		trace_poll_events(&sb, fds[i].events);
-		strbuf_puts(&sb, "}");
-		sep = ", ";
-	}
-	strbuf_printf(&sb, "], %d)", timeout_ms);
+	poll_args(&sb, fds, count, timeout_ms);
 	trace_result(&sb, rc, err);
 	if (rc > 0) {
 		strbuf_puts(&sb, " [");
@@ -1482,6 +1498,23 @@ sys_poll_lesson(struct pollfd *fds, nfds_t count, int timeout_ms)
 	return poll_traced(fds, count, timeout_ms, true);
 }
 
+/* The sets and the time a select was asked for, before it changes them. */
+static void
+select_args(struct strbuf *sb, int nfds, const fd_set *readable,
+    const fd_set *writable, const struct timeval *timeout)
+{
+	strbuf_printf(sb, "select(%d, ", nfds);
+	trace_fd_set(sb, nfds, readable);
+	strbuf_puts(sb, ", ");
+	trace_fd_set(sb, nfds, writable);
+	strbuf_puts(sb, ", NULL, ");
+	if (timeout != NULL)
+		strbuf_printf(sb, "{tv_sec=%ld, tv_usec=%ld})",
+		    (long)timeout->tv_sec, (long)timeout->tv_usec);
+	else
+		strbuf_puts(sb, "NULL)");
+}
+
 int
 sys_select(int nfds, fd_set *readable, fd_set *writable,
     struct timeval *timeout)
@@ -1498,6 +1531,13 @@ sys_select(int nfds, fd_set *readable, fd_set *writable,
 		asked_w = *writable;
 	if (timeout != NULL)
 		asked_t = *timeout;
+	if (step_wanted()) {
+		trace_begin(&sb, line, sizeof(line));
+		select_args(&sb, nfds, readable != NULL ? &asked_r : NULL,
+		    writable != NULL ? &asked_w : NULL,
+		    timeout != NULL ? &asked_t : NULL);
+		step_pause(&sb);
+	}
 	/*
 	 * Linux writes the time left into timeout; the sets and the time
 	 * are given again on a retry, as a program's loop would.
@@ -1515,16 +1555,9 @@ sys_select(int nfds, fd_set *readable, fd_set *writable,
 	if (!tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "select(%d, ", nfds);
-	trace_fd_set(&sb, nfds, readable != NULL ? &asked_r : NULL);
-	strbuf_puts(&sb, ", ");
-	trace_fd_set(&sb, nfds, writable != NULL ? &asked_w : NULL);
-	strbuf_puts(&sb, ", NULL, ");
-	if (timeout != NULL)
-		strbuf_printf(&sb, "{tv_sec=%ld, tv_usec=%ld})",
-		    (long)asked_t.tv_sec, (long)asked_t.tv_usec);
-	else
-		strbuf_puts(&sb, "NULL)");
+	select_args(&sb, nfds, readable != NULL ? &asked_r : NULL,
+	    writable != NULL ? &asked_w : NULL,
+	    timeout != NULL ? &asked_t : NULL);
 	trace_result(&sb, rc, err);
 	if (rc > 0) {
 		strbuf_puts(&sb, " (");
@@ -1795,6 +1828,13 @@ sys_trace_fork(pid_t pid, int err)
 	trace_fork("fork()", pid, err);
 }
 
+void
+sys_step_fork(void)
+{
+	if (step_wanted())
+		step_simple("fork()");
+}
+
 int
 sys_sigaction(int sig, void (*handler)(int), const char *handler_name)
 {
@@ -1803,6 +1843,9 @@ sys_sigaction(int sig, void (*handler)(int), const char *handler_name)
 	struct sigaction sa;
 	int rc, err;
 
+	if (step_wanted())
+		step_simple("sigaction(%s, {sa_handler=%s, sa_flags=0}, NULL)",
+		    trace_signal_name(sig), handler_name);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
@@ -1895,6 +1938,10 @@ sys_waitpid(pid_t pid, int *status, int flags)
 	pid_t rc;
 	int err;
 
+	/* Textbook mode shows each call of the slide's reaping loop. */
+	if (step_wanted() && ((trace_flags & TRACE_FULL) || sys_textbook))
+		step_simple("waitpid(%ld, &status, %s)", (long)pid,
+		    flags & WNOHANG ? "WNOHANG" : "0");
 	do
 		rc = waitpid(pid, status, flags);
 	while (retry_eintr(rc));

@@ -111,13 +111,15 @@ wait_for_status() {
 	screen | grep -q '^socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3$'
 	screen | grep -q 'three-way handshake'
 	keys Enter
+	next_call 'poll\(\[\{0, POLLIN\}, \{3, POLLIN\}\], -1\)'
+	keys Enter
 	next_call 'read\(0, buf, 1024\)'
 	keys Enter
 	next_call 'send\(3, "hola\\n", 5, 0\)'
 	refute grep -q hola "$TMP/peer.out"
 	keys Enter
 	wait_for_line "$TMP/peer.out" '^hola$'
-	next_call '(recv|read)\('
+	wait_for_screen_count '^poll\(.* \.\.\.$' 2
 	keys q Enter
 	wait_for_status
 	[ "$STATUS" -eq 0 ]
@@ -149,15 +151,20 @@ wait_for_status() {
 	in_pane "$SOCKIT" --step listen --fork --serve echo \
 	    "unix:$SOCKDIR/f.sock"
 	next_call 'socket\('
+	# Typed ahead: the terminal hands sockit one line per read.
+	keys Enter Enter Enter
+	next_call 'sigaction\(SIGCHLD, \{sa_handler=reap, sa_flags=0\}, NULL\)'
+	screen | grep -q 'installs a signal handler'
 	keys Enter
-	next_call 'bind\('
-	keys Enter
-	next_call 'listen\('
+	next_call 'waitpid\(-1, &status, WNOHANG\)'
 	keys Enter
 	next_call 'accept\(3\)'
 	keys Enter
 	printf 'uno\n' >"$TMP/c1.in"
 	bg c1 "$SOCKIT" connect "unix:$SOCKDIR/f.sock"
+	next_call 'fork\(\)'
+	screen | grep -q 'the child serves the client'
+	keys Enter
 	next_call 'close\(4\)'
 	wait_for_screen_count '^\[pid [0-9]+\] close\(4\) = 0$' 1
 	[ "$(screen | grep -cE '^sockit: child [0-9]+ runs without stepping$')" -eq 1 ]
@@ -171,6 +178,12 @@ wait_for_status() {
 	wait_for_exit "${BG_PIDS[0]}"
 	[ "$EXIT_STATUS" -eq 0 ]
 	[ "$(cat "$TMP/c1.out")" = uno ]
+	# The loop's top reaps the child, then accepts again.
+	wait_for_screen_count '^waitpid\(-1, &status, WNOHANG\) \.\.\.$' 2
+	keys Enter
+	wait_for_screen_count '^waitpid\(-1, &status, WNOHANG\) \.\.\.$' 3
+	screen | grep -qE '^waitpid\(-1, \[exit status 0\], WNOHANG\) = [0-9]+$'
+	keys Enter
 	wait_for_screen_count '^accept\(3\) \.\.\.$' 2
 	keys q Enter
 	wait_for_status

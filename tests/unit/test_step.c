@@ -13,7 +13,7 @@ static const char *const course_calls[] = {
 	"getaddrinfo", "socket", "socketpair", "setsockopt", "getsockopt",
 	"bind", "listen", "accept", "connect", "getsockname", "getpeername",
 	"send", "recv", "sendto", "recvfrom", "read", "write", "shutdown",
-	"close",
+	"close", "poll", "select", "sigaction", "fork", "waitpid",
 };
 
 /* Returns the widest line of text, and counts its lines in *lines. */
