@@ -208,3 +208,15 @@ wait_for_lines() {
 @test "lesson 21: select and poll" {
 	run_lesson select-poll
 }
+
+@test "lesson 22: the address structures" {
+	run_lesson sockaddr
+}
+
+@test "lesson 23: socket types" {
+	run_lesson socket-types
+}
+
+@test "lesson 24: broadcast" {
+	run_lesson broadcast
+}
