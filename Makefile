@@ -56,7 +56,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/session_starttls.c src/loop.c src/loop_flows.c $(LINE_SRC) \
 	src/loop_hex.c src/arrival.c src/cmd_explain.c src/errtable.c \
 	src/explain_demo.c src/readback.c src/sabytes.c src/resolve_legacy.c \
-	src/tcpdiag.c src/tcpstate.c $(TLS_SRC)
+	src/tcpdiag.c src/tcpstate.c src/step.c $(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
@@ -64,7 +64,7 @@ UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_alpn.c tests/unit/test_trace.c \
 	tests/unit/test_starttls.c tests/unit/test_hints.c \
 	tests/unit/test_errtable.c tests/unit/test_structs.c \
-	tests/unit/test_tcpdiag.c
+	tests/unit/test_tcpdiag.c tests/unit/test_step.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.
@@ -213,11 +213,14 @@ demo: $(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sockit
 	install -m 644 man/sockit.1 $(DESTDIR)$(PREFIX)/share/man/man1/sockit.1
+	install -m 644 man/sockit-lessons.7 \
+		$(DESTDIR)$(PREFIX)/share/man/man7/sockit-lessons.7
 	install -m 644 completions/sockit.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockit
 	install -m 644 completions/_sockit \
@@ -230,10 +233,11 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/sockit \
 		$(DESTDIR)$(PREFIX)/share/man/man1/sockit.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7/sockit-lessons.7 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockit \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sockit \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish
-	$(Q)for d in bin share/man/man1 share/man \
+	$(Q)for d in bin share/man/man1 share/man/man7 share/man \
 	    share/bash-completion/completions share/bash-completion \
 	    share/zsh/site-functions share/zsh \
 	    share/fish/vendor_completions.d share/fish share; do \

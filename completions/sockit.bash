@@ -157,7 +157,7 @@ _sockit() {
 			:
 		elif [[ $cur == -* ]]; then
 			_sockit_offer $'--trace\n--trace=full\n--trace=bytes\n--trace=time
---trace=full,time\n--trace=full,bytes\n--textbook\n--textbook=select\n--bufsize\n--version
+--trace=full,time\n--trace=full,bytes\n--textbook\n--textbook=select\n--step\n--bufsize\n--version
 --help'
 		else
 			_sockit_offer "$("$bin" --list-commands 2>/dev/null)"
@@ -167,7 +167,7 @@ _sockit() {
 	fi
 	if [[ $cmd == help ]]; then
 		((i == n - 2)) && _sockit_offer "$("$bin" --list-commands \
-		    2>/dev/null | grep -vx help)"
+		    2>/dev/null | grep -vx help)"$'\nlessons'
 		return 0
 	fi
 

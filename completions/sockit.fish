@@ -103,8 +103,8 @@ function __sockit_complete
     if test -z "$cmd"
         if string match -q -- '-*' "$cur"
             printf '%s\n' --trace --trace=full --trace=bytes --trace=time \
-                --trace=full,time --trace=full,bytes --textbook --textbook=select --bufsize \
-                --version --help
+                --trace=full,time --trace=full,bytes --textbook --textbook=select --step \
+                --bufsize --version --help
         else
             __sockit_commands $bin
         end
@@ -113,6 +113,7 @@ function __sockit_complete
     if test "$cmd" = help
         if test "$tokens[-1]" = help
             __sockit_commands $bin | string match -v -r -- '^help(\t|$)'
+            printf 'lessons\t%s\n' 'where the lesson plan is: sockit-lessons(7)'
         end
         return 0
     end

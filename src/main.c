@@ -16,6 +16,7 @@
 #include "session.h"
 #include "sockopt.h"
 #include "sockit.h"
+#include "step.h"
 #include "sys.h"
 #include "textbook.h"
 #include "tls.h"
@@ -68,9 +69,9 @@ usage(FILE *out)
 	size_t i;
 
 	fputs("usage: sockit [--trace[=full,bytes,time]] [--textbook[=select]] "
-	    "[--bufsize N]\n"
-	    "              COMMAND [OPTIONS] ENDPOINT\n"
-	    "       sockit help [COMMAND] | --version\n\n"
+	    "[--step]\n              [--bufsize N] "
+	    "COMMAND [OPTIONS] ENDPOINT\n"
+	    "       sockit help [COMMAND | lessons] | --version\n\n"
 	    "A socket Swiss army knife: each command maps onto the BSD "
 	    "socket calls,\nand --trace narrates every call it makes.\n\n"
 	    "Commands:\n", out);
@@ -84,6 +85,11 @@ usage(FILE *out)
 	    "as strace does\n"
 	    "      --textbook[=select]  blocking calls as a course's C program "
 	    "makes them\n"
+	    "      --step               show and explain each call before it "
+	    "runs, then wait\n"
+	    "                           for Enter on the terminal (q ends the "
+	    "demo);\n"
+	    "                           implies --textbook --trace\n"
 	    "      --bufsize N          the user buffer of read and recv, 1 to "
 	    "65536\n"
 	    "                           (textbook mode's default: 1024)\n"
@@ -95,7 +101,9 @@ usage(FILE *out)
 	    "  echo hello | sockit connect localhost:8080\n"
 	    "  sockit --trace connect -z localhost:22\n\n"
 	    "Exit status: 0 success, 1 failure, 2 usage error, 124 timeout, "
-	    "128+N signal N.\nSee 'sockit help COMMAND' and sockit(1).\n",
+	    "128+N signal N.\nSee 'sockit help COMMAND' and sockit(1); "
+	    "a lesson per topic of a sockets\ncourse: 'sockit help lessons' "
+	    "and sockit-lessons(7).\n",
 	    out);
 }
 
@@ -285,13 +293,10 @@ set_bufsize(const char *v)
 	return 0;
 }
 
+/* Cleans up after a command; a signal that ended it ends us the same way. */
 static int
-run_command(const struct command *cmd, int argc, char **argv)
+finish_command(int status)
 {
-	int status;
-
-	report.command = cmd->name;
-	status = cmd->run(argc, argv);
 	session_cleanup();
 	if (sys_signal_caught) {
 		int signo = (int)sys_signal_caught;
@@ -302,6 +307,38 @@ run_command(const struct command *cmd, int argc, char **argv)
 		return 128 + signo;
 	}
 	return check_stdout(status);
+}
+
+static int
+run_command(const struct command *cmd, int argc, char **argv)
+{
+	report.command = cmd->name;
+	return finish_command(cmd->run(argc, argv));
+}
+
+/*
+ * The teacher's "q" under --step: the demo ends as a finished command
+ * does, socket file removed, status 0; exit closes the sockets.
+ */
+static void
+end_step_demo(void)
+{
+	exit(finish_command(EXIT_OK));
+}
+
+/* sockit help lessons: where the lesson plan is. */
+static int
+lessons(void)
+{
+	fputs("The lesson plan is the manual page sockit-lessons(7): for "
+	    "each topic of a\nsockets course, in the order it is taught, the "
+	    "command that shows it, the\nlines of its trace, and the point "
+	    "to make.\n\n"
+	    "  man 7 sockit-lessons            (after make install)\n"
+	    "  man -l man/sockit-lessons.7     (in the source tree)\n\n"
+	    "With --step, each call is shown and explained before it runs.\n",
+	    stdout);
+	return check_stdout(EXIT_OK);
 }
 
 int
@@ -356,6 +393,12 @@ main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			textbook_set_mode(v);
+		} else if (strcmp(a, "--step") == 0) {
+			if (!step_on() && step_enable() < 0) {
+				report_usage("--step needs a terminal to wait "
+				    "on: /dev/tty: %s", strerror(errno));
+				return EXIT_USAGE;
+			}
 		} else if (strcmp(a, "--bufsize") == 0 ||
 		    strncmp(a, "--bufsize=", 10) == 0) {
 			const char *v = a[9] == '=' ? a + 10 : argv[++i];
@@ -379,6 +422,14 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (step_on()) {
+		/* The pace is a lesson's: the slides' calls, each one shown. */
+		if (!textbook_on())
+			textbook_set_mode("");
+		if (!(trace_flags & TRACE_ON))
+			trace_set_mode("");
+		step_on_quit = end_step_demo;
+	}
 	if (i == argc) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -391,6 +442,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return check_stdout(EXIT_OK);
 		}
+		if (strcmp(argv[i + 1], "lessons") == 0)
+			return lessons();
 		cmd = find_command(argv[i + 1]);
 		if (cmd == NULL)
 			return unknown_command(argv[i + 1], 0, NULL, 0, NULL);

@@ -180,7 +180,8 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 	/* ncat's --proxy or --ssl: say what sockit lacks. */
 	snprintf(dashed, sizeof(dashed), "--%s", word);
 	missing = explain_nc_missing(1, words);
-	if (strcmp(word, "textbook") == 0 || strcmp(word, "bufsize") == 0)
+	if (strcmp(word, "textbook") == 0 || strcmp(word, "bufsize") == 0 ||
+	    strcmp(word, "step") == 0)
 		snprintf(err, errlen, "--%s is a global option: put it before "
 		    "the command (sockit --%s%s %s ...)", word, word,
 		    word[0] == 'b' ? " N" : "", cmd->name);

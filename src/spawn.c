@@ -510,6 +510,7 @@ spawn_fork(void)
 	pid_t pid, parent;
 	int e, gate[2] = { -1, -1 };
 
+	sys_step_fork();
 	own_groups();
 	/* Held until the child has its own pipes for them. */
 	sigemptyset(&hold);

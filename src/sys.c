@@ -12,6 +12,7 @@
 #include <net/route.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "step.h"
 #include "sys.h"
 #include "tcpdiag.h"
 #include "trace.h"
@@ -87,6 +89,28 @@ finish(struct strbuf *sb, long ret, int err)
 	errno = err;
 }
 
+/*
+ * --step: a call's line up to its result, shown before the call is made;
+ * step_pause returns when the teacher says to go on.
+ */
+static void
+step_simple(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+static void
+step_simple(const char *fmt, ...)
+{
+	char line[TRACE_LINE_MAX], text[TRACE_LINE_MAX];
+	struct strbuf sb;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_puts(&sb, text);
+	step_pause(&sb);
+}
+
 static void
 trace_hints(struct strbuf *sb, const struct addrinfo *hints)
 {
@@ -143,6 +167,19 @@ trace_quoted(struct strbuf *sb, const char *s)
 	strbuf_puts(sb, "\"");
 }
 
+static void
+getaddrinfo_args(struct strbuf *sb, const char *host, const char *service,
+    const struct addrinfo *hints)
+{
+	strbuf_puts(sb, "getaddrinfo(");
+	trace_quoted(sb, host);
+	strbuf_puts(sb, ", ");
+	trace_quoted(sb, service);
+	strbuf_puts(sb, ", ");
+	trace_hints(sb, hints);
+	strbuf_puts(sb, ")");
+}
+
 int
 sys_getaddrinfo(const char *host, const char *service,
     const struct addrinfo *hints, struct addrinfo **result)
@@ -152,18 +189,18 @@ sys_getaddrinfo(const char *host, const char *service,
 	const struct addrinfo *ai;
 	int rc, err;
 
+	if (step_wanted()) {
+		trace_begin(&sb, line, sizeof(line));
+		getaddrinfo_args(&sb, host, service, hints);
+		step_pause(&sb);
+	}
 	rc = getaddrinfo(host, service, hints, result);
 	err = errno;
 	if (!tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_puts(&sb, "getaddrinfo(");
-	trace_quoted(&sb, host);
-	strbuf_puts(&sb, ", ");
-	trace_quoted(&sb, service);
-	strbuf_puts(&sb, ", ");
-	trace_hints(&sb, hints);
-	strbuf_puts(&sb, ") = ");
+	getaddrinfo_args(&sb, host, service, hints);
+	strbuf_puts(&sb, " = ");
 	if (rc != 0) {
 		trace_name(&sb, trace_eai_name(rc), rc);
 		strbuf_printf(&sb, " (%s)", gai_strerror(rc));
@@ -235,25 +272,37 @@ sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
 	return rc;
 }
 
+static void
+socket_args(struct strbuf *sb, int family, int type, int protocol)
+{
+	strbuf_puts(sb, "socket(");
+	trace_name(sb, trace_family_name(family), family);
+	strbuf_puts(sb, ", ");
+	trace_name(sb, trace_socktype_name(type), type);
+	strbuf_puts(sb, ", ");
+	trace_name(sb, trace_socket_protocol_name(family, protocol),
+	    protocol);
+	strbuf_puts(sb, ")");
+}
+
 int
 sys_socket(int family, int type, int protocol)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int fd = socket(family, type, protocol);
-	int err = errno;
+	int fd, err;
 
+	if (step_wanted()) {
+		trace_begin(&sb, line, sizeof(line));
+		socket_args(&sb, family, type, protocol);
+		step_pause(&sb);
+	}
+	fd = socket(family, type, protocol);
+	err = errno;
 	if (!tracing())
 		return fd;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_puts(&sb, "socket(");
-	trace_name(&sb, trace_family_name(family), family);
-	strbuf_puts(&sb, ", ");
-	trace_name(&sb, trace_socktype_name(type), type);
-	strbuf_puts(&sb, ", ");
-	trace_name(&sb, trace_socket_protocol_name(family, protocol),
-	    protocol);
-	strbuf_puts(&sb, ")");
+	socket_args(&sb, family, type, protocol);
 	finish(&sb, fd, err);
 	return fd;
 }
@@ -360,9 +409,17 @@ sys_setsockopt(int fd, int level, int optname, const void *value,
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int rc = setsockopt(fd, level, optname, value, len);
-	int err = errno;
+	int rc, err;
 
+	if (step_wanted()) {
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_printf(&sb, "setsockopt(%d, ", fd);
+		trace_sockopt(&sb, level, optname, value, len);
+		strbuf_puts(&sb, ")");
+		step_pause(&sb);
+	}
+	rc = setsockopt(fd, level, optname, value, len);
+	err = errno;
 	if (!tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
@@ -388,6 +445,30 @@ trace_data_call(long rc, int flags)
 	    (sys_textbook && !(flags & MSG_DONTWAIT));
 }
 
+static void
+fd_addr_args(struct strbuf *sb, const char *call, int fd,
+    const struct sockaddr *sa, socklen_t len)
+{
+	strbuf_printf(sb, "%s(%d, ", call, fd);
+	trace_sockaddr(sb, sa, len);
+	/* The slides pass the length too: sizeof the sockaddr, by value. */
+	if (sys_textbook)
+		strbuf_printf(sb, ", %u", (unsigned)len);
+	strbuf_puts(sb, ")");
+}
+
+static void
+step_fd_addr(const char *call, int fd, const struct sockaddr *sa,
+    socklen_t len)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+
+	trace_begin(&sb, line, sizeof(line));
+	fd_addr_args(&sb, call, fd, sa, len);
+	step_pause(&sb);
+}
+
 /* The shared shape of bind and connect: CALL(fd, sockaddr) = RET. */
 static void
 trace_fd_addr(const char *call, int fd, const struct sockaddr *sa,
@@ -397,12 +478,7 @@ trace_fd_addr(const char *call, int fd, const struct sockaddr *sa,
 	struct strbuf sb;
 
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "%s(%d, ", call, fd);
-	trace_sockaddr(&sb, sa, len);
-	/* The slides pass the length too: sizeof the sockaddr, by value. */
-	if (sys_textbook)
-		strbuf_printf(&sb, ", %u", (unsigned)len);
-	strbuf_puts(&sb, ")");
+	fd_addr_args(&sb, call, fd, sa, len);
 	trace_result(&sb, rc, err);
 	if (note != NULL)
 		strbuf_printf(&sb, " %s", note);
@@ -488,9 +564,19 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int rc = getsockopt(fd, level, optname, value, len);
-	int err = errno;
+	int rc, err;
 	struct fold *f;
+
+	/* The folded connect's SO_ERROR is part of the connect shown. */
+	if (step_wanted() && fold_find(fd) == NULL) {
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_printf(&sb, "getsockopt(%d, ", fd);
+		trace_sockopt(&sb, level, optname, NULL, *len);
+		strbuf_puts(&sb, ")");
+		step_pause(&sb);
+	}
+	rc = getsockopt(fd, level, optname, value, len);
+	err = errno;
 
 	if (!tracing())
 		return rc;
@@ -590,8 +676,11 @@ sys_tcp_bytes(int fd, bool active_open, uint64_t *sent, uint64_t *received)
 int
 sys_bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	int rc = bind(fd, sa, len);
+	int rc;
 
+	if (step_wanted())
+		step_fd_addr("bind", fd, sa, len);
+	rc = bind(fd, sa, len);
 	if (tracing())
 		trace_fd_addr("bind", fd, sa, len, rc, errno, NULL);
 	return rc;
@@ -600,9 +689,12 @@ sys_bind(int fd, const struct sockaddr *sa, socklen_t len)
 int
 sys_connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	/* Not retried: after EINTR the connection goes on in the background. */
-	int rc = connect(fd, sa, len);
+	int rc;
 
+	if (step_wanted())
+		step_fd_addr("connect", fd, sa, len);
+	/* Not retried: after EINTR the connection goes on in the background. */
+	rc = connect(fd, sa, len);
 	if (!tracing())
 		return rc;
 	/* A held line's state comes under the folded line, at SO_ERROR. */
@@ -618,8 +710,12 @@ sys_listen(int fd, int backlog)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int rc = listen(fd, backlog);
-	int err = errno;
+	int rc, err;
+
+	if (step_wanted())
+		step_simple("listen(%d, %d)", fd, backlog);
+	rc = listen(fd, backlog);
+	err = errno;
 
 	if (!tracing())
 		return rc;
@@ -655,6 +751,8 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 	socklen_t cap = *len;
 	int rc;
 
+	if (step_wanted())
+		step_simple("accept(%d)", fd);
 	do {
 		*len = cap;
 		rc = accept(fd, sa, len);
@@ -668,8 +766,11 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 int
 sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len)
 {
-	int rc = accept(fd, sa, len);
+	int rc;
 
+	if (step_wanted())
+		step_simple("accept(%d)", fd);
+	rc = accept(fd, sa, len);
 	if (trace_data_call(rc, 0))
 		trace_addr_out("accept", fd, rc, errno, sa, *len);
 	state_after(rc, rc, true);
@@ -679,8 +780,11 @@ sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len)
 int
 sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
 {
-	int rc = getsockname(fd, sa, len);
+	int rc;
 
+	if (step_wanted())
+		step_simple("getsockname(%d)", fd);
+	rc = getsockname(fd, sa, len);
 	if (tracing())
 		trace_addr_out("getsockname", fd, rc, errno, sa, *len);
 	return rc;
@@ -689,8 +793,11 @@ sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
 int
 sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 {
-	int rc = getpeername(fd, sa, len);
+	int rc;
 
+	if (step_wanted())
+		step_simple("getpeername(%d)", fd);
+	rc = getpeername(fd, sa, len);
 	if (tracing())
 		trace_addr_out("getpeername", fd, rc, errno, sa, *len);
 	return rc;
@@ -713,6 +820,38 @@ trace_data_buffer(struct strbuf *sb, const void *buf, size_t len, long rc,
 		trace_buffer(sb, buf, (size_t)rc < len ? (size_t)rc : len);
 }
 
+/* rc of a data call not made yet: its line for --step. */
+#define STEP_PENDING (-2)
+
+static void
+data_args(struct strbuf *sb, const char *call, int fd, const void *buf,
+    size_t len, int flags, long rc, const struct sockaddr *sa,
+    socklen_t salen, bool incoming)
+{
+	strbuf_printf(sb, "%s(%d, ", call, fd);
+	if (incoming && rc == STEP_PENDING)
+		strbuf_puts(sb, "buf");
+	else
+		trace_data_buffer(sb, buf, len, rc, incoming);
+	strbuf_printf(sb, ", %zu", len);
+	if (flags >= 0) {
+		strbuf_puts(sb, ", ");
+		trace_msg_flags(sb, flags);
+	}
+	if (sa != NULL) {
+		strbuf_puts(sb, ", ");
+		if (incoming && rc == STEP_PENDING)
+			strbuf_puts(sb, "&addr");
+		else if (incoming && rc < 0)
+			strbuf_printf(sb, "%p", (const void *)sa);
+		else
+			trace_sockaddr(sb, sa, salen);
+		if (sys_textbook && !incoming)
+			strbuf_printf(sb, ", %u", (unsigned)salen);
+	}
+	strbuf_puts(sb, ")");
+}
+
 /*
  * The shared shape of data calls, their C prototype:
  * send(fd, "buf", len, FLAGS) = RET, recvfrom(fd, "buf", len, FLAGS, {addr}).
@@ -727,24 +866,27 @@ trace_data(const char *call, int fd, const void *buf, size_t len, int flags,
 	struct strbuf sb;
 
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "%s(%d, ", call, fd);
-	trace_data_buffer(&sb, buf, len, rc, incoming);
-	strbuf_printf(&sb, ", %zu", len);
-	if (flags >= 0) {
-		strbuf_puts(&sb, ", ");
-		trace_msg_flags(&sb, flags);
-	}
-	if (sa != NULL) {
-		strbuf_puts(&sb, ", ");
-		if (incoming && rc < 0)
-			strbuf_printf(&sb, "%p", (const void *)sa);
-		else
-			trace_sockaddr(&sb, sa, salen);
-		if (sys_textbook && !incoming)
-			strbuf_printf(&sb, ", %u", (unsigned)salen);
-	}
-	strbuf_puts(&sb, ")");
+	data_args(&sb, call, fd, buf, len, flags, rc, sa, salen, incoming);
 	finish(&sb, rc, err);
+}
+
+/*
+ * --step before a data call: what goes out is known; what comes in is
+ * not yet, so the C names of the arguments stand in, buf and &addr.
+ */
+static void
+step_data(const char *call, int fd, const void *buf, size_t len, int flags,
+    const struct sockaddr *sa, socklen_t salen, bool incoming)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+
+	if (flags >= 0 && (flags & MSG_DONTWAIT))
+		return;
+	trace_begin(&sb, line, sizeof(line));
+	data_args(&sb, call, fd, buf, len, flags, STEP_PENDING, sa, salen,
+	    incoming);
+	step_pause(&sb);
 }
 
 /*
@@ -779,6 +921,9 @@ sys_send(int fd, const void *buf, size_t len, int flags)
 {
 	ssize_t rc;
 
+	if (step_wanted())
+		step_data("send", fd, buf, len, flags | nosignal(), NULL, 0,
+		    false);
 	do
 		rc = send(fd, buf, len, flags | nosignal());
 	while (retry_eintr(rc));
@@ -794,6 +939,8 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 {
 	ssize_t rc;
 
+	if (step_wanted())
+		step_data("recv", fd, buf, len, flags, NULL, 0, true);
 	do
 		rc = recv(fd, buf, len, flags);
 	while (retry_eintr(rc));
@@ -811,6 +958,9 @@ sys_sendto(int fd, const void *buf, size_t len, int flags,
 {
 	ssize_t rc;
 
+	if (step_wanted())
+		step_data("sendto", fd, buf, len, flags | nosignal(), sa,
+		    salen, false);
 	do
 		rc = sendto(fd, buf, len, flags | nosignal(), sa, salen);
 	while (retry_eintr(rc));
@@ -827,6 +977,8 @@ sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
 	socklen_t cap = *salen;
 	ssize_t rc;
 
+	if (step_wanted())
+		step_data("recvfrom", fd, buf, len, flags, sa, cap, true);
 	do {
 		*salen = cap;
 		rc = recvfrom(fd, buf, len, flags, sa, salen);
@@ -1041,8 +1193,13 @@ sys_shutdown(int fd, int how)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int rc = shutdown(fd, how);
-	int err = errno;
+	int rc, err;
+
+	if (step_wanted())
+		step_simple("shutdown(%d, %s)", fd, trace_shutdown_name(how) ?
+		    trace_shutdown_name(how) : "?");
+	rc = shutdown(fd, how);
+	err = errno;
 
 	if (!tracing())
 		return rc;
@@ -1062,6 +1219,8 @@ sys_close(int fd)
 	struct strbuf sb;
 	int rc, err;
 
+	if (step_wanted())
+		step_simple("close(%d)", fd);
 	/* The connection's addresses are known only while fd is. */
 	if (sys_state_hook != NULL)
 		sys_state_hook(fd, SYS_STATE_CLOSING);
@@ -1242,9 +1401,21 @@ sys_socketpair(int family, int type, int protocol, int fds[2])
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int rc = socketpair(family, type, protocol, fds);
-	int err = errno;
+	int rc, err;
 
+	if (step_wanted()) {
+		trace_begin(&sb, line, sizeof(line));
+		strbuf_puts(&sb, "socketpair(");
+		trace_name(&sb, trace_family_name(family), family);
+		strbuf_puts(&sb, ", ");
+		trace_name(&sb, trace_socktype_name(type), type);
+		strbuf_puts(&sb, ", ");
+		trace_name(&sb, trace_protocol_name(protocol), protocol);
+		strbuf_puts(&sb, ", sv)");
+		step_pause(&sb);
+	}
+	rc = socketpair(family, type, protocol, fds);
+	err = errno;
 	if (!tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
@@ -1393,30 +1564,46 @@ sys_epoll_wait(int epfd, struct epoll_event *events, int max,
 	return rc;
 }
 
+static void
+poll_args(struct strbuf *sb, const struct pollfd *fds, nfds_t count,
+    int timeout_ms)
+{
+	const char *sep = "";
+	nfds_t i;
+
+	strbuf_puts(sb, "poll([");
+	for (i = 0; i < count; i++) {
+		if (fds[i].fd < 0)
+			continue;
+		strbuf_printf(sb, "%s{%d, ", sep, fds[i].fd);
+		trace_poll_events(sb, fds[i].events);
+		strbuf_puts(sb, "}");
+		sep = ", ";
+	}
+	strbuf_printf(sb, "], %d)", timeout_ms);
+}
+
 /* poll(2), traced when shown (or in full mode). */
 static int
 poll_traced(struct pollfd *fds, nfds_t count, int timeout_ms, bool shown)
 {
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	int rc = poll(fds, count, timeout_ms);
-	int err = errno;
+	int rc, err;
 	nfds_t i;
 	const char *sep = "";
 
+	if (step_wanted() && (shown || (trace_flags & TRACE_FULL))) {
+		trace_begin(&sb, line, sizeof(line));
+		poll_args(&sb, fds, count, timeout_ms);
+		step_pause(&sb);
+	}
+	rc = poll(fds, count, timeout_ms);
+	err = errno;
 	if (!tracing() || (!(trace_flags & TRACE_FULL) && !shown))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_puts(&sb, "poll([");
-	for (i = 0; i < count; i++) {
-		if (fds[i].fd < 0)
-			continue;
-		strbuf_printf(&sb, "%s{%d, ", sep, fds[i].fd);
-		trace_poll_events(&sb, fds[i].events);
-		strbuf_puts(&sb, "}");
-		sep = ", ";
-	}
-	strbuf_printf(&sb, "], %d)", timeout_ms);
+	poll_args(&sb, fds, count, timeout_ms);
 	trace_result(&sb, rc, err);
 	if (rc > 0) {
 		strbuf_puts(&sb, " [");
@@ -1470,6 +1657,23 @@ sys_poll_lesson(struct pollfd *fds, nfds_t count, int timeout_ms)
 	return poll_traced(fds, count, timeout_ms, true);
 }
 
+/* The sets and the time a select was asked for, before it changes them. */
+static void
+select_args(struct strbuf *sb, int nfds, const fd_set *readable,
+    const fd_set *writable, const struct timeval *timeout)
+{
+	strbuf_printf(sb, "select(%d, ", nfds);
+	trace_fd_set(sb, nfds, readable);
+	strbuf_puts(sb, ", ");
+	trace_fd_set(sb, nfds, writable);
+	strbuf_puts(sb, ", NULL, ");
+	if (timeout != NULL)
+		strbuf_printf(sb, "{tv_sec=%ld, tv_usec=%ld})",
+		    (long)timeout->tv_sec, (long)timeout->tv_usec);
+	else
+		strbuf_puts(sb, "NULL)");
+}
+
 int
 sys_select(int nfds, fd_set *readable, fd_set *writable,
     struct timeval *timeout)
@@ -1486,6 +1690,13 @@ sys_select(int nfds, fd_set *readable, fd_set *writable,
 		asked_w = *writable;
 	if (timeout != NULL)
 		asked_t = *timeout;
+	if (step_wanted()) {
+		trace_begin(&sb, line, sizeof(line));
+		select_args(&sb, nfds, readable != NULL ? &asked_r : NULL,
+		    writable != NULL ? &asked_w : NULL,
+		    timeout != NULL ? &asked_t : NULL);
+		step_pause(&sb);
+	}
 	/*
 	 * Linux writes the time left into timeout; the sets and the time
 	 * are given again on a retry, as a program's loop would.
@@ -1503,16 +1714,9 @@ sys_select(int nfds, fd_set *readable, fd_set *writable,
 	if (!tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "select(%d, ", nfds);
-	trace_fd_set(&sb, nfds, readable != NULL ? &asked_r : NULL);
-	strbuf_puts(&sb, ", ");
-	trace_fd_set(&sb, nfds, writable != NULL ? &asked_w : NULL);
-	strbuf_puts(&sb, ", NULL, ");
-	if (timeout != NULL)
-		strbuf_printf(&sb, "{tv_sec=%ld, tv_usec=%ld})",
-		    (long)asked_t.tv_sec, (long)asked_t.tv_usec);
-	else
-		strbuf_puts(&sb, "NULL)");
+	select_args(&sb, nfds, readable != NULL ? &asked_r : NULL,
+	    writable != NULL ? &asked_w : NULL,
+	    timeout != NULL ? &asked_t : NULL);
 	trace_result(&sb, rc, err);
 	if (rc > 0) {
 		strbuf_puts(&sb, " (");
@@ -1538,6 +1742,8 @@ sys_read(int fd, void *buf, size_t len)
 {
 	ssize_t rc;
 
+	if (step_wanted() && ((trace_flags & TRACE_FULL) || sys_textbook))
+		step_data("read", fd, buf, len, -1, NULL, 0, true);
 	do
 		rc = read(fd, buf, len);
 	while (retry_eintr(rc));
@@ -1639,6 +1845,8 @@ sys_write(int fd, const void *buf, size_t len)
 {
 	ssize_t rc;
 
+	if (step_wanted() && ((trace_flags & TRACE_FULL) || sys_textbook))
+		step_data("write", fd, buf, len, -1, NULL, 0, false);
 	do
 		rc = write(fd, buf, len);
 	while (retry_eintr(rc));
@@ -1932,6 +2140,13 @@ sys_trace_fork(pid_t pid, int err)
 	trace_fork("fork()", pid, err);
 }
 
+void
+sys_step_fork(void)
+{
+	if (step_wanted())
+		step_simple("fork()");
+}
+
 int
 sys_sigaction(int sig, void (*handler)(int), const char *handler_name)
 {
@@ -1940,6 +2155,9 @@ sys_sigaction(int sig, void (*handler)(int), const char *handler_name)
 	struct sigaction sa;
 	int rc, err;
 
+	if (step_wanted())
+		step_simple("sigaction(%s, {sa_handler=%s, sa_flags=0}, NULL)",
+		    trace_signal_name(sig), handler_name);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
@@ -2032,6 +2250,10 @@ sys_waitpid(pid_t pid, int *status, int flags)
 	pid_t rc;
 	int err;
 
+	/* Textbook mode shows each call of the slide's reaping loop. */
+	if (step_wanted() && ((trace_flags & TRACE_FULL) || sys_textbook))
+		step_simple("waitpid(%ld, &status, %s)", (long)pid,
+		    flags & WNOHANG ? "WNOHANG" : "0");
 	do
 		rc = waitpid(pid, status, flags);
 	while (retry_eintr(rc));

@@ -248,6 +248,12 @@ void sys_trace_vfork(pid_t pid, int err);
 /* The same for a fork() whose child runs sockit on. */
 void sys_trace_fork(pid_t pid, int err);
 /*
+ * Under --step, shows the fork() about to be made and waits for the
+ * teacher; called before the caller blocks signals, so Ctrl-C still ends
+ * the wait.
+ */
+void sys_step_fork(void);
+/*
  * Traces the call, then replaces the process with file (searched in PATH
  * when it has no slash) and environment envp; returns only on failure.
  */

@@ -316,6 +316,7 @@ make_install() {
 	make_install install "$TMP/root" >/dev/null
 	[ -x "$TMP/root/usr/local/bin/sockit" ]
 	[ -f "$TMP/root/usr/local/share/zsh/site-functions/_sockit" ]
+	[ -f "$TMP/root/usr/local/share/man/man7/sockit-lessons.7" ]
 	make_install uninstall "$TMP/root" >/dev/null
 	left=$(find "$TMP/root" -mindepth 1 | sort)
 	# PREFIX itself stays, with the directories above it.

@@ -41,6 +41,7 @@ static const struct {
 	{ "pin", test_pin },
 	{ "alpn", test_alpn },
 	{ "trace", test_trace },
+	{ "step", test_step },
 	{ "starttls", test_starttls },
 	{ "errtable", test_errtable },
 	{ "structs", test_structs },

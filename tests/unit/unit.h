@@ -58,6 +58,7 @@ void test_unixdiag(void);
 void test_pin(void);
 void test_alpn(void);
 void test_trace(void);
+void test_step(void);
 void test_starttls(void);
 void test_errtable(void);
 void test_structs(void);
