@@ -122,7 +122,7 @@ serve_check(struct serve_opts *so, const struct endpoint *ep)
 	const char *p = so->mode_text;
 	long mode = 0;
 
-	/* listen(2) makes a queue of connections, and datagrams have none. */
+	/* The backlog sizes a queue of connections, and datagrams have none. */
 	if (so->backlog > 0 && endpoint_is_dgram(ep)) {
 		report_usage("--backlog sizes listen()'s queue of connections, "
 		    "and %s is a datagram endpoint: it has no connections, so "
