@@ -72,31 +72,27 @@ sockit() {
 }
 
 # wait_for_line FILE REGEX [SECS]: until a line of FILE matches REGEX (an
-# ERE, as grep -E takes it). The lines are read as they come, through a
-# descriptor kept open, and matched by bash itself: a wait polls thousands
-# of times across the suite, and a grep each time was a fork and an exec.
-# The last line counts before its newline arrives, as it does for grep.
+# ERE, as grep -E takes it). A wait polls thousands of times across the
+# suite, and a grep each time was a fork and an exec: grep runs only when
+# the file has grown, which a descriptor kept open on it tells by having
+# something new to read, and once a second anyway, for a file rewritten
+# from its start.
 wait_for_line() {
 	local file=$1 regex=$2 secs=${3:-10}
-	local deadline=$((SECONDS + secs)) fd= line= partial= rc=0
-	[[ "" =~ $regex ]] || rc=$?
+	local deadline=$((SECONDS + secs)) fd= chunk grown polls=0
 	while ((SECONDS <= deadline)); do
-		if ((rc == 2)); then
-			# A pattern bash's regcomp refuses: grep has the last word.
-			grep -qE -- "$regex" "$file" 2>/dev/null && return 0
-		elif [ -n "$fd" ] || { [ -e "$file" ] && exec {fd}<"$file"; }; then
-			while IFS= read -r line <&"$fd"; do
-				if [[ $partial$line =~ $regex ]]; then
-					exec {fd}<&-
-					return 0
-				fi
-				partial=
-			done
-			partial+=$line
-			if [ -n "$partial" ] && [[ $partial =~ $regex ]]; then
-				exec {fd}<&-
-				return 0
-			fi
+		grown=
+		if [ -z "$fd" ] && [ -e "$file" ] && exec {fd}<"$file"; then
+			grown=1
+		fi
+		if [ -n "$fd" ] && { IFS= read -r -d '' -N 1048576 -u "$fd" chunk ||
+		    [ -n "$chunk" ]; }; then
+			grown=1
+		fi
+		if { [ -n "$grown" ] || ((++polls % 50 == 0)); } &&
+		    grep -qE -- "$regex" "$file" 2>/dev/null; then
+			[ -z "$fd" ] || exec {fd}<&-
+			return 0
 		fi
 		nap
 	done
