@@ -416,8 +416,17 @@ main(int argc, char **argv)
 
 			snprintf(what, sizeof(what),
 			    "unknown global option '%s'", a);
-			if (!nc_usage(what, "nc's flags follow a command here:",
+			if (nc_usage(what, "nc's flags follow a command here:",
 			    i - 1, argv + 1, argc - i, argv + i))
+				return EXIT_USAGE;
+			/* Most options belong to a command: say where they go. */
+			if (strncmp(a, "--", 2) == 0)
+				report_usage("%s: a command's own options follow "
+				    "its name, as in sockit %s %s "
+				    "(sockit COMMAND --help lists them)", what,
+				    i + 1 < argc && find_command(argv[i + 1]) ?
+				    argv[i + 1] : "COMMAND", a);
+			else
 				report_usage("%s", what);
 			return EXIT_USAGE;
 		}

@@ -50,8 +50,8 @@ static const struct {
 	    "client while the listener stays" },
 	{ "connect", "TCP: sends the SYN and waits for the three-way "
 	    "handshake; UDP: only records the peer to send to" },
-	{ "getsockname", "asks which local address and port the socket has: "
-	    "the port the kernel chose for port 0 shows here" },
+	{ "getsockname", "asks which local address and port the socket has "
+	    "(after a bind to port 0, the port the kernel chose)" },
 	{ "getpeername", "asks the address and port of the connected peer" },
 	{ "send", "copies the bytes into the socket's send buffer; the count "
 	    "returned is what the kernel took, not what the peer has read" },

@@ -449,3 +449,9 @@ load test_helper
 	run --separate-stderr sockit --
 	assert_status 2
 }
+
+@test "a command's option given before the command says where it goes" {
+	run --separate-stderr sockit --tcp-state listen 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "unknown global option '--tcp-state': a command's own options follow its name, as in sockit listen --tcp-state"
+}

@@ -24,11 +24,17 @@ lesson_block() {
 }
 
 # as_regex LINE: a promised line as an anchored ERE: "..." is anything,
-# 8080 the server's port (or the 0 it bound), /tmp/ our directory.
+# 8080 the server's port (or the 0 it bound), "1f 90" that port's bytes
+# in network order (or 00 00), /tmp/ our directory; two spaces or more
+# are one or more, as --trace=bytes widens a column for a longer port.
 as_regex() {
-	local line=$1 re
-	re=$(printf '%s' "$line" | sed -e 's/[][\\.^$*+?(){}|]/\\&/g')
+	local line=$1 re port_bytes=none
+	[[ $PORT != [0-9]* ]] ||
+	    printf -v port_bytes '%02x %02x' $((PORT >> 8)) $((PORT & 255))
+	re=$(printf '%s' "$line" | sed -e 's/[][\\.^$*+?(){}|]/\\&/g' \
+	    -e 's/   */ +/g')
 	re=${re//\\.\\.\\./.*}
+	re=${re//1f 90/($port_bytes|00 00)}
 	re=${re//8080/($PORT|0)}
 	re=${re//\/tmp\//$SOCKDIR/}
 	printf '^%s$' "$re"
