@@ -1433,23 +1433,21 @@ sys_socketpair(int family, int type, int protocol, int fds[2])
 	return rc;
 }
 
+struct bit_name {
+	uint32_t bit;
+	const char *name;
+};
+
+/* Appends the names of value's bits, joined by |, or 0 when none is set. */
 static void
-trace_poll_events(struct strbuf *sb, short events)
+trace_bit_names(struct strbuf *sb, uint32_t value,
+    const struct bit_name *names, size_t n)
 {
-	static const struct {
-		short bit;
-		const char *name;
-	} names[] = {
-		{ POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" },
-		{ POLLOUT, "POLLOUT" }, { POLLRDHUP, "POLLRDHUP" },
-		{ POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" },
-		{ POLLNVAL, "POLLNVAL" },
-	};
 	const char *sep = "";
 	size_t i;
 
-	for (i = 0; i < ARRAY_LEN(names); i++) {
-		if (events & names[i].bit) {
+	for (i = 0; i < n; i++) {
+		if (value & names[i].bit) {
 			strbuf_printf(sb, "%s%s", sep, names[i].name);
 			sep = "|";
 		}
@@ -1458,30 +1456,31 @@ trace_poll_events(struct strbuf *sb, short events)
 		strbuf_puts(sb, "0");
 }
 
+static void
+trace_poll_events(struct strbuf *sb, short events)
+{
+	static const struct bit_name names[] = {
+		{ POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" },
+		{ POLLOUT, "POLLOUT" }, { POLLRDHUP, "POLLRDHUP" },
+		{ POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" },
+		{ POLLNVAL, "POLLNVAL" },
+	};
+
+	trace_bit_names(sb, (unsigned short)events, names, ARRAY_LEN(names));
+}
+
 /* Appends epoll's event bits by name, EPOLLIN|EPOLLET, or 0. */
 static void
 trace_epoll_events(struct strbuf *sb, uint32_t events)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} names[] = {
+	static const struct bit_name names[] = {
 		{ EPOLLIN, "EPOLLIN" }, { EPOLLPRI, "EPOLLPRI" },
 		{ EPOLLOUT, "EPOLLOUT" }, { EPOLLRDHUP, "EPOLLRDHUP" },
 		{ EPOLLERR, "EPOLLERR" }, { EPOLLHUP, "EPOLLHUP" },
 		{ EPOLLET, "EPOLLET" },
 	};
-	const char *sep = "";
-	size_t i;
 
-	for (i = 0; i < ARRAY_LEN(names); i++) {
-		if (events & names[i].bit) {
-			strbuf_printf(sb, "%s%s", sep, names[i].name);
-			sep = "|";
-		}
-	}
-	if (*sep == '\0')
-		strbuf_puts(sb, "0");
+	trace_bit_names(sb, events, names, ARRAY_LEN(names));
 }
 
 /*
