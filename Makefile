@@ -56,7 +56,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/session_starttls.c src/loop.c src/loop_flows.c $(LINE_SRC) \
 	src/loop_hex.c src/arrival.c src/cmd_explain.c src/errtable.c \
 	src/explain_demo.c src/readback.c src/sabytes.c src/resolve_legacy.c \
-	src/tcpdiag.c src/tcpstate.c src/step.c $(TLS_SRC)
+	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c $(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
@@ -84,15 +84,25 @@ REPLAY_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay-%)
 	$(BUILD)/tests/fuzz/replay.o \
 	$(FUZZ_TARGETS:%=$(FUZZ_DIR)/tests/fuzz/fuzz_%.o)
 
+# Translations: po/LANG.po, compiled into build/locale for a binary run
+# from this tree (i18n.c looks there first) and installed under
+# share/locale. Without msgfmt the binary speaks English only.
+LINGUAS = es
+LOCALEDIR = $(PREFIX)/share/locale
+MSGFMT := $(shell command -v msgfmt 2>/dev/null)
+ifneq ($(MSGFMT),)
+MO_FILES = $(LINGUAS:%=build/locale/%/LC_MESSAGES/sockit.mo)
+endif
+
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 
-.PHONY: all check check-stress check-valgrind check-long unit demo deps bench \
+.PHONY: po-update all check check-stress check-valgrind check-long unit demo deps bench \
 	fuzz fuzz-deps install uninstall clean
 
-all: $(BIN)
+all: $(BIN) $(MO_FILES)
 
 # Line editing: readline when its headers are here (tools/configure.sh asks
 # deps.sh to install them), the plain module otherwise or with NO_READLINE=1;
@@ -111,6 +121,18 @@ $(BIN): $(OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LINE_LIBS) \
 		$(TLS_LIBS) $(LDLIBS)
+
+$(BUILD)/src/i18n.o: ALL_CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"' \
+	-DSOURCE_DIR='"$(CURDIR)"' -DLINGUAS='"$(LINGUAS)"'
+
+build/locale/%/LC_MESSAGES/sockit.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $<"
+	$(Q)msgfmt --check -o $@ $<
+
+# Merges the messages of the code into each po/LANG.po, for translators.
+po-update:
+	$(Q)sh tools/po-check.sh --update $(LINGUAS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -169,19 +191,20 @@ unit: $(UNIT_BIN)
 # "N passed, N failed".
 TEST_ENV = SOCKIT="$(abspath $(BIN))" UNIT_TESTS="$(abspath $(UNIT_BIN))" \
 	FUZZ_REPLAY="$(abspath $(BUILD))" SOCKIT_NOTLS="$(abspath $(NOTLS_BIN))"
-check: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS) $(NOTLS_BIN)
+check: deps $(BIN) $(MO_FILES) $(UNIT_BIN) $(REPLAY_BINS) $(NOTLS_BIN)
 	$(Q)$(TEST_ENV) bash tests/run
 
 # The same suite with every core kept busy by a loop at normal priority:
 # a test that counts on the machine being quick fails here.
-check-stress: deps $(BIN) $(UNIT_BIN) $(REPLAY_BINS) $(NOTLS_BIN)
+check-stress: deps $(BIN) $(MO_FILES) $(UNIT_BIN) $(REPLAY_BINS) \
+    $(NOTLS_BIN)
 	$(Q)$(TEST_ENV) bash tools/busy.sh bash tests/run
 
 # A representative part of the suite with every sockit under valgrind's
 # memcheck: an error or a definite leak fails that test (status 99).
 VALGRIND_TESTS = tests/cli.bats tests/resolve.bats tests/send.bats \
 	tests/recv.bats tests/connect.bats tests/trace.bats
-check-valgrind: deps $(BIN)
+check-valgrind: deps $(BIN) $(MO_FILES)
 	$(Q)sh tools/deps.sh valgrind
 	$(Q)SOCKIT_REAL="$(abspath $(BIN))" \
 		SOCKIT="$(abspath tools/valgrind-sockit)" \
@@ -193,7 +216,7 @@ check-valgrind: deps $(BIN)
 # 30 s, a thousand connections to one server, and 1,000 forwarded pairs at
 # once, as root and as nobody, and the kernel's own connect timeout.
 # CI runs them too.
-check-long: deps $(BIN)
+check-long: deps $(BIN) $(MO_FILES)
 	$(Q)SOCKIT="$(abspath $(BIN))" \
 		BATS_FILES="$(wildcard tests/long/*.bats)" \
 		BATS_TEST_TIMEOUT=1800 UNIT_TESTS=true bash tests/run
@@ -208,10 +231,10 @@ bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/tls.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/forward.sh
 
-demo: $(BIN)
+demo: $(BIN) $(MO_FILES)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh
 
-install: $(BIN)
+install: $(BIN) $(MO_FILES)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man7 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
@@ -227,6 +250,12 @@ install: $(BIN)
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sockit
 	install -m 644 completions/sockit.fish \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish
+	$(Q)for mo in $(MO_FILES); do \
+		lang=$${mo#build/locale/}; lang=$${lang%%/*}; \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES && \
+		install -m 644 $$mo \
+		    $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/sockit.mo || exit 1; \
+	done
 
 # Removes what install put in place, then the directories install makes,
 # deepest first, when nothing else is left in them; PREFIX itself stays.
@@ -236,8 +265,10 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/man/man7/sockit-lessons.7 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockit \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sockit \
-		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish
-	$(Q)for d in bin share/man/man1 share/man/man7 share/man \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sockit.fish \
+		$(LINGUAS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/sockit.mo)
+	$(Q)for d in bin $(LINGUAS:%=share/locale/%/LC_MESSAGES) \
+	    $(LINGUAS:%=share/locale/%) share/locale share/man/man1 share/man/man7 share/man \
 	    share/bash-completion/completions share/bash-completion \
 	    share/zsh/site-functions share/zsh \
 	    share/fish/vendor_completions.d share/fish share; do \

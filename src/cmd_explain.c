@@ -12,6 +12,7 @@
 #include "explain_demo.h"
 #include "json.h"
 #include "opt.h"
+#include "i18n.h"
 #include "report.h"
 #include "sockit.h"
 #include "strbuf.h"
@@ -332,6 +333,8 @@ cmd_explain(int argc, char **argv)
 	if ((status = opt_run(&cmd, argc, argv, pos, 1, &npos)) != OPT_GO_ON)
 		return status;
 	report.json = o.json;
+	if (o.json)
+		i18n_keep_english();
 	if (o.list && (npos > 0 || o.demo)) {
 		report_usage("--list prints every code: it takes no NAME and "
 		    "no --demo");

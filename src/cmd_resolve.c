@@ -14,6 +14,7 @@
 #include "explain.h"
 #include "json.h"
 #include "opt.h"
+#include "i18n.h"
 #include "report.h"
 #include "resolve_legacy.h"
 #include "sockit.h"
@@ -1090,6 +1091,8 @@ cmd_resolve(int argc, char **argv)
 		return status;
 	/* As for every command: once --json is known, errors are JSON. */
 	report.json = o.json;
+	if (o.json)
+		i18n_keep_english();
 	if (npos > 0)
 		pos[0] = strip_brackets(pos[0], bare, sizeof(bare));
 	if ((status = check(&o, pos, npos)) != EXIT_OK)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "i18n.h"
 #include "line.h"
 #include "opt.h"
 #include "report.h"
@@ -115,6 +116,7 @@ version(void)
 
 	printf("sockit %s\nfeatures: readline=%s tls=%s\n", SOCKIT_VERSION,
 	    editor != NULL ? "yes" : "no", tls != NULL ? "yes" : "no");
+	printf("languages: en %s\n", i18n_languages());
 	if (editor != NULL)
 		printf("line editing: %s\n", editor);
 	if (tls != NULL)
@@ -347,6 +349,7 @@ main(int argc, char **argv)
 	int i;
 
 	fill_standard_fds();
+	i18n_setup();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 
@@ -381,6 +384,16 @@ main(int argc, char **argv)
 			for (r = 0; r < n; r++)
 				printf("%s\t%s\n", rows[r].name, rows[r].help);
 			return check_stdout(EXIT_OK);
+		} else if (strcmp(a, "--lang") == 0 ||
+		    strncmp(a, "--lang=", 7) == 0) {
+			const char *v = a[6] == '=' ? a + 7 : argv[++i];
+
+			if (v == NULL || i18n_set_language(v) < 0) {
+				report_usage("bad value '%s' for --lang: en, or "
+				    "one of the translations: %s",
+				    v != NULL ? v : "", i18n_languages());
+				return EXIT_USAGE;
+			}
 		} else if (strcmp(a, "-t") == 0 || strcmp(a, "--trace") == 0) {
 			trace_set_mode("");
 		} else if (strcmp(a, "--textbook") == 0 ||

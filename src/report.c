@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "i18n.h"
 #include "json.h"
 #include "report.h"
 #include "trace.h"
@@ -85,18 +86,21 @@ report_usage(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), report.json ? fmt : _(fmt), ap);
 	va_end(ap);
 	if (report.json) {
 		emit_json_error("usage", NULL, NULL, msg, NULL, 0, 0);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
-	if (report.command != NULL)
-		strbuf_printf(&sb, "sockit %s: %s\nsee 'sockit %s --help'",
-		    report.command, msg, report.command);
-	else
-		strbuf_printf(&sb, "sockit: %s\nsee 'sockit --help'", msg);
+	if (report.command != NULL) {
+		strbuf_printf(&sb, "sockit %s: %s\n", report.command, msg);
+		strbuf_printf(&sb, _("see 'sockit %s --help'"),
+		    report.command);
+	} else {
+		strbuf_printf(&sb, "sockit: %s\n", msg);
+		strbuf_puts(&sb, _("see 'sockit --help'"));
+	}
 	emit(&sb);
 }
 
@@ -115,22 +119,24 @@ errno_message(const char *call, const char *what, int err, const char *hint,
 	const char *name = trace_errno_name(err);
 
 	if (report.json) {
-		emit_json_error(what, call, name, strerror(err), hint, times,
-		    seconds);
+		emit_json_error(what, call, name,
+		    i18n_errno_text_english(err), hint, times, seconds);
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
 	if (call != NULL && strcmp(call, what) != 0)
 		strbuf_printf(&sb, "sockit: %s: %s: %s (%s)", what, call,
-		    strerror(err), name ? name : "?");
+		    i18n_errno_text(err), name ? name : "?");
 	else
-		strbuf_printf(&sb, "sockit: %s: %s (%s)", what, strerror(err),
-		    name ? name : "?");
-	if (times > 0)
-		strbuf_printf(&sb, ", %lu time%s in the last %.1f s", times,
-		    times == 1 ? "" : "s", seconds);
+		strbuf_printf(&sb, "sockit: %s: %s (%s)", what,
+		    i18n_errno_text(err), name ? name : "?");
+	if (times > 0) {
+		strbuf_puts(&sb, ", ");
+		strbuf_printf(&sb, P_("%lu time in the last %.1f s",
+		    "%lu times in the last %.1f s", times), times, seconds);
+	}
 	if (hint != NULL)
-		strbuf_printf(&sb, "\n  %s", hint);
+		strbuf_printf(&sb, "\n  %s", _(hint));
 	emit(&sb);
 }
 
@@ -168,7 +174,8 @@ report_eai_call(const char *call, const char *what, int code,
 		report_errno(call, what, errno);
 		return;
 	}
-	snprintf(text, sizeof(text), "%s", gai_strerror(code));
+	snprintf(text, sizeof(text), "%s", report.json ?
+	    i18n_eai_text_english(code) : i18n_eai_text(code));
 	if (report.json) {
 		emit_json_error(what, call, name, text, hint, 0, 0);
 		return;
@@ -177,7 +184,7 @@ report_eai_call(const char *call, const char *what, int code,
 	strbuf_printf(&sb, "sockit: %s: %s: %s (%s)", what, call, text,
 	    name ? name : "?");
 	if (hint != NULL)
-		strbuf_printf(&sb, "\n  %s", hint);
+		strbuf_printf(&sb, "\n  %s", _(hint));
 	emit(&sb);
 }
 
@@ -206,12 +213,12 @@ report_failure_lines(const char *what, const char *text, const char *name,
 		return;
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
-	strbuf_printf(&sb, "sockit: %s: %s", what, text);
+	strbuf_printf(&sb, "sockit: %s: %s", what, _(text));
 	if (name != NULL)
 		strbuf_printf(&sb, " (%s)", name);
 	strbuf_puts(&sb, facts);
 	if (hint != NULL)
-		strbuf_printf(&sb, "\n  %s", hint);
+		strbuf_printf(&sb, "\n  %s", _(hint));
 	emit(&sb);
 }
 
@@ -233,7 +240,7 @@ vmessage(const char *kind, const char *fmt, va_list ap)
 	char storage[REPORT_LINE_MAX], msg[REPORT_LINE_MAX];
 	struct strbuf sb;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), report.json ? fmt : _(fmt), ap);
 	if (report.json && kind != NULL) {
 		report_event_begin(&sb, storage, sizeof(storage), kind);
 		json_field_str(&sb, "message", msg);
@@ -242,7 +249,7 @@ vmessage(const char *kind, const char *fmt, va_list ap)
 	}
 	strbuf_init(&sb, storage, sizeof(storage));
 	strbuf_printf(&sb, "sockit: %s%s", kind && strcmp(kind, "warning") == 0
-	    ? "warning: " : "", msg);
+	    ? _("warning: ") : "", msg);
 	emit(&sb);
 }
 

@@ -19,6 +19,7 @@
 #include "line.h"
 #include "msgflags.h"
 #include "readback.h"
+#include "i18n.h"
 #include "report.h"
 #include "session.h"
 #include "sockit.h"
@@ -158,6 +159,8 @@ session_check(struct session *s)
 
 	report.verbose = o->verbose;
 	report.json = o->json;
+	if (o->json)
+		i18n_keep_english();
 	if (o->ipv4 && o->ipv6) {
 		report_usage("-4 and -6 contradict each other");
 		return EXIT_USAGE;

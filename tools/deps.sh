@@ -45,18 +45,21 @@ build)
 	[ "${NO_READLINE:-}" = 1 ] || have_readline ||
 	    missing=" libreadline-dev"
 	[ "${NO_TLS:-}" = 1 ] || have_openssl || missing="$missing libssl-dev"
+	want msgfmt gettext
 	[ -z "$missing" ] && exit 0
 	if can_install && install >&2; then
 		exit 0
 	fi
-	echo "deps: missing:$missing; sockit builds without line editing" \
-	    "or TLS for each (install with: sudo apt-get install$missing)" >&2
+	echo "deps: missing:$missing; sockit builds without line editing," \
+	    "TLS or translations for each" \
+	    "(install with: sudo apt-get install$missing)" >&2
 	exit 0
 	;;
 check)
 	have_readline || missing="$missing libreadline-dev"
 	have_openssl || missing="$missing libssl-dev"
 	want openssl openssl
+	want xgettext gettext
 	want curl curl
 	want cc gcc
 	want make make
