@@ -30,6 +30,21 @@ nap() {
 	fi
 }
 
+# untraced FUNCTION ARGS...: runs FUNCTION without bats' DEBUG trap, then
+# puts the trap back. The trap notes where each command of a test is, at
+# some 0.3 ms of CPU per command: a readiness loop that waits a second
+# spent more on it than on looking, and the suite is CPU-bound. The loops
+# below say themselves why they fail, so the trap's note is not missed.
+untraced() {
+	local rc=0
+	[ -n "${bats_debug_trap_saved+set}" ] ||
+	    bats_debug_trap_saved=$(trap -p DEBUG)
+	trap - DEBUG
+	"$@" || rc=$?
+	eval "$bats_debug_trap_saved"
+	return "$rc"
+}
+
 setup() {
 	common_setup
 }
@@ -78,6 +93,9 @@ sockit() {
 # something new to read, and once a second anyway, for a file rewritten
 # from its start.
 wait_for_line() {
+	untraced wait_for_line_untraced "$@"
+}
+wait_for_line_untraced() {
 	local file=$1 regex=$2 secs=${3:-10}
 	local deadline=$((SECONDS + secs)) fd= chunk grown polls=0
 	while ((SECONDS <= deadline)); do
@@ -104,6 +122,9 @@ wait_for_line() {
 
 # wait_for_socket PATH [SECS]: until PATH exists as a socket.
 wait_for_socket() {
+	untraced wait_for_socket_untraced "$@"
+}
+wait_for_socket_untraced() {
 	local path=$1 secs=${2:-10}
 	local deadline=$((SECONDS + secs))
 	while ((SECONDS <= deadline)); do
@@ -116,6 +137,9 @@ wait_for_socket() {
 
 # wait_for_exit PID [SECS]: waits for a background job; sets EXIT_STATUS.
 wait_for_exit() {
+	untraced wait_for_exit_untraced "$@"
+}
+wait_for_exit_untraced() {
 	local pid=$1 secs=${2:-10}
 	local deadline=$((SECONDS + secs))
 	while ((SECONDS <= deadline)); do
@@ -133,6 +157,9 @@ wait_for_exit() {
 # wait_gone PID [SECS]: until no process PID runs (a zombie that its new
 # parent has yet to reap counts as gone); fails after SECS.
 wait_gone() {
+	untraced wait_gone_untraced "$@"
+}
+wait_gone_untraced() {
 	local pid=$1 secs=${2:-10} state
 	local deadline=$((SECONDS + secs))
 	while ((SECONDS <= deadline)); do
@@ -151,6 +178,9 @@ children_of() {
 
 # wait_for_children PID N [SECS]: until PID has exactly N children.
 wait_for_children() {
+	untraced wait_for_children_untraced "$@"
+}
+wait_for_children_untraced() {
 	local pid=$1 n=$2 secs=${3:-10}
 	local deadline=$((SECONDS + secs))
 	while ((SECONDS <= deadline)); do
@@ -177,6 +207,9 @@ bg() {
 # sockit_under PID: prints the pid of the sockit that bg's timeout PID
 # runs, waiting up to 10 s for it to be started (bg returns at once).
 sockit_under() {
+	untraced sockit_under_untraced "$@"
+}
+sockit_under_untraced() {
 	local i
 	for ((i = 0; i < 200; i++)); do
 		pgrep -P "$1" -x sockit && return 0
@@ -296,6 +329,9 @@ socat_port() {
 # PID (its timeout(1) wrapper), PROTO tcp or udp. A TCP socket counts only
 # once it is listening, so the port is ready to connect to when it shows.
 proc_port() {
+	untraced proc_port_untraced "$@"
+}
+proc_port_untraced() {
 	local pid=$1 proto=$2 deadline=$((SECONDS + 10))
 	local child fd link inodes port
 	while ((SECONDS <= deadline)); do
