@@ -28,22 +28,23 @@ struct explain_opts {
 
 static const struct opt_def explain_defs[] = {
 	{ 0, "list", OPT_FLAG, FIELD(list), NULL,
-	  "print the table: one line per code, its number and meaning",
+	  N_("print the table: one line per code, its number and meaning"),
 	  1, 0, 0, NULL },
 	{ 0, "demo", OPT_FLAG, FIELD(demo), NULL,
-	  "provoke NAME: make the calls, traced, that end in it on loopback",
+	  N_("provoke NAME: make the calls, traced, that end in it on "
+	  "loopback"),
 	  1, 0, 0, NULL },
 	{ 0, "json", OPT_FLAG, FIELD(json), NULL,
-	  "print JSON: an object for NAME, an array for --list",
+	  N_("print JSON: an object for NAME, an array for --list"),
 	  1, 0, 0, NULL },
 };
 
-static const char explain_examples[] =
+static const char explain_examples[] = N_(
 	"  sockit explain ECONNREFUSED\n"
 	"  sockit explain 111                  # an errno number\n"
 	"  sockit explain eai_noname           # any case\n"
 	"  sockit explain --demo EISCONN       # connect twice, traced\n"
-	"  sockit explain --list\n";
+	"  sockit explain --list\n");
 
 /* The width explain wraps its paragraphs to. */
 #define WRAP_COLUMNS 76
@@ -51,6 +52,21 @@ static const char explain_examples[] =
 /* Higher than any errno Linux has. */
 #define ERRNO_SCAN_MAX 4096
 #define NEAR_MAX 4
+
+/*
+ * The columns the first len bytes of UTF-8 text take: one per character,
+ * so that a translation's accented letters do not shorten its lines.
+ */
+static size_t
+columns(const char *text, size_t len)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
 
 /* Prints text wrapped to WRAP_COLUMNS, each line indented. */
 static void
@@ -61,8 +77,9 @@ print_wrapped(const char *text)
 
 	while (*p != '\0') {
 		size_t word = strcspn(p, " ");
+		size_t width = columns(p, word);
 
-		if (col > 0 && col + 1 + word > WRAP_COLUMNS) {
+		if (col > 0 && col + 1 + width > WRAP_COLUMNS) {
 			putchar('\n');
 			col = 0;
 		}
@@ -74,7 +91,7 @@ print_wrapped(const char *text)
 			col++;
 		}
 		fwrite(p, 1, word, stdout);
-		col += word;
+		col += width;
 		p += word;
 		p += strspn(p, " ");
 	}
@@ -88,24 +105,25 @@ print_entry(const struct errtable_entry *e)
 	const char *recipe = explain_demo_recipe(e->name);
 
 	if (e->kind == ERRTABLE_ERRNO)
-		printf("%s, errno %d: %s\n", e->name, e->number, e->meaning);
+		printf("%s, errno %d: %s\n", e->name, e->number,
+		    _(e->meaning));
 	else
 		printf("%s, %s %d: %s\n", e->name, errtable_kind_name(e->kind),
-		    e->number, e->meaning);
+		    e->number, _(e->meaning));
 	if (e->alias != NULL)
-		printf("Also called %s: the same number.\n", e->alias);
-	printf("\nWho returns it\n");
-	print_wrapped(e->calls);
-	printf("\nWhat to check\n");
-	print_wrapped(e->check);
-	printf("\nHow to provoke it\n");
+		printf(_("Also called %s: the same number.\n"), e->alias);
+	printf("\n%s\n", _("Who returns it"));
+	print_wrapped(_(e->calls));
+	printf("\n%s\n", _("What to check"));
+	print_wrapped(_(e->check));
+	printf("\n%s\n", _("How to provoke it"));
 	if (e->provoke != NULL)
 		printf(INDENT "$ %s\n", e->provoke);
 	if (recipe != NULL) {
 		printf(INDENT "$ sockit explain --demo %s\n", e->name);
-		print_wrapped(recipe);
+		print_wrapped(_(recipe));
 	} else {
-		print_wrapped(e->takes);
+		print_wrapped(_(e->takes));
 	}
 }
 
@@ -158,9 +176,9 @@ list(const struct explain_opts *o)
 			print_json_entry(&t[i], i + 1 < n ? ",\n" : "\n");
 		else
 			printf("%-16s %5d  %s%s\n", t[i].name, t[i].number,
-			    t[i].meaning,
+			    _(t[i].meaning),
 			    explain_demo_recipe(t[i].name) != NULL ?
-			    " [demo]" : "");
+			    _(" [demo]") : "");
 	}
 	if (o->json)
 		fputs("]\n", stdout);
@@ -203,17 +221,17 @@ explain_other(const struct explain_opts *o, int err)
 		json_field_str(&sb, "name", trace_errno_name(err));
 		json_field_str(&sb, "kind", "errno");
 		json_field_int(&sb, "number", err);
-		json_field_str(&sb, "meaning", strerror(err));
+		json_field_str(&sb, "meaning", i18n_errno_text_english(err));
 		json_field_bool(&sb, "demo", false);
 		json_end(&sb);
 		printf("%s\n", strbuf_str(&sb));
 		return EXIT_OK;
 	}
 	printf("%s, errno %d: %s\n\n", trace_errno_name(err), err,
-	    strerror(err));
-	print_wrapped("Not one of the errors of the course's socket calls, so "
-	    "there is no more to say here than libc's text: see errno(3) and "
-	    "the page of the call that returned it.");
+	    i18n_errno_text(err));
+	print_wrapped(_("Not one of the errors of the course's socket calls, "
+	    "so there is no more to say here than libc's text: see errno(3) "
+	    "and the page of the call that returned it."));
 	return EXIT_OK;
 }
 
@@ -251,7 +269,7 @@ code_name(const struct demo_result *r, int code)
 static const char *
 code_text(const struct demo_result *r, int code)
 {
-	return r->eai ? gai_strerror(code) : strerror(code);
+	return r->eai ? i18n_eai_text(code) : i18n_errno_text(code);
 }
 
 static int
@@ -285,7 +303,7 @@ demo(const struct explain_opts *o, const struct errtable_entry *e)
 		return ok ? EXIT_OK : EXIT_FAIL;
 	}
 	if (ok) {
-		printf("%s failed with %s (%s), as promised\n", r.call,
+		printf(_("%s failed with %s (%s), as promised\n"), r.call,
 		    code_name(&r, r.got), code_text(&r, r.got));
 		return EXIT_OK;
 	}
@@ -318,14 +336,14 @@ cmd_explain(int argc, char **argv)
 	char *pos[1];
 	int npos, status, err;
 	const struct opt_group groups[] = {
-		{ "Options", explain_defs, ARRAY_LEN(explain_defs), &o },
+		{ N_("Options"), explain_defs, ARRAY_LEN(explain_defs), &o },
 	};
 	const struct opt_command cmd = {
-		"explain", "[--json] [--demo] NAME\n[--json] --list",
-		"What an error code means: an errno name or number, an EAI_ "
+		"explain", N_("[--json] [--demo] NAME\n[--json] --list"),
+		N_("What an error code means: an errno name or number, an EAI_ "
 		"code of getaddrinfo,\nor an h_errno name; which calls return "
 		"it and why, what to check, and how to\nprovoke it. --demo "
-		"makes the calls, traced, that end in it here on loopback.",
+		"makes the calls, traced, that end in it here on loopback."),
 		explain_examples, groups, ARRAY_LEN(groups),
 	};
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "errtable.h"
+#include "i18n.h"
 
 #define E(n) #n, NULL, ERRTABLE_ERRNO, n
 #define EA(n, a) #n, #a, ERRTABLE_ERRNO, n
@@ -17,391 +18,421 @@
 
 /* Sorted by name within each kind, as --list prints them. */
 static const struct errtable_entry table[] = {
-	{ E(EACCES), "Permission denied",
-	  "bind returns it for a port below 1024 without CAP_NET_BIND_SERVICE "
-	  "and for a unix path in a directory the user may not write; "
-	  "connect for a unix socket file without write permission; "
-	  "connect, send and sendto for a broadcast address on a UDP socket "
-	  "without SO_BROADCAST, and for a route of type prohibit.",
-	  "For a port, use one above 1023 or lower "
+	{ E(EACCES), N_("Permission denied"),
+	  N_("bind returns it for a port below 1024 without "
+	  "CAP_NET_BIND_SERVICE and for a unix path in a directory the user "
+	  "may not write; connect for a unix socket file without write "
+	  "permission; connect, send and sendto for a broadcast address on a "
+	  "UDP socket without SO_BROADCAST, and for a route of type prohibit."),
+	  N_("For a port, use one above 1023 or lower "
 	  "net.ipv4.ip_unprivileged_port_start; "
 	  "for a path, the permissions of the file and of its directory; "
-	  "for a broadcast, set SO_BROADCAST (sockit's --broadcast).",
+	  "for a broadcast, set SO_BROADCAST (sockit's --broadcast)."),
 	  "sockit send -u 127.255.255.255:9 hi",
 	  NULL },
-	{ E(EADDRINUSE), "Address already in use",
-	  "bind returns it when another socket holds the address and port "
+	{ E(EADDRINUSE), N_("Address already in use"),
+	  N_("bind returns it when another socket holds the address and port "
 	  "(listening, connected, or only bound), or when a connection of "
 	  "that port lingers in TIME_WAIT and SO_REUSEADDR is not set; "
 	  "listen and connect return it when an automatic port cannot be "
-	  "found, and bind for a unix path that already exists.",
-	  "Look for the holder with ss -tanp 'sport = :PORT': a listener "
+	  "found, and bind for a unix path that already exists."),
+	  N_("Look for the holder with ss -tanp 'sport = :PORT': a listener "
 	  "shows in ss -ltnp too, but a connection in TIME_WAIT only here, "
-	  "without a process; for a unix path, remove the stale file.",
+	  "without a process; for a unix path, remove the stale file."),
 	  "sockit listen 127.0.0.1:8080 & sockit listen 127.0.0.1:8080",
 	  NULL },
-	{ E(EADDRNOTAVAIL), "Cannot assign requested address",
-	  "bind returns it for an address that is not on any interface of "
+	{ E(EADDRNOTAVAIL), N_("Cannot assign requested address"),
+	  N_("bind returns it for an address that is not on any interface of "
 	  "this host; connect when no local port is left to pick (the "
-	  "ephemeral range is used up towards that destination).",
-	  "Compare the address with ip -brief address; for connect, count "
+	  "ephemeral range is used up towards that destination)."),
+	  N_("Compare the address with ip -brief address; for connect, count "
 	  "the connections in TIME_WAIT and look at "
-	  "net.ipv4.ip_local_port_range.",
+	  "net.ipv4.ip_local_port_range."),
 	  "sockit listen 192.0.2.1:8080",
 	  NULL },
-	{ E(EAFNOSUPPORT), "Address family not supported by protocol",
-	  "socket returns it for a family the kernel does not have; bind, "
+	{ E(EAFNOSUPPORT), N_("Address family not supported by protocol"),
+	  N_("socket returns it for a family the kernel does not have; bind, "
 	  "connect and sendto return it when the address's family is not "
-	  "the socket's (an IPv6 address on an AF_INET socket).",
-	  "Make the sockaddr of the family the socket was made with; "
-	  "getaddrinfo with the socket's family gives the right one.",
+	  "the socket's (an IPv6 address on an AF_INET socket)."),
+	  N_("Make the sockaddr of the family the socket was made with; "
+	  "getaddrinfo with the socket's family gives the right one."),
 	  NULL,
 	  NULL },
-	{ EA(EAGAIN, EWOULDBLOCK), "Resource temporarily unavailable",
-	  "recv, send, accept and connect on a non-blocking socket return it "
-	  "when they would have to wait: nothing has arrived, the send "
+	{ EA(EAGAIN, EWOULDBLOCK), N_("Resource temporarily unavailable"),
+	  N_("recv, send, accept and connect on a non-blocking socket return "
+	  "it when they would have to wait: nothing has arrived, the send "
 	  "buffer is full, no connection is waiting; a blocking call with "
 	  "SO_RCVTIMEO or SO_SNDTIMEO returns it when the time runs out; "
-	  "connect on a unix socket whose listener's queue is full.",
-	  "It is not a failure: wait with poll or select until the socket is "
-	  "ready, then call again.",
+	  "connect on a unix socket whose listener's queue is full."),
+	  N_("It is not a failure: wait with poll or select until the socket "
+	  "is ready, then call again."),
 	  NULL,
 	  NULL },
-	{ E(EALREADY), "Operation already in progress",
-	  "connect returns it on a non-blocking socket whose previous "
-	  "connect is still in progress.",
-	  "Wait for the first connect with poll for POLLOUT, then read its "
-	  "outcome with getsockopt SO_ERROR; do not call connect again.",
+	{ E(EALREADY), N_("Operation already in progress"),
+	  N_("connect returns it on a non-blocking socket whose previous "
+	  "connect is still in progress."),
+	  N_("Wait for the first connect with poll for POLLOUT, then read its "
+	  "outcome with getsockopt SO_ERROR; do not call connect again."),
 	  NULL,
 	  NULL },
-	{ E(EBADF), "Bad file descriptor",
-	  "Every call on a descriptor returns it when the number is not an "
+	{ E(EBADF), N_("Bad file descriptor"),
+	  N_("Every call on a descriptor returns it when the number is not an "
 	  "open descriptor: closed already, never opened, or -1 from a "
-	  "failed socket or accept.",
-	  "Check the return value of socket and accept before using it, and "
-	  "that no other path closed the descriptor first.",
+	  "failed socket or accept."),
+	  N_("Check the return value of socket and accept before using it, and "
+	  "that no other path closed the descriptor first."),
 	  NULL,
 	  NULL },
-	{ E(ECONNABORTED), "Software caused connection abort",
-	  "accept returns it on BSD when the client reset a connection that "
+	{ E(ECONNABORTED), N_("Software caused connection abort"),
+	  N_("accept returns it on BSD when the client reset a connection that "
 	  "was waiting in the queue; Linux instead hands out the connection "
-	  "and the first recv says ECONNRESET.",
-	  "A server should treat it as harmless and accept again.",
+	  "and the first recv says ECONNRESET."),
+	  N_("A server should treat it as harmless and accept again."),
 	  NULL,
-	  "On Linux accept returns the reset connection itself, so it takes "
+	  N_("On Linux accept returns the reset connection itself, so it takes "
 	  "a BSD kernel, or a race inside the kernel that cannot be forced "
-	  "from outside." },
-	{ E(ECONNREFUSED), "Connection refused",
-	  "connect returns it when the peer answers the SYN with a reset: "
+	  "from outside.") },
+	{ E(ECONNREFUSED), N_("Connection refused"),
+	  N_("connect returns it when the peer answers the SYN with a reset: "
 	  "nobody listens on that port, or a firewall rejects it; on a "
 	  "connected UDP socket, send or recv return it after an ICMP port "
-	  "unreachable; connect on a unix path with no listener.",
-	  "Check that the server runs and listens on that address and port "
+	  "unreachable; connect on a unix path with no listener."),
+	  N_("Check that the server runs and listens on that address and port "
 	  "(ss -ltn), and that it listens on the family you connect to "
-	  "(127.0.0.1 is not ::1).",
+	  "(127.0.0.1 is not ::1)."),
 	  "sockit connect 127.0.0.1:1",
 	  NULL },
-	{ E(ECONNRESET), "Connection reset by peer",
-	  "recv and send return it when the peer sent a reset: it closed "
+	{ E(ECONNRESET), N_("Connection reset by peer"),
+	  N_("recv and send return it when the peer sent a reset: it closed "
 	  "with data still unread, or with SO_LINGER set to zero, or it "
-	  "crashed and its host answered for it.",
-	  "Look at the peer: it closed while data was still coming, or it "
-	  "aborted; the data it had not read is lost.",
+	  "crashed and its host answered for it."),
+	  N_("Look at the peer: it closed while data was still coming, or it "
+	  "aborted; the data it had not read is lost."),
 	  NULL,
 	  NULL },
-	{ E(EDESTADDRREQ), "Destination address required",
-	  "send and write return it on a datagram socket that was never "
-	  "connected: there is nowhere to send to.",
-	  "Use sendto with an address, or connect the socket first.",
+	{ E(EDESTADDRREQ), N_("Destination address required"),
+	  N_("send and write return it on a datagram socket that was never "
+	  "connected: there is nowhere to send to."),
+	  N_("Use sendto with an address, or connect the socket first."),
 	  NULL,
 	  NULL },
-	{ E(EFAULT), "Bad address",
-	  "Any call that takes a pointer returns it when the pointer is "
-	  "outside the process's memory: a buffer, a sockaddr or a length.",
-	  "Check the pointers and the lengths passed: a socklen_t that is "
-	  "not initialised before accept or getsockname is the classic.",
+	{ E(EFAULT), N_("Bad address"),
+	  N_("Any call that takes a pointer returns it when the pointer is "
+	  "outside the process's memory: a buffer, a sockaddr or a length."),
+	  N_("Check the pointers and the lengths passed: a socklen_t that is "
+	  "not initialised before accept or getsockname is the classic."),
 	  NULL,
 	  NULL },
-	{ E(EHOSTUNREACH), "No route to host",
-	  "connect, send and sendto return it when the route says the host "
+	{ E(EHOSTUNREACH), N_("No route to host"),
+	  N_("connect, send and sendto return it when the route says the host "
 	  "cannot be reached: an ICMP host unreachable came back, the "
 	  "neighbour does not answer ARP, or the route is of type "
-	  "unreachable.",
-	  "Check the host is up and on that network (ip neigh, ping), and "
-	  "the routes (ip route get ADDRESS); a firewall may reject with it.",
+	  "unreachable."),
+	  N_("Check the host is up and on that network (ip neigh, ping), and "
+	  "the routes (ip route get ADDRESS); a firewall may reject with it."),
 	  "unshare -rn sh -c 'ip route add unreachable 192.0.2.0/24; sockit "
 	  "connect 192.0.2.1:9'",
 	  NULL },
-	{ E(EINPROGRESS), "Operation now in progress",
-	  "connect on a non-blocking socket returns it when the handshake "
-	  "has started and will finish later.",
-	  "It is not a failure: wait with poll for POLLOUT, then read the "
-	  "outcome with getsockopt SO_ERROR.",
+	{ E(EINPROGRESS), N_("Operation now in progress"),
+	  N_("connect on a non-blocking socket returns it when the handshake "
+	  "has started and will finish later."),
+	  N_("It is not a failure: wait with poll for POLLOUT, then read the "
+	  "outcome with getsockopt SO_ERROR."),
 	  NULL,
 	  NULL },
-	{ E(EINTR), "Interrupted system call",
-	  "A blocking call (accept, connect, recv, send, poll) returns it when "
-	  "a signal handler ran while it waited and the handler was set "
-	  "without SA_RESTART.",
-	  "Call again, or set the handler with SA_RESTART; a connect "
+	{ E(EINTR), N_("Interrupted system call"),
+	  N_("A blocking call (accept, connect, recv, send, poll) returns it "
+	  "when a signal handler ran while it waited and the handler was set "
+	  "without SA_RESTART."),
+	  N_("Call again, or set the handler with SA_RESTART; a connect "
 	  "interrupted this way goes on in the background and must be "
-	  "awaited with poll, not repeated.",
+	  "awaited with poll, not repeated."),
 	  NULL,
 	  NULL },
-	{ E(EINVAL), "Invalid argument",
-	  "bind returns it for a socket that is already bound; listen for a "
+	{ E(EINVAL), N_("Invalid argument"),
+	  N_("bind returns it for a socket that is already bound; listen for a "
 	  "socket that cannot listen in its state; accept when the socket "
 	  "does not listen; setsockopt for a bad value or length; shutdown "
-	  "for a bad how.",
-	  "Look at the state of the socket before the call: bind once, "
-	  "listen before accept.",
+	  "for a bad how."),
+	  N_("Look at the state of the socket before the call: bind once, "
+	  "listen before accept."),
 	  NULL,
 	  NULL },
-	{ E(EISCONN), "Transport endpoint is already connected",
-	  "connect returns it on a stream socket that is already connected; "
-	  "sendto with an address on a connected stream socket.",
-	  "A socket connects once: make a new socket for a new connection.",
+	{ E(EISCONN), N_("Transport endpoint is already connected"),
+	  N_("connect returns it on a stream socket that is already connected; "
+	  "sendto with an address on a connected stream socket."),
+	  N_("A socket connects once: make a new socket for a new connection."),
 	  NULL,
 	  NULL },
-	{ E(EMFILE), "Too many open files",
-	  "socket, accept, socketpair and pipe return it when the process has "
-	  "as many descriptors open as its limit (RLIMIT_NOFILE) allows.",
-	  "Close the descriptors no longer needed (a server that forgets to "
-	  "close accepted sockets leaks them), or raise ulimit -n.",
+	{ E(EMFILE), N_("Too many open files"),
+	  N_("socket, accept, socketpair and pipe return it when the process "
+	  "has as many descriptors open as its limit (RLIMIT_NOFILE) allows."),
+	  N_("Close the descriptors no longer needed (a server that forgets to "
+	  "close accepted sockets leaks them), or raise ulimit -n."),
 	  NULL,
 	  NULL },
-	{ E(EMSGSIZE), "Message too long",
-	  "send and sendto on a datagram socket return it when the datagram "
+	{ E(EMSGSIZE), N_("Message too long"),
+	  N_("send and sendto on a datagram socket return it when the datagram "
 	  "is larger than the protocol allows (65507 bytes of UDP over IPv4) "
-	  "or than the path MTU with don't-fragment set.",
-	  "Send smaller datagrams, or use a stream socket for bulk data.",
+	  "or than the path MTU with don't-fragment set."),
+	  N_("Send smaller datagrams, or use a stream socket for bulk data."),
 	  "head -c 65508 /dev/zero | sockit send -u 127.0.0.1:9",
 	  NULL },
-	{ E(ENETUNREACH), "Network is unreachable",
-	  "connect, send and sendto return it when no route leads to the "
+	{ E(ENETUNREACH), N_("Network is unreachable"),
+	  N_("connect, send and sendto return it when no route leads to the "
 	  "destination's network: no default route, or the interface is "
-	  "down.",
-	  "Look at ip route and ip route get ADDRESS; IPv6 without a default "
-	  "route gives it for every global address.",
+	  "down."),
+	  N_("Look at ip route and ip route get ADDRESS; IPv6 without a "
+	  "default route gives it for every global address."),
 	  "unshare -rn sockit connect 127.0.0.1:9",
 	  NULL },
-	{ E(ENFILE), "Too many open files in system",
-	  "socket, accept and open return it when the whole system has as "
-	  "many files open as fs.file-max allows.",
-	  "Look at /proc/sys/fs/file-nr and the process that holds the most.",
+	{ E(ENFILE), N_("Too many open files in system"),
+	  N_("socket, accept and open return it when the whole system has as "
+	  "many files open as fs.file-max allows."),
+	  N_("Look at /proc/sys/fs/file-nr and the process that holds the "
+	  "most."),
 	  NULL,
-	  "It takes filling the system-wide file table, which needs root and "
-	  "would break every other program on the host." },
-	{ E(ENOBUFS), "No buffer space available",
-	  "socket, send and sendto return it when the kernel has no memory "
+	  N_("It takes filling the system-wide file table, which needs root "
+	  "and would break every other program on the host.") },
+	{ E(ENOBUFS), N_("No buffer space available"),
+	  N_("socket, send and sendto return it when the kernel has no memory "
 	  "for the buffers of the socket or the queue of an interface is "
 	  "full; setsockopt for a multicast join past the number of groups "
-	  "one socket may join, net.ipv4.igmp_max_memberships.",
-	  "Send more slowly, or look at memory pressure (ss -m, "
+	  "one socket may join, net.ipv4.igmp_max_memberships."),
+	  N_("Send more slowly, or look at memory pressure (ss -m, "
 	  "/proc/net/sockstat); for groups, leave the ones no longer "
-	  "needed or raise the sysctl.",
+	  "needed or raise the sysctl."),
 	  NULL,
 	  NULL },
-	{ E(ENOMEM), "Cannot allocate memory",
-	  "socket, accept and other calls return it when the kernel cannot "
-	  "allocate memory for the new socket or its buffers.",
-	  "Look at the memory of the host and at the sockets in use (ss -s).",
+	{ E(ENOMEM), N_("Cannot allocate memory"),
+	  N_("socket, accept and other calls return it when the kernel cannot "
+	  "allocate memory for the new socket or its buffers."),
+	  N_("Look at the memory of the host and at the sockets in use (ss "
+	  "-s)."),
 	  NULL,
-	  "It takes exhausting the kernel's memory, which no demo should do "
-	  "to a shared machine." },
-	{ E(ENOPROTOOPT), "Protocol not available",
-	  "getsockopt and setsockopt return it for an option the level does "
+	  N_("It takes exhausting the kernel's memory, which no demo should do "
+	  "to a shared machine.") },
+	{ E(ENOPROTOOPT), N_("Protocol not available"),
+	  N_("getsockopt and setsockopt return it for an option the level does "
 	  "not know; setsockopt also for a level the socket does not have (a "
 	  "TCP option on a UDP socket), where recent kernels' getsockopt "
-	  "says EOPNOTSUPP.",
-	  "Check the level and option pair: SOL_SOCKET with SO_*, IPPROTO_TCP "
-	  "with TCP_*, IPPROTO_IP with IP_*.",
+	  "says EOPNOTSUPP."),
+	  N_("Check the level and option pair: SOL_SOCKET with SO_*, "
+	  "IPPROTO_TCP with TCP_*, IPPROTO_IP with IP_*."),
 	  NULL,
 	  NULL },
-	{ E(ENOTCONN), "Transport endpoint is not connected",
-	  "getpeername, recv, send and shutdown return it on a socket that is "
-	  "not connected: a stream socket before connect or accept, a "
-	  "datagram socket that was never connected.",
-	  "Connect first, or for datagrams use recvfrom and sendto.",
+	{ E(ENOTCONN), N_("Transport endpoint is not connected"),
+	  N_("getpeername, recv, send and shutdown return it on a socket that "
+	  "is not connected: a stream socket before connect or accept, a "
+	  "datagram socket that was never connected."),
+	  N_("Connect first, or for datagrams use recvfrom and sendto."),
 	  NULL,
 	  NULL },
-	{ E(ENOTSOCK), "Socket operation on non-socket",
-	  "Every socket call returns it when the descriptor is open but is a "
-	  "file, a pipe or a terminal, not a socket.",
-	  "Check which descriptor was passed: often a mix-up of the "
-	  "listening socket, the accepted one and stdin or a file.",
+	{ E(ENOTSOCK), N_("Socket operation on non-socket"),
+	  N_("Every socket call returns it when the descriptor is open but is "
+	  "a file, a pipe or a terminal, not a socket."),
+	  N_("Check which descriptor was passed: often a mix-up of the "
+	  "listening socket, the accepted one and stdin or a file."),
 	  NULL,
 	  NULL },
-	{ EA(EOPNOTSUPP, ENOTSUP), "Operation not supported",
-	  "listen and accept return it on a socket type without connections "
+	{ EA(EOPNOTSUPP, ENOTSUP), N_("Operation not supported"),
+	  N_("listen and accept return it on a socket type without connections "
 	  "(a datagram socket); send with a flag the protocol does not have "
 	  "(MSG_OOB on UDP); on recent kernels getsockopt for a level the "
-	  "socket does not have.",
-	  "Datagram sockets have no listen and no accept: bind, then "
-	  "recvfrom.",
+	  "socket does not have."),
+	  N_("Datagram sockets have no listen and no accept: bind, then "
+	  "recvfrom."),
 	  NULL,
 	  NULL },
-	{ E(EPIPE), "Broken pipe",
-	  "send and write return it on a stream socket that can no longer "
+	{ E(EPIPE), N_("Broken pipe"),
+	  N_("send and write return it on a stream socket that can no longer "
 	  "send: the peer reset the connection and the reset was already "
 	  "reported, or this side shut down writing; without MSG_NOSIGNAL the "
-	  "process also gets SIGPIPE, which kills it by default.",
-	  "The peer is gone: stop writing; ignore SIGPIPE or use MSG_NOSIGNAL "
-	  "so the error comes back instead of a silent death.",
+	  "process also gets SIGPIPE, which kills it by default."),
+	  N_("The peer is gone: stop writing; ignore SIGPIPE or use "
+	  "MSG_NOSIGNAL so the error comes back instead of a silent death."),
 	  NULL,
 	  NULL },
-	{ E(EPROTONOSUPPORT), "Protocol not supported",
-	  "socket returns it when the protocol does not exist in the family "
+	{ E(EPROTONOSUPPORT), N_("Protocol not supported"),
+	  N_("socket returns it when the protocol does not exist in the family "
 	  "or does not fit the type, such as an AF_INET socket of type "
-	  "SOCK_STREAM asked for IPPROTO_UDP.",
-	  "Pass 0 as the protocol, or the one that goes with the type: "
-	  "IPPROTO_TCP with SOCK_STREAM, IPPROTO_UDP with SOCK_DGRAM.",
+	  "SOCK_STREAM asked for IPPROTO_UDP."),
+	  N_("Pass 0 as the protocol, or the one that goes with the type: "
+	  "IPPROTO_TCP with SOCK_STREAM, IPPROTO_UDP with SOCK_DGRAM."),
 	  NULL,
 	  NULL },
-	{ E(EPROTOTYPE), "Protocol wrong type for socket",
-	  "connect on a unix socket returns it when the socket at that path "
-	  "is of another type (a stream client, a datagram server).",
-	  "Make the client's socket of the server's type: -u for datagram, "
-	  "--seqpacket for sequenced packets.",
+	{ E(EPROTOTYPE), N_("Protocol wrong type for socket"),
+	  N_("connect on a unix socket returns it when the socket at that path "
+	  "is of another type (a stream client, a datagram server)."),
+	  N_("Make the client's socket of the server's type: -u for datagram, "
+	  "--seqpacket for sequenced packets."),
 	  NULL,
 	  NULL },
-	{ E(ESOCKTNOSUPPORT), "Socket type not supported",
-	  "socket returns it when the family has no such type for that "
+	{ E(ESOCKTNOSUPPORT), N_("Socket type not supported"),
+	  N_("socket returns it when the family has no such type for that "
 	  "protocol, such as an AF_INET socket of type SOCK_SEQPACKET with "
-	  "IPPROTO_TCP.",
-	  "Use a type the family has: AF_INET offers SOCK_STREAM, SOCK_DGRAM "
-	  "and SOCK_RAW; SOCK_SEQPACKET needs AF_UNIX or SCTP.",
+	  "IPPROTO_TCP."),
+	  N_("Use a type the family has: AF_INET offers SOCK_STREAM, "
+	  "SOCK_DGRAM and SOCK_RAW; SOCK_SEQPACKET needs AF_UNIX or SCTP."),
 	  NULL,
 	  NULL },
-	{ E(ETIMEDOUT), "Connection timed out",
-	  "connect returns it when no answer came to the SYN and its "
+	{ E(ETIMEDOUT), N_("Connection timed out"),
+	  N_("connect returns it when no answer came to the SYN and its "
 	  "retransmissions (about two minutes on Linux); a full accept queue "
 	  "is one cause, as Linux drops the SYN instead of refusing it; recv "
 	  "and send return it when an established connection stopped "
-	  "hearing from the peer (retransmissions or keepalive ran out).",
-	  "Check the host answers at all (a firewall that drops), and whether "
-	  "the server's backlog is full (ss -ltn: Recv-Q against Send-Q).",
+	  "hearing from the peer (retransmissions or keepalive ran out)."),
+	  N_("Check the host answers at all (a firewall that drops), and "
+	  "whether the server's backlog is full (ss -ltn: Recv-Q against "
+	  "Send-Q)."),
 	  NULL,
 	  NULL },
 
-	{ G(EAI_ADDRFAMILY), "Address family for hostname not supported",
-	  "getaddrinfo returns it when the name exists but has no address of "
-	  "the family asked for, such as 127.0.0.1 with AF_INET6.",
-	  "Ask for AF_UNSPEC, or for the family the name has (resolve -4, "
-	  "resolve -6).",
+	{ G(EAI_ADDRFAMILY), N_("Address family for hostname not supported"),
+	  N_("getaddrinfo returns it when the name exists but has no address "
+	  "of the family asked for, such as 127.0.0.1 with AF_INET6."),
+	  N_("Ask for AF_UNSPEC, or for the family the name has (resolve -4, "
+	  "resolve -6)."),
 	  NULL,
 	  NULL },
-	{ G(EAI_AGAIN), "Temporary failure in name resolution",
-	  "getaddrinfo and getnameinfo return it when the DNS server did not "
-	  "answer in time or answered SERVFAIL.",
-	  "Check /etc/resolv.conf and that the server answers (dig NAME); try "
-	  "again later.",
+	{ G(EAI_AGAIN), N_("Temporary failure in name resolution"),
+	  N_("getaddrinfo and getnameinfo return it when the DNS server did "
+	  "not answer in time or answered SERVFAIL."),
+	  N_("Check /etc/resolv.conf and that the server answers (dig NAME); "
+	  "try again later."),
 	  NULL,
-	  "It takes a DNS server that does not answer, which means sending a "
-	  "query off this host or running one's own resolver." },
-	{ G(EAI_BADFLAGS), "Bad value for ai_flags",
-	  "getaddrinfo returns it for flags it does not know, or a bad mix, "
-	  "such as AI_CANONNAME without a host name.",
-	  "Check the ai_flags of the hints and that a host is given when "
-	  "AI_CANONNAME is set.",
-	  NULL,
-	  NULL },
-	{ G(EAI_FAIL), "Non-recoverable failure in name resolution",
-	  "getaddrinfo returns it when the DNS server refused the query or "
-	  "answered with an error that trying again will not fix.",
-	  "Check the DNS server's configuration and the name (dig NAME shows "
-	  "the status).",
-	  NULL,
-	  "It takes a DNS server that answers REFUSED or FORMERR, which "
-	  "means a resolver of one's own." },
-	{ G(EAI_FAMILY), "ai_family not supported",
-	  "getaddrinfo returns it when the ai_family of the hints is not "
-	  "AF_UNSPEC, AF_INET or AF_INET6.",
-	  "Check the ai_family of the hints.",
+	  N_("It takes a DNS server that does not answer, which means sending "
+	  "a query off this host or running one's own resolver.") },
+	{ G(EAI_BADFLAGS), N_("Bad value for ai_flags"),
+	  N_("getaddrinfo returns it for flags it does not know, or a bad mix, "
+	  "such as AI_CANONNAME without a host name."),
+	  N_("Check the ai_flags of the hints and that a host is given when "
+	  "AI_CANONNAME is set."),
 	  NULL,
 	  NULL },
-	{ G(EAI_MEMORY), "Memory allocation failure",
-	  "getaddrinfo returns it when it cannot allocate the result list.",
-	  "Look at the memory of the process.",
+	{ G(EAI_FAIL), N_("Non-recoverable failure in name resolution"),
+	  N_("getaddrinfo returns it when the DNS server refused the query or "
+	  "answered with an error that trying again will not fix."),
+	  N_("Check the DNS server's configuration and the name (dig NAME "
+	  "shows the status)."),
 	  NULL,
-	  "It takes running the process out of memory." },
-	{ G(EAI_NODATA), "No address associated with hostname",
-	  "getaddrinfo returns it when the name exists in DNS but has no "
-	  "address record of any family.",
-	  "Look at the records of the name (dig NAME ANY): it may have only "
-	  "MX or TXT records.",
+	  N_("It takes a DNS server that answers REFUSED or FORMERR, which "
+	  "means a resolver of one's own.") },
+	{ G(EAI_FAMILY), N_("ai_family not supported"),
+	  N_("getaddrinfo returns it when the ai_family of the hints is not "
+	  "AF_UNSPEC, AF_INET or AF_INET6."),
+	  N_("Check the ai_family of the hints."),
 	  NULL,
-	  "It takes a DNS name with records but no address, which means "
-	  "asking a DNS server off this host." },
-	{ G(EAI_NONAME), "Name or service not known",
-	  "getaddrinfo returns it when the name is not in /etc/hosts nor in "
+	  NULL },
+	{ G(EAI_MEMORY), N_("Memory allocation failure"),
+	  N_("getaddrinfo returns it when it cannot allocate the result list."),
+	  N_("Look at the memory of the process."),
+	  NULL,
+	  N_("It takes running the process out of memory.") },
+	{ G(EAI_NODATA), N_("No address associated with hostname"),
+	  N_("getaddrinfo returns it when the name exists in DNS but has no "
+	  "address record of any family."),
+	  N_("Look at the records of the name (dig NAME ANY): it may have only "
+	  "MX or TXT records."),
+	  NULL,
+	  N_("It takes a DNS name with records but no address, which means "
+	  "asking a DNS server off this host.") },
+	{ G(EAI_NONAME), N_("Name or service not known"),
+	  N_("getaddrinfo returns it when the name is not in /etc/hosts nor in "
 	  "DNS, or with AI_NUMERICHOST when the host is not a numeric "
 	  "address; getnameinfo with NI_NAMEREQD when the address has no "
-	  "name.",
-	  "Check the spelling of the name and that it resolves (getent hosts "
-	  "NAME).",
+	  "name."),
+	  N_("Check the spelling of the name and that it resolves (getent "
+	  "hosts NAME)."),
 	  "sockit resolve nosuchhost.invalid",
 	  NULL },
-	{ G(EAI_OVERFLOW), "Result too large for supplied buffer",
-	  "getnameinfo returns it when the host or service buffer is too "
-	  "small for the answer.",
-	  "Use buffers of NI_MAXHOST and NI_MAXSERV bytes.",
+	{ G(EAI_OVERFLOW), N_("Result too large for supplied buffer"),
+	  N_("getnameinfo returns it when the host or service buffer is too "
+	  "small for the answer."),
+	  N_("Use buffers of NI_MAXHOST and NI_MAXSERV bytes."),
 	  NULL,
 	  NULL },
-	{ G(EAI_SERVICE), "Servname not supported for ai_socktype",
-	  "getaddrinfo returns it when the service name is not in "
+	{ G(EAI_SERVICE), N_("Servname not supported for ai_socktype"),
+	  N_("getaddrinfo returns it when the service name is not in "
 	  "/etc/services for that socket type, or the socket type has no "
-	  "ports at all (SOCK_RAW).",
-	  "Check the service name (getent services NAME), or give a number.",
+	  "ports at all (SOCK_RAW)."),
+	  N_("Check the service name (getent services NAME), or give a "
+	  "number."),
 	  "sockit connect localhost:nosuchservice",
 	  NULL },
-	{ G(EAI_SOCKTYPE), "ai_socktype not supported",
-	  "getaddrinfo returns it when the ai_socktype of the hints is not a "
-	  "socket type it has a protocol for (SOCK_RDM), or the ai_protocol "
-	  "does not fit it.",
-	  "Check the ai_socktype of the hints: SOCK_STREAM, SOCK_DGRAM or 0.",
+	{ G(EAI_SOCKTYPE), N_("ai_socktype not supported"),
+	  N_("getaddrinfo returns it when the ai_socktype of the hints is not "
+	  "a socket type it has a protocol for (SOCK_RDM), or the ai_protocol "
+	  "does not fit it."),
+	  N_("Check the ai_socktype of the hints: SOCK_STREAM, SOCK_DGRAM or "
+	  "0."),
 	  NULL,
 	  NULL },
-	{ G(EAI_SYSTEM), "System error",
-	  "getaddrinfo returns it when a system call inside it failed; the "
-	  "cause is in errno.",
-	  "Read errno right after the call: a file it could not open (such "
-	  "as /etc/hosts) or a descriptor limit.",
+	{ G(EAI_SYSTEM), N_("System error"),
+	  N_("getaddrinfo returns it when a system call inside it failed; the "
+	  "cause is in errno."),
+	  N_("Read errno right after the call: a file it could not open (such "
+	  "as /etc/hosts) or a descriptor limit."),
 	  NULL,
-	  "It takes a failure that glibc reports as such: measured here, a "
+	  N_("It takes a failure that glibc reports as such: measured here, a "
 	  "process with no descriptor left gets EAI_NONAME instead, as its "
-	  "files and sockets all fail, so no demo can promise it." },
+	  "files and sockets all fail, so no demo can promise it.") },
 
-	{ H(HOST_NOT_FOUND), "Unknown host",
-	  "gethostbyname and gethostbyaddr set it when the name or address is "
-	  "not known: the old API's EAI_NONAME.",
-	  "Check the spelling (getent hosts NAME); new code should call "
-	  "getaddrinfo, which sockit uses.",
+	{ H(HOST_NOT_FOUND), N_("Unknown host"),
+	  N_("gethostbyname and gethostbyaddr set it when the name or address "
+	  "is not known: the old API's EAI_NONAME."),
+	  N_("Check the spelling (getent hosts NAME); new code should call "
+	  "getaddrinfo, which sockit uses."),
 	  NULL,
-	  "It takes a call to gethostbyname, which sockit does not make; "
+	  N_("It takes a call to gethostbyname, which sockit does not make; "
 	  "getaddrinfo says the same as EAI_NONAME: sockit explain --demo "
-	  "EAI_NONAME." },
-	{ HA(NO_DATA, NO_ADDRESS), "No address associated with name",
-	  "gethostbyname sets it when the name exists but has no address: "
-	  "the old API's EAI_NODATA.",
-	  "Look at the records of the name (dig NAME ANY).",
+	  "EAI_NONAME.") },
+	{ HA(NO_DATA, NO_ADDRESS), N_("No address associated with name"),
+	  N_("gethostbyname sets it when the name exists but has no address: "
+	  "the old API's EAI_NODATA."),
+	  N_("Look at the records of the name (dig NAME ANY)."),
 	  NULL,
-	  "It takes gethostbyname and a DNS name with records but no "
-	  "address." },
-	{ H(NO_RECOVERY), "Unknown server error",
-	  "gethostbyname sets it when the DNS server refused or failed in a "
-	  "way that trying again will not fix: the old API's EAI_FAIL.",
-	  "Check the DNS server's configuration.",
+	  N_("It takes gethostbyname and a DNS name with records but no "
+	  "address.") },
+	{ H(NO_RECOVERY), N_("Unknown server error"),
+	  N_("gethostbyname sets it when the DNS server refused or failed in a "
+	  "way that trying again will not fix: the old API's EAI_FAIL."),
+	  N_("Check the DNS server's configuration."),
 	  NULL,
-	  "It takes gethostbyname and a DNS server that answers REFUSED." },
-	{ H(TRY_AGAIN), "Host name lookup failure",
-	  "gethostbyname sets it when the DNS server did not answer in time: "
-	  "the old API's EAI_AGAIN.",
-	  "Check /etc/resolv.conf and that the server answers; try again "
-	  "later.",
+	  N_("It takes gethostbyname and a DNS server that answers REFUSED.") },
+	{ H(TRY_AGAIN), N_("Host name lookup failure"),
+	  N_("gethostbyname sets it when the DNS server did not answer in "
+	  "time: the old API's EAI_AGAIN."),
+	  N_("Check /etc/resolv.conf and that the server answers; try again "
+	  "later."),
 	  NULL,
-	  "It takes gethostbyname and a DNS server that does not answer." },
+	  N_("It takes gethostbyname and a DNS server that does not answer.") },
 };
+
+/*
+ * libc's English text of the errnos the hints of explain.c speak of
+ * besides the table's: i18n_errno_text() looks a text up in the
+ * catalogue, so these get the course's words too, not libc's own.
+ */
+static const struct errtable_text other_texts[] = {
+	{ ENOENT, N_("No such file or directory") },
+	{ EPERM, N_("Operation not permitted") },
+	{ ENOTDIR, N_("Not a directory") },
+	{ ENAMETOOLONG, N_("File name too long") },
+	{ EROFS, N_("Read-only file system") },
+	{ EHOSTDOWN, N_("Host is down") },
+	{ ENETDOWN, N_("Network is down") },
+	{ ENETRESET, N_("Network dropped connection on reset") },
+	{ EPFNOSUPPORT, N_("Protocol family not supported") },
+	{ ESHUTDOWN, N_("Cannot send after transport endpoint shutdown") },
+};
+
+const struct errtable_text *
+errtable_other_texts(size_t *count)
+{
+	*count = ARRAY_LEN(other_texts);
+	return other_texts;
+}
 
 const struct errtable_entry *
 errtable_all(size_t *count)

@@ -19,15 +19,27 @@ struct errtable_entry {
 	const char *alias;	/* another name of the same value, or NULL */
 	enum errtable_kind kind;
 	int number;		/* the libc's value of the constant */
-	const char *meaning;	/* short, as strerror says it */
+	const char *meaning;	/* libc's English text of it */
 	const char *calls;	/* the course's calls that return it, and why */
 	const char *check;	/* what to look at when it happens */
 	const char *provoke;	/* a sockit line that meets it, or NULL */
 	const char *takes;	/* what provoking it takes, if no demo can */
 };
 
+/* An errno and libc's English text of it (strerror in the C locale). */
+struct errtable_text {
+	int number;
+	const char *text;
+};
+
 /* Returns the table and stores its length in *count. */
 const struct errtable_entry *errtable_all(size_t *count);
+/*
+ * Returns the errnos outside the table whose text a message may show,
+ * and stores their count in *count. The table's own meanings are libc's
+ * English texts too: the catalogue translates both.
+ */
+const struct errtable_text *errtable_other_texts(size_t *count);
 /*
  * Returns the entry called name or its alias (any case), or for a decimal
  * number the errno entry of that value; NULL when there is none.

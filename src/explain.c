@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "i18n.h"
 #include "strbuf.h"
 
 struct errno_hint {
@@ -21,171 +22,178 @@ struct errno_hint {
 };
 
 /* accept() finds the kernel short of memory, with either errno. */
-#define ACCEPT_SHORT_OF_MEMORY "the kernel is short of memory for a new " \
-	"connection; the peer waits in the queue while sockit pauses"
+#define ACCEPT_SHORT_OF_MEMORY N_("the kernel is short of memory for a new " \
+	"connection; the peer waits in the queue while sockit pauses")
 
 /* A send's EACCES when the socket's family is not known. */
-#define SEND_EACCES "a broadcast address needs SO_BROADCAST (add " \
-	"--broadcast); to a unix socket, you need write permission on its file"
+#define SEND_EACCES N_("a broadcast address needs SO_BROADCAST (add " \
+	"--broadcast); to a unix socket, you need write permission on its file")
 
 /* socket() and accept() each make a descriptor: the limit is per process. */
-#define PROCESS_FD_LIMIT "this process has all the descriptors it may " \
+#define PROCESS_FD_LIMIT N_("this process has all the descriptors it may " \
 	"have open: the limit is per process ('ulimit -n' shows it); raise " \
-	"it or close descriptors"
+	"it or close descriptors")
 
 /* listen() and accept() on a socket without connections. */
-#define NO_CONNECTIONS "listen and accept are for stream and seqpacket " \
-	"sockets: a datagram socket has no connections to queue or take"
+#define NO_CONNECTIONS N_("listen and accept are for stream and seqpacket " \
+	"sockets: a datagram socket has no connections to queue or take")
 
 /* Rows for a specific call come before the general row for that errno. */
 static const struct errno_hint errno_hints[] = {
-	{ "bind", EACCES, "ports below 1024 need root or CAP_NET_BIND_SERVICE; "
-	  "for a unix socket, check the directory's permissions" },
-	{ "connect", EACCES, "for a unix socket, you need write permission "
-	  "on the socket file; otherwise a firewall rule refused it" },
-	{ "execvpe", EACCES, "the file is not executable (chmod +x) or is a "
-	  "directory" },
+	{ "bind", EACCES, N_("ports below 1024 need root or "
+	  "CAP_NET_BIND_SERVICE; for a unix socket, check the directory's "
+	  "permissions") },
+	{ "connect", EACCES, N_("for a unix socket, you need write permission "
+	  "on the socket file; otherwise a firewall rule refused it") },
+	{ "execvpe", EACCES, N_("the file is not executable (chmod +x) or is a "
+	  "directory") },
 	/* Without the family: a broadcast over UDP, or a unix socket file. */
 	{ "send", EACCES, SEND_EACCES },
 	{ "sendto", EACCES, SEND_EACCES },
 	{ "sendmsg", EACCES, SEND_EACCES },
 	{ "sendmmsg", EACCES, SEND_EACCES },
-	{ NULL, EACCES, "permission denied: check file modes, capabilities "
-	  "and firewall rules" },
-	{ "bind", EADDRINUSE, "another socket already holds this address: a "
+	{ NULL, EACCES, N_("permission denied: check file modes, capabilities "
+	  "and firewall rules") },
+	{ "bind", EADDRINUSE, N_("another socket already holds this address: a "
 	  "listener ('ss -ltnp' for TCP, 'ss -lunp' for UDP) or, when those "
 	  "show none, a TCP connection such as one in TIME_WAIT ('ss -tan'); "
-	  "or pick another port" },
-	{ NULL, EADDRINUSE, "the local address is already in use; choose "
-	  "another source port or let the kernel pick one" },
-	{ "bind", EADDRNOTAVAIL, "that address is not on any local interface; "
-	  "use 0.0.0.0, ::, or an address 'ip addr' shows" },
-	{ NULL, EADDRNOTAVAIL, "no local address or port is free for this "
-	  "destination; the ephemeral port range may be exhausted" },
-	{ "socket", EAFNOSUPPORT, "this kernel has no sockets of that "
-	  "address family: IPv6 disabled (try -4), or a module not loaded" },
-	{ NULL, EAFNOSUPPORT, "this address family is not supported here: is "
-	  "IPv6 disabled (try -4), or the address of the wrong family?" },
-	{ NULL, EALREADY, "a connect on this socket is already in progress" },
-	{ NULL, EBADF, "the file descriptor is not open: an internal error "
-	  "or a closed standard stream" },
-	{ NULL, ECONNABORTED, "the connection was aborted before accept() "
-	  "could take it; the peer gave up, try again" },
-	{ "connect", ECONNREFUSED, "nothing is listening on that port, or a "
-	  "firewall rejected the SYN" },
-	{ NULL, ECONNREFUSED, "an ICMP port-unreachable came back: no socket "
-	  "there takes our datagrams, because nothing is bound to that port "
-	  "or a UDP server there serves another sender only (sockit listen "
-	  "-u without -k keeps to its first sender; -k serves all)" },
-	{ NULL, ECONNRESET, "the peer reset the connection (RST): it crashed, "
-	  "closed with unread data, or SO_LINGER 0" },
-	{ NULL, EDESTADDRREQ, "a datagram needs a destination: connect the "
-	  "socket or give an address" },
-	{ NULL, EHOSTDOWN, "the host is down: it did not answer ARP or "
-	  "neighbour discovery" },
-	{ NULL, EHOSTUNREACH, "no route to that host: check the address, "
-	  "'ip route', and firewalls that answer with ICMP" },
-	{ NULL, EINPROGRESS, "the non-blocking connect has started and is "
-	  "not finished yet" },
-	{ NULL, EISCONN, "the socket is already connected" },
-	{ "recvmmsg", EMSGSIZE, "a datagram longer than the 65536 bytes "
+	  "or pick another port") },
+	{ NULL, EADDRINUSE, N_("the local address is already in use; choose "
+	  "another source port or let the kernel pick one") },
+	{ "bind", EADDRNOTAVAIL, N_("that address is not on any local "
+	  "interface; use 0.0.0.0, ::, or an address 'ip addr' shows") },
+	{ NULL, EADDRNOTAVAIL, N_("no local address or port is free for this "
+	  "destination; the ephemeral port range may be exhausted") },
+	{ "socket", EAFNOSUPPORT, N_("this kernel has no sockets of that "
+	  "address family: IPv6 disabled (try -4), or a module not loaded") },
+	{ NULL, EAFNOSUPPORT, N_("this address family is not supported here: "
+	  "is IPv6 disabled (try -4), or the address of the wrong family?") },
+	{ NULL, EALREADY, N_("a connect on this socket is already in "
+	  "progress") },
+	{ NULL, EBADF, N_("the file descriptor is not open: an internal error "
+	  "or a closed standard stream") },
+	{ NULL, ECONNABORTED, N_("the connection was aborted before accept() "
+	  "could take it; the peer gave up, try again") },
+	{ "connect", ECONNREFUSED, N_("nothing is listening on that port, or a "
+	  "firewall rejected the SYN") },
+	{ NULL, ECONNREFUSED, N_("an ICMP port-unreachable came back: no "
+	  "socket there takes our datagrams, because nothing is bound to that "
+	  "port or a UDP server there serves another sender only (sockit "
+	  "listen -u without -k keeps to its first sender; -k serves all)") },
+	{ NULL, ECONNRESET, N_("the peer reset the connection (RST): it "
+	  "crashed, closed with unread data, or SO_LINGER 0") },
+	{ NULL, EDESTADDRREQ, N_("a datagram needs a destination: connect the "
+	  "socket or give an address") },
+	{ NULL, EHOSTDOWN, N_("the host is down: it did not answer ARP or "
+	  "neighbour discovery") },
+	{ NULL, EHOSTUNREACH, N_("no route to that host: check the address, "
+	  "'ip route', and firewalls that answer with ICMP") },
+	{ NULL, EINPROGRESS, N_("the non-blocking connect has started and is "
+	  "not finished yet") },
+	{ NULL, EISCONN, N_("the socket is already connected") },
+	{ "recvmmsg", EMSGSIZE, N_("a datagram longer than the 65536 bytes "
 	  "sockit reads at once is dropped whole, never cut: send it over a "
-	  "stream (unix:, tcp:) or in pieces; the exit status is 1" },
-	{ NULL, EMSGSIZE, "the message is larger than one datagram can carry "
-	  "(UDP: 65507 bytes over IPv4; unix: the socket's send buffer)" },
-	{ NULL, ENETDOWN, "the network interface is down: 'ip link' shows "
-	  "its state" },
-	{ NULL, ENETRESET, "the network dropped the connection (keepalive "
-	  "failed or the interface reset)" },
-	{ NULL, ENETUNREACH, "no route to that network: no default route, or "
-	  "IPv6 without IPv6 connectivity (try -4)" },
+	  "stream (unix:, tcp:) or in pieces; the exit status is 1") },
+	{ NULL, EMSGSIZE, N_("the message is larger than one datagram can "
+	  "carry (UDP: 65507 bytes over IPv4; unix: the socket's send "
+	  "buffer)") },
+	{ NULL, ENETDOWN, N_("the network interface is down: 'ip link' shows "
+	  "its state") },
+	{ NULL, ENETRESET, N_("the network dropped the connection (keepalive "
+	  "failed or the interface reset)") },
+	{ NULL, ENETUNREACH, N_("no route to that network: no default route, "
+	  "or IPv6 without IPv6 connectivity (try -4)") },
 	{ "accept", ENOBUFS, ACCEPT_SHORT_OF_MEMORY },
 	{ "accept", ENOMEM, ACCEPT_SHORT_OF_MEMORY },
-	{ NULL, ENOBUFS, "the kernel ran out of socket buffer memory; send "
-	  "less at once or raise net.core.wmem_max" },
+	{ NULL, ENOBUFS, N_("the kernel ran out of socket buffer memory; send "
+	  "less at once or raise net.core.wmem_max") },
 	/* Linux takes IP_ options on IPv6 sockets, not IPV6_ ones on IPv4. */
-	{ "setsockopt", ENOPROTOOPT, "this option does not apply to this kind "
-	  "of socket: an IPV6_ option on an IPv4 socket, or a TCP_ option on "
-	  "UDP?" },
-	{ "getsockopt", ENOPROTOOPT, "this option does not apply to this kind "
-	  "of socket: an IPV6_ option on an IPv4 socket, or a TCP_ option on "
-	  "UDP?" },
+	{ "setsockopt", ENOPROTOOPT, N_("this option does not apply to this "
+	  "kind of socket: an IPV6_ option on an IPv4 socket, or a TCP_ "
+	  "option on UDP?") },
+	{ "getsockopt", ENOPROTOOPT, N_("this option does not apply to this "
+	  "kind of socket: an IPV6_ option on an IPv4 socket, or a TCP_ "
+	  "option on UDP?") },
 	/* A unix socket refuses another level's option with EOPNOTSUPP. */
-	{ "setsockopt", EOPNOTSUPP, "this socket's protocol has no such "
-	  "option: an IP_, IPV6_ or TCP_ option on a unix socket?" },
-	{ NULL, ENOPROTOOPT, "the protocol does not know this option" },
-	{ "shutdown", ENOTCONN, "shutdown ends a connection, and this socket "
-	  "has none: a datagram socket that is not connected, or a stream "
-	  "whose peer is gone" },
-	{ NULL, ENOTCONN, "the socket is not connected: connect() first, or "
-	  "the peer went away" },
-	{ NULL, ENOTSOCK, "the descriptor is not a socket" },
+	{ "setsockopt", EOPNOTSUPP, N_("this socket's protocol has no such "
+	  "option: an IP_, IPV6_ or TCP_ option on a unix socket?") },
+	{ NULL, ENOPROTOOPT, N_("the protocol does not know this option") },
+	{ "shutdown", ENOTCONN, N_("shutdown ends a connection, and this "
+	  "socket has none: a datagram socket that is not connected, or a "
+	  "stream whose peer is gone") },
+	{ NULL, ENOTCONN, N_("the socket is not connected: connect() first, or "
+	  "the peer went away") },
+	{ NULL, ENOTSOCK, N_("the descriptor is not a socket") },
 	{ "listen", EOPNOTSUPP, NO_CONNECTIONS },
 	{ "accept", EOPNOTSUPP, NO_CONNECTIONS },
-	{ NULL, EOPNOTSUPP, "this socket type does not support the operation "
-	  "(listen on a datagram socket?)" },
-	{ NULL, EPFNOSUPPORT, "the protocol family is not supported by this "
-	  "kernel" },
-	{ NULL, EPIPE, "the peer closed the connection before everything was "
-	  "sent; it did not read the rest" },
-	{ NULL, EPROTONOSUPPORT, "the protocol is not supported for this "
-	  "family and type" },
-	{ NULL, EPROTOTYPE, "the socket type does not match the peer's: "
-	  "stream, datagram and seqpacket unix sockets do not mix" },
-	{ NULL, ESHUTDOWN, "the socket was shut down for writing already" },
-	{ NULL, ESOCKTNOSUPPORT, "this socket type is not supported in this "
-	  "address family" },
-	{ "connect", ETIMEDOUT, "no answer to the SYN: the host is down, a "
+	{ NULL, EOPNOTSUPP, N_("this socket type does not support the "
+	  "operation (listen on a datagram socket?)") },
+	{ NULL, EPFNOSUPPORT, N_("the protocol family is not supported by this "
+	  "kernel") },
+	{ NULL, EPIPE, N_("the peer closed the connection before everything "
+	  "was sent; it did not read the rest") },
+	{ NULL, EPROTONOSUPPORT, N_("the protocol is not supported for this "
+	  "family and type") },
+	{ NULL, EPROTOTYPE, N_("the socket type does not match the peer's: "
+	  "stream, datagram and seqpacket unix sockets do not mix") },
+	{ NULL, ESHUTDOWN, N_("the socket was shut down for writing already") },
+	{ NULL, ESOCKTNOSUPPORT, N_("this socket type is not supported in this "
+	  "address family") },
+	{ "connect", ETIMEDOUT, N_("no answer to the SYN: the host is down, a "
 	  "firewall drops it, or the listener's accept queue is full, when "
 	  "Linux drops the SYN rather than refuse it and the client retries "
-	  "('ss -ltn' there shows Recv-Q past Send-Q, the backlog)" },
-	{ NULL, ETIMEDOUT, "the peer stopped acknowledging data: the path or "
-	  "the host failed" },
-	{ NULL, EAGAIN, "the operation would block; try again later (also "
-	  "EWOULDBLOCK)" },
+	  "('ss -ltn' there shows Recv-Q past Send-Q, the backlog)") },
+	{ NULL, ETIMEDOUT, N_("the peer stopped acknowledging data: the path "
+	  "or the host failed") },
+	{ NULL, EAGAIN, N_("the operation would block; try again later (also "
+	  "EWOULDBLOCK)") },
 	{ "socket", EMFILE, PROCESS_FD_LIMIT },
 	{ "accept", EMFILE, PROCESS_FD_LIMIT },
-	{ NULL, EMFILE, "this process has too many open files: raise "
-	  "'ulimit -n' or close descriptors" },
-	{ NULL, ENFILE, "the whole system is out of file descriptors: "
-	  "fs.file-max" },
-	{ "connect", ENOENT, "no unix socket file at that path: is the server "
-	  "running, and is the path right?" },
-	{ "bind", ENOENT, "a directory on the socket's path does not exist" },
-	{ "setsockopt", ENOENT, "the kernel has no such value for this option "
-	  "(TCP_CONGESTION: see net.ipv4.tcp_available_congestion_control)" },
-	{ "execvpe", ENOENT, "no such program: check its name and $PATH; -e "
-	  "runs PROG without a shell, -c runs STRING with /bin/sh" },
-	{ NULL, ENOENT, "no such file or directory on the path" },
-	{ "select", EINVAL, "select(2) watches descriptors below FD_SETSIZE "
+	{ NULL, EMFILE, N_("this process has too many open files: raise "
+	  "'ulimit -n' or close descriptors") },
+	{ NULL, ENFILE, N_("the whole system is out of file descriptors: "
+	  "fs.file-max") },
+	{ "connect", ENOENT, N_("no unix socket file at that path: is the "
+	  "server running, and is the path right?") },
+	{ "bind", ENOENT, N_("a directory on the socket's path does not "
+	  "exist") },
+	{ "setsockopt", ENOENT, N_("the kernel has no such value for this "
+	  "option (TCP_CONGESTION: see "
+	  "net.ipv4.tcp_available_congestion_control)") },
+	{ "execvpe", ENOENT, N_("no such program: check its name and $PATH; -e "
+	  "runs PROG without a shell, -c runs STRING with /bin/sh") },
+	{ NULL, ENOENT, N_("no such file or directory on the path") },
+	{ "select", EINVAL, N_("select(2) watches descriptors below FD_SETSIZE "
 	  "(1024) only, and the socket is one above; --textbook without "
-	  "=select waits with poll, which has no such limit" },
-	{ "bind", EINVAL, "the socket is bound already (bind works once per "
-	  "socket), or the address does not fit the socket's family" },
-	{ "setsockopt", EINVAL, "the value is out of range for this option, "
-	  "or the option does not fit the socket's state" },
-	{ "listen", EINVAL, "the socket is connected already, or not a kind "
-	  "that listens" },
-	{ NULL, EINVAL, "an argument is not valid for this socket in its "
-	  "current state" },
-	{ NULL, EINTR, "a signal came before the call finished: sockit "
-	  "retries, unless the signal ends it" },
-	{ NULL, ENOTDIR, "a component of the socket path is not a directory" },
-	{ NULL, ENAMETOOLONG, "the unix socket path is longer than sun_path "
-	  "allows (107 bytes)" },
-	{ NULL, EROFS, "the socket file would be on a read-only file system" },
-	{ NULL, EPERM, "the operation needs privileges this process lacks "
-	  "(a firewall rule can also cause this)" },
+	  "=select waits with poll, which has no such limit") },
+	{ "bind", EINVAL, N_("the socket is bound already (bind works once per "
+	  "socket), or the address does not fit the socket's family") },
+	{ "setsockopt", EINVAL, N_("the value is out of range for this option, "
+	  "or the option does not fit the socket's state") },
+	{ "listen", EINVAL, N_("the socket is connected already, or not a kind "
+	  "that listens") },
+	{ NULL, EINVAL, N_("an argument is not valid for this socket in its "
+	  "current state") },
+	{ NULL, EINTR, N_("a signal came before the call finished: sockit "
+	  "retries, unless the signal ends it") },
+	{ NULL, ENOTDIR, N_("a component of the socket path is not a "
+	  "directory") },
+	{ NULL, ENAMETOOLONG, N_("the unix socket path is longer than sun_path "
+	  "allows (107 bytes)") },
+	{ NULL, EROFS, N_("the socket file would be on a read-only file "
+	  "system") },
+	{ NULL, EPERM, N_("the operation needs privileges this process lacks "
+	  "(a firewall rule can also cause this)") },
 	/* The --unlink probe, which asks sock_diag instead of connecting. */
-	{ "sock_diag", EADDRINUSE, "a live socket is bound to that file: stop "
-	  "its server or choose another path; --unlink replaces only a file "
-	  "that no socket holds" },
-	{ "sock_diag", ENOENT, "this kernel cannot list unix sockets (no "
-	  "unix_diag): remove the file by hand once no server holds it" },
+	{ "sock_diag", EADDRINUSE, N_("a live socket is bound to that file: "
+	  "stop its server or choose another path; --unlink replaces only a "
+	  "file that no socket holds") },
+	{ "sock_diag", ENOENT, N_("this kernel cannot list unix sockets (no "
+	  "unix_diag): remove the file by hand once no server holds it") },
 	/* A bind's EADDRINUSE on a socket file that sock_diag says is free. */
-	{ "stale_socket", EADDRINUSE, "no socket of this network namespace "
+	{ "stale_socket", EADDRINUSE, N_("no socket of this network namespace "
 	  "holds this file: a stale file that a server which ended left; "
-	  "--unlink replaces it once no server answers there" },
+	  "--unlink replaces it once no server answers there") },
 };
 
 /* The transports whose hints differ for the same call and errno. */
@@ -209,67 +217,69 @@ static const struct transport_hint transport_hints[] = {
 	 * unless it and the new socket both have SO_REUSEADDR (Linux checks
 	 * both), and ss -ltnp does not show it.
 	 */
-	{ "bind", EADDRINUSE, HINT_TCP, "another socket holds TCP port "
+	{ "bind", EADDRINUSE, HINT_TCP, N_("another socket holds TCP port "
 	  "{port}: a listener (ss -ltnp 'sport = :{port}') or, if none, a "
 	  "connection such as one in TIME_WAIT (ss -tan 'sport = :{port}'), "
 	  "which a bind passes only if both sockets set SO_REUSEADDR (sockit "
-	  "listen does, unless --no-reuseaddr)" },
-	{ "bind", EADDRINUSE, HINT_UDP, "another socket holds UDP port "
+	  "listen does, unless --no-reuseaddr)") },
+	{ "bind", EADDRINUSE, HINT_UDP, N_("another socket holds UDP port "
 	  "{port}: find it with ss -lunp 'sport = :{port}', or pick another "
-	  "port" },
-	{ "bind", EADDRINUSE, HINT_UNIX_PATH, "a file is already at this path: "
-	  "a stale socket file can be replaced with --unlink; any other file "
-	  "needs another path" },
-	{ "bind", EADDRINUSE, HINT_UNIX_ABSTRACT, "another socket holds this "
-	  "abstract name; it is free again when that socket closes" },
+	  "port") },
+	{ "bind", EADDRINUSE, HINT_UNIX_PATH, N_("a file is already at this "
+	  "path: a stale socket file can be replaced with --unlink; any other "
+	  "file needs another path") },
+	{ "bind", EADDRINUSE, HINT_UNIX_ABSTRACT, N_("another socket holds "
+	  "this abstract name; it is free again when that socket closes") },
 	/* connect() on a UDP socket checks the broadcast permission early. */
-	{ "connect", EACCES, HINT_UDP, "a broadcast address needs "
+	{ "connect", EACCES, HINT_UDP, N_("a broadcast address needs "
 	  "SO_BROADCAST: add --broadcast (or check the address, and the "
-	  "firewall)" },
-	{ "send", EACCES, HINT_UDP, "a broadcast address needs SO_BROADCAST: "
-	  "add --broadcast (or check the address, and the firewall)" },
+	  "firewall)") },
+	{ "send", EACCES, HINT_UDP, N_("a broadcast address needs "
+	  "SO_BROADCAST: add --broadcast (or check the address, and the "
+	  "firewall)") },
 	/* A connected datagram socket learns of a refusal on its next call. */
-	{ "recv", ECONNREFUSED, HINT_UDP, "nothing listens on UDP port {port} "
-	  "there: an ICMP port-unreachable came back" },
-	{ "send", ECONNREFUSED, HINT_UDP, "nothing listens on UDP port {port} "
-	  "there: an ICMP port-unreachable came back" },
-	{ "send", ECONNREFUSED, HINT_UNIX_PATH, "the socket at that path is "
+	{ "recv", ECONNREFUSED, HINT_UDP, N_("nothing listens on UDP port "
+	  "{port} there: an ICMP port-unreachable came back") },
+	{ "send", ECONNREFUSED, HINT_UDP, N_("nothing listens on UDP port "
+	  "{port} there: an ICMP port-unreachable came back") },
+	{ "send", ECONNREFUSED, HINT_UNIX_PATH, N_("the socket at that path is "
 	  "closed: the server there ended, or was restarted and has a new "
-	  "socket" },
-	{ "sendto", EACCES, HINT_UDP, "a broadcast address needs SO_BROADCAST: "
-	  "add --broadcast (or check the address, and the firewall)" },
-	{ "sendmsg", EACCES, HINT_UDP, "a broadcast address needs "
+	  "socket") },
+	{ "sendto", EACCES, HINT_UDP, N_("a broadcast address needs "
 	  "SO_BROADCAST: add --broadcast (or check the address, and the "
-	  "firewall)" },
-	{ "connect", EACCES, HINT_UNIX_PATH, "connecting to a unix socket "
+	  "firewall)") },
+	{ "sendmsg", EACCES, HINT_UDP, N_("a broadcast address needs "
+	  "SO_BROADCAST: add --broadcast (or check the address, and the "
+	  "firewall)") },
+	{ "connect", EACCES, HINT_UNIX_PATH, N_("connecting to a unix socket "
 	  "needs write permission on its file, and search permission on "
-	  "each directory above it" },
-	{ "sendto", EACCES, HINT_UNIX_PATH, "sending to a unix socket needs "
+	  "each directory above it") },
+	{ "sendto", EACCES, HINT_UNIX_PATH, N_("sending to a unix socket needs "
 	  "write permission on its file, and search permission on each "
-	  "directory above it" },
+	  "directory above it") },
 	/* A unix stream listener refuses at once when its queue is full. */
-	{ "connect", EAGAIN, HINT_UNIX_PATH, "the server's accept queue is "
+	{ "connect", EAGAIN, HINT_UNIX_PATH, N_("the server's accept queue is "
 	  "full: it accepts too slowly for its backlog (a unix socket says "
-	  "so at once, where TCP drops the SYN and waits)" },
-	{ "connect", EAGAIN, HINT_UNIX_ABSTRACT, "the server's accept queue "
+	  "so at once, where TCP drops the SYN and waits)") },
+	{ "connect", EAGAIN, HINT_UNIX_ABSTRACT, N_("the server's accept queue "
 	  "is full: it accepts too slowly for its backlog (a unix socket "
-	  "says so at once, where TCP drops the SYN and waits)" },
-	{ "send", EMSGSIZE, HINT_UDP, "a UDP datagram carries at most 65507 "
+	  "says so at once, where TCP drops the SYN and waits)") },
+	{ "send", EMSGSIZE, HINT_UDP, N_("a UDP datagram carries at most 65507 "
 	  "bytes over IPv4 (65527 over IPv6): send less at once, or over "
-	  "TCP" },
-	{ "sendto", EMSGSIZE, HINT_UDP, "a UDP datagram carries at most 65507 "
-	  "bytes over IPv4 (65527 over IPv6): send less at once, or over "
-	  "TCP" },
-	{ "send", EMSGSIZE, HINT_UNIX_PATH, "a unix datagram must fit the "
+	  "TCP") },
+	{ "sendto", EMSGSIZE, HINT_UDP, N_("a UDP datagram carries at most "
+	  "65507 bytes over IPv4 (65527 over IPv6): send less at once, or "
+	  "over TCP") },
+	{ "send", EMSGSIZE, HINT_UNIX_PATH, N_("a unix datagram must fit the "
 	  "socket's send buffer (SO_SNDBUF, net.core.wmem_max): send less "
-	  "at once, or over unix: (a stream)" },
-	{ "setsockopt", ENOPROTOOPT, HINT_UDP, "no such option for UDP: a "
-	  "TCP_ option, or an IPV6_ option on an IPv4 socket?" },
-	{ "setsockopt", EOPNOTSUPP, HINT_UNIX_PATH, "a unix socket has only "
-	  "SOL_SOCKET options: IP_, IPV6_ and TCP_ options do not apply" },
-	{ "setsockopt", EOPNOTSUPP, HINT_UNIX_ABSTRACT, "a unix socket has "
+	  "at once, or over unix: (a stream)") },
+	{ "setsockopt", ENOPROTOOPT, HINT_UDP, N_("no such option for UDP: a "
+	  "TCP_ option, or an IPV6_ option on an IPv4 socket?") },
+	{ "setsockopt", EOPNOTSUPP, HINT_UNIX_PATH, N_("a unix socket has only "
+	  "SOL_SOCKET options: IP_, IPV6_ and TCP_ options do not apply") },
+	{ "setsockopt", EOPNOTSUPP, HINT_UNIX_ABSTRACT, N_("a unix socket has "
 	  "only SOL_SOCKET options: IP_, IPV6_ and TCP_ options do not "
-	  "apply" },
+	  "apply") },
 };
 
 struct eai_hint {
@@ -278,23 +288,25 @@ struct eai_hint {
 };
 
 static const struct eai_hint eai_hints[] = {
-	{ EAI_ADDRFAMILY, "the host has no address in the family asked for "
-	  "(drop -4/-6)" },
-	{ EAI_AGAIN, "the name server did not answer in time; try again, "
-	  "check /etc/resolv.conf" },
-	{ EAI_BADFLAGS, "the resolver hints were not valid" },
-	{ EAI_FAIL, "the name server failed for good; check the name and "
-	  "the DNS setup" },
-	{ EAI_FAMILY, "the address family is not supported by the resolver" },
-	{ EAI_MEMORY, "the resolver ran out of memory" },
-	{ EAI_NODATA, "the name exists but has no address records" },
-	{ EAI_NONAME, "no such host (check the spelling, /etc/hosts and DNS), "
-	  "or a numeric-only address that is not one" },
-	{ EAI_OVERFLOW, "a resolver buffer was too small" },
-	{ EAI_SERVICE, "no such service for this socket type: check "
-	  "/etc/services or give a port number" },
-	{ EAI_SOCKTYPE, "the socket type is not supported by the resolver" },
-	{ EAI_SYSTEM, "a system error inside the resolver; see errno" },
+	{ EAI_ADDRFAMILY, N_("the host has no address in the family asked for "
+	  "(drop -4/-6)") },
+	{ EAI_AGAIN, N_("the name server did not answer in time; try again, "
+	  "check /etc/resolv.conf") },
+	{ EAI_BADFLAGS, N_("the resolver hints were not valid") },
+	{ EAI_FAIL, N_("the name server failed for good; check the name and "
+	  "the DNS setup") },
+	{ EAI_FAMILY, N_("the address family is not supported by the "
+	  "resolver") },
+	{ EAI_MEMORY, N_("the resolver ran out of memory") },
+	{ EAI_NODATA, N_("the name exists but has no address records") },
+	{ EAI_NONAME, N_("no such host (check the spelling, /etc/hosts and "
+	  "DNS), or a numeric-only address that is not one") },
+	{ EAI_OVERFLOW, N_("a resolver buffer was too small") },
+	{ EAI_SERVICE, N_("no such service for this socket type: check "
+	  "/etc/services or give a port number") },
+	{ EAI_SOCKTYPE, N_("the socket type is not supported by the "
+	  "resolver") },
+	{ EAI_SYSTEM, N_("a system error inside the resolver; see errno") },
 };
 
 const char *
@@ -362,8 +374,12 @@ explain_errno_at(const char *call, int err, const struct sockaddr *sa,
 		if (row->err != err || (int)row->transport != transport ||
 		    call == NULL || strcmp(row->call, call) != 0)
 			continue;
+		/*
+		 * Translated before the port goes in: the catalogue has
+		 * the text with "{port}", never one with a number.
+		 */
 		strbuf_init(&sb, out, cap);
-		for (p = row->hint; (mark = strstr(p, "{port}")) != NULL;
+		for (p = _(row->hint); (mark = strstr(p, "{port}")) != NULL;
 		    p = mark + 6) {
 			strbuf_add(&sb, p, (size_t)(mark - p));
 			strbuf_printf(&sb, "%u", port_of(sa));
@@ -383,115 +399,115 @@ static const struct {
 	const char *hint;
 } tls_hints[] = {
 	{ "X509_V_ERR_CERT_HAS_EXPIRED",
-	  "the server must renew its certificate; if the dates look right, "
-	  "check this machine's clock" },
+	  N_("the server must renew its certificate; if the dates look right, "
+	  "check this machine's clock") },
 	{ "X509_V_ERR_CERT_NOT_YET_VALID",
-	  "the certificate starts later than the clock here says: check the "
-	  "clocks of both machines" },
+	  N_("the certificate starts later than the clock here says: check the "
+	  "clocks of both machines") },
 	{ "X509_V_ERR_HOSTNAME_MISMATCH",
-	  "connect by a name the certificate has, or name the one to check "
-	  "with --verify-name NAME" },
+	  N_("connect by a name the certificate has, or name the one to check "
+	  "with --verify-name NAME") },
 	{ "X509_V_ERR_IP_ADDRESS_MISMATCH",
-	  "the certificate has no IP SAN for this address: connect by a name "
-	  "it has, or check one with --verify-name NAME" },
+	  N_("the certificate has no IP SAN for this address: connect by a "
+	  "name it has, or check one with --verify-name NAME") },
 	{ "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-	  "trust its CA with --cafile FILE, pin the server's key with --pin "
+	  N_("trust its CA with --cafile FILE, pin the server's key with --pin "
 	  "(sockit connect -v --insecure shows it), or check nothing with "
-	  "--insecure" },
+	  "--insecure") },
 	{ "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT",
-	  "trust its CA with --cafile FILE, pin the server's key with --pin, "
-	  "or check nothing with --insecure" },
+	  N_("trust its CA with --cafile FILE, pin the server's key with "
+	  "--pin, or check nothing with --insecure") },
 	{ "X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT",
-	  "a self-signed certificate: trust it with --cafile FILE (the "
+	  N_("a self-signed certificate: trust it with --cafile FILE (the "
 	  "certificate itself), pin its key with --pin (sockit connect -v "
-	  "--insecure shows it), or check nothing with --insecure" },
+	  "--insecure shows it), or check nothing with --insecure") },
 	{ "X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN",
-	  "the chain ends in a CA this machine does not trust: trust it with "
-	  "--cafile FILE, pin the server's key with --pin, or check nothing "
-	  "with --insecure" },
+	  N_("the chain ends in a CA this machine does not trust: trust it "
+	  "with --cafile FILE, pin the server's key with --pin, or check "
+	  "nothing with --insecure") },
 	{ "X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-	  "the server sent no chain up to a CA we trust: trust its CA with "
-	  "--cafile FILE, or pin its key with --pin" },
+	  N_("the server sent no chain up to a CA we trust: trust its CA with "
+	  "--cafile FILE, or pin its key with --pin") },
 	{ "pin mismatch",
-	  "a new key, or someone else answering: ask the server's owner "
-	  "before changing --pin" },
+	  N_("a new key, or someone else answering: ask the server's owner "
+	  "before changing --pin") },
 	{ "alert handshake failure",
-	  "the peer accepts none of the versions, ciphers or certificates "
+	  N_("the peer accepts none of the versions, ciphers or certificates "
 	  "offered: see --tls-min, --tls-max, --ciphers, --ciphersuites, "
-	  "--cert" },
+	  "--cert") },
 	{ "alert certificate required",
-	  "the server wants a client certificate: --cert FILE --key FILE" },
+	  N_("the server wants a client certificate: --cert FILE --key FILE") },
 	{ "alert bad certificate",
-	  "the peer refused our certificate: is it signed by a CA the peer "
-	  "trusts?" },
+	  N_("the peer refused our certificate: is it signed by a CA the peer "
+	  "trusts?") },
 	{ "alert unknown CA",
-	  "the peer does not trust the CA that signed our certificate" },
+	  N_("the peer does not trust the CA that signed our certificate") },
 	{ "alert certificate expired",
-	  "the peer found our certificate expired: renew it, or check the "
-	  "clocks" },
+	  N_("the peer found our certificate expired: renew it, or check the "
+	  "clocks") },
 	{ "alert protocol version",
-	  "no TLS version both sides speak: see --tls-min and --tls-max" },
+	  N_("no TLS version both sides speak: see --tls-min and --tls-max") },
 	{ "alert unrecognized name",
-	  "the server knows no site by the name sent (SNI): see --sni" },
+	  N_("the server knows no site by the name sent (SNI): see --sni") },
 	{ "alert no application protocol",
-	  "the server speaks none of the --alpn protocols offered" },
+	  N_("the server speaks none of the --alpn protocols offered") },
 	{ "alert decrypt error",
-	  "the peer could not check a signature: a wrong key for the "
-	  "certificate?" },
+	  N_("the peer could not check a signature: a wrong key for the "
+	  "certificate?") },
 	{ "alert internal error",
-	  "the peer failed on its side: its log says why" },
+	  N_("the peer failed on its side: its log says why") },
 	{ "not tls",
-	  "the port answers in plain text or another protocol: try without "
-	  "--tls, or check the port (443 for HTTPS, 993 for IMAPS)" },
+	  N_("the port answers in plain text or another protocol: try without "
+	  "--tls, or check the port (443 for HTTPS, 993 for IMAPS)") },
 	{ "plain client",
-	  "the client must speak TLS here: https:// rather than http://, or "
-	  "a TLS option such as --tls" },
+	  N_("the client must speak TLS here: https:// rather than http://, or "
+	  "a TLS option such as --tls") },
 	{ "client certificate",
-	  "--verify-client takes certificates signed by a CA in --cafile "
-	  "or --capath, valid now" },
+	  N_("--verify-client takes certificates signed by a CA in --cafile "
+	  "or --capath, valid now") },
 	{ "no client certificate",
-	  "a client presents one with --cert FILE --key FILE (sockit, curl) "
-	  "or -cert FILE -key FILE (openssl s_client)" },
+	  N_("a client presents one with --cert FILE --key FILE (sockit, curl) "
+	  "or -cert FILE -key FILE (openssl s_client)") },
 	{ "eof",
-	  "the peer may not speak TLS on this port, or refused what we "
-	  "offered without saying why: try -t to see the exchange" },
+	  N_("the peer may not speak TLS on this port, or refused what we "
+	  "offered without saying why: try -t to see the exchange") },
 	{ "protocol",
-	  "the peer sent what TLS does not allow here: a broken peer, or "
-	  "something on the path that changes the bytes; -t shows the calls" },
+	  N_("the peer sent what TLS does not allow here: a broken peer, or "
+	  "something on the path that changes the bytes; -t shows the calls") },
 	{ "no pem",
-	  "a PEM file starts with a -----BEGIN line: is it DER (convert it "
-	  "with openssl x509 -inform der), or --cert and --key swapped?" },
+	  N_("a PEM file starts with a -----BEGIN line: is it DER (convert it "
+	  "with openssl x509 -inform der), or --cert and --key swapped?") },
 	{ "encrypted key",
-	  "give its passphrase with --key-pass-file FILE (the first line of "
-	  "FILE)" },
+	  N_("give its passphrase with --key-pass-file FILE (the first line of "
+	  "FILE)") },
 	{ "wrong passphrase",
-	  "the first line of --key-pass-file must be the key's passphrase, "
-	  "as openssl pkey -in KEY -noout asks for it" },
+	  N_("the first line of --key-pass-file must be the key's passphrase, "
+	  "as openssl pkey -in KEY -noout asks for it") },
 	{ "key mismatch",
-	  "give the key the certificate was made for: their public keys "
-	  "must be the same (openssl x509 -pubkey and openssl pkey -pubout)" },
+	  N_("give the key the certificate was made for: their public keys "
+	  "must be the same (openssl x509 -pubkey and openssl pkey -pubout)") },
 	{ "no ca",
-	  "--cafile takes PEM certificates, one -----BEGIN CERTIFICATE----- "
-	  "block each" },
+	  N_("--cafile takes PEM certificates, one -----BEGIN CERTIFICATE----- "
+	  "block each") },
 	{ "starttls refused",
-	  "the server offers no TLS on this port, or not now: try its TLS "
+	  N_("the server offers no TLS on this port, or not now: try its TLS "
 	  "port (465 for SMTP, 993 IMAP, 995 POP3, 990 FTP) with --tls, or "
-	  "ask its owner to turn STARTTLS on" },
+	  "ask its owner to turn STARTTLS on") },
 	{ "starttls turned away",
-	  "the server refused the session before TLS came up (busy, or not "
+	  N_("the server refused the session before TLS came up (busy, or not "
 	  "serving this client): its answer says why; -v shows the "
-	  "exchange" },
+	  "exchange") },
 	{ "starttls odd",
-	  "another protocol on this port, or TLS from the first byte: check "
+	  N_("another protocol on this port, or TLS from the first byte: check "
 	  "--starttls's protocol and the port, or try --tls; -v shows the "
-	  "exchange" },
+	  "exchange") },
 	{ "starttls closed",
-	  "the server hung up before TLS: it may limit clients, or want "
-	  "another protocol; -v shows the exchange" },
+	  N_("the server hung up before TLS: it may limit clients, or want "
+	  "another protocol; -v shows the exchange") },
 	{ "starttls early",
-	  "a server must wait for our command, and after agreeing, for the "
+	  N_("a server must wait for our command, and after agreeing, for the "
 	  "TLS handshake: bytes sent early could pass for encrypted data, so "
-	  "the connection is dropped" },
+	  "the connection is dropped") },
 };
 
 const char *
@@ -521,20 +537,20 @@ explain_h_errno(int herr, bool by_addr)
 {
 	switch (herr) {
 	case HOST_NOT_FOUND:
-		return by_addr ? "the address has no name: no PTR record in "
-		    "DNS and no line for it in /etc/hosts" :
-		    "the name is in neither /etc/hosts nor DNS (a name under "
-		    ".invalid never is)";
+		return by_addr ? N_("the address has no name: no PTR record "
+		    "in DNS and no line for it in /etc/hosts") :
+		    N_("the name is in neither /etc/hosts nor DNS (a name "
+		    "under .invalid never is)");
 	case TRY_AGAIN:
-		return "the name server did not answer in time: try again, "
-		    "or check /etc/resolv.conf";
+		return N_("the name server did not answer in time: try "
+		    "again, or check /etc/resolv.conf");
 	case NO_RECOVERY:
-		return "the name server failed for good: it refused the "
-		    "query or its answer was broken";
+		return N_("the name server failed for good: it refused the "
+		    "query or its answer was broken");
 	case NO_DATA:
-		return "the name exists but has no IPv4 address, the only "
-		    "kind gethostbyname gives; resolve without --legacy asks "
-		    "getaddrinfo, which finds IPv6 too";
+		return N_("the name exists but has no IPv4 address, the "
+		    "only kind gethostbyname gives; resolve without --legacy "
+		    "asks getaddrinfo, which finds IPv6 too");
 	}
 	return NULL;
 }
@@ -961,8 +977,9 @@ explain_nc_line(int argc, char *const *argv, char *out, size_t cap)
 const char *
 explain_nc_missing(int argc, char *const *argv)
 {
-	static const char proxy[] = "sockit has no proxy support yet (-x is "
-	    "the hex dump here)";
+	/* Translated here: the callers put it into a message of their own. */
+	static const char proxy[] = N_("sockit has no proxy support yet (-x "
+	    "is the hex dump here)");
 	int i;
 
 	if (!may_be_nc(argc, argv))
@@ -971,11 +988,11 @@ explain_nc_missing(int argc, char *const *argv)
 		const char *a = argv[i], *p;
 
 		if (strncmp(a, "--proxy", 7) == 0)
-			return proxy;
+			return _(proxy);
 		if (strncmp(a, "--ssl", 5) == 0)
-			return "TLS is an option of the command here: sockit "
-			    "connect --tls HOST:PORT, sockit listen --tls "
-			    "--cert FILE PORT";
+			return _("TLS is an option of the command here: "
+			    "sockit connect --tls HOST:PORT, sockit listen "
+			    "--tls --cert FILE PORT");
 		if (a[0] != '-' || a[1] == '-')
 			continue;
 		/* -X TYPE, or -x with a proxy's address after it. */
@@ -986,7 +1003,7 @@ explain_nc_missing(int argc, char *const *argv)
 
 			if (*p == 'X' || (*p == 'x' && v != NULL &&
 			    looks_like_host(v, NULL)))
-				return proxy;
+				return _(proxy);
 			if (f != NULL && f->value != NC_NONE)
 				break;
 		}
@@ -1010,18 +1027,18 @@ struct nc_option {
 };
 
 static const struct nc_option nc_options[] = {
-	{ "connect send", 'N', "nc's -N is the default here: stdin's EOF "
-	  "sends FIN (--shutdown wr); drop -N", NC_EXAMPLE_NONE },
-	{ "listen recv", 'p', "unlike nc, the port is the endpoint: write",
+	{ "connect send", 'N', N_("nc's -N is the default here: stdin's EOF "
+	  "sends FIN (--shutdown wr); drop -N"), NC_EXAMPLE_NONE },
+	{ "listen recv", 'p', N_("unlike nc, the port is the endpoint: write"),
 	  NC_EXAMPLE_ENDPOINT },
-	{ "connect send", 'p', "unlike nc, a source port is -s: write",
+	{ "connect send", 'p', N_("unlike nc, a source port is -s: write"),
 	  NC_EXAMPLE_SOURCE },
-	{ "listen recv", 'l', "the command listens already, as nc -l does; "
-	  "drop -l", NC_EXAMPLE_NONE },
-	{ "connect send", 'l', "nc's -l is a command here: write",
+	{ "listen recv", 'l', N_("the command listens already, as nc -l does; "
+	  "drop -l"), NC_EXAMPLE_NONE },
+	{ "connect send", 'l', N_("nc's -l is a command here: write"),
 	  NC_EXAMPLE_LISTEN },
-	{ "connect send", 'X', "sockit has no proxy support yet (-x is the "
-	  "hex dump here)", NC_EXAMPLE_NONE },
+	{ "connect send", 'X', N_("sockit has no proxy support yet (-x is the "
+	  "hex dump here)"), NC_EXAMPLE_NONE },
 };
 
 /* Returns true when word is one of the blank-separated words of list. */
@@ -1046,6 +1063,7 @@ explain_nc_option(const char *command, char letter, const char *arg,
     char *out, size_t cap)
 {
 	const char *value = arg != NULL && all_digits(arg) ? arg : "PORT";
+	const char *advice;
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(nc_options); i++) {
@@ -1053,20 +1071,22 @@ explain_nc_option(const char *command, char letter, const char *arg,
 
 		if (o->letter != letter || !in_list(o->commands, command))
 			continue;
+		/* The caller puts it into its message as it stands. */
+		advice = _(o->advice);
 		switch (o->example) {
 		case NC_EXAMPLE_NONE:
-			snprintf(out, cap, "%s", o->advice);
+			snprintf(out, cap, "%s", advice);
 			break;
 		case NC_EXAMPLE_ENDPOINT:
-			snprintf(out, cap, "%s 'sockit %s %s'", o->advice,
+			snprintf(out, cap, "%s 'sockit %s %s'", advice,
 			    command, value);
 			break;
 		case NC_EXAMPLE_SOURCE:
-			snprintf(out, cap, "%s '-s :%s'", o->advice, value);
+			snprintf(out, cap, "%s '-s :%s'", advice, value);
 			break;
 		case NC_EXAMPLE_LISTEN:
 			snprintf(out, cap, "%s 'sockit listen PORT'",
-			    o->advice);
+			    advice);
 			break;
 		}
 		return out;

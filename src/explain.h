@@ -15,8 +15,9 @@ const char *explain_errno(const char *call, int err);
 /*
  * The same for a call on a socket of socktype whose own or peer address
  * is sa (len bytes): a row for its transport (TCP, UDP, a unix path, an
- * abstract name) comes first, written into out with its port filled in.
- * Returns out, the general hint, or NULL.
+ * abstract name) comes first, written into out in the user's language
+ * with its port filled in. Returns out, the general hint (English, the
+ * catalogue's msgid, as every other hint here), or NULL.
  */
 const char *explain_errno_at(const char *call, int err,
     const struct sockaddr *sa, socklen_t len, int socktype, char *out,
@@ -47,12 +48,14 @@ const char *explain_h_errno(int herr, bool by_addr);
 int explain_nc_line(int argc, char *const *argv, char *out, size_t cap);
 /*
  * For nc's words that explain_nc_line cannot rewrite because sockit has
- * no such feature (a proxy, TLS): a clause that says so, or NULL.
+ * no such feature (a proxy, TLS): a clause that says so, in the user's
+ * language, or NULL.
  */
 const char *explain_nc_missing(int argc, char *const *argv);
 /*
  * Returns advice for nc's option -letter given to command (such as -N
- * for connect), written into out; arg is the word after it, or NULL.
+ * for connect), written into out in the user's language; arg is the word
+ * after it, or NULL.
  * Returns NULL when the letter is no nc habit for that command.
  */
 const char *explain_nc_option(const char *command, char letter,

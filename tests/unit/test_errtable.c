@@ -2,6 +2,7 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <netdb.h>
 #include <string.h>
 
@@ -178,6 +179,62 @@ test_nearest(void)
 	unit_end();
 }
 
+/*
+ * libc's English text of a code, as the C locale has it: the catalogue's
+ * msgid, which i18n_errno_text() and i18n_eai_text() look up.
+ */
+static const char *
+libc_text(const struct errtable_entry *e, locale_t c)
+{
+	locale_t before;
+	const char *text;
+
+	switch (e->kind) {
+	case ERRTABLE_ERRNO:
+		return strerror_l(e->number, c);
+	case ERRTABLE_EAI:
+		before = uselocale(c);
+		text = gai_strerror(e->number);
+		uselocale(before);
+		return text;
+	case ERRTABLE_HERRNO:
+		return hstrerror(e->number);
+	}
+	return "";
+}
+
+static void
+test_libc_texts(void)
+{
+	locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	const struct errtable_entry *t;
+	const struct errtable_text *o;
+	size_t n, i;
+
+	if (!unit_ok(c != (locale_t)0, "the C locale is there"))
+		return;
+	t = errtable_all(&n);
+	for (i = 0; i < n; i++) {
+		const char *want = libc_text(&t[i], c);
+
+		unit_begin("%s's meaning is libc's English text", t[i].name);
+		/* glibc has no text for EAI_OVERFLOW: the table has its own. */
+		if (strcmp(t[i].name, "EAI_OVERFLOW") == 0)
+			CHECK_STR(want, "Unknown error");
+		else
+			CHECK_STR(t[i].meaning, want);
+		unit_end();
+	}
+	o = errtable_other_texts(&n);
+	for (i = 0; i < n; i++) {
+		unit_begin("errno %d's text is libc's English text",
+		    o[i].number);
+		CHECK_STR(o[i].text, strerror_l(o[i].number, c));
+		unit_end();
+	}
+	freelocale(c);
+}
+
 void
 test_errtable(void)
 {
@@ -185,4 +242,5 @@ test_errtable(void)
 	test_entries_filled();
 	test_find();
 	test_nearest();
+	test_libc_texts();
 }
