@@ -154,7 +154,7 @@ legacy_host(const char *name, int family, bool json)
 	}
 	if (he == NULL) {
 		snprintf(what, sizeof(what), "%s %s", call, name);
-		report_failure_lines(what, hstrerror(herr),
+		report_failure_lines(what, i18n_herror_text(herr),
 		    trace_herror_name(herr), "",
 		    explain_h_errno(herr, family != AF_UNSPEC));
 		return EXIT_FAIL;
