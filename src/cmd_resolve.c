@@ -81,7 +81,7 @@ static const struct opt_def resolve_defs[] = {
 	  N_("print every resolver call on stderr"), 0, 0, 0, NULL },
 };
 
-static const char resolve_examples[] = N_(
+static const char *const resolve_examples = N_(
 	"  sockit resolve example.org https\n"
 	"  sockit resolve -r --canon www.example.org\n"
 	"  sockit resolve 127.0.0.1\n"
