@@ -48,40 +48,40 @@ struct resolve_opts {
 
 static const struct opt_def resolve_defs[] = {
 	{ '4', "ipv4", OPT_FLAG, FIELD(ipv4), NULL,
-	  "IPv4 results only (hints AF_INET)", 1, 0, 0, NULL },
+	  N_("IPv4 results only (hints AF_INET)"), 1, 0, 0, NULL },
 	{ '6', "ipv6", OPT_FLAG, FIELD(ipv6), NULL,
-	  "IPv6 results only (hints AF_INET6)", 1, 0, 0, NULL },
+	  N_("IPv6 results only (hints AF_INET6)"), 1, 0, 0, NULL },
 	{ 'u', "udp", OPT_FLAG, FIELD(udp), NULL,
-	  "SOCK_DGRAM results only; services: udp", 1, 0, 0, NULL },
+	  N_("SOCK_DGRAM results only; services: udp"), 1, 0, 0, NULL },
 	{ 0, "tcp", OPT_FLAG, FIELD(tcp), NULL,
-	  "SOCK_STREAM results only; services: tcp", 1, 0, 0, NULL },
+	  N_("SOCK_STREAM results only; services: tcp"), 1, 0, 0, NULL },
 	{ 'r', "reverse", OPT_FLAG, FIELD(reverse), NULL,
-	  "also the name of each address found", 1, 0, 0, NULL },
+	  N_("also the name of each address found"), 1, 0, 0, NULL },
 	{ 0, "numeric", OPT_FLAG, FIELD(numeric), NULL,
-	  "no lookups: the address and port as numbers",
+	  N_("no lookups: the address and port as numbers"),
 	  1, 0, 0, NULL },
 	{ 0, "canon", OPT_FLAG, FIELD(canon), NULL,
-	  "also the canonical name (AI_CANONNAME)", 1, 0, 0, NULL },
+	  N_("also the canonical name (AI_CANONNAME)"), 1, 0, 0, NULL },
 	{ 0, "service", OPT_STRING, FIELD(service), "NAME|PORT[/PROTO]",
-	  "ask the services database", 0, 0, 0, NULL },
+	  N_("ask the services database"), 0, 0, 0, NULL },
 	{ 0, "self", OPT_FLAG, FIELD(self), NULL,
-	  "this host's name and FQDN", 1, 0, 0, NULL },
+	  N_("this host's name and FQDN"), 1, 0, 0, NULL },
 	{ 0, "bytes", OPT_FLAG, FIELD(bytes), NULL,
-	  "also the bytes, in network byte order",
+	  N_("also the bytes, in network byte order"),
 	  1, 0, 0, NULL },
 	{ 0, "json", OPT_FLAG, FIELD(json), NULL,
-	  "one JSON object per result on stdout", 1, 0, 0, NULL },
+	  N_("one JSON object per result on stdout"), 1, 0, 0, NULL },
 	{ 0, "legacy", OPT_FLAG, FIELD(legacy), NULL,
-	  "the older calls: gethostbyname, gethostbyaddr, getservbyname",
+	  N_("the older calls: gethostbyname, gethostbyaddr, getservbyname"),
 	  1, 0, 0, NULL },
 	{ 0, "proto", OPT_STRING, FIELD(proto), "PROTO",
-	  "the protocols database: a name or a number (0-255)",
+	  N_("the protocols database: a name or a number (0-255)"),
 	  0, 0, 0, NULL },
 	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,bytes,time",
-	  "print every resolver call on stderr", 0, 0, 0, NULL },
+	  N_("print every resolver call on stderr"), 0, 0, 0, NULL },
 };
 
-static const char resolve_examples[] =
+static const char *const resolve_examples = N_(
 	"  sockit resolve example.org https\n"
 	"  sockit resolve -r --canon www.example.org\n"
 	"  sockit resolve 127.0.0.1\n"
@@ -89,7 +89,7 @@ static const char resolve_examples[] =
 	"  sockit resolve --service http; sockit resolve 53/udp\n"
 	"  sockit resolve --self\n"
 	"  sockit resolve --legacy localhost; sockit resolve --proto tcp\n"
-	"  sockit resolve --json localhost | jq -r .address\n";
+	"  sockit resolve --json localhost | jq -r .address\n");
 
 /* Rows of text cells, printed under a header with aligned columns. */
 struct table {
@@ -125,6 +125,21 @@ table_add(struct table *t, const char *const *cells)
 	t->rows++;
 }
 
+/*
+ * The columns text takes on a terminal: its characters, not its bytes,
+ * so that a heading with an accent lines up as one without.
+ */
+static size_t
+columns(const char *text)
+{
+	size_t n = 0;
+
+	for (; *text != '\0'; text++)
+		if (((unsigned char)*text & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 static void
 print_row(const struct table *t, const char *const *cells,
     const size_t *width)
@@ -135,7 +150,8 @@ print_row(const struct table *t, const char *const *cells,
 	while (last > 0 && cells[last][0] == '\0')
 		last--;
 	for (i = 0; i < last; i++)
-		printf("%-*s  ", (int)width[i], cells[i]);
+		printf("%s%*s", cells[i], (int)(width[i] - columns(cells[i]) +
+		    2), "");
 	printf("%s\n", cells[last]);
 }
 
@@ -143,21 +159,25 @@ print_row(const struct table *t, const char *const *cells,
 static int
 table_print(struct table *t)
 {
+	const char *head[TABLE_COLS];
 	size_t width[TABLE_COLS], r, i;
 	int status = EXIT_OK;
 
-	for (i = 0; i < t->cols; i++)
-		width[i] = strlen(t->head[i]);
+	for (i = 0; i < t->cols; i++) {
+		head[i] = _(t->head[i]);
+		width[i] = columns(head[i]);
+	}
 	if (t->no_memory) {
-		report_errno("malloc", "keep the results", ENOMEM);
+		report_errno("malloc", _("keep the results"), ENOMEM);
 		status = EXIT_FAIL;
 	} else {
 		for (r = 0; r < t->rows; r++)
 			for (i = 0; i < t->cols; i++)
-				if (strlen(t->cells[r * t->cols + i]) > width[i])
-					width[i] = strlen(t->cells[r * t->cols
-					    + i]);
-		print_row(t, t->head, width);
+				if (columns(t->cells[r * t->cols + i]) >
+				    width[i])
+					width[i] = columns(t->cells[r *
+					    t->cols + i]);
+		print_row(t, head, width);
 		for (r = 0; r < t->rows; r++)
 			print_row(t, (const char *const *)&t->cells[r *
 			    t->cols], width);
@@ -256,10 +276,11 @@ print_address_bytes(const struct sockaddr *sa, socklen_t len)
 	hex_text(hex, sizeof(hex), addr, n);
 	if (n == 4) {
 		memcpy(&net, addr, 4);
-		printf("%s -> %s  (sin_addr, network order; ntohl: 0x%08x)\n",
-		    text, hex, (unsigned)ntohl(net));
+		printf(_("%s -> %s  (sin_addr, network order; ntohl: "
+		    "0x%08x)\n"), text, hex, (unsigned)ntohl(net));
 	} else {
-		printf("%s -> %s  (sin6_addr, network order)\n", text, hex);
+		printf(_("%s -> %s  (sin6_addr, network order)\n"), text,
+		    hex);
 	}
 }
 
@@ -276,8 +297,8 @@ print_port_bytes(const unsigned char *net, const char *field)
 	memcpy(&wire, net, 2);
 	host = ntohs(wire);
 	memcpy(mem, &host, 2);
-	printf("port %u -> %02x %02x  (%s = htons(%u); this host stores %u as "
-	    "%02x %02x)\n", (unsigned)host, net[0], net[1], field,
+	printf(_("port %u -> %02x %02x  (%s = htons(%u); this host stores %u "
+	    "as %02x %02x)\n"), (unsigned)host, net[0], net[1], field,
 	    (unsigned)host, (unsigned)host, mem[0], mem[1]);
 }
 
@@ -365,14 +386,14 @@ print_bytes_block(const struct addrinfo *res, const struct addrinfo *end,
 			    "sin6_port" : "sin_port");
 }
 
+/* "resolve NAME SERVICE", or "resolve NAME" when there is no service. */
 static void
-describe(char *what, size_t cap, const char *verb, const char *name,
-    const char *service)
+describe(char *what, size_t cap, const char *name, const char *service)
 {
 	if (service != NULL)
-		snprintf(what, cap, "%s %s %s", verb, name, service);
+		snprintf(what, cap, _("resolve %s %s"), name, service);
 	else
-		snprintf(what, cap, "%s %s", verb, name);
+		snprintf(what, cap, _("resolve %s"), name);
 }
 
 static int
@@ -421,7 +442,7 @@ reverse_each(const struct addrinfo *res, struct reverse_name *names)
 		if (names[i].rc != 0 && names[i].rc != EAI_NONAME) {
 			address_text(ai->ai_addr, ai->ai_addrlen, text,
 			    sizeof(text));
-			snprintf(what, sizeof(what), "reverse lookup of %s",
+			snprintf(what, sizeof(what), _("reverse lookup of %s"),
 			    text);
 			report_eai_call("getnameinfo", what, names[i].rc,
 			    explain_eai(names[i].rc));
@@ -454,7 +475,7 @@ emit_result(const struct resolve_opts *o, struct table *t,
 	    ai->ai_addrlen));
 	cells[4] = port;
 	cells[5] = name == NULL ? "" : name->rc == 0 ? name->host :
-	    name->rc == EAI_NONAME ? "(none)" : "(failed)";
+	    name->rc == EAI_NONAME ? _("(none)") : _("(failed)");
 	if (!o->json) {
 		table_add(t, cells);
 		return;
@@ -486,8 +507,8 @@ forward(const struct resolve_opts *o, const char *name, const char *service)
 {
 	struct addrinfo hints, *res, *ai;
 	struct reverse_name *names = NULL;
-	struct table t = { { "FAMILY", "SOCKTYPE", "PROTOCOL", "ADDRESS",
-	    "PORT", "NAME" }, 5, NULL, 0, 0, false };
+	struct table t = { { N_("FAMILY"), N_("SOCKTYPE"), N_("PROTOCOL"),
+	    N_("ADDRESS"), N_("PORT"), N_("NAME") }, 5, NULL, 0, 0, false };
 	char what[HOST_TEXT_MAX + 64];
 	size_t count = 0, i;
 	int rc, status = EXIT_OK;
@@ -502,7 +523,7 @@ forward(const struct resolve_opts *o, const char *name, const char *service)
 	hints.ai_flags = o->canon ? AI_CANONNAME : 0;
 	rc = sys_getaddrinfo(name, service, &hints, &res);
 	if (rc != 0) {
-		describe(what, sizeof(what), "resolve", name, service);
+		describe(what, sizeof(what), name, service);
 		report_eai(what, rc);
 		return EXIT_FAIL;
 	}
@@ -512,15 +533,15 @@ forward(const struct resolve_opts *o, const char *name, const char *service)
 		t.cols = 6;
 		names = calloc(count, sizeof(*names));
 		if (names == NULL) {
-			report_errno("malloc", "keep the names", errno);
+			report_errno("malloc", _("keep the names"), errno);
 			freeaddrinfo(res);
 			return EXIT_FAIL;
 		}
 		status = reverse_each(res, names);
 	}
 	if (!o->json && o->canon)
-		printf("canonical name: %s\n", res->ai_canonname ?
-		    res->ai_canonname : "(none)");
+		printf(_("canonical name: %s\n"), res->ai_canonname ?
+		    res->ai_canonname : _("(none)"));
 	for (ai = res, i = 0; ai != NULL; ai = ai->ai_next, i++)
 		emit_result(o, &t, ai, res->ai_canonname,
 		    names ? &names[i] : NULL);
@@ -544,7 +565,8 @@ reverse(const struct resolve_opts *o, const char *name, int family,
     const char *service)
 {
 	struct addrinfo hints, *res;
-	struct table t = { { "ADDRESS", "NAME" }, 2, NULL, 0, 0, false };
+	struct table t = { { N_("ADDRESS"), N_("NAME") }, 2, NULL, 0, 0,
+	    false };
 	char what[HOST_TEXT_MAX + 64], host[HOST_TEXT_MAX];
 	char serv[SERV_TEXT_MAX], address[ADDR_TEXT_MAX], port[8];
 	char storage[JSON_LINE_MAX];
@@ -558,7 +580,7 @@ reverse(const struct resolve_opts *o, const char *name, int family,
 	hints.ai_flags = AI_NUMERICHOST | (o->numeric ? AI_NUMERICSERV : 0);
 	rc = sys_getaddrinfo(name, service, &hints, &res);
 	if (rc != 0) {
-		describe(what, sizeof(what), "resolve", name, service);
+		describe(what, sizeof(what), name, service);
 		report_eai(what, rc);
 		return EXIT_FAIL;
 	}
@@ -575,10 +597,11 @@ reverse(const struct resolve_opts *o, const char *name, int family,
 	    flags);
 	address_text(res->ai_addr, res->ai_addrlen, address, sizeof(address));
 	if (rc != 0) {
-		snprintf(what, sizeof(what), "reverse lookup of %s", address);
+		snprintf(what, sizeof(what), _("reverse lookup of %s"),
+		    address);
 		report_eai_call("getnameinfo", what, rc, rc == EAI_NONAME ?
-		    "the address has no name: no PTR record in DNS and no "
-		    "line for it in /etc/hosts" : explain_eai(rc));
+		    N_("the address has no name: no PTR record in DNS and no "
+		    "line for it in /etc/hosts") : explain_eai(rc));
 		freeaddrinfo(res);
 		return EXIT_FAIL;
 	}
@@ -603,9 +626,9 @@ reverse(const struct resolve_opts *o, const char *name, int family,
 	cells[0] = address;
 	cells[1] = host;
 	if (service != NULL) {
-		t.head[1] = "PORT";
-		t.head[2] = "NAME";
-		t.head[3] = "SERVICE";
+		t.head[1] = N_("PORT");
+		t.head[2] = N_("NAME");
+		t.head[3] = N_("SERVICE");
 		t.cols = 4;
 		cells[1] = port;
 		cells[2] = host;
@@ -737,11 +760,12 @@ static int
 services(const struct resolve_opts *o, const struct service_query *q)
 {
 	struct service_row rows[2];
-	struct table t = { { "SERVICE", "PORT", "PROTOCOL", "ALIASES" }, 4,
-	    NULL, 0, 0, false };
+	struct table t = { { N_("SERVICE"), N_("PORT"), N_("PROTOCOL"),
+	    N_("ALIASES") }, 4, NULL, 0, 0, false };
 	const char *const *protos = q->protos, *cells[4];
 	char port[8];
 	const struct servent *se;
+	char both[64] = "";
 	size_t nprotos = q->nprotos, nrows = 0, i;
 	int status;
 
@@ -753,10 +777,14 @@ services(const struct resolve_opts *o, const struct service_query *q)
 			copy_servent(&rows[nrows++], se);
 	}
 	if (nrows == 0) {
-		report_error("%s '%s' for %s%s%s is not in the services "
-		    "database (/etc/services)", q->numeric ? "port" : "service",
-		    q->key, protos[0], nprotos > 1 ? " or " : "",
-		    nprotos > 1 ? protos[1] : "");
+		/* Two protocols are only ever tcp and udp, both asked for. */
+		if (nprotos > 1)
+			snprintf(both, sizeof(both), _("%s or %s"), protos[0],
+			    protos[1]);
+		report_error(q->numeric ? N_("port '%s' for %s is not in the "
+		    "services database (/etc/services)") : N_("service '%s' "
+		    "for %s is not in the services database (/etc/services)"),
+		    q->key, nprotos > 1 ? both : protos[0]);
 		return EXIT_FAIL;
 	}
 	for (i = 0; i < nrows; i++) {
@@ -815,15 +843,16 @@ self(const struct resolve_opts *o)
 			json_null(&sb, "fqdn");
 		json_print(&sb);
 	} else {
-		printf("hostname  %s\n", host);
+		/* TRANSLATORS: the value starts in column 11, as fqdn's. */
+		printf(_("hostname  %s\n"), host);
 		if (fqdn != NULL)
-			printf("fqdn      %s\n", fqdn);
+			printf(_("fqdn      %s\n"), fqdn);
 	}
 	if (res != NULL)
 		freeaddrinfo(res);
 	if (rc != 0) {
-		describe(what, sizeof(what), "resolve the host name", host,
-		    NULL);
+		snprintf(what, sizeof(what), _("resolve the host name %s"),
+		    host);
 		report_eai(what, rc);
 		return EXIT_FAIL;
 	}
@@ -1068,21 +1097,21 @@ cmd_resolve(int argc, char **argv)
 	const char *name = NULL, *service = NULL;
 	int npos, status, family = AF_UNSPEC;
 	const struct opt_group groups[] = {
-		{ "Options", resolve_defs, ARRAY_LEN(resolve_defs), &o },
+		{ N_("Options"), resolve_defs, ARRAY_LEN(resolve_defs), &o },
 	};
 	const struct opt_command cmd = {
-		"resolve", "[OPTIONS] NAME [SERVICE]\n"
+		"resolve", N_("[OPTIONS] NAME [SERVICE]\n"
 		"[OPTIONS] --service NAME|PORT[/PROTO]\n"
 		"[OPTIONS] PORT/PROTO\n"
 		"[OPTIONS] --self\n"
-		"[OPTIONS] --proto NAME|NUMBER",
-		"Ask the resolver: the addresses of a NAME (getaddrinfo), the "
-		"name of an address\n(getnameinfo), a service's port "
+		"[OPTIONS] --proto NAME|NUMBER"),
+		N_("Ask the resolver: the addresses of a NAME (getaddrinfo), "
+		"the name of an address\n(getnameinfo), a service's port "
 		"(getservbyname, getservbyport), this host's\nname "
 		"(gethostname). --bytes shows them in network byte order.\n"
 		"--legacy asks the older calls instead (gethostbyname, "
 		"gethostbyaddr) and prints\nthe structs they fill; --proto "
-		"asks the protocols database.",
+		"asks the protocols database."),
 		resolve_examples, groups, ARRAY_LEN(groups),
 	};
 

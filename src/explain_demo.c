@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "explain_demo.h"
+#include "i18n.h"
 #include "sys.h"
 #include "trace.h"
 
@@ -759,128 +760,128 @@ struct demo {
 
 static const struct demo demos[] = {
 	{ "EACCES", EACCES, false, false, demo_eacces,
-	  "A UDP socket, then sendto 127.255.255.255, the "
+	  N_("A UDP socket, then sendto 127.255.255.255, the "
 	  "loopback broadcast address, without SO_BROADCAST: the kernel "
-	  "refuses before anything is sent, even to root." },
+	  "refuses before anything is sent, even to root.") },
 	{ "EADDRINUSE", EADDRINUSE, false, false, demo_eaddrinuse,
-	  "A socket bound to 127.0.0.1 on a port the kernel picks, then a "
-	  "second socket bound to the same port, neither with SO_REUSEADDR." },
+	  N_("A socket bound to 127.0.0.1 on a port the kernel picks, then a "
+	  "second socket bound to the same port, neither with SO_REUSEADDR.") },
 	{ "EADDRNOTAVAIL", EADDRNOTAVAIL, false, false, demo_eaddrnotavail,
-	  "bind to 192.0.2.1, an address of TEST-NET-1 that is not one of "
-	  "this host's; bind sends nothing." },
+	  N_("bind to 192.0.2.1, an address of TEST-NET-1 that is not one of "
+	  "this host's; bind sends nothing.") },
 	{ "EAFNOSUPPORT", EAFNOSUPPORT, false, false, demo_eafnosupport,
-	  "connect an AF_INET socket to a sockaddr_in6 (::1): the family of "
-	  "the address is not the socket's." },
+	  N_("connect an AF_INET socket to a sockaddr_in6 (::1): the family of "
+	  "the address is not the socket's.") },
 	{ "EAGAIN", EAGAIN, false, true, demo_eagain,
-	  "A UDP socket bound to 127.0.0.1, made non-blocking, then recv "
+	  N_("A UDP socket bound to 127.0.0.1, made non-blocking, then recv "
 	  "with nothing queued; traced in full, as the plain trace leaves "
-	  "out EAGAIN." },
+	  "out EAGAIN.") },
 	{ "EALREADY", EALREADY, false, true, demo_ealready,
-	  "A listener with backlog 0 whose one queued connection is never "
+	  N_("A listener with backlog 0 whose one queued connection is never "
 	  "accepted, so the kernel drops new SYNs; a non-blocking connect to "
-	  "it (EINPROGRESS), then connect again while the first is pending." },
+	  "it (EINPROGRESS), then connect again while the first is pending.") },
 	{ "EBADF", EBADF, false, false, demo_ebadf,
-	  "socket, close, then send on the descriptor just closed." },
+	  N_("socket, close, then send on the descriptor just closed.") },
 	{ "ECONNREFUSED", ECONNREFUSED, false, false, demo_econnrefused,
-	  "A socket bound to a loopback port but not listening holds the "
-	  "port; connect to it is answered with a reset." },
+	  N_("A socket bound to a loopback port but not listening holds the "
+	  "port; connect to it is answered with a reset.") },
 	{ "ECONNRESET", ECONNRESET, false, false, demo_econnreset,
-	  "connect to a loopback listener and accept; the accepted end sets "
+	  N_("connect to a loopback listener and accept; the accepted end sets "
 	  "SO_LINGER to {1, 0} and closes, which sends RST; poll until it "
-	  "arrives, then send." },
+	  "arrives, then send.") },
 	{ "EDESTADDRREQ", EDESTADDRREQ, false, false, demo_edestaddrreq,
-	  "send on a UDP socket that was never connected." },
+	  N_("send on a UDP socket that was never connected.") },
 	{ "EFAULT", EFAULT, false, true, demo_efault,
-	  "A UDP socket sends itself one datagram, then recv into the "
+	  N_("A UDP socket sends itself one datagram, then recv into the "
 	  "address 0x1, which is not mapped: the kernel's copy fails and "
 	  "recv says EFAULT (the process is not killed, as a write of its "
 	  "own there would be). Traced in full, for the poll that waits for "
-	  "the datagram." },
+	  "the datagram.") },
 	{ "EHOSTUNREACH", EHOSTUNREACH, false, false, demo_ehostunreach,
-	  "In a child, in a network namespace of its own as for ENETUNREACH: "
-	  "ioctl SIOCADDRT adds a route of type unreachable (RTF_REJECT) to "
-	  "192.0.2.0/24, then connect to 192.0.2.1 fails on it; the route "
-	  "dies with the namespace, and nothing is sent." },
+	  N_("In a child, in a network namespace of its own as for "
+	  "ENETUNREACH: ioctl SIOCADDRT adds a route of type unreachable "
+	  "(RTF_REJECT) to 192.0.2.0/24, then connect to 192.0.2.1 fails on "
+	  "it; the route dies with the namespace, and nothing is sent.") },
 	{ "EINPROGRESS", EINPROGRESS, false, true, demo_einprogress,
-	  "A non-blocking connect to a listener whose accept queue is full, "
-	  "so the handshake cannot finish at once; traced in full, as the "
-	  "plain trace folds EINPROGRESS into the outcome." },
+	  N_("A non-blocking connect to a listener whose accept queue is "
+	  "full, so the handshake cannot finish at once; traced in full, as "
+	  "the plain trace folds EINPROGRESS into the outcome.") },
 	{ "EINTR", EINTR, false, false, demo_eintr,
-	  "sigaction for SIGALRM without SA_RESTART, setitimer every 100 ms, "
-	  "then a blocking accept on a listener nobody connects to "
-	  "(SO_RCVTIMEO bounds the wait to 2 s)." },
+	  N_("sigaction for SIGALRM without SA_RESTART, setitimer every 100 "
+	  "ms, then a blocking accept on a listener nobody connects to "
+	  "(SO_RCVTIMEO bounds the wait to 2 s).") },
 	{ "EINVAL", EINVAL, false, false, demo_einval,
-	  "bind a socket to 127.0.0.1, then bind it again." },
+	  N_("bind a socket to 127.0.0.1, then bind it again.") },
 	{ "EISCONN", EISCONN, false, false, demo_eisconn,
-	  "connect to a loopback listener, then connect the same socket "
-	  "again." },
+	  N_("connect to a loopback listener, then connect the same socket "
+	  "again.") },
 	{ "EMFILE", EMFILE, false, false, demo_emfile,
-	  "In a child: socket and close it to learn the lowest free "
+	  N_("In a child: socket and close it to learn the lowest free "
 	  "descriptor, setrlimit RLIMIT_NOFILE to that number, then socket "
-	  "again." },
+	  "again.") },
 	{ "ENETUNREACH", ENETUNREACH, false, false, demo_enetunreach,
-	  "In a child: unshare into a network namespace of its own (with a "
+	  N_("In a child: unshare into a network namespace of its own (with a "
 	  "user namespace, so no privilege is needed), where loopback is "
 	  "down and no route exists, then connect to 127.0.0.1. Where user "
-	  "namespaces are off it cannot run." },
+	  "namespaces are off it cannot run.") },
 	{ "EMSGSIZE", EMSGSIZE, false, false, demo_emsgsize,
-	  "sendto 127.0.0.1 a UDP datagram of 65508 bytes, one more than "
-	  "IPv4 can carry." },
+	  N_("sendto 127.0.0.1 a UDP datagram of 65508 bytes, one more than "
+	  "IPv4 can carry.") },
 	{ "ENOBUFS", ENOBUFS, false, false, demo_enobufs,
-	  "A UDP socket joins multicast groups of 239.255.0.0/16 on lo, one "
+	  N_("A UDP socket joins multicast groups of 239.255.0.0/16 on lo, one "
 	  "MCAST_JOIN_GROUP after another, until the kernel refuses the one "
-	  "past net.ipv4.igmp_max_memberships (20 by default)." },
+	  "past net.ipv4.igmp_max_memberships (20 by default).") },
 	{ "ENOPROTOOPT", ENOPROTOOPT, false, false, demo_enoprotoopt,
-	  "setsockopt IPPROTO_TCP TCP_NODELAY on a UDP socket: a TCP option "
+	  N_("setsockopt IPPROTO_TCP TCP_NODELAY on a UDP socket: a TCP option "
 	  "at a level the socket does not have (getsockopt says EOPNOTSUPP "
-	  "for it on recent kernels)." },
+	  "for it on recent kernels).") },
 	{ "ENOTCONN", ENOTCONN, false, false, demo_enotconn,
-	  "getpeername on a TCP socket that never connected." },
+	  N_("getpeername on a TCP socket that never connected.") },
 	{ "ENOTSOCK", ENOTSOCK, false, true, demo_enotsock,
-	  "getsockname on the read end of a pipe; traced in full, as the "
-	  "plain trace leaves out pipe2." },
+	  N_("getsockname on the read end of a pipe; traced in full, as the "
+	  "plain trace leaves out pipe2.") },
 	{ "EOPNOTSUPP", EOPNOTSUPP, false, false, demo_eopnotsupp,
-	  "listen on a UDP socket." },
+	  N_("listen on a UDP socket.") },
 	{ "EPIPE", EPIPE, false, false, demo_epipe,
-	  "As for ECONNRESET: the peer resets the connection; the first "
-	  "send reports ECONNRESET, the second EPIPE." },
+	  N_("As for ECONNRESET: the peer resets the connection; the first "
+	  "send reports ECONNRESET, the second EPIPE.") },
 	{ "EPROTONOSUPPORT", EPROTONOSUPPORT, false, false,
 	  demo_eprotonosupport,
-	  "socket with AF_INET, SOCK_STREAM and IPPROTO_UDP: the stream "
-	  "type with the datagram protocol." },
+	  N_("socket with AF_INET, SOCK_STREAM and IPPROTO_UDP: the stream "
+	  "type with the datagram protocol.") },
 	{ "EPROTOTYPE", EPROTOTYPE, false, false, demo_eprototype,
-	  "A unix datagram socket bound to a path in $TMPDIR, then a unix "
+	  N_("A unix datagram socket bound to a path in $TMPDIR, then a unix "
 	  "stream socket connecting to that path (an abstract name would "
-	  "say ECONNREFUSED: the kernel looks those up per type)." },
+	  "say ECONNREFUSED: the kernel looks those up per type).") },
 	{ "ESOCKTNOSUPPORT", ESOCKTNOSUPPORT, false, false,
 	  demo_esocktnosupport,
-	  "socket with AF_INET, SOCK_SEQPACKET and IPPROTO_TCP: a type "
-	  "AF_INET does not have." },
+	  N_("socket with AF_INET, SOCK_SEQPACKET and IPPROTO_TCP: a type "
+	  "AF_INET does not have.") },
 	{ "ETIMEDOUT", ETIMEDOUT, false, false, demo_etimedout,
-	  "A blocking connect, with TCP_SYNCNT 1 and TCP_USER_TIMEOUT 500 "
+	  N_("A blocking connect, with TCP_SYNCNT 1 and TCP_USER_TIMEOUT 500 "
 	  "ms, to a listener whose accept queue is full: Linux drops the SYN "
 	  "rather than refusing it, and the connect gives up after the first "
 	  "retransmission, about 1 s (3 s with TCP_SYNCNT alone, two minutes "
-	  "by default)." },
+	  "by default).") },
 	{ "EAI_ADDRFAMILY", EAI_ADDRFAMILY, true, false, demo_eai_addrfamily,
-	  "getaddrinfo of 127.0.0.1 asking for AF_INET6, with "
-	  "AI_NUMERICHOST so nothing is looked up." },
+	  N_("getaddrinfo of 127.0.0.1 asking for AF_INET6, with "
+	  "AI_NUMERICHOST so nothing is looked up.") },
 	{ "EAI_BADFLAGS", EAI_BADFLAGS, true, false, demo_eai_badflags,
-	  "getaddrinfo with AI_CANONNAME and no host name." },
+	  N_("getaddrinfo with AI_CANONNAME and no host name.") },
 	{ "EAI_FAMILY", EAI_FAMILY, true, false, demo_eai_family,
-	  "getaddrinfo asking for AF_UNIX, a family it does not resolve." },
+	  N_("getaddrinfo asking for AF_UNIX, a family it does not resolve.") },
 	{ "EAI_NONAME", EAI_NONAME, true, false, demo_eai_noname,
-	  "getaddrinfo of nosuchhost.invalid with AI_NUMERICHOST: not a "
-	  "numeric address, and no query is sent." },
+	  N_("getaddrinfo of nosuchhost.invalid with AI_NUMERICHOST: not a "
+	  "numeric address, and no query is sent.") },
 	{ "EAI_OVERFLOW", EAI_OVERFLOW, true, false, demo_eai_overflow,
-	  "getnameinfo of 127.0.0.1 with NI_NUMERICHOST into a host buffer "
-	  "of 2 bytes." },
+	  N_("getnameinfo of 127.0.0.1 with NI_NUMERICHOST into a host buffer "
+	  "of 2 bytes.") },
 	{ "EAI_SERVICE", EAI_SERVICE, true, false, demo_eai_service,
-	  "getaddrinfo of service nosuchservice for SOCK_STREAM, which "
-	  "/etc/services does not name." },
+	  N_("getaddrinfo of service nosuchservice for SOCK_STREAM, which "
+	  "/etc/services does not name.") },
 	{ "EAI_SOCKTYPE", EAI_SOCKTYPE, true, false, demo_eai_socktype,
-	  "getaddrinfo asking for SOCK_RDM, a socket type it has no "
-	  "protocol for (SOCK_SEQPACKET passes, with protocol 0)." },
+	  N_("getaddrinfo asking for SOCK_RDM, a socket type it has no "
+	  "protocol for (SOCK_SEQPACKET passes, with protocol 0).") },
 };
 
 static const struct demo *

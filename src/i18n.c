@@ -212,3 +212,20 @@ i18n_eai_text(int code)
 	ours = gettext(english);
 	return ours != english ? ours : gai_strerror(code);
 }
+
+const char *
+i18n_herror_text(int herr)
+{
+	locale_t c = c_locale(), before;
+	const char *english, *ours;
+
+	if (c == (locale_t)0)
+		return hstrerror(herr);
+	before = uselocale(c);
+	english = hstrerror(herr);
+	uselocale(before);
+	if (keep_english)
+		return english;
+	ours = gettext(english);
+	return ours != english ? ours : hstrerror(herr);
+}

@@ -40,5 +40,7 @@ const char *i18n_errno_text_english(int err);
 /* gai_strerror(code), the same two ways. */
 const char *i18n_eai_text(int code);
 const char *i18n_eai_text_english(int code);
+/* hstrerror(herr) of the older resolver calls, in English for --json. */
+const char *i18n_herror_text(int herr);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "i18n.h"
 #include "json.h"
 #include "msgflags.h"
 #include "report.h"
@@ -15,19 +16,27 @@ int
 msgflags_check(const struct session *s, const struct endpoint *ep,
     bool serve)
 {
-	const char *oob = s->oob_send ? "--oob sends" : "--oob reads";
 	bool tls = s->tlso.tls || ep->tls;
 
-	if ((s->oob_send || s->oob_recv) && (endpoint_is_unix(ep) ||
-	    ep->row->socktype != SOCK_STREAM)) {
-		report_usage("%s TCP urgent data (MSG_OOB), and %s is %s "
-		    "endpoint", oob, ep->text, endpoint_is_unix(ep) ?
-		    "an AF_UNIX" : "a UDP");
+	if ((s->oob_send || s->oob_recv) && endpoint_is_unix(ep)) {
+		report_usage(s->oob_send ? N_("--oob sends TCP urgent data "
+		    "(MSG_OOB), and %s is an AF_UNIX endpoint") : N_("--oob "
+		    "reads TCP urgent data (MSG_OOB), and %s is an AF_UNIX "
+		    "endpoint"), ep->text);
+		return EXIT_USAGE;
+	}
+	if ((s->oob_send || s->oob_recv) && ep->row->socktype != SOCK_STREAM) {
+		report_usage(s->oob_send ? N_("--oob sends TCP urgent data "
+		    "(MSG_OOB), and %s is a UDP endpoint") : N_("--oob reads "
+		    "TCP urgent data (MSG_OOB), and %s is a UDP endpoint"),
+		    ep->text);
 		return EXIT_USAGE;
 	}
 	if ((s->oob_send || s->oob_recv) && tls) {
-		report_usage("%s TCP urgent data, which would bypass TLS: "
-		    "give one of --oob and --tls", oob);
+		report_usage(s->oob_send ? N_("--oob sends TCP urgent data, "
+		    "which would bypass TLS: give one of --oob and --tls") :
+		    N_("--oob reads TCP urgent data, which would bypass TLS: "
+		    "give one of --oob and --tls"));
 		return EXIT_USAGE;
 	}
 	if (s->oob_recv && textbook_on()) {
@@ -43,11 +52,15 @@ msgflags_check(const struct session *s, const struct endpoint *ep,
 		    "record is taken once: give one of --peek and --tls");
 		return EXIT_USAGE;
 	}
-	if (session_has_program(s) || serve) {
-		report_usage("--peek has no effect with %s: the %s reads "
-		    "the socket itself, not through sockit's relay", serve ?
-		    "--serve" : s->opts.exec_prog != NULL ? "-e" : "-c",
-		    serve ? "service" : "program");
+	if (serve) {
+		report_usage("--peek has no effect with --serve: the service "
+		    "reads the socket itself, not through sockit's relay");
+		return EXIT_USAGE;
+	}
+	if (session_has_program(s)) {
+		report_usage("--peek has no effect with %s: the program reads "
+		    "the socket itself, not through sockit's relay",
+		    s->opts.exec_prog != NULL ? "-e" : "-c");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "i18n.h"
 #include "readback.h"
 #include "report.h"
 #include "sys.h"
@@ -36,12 +37,13 @@ readback_format(struct strbuf *sb, const struct sockopt_def *def,
 	else if (len == 1)
 		v = *(const unsigned char *)value;
 	else {
-		strbuf_printf(sb, "(%u bytes)", (unsigned)len);
+		strbuf_printf(sb, P_("(%u byte)", "(%u bytes)", len),
+		    (unsigned)len);
 		return;
 	}
 	strbuf_printf(sb, "%d", v);
 	if (def->kind == SOCKOPT_BOOL)
-		strbuf_puts(sb, v ? " (on)" : " (off)");
+		strbuf_puts(sb, v ? _(" (on)") : _(" (off)"));
 	/*
 	 * The kernel doubles the value given to setsockopt, to leave room
 	 * for its own bookkeeping, and getsockopt returns the doubled value
@@ -49,8 +51,8 @@ readback_format(struct strbuf *sb, const struct sockopt_def *def,
 	 */
 	if (set != NULL && def->level == SOL_SOCKET &&
 	    (def->optname == SO_RCVBUF || def->optname == SO_SNDBUF))
-		strbuf_printf(sb, " (-o set %d; the kernel doubles the value "
-		    "set, for its own bookkeeping)", set->int_value);
+		strbuf_printf(sb, _(" (-o set %d; the kernel doubles the "
+		    "value set, for its own bookkeeping)"), set->int_value);
 }
 
 int
@@ -74,7 +76,7 @@ readback_show(int fd, const struct sockopt_def *const *defs, int count,
 		memset(&value, 0, sizeof(value));
 		if (sys_getsockopt(fd, defs[i]->level, defs[i]->optname,
 		    &value, &len) < 0) {
-			snprintf(what, sizeof(what), "getsockopt %s on %s",
+			snprintf(what, sizeof(what), _("getsockopt %s on %s"),
 			    defs[i]->name, where);
 			report_errno("getsockopt", what, errno);
 			return -1;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "i18n.h"
 #include "json.h"
 #include "report.h"
 #include "resolve_legacy.h"
@@ -34,7 +35,7 @@ list_text(char *const *list, char *out, size_t cap)
 	strbuf_init(&sb, out, cap);
 	for (; list != NULL && *list != NULL; list++)
 		strbuf_printf(&sb, "%s%s", strbuf_used(&sb) ? " " : "", *list);
-	return strbuf_used(&sb) ? out : "(none)";
+	return strbuf_used(&sb) ? out : _("(none)");
 }
 
 static void
@@ -153,7 +154,7 @@ legacy_host(const char *name, int family, bool json)
 	}
 	if (he == NULL) {
 		snprintf(what, sizeof(what), "%s %s", call, name);
-		report_failure_lines(what, hstrerror(herr),
+		report_failure_lines(what, i18n_herror_text(herr),
 		    trace_herror_name(herr), "",
 		    explain_h_errno(herr, family != AF_UNSPEC));
 		return EXIT_FAIL;
@@ -195,6 +196,7 @@ legacy_service(const char *key, bool numeric, unsigned port,
 {
 	const char *call = numeric ? "getservbyport" : "getservbyname";
 	const struct servent *se;
+	char both[64] = "";
 	size_t i, found = 0;
 
 	for (i = 0; i < nprotos; i++) {
@@ -209,10 +211,14 @@ legacy_service(const char *key, bool numeric, unsigned port,
 	}
 	if (found > 0)
 		return EXIT_OK;
-	report_error("%s %s: %s '%s' for %s%s%s is not in the services "
-	    "database (/etc/services)", call, key, numeric ? "port" :
-	    "service", key, protos[0], nprotos > 1 ? " or " : "",
-	    nprotos > 1 ? protos[1] : "");
+	/* Two protocols are only ever tcp and udp, both asked for. */
+	if (nprotos > 1)
+		snprintf(both, sizeof(both), _("%s or %s"), protos[0],
+		    protos[1]);
+	report_error(numeric ? N_("%s %s: port '%s' for %s is not in the "
+	    "services database (/etc/services)") : N_("%s %s: service '%s' "
+	    "for %s is not in the services database (/etc/services)"), call,
+	    key, key, nprotos > 1 ? both : protos[0]);
 	return EXIT_FAIL;
 }
 

@@ -11,93 +11,94 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "sockopt.h"
 
 static const struct sockopt_def sockopt_rows[] = {
 	{ "SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, SOCKOPT_STRING,
-	  "send and receive only through this interface" },
+	  N_("send and receive only through this interface") },
 	{ "SO_BROADCAST", SOL_SOCKET, SO_BROADCAST, SOCKOPT_BOOL,
-	  "allow datagrams to broadcast addresses" },
+	  N_("allow datagrams to broadcast addresses") },
 	{ "SO_DONTROUTE", SOL_SOCKET, SO_DONTROUTE, SOCKOPT_BOOL,
-	  "bypass routing: directly connected hosts only" },
+	  N_("bypass routing: directly connected hosts only") },
 	{ "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE, SOCKOPT_BOOL,
-	  "probe an idle connection to notice a dead peer" },
+	  N_("probe an idle connection to notice a dead peer") },
 	{ "SO_LINGER", SOL_SOCKET, SO_LINGER, SOCKOPT_LINGER,
-	  "close() waits SECS for unsent data; 0 resets (RST)" },
+	  N_("close() waits SECS for unsent data; 0 resets (RST)") },
 	{ "SO_MARK", SOL_SOCKET, SO_MARK, SOCKOPT_INT,
-	  "firewall mark on outgoing packets (CAP_NET_ADMIN)" },
+	  N_("firewall mark on outgoing packets (CAP_NET_ADMIN)") },
 	{ "SO_OOBINLINE", SOL_SOCKET, SO_OOBINLINE, SOCKOPT_BOOL,
-	  "deliver urgent data in the normal stream" },
+	  N_("deliver urgent data in the normal stream") },
 	{ "SO_PRIORITY", SOL_SOCKET, SO_PRIORITY, SOCKOPT_INT,
-	  "queueing priority of outgoing packets" },
+	  N_("queueing priority of outgoing packets") },
 	{ "SO_RCVBUF", SOL_SOCKET, SO_RCVBUF, SOCKOPT_INT,
-	  "receive buffer size in bytes (the kernel doubles it)" },
+	  N_("receive buffer size in bytes (the kernel doubles it)") },
 	{ "SO_RCVLOWAT", SOL_SOCKET, SO_RCVLOWAT, SOCKOPT_INT,
-	  "bytes that must wait before a read wakes up" },
+	  N_("bytes that must wait before a read wakes up") },
 	{ "SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR, SOCKOPT_BOOL,
-	  "bind a port that has connections in TIME_WAIT" },
+	  N_("bind a port that has connections in TIME_WAIT") },
 	{ "SO_REUSEPORT", SOL_SOCKET, SO_REUSEPORT, SOCKOPT_BOOL,
-	  "let several sockets bind the same port" },
+	  N_("let several sockets bind the same port") },
 	{ "SO_SNDBUF", SOL_SOCKET, SO_SNDBUF, SOCKOPT_INT,
-	  "send buffer size in bytes (the kernel doubles it)" },
+	  N_("send buffer size in bytes (the kernel doubles it)") },
 	{ "TCP_CONGESTION", IPPROTO_TCP, TCP_CONGESTION, SOCKOPT_STRING,
-	  "congestion control algorithm, such as cubic or reno" },
+	  N_("congestion control algorithm, such as cubic or reno") },
 	{ "TCP_CORK", IPPROTO_TCP, TCP_CORK, SOCKOPT_BOOL,
-	  "hold partial segments until uncorked" },
+	  N_("hold partial segments until uncorked") },
 	{ "TCP_DEFER_ACCEPT", IPPROTO_TCP, TCP_DEFER_ACCEPT, SOCKOPT_INT,
-	  "accept() only once data arrived, waiting SECS at most" },
+	  N_("accept() only once data arrived, waiting SECS at most") },
 	{ "TCP_FASTOPEN", IPPROTO_TCP, TCP_FASTOPEN, SOCKOPT_INT,
-	  "queue length for TCP Fast Open on a listener" },
+	  N_("queue length for TCP Fast Open on a listener") },
 	{ "TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT, SOCKOPT_INT,
-	  "keepalive probes before the connection is dropped" },
+	  N_("keepalive probes before the connection is dropped") },
 	{ "TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE, SOCKOPT_INT,
-	  "idle seconds before the first keepalive probe" },
+	  N_("idle seconds before the first keepalive probe") },
 	{ "TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL, SOCKOPT_INT,
-	  "seconds between keepalive probes" },
+	  N_("seconds between keepalive probes") },
 	{ "TCP_LINGER2", IPPROTO_TCP, TCP_LINGER2, SOCKOPT_INT,
-	  "lifetime of orphaned FIN_WAIT2 sockets" },
+	  N_("lifetime of orphaned FIN_WAIT2 sockets") },
 	{ "TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG, SOCKOPT_INT,
-	  "maximum segment size for outgoing segments" },
+	  N_("maximum segment size for outgoing segments") },
 	{ "TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, SOCKOPT_BOOL,
-	  "turn off Nagle's algorithm: send small writes at once" },
+	  N_("turn off Nagle's algorithm: send small writes at once") },
 	{ "TCP_NOTSENT_LOWAT", IPPROTO_TCP, TCP_NOTSENT_LOWAT, SOCKOPT_INT,
-	  "unsent bytes above which the socket is not writable" },
+	  N_("unsent bytes above which the socket is not writable") },
 	{ "TCP_QUICKACK", IPPROTO_TCP, TCP_QUICKACK, SOCKOPT_BOOL,
-	  "acknowledge at once instead of delaying ACKs" },
+	  N_("acknowledge at once instead of delaying ACKs") },
 	{ "TCP_SYNCNT", IPPROTO_TCP, TCP_SYNCNT, SOCKOPT_INT,
-	  "SYN retransmits before connect() gives up" },
+	  N_("SYN retransmits before connect() gives up") },
 	{ "TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT, SOCKOPT_INT,
-	  "milliseconds unacknowledged data may wait before reset" },
+	  N_("milliseconds unacknowledged data may wait before reset") },
 	{ "TCP_WINDOW_CLAMP", IPPROTO_TCP, TCP_WINDOW_CLAMP, SOCKOPT_INT,
-	  "bound on the advertised receive window" },
+	  N_("bound on the advertised receive window") },
 	{ "IP_FREEBIND", IPPROTO_IP, IP_FREEBIND, SOCKOPT_BOOL,
-	  "bind an address that is not (yet) configured" },
+	  N_("bind an address that is not (yet) configured") },
 	{ "IP_MTU_DISCOVER", IPPROTO_IP, IP_MTU_DISCOVER, SOCKOPT_INT,
-	  "path MTU discovery: 0 dont, 1 want, 2 do, 3 probe" },
+	  N_("path MTU discovery: 0 dont, 1 want, 2 do, 3 probe") },
 	{ "IP_MULTICAST_LOOP", IPPROTO_IP, IP_MULTICAST_LOOP, SOCKOPT_BOOL,
-	  "loop multicast back to local listeners" },
+	  N_("loop multicast back to local listeners") },
 	{ "IP_MULTICAST_TTL", IPPROTO_IP, IP_MULTICAST_TTL, SOCKOPT_INT,
-	  "time to live of outgoing multicast datagrams" },
+	  N_("time to live of outgoing multicast datagrams") },
 	{ "IP_RECVERR", IPPROTO_IP, IP_RECVERR, SOCKOPT_BOOL,
-	  "report ICMP errors on the socket at once" },
+	  N_("report ICMP errors on the socket at once") },
 	{ "IP_TOS", IPPROTO_IP, IP_TOS, SOCKOPT_INT,
-	  "type-of-service byte (DSCP and ECN) of outgoing packets" },
+	  N_("type-of-service byte (DSCP and ECN) of outgoing packets") },
 	{ "IP_TRANSPARENT", IPPROTO_IP, IP_TRANSPARENT, SOCKOPT_BOOL,
-	  "transparent proxying (CAP_NET_ADMIN)" },
+	  N_("transparent proxying (CAP_NET_ADMIN)") },
 	{ "IP_TTL", IPPROTO_IP, IP_TTL, SOCKOPT_INT,
-	  "time to live (hop limit) of outgoing IPv4 packets" },
+	  N_("time to live (hop limit) of outgoing IPv4 packets") },
 	{ "IPV6_MULTICAST_HOPS", IPPROTO_IPV6, IPV6_MULTICAST_HOPS, SOCKOPT_INT,
-	  "hop limit of outgoing IPv6 multicast" },
+	  N_("hop limit of outgoing IPv6 multicast") },
 	{ "IPV6_MULTICAST_LOOP", IPPROTO_IPV6, IPV6_MULTICAST_LOOP, SOCKOPT_BOOL,
-	  "loop IPv6 multicast back to local listeners" },
+	  N_("loop IPv6 multicast back to local listeners") },
 	{ "IPV6_RECVERR", IPPROTO_IPV6, IPV6_RECVERR, SOCKOPT_BOOL,
-	  "report ICMPv6 errors on the socket at once" },
+	  N_("report ICMPv6 errors on the socket at once") },
 	{ "IPV6_TCLASS", IPPROTO_IPV6, IPV6_TCLASS, SOCKOPT_INT,
-	  "traffic class byte of outgoing IPv6 packets" },
+	  N_("traffic class byte of outgoing IPv6 packets") },
 	{ "IPV6_UNICAST_HOPS", IPPROTO_IPV6, IPV6_UNICAST_HOPS, SOCKOPT_INT,
-	  "hop limit of outgoing IPv6 packets" },
+	  N_("hop limit of outgoing IPv6 packets") },
 	{ "IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY, SOCKOPT_BOOL,
-	  "an IPv6 socket does not also take IPv4 (mapped) peers" },
+	  N_("an IPv6 socket does not also take IPv4 (mapped) peers") },
 };
 
 const struct sockopt_def *
@@ -201,12 +202,13 @@ sockopt_parse(const char *arg, struct sockopt_setting *out,
 
 	memset(out, 0, sizeof(*out));
 	if (eq == NULL) {
-		snprintf(err, errlen, "socket option '%s' needs =VALUE", arg);
+		snprintf(err, errlen, _("socket option '%s' needs =VALUE"),
+		    arg);
 		return -1;
 	}
 	nlen = (size_t)(eq - arg);
 	if (nlen == 0 || nlen >= sizeof(name)) {
-		snprintf(err, errlen, "bad socket option name in '%s'", arg);
+		snprintf(err, errlen, _("bad socket option name in '%s'"), arg);
 		return -1;
 	}
 	memcpy(name, arg, nlen);
@@ -214,7 +216,7 @@ sockopt_parse(const char *arg, struct sockopt_setting *out,
 	value = eq + 1;
 	def = sockopt_find(name);
 	if (def == NULL) {
-		snprintf(err, errlen, "unknown socket option '%s'", name);
+		snprintf(err, errlen, _("unknown socket option '%s'"), name);
 		return -1;
 	}
 	out->def = def;
@@ -222,13 +224,13 @@ sockopt_parse(const char *arg, struct sockopt_setting *out,
 	case SOCKOPT_BOOL:
 		if (parse_bool(value, &out->int_value) == 0)
 			return 0;
-		snprintf(err, errlen, "%s takes 0 or 1, not '%s'",
+		snprintf(err, errlen, _("%s takes 0 or 1, not '%s'"),
 		    def->name, value);
 		return -1;
 	case SOCKOPT_INT:
 		if (parse_int(value, &out->int_value) == 0)
 			return 0;
-		snprintf(err, errlen, "%s takes an integer, not '%s'",
+		snprintf(err, errlen, _("%s takes an integer, not '%s'"),
 		    def->name, value);
 		return -1;
 	case SOCKOPT_LINGER:
@@ -239,7 +241,7 @@ sockopt_parse(const char *arg, struct sockopt_setting *out,
 			out->linger_value.l_onoff = 1;
 			return 0;
 		}
-		snprintf(err, errlen, "%s takes seconds or 'off', not '%s'",
+		snprintf(err, errlen, _("%s takes seconds or 'off', not '%s'"),
 		    def->name, value);
 		return -1;
 	case SOCKOPT_STRING:
@@ -248,8 +250,9 @@ sockopt_parse(const char *arg, struct sockopt_setting *out,
 			strcpy(out->string_value, value);
 			return 0;
 		}
-		snprintf(err, errlen, "%s takes a name of 1 to %zu characters",
-		    def->name, sizeof(out->string_value) - 1);
+		snprintf(err, errlen,
+		    _("%s takes a name of 1 to %zu characters"), def->name,
+		    sizeof(out->string_value) - 1);
 		return -1;
 	}
 	return -1;

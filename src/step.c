@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "step.h"
 #include "sys.h"
 #include "trace.h"
@@ -27,63 +28,66 @@ static const struct {
 	const char *call;
 	const char *text;
 } explanations[] = {
-	{ "getaddrinfo", "looks the name and service up (hosts file, DNS, "
-	    "services file) and returns a list of socket addresses to try" },
-	{ "getnameinfo", "turns a socket address back into a host name and "
-	    "a service name" },
-	{ "inet_pton", "converts an address from text to the binary form "
-	    "a sockaddr holds, in network byte order" },
-	{ "inet_ntop", "converts a binary address back to text to print" },
-	{ "socket", "asks the kernel for a new endpoint of this family and "
-	    "type; returns its descriptor, not yet bound or connected" },
-	{ "socketpair", "makes two sockets already connected to each other, "
-	    "one descriptor for each end" },
-	{ "setsockopt", "sets an option of the socket; set before bind or "
-	    "connect, it changes what they do" },
-	{ "getsockopt", "reads an option of the socket back from the kernel" },
-	{ "bind", "gives the socket its local address and port (port 0: the "
-	    "kernel picks a free one)" },
-	{ "listen", "makes the bound socket a listening one; the backlog "
-	    "bounds the queue of connections waiting for accept" },
-	{ "accept", "takes the next connection from the listen queue, "
+	{ "getaddrinfo", N_("looks the name and service up (hosts file, DNS, "
+	    "services file) and returns a list of socket addresses to try") },
+	{ "getnameinfo", N_("turns a socket address back into a host name and "
+	    "a service name") },
+	{ "inet_pton", N_("converts an address from text to the binary form "
+	    "a sockaddr holds, in network byte order") },
+	{ "inet_ntop", N_("converts a binary address back to text to print") },
+	{ "socket", N_("asks the kernel for a new endpoint of this family and "
+	    "type; returns its descriptor, not yet bound or connected") },
+	{ "socketpair", N_("makes two sockets already connected to each other, "
+	    "one descriptor for each end") },
+	{ "setsockopt", N_("sets an option of the socket; set before bind or "
+	    "connect, it changes what they do") },
+	{ "getsockopt", N_("reads an option of the socket back from the "
+	    "kernel") },
+	{ "bind", N_("gives the socket its local address and port (port 0: the "
+	    "kernel picks a free one)") },
+	{ "listen", N_("makes the bound socket a listening one; the backlog "
+	    "bounds the queue of connections waiting for accept") },
+	{ "accept", N_("takes the next connection from the listen queue, "
 	    "waiting for one if it is empty; returns a new socket for that "
-	    "client while the listener stays" },
-	{ "connect", "TCP: sends the SYN and waits for the three-way "
-	    "handshake; UDP: only records the peer to send to" },
-	{ "getsockname", "asks which local address and port the socket has "
-	    "(after a bind to port 0, the port the kernel chose)" },
-	{ "getpeername", "asks the address and port of the connected peer" },
-	{ "send", "copies the bytes into the socket's send buffer; the count "
-	    "returned is what the kernel took, not what the peer has read" },
-	{ "recv", "waits for data and copies at most len bytes; 0 means the "
-	    "peer has closed its side (end of file)" },
-	{ "sendto", "sends one datagram to the address given; no connection "
-	    "is needed" },
-	{ "recvfrom", "waits for one datagram and says who sent it; a "
-	    "datagram longer than the buffer is cut" },
-	{ "sendmsg", "sends data with control messages beside it" },
-	{ "recvmsg", "receives data and the control messages that came "
-	    "with it" },
-	{ "read", "reads from a descriptor: stdin here, or a socket, where "
-	    "it is recv with no flags" },
-	{ "write", "writes to a descriptor: stdout here, or a socket, where "
-	    "it is send with no flags" },
-	{ "poll", "waits until one of the descriptors is ready, so one "
-	    "process can watch stdin and the socket at once" },
-	{ "select", "waits until one of the descriptors in the sets is "
-	    "ready, so one process can watch stdin and the socket at once" },
-	{ "shutdown", "ends one direction of the connection (SHUT_WR sends "
-	    "the FIN); the descriptor stays open" },
-	{ "close", "releases the descriptor; when it was the last one, TCP "
-	    "sends its FIN (or RST, if received data was left unread)" },
-	{ "unlink", "removes the socket file's name: bind made it, and "
-	    "close does not remove it" },
-	{ "fork", "copies this process: the child serves the client while "
-	    "the parent goes back to accept" },
-	{ "waitpid", "collects a finished child's exit status, so it does "
-	    "not stay a zombie" },
-	{ "sigaction", "installs a signal handler: for SIGCHLD, the one "
-	    "that reaps finished children" },
+	    "client while the listener stays") },
+	{ "connect", N_("TCP: sends the SYN and waits for the three-way "
+	    "handshake; UDP: only records the peer to send to") },
+	{ "getsockname", N_("asks which local address and port the socket has "
+	    "(after a bind to port 0, the port the kernel chose)") },
+	{ "getpeername", N_("asks the address and port of the connected "
+	    "peer") },
+	{ "send", N_("copies the bytes into the socket's send buffer; the "
+	    "count returned is what the kernel took, not what the peer has "
+	    "read") },
+	{ "recv", N_("waits for data and copies at most len bytes; 0 means "
+	    "the peer has closed its side (end of file)") },
+	{ "sendto", N_("sends one datagram to the address given; no connection "
+	    "is needed") },
+	{ "recvfrom", N_("waits for one datagram and says who sent it; a "
+	    "datagram longer than the buffer is cut") },
+	{ "sendmsg", N_("sends data with control messages beside it") },
+	{ "recvmsg", N_("receives data and the control messages that came "
+	    "with it") },
+	{ "read", N_("reads from a descriptor: stdin here, or a socket, where "
+	    "it is recv with no flags") },
+	{ "write", N_("writes to a descriptor: stdout here, or a socket, where "
+	    "it is send with no flags") },
+	{ "poll", N_("waits until one of the descriptors is ready, so one "
+	    "process can watch stdin and the socket at once") },
+	{ "select", N_("waits until one of the descriptors in the sets is "
+	    "ready, so one process can watch stdin and the socket at once") },
+	{ "shutdown", N_("ends one direction of the connection (SHUT_WR sends "
+	    "the FIN); the descriptor stays open") },
+	{ "close", N_("releases the descriptor; when it was the last one, TCP "
+	    "sends its FIN (or RST, if received data was left unread)") },
+	{ "unlink", N_("removes the socket file's name: bind made it, and "
+	    "close does not remove it") },
+	{ "fork", N_("copies this process: the child serves the client while "
+	    "the parent goes back to accept") },
+	{ "waitpid", N_("collects a finished child's exit status, so it does "
+	    "not stay a zombie") },
+	{ "sigaction", N_("installs a signal handler: for SIGCHLD, the one "
+	    "that reaps finished children") },
 };
 
 const char *
@@ -139,7 +143,7 @@ step_wanted(void)
 		/* A vfork child shares told with us: it holds its own pid. */
 		told = pid;
 		strbuf_init(&sb, line, sizeof(line));
-		strbuf_printf(&sb, "sockit: child %ld runs without stepping",
+		strbuf_printf(&sb, _("sockit: child %ld runs without stepping"),
 		    (long)pid);
 		trace_emit(&sb);
 	}
@@ -195,24 +199,35 @@ answer_go(void)
 	}
 }
 
-/* Appends text as a C comment under the call, broken between words. */
+/*
+ * Appends text as a C comment under the call, broken between words.
+ * Columns are counted in characters, not bytes: a translation's "ó" is
+ * two bytes of UTF-8 and one place on the screen.
+ */
 static void
 wrap_comment(struct strbuf *out, const char *text)
 {
 	const char *lead = "    /* ";
-	size_t col, room;
+	size_t at, col, room;
 
 	while (*text != '\0') {
 		const char *end = text, *space = NULL;
 
 		room = STEP_WIDTH - strlen(lead);
-		for (col = 0; end[col] != '\0' && col < room; col++)
-			if (end[col] == ' ')
-				space = end + col;
-		if (end[col] == '\0' && col + 3 <= room)
-			space = end + col;
+		for (at = 0, col = 0; end[at] != '\0'; at++) {
+			/* A continuation byte adds no column of its own. */
+			if (((unsigned char)end[at] & 0xc0) == 0x80)
+				continue;
+			if (col == room)
+				break;
+			if (end[at] == ' ')
+				space = end + at;
+			col++;
+		}
+		if (end[at] == '\0' && col + 3 <= room)
+			space = end + at;
 		else if (space == NULL)
-			space = end + col;
+			space = end + at;
 		strbuf_printf(out, "%s%.*s", lead, (int)(space - text), text);
 		text = *space == ' ' ? space + 1 : space;
 		lead = "\n       ";
@@ -227,7 +242,7 @@ step_explain_line(struct strbuf *out, const char *line)
 	const char *text = step_explain(call_name(line, name, sizeof(name)));
 
 	if (text != NULL)
-		wrap_comment(out, text);
+		wrap_comment(out, _(text));
 }
 
 void
@@ -244,7 +259,7 @@ step_pause(struct strbuf *sb)
 	 * A whole line: a child's lines may come while we wait, and the
 	 * Enter the terminal echoes then only leaves a blank line.
 	 */
-	strbuf_puts(&out, "    [Enter: run it, q: end the demo]\n");
+	strbuf_puts(&out, _("    [Enter: run it, q: end the demo]\n"));
 	trace_write_stderr(strbuf_str(&out), strbuf_used(&out));
 	if (answer_go())
 		return;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "i18n.h"
 #include "report.h"
 #include "services.h"
 #include "sockit.h"
@@ -24,18 +25,18 @@ textbook_check(const struct session *s, const struct endpoint *ep)
 		return EXIT_OK;
 	if (s->tlso.tls || ep->tls || s->tlso.starttls >= 0) {
 		opt = s->tlso.starttls >= 0 ? "--starttls" : "--tls";
-		why = "TLS is a library's calls, not the socket calls of the "
-		    "lesson";
+		why = N_("TLS is a library's calls, not the socket calls of "
+		    "the lesson");
 	} else if (s->opts.progress) {
 		opt = "--progress";
-		why = "the blocking loop has no clock to draw the line by";
+		why = N_("the blocking loop has no clock to draw the line by");
 	} else if (s->opts.crlf) {
 		opt = "-C";
-		why = "the loop sends what it read, unchanged";
+		why = N_("the loop sends what it read, unchanged");
 	}
 	if (opt == NULL)
 		return EXIT_OK;
-	report_usage("%s needs plain mode, not --textbook: %s", opt, why);
+	report_usage("%s needs plain mode, not --textbook: %s", opt, _(why));
 	return EXIT_USAGE;
 }
 
@@ -49,7 +50,7 @@ bound_accept(struct session *s, const struct endpoint *ep, int lfd)
 	if (s->opts.timeout < 0 || bounded == lfd)
 		return 0;
 	if (textbook_set_timeout(lfd, SO_RCVTIMEO, s->opts.timeout) < 0) {
-		snprintf(what, sizeof(what), "setsockopt SO_RCVTIMEO on %s",
+		snprintf(what, sizeof(what), _("setsockopt SO_RCVTIMEO on %s"),
 		    ep->text);
 		report_errno("setsockopt", what, errno);
 		return -1;
@@ -73,7 +74,7 @@ accept_failed(const struct session *s, const struct endpoint *ep)
 		    s->opts.timeout);
 		return EXIT_TIMEOUT;
 	}
-	snprintf(what, sizeof(what), "accept on %s", ep->text);
+	snprintf(what, sizeof(what), _("accept on %s"), ep->text);
 	report_errno("accept", what, errno);
 	return EXIT_FAIL;
 }
@@ -178,7 +179,7 @@ textbook_serve_fork(struct session *s, const struct serve_access *acl,
 	int status = EXIT_OK;
 
 	if (sys_sigaction(SIGCHLD, on_child, "reap") < 0) {
-		report_errno("sigaction", "hear of children's ends", errno);
+		report_errno("sigaction", _("hear of children's ends"), errno);
 		return EXIT_FAIL;
 	}
 	if (bound_accept(s, ep, lfd) < 0)

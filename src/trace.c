@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "i18n.h"
 #include "sabytes.h"
 #include "sockopt.h"
 #include "trace.h"
@@ -629,7 +630,8 @@ trace_result(struct strbuf *sb, long ret, int err)
 	}
 	strbuf_puts(sb, " = -1 ");
 	trace_name(sb, trace_errno_name(err), err);
-	strbuf_printf(sb, " (%s)", strerror(err));
+	/* A trace line reads the same in every language, as strace's do. */
+	strbuf_printf(sb, " (%s)", i18n_errno_text_english(err));
 }
 
 void (*trace_stderr_hide)(void);
