@@ -214,11 +214,12 @@ check-valgrind: deps $(BIN) $(MO_FILES)
 # Long runs, kept out of check's time budget: 10 GiB through one
 # connection, a TLS server's default handshake deadline, which takes its
 # 30 s, a thousand connections to one server, and 1,000 forwarded pairs at
-# once, as root and as nobody, and the kernel's own connect timeout.
-# CI runs them too.
-check-long: deps $(BIN) $(MO_FILES)
-	$(Q)SOCKIT="$(abspath $(BIN))" \
-		BATS_FILES="$(wildcard tests/long/*.bats)" \
+# once, as root and as nobody, and the kernel's own connect timeout
+# (tests/long), and the tests of the other files named "... [long]",
+# which take seconds each and which make check skips. CI runs them too.
+check-long: deps $(BIN) $(MO_FILES) $(REPLAY_BINS) $(NOTLS_BIN)
+	$(Q)$(TEST_ENV) SOCKIT_LONG=1 \
+		BATS_FILES="$(wildcard tests/long/*.bats) $(wildcard tests/*.bats)" \
 		BATS_TEST_TIMEOUT=1800 UNIT_TESTS=true bash tests/run
 
 # Side-by-side benchmarks against nc, ncat and socat; never part of check.

@@ -51,6 +51,12 @@ setup() {
 
 # What every test file's setup starts with.
 common_setup() {
+	# A test named "... [long]" takes seconds of its own: make check
+	# leaves it to make check-long (SOCKIT_LONG=1), to stay quick.
+	if [[ $BATS_TEST_DESCRIPTION == *' [long]' ]] &&
+	    [ "${SOCKIT_LONG:-}" != 1 ]; then
+		skip "long: make check-long runs it"
+	fi
 	TMP=$BATS_TEST_TMPDIR
 	# AF_UNIX paths must fit in sun_path (108 bytes): the test's own
 	# directory will do when it is short, as under /tmp; bats removes it.
