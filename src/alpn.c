@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "i18n.h"
 
 size_t
 alpn_wire_len(const char *list)
@@ -34,7 +35,7 @@ alpn_wire(const char *list, unsigned char *out, size_t cap, char *err,
 	for (p = list; *p != '\0'; p++)
 		count += *p == ',';
 	if (out != NULL && cap < total) {
-		snprintf(err, errcap, "no room for the list's %zu bytes",
+		snprintf(err, errcap, _("no room for the list's %zu bytes"),
 		    total);
 		return -1;
 	}
@@ -43,25 +44,25 @@ alpn_wire(const char *list, unsigned char *out, size_t cap, char *err,
 
 		index++;
 		if (n == 0) {
-			snprintf(err, errcap, "protocol name %u of %u is "
-			    "empty%s", index, count, list[0] == '\0' ?
-			    " (the list is empty)" : list[at] == ',' ? "" :
-			    " (a comma ends the list)");
+			snprintf(err, errcap, _("protocol name %u of %u is "
+			    "empty%s"), index, count, list[0] == '\0' ?
+			    _(" (the list is empty)") : list[at] == ',' ? "" :
+			    _(" (a comma ends the list)"));
 			return -1;
 		}
 		if (n > ALPN_NAME_MAX) {
-			snprintf(err, errcap, "protocol name %u is %zu bytes, "
-			    "over ALPN's %d", index, n, ALPN_NAME_MAX);
+			snprintf(err, errcap, _("protocol name %u is %zu "
+			    "bytes, over ALPN's %d"), index, n, ALPN_NAME_MAX);
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)list[at + i];
 
 			if (!name_byte(c)) {
-				snprintf(err, errcap, "protocol name %u has "
+				snprintf(err, errcap, _("protocol name %u has "
 				    "%s0x%02x at byte %zu: names are printable "
-				    "ASCII, no spaces", index, c == ' ' ?
-				    "a space, " : "", c, i + 1);
+				    "ASCII, no spaces"), index, c == ' ' ?
+				    _("a space, ") : "", c, i + 1);
 				return -1;
 			}
 		}
@@ -76,8 +77,8 @@ alpn_wire(const char *list, unsigned char *out, size_t cap, char *err,
 		at++;
 	}
 	if (len > ALPN_WIRE_MAX) {
-		snprintf(err, errcap, "the list is %zu bytes on the wire, "
-		    "over ALPN's %d", len, ALPN_WIRE_MAX);
+		snprintf(err, errcap, _("the list is %zu bytes on the wire, "
+		    "over ALPN's %d"), len, ALPN_WIRE_MAX);
 		return -1;
 	}
 	return (long)len;

@@ -11,6 +11,7 @@
 
 #include "addr.h"
 #include "dial.h"
+#include "i18n.h"
 #include "inetd.h"
 #include "json.h"
 #include "report.h"
@@ -28,16 +29,17 @@ struct connect_opts {
 
 static const struct opt_def connect_defs[] = {
 	{ 'z', "zero", OPT_FLAG, offsetof(struct connect_opts, zero), NULL,
-	  "port check (with --tls, a handshake); PORT: 22,80,90-99", 1, 0, 0, NULL },
+	  N_("port check (with --tls, a handshake); PORT: 22,80,90-99"),
+	  1, 0, 0, NULL },
 	{ 0, "wait", OPT_SECONDS, offsetof(struct connect_opts, wait), "SECS",
-	  "retry a refused connect until SECS pass (124)",
+	  N_("retry a refused connect until SECS pass (124)"),
 	  0, 0, 0, NULL },
 	{ 's', "source", OPT_STRING, offsetof(struct connect_opts, source),
-	  "ADDR[:PORT]", "bind the local end to ADDR and PORT first",
+	  "ADDR[:PORT]", N_("bind the local end to ADDR and PORT first"),
 	  0, 0, 0, NULL },
 };
 
-static const char connect_examples[] =
+static const char *const connect_examples = N_(
 	"  printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sockit connect example.org:80\n"
 	"  sockit connect -z localhost:22,80,8000-8100\n"
 	"  sockit connect --wait 30 db:5432 -z && ./migrate\n"
@@ -46,7 +48,7 @@ static const char connect_examples[] =
 	"  printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | sockit connect -v --tls "
 	"example.org:443\n"
 	"  sockit connect --tls -c 'printf \"GET / HTTP/1.0\\r\\n\\r\\n\"; "
-	"cat >&2' host:443\n";
+	"cat >&2' host:443\n");
 
 /*
  * UDP has no handshake: send an empty datagram and listen. An ICMP port
@@ -136,7 +138,7 @@ check_one(struct session *s, const struct endpoint *ep,
 				print_port_state(s, ep, text, "closed");
 			else
 				report_note("%s closed: %s", ep->text,
-				    strerror(t.last_err));
+				    i18n_errno_text(t.last_err));
 		}
 		return false;
 	}
@@ -215,25 +217,25 @@ cmd_connect(int argc, char **argv)
 	char *pos[3], peer[ADDR_TEXT_MAX];
 	int npos, status;
 	const struct opt_group groups[] = {
-		{ "Options", connect_defs, ARRAY_LEN(connect_defs), &co },
-		{ "Socket options", session_socket_defs,
+		{ N_("Options"), connect_defs, ARRAY_LEN(connect_defs), &co },
+		{ N_("Socket options"), session_socket_defs,
 		  session_socket_count, &s.opts },
-		{ "Datagram options", multicast_send_defs,
+		{ N_("Datagram options"), multicast_send_defs,
 		  multicast_send_count, &ms },
-		{ "Program options", session_program_defs,
+		{ N_("Program options"), session_program_defs,
 		  session_program_count, &s.opts },
-		{ "Data options", session_data_defs, session_data_count,
+		{ N_("Data options"), session_data_defs, session_data_count,
 		  &s.opts },
-		{ "TLS options", session_tls_defs, session_tls_count,
+		{ N_("TLS options"), session_tls_defs, session_tls_count,
 		  &s.tlso },
-		{ "Terminal options", session_tty_defs, session_tty_count,
+		{ N_("Terminal options"), session_tty_defs, session_tty_count,
 		  &s.opts },
 	};
 	const struct opt_command cmd = {
-		"connect", "[OPTIONS] ENDPOINT\n[OPTIONS] HOST PORT",
-		"Active open: connect to ENDPOINT, relay stdin to the peer, "
+		"connect", N_("[OPTIONS] ENDPOINT\n[OPTIONS] HOST PORT"),
+		N_("Active open: connect to ENDPOINT, relay stdin to the peer, "
 		"the peer to stdout.\nOn stdin EOF send FIN (shutdown SHUT_WR) "
-		"and print the rest of the reply.",
+		"and print the rest of the reply."),
 		connect_examples, groups, ARRAY_LEN(groups),
 	};
 

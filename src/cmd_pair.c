@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "json.h"
 #include "readback.h"
 #include "relay.h"
@@ -32,19 +33,19 @@ static const int pair_types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
 
 static const struct opt_def pair_defs[] = {
 	{ 0, "type", OPT_CHOICE, offsetof(struct pair_opts, type), "TYPE",
-	  "stream (default), dgram or seqpacket",
+	  N_("stream (default), dgram or seqpacket"),
 	  0, 0, 0, "stream|dgram|seqpacket" },
 	{ 'e', "exec", OPT_LIST, offsetof(struct pair_opts, exec), "COMMAND",
-	  "run 'PROG ARGS' on one end: split on blanks, no shell",
+	  N_("run 'PROG ARGS' on one end: split on blanks, no shell"),
 	  0, 0, 0, NULL },
 	{ 'c', "sh-exec", OPT_LIST, offsetof(struct pair_opts, sh), "STRING",
-	  "run /bin/sh -c STRING on one end", 0, 0, 0, NULL },
+	  N_("run /bin/sh -c STRING on one end"), 0, 0, 0, NULL },
 };
 
-static const char pair_examples[] =
+static const char *const pair_examples = N_(
 	"  printf 'hello\\n' | sockit pair -e 'tr a-z A-Z'   # a coprocess\n"
 	"  sockit pair -c 'sockit connect mail:25' -c ./smtp-dialog\n"
-	"  echo hi | sockit --trace pair --type seqpacket   # no command\n";
+	"  echo hi | sockit --trace pair --type seqpacket   # no command\n");
 
 /* At most two commands: one for each end of the pair. */
 #define PAIR_MAX 2
@@ -137,8 +138,8 @@ run_coprocess(struct session *s, struct spawn_cmd *cmd, int type, int sv[2])
 	bool stop;
 
 	if (sys_set_nonblocking(sv[0]) < 0) {
-		report_errno("fcntl", "make our end of the pair non-blocking",
-		    errno);
+		report_errno("fcntl",
+		    _("make our end of the pair non-blocking"), errno);
 		return EXIT_FAIL;
 	}
 	if (start_command(cmd, sv[1], sv[0]) < 0) {
@@ -207,10 +208,10 @@ run_demo(struct session *s, int type, int sv[2])
 	int status = EXIT_FAIL;
 
 	if (sys_set_nonblocking(sv[0]) < 0 || sys_set_nonblocking(sv[1]) < 0) {
-		report_errno("fcntl", "make the pair non-blocking", errno);
+		report_errno("fcntl", _("make the pair non-blocking"), errno);
 	} else {
 		s->recv_sock = sv[1];
-		snprintf(peer, sizeof(peer), "the other end (%d)", sv[1]);
+		snprintf(peer, sizeof(peer), _("the other end (%d)"), sv[1]);
 		status = session_relay(s, sv[0], type, peer);
 	}
 	sys_close(sv[0]);
@@ -244,22 +245,22 @@ cmd_pair(int argc, char **argv)
 	char *pos[1];
 	int npos, ncmds = 0, status, type, sv[2];
 	const struct opt_group groups[] = {
-		{ "Options", pair_defs, ARRAY_LEN(pair_defs), &po },
-		{ "Socket options", session_readback_defs,
+		{ N_("Options"), pair_defs, ARRAY_LEN(pair_defs), &po },
+		{ N_("Socket options"), session_readback_defs,
 		  session_readback_count, &s.opts },
-		{ "Data options", session_data_defs, session_data_count,
+		{ N_("Data options"), session_data_defs, session_data_count,
 		  &s.opts },
-		{ "Terminal options", session_tty_defs, session_tty_count,
+		{ N_("Terminal options"), session_tty_defs, session_tty_count,
 		  &s.opts },
 	};
 	const struct opt_command cmd = {
-		"pair", "[OPTIONS]\n[OPTIONS] {-e COMMAND|-c STRING}\n"
-		"[OPTIONS] {-e COMMAND|-c STRING} {-e COMMAND|-c STRING}",
-		"An AF_UNIX socketpair() and fork(). One command: it runs with "
-		"one end as stdin\nand stdout, and our stdio is relayed with "
-		"the other (a coprocess). Two commands:\none end each, a "
+		"pair", N_("[OPTIONS]\n[OPTIONS] {-e COMMAND|-c STRING}\n"
+		"[OPTIONS] {-e COMMAND|-c STRING} {-e COMMAND|-c STRING}"),
+		N_("An AF_UNIX socketpair() and fork(). One command: it runs "
+		"with one end as stdin\nand stdout, and our stdio is relayed "
+		"with the other (a coprocess). Two commands:\none end each, a "
 		"two-way pipe. No command: stdin goes in at one end and\n"
-		"comes out of the other, so --trace shows both sides.",
+		"comes out of the other, so --trace shows both sides."),
 		pair_examples, groups, ARRAY_LEN(groups),
 	};
 
@@ -290,13 +291,13 @@ cmd_pair(int argc, char **argv)
 	}
 	type = pair_types[po.type];
 	if (sys_socketpair(AF_UNIX, type, 0, sv) < 0) {
-		report_errno("socketpair", "make a socket pair", errno);
+		report_errno("socketpair", _("make a socket pair"), errno);
 		free_commands(cmds, ncmds);
 		return EXIT_FAIL;
 	}
 	/* Both ends are alike: the first speaks for the pair. */
 	if (readback_show(sv[0], s.readbacks, s.readback_count, NULL, 0,
-	    "the socket pair") < 0) {
+	    _("the socket pair")) < 0) {
 		sys_close(sv[0]);
 		sys_close(sv[1]);
 		free_commands(cmds, ncmds);

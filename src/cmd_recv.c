@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "dgram.h"
+#include "i18n.h"
 #include "json.h"
 #include "msgflags.h"
 #include "report.h"
@@ -33,27 +34,28 @@ struct recv_opts {
 
 static const struct opt_def recv_defs[] = {
 	{ 'k', "keep-open", OPT_FLAG, offsetof(struct recv_opts, keep_open),
-	  NULL, "stream: accept the next peer when one ends", 1, 0, 0, NULL },
+	  NULL, N_("stream: accept the next peer when one ends"),
+	  1, 0, 0, NULL },
 	{ 0, "count", OPT_COUNT, offsetof(struct recv_opts, count), "N",
-	  "exit after N datagrams (stream: after N peers)",
+	  N_("exit after N datagrams (stream: after N peers)"),
 	  0, 1, 1000000000, NULL },
 	{ 0, "from", OPT_FLAG, offsetof(struct recv_opts, from), NULL,
-	  "prefix messages with \"SENDER: \" (stream: once)",
+	  N_("prefix messages with \"SENDER: \" (stream: once)"),
 	  1, 0, 0, NULL },
 	{ 0, "peek", OPT_FLAG, offsetof(struct recv_opts, peek), NULL,
-	  "each receive first with MSG_PEEK: the same bytes twice",
+	  N_("each receive first with MSG_PEEK: the same bytes twice"),
 	  1, 0, 0, NULL },
 	{ 0, "oob", OPT_FLAG, offsetof(struct recv_opts, oob), NULL,
-	  "TCP: read urgent data (MSG_OOB) and tell each byte",
+	  N_("TCP: read urgent data (MSG_OOB) and tell each byte"),
 	  1, 0, 0, NULL },
 };
 
-static const char recv_examples[] =
+static const char *const recv_examples = N_(
 	"  sockit recv -v 9000 > upload.bin      # one TCP peer, exact bytes\n"
 	"  sockit recv -u --from --count 3 127.0.0.1:5514\n"
 	"  sockit recv --json -k unix:/tmp/log.sock | jq -r .data\n"
 	"  sockit recv -w 5 unix-dgram:/tmp/ping.sock\n"
-	"  sockit recv -u --from --join 224.0.0.251 :5353   # mDNS\n";
+	"  sockit recv -u --from --join 224.0.0.251 :5353   # mDNS\n");
 
 /*
  * Room for one framed message of len bytes: in a JSON string one byte may
@@ -156,7 +158,7 @@ write_out(struct session *s, const void *buf, size_t len)
 			}
 			if (sys_signal_caught)
 				return serve_stop_status();
-			report_errno("write", "write to stdout", errno);
+			report_errno("write", _("write to stdout"), errno);
 			return EXIT_FAIL;
 		}
 		off += (size_t)n;
@@ -171,7 +173,7 @@ write_out(struct session *s, const void *buf, size_t len)
  * or the exit status after reporting.
  */
 static int
-wait_arrival(struct sink *k, int fd, const char *noun)
+wait_arrival(struct sink *k, int fd, bool datagram)
 {
 	struct session *s = k->s;
 	const struct session_opts *o = &s->opts;
@@ -205,11 +207,18 @@ wait_arrival(struct sink *k, int fd, const char *noun)
 		}
 		if (limit < 0 || now < limit)
 			continue;
-		if (idle)
-			report_error("no %s on %s for %g s (-i)", noun,
+		/* One message per noun: other languages give them genders. */
+		if (idle && datagram)
+			report_error("no datagram on %s for %g s (-i)",
 			    k->ep->text, o->idle_timeout);
+		else if (idle)
+			report_error("no connection on %s for %g s (-i)",
+			    k->ep->text, o->idle_timeout);
+		else if (datagram)
+			report_error("no datagram on %s within %g s (-w)",
+			    k->ep->text, o->timeout);
 		else
-			report_error("no %s on %s within %g s (-w)", noun,
+			report_error("no connection on %s within %g s (-w)",
 			    k->ep->text, o->timeout);
 		return EXIT_TIMEOUT;
 	}
@@ -238,7 +247,7 @@ recv_stream(struct sink *k, int lfd, int socktype)
 		s->frame_cap = FRAME_CAP(RELAY_CHUNK_MAX);
 	}
 	for (;;) {
-		if ((status = wait_arrival(k, lfd, "connection")) != EXIT_OK)
+		if ((status = wait_arrival(k, lfd, false)) != EXIT_OK)
 			return status;
 		status = serve_accept(s, NULL, k->ep, lfd, &cfd, peer,
 		    sizeof(peer));
@@ -293,7 +302,7 @@ write_all(struct session *s, struct iovec *iov, int count)
 			}
 			if (sys_signal_caught)
 				return serve_stop_status();
-			report_errno("write", "write to stdout", errno);
+			report_errno("write", _("write to stdout"), errno);
 			return EXIT_FAIL;
 		}
 		while (count > 0 && (size_t)n >= iov->iov_len) {
@@ -336,8 +345,8 @@ count_one(struct sink *k, int family, const unsigned char *buf,
 	}
 	k->stats.bytes[RELAY_DOWN] += len;
 	k->stats.messages[RELAY_DOWN]++;
-	report_note("datagram of %zu byte%s from %s", len,
-	    len == 1 ? "" : "s", k->f.sender);
+	report_note(P_("datagram of %zu byte from %s",
+	    "datagram of %zu bytes from %s", len), len, k->f.sender);
 	if (s->opts.hex) {
 		/* Each datagram stands alone: its dump starts at offset 0. */
 		s->hex_offset[RELAY_DOWN] = 0;
@@ -366,7 +375,7 @@ receive_batch(struct sink *k, int fd, int family, struct batch *b,
 			return EXIT_OK;
 		if (sys_signal_caught)
 			return serve_stop_status();
-		snprintf(what, sizeof(what), "receive datagrams on %s",
+		snprintf(what, sizeof(what), _("receive datagrams on %s"),
 		    k->ep->text);
 		report_errno("recvmmsg", what, errno);
 		return EXIT_FAIL;
@@ -401,7 +410,7 @@ static void
 datagram_summary(struct sink *k)
 {
 	struct session *s = k->s;
-	char storage[512];
+	char storage[512], datagrams[64], octets[64];
 	struct strbuf sb;
 	unsigned long long bytes = k->stats.bytes[RELAY_DOWN];
 	unsigned long long count = k->stats.messages[RELAY_DOWN];
@@ -417,8 +426,12 @@ datagram_summary(struct sink *k)
 		json_field_num(&sb, "seconds", k->stats.seconds);
 		report_event_end(&sb);
 	} else {
-		report_note("received %llu datagram%s, %llu byte%s in %.3f s",
-		    count, count == 1 ? "" : "s", bytes, bytes == 1 ? "" : "s",
+		/* Two counts, two plurals: each phrase picks its own. */
+		snprintf(datagrams, sizeof(datagrams), P_("%llu datagram",
+		    "%llu datagrams", count), count);
+		snprintf(octets, sizeof(octets), P_("%llu byte", "%llu bytes",
+		    bytes), bytes);
+		report_note("received %s, %s in %.3f s", datagrams, octets,
 		    k->stats.seconds);
 	}
 }
@@ -435,7 +448,7 @@ recv_timeout(struct sink *k, int fd)
 		limit = o->idle_timeout;
 	if (limit < 0 || textbook_set_timeout(fd, SO_RCVTIMEO, limit) == 0)
 		return EXIT_OK;
-	snprintf(what, sizeof(what), "setsockopt SO_RCVTIMEO on %s",
+	snprintf(what, sizeof(what), _("setsockopt SO_RCVTIMEO on %s"),
 	    k->ep->text);
 	report_errno("setsockopt", what, errno);
 	return EXIT_FAIL;
@@ -460,7 +473,8 @@ recv_datagrams(struct sink *k, int fd, int family)
 	if (b.in != NULL && (k->f.json || k->ro->from))
 		framed = malloc(FRAME_CAP(RELAY_CHUNK_MAX));
 	if (b.in == NULL || ((k->f.json || k->ro->from) && framed == NULL)) {
-		report_errno("malloc", "allocate the datagram buffers", errno);
+		report_errno("malloc", _("allocate the datagram buffers"),
+		    errno);
 		dgram_batch_free(b.in);
 		return EXIT_FAIL;
 	}
@@ -491,7 +505,7 @@ recv_datagrams(struct sink *k, int fd, int family)
 			k->next_tick = relay_now() +
 			    (k->s->progress_on_tty ? 0.5 : 1.0);
 		}
-		if (took == 0 && (status = wait_arrival(k, fd, "datagram")) !=
+		if (took == 0 && (status = wait_arrival(k, fd, true)) !=
 		    EXIT_OK)
 			break;
 	}
@@ -539,22 +553,23 @@ cmd_recv(int argc, char **argv)
 	char *any_port[] = { ":0" };
 	int npos, status, fd;
 	const struct opt_group groups[] = {
-		{ "Options", recv_defs, ARRAY_LEN(recv_defs), &ro },
-		{ "Server options", serve_opt_defs, serve_opt_count, &so },
-		{ "Multicast options", multicast_recv_defs,
+		{ N_("Options"), recv_defs, ARRAY_LEN(recv_defs), &ro },
+		{ N_("Server options"), serve_opt_defs, serve_opt_count, &so },
+		{ N_("Multicast options"), multicast_recv_defs,
 		  multicast_recv_count, &mr },
-		{ "Socket options", session_socket_defs,
+		{ N_("Socket options"), session_socket_defs,
 		  session_socket_count, &s.opts },
-		{ "Data options", session_data_defs, session_data_count,
+		{ N_("Data options"), session_data_defs, session_data_count,
 		  &s.opts },
-		{ "TLS options", session_tls_defs, session_tls_count,
+		{ N_("TLS options"), session_tls_defs, session_tls_count,
 		  &s.tlso },
 	};
 	const struct opt_command cmd = {
-		"recv", "[OPTIONS] [ENDPOINT]\n[OPTIONS] HOST PORT",
-		"One-shot sink: bind ENDPOINT (default: every address, a port "
-		"the kernel picks)\nand print what arrives: a stream peer's "
-		"bytes until its EOF, or each datagram.\nNothing is ever sent.",
+		"recv", N_("[OPTIONS] [ENDPOINT]\n[OPTIONS] HOST PORT"),
+		N_("One-shot sink: bind ENDPOINT (default: every address, a "
+		"port the kernel picks)\nand print what arrives: a stream "
+		"peer's bytes until its EOF, or each datagram.\nNothing is "
+		"ever sent."),
 		recv_examples, groups, ARRAY_LEN(groups),
 	};
 

@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "dial.h"
 #include "escape.h"
+#include "i18n.h"
 #include "json.h"
 #include "msgflags.h"
 #include "report.h"
@@ -37,35 +38,37 @@ struct send_opts {
 
 static const struct opt_def send_defs[] = {
 	{ 'n', "newline", OPT_FLAG, FIELD(newline), NULL,
-	  "append a newline to DATA, or to each --lines line",
+	  N_("append a newline to DATA, or to each --lines line"),
 	  1, 0, 0, NULL },
 	{ 'E', "escapes", OPT_FLAG, FIELD(escapes), NULL,
-	  "DATA may use \\n \\r \\t \\xHH \\0 and \\\\", 1, 0, 0, NULL },
+	  N_("DATA may use \\n \\r \\t \\xHH \\0 and \\\\"), 1, 0, 0, NULL },
 	{ 'f', "file", OPT_STRING, FIELD(file), "FILE",
-	  "send FILE instead of stdin", 0, 0, 0, NULL },
+	  N_("send FILE instead of stdin"), 0, 0, 0, NULL },
 	{ 'r', "reply", OPT_FLAG, FIELD(reply), NULL,
-	  "print the reply (stream: to EOF; datagram: one each)",
+	  N_("print the reply (stream: to EOF; datagram: one each)"),
 	  1, 0, 0, NULL },
 	{ 0, "lines", OPT_FLAG, FIELD(lines), NULL,
-	  "datagram, seqpacket: one message per input line", 1, 0, 0, NULL },
+	  N_("datagram, seqpacket: one message per input line"),
+	  1, 0, 0, NULL },
 	{ 0, "count", OPT_COUNT, FIELD(count), "N",
-	  "send N times (stream: N connections)", 0, 1, 1000000000, NULL },
+	  N_("send N times (stream: N connections)"), 0, 1, 1000000000, NULL },
 	{ 0, "interval", OPT_SECONDS, FIELD(interval), "SECS",
-	  "pause SECS between two sends of --count", 0, 0, 0, NULL },
+	  N_("pause SECS between two sends of --count"), 0, 0, 0, NULL },
 	{ 's', "source", OPT_STRING, FIELD(source), "ADDR[:PORT]",
-	  "bind the local end to ADDR and PORT first", 0, 0, 0, NULL },
+	  N_("bind the local end to ADDR and PORT first"), 0, 0, 0, NULL },
 	{ 0, "oob", OPT_FLAG, FIELD(oob), NULL,
-	  "TCP: send with MSG_OOB: the last byte is urgent", 1, 0, 0, NULL },
+	  N_("TCP: send with MSG_OOB: the last byte is urgent"),
+	  1, 0, 0, NULL },
 };
 
-static const char send_examples[] =
+static const char *const send_examples = N_(
 	"  sockit send -n localhost:9000 hello world\n"
 	"  printf 'GET / HTTP/1.0\\r\\n\\r\\n' |\n"
 	"      sockit send -r example.org:80\n"
 	"  sockit send -u -E 127.0.0.1:514 '<14>deploy: done\\n'\n"
 	"  sockit send -u -r -w 2 --json 127.0.0.1:7 ping\n"
 	"  sockit send -u --lines -f events.log unix-dgram:/run/app.sock\n"
-	"  sockit send -u --broadcast '<broadcast>:9' wake\n";
+	"  sockit send -u --broadcast '<broadcast>:9' wake\n");
 
 /*
  * Longest --lines line held, and the most one read of stdin or -f FILE
@@ -122,7 +125,7 @@ build_data(const struct send_opts *so, char **words, int count,
 	joined = malloc(total);
 	out = malloc(total);
 	if (joined == NULL || out == NULL) {
-		report_errno("malloc", "hold DATA", errno);
+		report_errno("malloc", _("hold DATA"), errno);
 		free(joined);
 		free(out);
 		return EXIT_FAIL;
@@ -158,7 +161,7 @@ open_file(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(what, sizeof(what), "open %s (-f)", path);
+		snprintf(what, sizeof(what), _("open %s (-f)"), path);
 		report_errno("open", what, errno);
 	}
 	return fd;
@@ -213,7 +216,7 @@ print_json(const char *from, const void *data, size_t len,
 	bool ok;
 
 	if (storage == NULL) {
-		report_errno("malloc", "format a reply as JSON", errno);
+		report_errno("malloc", _("format a reply as JSON"), errno);
 		return true;
 	}
 	strbuf_init(&sb, storage, cap);
@@ -289,7 +292,7 @@ relay_with_plan(struct session *s, const struct send_opts *so,
 		rp.per_chunk = socktype != SOCK_STREAM;
 		if (!rp.per_chunk && (rp.buf = malloc(REPLY_OBJECT_MAX)) ==
 		    NULL) {
-			report_errno("malloc", "hold the reply", errno);
+			report_errno("malloc", _("hold the reply"), errno);
 			return EXIT_FAIL;
 		}
 		plan->on_reply = reply_collect;
@@ -404,7 +407,7 @@ next_message(struct session *s, struct source *src, size_t chunk,
 		if (n < 0) {
 			if (sys_signal_caught)
 				return stop_status();
-			snprintf(what, sizeof(what), "read %s", src->name);
+			snprintf(what, sizeof(what), _("read %s"), src->name);
 			report_errno("read", what, errno);
 			return EXIT_FAIL;
 		}
@@ -450,8 +453,9 @@ send_message(struct session *s, int fd, const char *peer,
 		if (errno != EAGAIN) {
 			if (sys_signal_caught)
 				return stop_status();
-			snprintf(what, sizeof(what), "send %zu bytes to %s",
-			    len, peer);
+			/* English says "1 bytes" here, as it always has. */
+			snprintf(what, sizeof(what), P_("send %zu bytes to %s",
+			    "send %zu bytes to %s", len), len, peer);
 			report_errno(textbook_send_call(), what, errno);
 			return EXIT_FAIL;
 		}
@@ -509,7 +513,7 @@ await_reply(struct session *s, int fd, const char *peer,
 	if (n < 0) {
 		if (sys_signal_caught)
 			return stop_status();
-		snprintf(what, sizeof(what), "recv from %s", peer);
+		snprintf(what, sizeof(what), _("recv from %s"), peer);
 		report_errno("recvfrom", what, errno);
 		return EXIT_FAIL;
 	}
@@ -588,7 +592,7 @@ send_messages(struct session *s, const struct send_opts *so,
 	if (data == NULL)
 		in = malloc(LINE_MAX_BYTES);
 	if (out == NULL || (data == NULL && in == NULL)) {
-		report_errno("malloc", "hold a message", errno);
+		report_errno("malloc", _("hold a message"), errno);
 		free(out);
 		free(in);
 		return EXIT_FAIL;
@@ -695,22 +699,22 @@ cmd_send(int argc, char **argv)
 	long round;
 	int npos, status;
 	const struct opt_group groups[] = {
-		{ "Options", send_defs, ARRAY_LEN(send_defs), &so },
-		{ "Socket options", session_socket_defs,
+		{ N_("Options"), send_defs, ARRAY_LEN(send_defs), &so },
+		{ N_("Socket options"), session_socket_defs,
 		  session_socket_count, &s.opts },
-		{ "Datagram options", multicast_send_defs,
+		{ N_("Datagram options"), multicast_send_defs,
 		  multicast_send_count, &ms },
-		{ "Data options", session_data_defs, session_data_count,
+		{ N_("Data options"), session_data_defs, session_data_count,
 		  &s.opts },
-		{ "TLS options", session_tls_defs, session_tls_count,
+		{ N_("TLS options"), session_tls_defs, session_tls_count,
 		  &s.tlso },
 	};
 	const struct opt_command cmd = {
-		"send", "[OPTIONS] ENDPOINT [DATA ...]",
-		"One shot: connect to ENDPOINT, send DATA (the words joined by "
-		"spaces), -f FILE\nor stdin, end with FIN (shutdown SHUT_WR) "
-		"and exit; -r prints the reply.\nDatagrams: one per DATA, one "
-		"per read, or one per line with --lines.",
+		"send", N_("[OPTIONS] ENDPOINT [DATA ...]"),
+		N_("One shot: connect to ENDPOINT, send DATA (the words joined "
+		"by spaces), -f FILE\nor stdin, end with FIN (shutdown "
+		"SHUT_WR) and exit; -r prints the reply.\nDatagrams: one per DATA, one "
+		"per read, or one per line with --lines."),
 		send_examples, groups, ARRAY_LEN(groups),
 	};
 
@@ -721,7 +725,7 @@ cmd_send(int argc, char **argv)
 	s.dialed = true;
 	pos = calloc((size_t)argc + 1, sizeof(*pos));
 	if (pos == NULL) {
-		report_errno("malloc", "parse the arguments", errno);
+		report_errno("malloc", _("parse the arguments"), errno);
 		return EXIT_FAIL;
 	}
 	if ((status = opt_run(&cmd, argc, argv, pos, argc, &npos)) !=

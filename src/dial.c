@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "dial.h"
 #include "explain.h"
+#include "i18n.h"
 #include "report.h"
 #include "sockit.h"
 #include "sys.h"
@@ -190,7 +191,7 @@ try_addresses(struct session *s, const struct endpoint_addr *addrs, int n,
 			report_note("connect to %s: %s: %s", addr_format(
 			    (const struct sockaddr *)&addrs[i].sa,
 			    addrs[i].len, text, sizeof(text)), f.call,
-			    strerror(f.err));
+			    i18n_errno_text(f.err));
 	}
 	return EXIT_FAIL;
 }
@@ -223,7 +224,7 @@ report_resolve_failure(const struct endpoint *ep, int eai)
 {
 	char what[ENDPOINT_TEXT_MAX + 32];
 
-	snprintf(what, sizeof(what), "resolve %s", ep->text);
+	snprintf(what, sizeof(what), _("resolve %s"), ep->text);
 	report_eai(what, eai);
 }
 
@@ -307,18 +308,18 @@ dial_open(struct session *s, const struct endpoint *ep,
 	if (deadline >= 0 && (worth_retrying(t->last_err) || t->timed_out)) {
 		report_error("%s did not accept a connection within %g s "
 		    "(--wait); last error: %s: %s (%s)", text, wait,
-		    t->last_call, strerror(t->last_err),
+		    t->last_call, i18n_errno_text(t->last_err),
 		    trace_errno_name(t->last_err));
 		return EXIT_TIMEOUT;
 	}
-	snprintf(what, sizeof(what), "connect to %s", text);
+	snprintf(what, sizeof(what), _("connect to %s"), text);
 	if (t->timed_out) {
 		/*
 		 * Our own -w ran out, not the kernel's SYN retries: no errno,
 		 * but the same causes as the kernel's ETIMEDOUT.
 		 */
-		snprintf(message, sizeof(message), "no answer within %g s (-w)",
-		    s->opts.timeout);
+		snprintf(message, sizeof(message),
+		    _("no answer within %g s (-w)"), s->opts.timeout);
 		report_failure_lines(what, message, NULL, "", explain_errno_at(
 		    "connect", ETIMEDOUT, (const struct sockaddr *)
 		    &t->last_addr.sa, t->last_addr.len,

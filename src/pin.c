@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "pin.h"
 #include "strbuf.h"
 
@@ -148,6 +149,20 @@ put_quoted(struct strbuf *sb, const char *text, size_t len)
 	strbuf_puts(sb, "'");
 }
 
+/* Room for a quoted algorithm name: a pin's text is cut at this. */
+#define PIN_QUOTED_MAX 256
+
+/* text's first len bytes as put_quoted writes them, in out. */
+static const char *
+quoted(const char *text, size_t len, char *out, size_t cap)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, out, cap);
+	put_quoted(&sb, text, len);
+	return strbuf_str(&sb);
+}
+
 /*
  * True for 64 hex digits, or 32 hex pairs with colons between. len is
  * strlen(s), so no NUL is inside and strchr never matches the terminator.
@@ -181,11 +196,14 @@ wrong_length(struct strbuf *sb, const char *b64, size_t len)
 
 	while (pad < len && pad < 2 && b64[len - 1 - pad] == '=')
 		pad++;
-	strbuf_printf(sb, "%zu base64 characters", len);
+	/* English says "1 base64 characters", as it always has. */
+	strbuf_printf(sb, P_("%zu base64 characters", "%zu base64 characters",
+	    len), len);
 	if (len % 4 == 0 && len > 0)
-		strbuf_printf(sb, " (%zu bytes)", len / 4 * 3 - pad);
-	strbuf_printf(sb, " after '%s'; a sha256 pin is %d characters "
-	    "(%d bytes, ending in one '=')", PIN_PREFIX, PIN_BASE64_CHARS,
+		strbuf_printf(sb, P_(" (%zu bytes)", " (%zu bytes)",
+		    len / 4 * 3 - pad), len / 4 * 3 - pad);
+	strbuf_printf(sb, _(" after '%s'; a sha256 pin is %d characters "
+	    "(%d bytes, ending in one '=')"), PIN_PREFIX, PIN_BASE64_CHARS,
 	    PIN_SHA256_LEN);
 }
 
@@ -198,6 +216,7 @@ pin_parse(const char *text, unsigned char hash[PIN_SHA256_LEN],
 	size_t len = strlen(text), b64_len, where;
 	unsigned char buf[PIN_SHA256_LEN];
 	enum pin_base64_fault fault;
+	char q[PIN_QUOTED_MAX];
 	long n;
 
 	strbuf_init(&sb, err, cap);
@@ -205,51 +224,50 @@ pin_parse(const char *text, unsigned char hash[PIN_SHA256_LEN],
 	strbuf_puts(&sb, ": ");
 	if (looks_like_hex_fingerprint(text, len) || (colon != NULL &&
 	    looks_like_hex_fingerprint(colon + 1, strlen(colon + 1)))) {
-		strbuf_puts(&sb, "a hex fingerprint is not a pin; --pin takes "
-		    "the SHA-256 of the public key in base64, "
-		    "sha256:BASE64, as -v prints it");
+		strbuf_puts(&sb, _("a hex fingerprint is not a pin; --pin "
+		    "takes the SHA-256 of the public key in base64, "
+		    "sha256:BASE64, as -v prints it"));
 		return -1;
 	}
 	if (strncmp(text, "sha256//", 8) == 0) {
-		strbuf_puts(&sb, "write sha256:BASE64 (sha256// is curl's "
-		    "spelling)");
+		strbuf_puts(&sb, _("write sha256:BASE64 (sha256// is curl's "
+		    "spelling)"));
 		return -1;
 	}
 	if (colon == NULL) {
-		strbuf_puts(&sb, "no algorithm: write sha256:BASE64");
+		strbuf_puts(&sb, _("no algorithm: write sha256:BASE64"));
 		return -1;
 	}
 	if ((size_t)(colon - text) + 1 != PIN_PREFIX_LEN ||
 	    strncmp(text, PIN_PREFIX, PIN_PREFIX_LEN) != 0) {
-		strbuf_puts(&sb, "algorithm ");
-		put_quoted(&sb, text, (size_t)(colon - text));
-		strbuf_puts(&sb, " is not sha256, the only one a pin may "
-		    "name (lower case)");
+		strbuf_printf(&sb, _("algorithm %s is not sha256, the only "
+		    "one a pin may name (lower case)"), quoted(text,
+		    (size_t)(colon - text), q, sizeof(q)));
 		return -1;
 	}
 	b64 = colon + 1;
 	b64_len = len - PIN_PREFIX_LEN;
 	if (b64_len == 0) {
-		strbuf_puts(&sb, "no base64 after 'sha256:'");
+		strbuf_puts(&sb, _("no base64 after 'sha256:'"));
 		return -1;
 	}
 	n = pin_base64_decode(b64, b64_len, buf, sizeof(buf), &fault, &where);
 	if (fault == PIN_BASE64_CHAR) {
-		strbuf_puts(&sb, "bad base64 character ");
-		put_quoted(&sb, b64 + where, 1);
-		strbuf_printf(&sb, " at offset %zu", PIN_PREFIX_LEN + where);
+		strbuf_printf(&sb, _("bad base64 character %s at offset %zu"),
+		    quoted(b64 + where, 1, q, sizeof(q)),
+		    PIN_PREFIX_LEN + where);
 		if (b64[where] == '-' || b64[where] == '_')
-			strbuf_puts(&sb, " (that is base64url; a pin uses "
-			    "standard base64, with + and /)");
+			strbuf_puts(&sb, _(" (that is base64url; a pin uses "
+			    "standard base64, with + and /)"));
 		return -1;
 	}
 	if (fault == PIN_BASE64_PAD) {
 		if (b64[where] == '=')
-			strbuf_printf(&sb, "'=' at offset %zu is more padding "
-			    "than base64 has", PIN_PREFIX_LEN + where);
+			strbuf_printf(&sb, _("'=' at offset %zu is more "
+			    "padding than base64 has"), PIN_PREFIX_LEN + where);
 		else
-			strbuf_printf(&sb, "base64 character at offset %zu "
-			    "follows the '=' padding", PIN_PREFIX_LEN + where);
+			strbuf_printf(&sb, _("base64 character at offset %zu "
+			    "follows the '=' padding"), PIN_PREFIX_LEN + where);
 		return -1;
 	}
 	/* A wrong length explains stray bits too: it is said first. */
@@ -258,11 +276,10 @@ pin_parse(const char *text, unsigned char hash[PIN_SHA256_LEN],
 		return -1;
 	}
 	if (fault == PIN_BASE64_BITS) {
-		strbuf_printf(&sb, "base64 character ");
-		put_quoted(&sb, b64 + where, 1);
-		strbuf_printf(&sb, " at offset %zu sets bits past the end of "
-		    "the data (not canonical base64; was it copied whole?)",
-		    PIN_PREFIX_LEN + where);
+		strbuf_printf(&sb, _("base64 character %s at offset %zu sets "
+		    "bits past the end of the data (not canonical base64; "
+		    "was it copied whole?)"), quoted(b64 + where, 1, q,
+		    sizeof(q)), PIN_PREFIX_LEN + where);
 		return -1;
 	}
 	/* 44 characters, one '=', no fault: nothing else decodes so. */

@@ -34,34 +34,34 @@
 /* --getsockopt, in the socket options and on its own for pair. */
 #define GETSOCKOPT_ROW \
 	{ 0, "getsockopt", OPT_LIST, FIELD(getsockopts), "OPTNAME", \
-	  "read an option back after set-up and print it (repeatable)", \
+	  N_("read an option back after set-up and print it (repeatable)"), \
 	  0, 0, 0, NULL }
 
 /* How a socket is made: the options of every command with an endpoint. */
 const struct opt_def session_socket_defs[] = {
 	{ 'w', "timeout", OPT_SECONDS, FIELD(timeout), "SECS",
-	  "limit on connect, accept, the first reply (124)",
+	  N_("limit on connect, accept, the first reply (124)"),
 	  0, 0, 0, NULL },
 	{ 0, "reuseaddr", OPT_FLAG, FIELD(reuseaddr), NULL,
-	  "set SO_REUSEADDR before bind", 1, 0, 0, NULL },
+	  N_("set SO_REUSEADDR before bind"), 1, 0, 0, NULL },
 	{ 0, "no-reuseaddr", OPT_FLAG, FIELD(reuseaddr), NULL,
-	  "do not set SO_REUSEADDR", 0, 0, 0, NULL },
+	  N_("do not set SO_REUSEADDR"), 0, 0, 0, NULL },
 	{ 0, "reuseport", OPT_FLAG, FIELD(reuseport), NULL,
-	  "set SO_REUSEPORT before bind", 1, 0, 0, NULL },
+	  N_("set SO_REUSEPORT before bind"), 1, 0, 0, NULL },
 	{ 'o', "sockopt", OPT_LIST, FIELD(sockopts), "NAME=VALUE",
-	  "setsockopt by name, e.g. TCP_NODELAY=1 (repeatable)",
+	  N_("setsockopt by name, e.g. TCP_NODELAY=1 (repeatable)"),
 	  0, 0, 0, NULL },
 	GETSOCKOPT_ROW,
 	{ 'u', "udp", OPT_FLAG, FIELD(udp), NULL,
-	  "UDP (with a unix path: SOCK_DGRAM)", 1, 0, 0, NULL },
+	  N_("UDP (with a unix path: SOCK_DGRAM)"), 1, 0, 0, NULL },
 	{ 'U', "unix", OPT_FLAG, FIELD(unix_path), NULL,
-	  "the endpoint is an AF_UNIX socket path", 1, 0, 0, NULL },
+	  N_("the endpoint is an AF_UNIX socket path"), 1, 0, 0, NULL },
 	{ 0, "seqpacket", OPT_FLAG, FIELD(seqpacket), NULL,
-	  "AF_UNIX SOCK_SEQPACKET", 1, 0, 0, NULL },
+	  N_("AF_UNIX SOCK_SEQPACKET"), 1, 0, 0, NULL },
 	{ '4', "ipv4", OPT_FLAG, FIELD(ipv4), NULL,
-	  "IPv4 addresses only", 1, 0, 0, NULL },
+	  N_("IPv4 addresses only"), 1, 0, 0, NULL },
 	{ '6', "ipv6", OPT_FLAG, FIELD(ipv6), NULL,
-	  "IPv6 addresses only", 1, 0, 0, NULL },
+	  N_("IPv6 addresses only"), 1, 0, 0, NULL },
 };
 
 const size_t session_socket_count = ARRAY_LEN(session_socket_defs);
@@ -73,27 +73,28 @@ const size_t session_readback_count = ARRAY_LEN(session_readback_defs);
 /* How data moves and is shown: every command that relays data. */
 const struct opt_def session_data_defs[] = {
 	{ 'i', "idle-timeout", OPT_SECONDS, FIELD(idle_timeout), "SECS",
-	  "end (status 124) when no data moved for SECS", 0, 0, 0, NULL },
+	  N_("end (status 124) when no data moved for SECS"), 0, 0, 0, NULL },
 	{ 0, "shutdown", OPT_CHOICE, FIELD(shutdown_mode), "MODE",
-	  "on stdin EOF: wr (FIN), rd, rdwr, none, close",
+	  N_("on stdin EOF: wr (FIN), rd, rdwr, none, close"),
 	  0, 0, 0, RELAY_SHUTDOWN_CHOICES },
 	{ 'q', "quit-after", OPT_SECONDS, FIELD(quit_after), "SECS",
-	  "after stdin EOF, end at most SECS later", 0, 0, 0, NULL },
+	  N_("after stdin EOF, end at most SECS later"), 0, 0, 0, NULL },
 	{ 'C', "crlf", OPT_FLAG, FIELD(crlf), NULL,
-	  "send line endings as CRLF", 1, 0, 0, NULL },
+	  N_("send line endings as CRLF"), 1, 0, 0, NULL },
 	{ 'v', "verbose", OPT_FLAG, FIELD(verbose), NULL,
-	  "addresses, events and byte counts on stderr", 1, 0, 0, NULL },
+	  N_("addresses, events and byte counts on stderr"), 1, 0, 0, NULL },
 	{ 'x', "hex", OPT_FLAG, FIELD(hex), NULL,
-	  "hex dump on stderr (> sent, < received)",
+	  N_("hex dump on stderr (> sent, < received)"),
 	  1, 0, 0, NULL },
 	{ 0, "json", OPT_FLAG, FIELD(json), NULL,
-	  "events and errors as JSON objects, one per line", 1, 0, 0, NULL },
+	  N_("events and errors as JSON objects, one per line"),
+	  1, 0, 0, NULL },
 	{ 0, "progress", OPT_FLAG, FIELD(progress), NULL,
-	  "bytes and rate on stderr while data moves", 1, 0, 0, NULL },
+	  N_("bytes and rate on stderr while data moves"), 1, 0, 0, NULL },
 	{ 't', "trace", OPT_OPTARG, FIELD(trace), "full,bytes,time",
-	  "print every socket call on stderr", 0, 0, 0, NULL },
+	  N_("print every socket call on stderr"), 0, 0, 0, NULL },
 	{ 0, "tcp-state", OPT_FLAG, FIELD(tcp_state), NULL,
-	  "show the TCP state after each call (implies --trace)",
+	  N_("show the TCP state after each call (implies --trace)"),
 	  1, 0, 0, NULL },
 };
 
@@ -102,12 +103,12 @@ const size_t session_data_count = ARRAY_LEN(session_data_defs);
 /* A program instead of stdio, for connect and listen. */
 const struct opt_def session_program_defs[] = {
 	{ 'e', "exec", OPT_STRING, FIELD(exec_prog), "'PROG ARGS'",
-	  "the peer talks to PROG (split on blanks, no shell)",
+	  N_("the peer talks to PROG (split on blanks, no shell)"),
 	  0, 0, 0, NULL },
 	{ 'c', "sh-exec", OPT_STRING, FIELD(sh_prog), "STRING",
-	  "the peer talks to /bin/sh -c STRING", 0, 0, 0, NULL },
+	  N_("the peer talks to /bin/sh -c STRING"), 0, 0, 0, NULL },
 	{ 0, "stderr", OPT_FLAG, FIELD(join_stderr), NULL,
-	  "the program's stderr goes to the peer too", 1, 0, 0, NULL },
+	  N_("the program's stderr goes to the peer too"), 1, 0, 0, NULL },
 };
 
 const size_t session_program_count = ARRAY_LEN(session_program_defs);
@@ -115,10 +116,13 @@ const size_t session_program_count = ARRAY_LEN(session_program_defs);
 /* How a person at a terminal types. */
 const struct opt_def session_tty_defs[] = {
 	{ 0, "no-readline", OPT_FLAG, FIELD(no_readline), NULL,
-	  "no line editing, even at a terminal", 1, 0, 0, NULL },
+	  N_("no line editing, even at a terminal"), 1, 0, 0, NULL },
 };
 
 const size_t session_tty_count = ARRAY_LEN(session_tty_defs);
+
+/* Room for "received 18446744073709551615 bytes" in any language. */
+#define BYTE_COUNT_MAX 96
 
 /* Largest UDP payload over IPv4: 65535 - 20 (IP) - 8 (UDP). */
 #define UDP_PAYLOAD_MAX 65507
@@ -283,7 +287,7 @@ set_int_option(int fd, int level, int name, int value, const char *label,
 
 	if (sys_setsockopt(fd, level, name, &value, sizeof(value)) == 0)
 		return 0;
-	snprintf(what, sizeof(what), "set %s on %s", label, where);
+	snprintf(what, sizeof(what), _("set %s on %s"), label, where);
 	report_errno("setsockopt", what, errno);
 	return -1;
 }
@@ -304,8 +308,8 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 	s->family = a->family;
 	/* Textbook mode's calls block, as the slides' do. */
 	if (!textbook_on() && sys_set_nonblocking(fd) < 0) {
-		snprintf(what, sizeof(what), "make the socket for %s "
-		    "non-blocking", where);
+		snprintf(what, sizeof(what), _("make the socket for %s "
+		    "non-blocking"), where);
 		report_errno("fcntl", what, errno);
 		goto fail;
 	}
@@ -333,7 +337,7 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 			char hint[512];
 
 			/* An option of another family or protocol: say which. */
-			snprintf(what, sizeof(what), "set %s on %s",
+			snprintf(what, sizeof(what), _("set %s on %s"),
 			    s->opts.sockopts.items[i], where);
 			report_errno_hint("setsockopt", what, err,
 			    explain_errno_at("setsockopt", err,
@@ -432,8 +436,8 @@ session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
 			un.sun_family = AF_UNIX;
 			if (sys_bind(fd, (const struct sockaddr *)&un,
 			    sizeof(sa_family_t)) < 0) {
-				report_errno("bind", "autobind a unix datagram "
-				    "socket", errno);
+				report_errno("bind", _("autobind a unix "
+				    "datagram socket"), errno);
 				return -1;
 			}
 		}
@@ -451,7 +455,7 @@ session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
 		ep.family = dest->family;
 	n = endpoint_resolve(&ep, true, addrs, ARRAY_LEN(addrs), &eai);
 	if (n < 0) {
-		snprintf(what, sizeof(what), "resolve source %s", ep.text);
+		snprintf(what, sizeof(what), _("resolve source %s"), ep.text);
 		report_eai(what, eai);
 		return -1;
 	}
@@ -465,7 +469,7 @@ session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
 				session_remove_at_exit(ep.path);
 			return 0;
 		}
-		snprintf(what, sizeof(what), "bind to source %s",
+		snprintf(what, sizeof(what), _("bind to source %s"),
 		    addr_format((const struct sockaddr *)&addrs[i].sa,
 		    addrs[i].len, text, sizeof(text)));
 		report_errno("bind", what, errno);
@@ -498,7 +502,7 @@ session_wait(int fd, short events, double timeout)
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc < 0) {
-			report_errno("poll", "wait for the socket", errno);
+			report_errno("poll", _("wait for the socket"), errno);
 			return -1;
 		}
 		if (pfd[1].revents)
@@ -556,8 +560,8 @@ progress_hook(void *ctx, const struct relay_stats *st)
 	human_bytes(st->bytes[RELAY_DOWN], received, sizeof(received));
 	human_bytes((uint64_t)((double)(st->bytes[RELAY_UP] +
 	    st->bytes[RELAY_DOWN]) / secs), rate, sizeof(rate));
-	n = snprintf(line, sizeof(line), "%ssockit: %s sent, %s received, "
-	    "%s/s, %.0f s%s", s->progress_on_tty ? "\r" : "", sent, received,
+	n = snprintf(line, sizeof(line), _("%ssockit: %s sent, %s received, "
+	    "%s/s, %.0f s%s"), s->progress_on_tty ? "\r" : "", sent, received,
 	    rate, st->seconds, s->progress_on_tty ? "\033[K" : "\n");
 	if (n > 0)
 		report_write(line, (size_t)n < sizeof(line) ? (size_t)n :
@@ -599,8 +603,8 @@ session_oversize(struct session *s, size_t len, const char *sender)
 	char what[ADDR_TEXT_MAX + 64];
 
 	s->oversize++;
-	snprintf(what, sizeof(what), "receive a datagram of %zu bytes from %s",
-	    len, sender);
+	snprintf(what, sizeof(what),
+	    _("receive a datagram of %zu bytes from %s"), len, sender);
 	/*
 	 * recvmmsg succeeded and said MSG_TRUNC: the EMSGSIZE is sockit's
 	 * word for it, so the message names no call as if it had failed.
@@ -615,7 +619,7 @@ oversize_hook(void *ctx, size_t len, const struct sockaddr *sa,
 {
 	struct session *s = ctx;
 	struct sockaddr unnamed = { .sa_family = AF_UNIX };
-	char text[ADDR_TEXT_MAX] = "the peer";
+	char text[ADDR_TEXT_MAX];
 
 	/* Only a unix sender that never bound a name comes without one. */
 	if (sa != NULL && salen < sizeof(sa_family_t)) {
@@ -624,6 +628,8 @@ oversize_hook(void *ctx, size_t len, const struct sockaddr *sa,
 	}
 	if (sa != NULL)
 		addr_format(sa, salen, text, sizeof(text));
+	else
+		snprintf(text, sizeof(text), "%s", _("the peer"));
 	session_oversize(s, len, text);
 }
 
@@ -691,7 +697,7 @@ session_emit_datagram(struct session *s, const void *buf, size_t len)
 				s->output_closed = true;
 				return EXIT_OK;
 			}
-			report_errno("write", "write to stdout", errno);
+			report_errno("write", _("write to stdout"), errno);
 			return EXIT_FAIL;
 		}
 		off += (size_t)n;
@@ -728,10 +734,23 @@ session_connected(struct session *s, int sock, const char *event)
 	}
 }
 
+/*
+ * "sent N bytes" and "received N bytes" as two phrases, each with the
+ * plural its own count needs: one sentence cannot hold two ngettext forms.
+ */
+static void
+byte_counts(uint64_t sent, uint64_t received, char *up, char *down)
+{
+	snprintf(up, BYTE_COUNT_MAX, P_("sent %llu byte", "sent %llu bytes",
+	    sent), (unsigned long long)sent);
+	snprintf(down, BYTE_COUNT_MAX, P_("received %llu byte",
+	    "received %llu bytes", received), (unsigned long long)received);
+}
+
 static void
 summary(struct session *s, const struct relay_result *res)
 {
-	char storage[1024];
+	char storage[1024], up[BYTE_COUNT_MAX], down[BYTE_COUNT_MAX];
 	struct strbuf sb;
 	uint64_t received = res->stats.bytes[RELAY_DOWN] + s->early_bytes;
 	uint64_t sent = res->stats.bytes[RELAY_UP] + s->early_sent;
@@ -752,10 +771,8 @@ summary(struct session *s, const struct relay_result *res)
 			json_field_bool(&sb, "truncated", true);
 		report_event_end(&sb);
 	} else {
-		report_note("sent %llu byte%s, received %llu byte%s in %.3f s",
-		    (unsigned long long)sent, sent == 1 ? "" : "s",
-		    (unsigned long long)received, received == 1 ? "" : "s",
-		    res->stats.seconds);
+		byte_counts(sent, received, up, down);
+		report_note("%s, %s in %.3f s", up, down, res->stats.seconds);
 	}
 }
 
@@ -802,7 +819,7 @@ check_history(void)
 	if (err == 0 || warned || path == NULL)
 		return;
 	warned = true;
-	report_warning("history file %s: %s (%s)", path, strerror(err),
+	report_warning("history file %s: %s (%s)", path, i18n_errno_text(err),
 	    trace_errno_name(err) != NULL ? trace_errno_name(err) : "?");
 }
 
@@ -1054,13 +1071,13 @@ session_relay(struct session *s, int sock, int socktype, const char *peer)
 		return EXIT_FAIL;
 	/* send, sendto, sendmmsg; recv, recvfrom, recvmmsg. */
 	if (strncmp(res.failed_call, "send", 4) == 0)
-		snprintf(what, sizeof(what), "send to %s", peer);
+		snprintf(what, sizeof(what), _("send to %s"), peer);
 	else if (strncmp(res.failed_call, "recv", 4) == 0)
-		snprintf(what, sizeof(what), "recv from %s", peer);
+		snprintf(what, sizeof(what), _("recv from %s"), peer);
 	else if (strcmp(res.failed_call, "read") == 0)
-		snprintf(what, sizeof(what), "read from stdin");
+		snprintf(what, sizeof(what), "%s", _("read from stdin"));
 	else if (strcmp(res.failed_call, "write") == 0)
-		snprintf(what, sizeof(what), "write to stdout");
+		snprintf(what, sizeof(what), "%s", _("write to stdout"));
 	else
 		snprintf(what, sizeof(what), "%s", res.failed_call);
 	report_relay_errno(s, socktype, res.failed_call, what, res.err);
@@ -1126,7 +1143,7 @@ void
 session_program_closed(struct session *s, int sock, const char *peer,
     double start, pid_t pid, int status)
 {
-	char storage[1024];
+	char storage[1024], up[BYTE_COUNT_MAX], down[BYTE_COUNT_MAX];
 	struct strbuf sb;
 	uint64_t sent = 0, received = 0;
 	bool counted;
@@ -1146,10 +1163,9 @@ session_program_closed(struct session *s, int sock, const char *peer,
 		json_field_num(&sb, "seconds", seconds);
 		report_event_end(&sb);
 	} else if (counted) {
-		report_note("closed %s: sent %llu byte%s, received %llu "
-		    "byte%s in %.3f s", peer, (unsigned long long)sent,
-		    sent == 1 ? "" : "s", (unsigned long long)received,
-		    received == 1 ? "" : "s", seconds);
+		byte_counts(sent, received, up, down);
+		report_note("closed %s: %s, %s in %.3f s", peer, up, down,
+		    seconds);
 	} else {
 		report_note("closed %s after %.3f s", peer, seconds);
 	}
@@ -1172,8 +1188,8 @@ session_run_program(struct session *s, struct spawn_cmd *cmd, int sock,
 	addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
 	/* O_NONBLOCK belongs to the socket, not our descriptor: clear it. */
 	if (sys_set_blocking(sock) < 0) {
-		report_errno("fcntl", "make the socket blocking for the "
-		    "program", errno);
+		report_errno("fcntl", _("make the socket blocking for the "
+		    "program"), errno);
 		sys_close(sock);
 		return EXIT_FAIL;
 	}

@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "i18n.h"
 #include "json.h"
 #include "relay.h"
 #include "report.h"
@@ -112,7 +113,10 @@ send_all(int sock, const unsigned char *buf, size_t len, double deadline,
 	return EXIT_OK;
 }
 
-/* "the server refused: "454 ..."" and the like, with the hint. */
+/*
+ * "the server refused: "454 ..."" and the like, with the hint; text is
+ * a message id (N_) or a message already in the user's language.
+ */
 static void
 tell(const char *what, const char *text, const unsigned char *said,
     size_t len, const char *name)
@@ -120,10 +124,10 @@ tell(const char *what, const char *text, const unsigned char *said,
 	char quoted[600], line[800];
 
 	if (said != NULL)
-		snprintf(line, sizeof(line), "%s: %s", text,
+		snprintf(line, sizeof(line), "%s: %s", _(text),
 		    starttls_quote(said, len, quoted, sizeof(quoted)));
 	else
-		snprintf(line, sizeof(line), "%s", text);
+		snprintf(line, sizeof(line), "%s", _(text));
 	report_failure_lines(what, line, NULL, "", explain_tls(name));
 }
 
@@ -158,7 +162,7 @@ session_starttls(struct session *s, int sock, const char *peer,
 	size_t last = 0;
 	int step, status;
 
-	snprintf(what, sizeof(what), "starttls %s with %s", name, peer);
+	snprintf(what, sizeof(what), _("starttls %s with %s"), name, peer);
 	hello[0] = '\0';
 	if (proto == STARTTLS_SMTP)
 		hello_name(sock, hello, sizeof(hello));
@@ -183,8 +187,8 @@ session_starttls(struct session *s, int sock, const char *peer,
 			int rc;
 
 			if (have == sizeof(buf)) {
-				tell(what, "the answer is longer than any of "
-				    "the protocol's, and goes on", buf, 200,
+				tell(what, N_("the answer is longer than any "
+				    "of the protocol's, and goes on"), buf, 200,
 				    "starttls odd");
 				return EXIT_FAIL;
 			}
@@ -203,10 +207,11 @@ session_starttls(struct session *s, int sock, const char *peer,
 			}
 			if (n == 0) {
 				show("<", buf, have, proto);
-				tell(what, have > 0 ? "the server closed the "
-				    "connection in the middle of its answer" :
-				    "the server closed the connection without "
-				    "an answer", have > 0 ? buf : NULL, have,
+				tell(what, have > 0 ? N_("the server closed "
+				    "the connection in the middle of its "
+				    "answer") : N_("the server closed the "
+				    "connection without an answer"), have > 0 ?
+				    buf : NULL, have,
 				    "starttls closed");
 				return EXIT_FAIL;
 			}
@@ -218,7 +223,7 @@ session_starttls(struct session *s, int sock, const char *peer,
 		 * greeting, an IMAP BYE) turns the whole session away.
 		 */
 		if (v == STARTTLS_REFUSED) {
-			tell(what, "the server refused", buf, used,
+			tell(what, N_("the server refused"), buf, used,
 			    step + 1 < starttls_steps(proto) ?
 			    "starttls turned away" : "starttls refused");
 			return EXIT_FAIL;
@@ -226,8 +231,8 @@ session_starttls(struct session *s, int sock, const char *peer,
 		if (v == STARTTLS_ODD) {
 			char text[96];
 
-			snprintf(text, sizeof(text), "the server does not "
-			    "speak %s here; it said", name);
+			snprintf(text, sizeof(text), _("the server does not "
+			    "speak %s here; it said"), name);
 			tell(what, text, buf, used, "starttls odd");
 			return EXIT_FAIL;
 		}
@@ -238,8 +243,8 @@ session_starttls(struct session *s, int sock, const char *peer,
 		 * injection of CVE-2011-0411 and CVE-2021-23222).
 		 */
 		if (used < have) {
-			tell(what, "the server sent more than its answer "
-			    "before its turn", buf + used, have - used,
+			tell(what, N_("the server sent more than its answer "
+			    "before its turn"), buf + used, have - used,
 			    "starttls early");
 			return EXIT_FAIL;
 		}

@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "alpn.h"
 #include "explain.h"
+#include "i18n.h"
 #include "json.h"
 #include "pin.h"
 #include "relay.h"
@@ -32,48 +33,51 @@
 
 const struct opt_def session_tls_defs[] = {
 	{ 0, "tls", OPT_FLAG, FIELD(tls), NULL,
-	  "speak TLS over the connection (as tls:// does)", 1, 0, 0, NULL },
+	  N_("speak TLS over the connection (as tls:// does)"), 1, 0, 0, NULL },
 	{ 0, "ssl", OPT_FLAG, FIELD(tls), NULL,
-	  "the same as --tls (ncat's spelling)", 1, 0, 0, NULL },
+	  N_("the same as --tls (ncat's spelling)"), 1, 0, 0, NULL },
 	{ 0, "insecure", OPT_FLAG, FIELD(insecure), NULL,
-	  "do not check the server's certificate at all", 1, 0, 0, NULL },
+	  N_("do not check the server's certificate at all"), 1, 0, 0, NULL },
 	{ 0, "cafile", OPT_STRING, FIELD(cafile), "FILE",
-	  "trust the CA certificates in FILE (PEM)", 0, 0, 0, NULL },
+	  N_("trust the CA certificates in FILE (PEM)"), 0, 0, 0, NULL },
 	{ 0, "capath", OPT_STRING, FIELD(capath), "DIR",
-	  "trust the CA certificates in DIR (hashed names)", 0, 0, 0, NULL },
+	  N_("trust the CA certificates in DIR (hashed names)"),
+	  0, 0, 0, NULL },
 	{ 0, "sni", OPT_STRING, FIELD(sni), "NAME",
-	  "send NAME as the server name (SNI)", 0, 0, 0, NULL },
+	  N_("send NAME as the server name (SNI)"), 0, 0, 0, NULL },
 	{ 0, "no-sni", OPT_FLAG, FIELD(no_sni), NULL,
-	  "send no server name", 1, 0, 0, NULL },
+	  N_("send no server name"), 1, 0, 0, NULL },
 	{ 0, "verify-name", OPT_STRING, FIELD(verify_name), "NAME",
-	  "the certificate must name NAME, not the host", 0, 0, 0, NULL },
+	  N_("the certificate must name NAME, not the host"), 0, 0, 0, NULL },
 	{ 0, "pin", OPT_STRING, FIELD(pin), "sha256:BASE64",
-	  "the server's public key must have this SHA-256", 0, 0, 0, NULL },
+	  N_("the server's public key must have this SHA-256"), 0, 0, 0, NULL },
 	{ 0, "cert", OPT_STRING, FIELD(cert), "FILE",
-	  "our certificate (PEM, chain after it)", 0, 0, 0, NULL },
+	  N_("our certificate (PEM, chain after it)"), 0, 0, 0, NULL },
 	{ 0, "key", OPT_STRING, FIELD(key), "FILE",
-	  "our private key (PEM); default: in --cert's file", 0, 0, 0, NULL },
+	  N_("our private key (PEM); default: in --cert's file"),
+	  0, 0, 0, NULL },
 	{ 0, "key-pass-file", OPT_STRING, FIELD(key_pass_file), "FILE",
-	  "the key's passphrase is the first line of FILE", 0, 0, 0, NULL },
+	  N_("the key's passphrase is the first line of FILE"), 0, 0, 0, NULL },
 	{ 0, "alpn", OPT_STRING, FIELD(alpn), "LIST",
-	  "offer these protocols (a server: choose), e.g. h2,http/1.1", 0, 0, 0, NULL },
+	  N_("offer these protocols (a server: choose), e.g. h2,http/1.1"),
+	  0, 0, 0, NULL },
 	{ 0, "tls-min", OPT_CHOICE, FIELD(tls_min), "VERSION",
-	  "the oldest TLS version to speak (default 1.2)", 0, 0, 0,
+	  N_("the oldest TLS version to speak (default 1.2)"), 0, 0, 0,
 	  TLS_VERSIONS },
 	{ 0, "tls-max", OPT_CHOICE, FIELD(tls_max), "VERSION",
-	  "the newest TLS version to speak", 0, 0, 0, TLS_VERSIONS },
+	  N_("the newest TLS version to speak"), 0, 0, 0, TLS_VERSIONS },
 	{ 0, "ciphers", OPT_STRING, FIELD(ciphers), "LIST",
-	  "TLS 1.2 ciphers, in OpenSSL's syntax", 0, 0, 0, NULL },
+	  N_("TLS 1.2 ciphers, in OpenSSL's syntax"), 0, 0, 0, NULL },
 	{ 0, "ciphersuites", OPT_STRING, FIELD(ciphersuites), "LIST",
-	  "TLS 1.3 cipher suites, in OpenSSL's syntax", 0, 0, 0, NULL },
+	  N_("TLS 1.3 cipher suites, in OpenSSL's syntax"), 0, 0, 0, NULL },
 	{ 0, "verify-client", OPT_FLAG, FIELD(verify_client), NULL,
-	  "server: ask for a client certificate, check it (--cafile)",
+	  N_("server: ask for a client certificate, check it (--cafile)"),
 	  1, 0, 0, NULL },
 	{ 0, "show-certs", OPT_FLAG, FIELD(show_certs), NULL,
-	  "print the peer's certificate chain (PEM) on stderr",
+	  N_("print the peer's certificate chain (PEM) on stderr"),
 	  1, 0, 0, NULL },
 	{ 0, "starttls", OPT_CHOICE, FIELD(starttls), "PROTO",
-	  "speak PROTO's preamble (smtp imap pop3 ftp postgres), then TLS",
+	  N_("speak PROTO's preamble (smtp imap pop3 ftp postgres), then TLS"),
 	  0, 0, 0, STARTTLS_NAMES },
 };
 
@@ -116,14 +120,17 @@ check_file(const char *path, const char *option, bool dir)
 		return 0;
 	/* The type first: access(X_OK) of a file says EACCES, not why. */
 	if (stat(path, &st) == 0 && dir != S_ISDIR(st.st_mode)) {
-		report_usage("%s %s is %s", option, path, dir ?
-		    "not a directory" : "a directory, not a file");
+		if (dir)
+			report_usage("%s %s is not a directory", option, path);
+		else
+			report_usage("%s %s is a directory, not a file", option,
+			    path);
 		return -1;
 	}
 	if (stat(path, &st) != 0 || access(path, dir ? R_OK | X_OK : R_OK)
 	    != 0) {
 		report_usage("cannot read %s %s: %s", option, path,
-		    strerror(errno));
+		    i18n_errno_text(errno));
 		return -1;
 	}
 	return 0;
@@ -136,7 +143,7 @@ read_key_pass(const char *path)
 
 	if (f == NULL) {
 		report_usage("cannot read --key-pass-file %s: %s", path,
-		    strerror(errno));
+		    i18n_errno_text(errno));
 		return -1;
 	}
 	if (fgets(key_pass, sizeof(key_pass), f) == NULL)
@@ -167,9 +174,9 @@ check_empty(const struct session_tls_opts *o)
 			continue;
 		report_usage("--%s is empty: it takes a %s%s", d->long_name,
 		    d->arg_name, strcmp(d->long_name, "sni") == 0 ?
-		    " (to send no server name, use --no-sni)" :
+		    _(" (to send no server name, use --no-sni)") :
 		    strcmp(d->long_name, "ciphersuites") == 0 ?
-		    " (to speak no TLS 1.3, use --tls-max 1.2)" : "");
+		    _(" (to speak no TLS 1.3, use --tls-max 1.2)") : "");
 		return -1;
 	}
 	return 0;
@@ -205,7 +212,7 @@ check_options(struct session *s, const struct endpoint *ep, bool server)
 	if (o->starttls >= 0 && (o->tls || ep->tls)) {
 		report_usage("--starttls upgrades a plain connection: it "
 		    "contradicts %s, which speaks TLS from the start",
-		    o->tls ? "--tls" : "a tls:// endpoint");
+		    o->tls ? "--tls" : _("a tls:// endpoint"));
 		return -1;
 	}
 	if (server && o->starttls >= 0) {
@@ -409,12 +416,13 @@ report_setup(const struct tls_error *e)
 	if (strcmp(e->cause, "keylog") == 0) {
 		char what[TLS_TEXT_MAX + 24];
 
-		snprintf(what, sizeof(what), "open SSLKEYLOGFILE %s", e->file);
+		snprintf(what, sizeof(what), _("open SSLKEYLOGFILE %s"),
+		    e->file);
 		report_errno("open", what, e->err);
 	} else if (e->file[0] != '\0') {
 		char what[TLS_TEXT_MAX + 8];
 
-		snprintf(what, sizeof(what), "load %s", e->file);
+		snprintf(what, sizeof(what), _("load %s"), e->file);
 		report_failure_lines(what, e->reason, NULL, "",
 		    e->cause[0] != '\0' ? explain_tls(e->cause) : NULL);
 	} else
@@ -499,10 +507,10 @@ static const char *
 names_text(const char *names, const char *host_cn, char *out, size_t cap)
 {
 	if (host_cn[0] == '\0')
-		return names[0] != '\0' ? names : "none";
-	snprintf(out, cap, "%s (no DNS name, so a host name is checked "
-	    "against the subject's CN=%s; browsers ignore the CN)",
-	    names[0] != '\0' ? names : "none", host_cn);
+		return names[0] != '\0' ? names : _("none");
+	snprintf(out, cap, _("%s (no DNS name, so a host name is checked "
+	    "against the subject's CN=%s; browsers ignore the CN)"),
+	    names[0] != '\0' ? names : _("none"), host_cn);
 	return out;
 }
 
@@ -545,9 +553,14 @@ describe(struct session *s, const char *peer)
 		}
 		report_event_end(&sb);
 	} else if (s->opts.verbose) {
-		report_note("tls: %s, %s, alpn %s, %s session", info.version,
-		    info.cipher, info.alpn[0] ? info.alpn : "none",
-		    info.resumed ? "resumed" : "new");
+		const char *alpn = info.alpn[0] ? info.alpn : _("none");
+
+		if (info.resumed)
+			report_note("tls: %s, %s, alpn %s, resumed session",
+			    info.version, info.cipher, alpn);
+		else
+			report_note("tls: %s, %s, alpn %s, new session",
+			    info.version, info.cipher, alpn);
 		if (info.have_cert) {
 			report_note("tls: subject %s", info.subject);
 			report_note("tls: issuer %s", info.issuer);
@@ -558,12 +571,54 @@ describe(struct session *s, const char *peer)
 			report_note("tls: sha256 %s", fp);
 			report_note("tls: pin %s", pin);
 		} else {
-			report_note("tls: the %s sent no certificate",
-			    s->dialed ? "server" : "client");
+			if (s->dialed)
+				report_note("tls: the server sent no "
+				    "certificate");
+			else
+				report_note("tls: the client sent no "
+				    "certificate");
 		}
 	}
 	if (s->tlso.show_certs)
 		tls_peer_chain_pem(s->tls, put_pem, NULL);
+}
+
+/*
+ * The library's words for the certificate checks a course meets, as
+ * OpenSSL 3 says them: the library has no catalogue of its own, so these
+ * are sockit's message ids. Another version's words stay as they are.
+ */
+static const char *const verify_texts[] = {
+	N_("CA certificate key too weak"),
+	N_("CA signature digest algorithm too weak"),
+	N_("certificate has expired"),
+	N_("certificate is not yet valid"),
+	N_("certificate rejected"),
+	N_("certificate revoked"),
+	N_("certificate signature failure"),
+	N_("certificate not trusted"),
+	N_("self-signed certificate"),
+	N_("EE certificate key too weak"),
+	N_("hostname mismatch"),
+	N_("invalid CA certificate"),
+	N_("unsuitable certificate purpose"),
+	N_("IP address mismatch"),
+	N_("self-signed certificate in certificate chain"),
+	N_("unable to get issuer certificate"),
+	N_("unable to get local issuer certificate"),
+	N_("unable to verify the first certificate"),
+};
+
+/* A failed check's reason in the user's language when it is known. */
+static const char *
+verify_text(const struct tls_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(verify_texts); i++)
+		if (strcmp(e->reason, verify_texts[i]) == 0)
+			return _(verify_texts[i]);
+	return e->reason;
 }
 
 /* Lines under the first that give the facts a failure depends on. */
@@ -581,24 +636,24 @@ failure_facts(struct session *s, const struct tls_error *e,
 		if (e->verify_kind == TLS_VERIFY_DATES) {
 			gmtime_r(&t, &tm);
 			strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-			strbuf_printf(sb, "\n  the certificate is valid from "
-			    "%s until %s; the clock here says %s",
+			strbuf_printf(sb, _("\n  the certificate is valid from "
+			    "%s until %s; the clock here says %s"),
 			    e->not_before, e->not_after, now);
 		} else if (e->verify_kind == TLS_VERIFY_NAME) {
-			strbuf_printf(sb, "\n  asked for %s; the certificate "
-			    "names %s", s->tls_peer.verify_name != NULL ?
+			strbuf_printf(sb, _("\n  asked for %s; the certificate "
+			    "names %s"), s->tls_peer.verify_name != NULL ?
 			    s->tls_peer.verify_name : "?", names_text(e->names,
 			    e->host_cn, text, sizeof(text)));
 		} else if (e->have_cert) {
-			strbuf_printf(sb, "\n  issuer %s; subject %s",
+			strbuf_printf(sb, _("\n  issuer %s; subject %s"),
 			    e->issuer, e->subject);
 		}
 		break;
 	case TLS_FAULT_PIN:
 		pin_format(e->spki_sha256, theirs);
-		strbuf_printf(sb, "\n  --pin wants %s; the server's key is %s",
-		    s->tlso.pin, e->have_cert ? theirs :
-		    "absent (no certificate)");
+		strbuf_printf(sb, _("\n  --pin wants %s; the server's key is "
+		    "%s"), s->tlso.pin, e->have_cert ? theirs :
+		    _("absent (no certificate)"));
 		break;
 	default:
 		break;
@@ -646,44 +701,48 @@ session_tls_report(struct session *s, const char *what,
 	switch (e->fault) {
 	case TLS_FAULT_VERIFY:
 		/* A server checks the client's certificate: --verify-client. */
-		snprintf(text, sizeof(text), "%s%s", server ?
-		    "refused the client's certificate: " : "", e->reason);
+		if (server)
+			snprintf(text, sizeof(text), _("refused the client's "
+			    "certificate: %s"), verify_text(e));
+		else
+			snprintf(text, sizeof(text), "%s", verify_text(e));
 		if (server)
 			hint = explain_tls("client certificate");
 		break;
 	case TLS_FAULT_NO_CERT:
-		snprintf(text, sizeof(text), "the client sent no certificate, "
-		    "and --verify-client wants one");
+		snprintf(text, sizeof(text), "%s", _("the client sent no "
+		    "certificate, and --verify-client wants one"));
 		hint = explain_tls("no client certificate");
 		break;
 	case TLS_FAULT_PIN:
-		snprintf(text, sizeof(text), "pin mismatch: the server's "
-		    "public key is not the one --pin names");
+		snprintf(text, sizeof(text), "%s", _("pin mismatch: the "
+		    "server's public key is not the one --pin names"));
 		name = NULL;
 		break;
 	case TLS_FAULT_ALERT:
-		snprintf(text, sizeof(text), "the peer sent alert %s",
+		snprintf(text, sizeof(text), _("the peer sent alert %s"),
 		    e->alert);
 		name = NULL;
 		break;
 	case TLS_FAULT_NOT_TLS:
-		snprintf(text, sizeof(text), "the peer does not speak TLS "
-		    "(%s)", e->reason);
+		snprintf(text, sizeof(text), _("the peer does not speak TLS "
+		    "(%s)"), e->reason);
 		name = NULL;
 		break;
 	case TLS_FAULT_PLAIN_CLIENT:
-		snprintf(text, sizeof(text), "the client sent plain text, "
-		    "not TLS (%s)", e->reason);
+		snprintf(text, sizeof(text), _("the client sent plain text, "
+		    "not TLS (%s)"), e->reason);
 		name = NULL;
 		break;
 	case TLS_FAULT_EOF:
-		snprintf(text, sizeof(text), "the peer closed the connection "
-		    "before the handshake finished");
+		snprintf(text, sizeof(text), "%s", _("the peer closed the "
+		    "connection before the handshake finished"));
 		name = NULL;
 		break;
 	default:
-		snprintf(text, sizeof(text), "%s", e->reason[0] ? e->reason :
-		    "failed");
+		/* tls.c's own reasons are message ids: this translates them. */
+		snprintf(text, sizeof(text), "%s", e->reason[0] ?
+		    _(e->reason) : _("failed"));
 		name = NULL;
 		if (e->fault == TLS_FAULT_PROTOCOL)
 			hint = explain_tls("protocol");
@@ -724,13 +783,13 @@ session_tls_start(struct session *s, int sock, const char *peer)
 		describe(s, peer);
 		return EXIT_OK;
 	}
-	snprintf(what, sizeof(what), "tls handshake with %s", peer);
+	snprintf(what, sizeof(what), _("tls handshake with %s"), peer);
 	if (e.fault == TLS_FAULT_SIGNAL)
 		return 128 + (int)sys_signal_caught;
 	if (e.fault == TLS_FAULT_TIMEOUT) {
 		report_error("%s: no answer within %g s (%s)", what,
-		    limit, s->opts.timeout >= 0 ? "-w" : "a server's default; "
-		    "-w sets another");
+		    limit, s->opts.timeout >= 0 ? "-w" :
+		    _("a server's default; -w sets another"));
 		return EXIT_TIMEOUT;
 	}
 	session_tls_report(s, what, &e);
@@ -750,9 +809,11 @@ session_tls_finish(struct session *s, const struct relay_result *res,
 		 * A TLS 1.3 server checks our certificate after our side of
 		 * the handshake is done: its refusal is the first thing read.
 		 */
-		snprintf(what, sizeof(what), "tls %swith %s",
-		    res->stats.bytes[RELAY_DOWN] == 0 ? "handshake " : "",
-		    peer);
+		if (res->stats.bytes[RELAY_DOWN] == 0)
+			snprintf(what, sizeof(what), _("tls handshake with %s"),
+			    peer);
+		else
+			snprintf(what, sizeof(what), _("tls with %s"), peer);
 		session_tls_report(s, what, tls_last_error(s->tls));
 	}
 	if (res->truncated)

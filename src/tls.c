@@ -22,6 +22,7 @@
 
 #include "addr.h"
 #include "alpn.h"
+#include "i18n.h"
 #include "relay.h"
 #include "sys.h"
 #include "tls.h"
@@ -381,21 +382,24 @@ file_fault(struct tls_error *e, const char *file, const char *what,
 
 	text[0] = '\0';
 	if (lib == ERR_LIB_PEM && reason == PEM_R_NO_START_LINE) {
-		snprintf(text, sizeof(text), "no PEM %s in it", what);
+		/* Whole sentences: a kind's gender changes the words. */
+		snprintf(text, sizeof(text), "%s", strcmp(what,
+		    "certificate") == 0 ? _("no PEM certificate in it") :
+		    _("no PEM private key in it"));
 		cause = "no pem";
 	} else if ((lib == ERR_LIB_PEM && (reason == PEM_R_BAD_DECRYPT ||
 	    reason == PEM_R_BAD_PASSWORD_READ)) ||
 	    (lib == ERR_LIB_EVP && reason == EVP_R_BAD_DECRYPT) ||
 	    (lib == ERR_LIB_PROV && reason == PROV_R_BAD_DECRYPT)) {
 		snprintf(text, sizeof(text), "%s", have_pass ?
-		    "wrong passphrase: --key-pass-file does not open the key" :
-		    "the key is encrypted, and no --key-pass-file gives its "
-		    "passphrase");
+		    _("wrong passphrase: --key-pass-file does not open the "
+		    "key") : _("the key is encrypted, and no --key-pass-file "
+		    "gives its passphrase"));
 		cause = have_pass ? "wrong passphrase" : "encrypted key";
 	} else if (lib == ERR_LIB_X509 &&
 	    reason == X509_R_KEY_VALUES_MISMATCH) {
-		snprintf(text, sizeof(text), "the key does not match the "
-		    "certificate");
+		snprintf(text, sizeof(text), "%s", _("the key does not match "
+		    "the certificate"));
 		cause = "key mismatch";
 	}
 	setup_fault(e, file, what);
@@ -424,8 +428,8 @@ load_identity(SSL_CTX *ctx, const struct tls_config *cfg,
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		file_fault(e, key, "private key", pass);
-		snprintf(e->reason, sizeof(e->reason), "the key does not "
-		    "match the certificate %s", cfg->cert);
+		snprintf(e->reason, sizeof(e->reason), _("the key does not "
+		    "match the certificate %s"), cfg->cert);
 		snprintf(e->cause, sizeof(e->cause), "key mismatch");
 		return -1;
 	}
@@ -437,8 +441,8 @@ load_trust(SSL_CTX *ctx, const struct tls_config *cfg, struct tls_error *e)
 {
 	if (cfg->cafile == NULL && cfg->capath == NULL) {
 		if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-			setup_fault(e, NULL, "cannot load the system trust "
-			    "store");
+			setup_fault(e, NULL, _("cannot load the system trust "
+			    "store"));
 			return -1;
 		}
 		return 0;
@@ -448,8 +452,8 @@ load_trust(SSL_CTX *ctx, const struct tls_config *cfg, struct tls_error *e)
 		file_fault(e, cfg->cafile != NULL ? cfg->cafile : cfg->capath,
 		    "certificate", false);
 		if (e->cause[0] == '\0' || strcmp(e->cause, "no pem") == 0) {
-			snprintf(e->reason, sizeof(e->reason), "no "
-			    "certificate in it");
+			snprintf(e->reason, sizeof(e->reason), "%s",
+			    _("no certificate in it"));
 			snprintf(e->cause, sizeof(e->cause), "no ca");
 		}
 		return -1;
@@ -551,7 +555,7 @@ use_self_signed(SSL_CTX *ctx, const char *names, struct tls_error *e)
 	rc = 0;
 done:
 	if (rc < 0)
-		setup_fault(e, NULL, "cannot make a certificate");
+		setup_fault(e, NULL, _("cannot make a certificate"));
 	BN_free(serial);
 	X509_free(cert);
 	EVP_PKEY_free(key);
@@ -574,7 +578,7 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 	ctx = SSL_CTX_new(cfg->server ? TLS_server_method() :
 	    TLS_client_method());
 	if (ctx == NULL) {
-		setup_fault(e, NULL, "cannot make a TLS context");
+		setup_fault(e, NULL, _("cannot make a TLS context"));
 		free(c);
 		return NULL;
 	}
@@ -596,13 +600,13 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 	SSL_CTX_set_default_read_buffer_len(ctx, TLS_READ_BUFFER);
 	if (cfg->ciphers != NULL &&
 	    SSL_CTX_set_cipher_list(ctx, cfg->ciphers) != 1) {
-		setup_fault(e, NULL, "no usable cipher in --ciphers");
+		setup_fault(e, NULL, _("no usable cipher in --ciphers"));
 		snprintf(e->file, sizeof(e->file), "--ciphers");
 		goto fail;
 	}
 	if (cfg->ciphersuites != NULL &&
 	    SSL_CTX_set_ciphersuites(ctx, cfg->ciphersuites) != 1) {
-		setup_fault(e, NULL, "no usable suite in --ciphersuites");
+		setup_fault(e, NULL, _("no usable suite in --ciphersuites"));
 		snprintf(e->file, sizeof(e->file), "--ciphersuites");
 		goto fail;
 	}
@@ -621,7 +625,7 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 	if (cfg->server && SSL_CTX_set_session_id_context(ctx,
 	    (const unsigned char *)SESSION_ID_CONTEXT,
 	    sizeof(SESSION_ID_CONTEXT) - 1) != 1) {
-		setup_fault(e, NULL, "cannot name the session cache");
+		setup_fault(e, NULL, _("cannot name the session cache"));
 		goto fail;
 	}
 	if (cfg->server && cfg->verify_client) {
@@ -633,9 +637,10 @@ tls_context_new(const struct tls_config *cfg, struct tls_error *e)
 	}
 	if (cfg->alpn != NULL) {
 		size_t cap = alpn_wire_len(cfg->alpn);
-		char why[256] = "bad --alpn list";
+		char why[256];
 		long len = -1;
 
+		snprintf(why, sizeof(why), "%s", _("bad --alpn list"));
 		if ((c->alpn = malloc(cap > 0 ? cap : 1)) != NULL)
 			len = alpn_wire(cfg->alpn, c->alpn, cap, why,
 			    sizeof(why));
@@ -1009,9 +1014,13 @@ classify(struct tls *t, int code, bool handshake)
 		} else {
 			e->fault = handshake ? TLS_FAULT_EOF :
 			    TLS_FAULT_PROTOCOL;
+			/*
+			 * The trace line shows it as it is; the report
+			 * translates it (N_), as the trace never is.
+			 */
 			if (e->reason[0] == '\0')
-				snprintf(e->reason, sizeof(e->reason),
-				    "the peer closed the connection");
+				snprintf(e->reason, sizeof(e->reason), "%s",
+				    N_("the peer closed the connection"));
 		}
 		return;
 	}
@@ -1192,7 +1201,7 @@ session_new(struct tls_context *c, int fd, struct tls_error *e)
 	t->ssl = SSL_new(c->ctx);
 	bio = t->ssl != NULL ? sock_bio(&t->io) : NULL;
 	if (bio == NULL) {
-		setup_fault(e, NULL, "cannot make a TLS session");
+		setup_fault(e, NULL, _("cannot make a TLS session"));
 		SSL_free(t->ssl);
 		free(t->io.out);
 		free(t);
@@ -1211,7 +1220,7 @@ client_setup_fault(struct tls *t, struct tls_error *e, const char *option,
 {
 	char why[128];
 
-	setup_fault(e, NULL, "refused by the library");
+	setup_fault(e, NULL, _("refused by the library"));
 	snprintf(why, sizeof(why), "%.100s", e->reason);
 	snprintf(e->file, sizeof(e->file), "%s", option);
 	snprintf(e->reason, sizeof(e->reason), "%.20s %.64s%s: %s", option,

@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "tls.h"
 
 /*
@@ -16,7 +18,8 @@ unavailable(struct tls_error *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->fault = TLS_FAULT_SETUP;
-	strcpy(e->reason, "this sockit was built without TLS");
+	snprintf(e->reason, sizeof(e->reason), "%s",
+	    _("this sockit was built without TLS"));
 }
 
 bool
