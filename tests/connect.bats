@@ -199,7 +199,7 @@ start_silent_server() {
 	assert_stderr_contains "closed"
 }
 
-@test "--wait retries until the service comes up" {
+@test "--wait retries until the service comes up [long]" {
 	local port
 	port=$(refused_port)
 	bg client "$SOCKIT" connect -v --wait 20 "127.0.0.1:$port"
@@ -257,7 +257,7 @@ start_silent_server() {
 	[[ "$stderr" != *"shutdown("* ]]
 }
 
-@test "--shutdown rd, rdwr and close end at stdin EOF" {
+@test "--shutdown rd, rdwr and close end at stdin EOF [long]" {
 	local mode call
 	for mode in rd rdwr close; do
 		start_silent_server
@@ -405,7 +405,7 @@ start_silent_server() {
 	assert_stderr_contains "ICMP"
 }
 
-@test "AF_UNIX stream, datagram and seqpacket connect" {
+@test "AF_UNIX stream, datagram and seqpacket connect [long]" {
 	local kind
 	for kind in unix unix-dgram unix-seqpacket; do
 		echo "srv $kind" >"$TMP/srv.in"
@@ -530,7 +530,7 @@ start_silent_server() {
 	assert_stderr_contains "socket(AF_UNIX, SOCK_DGRAM, 0) = 3"
 }
 
-@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut" {
+@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut [long]" {
 	cat >"$TMP/peer.py" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

@@ -175,7 +175,7 @@ got = b""'"$READ_TO_EOF"
 	peer_got late "$TMP/in.bin"
 }
 
-@test "stdin a blocking TCP socket that goes quiet: -i still ends it, after every byte" {
+@test "stdin a blocking TCP socket that goes quiet: -i still ends it, after every byte [long]" {
 	# As under inetd or listen -e: the lane reads stdin once per poll(),
 	# since a second splice from a quiet blocking socket would wait.
 	start_listener srv 127.0.0.1:0
@@ -215,7 +215,7 @@ time.sleep(20)'
 	assert_stderr_contains "(-q)"
 }
 
-@test "send from a file to a peer that pauses mid-way: every byte, status 0" {
+@test "send from a file to a peer that pauses mid-way: every byte, status 0 [long]" {
 	py_server pauses '
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
 c, _ = ls.accept()
@@ -414,7 +414,7 @@ wait_for_repeat() {
 	return 1
 }
 
-@test "--fork out of descriptors: accept pauses, says so once a second with a count, and serves again when clients leave" {
+@test "--fork out of descriptors: accept pauses, says so once a second with a count, and serves again when clients leave [long]" {
 	# With -v the server keeps a descriptor per peer: held clients use
 	# up the few that prlimit leaves, and the next peer meets EMFILE.
 	start_limited srv 16 listen -v --fork -e cat 127.0.0.1:0
@@ -453,7 +453,7 @@ wait_for_repeat() {
 	(($(starved_lines "$TMP/srv.err") <= 4))
 }
 
-@test "recv -k and listen -k out of descriptors: accept pauses quietly and serves again once descriptors are back" {
+@test "recv -k and listen -k out of descriptors: accept pauses quietly and serves again once descriptors are back [long]" {
 	local cmd pid lowest
 	for cmd in recv listen; do
 		start_limited "$cmd" 64 "$cmd" -k -v 127.0.0.1:0

@@ -397,7 +397,7 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	[ "$EXIT_STATUS" -eq 0 ]
 }
 
-@test "descriptors are back to their start after 1,000 pairs" {
+@test "descriptors are back to their start after 1,000 pairs [long]" {
 	start_peer echo echo 127.0.0.1:0
 	start_forward fwd 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
 	local before=$(fd_count "$FWD_PID")

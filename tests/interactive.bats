@@ -339,7 +339,7 @@ start_peer() {
 	[ "$STATUS" -eq 0 ]
 }
 
-@test "Ctrl-C at the terminal reaches the programs of pair and connect, and all they started" {
+@test "Ctrl-C at the terminal reaches the programs of pair and connect, and all they started [long]" {
 	# The program is a pipeline: the shell, the inner sh that becomes
 	# cat, and the last cat, none of them a reader of the terminal.
 	local prog="sh -c 'echo \$\$ >$TMP/gc; exec cat' | cat" gc

@@ -466,7 +466,7 @@ assert_answered() {
 	[ "$(checksum "$TMP/sockit.out")" = "$(checksum "$TMP/peer.in")" ]
 }
 
-@test "bulk: $BULK_MIB MiB each way at once, sockit connect and a socat server" {
+@test "bulk: $BULK_MIB MiB each way at once, sockit connect and a socat server [long]" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	ln -s "$BATS_FILE_TMPDIR/b.bulk" "$TMP/peer.in"
 	bg peer socat -d -d -t 30 "TCP6-LISTEN:0,bind=[::1]" -

@@ -162,7 +162,7 @@ wait_for_lines() {
 	run_lesson close
 }
 
-@test "lesson 10: shutdown" {
+@test "lesson 10: shutdown [long]" {
 	run_lesson shutdown
 }
 
@@ -198,7 +198,7 @@ wait_for_lines() {
 	run_lesson getaddrinfo
 }
 
-@test "lesson 19: an iterative server" {
+@test "lesson 19: an iterative server [long]" {
 	run_lesson iterative
 }
 
@@ -210,7 +210,7 @@ wait_for_lines() {
 	run_lesson select-poll
 }
 
-@test "lesson 22: the address structures" {
+@test "lesson 22: the address structures [long]" {
 	run_lesson sockaddr
 }
 

@@ -143,7 +143,7 @@ load test_helper
 	[ "$output" -eq 1 ]
 }
 
-@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut" {
+@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut [long]" {
 	# stdin ends only once all four datagrams wait in the socket, so
 	# -q's 2 s cannot run out before they are read, however slow python.
 	mkfifo "$TMP/srv.in"
@@ -432,7 +432,7 @@ s.close()" "$SOCKDIR/cl" "$SOCKDIR/dg"
 	[ "$(grep -c '^< 00000000 ' "$TMP/srv.err")" -eq 2 ]
 }
 
-@test "UDP: -w is met by the first datagram, the relay then waits on -i" {
+@test "UDP: -w is met by the first datagram, the relay then waits on -i [long]" {
 	early_peer dgram '
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b"one\n", ("127.0.0.1", int(port)))
@@ -448,7 +448,7 @@ print("sent", flush=True)'
 	assert_file_contains "$TMP/srv.err" "(-i)"
 }
 
-@test "UDP: datagrams queued from other senders before lock-on are dropped" {
+@test "UDP: datagrams queued from other senders before lock-on are dropped [long]" {
 	early_peer senders '
 to = ("127.0.0.1", int(port))
 a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -579,7 +579,7 @@ PY
 # One rule for IPv4-mapped addresses: the peer 127.0.0.2 is the same peer
 # whether an IPv4 socket shows it as 127.0.0.2 or a dual-stack one as
 # ::ffff:127.0.0.2, and a rule may be written either way.
-@test "--allow and --deny treat 127.0.0.2 and ::ffff:127.0.0.2 as one peer on 127.0.0.1 and [::]" {
+@test "--allow and --deny treat 127.0.0.2 and ::ffff:127.0.0.2 as one peer on 127.0.0.1 and [::] [long]" {
 	local where rule got1 got2 n=0
 	for where in 127.0.0.1:0 '[::]:0'; do
 		for rule in '--allow ::ffff:127.0.0.1' '--deny ::ffff:127.0.0.2' \

@@ -233,7 +233,7 @@ signal_sockit() {
 	grep -qxF "waitpid($child, [killed by SIGTERM], WNOHANG) = $child" "$TMP/pair.err"
 }
 
-@test "a command does not outlive a sockit killed by SIGKILL" {
+@test "a command does not outlive a sockit killed by SIGKILL [long]" {
 	bg pair "$SOCKIT" pair -c "echo \$\$ >$TMP/child.pid; exec sleep 30"
 	wait_for_line "$TMP/child.pid" '^[0-9]+$'
 	local child deadline=$((SECONDS + 10))

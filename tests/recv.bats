@@ -181,7 +181,7 @@ PY
 	[ "$(jq -r 'select(.event == "closed") | .messages' "$TMP/srv.err")" = 3 ]
 }
 
-@test "TCP: --json prints each chunk as an object; events stay on stderr" {
+@test "TCP: --json prints each chunk as an object; events stay on stderr [long]" {
 	random_file "$TMP/in" 1
 	start_recv_json srv 127.0.0.1:0
 	socat -u "FILE:$TMP/in" "TCP:127.0.0.1:$RECV_PORT"
@@ -225,7 +225,7 @@ PY
 	[ -z "$output" ]
 }
 
-@test "-w also bounds a connected peer's silence before its first byte" {
+@test "-w also bounds a connected peer's silence before its first byte [long]" {
 	early_peer quiet '
 s = socket.create_connection(("127.0.0.1", int(port)))
 print("connected", flush=True)
@@ -239,7 +239,7 @@ time.sleep(20)'
 	assert_file_contains "$TMP/srv.err" "no data from 127.0.0.1:"
 }
 
-@test "-i ends recv when nothing arrived for SECS after the last message" {
+@test "-i ends recv when nothing arrived for SECS after the last message [long]" {
 	early_peer dgram '
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b"only\n", ("127.0.0.1", int(port)))'

@@ -3,7 +3,7 @@
 # run alone: binds 127.0.0.2:53, which one run at a time can hold
 load test_helper
 
-@test "SIGINT, SIGTERM and SIGHUP while resolving end with 128+N once the resolver gives up" {
+@test "SIGINT, SIGTERM and SIGHUP while resolving end with 128+N once the resolver gives up [long]" {
 	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
 	    skip "needs root and unshare to give the resolver a silent server"
 	# A name server that reads every query and never answers.

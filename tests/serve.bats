@@ -68,7 +68,7 @@ PY
 	[ "$EXIT_STATUS" -eq 0 ]
 }
 
-@test "UDP echo answers nc.openbsd and socat, each at its own address, with recvfrom and sendto" {
+@test "UDP echo answers nc.openbsd and socat, each at its own address, with recvfrom and sendto [long]" {
 	start_listener srv --trace -u --serve echo 127.0.0.1:0
 	run nc.openbsd -u -w 2 127.0.0.1 "$LISTEN_PORT" <<<"from nc"
 	[ "$output" = "from nc" ]
@@ -84,7 +84,7 @@ PY
 	[ "$output" = third ]
 }
 
-@test "UDP discard stays silent, daytime and chargen answer each datagram" {
+@test "UDP discard stays silent, daytime and chargen answer each datagram [long]" {
 	start_listener d -u --serve discard 127.0.0.1:0
 	run udp_ask "$LISTEN_PORT" "x"
 	[ "$output" = none ]

@@ -92,7 +92,7 @@ wait_for_status() {
 	assert_stderr_contains "--step is a global option: put it before the command (sockit --step connect ...)"
 }
 
-@test "--step: Enter runs each call, stdin's data reaches the peer, q ends with 0" {
+@test "--step: Enter runs each call, stdin's data reaches the peer, q ends with 0 [long]" {
 	mkfifo "$TMP/peer.in"
 	bg peer "$SOCKIT" listen -v 127.0.0.1:0
 	exec 7>"$TMP/peer.in"
@@ -147,7 +147,7 @@ wait_for_status() {
 	refute test -e "$SOCKDIR/s.sock"
 }
 
-@test "--step: a forked child runs without stepping, says so once, and its end does not end the demo" {
+@test "--step: a forked child runs without stepping, says so once, and its end does not end the demo [long]" {
 	in_pane "$SOCKIT" --step listen --fork --serve echo \
 	    "unix:$SOCKDIR/f.sock"
 	next_call 'socket\('

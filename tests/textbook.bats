@@ -87,7 +87,7 @@ print(s.getsockname()[1])')
 	refute grep -q ECONNREFUSED <<<"$stderr"
 }
 
-@test "connect -u talks to a UDP echo with sendto and recvfrom" {
+@test "connect -u talks to a UDP echo with sendto and recvfrom [long]" {
 	tb_server srv listen -v -u --serve echo 127.0.0.1:0
 	run --separate-stderr sockit --textbook --trace connect -u -w 5 -q 5 \
 	    "127.0.0.1:$TB_PORT" <<<"ping"
@@ -154,7 +154,7 @@ time.sleep(60)
 	assert_stderr_contains "connect to 127.0.0.1:$port: no answer within 1 s (-w)"
 }
 
-@test "-i bounds a blocking recv with SO_RCVTIMEO; its EAGAIN ends with status 124" {
+@test "-i bounds a blocking recv with SO_RCVTIMEO; its EAGAIN ends with status 124 [long]" {
 	quiet_peer
 	run --separate-stderr sockit --textbook --trace connect -i 1 \
 	    "127.0.0.1:$QUIET_PORT" </dev/null

@@ -155,7 +155,7 @@ handshake_failed() {
 	[ "$output" = "through socat" ]
 }
 
-@test "connect --tls talks to ncat --ssl --ssl-cert --ssl-key" {
+@test "connect --tls talks to ncat --ssl --ssl-cert --ssl-key [long]" {
 	echo "hello from ncat" >"$TMP/srv.in"
 	bg srv ncat --ssl --ssl-cert "$CERTS/leaf.pem" \
 	    --ssl-key "$CERTS/leaf.key" -l 127.0.0.1 0
@@ -274,7 +274,7 @@ handshake_failed() {
 	[ "${lines[0]}" = $'HTTP/1.0 200 ok\r' ]
 }
 
-@test "--ciphersuites and --ciphers choose what TLS 1.3 and TLS 1.2 use" {
+@test "--ciphersuites and --ciphers choose what TLS 1.3 and TLS 1.2 use [long]" {
 	s_server srv
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
 	    --ciphersuites TLS_CHACHA20_POLY1305_SHA256 "127.0.0.1:$S_PORT" \
@@ -479,7 +479,7 @@ handshake_failed() {
 	grep -q "^sockit: tls: .*sockit test client" "$TMP/srv.err"
 }
 
-@test "listen --verify-client refuses a client certificate from another CA, and none" {
+@test "listen --verify-client refuses a client certificate from another CA, and none [long]" {
 	listen_or_skip srv "listen --verify-client" --tls \
 	    --cert "$CERTS/leaf.pem" --key "$CERTS/leaf.key" --verify-client \
 	    "${CA[@]}" 127.0.0.1:0
@@ -572,7 +572,7 @@ handshake_failed() {
 
 # --- half-close, close_notify and truncation --------------------------------
 
-@test "TLS 1.3: connect sends close_notify at EOF and reads $BULK_MIB MiB sent after it, byte-exact both ways" {
+@test "TLS 1.3: connect sends close_notify at EOF and reads $BULK_MIB MiB sent after it, byte-exact both ways [long]" {
 	bulk_files
 	tls_peer srv --read --out "$TMP/srv.got" --send "$B_BULK"
 	ln -s "$A_BULK" "$TMP/cli.in"
@@ -585,7 +585,7 @@ handshake_failed() {
 	refute grep -q close_notify "$TMP/cli.err"
 }
 
-@test "TLS 1.3: listen --tls sends close_notify at EOF and reads $BULK_MIB MiB on, byte-exact both ways" {
+@test "TLS 1.3: listen --tls sends close_notify at EOF and reads $BULK_MIB MiB on, byte-exact both ways [long]" {
 	bulk_files
 	ln -s "$B_BULK" "$TMP/srv.in"
 	tls_listener srv
@@ -599,7 +599,7 @@ handshake_failed() {
 	[ "$(checksum "$TMP/cli.got")" = "$(checksum "$B_BULK")" ]
 }
 
-@test "TLS 1.2: connect sends nothing at EOF and reads until the server's close_notify, byte-exact" {
+@test "TLS 1.2: connect sends nothing at EOF and reads until the server's close_notify, byte-exact [long]" {
 	bulk_files
 	tls_peer srv --tls-max 1.2 --expect $((BULK_MIB << 20)) \
 	    --out "$TMP/srv.got" --send "$B_BULK"
@@ -612,7 +612,7 @@ handshake_failed() {
 	[ "$(checksum "$TMP/cli.out")" = "$(checksum "$B_BULK")" ]
 }
 
-@test "TLS 1.2: --trace shows no close_notify sent before the server's arrives; TLS 1.3 sends it at EOF" {
+@test "TLS 1.2: --trace shows no close_notify sent before the server's arrives; TLS 1.3 sends it at EOF [long]" {
 	echo "request" >"$TMP/data"
 	tls_peer srv --tls-max 1.2 --expect 8 --send "$TMP/data"
 	run --separate-stderr sockit --trace connect --tls "${CA[@]}" \
@@ -676,7 +676,7 @@ handshake_failed() {
 	[ "$(cat "$TMP/srv.got")" = "the request" ]
 }
 
-@test "send --tls checks the server's name and pin as connect does" {
+@test "send --tls checks the server's name and pin as connect does [long]" {
 	tls_peer srv --read
 	run --separate-stderr sockit send --tls "${CA[@]}" \
 	    --verify-name wrong.example "127.0.0.1:$PEER_PORT" "never read"
@@ -722,7 +722,7 @@ handshake_failed() {
 	grep -qF "$LEAF_PIN" <<<"$stderr"
 }
 
-@test "--json: one tls event with the handshake's facts" {
+@test "--json: one tls event with the handshake's facts [long]" {
 	s_server srv
 	run --separate-stderr sockit connect --json --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
@@ -784,7 +784,7 @@ handshake_failed() {
 	[ "${lines[0]}" = $'HTTP/1.0 200 ok\r' ]
 }
 
-@test "tls+unix:PATH: connect and listen speak TLS over an AF_UNIX stream" {
+@test "tls+unix:PATH: connect and listen speak TLS over an AF_UNIX stream [long]" {
 	echo "over a unix socket" >"$TMP/data"
 	tls_peer srv --unix "$SOCKDIR/peer.sock" --read --out "$TMP/srv.got" \
 	    --send "$TMP/data"
@@ -865,7 +865,7 @@ handshake_failed() {
 	[ "$(cat "$TMP/srv.out")" = pinned ]
 }
 
-@test "listen --tls --fork -c serves 20 clients at once" {
+@test "listen --tls --fork -c serves 20 clients at once [long]" {
 	# Each program waits (10 s at most) until all 20 have started: a
 	# listener that served one client after another would time out.
 	local started=$TMP/started i pids=()

@@ -205,7 +205,7 @@ PY
 	assert_stderr_contains "the certificate names DNS:localhost"
 }
 
-@test "a certificate without SANs: its CN is checked, and -v and a mismatch say so" {
+@test "a certificate without SANs: its CN is checked, and -v and a mismatch say so [long]" {
 	echo by-cn >"$TMP/srv.in"
 	tls_listener srv "$C/nosan.pem" "$C/nosan.key"
 	run --separate-stderr sockit connect -v --tls --cafile "$C/nosan.pem" "localhost:$LISTEN_PORT" </dev/null
@@ -257,7 +257,7 @@ PY
 	assert_file_contains "$TMP/srv.out" "sni localhost alpn h2"
 }
 
-@test "SNI is the host's name, none for an IP literal, --sni's, or none with --no-sni" {
+@test "SNI is the host's name, none for an IP literal, --sni's, or none with --no-sni [long]" {
 	py_server srv info
 	run sockit connect --tls --cafile "$C/ca.pem" --sni other.example --verify-name localhost "127.0.0.1:$PY_PORT" <<<"x"
 	assert_success
@@ -275,7 +275,7 @@ PY
 	assert_file_contains "$TMP/srv3.out" "sni none"
 }
 
-@test "--json reports one tls event, and the closed event" {
+@test "--json reports one tls event, and the closed event [long]" {
 	py_server srv info
 	run --separate-stderr sockit connect --json --tls --cafile "$C/ca.pem" "localhost:$PY_PORT" <<<"hello"
 	assert_success
@@ -311,7 +311,7 @@ PY
 	refute grep -q "^SSL_shutdown" <<<"$(sed '/\[close_notify\]$/,$d' <<<"$stderr")"
 }
 
-@test "an end without close_notify is a warning and \"truncated\" in --json, the status unchanged" {
+@test "an end without close_notify is a warning and \"truncated\" in --json, the status unchanged [long]" {
 	py_server srv cut
 	run --separate-stderr sockit connect --tls --cafile "$C/ca.pem" "localhost:$PY_PORT" </dev/null
 	assert_success
@@ -425,7 +425,7 @@ PY
 	[ "$(checksum "$TMP/rcv.out")" = "$(checksum "$TMP/data")" ]
 }
 
-@test "connect --tls to listen --tls: 16 MiB each way, byte for byte" {
+@test "connect --tls to listen --tls: 16 MiB each way, byte for byte [long]" {
 	random_file "$TMP/srv.in" 16
 	random_file "$TMP/up" 16
 	tls_listener srv "$C/leaf.pem" "$C/leaf.key"

@@ -153,7 +153,7 @@ resumed() {
 	refute grep -q X509_V_ERR <<<"$stderr"
 }
 
-@test "a program behind listen --tls --fork that answers without reading: the client gets it all and close_notify, the server logs no error" {
+@test "a program behind listen --tls --fork that answers without reading: the client gets it all and close_notify, the server logs no error [long]" {
 	# The program waits for the request, then answers and exits with it
 	# unread: the socketpair then resets.
 	start_listener srv --tls --fork "${LEAF[@]}" -c 'python3 -c "
@@ -207,7 +207,7 @@ trace_settled() {
 	return 1
 }
 
-@test "--shutdown rdwr sends what TLS holds and close_notify before shutdown(2)" {
+@test "--shutdown rdwr sends what TLS holds and close_notify before shutdown(2) [long]" {
 	# A peer that reads nothing until the client has tried to end, so
 	# that TLS holds records the socket could not take.
 	cat >"$TMP/peer.py" <<'PY'
@@ -281,7 +281,7 @@ s.settimeout(50)
 print("ended" if s.recv(1) == b"" else "data", flush=True)'
 }
 
-@test "a silent client of listen --tls -k is dropped at -w, and the next one is served" {
+@test "a silent client of listen --tls -k is dropped at -w, and the next one is served [long]" {
 	silent_peer silent
 	early_peer next 'import ssl
 c = ssl.create_default_context(cafile=os.environ["CERTS"] + "/ca.pem")
@@ -356,7 +356,7 @@ bad_file() {
 	assert_stderr_contains "sockit: open SSLKEYLOGFILE $TMP: open: Is a directory (EISDIR)"
 }
 
-@test "--json: the tls event's dates are ISO 8601 like its time, and keylog says whether keys are logged" {
+@test "--json: the tls event's dates are ISO 8601 like its time, and keylog says whether keys are logged [long]" {
 	s_server srv
 	run --separate-stderr sockit connect --json --tls "${CA[@]}" "localhost:$S_PORT" <<<"hello"
 	assert_success

@@ -64,7 +64,7 @@ s_server() {
 	refute grep -q 'without close_notify' <<<"$stderr"
 }
 
-@test "connect --tls -e: 4 MiB each way with listen --tls, byte-exact; with TLS 1.3 the program's shutdown is close_notify and the reply still reaches it" {
+@test "connect --tls -e: 4 MiB each way with listen --tls, byte-exact; with TLS 1.3 the program's shutdown is close_notify and the reply still reaches it [long]" {
 	random_file "$TMP/a" 4
 	random_file "$TMP/b" 4
 	export B=$TMP/b GOT_SRV=$TMP/got.srv
@@ -86,7 +86,7 @@ s_server() {
 	refute grep -q 'without close_notify' "$TMP/srv.err"
 }
 
-@test "TLS 1.2: the server's close_notify is EOF on the program's stdin, byte-exact, and a tls:// endpoint works as --tls" {
+@test "TLS 1.2: the server's close_notify is EOF on the program's stdin, byte-exact, and a tls:// endpoint works as --tls [long]" {
 	random_file "$TMP/b" 4
 	export B=$TMP/b GOT=$TMP/got
 	start_listener srv --tls "${LEAF[@]}" --tls-max 1.2 -c 'cat "$B"' \
@@ -124,7 +124,7 @@ s_server() {
 	refute test -e "$RAN"
 }
 
-@test "SIGTERM to connect --tls -c ends the program's process group, status 143" {
+@test "SIGTERM to connect --tls -c ends the program's process group, status 143 [long]" {
 	export PIDFILE=$TMP/prog.pid
 	start_listener srv --tls "${LEAF[@]}" -k -e cat 127.0.0.1:0
 	bg client "$SOCKIT" connect --tls "${CA[@]}" \

@@ -25,7 +25,7 @@ our_pin() {
 
 # --- a certificate made at start -----------------------------------------
 
-@test "listen --tls without --cert: a P-256 certificate for the loopback names and the address given, for a day, whose pin and fingerprint -v prints" {
+@test "listen --tls without --cert: a P-256 certificate for the loopback names and the address given, for a day, whose pin and fingerprint -v prints [long]" {
 	start_listener srv --tls 127.0.0.2:0
 	pin=$(our_pin "$TMP/srv.err")
 	fp=$(sed -n 's/^sockit: tls: our sha256 //p' "$TMP/srv.err")
@@ -73,7 +73,7 @@ our_pin() {
 
 # --- mutual TLS ---------------------------------------------------------------
 
-@test "--verify-client: curl, openssl s_client, tls_peer.py and connect --cert are served; no certificate or another CA's is refused, named on stderr, and -k serves on" {
+@test "--verify-client: curl, openssl s_client, tls_peer.py and connect --cert are served; no certificate or another CA's is refused, named on stderr, and -k serves on [long]" {
 	start_listener srv --tls "${LEAF[@]}" --verify-client "${CA[@]}" -k \
 	    -c 'printf "HTTP/1.0 200 OK\r\n\r\nhello\n"' 127.0.0.1:0
 	local url=https://localhost:$LISTEN_PORT/
@@ -118,7 +118,7 @@ our_pin() {
 
 # --- ALPN --------------------------------------------------------------------
 
-@test "listen --alpn chooses the first of its list that the client offers; with none in common the handshake goes on without ALPN" {
+@test "listen --alpn chooses the first of its list that the client offers; with none in common the handshake goes on without ALPN [long]" {
 	start_listener srv --tls "${LEAF[@]}" --alpn h2,http/1.1 -k \
 	    -c 'echo ok' 127.0.0.1:0
 	run python3 "$TLS_PEER" client --port "$LISTEN_PORT" \
@@ -143,7 +143,7 @@ our_pin() {
 
 # --- programs behind TLS ---------------------------------------------------------
 
-@test "listen --tls --fork -e cat serves 20 clients at once, 1 MiB each way, byte-exact" {
+@test "listen --tls --fork -e cat serves 20 clients at once, 1 MiB each way, byte-exact [long]" {
 	start_listener srv --tls "${LEAF[@]}" --fork -e cat 127.0.0.1:0
 	local i pids=()
 	for i in $(seq 20); do

@@ -42,7 +42,7 @@ assert_line_in() {
 	assert_line_in "$t" "close(3) = 0"
 }
 
-@test "a server of many peers asks listen() for 4096; one peer keeps 16" {
+@test "a server of many peers asks listen() for 4096; one peer keeps 16 [long]" {
 	local mode
 	for mode in -k --fork; do
 		run --separate-stderr sockit --trace listen $mode -e cat \
