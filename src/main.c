@@ -386,7 +386,8 @@ main(int argc, char **argv)
 
 			rows = sockopt_table(&n);
 			for (r = 0; r < n; r++)
-				printf("%s\t%s\n", rows[r].name, rows[r].help);
+				printf("%s\t%s\n", rows[r].name,
+				    _(rows[r].help));
 			return check_stdout(EXIT_OK);
 		} else if (strcmp(a, "--lang") == 0 ||
 		    strncmp(a, "--lang=", 7) == 0) {
