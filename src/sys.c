@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "i18n.h"
 #include "step.h"
 #include "sys.h"
 #include "tcpdiag.h"
@@ -203,7 +204,7 @@ sys_getaddrinfo(const char *host, const char *service,
 	strbuf_puts(&sb, " = ");
 	if (rc != 0) {
 		trace_name(&sb, trace_eai_name(rc), rc);
-		strbuf_printf(&sb, " (%s)", gai_strerror(rc));
+		strbuf_printf(&sb, " (%s)", i18n_eai_text_english(rc));
 	} else {
 		strbuf_puts(&sb, "[");
 		for (ai = *result; ai != NULL; ai = ai->ai_next) {
@@ -262,7 +263,7 @@ sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
 	strbuf_puts(&sb, ") = ");
 	if (rc != 0) {
 		trace_name(&sb, trace_eai_name(rc), rc);
-		strbuf_printf(&sb, " (%s)", gai_strerror(rc));
+		strbuf_printf(&sb, " (%s)", i18n_eai_text_english(rc));
 	} else {
 		strbuf_printf(&sb, "0 {host=\"%s\", serv=\"%s\"}",
 		    host ? host : "", serv ? serv : "");
@@ -2382,7 +2383,7 @@ sys_inet_ntop(int family, const void *addr, char *out, socklen_t cap)
 	} else {
 		strbuf_puts(&sb, "NULL ");
 		trace_name(&sb, trace_errno_name(err), err);
-		strbuf_printf(&sb, " (%s)", strerror(err));
+		strbuf_printf(&sb, " (%s)", i18n_errno_text_english(err));
 	}
 	trace_emit(&sb);
 	errno = err;
