@@ -2,7 +2,8 @@
 #
 # Commands come from `sockit --list-commands`, options and their arguments
 # from `sockit CMD --list-options` (one line each: --long [-s] [ARG|a|b|c]),
-# socket option names from `sockit --list-sockopts` (NAME, a tab, its help)
+# socket option names from `sockit --list-sockopts` (NAME, a tab, its help),
+# --lang's languages from the "languages:" line of `sockit --version`
 # and endpoint schemes from the "known:" list of an unknown scheme. Nothing
 # here repeats the binary's tables, so a new option completes at once.
 
@@ -41,7 +42,8 @@ _sockit_schemes() {
 		unix*) printf '%s:\n' "$scheme" ;;
 		*) printf '%s://\n' "$scheme" ;;
 		esac
-	done < <(_sockit_known "$1" connect nope://x:1)
+	# In English, whatever the locale: the list follows "known: ".
+	done < <(_sockit_known "$1" --lang en connect nope://x:1)
 }
 
 # _sockit_offer WORDS: adds the newline-separated WORDS that start with $cur.
@@ -142,9 +144,9 @@ _sockit() {
 	((n > 1)) && prev=${words[n - 2]}
 
 	# The command is the first word that is not a global option (nor
-	# the size after --bufsize).
+	# the value after --bufsize or --lang).
 	for ((i = 1; i < n - 1; i++)); do
-		if [[ ${words[i]} == --bufsize ]]; then
+		if [[ ${words[i]} == --bufsize || ${words[i]} == --lang ]]; then
 			((i++))
 		elif [[ ${words[i]} != -* ]]; then
 			cmd=${words[i]}
@@ -155,9 +157,12 @@ _sockit() {
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --bufsize ]]; then
 			:
+		elif [[ $prev == --lang ]]; then
+			_sockit_offer "$("$bin" --version 2>/dev/null |
+			    sed -n 's/^languages: //p' | tr ' ' '\n')"
 		elif [[ $cur == -* ]]; then
 			_sockit_offer $'--trace\n--trace=full\n--trace=bytes\n--trace=time
---trace=full,time\n--trace=full,bytes\n--textbook\n--textbook=select\n--step\n--bufsize\n--version
+--trace=full,time\n--trace=full,bytes\n--textbook\n--textbook=select\n--step\n--bufsize\n--lang\n--version
 --help'
 		else
 			_sockit_offer "$("$bin" --list-commands 2>/dev/null)"

@@ -4,8 +4,9 @@
 # options and their arguments from `sockit CMD --list-options` (one line
 # each: --long [-s] [ARG|a|b|c]) and with their help from `sockit CMD
 # --list-options=help` (the same, a tab, the help), socket option names from
-# `sockit --list-sockopts` (NAME, a tab, its help) and endpoint schemes from
-# the "known:" list in the binary's error for an unknown scheme. Nothing
+# `sockit --list-sockopts` (NAME, a tab, its help), --lang's languages from
+# the "languages:" line of `sockit --version` and endpoint schemes from the
+# "known:" list in the binary's error for an unknown scheme. Nothing
 # here repeats the binary's tables; fish shows what follows a tab beside
 # the word.
 
@@ -47,8 +48,8 @@ function __sockit_command
     for word in $rest
         if test $skip = 1
             set skip 0
-        else if test "$word" = --bufsize
-            # Its size is no command.
+        else if test "$word" = --bufsize; or test "$word" = --lang
+            # Its value is no command.
             set skip 1
         else if not string match -q -- '-*' "$word"
             echo $word
@@ -101,10 +102,13 @@ function __sockit_complete
     set -l cmd (__sockit_command)
 
     if test -z "$cmd"
-        if string match -q -- '-*' "$cur"
+        if test "$tokens[-1]" = --lang
+            command $bin --version 2>/dev/null | string replace -r -f -- '^languages: ' '' |
+                string split ' '
+        else if string match -q -- '-*' "$cur"
             printf '%s\n' --trace --trace=full --trace=bytes --trace=time \
                 --trace=full,time --trace=full,bytes --textbook --textbook=select --step \
-                --bufsize --version --help
+                --bufsize --lang --version --help
         else
             __sockit_commands $bin
         end
@@ -175,7 +179,8 @@ function __sockit_complete
             if contains -- -U $tokens; or contains -- --unix $tokens
                 __fish_complete_path "$cur"
             else if test -n "$cur"
-                for scheme in (__sockit_known $bin connect nope://x:1)
+                # In English, whatever the locale: the list follows "known: ".
+                for scheme in (__sockit_known $bin --lang en connect nope://x:1)
                     if string match -q -- 'unix*' "$scheme"
                         echo "$scheme:"
                     else

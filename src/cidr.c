@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cidr.h"
+#include "i18n.h"
 
 /* Clears the bits after the prefix, so 10.1.2.3/8 is stored as 10.0.0.0. */
 static void
@@ -37,12 +38,13 @@ cidr_parse(const char *text, struct cidr *out, char *err, size_t cap)
 
 	memset(out, 0, sizeof(*out));
 	if (len == 0) {
-		snprintf(err, cap, "'%s' has no address before the prefix",
+		snprintf(err, cap, _("'%s' has no address before the prefix"),
 		    text);
 		return -1;
 	}
 	if (len >= sizeof(host)) {
-		snprintf(err, cap, "'%s' is not an IPv4 or IPv6 address", text);
+		snprintf(err, cap,
+		    _("'%s' is not an IPv4 or IPv6 address"), text);
 		return -1;
 	}
 	memcpy(host, text, len);
@@ -59,8 +61,8 @@ cidr_parse(const char *text, struct cidr *out, char *err, size_t cap)
 		out->family = AF_INET6;
 		max = 128;
 	} else {
-		snprintf(err, cap, "'%s' is not an IPv4 or IPv6 address "
-		    "(names are not looked up)", host);
+		snprintf(err, cap, _("'%s' is not an IPv4 or IPv6 address "
+		    "(names are not looked up)"), host);
 		return -1;
 	}
 	out->prefix = max;
@@ -70,14 +72,15 @@ cidr_parse(const char *text, struct cidr *out, char *err, size_t cap)
 		long prefix;
 
 		if (*p < '0' || *p > '9') {
-			snprintf(err, cap, "bad prefix length '%s' in '%s'", p,
+			snprintf(err, cap,
+			    _("bad prefix length '%s' in '%s'"), p,
 			    text);
 			return -1;
 		}
 		prefix = strtol(p, &end, 10);
 		if (*end != '\0' || prefix > max || end - p > 3) {
-			snprintf(err, cap, "bad prefix length '%s' in '%s': "
-			    "0 to %d", p, text, max);
+			snprintf(err, cap, _("bad prefix length '%s' in '%s': "
+			    "0 to %d"), p, text, max);
 			return -1;
 		}
 		out->prefix = (int)prefix;

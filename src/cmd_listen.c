@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "dial.h"
 #include "flows.h"
+#include "i18n.h"
 #include "inetd.h"
 #include "msgflags.h"
 #include "loop.h"
@@ -38,38 +39,41 @@ struct listen_opts {
 
 static const struct opt_def listen_defs[] = {
 	{ 'k', "keep-open", OPT_FLAG, offsetof(struct listen_opts, keep_open),
-	  NULL, "accept the next peer when one ends (iterative)",
+	  NULL, N_("accept the next peer when one ends (iterative)"),
 	  1, 0, 0, NULL },
 	{ 0, "fork", OPT_FLAG, offsetof(struct listen_opts, fork), NULL,
-	  "a child per peer runs -e/-c while we accept more (concurrent)",
+	  N_("a child per peer runs -e/-c while we accept more (concurrent)"),
 	  1, 0, 0, NULL },
 	{ 0, "max-conns", OPT_COUNT, offsetof(struct listen_opts, max_conns),
-	  "N", "with --fork or --to, at most N peers at once; others wait",
+	  "N", N_("with --fork or --to, at most N peers at once; others wait"),
 	  0, 1, 1000000, NULL },
 	{ 0, "to", OPT_LIST, offsetof(struct listen_opts, to), "TARGET",
-	  "forward each peer to a new connection to TARGET (implies -k)",
+	  N_("forward each peer to a new connection to TARGET (implies -k)"),
 	  0, 0, 0, NULL },
 	{ 0, "max-conns-refuse", OPT_FLAG, offsetof(struct listen_opts,
-	  refuse), NULL, "with --to, reset peers over --max-conns at once",
+	  refuse), NULL, N_("with --to, reset peers over --max-conns at once"),
 	  1, 0, 0, NULL },
 	{ 0, "drain", OPT_SECONDS, offsetof(struct listen_opts, drain), "SECS",
-	  "with --to, on SIGINT/SIGTERM let open pairs finish for SECS",
+	  N_("with --to, on SIGINT/SIGTERM let open pairs finish for SECS"),
 	  0, 0, 1e9, NULL },
 	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
-	  "SECS", "UDP -k -e, --to: end a sender's flow quiet SECS (default 60)",
+	  "SECS", N_("UDP -k -e, --to: end a sender's flow quiet SECS "
+	  "(default 60)"),
 	  0, 0, 1e9, NULL },
 	{ 0, "serve", OPT_CHOICE, offsetof(struct listen_opts, serve),
-	  "SERVICE", "serve echo, discard, daytime, chargen or upper itself",
+	  "SERVICE", N_("serve echo, discard, daytime, chargen or upper "
+	  "itself"),
 	  0, 0, 0, service_choices },
 	{ 0, "peek", OPT_FLAG, offsetof(struct listen_opts, peek), NULL,
-	  "each receive first with MSG_PEEK: the same bytes twice",
+	  N_("each receive first with MSG_PEEK: the same bytes twice"),
 	  1, 0, 0, NULL },
 	{ 0, "queue", OPT_FLAG, offsetof(struct listen_opts, queue), NULL,
-	  "with -v, note the accept queue against the backlog as peers wait",
+	  N_("with -v, note the accept queue against the backlog as peers "
+	  "wait"),
 	  1, 0, 0, NULL },
 };
 
-static const char listen_examples[] =
+static const char listen_examples[] = N_(
 	"  sockit listen -v 8080                 # port 0 picks a free port\n"
 	"  sockit listen -k localhost:8080 < reply.txt\n"
 	"  sockit listen --fork -v -e cat 7007   # a concurrent echo server\n"
@@ -79,7 +83,7 @@ static const char listen_examples[] =
 	"  sockit listen --unlink unix:/tmp/app.sock\n"
 	"  sockit listen -v --tls --cert cert.pem --key key.pem 8443\n"
 	"  sockit listen -v --tls --fork -e cat 8443  # -v prints its --pin\n"
-	"  sockit listen -v 127.0.0.1:8080 --to unix:/run/app.sock\n";
+	"  sockit listen -v 127.0.0.1:8080 --to unix:/run/app.sock\n");
 
 /* Largest datagram we take in one recvfrom(). */
 #define DATAGRAM_MAX 65536
@@ -112,8 +116,8 @@ service_ended(struct server *sv, int rc, const char *peer)
 		    sv->s->opts.idle_timeout);
 		return EXIT_TIMEOUT;
 	}
-	snprintf(what, sizeof(what), "serve %s to %s", service_name(sv->svc),
-	    peer);
+	snprintf(what, sizeof(what), _("serve %s to %s"),
+	    service_name(sv->svc), peer);
 	report_errno("recv", what, errno);
 	return EXIT_FAIL;
 }
@@ -149,9 +153,9 @@ check_queue(const struct session *s, const struct listen_opts *lo,
 	}
 	if (lo->fork || lo->to.count > 0 || s->opts.progress) {
 		report_usage("--queue watches a server of one peer at a time, "
-		    "and %s", s->opts.progress ? "--progress draws on the "
-		    "same clock: give one" : "--fork and --to take every "
-		    "peer at once");
+		    "and %s", s->opts.progress ? _("--progress draws on the "
+		    "same clock: give one") : _("--fork and --to take every "
+		    "peer at once"));
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -324,8 +328,8 @@ first_datagram(struct server *sv, int fd, unsigned char *buf, size_t cap,
 				continue;
 			if (sys_signal_caught)
 				return -1 - serve_stop_status();
-			snprintf(what, sizeof(what), "receive a datagram on %s",
-			    sv->ep->text);
+			snprintf(what, sizeof(what),
+			    _("receive a datagram on %s"), sv->ep->text);
 			report_errno("recvfrom", what, errno);
 			return -1 - EXIT_FAIL;
 		}
@@ -373,7 +377,7 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 		 */
 		if (from.ss_family != AF_UNIX ||
 		    (errno != ECONNREFUSED && errno != ENOENT)) {
-			snprintf(what, sizeof(what), "connect to %s", text);
+			snprintf(what, sizeof(what), _("connect to %s"), text);
 			report_errno("connect", what, errno);
 			return EXIT_FAIL;
 		}
@@ -407,8 +411,8 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 		int copy = dup(fd);
 
 		if (copy < 0) {
-			report_errno("dup", "copy the socket for the program",
-			    errno);
+			report_errno("dup",
+			    _("copy the socket for the program"), errno);
 			return EXIT_FAIL;
 		}
 		return session_run_program(s, sv->prog, copy, -1);
@@ -700,7 +704,7 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		report_usage("--flow-idle ends the program of a quiet sender, "
 		    "and needs a datagram endpoint with -k (or --fork) and %s "
 		    "(or ends its flow, with --to)", session_has_program(s) ?
-		    prog : "-e or -c");
+		    prog : _("-e or -c"));
 		return EXIT_USAGE;
 	}
 	return serve_access_check((struct serve_access *)acl, ep);
@@ -745,31 +749,31 @@ cmd_listen(int argc, char **argv)
 	char *any_port[] = { ":0" };
 	int npos, status, fd, naddrs = 0;
 	const struct opt_group groups[] = {
-		{ "Options", listen_defs, ARRAY_LEN(listen_defs), &lo },
-		{ "Server options", serve_opt_defs, serve_opt_count, &so },
-		{ "Access options", serve_access_defs, serve_access_count,
+		{ N_("Options"), listen_defs, ARRAY_LEN(listen_defs), &lo },
+		{ N_("Server options"), serve_opt_defs, serve_opt_count, &so },
+		{ N_("Access options"), serve_access_defs, serve_access_count,
 		  &acl },
-		{ "Multicast options", multicast_recv_defs,
+		{ N_("Multicast options"), multicast_recv_defs,
 		  multicast_recv_count, &mr },
-		{ "Program options", session_program_defs,
+		{ N_("Program options"), session_program_defs,
 		  session_program_count, &s.opts },
-		{ "Socket options", session_socket_defs,
+		{ N_("Socket options"), session_socket_defs,
 		  session_socket_count, &s.opts },
-		{ "Data options", session_data_defs, session_data_count,
+		{ N_("Data options"), session_data_defs, session_data_count,
 		  &s.opts },
-		{ "TLS options", session_tls_defs, session_tls_count,
+		{ N_("TLS options"), session_tls_defs, session_tls_count,
 		  &s.tlso },
-		{ "Terminal options", session_tty_defs, session_tty_count,
+		{ N_("Terminal options"), session_tty_defs, session_tty_count,
 		  &s.opts },
 	};
 	const struct opt_command cmd = {
-		"listen", "[OPTIONS] [ENDPOINT]\n[OPTIONS] HOST PORT",
-		"Passive open: bind ENDPOINT (default: every address, a port "
-		"the kernel picks),\naccept one peer and relay stdio with it. "
+		"listen", N_("[OPTIONS] [ENDPOINT]\n[OPTIONS] HOST PORT"),
+		N_("Passive open: bind ENDPOINT (default: every address, a "
+		"port the kernel picks),\naccept one peer and relay stdio with it. "
 		"UDP: the first sender becomes the peer.\nWith -e or -c a "
 		"program talks to the peer; --fork runs one per peer at once\n"
 		"(UDP: -k or --fork, one per sender). --to TARGET forwards "
-		"each peer to TARGET.",
+		"each peer to TARGET."),
 		listen_examples, groups, ARRAY_LEN(groups),
 	};
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "endpoint.h"
+#include "i18n.h"
 #include "sys.h"
 
 static const struct transport_row transport_rows[] = {
@@ -128,7 +129,7 @@ in_whole(const char *part, size_t len, const char *whole, char *buf,
 {
 	if (strlen(whole) == len && strncmp(part, whole, len) == 0)
 		return "";
-	snprintf(buf, cap, " in '%s'", whole);
+	snprintf(buf, cap, _(" in '%s'"), whole);
 	return buf;
 }
 
@@ -144,7 +145,7 @@ port_list(const char *spec, const char *whole, struct port_range *ranges,
 	size_t n = 0;
 
 	if (*spec == '\0') {
-		snprintf(err, errlen, "empty port list");
+		snprintf(err, errlen, "%s", _("empty port list"));
 		return -1;
 	}
 	while (*p != '\0') {
@@ -169,22 +170,23 @@ port_list(const char *spec, const char *whole, struct port_range *ranges,
 			bad_port = first > 65535 ? start : p;
 			if (bad_port == start)
 				end = first_end;
-			snprintf(err, errlen, "port %.*s is outside 0-65535%s",
+			snprintf(err, errlen,
+			    _("port %.*s is outside 0-65535%s"),
 			    (int)(end - bad_port > 40 ? 40 : end - bad_port),
 			    bad_port, in_whole(bad_port, (size_t)(end -
 			    bad_port), whole, where, sizeof(where)));
 			return -1;
 		}
 		if (first > last) {
-			snprintf(err, errlen, "port range %lu-%lu runs "
-			    "backwards%s", first, last, in_whole(start,
+			snprintf(err, errlen, _("port range %lu-%lu runs "
+			    "backwards%s"), first, last, in_whole(start,
 			    (size_t)(end - start), whole, where,
 			    sizeof(where)));
 			return -1;
 		}
 		if (n == max) {
-			snprintf(err, errlen, "more than %zu ranges in "
-			    "'%s'", max, whole);
+			snprintf(err, errlen, _("more than %zu ranges in "
+			    "'%s'"), max, whole);
 			return -1;
 		}
 		ranges[n].first = (unsigned)first;
@@ -201,8 +203,9 @@ port_list(const char *spec, const char *whole, struct port_range *ranges,
 	}
 	return (int)n;
 bad:
-	snprintf(err, errlen, "bad port list%s '%s': write "
-	    "PORT,PORT,FIRST-LAST", whole != spec ? " in" : "", whole);
+	snprintf(err, errlen, whole != spec ?
+	    _("bad port list in '%s': write PORT,PORT,FIRST-LAST") :
+	    _("bad port list '%s': write PORT,PORT,FIRST-LAST"), whole);
 	return -1;
 }
 
@@ -222,7 +225,7 @@ check_port(const char *port, const char *whole,
 	char where[ENDPOINT_TEXT_MAX + 8];
 
 	if (*port == '\0') {
-		snprintf(err, errlen, "missing port in '%s'", whole);
+		snprintf(err, errlen, _("missing port in '%s'"), whole);
 		return -1;
 	}
 	if (all_digits(port)) {
@@ -232,7 +235,7 @@ check_port(const char *port, const char *whole,
 		while (digits[0] == '0' && digits[1] != '\0')
 			digits++;
 		if (strlen(digits) > 5 || atol(digits) > 65535) {
-			snprintf(err, errlen, "port %s is outside 0-65535%s",
+			snprintf(err, errlen, _("port %s is outside 0-65535%s"),
 			    port, in_whole(port, strlen(port), whole, where,
 			    sizeof(where)));
 			return -1;
@@ -242,9 +245,9 @@ check_port(const char *port, const char *whole,
 		 * on it, and connect() there is refused or invalid.
 		 */
 		if (!flags->passive && atol(digits) == 0) {
-			snprintf(err, errlen, "port 0 in '%s' is for binding "
+			snprintf(err, errlen, _("port 0 in '%s' is for binding "
 			    "(the kernel picks a free one): connect to a "
-			    "port from 1 to 65535", whole);
+			    "port from 1 to 65535"), whole);
 			return -1;
 		}
 		return 0;
@@ -258,13 +261,13 @@ check_port(const char *port, const char *whole,
 			    ARRAY_LEN(ranges), err, errlen) < 0 ? -1 : 0;
 		if (!flags->passive && strspn(port, "0123456789,-") ==
 		    strlen(port)) {
-			snprintf(err, errlen, "a port list such as '%s' in "
-			    "'%s' is for connect -z, which checks each port",
+			snprintf(err, errlen, _("a port list such as '%s' in "
+			    "'%s' is for connect -z, which checks each port"),
 			    port, whole);
 			return -1;
 		}
-		snprintf(err, errlen, "bad port '%s'%s: a number from 0 to "
-		    "65535 or a service name", port, in_whole(port,
+		snprintf(err, errlen, _("bad port '%s'%s: a number from 0 to "
+		    "65535 or a service name"), port, in_whole(port,
 		    strlen(port), whole, where, sizeof(where)));
 		return -1;
 	}
@@ -272,14 +275,14 @@ check_port(const char *port, const char *whole,
 	for (s = port; *s; s++) {
 		if ((s == port && !isalpha((unsigned char)*s)) ||
 		    (!isalnum((unsigned char)*s) && strchr("-_.+", *s) == NULL)) {
-			snprintf(err, errlen, "bad port or service name "
-			    "'%s'%s", port, in_whole(port, strlen(port), whole,
+			snprintf(err, errlen, _("bad port or service name "
+			    "'%s'%s"), port, in_whole(port, strlen(port), whole,
 			    where, sizeof(where)));
 			return -1;
 		}
 	}
 	if (strlen(port) >= 64) {
-		snprintf(err, errlen, "service name '%.20s...' is too long",
+		snprintf(err, errlen, _("service name '%.20s...' is too long"),
 		    port);
 		return -1;
 	}
@@ -309,11 +312,11 @@ check_host(struct endpoint *ep, const struct endpoint_flags *flags,
 		    strchr("[]/@", *s) != NULL) {
 			if (isprint((unsigned char)*s))
 				snprintf(err, errlen,
-				    "bad character '%c' in host '%s'", *s,
+				    _("bad character '%c' in host '%s'"), *s,
 				    ep->host);
 			else
 				snprintf(err, errlen,
-				    "bad character \\x%02x in host '%s'",
+				    _("bad character \\x%02x in host '%s'"),
 				    (unsigned char)*s, ep->host);
 			return -1;
 		}
@@ -322,26 +325,26 @@ check_host(struct endpoint *ep, const struct endpoint_flags *flags,
 	pct = strchr(plain, '%');
 	if (pct != NULL) {
 		if (!bracketed && strchr(plain, ':') == NULL) {
-			snprintf(err, errlen, "a %%scope belongs to an IPv6 "
-			    "address: '%s'", ep->host);
+			snprintf(err, errlen, _("a %%scope belongs to an IPv6 "
+			    "address: '%s'"), ep->host);
 			return -1;
 		}
 		if (pct[1] == '\0') {
-			snprintf(err, errlen, "empty scope after '%%' in '%s'",
-			    ep->host);
+			snprintf(err, errlen,
+			    _("empty scope after '%%' in '%s'"), ep->host);
 			return -1;
 		}
 		*pct = '\0';
 	}
 	if (bracketed || strchr(plain, ':') != NULL) {
 		if (inet_pton(AF_INET6, plain, &v6) != 1) {
-			snprintf(err, errlen, "'%s' is not an IPv6 address",
+			snprintf(err, errlen, _("'%s' is not an IPv6 address"),
 			    ep->host);
 			return -1;
 		}
 		if (flags->family == AF_INET || ep->family == AF_INET) {
-			snprintf(err, errlen, "%s%s contradicts the IPv6 "
-			    "address %s", flags->family == AF_INET ? "-4" :
+			snprintf(err, errlen, _("%s%s contradicts the IPv6 "
+			    "address %s"), flags->family == AF_INET ? "-4" :
 			    ep->row->scheme, flags->family == AF_INET ? "" :
 			    "4://", ep->host);
 			return -1;
@@ -349,8 +352,8 @@ check_host(struct endpoint *ep, const struct endpoint_flags *flags,
 		ep->family = AF_INET6;
 	} else if (inet_pton(AF_INET, plain, &v4) == 1) {
 		if (flags->family == AF_INET6 || ep->family == AF_INET6) {
-			snprintf(err, errlen, "%s%s contradicts the IPv4 "
-			    "address %s", flags->family == AF_INET6 ? "-6" :
+			snprintf(err, errlen, _("%s%s contradicts the IPv4 "
+			    "address %s"), flags->family == AF_INET6 ? "-6" :
 			    ep->row->scheme, flags->family == AF_INET6 ? "" :
 			    "6://", ep->host);
 			return -1;
@@ -370,14 +373,14 @@ name_broadcast(struct endpoint *ep, const struct endpoint_flags *flags,
     char *err, size_t errlen)
 {
 	if (ep->row->socktype != SOCK_DGRAM) {
-		snprintf(err, errlen, "<broadcast> is an address for UDP "
-		    "datagrams (-u), not for %s", ep->row->scheme);
+		snprintf(err, errlen, _("<broadcast> is an address for UDP "
+		    "datagrams (-u), not for %s"), ep->row->scheme);
 		return -1;
 	}
 	if (flags->family == AF_INET6 || ep->family == AF_INET6) {
-		snprintf(err, errlen, "<broadcast> is IPv4's 255.255.255.255; "
-		    "IPv6 has no broadcast (use a multicast group such as "
-		    "ff02::1)");
+		snprintf(err, errlen, "%s", _("<broadcast> is IPv4's "
+		    "255.255.255.255; IPv6 has no broadcast (use a multicast "
+		    "group such as ff02::1)"));
 		return -1;
 	}
 	strcpy(ep->host, "255.255.255.255");
@@ -385,13 +388,13 @@ name_broadcast(struct endpoint *ep, const struct endpoint_flags *flags,
 	return 0;
 }
 
+/* too_long: the message, with the most characters there is room for. */
 static int
 copy_part(char *dst, size_t cap, const char *src, size_t len,
-    const char *what, char *err, size_t errlen)
+    const char *too_long, char *err, size_t errlen)
 {
 	if (len >= cap) {
-		snprintf(err, errlen, "%s is longer than %zu characters",
-		    what, cap - 1);
+		snprintf(err, errlen, too_long, cap - 1);
 		return -1;
 	}
 	memcpy(dst, src, len);
@@ -413,7 +416,8 @@ parse_ip(const char *rest, const char *second,
 		const char *close = strchr(rest, ']');
 
 		if (close == NULL) {
-			snprintf(err, errlen, "unbalanced '[' in '%s'", rest);
+			snprintf(err, errlen, _("unbalanced '[' in '%s'"),
+			    rest);
 			return -1;
 		}
 		host = rest + 1;
@@ -422,20 +426,20 @@ parse_ip(const char *rest, const char *second,
 		if (close[1] == ':')
 			port = close + 2;
 		else if (close[1] != '\0') {
-			snprintf(err, errlen, "unexpected '%s' after ']' in "
-			    "'%s'", close + 1, rest);
+			snprintf(err, errlen, _("unexpected '%s' after ']' in "
+			    "'%s'"), close + 1, rest);
 			return -1;
 		}
 		if (hostlen == 0) {
-			snprintf(err, errlen, "empty host in '%s'", rest);
+			snprintf(err, errlen, _("empty host in '%s'"), rest);
 			return -1;
 		}
 	} else if (strchr(rest, ']') != NULL) {
-		snprintf(err, errlen, "unbalanced ']' in '%s'", rest);
+		snprintf(err, errlen, _("unbalanced ']' in '%s'"), rest);
 		return -1;
 	} else if (strchr(rest, '[') != NULL) {
-		snprintf(err, errlen, "a '[' may only open the host, as in "
-		    "[::1]:80: '%s'", rest);
+		snprintf(err, errlen, _("a '[' may only open the host, as in "
+		    "[::1]:80: '%s'"), rest);
 		return -1;
 	} else if ((colon = strchr(rest, ':')) == NULL) {
 		if (second == NULL && all_digits(rest)) {
@@ -447,8 +451,8 @@ parse_ip(const char *rest, const char *second,
 	} else if (strchr(colon + 1, ':') != NULL) {
 		/* Several colons: a bare IPv6 address, legal only as HOST PORT. */
 		if (second == NULL) {
-			snprintf(err, errlen, "an IPv6 address with a port "
-			    "needs brackets: write [%s]:PORT", rest);
+			snprintf(err, errlen, _("an IPv6 address with a port "
+			    "needs brackets: write [%s]:PORT"), rest);
 			return -1;
 		}
 		hostlen = strlen(rest);
@@ -456,27 +460,27 @@ parse_ip(const char *rest, const char *second,
 		hostlen = (size_t)(colon - rest);
 		port = colon + 1;
 		if (*port == '\0') {
-			snprintf(err, errlen, "missing port after ':' in '%s'",
-			    rest);
+			snprintf(err, errlen,
+			    _("missing port after ':' in '%s'"), rest);
 			return -1;
 		}
 	}
 	if (port != NULL && second != NULL) {
-		snprintf(err, errlen, "port given twice: '%s' and '%s'", rest,
-		    second);
+		snprintf(err, errlen, _("port given twice: '%s' and '%s'"),
+		    rest, second);
 		return -1;
 	}
 	if (port == NULL)
 		port = second;
 	if (port == NULL) {
-		snprintf(err, errlen, "missing port in '%s': write HOST:PORT",
-		    rest);
+		snprintf(err, errlen,
+		    _("missing port in '%s': write HOST:PORT"), rest);
 		return -1;
 	}
-	if (copy_part(ep->host, sizeof(ep->host), host, hostlen, "host",
-	    err, errlen) < 0 ||
-	    copy_part(ep->port, sizeof(ep->port), port, strlen(port), "port",
-	    err, errlen) < 0)
+	if (copy_part(ep->host, sizeof(ep->host), host, hostlen,
+	    _("host is longer than %zu characters"), err, errlen) < 0 ||
+	    copy_part(ep->port, sizeof(ep->port), port, strlen(port),
+	    _("port is longer than %zu characters"), err, errlen) < 0)
 		return -1;
 	if (check_port(ep->port, rest, flags, err, errlen) < 0)
 		return -1;
@@ -503,13 +507,13 @@ parse_unix(const char *path, enum transport transport, const char *second,
 	size_t limit = sizeof(ep->path) - 1;
 
 	if (flags->family != AF_UNSPEC) {
-		snprintf(err, errlen, "%s applies to IP endpoints, not the "
-		    "unix socket '%s'", family_flag(flags->family), path);
+		snprintf(err, errlen, _("%s applies to IP endpoints, not the "
+		    "unix socket '%s'"), family_flag(flags->family), path);
 		return -1;
 	}
 	if (second != NULL) {
-		snprintf(err, errlen, "unexpected argument '%s' after the "
-		    "unix socket '%s'", second, path);
+		snprintf(err, errlen, _("unexpected argument '%s' after the "
+		    "unix socket '%s'"), second, path);
 		return -1;
 	}
 	ep->row = row_of(transport);
@@ -519,18 +523,20 @@ parse_unix(const char *path, enum transport transport, const char *second,
 		path++;
 		len--;
 		if (len == 0) {
-			snprintf(err, errlen, "empty abstract socket name "
-			    "after '@'");
+			snprintf(err, errlen, "%s", _("empty abstract socket "
+			    "name after '@'"));
 			return -1;
 		}
 	} else if (len == 0) {
-		snprintf(err, errlen, "empty unix socket path");
+		snprintf(err, errlen, "%s", _("empty unix socket path"));
 		return -1;
 	}
 	if (len > limit) {
-		snprintf(err, errlen, "unix socket %s is %zu bytes; the limit "
-		    "is %zu (sizeof sun_path, less one)", ep->abstract ?
-		    "name" : "path", len, limit);
+		snprintf(err, errlen, ep->abstract ?
+		    _("unix socket name is %zu bytes; the limit is %zu "
+		    "(sizeof sun_path, less one)") :
+		    _("unix socket path is %zu bytes; the limit is %zu "
+		    "(sizeof sun_path, less one)"), len, limit);
 		return -1;
 	}
 	memcpy(ep->path, path, len);
@@ -548,14 +554,14 @@ unix_transport(enum transport scheme, bool explicit_scheme,
     char *err, size_t errlen)
 {
 	if (flags->udp && flags->seqpacket) {
-		snprintf(err, errlen, "-u and --seqpacket contradict each "
-		    "other");
+		snprintf(err, errlen, "%s", _("-u and --seqpacket contradict "
+		    "each other"));
 		return -1;
 	}
 	if (flags->udp) {
 		if (explicit_scheme && scheme != TRANSPORT_UNIX_STREAM &&
 		    scheme != TRANSPORT_UNIX_DGRAM) {
-			snprintf(err, errlen, "-u contradicts %s:",
+			snprintf(err, errlen, _("-u contradicts %s:"),
 			    row_of(scheme)->scheme);
 			return -1;
 		}
@@ -563,7 +569,7 @@ unix_transport(enum transport scheme, bool explicit_scheme,
 	} else if (flags->seqpacket) {
 		if (explicit_scheme && scheme != TRANSPORT_UNIX_STREAM &&
 		    scheme != TRANSPORT_UNIX_SEQPACKET) {
-			snprintf(err, errlen, "--seqpacket contradicts %s:",
+			snprintf(err, errlen, _("--seqpacket contradicts %s:"),
 			    row_of(scheme)->scheme);
 			return -1;
 		}
@@ -607,7 +613,7 @@ endpoint_parse(const char *arg, const char *second,
 	memset(ep, 0, sizeof(*ep));
 	ep->family = AF_UNSPEC;
 	if (arg == NULL || *arg == '\0') {
-		snprintf(err, errlen, "empty endpoint");
+		snprintf(err, errlen, "%s", _("empty endpoint"));
 		return -1;
 	}
 	if (strncasecmp(arg, TLS_UNIX_SCHEME, strlen(TLS_UNIX_SCHEME)) == 0) {
@@ -615,8 +621,8 @@ endpoint_parse(const char *arg, const char *second,
 		if (strncmp(rest, "//", 2) == 0)
 			rest += 2;
 		if (flags->udp || flags->seqpacket) {
-			snprintf(err, errlen, "%s contradicts tls+unix: (TLS "
-			    "needs a stream)", flags->udp ? "-u" :
+			snprintf(err, errlen, _("%s contradicts tls+unix: (TLS "
+			    "needs a stream)"), flags->udp ? "-u" :
 			    "--seqpacket");
 			return -1;
 		}
@@ -643,32 +649,32 @@ endpoint_parse(const char *arg, const char *second,
 			    strncasecmp(arg, ip_schemes[i].name, n) == 0)
 				scheme = &ip_schemes[i];
 		if (scheme == NULL) {
-			snprintf(err, errlen, "unknown scheme '%.*s://' "
-			    "(known: %s)", (int)(n > 32 ? 32 : n), arg,
+			snprintf(err, errlen, _("unknown scheme '%.*s://' "
+			    "(known: %s)"), (int)(n > 32 ? 32 : n), arg,
 			    SCHEME_LIST);
 			return -1;
 		}
 		if (flags->unix_path || flags->seqpacket) {
-			snprintf(err, errlen, "%s contradicts %s://",
+			snprintf(err, errlen, _("%s contradicts %s://"),
 			    flags->unix_path ? "-U" : "--seqpacket",
 			    scheme->name);
 			return -1;
 		}
 		if (flags->udp && scheme->transport != TRANSPORT_UDP) {
-			snprintf(err, errlen, "-u contradicts %s://",
+			snprintf(err, errlen, _("-u contradicts %s://"),
 			    scheme->name);
 			return -1;
 		}
 		if (scheme->family != AF_UNSPEC && flags->family !=
 		    AF_UNSPEC && scheme->family != flags->family) {
-			snprintf(err, errlen, "%s contradicts %s://",
+			snprintf(err, errlen, _("%s contradicts %s://"),
 			    family_flag(flags->family), scheme->name);
 			return -1;
 		}
 		ep->row = row_of(scheme->transport);
 		ep->family = scheme->family;
 		if (sep[3] == '\0') {
-			snprintf(err, errlen, "nothing after '%s'", arg);
+			snprintf(err, errlen, _("nothing after '%s'"), arg);
 			return -1;
 		}
 		if (parse_ip(sep + 3, second, flags, ep, err, errlen) < 0)
@@ -684,15 +690,16 @@ endpoint_parse(const char *arg, const char *second,
 		    errlen);
 	}
 	if (flags->seqpacket) {
-		snprintf(err, errlen, "--seqpacket needs a unix endpoint, not "
-		    "'%s'", arg);
+		snprintf(err, errlen, _("--seqpacket needs a unix endpoint, "
+		    "not '%s'"), arg);
 		return -1;
 	}
 	ep->row = row_of(flags->udp ? TRANSPORT_UDP : TRANSPORT_TCP);
 	if (second == NULL && strpbrk(arg, ":[]") == NULL && !all_digits(arg)) {
 		/* A host without a port, or a unix socket file without ./ */
-		snprintf(err, errlen, "missing port in '%s': write HOST:PORT, "
-		    "or ./%s or unix:%s for a unix socket", arg, arg, arg);
+		snprintf(err, errlen, _("missing port in '%s': write "
+		    "HOST:PORT, or ./%s or unix:%s for a unix socket"), arg,
+		    arg, arg);
 		return -1;
 	}
 	return parse_ip(arg, second, flags, ep, err, errlen);

@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "arrival.h"
 #include "flows.h"
+#include "i18n.h"
 #include "json.h"
 #include "report.h"
 #include "sockit.h"
@@ -94,8 +95,8 @@ ask_arrival(struct demux *d)
 
 	if (arrival_ask(d->sock, d->fc->bound, d->s->opts.ipv6) == 0)
 		return 0;
-	snprintf(what, sizeof(what), "ask for each datagram's destination "
-	    "on %s", d->fc->ep->text);
+	snprintf(what, sizeof(what), _("ask for each datagram's destination "
+	    "on %s"), d->fc->ep->text);
 	report_errno("setsockopt", what, errno);
 	return -1;
 }
@@ -246,7 +247,7 @@ start_flow(struct demux *d, const struct sockaddr_storage *peer,
 		struct flow *rows = realloc(d->rows, cap * sizeof(*rows));
 
 		if (rows == NULL) {
-			report_errno("malloc", "remember a sender", ENOMEM);
+			report_errno("malloc", _("remember a sender"), ENOMEM);
 			return NULL;
 		}
 		d->rows = rows;
@@ -255,7 +256,7 @@ start_flow(struct demux *d, const struct sockaddr_storage *peer,
 	if (sys_socketpair(AF_UNIX, SOCK_SEQPACKET, 0, pair) < 0) {
 		char what[ADDR_TEXT_MAX + 48];
 
-		snprintf(what, sizeof(what), "make a socket pair for %s",
+		snprintf(what, sizeof(what), _("make a socket pair for %s"),
 		    text);
 		report_errno("socketpair", what, errno);
 		return NULL;
@@ -271,7 +272,8 @@ start_flow(struct demux *d, const struct sockaddr_storage *peer,
 	snprintf(f->text, sizeof(f->text), "%s", text);
 	flow_env(d, f, &env);
 	if (sys_set_nonblocking(pair[0]) < 0) {
-		report_errno("fcntl", "make a socket pair non-blocking", errno);
+		report_errno("fcntl", _("make a socket pair non-blocking"),
+		    errno);
 		sys_close(pair[0]);
 		sys_close(pair[1]);
 		return NULL;
@@ -316,7 +318,8 @@ deliver(struct demux *d, struct msghdr *msg, const unsigned char *buf,
 
 		/* A unix sender that never bound a name cannot be answered. */
 		if (msg->msg_namelen <= sizeof(sa_family_t)) {
-			dropped(d, text, "an unnamed socket cannot be answered");
+			dropped(d, text,
+			    _("an unnamed socket cannot be answered"));
 			return;
 		}
 		if (!serve_admit(d->s, d->fc->acl, sa, msg->msg_namelen,
@@ -324,9 +327,11 @@ deliver(struct demux *d, struct msghdr *msg, const unsigned char *buf,
 			return;
 		if (d->fc->max_conns > 0 &&
 		    running(d) >= (size_t)d->fc->max_conns) {
-			snprintf(reason, sizeof(reason), "%ld program%s run "
-			    "already (--max-conns)", d->fc->max_conns,
-			    d->fc->max_conns == 1 ? "" : "s");
+			snprintf(reason, sizeof(reason),
+			    P_("%ld program run already (--max-conns)",
+			    "%ld programs run already (--max-conns)",
+			    (unsigned long)d->fc->max_conns),
+			    d->fc->max_conns);
 			dropped(d, text, reason);
 			return;
 		}
@@ -381,7 +386,8 @@ take_datagrams(struct demux *d)
 			if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
 			    errno == ENETUNREACH)
 				continue;
-			snprintf(what, sizeof(what), "receive datagrams on %s",
+			snprintf(what, sizeof(what),
+			    _("receive datagrams on %s"),
 			    d->fc->ep->text);
 			report_errno("recvmmsg", what, errno);
 			return -1;
@@ -422,7 +428,7 @@ answer(struct demux *d, size_t idx, size_t len)
 	}
 	if (errno == EAGAIN || errno == ENOBUFS)
 		return 0;
-	snprintf(what, sizeof(what), "send to %s", f->text);
+	snprintf(what, sizeof(what), _("send to %s"), f->text);
 	report_errno("sendmsg", what, errno);
 	return 1;
 }
@@ -473,14 +479,15 @@ flow_closed(struct demux *d, const struct flow *f, int status)
 		report_event_end(&sb);
 		return;
 	}
-	report_note("closed %s: %llu datagram%s in, %llu out in %.3f s",
-	    f->text, (unsigned long long)f->in, f->in == 1 ? "" : "s",
-	    (unsigned long long)f->out, seconds);
+	report_note(P_("closed %s: %llu datagram in, %llu out in %.3f s",
+	    "closed %s: %llu datagrams in, %llu out in %.3f s", f->in),
+	    f->text, (unsigned long long)f->in, (unsigned long long)f->out,
+	    seconds);
 	if (f->lost > 0)
-		report_warning("%llu datagram%s from %s were dropped: its "
-		    "program read them too slowly",
-		    (unsigned long long)f->lost, f->lost == 1 ? "" : "s",
-		    f->text);
+		report_warning(P_("%llu datagram from %s were dropped: its "
+		    "program read them too slowly", "%llu datagrams from %s "
+		    "were dropped: its program read them too slowly", f->lost),
+		    (unsigned long long)f->lost, f->text);
 }
 
 /* Reaps ended programs and forgets flows with nothing left to carry. */
@@ -626,7 +633,8 @@ flows_serve(struct session *s, int fd, const struct flows_config *fc)
 	d.in.slots = malloc((size_t)FLOW_BATCH * FLOW_RECORD_MAX);
 	if (d.buf == NULL || d.in.slots == NULL) {
 		free(d.in.slots);
-		report_errno("malloc", "allocate the datagram buffer", errno);
+		report_errno("malloc", _("allocate the datagram buffer"),
+		    errno);
 		return EXIT_FAIL;
 	}
 	if (ask_arrival(&d) < 0) {
@@ -656,7 +664,7 @@ flows_serve(struct session *s, int fd, const struct flows_config *fc)
 			pcap = (d.count + SLOT_FLOWS) * 2;
 			p = realloc(pfd, pcap * sizeof(*p));
 			if (p == NULL) {
-				report_errno("malloc", "watch the senders",
+				report_errno("malloc", _("watch the senders"),
 				    ENOMEM);
 				status = EXIT_FAIL;
 				break;
@@ -679,7 +687,7 @@ flows_serve(struct session *s, int fd, const struct flows_config *fc)
 		rc = sys_poll(pfd, (nfds_t)(polled + SLOT_FLOWS),
 		    relay_poll_timeout(next, now));
 		if (rc < 0 && errno != EINTR) {
-			report_errno("poll", "wait for datagrams", errno);
+			report_errno("poll", _("wait for datagrams"), errno);
 			status = EXIT_FAIL;
 			break;
 		}

@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "inetd.h"
+#include "i18n.h"
 #include "json.h"
 #include "relay.h"
 #include "report.h"
@@ -29,11 +30,12 @@ report_relay(const struct relay_result *res, const char *peer)
 	if (res->end != RELAY_ERROR || strcmp(res->failed_call, "tls") == 0)
 		return;
 	if (strncmp(res->failed_call, "send", 4) == 0)
-		snprintf(what, sizeof(what), "send to %s", peer);
+		snprintf(what, sizeof(what), _("send to %s"), peer);
 	else if (strncmp(res->failed_call, "recv", 4) == 0)
-		snprintf(what, sizeof(what), "recv from %s", peer);
+		snprintf(what, sizeof(what), _("recv from %s"), peer);
 	else
-		snprintf(what, sizeof(what), "relay between %s and the program",
+		snprintf(what, sizeof(what),
+		    _("relay between %s and the program"),
 		    peer);
 	report_errno(res->failed_call, what, res->err);
 }
@@ -46,7 +48,7 @@ static void
 report_closed(struct session *s, const char *peer,
     const struct spawn_cmd *cmd, const struct relay_stats *st)
 {
-	char storage[1024];
+	char storage[1024], up[32], down[32];
 	struct strbuf sb;
 	uint64_t sent = st->bytes[RELAY_UP], received = st->bytes[RELAY_DOWN];
 
@@ -60,10 +62,12 @@ report_closed(struct session *s, const char *peer,
 		json_field_num(&sb, "seconds", st->seconds);
 		report_event_end(&sb);
 	} else if (s->opts.verbose) {
-		report_note("closed %s: sent %llu byte%s, received %llu byte%s "
-		    "in %.3f s", peer, (unsigned long long)sent,
-		    sent == 1 ? "" : "s", (unsigned long long)received,
-		    received == 1 ? "" : "s", st->seconds);
+		snprintf(up, sizeof(up), P_("%llu byte", "%llu bytes", sent),
+		    (unsigned long long)sent);
+		snprintf(down, sizeof(down), P_("%llu byte", "%llu bytes",
+		    received), (unsigned long long)received);
+		report_note("closed %s: sent %s, received %s in %.3f s", peer,
+		    up, down, st->seconds);
 	}
 }
 
@@ -128,7 +132,7 @@ keep_session(struct session *s, struct spawn_cmd *cmd, int sock,
 
 	addr_format(peer, plen, text, sizeof(text));
 	if (sys_set_nonblocking(sock) < 0) {
-		report_errno("fcntl", "make the connection non-blocking",
+		report_errno("fcntl", _("make the connection non-blocking"),
 		    errno);
 		return EXIT_FAIL;
 	}
@@ -136,7 +140,8 @@ keep_session(struct session *s, struct spawn_cmd *cmd, int sock,
 		return status;
 	/* No SOCK_CLOEXEC: spawn_start closes all but stdio in the program. */
 	if (sys_socketpair(AF_UNIX, SOCK_STREAM, 0, pair) < 0) {
-		report_errno("socketpair", "make a socket pair for the program",
+		report_errno("socketpair",
+		    _("make a socket pair for the program"),
 		    errno);
 		return EXIT_FAIL;
 	}
@@ -148,7 +153,8 @@ keep_session(struct session *s, struct spawn_cmd *cmd, int sock,
 	spawn_event_started(cmd);
 	sys_close(pair[1]);
 	if (sys_set_nonblocking(pair[0]) < 0) {
-		report_errno("fcntl", "make the program's socket non-blocking",
+		report_errno("fcntl",
+		    _("make the program's socket non-blocking"),
 		    errno);
 		return EXIT_FAIL;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "i18n.h"
 #include "json.h"
 #include "loop.h"
 #include "loop_int.h"
@@ -271,8 +272,12 @@ pair_broken(struct loop *lp, struct pair *p, const struct relay_link *l)
 		pair_end(lp, p, "reset", 1u << (1 - side));
 		return;
 	}
-	snprintf(what, sizeof(what), "forward #%lu %s %s", p->id,
-	    side == 0 ? "from" : "to", side == 0 ? p->peer : p->target);
+	if (side == 0)
+		snprintf(what, sizeof(what), _("forward #%lu from %s"), p->id,
+		    p->peer);
+	else
+		snprintf(what, sizeof(what), _("forward #%lu to %s"), p->id,
+		    p->target);
 	if (strcmp(l->failed_call, "tls") == 0 && p->tls[side] != NULL) {
 		report_error("%s: tls: %s", what,
 		    tls_last_error(p->tls[side])->reason);
@@ -340,7 +345,7 @@ handshake_failed(struct loop *lp, struct pair *p, int side,
 	const struct loop_forward *f = lp->f;
 	char what[ADDR_TEXT_MAX + 64];
 
-	snprintf(what, sizeof(what), "tls handshake with %s for #%lu",
+	snprintf(what, sizeof(what), _("tls handshake with %s for #%lu"),
 	    side == 0 ? p->peer : p->target, p->id);
 	session_tls_report(side == 0 ? f->s : f->tls_session, what, e);
 	if (side == 1)
@@ -422,7 +427,7 @@ expire_handshakes(struct loop *lp, double now)
 		report_error("tls handshake with %s for #%lu: no answer within "
 		    "%g s (%s)", side == 0 ? p->peer : p->target, p->id,
 		    lp->f->handshake_wait, lp->f->s->opts.timeout >= 0 ? "-w" :
-		    "a server's default; -w sets another");
+		    _("a server's default; -w sets another"));
 		pair_end(lp, p, "timeout", side == 1 ? RESET_PEER :
 		    RESET_NONE);
 	}
@@ -444,7 +449,7 @@ pair_unreached(struct loop *lp, struct pair *p, const char *call, int err,
 		    "(-w)", lp->f->target->text, p->id, p->peer,
 		    lp->f->s->opts.timeout);
 	else {
-		snprintf(what, sizeof(what), "connect to %s for #%lu (%s)",
+		snprintf(what, sizeof(what), _("connect to %s for #%lu (%s)"),
 		    p->target[0] != '\0' ? p->target : lp->f->target->text,
 		    p->id, p->peer);
 		report_errno(call, what, err);
@@ -533,7 +538,7 @@ pair_connected(struct loop *lp, struct pair *p)
 	p->addr++;
 	if (p->addr < lp->f->naddrs) {
 		report_note("connect to %s for #%lu: %s: %s", p->target, p->id,
-		    call, strerror(err));
+		    call, i18n_errno_text(err));
 		pair_dial(lp, p);
 		return;
 	}
@@ -548,7 +553,7 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 	int i;
 
 	if (p == NULL) {
-		report_errno("malloc", "keep a forwarded pair", errno);
+		report_errno("malloc", _("keep a forwarded pair"), errno);
 		sys_close(cfd);
 		return;
 	}
@@ -580,7 +585,7 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 	conn_append(lp, p);
 	if (sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, cfd, EPOLLIN | EPOLLOUT |
 	    EPOLLRDHUP | EPOLLET, &p->end[0]) < 0) {
-		report_errno("epoll_ctl", "watch a forwarded peer", errno);
+		report_errno("epoll_ctl", _("watch a forwarded peer"), errno);
 		pair_end(lp, p, "error", RESET_PEER);
 		return;
 	}
@@ -593,7 +598,7 @@ accept_rest(struct loop *lp, int err)
 {
 	char what[ENDPOINT_TEXT_MAX + 16];
 
-	snprintf(what, sizeof(what), "accept on %s", lp->f->local->text);
+	snprintf(what, sizeof(what), _("accept on %s"), lp->f->local->text);
 	report_errno("accept", what, err);
 	listen_on(lp, false);
 	lp->rest_until = relay_now() + ACCEPT_REST;
@@ -608,8 +613,9 @@ refuse(struct loop *lp, int cfd, const char *peer)
 {
 	static const struct linger abort_now = { 1, 0 };
 
-	report_note("refused %s: %ld pair%s open, the limit set by "
-	    "--max-conns", peer, lp->limit, lp->limit == 1 ? "" : "s");
+	report_note(P_("refused %s: %ld pair open, the limit set by "
+	    "--max-conns", "refused %s: %ld pairs open, the limit set by "
+	    "--max-conns", (unsigned long)lp->limit), peer, lp->limit);
 	sys_setsockopt(cfd, SOL_SOCKET, SO_LINGER, &abort_now,
 	    sizeof(abort_now));
 	sys_close(cfd);
@@ -644,7 +650,7 @@ accept_some(struct loop *lp)
 			}
 			if (sys_signal_caught)
 				return EXIT_OK;
-			snprintf(what, sizeof(what), "accept on %s",
+			snprintf(what, sizeof(what), _("accept on %s"),
 			    f->local->text);
 			report_errno("accept", what, errno);
 			return EXIT_FAIL;
@@ -661,8 +667,8 @@ accept_some(struct loop *lp)
 			continue;
 		}
 		if (sys_set_nonblocking(cfd) < 0) {
-			snprintf(what, sizeof(what), "make the connection from "
-			    "%s non-blocking", text);
+			snprintf(what, sizeof(what), _("make the connection "
+			    "from %s non-blocking"), text);
 			report_errno("fcntl", what, errno);
 			sys_close(cfd);
 			continue;
@@ -830,9 +836,10 @@ raise_fd_limit(const struct loop_forward *f)
 	pairs = ((long)rl.rlim_cur - FDS_RESERVED) / per;
 	if (pairs < 1)
 		pairs = 1;
-	report_note("%llu descriptors (RLIMIT_NOFILE) allow %ld %s at once",
-	    (unsigned long long)rl.rlim_cur, pairs, f->datagrams ? "flows" :
-	    "pairs");
+	report_note(f->datagrams ?
+	    N_("%llu descriptors (RLIMIT_NOFILE) allow %ld flows at once") :
+	    N_("%llu descriptors (RLIMIT_NOFILE) allow %ld pairs at once"),
+	    (unsigned long long)rl.rlim_cur, pairs);
 	return pairs;
 }
 
@@ -858,8 +865,9 @@ stop(struct loop *lp, double now)
 	    &lp->wakeup);
 	if (lp->f->drain <= 0 || (lp->all == NULL && lp->quiet == NULL))
 		return false;
-	report_note("stopping: %ld pair%s may finish within %g s (--drain)",
-	    lp->count, lp->count == 1 ? "" : "s", lp->f->drain);
+	report_note(P_("stopping: %ld pair may finish within %g s (--drain)",
+	    "stopping: %ld pairs may finish within %g s (--drain)",
+	    (unsigned long)lp->count), lp->count, lp->f->drain);
 	lp->drain_until = now + lp->f->drain;
 	return true;
 }
@@ -873,7 +881,7 @@ loop_round(struct loop *lp, struct epoll_event *events)
 
 	n = sys_epoll_wait(lp->ep, events, EVENTS_MAX, next_timeout(lp, now));
 	if (n < 0 && errno != EINTR) {
-		report_errno("epoll_wait", "wait for the forwarded pairs",
+		report_errno("epoll_wait", _("wait for the forwarded pairs"),
 		    errno);
 		return EXIT_FAIL;
 	}
@@ -933,8 +941,8 @@ run(struct loop *lp)
 	    0) {
 		char what[ENDPOINT_TEXT_MAX + 64];
 
-		snprintf(what, sizeof(what), "ask for each datagram's "
-		    "destination on %s", f->local->text);
+		snprintf(what, sizeof(what), _("ask for each datagram's "
+		    "destination on %s"), f->local->text);
 		report_errno("setsockopt", what, errno);
 		return EXIT_FAIL;
 	}
@@ -942,7 +950,8 @@ run(struct loop *lp)
 		lp->buckets = calloc(FLOW_BUCKETS, sizeof(*lp->buckets));
 		lp->buf = malloc(DATAGRAM_MAX);
 		if (lp->buckets == NULL || lp->buf == NULL) {
-			report_errno("malloc", "keep the datagram flows", errno);
+			report_errno("malloc", _("keep the datagram flows"),
+			    errno);
 			free(lp->buckets);
 			free(lp->buf);
 			return EXIT_FAIL;
@@ -950,7 +959,7 @@ run(struct loop *lp)
 	}
 	lp->ep = sys_epoll_create();
 	if (lp->ep < 0) {
-		report_errno("epoll_create1", "start the forwarding loop",
+		report_errno("epoll_create1", _("start the forwarding loop"),
 		    errno);
 		return EXIT_FAIL;
 	}
@@ -959,7 +968,8 @@ run(struct loop *lp)
 		    EPOLLIN, &lp->wakeup);
 	listen_on(lp, true);
 	if (!lp->accepting) {
-		report_errno("epoll_ctl", "watch the listening socket", errno);
+		report_errno("epoll_ctl", _("watch the listening socket"),
+		    errno);
 		close(lp->ep);
 		free(lp->buckets);
 		free(lp->buf);

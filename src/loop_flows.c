@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "i18n.h"
 #include "json.h"
 #include "loop_int.h"
 #include "report.h"
@@ -131,7 +132,7 @@ flow_new(struct loop *lp, struct msghdr *msg, const char *text)
 	size_t b;
 
 	if (fl == NULL) {
-		report_errno("malloc", "keep a datagram flow", errno);
+		report_errno("malloc", _("keep a datagram flow"), errno);
 		return NULL;
 	}
 	fl->id = ++lp->next_id;
@@ -140,7 +141,7 @@ flow_new(struct loop *lp, struct msghdr *msg, const char *text)
 	    fl->target, sizeof(fl->target));
 	fl->fd = session_socket(f->s, a, false);
 	if (fl->fd == -1) {
-		snprintf(what, sizeof(what), "open a socket to %s for %s",
+		snprintf(what, sizeof(what), _("open a socket to %s for %s"),
 		    fl->target, text);
 		report_errno("socket", what, errno);
 	}
@@ -157,7 +158,7 @@ flow_new(struct loop *lp, struct msghdr *msg, const char *text)
 	if (fl->fd >= 0 && (sys_connect(fl->fd, (const struct sockaddr *)&a->sa,
 	    a->len) < 0 || sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, fl->fd,
 	    EPOLLIN, &fl->end) < 0)) {
-		snprintf(what, sizeof(what), "connect to %s for %s",
+		snprintf(what, sizeof(what), _("connect to %s for %s"),
 		    fl->target, text);
 		report_errno("connect", what, errno);
 		sys_close(fl->fd);
@@ -210,10 +211,10 @@ flow_dropped(struct loop *lp, struct flow *fl, const char *call, int err)
 
 	if (err != ECONNREFUSED || fl->refused++ > 0) {
 		report_note("#%lu dropped a datagram: %s: %s (%s)", fl->id,
-		    call, strerror(err), name != NULL ? name : "?");
+		    call, i18n_errno_text(err), name != NULL ? name : "?");
 		return;
 	}
-	snprintf(what, sizeof(what), "#%lu target %s refused a datagram",
+	snprintf(what, sizeof(what), _("#%lu target %s refused a datagram"),
 	    fl->id, fl->target);
 	report_errno_hint(call, what, err, explain_errno_at(call, err,
 	    (const struct sockaddr *)&a->sa, a->len, SOCK_DGRAM, hint,

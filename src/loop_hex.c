@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "hexdump.h"
+#include "i18n.h"
 #include "loop_int.h"
 #include "report.h"
 
@@ -22,8 +23,9 @@ loop_hex(void *ctx, const void *buf, size_t len)
 	 * The heading names the pair: the loop moves many at once, and
 	 * their chunks come in whatever order the peers send them.
 	 */
-	n = snprintf(text, sizeof(text), "[#%lu] %c %s -> %s, %zu byte%s\n",
-	    d->id, d->marker, d->from, d->to, len, len == 1 ? "" : "s");
+	n = snprintf(text, sizeof(text), P_("[#%lu] %c %s -> %s, %zu byte\n",
+	    "[#%lu] %c %s -> %s, %zu bytes\n", len), d->id, d->marker, d->from,
+	    d->to, len);
 	if (n > 0)
 		report_write(text, (size_t)n < sizeof(text) ? (size_t)n :
 		    sizeof(text) - 1);

@@ -32,26 +32,26 @@ struct command {
 /* Exact names only: a prefix never selects a command. */
 static const struct command commands[] = {
 	{ "connect", cmd_connect,
-	  "active open: connect, relay stdin to the peer and the peer to "
-	  "stdout" },
+	  N_("active open: connect, relay stdin to the peer and the peer to "
+	  "stdout") },
 	{ "listen", cmd_listen,
-	  "passive open: bind, accept a peer, relay stdio with it" },
+	  N_("passive open: bind, accept a peer, relay stdio with it") },
 	{ "send", cmd_send,
-	  "one shot: send DATA or stdin, optionally print the reply" },
+	  N_("one shot: send DATA or stdin, optionally print the reply") },
 	{ "recv", cmd_recv,
-	  "one shot: print what arrives, framed per message, then exit" },
+	  N_("one shot: print what arrives, framed per message, then exit") },
 	{ "resolve", cmd_resolve,
-	  "what the resolver says: getaddrinfo, getnameinfo, services" },
+	  N_("what the resolver says: getaddrinfo, getnameinfo, services") },
 	{ "pair", cmd_pair,
-	  "socketpair and fork: a two-way pipe to or between commands" },
+	  N_("socketpair and fork: a two-way pipe to or between commands") },
 	{ "explain", cmd_explain,
-	  "what an errno or resolver code means; --demo provokes it" },
+	  N_("what an errno or resolver code means; --demo provokes it") },
 };
 
 /* The summary of "help", which is not in the table. */
-static const char help_summary[] = "show the help of a command";
+static const char help_summary[] = N_("show the help of a command");
 
-static const char endpoint_help[] =
+static const char endpoint_help[] = N_(
 	"Endpoints:\n"
 	"  HOST:PORT, HOST PORT     TCP (UDP with -u); HOST a name or "
 	"address\n"
@@ -62,25 +62,25 @@ static const char endpoint_help[] =
 	"pin a family)\n"
 	"  unix:PATH, ./PATH, /PATH AF_UNIX stream (-u: datagram, "
 	"--seqpacket)\n"
-	"  unix-dgram:PATH, unix-seqpacket:PATH, unix:@NAME (abstract)\n";
+	"  unix-dgram:PATH, unix-seqpacket:PATH, unix:@NAME (abstract)\n");
 
 static void
 usage(FILE *out)
 {
 	size_t i;
 
-	fputs("usage: sockit [--trace[=full,bytes,time]] [--textbook[=select]] "
-	    "[--step]\n              [--bufsize N] "
-	    "COMMAND [OPTIONS] ENDPOINT\n"
+	fputs(_("usage: sockit [--trace[=full,bytes,time]] "
+	    "[--textbook[=select]] [--step]\n              [--bufsize N] "
+	    "[--lang CODE] COMMAND [OPTIONS] ENDPOINT\n"
 	    "       sockit help [COMMAND | lessons] | --version\n\n"
 	    "A socket Swiss army knife: each command maps onto the BSD "
 	    "socket calls,\nand --trace narrates every call it makes.\n\n"
-	    "Commands:\n", out);
+	    "Commands:\n"), out);
 	for (i = 0; i < ARRAY_LEN(commands); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name,
-		    commands[i].summary);
-	fprintf(out, "  %-9s %s\n\n", "help", help_summary);
-	fputs("Global options:\n"
+		    _(commands[i].summary));
+	fprintf(out, "  %-9s %s\n\n", "help", _(help_summary));
+	fputs(_("Global options:\n"
 	    "  -t, --trace[=full,bytes,time]\n"
 	    "                           print every socket call on stderr, "
 	    "as strace does\n"
@@ -94,17 +94,21 @@ usage(FILE *out)
 	    "      --bufsize N          the user buffer of read and recv, 1 to "
 	    "65536\n"
 	    "                           (textbook mode's default: 1024)\n"
+	    "      --lang CODE          messages, hints and help in CODE: en, or "
+	    "a translation\n"
+	    "                           (see --version); trace lines and "
+	    "--json stay English\n"
 	    "      --version            print the version and features\n"
-	    "  -h, --help               show this help\n\n", out);
-	fputs(endpoint_help, out);
-	fputs("\nExamples:\n"
+	    "  -h, --help               show this help\n\n"), out);
+	fputs(_(endpoint_help), out);
+	fputs(_("\nExamples:\n"
 	    "  sockit listen -v 8080\n"
 	    "  echo hello | sockit connect localhost:8080\n"
 	    "  sockit --trace connect -z localhost:22\n\n"
 	    "Exit status: 0 success, 1 failure, 2 usage error, 124 timeout, "
 	    "128+N signal N.\nSee 'sockit help COMMAND' and sockit(1); "
 	    "a lesson per topic of a sockets\ncourse: 'sockit help lessons' "
-	    "and sockit-lessons(7).\n",
+	    "and sockit-lessons(7).\n"),
 	    out);
 }
 
@@ -173,7 +177,7 @@ nc_usage(const char *what, const char *lead, int nglobal, char **global,
 	char line[512];
 
 	if (nc_advice(nglobal, global, argc, argv, line, sizeof(line)) == 0)
-		report_usage("%s: %s write '%s'", what, lead, line);
+		report_usage("%s: %s write '%s'", what, _(lead), line);
 	else if ((missing = explain_nc_missing(argc, argv)) != NULL)
 		report_usage("%s: %s", what, missing);
 	else
@@ -198,10 +202,10 @@ unknown_command(const char *name, int argc, char **argv, int nglobal,
 		names[i] = commands[i].name;
 	names[i] = "help";
 	near = opt_nearest(name, names, ARRAY_LEN(names));
-	snprintf(what, sizeof(what), "unknown command '%s'", name);
+	snprintf(what, sizeof(what), _("unknown command '%s'"), name);
 	if (near != NULL)
 		report_usage("%s (did you mean '%s'?)", what, near);
-	else if (argc == 0 || !nc_usage(what, "to connect as nc does,",
+	else if (argc == 0 || !nc_usage(what, N_("to connect as nc does,"),
 	    nglobal, global, argc, argv))
 		report_usage("%s", what);
 	return EXIT_USAGE;
@@ -245,7 +249,7 @@ check_stdout(int status)
 		return status;
 	if (errno == EPIPE)
 		return status;
-	report_errno("write", "write to stdout", errno);
+	report_errno("write", _("write to stdout"), errno);
 	return status == EXIT_OK ? EXIT_FAIL : status;
 }
 
@@ -332,13 +336,13 @@ end_step_demo(void)
 static int
 lessons(void)
 {
-	fputs("The lesson plan is the manual page sockit-lessons(7): for "
+	fputs(_("The lesson plan is the manual page sockit-lessons(7): for "
 	    "each topic of a\nsockets course, in the order it is taught, the "
 	    "command that shows it, the\nlines of its trace, and the point "
 	    "to make.\n\n"
 	    "  man 7 sockit-lessons            (after make install)\n"
 	    "  man -l man/sockit-lessons.7     (in the source tree)\n\n"
-	    "With --step, each call is shown and explained before it runs.\n",
+	    "With --step, each call is shown and explained before it runs.\n"),
 	    stdout);
 	return check_stdout(EXIT_OK);
 }
@@ -372,9 +376,9 @@ main(int argc, char **argv)
 
 			for (c = 0; c < ARRAY_LEN(commands); c++)
 				printf(summaries ? "%s\t%s\n" : "%s\n",
-				    commands[c].name, commands[c].summary);
+				    commands[c].name, _(commands[c].summary));
 			printf(summaries ? "%s\t%s\n" : "%s\n", "help",
-			    help_summary);
+			    _(help_summary));
 			return check_stdout(EXIT_OK);
 		} else if (strcmp(a, "--list-sockopts") == 0) {
 			const struct sockopt_def *rows;
@@ -382,7 +386,8 @@ main(int argc, char **argv)
 
 			rows = sockopt_table(&n);
 			for (r = 0; r < n; r++)
-				printf("%s\t%s\n", rows[r].name, rows[r].help);
+				printf("%s\t%s\n", rows[r].name,
+				    _(rows[r].help));
 			return check_stdout(EXIT_OK);
 		} else if (strcmp(a, "--lang") == 0 ||
 		    strncmp(a, "--lang=", 7) == 0) {
@@ -409,7 +414,7 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--step") == 0) {
 			if (!step_on() && step_enable() < 0) {
 				report_usage("--step needs a terminal to wait "
-				    "on: /dev/tty: %s", strerror(errno));
+				    "on: /dev/tty: %s", i18n_errno_text(errno));
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(a, "--bufsize") == 0 ||
@@ -428,9 +433,10 @@ main(int argc, char **argv)
 			char what[1024];
 
 			snprintf(what, sizeof(what),
-			    "unknown global option '%s'", a);
-			if (nc_usage(what, "nc's flags follow a command here:",
-			    i - 1, argv + 1, argc - i, argv + i))
+			    _("unknown global option '%s'"), a);
+			if (nc_usage(what,
+			    N_("nc's flags follow a command here:"), i - 1,
+			    argv + 1, argc - i, argv + i))
 				return EXIT_USAGE;
 			/* Most options belong to a command: say where they go. */
 			if (strncmp(a, "--", 2) == 0)

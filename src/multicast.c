@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "i18n.h"
 #include "multicast.h"
 #include "report.h"
 #include "sockit.h"
@@ -16,29 +17,31 @@
 
 const struct opt_def multicast_send_defs[] = {
 	{ 0, "broadcast", OPT_FLAG, offsetof(struct multicast_send, broadcast),
-	  NULL, "may send to a broadcast address (SO_BROADCAST)",
+	  NULL, N_("may send to a broadcast address (SO_BROADCAST)"),
 	  1, 0, 0, NULL },
 	{ 0, "multicast-if", OPT_STRING,
 	  offsetof(struct multicast_send, interface), "IFACE",
-	  "send multicast out of interface IFACE", 0, 0, 0, NULL },
+	  N_("send multicast out of interface IFACE"), 0, 0, 0, NULL },
 	{ 0, "ttl", OPT_COUNT, offsetof(struct multicast_send, ttl), "N",
-	  "multicast hops (default 1; 0: this host only)", 0, 0, 255, NULL },
+	  N_("multicast hops (default 1; 0: this host only)"), 0, 0, 255,
+	  NULL },
 	{ 0, "multicast-loop", OPT_CHOICE,
 	  offsetof(struct multicast_send, loop), "on|off",
-	  "our multicast to this host's members too", 0, 0, 0, "off|on" },
+	  N_("our multicast to this host's members too"), 0, 0, 0, "off|on" },
 };
 
 const size_t multicast_send_count = ARRAY_LEN(multicast_send_defs);
 
 const struct opt_def multicast_recv_defs[] = {
 	{ 0, "join", OPT_LIST, offsetof(struct multicast_recv, join), "GROUP",
-	  "join multicast GROUP, e.g. ff02::fb (repeatable)", 0, 0, 0, NULL },
+	  N_("join multicast GROUP, e.g. ff02::fb (repeatable)"), 0, 0, 0,
+	  NULL },
 	{ 0, "source", OPT_LIST, offsetof(struct multicast_recv, source),
-	  "ADDR", "with --join: only ADDR's datagrams (repeatable)",
+	  "ADDR", N_("with --join: only ADDR's datagrams (repeatable)"),
 	  0, 0, 0, NULL },
 	{ 0, "multicast-if", OPT_STRING,
 	  offsetof(struct multicast_recv, interface), "IFACE",
-	  "with --join: join on interface IFACE", 0, 0, 0, NULL },
+	  N_("with --join: join on interface IFACE"), 0, 0, 0, NULL },
 };
 
 const size_t multicast_recv_count = ARRAY_LEN(multicast_recv_defs);
@@ -77,7 +80,7 @@ find_interface(const char *name, unsigned *index)
 	*index = if_nametoindex(name);
 	if (*index != 0)
 		return EXIT_OK;
-	snprintf(what, sizeof(what), "find interface '%s' (--multicast-if)",
+	snprintf(what, sizeof(what), _("find interface '%s' (--multicast-if)"),
 	    name);
 	report_errno("if_nametoindex", what, errno);
 	return EXIT_FAIL;
@@ -114,7 +117,7 @@ set_int(int fd, int level, int name, int value, const char *label,
 
 	if (sys_setsockopt(fd, level, name, &value, sizeof(value)) == 0)
 		return 0;
-	snprintf(what, sizeof(what), "set %s on the socket for %s", label,
+	snprintf(what, sizeof(what), _("set %s on the socket for %s"), label,
 	    where);
 	report_errno("setsockopt", what, errno);
 	return -1;
@@ -148,8 +151,8 @@ multicast_send_apply(const struct multicast_send *ms, int fd, int family,
 			rc = sys_setsockopt(fd, level, IP_MULTICAST_IF, &m,
 			    sizeof(m));
 		if (rc < 0 && !v6) {
-			snprintf(what, sizeof(what), "set IP_MULTICAST_IF %s "
-			    "on the socket for %s", ms->interface, where);
+			snprintf(what, sizeof(what), _("set IP_MULTICAST_IF %s "
+			    "on the socket for %s"), ms->interface, where);
 			report_errno("setsockopt", what, errno);
 		}
 		if (rc < 0)
@@ -259,7 +262,8 @@ join_one(const struct multicast_recv *mr, int fd, int g, int src)
 {
 	const struct sockaddr_storage *group = &mr->groups[g];
 	int level = group->ss_family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
-	char what[256];
+	char what[256], where_text[128];
+	struct strbuf where;
 	int rc;
 
 	if (src < 0) {
@@ -281,16 +285,18 @@ join_one(const struct multicast_recv *mr, int fd, int g, int src)
 		rc = sys_setsockopt(fd, level, MCAST_JOIN_SOURCE_GROUP, &req,
 		    sizeof(req));
 	}
+	strbuf_init(&where, where_text, sizeof(where_text));
+	if (src >= 0)
+		strbuf_printf(&where, _(" for %s"), mr->source.items[src]);
+	if (mr->interface)
+		strbuf_printf(&where, _(" on %s"), mr->interface);
 	if (rc == 0) {
-		report_note("joined %s%s%s%s%s", mr->join.items[g],
-		    src >= 0 ? " for " : "", src >= 0 ?
-		    mr->source.items[src] : "", mr->interface ? " on " : "",
-		    mr->interface ? mr->interface : "");
+		report_note("joined %s%s", mr->join.items[g],
+		    strbuf_str(&where));
 		return 0;
 	}
-	snprintf(what, sizeof(what), "join %s%s%s%s%s", mr->join.items[g],
-	    src >= 0 ? " for " : "", src >= 0 ? mr->source.items[src] : "",
-	    mr->interface ? " on " : "", mr->interface ? mr->interface : "");
+	snprintf(what, sizeof(what), _("join %s%s"), mr->join.items[g],
+	    strbuf_str(&where));
 	report_errno("setsockopt", what, errno);
 	return -1;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "i18n.h"
 #include "opt.h"
 #include "report.h"
 #include "sockit.h"
@@ -52,12 +53,12 @@ store(const struct opt_group *g, const struct opt_def *d, const char *arg,
 		double v;
 
 		if (opt_parse_seconds(arg, &v) < 0) {
-			snprintf(err, errlen, "bad value '%s' for %s: seconds, "
-			    "such as 5 or 0.25", arg, spelled);
+			snprintf(err, errlen, _("bad value '%s' for %s: seconds, "
+			    "such as 5 or 0.25"), arg, spelled);
 			return -1;
 		}
 		if (d->max > 0 && v > d->max) {
-			snprintf(err, errlen, "%s %s is more than %g seconds",
+			snprintf(err, errlen, _("%s %s is more than %g seconds"),
 			    spelled, arg, d->max);
 			return -1;
 		}
@@ -72,8 +73,8 @@ store(const struct opt_group *g, const struct opt_def *d, const char *arg,
 		v = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || errno != 0 ||
 		    v < (long)d->min || v > (long)d->max) {
-			snprintf(err, errlen, "bad value '%s' for %s: a whole "
-			    "number from %ld to %ld", arg, spelled,
+			snprintf(err, errlen, _("bad value '%s' for %s: a whole "
+			    "number from %ld to %ld"), arg, spelled,
 			    (long)d->min, (long)d->max);
 			return -1;
 		}
@@ -97,7 +98,7 @@ store(const struct opt_group *g, const struct opt_def *d, const char *arg,
 				p++;
 			index++;
 		}
-		snprintf(err, errlen, "bad value '%s' for %s: one of %s", arg,
+		snprintf(err, errlen, _("bad value '%s' for %s: one of %s"), arg,
 		    spelled, d->choices);
 		return -1;
 	}
@@ -105,7 +106,7 @@ store(const struct opt_group *g, const struct opt_def *d, const char *arg,
 		struct opt_list *list = field(g, d);
 
 		if (list->count == OPT_LIST_MAX) {
-			snprintf(err, errlen, "%s given more than %d times",
+			snprintf(err, errlen, _("%s given more than %d times"),
 			    spelled, OPT_LIST_MAX);
 			return -1;
 		}
@@ -182,17 +183,17 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 	missing = explain_nc_missing(1, words);
 	if (strcmp(word, "textbook") == 0 || strcmp(word, "bufsize") == 0 ||
 	    strcmp(word, "step") == 0)
-		snprintf(err, errlen, "--%s is a global option: put it before "
-		    "the command (sockit --%s%s %s ...)", word, word,
+		snprintf(err, errlen, _("--%s is a global option: put it before "
+		    "the command (sockit --%s%s %s ...)"), word, word,
 		    word[0] == 'b' ? " N" : "", cmd->name);
 	else if (missing != NULL)
-		snprintf(err, errlen, "unknown option '--%s' for %s: %s", word,
+		snprintf(err, errlen, _("unknown option '--%s' for %s: %s"), word,
 		    cmd->name, missing);
 	else if (near != NULL)
-		snprintf(err, errlen, "unknown option '--%s' for %s (did you "
-		    "mean '--%s'?)", word, cmd->name, near);
+		snprintf(err, errlen, _("unknown option '--%s' for %s (did you "
+		    "mean '--%s'?)"), word, cmd->name, near);
 	else
-		snprintf(err, errlen, "unknown option '--%s' for %s", word,
+		snprintf(err, errlen, _("unknown option '--%s' for %s"), word,
 		    cmd->name);
 }
 
@@ -205,10 +206,10 @@ unknown_short(const struct opt_command *cmd, char c, const char *arg,
 
 	if (explain_nc_option(cmd->name, c, arg, advice, sizeof(advice)) !=
 	    NULL)
-		snprintf(err, errlen, "unknown option '-%c' for %s: %s", c,
+		snprintf(err, errlen, _("unknown option '-%c' for %s: %s"), c,
 		    cmd->name, advice);
 	else
-		snprintf(err, errlen, "unknown option '-%c' for %s", c,
+		snprintf(err, errlen, _("unknown option '-%c' for %s"), c,
 		    cmd->name);
 }
 
@@ -232,8 +233,8 @@ parse_long(const struct opt_command *cmd, int argc, char **argv, int *i,
 				return OPT_LIST_OPTIONS;
 			if (strcmp(eq, "=help") == 0)
 				return OPT_LIST_OPTIONS_HELP;
-			snprintf(err, errlen, "bad value '%s' for "
-			    "--list-options: help", eq + 1);
+			snprintf(err, errlen, _("bad value '%s' for "
+			    "--list-options: help"), eq + 1);
 			return OPT_ERROR;
 		}
 		unknown_long(cmd, name, len, err, errlen);
@@ -242,13 +243,13 @@ parse_long(const struct opt_command *cmd, int argc, char **argv, int *i,
 	snprintf(spelled, sizeof(spelled), "--%s", d->long_name);
 	if (eq != NULL) {
 		if (d->kind == OPT_FLAG) {
-			snprintf(err, errlen, "%s takes no value", spelled);
+			snprintf(err, errlen, _("%s takes no value"), spelled);
 			return OPT_ERROR;
 		}
 		arg = eq + 1;
 	} else if (takes_arg(d)) {
 		if (*i + 1 >= argc) {
-			snprintf(err, errlen, "%s needs a value (%s)", spelled,
+			snprintf(err, errlen, _("%s needs a value (%s)"), spelled,
 			    d->arg_name);
 			return OPT_ERROR;
 		}
@@ -285,7 +286,7 @@ parse_short(const struct opt_command *cmd, int argc, char **argv, int *i,
 			} else if (*i + 1 < argc) {
 				arg = argv[++*i];
 			} else {
-				snprintf(err, errlen, "%s needs a value (%s)",
+				snprintf(err, errlen, _("%s needs a value (%s)"),
 				    spelled, d->arg_name);
 				return OPT_ERROR;
 			}
@@ -314,8 +315,8 @@ opt_parse(const struct opt_command *cmd, int argc, char **argv,
 
 		if (options_done || a[0] != '-' || a[1] == '\0') {
 			if (*npos == max) {
-				snprintf(err, errlen, "unexpected argument '%s' "
-				    "for %s", a, cmd->name);
+				snprintf(err, errlen, _("unexpected argument '%s' "
+				    "for %s"), a, cmd->name);
 				return OPT_ERROR;
 			}
 			positional[(*npos)++] = argv[i];
@@ -336,7 +337,7 @@ opt_parse(const struct opt_command *cmd, int argc, char **argv,
 }
 
 /* What --help and --list-options=help say of -h, --help. */
-static const char help_help[] = "show this help and exit";
+static const char help_help[] = N_("show this help and exit");
 
 static void
 option_label(const struct opt_def *d, char *buf, size_t cap)
@@ -354,24 +355,69 @@ option_label(const struct opt_def *d, char *buf, size_t cap)
 		    arg);
 }
 
+/* The characters of UTF-8 text, its first len bytes: what a column holds. */
+static size_t
+text_width(const char *text, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && text[i] != '\0'; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * Writes help text that starts at column indent, broken at blanks before
+ * it passes column limit; each new line starts at indent again.
+ */
+static void
+print_wrapped(const char *text, size_t indent, size_t limit, FILE *out)
+{
+	size_t column = indent;
+
+	while (*text != '\0') {
+		size_t blanks = strspn(text, " ");
+		size_t len = strcspn(text + blanks, " ");
+		size_t w = text_width(text + blanks, len);
+
+		if (column > indent && column + blanks + w > limit) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			column = indent;
+			text += blanks;
+			blanks = 0;
+		}
+		if (column == indent) {
+			text += blanks;
+			blanks = 0;
+		}
+		fprintf(out, "%.*s", (int)(blanks + len), text);
+		column += blanks + w;
+		text += blanks + len;
+	}
+	fputc('\n', out);
+}
+
 void
 opt_help(const struct opt_command *cmd, FILE *out)
 {
-	const char *line = cmd->usage;
-	size_t i, j, width = 0;
+	const char *usage = _(cmd->usage), *line = usage;
+	const char *lead = _("usage: ");
+	size_t i, j, width = 0, limit;
 	char label[96];
 
-	fputs("usage: ", out);
+	fputs(lead, out);
 	while (*line) {
 		size_t len = strcspn(line, "\n");
 
-		fprintf(out, "%ssockit %s %.*s\n", line == cmd->usage ? "" :
-		    "       ", cmd->name, (int)len, line);
+		fprintf(out, "%*ssockit %s %.*s\n", line == usage ? 0 :
+		    (int)text_width(lead, strlen(lead)), "", cmd->name,
+		    (int)len, line);
 		line += len;
 		if (*line == '\n')
 			line++;
 	}
-	fprintf(out, "\n%s\n", cmd->summary);
+	fprintf(out, "\n%s\n", _(cmd->summary));
 	for (i = 0; i < cmd->group_count; i++) {
 		for (j = 0; j < cmd->groups[i].count; j++) {
 			option_label(&cmd->groups[i].defs[j], label,
@@ -380,19 +426,32 @@ opt_help(const struct opt_command *cmd, FILE *out)
 				width = strlen(label);
 		}
 	}
+	/*
+	 * A translation is wrapped to the width of the English lines (80
+	 * columns at least), which the English never passes: the help
+	 * takes the same room in every language.
+	 */
+	limit = 80;
+	for (i = 0; i < cmd->group_count; i++)
+		for (j = 0; j < cmd->groups[i].count; j++)
+			if (width + 4 + strlen(cmd->groups[i].defs[j].help) >
+			    limit)
+				limit = width + 4 +
+				    strlen(cmd->groups[i].defs[j].help);
 	for (i = 0; i < cmd->group_count; i++) {
-		fprintf(out, "\n%s:\n", cmd->groups[i].title);
+		fprintf(out, "\n%s:\n", _(cmd->groups[i].title));
 		for (j = 0; j < cmd->groups[i].count; j++) {
 			const struct opt_def *d = &cmd->groups[i].defs[j];
 
 			option_label(d, label, sizeof(label));
-			fprintf(out, "  %-*s  %s\n", (int)width, label,
-			    d->help);
+			fprintf(out, "  %-*s  ", (int)width, label);
+			print_wrapped(_(d->help), width + 4, limit, out);
 		}
 	}
-	fprintf(out, "  %-*s  %s\n", (int)width, "-h, --help", help_help);
+	fprintf(out, "  %-*s  ", (int)width, "-h, --help");
+	print_wrapped(_(help_help), width + 4, limit, out);
 	if (cmd->examples != NULL)
-		fprintf(out, "\nExamples:\n%s", cmd->examples);
+		fprintf(out, "\n%s\n%s", _("Examples:"), _(cmd->examples));
 }
 
 /* One line per option; with_help adds a tab and the option's help. */
@@ -415,13 +474,13 @@ list_options(const struct opt_command *cmd, bool with_help, FILE *out)
 			else if (takes_arg(d))
 				fprintf(out, " %s", d->arg_name);
 			if (with_help)
-				fprintf(out, "\t%s", d->help);
+				fprintf(out, "\t%s", _(d->help));
 			fputc('\n', out);
 		}
 	}
 	fputs("--help -h", out);
 	if (with_help)
-		fprintf(out, "\t%s", help_help);
+		fprintf(out, "\t%s", _(help_help));
 	fputc('\n', out);
 }
 

@@ -13,6 +13,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "i18n.h"
 #include "inetd.h"
 #include "json.h"
 #include "report.h"
@@ -27,12 +28,12 @@
 
 const struct opt_def serve_opt_defs[] = {
 	{ 0, "backlog", OPT_COUNT, offsetof(struct serve_opts, backlog), "N",
-	  "listen() queue (default 16; 4096 for a server of many peers)",
+	  N_("listen() queue (default 16; 4096 for a server of many peers)"),
 	  0, 1, 65535, NULL },
 	{ 0, "unlink", OPT_FLAG, offsetof(struct serve_opts, unlink_stale),
-	  NULL, "replace a stale unix socket file", 1, 0, 0, NULL },
+	  NULL, N_("replace a stale unix socket file"), 1, 0, 0, NULL },
 	{ 0, "mode", OPT_STRING, offsetof(struct serve_opts, mode_text),
-	  "OCTAL", "permissions of the unix socket file, e.g. 600",
+	  "OCTAL", N_("permissions of the unix socket file, e.g. 600"),
 	  0, 0, 0, NULL },
 };
 
@@ -40,10 +41,11 @@ const size_t serve_opt_count = ARRAY_LEN(serve_opt_defs);
 
 const struct opt_def serve_access_defs[] = {
 	{ 0, "allow", OPT_LIST, offsetof(struct serve_access, allow_text),
-	  "CIDR", "keep only peers in CIDR, e.g. 127.0.0.0/8 (repeatable)",
+	  "CIDR", N_("keep only peers in CIDR, e.g. 127.0.0.0/8 (repeatable)"),
 	  0, 0, 0, NULL },
 	{ 0, "deny", OPT_LIST, offsetof(struct serve_access, deny_text),
-	  "CIDR", "close peers in CIDR at once (repeatable)", 0, 0, 0, NULL },
+	  "CIDR", N_("close peers in CIDR at once (repeatable)"), 0, 0, 0,
+	  NULL },
 };
 
 const size_t serve_access_count = ARRAY_LEN(serve_access_defs);
@@ -243,16 +245,18 @@ remove_stale(const char *path, const struct endpoint_addr *a)
 	if (held != 0) {
 		char what[256];
 
-		snprintf(what, sizeof(what), "refusing to remove %s: %s", path,
-		    held > 0 ? "a server still holds it" :
-		    "cannot tell whether a server still holds it");
+		snprintf(what, sizeof(what), held > 0 ?
+		    _("refusing to remove %s: a server still holds it") :
+		    _("refusing to remove %s: cannot tell whether a server "
+		    "still holds it"), path);
 		report_errno("sock_diag", what, err);
 		return -1;
 	}
 	if (sys_unlink(path) < 0 && errno != ENOENT) {
 		char what[256];
 
-		snprintf(what, sizeof(what), "remove stale socket %s", path);
+		snprintf(what, sizeof(what), _("remove stale socket %s"),
+		    path);
 		report_errno("unlink", what, errno);
 		return -1;
 	}
@@ -373,7 +377,7 @@ bind_first(struct session *s, const struct serve_opts *so,
 	if (n == 0)
 		eai = EAI_NONAME;
 	if (n <= 0) {
-		snprintf(storage, sizeof(storage), "resolve %s", ep->text);
+		snprintf(storage, sizeof(storage), _("resolve %s"), ep->text);
 		report_eai(storage, eai);
 		return -1;
 	}
@@ -391,13 +395,13 @@ bind_first(struct session *s, const struct serve_opts *so,
 		    addrs[i].len, text[i], sizeof(text[i]));
 	}
 	strbuf_init(&what, storage, sizeof(storage));
-	strbuf_puts(&what, "bind to ");
+	strbuf_puts(&what, _("bind to "));
 	for (i = 0; i < n; i++) {
 		if (errs[i] != err || strcmp(calls[i], call) != 0) {
 			report_note("bind to %s: %s: %s", text[i], calls[i],
-			    strerror(errs[i]));
+			    i18n_errno_text(errs[i]));
 		} else {
-			strbuf_printf(&what, "%s%s", named ? ", then " : "",
+			strbuf_printf(&what, "%s%s", named ? _(", then ") : "",
 			    text[i]);
 			named = true;
 		}
@@ -464,7 +468,7 @@ serve_open(struct session *s, const struct serve_opts *so,
 	/* A datagram socket has no queue of connections: no listen(). */
 	if (bound->socktype != SOCK_DGRAM &&
 	    sys_listen(fd, (int)backlog) < 0) {
-		snprintf(what, sizeof(what), "listen on %s", ep->text);
+		snprintf(what, sizeof(what), _("listen on %s"), ep->text);
 		report_errno("listen", what, errno);
 		sys_close(fd);
 		return -1;
@@ -529,7 +533,7 @@ backoff_failed(struct backoff *b, const struct endpoint *ep, int err)
 	b->err = err;
 	if (b->said > 0 && now - b->said < BACKOFF_SAY)
 		return;
-	snprintf(b->what, sizeof(b->what), "accept on %s", ep->text);
+	snprintf(b->what, sizeof(b->what), _("accept on %s"), ep->text);
 	if (b->said > 0)
 		report_errno_repeated("accept", b->what, err, b->failed,
 		    now - b->said);
@@ -593,7 +597,8 @@ serve_accept(struct session *s, const struct serve_access *acl,
 				backoff_failed(&starved, ep, errno);
 				continue;
 			}
-			snprintf(what, sizeof(what), "accept on %s", ep->text);
+			snprintf(what, sizeof(what), _("accept on %s"),
+			    ep->text);
 			report_errno("accept", what, errno);
 			return EXIT_FAIL;
 		}
@@ -605,8 +610,8 @@ serve_accept(struct session *s, const struct serve_access *acl,
 			continue;
 		}
 		if (sys_set_nonblocking(cfd) < 0) {
-			snprintf(what, sizeof(what), "make the connection "
-			    "from %s non-blocking", peer_text);
+			snprintf(what, sizeof(what), _("make the connection "
+			    "from %s non-blocking"), peer_text);
 			report_errno("fcntl", what, errno);
 			sys_close(cfd);
 			return EXIT_FAIL;
@@ -727,7 +732,7 @@ serve_tls_one(struct session *s, struct spawn_cmd *cmd, struct children *c,
 	pid_t pid = -1;
 
 	if (row == NULL)
-		report_errno("malloc", "remember a child", ENOMEM);
+		report_errno("malloc", _("remember a child"), ENOMEM);
 	else
 		pid = inetd_start(s, cmd, cfd, lfd,
 		    (const struct sockaddr *)peer, plen);
@@ -755,7 +760,7 @@ serve_service_one(struct session *s, const struct service *svc,
 	int rc;
 
 	if (row == NULL) {
-		report_errno("malloc", "remember a child", ENOMEM);
+		report_errno("malloc", _("remember a child"), ENOMEM);
 		sys_close(cfd);
 		return 1;
 	}
@@ -803,7 +808,7 @@ serve_one(struct session *s, const struct serve_access *acl,
 			backoff_failed(&starved, ep, errno);
 			return 0;
 		}
-		snprintf(what, sizeof(what), "accept on %s", ep->text);
+		snprintf(what, sizeof(what), _("accept on %s"), ep->text);
 		report_errno("accept", what, errno);
 		return -1;
 	}
@@ -823,7 +828,7 @@ serve_one(struct session *s, const struct serve_access *acl,
 	if (row == NULL || spawn_start(cmd, cfd, cfd,
 	    s->opts.join_stderr ? cfd : -1, lfd, &env) < 0) {
 		if (row == NULL)
-			report_errno("malloc", "remember a child", ENOMEM);
+			report_errno("malloc", _("remember a child"), ENOMEM);
 		else
 			c->count--;
 		sys_close(cfd);
@@ -892,7 +897,7 @@ serve_fork(struct session *s, const struct serve_access *acl,
 		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
 		rc = sys_poll(pfd, 3, relay_poll_timeout(wake, relay_now()));
 		if (rc < 0 && errno != EINTR) {
-			report_errno("poll", "wait for peers", errno);
+			report_errno("poll", _("wait for peers"), errno);
 			status = EXIT_FAIL;
 			break;
 		}

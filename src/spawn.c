@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "i18n.h"
 #include "relay.h"
 #include "report.h"
 #include "sockit.h"
@@ -129,7 +130,7 @@ spawn_watch(void)
 	if (child_pipe[0] >= 0)
 		return child_pipe[0];
 	if (pipe2(child_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		report_errno("pipe2", "make a pipe to hear of child exits",
+		report_errno("pipe2", _("make a pipe to hear of child exits"),
 		    errno);
 		return -1;
 	}
@@ -201,7 +202,7 @@ spawn_prepare(struct spawn_cmd *cmd, const char *text, bool shell)
 	cmd->words = strdup(text);
 	cmd->argv = calloc(cap, sizeof(*cmd->argv));
 	if (cmd->words == NULL || cmd->argv == NULL) {
-		report_errno("malloc", "split the words of -e", errno);
+		report_errno("malloc", _("split the words of -e"), errno);
 		return EXIT_FAIL;
 	}
 	for (word = strtok_r(cmd->words, BLANKS, &rest); word != NULL;
@@ -276,6 +277,14 @@ child_environment(const struct spawn_env *env, char (*text)[192])
 }
 
 /*
+ * The child's messages, in the user's language: looked up before vfork(),
+ * since gettext may allocate the first time, which the child must not.
+ */
+static struct {
+	const char *group, *descriptors, *run;
+} child_words;
+
+/*
  * In the child, which vfork() lets borrow our memory until it execs: the
  * descriptors become stdio, then exec. It writes no memory of ours that
  * we read afterwards, and it never returns.
@@ -310,8 +319,7 @@ run_child(const struct spawn_cmd *cmd, const int fds[4], char **envp,
 	 * with EACCES once the program runs.
 	 */
 	if (lead_groups && sys_setpgid(0, 0) < 0) {
-		report_errno("setpgid", "give the program a process group",
-		    errno);
+		report_errno("setpgid", child_words.group, errno);
 		_exit(126);
 	}
 	/*
@@ -327,7 +335,7 @@ run_child(const struct spawn_cmd *cmd, const int fds[4], char **envp,
 	if (sys_dup2(fds[0], STDIN_FILENO) < 0 ||
 	    sys_dup2(fds[1], STDOUT_FILENO) < 0 ||
 	    (fds[2] >= 0 && sys_dup2(fds[2], STDERR_FILENO) < 0)) {
-		report_errno("dup2", "give the program its descriptors", errno);
+		report_errno("dup2", child_words.descriptors, errno);
 		_exit(126);
 	}
 	/*
@@ -346,7 +354,7 @@ run_child(const struct spawn_cmd *cmd, const int fds[4], char **envp,
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	sys_execvpe(file, args, envp);
 	e = errno;
-	snprintf(what, sizeof(what), "run '%s'", file);
+	snprintf(what, sizeof(what), child_words.run, file);
 	report_errno("execvpe", what, e);
 	/* As the shell says it: 127 not found, 126 found but not run. */
 	_exit(e == ENOENT ? 127 : 126);
@@ -361,8 +369,12 @@ static pid_t
 vfork_child(const struct spawn_cmd *cmd, const int fds[4], char **envp,
     const sigset_t *mask, pid_t parent)
 {
-	pid_t pid = vfork();
+	pid_t pid;
 
+	child_words.group = _("give the program a process group");
+	child_words.descriptors = _("give the program its descriptors");
+	child_words.run = _("run '%s'");
+	pid = vfork();
 	if (pid == 0)
 		run_child(cmd, fds, envp, mask, parent);
 	return pid;
@@ -384,7 +396,8 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 
 	/* Made before vfork(): the child must not allocate in our heap. */
 	if (env != NULL && (envp = child_environment(env, text)) == NULL) {
-		report_errno("malloc", "make the program's environment", errno);
+		report_errno("malloc",
+		    _("make the program's environment"), errno);
 		return -1;
 	}
 	own_groups();
@@ -418,7 +431,7 @@ spawn_start(struct spawn_cmd *cmd, int in, int out, int err, int also_close,
 	if (envp != environ)
 		free(envp);
 	if (pid < 0) {
-		report_errno("fork", "start a process for the program", e);
+		report_errno("fork", _("start a process for the program"), e);
 		return -1;
 	}
 	cmd->pid = pid;
@@ -438,7 +451,8 @@ spawn_exec(const struct spawn_cmd *cmd, int in, int out, int err,
 	sigset_t mask;
 
 	if (env != NULL && (envp = child_environment(env, text)) == NULL) {
-		report_errno("malloc", "make the program's environment", errno);
+		report_errno("malloc",
+		    _("make the program's environment"), errno);
 		_exit(126);
 	}
 	sigprocmask(SIG_SETMASK, NULL, &mask);
@@ -456,7 +470,8 @@ become_keeper(pid_t parent)
 	size_t i;
 
 	if (lead_groups && sys_setpgid(0, 0) < 0) {
-		report_errno("setpgid", "give the connection a process group",
+		report_errno("setpgid",
+		    _("give the connection a process group"),
 		    errno);
 		_exit(EXIT_FAIL);
 	}
@@ -474,7 +489,8 @@ become_keeper(pid_t parent)
 			_exit(EXIT_FAIL);
 	}
 	if (sys_signal_pipe() < 0) {
-		report_errno("pipe2", "make a pipe to hear of signals", errno);
+		report_errno("pipe2",
+		    _("make a pipe to hear of signals"), errno);
 		_exit(EXIT_FAIL);
 	}
 }
@@ -543,7 +559,8 @@ spawn_fork(void)
 		sys_setpgid(pid, pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
-		report_errno("fork", "start a process for the connection", e);
+		report_errno("fork",
+		    _("start a process for the connection"), e);
 	return pid;
 }
 
