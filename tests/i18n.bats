@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# tests/i18n.bats: the Spanish catalogue is complete, the locale is followed
+# through LC_MESSAGES alone (never LC_NUMERIC), and --lang works with none.
+load test_helper
+
+# es_ES.UTF-8: the installed one, or one localedef builds under LOCPATH from
+# the locales package's sources; neither: the tests that need it skip.
+setup_file() {
+	ES_LOCPATH=
+	if locale -a 2>/dev/null | grep -qix 'es_ES\.utf-\?8'; then
+		ES_LOCALE=ready
+	elif command -v localedef >/dev/null &&
+	    [ -e /usr/share/i18n/locales/es_ES ]; then
+		ES_LOCPATH=$BATS_FILE_TMPDIR/locales
+		mkdir -p "$ES_LOCPATH"
+		if localedef -i es_ES -f UTF-8 "$ES_LOCPATH/es_ES.UTF-8" \
+		    >/dev/null 2>&1; then
+			ES_LOCALE=ready
+		else
+			ES_LOCALE="localedef could not build es_ES.UTF-8"
+		fi
+	else
+		ES_LOCALE="no es_ES.UTF-8 locale, and no locales package to build one"
+	fi
+	export ES_LOCALE ES_LOCPATH
+}
+
+# es CMD...: CMD under LANG=es_ES.UTF-8 (and LOCPATH when built here),
+# with nothing else of the locale set.
+es() {
+	env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LC_NUMERIC -u LC_CTYPE \
+	    ${ES_LOCPATH:+LOCPATH=$ES_LOCPATH} LANG=es_ES.UTF-8 "$@"
+}
+
+@test "every message of the code has a Spanish entry, none fuzzy" {
+	run sh "$BATS_TEST_DIRNAME/../tools/po-check.sh"
+	assert_success
+	assert_output_contains "po/es.po: "
+	refute grep -q 'untranslated\|fuzzy' <<<"$output"
+}
+
+@test "LANG=es_ES.UTF-8: three commands' errors and --help in Spanish" {
+	[ "$ES_LOCALE" = ready ] || skip "$ES_LOCALE"
+	local port
+	port=$(refused_port)
+	run --separate-stderr es "$SOCKIT" connect "127.0.0.1:$port" </dev/null
+	assert_status 1
+	assert_stderr_contains ": connect: Conexión rechazada (ECONNREFUSED)"
+	run --separate-stderr es "$SOCKIT" send -u 127.0.0.1:1 -E 'a\q'
+	assert_status 2
+	refute grep -q "^see 'sockit" <<<"$stderr"
+	run --separate-stderr es "$SOCKIT" listen --mode 999 unix:/nonexistent/x
+	assert_status 2
+	assert_stderr_contains "--mode incorrecto '999'"
+	refute grep -q "^see 'sockit" <<<"$stderr"
+	run --separate-stderr es "$SOCKIT" connect --help
+	assert_success
+	refute grep -q '^usage:' <<<"$output"
+	assert_output_contains "--tls"
+}
+
+@test "a Spanish locale leaves -w 0.5 and --json's numbers alone" {
+	[ "$ES_LOCALE" = ready ] || skip "$ES_LOCALE"
+	# Under LC_ALL=es_ES.UTF-8 printf itself writes the decimal comma.
+	[ "$(es env LC_ALL=es_ES.UTF-8 printf '%.1f' 0.5)" = "0,5" ]
+	run --separate-stderr es env LC_ALL=es_ES.UTF-8 "$SOCKIT" recv -u -w 0.5 127.0.0.1:0
+	assert_status 124
+	assert_stderr_contains "0.5 s"
+	run --separate-stderr es env LC_ALL=es_ES.UTF-8 "$SOCKIT" recv --json -u -w 0.5 127.0.0.1:0
+	assert_status 124
+	[[ $stderr == *'"seconds": 0.'* ]] || [[ $stderr == *'0.5'* ]]
+	refute grep -q '0,5' <<<"$stderr"
+}
+
+@test "--lang es on a machine set up with no locale at all (LC_ALL=C)" {
+	run --separate-stderr env -u LANGUAGE LC_ALL=C "$SOCKIT" --lang es send -u 127.0.0.1:1 -E 'a\q'
+	assert_status 2
+	refute grep -q "^see 'sockit" <<<"$stderr"
+	# The same with --lang en, and with nothing: English.
+	run --separate-stderr env LANGUAGE=es LC_ALL=C.UTF-8 "$SOCKIT" --lang en send -u 127.0.0.1:1 -E 'a\q'
+	assert_status 2
+	assert_stderr_contains "see 'sockit send --help'"
+	run --separate-stderr sockit --lang fr connect 127.0.0.1:1
+	assert_status 2
+	assert_stderr_contains "--lang: en, or one of the translations: es"
+}
