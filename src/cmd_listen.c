@@ -34,6 +34,7 @@ struct listen_opts {
 	struct opt_list to;	/* --to TARGET: forward each peer there */
 	int refuse;		/* --max-conns-refuse */
 	double drain;		/* --drain SECS; < 0: not given */
+	long busy_poll;		/* --busy-poll USECS; 0: not given */
 	int queue;		/* --queue */
 };
 
@@ -56,6 +57,9 @@ static const struct opt_def listen_defs[] = {
 	{ 0, "drain", OPT_SECONDS, offsetof(struct listen_opts, drain), "SECS",
 	  N_("with --to, on SIGINT/SIGTERM let open pairs finish for SECS"),
 	  0, 0, 1e9, NULL },
+	{ 0, "busy-poll", OPT_COUNT, offsetof(struct listen_opts, busy_poll),
+	  "USECS", "with --to, poll USECS after data before sleeping: less "
+	  "latency, more CPU", 0, 1, 1000000, NULL },
 	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
 	  "SECS", N_("UDP -k -e, --to: end a sender's flow quiet SECS "
 	  "(default 60)"),
@@ -504,9 +508,10 @@ check_forward(struct session *s, const struct listen_opts *lo,
 	char err[512];
 
 	if (lo->to.count == 0) {
-		if (lo->refuse || lo->drain >= 0) {
+		if (lo->refuse || lo->drain >= 0 || lo->busy_poll > 0) {
 			report_usage("%s acts on the pairs of --to",
-			    lo->refuse ? "--max-conns-refuse" : "--drain");
+			    lo->refuse ? "--max-conns-refuse" :
+			    lo->drain >= 0 ? "--drain" : "--busy-poll");
 			return EXIT_USAGE;
 		}
 		return EXIT_OK;
@@ -631,6 +636,7 @@ serve_forward(struct server *sv, int fd, const struct endpoint_addr *bound,
 	f.max_conns = sv->lo->max_conns;
 	f.refuse = sv->lo->refuse;
 	f.drain = sv->lo->drain;
+	f.busy_poll = (double)sv->lo->busy_poll / 1e6;
 	f.tls_local = sv->s->tls_ctx;
 	f.tls_session = target->tls ? ts : NULL;
 	f.handshake_wait = sv->s->opts.timeout >= 0 ? sv->s->opts.timeout :
@@ -737,7 +743,7 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s, ts;
-	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1, 0 };
+	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1, 0, 0 };
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;

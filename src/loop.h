@@ -24,6 +24,7 @@ struct loop_forward {
 	long max_conns;		/* 0: as many as descriptors allow */
 	bool refuse;		/* over max_conns: reset, not wait */
 	double drain;		/* after a signal, seconds pairs may finish */
+	double busy_poll;	/* seconds of polling after data; 0: none */
 	/*
 	 * TLS: the accepted peers' side (a server's context) and the
 	 * target's (a client's, checked by tls_session's tls_peer); NULL:

@@ -319,6 +319,9 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	run --separate-stderr sockit listen :0 --drain 5
 	assert_status 2
 	assert_stderr_contains "--drain acts on the pairs of --to"
+	run --separate-stderr sockit listen :0 --busy-poll 50
+	assert_status 2
+	assert_stderr_contains "--busy-poll acts on the pairs of --to"
 	run --separate-stderr sockit listen :0 --max-conns-refuse --to 127.0.0.1:9
 	assert_status 2
 	assert_stderr_contains "--max-conns-refuse needs --max-conns N"
@@ -361,6 +364,24 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	# both ways; the EAGAINs only with --trace=full.
 	[ "$(grep -cE '^\[#1\] splice\([0-9]+, NULL, [0-9]+, NULL, [0-9]+, SPLICE_F_MOVE\|SPLICE_F_NONBLOCK\) = 4$' "$TMP/fwd.err")" -eq 4 ]
 	refute grep -q '^\[#[0-9]*\] splice(.* EAGAIN' "$TMP/fwd.err"
+}
+
+@test "--busy-poll polls without sleeping for USECS after bytes moved" {
+	start_peer echo echo 127.0.0.1:0
+	bg fwd "$SOCKIT" --trace=full listen -v --busy-poll 100000 \
+	    127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
+	wait_for_line "$TMP/fwd.err" '^sockit: listening on '
+	local port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/fwd.err")
+	run sockit connect "127.0.0.1:$port" <<<"one"
+	[ "$output" = "one" ]
+	wait_for_line "$TMP/fwd.err" '#1 closed'
+	# After the last bytes, 0.1 s of epoll_wait calls that do not sleep
+	# (a timeout of 0); a loop that sleeps makes a handful at most.
+	local deadline=$((SECONDS + 10))
+	until [ "$(grep -cE '^epoll_wait\([0-9]+, \[\], [0-9]+, 0\) = 0$' "$TMP/fwd.err")" -gt 100 ]; do
+		((SECONDS < deadline))
+		nap
+	done
 }
 
 @test "SIGTERM ends the forward at once: 143, no socket file left" {
