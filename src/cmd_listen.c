@@ -58,8 +58,8 @@ static const struct opt_def listen_defs[] = {
 	  N_("with --to, on SIGINT/SIGTERM let open pairs finish for SECS"),
 	  0, 0, 1e9, NULL },
 	{ 0, "busy-poll", OPT_COUNT, offsetof(struct listen_opts, busy_poll),
-	  "USECS", "with --to, poll USECS after data before sleeping: less "
-	  "latency, more CPU", 0, 1, 1000000, NULL },
+	  "USECS", N_("with --to, poll USECS after data before sleeping: "
+	  "less latency, more CPU"), 0, 1, 1000000, NULL },
 	{ 0, "flow-idle", OPT_SECONDS, offsetof(struct listen_opts, flow_idle),
 	  "SECS", N_("UDP -k -e, --to: end a sender's flow quiet SECS "
 	  "(default 60)"),
