@@ -44,7 +44,7 @@ head -c "$((DATA_MB * 1024 * 1024))" /dev/zero >"$DATA"
 # name|command, PORT and TARGET replaced
 FORWARDERS=(
 	"sockit --to|$SOCKIT listen 127.0.0.1:PORT --to 127.0.0.1:TARGET"
-	"sockit --busy-poll 100|$SOCKIT listen --busy-poll 100 127.0.0.1:PORT --to 127.0.0.1:TARGET"
+	"sockit --busy-poll 300|$SOCKIT listen --busy-poll 300 127.0.0.1:PORT --to 127.0.0.1:TARGET"
 	"socat fork|socat TCP-LISTEN:PORT,bind=127.0.0.1,reuseaddr,fork TCP:127.0.0.1:TARGET"
 	"ncat --sh-exec|ncat -lk 127.0.0.1 PORT --sh-exec 'exec ncat 127.0.0.1 TARGET'"
 	"sockit --fork -c sockit|$SOCKIT listen --fork -c '$SOCKIT connect 127.0.0.1:TARGET' 127.0.0.1:PORT"
@@ -52,7 +52,7 @@ FORWARDERS=(
 )
 UDP_FORWARDERS=(
 	"sockit -u --to|$SOCKIT listen -u 127.0.0.1:PORT --to 127.0.0.1:TARGET"
-	"sockit -u --busy-poll 100|$SOCKIT listen -u --busy-poll 100 127.0.0.1:PORT --to 127.0.0.1:TARGET"
+	"sockit -u --busy-poll 300|$SOCKIT listen -u --busy-poll 300 127.0.0.1:PORT --to 127.0.0.1:TARGET"
 	"socat UDP fork|socat UDP4-RECVFROM:PORT,bind=127.0.0.1,reuseaddr,fork UDP4-SENDTO:127.0.0.1:TARGET"
 )
 
@@ -198,7 +198,7 @@ for row in "${FORWARDERS[@]}"; do
 	    "$(echo "$(m "${P99[$name]}") - $none99" | bc -l)"
 done
 printf '\n%-24s %12s\n' "UDP" "round trips/s"
-for name in none "sockit -u --to" "sockit -u --busy-poll 100" \
+for name in none "sockit -u --to" "sockit -u --busy-poll 300" \
     "socat UDP fork"; do
 	printf '%-24s %12.0f\n' "$name" "$(m "${UDP[$name]}")"
 done
@@ -213,6 +213,6 @@ printf ' %.2fx the floor (0.9x); %.2fx socat'"'"'s connections/s (5x);' \
 printf ' added p99 %.1f us against socat'"'"'s %.1f us (half); peak RSS' \
     "$sockit_added99" "$socat_added99"
 printf ' with 1,000 pairs %.1f MiB (16 MiB)\n' "$(echo "$rss_kib / 1024" | bc -l)"
-busy_added99=$(echo "$(m "${P99[sockit --busy-poll 100]}") - $none99" | bc -l)
-printf 'sockit --to --busy-poll 100: added p99 %.1f us, %.2fx socat'"'"'s (half)\n' \
+busy_added99=$(echo "$(m "${P99[sockit --busy-poll 300]}") - $none99" | bc -l)
+printf 'sockit --to --busy-poll 300: added p99 %.1f us, %.2fx socat'"'"'s (half)\n' \
     "$busy_added99" "$(echo "$busy_added99 / $socat_added99" | bc -l)"
