@@ -51,7 +51,7 @@ es() {
 	refute grep -q "^see 'sockit" <<<"$stderr"
 	run --separate-stderr es "$SOCKIT" listen --mode 999 unix:/nonexistent/x
 	assert_status 2
-	assert_stderr_contains "--mode incorrecto '999'"
+	assert_stderr_contains "valor incorrecto '999' para --mode"
 	refute grep -q "^see 'sockit" <<<"$stderr"
 	run --separate-stderr es "$SOCKIT" connect --help
 	assert_success

@@ -21,7 +21,7 @@ option_labels() {
 	assert_success
 	assert_output_contains "uso: sockit listen [OPTIONS] [ENDPOINT]"
 	assert_output_contains $'\nOpciones de servidor:\n'
-	assert_output_contains "acepta al siguiente cliente cuando termina uno"
+	assert_output_contains "aceptar al siguiente cliente cuando termine uno"
 	[ "$(option_labels)" = "$labels" ]
 	while IFS= read -r line; do
 		((${#line} <= widest)) || {
