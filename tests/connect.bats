@@ -173,7 +173,7 @@ start_silent_server() {
 	assert_output_contains "127.0.0.1:$LISTEN_PORT open"
 }
 
-@test "-z with --json prints one parseable object per port" {
+@test "-z with --json prints one parseable object per port [long]" {
 	local closed
 	start_listener srv -k 127.0.0.1:0
 	closed=$(refused_port)
@@ -311,7 +311,7 @@ start_silent_server() {
 	assert_stderr_contains "sent 5 bytes, received 5 bytes"
 }
 
-@test "--json reports events and errors as JSON objects" {
+@test "--json reports events and errors as JSON objects [long]" {
 	echo pong >"$TMP/srv.in"
 	start_listener srv 127.0.0.1:0
 	run --separate-stderr sockit connect --json "127.0.0.1:$LISTEN_PORT" <<<"ping"
@@ -729,7 +729,7 @@ zero_copy_run() {
 	[ "$EXIT_STATUS" -eq 0 ]
 }
 
-@test "zero-copy: $ZERO_COPY_MIB MiB from a file to a file goes by splice, every byte" {
+@test "zero-copy: $ZERO_COPY_MIB MiB from a file to a file goes by splice, every byte [long]" {
 	zero_copy_run recv file file
 	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
 	grep -q '^splice(.*, NULL, 3, NULL, ' "$TMP/send.err"
@@ -766,7 +766,7 @@ zero_copy_run() {
 	refute grep -q '~O_NONBLOCK' "$TMP/recv.err"
 }
 
-@test "zero-copy: $ZERO_COPY_MIB MiB from a pipe to a pipe, straight, every byte" {
+@test "zero-copy: $ZERO_COPY_MIB MiB from a pipe to a pipe, straight, every byte [long]" {
 	zero_copy_run recv pipe pipe
 	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
 	# A pipe at either end needs no pipe of ours in between.
@@ -800,7 +800,7 @@ zero_copy_run() {
 	grep -q '^splice(' "$TMP/recv.err"
 }
 
-@test "zero-copy: an O_APPEND stdout, which splice refuses, is written by copying" {
+@test "zero-copy: an O_APPEND stdout, which splice refuses, is written by copying [long]" {
 	zero_copy_run recv file append
 	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
 	refute grep -q '^splice(.*, NULL, 1, NULL' "$TMP/recv.err"

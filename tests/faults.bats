@@ -135,7 +135,7 @@ time.sleep(20)'
 	[ "$(grep -A1 '^connect(' <<<"$stderr" | tail -n 1)" = "close(3) = 0" ]
 }
 
-@test "SIGINT, SIGTERM and SIGHUP while connecting end with 128+N" {
+@test "SIGINT, SIGTERM and SIGHUP while connecting end with 128+N [long]" {
 	full_backlog_server
 	local sig
 	for sig in INT TERM HUP; do
@@ -159,7 +159,7 @@ except OSError: pass'
 	[ -z "$stderr" ]
 }
 
-@test "-q 0 with a peer that reads late: all of stdin arrives, even what waited in the pipe" {
+@test "-q 0 with a peer that reads late: all of stdin arrives, even what waited in the pipe [long]" {
 	# Small buffers at both ends and the peer's pause leave part of the
 	# megabyte in sockit's pipe when stdin's end-of-file is read; the
 	# clock of -q starts only once that part has gone too.
@@ -274,7 +274,7 @@ time.sleep(20)'
 	[ "$EXIT_STATUS" -eq "$status" ]
 }
 
-@test "SIGTERM reaches a sender waiting in a blocking splice for room" {
+@test "SIGTERM reaches a sender waiting in a blocking splice for room [long]" {
 	# The peer ends its side at once and reads until sockit's trace shows
 	# its splice lane, then reads no more: sockit, alone with its sending,
 	# blocks in splice once the socket is full. (Stopping after a fixed
@@ -300,7 +300,7 @@ time.sleep(20)' "$TMP/sender.err"
 	[ "$EXIT_STATUS" -eq 143 ]
 }
 
-@test "SIGTERM and SIGINT reach a receiver waiting in a blocking splice" {
+@test "SIGTERM and SIGINT reach a receiver waiting in a blocking splice [long]" {
 	blocked_receiver TERM 143
 	blocked_receiver INT 130
 }
@@ -313,7 +313,7 @@ time.sleep(20)' "$TMP/sender.err"
 	assert_stderr_contains "(ECONNREFUSED)"
 }
 
-@test "SIGINT and SIGHUP to listen --fork end the children and remove the socket file, as SIGTERM does" {
+@test "SIGINT and SIGHUP to listen --fork end the children and remove the socket file, as SIGTERM does [long]" {
 	local sig child
 	for sig in INT HUP; do
 		: >"$TMP/pids.$sig"
@@ -363,7 +363,7 @@ stop_and_check() {
 	wait_gone "$gc" 5
 }
 
-@test "SIGTERM to listen --fork, listen -k, connect and pair ends the programs' own children too" {
+@test "SIGTERM to listen --fork, listen -k, connect and pair ends the programs' own children too [long]" {
 	export GC
 	GC=$TMP/gc.fork
 	start_listener fork --fork -c "$GRANDCHILD" 127.0.0.1:0

@@ -29,7 +29,7 @@ fd_count() {
 	ls "/proc/$child/fd" | wc -l
 }
 
-@test "curl fetches a file through the forward from python's http.server" {
+@test "curl fetches a file through the forward from python's http.server [long]" {
 	mkdir "$TMP/www"
 	random_file "$TMP/www/blob" 2
 	start_peer web http "$TMP/www"
@@ -44,7 +44,7 @@ fd_count() {
 	    "^sockit: #1 closed \\(done\\): [0-9]+ bytes to 127\\.0\\.0\\.1:$PEER_PORT, [0-9]{7,} back, in "
 }
 
-@test "socat as the client and ncat as the target, then ncat to socat" {
+@test "socat as the client and ncat as the target, then ncat to socat [long]" {
 	bg tgt ncat -l 127.0.0.1 0
 	local tport=$(proc_port "$BG_PID" tcp)
 	start_forward fwd 127.0.0.1:0 --to "127.0.0.1:$tport"
@@ -61,7 +61,7 @@ fd_count() {
 	wait_for_line "$TMP/tgt2.err" '^from ncat$'
 }
 
-@test "200 pairs at once each get back exactly what they sent" {
+@test "200 pairs at once each get back exactly what they sent [long]" {
 	start_peer echo echo 127.0.0.1:0
 	start_forward fwd 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
 	run python3 "$PEER" load 127.0.0.1 "$FWD_PORT" 200 100000
@@ -70,7 +70,7 @@ fd_count() {
 	wait_for_line "$TMP/fwd.err" '^sockit: #200 '
 }
 
-@test "-x dumps both ways of two pairs at once, each under its own number" {
+@test "-x dumps both ways of two pairs at once, each under its own number [long]" {
 	start_peer echo echo 127.0.0.1:0
 	start_forward fwd -x 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
 	run python3 "$PEER" load 127.0.0.1 "$FWD_PORT" 2 100000 --show
@@ -116,7 +116,7 @@ c.close()'
 	wait_for_line "$TMP/fwd.err" '#1 closed \(done\)'
 }
 
-@test "a FIN from the target reaches the client, which still sends" {
+@test "a FIN from the target reaches the client, which still sends [long]" {
 	early_peer tgt '
 s = socket.socket()
 s.bind(("127.0.0.1", 0)); s.listen(1)
@@ -150,7 +150,7 @@ c.recv(10)'
 	wait_for_line "$TMP/tgt.out" "^target got b'late words'$"
 }
 
-@test "a reset from the client resets the target" {
+@test "a reset from the client resets the target [long]" {
 	early_peer tgt '
 s = socket.socket()
 s.bind(("127.0.0.1", 0)); s.listen(1)
@@ -180,7 +180,7 @@ c.close()'
 	wait_for_line "$TMP/fwd.err" "#1 reset by 127\\.0\\.0\\.1:[0-9]+: passed on to 127\\.0\\.0\\.1:$tport"
 }
 
-@test "a reset from the target resets the client" {
+@test "a reset from the target resets the client [long]" {
 	early_peer tgt '
 import struct
 s = socket.socket()
@@ -206,7 +206,7 @@ except ConnectionResetError:
 	wait_for_line "$TMP/fwd.err" "#1 reset by 127\\.0\\.0\\.1:$tport: passed on to 127\\.0\\.0\\.1:"
 }
 
-@test "a refused target resets the peer, is reported, and the forward goes on" {
+@test "a refused target resets the peer, is reported, and the forward goes on [long]" {
 	local port=$(refused_port)
 	start_forward fwd 127.0.0.1:0 --to "127.0.0.1:$port"
 	# Its stdin closed, the client has sent its FIN before the refusal.
@@ -225,7 +225,7 @@ except ConnectionResetError:
 	kill -0 "$FWD_PID"
 }
 
-@test "--max-conns 2 keeps a third peer waiting until a pair ends" {
+@test "--max-conns 2 keeps a third peer waiting until a pair ends [long]" {
 	start_peer tgt hold 127.0.0.1:0
 	start_forward fwd 127.0.0.1:0 --max-conns 2 --to "127.0.0.1:$PEER_PORT"
 	bg one python3 "$PEER" client 127.0.0.1 "$FWD_PORT" one --until "$TMP/one.end"
@@ -244,7 +244,7 @@ except ConnectionResetError:
 	[ -n "$closed" ] && [ -n "$third" ] && [ "$closed" -lt "$third" ]
 }
 
-@test "--max-conns-refuse resets a peer over the bound at once" {
+@test "--max-conns-refuse resets a peer over the bound at once [long]" {
 	start_peer tgt hold 127.0.0.1:0
 	start_forward fwd 127.0.0.1:0 --max-conns 1 --max-conns-refuse \
 	    --to "127.0.0.1:$PEER_PORT"
@@ -277,7 +277,7 @@ except ConnectionResetError:
 	wait_for_line "$TMP/fwd.err" "^sockit: #1 unix:\\(unnamed\\) -> unix:@$name => unix:@$name-target$"
 }
 
-@test "seqpacket to seqpacket keeps each message whole" {
+@test "seqpacket to seqpacket keeps each message whole [long]" {
 	start_peer echo echo --seqpacket "unix:$SOCKDIR/target"
 	bg fwd "$SOCKIT" listen -v --seqpacket "unix:$SOCKDIR/front" \
 	    --to "unix:$SOCKDIR/target"
@@ -333,7 +333,7 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	assert_stderr_contains "--to given twice (127.0.0.1:9, then 127.0.0.1:10): a forward has one target"
 }
 
-@test "--json tells of each pair's opening and end, with its counts" {
+@test "--json tells of each pair's opening and end, with its counts [long]" {
 	start_peer echo echo 127.0.0.1:0
 	bg fwd "$SOCKIT" listen --json 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
 	wait_for_line "$TMP/fwd.err" '"event": "listening"'
@@ -348,7 +348,7 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	[ "$output" = '[1,12,12,"done"]' ]
 }
 
-@test "--trace tags each pair's calls with its number" {
+@test "--trace tags each pair's calls with its number [long]" {
 	start_peer echo echo 127.0.0.1:0
 	bg fwd "$SOCKIT" --trace listen -v 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
 	wait_for_line "$TMP/fwd.err" '^sockit: listening on '
@@ -366,7 +366,7 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	refute grep -q '^\[#[0-9]*\] splice(.* EAGAIN' "$TMP/fwd.err"
 }
 
-@test "--busy-poll polls without sleeping for USECS after bytes moved" {
+@test "--busy-poll polls without sleeping for USECS after bytes moved [long]" {
 	start_peer echo echo 127.0.0.1:0
 	bg fwd "$SOCKIT" --trace=full listen -v --busy-poll 100000 \
 	    127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
@@ -400,7 +400,7 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	wait_for_line "$TMP/tgt.out" '^peer 1 ended$'
 }
 
-@test "--drain lets an open pair finish after SIGINT, then exits 130" {
+@test "--drain lets an open pair finish after SIGINT, then exits 130 [long]" {
 	start_peer echo echo 127.0.0.1:0
 	start_forward fwd 127.0.0.1:0 --drain 20 --to "127.0.0.1:$PEER_PORT"
 	bg_fed cli "$SOCKIT" connect "127.0.0.1:$FWD_PORT"
@@ -433,7 +433,7 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	[ "$(fd_count "$FWD_PID")" -eq "$before" ]
 }
 
-@test "20 UDP senders at once each get their own replies and no others" {
+@test "20 UDP senders at once each get their own replies and no others [long]" {
 	start_peer echo udpecho 127.0.0.1:0
 	start_forward fwd -u 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"
 	run python3 "$PEER" udpload "127.0.0.1:$FWD_PORT" 20 10
@@ -443,7 +443,7 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	refute grep -q '^sockit: #21 ' "$TMP/fwd.err"
 }
 
-@test "UDP on a wildcard address answers each sender from the address it wrote to" {
+@test "UDP on a wildcard address answers each sender from the address it wrote to [long]" {
 	start_peer echo udpecho 127.0.0.1:0
 	# A connected UDP socket takes replies from its peer alone: one from
 	# another of our addresses never arrives, and recv times out.
@@ -464,7 +464,7 @@ print(c.recv(100).split(b": ")[1].decode())'
 	[ "$output" = "to the second address" ]
 }
 
-@test "UDP senders reach a unix datagram target, and its replies come back" {
+@test "UDP senders reach a unix datagram target, and its replies come back [long]" {
 	start_peer echo udpecho "unix:$SOCKDIR/target"
 	start_forward fwd -u 127.0.0.1:0 --to "unix-dgram:$SOCKDIR/target"
 	# A unix datagram socket queues 10 (net.unix.max_dgram_qlen): more
@@ -476,7 +476,7 @@ print(c.recv(100).split(b": ")[1].decode())'
 	wait_for_line "$TMP/fwd.err" "^sockit: #1 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:$FWD_PORT => unix-dgram:$SOCKDIR/target$"
 }
 
-@test "--flow-idle ends a quiet flow, and the sender's next datagram starts one" {
+@test "--flow-idle ends a quiet flow, and the sender's next datagram starts one [long]" {
 	start_peer echo udpecho 127.0.0.1:0
 	start_forward fwd -u 127.0.0.1:0 --flow-idle 0.2 --to "127.0.0.1:$PEER_PORT"
 	early_peer cli '
@@ -505,7 +505,7 @@ for word in (b"first", b"second"):
 	assert_file_contains "$TMP/fwd.err" "no data through 127.0.0.1:$FWD_PORT within 0.3 s (-i)"
 }
 
-@test "seqpacket: messages held up by a slow target all go once it reads" {
+@test "seqpacket: messages held up by a slow target all go once it reads [long]" {
 	early_peer tgt '
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 s.bind(port); s.listen(1)
@@ -624,7 +624,7 @@ cut_off() {
 	kill "-$sig" "$FWD_PID"
 }
 
-@test "SIGTERM resets the pairs it cuts off: the client fails, not a clean end" {
+@test "SIGTERM resets the pairs it cuts off: the client fails, not a clean end [long]" {
 	cut_off TERM
 	wait_for_exit "$FWD_PID"
 	[ "$EXIT_STATUS" -eq 143 ]
@@ -633,7 +633,7 @@ cut_off() {
 	assert_file_contains "$TMP/cli.err" "(ECONNRESET)"
 }
 
-@test "a pair still open when --drain runs out is reset" {
+@test "a pair still open when --drain runs out is reset [long]" {
 	cut_off INT --drain 0.3
 	wait_for_exit "$FWD_PID"
 	[ "$EXIT_STATUS" -eq 130 ]

@@ -34,7 +34,7 @@ s_server() {
 	S_PORT=$(sed -n 's/^ACCEPT .*://p' "$TMP/$name.out" | head -n 1)
 }
 
-@test "TLS termination: curl --cacert through the forward to a plain http.server" {
+@test "TLS termination: curl --cacert through the forward to a plain http.server [long]" {
 	mkdir "$TMP/www"
 	random_file "$TMP/www/blob" 2
 	start_peer web http "$TMP/www"
@@ -48,7 +48,7 @@ s_server() {
 	    "^sockit: #1 closed \\(done\\): [0-9]+ bytes to 127\\.0\\.0\\.1:$PEER_PORT, [0-9]{7,} back, in "
 }
 
-@test "TLS termination without --cert: the self-signed certificate, trusted by its pin" {
+@test "TLS termination without --cert: the self-signed certificate, trusted by its pin [long]" {
 	mkdir "$TMP/www"
 	echo 'hello through tls' >"$TMP/www/page"
 	start_peer web http "$TMP/www"
@@ -62,7 +62,7 @@ s_server() {
 	assert_output_contains 'hello through tls'
 }
 
-@test "TLS origination: a plain client through the forward to openssl s_server, verified by --cafile" {
+@test "TLS origination: a plain client through the forward to openssl s_server, verified by --cafile [long]" {
 	s_server srv leaf
 	start_listener fwd --trace --cafile "$CERTS/ca.pem" 127.0.0.1:0 \
 	    --to "tls://127.0.0.1:$S_PORT"
@@ -76,7 +76,7 @@ s_server() {
 	    grep -q '^\[#1\] shutdown([0-9]*, SHUT_WR) = 0'
 }
 
-@test "both sides TLS: --cert for the listening side, --cafile for the target's" {
+@test "both sides TLS: --cert for the listening side, --cafile for the target's [long]" {
 	s_server srv leaf
 	start_listener fwd --tls --cert "$CERTS/leaf.pem" \
 	    --key "$CERTS/leaf.key" --cafile "$CERTS/ca.pem" 127.0.0.1:0 \
@@ -87,7 +87,7 @@ s_server() {
 	assert_output_contains 's_server -accept'
 }
 
-@test "a target with a wrong certificate resets the accepted peer and is reported" {
+@test "a target with a wrong certificate resets the accepted peer and is reported [long]" {
 	s_server srv wrong
 	start_listener fwd --cafile "$CERTS/ca.pem" 127.0.0.1:0 \
 	    --to "tls://127.0.0.1:$S_PORT"
@@ -104,7 +104,7 @@ s_server() {
 	kill -0 "$LISTEN_PID"
 }
 
-@test "a handshake that stalls on one pair does not hold up another" {
+@test "a handshake that stalls on one pair does not hold up another [long]" {
 	mkdir "$TMP/www"
 	echo 'second pair' >"$TMP/www/page"
 	start_peer web http "$TMP/www"
@@ -128,7 +128,7 @@ s_server() {
 	exec 7>&-
 }
 
-@test "a handshake past -w ends its pair, and is reported" {
+@test "a handshake past -w ends its pair, and is reported [long]" {
 	start_peer web http "$TMP"
 	start_listener fwd -w 1 --tls --cert "$CERTS/leaf.pem" \
 	    --key "$CERTS/leaf.key" 127.0.0.1:0 --to "127.0.0.1:$PEER_PORT"

@@ -120,7 +120,7 @@ start_peer() {
 	[[ "$output" == *"line editing: readline "* ]]
 }
 
-@test "a typed line reaches the peer; Ctrl-D sends FIN and ends with 0" {
+@test "a typed line reaches the peer; Ctrl-D sends FIN and ends with 0 [long]" {
 	start_peer
 	in_terminal "$SOCKIT" connect "127.0.0.1:$PEER_PORT"
 	wait_for_editor
@@ -136,7 +136,7 @@ start_peer() {
 	grep -q ' echo ' "$TMP/stty"
 }
 
-@test "data that arrives while a line is typed prints above it, both intact" {
+@test "data that arrives while a line is typed prints above it, both intact [long]" {
 	start_peer
 	in_terminal "$SOCKIT" connect "127.0.0.1:$PEER_PORT"
 	wait_for_editor
@@ -158,7 +158,7 @@ start_peer() {
 	[ "$STATUS" -eq 0 ]
 }
 
-@test "an unfinished line from the peer stays before the prompt" {
+@test "an unfinished line from the peer stays before the prompt [long]" {
 	start_peer
 	in_terminal "$SOCKIT" connect "127.0.0.1:$PEER_PORT"
 	wait_for_editor
@@ -179,7 +179,7 @@ start_peer() {
 	[ "$STATUS" -eq 0 ]
 }
 
-@test "history is kept across runs in SOCKIT_HISTORY" {
+@test "history is kept across runs in SOCKIT_HISTORY [long]" {
 	# recv -k: a peer that never sends FIN and takes one client after another.
 	bg peer "$SOCKIT" recv -k -v 127.0.0.1:0
 	wait_for_line "$TMP/peer.err" '^sockit: listening on '
@@ -212,7 +212,7 @@ start_peer() {
 	[ "$(grep -c '^remember me$' "$TMP/history")" -eq 1 ]
 }
 
-@test "a history file that cannot be written is warned about once, not per line" {
+@test "a history file that cannot be written is warned about once, not per line [long]" {
 	local spec path why runs=0
 	mkdir "$TMP/histdir"
 	bg peer "$SOCKIT" recv -k -v 127.0.0.1:0
@@ -243,7 +243,7 @@ start_peer() {
 	[ ! -e "$TMP/no" ]
 }
 
-@test "a history file that can be written, or /dev/null, brings no warning" {
+@test "a history file that can be written, or /dev/null, brings no warning [long]" {
 	local path
 	bg peer "$SOCKIT" recv -k -v 127.0.0.1:0
 	wait_for_line "$TMP/peer.err" '^sockit: listening on '
@@ -264,7 +264,7 @@ start_peer() {
 	grep -qx "line for $TMP/fresh-history" "$TMP/fresh-history"
 }
 
-@test "Ctrl-C exits 130, gives the terminal back and closes without a reset; the typed line is not sent" {
+@test "Ctrl-C exits 130, gives the terminal back and closes without a reset; the typed line is not sent [long]" {
 	start_peer
 	in_terminal "$SOCKIT" connect "127.0.0.1:$PEER_PORT"
 	wait_for_editor
@@ -387,7 +387,7 @@ start_peer() {
 	[ "$STATUS" -eq 0 ]
 }
 
-@test "UDP: each entered line is one datagram" {
+@test "UDP: each entered line is one datagram [long]" {
 	bg recv "$SOCKIT" recv -u -v --json --count 2 127.0.0.1:0
 	wait_for_line "$TMP/recv.err" '"event": "listening"'
 	local port

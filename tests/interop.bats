@@ -266,7 +266,7 @@ assert_answered() {
 
 # --- UDP -------------------------------------------------------------------
 
-@test "udp4: socat client and sockit listen, sockit's datagrams stay apart" {
+@test "udp4: socat client and sockit listen, sockit's datagrams stay apart [long]" {
 	bg_fed sockit "$SOCKIT" listen -v -u 127.0.0.1:0
 	wait_for_line "$TMP/sockit.err" '^sockit: listening on '
 	LISTEN_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/sockit.err")
@@ -397,7 +397,7 @@ assert_answered() {
 
 # --- AF_UNIX datagram ------------------------------------------------------
 
-@test "unix-dgram: sockit connect's datagrams stay apart at socat UNIX-RECV" {
+@test "unix-dgram: sockit connect's datagrams stay apart at socat UNIX-RECV [long]" {
 	# -U: socat only reads the second address and writes the first.
 	bg peer socat -v -U - "UNIX-RECV:$SOCKDIR/d"
 	wait_for_socket "$SOCKDIR/d"
@@ -408,7 +408,7 @@ assert_answered() {
 	exec {FEED}>&-
 }
 
-@test "unix-dgram: a bound socat client and sockit listen, boundaries kept" {
+@test "unix-dgram: a bound socat client and sockit listen, boundaries kept [long]" {
 	bg_fed sockit "$SOCKIT" listen -v "unix-dgram:$SOCKDIR/l"
 	wait_for_line "$TMP/sockit.err" '^sockit: listening on '
 	printf 'ping\n' >"$TMP/peer.in"
@@ -457,7 +457,7 @@ assert_answered() {
 	[ "$(checksum "$TMP/peer.out")" = "$(checksum "$TMP/sockit.in")" ]
 }
 
-@test "bulk: $BULK_MIB MiB from an ncat client reach sockit listen intact" {
+@test "bulk: $BULK_MIB MiB from an ncat client reach sockit listen intact [long]" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/peer.in"
 	start_listener sockit 127.0.0.1:0
 	bounded peer ncat --send-only 127.0.0.1 "$LISTEN_PORT"
@@ -478,7 +478,7 @@ assert_answered() {
 	[ "$(checksum "$TMP/sockit.out")" = "$(checksum "$TMP/peer.in")" ]
 }
 
-@test "bulk: $BULK_MIB MiB each way at once, a socat client and sockit listen" {
+@test "bulk: $BULK_MIB MiB each way at once, a socat client and sockit listen [long]" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	ln -s "$BATS_FILE_TMPDIR/b.bulk" "$TMP/peer.in"
 	start_listener sockit 127.0.0.1:0
@@ -501,7 +501,7 @@ assert_answered() {
 	[ ! -s "$TMP/sockit.out" ]
 }
 
-@test "bulk: $BULK_MIB MiB each way at once over AF_UNIX with socat" {
+@test "bulk: $BULK_MIB MiB each way at once over AF_UNIX with socat [long]" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	ln -s "$BATS_FILE_TMPDIR/b.bulk" "$TMP/peer.in"
 	start_listener sockit "unix:$SOCKDIR/s"

@@ -130,15 +130,15 @@ wait_for_lines() {
 	run_lesson socket
 }
 
-@test "lesson 2: bind" {
+@test "lesson 2: bind [long]" {
 	run_lesson bind
 }
 
-@test "lesson 3: listen and the backlog" {
+@test "lesson 3: listen and the backlog [long]" {
 	run_lesson listen
 }
 
-@test "lesson 4: accept" {
+@test "lesson 4: accept [long]" {
 	run_lesson accept
 }
 
@@ -146,19 +146,19 @@ wait_for_lines() {
 	run_lesson connect
 }
 
-@test "lesson 6: send and recv" {
+@test "lesson 6: send and recv [long]" {
 	run_lesson send-recv
 }
 
-@test "lesson 7: read and write" {
+@test "lesson 7: read and write [long]" {
 	run_lesson read-write
 }
 
-@test "lesson 8: sendto and recvfrom" {
+@test "lesson 8: sendto and recvfrom [long]" {
 	run_lesson sendto-recvfrom
 }
 
-@test "lesson 9: close" {
+@test "lesson 9: close [long]" {
 	run_lesson close
 }
 
@@ -166,23 +166,23 @@ wait_for_lines() {
 	run_lesson shutdown
 }
 
-@test "lesson 11: socketpair" {
+@test "lesson 11: socketpair [long]" {
 	run_lesson socketpair
 }
 
-@test "lesson 12: getsockname and getpeername" {
+@test "lesson 12: getsockname and getpeername [long]" {
 	run_lesson getsockname-getpeername
 }
 
-@test "lesson 13: setsockopt and getsockopt" {
+@test "lesson 13: setsockopt and getsockopt [long]" {
 	run_lesson setsockopt-getsockopt
 }
 
-@test "lesson 14: MSG_PEEK" {
+@test "lesson 14: MSG_PEEK [long]" {
 	run_lesson msg-peek
 }
 
-@test "lesson 15: MSG_OOB" {
+@test "lesson 15: MSG_OOB [long]" {
 	run_lesson msg-oob
 }
 
@@ -190,11 +190,11 @@ wait_for_lines() {
 	run_lesson inet_pton
 }
 
-@test "lesson 17: htons and htonl" {
+@test "lesson 17: htons and htonl [long]" {
 	run_lesson htons
 }
 
-@test "lesson 18: getaddrinfo" {
+@test "lesson 18: getaddrinfo [long]" {
 	run_lesson getaddrinfo
 }
 
@@ -202,11 +202,11 @@ wait_for_lines() {
 	run_lesson iterative
 }
 
-@test "lesson 20: a concurrent server" {
+@test "lesson 20: a concurrent server [long]" {
 	run_lesson concurrent
 }
 
-@test "lesson 21: select and poll" {
+@test "lesson 21: select and poll [long]" {
 	run_lesson select-poll
 }
 
@@ -214,7 +214,7 @@ wait_for_lines() {
 	run_lesson sockaddr
 }
 
-@test "lesson 23: socket types" {
+@test "lesson 23: socket types [long]" {
 	run_lesson socket-types
 }
 

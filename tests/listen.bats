@@ -204,7 +204,7 @@ s.close()" "$SOCKDIR/cl" "$SOCKDIR/dg"
 	[ ! -e "$SOCKDIR/s" ]
 }
 
-@test "AF_UNIX: SIGINT and SIGTERM remove the socket file too" {
+@test "AF_UNIX: SIGINT and SIGTERM remove the socket file too [long]" {
 	local sig want
 	for sig in INT TERM HUP; do
 		start_listener srv "unix:$SOCKDIR/$sig"
@@ -220,7 +220,7 @@ s.close()" "$SOCKDIR/cl" "$SOCKDIR/dg"
 	done
 }
 
-@test "AF_UNIX: SIGQUIT and SIGHUP during a session remove the socket file too" {
+@test "AF_UNIX: SIGQUIT and SIGHUP during a session remove the socket file too [long]" {
 	local sig listener pid
 	for sig in QUIT HUP; do
 		mkfifo "$TMP/$sig.in"
@@ -368,7 +368,7 @@ s.close()" "$SOCKDIR/cl" "$SOCKDIR/dg"
 	[ "$(checksum "$TMP/got")" = "$(checksum "$TMP/srv.in")" ]
 }
 
-@test "AF_UNIX: --unlink leaves live seqpacket and datagram servers alone, and replaces their stale files" {
+@test "AF_UNIX: --unlink leaves live seqpacket and datagram servers alone, and replaces their stale files [long]" {
 	start_listener sp "unix-seqpacket:$SOCKDIR/sp"
 	local sp_pid=$LISTEN_PID
 	start_listener dg "unix-dgram:$SOCKDIR/dg"
@@ -529,7 +529,7 @@ PY
 	[ "$output" = "3 ok" ]
 }
 
-@test "--fork serves 50 clients at once, each its own answer" {
+@test "--fork serves 50 clients at once, each its own answer [long]" {
 	# No --backlog: the default of a server of many peers holds them all,
 	# where 16 would meet dropped handshakes and SYN cookies.
 	start_listener srv --fork -e cat 127.0.0.1:0
@@ -614,7 +614,7 @@ PY
 	assert_stderr_contains "unix socket"
 }
 
-@test "no zombies after 200 connections to --fork" {
+@test "no zombies after 200 connections to --fork [long]" {
 	start_listener srv --fork -c 'echo hi' 127.0.0.1:0
 	run python3 "$BATS_TEST_DIRNAME/many_clients.py" 127.0.0.1 \
 	    "$LISTEN_PORT" 200 --serial --expect 'hi\n'
@@ -630,7 +630,7 @@ PY
 	[ "$(grep -cvE '^[012]$' <<<"$output")" -le 1 ]
 }
 
-@test "SIGTERM ends the children of --fork and removes the unix socket file" {
+@test "SIGTERM ends the children of --fork and removes the unix socket file [long]" {
 	start_listener srv --fork -c "echo \$\$ >>$TMP/pids; exec sleep 30" \
 	    "unix:$SOCKDIR/s"
 	local pid
@@ -648,7 +648,7 @@ PY
 	done
 }
 
-@test "-v logs each connection's open and close with bytes and duration; --json as objects" {
+@test "-v logs each connection's open and close with bytes and duration; --json as objects [long]" {
 	start_listener srv --fork -v -c 'head -c 6 >/dev/null; echo abc' \
 	    127.0.0.1:0
 	run sockit connect "127.0.0.1:$LISTEN_PORT" <<<"hello"

@@ -115,7 +115,7 @@ signal_sockit() {
 	[ "$(cat "$TMP/log")" = "$(printf '220 ready\n250 ok HELO\n250 ok MAIL\n221 bye')" ]
 }
 
-@test "no command: stdin goes in one end and out of the other, for every type" {
+@test "no command: stdin goes in one end and out of the other, for every type [long]" {
 	local type
 	random_file "$TMP/in.bin" 1
 	for type in stream dgram seqpacket; do

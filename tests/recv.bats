@@ -163,7 +163,7 @@ PY
 	cmp "$TMP/want" "$TMP/srv.out"
 }
 
-@test "UDP: --json prints one object per datagram on stdout: utf8, base64, bytes, time" {
+@test "UDP: --json prints one object per datagram on stdout: utf8, base64, bytes, time [long]" {
 	local sport
 	start_recv_json srv -u --count 3 127.0.0.1:0
 	sport=$(send_datagrams 127.0.0.1 "$RECV_PORT" 'hello' '\xff\x00\x01' 'caf\xc3\xa9 "q"\n')
@@ -196,7 +196,7 @@ PY
 	[ "$(jq -r 'select(.event == "closed") | .received' "$TMP/srv.err")" = 1048576 ]
 }
 
-@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut" {
+@test "a datagram over 64 KiB is dropped with an error and exit status 1, never passed off cut [long]" {
 	start_recv_json srv --count 2 "unix-dgram:$SOCKDIR/dg"
 	send_unix dgram "$SOCKDIR/dg" "$(python3 -c 'print("x" * 70000)')" after
 	wait_for_exit "$RECV_PID"
@@ -313,7 +313,7 @@ s.close()'
 	[ ! -e "$SOCKDIR/dg" ]
 }
 
-@test "seqpacket: each record is a message for --from and --json, an empty one too" {
+@test "seqpacket: each record is a message for --from and --json, an empty one too [long]" {
 	start_recv srv --from --seqpacket "$SOCKDIR/sp"
 	send_unix seqpacket "$SOCKDIR/sp" 'rec one' '' 'rec two\n'
 	wait_for_exit "$RECV_PID"
@@ -326,7 +326,7 @@ s.close()'
 	[ "$(jq -c '[.bytes, .data, .encoding]' "$TMP/js.out" | tr '\n' ' ')" = '[1,"a","utf8"] [0,"","utf8"] [1,"gA==","base64"] ' ]
 }
 
-@test "-x dumps what arrives on stderr; stdout keeps the bytes alone" {
+@test "-x dumps what arrives on stderr; stdout keeps the bytes alone [long]" {
 	start_recv srv -x --count 2 -u 127.0.0.1:0
 	send_datagrams 127.0.0.1 "$RECV_PORT" 'dump me\n' 'again\n' >/dev/null
 	wait_for_exit "$RECV_PID"

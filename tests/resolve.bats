@@ -326,7 +326,7 @@ host_order_80() {
 	    "[\"localhost\",\"$(localhost_name)\",80,\"7f 00 00 01\",\"00 50\"]" ]
 }
 
-@test "--json for a reverse lookup, a service and --self" {
+@test "--json for a reverse lookup, a service and --self [long]" {
 	need_service http/tcp
 	run --separate-stderr sockit resolve --json 127.0.0.1 80
 	assert_success

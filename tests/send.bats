@@ -258,7 +258,7 @@ wait_messages() {
 	[ "$(messages srv)" = "$(hex_of 'one datagram only')" ]
 }
 
-@test "UDP: --lines sends one datagram per line, without its newline" {
+@test "UDP: --lines sends one datagram per line, without its newline [long]" {
 	start_peer srv udp 127.0.0.1 record
 	run --separate-stderr sockit send -u --lines "127.0.0.1:$PEER_PORT" \
 	    < <(printf 'first\nsecond\n\nlast')
@@ -277,7 +277,7 @@ wait_messages() {
 	[ "$(messages srv | tr '\n' ' ')" = "610a 620a " ]
 }
 
-@test "UDP: without --lines one read of stdin is one datagram" {
+@test "UDP: without --lines one read of stdin is one datagram [long]" {
 	start_peer srv udp 127.0.0.1 record
 	printf 'a\nb\nc\n' >"$TMP/three"
 	run --separate-stderr sockit send -u "127.0.0.1:$PEER_PORT" <"$TMP/three"
@@ -290,7 +290,7 @@ wait_messages() {
 	[ "$(messages srv | wc -l)" -eq 2 ]
 }
 
-@test "UDP: --count 3 --interval 0.1 sends three datagrams, 0.1 s apart" {
+@test "UDP: --count 3 --interval 0.1 sends three datagrams, 0.1 s apart [long]" {
 	local start end
 	start_peer srv udp 127.0.0.1 record
 	start=$(date +%s%N)
@@ -311,7 +311,7 @@ wait_messages() {
 	assert_stderr_contains "larger than one datagram can carry"
 }
 
-@test "UDP: -f FILE over the limit is refused whole, never cut in two" {
+@test "UDP: -f FILE over the limit is refused whole, never cut in two [long]" {
 	start_peer srv udp 127.0.0.1 record
 	head -c 70000 /dev/zero | tr '\0' x >"$TMP/big"
 	run --separate-stderr sockit send -u -f "$TMP/big" "127.0.0.1:$PEER_PORT"
@@ -338,7 +338,7 @@ wait_messages() {
 	[ -z "$stderr" ]
 }
 
-@test "-r --json prints the reply as one object: from, bytes, data, encoding, time" {
+@test "-r --json prints the reply as one object: from, bytes, data, encoding, time [long]" {
 	start_peer web tcp 127.0.0.1 http
 	run --separate-stderr sockit send -r --json -E "127.0.0.1:$PEER_PORT" \
 	    'GET /json HTTP/1.0\r\n\r\n'
@@ -354,7 +354,7 @@ wait_messages() {
 	[ "$(jq -sr 'map(.event) | join(",")' <<<"$stderr")" = "connected,closed" ]
 }
 
-@test "-r --json gives binary replies in base64" {
+@test "-r --json gives binary replies in base64 [long]" {
 	start_peer srv tcp 127.0.0.1 echo
 	run --separate-stderr sockit send -r --json -E "127.0.0.1:$PEER_PORT" '\xff\x00'
 	assert_success
@@ -379,7 +379,7 @@ wait_messages() {
 	wait_messages srv 2
 }
 
-@test "UDP -r --json: one object per reply datagram, with its sender" {
+@test "UDP -r --json: one object per reply datagram, with its sender [long]" {
 	start_peer srv udp 127.0.0.1 echo
 	run --separate-stderr sockit send -u -r -w 5 --json --lines "127.0.0.1:$PEER_PORT" \
 	    < <(printf 'a\nb\n')
@@ -489,7 +489,7 @@ wait_messages() {
 	[ "$(messages srv)" = "$(hex_of dgram)" ]
 }
 
-@test "unix-seqpacket: one record per line, then FIN, and every reply record" {
+@test "unix-seqpacket: one record per line, then FIN, and every reply record [long]" {
 	start_peer srv unix-seqpacket "$SOCKDIR/sp" echo
 	run --separate-stderr sockit send -r --json --lines "unix-seqpacket:$SOCKDIR/sp" \
 	    < <(printf 'r1\nrec2\n')
@@ -507,7 +507,7 @@ wait_messages() {
 	[ "$(messages srv)" = "$(hex_of 'a b')" ]
 }
 
-@test "-s binds the source address and port" {
+@test "-s binds the source address and port [long]" {
 	local port
 	start_peer srv tcp 127.0.0.1 record
 	port=$(refused_port)
@@ -568,7 +568,7 @@ wait_messages() {
 	assert_stderr_contains "sockit: sent 12 bytes, received 0 bytes in"
 }
 
-@test "--json reports events and errors on stderr" {
+@test "--json reports events and errors on stderr [long]" {
 	local port
 	port=$(refused_port)
 	run --separate-stderr sockit send --json "127.0.0.1:$port" x

@@ -120,7 +120,7 @@ PY
 	[ "$output" = second ]
 }
 
-@test "--fork is concurrent: a child per client, the fork line before the child's lines" {
+@test "--fork is concurrent: a child per client, the fork line before the child's lines [long]" {
 	start_listener srv --trace --fork --serve echo 127.0.0.1:0
 	run python3 - "$LISTEN_PORT" <<'PY'
 import socket, sys

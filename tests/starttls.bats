@@ -179,7 +179,7 @@ refused() {
 	assert_stderr_contains "sockit: tls: TLSv1.3"
 }
 
-@test "--json tells the answer that agreed in a starttls event" {
+@test "--json tells the answer that agreed in a starttls event [long]" {
 	serve imap ok
 	run --separate-stderr sockit connect --json --starttls imap \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null
@@ -190,7 +190,7 @@ refused() {
 	[ "$(jq -r 'select(.event == "tls") | .version' <<<"$stderr")" = TLSv1.3 ]
 }
 
-@test "--trace shows the plain-text lines before SSL_connect" {
+@test "--trace shows the plain-text lines before SSL_connect [long]" {
 	serve imap ok
 	run --separate-stderr sockit --trace connect --starttls imap \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null

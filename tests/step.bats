@@ -130,7 +130,7 @@ wait_for_status() {
 	[ "$EXIT_STATUS" -eq 0 ]
 }
 
-@test "--step: q before accept ends a unix listener with 0 and removes its socket file" {
+@test "--step: q before accept ends a unix listener with 0 and removes its socket file [long]" {
 	in_pane "$SOCKIT" --step listen "unix:$SOCKDIR/s.sock"
 	next_call 'socket\(AF_UNIX, SOCK_STREAM, 0\)'
 	keys Enter

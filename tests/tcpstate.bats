@@ -24,7 +24,7 @@ start_peer() {
 	PEER_PORT=$(head -n 1 "$TMP/peer.out")
 }
 
-@test "listen: LISTEN after listen(), ESTABLISHED after accept, CLOSE_WAIT when the peer closes first, CLOSE once the listener is closed" {
+@test "listen: LISTEN after listen(), ESTABLISHED after accept, CLOSE_WAIT when the peer closes first, CLOSE once the listener is closed [long]" {
 	start_listener srv --tcp-state --shutdown none 127.0.0.1:0
 	early_peer cli 'c = socket.create_connection(("127.0.0.1", int(port)))
 while not os.path.exists(sys.argv[1] + ".close"):
@@ -45,7 +45,7 @@ c.close()'
     tcp state: CLOSE" ]
 }
 
-@test "connect: ESTABLISHED, FIN_WAIT2 once the peer acks the FIN of shutdown, TIME_WAIT after the peer's FIN, found by sock_diag" {
+@test "connect: ESTABLISHED, FIN_WAIT2 once the peer acks the FIN of shutdown, TIME_WAIT after the peer's FIN, found by sock_diag [long]" {
 	start_peer reply
 	bg cli "$SOCKIT" connect --tcp-state "127.0.0.1:$PEER_PORT"
 	wait_for_line "$TMP/cli.err" '^    tcp state: FIN_WAIT2$'
@@ -62,7 +62,7 @@ c.close()'
 	[ "$(grep -c 'tcp state: FIN_WAIT2' "$TMP/cli.err")" -eq 1 ]
 }
 
-@test "listen: close() after the peer's FIN, with data still queued, leaves LAST_ACK" {
+@test "listen: close() after the peer's FIN, with data still queued, leaves LAST_ACK [long]" {
 	head -c 1048576 /dev/zero >"$TMP/srv.in"
 	# A small window, and the FIN sent at once: nothing is read.
 	early_peer cli 'c = socket.socket()
@@ -129,7 +129,7 @@ while not os.path.exists(sys.argv[1] + ".end"):
 	    <(sed -n '/^close(4) = 0$/{n;p}' "$TMP/srv.err")
 }
 
-@test "listen -v --queue: three clients behind a busy iterative server make the queue 3" {
+@test "listen -v --queue: three clients behind a busy iterative server make the queue 3 [long]" {
 	early_peer cli 'first = socket.create_connection(("127.0.0.1", int(port)))
 while not os.path.exists(sys.argv[1] + ".more"):
     time.sleep(0.01)

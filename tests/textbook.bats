@@ -98,7 +98,7 @@ print(s.getsockname()[1])')
 	assert_match_in "$(cat "$TMP/srv.err")" "sendto\\(3, \"ping\\\\n\", 5, 0, \\{AF_INET, 127\\.0\\.0\\.1:[0-9]+\\}, 16\\) = 5"
 }
 
-@test "listen --fork --serve echo: fork(), the two closes, the child's recv and send, waitpid" {
+@test "listen --fork --serve echo: fork(), the two closes, the child's recv and send, waitpid [long]" {
 	tb_server srv listen -v --fork --serve echo 127.0.0.1:0
 	run sockit --textbook connect "127.0.0.1:$TB_PORT" <<<"hola"
 	assert_success
@@ -337,7 +337,7 @@ os.execv(sys.argv[1], sys.argv[1:])
 ' "$SOCKIT" "$@"
 }
 
-@test "--textbook=select refuses a descriptor past FD_SETSIZE; poll takes it" {
+@test "--textbook=select refuses a descriptor past FD_SETSIZE; poll takes it [long]" {
 	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1200 ] ||
 	    skip "the hard limit of descriptors is below 1200"
 	start_listener srv -k --serve echo 127.0.0.1:0

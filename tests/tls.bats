@@ -391,7 +391,7 @@ handshake_failed() {
 	[ "${lines[0]}" = $'HTTP/1.0 200 ok\r' ]
 }
 
-@test "--pin with --cafile: the pin and the chain must both pass" {
+@test "--pin with --cafile: the pin and the chain must both pass [long]" {
 	s_server srv
 	run --separate-stderr sockit connect --tls --pin "$LEAF_PIN" \
 	    "${CA[@]}" "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
@@ -514,7 +514,7 @@ handshake_failed() {
 	grep -q "^sockit: tls: .*alpn http/1.1" <<<"$stderr"
 }
 
-@test "without --alpn nothing is offered, and -v says alpn none" {
+@test "without --alpn nothing is offered, and -v says alpn none [long]" {
 	tls_peer srv --alpn http/1.1 --reply ok
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
 	    "127.0.0.1:$PEER_PORT" </dev/null
@@ -647,7 +647,7 @@ handshake_failed() {
 	assert_stderr_contains "truncated"
 }
 
-@test "--json: the closed event says \"truncated\": true after a bare FIN, and not after close_notify" {
+@test "--json: the closed event says \"truncated\": true after a bare FIN, and not after close_notify [long]" {
 	tls_peer srv --reply "the last words" --end truncate
 	run --separate-stderr sockit connect --json --tls "${CA[@]}" \
 	    "127.0.0.1:$PEER_PORT" </dev/null
@@ -707,7 +707,7 @@ handshake_failed() {
 
 # --- what happened: -v, --json, --trace, --show-certs, SSLKEYLOGFILE ----------
 
-@test "-v names the version, cipher, ALPN, session, subject, issuer and the fingerprints openssl computes" {
+@test "-v names the version, cipher, ALPN, session, subject, issuer and the fingerprints openssl computes [long]" {
 	s_server srv
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"

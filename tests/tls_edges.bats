@@ -98,7 +98,7 @@ PY
 	PEER_PORT=$(head -n 1 "$TMP/$1.out")
 }
 
-@test "a record too long after data: the data comes out, then the failure by its name, status 1" {
+@test "a record too long after data: the data comes out, then the failure by its name, status 1 [long]" {
 	broken_peer srv 1703037fff00000000
 	run --separate-stderr sockit connect -q 5 --tls "${CA[@]}" "localhost:$PEER_PORT" </dev/null
 	assert_status 1
@@ -108,7 +108,7 @@ PY
 	refute grep -q "closed the connection" <<<"$stderr"
 }
 
-@test "garbage after data: the data comes out, then wrong version number, and --trace has its line" {
+@test "garbage after data: the data comes out, then wrong version number, and --trace has its line [long]" {
 	broken_peer srv 676172626167650a676172626167650a
 	run --separate-stderr sockit connect --trace -q 5 --tls "${CA[@]}" "localhost:$PEER_PORT" </dev/null
 	assert_status 1
@@ -136,7 +136,7 @@ resumed() {
 	refute grep -q 'session id context' "$TMP/srv.err"
 }
 
-@test "--verify-client resumes a TLS 1.3 session" {
+@test "--verify-client resumes a TLS 1.3 session [long]" {
 	resumed 1_3
 }
 
@@ -373,7 +373,7 @@ bad_file() {
 	[ -s "$TMP/keys" ]
 }
 
-@test "--cafile with an intermediate CA anchors the chains under it (X509_V_FLAG_PARTIAL_CHAIN)" {
+@test "--cafile with an intermediate CA anchors the chains under it (X509_V_FLAG_PARTIAL_CHAIN) [long]" {
 	local ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
 	openssl req -new "${ec[@]}" -keyout "$TMP/int.key" -out "$TMP/int.csr" -subj "/CN=sockit test intermediate" 2>/dev/null
 	printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$TMP/int.ext"

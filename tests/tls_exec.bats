@@ -100,7 +100,7 @@ s_server() {
 	refute grep -q 'without close_notify' <<<"$stderr"
 }
 
-@test "connect --tls -c exits with the program's status, as plain connect -c does" {
+@test "connect --tls -c exits with the program's status, as plain connect -c does [long]" {
 	start_listener srv --tls "${LEAF[@]}" -k -e cat 127.0.0.1:0
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    -c 'echo hi; read -r line; [ "$line" = hi ] && exit 7' \
@@ -146,7 +146,7 @@ s_server() {
 
 # --- -z --tls: is TLS up on a port? --------------------------------------
 
-@test "connect -z --tls: open when the handshake passes; a failed check or a plain-text port is reported, and tls-failed in --json" {
+@test "connect -z --tls: open when the handshake passes; a failed check or a plain-text port is reported, and tls-failed in --json [long]" {
 	start_listener tls --tls "${LEAF[@]}" -k 127.0.0.1:0
 	local tls_port=$LISTEN_PORT
 	start_listener plain -k -c 'echo hello' 127.0.0.1:0

@@ -51,7 +51,7 @@ our_pin() {
 	[ "$(cat "$TMP/srv.out")" = pinned ]
 }
 
-@test "each run makes a new key: the pin of another run is refused" {
+@test "each run makes a new key: the pin of another run is refused [long]" {
 	start_listener one --tls 127.0.0.1:0
 	old=$(our_pin "$TMP/one.err")
 	kill "$LISTEN_PID"
@@ -160,7 +160,7 @@ our_pin() {
 	kill -0 "$LISTEN_PID"
 }
 
-@test "-k -c: each client gets its own program, with SOCKIT_PEER_ADDR and SOCKIT_PEER_PORT, and -v reports each exit status" {
+@test "-k -c: each client gets its own program, with SOCKIT_PEER_ADDR and SOCKIT_PEER_PORT, and -v reports each exit status [long]" {
 	start_listener srv --tls "${LEAF[@]}" -k \
 	    -c 'echo "$SOCKIT_PEER_ADDR $SOCKIT_PEER_PORT"; exit 5' 127.0.0.1:0
 	local i port
@@ -190,7 +190,7 @@ our_pin() {
 	grep -q '^sockit: pid [0-9]* exited with status 7$' "$TMP/srv.err"
 }
 
-@test "the peer's close_notify is EOF on the program's stdin and the program's end is close_notify, with TLS 1.3 and 1.2" {
+@test "the peer's close_notify is EOF on the program's stdin and the program's end is close_notify, with TLS 1.3 and 1.2 [long]" {
 	random_file "$TMP/data" 1
 	start_listener srv --tls "${LEAF[@]}" -k -c 'wc -c' 127.0.0.1:0
 	for v in 1.3 1.2; do
@@ -205,7 +205,7 @@ our_pin() {
 	refute grep -q "without close_notify" "$TMP/srv.err"
 }
 
-@test "a signal to a --fork server ends each connection's child and its program" {
+@test "a signal to a --fork server ends each connection's child and its program [long]" {
 	export PIDFILE=$TMP/prog.pid
 	start_listener srv2 --tls "${LEAF[@]}" --fork \
 	    -c 'echo $$ >"$PIDFILE"; exec cat' 127.0.0.1:0

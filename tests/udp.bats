@@ -25,7 +25,7 @@ load test_helper
 	[ "$output" = ok ]
 }
 
-@test "listen -u -k -e on a wildcard bind answers from the address each datagram came to" {
+@test "listen -u -k -e on a wildcard bind answers from the address each datagram came to [long]" {
 	start_listener srv -u -k -e cat 0.0.0.0:0
 	# A client connected to 127.0.0.2 drops what comes from 127.0.0.1.
 	run python3 "$BATS_TEST_DIRNAME/udp_senders.py" "$LISTEN_PORT" 2 2 127.0.0.2
@@ -92,7 +92,7 @@ PY
 	[ "$(grep -c '^sockit: started pid ' "$TMP/srv.err")" -eq 1 ]
 }
 
-@test "listen -u -k -e: SIGTERM ends every sender's program, then sockit with 143; -w with no sender is 124" {
+@test "listen -u -k -e: SIGTERM ends every sender's program, then sockit with 143; -w with no sender is 124 [long]" {
 	start_listener srv -u -k -v -e cat 127.0.0.1:0
 	run python3 "$BATS_TEST_DIRNAME/udp_senders.py" "$LISTEN_PORT" 3 1
 	[ "$output" = ok ]
@@ -161,7 +161,7 @@ netns_recv() {
 	    head -n 1)
 }
 
-@test "multicast over IPv4: recv -u --join gets a group's datagrams, and --trace shows the struct" {
+@test "multicast over IPv4: recv -u --join gets a group's datagrams, and --trace shows the struct [long]" {
 	netns_setup
 	netns ip route add 224.0.0.0/4 dev lo src 127.0.0.1
 	bg rcv "${NSENTER[@]}" "$SOCKIT" --trace recv -v -u --count 1 --join 239.1.1.1 --multicast-if lo 0.0.0.0:0
@@ -188,7 +188,7 @@ veth_pair() {
 	netns ip -6 addr add fd00::2/64 dev v1 nodad
 }
 
-@test "multicast: listen -u --join relays a group's datagrams, and --multicast-loop off keeps ours from this host" {
+@test "multicast: listen -u --join relays a group's datagrams, and --multicast-loop off keeps ours from this host [long]" {
 	netns_setup
 	veth_pair
 	# Joined on v0 alone: what goes out of v0 comes back only as the
@@ -206,7 +206,7 @@ veth_pair() {
 	[ "$(head -c 6 "$TMP/lst.out")" = looped ]
 }
 
-@test "multicast over IPv6 between the ends of a veth pair: --join and --multicast-if" {
+@test "multicast over IPv6 between the ends of a veth pair: --join and --multicast-if [long]" {
 	netns_setup
 	veth_pair
 	# A group of global scope: for a link-local one (ff12::) the kernel
@@ -222,7 +222,7 @@ veth_pair() {
 	assert_file_contains "$TMP/rcv.err" "from [fd00::1]:"
 }
 
-@test "multicast: a source-specific --join takes its source's datagrams, not another's" {
+@test "multicast: a source-specific --join takes its source's datagrams, not another's [long]" {
 	netns_setup
 	netns ip route add 224.0.0.0/4 dev lo src 127.0.0.1
 	netns_recv rcv -u --count 1 --from --join 232.1.1.1 --source 127.0.0.2 0.0.0.0:0
@@ -257,7 +257,7 @@ veth_pair() {
 	assert_stderr_contains "find interface 'no-such-if0' (--multicast-if)"
 }
 
-@test "broadcast to 127.255.255.255: EACCES naming --broadcast without it, delivered with it" {
+@test "broadcast to 127.255.255.255: EACCES naming --broadcast without it, delivered with it [long]" {
 	netns_setup
 	netns_recv rcv -u --count 1 0.0.0.0:0
 	run --separate-stderr netns "$SOCKIT" send -u "127.255.255.255:$PORT" refused
