@@ -44,7 +44,7 @@ start_silent_server() {
 	[ "$output" = local ]
 }
 
-@test "binary data passes untouched in both directions" {
+@test "binary data passes untouched in both directions [long]" {
 	random_file "$TMP/up.bin" 2
 	random_file "$TMP/srv.in" 2
 	start_listener srv 127.0.0.1:0
@@ -161,7 +161,7 @@ start_silent_server() {
 	assert_stderr_contains "127.0.0.1:$port closed: Connection refused"
 }
 
-@test "-z takes port lists and ranges" {
+@test "-z takes port lists and ranges [long]" {
 	local closed
 	start_listener srv -k 127.0.0.1:0
 	closed=$(refused_port)
@@ -417,7 +417,7 @@ start_silent_server() {
 	done
 }
 
-@test "a path with a slash is an AF_UNIX stream endpoint; -U takes any path" {
+@test "a path with a slash is an AF_UNIX stream endpoint; -U takes any path [long]" {
 	echo slash >"$TMP/srv.in"
 	start_listener srv "$SOCKDIR/s"
 	run --separate-stderr sockit connect "$SOCKDIR/s" </dev/null
@@ -460,7 +460,7 @@ start_silent_server() {
 	sigterm_resets connect
 }
 
-@test "SIGTERM after stdin's end with bytes the peer has not acknowledged resets too" {
+@test "SIGTERM after stdin's end with bytes the peer has not acknowledged resets too [long]" {
 	head -c 262144 /dev/urandom >"$TMP/snd.in"
 	start_recv rcv 127.0.0.1:0
 	# A receiver that reads nothing: the data waits in the send queue.
@@ -515,7 +515,7 @@ start_silent_server() {
 	[[ "$stderr" != *SO_REUSEADDR* ]]
 }
 
-@test "--seqpacket and -u turn a path into seqpacket and datagram sockets" {
+@test "--seqpacket and -u turn a path into seqpacket and datagram sockets [long]" {
 	echo sp >"$TMP/srv.in"
 	start_listener srv --seqpacket "$SOCKDIR/sp"
 	run --separate-stderr sockit --trace connect --seqpacket "$SOCKDIR/sp" </dev/null
@@ -745,7 +745,7 @@ zero_copy_run() {
 	grep -q '^fcntl(3, F_SETFL, ~O_NONBLOCK) = 0' "$TMP/send.err"
 }
 
-@test "zero-copy: AF_UNIX lanes stay non-blocking, and every byte arrives" {
+@test "zero-copy: AF_UNIX lanes stay non-blocking, and every byte arrives [long]" {
 	random_file "$TMP/in.bin" 16
 	bg recv "$SOCKIT" --trace=full listen -v "unix:$SOCKDIR/zc.sock"
 	wait_for_socket "$SOCKDIR/zc.sock"
@@ -759,7 +759,7 @@ zero_copy_run() {
 	refute grep -q '~O_NONBLOCK' "$TMP/recv.err" "$TMP/send.err"
 }
 
-@test "zero-copy: with -i to keep, the receiver never blocks, and every byte arrives" {
+@test "zero-copy: with -i to keep, the receiver never blocks, and every byte arrives [long]" {
 	zero_copy_run recv file file -i 30
 	[ "$(checksum "$TMP/recv.out")" = "$(checksum "$TMP/in.bin")" ]
 	grep -q '^splice(4, NULL, ' "$TMP/recv.err"

@@ -69,7 +69,7 @@ time.sleep(5)'
 	assert_stderr_contains "the peer"
 }
 
-@test "a peer that never reads: memory stays bounded while sockit waits to send" {
+@test "a peer that never reads: memory stays bounded while sockit waits to send [long]" {
 	py_server deaf '
 c, _ = ls.accept()
 time.sleep(20)'
@@ -114,7 +114,7 @@ time.sleep(20)'
 	assert_stderr_contains "ulimit -n"
 }
 
-@test "a full listen backlog: connect -w gives up with 124" {
+@test "a full listen backlog: connect -w gives up with 124 [long]" {
 	full_backlog_server
 	run --separate-stderr sockit connect -w 0.5 "127.0.0.1:$PY_PORT" </dev/null
 	assert_status 124
@@ -334,7 +334,7 @@ time.sleep(20)' "$TMP/sender.err"
 	done
 }
 
-@test "SIGTERM to connect -c passes on to the program, and both end" {
+@test "SIGTERM to connect -c passes on to the program, and both end [long]" {
 	echo -n >"$TMP/srv.in"
 	start_listener srv --shutdown none 127.0.0.1:0
 	bg client "$SOCKIT" connect -c "echo \$\$ >$TMP/prog.pid; exec sleep 30" \

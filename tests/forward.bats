@@ -93,7 +93,7 @@ fd_count() {
 	[ "$pairs" = " 1 2" ] || [ "$pairs" = " 2 1" ]
 }
 
-@test "a FIN from the client reaches the target, which still answers" {
+@test "a FIN from the client reaches the target, which still answers [long]" {
 	early_peer tgt '
 s = socket.socket()
 s.bind(("127.0.0.1", 0)); s.listen(1)
@@ -257,7 +257,7 @@ except ConnectionResetError:
 	grep -qx 'sockit: refused 127\.0\.0\.1:51000: 1 pair open, the limit set by \\-\\-max\\-conns' "$BATS_TEST_DIRNAME/../man/sockit.1"
 }
 
-@test "IPv4 peers are forwarded to an IPv6 target" {
+@test "IPv4 peers are forwarded to an IPv6 target [long]" {
 	start_peer echo echo '[::1]:0'
 	start_forward fwd 127.0.0.1:0 --to "[::1]:$PEER_PORT"
 	run sockit connect "127.0.0.1:$FWD_PORT" <<<"over to six"
@@ -548,7 +548,7 @@ time.sleep(60)'
 	wait_for_line "$TMP/tgt.out" "^got $sent\$"
 }
 
-@test "-w bounds the connect to a target that does not answer; the peer is reset" {
+@test "-w bounds the connect to a target that does not answer; the peer is reset [long]" {
 	# A listener whose queue is full drops new SYNs: connect() waits.
 	early_peer tgt '
 s = socket.socket()
@@ -580,7 +580,7 @@ time.sleep(60)'
 	[ ! -e "$SOCKDIR/front" ]
 }
 
-@test "a UDP target that refuses is reported with its errno name and a hint" {
+@test "a UDP target that refuses is reported with its errno name and a hint [long]" {
 	local port
 	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	bg fwd "$SOCKIT" listen -u 127.0.0.1:0 --json --to "127.0.0.1:$port"

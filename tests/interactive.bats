@@ -308,7 +308,7 @@ start_peer() {
 	[ ! -e "$TMP/.sockit_history" ]
 }
 
-@test "listen edits lines too, for a client that is not sockit" {
+@test "listen edits lines too, for a client that is not sockit [long]" {
 	in_terminal "$SOCKIT" listen -v 127.0.0.1:0
 	wait_for_line "$TMP/pane.err" '^sockit: listening on '
 	local port

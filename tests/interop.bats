@@ -226,7 +226,7 @@ assert_answered() {
 	client_case ncat 127.0.0.1
 }
 
-@test "tcp6: sockit connect and an ncat server swap data" {
+@test "tcp6: sockit connect and an ncat server swap data [long]" {
 	client_case ncat ::1
 }
 
@@ -279,7 +279,7 @@ assert_answered() {
 	exec {FEED}>&-
 }
 
-@test "udp6: sockit connect and a socat server, sockit's datagrams stay apart" {
+@test "udp6: sockit connect and a socat server, sockit's datagrams stay apart [long]" {
 	printf 'pong\n' >"$TMP/peer.in"
 	bg peer socat -d -d -v -t 30 - "UDP6-LISTEN:0,bind=[::1]"
 	PEER_PORT=$(socat_port "$TMP/peer.err")
@@ -320,7 +320,7 @@ assert_answered() {
 	assert_swapped
 }
 
-@test "udp4: an ncat -u client and sockit listen swap datagrams" {
+@test "udp4: an ncat -u client and sockit listen swap datagrams [long]" {
 	exchange_files
 	mv "$TMP/peer.in" "$TMP/peer.data"
 	start_listener sockit -u 127.0.0.1:0
@@ -446,7 +446,7 @@ assert_answered() {
 
 # --- bulk, compared by checksum ----------------------------------------------
 
-@test "bulk: $BULK_MIB MiB from sockit connect reach a socat server intact" {
+@test "bulk: $BULK_MIB MiB from sockit connect reach a socat server intact [long]" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	# -u: socat only reads the connection and writes stdout.
 	bg peer socat -d -d -u "TCP4-LISTEN:0,bind=127.0.0.1" -
@@ -489,7 +489,7 @@ assert_answered() {
 	[ "$(checksum "$TMP/sockit.out")" = "$(checksum "$TMP/peer.in")" ]
 }
 
-@test "bulk: $BULK_MIB MiB reach an nc.openbsd server that half-closed first" {
+@test "bulk: $BULK_MIB MiB reach an nc.openbsd server that half-closed first [long]" {
 	ln -s "$BATS_FILE_TMPDIR/a.bulk" "$TMP/sockit.in"
 	# nc -N with no input sends its FIN at once; sockit must keep sending.
 	bg peer nc.openbsd -n -v -N -l 127.0.0.1 0

@@ -126,7 +126,7 @@ wait_for_lines() {
 	[ -z "$output" ]
 }
 
-@test "lesson 1: socket" {
+@test "lesson 1: socket [long]" {
 	run_lesson socket
 }
 
@@ -142,7 +142,7 @@ wait_for_lines() {
 	run_lesson accept
 }
 
-@test "lesson 5: connect" {
+@test "lesson 5: connect [long]" {
 	run_lesson connect
 }
 

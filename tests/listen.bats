@@ -107,7 +107,7 @@ load test_helper
 	[ "$(cat "$TMP/srv.out")" = first ]
 }
 
-@test "UDP without -k says that it serves its first sender only, and a second sender's error says why" {
+@test "UDP without -k says that it serves its first sender only, and a second sender's error says why [long]" {
 	start_listener srv -u 127.0.0.1:0
 	run --separate-stderr sockit connect -u -q 0.2 "127.0.0.1:$LISTEN_PORT" <<<"first"
 	wait_for_line "$TMP/srv.out" '^first$'
@@ -489,7 +489,7 @@ PY
 	[ "$EXIT_STATUS" -eq 0 ]
 }
 
-@test "-e splits on blanks and uses no shell; -c goes through /bin/sh" {
+@test "-e splits on blanks and uses no shell; -c goes through /bin/sh [long]" {
 	start_listener one -e 'echo $HOME a  b' 127.0.0.1:0
 	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
 	[ "$output" = '$HOME a b' ]
@@ -498,7 +498,7 @@ PY
 	[ "$output" = 'z  y' ]
 }
 
-@test "the program's exit status is listen's; one that cannot run is 127" {
+@test "the program's exit status is listen's; one that cannot run is 127 [long]" {
 	start_listener srv -c 'exit 7' 127.0.0.1:0
 	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
 	wait_for_exit "$LISTEN_PID"
@@ -539,7 +539,7 @@ PY
 	[ "$output" = "50 ok" ]
 }
 
-@test "--fork over AF_UNIX stream and seqpacket" {
+@test "--fork over AF_UNIX stream and seqpacket [long]" {
 	start_listener s1 --fork -c 'echo stream' "unix:$SOCKDIR/s"
 	run sockit connect "unix:$SOCKDIR/s" </dev/null
 	[ "$output" = stream ]
@@ -562,7 +562,7 @@ PY
 	[ "$most" -eq 2 ]
 }
 
-@test "--allow keeps 127.0.0.1 and closes ::1; --deny the other way round" {
+@test "--allow keeps 127.0.0.1 and closes ::1; --deny the other way round [long]" {
 	start_listener one --fork -v --allow 127.0.0.1 -c 'echo welcome' :0
 	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
 	[ "$output" = welcome ]
@@ -731,7 +731,7 @@ PY
 	[ "$output" = ping ]
 }
 
-@test "a program on an address others can reach is warned about, unless --allow says who" {
+@test "a program on an address others can reach is warned about, unless --allow says who [long]" {
 	start_listener open -e cat :0
 	grep -q "^sockit: warning: 'cat' runs for anyone who can reach " "$TMP/open.err"
 	start_listener lo -e cat 127.0.0.1:0

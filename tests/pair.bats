@@ -131,7 +131,7 @@ signal_sockit() {
 	[ -z "$output" ]
 }
 
-@test "no command: --trace shows send on one end and recv on the other" {
+@test "no command: --trace shows send on one end and recv on the other [long]" {
 	local type flags
 	for type in stream seqpacket; do
 		run --separate-stderr sockit --trace pair --type "$type" <<<"hello"
@@ -342,7 +342,7 @@ exit 0' -c 'cat >/dev/null' </dev/null
 	grep -qE "^\[pid $first\] execvpe\(\"/bin/sh\", \[\"sh\", \"-c\", \"echo \\\\\"a\\\\\"\\\\nexit 0\"\], \[[0-9]+ variables\]\)$" <<<"$stderr"
 }
 
-@test "-v notes each command's pid and exit; --json makes them events" {
+@test "-v notes each command's pid and exit; --json makes them events [long]" {
 	run --separate-stderr sockit pair -v -c 'cat; exit 2' <<<"ping"
 	assert_status 2
 	[ "$output" = ping ]

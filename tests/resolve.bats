@@ -340,7 +340,7 @@ host_order_80() {
 	[ "$(jq -r .hostname <<<"$output")" = "$(uname -n)" ]
 }
 
-@test "--json errors are JSON objects on stderr" {
+@test "--json errors are JSON objects on stderr [long]" {
 	run --separate-stderr sockit resolve --json no-such-host.invalid
 	assert_status 1
 	[ -z "$output" ]

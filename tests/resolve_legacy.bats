@@ -53,7 +53,7 @@ field() {
 	assert_stderr_contains "the name is in neither /etc/hosts nor DNS"
 }
 
-@test "resolve --legacy of a service prints the servent, s_port as htons" {
+@test "resolve --legacy of a service prints the servent, s_port as htons [long]" {
 	need_service http/tcp
 	run --separate-stderr sockit resolve --trace --legacy --service http --tcp
 	assert_success
@@ -67,7 +67,7 @@ field() {
 	assert_stderr_contains 'getservbyport(htons(80), "tcp") = {s_name="http"'
 }
 
-@test "resolve --proto answers the protocols database by name and by number" {
+@test "resolve --proto answers the protocols database by name and by number [long]" {
 	run --separate-stderr sockit resolve --trace --proto tcp
 	assert_success
 	[ "$(field "$output" p_name)" = tcp ]

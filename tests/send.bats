@@ -180,7 +180,7 @@ wait_messages() {
 	[ "$(messages srv)" = "$(hex_of '-n --x')" ]
 }
 
-@test "without DATA, stdin is sent untouched, then FIN" {
+@test "without DATA, stdin is sent untouched, then FIN [long]" {
 	random_file "$TMP/up.bin" 2
 	start_peer srv tcp 127.0.0.1 record
 	run --separate-stderr sockit send "127.0.0.1:$PEER_PORT" <"$TMP/up.bin"
@@ -190,7 +190,7 @@ wait_messages() {
 	grep -qx "sha $(checksum "$TMP/up.bin")" "$TMP/srv.out"
 }
 
-@test "-f FILE sends the file, binary and whole" {
+@test "-f FILE sends the file, binary and whole [long]" {
 	random_file "$TMP/up.bin" 1
 	start_peer srv tcp 127.0.0.1 record
 	run --separate-stderr sockit send -f "$TMP/up.bin" "127.0.0.1:$PEER_PORT" </dev/null
@@ -363,7 +363,7 @@ wait_messages() {
 	[ "$(jq -r .bytes <<<"$output")" -eq 7 ]
 }
 
-@test "-r --json on a stream that ends without a word prints one empty object" {
+@test "-r --json on a stream that ends without a word prints one empty object [long]" {
 	start_peer srv tcp 127.0.0.1 record
 	run --separate-stderr sockit send -r --json "127.0.0.1:$PEER_PORT" x
 	assert_success

@@ -58,7 +58,7 @@ refused() {
 	assert_file_contains "$TMP/srv.out" "got b'S1 STARTTLS\\r\\n'"
 }
 
-@test "pop3: STLS, then TLS" {
+@test "pop3: STLS, then TLS [long]" {
 	upgrade pop3
 	assert_file_contains "$TMP/srv.out" "got b'STLS\\r\\n'"
 }
@@ -68,7 +68,7 @@ refused() {
 	assert_file_contains "$TMP/srv.out" "got b'AUTH TLS\\r\\n'"
 }
 
-@test "postgres: the 8-byte SSLRequest, S, then TLS" {
+@test "postgres: the 8-byte SSLRequest, S, then TLS [long]" {
 	upgrade postgres
 	assert_file_contains "$TMP/srv.out" \
 	    "got b'\\x00\\x00\\x00\\x08\\x04\\xd2\\x16/'"
@@ -137,7 +137,7 @@ refused() {
 	assert_stderr_contains "starttls smtp with 127.0.0.1:$SRV_PORT: no answer within 1 s (-w)"
 }
 
-@test "bytes sent after the answer, before TLS, are refused" {
+@test "bytes sent after the answer, before TLS, are refused [long]" {
 	serve smtp early
 	run --separate-stderr sockit connect --starttls smtp \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null
@@ -147,7 +147,7 @@ refused() {
 	refute grep -q '^tls ' "$TMP/srv.out"
 }
 
-@test "after the upgrade the certificate is checked as --tls checks it" {
+@test "after the upgrade the certificate is checked as --tls checks it [long]" {
 	serve pop3 ok
 	run --separate-stderr sockit connect --starttls pop3 \
 	    --cafile "$CERTS/ca2.pem" "localhost:$SRV_PORT" </dev/null
@@ -204,7 +204,7 @@ refused() {
 	assert_stderr_contains 'recv(3, "* OK [CAPABILITY IMAP4rev1 START"...'
 }
 
-@test "-C sends CR LF over the upgraded connection" {
+@test "-C sends CR LF over the upgraded connection [long]" {
 	serve smtp ok
 	run --separate-stderr sockit connect -C --starttls smtp \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" <<<"QUIT"
@@ -212,7 +212,7 @@ refused() {
 	[ "$output" = $'QUIT\r' ]
 }
 
-@test "send --starttls sends over the upgraded connection" {
+@test "send --starttls sends over the upgraded connection [long]" {
 	serve pop3 ok
 	run --separate-stderr sockit send -r --starttls pop3 \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" "sent once"

@@ -173,7 +173,7 @@ time.sleep(60)
 	assert_stderr_contains "no connection on 127.0.0.1:"
 }
 
-@test "poll watches stdin and the socket; --textbook=select shows select instead" {
+@test "poll watches stdin and the socket; --textbook=select shows select instead [long]" {
 	tb_server srv listen -v -k --serve upper 127.0.0.1:0
 	run --separate-stderr sockit --textbook --trace connect "127.0.0.1:$TB_PORT" <<<"abc"
 	assert_success

@@ -246,7 +246,7 @@ handshake_failed() {
 	[ "$(cat "$TMP/srv.out")" = "hello sockit" ]
 }
 
-@test "--capath trusts a hashed directory of CA certificates" {
+@test "--capath trusts a hashed directory of CA certificates [long]" {
 	mkdir "$TMP/cas"
 	cp "$CERTS/ca.pem" "$TMP/cas/"
 	openssl rehash "$TMP/cas"
@@ -505,7 +505,7 @@ handshake_failed() {
 
 # --- ALPN and SNI -----------------------------------------------------------
 
-@test "--alpn offers protocols; the server's choice is what -v reports" {
+@test "--alpn offers protocols; the server's choice is what -v reports [long]" {
 	tls_peer srv --alpn http/1.1 --reply ok
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
 	    --alpn h2,http/1.1 "127.0.0.1:$PEER_PORT" </dev/null
@@ -538,7 +538,7 @@ handshake_failed() {
 	assert_output_contains "ALPN protocol: http/1.1"
 }
 
-@test "SNI is the host name of the endpoint by default" {
+@test "SNI is the host name of the endpoint by default [long]" {
 	tls_peer srv --reply ok
 	run --separate-stderr sockit connect -4 --tls "${CA[@]}" \
 	    "localhost:$PEER_PORT" </dev/null
@@ -546,7 +546,7 @@ handshake_failed() {
 	grep -qx "sni localhost" "$TMP/srv.out"
 }
 
-@test "--sni NAME sends NAME" {
+@test "--sni NAME sends NAME [long]" {
 	tls_peer srv --reply ok
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    --sni other.example "127.0.0.1:$PEER_PORT" </dev/null
@@ -554,7 +554,7 @@ handshake_failed() {
 	grep -qx "sni other.example" "$TMP/srv.out"
 }
 
-@test "--no-sni sends none, even for a host name" {
+@test "--no-sni sends none, even for a host name [long]" {
 	tls_peer srv --reply ok
 	run --separate-stderr sockit connect -4 --tls "${CA[@]}" --no-sni \
 	    "localhost:$PEER_PORT" </dev/null
@@ -740,7 +740,7 @@ handshake_failed() {
 	[ "$(jq -r .pin <<<"$ev")" = "$LEAF_PIN" ]
 }
 
-@test "--trace shows SSL_connect, SSL_write and SSL_read above the socket calls" {
+@test "--trace shows SSL_connect, SSL_write and SSL_read above the socket calls [long]" {
 	s_server srv
 	run --separate-stderr sockit --trace connect --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"

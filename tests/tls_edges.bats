@@ -140,7 +140,7 @@ resumed() {
 	resumed 1_3
 }
 
-@test "--verify-client resumes a TLS 1.2 session" {
+@test "--verify-client resumes a TLS 1.2 session [long]" {
 	resumed 1_2
 }
 

@@ -51,7 +51,7 @@ s_server() {
 
 # --- programs behind the client's TLS ------------------------------------
 
-@test "connect --tls -c fetches a page from openssl s_server: the request from the program, the page on its stdin" {
+@test "connect --tls -c fetches a page from openssl s_server: the request from the program, the page on its stdin [long]" {
 	s_server srv
 	export PAGE=$TMP/page
 	run --separate-stderr sockit connect --tls "${CA[@]}" \

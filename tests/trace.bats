@@ -23,7 +23,7 @@ assert_line_in() {
 	fi
 }
 
-@test "listen narrates socket, setsockopt, bind, listen, accept, recv, send, close" {
+@test "listen narrates socket, setsockopt, bind, listen, accept, recv, send, close [long]" {
 	trace_tcp_pair
 	local t
 	t=$(cat "$TMP/srv.err")
@@ -61,7 +61,7 @@ assert_line_in() {
 	assert_line_in "$stderr" "listen(3, 7) = 0"
 }
 
-@test "connect narrates getaddrinfo, one folded connect, send, shutdown, recv, close" {
+@test "connect narrates getaddrinfo, one folded connect, send, shutdown, recv, close [long]" {
 	trace_tcp_pair
 	assert_line_in "$stderr" "getaddrinfo(\"127.0.0.1\", \"$LISTEN_PORT\", {AF_INET, SOCK_STREAM}) = [127.0.0.1:$LISTEN_PORT]"
 	assert_line_in "$stderr" "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3"
@@ -85,7 +85,7 @@ assert_line_in() {
 	[[ "$order" == "getaddrinfo socket connect "* ]]
 }
 
-@test "a refused connect reads as the slide's: one connect line, the errno by name" {
+@test "a refused connect reads as the slide's: one connect line, the errno by name [long]" {
 	local port
 	port=$(refused_port)
 	run --separate-stderr sockit --trace connect "127.0.0.1:$port" </dev/null

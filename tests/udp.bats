@@ -3,7 +3,7 @@
 
 load test_helper
 
-@test "listen -u -k -e cat: ten senders each get only their own echoes" {
+@test "listen -u -k -e cat: ten senders each get only their own echoes [long]" {
 	start_listener srv -u -k -e cat 127.0.0.1:0
 	run python3 "$BATS_TEST_DIRNAME/udp_senders.py" "$LISTEN_PORT" 10 3
 	assert_success
@@ -57,7 +57,7 @@ PY
 	assert_file_contains "$TMP/srv.err" "to 127.0.0.2:$LISTEN_PORT"
 }
 
-@test "listen -u -k -e: a quiet sender's program gets end-of-file after --flow-idle" {
+@test "listen -u -k -e: a quiet sender's program gets end-of-file after --flow-idle [long]" {
 	start_listener srv -u -k --flow-idle 0.3 -c 'cat; echo bye' 127.0.0.1:0
 	run python3 - "$LISTEN_PORT" <<'PY'
 import socket, sys
@@ -77,7 +77,7 @@ PY
 	[ "$output" = ok ]
 }
 
-@test "listen -u -k -e --max-conns: a sender beyond the limit is dropped, and said so" {
+@test "listen -u -k -e --max-conns: a sender beyond the limit is dropped, and said so [long]" {
 	start_listener srv -u -k --max-conns 1 -e cat 127.0.0.1:0
 	run python3 "$BATS_TEST_DIRNAME/udp_senders.py" "$LISTEN_PORT" 1 1
 	[ "$output" = ok ]
@@ -335,7 +335,7 @@ sockit_pid() {
 	assert_file_contains "$TMP/rcv.err" "received 4 datagrams, 66980 bytes"
 }
 
-@test "recv -u --json keeps each datagram of a batch apart, the empty one too" {
+@test "recv -u --json keeps each datagram of a batch apart, the empty one too [long]" {
 	bg rcv "$SOCKIT" recv -v --json -u --count 3 127.0.0.1:0
 	RECV_PID=$BG_PID
 	wait_for_line "$TMP/rcv.err" '"event": *"listening"'
