@@ -160,6 +160,10 @@ _sockit() {
 		elif [[ $prev == --lang ]]; then
 			_sockit_offer "$("$bin" --version 2>/dev/null |
 			    sed -n 's/^languages: //p' | tr ' ' '\n')"
+		elif [[ $cur == --lang=* ]]; then
+			_sockit_offer "$("$bin" --version 2>/dev/null |
+			    sed -n 's/^languages: //p' | tr ' ' '\n' |
+			    sed 's/^/--lang=/')"
 		elif [[ $cur == -* ]]; then
 			_sockit_offer $'--trace\n--trace=full\n--trace=bytes\n--trace=time
 --trace=full,time\n--trace=full,bytes\n--textbook\n--textbook=select\n--step\n--bufsize\n--lang\n--version

@@ -509,7 +509,8 @@ check_forward(struct session *s, const struct listen_opts *lo,
 
 	if (lo->to.count == 0) {
 		if (lo->refuse || lo->drain >= 0 || lo->busy_poll > 0) {
-			report_usage("%s acts on the pairs of --to",
+			report_usage("%s needs --to: it acts on the pairs of "
+			    "a forward",
 			    lo->refuse ? "--max-conns-refuse" :
 			    lo->drain >= 0 ? "--drain" : "--busy-poll");
 			return EXIT_USAGE;

@@ -242,6 +242,11 @@ static const struct transport_hint transport_hints[] = {
 	  "{port} there: an ICMP port-unreachable came back") },
 	{ "send", ECONNREFUSED, HINT_UDP, N_("nothing listens on UDP port "
 	  "{port} there: an ICMP port-unreachable came back") },
+	{ "connect", ECONNREFUSED, HINT_UNIX_PATH, N_("no socket listens at "
+	  "that path: a stale file whose server ended, a directory or a plain "
+	  "file, or a socket bound there that never called listen") },
+	{ "connect", ECONNREFUSED, HINT_UNIX_ABSTRACT, N_("no socket listens "
+	  "on that abstract name: its server ended, or never called listen") },
 	{ "send", ECONNREFUSED, HINT_UNIX_PATH, N_("the socket at that path is "
 	  "closed: the server there ended, or was restarted and has a new "
 	  "socket") },

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -83,14 +84,34 @@ find_catalogues(void)
 	size_t src = strlen(SOURCE_DIR);
 	ssize_t n;
 
+	char *slash;
+	struct stat st;
+
 	snprintf(catalogue_dir, sizeof(catalogue_dir), "%s", LOCALEDIR);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0 || src == 0)
+	if (n <= 0)
 		return;
 	exe[n] = '\0';
-	if (strncmp(exe, SOURCE_DIR, src) == 0 && exe[src] == '/')
+	if (src > 0 && strncmp(exe, SOURCE_DIR, src) == 0 && exe[src] == '/') {
 		snprintf(catalogue_dir, sizeof(catalogue_dir),
 		    "%s/build/locale", SOURCE_DIR);
+		return;
+	}
+	/*
+	 * An installed binary: PREFIX/bin/sockit reads PREFIX/share/locale,
+	 * where make install put the catalogues, even when PREFIX differs
+	 * from the one it was compiled with.
+	 */
+	slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return;
+	*slash = '\0';
+	slash = strrchr(exe, '/');
+	if (slash == NULL || strcmp(slash, "/bin") != 0)
+		return;
+	snprintf(slash, sizeof(exe) - (size_t)(slash - exe), "/share/locale");
+	if (stat(exe, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(catalogue_dir, sizeof(catalogue_dir), "%s", exe);
 }
 
 void
@@ -134,7 +155,8 @@ i18n_set_language(const char *code)
 {
 	const char *messages;
 
-	if (strcmp(code, "en") == 0 || strcmp(code, "C") == 0) {
+	if (strcmp(code, "C") == 0 || strcmp(code, "POSIX") == 0 ||
+	    (strncmp(code, "en", 2) == 0 && strchr("_.@", code[2]) != NULL)) {
 		/* English is the text in the code: no catalogue, libc's too. */
 		setlocale(LC_MESSAGES, "C");
 		unsetenv("LANGUAGE");
@@ -163,6 +185,40 @@ i18n_set_language(const char *code)
 	return 0;
 }
 
+/*
+ * Whether messages come from one of our catalogues: when none is there
+ * for the language asked for, sockit speaks English, and libc's error
+ * text must not be in that language while the rest is English. The
+ * header of the catalogue in use is the translation of "".
+ */
+static bool
+speaking_translation(void)
+{
+	static const char header_id[] = "";
+	const char *header = gettext(header_id);
+
+	return header != NULL && header[0] != '\0';
+}
+
+/*
+ * libc's text in the user's language: ours first, since the catalogue has
+ * the course's words for the errors of its tables ("Conexión rechazada");
+ * libc's own translation for the rest, but only while a catalogue of ours
+ * speaks, else the English.
+ */
+static const char *
+libc_text(const char *english, const char *libc)
+{
+	const char *ours;
+
+	if (keep_english)
+		return english;
+	ours = gettext(english);
+	if (ours != english)
+		return ours;
+	return speaking_translation() ? libc : english;
+}
+
 const char *
 i18n_errno_text_english(int err)
 {
@@ -171,20 +227,10 @@ i18n_errno_text_english(int err)
 	return c != (locale_t)0 ? strerror_l(err, c) : strerror(err);
 }
 
-/*
- * Ours first: the catalogue has the course's words for the errors of its
- * tables ("Conexión rechazada"); libc's own translation for the rest.
- */
 const char *
 i18n_errno_text(int err)
 {
-	const char *english = i18n_errno_text_english(err);
-	const char *ours;
-
-	if (keep_english)
-		return english;
-	ours = gettext(english);
-	return ours != english ? ours : strerror(err);
+	return libc_text(i18n_errno_text_english(err), strerror(err));
 }
 
 const char *
@@ -204,28 +250,19 @@ i18n_eai_text_english(int code)
 const char *
 i18n_eai_text(int code)
 {
-	const char *english = i18n_eai_text_english(code);
-	const char *ours;
-
-	if (keep_english)
-		return english;
-	ours = gettext(english);
-	return ours != english ? ours : gai_strerror(code);
+	return libc_text(i18n_eai_text_english(code), gai_strerror(code));
 }
 
 const char *
 i18n_herror_text(int herr)
 {
 	locale_t c = c_locale(), before;
-	const char *english, *ours;
+	const char *english;
 
 	if (c == (locale_t)0)
 		return hstrerror(herr);
 	before = uselocale(c);
 	english = hstrerror(herr);
 	uselocale(before);
-	if (keep_english)
-		return english;
-	ours = gettext(english);
-	return ours != english ? ours : hstrerror(herr);
+	return libc_text(english, hstrerror(herr));
 }

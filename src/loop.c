@@ -203,8 +203,9 @@ report_closed(struct loop *lp, const struct pair *p, const char *why)
 		json_field_str(&sb, "end", why);
 		report_event_end(&sb);
 	} else if (p->state == PAIR_OPEN) {
-		report_note("#%lu closed (%s): %llu bytes to %s, %llu back, "
-		    "in %.3f s", p->id, why,
+		report_note(P_("#%lu closed (%s): %llu byte to %s, %llu back, "
+		    "in %.3f s", "#%lu closed (%s): %llu bytes to %s, %llu "
+		    "back, in %.3f s", p->link[0].bytes), p->id, why,
 		    (unsigned long long)p->link[0].bytes, p->target,
 		    (unsigned long long)p->link[1].bytes, seconds);
 	}

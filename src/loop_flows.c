@@ -96,8 +96,9 @@ loop_flow_end(struct loop *lp, struct flow *fl, const char *why)
 		json_field_str(&sb, "end", why);
 		report_event_end(&sb);
 	} else {
-		report_note("#%lu closed (%s): %llu bytes to %s, %llu back, "
-		    "in %.3f s", fl->id, why,
+		report_note(P_("#%lu closed (%s): %llu byte to %s, %llu back, "
+		    "in %.3f s", "#%lu closed (%s): %llu bytes to %s, %llu "
+		    "back, in %.3f s", fl->bytes[0]), fl->id, why,
 		    (unsigned long long)fl->bytes[0], fl->target,
 		    (unsigned long long)fl->bytes[1], seconds);
 	}

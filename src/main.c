@@ -393,10 +393,16 @@ main(int argc, char **argv)
 		    strncmp(a, "--lang=", 7) == 0) {
 			const char *v = a[6] == '=' ? a + 7 : argv[++i];
 
-			if (v == NULL || i18n_set_language(v) < 0) {
+			if (v == NULL) {
+				report_usage("--lang needs a value (CODE): en, "
+				    "or one of the translations: %s",
+				    i18n_languages());
+				return EXIT_USAGE;
+			}
+			if (i18n_set_language(v) < 0) {
 				report_usage("bad value '%s' for --lang: en, or "
-				    "one of the translations: %s",
-				    v != NULL ? v : "", i18n_languages());
+				    "one of the translations: %s", v,
+				    i18n_languages());
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(a, "-t") == 0 || strcmp(a, "--trace") == 0) {

@@ -182,10 +182,11 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 	snprintf(dashed, sizeof(dashed), "--%s", word);
 	missing = explain_nc_missing(1, words);
 	if (strcmp(word, "textbook") == 0 || strcmp(word, "bufsize") == 0 ||
-	    strcmp(word, "step") == 0)
+	    strcmp(word, "step") == 0 || strcmp(word, "lang") == 0)
 		snprintf(err, errlen, _("--%s is a global option: put it before "
 		    "the command (sockit --%s%s %s ...)"), word, word,
-		    word[0] == 'b' ? " N" : "", cmd->name);
+		    strcmp(word, "bufsize") == 0 ? " N" :
+		    strcmp(word, "lang") == 0 ? " CODE" : "", cmd->name);
 	else if (missing != NULL)
 		snprintf(err, errlen, _("unknown option '--%s' for %s: %s"), word,
 		    cmd->name, missing);

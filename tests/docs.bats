@@ -317,6 +317,11 @@ make_install() {
 	[ -x "$TMP/root/usr/local/bin/sockit" ]
 	[ -f "$TMP/root/usr/local/share/zsh/site-functions/_sockit" ]
 	[ -f "$TMP/root/usr/local/share/man/man7/sockit-lessons.7" ]
+	# The installed binary reads the catalogue beside it, wherever the
+	# tree was moved (here under DESTDIR), not the PREFIX it was built for.
+	[ -f "$TMP/root/usr/local/share/locale/es/LC_MESSAGES/sockit.mo" ]
+	run --separate-stderr "$TMP/root/usr/local/bin/sockit" --lang es connect 127.0.0.1:1
+	[[ $stderr == *"conectar con 127.0.0.1:1"* ]]
 	make_install uninstall "$TMP/root" >/dev/null
 	left=$(find "$TMP/root" -mindepth 1 | sort)
 	# PREFIX itself stays, with the directories above it.

@@ -318,10 +318,10 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	assert_stderr_contains "--to 127.0.0.1:9 is a udp endpoint and :0 a tcp one"
 	run --separate-stderr sockit listen :0 --drain 5
 	assert_status 2
-	assert_stderr_contains "--drain acts on the pairs of --to"
+	assert_stderr_contains "--drain needs --to: it acts on the pairs of a forward"
 	run --separate-stderr sockit listen :0 --busy-poll 50
 	assert_status 2
-	assert_stderr_contains "--busy-poll acts on the pairs of --to"
+	assert_stderr_contains "--busy-poll needs --to: it acts on the pairs of a forward"
 	run --separate-stderr sockit listen :0 --max-conns-refuse --to 127.0.0.1:9
 	assert_status 2
 	assert_stderr_contains "--max-conns-refuse needs --max-conns N"

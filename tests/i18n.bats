@@ -83,4 +83,15 @@ es() {
 	run --separate-stderr sockit --lang fr connect 127.0.0.1:1
 	assert_status 2
 	assert_stderr_contains "--lang: en, or one of the translations: es"
+	run --separate-stderr sockit connect --lang es 127.0.0.1:1
+	assert_status 2
+	assert_stderr_contains "--lang is a global option: put it before the command"
+}
+
+@test "a language without a catalogue is English throughout, libc's error text too" {
+	local port
+	port=$(refused_port)
+	run --separate-stderr env LANGUAGE=fr LC_ALL=C.UTF-8 "$SOCKIT" connect "127.0.0.1:$port"
+	assert_status 1
+	assert_stderr_contains ": connect: Connection refused (ECONNREFUSED)"
 }
