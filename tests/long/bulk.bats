@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # tests/long/bulk.bats: make check-long: 10 GiB through one connection, checksummed at both ends.
+# run alone: 10 GiB keeps both cores and loopback busy for a minute, which would stretch other tests past their deadlines
 load ../test_helper
 
 : "${LONG_GIB:=10}"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # tests/long/forward.bats: make check-long: listen --to with 1,000 pairs open at once: peak memory, memory after, and as an unprivileged user.
+# run alone: a thousand pairs held open at once, which other tests would share the descriptor and port space with
 load ../test_helper
 
 PEER=$BATS_TEST_DIRNAME/../forward_peer.py

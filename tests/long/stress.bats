@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # tests/long/stress.bats: make check-long: a thousand connections to one server.
+# run alone: a thousand connections and forked children at once, which other tests would share the process and port space with
 load ../test_helper
 
 @test "the parent's descriptors stay the same after 1,000 connections" {
