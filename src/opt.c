@@ -1,6 +1,7 @@
 /* opt.c: option parsing and help text generated from the commands' tables. */
 #include "compat.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -69,9 +70,12 @@ store(const struct opt_group *g, const struct opt_def *d, const char *arg,
 		char *end;
 		long v;
 
+		/* Digits alone, as the seconds take them: no space, no '+'. */
 		errno = 0;
 		v = strtol(arg, &end, 10);
-		if (*arg == '\0' || *end != '\0' || errno != 0 ||
+		if (!(isdigit((unsigned char)*arg) || (*arg == '-' &&
+		    isdigit((unsigned char)arg[1]))) || *end != '\0' ||
+		    errno != 0 ||
 		    v < (long)d->min || v > (long)d->max) {
 			snprintf(err, errlen, _("bad value '%s' for %s: a whole "
 			    "number from %ld to %ld"), arg, spelled,

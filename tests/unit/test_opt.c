@@ -350,6 +350,8 @@ test_count(void)
 		{ "--count=", NULL, "bad value '' for --count" },
 		{ "--count=3x", NULL, "bad value '3x'" },
 		{ "--count=2.5", NULL, "bad value '2.5'" },
+		{ "--count= 5", NULL, "bad value ' 5'" },
+		{ "--count=+5", NULL, "bad value '+5'" },
 		{ "--count=99999999999999999999", NULL, "from 1 to 10" },
 	};
 
