@@ -233,18 +233,25 @@ i18n_errno_text(int err)
 	return libc_text(i18n_errno_text_english(err), strerror(err));
 }
 
-const char *
-i18n_eai_text_english(int code)
+/* What text_of(code) says in the C locale: libc's English. */
+static const char *
+english_of(const char *(*text_of)(int), int code)
 {
 	locale_t c = c_locale(), before;
 	const char *text;
 
 	if (c == (locale_t)0)
-		return gai_strerror(code);
+		return text_of(code);
 	before = uselocale(c);
-	text = gai_strerror(code);
+	text = text_of(code);
 	uselocale(before);
 	return text;
+}
+
+const char *
+i18n_eai_text_english(int code)
+{
+	return english_of(gai_strerror, code);
 }
 
 const char *
@@ -256,13 +263,5 @@ i18n_eai_text(int code)
 const char *
 i18n_herror_text(int herr)
 {
-	locale_t c = c_locale(), before;
-	const char *english;
-
-	if (c == (locale_t)0)
-		return hstrerror(herr);
-	before = uselocale(c);
-	english = hstrerror(herr);
-	uselocale(before);
-	return libc_text(english, hstrerror(herr));
+	return libc_text(english_of(hstrerror, herr), hstrerror(herr));
 }
