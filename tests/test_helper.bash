@@ -204,6 +204,11 @@ bg() {
 	local name=$1 in=/dev/null
 	shift
 	[ -e "$TMP/$name.in" ] && in=$TMP/$name.in
+	# Emptied here, not only by the child's redirections, which come
+	# later: a second job of the same name must not find the first
+	# one's "listening on" line still in the file.
+	: >"$TMP/$name.out"
+	: >"$TMP/$name.err"
 	timeout -s KILL "$BG_LIMIT" "$@" <"$in" >"$TMP/$name.out" \
 	    2>"$TMP/$name.err" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	BG_PID=$!
