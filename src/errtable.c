@@ -383,10 +383,11 @@ static const struct errtable_entry table[] = {
 	  "is not known: the old API's EAI_NONAME."),
 	  N_("Check the spelling (getent hosts NAME); new code should call "
 	  "getaddrinfo, which sockit uses."),
-	  NULL,
-	  N_("It takes a call to gethostbyname, which sockit does not make; "
-	  "getaddrinfo says the same as EAI_NONAME: sockit explain --demo "
-	  "EAI_NONAME.") },
+	  "sockit resolve --legacy nosuchhost.invalid",
+	  N_("A demo would send a DNS query off this host: gethostbyname has "
+	  "no numeric-only flag, so a name fails it only once the resolver "
+	  "was asked; getaddrinfo says the same as EAI_NONAME without a "
+	  "query: sockit explain --demo EAI_NONAME.") },
 	{ HA(NO_DATA, NO_ADDRESS), N_("No address associated with name"),
 	  N_("gethostbyname sets it when the name exists but has no address: "
 	  "the old API's EAI_NODATA."),
