@@ -47,7 +47,8 @@ endif
 SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/cmd_connect.c src/cmd_listen.c src/cmd_send.c src/cmd_recv.c \
 	src/cmd_resolve.c src/cmd_pair.c src/dial.c src/serve.c \
-	src/endpoint.c src/relay.c src/explain.c src/sockopt.c \
+	src/endpoint.c src/relay.c src/explain.c src/explain_nc.c \
+	src/sockopt.c \
 	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
 	src/strbuf.c src/spawn.c src/cidr.c src/escape.c src/unixdiag.c \
 	src/pin.c src/alpn.c src/session_tls.c src/inetd.c src/flows.c \
@@ -60,6 +61,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
+	tests/unit/test_explain_nc.c \
 	tests/unit/test_cidr.c tests/unit/test_unixdiag.c tests/unit/test_pin.c \
 	tests/unit/test_alpn.c tests/unit/test_trace.c \
 	tests/unit/test_starttls.c tests/unit/test_hints.c \

@@ -36,29 +36,5 @@ const char *explain_eai(int code);
  * gethostbyaddr, or NULL.
  */
 const char *explain_h_errno(int herr, bool by_addr);
-/*
- * Rewrites an nc command line as sockit's: argv (argc words) is what
- * followed "sockit" from the word that is neither a global option nor a
- * command, such as {"-lk", "8080"} or {"localhost", "80"}. Writes
- * "sockit listen -k 8080" into out and returns 0, or returns -1 when the
- * words are not nc's (a plain word must look like a host), when sockit's
- * parser would refuse the line, or when a word could not be pasted into
- * a shell as written (a program for -e or -c may be single-quoted).
- */
-int explain_nc_line(int argc, char *const *argv, char *out, size_t cap);
-/*
- * For nc's words that explain_nc_line cannot rewrite because sockit has
- * no such feature (a proxy, TLS): a clause that says so, in the user's
- * language, or NULL.
- */
-const char *explain_nc_missing(int argc, char *const *argv);
-/*
- * Returns advice for nc's option -letter given to command (such as -N
- * for connect), written into out in the user's language; arg is the word
- * after it, or NULL.
- * Returns NULL when the letter is no nc habit for that command.
- */
-const char *explain_nc_option(const char *command, char letter,
-    const char *arg, char *out, size_t cap);
 
 #endif

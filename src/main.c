@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "explain.h"
+#include "explain_nc.h"
 #include "i18n.h"
 #include "line.h"
 #include "opt.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
+#include "explain_nc.h"
 #include "i18n.h"
 #include "opt.h"
 #include "report.h"

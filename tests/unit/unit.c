@@ -35,6 +35,7 @@ static const struct {
 	{ "json", test_json },
 	{ "opt", test_opt },
 	{ "explain", test_explain },
+	{ "explain_nc", test_explain_nc },
 	{ "hints", test_hints },
 	{ "cidr", test_cidr },
 	{ "unixdiag", test_unixdiag },

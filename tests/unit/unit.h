@@ -52,6 +52,7 @@ void test_hexdump(void);
 void test_json(void);
 void test_opt(void);
 void test_explain(void);
+void test_explain_nc(void);
 void test_hints(void);
 void test_cidr(void);
 void test_unixdiag(void);

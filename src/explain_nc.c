@@ -1,0 +1,551 @@
+/* explain_nc.c: what to type instead of an nc command line or option. */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "explain_nc.h"
+#include "i18n.h"
+#include "strbuf.h"
+
+/*
+ * nc's flags (ncat's long names too), and how sockit spells each after its
+ * command: nc listens with -l and connects without it; here listen and
+ * connect are commands.
+ */
+enum nc_value {
+	NC_NONE,	/* a flag alone */
+	NC_WORD,	/* a plain word, repeated: -w 3 */
+	NC_PORT,	/* -p's number */
+	NC_HOST,	/* -s's address */
+	NC_PROGRAM,	/* -e, -c: quoted for the shell when not plain */
+};
+
+struct nc_flag {
+	char letter;
+	const char *long_name;	/* ncat's, or NULL */
+	enum nc_value value;
+	const char *listen;	/* listen's option; "" drops it, NULL: none */
+	const char *connect;	/* the same for connect */
+};
+
+static const struct nc_flag nc_flags[] = {
+	{ 'l', "listen", NC_NONE, "", NULL },
+	{ 'k', "keep-open", NC_NONE, "-k", NULL },
+	{ 'u', "udp", NC_NONE, "-u", "-u" },
+	/* -U: the endpoint becomes unix:PATH, which says it. */
+	{ 'U', "unixsock", NC_NONE, "", "" },
+	{ 'v', "verbose", NC_NONE, "-v", "-v" },
+	{ 'z', NULL, NC_NONE, NULL, "-z" },
+	{ '4', NULL, NC_NONE, "-4", "-4" },
+	{ '6', NULL, NC_NONE, "-6", "-6" },
+	/* -n: no name lookups; an address is never looked up here anyway. */
+	{ 'n', "nodns", NC_NONE, "", "" },
+	/* -N: FIN on stdin's EOF, which sockit sends by default. */
+	{ 'N', NULL, NC_NONE, "", "" },
+	{ 'C', "crlf", NC_NONE, "-C", "-C" },
+	{ 'w', "wait", NC_WORD, "-w", "-w" },
+	{ 'q', NULL, NC_WORD, "-q", "-q" },
+	/* -p and -s: listen's endpoint, connect's source address. */
+	{ 'p', "source-port", NC_PORT, "", "-s" },
+	{ 's', "source", NC_HOST, "", "-s" },
+	{ 'e', "exec", NC_PROGRAM, "-e", "-e" },
+	{ 'c', "sh-exec", NC_PROGRAM, "-c", "-c" },
+};
+
+/*
+ * nc's flags that sockit refuses together (each string's letters all
+ * given), so that no advice is a line the parser rejects: a program talks
+ * to the peer itself, and a unix socket has no family, port or source.
+ */
+static const char *const nc_conflicts[] = {
+	"46", "ec", "eq", "cq", "eC", "cC", "ez", "cz", "kue", "kuc",
+	"U4", "U6", "Up", "Us",
+};
+
+/* The words a suggestion may repeat without quoting for the shell. */
+static bool
+plain_word(const char *w)
+{
+	if (w == NULL || *w == '\0')
+		return false;
+	for (; *w; w++)
+		if (!isalnum((unsigned char)*w) && strchr("._-:%/@+,[]", *w) ==
+		    NULL)
+			return false;
+	return true;
+}
+
+/* A word a suggestion may repeat inside single quotes: no ' and no control. */
+static bool
+quotable_word(const char *w)
+{
+	if (w == NULL || *w == '\0')
+		return false;
+	for (; *w; w++)
+		if (*w == '\'' || iscntrl((unsigned char)*w))
+			return false;
+	return true;
+}
+
+static bool
+all_digits(const char *w)
+{
+	return *w != '\0' && strspn(w, "0123456789") == strlen(w);
+}
+
+/*
+ * nc's port word: a number, a service name (a letter, then letters, digits
+ * and '-'), or with zero (-z) a list and ranges such as 22,80,8000-8100.
+ */
+static bool
+is_port_word(const char *w, bool zero)
+{
+	static const char name[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
+
+	if (all_digits(w))
+		return true;
+	if (isalpha((unsigned char)w[0]))
+		return strspn(w, name) == strlen(w);
+	return zero && isdigit((unsigned char)w[0]) &&
+	    strspn(w, "0123456789,-") == strlen(w);
+}
+
+/* A host name or address, never HOST:PORT or a bare number. */
+static bool
+is_host(const char *w)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (!plain_word(w) || strpbrk(w, "/@,[]") != NULL || all_digits(w) ||
+	    (!isalnum((unsigned char)w[0]) && w[0] != ':'))
+		return false;
+	return strchr(w, ':') == NULL || inet_pton(AF_INET6, w, addr) == 1;
+}
+
+/* HOST:PORT with a numeric port, as sockit writes an endpoint. */
+static bool
+is_host_port(const char *w)
+{
+	const char *colon = strrchr(w, ':');
+	char host[256];
+
+	if (!plain_word(w) || colon == NULL || !all_digits(colon + 1) ||
+	    (size_t)(colon - w) >= sizeof(host))
+		return false;
+	memcpy(host, w, (size_t)(colon - w));
+	host[colon - w] = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']')
+		return true;
+	return strchr(host, ':') == NULL && is_host(host);
+}
+
+/*
+ * A word where a command should be that reads as a host: an address,
+ * localhost, a dotted name, HOST:PORT, or any name followed by a port.
+ */
+static bool
+looks_like_host(const char *w, const char *next)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (is_host_port(w))
+		return true;
+	if (!is_host(w))
+		return false;
+	return inet_pton(AF_INET, w, addr) == 1 || strchr(w, ':') != NULL ||
+	    strcmp(w, "localhost") == 0 || strchr(w, '.') != NULL ||
+	    (next != NULL && all_digits(next));
+}
+
+/* Whether argv (argc words) may be nc's at all, from its first word. */
+static bool
+may_be_nc(int argc, char *const *argv)
+{
+	return argc > 0 && (argv[0][0] == '-' || looks_like_host(argv[0],
+	    argc > 1 ? argv[1] : NULL));
+}
+
+static const struct nc_flag *
+find_nc_flag(char letter)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(nc_flags); i++)
+		if (nc_flags[i].letter == letter)
+			return &nc_flags[i];
+	return NULL;
+}
+
+static const struct nc_flag *
+find_nc_long(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(nc_flags); i++)
+		if (nc_flags[i].long_name != NULL &&
+		    strlen(nc_flags[i].long_name) == len &&
+		    strncmp(nc_flags[i].long_name, name, len) == 0)
+			return &nc_flags[i];
+	return NULL;
+}
+
+/* An nc command line taken apart: its options in order, its words. */
+struct nc_line {
+	struct {
+		const struct nc_flag *flag;
+		const char *value;
+	} opts[32];
+	int nopts;
+	const char *pos[2];
+	int npos;
+	bool listen, unix;
+};
+
+/* Adds flag f with value v to l. Returns 0, or -1 when v is no value for f. */
+static int
+add_nc_opt(struct nc_line *l, const struct nc_flag *f, const char *v)
+{
+	bool ok = true;
+
+	switch (f->value) {
+	case NC_NONE:
+		break;
+	case NC_WORD:
+		ok = plain_word(v) && v[0] != '-';
+		break;
+	case NC_PORT:
+		ok = v != NULL && all_digits(v);
+		break;
+	case NC_HOST:
+		ok = v != NULL && is_host(v);
+		break;
+	case NC_PROGRAM:	/* never an option's word to sockit */
+		ok = (plain_word(v) || quotable_word(v)) && v[0] != '-';
+		break;
+	}
+	if (!ok || l->nopts == (int)ARRAY_LEN(l->opts))
+		return -1;
+	l->listen |= f->letter == 'l';
+	l->unix |= f->letter == 'U';
+	l->opts[l->nopts].flag = f;
+	l->opts[l->nopts].value = v;
+	l->nopts++;
+	return 0;
+}
+
+/* Takes nc's words apart into l. Returns 0, or -1 when they are not nc's. */
+static int
+parse_nc_line(int argc, char *const *argv, struct nc_line *l)
+{
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+		const struct nc_flag *f;
+
+		if (a[0] != '-' || a[1] == '\0') {
+			if (l->npos == 2 || !plain_word(a))
+				return -1;
+			l->pos[l->npos++] = a;
+			continue;
+		}
+		if (a[1] == '-') {	/* ncat's --name or --name=VALUE */
+			const char *name = a + 2, *v = NULL;
+			size_t len = strcspn(name, "=");
+
+			f = find_nc_long(name, len);
+			if (f == NULL || (name[len] == '=' &&
+			    f->value == NC_NONE))
+				return -1;
+			if (name[len] == '=')
+				v = name + len + 1;
+			else if (f->value != NC_NONE)
+				v = i + 1 < argc ? argv[++i] : NULL;
+			if (add_nc_opt(l, f, v) < 0)
+				return -1;
+			continue;
+		}
+		for (p = a + 1; *p; p++) {
+			const char *v = NULL;
+
+			f = find_nc_flag(*p);
+			if (f == NULL)
+				return -1;
+			if (f->value != NC_NONE)
+				v = p[1] != '\0' ? p + 1 :
+				    i + 1 < argc ? argv[++i] : NULL;
+			if (add_nc_opt(l, f, v) < 0)
+				return -1;
+			if (v != NULL)
+				break;
+		}
+	}
+	return 0;
+}
+
+/* Appends option opt with a program's words, quoted when not plain. */
+static void
+put_program(struct strbuf *sb, const char *opt, const char *v)
+{
+	if (plain_word(v))
+		strbuf_printf(sb, " %s %s", opt, v);
+	else
+		strbuf_printf(sb, " %s '%s'", opt, v);
+}
+
+/* Appends host, with port when not NULL, as an endpoint or -s's address. */
+static void
+put_host_port(struct strbuf *sb, const char *host, const char *port)
+{
+	if (host == NULL)
+		strbuf_printf(sb, ":%s", port);
+	else if (port == NULL)
+		strbuf_puts(sb, host);
+	else if (strchr(host, ':') != NULL)
+		/* Quoted: zsh would take [::1] for a pattern, and fail. */
+		strbuf_printf(sb, "\"[%s]:%s\"", host, port);
+	else
+		strbuf_printf(sb, "%s:%s", host, port);
+}
+
+/*
+ * Appends the endpoint of nc's words: HOST PORT, or -l's [HOST] PORT, or
+ * -l's [HOST] with -s's host and -p's port, or -U's PATH. zero: -z was
+ * given. Returns 0, or -1 when they are not that.
+ */
+static int
+put_nc_endpoint(struct strbuf *sb, const struct nc_line *l, bool zero,
+    bool udp, const char *lhost, const char *port)
+{
+	const char *const *pos = l->pos;
+	const char *host = NULL;
+	int npos = l->npos;
+
+	if (l->unix) {
+		/* A path; unix:[..] would not paste safely (a glob). */
+		if (npos != 1 || port != NULL || lhost != NULL ||
+		    strpbrk(pos[0], "[]") != NULL)
+			return -1;
+		strbuf_printf(sb, " %s:%s", udp ? "unix-dgram" : "unix",
+		    pos[0]);
+		return 0;
+	}
+	if (npos == 1 && port == NULL && lhost == NULL &&
+	    is_host_port(pos[0])) {
+		strbuf_printf(sb, pos[0][0] == '[' ? " \"%s\"" : " %s",
+		    pos[0]);
+		return 0;
+	}
+	if (port != NULL && npos > 1)
+		return -1;
+	if (port != NULL || npos == 2)
+		host = npos > 0 ? pos[0] : NULL;
+	if (npos == 2)
+		port = pos[1];
+	else if (npos == 1 && port == NULL && l->listen)
+		port = pos[0];
+	else if (npos == 1 && port == NULL)
+		host = pos[0];
+	if (lhost != NULL && host != NULL)
+		return -1;
+	if (lhost != NULL)
+		host = lhost;
+	if (port == NULL && l->listen && host == NULL)
+		return 0;	/* nc -l alone: a port the kernel picks */
+	if (port == NULL && l->listen)
+		port = "0";
+	if (port != NULL ? !is_port_word(port, zero) : host == NULL)
+		return -1;
+	if (host != NULL && !is_host(host))
+		return -1;
+	if (port == NULL)
+		port = "PORT";
+	strbuf_puts(sb, " ");
+	if (host == NULL && all_digits(port))
+		strbuf_puts(sb, port);	/* a bare name would be a host */
+	else
+		put_host_port(sb, host, port);
+	return 0;
+}
+
+int
+explain_nc_line(int argc, char *const *argv, char *out, size_t cap)
+{
+	const char *port = NULL, *lhost = NULL, *sport = NULL, *shost = NULL;
+	char seen[ARRAY_LEN(nc_flags) + 1] = "";
+	struct nc_line l;
+	struct strbuf sb;
+	bool zero = false, udp = false;
+	int i;
+
+	/* First the words: which command, and nothing nc does not know. */
+	if (!may_be_nc(argc, argv) || parse_nc_line(argc, argv, &l) < 0)
+		return -1;
+	strbuf_init(&sb, out, cap);
+	strbuf_puts(&sb, l.listen ? "sockit listen" : "sockit connect");
+	/* Then the options, each once, in the order given. */
+	for (i = 0; i < l.nopts; i++) {
+		const struct nc_flag *f = l.opts[i].flag;
+		const char *opt = l.listen ? f->listen : f->connect;
+		const char *value = l.opts[i].value;
+
+		if (opt == NULL)
+			return -1;
+		zero |= f->letter == 'z';
+		udp |= f->letter == 'u';
+		if (f->letter == 'p' && l.listen)
+			port = value;
+		else if (f->letter == 'p')
+			sport = value;
+		else if (f->letter == 's' && l.listen)
+			lhost = value;
+		else if (f->letter == 's')
+			shost = value;
+		else if (f->letter == 'u' && l.unix)
+			;	/* unix-dgram: says it */
+		else if (*opt != '\0' && f->value == NC_PROGRAM)
+			put_program(&sb, opt, value);
+		else if (*opt != '\0' && value != NULL)
+			strbuf_printf(&sb, " %s %s", opt, value);
+		else if (*opt != '\0' && strchr(seen, f->letter) == NULL)
+			strbuf_printf(&sb, " %s", opt);
+		if (strchr(seen, f->letter) == NULL)
+			seen[strlen(seen)] = f->letter;
+	}
+	for (i = 0; i < (int)ARRAY_LEN(nc_conflicts); i++)
+		if (strspn(nc_conflicts[i], seen) == strlen(nc_conflicts[i]))
+			return -1;
+	if (sport != NULL || shost != NULL) {
+		strbuf_puts(&sb, " -s ");
+		put_host_port(&sb, shost, sport);
+	}
+	if (put_nc_endpoint(&sb, &l, zero, udp, lhost, port) < 0)
+		return -1;
+	return strbuf_used(&sb) == sb.len ? 0 : -1;
+}
+
+const char *
+explain_nc_missing(int argc, char *const *argv)
+{
+	/* Translated here: the callers put it into a message of their own. */
+	static const char proxy[] = N_("sockit has no proxy support yet (-x "
+	    "is the hex dump here)");
+	int i;
+
+	if (!may_be_nc(argc, argv))
+		return NULL;
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (strncmp(a, "--proxy", 7) == 0)
+			return _(proxy);
+		if (strncmp(a, "--ssl", 5) == 0)
+			return _("TLS is an option of the command here: "
+			    "sockit connect --tls HOST:PORT, sockit listen "
+			    "--tls --cert FILE PORT");
+		if (a[0] != '-' || a[1] == '-')
+			continue;
+		/* -X TYPE, or -x with a proxy's address after it. */
+		for (p = a + 1; *p; p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+			const char *v = p[1] != '\0' ? p + 1 :
+			    i + 1 < argc ? argv[i + 1] : NULL;
+
+			if (*p == 'X' || (*p == 'x' && v != NULL &&
+			    looks_like_host(v, NULL)))
+				return _(proxy);
+			if (f != NULL && f->value != NC_NONE)
+				break;
+		}
+	}
+	return NULL;
+}
+
+/* What an nc option means to a command that spells it another way. */
+enum nc_example {
+	NC_EXAMPLE_NONE,
+	NC_EXAMPLE_ENDPOINT,	/* "sockit COMMAND ARG" */
+	NC_EXAMPLE_SOURCE,	/* "-s :ARG" */
+	NC_EXAMPLE_LISTEN,	/* "sockit listen PORT" */
+};
+
+struct nc_option {
+	const char *commands;	/* the commands it is given to, each once */
+	char letter;
+	const char *advice;
+	enum nc_example example;	/* what follows the advice */
+};
+
+static const struct nc_option nc_options[] = {
+	{ "connect send", 'N', N_("nc's -N is the default here: stdin's EOF "
+	  "sends FIN (--shutdown wr); drop -N"), NC_EXAMPLE_NONE },
+	{ "listen recv", 'p', N_("unlike nc, the port is the endpoint: write"),
+	  NC_EXAMPLE_ENDPOINT },
+	{ "connect send", 'p', N_("unlike nc, a source port is -s: write"),
+	  NC_EXAMPLE_SOURCE },
+	{ "listen recv", 'l', N_("the command listens already, as nc -l does; "
+	  "drop -l"), NC_EXAMPLE_NONE },
+	{ "connect send", 'l', N_("nc's -l is a command here: write"),
+	  NC_EXAMPLE_LISTEN },
+	{ "connect send", 'X', N_("sockit has no proxy support yet (-x is the "
+	  "hex dump here)"), NC_EXAMPLE_NONE },
+};
+
+/* Returns true when word is one of the blank-separated words of list. */
+static bool
+in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*list != '\0') {
+		size_t len = strcspn(list, " ");
+
+		if (len == n && strncmp(list, word, n) == 0)
+			return true;
+		list += len;
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
+const char *
+explain_nc_option(const char *command, char letter, const char *arg,
+    char *out, size_t cap)
+{
+	const char *value = arg != NULL && all_digits(arg) ? arg : "PORT";
+	const char *advice;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(nc_options); i++) {
+		const struct nc_option *o = &nc_options[i];
+
+		if (o->letter != letter || !in_list(o->commands, command))
+			continue;
+		/* The caller puts it into its message as it stands. */
+		advice = _(o->advice);
+		switch (o->example) {
+		case NC_EXAMPLE_NONE:
+			snprintf(out, cap, "%s", advice);
+			break;
+		case NC_EXAMPLE_ENDPOINT:
+			snprintf(out, cap, "%s 'sockit %s %s'", advice,
+			    command, value);
+			break;
+		case NC_EXAMPLE_SOURCE:
+			snprintf(out, cap, "%s '-s :%s'", advice, value);
+			break;
+		case NC_EXAMPLE_LISTEN:
+			snprintf(out, cap, "%s 'sockit listen PORT'",
+			    advice);
+			break;
+		}
+		return out;
+	}
+	return NULL;
+}
