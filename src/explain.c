@@ -209,6 +209,10 @@ struct transport_hint {
 	const char *hint;	/* "{port}" becomes the address's port */
 };
 
+/* A UDP socket's EACCES: the same cause at connect and at each send. */
+#define UDP_BROADCAST N_("a broadcast address needs SO_BROADCAST: add " \
+	"--broadcast (or check the address, and the firewall)")
+
 static const struct transport_hint transport_hints[] = {
 	/*
 	 * A listener, or only connections: one in TIME_WAIT keeps the port
@@ -229,12 +233,10 @@ static const struct transport_hint transport_hints[] = {
 	{ "bind", EADDRINUSE, HINT_UNIX_ABSTRACT, N_("another socket holds "
 	  "this abstract name; it is free again when that socket closes") },
 	/* connect() on a UDP socket checks the broadcast permission early. */
-	{ "connect", EACCES, HINT_UDP, N_("a broadcast address needs "
-	  "SO_BROADCAST: add --broadcast (or check the address, and the "
-	  "firewall)") },
-	{ "send", EACCES, HINT_UDP, N_("a broadcast address needs "
-	  "SO_BROADCAST: add --broadcast (or check the address, and the "
-	  "firewall)") },
+	{ "connect", EACCES, HINT_UDP, UDP_BROADCAST },
+	{ "send", EACCES, HINT_UDP, UDP_BROADCAST },
+	{ "sendto", EACCES, HINT_UDP, UDP_BROADCAST },
+	{ "sendmsg", EACCES, HINT_UDP, UDP_BROADCAST },
 	/* A connected datagram socket learns of a refusal on its next call. */
 	{ "recv", ECONNREFUSED, HINT_UDP, N_("nothing listens on UDP port "
 	  "{port} there: an ICMP port-unreachable came back") },
@@ -248,12 +250,6 @@ static const struct transport_hint transport_hints[] = {
 	{ "send", ECONNREFUSED, HINT_UNIX_PATH, N_("the socket at that path is "
 	  "closed: the server there ended, or was restarted and has a new "
 	  "socket") },
-	{ "sendto", EACCES, HINT_UDP, N_("a broadcast address needs "
-	  "SO_BROADCAST: add --broadcast (or check the address, and the "
-	  "firewall)") },
-	{ "sendmsg", EACCES, HINT_UDP, N_("a broadcast address needs "
-	  "SO_BROADCAST: add --broadcast (or check the address, and the "
-	  "firewall)") },
 	{ "connect", EACCES, HINT_UNIX_PATH, N_("connecting to a unix socket "
 	  "needs write permission on its file, and search permission on "
 	  "each directory above it") },
