@@ -27,6 +27,7 @@
 #include "i18n.h"
 #include "step.h"
 #include "sys.h"
+#include "sys_int.h"
 #include "tcpdiag.h"
 #include "trace.h"
 
@@ -35,8 +36,6 @@ bool sys_textbook;
 int sys_signal_wakeup_fd = -1;
 int sys_signal_notify_fd = -1;
 void (*sys_state_hook)(int fd, enum sys_state_point point);
-
-#define TRACE_LINE_MAX 1024
 
 /*
  * MSG_NOSIGNAL keeps a send to a closed peer from raising SIGPIPE; sockit
@@ -49,28 +48,20 @@ nosignal(void)
 	return sys_textbook ? 0 : MSG_NOSIGNAL;
 }
 
-/* A call interrupted by a signal is retried unless the signal ends us. */
-static bool
-retry_eintr(long ret)
+bool
+sys_retry_eintr(long ret)
 {
 	return ret == -1 && errno == EINTR && sys_signal_caught == 0;
 }
 
-static bool
-tracing(void)
+bool
+sys_tracing(void)
 {
 	return (trace_flags & TRACE_ON) != 0;
 }
 
-/*
- * Gives --tcp-state's hook its look at fd after a call that may have moved
- * a connection's state (the peer's segments move it between our calls,
- * and the next call on the descriptor is where a class can see it): when
- * ended is true, or the call failed for a reason other than EAGAIN.
- * errno is kept.
- */
-static void
-state_after(int fd, long rc, bool ended)
+void
+sys_state_after(int fd, long rc, bool ended)
 {
 	int err = errno;
 
@@ -81,24 +72,16 @@ state_after(int fd, long rc, bool ended)
 	errno = err;
 }
 
-/* Finishes a traced line with the result and writes it, keeping errno. */
-static void
-finish(struct strbuf *sb, long ret, int err)
+void
+sys_finish(struct strbuf *sb, long ret, int err)
 {
 	trace_result(sb, ret, err);
 	trace_emit(sb);
 	errno = err;
 }
 
-/*
- * --step: a call's line up to its result, shown before the call is made;
- * step_pause returns when the teacher says to go on.
- */
-static void
-step_simple(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static void
-step_simple(const char *fmt, ...)
+void
+sys_step_simple(const char *fmt, ...)
 {
 	char line[TRACE_LINE_MAX], text[TRACE_LINE_MAX];
 	struct strbuf sb;
@@ -110,6 +93,58 @@ step_simple(const char *fmt, ...)
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, text);
 	step_pause(&sb);
+}
+
+void
+sys_trace_quoted(struct strbuf *sb, const char *s)
+{
+	if (s == NULL) {
+		strbuf_puts(sb, "NULL");
+		return;
+	}
+	strbuf_puts(sb, "\"");
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			strbuf_printf(sb, "\\%c", c);
+		else if (c == '\n')
+			strbuf_puts(sb, "\\n");
+		else if (c == '\t')
+			strbuf_puts(sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_printf(sb, "\\x%02x", c);
+		else
+			strbuf_add(sb, s, 1);
+	}
+	strbuf_puts(sb, "\"");
+}
+
+bool
+sys_trace_data_call(long rc, int flags)
+{
+	if (!sys_tracing())
+		return false;
+	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL) ||
+	    (sys_textbook && !(flags & MSG_DONTWAIT));
+}
+
+void
+sys_trace_addr_out(const char *call, int fd, long rc, int err,
+    const struct sockaddr *sa, socklen_t len)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+
+	trace_begin(&sb, line, sizeof(line));
+	strbuf_printf(&sb, "%s(%d)", call, fd);
+	trace_result(&sb, rc, err);
+	if (rc != -1) {
+		strbuf_puts(&sb, " ");
+		trace_sockaddr(&sb, sa, len);
+	}
+	trace_emit(&sb);
+	errno = err;
 }
 
 static void
@@ -142,40 +177,14 @@ trace_hints(struct strbuf *sb, const struct addrinfo *hints)
 	strbuf_puts(sb, "}");
 }
 
-/* Appends s as a C string literal, so a trace line stays one line. */
-static void
-trace_quoted(struct strbuf *sb, const char *s)
-{
-	if (s == NULL) {
-		strbuf_puts(sb, "NULL");
-		return;
-	}
-	strbuf_puts(sb, "\"");
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			strbuf_printf(sb, "\\%c", c);
-		else if (c == '\n')
-			strbuf_puts(sb, "\\n");
-		else if (c == '\t')
-			strbuf_puts(sb, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_printf(sb, "\\x%02x", c);
-		else
-			strbuf_add(sb, s, 1);
-	}
-	strbuf_puts(sb, "\"");
-}
-
 static void
 getaddrinfo_args(struct strbuf *sb, const char *host, const char *service,
     const struct addrinfo *hints)
 {
 	strbuf_puts(sb, "getaddrinfo(");
-	trace_quoted(sb, host);
+	sys_trace_quoted(sb, host);
 	strbuf_puts(sb, ", ");
-	trace_quoted(sb, service);
+	sys_trace_quoted(sb, service);
 	strbuf_puts(sb, ", ");
 	trace_hints(sb, hints);
 	strbuf_puts(sb, ")");
@@ -197,7 +206,7 @@ sys_getaddrinfo(const char *host, const char *service,
 	}
 	rc = getaddrinfo(host, service, hints, result);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	getaddrinfo_args(&sb, host, service, hints);
@@ -254,7 +263,7 @@ sys_getnameinfo(const struct sockaddr *sa, socklen_t len, char *host,
 
 	rc = getnameinfo(sa, len, host, hostlen, serv, servlen, flags);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "getnameinfo(");
@@ -300,11 +309,11 @@ sys_socket(int family, int type, int protocol)
 	}
 	fd = socket(family, type, protocol);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return fd;
 	trace_begin(&sb, line, sizeof(line));
 	socket_args(&sb, family, type, protocol);
-	finish(&sb, fd, err);
+	sys_finish(&sb, fd, err);
 	return fd;
 }
 
@@ -323,12 +332,12 @@ set_blocking_mode(int fd, bool nonblocking)
 	rc = fcntl(fd, F_SETFL, flags);
 	err = errno;
 	/* O_NONBLOCK is sockit's plumbing, not the lesson: full mode only. */
-	if (!tracing() || !(trace_flags & TRACE_FULL))
+	if (!sys_tracing() || !(trace_flags & TRACE_FULL))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "fcntl(%d, F_SETFL, %s)", fd,
 	    nonblocking ? "O_NONBLOCK" : "~O_NONBLOCK");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -365,14 +374,14 @@ count_ioctl(int fd, unsigned long request, const char *name, int *count)
 	int err = errno;
 
 	/* sockit asks these for its own bookkeeping: full mode only. */
-	if (!tracing() || !(trace_flags & TRACE_FULL))
+	if (!sys_tracing() || !(trace_flags & TRACE_FULL))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "ioctl(%d, %s", fd, name);
 	if (rc == 0)
 		strbuf_printf(&sb, ", [%d]", *count);
 	strbuf_puts(&sb, ")");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -396,11 +405,11 @@ sys_sockatmark(int fd)
 	int rc = sockatmark(fd);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "sockatmark(%d)", fd);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -421,29 +430,14 @@ sys_setsockopt(int fd, int level, int optname, const void *value,
 	}
 	rc = setsockopt(fd, level, optname, value, len);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "setsockopt(%d, ", fd);
 	trace_sockopt(&sb, level, optname, value, len);
 	strbuf_puts(&sb, ")");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
-}
-
-/*
- * EAGAIN is the normal answer of a non-blocking socket with nothing to give;
- * tracing each one would drown the lesson, so only full mode shows them.
- * In textbook mode a call without MSG_DONTWAIT blocks, and its EAGAIN is
- * the timeout of SO_RCVTIMEO or SO_SNDTIMEO: the lesson's, shown.
- */
-static bool
-trace_data_call(long rc, int flags)
-{
-	if (!tracing())
-		return false;
-	return rc != -1 || errno != EAGAIN || (trace_flags & TRACE_FULL) ||
-	    (sys_textbook && !(flags & MSG_DONTWAIT));
 }
 
 static void
@@ -579,7 +573,7 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 	rc = getsockopt(fd, level, optname, value, len);
 	err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	f = fold_find(fd);
 	if (f != NULL && level == SOL_SOCKET && optname == SO_ERROR &&
@@ -589,7 +583,7 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 		trace_fd_addr("connect", fd, (const struct sockaddr *)&f->sa,
 		    f->len, so_error == 0 ? 0 : -1, so_error, FOLD_NOTE);
 		f->used = false;
-		state_after(fd, 0, true);
+		sys_state_after(fd, 0, true);
 		errno = err;
 		return rc;
 	}
@@ -600,7 +594,7 @@ sys_getsockopt(int fd, int level, int optname, void *value, socklen_t *len)
 	if (sys_textbook && rc == 0)
 		strbuf_printf(&sb, ", [%u]", (unsigned)*len);
 	strbuf_puts(&sb, ")");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -657,7 +651,7 @@ sys_tcp_bytes(int fd, bool active_open, uint64_t *sent, uint64_t *received)
 		if (active_open && *sent > 0)
 			(*sent)--;
 	}
-	if (tracing()) {
+	if (sys_tracing()) {
 		trace_begin(&sb, line, sizeof(line));
 		strbuf_printf(&sb, "getsockopt(%d, IPPROTO_TCP, TCP_INFO, ",
 		    fd);
@@ -668,7 +662,7 @@ sys_tcp_bytes(int fd, bool active_open, uint64_t *sent, uint64_t *received)
 			    (unsigned long long)*received);
 		else
 			strbuf_puts(&sb, "[])");
-		finish(&sb, rc, err);
+		sys_finish(&sb, rc, err);
 	}
 	errno = err;
 	return rc;
@@ -682,7 +676,7 @@ sys_bind(int fd, const struct sockaddr *sa, socklen_t len)
 	if (step_wanted())
 		step_fd_addr("bind", fd, sa, len);
 	rc = bind(fd, sa, len);
-	if (tracing())
+	if (sys_tracing())
 		trace_fd_addr("bind", fd, sa, len, rc, errno, NULL);
 	return rc;
 }
@@ -696,13 +690,13 @@ sys_connect(int fd, const struct sockaddr *sa, socklen_t len)
 		step_fd_addr("connect", fd, sa, len);
 	/* Not retried: after EINTR the connection goes on in the background. */
 	rc = connect(fd, sa, len);
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	/* A held line's state comes under the folded line, at SO_ERROR. */
 	if (rc == -1 && errno == EINPROGRESS && fold_hold(fd, sa, len))
 		return rc;
 	trace_fd_addr("connect", fd, sa, len, rc, errno, NULL);
-	state_after(fd, rc, true);
+	sys_state_after(fd, rc, true);
 	return rc;
 }
 
@@ -714,36 +708,17 @@ sys_listen(int fd, int backlog)
 	int rc, err;
 
 	if (step_wanted())
-		step_simple("listen(%d, %d)", fd, backlog);
+		sys_step_simple("listen(%d, %d)", fd, backlog);
 	rc = listen(fd, backlog);
 	err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "listen(%d, %d)", fd, backlog);
-	finish(&sb, rc, err);
-	state_after(fd, rc, rc == 0);
+	sys_finish(&sb, rc, err);
+	sys_state_after(fd, rc, rc == 0);
 	return rc;
-}
-
-/* The shared shape of accept, getsockname, getpeername: = RET {addr}. */
-static void
-trace_addr_out(const char *call, int fd, long rc, int err,
-    const struct sockaddr *sa, socklen_t len)
-{
-	char line[TRACE_LINE_MAX];
-	struct strbuf sb;
-
-	trace_begin(&sb, line, sizeof(line));
-	strbuf_printf(&sb, "%s(%d)", call, fd);
-	trace_result(&sb, rc, err);
-	if (rc != -1) {
-		strbuf_puts(&sb, " ");
-		trace_sockaddr(&sb, sa, len);
-	}
-	trace_emit(&sb);
-	errno = err;
 }
 
 int
@@ -753,14 +728,14 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 	int rc;
 
 	if (step_wanted())
-		step_simple("accept(%d)", fd);
+		sys_step_simple("accept(%d)", fd);
 	do {
 		*len = cap;
 		rc = accept(fd, sa, len);
-	} while (retry_eintr(rc));
-	if (trace_data_call(rc, 0))
-		trace_addr_out("accept", fd, rc, errno, sa, *len);
-	state_after(rc, rc, true);
+	} while (sys_retry_eintr(rc));
+	if (sys_trace_data_call(rc, 0))
+		sys_trace_addr_out("accept", fd, rc, errno, sa, *len);
+	sys_state_after(rc, rc, true);
 	return rc;
 }
 
@@ -770,11 +745,11 @@ sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len)
 	int rc;
 
 	if (step_wanted())
-		step_simple("accept(%d)", fd);
+		sys_step_simple("accept(%d)", fd);
 	rc = accept(fd, sa, len);
-	if (trace_data_call(rc, 0))
-		trace_addr_out("accept", fd, rc, errno, sa, *len);
-	state_after(rc, rc, true);
+	if (sys_trace_data_call(rc, 0))
+		sys_trace_addr_out("accept", fd, rc, errno, sa, *len);
+	sys_state_after(rc, rc, true);
 	return rc;
 }
 
@@ -784,10 +759,10 @@ sys_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
 	int rc;
 
 	if (step_wanted())
-		step_simple("getsockname(%d)", fd);
+		sys_step_simple("getsockname(%d)", fd);
 	rc = getsockname(fd, sa, len);
-	if (tracing())
-		trace_addr_out("getsockname", fd, rc, errno, sa, *len);
+	if (sys_tracing())
+		sys_trace_addr_out("getsockname", fd, rc, errno, sa, *len);
 	return rc;
 }
 
@@ -797,10 +772,10 @@ sys_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 	int rc;
 
 	if (step_wanted())
-		step_simple("getpeername(%d)", fd);
+		sys_step_simple("getpeername(%d)", fd);
 	rc = getpeername(fd, sa, len);
-	if (tracing())
-		trace_addr_out("getpeername", fd, rc, errno, sa, *len);
+	if (sys_tracing())
+		sys_trace_addr_out("getpeername", fd, rc, errno, sa, *len);
 	return rc;
 }
 
@@ -868,7 +843,7 @@ trace_data(const char *call, int fd, const void *buf, size_t len, int flags,
 
 	trace_begin(&sb, line, sizeof(line));
 	data_args(&sb, call, fd, buf, len, flags, rc, sa, salen, incoming);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 }
 
 /*
@@ -927,11 +902,11 @@ sys_send(int fd, const void *buf, size_t len, int flags)
 		    false);
 	do
 		rc = send(fd, buf, len, flags | nosignal());
-	while (retry_eintr(rc));
-	if (trace_data_call(rc, flags))
+	while (sys_retry_eintr(rc));
+	if (sys_trace_data_call(rc, flags))
 		trace_data("send", fd, buf, len, flags | nosignal(), rc,
 		    errno, NULL, 0, false);
-	state_after(fd, rc, rc >= 0);
+	sys_state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -944,12 +919,12 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 		step_data("recv", fd, buf, len, flags, NULL, 0, true);
 	do
 		rc = recv(fd, buf, len, flags);
-	while (retry_eintr(rc));
-	if (trace_data_call(rc, flags))
+	while (sys_retry_eintr(rc));
+	if (sys_trace_data_call(rc, flags))
 		trace_data("recv", fd, buf, len, flags, rc, errno, NULL, 0,
 		    true);
 	/* 0 is the peer's FIN: CLOSE_WAIT, or TIME_WAIT after ours. */
-	state_after(fd, rc, rc >= 0);
+	sys_state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -964,8 +939,8 @@ sys_sendto(int fd, const void *buf, size_t len, int flags,
 		    salen, false);
 	do
 		rc = sendto(fd, buf, len, flags | nosignal(), sa, salen);
-	while (retry_eintr(rc));
-	if (trace_data_call(rc, flags))
+	while (sys_retry_eintr(rc));
+	if (sys_trace_data_call(rc, flags))
 		trace_data("sendto", fd, buf, len, flags | nosignal(), rc,
 		    errno, sa, salen, false);
 	return rc;
@@ -983,8 +958,8 @@ sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
 	do {
 		*salen = cap;
 		rc = recvfrom(fd, buf, len, flags, sa, salen);
-	} while (retry_eintr(rc));
-	if (trace_data_call(rc, flags))
+	} while (sys_retry_eintr(rc));
+	if (sys_trace_data_call(rc, flags))
 		trace_data("recvfrom", fd, buf, len, flags, rc, errno, sa,
 		    *salen, true);
 	return rc;
@@ -1003,9 +978,9 @@ sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned count)
 
 	do
 		rc = sendmmsg(fd, msgs, count, MSG_NOSIGNAL);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc, 0))
+	if (!sys_trace_data_call(rc, 0))
 		return rc;
 	/*
 	 * Each message as {"bytes", length}, and its destination when it
@@ -1100,9 +1075,9 @@ sys_recvmsg(int fd, struct msghdr *msg, int flags)
 		msg->msg_namelen = cap;
 		msg->msg_controllen = ccap;
 		rc = recvmsg(fd, msg, flags);
-	} while (retry_eintr(rc));
+	} while (sys_retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc, flags))
+	if (!sys_trace_data_call(rc, flags))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "recvmsg(%d, ", fd);
@@ -1113,7 +1088,7 @@ sys_recvmsg(int fd, struct msghdr *msg, int flags)
 	trace_result(&sb, rc, err);
 	trace_emit(&sb);
 	errno = err;
-	state_after(fd, rc, rc >= 0);
+	sys_state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -1127,9 +1102,9 @@ sys_sendmsg(int fd, const struct msghdr *msg, int flags)
 
 	do
 		rc = sendmsg(fd, msg, flags | MSG_NOSIGNAL);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc, flags))
+	if (!sys_trace_data_call(rc, flags))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "sendmsg(%d, ", fd);
@@ -1152,9 +1127,9 @@ sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned count, int flags)
 
 	do
 		rc = recvmmsg(fd, msgs, count, flags | MSG_DONTWAIT, NULL);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	err = errno;
-	if (!trace_data_call(rc, flags | MSG_DONTWAIT))
+	if (!sys_trace_data_call(rc, flags | MSG_DONTWAIT))
 		return rc;
 	/*
 	 * Each datagram that came as {"bytes", room} = length {sender}, the
@@ -1197,19 +1172,19 @@ sys_shutdown(int fd, int how)
 	int rc, err;
 
 	if (step_wanted())
-		step_simple("shutdown(%d, %s)", fd, trace_shutdown_name(how) ?
-		    trace_shutdown_name(how) : "?");
+		sys_step_simple("shutdown(%d, %s)", fd,
+		    trace_shutdown_name(how) ? trace_shutdown_name(how) : "?");
 	rc = shutdown(fd, how);
 	err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "shutdown(%d, ", fd);
 	trace_name(&sb, trace_shutdown_name(how), how);
 	strbuf_puts(&sb, ")");
-	finish(&sb, rc, err);
-	state_after(fd, rc, true);
+	sys_finish(&sb, rc, err);
+	sys_state_after(fd, rc, true);
 	return rc;
 }
 
@@ -1221,19 +1196,19 @@ sys_close(int fd)
 	int rc, err;
 
 	if (step_wanted())
-		step_simple("close(%d)", fd);
+		sys_step_simple("close(%d)", fd);
 	/* The connection's addresses are known only while fd is. */
 	if (sys_state_hook != NULL)
 		sys_state_hook(fd, SYS_STATE_CLOSING);
 	/* Never retried: on Linux the descriptor is gone even after EINTR. */
 	rc = close(fd);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	fold_release(fd);
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "close(%d)", fd);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	if (sys_state_hook != NULL)
 		sys_state_hook(fd, SYS_STATE_CLOSED);
 	errno = err;
@@ -1263,7 +1238,7 @@ sys_tcp_look(int fd, struct sys_tcp_look *out)
 	out->state = info.tcpi_state;
 	out->queued = info.tcpi_unacked;
 	out->backlog = info.tcpi_sacked;
-	if (!tracing() || !(trace_flags & TRACE_FULL) ||
+	if (!sys_tracing() || !(trace_flags & TRACE_FULL) ||
 	    (rc < 0 && not_tcp(err)))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
@@ -1281,7 +1256,7 @@ sys_tcp_look(int fd, struct sys_tcp_look *out)
 	}
 	else
 		strbuf_puts(&sb, "[])");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -1290,17 +1265,17 @@ sys_tcp_ends(int fd, struct sockaddr_storage *local,
     struct sockaddr_storage *remote)
 {
 	socklen_t llen = sizeof(*local), rlen = sizeof(*remote);
-	bool shown = tracing() && (trace_flags & TRACE_FULL);
+	bool shown = sys_tracing() && (trace_flags & TRACE_FULL);
 	int rc = getsockname(fd, (struct sockaddr *)local, &llen);
 
 	if (shown)
-		trace_addr_out("getsockname", fd, rc, errno,
+		sys_trace_addr_out("getsockname", fd, rc, errno,
 		    (struct sockaddr *)local, llen);
 	if (rc < 0)
 		return rc;
 	rc = getpeername(fd, (struct sockaddr *)remote, &rlen);
 	if (shown)
-		trace_addr_out("getpeername", fd, rc, errno,
+		sys_trace_addr_out("getpeername", fd, rc, errno,
 		    (struct sockaddr *)remote, rlen);
 	return rc;
 }
@@ -1312,13 +1287,13 @@ trace_plumbing(const char *text, long rc, int err)
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
 
-	if (!tracing() || !(trace_flags & TRACE_FULL)) {
+	if (!sys_tracing() || !(trace_flags & TRACE_FULL)) {
 		errno = err;
 		return;
 	}
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, text);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 }
 
 ssize_t
@@ -1335,7 +1310,7 @@ sys_sock_diag(const void *request, size_t len, void *reply, size_t cap)
 		return -1;
 	do
 		rc = send(fd, request, len, 0);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	snprintf(text, sizeof(text), "send(%d, {{nlmsg_type="
 	    "SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST}, "
 	    "inet_diag_req_v2}, %zu, 0)", fd, len);
@@ -1343,7 +1318,7 @@ sys_sock_diag(const void *request, size_t len, void *reply, size_t cap)
 	if (rc >= 0) {
 		do
 			rc = recv(fd, reply, cap, 0);
-		while (retry_eintr(rc));
+		while (sys_retry_eintr(rc));
 		snprintf(text, sizeof(text), "recv(%d, {inet_diag_msg}, %zu, "
 		    "0)", fd, cap);
 		trace_plumbing(text, rc, errno);
@@ -1380,14 +1355,14 @@ sys_unix_diag_request(void)
 	msg.req.udiag_show = UDIAG_SHOW_VFS;
 	do
 		rc = send(fd, &msg, sizeof(msg), 0);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	err = errno;
-	if (tracing()) {
+	if (sys_tracing()) {
 		trace_begin(&sb, line, sizeof(line));
 		strbuf_printf(&sb, "send(%d, ", fd);
 		trace_unix_diag_request(&sb, &msg.h, &msg.req);
 		strbuf_printf(&sb, ", %zu, 0)", sizeof(msg));
-		finish(&sb, rc, err);
+		sys_finish(&sb, rc, err);
 	}
 	if (rc < 0) {
 		sys_close(fd);
@@ -1417,7 +1392,7 @@ sys_socketpair(int family, int type, int protocol, int fds[2])
 	}
 	rc = socketpair(family, type, protocol, fds);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "socketpair(");
@@ -1430,7 +1405,7 @@ sys_socketpair(int family, int type, int protocol, int fds[2])
 		strbuf_printf(&sb, ", [%d, %d])", fds[0], fds[1]);
 	else
 		strbuf_puts(&sb, ")");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -1496,11 +1471,11 @@ sys_epoll_create(void)
 	int rc = epoll_create1(EPOLL_CLOEXEC);
 	int err = errno;
 
-	if (!tracing() || !(trace_flags & TRACE_FULL))
+	if (!sys_tracing() || !(trace_flags & TRACE_FULL))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "epoll_create1(EPOLL_CLOEXEC)");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -1522,7 +1497,7 @@ sys_epoll_ctl(int epfd, int op, int fd, uint32_t events, void *data)
 	ev.data.ptr = data;
 	rc = epoll_ctl(epfd, op, fd, &ev);
 	err = errno;
-	if (!tracing() || !(trace_flags & TRACE_FULL))
+	if (!sys_tracing() || !(trace_flags & TRACE_FULL))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "epoll_ctl(%d, ", epfd);
@@ -1531,7 +1506,7 @@ sys_epoll_ctl(int epfd, int op, int fd, uint32_t events, void *data)
 	strbuf_printf(&sb, ", %d, {events=", fd);
 	trace_epoll_events(&sb, events);
 	strbuf_puts(&sb, "})");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -1546,9 +1521,9 @@ sys_epoll_wait(int epfd, struct epoll_event *events, int max,
 
 	do
 		rc = epoll_wait(epfd, events, max, timeout_ms);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	err = errno;
-	if (!tracing() || !(trace_flags & TRACE_FULL))
+	if (!sys_tracing() || !(trace_flags & TRACE_FULL))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "epoll_wait(%d, ", epfd);
@@ -1560,7 +1535,7 @@ sys_epoll_wait(int epfd, struct epoll_event *events, int max,
 		sep = ", ";
 	}
 	strbuf_printf(&sb, "], %d, %d)", max, timeout_ms);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -1600,7 +1575,7 @@ poll_traced(struct pollfd *fds, nfds_t count, int timeout_ms, bool shown)
 	}
 	rc = poll(fds, count, timeout_ms);
 	err = errno;
-	if (!tracing() || (!(trace_flags & TRACE_FULL) && !shown))
+	if (!sys_tracing() || (!(trace_flags & TRACE_FULL) && !shown))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	poll_args(&sb, fds, count, timeout_ms);
@@ -1703,7 +1678,7 @@ sys_select(int nfds, fd_set *readable, fd_set *writable,
 	 */
 	for (;;) {
 		rc = select(nfds, readable, writable, NULL, timeout);
-		if (!retry_eintr(rc))
+		if (!sys_retry_eintr(rc))
 			break;
 		if (readable != NULL)
 			*readable = asked_r;
@@ -1711,7 +1686,7 @@ sys_select(int nfds, fd_set *readable, fd_set *writable,
 			*writable = asked_w;
 	}
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	select_args(&sb, nfds, readable != NULL ? &asked_r : NULL,
@@ -1746,11 +1721,11 @@ sys_read(int fd, void *buf, size_t len)
 		step_data("read", fd, buf, len, -1, NULL, 0, true);
 	do
 		rc = read(fd, buf, len);
-	while (retry_eintr(rc));
-	if (tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
+	while (sys_retry_eintr(rc));
+	if (sys_tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
 		trace_data("read", fd, buf, len, -1, rc, errno, NULL, 0,
 		    true);
-	state_after(fd, rc, rc >= 0);
+	sys_state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -1762,8 +1737,8 @@ sys_read_nowait(int fd, void *buf, size_t len)
 
 	do
 		rc = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
-	while (retry_eintr(rc));
-	if (tracing() && (trace_flags & TRACE_FULL)) {
+	while (sys_retry_eintr(rc));
+	if (sys_tracing() && (trace_flags & TRACE_FULL)) {
 		char line[TRACE_LINE_MAX];
 		struct strbuf sb;
 
@@ -1771,7 +1746,7 @@ sys_read_nowait(int fd, void *buf, size_t len)
 		strbuf_printf(&sb, "preadv2(%d, ", fd);
 		trace_iov(&sb, &iov, 1, rc, true);
 		strbuf_puts(&sb, ", 1, -1, RWF_NOWAIT)");
-		finish(&sb, rc, errno);
+		sys_finish(&sb, rc, errno);
 	}
 	return rc;
 }
@@ -1792,21 +1767,21 @@ sys_splice(int in, int out, size_t len, bool socket_side)
 	do
 		rc = splice(in, NULL, out, NULL, len,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	err = errno;
 	/*
 	 * A splice moves the bytes as recv and send would: each shows, but
 	 * its EAGAIN only in full mode, as theirs.
 	 */
 	(void)socket_side;
-	if (trace_data_call(rc, MSG_DONTWAIT)) {
+	if (sys_trace_data_call(rc, MSG_DONTWAIT)) {
 		trace_begin(&sb, line, sizeof(line));
 		strbuf_printf(&sb, "splice(%d, NULL, %d, NULL, %zu, "
 		    "SPLICE_F_MOVE|SPLICE_F_NONBLOCK)", in, out, len);
-		finish(&sb, rc, err);
+		sys_finish(&sb, rc, err);
 	}
-	state_after(in, rc, rc >= 0);
-	state_after(out, rc, rc >= 0);
+	sys_state_after(in, rc, rc >= 0);
+	sys_state_after(out, rc, rc >= 0);
 	errno = err;
 	return rc;
 }
@@ -1820,7 +1795,7 @@ sys_pipe(int fds[2], size_t size)
 
 	if (rc == 0 && size > 0)
 		got = fcntl(fds[1], F_SETPIPE_SZ, (int)size);
-	if (tracing() && (trace_flags & TRACE_FULL)) {
+	if (sys_tracing() && (trace_flags & TRACE_FULL)) {
 		trace_begin(&sb, line, sizeof(line));
 		strbuf_puts(&sb, "pipe2(");
 		if (rc == 0)
@@ -1828,12 +1803,12 @@ sys_pipe(int fds[2], size_t size)
 		else
 			strbuf_puts(&sb, "[]");
 		strbuf_puts(&sb, ", O_CLOEXEC|O_NONBLOCK)");
-		finish(&sb, rc, err);
+		sys_finish(&sb, rc, err);
 		if (rc == 0 && size > 0) {
 			trace_begin(&sb, line, sizeof(line));
 			strbuf_printf(&sb, "fcntl(%d, F_SETPIPE_SZ, %zu)",
 			    fds[1], size);
-			finish(&sb, got, errno);
+			sys_finish(&sb, got, errno);
 		}
 	}
 	errno = err;
@@ -1849,11 +1824,11 @@ sys_write(int fd, const void *buf, size_t len)
 		step_data("write", fd, buf, len, -1, NULL, 0, false);
 	do
 		rc = write(fd, buf, len);
-	while (retry_eintr(rc));
-	if (tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
+	while (sys_retry_eintr(rc));
+	if (sys_tracing() && ((trace_flags & TRACE_FULL) || sys_textbook))
 		trace_data("write", fd, buf, len, -1, rc, errno, NULL, 0,
 		    false);
-	state_after(fd, rc, rc >= 0);
+	sys_state_after(fd, rc, rc >= 0);
 	return rc;
 }
 
@@ -1864,8 +1839,8 @@ sys_writev(int fd, const struct iovec *iov, int count)
 
 	do
 		rc = writev(fd, iov, count);
-	while (retry_eintr(rc));
-	if (tracing() && (trace_flags & TRACE_FULL)) {
+	while (sys_retry_eintr(rc));
+	if (sys_tracing() && (trace_flags & TRACE_FULL)) {
 		char line[TRACE_LINE_MAX];
 		struct strbuf sb;
 
@@ -1873,7 +1848,7 @@ sys_writev(int fd, const struct iovec *iov, int count)
 		strbuf_printf(&sb, "writev(%d, ", fd);
 		trace_iov(&sb, iov, (size_t)count, rc, false);
 		strbuf_printf(&sb, ", %d)", count);
-		finish(&sb, rc, errno);
+		sys_finish(&sb, rc, errno);
 	}
 	return rc;
 }
@@ -1886,11 +1861,11 @@ sys_unlink(const char *path)
 	int rc = unlink(path);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "unlink(\"%s\")", path);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -1914,13 +1889,13 @@ sys_getservbyname(const char *name, const char *proto)
 	struct servent *se = getservbyname(name, proto);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return se;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "getservbyname(");
-	trace_quoted(&sb, name);
+	sys_trace_quoted(&sb, name);
 	strbuf_puts(&sb, ", ");
-	trace_quoted(&sb, proto);
+	sys_trace_quoted(&sb, proto);
 	strbuf_puts(&sb, ")");
 	trace_servent(&sb, se);
 	trace_emit(&sb);
@@ -1936,12 +1911,12 @@ sys_getservbyport(int port_net, const char *proto)
 	struct servent *se = getservbyport(port_net, proto);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return se;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "getservbyport(htons(%d), ",
 	    ntohs((uint16_t)port_net));
-	trace_quoted(&sb, proto);
+	sys_trace_quoted(&sb, proto);
 	strbuf_puts(&sb, ")");
 	trace_servent(&sb, se);
 	trace_emit(&sb);
@@ -1958,7 +1933,7 @@ trace_aliases(struct strbuf *sb, char *const *aliases)
 	strbuf_puts(sb, "[");
 	for (; aliases != NULL && *aliases != NULL; aliases++) {
 		strbuf_puts(sb, sep);
-		trace_quoted(sb, *aliases);
+		sys_trace_quoted(sb, *aliases);
 		sep = ", ";
 	}
 	strbuf_puts(sb, "]");
@@ -1979,7 +1954,7 @@ trace_hostent(struct strbuf *sb, const struct hostent *he, int herr)
 		return;
 	}
 	strbuf_puts(sb, " = {h_name=");
-	trace_quoted(sb, he->h_name);
+	sys_trace_quoted(sb, he->h_name);
 	strbuf_puts(sb, ", h_aliases=");
 	trace_aliases(sb, he->h_aliases);
 	strbuf_puts(sb, ", h_addrtype=");
@@ -2004,11 +1979,11 @@ sys_gethostbyname(const char *name, int *herr)
 
 	/* The old calls report through h_errno, not errno. */
 	*herr = he == NULL ? h_errno : 0;
-	if (!tracing())
+	if (!sys_tracing())
 		return he;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "gethostbyname(");
-	trace_quoted(&sb, name);
+	sys_trace_quoted(&sb, name);
 	strbuf_puts(&sb, ")");
 	trace_hostent(&sb, he, *herr);
 	trace_emit(&sb);
@@ -2026,7 +2001,7 @@ sys_gethostbyaddr(const void *addr, socklen_t len, int family, int *herr)
 	socklen_t i;
 
 	*herr = he == NULL ? h_errno : 0;
-	if (!tracing())
+	if (!sys_tracing())
 		return he;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "gethostbyaddr([");
@@ -2050,7 +2025,7 @@ trace_protoent(struct strbuf *sb, const struct protoent *pe)
 		return;
 	}
 	strbuf_puts(sb, " = {p_name=");
-	trace_quoted(sb, pe->p_name);
+	sys_trace_quoted(sb, pe->p_name);
 	strbuf_puts(sb, ", p_aliases=");
 	trace_aliases(sb, pe->p_aliases);
 	strbuf_printf(sb, ", p_proto=%d}", pe->p_proto);
@@ -2064,11 +2039,11 @@ sys_getprotobyname(const char *name)
 	struct protoent *pe = getprotobyname(name);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return pe;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "getprotobyname(");
-	trace_quoted(&sb, name);
+	sys_trace_quoted(&sb, name);
 	strbuf_puts(&sb, ")");
 	trace_protoent(&sb, pe);
 	trace_emit(&sb);
@@ -2084,7 +2059,7 @@ sys_getprotobynumber(int proto)
 	struct protoent *pe = getprotobynumber(proto);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return pe;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "getprotobynumber(%d)", proto);
@@ -2102,7 +2077,7 @@ sys_gethostname(char *name, size_t len)
 	int rc = gethostname(name, len);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "gethostname()");
@@ -2120,7 +2095,7 @@ trace_fork(const char *call, pid_t pid, int err)
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, call);
@@ -2144,7 +2119,7 @@ void
 sys_step_fork(void)
 {
 	if (step_wanted())
-		step_simple("fork()");
+		sys_step_simple("fork()");
 }
 
 int
@@ -2156,19 +2131,20 @@ sys_sigaction(int sig, void (*handler)(int), const char *handler_name)
 	int rc, err;
 
 	if (step_wanted())
-		step_simple("sigaction(%s, {sa_handler=%s, sa_flags=0}, NULL)",
+		sys_step_simple(
+		    "sigaction(%s, {sa_handler=%s, sa_flags=0}, NULL)",
 		    trace_signal_name(sig), handler_name);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
 	rc = sigaction(sig, &sa, NULL);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "sigaction(%s, {sa_handler=%s, sa_flags=0}, NULL)",
 	    trace_signal_name(sig), handler_name);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2197,13 +2173,13 @@ sys_dup2(int from, int to)
 
 	do
 		rc = dup2(from, to);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "dup2(%d, %d)", from, to);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2214,15 +2190,15 @@ sys_execvpe(const char *file, char *const argv[], char *const envp[])
 	struct strbuf sb;
 	int i, err;
 
-	if (tracing()) {
+	if (sys_tracing()) {
 		/* Printed first: a successful exec never comes back to say so. */
 		trace_begin(&sb, line, sizeof(line));
 		strbuf_puts(&sb, "execvpe(");
-		trace_quoted(&sb, file);
+		sys_trace_quoted(&sb, file);
 		strbuf_puts(&sb, ", [");
 		for (i = 0; argv[i] != NULL; i++) {
 			strbuf_puts(&sb, i ? ", " : "");
-			trace_quoted(&sb, argv[i]);
+			sys_trace_quoted(&sb, argv[i]);
 		}
 		for (i = 0; envp[i] != NULL; i++)
 			continue;
@@ -2231,12 +2207,12 @@ sys_execvpe(const char *file, char *const argv[], char *const envp[])
 	}
 	execvpe(file, argv, envp);
 	err = errno;
-	if (tracing()) {
+	if (sys_tracing()) {
 		trace_begin(&sb, line, sizeof(line));
 		strbuf_puts(&sb, "execvpe(");
-		trace_quoted(&sb, file);
+		sys_trace_quoted(&sb, file);
 		strbuf_puts(&sb, ", ...)");
-		finish(&sb, -1, err);
+		sys_finish(&sb, -1, err);
 	}
 	errno = err;
 	return -1;
@@ -2252,18 +2228,18 @@ sys_waitpid(pid_t pid, int *status, int flags)
 
 	/* Textbook mode shows each call of the slide's reaping loop. */
 	if (step_wanted() && ((trace_flags & TRACE_FULL) || sys_textbook))
-		step_simple("waitpid(%ld, &status, %s)", (long)pid,
+		sys_step_simple("waitpid(%ld, &status, %s)", (long)pid,
 		    flags & WNOHANG ? "WNOHANG" : "0");
 	do
 		rc = waitpid(pid, status, flags);
-	while (retry_eintr(rc));
+	while (sys_retry_eintr(rc));
 	err = errno;
 	/*
 	 * WNOHANG polls that find nothing (no child done, or no child at
 	 * all) are noise, as poll() is: only full mode shows them. In
 	 * textbook mode the last of them ends the reaping loop on the slide.
 	 */
-	if (!tracing() || (!(trace_flags & TRACE_FULL) && !sys_textbook &&
+	if (!sys_tracing() || (!(trace_flags & TRACE_FULL) && !sys_textbook &&
 	    (rc == 0 ||
 	    (rc == -1 && err == ECHILD && (flags & WNOHANG)))))
 		return rc;
@@ -2277,7 +2253,7 @@ sys_waitpid(pid_t pid, int *status, int flags)
 	else
 		strbuf_puts(&sb, "[]");
 	strbuf_puts(&sb, flags & WNOHANG ? ", WNOHANG)" : ", 0)");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2289,11 +2265,11 @@ sys_kill(pid_t pid, int sig)
 	int rc = kill(pid, sig);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "kill(%ld, %s)", (long)pid, trace_signal_name(sig));
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2305,12 +2281,12 @@ sys_killpg(pid_t pgrp, int sig)
 	int rc = killpg(pgrp, sig);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "killpg(%ld, %s)", (long)pgrp,
 	    trace_signal_name(sig));
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2323,11 +2299,11 @@ sys_setpgid(pid_t pid, pid_t pgid)
 	int err = errno;
 
 	/* Process groups are how sockit stops its children: plumbing. */
-	if (!tracing() || !(trace_flags & TRACE_FULL))
+	if (!sys_tracing() || !(trace_flags & TRACE_FULL))
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "setpgid(%ld, %ld)", (long)pid, (long)pgid);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2340,19 +2316,19 @@ sys_inet_pton(int family, const char *text, void *out)
 	int err = errno;
 	size_t i, len = family == AF_INET ? 4 : 16;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "inet_pton(");
 	trace_name(&sb, trace_family_name(family), family);
 	strbuf_puts(&sb, ", ");
-	trace_quoted(&sb, text);
+	sys_trace_quoted(&sb, text);
 	strbuf_puts(&sb, ", [");
 	for (i = 0; rc == 1 && i < len; i++)
 		strbuf_printf(&sb, "%s%02x", i ? " " : "",
 		    ((const unsigned char *)out)[i]);
 	strbuf_puts(&sb, "])");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2365,7 +2341,7 @@ sys_inet_ntop(int family, const void *addr, char *out, socklen_t cap)
 	int err = errno;
 	size_t i, len = family == AF_INET ? 4 : 16;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "inet_ntop(");
@@ -2376,10 +2352,10 @@ sys_inet_ntop(int family, const void *addr, char *out, socklen_t cap)
 		    ((const unsigned char *)addr)[i]);
 	/* It returns dst, the buffer it wrote: the text is shown twice. */
 	strbuf_puts(&sb, "], ");
-	trace_quoted(&sb, rc != NULL ? out : NULL);
+	sys_trace_quoted(&sb, rc != NULL ? out : NULL);
 	strbuf_printf(&sb, ", %u) = ", (unsigned)cap);
 	if (rc != NULL) {
-		trace_quoted(&sb, out);
+		sys_trace_quoted(&sb, out);
 	} else {
 		strbuf_puts(&sb, "NULL ");
 		trace_name(&sb, trace_errno_name(err), err);
@@ -2413,11 +2389,11 @@ sys_close_range(unsigned first)
 		rc = 0;
 		err = 0;
 	}
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "close_range(%u, ~0U, 0)", first);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2435,7 +2411,7 @@ sys_limit_fds(unsigned long count)
 		rc = setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "setrlimit(RLIMIT_NOFILE, {rlim_cur=%lu, "
@@ -2444,7 +2420,7 @@ sys_limit_fds(unsigned long count)
 		strbuf_puts(&sb, "RLIM_INFINITY})");
 	else
 		strbuf_printf(&sb, "%llu})", (unsigned long long)rl.rlim_max);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2461,13 +2437,13 @@ sys_alarm_ms(long ms)
 	it.it_interval = it.it_value;
 	rc = setitimer(ITIMER_REAL, &it, NULL);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "setitimer(ITIMER_REAL, {it_interval={%ld, %ld}, "
 	    "it_value={%ld, %ld}}, NULL)", ms / 1000, ms % 1000 * 1000,
 	    ms / 1000, ms % 1000 * 1000);
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2480,11 +2456,11 @@ sys_unshare_net(void)
 	int rc = unshare(CLONE_NEWUSER | CLONE_NEWNET);
 	int err = errno;
 
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_puts(&sb, "unshare(CLONE_NEWUSER|CLONE_NEWNET)");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
 
@@ -2503,7 +2479,7 @@ sys_add_reject_route(int fd, const struct sockaddr_in *dst,
 	rt.rt_flags = RTF_UP | RTF_REJECT;
 	rc = ioctl(fd, SIOCADDRT, &rt);
 	err = errno;
-	if (!tracing())
+	if (!sys_tracing())
 		return rc;
 	trace_begin(&sb, line, sizeof(line));
 	strbuf_printf(&sb, "ioctl(%d, SIOCADDRT, {rt_dst=", fd);
@@ -2511,6 +2487,6 @@ sys_add_reject_route(int fd, const struct sockaddr_in *dst,
 	strbuf_puts(&sb, ", rt_genmask=");
 	trace_sockaddr(&sb, (const struct sockaddr *)mask, sizeof(*mask));
 	strbuf_puts(&sb, ", rt_flags=RTF_UP|RTF_REJECT})");
-	finish(&sb, rc, err);
+	sys_finish(&sb, rc, err);
 	return rc;
 }
