@@ -48,8 +48,9 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/cmd_connect.c src/cmd_listen.c src/cmd_send.c src/cmd_recv.c \
 	src/cmd_resolve.c src/cmd_pair.c src/dial.c src/serve.c \
 	src/endpoint.c src/relay.c src/explain.c src/explain_nc.c \
-	src/sockopt.c \
-	src/hexdump.c src/json.c src/sys.c src/trace.c src/addr.c \
+	src/sockopt.c src/hexdump.c src/json.c src/sys.c src/sys_data.c \
+	src/sys_diag.c src/sys_proc.c src/sys_resolve.c src/sys_wait.c \
+	src/trace.c src/addr.c \
 	src/strbuf.c src/spawn.c src/cidr.c src/escape.c src/unixdiag.c \
 	src/pin.c src/alpn.c src/session_tls.c src/inetd.c src/flows.c \
 	src/multicast.c src/services.c src/dgram.c src/textbook.c \
