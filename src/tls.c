@@ -116,7 +116,7 @@ tls_library_version(void)
 /*
  * The record layer reads and writes through sys_recv and sys_send, so
  * --trace shows the socket calls under each SSL call and every socket
- * call stays in sys.c.
+ * call stays in the socket layer (sys.c and its sys_*.c parts).
  */
 /* Sends what the BIO gathered. Returns 0 once all went, else -1, errno. */
 static int
