@@ -611,7 +611,7 @@ PY
 	assert_stderr_contains "sent 1 byte, received 0 bytes"
 }
 
-@test "a stdout nobody reads does not stop -i from firing" {
+@test "a stdout nobody reads does not stop -i from firing [long]" {
 	# A short line first leaves the pipe partly full, so a whole-buffer
 	# write() would block; 32 MiB is more than pipe and sockets hold.
 	mkfifo "$TMP/srv.in"

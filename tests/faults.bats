@@ -92,7 +92,7 @@ time.sleep(20)'
 	[ "$rss" -lt 16384 ]
 }
 
-@test "stdin a FIFO: every byte arrives" {
+@test "stdin a FIFO: every byte arrives [long]" {
 	echo -n >"$TMP/srv.in"
 	start_listener srv 127.0.0.1:0
 	mkfifo "$TMP/fifo"
@@ -125,7 +125,7 @@ time.sleep(20)'
 	assert_stderr_contains "'ss -ltn' there shows Recv-Q past Send-Q, the backlog"
 }
 
-@test "a connect that -w cut off is traced as it returned: EINPROGRESS, never folded" {
+@test "a connect that -w cut off is traced as it returned: EINPROGRESS, never folded [long]" {
 	full_backlog_server
 	run --separate-stderr sockit --trace connect -w 0.5 "127.0.0.1:$PY_PORT" </dev/null
 	assert_status 124
@@ -228,7 +228,7 @@ time.sleep(1.5)'"$READ_TO_EOF"
 	peer_got pauses "$TMP/in.bin"
 }
 
-@test "-q 0 with an echo peer: sockit reads on while it sends, so all of stdin goes" {
+@test "-q 0 with an echo peer: sockit reads on while it sends, so all of stdin goes [long]" {
 	# The peer writes each chunk back before it reads the next: had
 	# sockit stopped reading at -q's time, both would wait.
 	py_server echoes '

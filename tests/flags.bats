@@ -30,7 +30,7 @@ start_urgent_reader() {
 	grep -qxF 'recv(4, "", 65536, MSG_PEEK) = 0' "$TMP/rcv.err"
 }
 
-@test "recv --peek over UDP: each datagram is peeked at by a recvfrom, then taken by another, one at a time" {
+@test "recv --peek over UDP: each datagram is peeked at by a recvfrom, then taken by another, one at a time [long]" {
 	start_recv rcv --trace --peek -u --count 2 127.0.0.1:0
 	python3 -c '
 import socket, sys
@@ -61,7 +61,7 @@ for d in (b"one", b"two"):
 	    grep -qxE 'recvfrom\(3, "hola", 65536, MSG_TRUNC, \{AF_UNIX[^}]*\}\) = 4'
 }
 
-@test "listen --peek over UDP: the first datagram and those the relay takes are each peeked at first" {
+@test "listen --peek over UDP: the first datagram and those the relay takes are each peeked at first [long]" {
 	start_listener lst --trace --peek -u 127.0.0.1:0
 	python3 -c '
 import socket, sys
@@ -158,7 +158,7 @@ s.send(b"two")' "$LISTEN_PORT"
 	refute grep -qE 'MSG_OOB|POLLPRI|sockatmark' "$TMP/rcv.err"
 }
 
-@test "a bulk transfer that meets urgent data without --oob loses nothing behind the mark, which splice cannot pass" {
+@test "a bulk transfer that meets urgent data without --oob loses nothing behind the mark, which splice cannot pass [long]" {
 	# 1 MB moves by splice once 256 KiB went by recv; then the mark.
 	start_recv rcv 127.0.0.1:0
 	python3 -c '

@@ -497,7 +497,7 @@ for word in (b"first", b"second"):
 	wait_for_line "$TMP/fwd.err" '^sockit: #2 127\.0\.0\.1:[0-9]+ -> '
 }
 
-@test "-i ends a UDP forward that carried nothing for SECS with 124" {
+@test "-i ends a UDP forward that carried nothing for SECS with 124 [long]" {
 	start_peer echo udpecho 127.0.0.1:0
 	start_forward fwd -u 127.0.0.1:0 -i 0.3 --to "127.0.0.1:$PEER_PORT"
 	wait_for_exit "$FWD_PID"

@@ -310,7 +310,7 @@ assert_answered() {
 	assert_swapped
 }
 
-@test "udp4: sockit connect and an ncat -u server swap datagrams" {
+@test "udp4: sockit connect and an ncat -u server swap datagrams [long]" {
 	exchange_files
 	bg peer ncat -u -l 127.0.0.1 0
 	PEER_PORT=$(proc_port "$BG_PID" udp)

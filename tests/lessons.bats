@@ -186,7 +186,7 @@ wait_for_lines() {
 	run_lesson msg-oob
 }
 
-@test "lesson 16: inet_pton" {
+@test "lesson 16: inet_pton [long]" {
 	run_lesson inet_pton
 }
 

@@ -354,7 +354,7 @@ s.close()" "$SOCKDIR/cl" "$SOCKDIR/dg"
 
 # --unlink asks the kernel (sock_diag) whether a socket holds the file; a
 # connect() to find out would be the one peer of a one-shot server.
-@test "AF_UNIX: --unlink costs a live one-shot server nothing: it still serves its whole file" {
+@test "AF_UNIX: --unlink costs a live one-shot server nothing: it still serves its whole file [long]" {
 	random_file "$TMP/srv.in" 1
 	start_listener srv "unix:$SOCKDIR/s"
 	run --separate-stderr sockit listen --unlink -w 0.1 "unix:$SOCKDIR/s"
@@ -510,7 +510,7 @@ PY
 	grep -q 'ENOENT' "$TMP/bad.err"
 }
 
-@test "stderr stays ours unless --stderr joins it to the connection" {
+@test "stderr stays ours unless --stderr joins it to the connection [long]" {
 	start_listener plain -c 'echo out; echo err >&2' 127.0.0.1:0
 	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
 	[ "$output" = out ]
@@ -669,7 +669,7 @@ PY
 	    "$TMP/js.err"
 }
 
-@test "--trace shows accept, vfork, then the child's dup2, close and execvpe, tagged [pid N] as strace -f does" {
+@test "--trace shows accept, vfork, then the child's dup2, close and execvpe, tagged [pid N] as strace -f does [long]" {
 	start_listener srv --trace --fork -c 'echo hi' 127.0.0.1:0
 	run sockit connect "127.0.0.1:$LISTEN_PORT" </dev/null
 	[ "$output" = hi ]
@@ -740,7 +740,7 @@ PY
 	refute grep -q 'warning' "$TMP/allowed.err"
 }
 
-@test "AF_UNIX: --mode sets the socket file's permissions; the umask rules without it" {
+@test "AF_UNIX: --mode sets the socket file's permissions; the umask rules without it [long]" {
 	start_listener m --mode 600 "unix:$SOCKDIR/m"
 	[ "$(stat -c %a "$SOCKDIR/m")" = 600 ]
 	(umask 077 && exec "$SOCKIT" listen -v "unix:$SOCKDIR/u" </dev/null \

@@ -261,7 +261,7 @@ s.close()'
 	assert_file_contains "$TMP/tcp.err" "no connection on 127.0.0.1:$RECV_PORT for 2 s (-i)"
 }
 
-@test "IPv6: TCP and UDP on ::1" {
+@test "IPv6: TCP and UDP on ::1 [long]" {
 	start_recv srv "[::1]:0"
 	[[ "$RECV_ADDR" == "[::1]:"* ]]
 	printf 'six\n' | socat -u - "TCP6:[::1]:$RECV_PORT"

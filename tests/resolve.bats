@@ -367,7 +367,7 @@ host_order_80() {
 	grep -qE '^::1 +80 ' <<<"$output"
 }
 
-@test "--trace narrates each resolver call with C constant names" {
+@test "--trace narrates each resolver call with C constant names [long]" {
 	need_service http/tcp
 	run --separate-stderr sockit resolve -t -r -4 localhost http
 	assert_success

@@ -127,7 +127,7 @@ wait_messages() {
 	return 1
 }
 
-@test "DATA words are joined by single spaces and sent byte for byte over TCP" {
+@test "DATA words are joined by single spaces and sent byte for byte over TCP [long]" {
 	start_peer srv tcp 127.0.0.1 record
 	run --separate-stderr sockit send "127.0.0.1:$PEER_PORT" hello "two  spaces" ' end'
 	assert_success
@@ -432,7 +432,7 @@ wait_messages() {
 	[ "$output" = banner ]
 }
 
-@test "without -r send ends after its FIN, even when the peer stays open" {
+@test "without -r send ends after its FIN, even when the peer stays open [long]" {
 	start_peer srv tcp 127.0.0.1 banner
 	run --separate-stderr sockit send "127.0.0.1:$PEER_PORT" request
 	assert_success
@@ -499,7 +499,7 @@ wait_messages() {
 	[ "$(jq -sr 'map(.data) | join(",")' <<<"$output")" = "echo:r1,echo:rec2" ]
 }
 
-@test "unix-seqpacket: DATA is one record" {
+@test "unix-seqpacket: DATA is one record [long]" {
 	start_peer srv unix-seqpacket "$SOCKDIR/sp" record
 	run --separate-stderr sockit send --seqpacket "$SOCKDIR/sp" a b
 	assert_success
@@ -517,7 +517,7 @@ wait_messages() {
 	grep -qx "peer 127.0.0.1:$port" "$TMP/srv.out"
 }
 
-@test "--trace shows connect, send and shutdown in that order" {
+@test "--trace shows connect, send and shutdown in that order [long]" {
 	start_peer srv tcp 127.0.0.1 record
 	run --separate-stderr sockit --trace send "127.0.0.1:$PEER_PORT" hello
 	assert_success

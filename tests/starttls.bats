@@ -47,13 +47,13 @@ refused() {
 	[ -z "$output" ]
 }
 
-@test "smtp: EHLO, STARTTLS, then data round-trips over TLS" {
+@test "smtp: EHLO, STARTTLS, then data round-trips over TLS [long]" {
 	upgrade smtp
 	assert_file_contains "$TMP/srv.out" "got b'EHLO [127.0.0.1]\\r\\n'"
 	assert_file_contains "$TMP/srv.out" "got b'STARTTLS\\r\\n'"
 }
 
-@test "imap: a tagged STARTTLS after untagged lines, then TLS" {
+@test "imap: a tagged STARTTLS after untagged lines, then TLS [long]" {
 	upgrade imap
 	assert_file_contains "$TMP/srv.out" "got b'S1 STARTTLS\\r\\n'"
 }
@@ -63,7 +63,7 @@ refused() {
 	assert_file_contains "$TMP/srv.out" "got b'STLS\\r\\n'"
 }
 
-@test "ftp: AUTH TLS after a multi-line greeting, then TLS" {
+@test "ftp: AUTH TLS after a multi-line greeting, then TLS [long]" {
 	upgrade ftp
 	assert_file_contains "$TMP/srv.out" "got b'AUTH TLS\\r\\n'"
 }
@@ -100,11 +100,11 @@ refused() {
 	refused ftp '"534 Local policy on server does not allow TLS\r\n"'
 }
 
-@test "postgres's N exits 1 with the answer quoted" {
+@test "postgres's N exits 1 with the answer quoted [long]" {
 	refused postgres '"N"'
 }
 
-@test "a server that speaks another protocol exits 1 with what it said" {
+@test "a server that speaks another protocol exits 1 with what it said [long]" {
 	serve smtp odd
 	run --separate-stderr sockit connect --starttls smtp \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null
@@ -113,7 +113,7 @@ refused() {
 	assert_stderr_contains "try --tls"
 }
 
-@test "a server that hangs up instead of answering exits 1" {
+@test "a server that hangs up instead of answering exits 1 [long]" {
 	serve imap close
 	run --separate-stderr sockit connect --starttls imap \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null
@@ -129,7 +129,7 @@ refused() {
 	assert_stderr_contains "starttls smtp with 127.0.0.1:$SRV_PORT: no answer within 1 s (-w)"
 }
 
-@test "-w limits the wait for an answer that comes a byte at a time" {
+@test "-w limits the wait for an answer that comes a byte at a time [long]" {
 	serve smtp trickle
 	run --separate-stderr sockit connect -w 1 --starttls smtp \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null
@@ -156,7 +156,7 @@ refused() {
 	assert_stderr_contains "(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY)"
 }
 
-@test "the name checked is the host typed, not the address" {
+@test "the name checked is the host typed, not the address [long]" {
 	serve smtp ok
 	run --separate-stderr sockit connect --starttls smtp \
 	    --cafile "$CERTS/ca.pem" --verify-name mail.example \
@@ -166,7 +166,7 @@ refused() {
 	assert_stderr_contains "asked for mail.example"
 }
 
-@test "-v shows the preamble both ways, then the TLS facts" {
+@test "-v shows the preamble both ways, then the TLS facts [long]" {
 	serve smtp ok
 	run --separate-stderr sockit connect -v --starttls smtp \
 	    --cafile "$CERTS/ca.pem" "localhost:$SRV_PORT" </dev/null

@@ -125,7 +125,7 @@ bound_port() {
 	assert_stderr_contains "    AF_UNIX    | @\"$name\" (abstract: starts with 00)"
 }
 
-@test "--trace=bytes adds the bytes to textbook mode's lines and to a refused connect" {
+@test "--trace=bytes adds the bytes to textbook mode's lines and to a refused connect [long]" {
 	port=$(refused_port)
 	run --separate-stderr sockit --textbook --trace=bytes connect 127.0.0.1:"$port" </dev/null
 	assert_status 1

@@ -96,7 +96,7 @@ while not os.path.exists(sys.argv[1] + ".end"):
 	assert_stderr_contains 'socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG) = '
 }
 
-@test "close() with SO_LINGER=0 resets: CLOSE, never FIN_WAIT or TIME_WAIT" {
+@test "close() with SO_LINGER=0 resets: CLOSE, never FIN_WAIT or TIME_WAIT [long]" {
 	start_peer hold
 	run --separate-stderr sockit connect --tcp-state -o SO_LINGER=0 \
 	    --shutdown close "127.0.0.1:$PEER_PORT" </dev/null

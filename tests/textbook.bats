@@ -255,7 +255,7 @@ time.sleep(60)
 	[ "$(checksum "$TMP/srv.out")" = "$(checksum "$TMP/data")" ]
 }
 
-@test "listen --fork -e: the child dup2s the connection onto stdio and execs" {
+@test "listen --fork -e: the child dup2s the connection onto stdio and execs [long]" {
 	tb_server srv listen -v --fork -e cat 127.0.0.1:0
 	run sockit --textbook connect "127.0.0.1:$TB_PORT" <<<"meow"
 	assert_success

@@ -195,7 +195,7 @@ handshake_failed() {
 	[ "$EXIT_STATUS" -eq 0 ]
 }
 
-@test "listen --tls -k serves one client after another" {
+@test "listen --tls -k serves one client after another [long]" {
 	tls_listener srv -k
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    "127.0.0.1:$LISTEN_PORT" <<<"first"
@@ -383,7 +383,7 @@ handshake_failed() {
 
 # --- pinning and --insecure -------------------------------------------------
 
-@test "--pin alone accepts a self-signed server whose public key it names" {
+@test "--pin alone accepts a self-signed server whose public key it names [long]" {
 	s_server srv -cert "$CERTS/self.pem" -key "$CERTS/self.key"
 	run --separate-stderr sockit connect --tls --pin "$SELF_PIN" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
@@ -417,7 +417,7 @@ handshake_failed() {
 
 # --- client certificates both ways ----------------------------------------
 
-@test "connect --cert --key presents a client certificate the server checks" {
+@test "connect --cert --key presents a client certificate the server checks [long]" {
 	tls_peer srv --verify-client "$CERTS/ca.pem" --reply "welcome"
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    --cert "$CERTS/client.pem" --key "$CERTS/client.key" \
@@ -448,7 +448,7 @@ handshake_failed() {
 	refute grep -q "tls handshake" <<<"$stderr"
 }
 
-@test "with TLS 1.2 a server that wants a client certificate ends the handshake with an alert" {
+@test "with TLS 1.2 a server that wants a client certificate ends the handshake with an alert [long]" {
 	tls_peer srv --verify-client "$CERTS/ca.pem" --reply "welcome"
 	run --separate-stderr sockit connect --tls "${CA[@]}" --tls-max 1.2 \
 	    "127.0.0.1:$PEER_PORT" </dev/null
@@ -562,7 +562,7 @@ handshake_failed() {
 	grep -qx "sni none" "$TMP/srv.out"
 }
 
-@test "an IP literal sends no SNI" {
+@test "an IP literal sends no SNI [long]" {
 	tls_peer srv --reply ok
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    "127.0.0.1:$PEER_PORT" </dev/null
@@ -637,7 +637,7 @@ handshake_failed() {
 	((${first_shutdown%%:*} < ${peer_end%%:*}))
 }
 
-@test "a FIN without close_notify is a warning, and the status stays 0" {
+@test "a FIN without close_notify is a warning, and the status stays 0 [long]" {
 	tls_peer srv --reply "the last words" --end truncate
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    "127.0.0.1:$PEER_PORT" </dev/null
@@ -664,7 +664,7 @@ handshake_failed() {
 
 # --- send and recv ----------------------------------------------------------
 
-@test "send --tls -r sends, ends with close_notify and prints the reply" {
+@test "send --tls -r sends, ends with close_notify and prints the reply [long]" {
 	echo "the reply" >"$TMP/reply"
 	tls_peer srv --read --out "$TMP/srv.got" --send "$TMP/reply"
 	run --separate-stderr sockit send --tls -r "${CA[@]}" \
@@ -689,7 +689,7 @@ handshake_failed() {
 	assert_stderr_contains "pin mismatch"
 }
 
-@test "recv --tls prints what a TLS client sends" {
+@test "recv --tls prints what a TLS client sends [long]" {
 	start_recv srv --tls --cert "$CERTS/leaf.pem" --key "$CERTS/leaf.key" \
 	    127.0.0.1:0
 	printf 'one\ntwo\n' >"$TMP/data"
@@ -751,7 +751,7 @@ handshake_failed() {
 	grep -q '^SSL_read(3, .*) = 0 \[close_notify\]' <<<"$stderr"
 }
 
-@test "--show-certs prints the server's certificate in PEM" {
+@test "--show-certs prints the server's certificate in PEM [long]" {
 	s_server srv
 	run --separate-stderr sockit connect --tls --show-certs "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
@@ -854,7 +854,7 @@ handshake_failed() {
 
 # --- the server's extras -------------------------------------------------------
 
-@test "listen --tls with no --cert makes a certificate whose pin -v prints, and --pin accepts it" {
+@test "listen --tls with no --cert makes a certificate whose pin -v prints, and --pin accepts it [long]" {
 	listen_or_skip srv "listen --tls without --cert" --tls 127.0.0.1:0
 	wait_for_line "$TMP/srv.err" 'sha256:[A-Za-z0-9+/]{43}='
 	pin=$(grep -oE 'sha256:[A-Za-z0-9+/]{43}=' "$TMP/srv.err" | head -n 1)

@@ -113,7 +113,7 @@ s_server() {
 	assert_status 7
 }
 
-@test "a certificate that fails the check is reported with status 1, and the program never runs" {
+@test "a certificate that fails the check is reported with status 1, and the program never runs [long]" {
 	s_server srv
 	export RAN=$TMP/ran
 	run --separate-stderr sockit connect --tls -c 'touch "$RAN"' \

@@ -179,7 +179,7 @@ our_pin() {
 	kill -0 "$LISTEN_PID"
 }
 
-@test "without -k the listener's status is the program's" {
+@test "without -k the listener's status is the program's [long]" {
 	start_listener srv --tls "${LEAF[@]}" -c 'cat >/dev/null; exit 7' \
 	    127.0.0.1:0
 	run --separate-stderr sockit connect --tls "${CA[@]}" \

@@ -167,7 +167,7 @@ assert_line_in() {
 	assert_file_contains "$TMP/srv.err" "unlink(\"$SOCKDIR/s\") = 0"
 }
 
-@test "--unlink asks sock_diag about a stale file, then a connect is refused, and it removes the file" {
+@test "--unlink asks sock_diag about a stale file, then a connect is refused, and it removes the file [long]" {
 	bg stale "$SOCKIT" listen "unix:$SOCKDIR/s"
 	wait_for_socket "$SOCKDIR/s"
 	pkill -KILL -P "$BG_PID"
