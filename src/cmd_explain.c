@@ -350,9 +350,7 @@ cmd_explain(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if ((status = opt_run(&cmd, argc, argv, pos, 1, &npos)) != OPT_GO_ON)
 		return status;
-	report.json = o.json;
-	if (o.json)
-		i18n_keep_english();
+	report_use_json(o.json);
 	if (o.list && (npos > 0 || o.demo)) {
 		report_usage("--list prints every code: it takes no NAME and "
 		    "no --demo");

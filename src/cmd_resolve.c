@@ -1119,9 +1119,7 @@ cmd_resolve(int argc, char **argv)
 	if ((status = opt_run(&cmd, argc, argv, pos, 2, &npos)) != OPT_GO_ON)
 		return status;
 	/* As for every command: once --json is known, errors are JSON. */
-	report.json = o.json;
-	if (o.json)
-		i18n_keep_english();
+	report_use_json(o.json);
 	if (npos > 0)
 		pos[0] = strip_brackets(pos[0], bare, sizeof(bare));
 	if ((status = check(&o, pos, npos)) != EXIT_OK)

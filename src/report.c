@@ -21,6 +21,14 @@ struct report_settings report;
 #define REPORT_LINE_MAX 2048
 
 void
+report_use_json(bool json)
+{
+	report.json = json;
+	if (json)
+		i18n_keep_english();
+}
+
+void
 report_write(const char *text, size_t len)
 {
 	trace_write_stderr(text, len);
@@ -86,7 +94,7 @@ report_usage(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), report.json ? fmt : _(fmt), ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
 	if (report.json) {
 		emit_json_error("usage", NULL, NULL, msg, NULL, 0, 0);
@@ -240,7 +248,7 @@ vmessage(const char *kind, const char *fmt, va_list ap)
 	char storage[REPORT_LINE_MAX], msg[REPORT_LINE_MAX];
 	struct strbuf sb;
 
-	vsnprintf(msg, sizeof(msg), report.json ? fmt : _(fmt), ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	if (report.json && kind != NULL) {
 		report_event_begin(&sb, storage, sizeof(storage), kind);
 		json_field_str(&sb, "message", msg);

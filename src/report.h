@@ -14,6 +14,12 @@ struct report_settings {
 
 extern struct report_settings report;
 
+/*
+ * --json or not: with it, every message stays in English, the words a
+ * machine reads, however the locale or --lang asks.
+ */
+void report_use_json(bool json);
+
 /* A usage error: "sockit CMD: MESSAGE" and where to read more. */
 void report_usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /*

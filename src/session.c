@@ -162,9 +162,7 @@ session_check(struct session *s)
 	int i;
 
 	report.verbose = o->verbose;
-	report.json = o->json;
-	if (o->json)
-		i18n_keep_english();
+	report_use_json(o->json);
 	if (o->ipv4 && o->ipv6) {
 		report_usage("-4 and -6 contradict each other");
 		return EXIT_USAGE;
