@@ -58,7 +58,8 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/session_starttls.c src/loop.c src/loop_flows.c $(LINE_SRC) \
 	src/loop_hex.c src/arrival.c src/cmd_explain.c src/errtable.c \
 	src/explain_demo.c src/readback.c src/sabytes.c src/resolve_legacy.c \
-	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c $(TLS_SRC)
+	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c src/proxy.c \
+	$(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
 	tests/unit/test_json.c tests/unit/test_opt.c tests/unit/test_explain.c \
