@@ -226,7 +226,8 @@ check-long: deps $(BIN) $(MO_FILES) $(REPLAY_BINS) $(NOTLS_BIN)
 		BATS_FILES="$(wildcard tests/long/*.bats) $(wildcard tests/*.bats)" \
 		BATS_TEST_TIMEOUT=1800 UNIT_TESTS=true bash tests/run
 
-# Side-by-side benchmarks against nc, ncat and socat; never part of check.
+# Side-by-side benchmarks against nc, ncat and socat, and proxy.sh's
+# proxies (danted, microsocks, tinyproxy); never part of check.
 bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/throughput.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/datagrams.sh
@@ -235,6 +236,7 @@ bench: $(BIN)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/hexdump.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/tls.sh
 	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/forward.sh
+	$(Q)SOCKIT="$(abspath $(BIN))" bash bench/proxy.sh
 
 demo: $(BIN) $(MO_FILES)
 	$(Q)SOCKIT="$(abspath $(BIN))" bash tools/demo.sh

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,24 +22,28 @@
  * usage: proxyclient bulk socks5|http|none PORT TARGET_PORT MIB
  *        proxyclient rate socks5|http|none PORT TARGET_PORT SECONDS CONC
  *        proxyclient sink PORT
+ *        proxyclient echo PORT
  *
  * bulk: connects to 127.0.0.1:PORT, asks the proxy there for a tunnel to
  * 127.0.0.1:TARGET_PORT (none: PORT is the target, or a plain forwarder
  * to it), then sends an 8-byte length and MIB MiB, and waits for the
  * sink's 8-byte answer that it has them all. No FIN is sent, because
  * some proxies end the tunnel at the client's FIN before the answer
- * comes back. Prints "BYTES SECONDS", timed from the end of the
- * handshake to the answer.
+ * comes back. Prints "BYTES SECONDS CPU": the seconds from the end of
+ * the handshake to the answer, and the percent of a core the client
+ * used.
  *
  * rate: CONC connections at once from one epoll loop, each a whole
- * transaction (connect, handshake, 16 bytes to an echo target and back,
- * close), replaced as soon as it ends, for SECONDS. One process, so
- * that its own share of the two cores is small and alike for every
- * proxy. Prints "CONNS ERRORS RATE".
+ * transaction (connect, handshake, 16 bytes to the echo target and back,
+ * the target's close, close), replaced as soon as it ends, for SECONDS.
+ * One process, the cheapest way to keep many going, since client and
+ * proxy share the machine's cores. Prints "CONNS ERRORS RATE CPU".
  *
  * sink: the bulk target: on 127.0.0.1:PORT, one client after another,
  * reads the length and that many bytes (spliced to /dev/null) and
- * answers with the count.
+ * answers with the count, and closes.
+ *
+ * echo: the rate target (see echo below).
  *
  * SOCKS5 asks for no authentication and CONNECT by IPv4 address; HTTP
  * sends CONNECT with a Host header and wants a 200. The first failure's
@@ -50,7 +55,8 @@
 
 enum kind { SOCKS5, HTTP, NONE };
 enum step_type {
-	SEND, RECV_METHOD, RECV_SOCKS_REPLY, RECV_HTTP_HEAD, RECV_ECHO, DONE
+	SEND, RECV_METHOD, RECV_SOCKS_REPLY, RECV_HTTP_HEAD, RECV_ECHO,
+	RECV_EOF, DONE
 };
 
 struct step {
@@ -61,6 +67,7 @@ struct step {
 
 struct conn {
 	int fd;
+	int fd_nonblocking;
 	int step;
 	size_t done;
 	char in[1024];
@@ -80,6 +87,21 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The share of one core this process has used since it started, in
+ * percent: near 100 the client, not the proxy, is what was measured.
+ */
+static double
+busy(double start)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return 100 * ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	    ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6) /
+	    (now() - start);
 }
 
 /* One line on stderr for the first failure only: the rest are alike. */
@@ -143,6 +165,7 @@ plan(enum kind kind, int target, int echo)
 		steps[n++] = (struct step){ SEND, MESSAGE, strlen(MESSAGE) };
 		steps[n++] = (struct step){ RECV_ECHO, NULL,
 		    strlen(MESSAGE) };
+		steps[n++] = (struct step){ RECV_EOF, NULL, 1 };
 	}
 	steps[n] = (struct step){ DONE, NULL, 0 };
 }
@@ -151,7 +174,8 @@ plan(enum kind kind, int target, int echo)
 static size_t
 needed(const struct step *s, const struct conn *c)
 {
-	if (s->type == RECV_METHOD || s->type == RECV_ECHO)
+	if (s->type == RECV_METHOD || s->type == RECV_ECHO ||
+	    s->type == RECV_EOF)
 		return s->len;
 	if (s->type == RECV_SOCKS_REPLY) {
 		if (c->inlen < 5)
@@ -218,14 +242,27 @@ advance(struct conn *c)
 			if (n < 0)
 				break;
 			c->done += (size_t)n;
-			if (c->done == s->len) {
-				c->step++;
-				c->done = 0;
-			}
+			if (c->done < s->len)
+				continue;
+			c->step++;
+			c->done = 0;
+			/* The answer cannot be there yet: the edge of its
+			 * coming wakes the loop, and a recv now would be one
+			 * more call a transaction for nothing. */
+			if (c->fd_nonblocking && steps[c->step].type != DONE)
+				return 0;
 			continue;
 		}
 		need = needed(s, c);
 		n = recv(c->fd, c->in + c->inlen, need - c->inlen, 0);
+		if (n == 0 && s->type == RECV_EOF) {
+			c->step++;
+			continue;
+		}
+		if (n > 0 && s->type == RECV_EOF) {
+			why("more than the echo came back");
+			return -1;
+		}
 		if (n == 0) {
 			why("the peer closed in step %d", c->step);
 			return -1;
@@ -263,6 +300,7 @@ open_conn(struct conn *c, const struct sockaddr_in *to, int flags)
 	c->fd = socket(AF_INET, SOCK_STREAM | flags, 0);
 	if (c->fd < 0)
 		return -1;
+	c->fd_nonblocking = (flags & SOCK_NONBLOCK) != 0;
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(c->fd, (const struct sockaddr *)to, sizeof(*to)) < 0 &&
 	    errno != EINPROGRESS) {
@@ -309,7 +347,7 @@ bulk(enum kind kind, int port, int target, long mib)
 	struct sockaddr_in to = loopback(port);
 	struct conn c;
 	uint64_t total = (uint64_t)mib * CHUNK, left, sent, back;
-	double start;
+	double began = now(), start;
 
 	plan(kind, target, 0);
 	if (open_conn(&c, &to, 0) < 0 || advance(&c) != 1)
@@ -328,36 +366,71 @@ bulk(enum kind kind, int port, int target, long mib)
 		why("bulk: no count, or the wrong one, came back");
 		return 1;
 	}
-	printf("%llu %.4f\n", (unsigned long long)total, now() - start);
+	printf("%llu %.4f %.0f\n", (unsigned long long)total, now() - start,
+	    busy(began));
 	close(c.fd);
 	return 0;
+}
+
+/* What the rate loop shares with launch. */
+static struct sockaddr_in rate_to;
+static int rate_ep;
+static double rate_end;
+static unsigned long rate_done, rate_errors;
+
+/*
+ * Puts a new transaction in c's place, and takes it as far as it goes at
+ * once: on loopback the connect often completes within the call, and the
+ * first request then leaves without a trip through epoll. Those that end
+ * that soon are counted and replaced in the same way.
+ */
+static void
+launch(struct conn *c)
+{
+	struct epoll_event ev;
+	int r;
+
+	for (;;) {
+		while (open_conn(c, &rate_to, SOCK_NONBLOCK) < 0) {
+			rate_errors++;
+			if (now() >= rate_end)
+				return;
+		}
+		ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
+		ev.data.ptr = c;
+		epoll_ctl(rate_ep, EPOLL_CTL_ADD, c->fd, &ev);
+		r = advance(c);
+		if (r == 0)
+			return;
+		if (r > 0)
+			rate_done++;
+		else
+			rate_errors++;
+		close(c->fd);
+		c->fd = -1;
+		if (now() >= rate_end)
+			return;
+	}
 }
 
 static int
 rate(enum kind kind, int port, int target, double seconds, int conc)
 {
-	struct sockaddr_in to = loopback(port);
-	struct epoll_event ev, evs[256];
+	struct epoll_event evs[256];
 	struct conn *conns = calloc((size_t)conc, sizeof(*conns));
-	unsigned long done = 0, errors = 0;
-	double start = now(), end = start + seconds;
-	int ep = epoll_create1(0), i, n, r;
+	double start = now();
+	int i, n, r;
 
-	if (conns == NULL || ep < 0)
+	rate_to = loopback(port);
+	rate_ep = epoll_create1(0);
+	rate_end = start + seconds;
+	if (conns == NULL || rate_ep < 0)
 		return 1;
 	plan(kind, target, 1);
-	for (i = 0; i < conc; i++) {
-		while (open_conn(&conns[i], &to, SOCK_NONBLOCK) < 0 &&
-		    now() < end)
-			errors++;
-		if (conns[i].fd < 0)
-			continue;
-		ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
-		ev.data.ptr = &conns[i];
-		epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
-	}
-	while (now() < end) {
-		n = epoll_wait(ep, evs, 256, 100);
+	for (i = 0; i < conc; i++)
+		launch(&conns[i]);
+	while (now() < rate_end) {
+		n = epoll_wait(rate_ep, evs, 256, 100);
 		for (i = 0; i < n; i++) {
 			struct conn *c = evs[i].data.ptr;
 
@@ -365,24 +438,16 @@ rate(enum kind kind, int port, int target, double seconds, int conc)
 			if (r == 0)
 				continue;
 			if (r > 0)
-				done++;
+				rate_done++;
 			else
-				errors++;
+				rate_errors++;
 			close(c->fd);
-			/* The same loop whatever the outcome: a proxy that
-			 * refuses at once must not look fast. */
-			while (open_conn(c, &to, SOCK_NONBLOCK) < 0 &&
-			    now() < end)
-				errors++;
-			if (c->fd < 0)
-				continue;
-			ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
-			ev.data.ptr = c;
-			epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
+			c->fd = -1;
+			launch(c);
 		}
 	}
-	printf("%lu %lu %.1f\n", done, errors, (double)done /
-	    (now() - start));
+	printf("%lu %lu %.1f %.0f\n", rate_done, rate_errors,
+	    (double)rate_done / (now() - start), busy(start));
 	return 0;
 }
 
@@ -425,6 +490,61 @@ sink(int port)
 	}
 }
 
+/*
+ * The rate target: sends back what comes and closes once the message is
+ * back, before the client does. The side that closes first keeps the
+ * connection in TIME_WAIT for a minute; here that is this server's port,
+ * and not the ephemeral ports a proxy connects from, which tens of
+ * thousands of short connections would otherwise use up.
+ */
+static int
+echo(int port)
+{
+	static size_t got[65536];
+	struct sockaddr_in at = loopback(port);
+	struct epoll_event ev, evs[64];
+	char buf[256];
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), ep = epoll_create1(0);
+	int one = 1, i, n, fd;
+	ssize_t r;
+
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ep < 0 || bind(lfd, (struct sockaddr *)&at, sizeof(at)) < 0 ||
+	    listen(lfd, 4096) < 0) {
+		perror("proxyclient echo");
+		return 1;
+	}
+	ev.events = EPOLLIN;
+	ev.data.fd = lfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
+	for (;;) {
+		n = epoll_wait(ep, evs, 64, -1);
+		for (i = 0; i < n; i++) {
+			fd = evs[i].data.fd;
+			if (fd == lfd) {
+				fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+				if (fd < 0)
+					continue;
+				if (fd >= 65536) {
+					close(fd);
+					continue;
+				}
+				got[fd] = 0;
+				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				    sizeof(one));
+				ev.data.fd = fd;
+				epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+				continue;
+			}
+			r = read(fd, buf, sizeof(buf));
+			if (r > 0 && write(fd, buf, (size_t)r) == r &&
+			    (got[fd] += (size_t)r) < strlen(MESSAGE))
+				continue;
+			close(fd);
+		}
+	}
+}
+
 static enum kind
 kind_of(const char *name)
 {
@@ -444,6 +564,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 3 && strcmp(argv[1], "sink") == 0)
 		return sink(atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "echo") == 0)
+		return echo(atoi(argv[2]));
 	if (argc == 6 && strcmp(argv[1], "bulk") == 0)
 		return bulk(kind_of(argv[2]), atoi(argv[3]), atoi(argv[4]),
 		    atol(argv[5]));
@@ -452,6 +574,7 @@ main(int argc, char **argv)
 		    atof(argv[5]), atoi(argv[6]));
 	fprintf(stderr, "usage: proxyclient bulk KIND PORT TARGET_PORT MIB\n"
 	    "       proxyclient rate KIND PORT TARGET_PORT SECONDS CONC\n"
-	    "       proxyclient sink PORT\n");
+	    "       proxyclient sink PORT\n"
+	    "       proxyclient echo PORT\n");
 	return 2;
 }

@@ -2,7 +2,8 @@
 # tools/deps.sh: install what a make target needs, or name exactly what is missing.
 # `deps.sh build` sees to the build's optional libraries only and never fails;
 # `deps.sh check` (the default) to what `make check` needs;
-# `deps.sh valgrind` and `deps.sh fuzz` to the tools of those targets.
+# `deps.sh valgrind` and `deps.sh fuzz` to the tools of those targets;
+# `deps.sh bench` to the proxies make bench compares sockit with.
 set -u
 
 missing=""
@@ -88,8 +89,15 @@ valgrind)
 fuzz)
 	want clang clang
 	;;
+bench)
+	# bench/proxy.sh's peers; a missing one is a row that says so.
+	PATH=$PATH:/usr/sbin:/sbin
+	want danted dante-server
+	want microsocks microsocks
+	want tinyproxy tinyproxy
+	;;
 *)
-	echo "deps: unknown set '$1' (build, check, valgrind, fuzz)" >&2
+	echo "deps: unknown set '$1' (build, check, valgrind, fuzz, bench)" >&2
 	exit 2
 	;;
 esac
