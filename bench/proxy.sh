@@ -5,13 +5,16 @@
 # (curl's own start-up would be most of a short connection): the
 # throughput of DATA_MB (1024) MiB through one CONNECT tunnel to a sink
 # that counts them, and short connections per second (connect, handshake,
-# CONNECT, 16 bytes to an echo target and back, close), CONC (32) at once
-# for SECS (3) s. Floors beside them: the same client straight to the
-# targets ("direct", the client's own ceiling), a splice forwarder without
-# any handshake ("splice floor"), and sockit listen --to, which is the
-# relay sockit's proxy server hands its tunnels to. ROUNDS (3) rounds;
-# medians. PROXY_BENCH_QUICK=1: one round of 256 MiB and 1 s, under a
-# minute. A peer that is not installed is a row that says so.
+# CONNECT, 16 bytes to an echo target and back, the target's close), CONC
+# (32) at once for SECS (3) s. Floors beside them: the same client
+# straight to the targets ("direct", the client's own ceiling), a splice
+# forwarder without any handshake ("splice floor"), and sockit listen
+# --to, the relay without a handshake. The client's share of a core is
+# shown beside each number. ROUNDS (3) rounds; medians; ratios against
+# the best peer in each column, which sockit's proxy server is to pass
+# twice. PROXY_BENCH_QUICK=1: one round of 256 MiB and 1 s, under a
+# minute. A peer that is not installed is a row that says so, and so is
+# sockit's server in a build that has none.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -49,6 +52,7 @@ cleanup() {
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
 
 # stop PID: ends a server and the children it forked for its clients
 # (danted's and ncat's), by their pids.
