@@ -6,15 +6,15 @@
 # throughput of DATA_MB (1024) MiB through one CONNECT tunnel to a sink
 # that counts them, and short connections per second (connect, handshake,
 # CONNECT, 16 bytes to an echo target and back, the target's close), CONC
-# (32) at once for SECS (3) s. Floors beside them: the same client
-# straight to the targets ("direct", the client's own ceiling), a splice
-# forwarder without any handshake ("splice floor"), and sockit listen
-# --to, the relay without a handshake. The client's share of a core is
-# shown beside each number. ROUNDS (3) rounds; medians; ratios against
-# the best peer in each column, which sockit's proxy server is to pass
-# twice. PROXY_BENCH_QUICK=1: one round of 256 MiB and 1 s, under a
-# minute. A peer that is not installed is a row that says so, and so is
-# sockit's server in a build that has none.
+# (32) at once for SECS (3) s after WARM (1) s unmeasured. Floors beside
+# them: the same client straight to the targets ("direct", the client's
+# own ceiling), a splice forwarder without any handshake ("splice
+# floor"), and sockit listen --to, the relay without a handshake. The
+# client's share of a core is shown beside each number. ROUNDS (5)
+# rounds; medians; ratios against the best peer in each column, which
+# sockit's proxy server is to pass twice. PROXY_BENCH_QUICK=1: one round
+# of 256 MiB and 1 s, under a minute. A peer that is not installed is a
+# row that says so, and so is sockit's server in a build that has none.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -25,10 +25,12 @@ if [ "${PROXY_BENCH_QUICK:-0}" = 1 ]; then
 	ROUNDS=${ROUNDS:-1}
 	DATA_MB=${DATA_MB:-256}
 	SECS=${SECS:-1}
+	WARM=${WARM:-0.5}
 fi
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 DATA_MB=${DATA_MB:-1024}
 SECS=${SECS:-3}
+WARM=${WARM:-1}
 CONC=${CONC:-32}
 OUT=$PWD/build/bench
 mkdir -p "$OUT"
@@ -166,8 +168,9 @@ for row in "${ROWS[@]}"; do
 	case ${1:-} in
 	"") ;;
 	sockit)
-		[ -x "$SOCKIT" ] || MISSING[$name]="no sockit at $SOCKIT"
-		if [ -n "${2:-}" ] && [[ $listen_help != *"$2"* ]]; then
+		if [ ! -x "$SOCKIT" ]; then
+			MISSING[$name]="no sockit at $SOCKIT"
+		elif [ -n "${2:-}" ] && [[ $listen_help != *"$2"* ]]; then
 			MISSING[$name]="n/a (this build has no proxy server)"
 		fi
 		;;
@@ -228,9 +231,13 @@ bulk() {
 }
 
 # rate KIND PORT: "CONNS/S CPU", short connections per second to the
-# echo server and the client's percent of a core.
+# echo server and the client's percent of a core. WARM seconds of the
+# same go first, unmeasured: danted forks more children for seconds as
+# the load comes, and each server is measured as it runs under load.
 rate() {
 	local conns errors rate cpu
+	"$OUT/proxyclient" rate "$1" "$2" "$ECHO_PORT" "$WARM" "$CONC" \
+	    >/dev/null 2>&1 || true
 	read -r conns errors rate cpu < <("$OUT/proxyclient" rate "$1" "$2" \
 	    "$ECHO_PORT" "$SECS" "$CONC" 2>"$DIR/client.err")
 	[ "${errors:-1}" -eq 0 ] ||
