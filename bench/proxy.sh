@@ -212,7 +212,7 @@ start() {
 		stop "$PPID_"
 	done
 	echo "proxy: $NAME did not start:" >&2
-	cat "$DIR/server.err" >&2
+	cat "$DIR/server.err" >&2 2>/dev/null || true
 	PPID_=
 	return 1
 }
