@@ -110,6 +110,7 @@ refused(struct loop *lp, struct pair *p, const char *why)
 	if (p->px->request[0] == '\0')
 		snprintf(p->px->line, sizeof(p->px->line), "%s",
 		    psrv_proto_name(ps->proto));
+	trace_lines(p, ps);
 	report_note("#%lu %s %s refused: %s", p->id, p->peer, p->px->line,
 	    why);
 	answer(p);
@@ -162,6 +163,7 @@ dial_allowed(struct loop *lp, struct pair *p, const struct endpoint_addr *cand,
 	}
 	if (k == 0) {
 		psrv_reply(px->ps, SOCKS5_NOT_ALLOWED, NULL, 0);
+		trace_lines(p, px->ps);
 		snprintf(p->target, sizeof(p->target), "%s", text);
 		report_note("#%lu %s %s refused: %s is not allowed by "
 		    "--allow-to/--deny-to", p->id, p->peer, px->line, text);
