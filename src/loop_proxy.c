@@ -137,6 +137,16 @@ connect_deadline(const struct loop *lp)
 	return w >= 0 ? relay_now() + w : -1;
 }
 
+static bool
+unspecified(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr.s_addr == htonl(INADDR_ANY);
+	return sa->sa_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(
+	    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+}
+
 /*
  * Dials the n addresses at cand that --allow-to and --deny-to let
  * through, in turn. They are judged here, after any lookup, on the
@@ -153,13 +163,14 @@ dial_allowed(struct loop *lp, struct pair *p, const struct endpoint_addr *cand,
 	int i, k = 0;
 
 	for (i = 0; i < n; i++) {
-		if (proxy_rules_admit(rules->allow, rules->nallow, rules->deny,
-		    rules->ndeny, (const struct sockaddr *)&cand[i].sa,
-		    cand[i].len))
+		const struct sockaddr *sa = (const void *)&cand[i].sa;
+
+		/* A name may lead to 0.0.0.0 or ::, which are this host. */
+		if (!unspecified(sa) && proxy_rules_admit(rules->allow,
+		    rules->nallow, rules->deny, rules->ndeny, sa, cand[i].len))
 			px->addrs[k++] = cand[i];
 		else if (text[0] == '\0')
-			addr_format((const struct sockaddr *)&cand[i].sa,
-			    cand[i].len, text, sizeof(text));
+			addr_format(sa, cand[i].len, text, sizeof(text));
 	}
 	if (k == 0) {
 		psrv_reply(px->ps, SOCKS5_NOT_ALLOWED, NULL, 0);

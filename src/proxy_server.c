@@ -693,6 +693,17 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 	return (int)used;
 }
 
+bool
+psrv_target_ok(const struct psrv_target *t)
+{
+	static const unsigned char zeros[16];
+
+	if (t->port == 0 || t->host[0] == '\0')
+		return false;
+	return t->family == 0 || memcmp(t->addr, zeros, t->family ==
+	    AF_INET ? 4 : 16) != 0;
+}
+
 unsigned char *
 psrv_room(struct psrv *ps, size_t *cap)
 {
@@ -751,6 +762,12 @@ psrv_took(struct psrv *ps, size_t n)
 	}
 	if (ps->why != NULL)
 		return PSRV_REFUSE;
+	if (ps->stage == STAGE_DONE && !psrv_target_ok(&ps->target)) {
+		psrv_reply(ps, SOCKS5_NOT_ALLOWED, NULL, 0);
+		return refuse(ps, N_("the client asks for port 0 or the "
+		    "unspecified address, which connect() takes for this "
+		    "host"), SOCKS5_NOT_ALLOWED);
+	}
 	if (ps->stage == STAGE_DONE)
 		return PSRV_CONNECT;
 	if (ps->len == sizeof(ps->in))
