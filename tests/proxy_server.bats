@@ -2,6 +2,10 @@
 # tests/proxy_server.bats: listen --socks5 and --http-proxy: real clients (curl, ncat, nc.openbsd) through sockit's proxy to targets on loopback.
 load test_helper
 
+# Each test here starts a python target and real clients, most of a second
+# of CPU: make check keeps curl over SOCKS and the checks made at start,
+# and leaves the rest to make check-long.
+
 FPEER=$BATS_TEST_DIRNAME/forward_peer.py
 PPEER=$BATS_TEST_DIRNAME/proxy_server_peer.py
 
@@ -51,7 +55,7 @@ fetch() {
 	    "socks4 CONNECT 127.0.0.1:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
 }
 
-@test "--http-proxy serves curl's CONNECT; any other method gets 405" {
+@test "--http-proxy serves curl's CONNECT; any other method gets 405 [long]" {
 	target www http
 	proxy --http-proxy
 	TARGET_HOST=localhost fetch -p -x "http://127.0.0.1:$PROXY_PORT"
@@ -63,7 +67,7 @@ fetch() {
 	refute cmp -s "$TMP/got" "$TMP/www/page"
 }
 
-@test "--auth-file: the right password passes, a wrong one is refused" {
+@test "--auth-file: the right password passes, a wrong one is refused [long]" {
 	target www http
 	printf '# users\nalice:s3cret\nbob:pw\n' >"$TMP/users"
 	chmod 600 "$TMP/users"
@@ -99,7 +103,7 @@ fetch() {
 	assert_stderr_contains "chmod 600"
 }
 
-@test "ncat and nc.openbsd reach an echo through both proxies, in their own spelling" {
+@test "ncat and nc.openbsd reach an echo through both proxies, in their own spelling [long]" {
 	target echo echo
 	proxy --socks5
 	local socks=$PROXY_PORT
@@ -117,7 +121,7 @@ fetch() {
 	done
 }
 
-@test "--deny-to is judged after the lookup: localhost is 127.0.0.1 (0x02, 403)" {
+@test "--deny-to is judged after the lookup: localhost is 127.0.0.1 (0x02, 403) [long]" {
 	target www http
 	proxy --socks5 --deny-to 127.0.0.1/32
 	TARGET_HOST=localhost run fetch --socks5-hostname \
@@ -135,7 +139,7 @@ fetch() {
 	cmp "$TMP/got" "$TMP/www/page"
 }
 
-@test "a closed port is CONNECTION_REFUSED (0x05) and 502; BIND is COMMAND_NOT_SUPPORTED" {
+@test "a closed port is CONNECTION_REFUSED (0x05) and 502; BIND is COMMAND_NOT_SUPPORTED [long]" {
 	local closed
 	closed=$(refused_port)
 	proxy --socks5
@@ -162,7 +166,7 @@ fetch() {
 	start_listener open --socks5 --allow 127.0.0.0/8 0.0.0.0:0
 }
 
-@test "--trace shows the SOCKS5 handshake decoded, one line each way" {
+@test "--trace shows the SOCKS5 handshake decoded, one line each way [long]" {
 	target echo echo
 	bg proxy "$SOCKIT" --trace listen -v --socks5 127.0.0.1:0
 	wait_for_line "$TMP/proxy.err" '^sockit: listening on ' 10
@@ -180,7 +184,7 @@ fetch() {
 	    "$TMP/proxy.err"
 }
 
-@test "1 MiB both ways, bytes sent with the request kept, and 50 clients at once" {
+@test "1 MiB both ways, bytes sent with the request kept, and 50 clients at once [long]" {
 	target echo echo
 	proxy --socks5
 	run timeout -s KILL 20 python3 "$PPEER" echo "$PROXY_PORT" \
