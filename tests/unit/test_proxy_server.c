@@ -83,7 +83,11 @@ socks5_auth(void)
 
 	unit_begin("socks5: --auth-file takes USERPASS, the password unshown");
 	psrv_init(&ps, PSRV_MODE_SOCKS, true, alice, NULL);
-	CHECK_INT(psrv_feed(&ps, hello, sizeof(hello)), PSRV_MORE);
+	/* The methods come after NMETHODS in a second read. */
+	CHECK_INT(psrv_feed(&ps, hello, 2), PSRV_MORE);
+	CHECK_INT(ps.nlines, 0);
+	CHECK_INT(psrv_feed(&ps, hello + 2, 2), PSRV_MORE);
+	CHECK_STR(ps.lines[0], "socks5> VER=5 NMETHODS=2 [NO_AUTH, USERPASS]");
 	CHECK_STR(ps.lines[1], "socks5< VER=5 METHOD=USERPASS");
 	CHECK_INT(psrv_feed(&ps, good, sizeof(good)), PSRV_CONNECT);
 	CHECK_STR(ps.lines[2], "socks5> AUTH user=\"alice\" "
