@@ -550,8 +550,8 @@ check_forward(struct session *s, const struct listen_opts *lo,
 
 	if (!lo->forwards) {
 		if (lo->refuse || lo->drain >= 0 || lo->busy_poll > 0) {
-			report_usage("%s needs --to (or a proxy): it acts on "
-			    "the pairs of a forward",
+			report_usage("%s needs --to: it acts on the pairs of "
+			    "a forward",
 			    lo->refuse ? "--max-conns-refuse" :
 			    lo->drain >= 0 ? "--drain" : "--busy-poll");
 			return EXIT_USAGE;

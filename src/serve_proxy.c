@@ -27,13 +27,13 @@ const struct opt_def serve_proxy_defs[] = {
 	  N_("be an HTTP CONNECT proxy: each peer names its target"),
 	  1, 0, 0, NULL },
 	{ 0, "auth-file", OPT_STRING, offsetof(struct serve_proxy, auth_file),
-	  "FILE", N_("proxy clients must give a user:password line of FILE "
+	  "FILE", N_("ask proxy clients for a user:password line of FILE "
 	  "(mode 600)"), 0, 0, 0, NULL },
 	{ 0, "allow-to", OPT_LIST, offsetof(struct serve_proxy, allow_text),
-	  "CIDR[:PORTS]", N_("proxy clients may reach only CIDR (on PORTS) "
+	  "CIDR[:PORTS]", N_("let proxy clients reach only CIDR (on PORTS) "
 	  "(repeatable)"), 0, 0, 0, NULL },
 	{ 0, "deny-to", OPT_LIST, offsetof(struct serve_proxy, deny_text),
-	  "CIDR[:PORTS]", N_("proxy clients may not reach CIDR (on PORTS) "
+	  "CIDR[:PORTS]", N_("keep proxy clients from CIDR (on PORTS) "
 	  "(repeatable)"), 0, 0, 0, NULL },
 };
 
