@@ -10,7 +10,8 @@ SANITIZE ?=
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wundef
-ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) -MMD -MP
+# -pthread: a proxy server looks names up on a thread (src/sys_lookup.c).
+ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) -MMD -MP -pthread
 
 NO_READLINE ?=
 NO_TLS ?=
