@@ -166,6 +166,17 @@ fetch() {
 	start_listener open --socks5 --allow 127.0.0.0/8 0.0.0.0:0
 }
 
+@test "a client that sends no request is dropped after -w" {
+	proxy --socks5 -w 0.2
+	exec 5<>"/dev/tcp/127.0.0.1/$PROXY_PORT"
+	local rc=0
+	read -r -t 20 -u 5 _ || rc=$?
+	exec 5<&-
+	# 1: end of file, the proxy closed; over 128: still open after 20 s.
+	[ "$rc" -eq 1 ]
+	wait_for_line "$TMP/proxy.err" 'sent no whole request within 0.2 s \(-w\)'
+}
+
 @test "--trace shows the SOCKS5 handshake decoded, one line each way [long]" {
 	target echo echo
 	bg proxy "$SOCKIT" --trace listen -v --socks5 127.0.0.1:0
