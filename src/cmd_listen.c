@@ -16,6 +16,7 @@
 #include "loop.h"
 #include "report.h"
 #include "serve.h"
+#include "serve_proxy.h"
 #include "services.h"
 #include "session.h"
 #include "sockit.h"
@@ -36,6 +37,8 @@ struct listen_opts {
 	double drain;		/* --drain SECS; < 0: not given */
 	long busy_poll;		/* --busy-poll USECS; 0: not given */
 	int queue;		/* --queue */
+	bool forwards;		/* --to, --socks5, --http-proxy: the loop */
+	const char *proxy;	/* "--socks5", "--http-proxy", or NULL */
 };
 
 static const struct opt_def listen_defs[] = {
@@ -155,7 +158,7 @@ check_queue(const struct session *s, const struct listen_opts *lo,
 		    "accept queue");
 		return EXIT_USAGE;
 	}
-	if (lo->fork || lo->to.count > 0 || s->opts.progress) {
+	if (lo->fork || lo->forwards || s->opts.progress) {
 		report_usage("--queue watches a server of one peer at a time, "
 		    "and %s", s->opts.progress ? _("--progress draws on the "
 		    "same clock: give one") : _("--fork and --to take every "
@@ -497,6 +500,43 @@ loopback_unless_given(struct session *s, struct endpoint *ep)
 }
 
 /*
+ * What cannot go with the loop of --to and the proxies; how names the
+ * option ("--to", "--socks5").
+ */
+static int
+forward_checks(const struct session *s, const struct listen_opts *lo,
+    const char *how)
+{
+	if (textbook_on()) {
+		report_usage("%s needs plain mode, not --textbook: every pair "
+		    "runs on one epoll loop, not the blocking calls of the "
+		    "lesson", how);
+		return EXIT_USAGE;
+	}
+	if (s->peek) {
+		report_usage("--peek shows sockit's own receives twice, and "
+		    "%s splices bytes socket to socket: give one", how);
+		return EXIT_USAGE;
+	}
+	if (lo->fork) {
+		report_usage("--fork is not needed with %s: one process "
+		    "serves every pair at once, without a child per peer", how);
+		return EXIT_USAGE;
+	}
+	if (lo->refuse && lo->max_conns == 0) {
+		report_usage("--max-conns-refuse needs --max-conns N");
+		return EXIT_USAGE;
+	}
+	if (s->opts.crlf || s->opts.quit_after >= 0 || s->opts.progress) {
+		report_usage("%s works on stdio's bytes, and %s relays none",
+		    s->opts.crlf ? "-C" : s->opts.quit_after >= 0 ? "-q" :
+		    "--progress", how);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/*
  * --to and what cannot go with it, and the target: parsed in the local
  * endpoint's terms (-u, --seqpacket) and of the same kind.
  */
@@ -506,8 +546,9 @@ check_forward(struct session *s, const struct listen_opts *lo,
 {
 	struct endpoint_flags flags;
 	char err[512];
+	int status;
 
-	if (lo->to.count == 0) {
+	if (!lo->forwards) {
 		if (lo->refuse || lo->drain >= 0 || lo->busy_poll > 0) {
 			report_usage("%s needs --to: it acts on the pairs of "
 			    "a forward",
@@ -522,38 +563,18 @@ check_forward(struct session *s, const struct listen_opts *lo,
 		    "target", lo->to.items[0], lo->to.items[1]);
 		return EXIT_USAGE;
 	}
+	if (lo->to.count == 0) {
+		/* A proxy: serve_proxy_check judges the rest. */
+		return forward_checks(s, lo, lo->proxy);
+	}
 	if (session_has_program(s) || lo->serve >= 0) {
 		report_usage("--to and %s each say who answers the peer: give "
 		    "one", lo->serve >= 0 ? "--serve" :
 		    s->opts.exec_prog != NULL ? "-e" : "-c");
 		return EXIT_USAGE;
 	}
-	if (textbook_on()) {
-		report_usage("--to needs plain mode, not --textbook: every pair "
-		    "runs on one epoll loop, not the blocking calls of the "
-		    "lesson");
-		return EXIT_USAGE;
-	}
-	if (s->peek) {
-		report_usage("--peek shows sockit's own receives twice, and "
-		    "--to splices bytes socket to socket: give one");
-		return EXIT_USAGE;
-	}
-	if (lo->fork) {
-		report_usage("--fork is not needed with --to: one process "
-		    "serves every pair at once, without a child per peer");
-		return EXIT_USAGE;
-	}
-	if (lo->refuse && lo->max_conns == 0) {
-		report_usage("--max-conns-refuse needs --max-conns N");
-		return EXIT_USAGE;
-	}
-	if (s->opts.crlf || s->opts.quit_after >= 0 || s->opts.progress) {
-		report_usage("%s works on stdio's bytes, and --to relays none",
-		    s->opts.crlf ? "-C" : s->opts.quit_after >= 0 ? "-q" :
-		    "--progress");
-		return EXIT_USAGE;
-	}
+	if ((status = forward_checks(s, lo, "--to")) != EXIT_OK)
+		return status;
 	memset(&flags, 0, sizeof(flags));
 	flags.udp = s->flags.udp;
 	flags.seqpacket = s->flags.seqpacket;
@@ -617,11 +638,14 @@ forward_tls(struct session *s, const struct endpoint *ep,
 static int
 serve_forward(struct server *sv, int fd, const struct endpoint_addr *bound,
     const struct endpoint *target, struct session *ts,
-    const struct endpoint_addr *addrs, int n)
+    const struct endpoint_addr *addrs, int n, const struct loop_proxy *proxy)
 {
 	struct loop_forward f;
 
 	memset(&f, 0, sizeof(f));
+	f.proxy = proxy;
+	if (proxy != NULL)
+		target = NULL;
 	f.s = sv->s;
 	f.acl = sv->acl;
 	f.local = sv->ep;
@@ -630,8 +654,9 @@ serve_forward(struct server *sv, int fd, const struct endpoint_addr *bound,
 	f.addrs = addrs;
 	f.naddrs = n;
 	f.lfd = fd;
-	f.messages = target->row->socktype == SOCK_SEQPACKET;
-	f.datagrams = endpoint_is_dgram(target);
+	f.messages = target != NULL && target->row->socktype ==
+	    SOCK_SEQPACKET;
+	f.datagrams = target != NULL && endpoint_is_dgram(target);
 	f.flow_idle = sv->lo->flow_idle >= 0 ? sv->lo->flow_idle :
 	    FLOWS_IDLE_DEFAULT;
 	f.max_conns = sv->lo->max_conns;
@@ -639,7 +664,7 @@ serve_forward(struct server *sv, int fd, const struct endpoint_addr *bound,
 	f.drain = sv->lo->drain;
 	f.busy_poll = (double)sv->lo->busy_poll / 1e6;
 	f.tls_local = sv->s->tls_ctx;
-	f.tls_session = target->tls ? ts : NULL;
+	f.tls_session = target != NULL && target->tls ? ts : NULL;
 	f.handshake_wait = sv->s->opts.timeout >= 0 ? sv->s->opts.timeout :
 	    SESSION_TLS_HANDSHAKE_WAIT;
 	return loop_forward(&f);
@@ -684,7 +709,7 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 	 * none, and shutdown() of a socket without a connection is ENOTCONN.
 	 */
 	if (dgram && lo->keep_open && !session_has_program(s) &&
-	    lo->to.count == 0 && (s->opts.shutdown_mode == RELAY_SHUT_RD ||
+	    !lo->forwards && (s->opts.shutdown_mode == RELAY_SHUT_RD ||
 	    s->opts.shutdown_mode == RELAY_SHUT_RDWR)) {
 		report_usage("--shutdown %s shuts down a connection, and -k on "
 		    "a datagram endpoint takes every sender without connecting "
@@ -698,7 +723,7 @@ check_listen(const struct session *s, const struct listen_opts *lo,
 		    "serves one peer, and stdio cannot be shared");
 		return EXIT_USAGE;
 	}
-	if (lo->max_conns > 0 && !lo->fork && lo->to.count == 0 &&
+	if (lo->max_conns > 0 && !lo->fork && !lo->forwards &&
 	    !(dgram && lo->keep_open && session_has_program(s))) {
 		report_usage("--max-conns limits the children of --fork, the "
 		    "pairs of --to (or the programs of -k with -e or -c on a "
@@ -744,7 +769,9 @@ int
 cmd_listen(int argc, char **argv)
 {
 	struct session s, ts;
-	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1, 0, 0 };
+	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1, 0, 0,
+	    false, NULL };
+	struct serve_proxy sp;
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
@@ -760,6 +787,8 @@ cmd_listen(int argc, char **argv)
 		{ N_("Server options"), serve_opt_defs, serve_opt_count, &so },
 		{ N_("Access options"), serve_access_defs, serve_access_count,
 		  &acl },
+		{ N_("Proxy options"), serve_proxy_defs, serve_proxy_count,
+		  &sp },
 		{ N_("Multicast options"), multicast_recv_defs,
 		  multicast_recv_count, &mr },
 		{ N_("Program options"), session_program_defs,
@@ -789,6 +818,7 @@ cmd_listen(int argc, char **argv)
 	s.may_edit = true;
 	serve_init(&so);
 	memset(&acl, 0, sizeof(acl));
+	memset(&sp, 0, sizeof(sp));
 	memset(&prog, 0, sizeof(prog));
 	if ((status = opt_run(&cmd, argc, argv, pos, 3, &npos)) != OPT_GO_ON)
 		return status;
@@ -805,14 +835,21 @@ cmd_listen(int argc, char **argv)
 	if (status != EXIT_OK)
 		return status;
 	s.peek = lo.peek;
+	lo.forwards = lo.to.count > 0 || serve_proxy_on(&sp);
+	lo.proxy = sp.socks5 ? "--socks5" : sp.http ? "--http-proxy" : NULL;
 	if ((status = check_forward(&s, &lo, &ep, &target)) != EXIT_OK ||
 	    (status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK ||
 	    (status = msgflags_check(&s, &ep, lo.serve >= 0)) != EXIT_OK ||
 	    (status = check_queue(&s, &lo, &ep)) != EXIT_OK)
 		return status;
 	if ((status = serve_check(&so, &ep)) != EXIT_OK ||
-	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK)
+	    (status = multicast_recv_check(&mr, &ep)) != EXIT_OK ||
+	    (status = serve_proxy_check(&sp, &s, &ep, &acl, lo.to.count > 0 ?
+	    "--to" : lo.serve >= 0 ? "--serve" : s.opts.exec_prog != NULL ?
+	    "-e" : session_has_program(&s) ? "-c" : NULL)) != EXIT_OK) {
+		serve_proxy_free(&sp);
 		return status;
+	}
 	memset(&ts, 0, sizeof(ts));
 	if (lo.to.count > 0 &&
 	    (status = forward_tls(&s, &ep, &target, &ts)) != EXIT_OK)
@@ -837,7 +874,7 @@ cmd_listen(int argc, char **argv)
 		session_tls_free(&ts);
 		return EXIT_FAIL;
 	}
-	so.many = lo.keep_open || lo.fork || lo.to.count > 0;
+	so.many = lo.keep_open || lo.fork || lo.forwards;
 	sv.s = &s;
 	sv.lo = &lo;
 	sv.acl = &acl;
@@ -850,9 +887,13 @@ cmd_listen(int argc, char **argv)
 		warn_if_exposed(&sv, fd, &bound);
 	if (fd < 0)
 		status = sys_signal_caught ? serve_stop_status() : EXIT_FAIL;
-	else if (lo.to.count > 0) {
+	else if (serve_proxy_on(&sp) && (status = serve_proxy_exposed(&sp,
+	    &acl, (const struct sockaddr *)&bound.sa, bound.len, ep.text)) !=
+	    EXIT_OK)
+		;
+	else if (lo.forwards) {
 		status = serve_forward(&sv, fd, &bound, &target, &ts, addrs,
-		    naddrs);
+		    naddrs, serve_proxy_on(&sp) ? &sp.config : NULL);
 		fd = -1;
 	}
 	else if (bound.socktype == SOCK_DGRAM && sv.svc != NULL)
@@ -870,6 +911,7 @@ cmd_listen(int argc, char **argv)
 	if (fd >= 0)
 		sys_close(fd);
 	spawn_free(&prog);
+	serve_proxy_free(&sp);
 	session_tls_free(&s);
 	session_tls_free(&ts);
 	return status;

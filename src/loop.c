@@ -34,42 +34,6 @@
 #define FDS_COPIED 2
 /* How long accepting rests after it ran out of descriptors or memory. */
 #define ACCEPT_REST 0.1
-/*
- * The sides pair_end resets (SO_LINGER 0) instead of closing with a FIN:
- * a client cut off must be able to tell it from an end the target chose.
- */
-#define RESET_NONE 0u
-#define RESET_PEER 1u
-#define RESET_TARGET 2u
-#define RESET_BOTH (RESET_PEER | RESET_TARGET)
-
-enum pair_state {
-	PAIR_CONNECTING,	/* the connect() to the target is under way */
-	PAIR_HANDSHAKE,		/* connected; a TLS side's handshake is not */
-	PAIR_OPEN,		/* bytes flow */
-	PAIR_DEAD,		/* closed; freed once this round's events are */
-};
-
-struct pair {
-	unsigned long id;	/* #N of -v and of the trace's tag */
-	enum pair_state state;
-	int fd[2];
-	struct end end[2];
-	struct relay_link link[2];	/* [0] peer to target, [1] back */
-	struct tls *tls[2];	/* a TLS side's session, or NULL */
-	struct loop_hex_dir hex[2];	/* -x: the links' two ways */
-	bool shaking[2];	/* ... whose handshake is under way */
-	int addr;		/* the target address tried */
-	double start, deadline;	/* the connect's (-w), the handshake's */
-	bool ready;		/* on the ready list */
-	struct pair *prev, *next;	/* every live pair */
-	struct pair *conn_prev, *conn_next;	/* connecting, oldest first */
-	struct pair *next_ready, *next_dead;
-	char peer[ADDR_TEXT_MAX];
-	char target[ADDR_TEXT_MAX];
-};
-
-
 char *
 loop_addr_format(const struct endpoint *ep, const struct sockaddr *sa,
     socklen_t len, char *out, size_t cap)
@@ -115,14 +79,14 @@ maybe_listen(struct loop *lp)
 static struct pair **
 wait_list(struct loop *lp, const struct pair *p, struct pair ***tail)
 {
-	bool hs = p->state == PAIR_HANDSHAKE;
+	bool hs = p->state == PAIR_HANDSHAKE || p->state == PAIR_REQUEST;
 
 	*tail = hs ? &lp->hs_tail : &lp->conn_tail;
 	return hs ? &lp->hs_head : &lp->conn_head;
 }
 
-static void
-conn_unlink(struct loop *lp, struct pair *p)
+void
+loop_conn_unlink(struct loop *lp, struct pair *p)
 {
 	struct pair **tail, **head = wait_list(lp, p, &tail);
 
@@ -139,8 +103,8 @@ conn_unlink(struct loop *lp, struct pair *p)
 	p->conn_prev = p->conn_next = NULL;
 }
 
-static void
-conn_append(struct loop *lp, struct pair *p)
+void
+loop_conn_append(struct loop *lp, struct pair *p)
 {
 	struct pair **tail, **head = wait_list(lp, p, &tail);
 
@@ -169,7 +133,12 @@ report_opened(struct loop *lp, const struct pair *p, const char *target)
 		json_field_str(&sb, "remote", p->peer);
 		json_field_str(&sb, "local", lp->f->local->text);
 		json_field_str(&sb, "target", target);
+		if (p->px != NULL)
+			loop_proxy_fields(&sb, p);
 		report_event_end(&sb);
+	} else if (p->px != NULL) {
+		report_note("#%lu %s %s -> %s", p->id, p->peer,
+		    loop_proxy_request(p), target);
 	} else {
 		report_note("#%lu %s -> %s => %s", p->id, p->peer,
 		    lp->f->local->text, target);
@@ -191,7 +160,7 @@ report_closed(struct loop *lp, const struct pair *p, const char *why)
 
 	if (s->opts.json && p->state != PAIR_OPEN)
 		report_opened(lp, p, p->target[0] != '\0' ? p->target :
-		    lp->f->target->text);
+		    lp->f->target != NULL ? lp->f->target->text : "");
 	if (s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage),
 		    "pair-closed");
@@ -216,8 +185,8 @@ report_closed(struct loop *lp, const struct pair *p, const char *why)
  * 0, so their peers get a reset, not a FIN; a unix socket has no reset
  * and ends with EOF), pipes freed, the pair out of every list.
  */
-static void
-pair_end(struct loop *lp, struct pair *p, const char *why, unsigned reset)
+void
+loop_pair_end(struct loop *lp, struct pair *p, const char *why, unsigned reset)
 {
 	static const struct linger abort_now = { 1, 0 };
 	int i;
@@ -242,7 +211,9 @@ pair_end(struct loop *lp, struct pair *p, const char *why, unsigned reset)
 		p->fd[i] = -1;
 	}
 	trace_tag = 0;
-	conn_unlink(lp, p);
+	loop_conn_unlink(lp, p);
+	if (p->px != NULL)
+		loop_proxy_free(p);
 	if (p->prev != NULL)
 		p->prev->next = p->next;
 	else
@@ -270,7 +241,7 @@ pair_broken(struct loop *lp, struct pair *p, const struct relay_link *l)
 		report_note("#%lu reset by %s: passed on to %s", p->id,
 		    side == 0 ? p->peer : p->target,
 		    side == 0 ? p->target : p->peer);
-		pair_end(lp, p, "reset", 1u << (1 - side));
+		loop_pair_end(lp, p, "reset", 1u << (1 - side));
 		return;
 	}
 	if (side == 0)
@@ -282,11 +253,11 @@ pair_broken(struct loop *lp, struct pair *p, const struct relay_link *l)
 	if (strcmp(l->failed_call, "tls") == 0 && p->tls[side] != NULL) {
 		report_error("%s: tls: %s", what,
 		    tls_last_error(p->tls[side])->reason);
-		pair_end(lp, p, "error", 1u << (1 - side));
+		loop_pair_end(lp, p, "error", 1u << (1 - side));
 		return;
 	}
 	report_errno(l->failed_call, what, l->err);
-	pair_end(lp, p, "error", 1u << (1 - side));
+	loop_pair_end(lp, p, "error", 1u << (1 - side));
 }
 
 /* Runs both links of an open pair as far as their ends allow. */
@@ -315,15 +286,15 @@ pair_step(struct loop *lp, struct pair *p)
 	if (pair_bytes(p) != before)
 		lp->last_data = relay_now();
 	if (p->link[0].done && p->link[1].done)
-		pair_end(lp, p, "done", RESET_NONE);
+		loop_pair_end(lp, p, "done", RESET_NONE);
 }
 
-static void
-pair_open(struct loop *lp, struct pair *p)
+void
+loop_pair_open(struct loop *lp, struct pair *p)
 {
 	int i;
 
-	conn_unlink(lp, p);
+	loop_conn_unlink(lp, p);
 	p->state = PAIR_OPEN;
 	p->link[0].tls_from = p->link[1].tls_to = p->tls[0];
 	p->link[1].tls_from = p->link[0].tls_to = p->tls[1];
@@ -352,7 +323,7 @@ handshake_failed(struct loop *lp, struct pair *p, int side,
 	if (side == 1)
 		report_note("#%lu closed: %s is not reached over TLS", p->id,
 		    p->peer);
-	pair_end(lp, p, "tls", side == 1 ? RESET_PEER : RESET_NONE);
+	loop_pair_end(lp, p, "tls", side == 1 ? RESET_PEER : RESET_NONE);
 }
 
 /* Moves the handshakes under way; the pair opens when none is left. */
@@ -375,7 +346,7 @@ pair_shake(struct loop *lp, struct pair *p)
 			p->shaking[i] = false;
 	}
 	if (!p->shaking[0] && !p->shaking[1])
-		pair_open(lp, p);
+		loop_pair_open(lp, p);
 }
 
 /*
@@ -390,16 +361,18 @@ pair_connect_done(struct loop *lp, struct pair *p)
 	struct tls_error e;
 	int i;
 
+	if (p->px != NULL && loop_proxy_connected(lp, p) < 0)
+		return;
 	ctx[0] = f->tls_local;
 	ctx[1] = f->tls_session != NULL ? f->tls_session->tls_ctx : NULL;
 	if (ctx[0] == NULL && ctx[1] == NULL) {
-		pair_open(lp, p);
+		loop_pair_open(lp, p);
 		return;
 	}
-	conn_unlink(lp, p);
+	loop_conn_unlink(lp, p);
 	p->state = PAIR_HANDSHAKE;
 	p->deadline = relay_now() + f->handshake_wait;
-	conn_append(lp, p);
+	loop_conn_append(lp, p);
 	for (i = 0; i < 2; i++) {
 		if (ctx[i] == NULL)
 			continue;
@@ -424,12 +397,16 @@ expire_handshakes(struct loop *lp, double now)
 	int side;
 
 	while ((p = lp->hs_head) != NULL && p->deadline <= now) {
+		if (p->state == PAIR_REQUEST) {
+			loop_proxy_expired(lp, p);
+			continue;
+		}
 		side = p->shaking[0] ? 0 : 1;
 		report_error("tls handshake with %s for #%lu: no answer within "
 		    "%g s (%s)", side == 0 ? p->peer : p->target, p->id,
 		    lp->f->handshake_wait, lp->f->s->opts.timeout >= 0 ? "-w" :
 		    _("a server's default; -w sets another"));
-		pair_end(lp, p, "timeout", side == 1 ? RESET_PEER :
+		loop_pair_end(lp, p, "timeout", side == 1 ? RESET_PEER :
 		    RESET_NONE);
 	}
 }
@@ -445,6 +422,10 @@ pair_unreached(struct loop *lp, struct pair *p, const char *call, int err,
 {
 	char what[ENDPOINT_TEXT_MAX + ADDR_TEXT_MAX + 64];
 
+	if (p->px != NULL) {
+		loop_proxy_unreached(lp, p, call, err, timed_out);
+		return;
+	}
 	if (timed_out)
 		report_error("connect to %s for #%lu (%s) timed out after %g s "
 		    "(-w)", lp->f->target->text, p->id, p->peer,
@@ -455,30 +436,32 @@ pair_unreached(struct loop *lp, struct pair *p, const char *call, int err,
 		    p->id, p->peer);
 		report_errno(call, what, err);
 	}
-	pair_end(lp, p, timed_out ? "timeout" : "unreached", RESET_PEER);
+	loop_pair_end(lp, p, timed_out ? "timeout" : "unreached", RESET_PEER);
 }
 
 /*
  * A non-blocking connect to the target, from address p->addr on: one that
  * fails at once moves on to the next address.
  */
-static void
-pair_dial(struct loop *lp, struct pair *p)
+void
+loop_pair_dial(struct loop *lp, struct pair *p)
 {
 	const struct loop_forward *f = lp->f;
 	const char *call = "connect";
 	int fd, err = ENOENT;
 
 	trace_tag = p->id;
-	for (; p->addr < f->naddrs; p->addr++) {
-		const struct endpoint_addr *a = &f->addrs[p->addr];
+	for (; p->addr < p->naddrs; p->addr++) {
+		const struct endpoint_addr *a = &p->addrs[p->addr];
 
-		loop_addr_format(f->target, (const struct sockaddr *)&a->sa,
+		/* A proxy's targets are of its listener's kind: TCP. */
+		loop_addr_format(f->target != NULL ? f->target : f->local,
+		    (const struct sockaddr *)&a->sa,
 		    a->len, p->target, sizeof(p->target));
 		fd = session_socket(f->s, a, false);
 		if (fd == -2) {
 			trace_tag = 0;
-			pair_end(lp, p, "error", RESET_PEER);
+			loop_pair_end(lp, p, "error", RESET_PEER);
 			return;
 		}
 		if (fd < 0) {
@@ -537,10 +520,10 @@ pair_connected(struct loop *lp, struct pair *p)
 	trace_tag = 0;
 	p->fd[1] = -1;
 	p->addr++;
-	if (p->addr < lp->f->naddrs) {
+	if (p->addr < p->naddrs) {
 		report_note("connect to %s for #%lu: %s: %s", p->target, p->id,
 		    call, i18n_errno_text(err));
-		pair_dial(lp, p);
+		loop_pair_dial(lp, p);
 		return;
 	}
 	pair_unreached(lp, p, call, err, false);
@@ -564,6 +547,13 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 	    -1;
 	p->fd[0] = cfd;
 	p->fd[1] = -1;
+	p->addrs = f->addrs;
+	p->naddrs = f->naddrs;
+	if (f->proxy != NULL) {
+		/* Until the request is in, the handshake's deadline holds. */
+		p->state = PAIR_REQUEST;
+		p->deadline = p->start + f->handshake_wait;
+	}
 	for (i = 0; i < 2; i++) {
 		p->end[i].p = p;
 		p->end[i].side = i;
@@ -583,14 +573,17 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 		lp->all->prev = p;
 	lp->all = p;
 	lp->count++;
-	conn_append(lp, p);
+	loop_conn_append(lp, p);
 	if (sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, cfd, EPOLLIN | EPOLLOUT |
 	    EPOLLRDHUP | EPOLLET, &p->end[0]) < 0) {
 		report_errno("epoll_ctl", _("watch a forwarded peer"), errno);
-		pair_end(lp, p, "error", RESET_PEER);
+		loop_pair_end(lp, p, "error", RESET_PEER);
 		return;
 	}
-	pair_dial(lp, p);
+	if (f->proxy != NULL)
+		loop_proxy_begin(lp, p);
+	else
+		loop_pair_dial(lp, p);
 }
 
 /* Accepting failed for want of descriptors or memory: rest a moment. */
@@ -696,6 +689,10 @@ pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
 	/* A TLS read may wait to write, and a write to read. */
 	if (p->tls[side] != NULL)
 		p->link[side].readable = p->link[1 - side].writable = true;
+	if (p->state == PAIR_REQUEST || p->state == PAIR_RESOLVING) {
+		loop_proxy_event(lp, p, side);
+		return;
+	}
 	if (p->state == PAIR_CONNECTING) {
 		if (side == 1)
 			pair_connected(lp, p);
@@ -775,7 +772,7 @@ static void
 end_all(struct loop *lp, const char *why)
 {
 	while (lp->all != NULL)
-		pair_end(lp, lp->all, why, lp->stopping ? RESET_BOTH :
+		loop_pair_end(lp, lp->all, why, lp->stopping ? RESET_BOTH :
 		    RESET_NONE);
 	while (lp->quiet != NULL)
 		loop_flow_end(lp, lp->quiet, why);
@@ -900,6 +897,8 @@ loop_round(struct loop *lp, struct epoll_event *events)
 			loop_take_datagrams(lp);
 		else if (e == &lp->listener && lp->accepting)
 			status = accept_some(lp);
+		else if (e == &lp->lookup)
+			loop_proxy_answers(lp);
 		else if (e->fl != NULL)
 			loop_flow_replies(lp, e->fl);
 		else if (e->p != NULL)
@@ -939,7 +938,7 @@ run(struct loop *lp)
 	const struct loop_forward *f = lp->f;
 	int status;
 
-	lp->listener.side = lp->wakeup.side = -1;
+	lp->listener.side = lp->wakeup.side = lp->lookup.side = -1;
 	lp->limit = raise_fd_limit(f);
 	if (f->max_conns > 0 && f->max_conns < lp->limit)
 		lp->limit = f->max_conns;
@@ -974,6 +973,10 @@ run(struct loop *lp)
 	if (sys_signal_wakeup_fd >= 0)
 		sys_epoll_ctl(lp->ep, EPOLL_CTL_ADD, sys_signal_wakeup_fd,
 		    EPOLLIN, &lp->wakeup);
+	if (f->proxy != NULL && loop_proxy_watch(lp) < 0) {
+		close(lp->ep);
+		return EXIT_FAIL;
+	}
 	listen_on(lp, true);
 	if (!lp->accepting) {
 		report_errno("epoll_ctl", _("watch the listening socket"),

@@ -5,8 +5,26 @@
 #include "compat.h"
 
 #include "endpoint.h"
+#include "proxy_server.h"
 #include "serve.h"
 #include "session.h"
+
+/* A user and password of --auth-file. */
+struct loop_proxy_user {
+	char *user, *pass;
+};
+
+/*
+ * listen --socks5, --http-proxy: each peer names its own target in a
+ * SOCKS or HTTP CONNECT request, checked against the rules.
+ */
+struct loop_proxy {
+	enum psrv_mode mode;
+	const struct proxy_rule *allow, *deny;	/* --allow-to, --deny-to */
+	int nallow, ndeny;
+	const struct loop_proxy_user *users;	/* none: no credentials */
+	int nusers;
+};
 
 /* What a forwarder needs; -w, -i, -o, -v and --json come from s. */
 struct loop_forward {
@@ -14,7 +32,7 @@ struct loop_forward {
 	const struct serve_access *acl;
 	const struct endpoint *local;	/* its text names the listener */
 	const struct endpoint_addr *bound;	/* where lfd is bound */
-	const struct endpoint *target;
+	const struct endpoint *target;	/* NULL for a proxy */
 	const struct endpoint_addr *addrs;	/* the target, resolved */
 	int naddrs;
 	int lfd;		/* listening, non-blocking */
@@ -33,6 +51,8 @@ struct loop_forward {
 	struct tls_context *tls_local;
 	struct session *tls_session;
 	double handshake_wait;
+	/* A proxy: the request's deadline is handshake_wait too. */
+	const struct loop_proxy *proxy;
 };
 
 /*

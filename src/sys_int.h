@@ -18,6 +18,13 @@ bool sys_retry_eintr(long ret);
 /* Whether --trace is on. */
 bool sys_tracing(void);
 /*
+ * Writes getaddrinfo's trace line for a call made elsewhere (rc: its EAI_
+ * code, result its list), as sys_getaddrinfo writes its own.
+ */
+struct addrinfo;
+void sys_trace_getaddrinfo(const char *host, const char *service,
+    const struct addrinfo *hints, int rc, const struct addrinfo *result);
+/*
  * Gives --tcp-state's hook its look at fd after a call that may have moved
  * a connection's state (the peer's segments move it between our calls,
  * and the next call on the descriptor is where a class can see it): when

@@ -60,9 +60,8 @@ int
 sys_getaddrinfo(const char *host, const char *service,
     const struct addrinfo *hints, struct addrinfo **result)
 {
-	char line[TRACE_LINE_MAX], text[ADDR_TEXT_MAX];
+	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
-	const struct addrinfo *ai;
 	int rc, err;
 
 	if (step_wanted()) {
@@ -72,8 +71,22 @@ sys_getaddrinfo(const char *host, const char *service,
 	}
 	rc = getaddrinfo(host, service, hints, result);
 	err = errno;
+	sys_trace_getaddrinfo(host, service, hints, rc, rc == 0 ? *result :
+	    NULL);
+	errno = err;
+	return rc;
+}
+
+void
+sys_trace_getaddrinfo(const char *host, const char *service,
+    const struct addrinfo *hints, int rc, const struct addrinfo *result)
+{
+	char line[TRACE_LINE_MAX], text[ADDR_TEXT_MAX];
+	struct strbuf sb;
+	const struct addrinfo *ai;
+
 	if (!sys_tracing())
-		return rc;
+		return;
 	trace_begin(&sb, line, sizeof(line));
 	getaddrinfo_args(&sb, host, service, hints);
 	strbuf_puts(&sb, " = ");
@@ -82,7 +95,7 @@ sys_getaddrinfo(const char *host, const char *service,
 		strbuf_printf(&sb, " (%s)", i18n_eai_text_english(rc));
 	} else {
 		strbuf_puts(&sb, "[");
-		for (ai = *result; ai != NULL; ai = ai->ai_next) {
+		for (ai = result; ai != NULL; ai = ai->ai_next) {
 			strbuf_puts(&sb, addr_format(ai->ai_addr,
 			    ai->ai_addrlen, text, sizeof(text)));
 			if (ai->ai_next != NULL)
@@ -91,8 +104,6 @@ sys_getaddrinfo(const char *host, const char *service,
 		strbuf_puts(&sb, "]");
 	}
 	trace_emit(&sb);
-	errno = err;
-	return rc;
 }
 
 /* Appends ", NI_NAMEREQD|NI_DGRAM" and the like; nothing for no flags. */

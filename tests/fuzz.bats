@@ -52,3 +52,7 @@ replay() {
 @test "the sock_diag reply reader takes every reply kept" {
 	replay tcpdiag
 }
+
+@test "the SOCKS and HTTP CONNECT server's parsers take every request kept" {
+	replay proxy_server
+}

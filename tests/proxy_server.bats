@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# tests/proxy_server.bats: listen --socks5 and --http-proxy: real clients (curl, ncat, nc.openbsd) through sockit's proxy to targets on loopback.
+load test_helper
+
+# Each test here starts a python target and real clients, most of a second
+# of CPU: make check keeps curl over SOCKS and the checks made at start,
+# and leaves the rest to make check-long.
+
+FPEER=$BATS_TEST_DIRNAME/forward_peer.py
+PPEER=$BATS_TEST_DIRNAME/proxy_server_peer.py
+
+# target NAME KIND: forward_peer.py KIND (echo or http) on 127.0.0.1;
+# sets TARGET_PORT. http serves $TMP/www, with a file "page".
+target() {
+	local arg=127.0.0.1:0
+	if [ "$2" = http ]; then
+		mkdir -p "$TMP/www"
+		head -c 100000 /dev/urandom >"$TMP/www/page"
+		arg=$TMP/www
+	fi
+	bg "$1" python3 "$FPEER" "$2" "$arg"
+	wait_for_line "$TMP/$1.out" '^port [0-9]+$' 10 || return 1
+	TARGET_PORT=$(sed -n 's/^port //p' "$TMP/$1.out" | head -n 1)
+}
+
+# proxy ARGS...: `sockit listen -v ARGS 127.0.0.1:0`; sets PROXY_PORT.
+proxy() {
+	start_listener proxy "$@" 127.0.0.1:0 || return 1
+	PROXY_PORT=$LISTEN_PORT
+}
+
+# fetch ARGS...: curl ARGS for the target's page into $TMP/got.
+fetch() {
+	timeout -s KILL 20 curl -sS --max-time 10 -o "$TMP/got" "$@" \
+	    "http://$TARGET_HOST:$TARGET_PORT/page" 3>&-
+}
+
+@test "--socks5 serves curl over SOCKS5, 5h, 4 and 4a, byte for byte" {
+	target www http
+	proxy --socks5
+	TARGET_HOST=127.0.0.1 fetch --socks5 "127.0.0.1:$PROXY_PORT"
+	cmp "$TMP/got" "$TMP/www/page"
+	rm "$TMP/got"
+	TARGET_HOST=localhost fetch --socks5-hostname "127.0.0.1:$PROXY_PORT"
+	cmp "$TMP/got" "$TMP/www/page"
+	rm "$TMP/got"
+	TARGET_HOST=127.0.0.1 fetch --socks4 "127.0.0.1:$PROXY_PORT"
+	cmp "$TMP/got" "$TMP/www/page"
+	rm "$TMP/got"
+	TARGET_HOST=localhost fetch --socks4a "127.0.0.1:$PROXY_PORT"
+	cmp "$TMP/got" "$TMP/www/page"
+	assert_file_contains "$TMP/proxy.err" \
+	    "socks5 CONNECT localhost:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
+	assert_file_contains "$TMP/proxy.err" \
+	    "socks4 CONNECT 127.0.0.1:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
+}
+
+@test "--http-proxy serves curl's CONNECT; any other method gets 405 [long]" {
+	target www http
+	proxy --http-proxy
+	TARGET_HOST=localhost fetch -p -x "http://127.0.0.1:$PROXY_PORT"
+	cmp "$TMP/got" "$TMP/www/page"
+	TARGET_HOST=127.0.0.1 run fetch -i -x "http://127.0.0.1:$PROXY_PORT"
+	assert_success
+	assert_file_contains "$TMP/got" "HTTP/1.1 405 Method Not Allowed"
+	assert_file_contains "$TMP/got" "this is a CONNECT-only proxy"
+	refute cmp -s "$TMP/got" "$TMP/www/page"
+}
+
+@test "--auth-file: the right password passes, a wrong one is refused [long]" {
+	target www http
+	printf '# users\nalice:s3cret\nbob:pw\n' >"$TMP/users"
+	chmod 600 "$TMP/users"
+	proxy --socks5 --auth-file "$TMP/users"
+	TARGET_HOST=127.0.0.1 fetch --socks5 "127.0.0.1:$PROXY_PORT" \
+	    --proxy-user alice:s3cret
+	cmp "$TMP/got" "$TMP/www/page"
+	rm "$TMP/got"
+	TARGET_HOST=127.0.0.1 run fetch --socks5 "127.0.0.1:$PROXY_PORT" \
+	    --proxy-user alice:wrong
+	refute [ "$status" -eq 0 ]
+	wait_for_line "$TMP/proxy.err" 'refused: wrong username or password'
+	# SOCKS4 carries no password.
+	TARGET_HOST=127.0.0.1 run fetch --socks4 "127.0.0.1:$PROXY_PORT"
+	refute [ "$status" -eq 0 ]
+	kill "$LISTEN_PID"
+	proxy --http-proxy --auth-file "$TMP/users"
+	TARGET_HOST=127.0.0.1 fetch -p -x "http://127.0.0.1:$PROXY_PORT" \
+	    --proxy-user bob:pw
+	cmp "$TMP/got" "$TMP/www/page"
+	TARGET_HOST=127.0.0.1 run --separate-stderr fetch -p -x "http://127.0.0.1:$PROXY_PORT" \
+	    --proxy-user bob:nope -w '%{http_connect}'
+	[ "$output" = 407 ]
+}
+
+@test "--auth-file readable by others is refused with chmod 600 as the fix" {
+	printf 'alice:s3cret\n' >"$TMP/users"
+	chmod 644 "$TMP/users"
+	run --separate-stderr sockit listen --socks5 --auth-file "$TMP/users" \
+	    127.0.0.1:0
+	assert_status 1
+	assert_stderr_contains "may be read by group or others (mode 644)"
+	assert_stderr_contains "chmod 600"
+}
+
+@test "ncat and nc.openbsd reach an echo through both proxies, in their own spelling [long]" {
+	target echo echo
+	proxy --socks5
+	local socks=$PROXY_PORT
+	start_listener http --http-proxy 127.0.0.1:0
+	local http=$LISTEN_PORT line
+	for args in "ncat --proxy 127.0.0.1:$socks --proxy-type socks5" \
+	    "ncat --proxy 127.0.0.1:$socks --proxy-type socks4" \
+	    "ncat --proxy 127.0.0.1:$http --proxy-type http" \
+	    "nc.openbsd -N -X 5 -x 127.0.0.1:$socks" \
+	    "nc.openbsd -N -X 4 -x 127.0.0.1:$socks" \
+	    "nc.openbsd -N -X connect -x 127.0.0.1:$http"; do
+		line=$(echo "through $args" | timeout -s KILL 20 $args \
+		    127.0.0.1 "$TARGET_PORT" 3>&-)
+		[ "$line" = "through $args" ]
+	done
+}
+
+@test "--deny-to is judged after the lookup: localhost is 127.0.0.1 (0x02, 403) [long]" {
+	target www http
+	proxy --socks5 --deny-to 127.0.0.1/32
+	TARGET_HOST=localhost run fetch --socks5-hostname \
+	    "127.0.0.1:$PROXY_PORT"
+	refute [ "$status" -eq 0 ]
+	wait_for_line "$TMP/proxy.err" "CONNECT localhost:$TARGET_PORT refused: 127.0.0.1:$TARGET_PORT is not allowed by --allow-to/--deny-to"
+	kill "$LISTEN_PID"
+	proxy --http-proxy --allow-to "127.0.0.0/8:1-$((TARGET_PORT - 1))"
+	TARGET_HOST=localhost run --separate-stderr fetch -p \
+	    -x "http://127.0.0.1:$PROXY_PORT" -w '%{http_connect}'
+	[ "$output" = 403 ]
+	kill "$LISTEN_PID"
+	proxy --http-proxy --allow-to "127.0.0.0/8:$TARGET_PORT"
+	TARGET_HOST=localhost fetch -p -x "http://127.0.0.1:$PROXY_PORT"
+	cmp "$TMP/got" "$TMP/www/page"
+}
+
+@test "a closed port is CONNECTION_REFUSED (0x05) and 502; BIND is COMMAND_NOT_SUPPORTED [long]" {
+	local closed
+	closed=$(refused_port)
+	proxy --socks5
+	run timeout -s KILL 20 python3 "$PPEER" reply "$PROXY_PORT" "$closed"
+	[ "$output" = "rep 0x05" ]
+	run timeout -s KILL 20 python3 "$PPEER" bind "$PROXY_PORT" "$closed"
+	[ "$output" = "rep 0x07" ]
+	start_listener http --http-proxy 127.0.0.1:0
+	TARGET_HOST=127.0.0.1 TARGET_PORT=$closed run --separate-stderr fetch -p \
+	    -x "http://127.0.0.1:$LISTEN_PORT" -w '%{http_connect}'
+	[ "$output" = 502 ]
+}
+
+@test "a proxy bound beyond loopback needs --allow or --auth-file" {
+	run --separate-stderr sockit listen --socks5 :0
+	assert_status 2
+	assert_stderr_contains "would be an open proxy"
+	assert_stderr_contains "--allow CIDR"
+	run --separate-stderr sockit listen --http-proxy 0.0.0.0:0
+	assert_status 2
+	run --separate-stderr sockit listen --http-proxy --to 127.0.0.1:1 \
+	    127.0.0.1:0
+	assert_status 2
+	start_listener open --socks5 --allow 127.0.0.0/8 0.0.0.0:0
+}
+
+@test "a client that sends no request is dropped after -w" {
+	proxy --socks5 -w 0.2
+	exec 5<>"/dev/tcp/127.0.0.1/$PROXY_PORT"
+	local rc=0
+	read -r -t 20 -u 5 _ || rc=$?
+	exec 5<&-
+	# 1: end of file, the proxy closed; over 128: still open after 20 s.
+	[ "$rc" -eq 1 ]
+	wait_for_line "$TMP/proxy.err" 'sent no whole request within 0.2 s \(-w\)'
+}
+
+@test "--trace shows the SOCKS5 handshake decoded, one line each way [long]" {
+	target echo echo
+	bg proxy "$SOCKIT" --trace listen -v --socks5 127.0.0.1:0
+	wait_for_line "$TMP/proxy.err" '^sockit: listening on ' 10
+	PROXY_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/proxy.err")
+	run timeout -s KILL 20 python3 "$PPEER" echo "$PROXY_PORT" \
+	    "$TARGET_PORT" 2000
+	[ "$output" = ok ]
+	wait_for_line "$TMP/proxy.err" 'socks5< SUCCEEDED'
+	assert_file_contains "$TMP/proxy.err" \
+	    "[#1] socks5> VER=5 NMETHODS=1 [NO_AUTH]"
+	assert_file_contains "$TMP/proxy.err" "[#1] socks5< VER=5 METHOD=NO_AUTH"
+	assert_file_contains "$TMP/proxy.err" \
+	    "[#1] socks5> CONNECT 127.0.0.1:$TARGET_PORT"
+	grep -qE '^\[#1\] socks5< SUCCEEDED bound 127\.0\.0\.1:[0-9]+$' \
+	    "$TMP/proxy.err"
+}
+
+@test "1 MiB both ways, bytes sent with the request kept, and 50 clients at once [long]" {
+	target echo echo
+	proxy --socks5
+	run timeout -s KILL 20 python3 "$PPEER" echo "$PROXY_PORT" \
+	    "$TARGET_PORT" 1048576
+	[ "$output" = ok ]
+	run timeout -s KILL 20 python3 "$PPEER" many "$PROXY_PORT" \
+	    "$TARGET_PORT" 50
+	[ "$output" = "50 ok" ]
+}
