@@ -59,6 +59,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/loop_hex.c src/arrival.c src/cmd_explain.c src/errtable.c \
 	src/explain_demo.c src/readback.c src/sabytes.c src/resolve_legacy.c \
 	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c src/proxy.c \
+	src/proxy_client.c \
 	$(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
@@ -68,12 +69,13 @@ UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_alpn.c tests/unit/test_trace.c \
 	tests/unit/test_starttls.c tests/unit/test_hints.c \
 	tests/unit/test_errtable.c tests/unit/test_structs.c \
-	tests/unit/test_tcpdiag.c tests/unit/test_step.c
+	tests/unit/test_tcpdiag.c tests/unit/test_step.c \
+	tests/unit/test_proxy_client.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.
 FUZZ_TARGETS = endpoint argv escape hexdump json pin alpn starttls sabytes \
-	tcpdiag
+	tcpdiag proxy_client
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_DIR = build/fuzz

@@ -47,6 +47,7 @@ static const struct {
 	{ "errtable", test_errtable },
 	{ "structs", test_structs },
 	{ "tcpdiag", test_tcpdiag },
+	{ "proxy_client", test_proxy_client },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

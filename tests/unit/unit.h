@@ -64,5 +64,6 @@ void test_starttls(void);
 void test_errtable(void);
 void test_structs(void);
 void test_tcpdiag(void);
+void test_proxy_client(void);
 
 #endif
