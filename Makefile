@@ -59,7 +59,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/loop_hex.c src/arrival.c src/cmd_explain.c src/errtable.c \
 	src/explain_demo.c src/readback.c src/sabytes.c src/resolve_legacy.c \
 	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c src/proxy.c \
-	src/proxy_client.c \
+	src/proxy_client.c src/session_proxy.c \
 	$(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
