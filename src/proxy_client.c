@@ -373,6 +373,8 @@ socks5_auth(struct proxy_handshake *hs)
 	hs->out[2 + ulen] = (unsigned char)plen;
 	memcpy(hs->out + 3 + ulen, hs->cred.password, plen);
 	hs->out_len = 3 + ulen + plen;
+	hs->secret_at = 3 + ulen;
+	hs->secret_end = hs->out_len;
 	strbuf_init(&sb, hs->said, sizeof(hs->said));
 	strbuf_printf(&sb, "socks5> AUTH user=");
 	escape(&sb, (const unsigned char *)hs->cred.user, ulen);
@@ -387,6 +389,7 @@ socks5_connect(struct proxy_handshake *hs)
 	size_t n = 4, hlen = strlen(hs->host);
 	struct strbuf sb;
 
+	hs->secret_at = hs->secret_end = 0;
 	hs->out[0] = SOCKS5_VERSION;
 	hs->out[1] = SOCKS5_CONNECT;
 	hs->out[2] = 0;
@@ -466,7 +469,11 @@ http_connect(struct proxy_handshake *hs)
 		    sizeof(basic));
 		explicit_bzero(pair, sizeof(pair));
 		n += snprintf((char *)hs->out + n, sizeof(hs->out) - (size_t)n,
-		    "Proxy-Authorization: Basic %s\r\n", basic);
+		    "Proxy-Authorization: Basic ");
+		hs->secret_at = (size_t)n;
+		n += snprintf((char *)hs->out + n, sizeof(hs->out) - (size_t)n,
+		    "%s\r\n", basic);
+		hs->secret_end = (size_t)n - 2;
 		explicit_bzero(basic, sizeof(basic));
 	}
 	n += snprintf((char *)hs->out + n, sizeof(hs->out) - (size_t)n,
@@ -539,9 +546,12 @@ proxy_client_start(struct proxy_handshake *hs, enum proxy_kind kind,
 }
 
 const unsigned char *
-proxy_client_output(const struct proxy_handshake *hs, size_t *len)
+proxy_client_output(const struct proxy_handshake *hs, size_t *len,
+    size_t *secret_at, size_t *secret_end)
 {
 	*len = hs->out_len;
+	*secret_at = hs->secret_at;
+	*secret_end = hs->secret_end;
 	return hs->out;
 }
 

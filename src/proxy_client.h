@@ -75,6 +75,7 @@ struct proxy_handshake {
 	struct proxy_credentials cred;
 	unsigned char out[1024];
 	size_t out_len;
+	size_t secret_at, secret_end;	/* out's password bytes; equal: none */
 	unsigned char in[PROXY_HTTP_HEAD_MAX];
 	size_t in_len;
 	/* When it failed: */
@@ -96,9 +97,13 @@ struct proxy_handshake {
 int proxy_client_start(struct proxy_handshake *hs, enum proxy_kind kind,
     const char *host, int port, const struct proxy_credentials *cred,
     char *err, size_t errlen);
-/* The bytes to send now; *len gets their count. */
+/*
+ * The bytes to send now; *len gets their count, and *secret_at and
+ * *secret_end where a password (or its Basic encoding) lies in them, for
+ * a trace to hide (equal when there is none).
+ */
 const unsigned char *proxy_client_output(const struct proxy_handshake *hs,
-    size_t *len);
+    size_t *len, size_t *secret_at, size_t *secret_end);
 /*
  * Feeds len bytes received from the proxy (len 0: it closed). *used gets
  * how many belong to the handshake: after PROXY_DONE the rest are the

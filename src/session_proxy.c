@@ -215,15 +215,20 @@ signal_status(void)
 	return sys_signal_caught ? 128 + (int)sys_signal_caught : EXIT_FAIL;
 }
 
-/* Sends the whole message. Returns EXIT_OK, or the status (not told). */
+/*
+ * Sends the whole message, its bytes from secret_at to secret_end hidden
+ * from the trace. Returns EXIT_OK, or the status (not told).
+ */
 static int
-send_all(int fd, const unsigned char *buf, size_t len, double deadline,
-    int *err)
+send_all(int fd, const unsigned char *buf, size_t len, size_t secret_at,
+    size_t secret_end, double deadline, int *err)
 {
 	size_t at = 0;
 
 	while (at < len) {
-		ssize_t n = sys_send(fd, buf + at, len - at, MSG_NOSIGNAL);
+		ssize_t n = sys_send_secret(fd, buf + at, len - at,
+		    MSG_NOSIGNAL, secret_at > at ? secret_at - at : 0,
+		    secret_end > at ? secret_end - at : 0);
 		int rc;
 
 		if (n >= 0) {
@@ -292,7 +297,7 @@ tell_failure(const struct session_proxy *px, const struct proxy_handshake *hs,
 		name = kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
 		    socks4_reply_name(hs->code) : socks5_reply_name(hs->code);
 		snprintf(text, sizeof(text), kind == PROXY_SOCKS4 ||
-		    kind == PROXY_SOCKS4A ? _("the proxy said %d: %s") :
+		    kind == PROXY_SOCKS4A ? _("the proxy said %d %s") :
 		    _("the proxy said 0x%02x %s"), hs->code,
 		    _(kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
 		    socks4_reply_meaning(hs->code) :
@@ -465,15 +470,17 @@ handshake(struct session_proxy *px, struct session *s,
 	}
 	step = PROXY_SEND;
 	for (;;) {
-		size_t len, used;
+		size_t len, used, secret_at, secret_end;
 		const unsigned char *out;
 		ssize_t n;
 		int rc;
 
 		if (step == PROXY_SEND) {
 			trace_line(hs.said);
-			out = proxy_client_output(&hs, &len);
-			status = send_all(fd, out, len, deadline, &e);
+			out = proxy_client_output(&hs, &len, &secret_at,
+			    &secret_end);
+			status = send_all(fd, out, len, secret_at, secret_end,
+			    deadline, &e);
 			if (status == EXIT_TIMEOUT)
 				goto timeout;
 			if (status != EXIT_OK && e == 0)

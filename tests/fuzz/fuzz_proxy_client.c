@@ -32,6 +32,13 @@ run(struct proxy_handshake *hs, enum proxy_kind kind, const char *host,
 		if (r == PROXY_DONE || r == PROXY_FAILED)
 			break;
 	}
+	{
+		size_t len, from, to;
+
+		proxy_client_output(hs, &len, &from, &to);
+		if (from > to || to > len || len > sizeof(hs->out))
+			abort();
+	}
 	if (strlen(hs->said) >= sizeof(hs->said) ||
 	    strlen(hs->heard) >= sizeof(hs->heard))
 		abort();

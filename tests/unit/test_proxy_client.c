@@ -149,8 +149,8 @@ start(struct proxy_handshake *hs, enum proxy_kind kind, const char *host,
 static void
 out_is(const struct proxy_handshake *hs, const void *want, size_t len)
 {
-	size_t n;
-	const unsigned char *out = proxy_client_output(hs, &n);
+	size_t n, from, to;
+	const unsigned char *out = proxy_client_output(hs, &n, &from, &to);
 
 	CHECK_MEM(out, n, want, len);
 }
@@ -187,6 +187,14 @@ test_socks5(void)
 	CHECK_INT(feed(&hs, "\x05\x02", 2, 2, &taken), PROXY_SEND);
 	out_is(&hs, "\x01\x05" "alice\x06" "hunter", 14);
 	CHECK_STR(hs.said, "socks5> AUTH user=alice password=<6 bytes>");
+	{
+		size_t n, from, to;
+
+		proxy_client_output(&hs, &n, &from, &to);
+		/* The trace hides "hunter", the password's own bytes. */
+		CHECK_INT(from, 8);
+		CHECK_INT(to, 14);
+	}
 	CHECK_INT(feed(&hs, "\x01\x00", 2, 2, &taken), PROXY_SEND);
 	out_is(&hs, "\x05\x01\x00\x04\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01"
 	    "\x00\x16", 22);
@@ -296,6 +304,13 @@ test_http(void)
 		unit_begin("http: CONNECT, a 200 fed %zu at a time", step);
 		start(&hs, PROXY_HTTP, "::1", 22, "alice", "secret");
 		out_is(&hs, want, sizeof(want) - 1);
+		{
+			size_t n, from, to;
+			const unsigned char *o = proxy_client_output(&hs, &n,
+			    &from, &to);
+
+			CHECK_MEM(o + from, to - from, "YWxpY2U6c2VjcmV0", 16);
+		}
 		CHECK_STR(hs.said, "http> CONNECT [::1]:22 HTTP/1.1 "
 		    "(Proxy-Authorization: Basic user=alice password=<6 "
 		    "bytes>)");
