@@ -26,6 +26,10 @@ through() {
 	assert_success
 	[ "$output" = $'hi\necho:ping' ]
 	assert_stderr_contains "socks5> CONNECT localhost:$TARGET_PORT"
+	through "socks5h://127.0.0.1:$PROXY_PORT" --json "localhost:$TARGET_PORT"
+	assert_success
+	[ "$(jq -r 'select(.event == "proxy") | .proxy + " " + .target' \
+	    <<<"$stderr")" = "socks5h://127.0.0.1:$PROXY_PORT localhost:$TARGET_PORT" ]
 }
 
 @test "--trace shows each handshake message decoded, the password only by its length" {
