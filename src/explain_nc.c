@@ -524,8 +524,8 @@ explain_nc_missing(int argc, char *const *argv)
 
 		/* ncat's --proxy HOST:PORT and --proxy-type. */
 		if (strncmp(a, "--proxy", 7) == 0)
-			return _("--proxy is an option of connect and send here, "
-			    "and takes a URL: sockit connect --proxy "
+			return _("--proxy is an option of connect and send "
+			    "here, and takes a URL: sockit connect --proxy "
 			    "socks5://HOST:PORT (or http://) TARGET (-x is the "
 			    "hex dump here)");
 		if (strncmp(a, "--ssl", 5) == 0)

@@ -150,9 +150,9 @@ proxy_url_parse(const char *text, struct proxy_url *u, char *err,
 
 	memset(u, 0, sizeof(*u));
 	if (sep == NULL) {
-		snprintf(err, errlen, _("bad proxy URL '%s': it needs a scheme: "
-		    "socks5://, socks5h://, socks4://, socks4a:// or http://"),
-		    text);
+		snprintf(err, errlen, _("bad proxy URL '%s': it needs a "
+		    "scheme: socks5://, socks5h://, socks4://, socks4a:// or "
+		    "http://"), text);
 		return -1;
 	}
 	kind = proxy_kind_from_scheme(text, (size_t)(sep - text));
@@ -191,8 +191,8 @@ proxy_url_parse(const char *text, struct proxy_url *u, char *err,
 		hlen = (size_t)(hend - p - 1);
 		port = hend + 1;
 		if (hlen >= sizeof(u->host)) {
-			snprintf(err, errlen, _("the proxy's host in '%s' is too "
-			    "long"), text);
+			snprintf(err, errlen, _("the proxy's host in '%s' is "
+			    "too long"), text);
 			return -1;
 		}
 		memcpy(u->host, p + 1, hlen);
@@ -201,8 +201,8 @@ proxy_url_parse(const char *text, struct proxy_url *u, char *err,
 			unsigned char a6[16];
 
 			if (inet_pton(AF_INET6, u->host, a6) != 1) {
-				snprintf(err, errlen, _("'%s' in the proxy URL is "
-				    "not an IPv6 address"), u->host);
+				snprintf(err, errlen, _("'%s' in the proxy URL "
+				    "is not an IPv6 address"), u->host);
 				return -1;
 			}
 		}
@@ -217,8 +217,8 @@ proxy_url_parse(const char *text, struct proxy_url *u, char *err,
 		hend = port != NULL ? port : end;
 		hlen = (size_t)(hend - p);
 		if (hlen >= sizeof(u->host)) {
-			snprintf(err, errlen, _("the proxy's host in '%s' is too "
-			    "long"), text);
+			snprintf(err, errlen, _("the proxy's host in '%s' is "
+			    "too long"), text);
 			return -1;
 		}
 		memcpy(u->host, p, hlen);
@@ -227,14 +227,15 @@ proxy_url_parse(const char *text, struct proxy_url *u, char *err,
 			port = end;
 	}
 	if (u->host[0] == '\0') {
-		snprintf(err, errlen, _("the proxy URL '%s' has no host"), text);
+		snprintf(err, errlen, _("the proxy URL '%s' has no host"),
+		    text);
 		return -1;
 	}
 	if (port < end) {
 		if (parse_port(port + 1, (size_t)(end - port - 1), &u->port) <
 		    0) {
-			snprintf(err, errlen, _("bad port '%.*s' in the proxy URL "
-			    "'%s': a number from 1 to 65535"),
+			snprintf(err, errlen, _("bad port '%.*s' in the proxy "
+			    "URL '%s': a number from 1 to 65535"),
 			    (int)(end - port - 1), port + 1, text);
 			return -1;
 		}

@@ -28,7 +28,8 @@ struct proxy_url {
 	char host[PROXY_HOST_MAX];	/* an IPv6 literal without brackets */
 	int port;
 	struct proxy_credentials cred;	/* from user:pass@, %XX decoded */
-	char text[PROXY_HOST_MAX + 64];	/* scheme://host:port, no secrets */
+	/* scheme://host:port, without the credentials. */
+	char text[PROXY_HOST_MAX + 64];
 };
 
 /*
@@ -71,11 +72,12 @@ struct proxy_handshake {
 	char host[PROXY_HOST_MAX];	/* the target, as sent */
 	int port;
 	int atyp;		/* SOCKS5_ATYP_*: how host goes on the wire */
-	unsigned char addr[16];	/* host's bytes for an IPv4 or IPv6 atyp */
+	unsigned char addr[16];	/* host's bytes, for an IP atyp */
 	struct proxy_credentials cred;
 	unsigned char out[1024];
 	size_t out_len;
-	size_t secret_at, secret_end;	/* out's password bytes; equal: none */
+	/* Where out holds a password; equal: nowhere. */
+	size_t secret_at, secret_end;
 	unsigned char in[PROXY_HTTP_HEAD_MAX];
 	size_t in_len;
 	/* When it failed: */

@@ -129,8 +129,8 @@ session_proxy_setup(struct session_proxy *px, struct session *s,
 		return EXIT_USAGE;
 	}
 	if (endpoint_is_unix(ep)) {
-		report_usage("--proxy reaches TCP targets: %s is a unix socket, "
-		    "which only this machine can reach", ep->text);
+		report_usage("--proxy reaches TCP targets: %s is a unix "
+		    "socket, which only this machine can reach", ep->text);
 		return EXIT_USAGE;
 	}
 	if (ep->row->socktype != SOCK_STREAM) {
@@ -307,8 +307,8 @@ tell_failure(const struct session_proxy *px, const struct proxy_handshake *hs,
 	case PROXY_FAIL_METHOD:
 		proxy_client_offered(hs, offered, sizeof(offered));
 		if (hs->code == SOCKS5_NO_ACCEPTABLE) {
-			snprintf(text, sizeof(text), _("the proxy takes none of "
-			    "the methods offered (%s)"), offered);
+			snprintf(text, sizeof(text), _("the proxy takes none "
+			    "of the methods offered (%s)"), offered);
 			name = "NO_ACCEPTABLE";
 			hint = explain_proxy(hs->cred.given ? "no method" :
 			    "credentials");
@@ -551,8 +551,9 @@ proxy_unreachable(struct session_proxy *px, struct session *s,
 		return EXIT_TIMEOUT;
 	}
 	report_errno_hint(t->last_call, what, t->last_err, explain_errno_at(
-	    t->last_call, t->last_err, (const struct sockaddr *)&t->last_addr.sa,
-	    t->last_addr.len, t->last_addr.socktype, hint, sizeof(hint)));
+	    t->last_call, t->last_err,
+	    (const struct sockaddr *)&t->last_addr.sa, t->last_addr.len,
+	    t->last_addr.socktype, hint, sizeof(hint)));
 	return status == EXIT_TIMEOUT ? EXIT_TIMEOUT : EXIT_FAIL;
 }
 
