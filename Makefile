@@ -59,8 +59,9 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/session_starttls.c src/loop.c src/loop_flows.c $(LINE_SRC) \
 	src/loop_hex.c src/arrival.c src/cmd_explain.c src/errtable.c \
 	src/explain_demo.c src/readback.c src/sabytes.c src/resolve_legacy.c \
-	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c src/proxy.c src/proxy_server.c \
-	src/sys_lookup.c src/loop_proxy.c src/serve_proxy.c \
+	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c src/proxy.c \
+	src/proxy_server.c src/sys_lookup.c src/loop_proxy.c src/serve_proxy.c \
+	src/proxy_client.c src/session_proxy.c \
 	$(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \
@@ -71,12 +72,12 @@ UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_starttls.c tests/unit/test_hints.c \
 	tests/unit/test_errtable.c tests/unit/test_structs.c \
 	tests/unit/test_tcpdiag.c tests/unit/test_step.c \
-	tests/unit/test_proxy_server.c
+	tests/unit/test_proxy_server.c tests/unit/test_proxy_client.c
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): make fuzz runs each for
 # FUZZ_SECONDS with clang; make check replays their corpora and crashers.
 FUZZ_TARGETS = endpoint argv escape hexdump json pin alpn starttls sabytes \
-	tcpdiag proxy_server
+	tcpdiag proxy_server proxy_client
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_DIR = build/fuzz

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "report.h"
 #include "session.h"
+#include "session_proxy.h"
 #include "sockit.h"
 #include "sys.h"
 #include "textbook.h"
@@ -209,6 +210,7 @@ int
 cmd_connect(int argc, char **argv)
 {
 	struct session s;
+	struct session_proxy px;
 	struct connect_opts co = { 0, -1, NULL };
 	struct multicast_send ms;
 	struct endpoint ep;
@@ -228,6 +230,8 @@ cmd_connect(int argc, char **argv)
 		  &s.opts },
 		{ N_("TLS options"), session_tls_defs, session_tls_count,
 		  &s.tlso },
+		{ N_("Proxy options"), session_proxy_defs, session_proxy_count,
+		  &px },
 		{ N_("Terminal options"), session_tty_defs, session_tty_count,
 		  &s.opts },
 	};
@@ -240,6 +244,7 @@ cmd_connect(int argc, char **argv)
 	};
 
 	session_init(&s);
+	session_proxy_init(&px, &s);
 	multicast_send_init(&ms);
 	s.may_edit = true;
 	s.dialed = true;
@@ -247,6 +252,7 @@ cmd_connect(int argc, char **argv)
 	if ((status = opt_run(&cmd, argc, argv, pos, 3, &npos)) != OPT_GO_ON)
 		return status;
 	s.opts.source = co.source;
+	session_proxy_shutdown_default(&px, &s);
 	if ((status = session_check(&s)) != EXIT_OK)
 		return status;
 	if ((status = session_endpoint(&s, pos, npos, co.zero, &ep)) !=
@@ -267,7 +273,8 @@ cmd_connect(int argc, char **argv)
 		    "marks a port closed");
 		return EXIT_USAGE;
 	}
-	if ((status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
+	if ((status = session_proxy_setup(&px, &s, &ep, co.zero)) != EXIT_OK ||
+	    (status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
 		return status;
 	if (co.zero) {
 		status = port_check(&s, &ep, co.wait);
@@ -279,11 +286,9 @@ cmd_connect(int argc, char **argv)
 		spawn_free(&prog);
 		return status;
 	}
-	status = dial_open(&s, &ep, NULL, -1, co.wait, false, &t);
+	status = session_proxy_dial(&px, &s, &ep, co.wait, &t, peer,
+	    sizeof(peer));
 	if (status == EXIT_OK) {
-		addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len,
-		    peer, sizeof(peer));
-		session_connected(&s, t.fd, "connected");
 		if (session_has_program(&s) && session_tls_on(&s)) {
 			status = inetd_session(&s, &prog, t.fd);
 		} else if (session_has_program(&s)) {

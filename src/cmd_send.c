@@ -18,6 +18,7 @@
 #include "msgflags.h"
 #include "report.h"
 #include "session.h"
+#include "session_proxy.h"
 #include "sockit.h"
 #include "sys.h"
 #include "textbook.h"
@@ -311,8 +312,9 @@ relay_with_plan(struct session *s, const struct send_opts *so,
 
 /* Stream: one connection per --count round; the pump does everything. */
 static int
-stream_round(struct session *s, const struct send_opts *so,
-    const struct endpoint *ep, const unsigned char *data, size_t len)
+stream_round(struct session *s, struct session_proxy *px,
+    const struct send_opts *so, const struct endpoint *ep,
+    const unsigned char *data, size_t len)
 {
 	struct session_plan plan;
 	struct dial_result t;
@@ -325,11 +327,8 @@ stream_round(struct session *s, const struct send_opts *so,
 	if (data == NULL && (in = open_input(so)) < 0 && so->file != NULL)
 		return EXIT_FAIL;
 	plan.in_fd = in;
-	status = dial_open(s, ep, NULL, -1, -1, false, &t);
+	status = session_proxy_dial(px, s, ep, -1, &t, peer, sizeof(peer));
 	if (status == EXIT_OK) {
-		addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len,
-		    peer, sizeof(peer));
-		session_connected(s, t.fd, "connected");
 		status = relay_with_plan(s, so, &plan, t.fd, t.addr.socktype,
 		    peer);
 		sys_close(t.fd);
@@ -690,6 +689,7 @@ int
 cmd_send(int argc, char **argv)
 {
 	struct session s;
+	struct session_proxy px;
 	struct send_opts so = { 0, 0, NULL, 0, 0, 1, 0, NULL, 0 };
 	struct multicast_send ms;
 	struct endpoint ep;
@@ -708,6 +708,8 @@ cmd_send(int argc, char **argv)
 		  &s.opts },
 		{ N_("TLS options"), session_tls_defs, session_tls_count,
 		  &s.tlso },
+		{ N_("Proxy options"), session_proxy_defs, session_proxy_count,
+		  &px },
 	};
 	const struct opt_command cmd = {
 		"send", N_("[OPTIONS] ENDPOINT [DATA ...]"),
@@ -719,6 +721,7 @@ cmd_send(int argc, char **argv)
 	};
 
 	session_init(&s);
+	session_proxy_init(&px, &s);
 	multicast_send_init(&ms);
 	s.multicast = &ms;
 	/* Our end connects: TLS is the client's, checking name and pin. */
@@ -733,6 +736,7 @@ cmd_send(int argc, char **argv)
 		goto done;
 	s.opts.source = so.source;
 	s.oob_send = so.oob;
+	session_proxy_shutdown_default(&px, &s);
 	/* "-f -" is stdin, as many tools read it. */
 	if (so.file != NULL && strcmp(so.file, "-") == 0)
 		so.file = NULL;
@@ -743,6 +747,7 @@ cmd_send(int argc, char **argv)
 	    (status = multicast_send_check(&ms, &ep)) != EXIT_OK ||
 	    (status = check_options(&so, &ep, npos - 1)) != EXIT_OK ||
 	    (status = msgflags_check(&s, &ep, false)) != EXIT_OK ||
+	    (status = session_proxy_setup(&px, &s, &ep, false)) != EXIT_OK ||
 	    (status = session_tls_setup(&s, &ep, false)) != EXIT_OK)
 		goto done;
 	if (npos > 1 && (status = build_data(&so, pos + 1, npos - 1, &data,
@@ -756,7 +761,7 @@ cmd_send(int argc, char **argv)
 		if (round > 0 && (status = pause_between(so.interval)) !=
 		    EXIT_OK)
 			break;
-		if ((status = stream_round(&s, &so, &ep, data, len)) !=
+		if ((status = stream_round(&s, &px, &so, &ep, data, len)) !=
 		    EXIT_OK)
 			break;
 	}

@@ -520,6 +520,86 @@ explain_tls(const char *name)
 	return NULL;
 }
 
+/* --proxy's failures: what the proxy's answer means, and what to check. */
+static const struct {
+	const char *name;
+	const char *hint;
+} proxy_hints[] = {
+	{ "refused",
+	  N_("the proxy reached the destination, where nothing listens on "
+	  "that port: check the target's port as the proxy sees it") },
+	{ "unreachable",
+	  N_("the proxy cannot reach the destination: check the target's name "
+	  "and address from the proxy's side, and its routes") },
+	{ "not allowed",
+	  N_("the proxy's rules do not let this client reach this destination "
+	  "(danted's socks pass rules): its log says which rule") },
+	{ "failure",
+	  N_("the proxy could not do the request: its log says why") },
+	{ "socks4 rejected",
+	  N_("the proxy refused the request or could not reach the "
+	  "destination: SOCKS4 does not say which; socks5:// does") },
+	{ "socks4 identd",
+	  N_("this SOCKS4 proxy checks the client's identd: run one, or use "
+	  "socks5://") },
+	{ "credentials",
+	  N_("the proxy wants a user name and password: give them with --proxy "
+	  "socks5://USER:PASS@HOST:PORT or --proxy-auth-file FILE") },
+	{ "no method",
+	  N_("the proxy takes neither no authentication nor a password: it may "
+	  "want GSSAPI, which sockit does not speak") },
+	{ "odd method",
+	  N_("a SOCKS5 proxy must choose among the methods offered (RFC 1928): "
+	  "this one does not follow the protocol") },
+	{ "auth",
+	  N_("check the user name and password: the proxy's log says which was "
+	  "wrong") },
+	{ "407",
+	  N_("give credentials with --proxy http://USER:PASS@HOST:PORT or "
+	  "--proxy-auth-file FILE") },
+	{ "403",
+	  N_("the proxy's rules forbid this destination or port (tinyproxy's "
+	  "ConnectPort, squid's SSL_ports): ask its admin") },
+	{ "5xx",
+	  N_("the proxy could not reach the destination: check the target's "
+	  "name and port as the proxy sees them") },
+	{ "no connect",
+	  N_("this server does not take CONNECT: is it a web server rather "
+	  "than a proxy, or a proxy for plain HTTP only?") },
+	{ "closed",
+	  N_("the proxy hung up during the handshake: check --proxy's scheme "
+	  "(a SOCKS5 proxy may drop a SOCKS4 request); its log says why") },
+	{ "odd",
+	  N_("check --proxy's scheme and port: socks5:// for a SOCKS port "
+	  "(1080, 9050), http:// for an HTTP proxy (3128, 8080); -t shows the "
+	  "handshake") },
+	{ "socks5 only",
+	  N_("the proxy answered as a SOCKS5 proxy does: use socks5:// or "
+	  "socks5h://") },
+	{ "socks5 resolve",
+	  N_("with socks5:// this machine resolves the target; socks5h:// lets "
+	  "the proxy resolve it, as it must for names only it knows") },
+	{ "socks4 resolve",
+	  N_("with socks4:// this machine resolves the target; socks4a:// lets "
+	  "the proxy resolve it") },
+	{ "socks4 ipv6",
+	  N_("use socks5:// or socks5h://, which carry IPv6, or socks4a:// to "
+	  "let the proxy resolve the name") },
+};
+
+const char *
+explain_proxy(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < ARRAY_LEN(proxy_hints); i++)
+		if (strcmp(proxy_hints[i].name, name) == 0)
+			return proxy_hints[i].hint;
+	return NULL;
+}
+
 const char *
 explain_eai(int code)
 {

@@ -29,6 +29,12 @@ const char *explain_errno_at(const char *call, int err,
  * something else), "plain client" or "eof". Returns NULL when none.
  */
 const char *explain_tls(const char *name);
+/*
+ * Returns a one-line hint for what a proxy answered, named as
+ * session_proxy.c names it: "refused", "407", "closed", "odd" (another
+ * protocol). Returns NULL when none.
+ */
+const char *explain_proxy(const char *name);
 /* Returns a one-line hint for a getaddrinfo/getnameinfo EAI_ code, or NULL. */
 const char *explain_eai(int code);
 /*

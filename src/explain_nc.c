@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "explain_nc.h"
 #include "i18n.h"
@@ -430,40 +431,110 @@ explain_nc_line(int argc, char *const *argv, char *out, size_t cap)
 	return strbuf_used(&sb) == sb.len ? 0 : -1;
 }
 
-const char *
-explain_nc_missing(int argc, char *const *argv)
+/*
+ * Finds nc's -X TYPE and -x ADDR in argv (argc words). Once -X is known,
+ * -x is surely nc's, and its word an address whatever it looks like.
+ */
+static void
+find_proxy_flags(int argc, char *const *argv, const char **type,
+    const char **addr)
 {
-	/* Translated here: the callers put it into a message of their own. */
-	static const char proxy[] = N_("sockit has no proxy support yet (-x "
-	    "is the hex dump here)");
 	int i;
 
-	if (!may_be_nc(argc, argv))
-		return NULL;
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i], *p;
 
-		if (strncmp(a, "--proxy", 7) == 0)
-			return _(proxy);
-		if (strncmp(a, "--ssl", 5) == 0)
-			return _("TLS is an option of the command here: "
-			    "sockit connect --tls HOST:PORT, sockit listen "
-			    "--tls --cert FILE PORT");
 		if (a[0] != '-' || a[1] == '-')
 			continue;
-		/* -X TYPE, or -x with a proxy's address after it. */
 		for (p = a + 1; *p; p++) {
 			const struct nc_flag *f = find_nc_flag(*p);
 			const char *v = p[1] != '\0' ? p + 1 :
 			    i + 1 < argc ? argv[i + 1] : NULL;
 
-			if (*p == 'X' || (*p == 'x' && v != NULL &&
-			    looks_like_host(v, NULL)))
-				return _(proxy);
+			if (*p == 'X') {
+				*type = v != NULL ? v : "";
+				break;
+			}
+			if (*p == 'x' && v != NULL && (*type != NULL ||
+			    looks_like_host(v, NULL))) {
+				*addr = v;
+				break;
+			}
 			if (f != NULL && f->value != NC_NONE)
 				break;
 		}
 	}
+}
+
+/*
+ * nc's proxy flags in argv (argc words): -X TYPE (4, 5 or connect) and
+ * -x ADDR[:PORT], SOCKS5 when -X is missing, as nc.openbsd reads them.
+ * Writes the --proxy URL they mean into out, HOST:PORT for a missing
+ * -x. Returns false when neither flag is there.
+ */
+static bool
+nc_proxy_url(int argc, char *const *argv, char *out, size_t cap)
+{
+	const char *type = NULL, *addr = NULL, *scheme = "socks5";
+
+	find_proxy_flags(argc, argv, &type, &addr);
+	/* A -x before the -X is read again, now as nc's. */
+	if (type != NULL && addr == NULL)
+		find_proxy_flags(argc, argv, &type, &addr);
+	if (type == NULL && addr == NULL)
+		return false;
+	if (type != NULL && strcmp(type, "4") == 0)
+		scheme = "socks4";
+	else if (type != NULL && strcasecmp(type, "connect") == 0)
+		scheme = "http";
+	/* nc's default proxy ports: 1080 for SOCKS, 3128 for CONNECT. */
+	if (addr == NULL)
+		snprintf(out, cap, "--proxy %s://HOST:PORT", scheme);
+	else if (strchr(addr, ':') == NULL)
+		snprintf(out, cap, "--proxy %s://%s:%s", scheme, addr,
+		    strcmp(scheme, "http") == 0 ? "3128" : "1080");
+	else
+		snprintf(out, cap, "--proxy %s://%s", scheme, addr);
+	return true;
+}
+
+const char *
+explain_nc_proxy(int argc, char *const *argv, char *out, size_t cap)
+{
+	char url[300];
+
+	if (!nc_proxy_url(argc, argv, url, sizeof(url)))
+		snprintf(url, sizeof(url), "--proxy socks5://HOST:PORT");
+	/* Translated here: the callers put it into a message of their own. */
+	snprintf(out, cap, _("nc's -X and -x are spelled as one URL: use %s "
+	    "(-x is the hex dump here)"), url);
+	return out;
+}
+
+const char *
+explain_nc_missing(int argc, char *const *argv)
+{
+	static char advice[512];
+	int i;
+
+	if (!may_be_nc(argc, argv))
+		return NULL;
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		/* ncat's --proxy HOST:PORT and --proxy-type. */
+		if (strncmp(a, "--proxy", 7) == 0)
+			return _("--proxy is an option of connect and send "
+			    "here, and takes a URL: sockit connect --proxy "
+			    "socks5://HOST:PORT (or http://) TARGET (-x is the "
+			    "hex dump here)");
+		if (strncmp(a, "--ssl", 5) == 0)
+			return _("TLS is an option of the command here: "
+			    "sockit connect --tls HOST:PORT, sockit listen "
+			    "--tls --cert FILE PORT");
+	}
+	if (nc_proxy_url(argc, argv, advice, sizeof(advice)))
+		return explain_nc_proxy(argc, argv, advice, sizeof(advice));
 	return NULL;
 }
 
@@ -493,8 +564,6 @@ static const struct nc_option nc_options[] = {
 	  "drop -l"), NC_EXAMPLE_NONE },
 	{ "connect send", 'l', N_("nc's -l is a command here: write"),
 	  NC_EXAMPLE_LISTEN },
-	{ "connect send", 'X', N_("sockit has no proxy support yet (-x is the "
-	  "hex dump here)"), NC_EXAMPLE_NONE },
 };
 
 /* Returns true when word is one of the blank-separated words of list. */

@@ -21,6 +21,13 @@ int explain_nc_line(int argc, char *const *argv, char *out, size_t cap);
  */
 const char *explain_nc_missing(int argc, char *const *argv);
 /*
+ * For nc's -X TYPE and -x ADDR[:PORT] anywhere in argv (argc words):
+ * the --proxy URL they mean, as advice written into out in the user's
+ * language ("... use --proxy socks5://127.0.0.1:1080 ..."). Returns out.
+ */
+const char *explain_nc_proxy(int argc, char *const *argv, char *out,
+    size_t cap);
+/*
  * Returns advice for nc's option -letter given to command (such as -N
  * for connect), written into out in the user's language; arg is the word
  * after it, or NULL.

@@ -202,15 +202,22 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 		    cmd->name);
 }
 
-/* An unknown -c, with advice when it is an nc habit; arg follows it. */
+/*
+ * An unknown -c, with advice when it is an nc habit; arg follows it, and
+ * the words of argv (argc) may hold the -x that goes with nc's -X.
+ */
 static void
 unknown_short(const struct opt_command *cmd, char c, const char *arg,
-    char *err, size_t errlen)
+    int argc, char **argv, char *err, size_t errlen)
 {
-	char advice[256];
+	char advice[512];
 
-	if (explain_nc_option(cmd->name, c, arg, advice, sizeof(advice)) !=
-	    NULL)
+	if (c == 'X')
+		snprintf(err, errlen, _("unknown option '-%c' for %s: %s"), c,
+		    cmd->name, explain_nc_proxy(argc - 1, argv + 1, advice,
+		    sizeof(advice)));
+	else if (explain_nc_option(cmd->name, c, arg, advice,
+	    sizeof(advice)) != NULL)
 		snprintf(err, errlen, _("unknown option '-%c' for %s: %s"), c,
 		    cmd->name, advice);
 	else
@@ -281,7 +288,8 @@ parse_short(const struct opt_command *cmd, int argc, char **argv, int *i,
 			return OPT_HELP;
 		if (!find_short(cmd, *p, &g, &d)) {
 			unknown_short(cmd, *p, p[1] != '\0' ? p + 1 :
-			    *i + 1 < argc ? argv[*i + 1] : NULL, err, errlen);
+			    *i + 1 < argc ? argv[*i + 1] : NULL, argc, argv,
+			    err, errlen);
 			return OPT_ERROR;
 		}
 		snprintf(spelled, sizeof(spelled), "-%c", *p);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -147,6 +148,34 @@ sys_send(int fd, const void *buf, size_t len, int flags)
 	while (sys_retry_eintr(rc));
 	if (sys_trace_data_call(rc, flags))
 		trace_data("send", fd, buf, len, flags | nosignal(), rc,
+		    errno, NULL, 0, false);
+	sys_state_after(fd, rc, rc >= 0);
+	return rc;
+}
+
+ssize_t
+sys_send_secret(int fd, const void *buf, size_t len, int flags,
+    size_t secret_at, size_t secret_end)
+{
+	unsigned char shown[1024];
+	size_t n = len < sizeof(shown) ? len : sizeof(shown), i;
+	ssize_t rc;
+
+	/*
+	 * The trace and --step show a copy with the secret's bytes as '*':
+	 * a trace is pasted into bug reports, a password must not be.
+	 */
+	memcpy(shown, buf, n);
+	for (i = secret_at; i < secret_end && i < n; i++)
+		shown[i] = '*';
+	if (step_wanted())
+		step_data("send", fd, shown, n, flags | nosignal(), NULL, 0,
+		    false);
+	do
+		rc = send(fd, buf, len, flags | nosignal());
+	while (sys_retry_eintr(rc));
+	if (sys_trace_data_call(rc, flags))
+		trace_data("send", fd, shown, n, flags | nosignal(), rc,
 		    errno, NULL, 0, false);
 	sys_state_after(fd, rc, rc >= 0);
 	return rc;

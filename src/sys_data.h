@@ -7,6 +7,12 @@
 #include <sys/socket.h>
 
 ssize_t sys_send(int fd, const void *buf, size_t len, int flags);
+/*
+ * sys_send for a message that holds a password: the bytes from secret_at
+ * up to secret_end are shown as '*' in the trace.
+ */
+ssize_t sys_send_secret(int fd, const void *buf, size_t len, int flags,
+    size_t secret_at, size_t secret_end);
 ssize_t sys_recv(int fd, void *buf, size_t len, int flags);
 ssize_t sys_sendto(int fd, const void *buf, size_t len, int flags,
     const struct sockaddr *sa, socklen_t salen);

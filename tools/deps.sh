@@ -82,6 +82,12 @@ check)
 	want tmux tmux
 	want mandoc mandoc
 	want redis-server redis-server
+	# The real proxies and the sshd of tests/proxy_client.bats.
+	want danted dante-server
+	want microsocks microsocks
+	want tinyproxy tinyproxy
+	want /usr/sbin/sshd openssh-server
+	want ssh openssh-client
 	;;
 valgrind)
 	want valgrind valgrind

@@ -180,14 +180,18 @@ test_nc_missing(void)
 		const char *words[7];
 		const char *want;	/* NULL: nothing to say */
 	} lines[] = {
-		{ { "-x", "proxy:1080", "host", "80" }, "no proxy support" },
+		{ { "-x", "proxy:1080", "host", "80" },
+		  "use --proxy socks5://proxy:1080" },
 		{ { "-X", "5", "-x", "proxy:1080", "host", "80" },
-		  "no proxy support" },
-		{ { "-X", "connect", "host", "80" }, "no proxy support" },
-		{ { "-vx10.0.0.1", "host", "80" }, "no proxy support" },
-		{ { "--proxy", "p:3128", "host", "80" }, "no proxy support" },
-		{ { "--proxy-type", "socks5", "host", "80" },
-		  "no proxy support" },
+		  "use --proxy socks5://proxy:1080" },
+		{ { "-X", "connect", "host", "80" },
+		  "use --proxy http://HOST:PORT" },
+		{ { "-X4", "-x", "proxy", "host", "80" },
+		  "use --proxy socks4://proxy:1080" },
+		{ { "-vx10.0.0.1", "host", "80" },
+		  "use --proxy socks5://10.0.0.1:1080" },
+		{ { "--proxy", "p:3128", "host", "80" }, "takes a URL" },
+		{ { "--proxy-type", "socks5", "host", "80" }, "takes a URL" },
 		{ { "--ssl", "host", "443" }, "connect --tls HOST:PORT" },
 		{ { "host.example", "443", "--ssl" }, "connect --tls" },
 		/* sockit's own -x, given before the command, is no proxy. */
@@ -255,9 +259,16 @@ test_nc_options(void)
 	    sizeof(out)), "-s :5000");
 	unit_end();
 
-	unit_begin("explain_nc_option: connect -X says there is no proxy");
-	CHECK_CONTAINS(explain_nc_option("connect", 'X', "5", out,
-	    sizeof(out)), "no proxy support yet");
+	unit_begin("explain_nc_proxy: -X and -x become one --proxy URL");
+	{
+		char *words[] = { "-X", "connect", "-x", "10.0.0.1", "h:80" };
+		char *bare[] = { "-X", "5", "h:80" };
+
+		CHECK_CONTAINS(explain_nc_proxy(5, words, out, sizeof(out)),
+		    "use --proxy http://10.0.0.1:3128");
+		CHECK_CONTAINS(explain_nc_proxy(3, bare, out, sizeof(out)),
+		    "use --proxy socks5://HOST:PORT");
+	}
 	unit_end();
 
 	unit_begin("explain_nc_option: no advice for other letters or "

@@ -48,6 +48,7 @@ static const struct {
 	{ "structs", test_structs },
 	{ "tcpdiag", test_tcpdiag },
 	{ "proxy_server", test_proxy_server },
+	{ "proxy_client", test_proxy_client },
 };
 
 /* Appends bytes as a C literal would spell them, so a value stays one line. */

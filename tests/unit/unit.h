@@ -65,5 +65,6 @@ void test_errtable(void);
 void test_structs(void);
 void test_tcpdiag(void);
 void test_proxy_server(void);
+void test_proxy_client(void);
 
 #endif

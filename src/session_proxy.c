@@ -1,0 +1,589 @@
+/* session_proxy.c: --proxy's socket side: connect to the proxy, run the handshake of proxy_client.c on it, say what the proxy answered. */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "explain.h"
+#include "i18n.h"
+#include "json.h"
+#include "relay.h"
+#include "report.h"
+#include "session.h"
+#include "session_proxy.h"
+#include "sockit.h"
+#include "starttls.h"
+#include "sys.h"
+#include "trace.h"
+
+#define FIELD(name) offsetof(struct session_proxy, name)
+
+const struct opt_def session_proxy_defs[] = {
+	{ 0, "proxy", OPT_STRING, FIELD(url_text), "URL",
+	  N_("connect through a proxy: socks5://, socks5h://, socks4://, "
+	  "socks4a://, http://"), 0, 0, 0, NULL },
+	{ 0, "proxy-auth-file", OPT_STRING, FIELD(auth_file), "FILE",
+	  N_("the proxy's user:password is the first line of FILE"),
+	  0, 0, 0, NULL },
+};
+
+const size_t session_proxy_count = ARRAY_LEN(session_proxy_defs);
+
+void
+session_proxy_init(struct session_proxy *px, struct session *s)
+{
+	memset(px, 0, sizeof(*px));
+	s->opts.shutdown_mode = -1;
+}
+
+void
+session_proxy_shutdown_default(struct session_proxy *px, struct session *s)
+{
+	px->shutdown_given = s->opts.shutdown_mode >= 0;
+	if (!px->shutdown_given)
+		s->opts.shutdown_mode = RELAY_SHUT_WR;
+}
+
+/*
+ * Reads the one line of --proxy-auth-file. A file others may read gives
+ * the password away as surely as the command line would: refused.
+ */
+static int
+read_auth_file(const char *path, struct proxy_credentials *cred)
+{
+	char buf[2 * PROXY_CRED_MAX + 8], what[4200], hint[4200], err[256];
+	struct stat st;
+	ssize_t n;
+	size_t len = 0;
+	int fd;
+
+	snprintf(what, sizeof(what), _("read --proxy-auth-file %s"), path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		report_errno("open", what, errno);
+		return EXIT_FAIL;
+	}
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
+		char text[128];
+
+		close(fd);
+		snprintf(text, sizeof(text), _("group or others may read it "
+		    "(mode %04o), and it holds a password"),
+		    (unsigned)(st.st_mode & 07777));
+		snprintf(hint, sizeof(hint), _("chmod 600 %s"), path);
+		report_failure_lines(what, text, NULL, "", hint);
+		return EXIT_FAIL;
+	}
+	while (len < sizeof(buf) && (n = read(fd, buf + len,
+	    sizeof(buf) - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			report_errno("read", what, errno);
+			close(fd);
+			return EXIT_FAIL;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len == sizeof(buf)) {
+		report_error("%s: it is longer than one user:password line",
+		    what);
+		return EXIT_FAIL;
+	}
+	if (proxy_auth_parse(buf, len, cred, err, sizeof(err)) < 0) {
+		explicit_bzero(buf, sizeof(buf));
+		report_error("%s: %s", what, err);
+		return EXIT_FAIL;
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return EXIT_OK;
+}
+
+int
+session_proxy_setup(struct session_proxy *px, struct session *s,
+    const struct endpoint *ep, bool zero)
+{
+	char err[512], text[PROXY_HOST_MAX + 16];
+	unsigned char a6[16];
+
+	if (px->url_text == NULL) {
+		if (px->auth_file != NULL) {
+			report_usage("--proxy-auth-file needs --proxy URL");
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	if (proxy_url_parse(px->url_text, &px->url, err, sizeof(err)) < 0) {
+		report_usage("%s", err);
+		return EXIT_USAGE;
+	}
+	if (endpoint_is_unix(ep)) {
+		report_usage("--proxy reaches TCP targets: %s is a unix "
+		    "socket, which only this machine can reach", ep->text);
+		return EXIT_USAGE;
+	}
+	if (ep->row->socktype != SOCK_STREAM) {
+		report_usage("--proxy carries TCP only: SOCKS5's UDP ASSOCIATE "
+		    "and the like are not done here, so -u cannot go through "
+		    "a proxy");
+		return EXIT_USAGE;
+	}
+	if (zero) {
+		report_usage("-z checks ports from this machine; through a "
+		    "proxy, connect without -z: a refused CONNECT ends with "
+		    "the proxy's answer and status 1");
+		return EXIT_USAGE;
+	}
+	if (!isdigit((unsigned char)ep->port[0])) {
+		report_usage("through a proxy the port must be a number: the "
+		    "proxy, not this machine, would look up the service '%s'",
+		    ep->port);
+		return EXIT_USAGE;
+	}
+	if ((px->url.kind == PROXY_SOCKS4 || px->url.kind == PROXY_SOCKS4A) &&
+	    inet_pton(AF_INET6, ep->host, a6) == 1) {
+		report_usage("%s:// carries IPv4 addresses only, and %s is "
+		    "IPv6: use socks5:// or socks5h://",
+		    proxy_kind_scheme(px->url.kind), ep->host);
+		return EXIT_USAGE;
+	}
+	if (px->auth_file != NULL && px->url.cred.given) {
+		report_usage("credentials in both --proxy's URL and "
+		    "--proxy-auth-file: give them once");
+		return EXIT_USAGE;
+	}
+	snprintf(text, sizeof(text), strchr(px->url.host, ':') ? "[%s]:%d" :
+	    "%s:%d", px->url.host, px->url.port);
+	if (endpoint_parse(text, NULL, &s->flags, &px->ep, err,
+	    sizeof(err)) < 0) {
+		report_usage("bad proxy address in --proxy: %s", err);
+		return EXIT_USAGE;
+	}
+	if (px->auth_file != NULL && read_auth_file(px->auth_file,
+	    &px->url.cred) != EXIT_OK)
+		return EXIT_FAIL;
+	/*
+	 * Many proxies end the tunnel when the client half-closes: a FIN
+	 * after the request, and the reply is dropped. Without a word from
+	 * --shutdown, stdin's EOF sends nothing; the peer's close ends it.
+	 */
+	if (!px->shutdown_given)
+		s->opts.shutdown_mode = RELAY_SHUT_NONE;
+	px->on = true;
+	return EXIT_OK;
+}
+
+/* A handshake line for --trace, in the trace's own format. */
+static void
+trace_line(const char *text)
+{
+	char storage[PROXY_TRACE_MAX + 64];
+	struct strbuf sb;
+
+	if (!(trace_flags & TRACE_ON) || text[0] == '\0')
+		return;
+	trace_begin(&sb, storage, sizeof(storage));
+	strbuf_puts(&sb, text);
+	trace_emit(&sb);
+}
+
+/* Seconds left until deadline for session_wait; -1: none. */
+static double
+left(double deadline)
+{
+	double now = relay_now();
+
+	if (deadline < 0)
+		return -1;
+	return deadline > now ? deadline - now : 0;
+}
+
+static int
+signal_status(void)
+{
+	return sys_signal_caught ? 128 + (int)sys_signal_caught : EXIT_FAIL;
+}
+
+/*
+ * Sends the whole message, its bytes from secret_at to secret_end hidden
+ * from the trace. Returns EXIT_OK, or the status (not told).
+ */
+static int
+send_all(int fd, const unsigned char *buf, size_t len, size_t secret_at,
+    size_t secret_end, double deadline, int *err)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		ssize_t n = sys_send_secret(fd, buf + at, len - at,
+		    MSG_NOSIGNAL, secret_at > at ? secret_at - at : 0,
+		    secret_end > at ? secret_end - at : 0);
+		int rc;
+
+		if (n >= 0) {
+			at += (size_t)n;
+			continue;
+		}
+		if (errno != EAGAIN && errno != EINTR) {
+			*err = errno;
+			return EXIT_FAIL;
+		}
+		rc = session_wait(fd, POLLOUT, left(deadline));
+		if (rc == 0)
+			return EXIT_TIMEOUT;
+		if (rc < 0)
+			return signal_status();
+	}
+	return EXIT_OK;
+}
+
+/* The hint's key for a SOCKS reply code of kind. */
+static const char *
+reply_hint(enum proxy_kind kind, int code)
+{
+	if (kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A)
+		return code == SOCKS4_REJECTED ? "socks4 rejected" :
+		    "socks4 identd";
+	switch (code) {
+	case SOCKS5_CONNECTION_REFUSED:
+		return "refused";
+	case SOCKS5_NETWORK_UNREACHABLE:
+	case SOCKS5_HOST_UNREACHABLE:
+	case SOCKS5_TTL_EXPIRED:
+		return "unreachable";
+	case SOCKS5_NOT_ALLOWED:
+		return "not allowed";
+	}
+	return "failure";
+}
+
+/* The hint's key for an HTTP status. */
+static const char *
+status_hint(int code)
+{
+	if (code == 407)
+		return "407";
+	if (code == 403)
+		return "403";
+	if (code == 400 || code == 405 || code == 501)
+		return "no connect";
+	if (code >= 500)
+		return "5xx";
+	return NULL;
+}
+
+/* Says what the proxy answered, with what to check. */
+static void
+tell_failure(const struct session_proxy *px, const struct proxy_handshake *hs,
+    const char *what, const unsigned char *seen, size_t seen_len)
+{
+	char text[800], quoted[400], offered[64];
+	const char *name = NULL, *hint = NULL;
+	enum proxy_kind kind = px->url.kind;
+
+	switch (hs->failure) {
+	case PROXY_FAIL_REPLY:
+		name = kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
+		    socks4_reply_name(hs->code) : socks5_reply_name(hs->code);
+		snprintf(text, sizeof(text), kind == PROXY_SOCKS4 ||
+		    kind == PROXY_SOCKS4A ? _("the proxy said %d %s") :
+		    _("the proxy said 0x%02x %s"), hs->code,
+		    _(kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
+		    socks4_reply_meaning(hs->code) :
+		    socks5_reply_meaning(hs->code)));
+		hint = explain_proxy(reply_hint(kind, hs->code));
+		break;
+	case PROXY_FAIL_METHOD:
+		proxy_client_offered(hs, offered, sizeof(offered));
+		if (hs->code == SOCKS5_NO_ACCEPTABLE) {
+			snprintf(text, sizeof(text), _("the proxy takes none "
+			    "of the methods offered (%s)"), offered);
+			name = "NO_ACCEPTABLE";
+			hint = explain_proxy(hs->cred.given ? "no method" :
+			    "credentials");
+		} else {
+			snprintf(text, sizeof(text), _("the proxy chose method "
+			    "0x%02x, which was not offered (%s)"), hs->code,
+			    offered);
+			name = socks5_method_name(hs->code);
+			hint = explain_proxy("odd method");
+		}
+		break;
+	case PROXY_FAIL_AUTH:
+		snprintf(text, sizeof(text), _("the proxy refused the user "
+		    "name and password (RFC 1929 status 0x%02x)"), hs->code);
+		hint = explain_proxy("auth");
+		break;
+	case PROXY_FAIL_STATUS:
+		snprintf(text, sizeof(text), _("the proxy answered \"%s\""),
+		    hs->status);
+		hint = explain_proxy(hs->code == 407 && hs->cred.given ?
+		    "auth" : status_hint(hs->code));
+		break;
+	case PROXY_FAIL_CLOSED:
+		if (seen_len > 0)
+			snprintf(text, sizeof(text), _("the proxy closed the "
+			    "connection in the middle of its answer: %s"),
+			    starttls_quote(seen, seen_len, quoted,
+			    sizeof(quoted)));
+		else
+			snprintf(text, sizeof(text), "%s", _("the proxy closed "
+			    "the connection during the handshake"));
+		hint = explain_proxy("closed");
+		break;
+	case PROXY_FAIL_TOO_LONG:
+		snprintf(text, sizeof(text), _("the proxy's answer has no "
+		    "empty line in its first %d bytes"), PROXY_HTTP_HEAD_MAX);
+		hint = explain_proxy("odd");
+		break;
+	default:
+		snprintf(text, sizeof(text), _("the proxy does not speak %s "
+		    "here; it said %s"), proxy_kind_protocol(kind),
+		    starttls_quote(seen, seen_len, quoted, sizeof(quoted)));
+		/* A SOCKS5 server's "no method" to a SOCKS4 request. */
+		hint = explain_proxy(kind != PROXY_HTTP && seen_len > 0 &&
+		    seen[0] == SOCKS5_VERSION ? "socks5 only" : "odd");
+		break;
+	}
+	report_failure_lines(what, text, name, "", hint);
+}
+
+/*
+ * The target as the request names it: socks5 and socks4 send an address,
+ * which this machine looks up (socks4 wants IPv4); the others send the
+ * name. Returns EXIT_OK with the text in out, or the status after
+ * reporting.
+ */
+static int
+target_host(const struct session_proxy *px, const struct endpoint *ep,
+    char *out, size_t cap)
+{
+	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
+	struct endpoint e = *ep;
+	char what[ENDPOINT_TEXT_MAX + 32];
+	struct strbuf sb;
+	bool v4 = px->url.kind == PROXY_SOCKS4;
+	int n, i, eai;
+
+	snprintf(out, cap, "%s", ep->host);
+	if ((px->url.kind != PROXY_SOCKS5 && !v4) || addr_is_literal(ep->host))
+		return EXIT_OK;
+	n = endpoint_resolve(&e, false, addrs, ARRAY_LEN(addrs), &eai);
+	snprintf(what, sizeof(what), _("resolve %s"), ep->text);
+	if (n < 0) {
+		report_eai_hint(what, eai, explain_proxy(v4 ? "socks4 resolve" :
+		    "socks5 resolve"));
+		return signal_status();
+	}
+	for (i = 0; i < n; i++)
+		if (!v4 || addrs[i].family == AF_INET)
+			break;
+	if (i == n) {
+		report_failure_lines(what, _("it has IPv6 addresses only, and "
+		    "socks4:// carries IPv4"), NULL, "",
+		    explain_proxy("socks4 ipv6"));
+		return EXIT_FAIL;
+	}
+	strbuf_init(&sb, out, cap);
+	addr_host(&sb, (const struct sockaddr *)&addrs[i].sa, addrs[i].len);
+	return EXIT_OK;
+}
+
+/* -v's and --json's word on the connection to the proxy itself. */
+static void
+connected_to_proxy(struct session *s, int fd)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t llen = sizeof(local), plen = sizeof(peer);
+	char ltext[ADDR_TEXT_MAX], ptext[ADDR_TEXT_MAX];
+
+	if (s->opts.json) {
+		session_connected(s, fd, "connected");
+		return;
+	}
+	if (!s->opts.verbose)
+		return;
+	if (sys_getsockname(fd, (struct sockaddr *)&local, &llen) < 0)
+		llen = 0;
+	if (sys_getpeername(fd, (struct sockaddr *)&peer, &plen) < 0)
+		plen = 0;
+	addr_format((struct sockaddr *)&local, llen, ltext, sizeof(ltext));
+	addr_format((struct sockaddr *)&peer, plen, ptext, sizeof(ptext));
+	report_note("connected to proxy %s from %s", ptext, ltext);
+}
+
+static void
+through(struct session *s, const struct session_proxy *px,
+    const struct endpoint *ep)
+{
+	char storage[1024];
+	struct strbuf sb;
+
+	if (s->opts.json) {
+		report_event_begin(&sb, storage, sizeof(storage), "proxy");
+		json_field_str(&sb, "proxy", px->url.text);
+		json_field_str(&sb, "target", ep->text);
+		report_event_end(&sb);
+	} else {
+		report_note("proxy %s: connected to %s",
+		    proxy_kind_scheme(px->url.kind), ep->text);
+	}
+}
+
+/*
+ * The handshake on fd. Each answer is peeked at and only the bytes the
+ * handshake takes are read, so whatever the target sent at once stays in
+ * the socket for the relay, the TLS handshake or the program.
+ */
+static int
+handshake(struct session_proxy *px, struct session *s,
+    const struct endpoint *ep, int fd)
+{
+	static struct proxy_handshake hs;
+	unsigned char buf[PROXY_HTTP_HEAD_MAX];
+	char what[2 * ENDPOINT_TEXT_MAX + 64], host[PROXY_HOST_MAX];
+	char err[512];
+	double deadline = s->opts.timeout >= 0 ? relay_now() +
+	    s->opts.timeout : -1;
+	int status, e = 0;
+	enum proxy_step step;
+
+	snprintf(what, sizeof(what), _("connect to %s through proxy %s"),
+	    ep->text, px->ep.text);
+	if ((status = target_host(px, ep, host, sizeof(host))) != EXIT_OK)
+		return status;
+	if (proxy_client_start(&hs, px->url.kind, host, atoi(ep->port),
+	    &px->url.cred, err, sizeof(err)) < 0) {
+		report_error("%s: %s", what, err);
+		return EXIT_FAIL;
+	}
+	step = PROXY_SEND;
+	for (;;) {
+		size_t len, used, secret_at, secret_end;
+		const unsigned char *out;
+		ssize_t n;
+		int rc;
+
+		if (step == PROXY_SEND) {
+			trace_line(hs.said);
+			out = proxy_client_output(&hs, &len, &secret_at,
+			    &secret_end);
+			status = send_all(fd, out, len, secret_at, secret_end,
+			    deadline, &e);
+			if (status == EXIT_TIMEOUT)
+				goto timeout;
+			if (status != EXIT_OK && e == 0)
+				return status;
+			if (status != EXIT_OK) {
+				report_errno("send", what, e);
+				return status;
+			}
+		}
+		rc = session_wait(fd, POLLIN, left(deadline));
+		if (rc == 0)
+			goto timeout;
+		if (rc < 0)
+			return signal_status();
+		n = sys_recv(fd, buf, sizeof(buf), MSG_PEEK);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0) {
+			report_errno("recv", what, errno);
+			return EXIT_FAIL;
+		}
+		step = proxy_client_input(&hs, buf, (size_t)n, &used);
+		trace_line(hs.heard);
+		/* The peeked bytes are still there: take what was used. */
+		if (used > 0 && sys_recv(fd, buf, used, 0) != (ssize_t)used) {
+			report_errno("recv", what, errno);
+			return EXIT_FAIL;
+		}
+		if (step == PROXY_DONE)
+			break;
+		if (step == PROXY_FAILED) {
+			const unsigned char *seen = buf;
+			size_t seen_len = (size_t)n;
+
+			if (hs.failure == PROXY_FAIL_CLOSED)
+				seen = proxy_client_received(&hs, &seen_len);
+			else if (hs.failure != PROXY_FAIL_PROTOCOL)
+				seen_len = 0;
+			tell_failure(px, &hs, what, seen, seen_len);
+			explicit_bzero(&hs, sizeof(hs));
+			return EXIT_FAIL;
+		}
+	}
+	explicit_bzero(&hs, sizeof(hs));
+	through(s, px, ep);
+	return EXIT_OK;
+timeout:
+	explicit_bzero(&hs, sizeof(hs));
+	report_error("%s: no answer from the proxy within %g s (-w)", what,
+	    s->opts.timeout);
+	return EXIT_TIMEOUT;
+}
+
+/* Reports a failed connect to the proxy, naming it as the proxy. */
+static int
+proxy_unreachable(struct session_proxy *px, struct session *s,
+    const struct dial_result *t, int status)
+{
+	char what[ENDPOINT_TEXT_MAX + 32], hint[512];
+
+	/* A resolver failure, a signal or a set-up failure: told already. */
+	if (t->fatal || t->last_err <= 0 || sys_signal_caught)
+		return status;
+	snprintf(what, sizeof(what), _("connect to proxy %s"), px->ep.text);
+	if (t->timed_out) {
+		report_error("%s: no answer within %g s (-w)", what,
+		    s->opts.timeout);
+		return EXIT_TIMEOUT;
+	}
+	report_errno_hint(t->last_call, what, t->last_err, explain_errno_at(
+	    t->last_call, t->last_err,
+	    (const struct sockaddr *)&t->last_addr.sa, t->last_addr.len,
+	    t->last_addr.socktype, hint, sizeof(hint)));
+	return status == EXIT_TIMEOUT ? EXIT_TIMEOUT : EXIT_FAIL;
+}
+
+int
+session_proxy_dial(struct session_proxy *px, struct session *s,
+    const struct endpoint *ep, double wait, struct dial_result *t,
+    char *peer, size_t cap)
+{
+	int status;
+
+	if (!px->on) {
+		status = dial_open(s, ep, NULL, -1, wait, false, t);
+		if (status != EXIT_OK)
+			return status;
+		addr_format((const struct sockaddr *)&t->addr.sa, t->addr.len,
+		    peer, cap);
+		session_connected(s, t->fd, "connected");
+		return EXIT_OK;
+	}
+	status = dial_open(s, &px->ep, NULL, -1, wait, true, t);
+	if (status != EXIT_OK)
+		return proxy_unreachable(px, s, t, status);
+	connected_to_proxy(s, t->fd);
+	status = handshake(px, s, ep, t->fd);
+	if (status != EXIT_OK) {
+		sys_close(t->fd);
+		t->fd = -1;
+		return status;
+	}
+	/* From here the socket is the target's, and messages say so. */
+	snprintf(peer, cap, "%s", ep->text);
+	return EXIT_OK;
+}

@@ -1,0 +1,264 @@
+#!/usr/bin/env bats
+# tests/proxy_client.bats: connect and send --proxy through real proxies (microsocks, danted, tinyproxy, ncat) and scripted ones: data both ways, the handshake's trace, the half-close default, TLS and ssh through a proxy, and every error a proxy can give.
+load test_helper
+load proxy_helper
+
+# through NAME URL ARGS...: printf 'ping\n' into `sockit connect --proxy
+# URL ARGS`, as run --separate-stderr does.
+through() {
+	local url=$1
+	shift
+	run --separate-stderr bash -c 'printf "ping\n" | timeout -s KILL 20 \
+	    "$SOCKIT" connect --proxy "$0" "$@" 3>&-' "$url" "$@"
+}
+
+@test "socks5 and socks5h through microsocks: the target's bytes both ways, exact, the name resolved here or by the proxy" {
+	start_microsocks
+	start_target
+	through "socks5://127.0.0.1:$PROXY_PORT" -4 --trace -v \
+	    "localhost:$TARGET_PORT"
+	assert_success
+	[ "$output" = $'hi\necho:ping' ]
+	assert_stderr_contains "socks5> CONNECT 127.0.0.1:$TARGET_PORT"
+	assert_stderr_contains "sockit: connected to proxy 127.0.0.1:$PROXY_PORT from 127.0.0.1:"
+	assert_stderr_contains "sockit: proxy socks5: connected to localhost:$TARGET_PORT"
+	through "SOCKS5H://127.0.0.1:$PROXY_PORT" --trace "localhost:$TARGET_PORT"
+	assert_success
+	[ "$output" = $'hi\necho:ping' ]
+	assert_stderr_contains "socks5> CONNECT localhost:$TARGET_PORT"
+	through "socks5h://127.0.0.1:$PROXY_PORT" --json "localhost:$TARGET_PORT"
+	assert_success
+	[ "$(jq -r 'select(.event == "proxy") | .proxy + " " + .target' \
+	    <<<"$stderr")" = "socks5h://127.0.0.1:$PROXY_PORT localhost:$TARGET_PORT" ]
+}
+
+@test "--trace shows each handshake message decoded, the password only by its length" {
+	start_microsocks alice 's3cret:x'
+	start_target
+	through "socks5h://alice:s3cret%3Ax@127.0.0.1:$PROXY_PORT" --trace \
+	    "127.0.0.1:$TARGET_PORT"
+	assert_success
+	[ "$output" = $'hi\necho:ping' ]
+	grep -E '^(socks5|http)[<>] ' <<<"$stderr" >"$TMP/lines"
+	cat >"$TMP/want" <<EOF
+socks5> VER=5 NMETHODS=2 [NO_AUTH, USERPASS]
+socks5< VER=5 METHOD=USERPASS
+socks5> AUTH user=alice password=<8 bytes>
+socks5< AUTH VER=1 STATUS=0 (accepted)
+socks5> CONNECT 127.0.0.1:$TARGET_PORT
+socks5< SUCCEEDED bound 0.0.0.0:0
+EOF
+	diff -u "$TMP/want" "$TMP/lines"
+	[[ $stderr != *s3cret* ]]
+}
+
+@test "through a proxy stdin's EOF sends no FIN, so a slow target's reply arrives; --shutdown wr still sends it" {
+	start_microsocks
+	# The target answers 0.4 s after the line: microsocks ends the whole
+	# tunnel at the client's FIN, and the answer with it.
+	start_target 0.4
+	through "socks5://127.0.0.1:$PROXY_PORT" --trace "127.0.0.1:$TARGET_PORT"
+	assert_success
+	[ "$output" = $'hi\necho:ping' ]
+	[[ $stderr != *'shutdown('* ]]
+	through "socks5://127.0.0.1:$PROXY_PORT" --trace --shutdown wr \
+	    "127.0.0.1:$TARGET_PORT"
+	assert_stderr_contains "shutdown(3, SHUT_WR) = 0"
+}
+
+@test "send --proxy: the message goes through, -r prints the reply" {
+	start_microsocks
+	start_target
+	run --separate-stderr sockit send -r -n --proxy \
+	    "socks5h://127.0.0.1:$PROXY_PORT" "127.0.0.1:$TARGET_PORT" ping
+	assert_success
+	[ "$output" = $'hi\necho:ping' ]
+}
+
+@test "credentials from --proxy-auth-file; a file others may read is refused with the chmod to run" {
+	start_microsocks bob 'pa ss'
+	start_target
+	printf 'bob:pa ss\n' >"$TMP/auth"
+	chmod 600 "$TMP/auth"
+	through "socks5://127.0.0.1:$PROXY_PORT" --proxy-auth-file "$TMP/auth" \
+	    "127.0.0.1:$TARGET_PORT"
+	assert_success
+	[ "$output" = $'hi\necho:ping' ]
+	chmod 644 "$TMP/auth"
+	through "socks5://127.0.0.1:$PROXY_PORT" --proxy-auth-file "$TMP/auth" \
+	    "127.0.0.1:$TARGET_PORT"
+	assert_status 1
+	assert_stderr_contains "sockit: read --proxy-auth-file $TMP/auth: group or others may read it (mode 0644), and it holds a password"
+	assert_stderr_contains "chmod 600 $TMP/auth"
+}
+
+@test "microsocks with a password: none given is NO_ACCEPTABLE, a wrong one the RFC 1929 refusal" {
+	start_microsocks alice right
+	through "socks5://127.0.0.1:$PROXY_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "sockit: connect to 127.0.0.1:9 through proxy 127.0.0.1:$PROXY_PORT: the proxy takes none of the methods offered (NO_AUTH) (NO_ACCEPTABLE)"
+	assert_stderr_contains "--proxy-auth-file"
+	through "socks5://alice:wrong@127.0.0.1:$PROXY_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "the proxy refused the user name and password (RFC 1929 status 0x"
+}
+
+@test "a proxy that closes during the handshake, one that speaks another protocol, one that is not there" {
+	start_listener closer 127.0.0.1:0
+	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "sockit: connect to 127.0.0.1:9 through proxy 127.0.0.1:$LISTEN_PORT: the proxy closed the connection during the handshake"
+	printf 'SSH-2.0-OpenSSH_9.2\r\n' >"$TMP/ssh.in"
+	start_listener ssh 127.0.0.1:0
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains 'the proxy does not speak http here; it said "SSH-2.0-OpenSSH_9.2\r\n"'
+	assert_stderr_contains "check --proxy's scheme and port"
+	local port
+	port=$(free_port)
+	through "socks5://127.0.0.1:$port" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect: Connection refused (ECONNREFUSED)"
+}
+
+@test "-w bounds a handshake the proxy never answers" {
+	bg_fed mute "$SOCKIT" listen -v 127.0.0.1:0
+	wait_for_line "$TMP/mute.err" '^sockit: listening on '
+	local port
+	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/mute.err")
+	through "socks5h://127.0.0.1:$port" -w 0.3 example.org:443
+	assert_status 124
+	assert_stderr_contains "sockit: connect to example.org:443 through proxy 127.0.0.1:$port: no answer from the proxy within 0.3 s (-w)"
+}
+
+@test "usage errors: nc's -X spells the URL; UDP, unix, -z, a service name, IPv6 through socks4, credentials twice, a bad URL" {
+	run --separate-stderr sockit connect -X 5 -x 127.0.0.1:1080 h:80
+	assert_status 2
+	assert_stderr_contains "use --proxy socks5://127.0.0.1:1080"
+	run --separate-stderr sockit send -X connect -x 10.0.0.1 h:80 x
+	assert_status 2
+	assert_stderr_contains "use --proxy http://10.0.0.1:3128"
+	run --separate-stderr sockit listen -X 4 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "use --proxy socks4://HOST:PORT"
+	run --separate-stderr sockit connect -u --proxy socks5://p:1 h:53
+	assert_status 2
+	assert_stderr_contains "-u cannot go through a proxy"
+	run --separate-stderr sockit connect --proxy socks5://p:1 unix:/tmp/x
+	assert_status 2
+	assert_stderr_contains "unix socket"
+	run --separate-stderr sockit connect -z --proxy socks5://p:1 h:80
+	assert_status 2
+	assert_stderr_contains "connect without -z"
+	run --separate-stderr sockit connect --proxy socks5://p:1 h:https
+	assert_status 2
+	assert_stderr_contains "the port must be a number"
+	run --separate-stderr sockit connect --proxy socks4a://p:1 '[::1]:80'
+	assert_status 2
+	assert_stderr_contains "use socks5:// or socks5h://"
+	run --separate-stderr sockit connect --proxy-auth-file /dev/null \
+	    --proxy socks5://a:b@p:1 h:80
+	assert_status 2
+	assert_stderr_contains "give them once"
+	run --separate-stderr sockit connect --proxy http://p:3128/x h:80
+	assert_status 2
+	assert_stderr_contains "has a path or a query ('/x')"
+}
+
+@test "danted: socks5, socks4 and socks4a with exact bytes; a name it will not reach is 91, a closed port 0x05, by name [long]" {
+	start_danted
+	start_target
+	local url
+	for url in socks5 socks4 socks4a; do
+		through "$url://127.0.0.1:$PROXY_PORT" "127.0.0.1:$TARGET_PORT"
+		assert_success
+		[ "$output" = $'hi\necho:ping' ]
+	done
+	# The name goes to the proxy; this danted's rules name no hosts.
+	through "socks4a://127.0.0.1:$PROXY_PORT" --trace \
+	    "localhost:$TARGET_PORT"
+	assert_status 1
+	assert_stderr_contains "socks4> CONNECT 0.0.0.1:$TARGET_PORT USERID=\"\" HOST=localhost"
+	assert_stderr_contains "socks4< REJECTED"
+	assert_stderr_contains "the proxy said 91 request rejected or failed"
+	local closed
+	closed=$(free_port)
+	through "socks5://127.0.0.1:$PROXY_PORT" "127.0.0.1:$closed"
+	assert_status 1
+	assert_stderr_contains "sockit: connect to 127.0.0.1:$closed through proxy 127.0.0.1:$PROXY_PORT: the proxy said 0x05 connection refused by the destination (CONNECTION_REFUSED)"
+	assert_stderr_contains "nothing listens on that port"
+}
+
+@test "danted with socksmethod username: a system user's password, RFC 1929 [long]" {
+	local user=sockitproxy$$
+	useradd -M -s /usr/sbin/nologin "$user"
+	echo "$user:pw-$$" | chpasswd
+	start_danted username || { userdel "$user"; return 1; }
+	start_target
+	through "socks5://$user:pw-$$@127.0.0.1:$PROXY_PORT" \
+	    "127.0.0.1:$TARGET_PORT"
+	local ok=$status out=$output
+	through "socks5://$user:nope@127.0.0.1:$PROXY_PORT" \
+	    "127.0.0.1:$TARGET_PORT"
+	userdel "$user"
+	[ "$ok" -eq 0 ]
+	[ "$out" = $'hi\necho:ping' ]
+	assert_status 1
+	assert_stderr_contains "the proxy refused the user name and password"
+}
+
+@test "tinyproxy: CONNECT with exact bytes; BasicAuth gives 407 without credentials, the tunnel with them; a port it does not allow is 403 [long]" {
+	start_target
+	TINYPROXY_PORTS=$TARGET_PORT start_tinyproxy carol c.pw
+	through "http://127.0.0.1:$PROXY_PORT" "127.0.0.1:$TARGET_PORT"
+	assert_status 1
+	assert_stderr_contains 'the proxy answered "HTTP/1.0 407 Proxy Authentication Required"'
+	assert_stderr_contains "give credentials with --proxy http://USER:PASS@HOST:PORT or --proxy-auth-file FILE"
+	through "http://carol:c%2Epw@127.0.0.1:$PROXY_PORT" --trace \
+	    "127.0.0.1:$TARGET_PORT"
+	assert_success
+	[ "$output" = $'hi\necho:ping' ]
+	assert_stderr_contains "http> CONNECT 127.0.0.1:$TARGET_PORT HTTP/1.1 (Proxy-Authorization: Basic user=carol password=<4 bytes>)"
+	assert_stderr_contains "http< HTTP/1.0 200 Connection established"
+	through "http://carol:c%2Epw@127.0.0.1:$PROXY_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains '403'
+}
+
+@test "ncat --proxy-type http as the proxy [long]" {
+	start_target
+	start_ncat_http
+	through "http://127.0.0.1:$PROXY_PORT" "127.0.0.1:$TARGET_PORT"
+	assert_success
+	[ "$output" = $'hi\necho:ping' ]
+}
+
+@test "--tls through a proxy: openssl s_server's certificate checked against the target's name [long]" {
+	"$SOCKIT" --version | grep -q '^features:.* tls=no' &&
+	    skip "built without TLS"
+	sh "$BATS_TEST_DIRNAME/tls_certs.sh" "$TMP/certs" >/dev/null
+	bg srv openssl s_server -accept 127.0.0.1:0 -www \
+	    -cert "$TMP/certs/leaf.pem" -key "$TMP/certs/leaf.key"
+	wait_for_line "$TMP/srv.out" '^ACCEPT '
+	local port
+	port=$(sed -n 's/^ACCEPT .*://p' "$TMP/srv.out" | head -n 1)
+	start_microsocks
+	run --separate-stderr bash -c "printf 'GET / HTTP/1.0\r\n\r\n' |
+	    timeout 20 '$SOCKIT' connect -v --tls --cafile '$TMP/certs/ca.pem' \
+	    --proxy socks5h://127.0.0.1:$PROXY_PORT localhost:$port 3>&-"
+	assert_success
+	assert_output_contains "s_server"
+	assert_stderr_contains "proxy socks5h: connected to localhost:$port"
+}
+
+@test "ssh's ProxyCommand: a real ssh client through sockit and microsocks to a test sshd [long]" {
+	start_sshd
+	start_microsocks
+	run --separate-stderr timeout 30 ssh -F /dev/null \
+	    -o "ProxyCommand=$SOCKIT connect --proxy socks5h://127.0.0.1:$PROXY_PORT %h:%p" \
+	    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+	    -o BatchMode=yes -i "$TMP/id" -p "$SSHD_PORT" root@127.0.0.1 \
+	    echo hello
+	assert_success
+	[ "$output" = hello ]
+}
