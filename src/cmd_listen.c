@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "report.h"
 #include "serve.h"
 #include "serve_proxy.h"
+#include "session_proxy.h"
 #include "services.h"
 #include "session.h"
 #include "sockit.h"
@@ -598,6 +600,35 @@ check_forward(struct session *s, const struct listen_opts *lo,
 }
 
 /*
+ * --proxy: each connection to --to's target goes through a proxy. A
+ * proxy server's own connects do not: its clients name their targets,
+ * which it looks up itself, and a chained socks5h would have to pass the
+ * names on instead.
+ */
+static int
+check_upstream(struct session *s, const struct listen_opts *lo,
+    struct session_proxy *px, const struct endpoint *target)
+{
+	if (px->url_text != NULL && lo->to.count == 0) {
+		if (lo->proxy != NULL)
+			report_usage("--proxy with %s: a proxy server reaches "
+			    "its clients' targets itself, not through another "
+			    "proxy; --to TARGET --proxy URL forwards to one "
+			    "target through it", lo->proxy);
+		else
+			report_usage("--proxy needs --to TARGET: it carries "
+			    "each forwarded peer's connection to the target");
+		return EXIT_USAGE;
+	}
+	/*
+	 * connect --proxy holds stdin's FIN back by default; a forwarder
+	 * passes each peer's FIN on, as it does without a proxy.
+	 */
+	px->shutdown_given = true;
+	return session_proxy_setup(px, s, target, false);
+}
+
+/*
  * A tls:// --to: the target's side is a client, made into ts from the
  * client's options (--cafile, --capath, --pin, --verify-name, --sni,
  * --insecure) and the shared ones; the listening side keeps the server's
@@ -633,17 +664,20 @@ forward_tls(struct session *s, const struct endpoint *ep,
 
 /*
  * --to: every peer gets a connection of its own to the target's addrs
- * (resolved once, before binding), all on one loop, which closes fd.
+ * (resolved once, before binding; through --proxy, the proxy's), all on
+ * one loop, which closes fd.
  */
 static int
 serve_forward(struct server *sv, int fd, const struct endpoint_addr *bound,
     const struct endpoint *target, struct session *ts,
-    const struct endpoint_addr *addrs, int n, const struct loop_proxy *proxy)
+    const struct endpoint_addr *addrs, int n, const struct loop_proxy *proxy,
+    const struct loop_upstream *up)
 {
 	struct loop_forward f;
 
 	memset(&f, 0, sizeof(f));
 	f.proxy = proxy;
+	f.upstream = up;
 	if (proxy != NULL)
 		target = NULL;
 	f.s = sv->s;
@@ -772,6 +806,9 @@ cmd_listen(int argc, char **argv)
 	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1, 0, 0,
 	    false, NULL };
 	struct serve_proxy sp;
+	struct session_proxy px;
+	struct loop_upstream up;
+	char up_host[PROXY_HOST_MAX];
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
@@ -789,6 +826,8 @@ cmd_listen(int argc, char **argv)
 		  &acl },
 		{ N_("Proxy options"), serve_proxy_defs, serve_proxy_count,
 		  &sp },
+		{ N_("Upstream proxy options"), session_proxy_defs,
+		  session_proxy_count, &px },
 		{ N_("Multicast options"), multicast_recv_defs,
 		  multicast_recv_count, &mr },
 		{ N_("Program options"), session_program_defs,
@@ -819,6 +858,8 @@ cmd_listen(int argc, char **argv)
 	serve_init(&so);
 	memset(&acl, 0, sizeof(acl));
 	memset(&sp, 0, sizeof(sp));
+	memset(&px, 0, sizeof(px));
+	memset(&up, 0, sizeof(up));
 	memset(&prog, 0, sizeof(prog));
 	if ((status = opt_run(&cmd, argc, argv, pos, 3, &npos)) != OPT_GO_ON)
 		return status;
@@ -839,6 +880,7 @@ cmd_listen(int argc, char **argv)
 	lo.proxy = sp.socks5 ? "--socks5" : sp.http ? "--http-proxy" : NULL;
 	if ((status = check_forward(&s, &lo, &ep, &target)) != EXIT_OK ||
 	    (status = check_listen(&s, &lo, &acl, &ep)) != EXIT_OK ||
+	    (status = check_upstream(&s, &lo, &px, &target)) != EXIT_OK ||
 	    (status = msgflags_check(&s, &ep, lo.serve >= 0)) != EXIT_OK ||
 	    (status = check_queue(&s, &lo, &ep)) != EXIT_OK)
 		return status;
@@ -865,14 +907,30 @@ cmd_listen(int argc, char **argv)
 	}
 	/*
 	 * The target is resolved once, before anything is bound: a name that
-	 * does not resolve fails the start, not each peer.
+	 * does not resolve fails the start, not each peer. Through --proxy
+	 * the proxy is, and the target only where the request wants an
+	 * address (socks5, socks4).
 	 */
-	if (lo.to.count > 0 && (naddrs = dial_resolve(&target, -1, addrs,
-	    ARRAY_LEN(addrs))) < 0) {
+	if (px.on) {
+		up.kind = px.url.kind;
+		up.cred = &px.url.cred;
+		up.host = up_host;
+		up.port = atoi(target.port);
+		up.proxy = px.ep.text;
+		status = session_proxy_target_host(&px, &target, up_host,
+		    sizeof(up_host));
+		if (status == EXIT_OK && (naddrs = dial_resolve(&px.ep, -1,
+		    addrs, ARRAY_LEN(addrs))) < 0)
+			status = EXIT_FAIL;
+	} else if (lo.to.count > 0 && (naddrs = dial_resolve(&target, -1,
+	    addrs, ARRAY_LEN(addrs))) < 0) {
+		status = EXIT_FAIL;
+	}
+	if (status != EXIT_OK) {
 		spawn_free(&prog);
 		session_tls_free(&s);
 		session_tls_free(&ts);
-		return EXIT_FAIL;
+		return status;
 	}
 	so.many = lo.keep_open || lo.fork || lo.forwards;
 	sv.s = &s;
@@ -893,7 +951,8 @@ cmd_listen(int argc, char **argv)
 		;
 	else if (lo.forwards) {
 		status = serve_forward(&sv, fd, &bound, &target, &ts, addrs,
-		    naddrs, serve_proxy_on(&sp) ? &sp.config : NULL);
+		    naddrs, serve_proxy_on(&sp) ? &sp.config : NULL,
+		    px.on ? &up : NULL);
 		fd = -1;
 	}
 	else if (bound.socktype == SOCK_DGRAM && sv.svc != NULL)
@@ -912,6 +971,7 @@ cmd_listen(int argc, char **argv)
 		sys_close(fd);
 	spawn_free(&prog);
 	serve_proxy_free(&sp);
+	explicit_bzero(&px.url.cred, sizeof(px.url.cred));
 	session_tls_free(&s);
 	session_tls_free(&ts);
 	return status;

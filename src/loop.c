@@ -214,6 +214,8 @@ loop_pair_end(struct loop *lp, struct pair *p, const char *why, unsigned reset)
 	loop_conn_unlink(lp, p);
 	if (p->px != NULL)
 		loop_proxy_free(p);
+	if (p->up != NULL)
+		loop_upstream_free(p);
 	if (p->prev != NULL)
 		p->prev->next = p->next;
 	else
@@ -350,17 +352,21 @@ pair_shake(struct loop *lp, struct pair *p)
 }
 
 /*
- * The target is connected: a TLS side starts its handshake (both at once
- * when both are TLS), bounded by handshake_wait; a plain pair opens.
+ * A TLS side starts its handshake (both at once when both are TLS),
+ * bounded by handshake_wait; a plain pair opens.
  */
-static void
-pair_connect_done(struct loop *lp, struct pair *p)
+void
+loop_pair_connect_done(struct loop *lp, struct pair *p)
 {
 	const struct loop_forward *f = lp->f;
 	struct tls_context *ctx[2];
 	struct tls_error e;
 	int i;
 
+	if (f->upstream != NULL && p->state != PAIR_UPSTREAM) {
+		loop_upstream_begin(lp, p);
+		return;
+	}
 	if (p->px != NULL && loop_proxy_connected(lp, p) < 0)
 		return;
 	ctx[0] = f->tls_local;
@@ -426,6 +432,10 @@ pair_unreached(struct loop *lp, struct pair *p, const char *call, int err,
 		loop_proxy_unreached(lp, p, call, err, timed_out);
 		return;
 	}
+	if (lp->f->upstream != NULL) {
+		loop_upstream_unreached(lp, p, call, err, timed_out);
+		return;
+	}
 	if (timed_out)
 		report_error("connect to %s for #%lu (%s) timed out after %g s "
 		    "(-w)", lp->f->target->text, p->id, p->peer,
@@ -480,7 +490,7 @@ loop_pair_dial(struct loop *lp, struct pair *p)
 		if (sys_connect(fd, (const struct sockaddr *)&a->sa, a->len) ==
 		    0) {
 			trace_tag = 0;
-			pair_connect_done(lp, p);
+			loop_pair_connect_done(lp, p);
 			return;
 		}
 		if (errno == EINPROGRESS) {
@@ -513,7 +523,7 @@ pair_connected(struct loop *lp, struct pair *p)
 	}
 	if (err == 0) {
 		trace_tag = 0;
-		pair_connect_done(lp, p);
+		loop_pair_connect_done(lp, p);
 		return;
 	}
 	sys_close(p->fd[1]);
@@ -691,6 +701,11 @@ pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
 		p->link[side].readable = p->link[1 - side].writable = true;
 	if (p->state == PAIR_REQUEST || p->state == PAIR_RESOLVING) {
 		loop_proxy_event(lp, p, side);
+		return;
+	}
+	if (p->state == PAIR_UPSTREAM) {
+		if (side == 1)
+			loop_upstream_event(lp, p);
 		return;
 	}
 	if (p->state == PAIR_CONNECTING) {

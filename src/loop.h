@@ -5,6 +5,7 @@
 #include "compat.h"
 
 #include "endpoint.h"
+#include "proxy_client.h"
 #include "proxy_server.h"
 #include "serve.h"
 #include "session.h"
@@ -24,6 +25,18 @@ struct loop_proxy {
 	int nallow, ndeny;
 	const struct loop_proxy_user *users;	/* none: no credentials */
 	int nusers;
+};
+
+/*
+ * --to with --proxy: each target connection is made to the proxy, which
+ * is asked for the target in a SOCKS or HTTP CONNECT handshake.
+ */
+struct loop_upstream {
+	enum proxy_kind kind;
+	const struct proxy_credentials *cred;
+	const char *host;	/* the target as the request names it */
+	int port;
+	const char *proxy;	/* the proxy's endpoint, for messages */
 };
 
 /* What a forwarder needs; -w, -i, -o, -v and --json come from s. */
@@ -53,6 +66,8 @@ struct loop_forward {
 	double handshake_wait;
 	/* A proxy: the request's deadline is handshake_wait too. */
 	const struct loop_proxy *proxy;
+	/* Through a proxy: addrs are the proxy's, reached first. */
+	const struct loop_upstream *upstream;
 };
 
 /*

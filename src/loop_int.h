@@ -78,9 +78,12 @@ enum pair_state {
 	PAIR_DEAD,		/* closed; freed once this round's events are */
 	PAIR_REQUEST,		/* a proxy's: reading the client's request */
 	PAIR_RESOLVING,		/* a proxy's: the name asked for is looked up */
+	PAIR_UPSTREAM,		/* --proxy: connected to it, asking for the
+				 * target */
 };
 
 struct loop_proxy_pair;
+struct loop_upstream_pair;
 struct pair {
 	unsigned long id;	/* #N of -v and of the trace's tag */
 	enum pair_state state;
@@ -99,6 +102,7 @@ struct pair {
 	struct pair *conn_prev, *conn_next;	/* connecting, oldest first */
 	struct pair *next_ready, *next_dead;
 	struct loop_proxy_pair *px;	/* a proxy's pair: its request */
+	struct loop_upstream_pair *up;	/* --proxy: its handshake, meanwhile */
 	char peer[ADDR_TEXT_MAX];
 	char target[ADDR_TEXT_MAX];
 };
@@ -133,6 +137,11 @@ void loop_pair_end(struct loop *lp, struct pair *p, const char *why,
     unsigned reset);
 /* A non-blocking connect to p's target, from address p->addr on. */
 void loop_pair_dial(struct loop *lp, struct pair *p);
+/*
+ * The target is connected (through --proxy: the tunnel is up, p in
+ * PAIR_UPSTREAM): a TLS side's handshake starts, or the pair opens.
+ */
+void loop_pair_connect_done(struct loop *lp, struct pair *p);
 /* Opens a connected pair: bytes flow both ways from now on. */
 void loop_pair_open(struct loop *lp, struct pair *p);
 /*
@@ -171,6 +180,19 @@ void loop_proxy_free(struct pair *p);
 const char *loop_proxy_request(const struct pair *p);
 /* Adds "protocol" and "request" to p's --json pair event. */
 void loop_proxy_fields(struct strbuf *sb, const struct pair *p);
+
+/*
+ * --proxy's side (loop_upstream.c). loop_upstream_begin starts the
+ * handshake on p's connection to the proxy; loop_upstream_event takes
+ * an event of that connection; loop_upstream_unreached reports a proxy
+ * not reached, or a handshake past -w, and ends p.
+ */
+void loop_upstream_begin(struct loop *lp, struct pair *p);
+void loop_upstream_event(struct loop *lp, struct pair *p);
+void loop_upstream_unreached(struct loop *lp, struct pair *p,
+    const char *call, int err, bool timed_out);
+/* Frees p's handshake state, the credentials in it wiped. */
+void loop_upstream_free(struct pair *p);
 
 /*
  * Datagrams from the senders, each to its flow's target (a new flow for

@@ -184,9 +184,8 @@ session_proxy_setup(struct session_proxy *px, struct session *s,
 	return EXIT_OK;
 }
 
-/* A handshake line for --trace, in the trace's own format. */
-static void
-trace_line(const char *text)
+void
+session_proxy_trace(const char *text)
 {
 	char storage[PROXY_TRACE_MAX + 64];
 	struct strbuf sb;
@@ -283,14 +282,13 @@ status_hint(int code)
 	return NULL;
 }
 
-/* Says what the proxy answered, with what to check. */
-static void
-tell_failure(const struct session_proxy *px, const struct proxy_handshake *hs,
-    const char *what, const unsigned char *seen, size_t seen_len)
+void
+session_proxy_failure(const struct proxy_handshake *hs, const char *what,
+    const unsigned char *seen, size_t seen_len)
 {
 	char text[800], quoted[400], offered[64];
 	const char *name = NULL, *hint = NULL;
-	enum proxy_kind kind = px->url.kind;
+	enum proxy_kind kind = hs->kind;
 
 	switch (hs->failure) {
 	case PROXY_FAIL_REPLY:
@@ -359,15 +357,9 @@ tell_failure(const struct session_proxy *px, const struct proxy_handshake *hs,
 	report_failure_lines(what, text, name, "", hint);
 }
 
-/*
- * The target as the request names it: socks5 and socks4 send an address,
- * which this machine looks up (socks4 wants IPv4); the others send the
- * name. Returns EXIT_OK with the text in out, or the status after
- * reporting.
- */
-static int
-target_host(const struct session_proxy *px, const struct endpoint *ep,
-    char *out, size_t cap)
+int
+session_proxy_target_host(const struct session_proxy *px,
+    const struct endpoint *ep, char *out, size_t cap)
 {
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
 	struct endpoint e = *ep;
@@ -461,7 +453,8 @@ handshake(struct session_proxy *px, struct session *s,
 
 	snprintf(what, sizeof(what), _("connect to %s through proxy %s"),
 	    ep->text, px->ep.text);
-	if ((status = target_host(px, ep, host, sizeof(host))) != EXIT_OK)
+	if ((status = session_proxy_target_host(px, ep, host,
+	    sizeof(host))) != EXIT_OK)
 		return status;
 	if (proxy_client_start(&hs, px->url.kind, host, atoi(ep->port),
 	    &px->url.cred, err, sizeof(err)) < 0) {
@@ -476,7 +469,7 @@ handshake(struct session_proxy *px, struct session *s,
 		int rc;
 
 		if (step == PROXY_SEND) {
-			trace_line(hs.said);
+			session_proxy_trace(hs.said);
 			out = proxy_client_output(&hs, &len, &secret_at,
 			    &secret_end);
 			status = send_all(fd, out, len, secret_at, secret_end,
@@ -503,7 +496,7 @@ handshake(struct session_proxy *px, struct session *s,
 			return EXIT_FAIL;
 		}
 		step = proxy_client_input(&hs, buf, (size_t)n, &used);
-		trace_line(hs.heard);
+		session_proxy_trace(hs.heard);
 		/* The peeked bytes are still there: take what was used. */
 		if (used > 0 && sys_recv(fd, buf, used, 0) != (ssize_t)used) {
 			report_errno("recv", what, errno);
@@ -519,7 +512,7 @@ handshake(struct session_proxy *px, struct session *s,
 				seen = proxy_client_received(&hs, &seen_len);
 			else if (hs.failure != PROXY_FAIL_PROTOCOL)
 				seen_len = 0;
-			tell_failure(px, &hs, what, seen, seen_len);
+			session_proxy_failure(&hs, what, seen, seen_len);
 			explicit_bzero(&hs, sizeof(hs));
 			return EXIT_FAIL;
 		}

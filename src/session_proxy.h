@@ -54,4 +54,22 @@ int session_proxy_dial(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, double wait, struct dial_result *t,
     char *peer, size_t cap);
 
+/*
+ * The target's host as the request names it: socks5 and socks4 send an
+ * address, which this machine looks up (socks4 wants IPv4); the others
+ * send the name. Returns EXIT_OK with the text in out, or the status
+ * after reporting.
+ */
+int session_proxy_target_host(const struct session_proxy *px,
+    const struct endpoint *ep, char *out, size_t cap);
+/* Writes a handshake line (hs->said, hs->heard) on --trace, if any. */
+void session_proxy_trace(const char *text);
+/*
+ * Reports the failed handshake hs as what's failure: the proxy's answer
+ * by name and what to check; seen (seen_len bytes) is the answer quoted
+ * when it closed midway or spoke another protocol.
+ */
+void session_proxy_failure(const struct proxy_handshake *hs,
+    const char *what, const unsigned char *seen, size_t seen_len);
+
 #endif
