@@ -917,6 +917,7 @@ cmd_listen(int argc, char **argv)
 		up.host = up_host;
 		up.port = atoi(target.port);
 		up.proxy = px.ep.text;
+		up.url = px.url.text;
 		status = session_proxy_target_host(&px, &target, up_host,
 		    sizeof(up_host));
 		if (status == EXIT_OK && (naddrs = dial_resolve(&px.ep, -1,

@@ -135,6 +135,8 @@ report_opened(struct loop *lp, const struct pair *p, const char *target)
 		json_field_str(&sb, "target", target);
 		if (p->px != NULL)
 			loop_proxy_fields(&sb, p);
+		if (lp->f->upstream != NULL)
+			json_field_str(&sb, "proxy", lp->f->upstream->url);
 		report_event_end(&sb);
 	} else if (p->px != NULL) {
 		report_note("#%lu %s %s -> %s", p->id, p->peer,

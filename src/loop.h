@@ -37,6 +37,7 @@ struct loop_upstream {
 	const char *host;	/* the target as the request names it */
 	int port;
 	const char *proxy;	/* the proxy's endpoint, for messages */
+	const char *url;	/* its URL, without credentials: --json's */
 };
 
 /* What a forwarder needs; -w, -i, -o, -v and --json come from s. */

@@ -33,6 +33,14 @@ loop_upstream_free(struct pair *p)
 	p->up = NULL;
 }
 
+/* From the proxy's address, which the pair dialled, to the target's. */
+static void
+set_target(const struct loop *lp, struct pair *p)
+{
+	snprintf(p->target, sizeof(p->target), "%.*s",
+	    (int)sizeof(p->target) - 1, lp->f->target->text);
+}
+
 /* "connect to TARGET for #N (PEER) through proxy P", for messages. */
 static void
 what_failed(const struct loop *lp, const struct pair *p, char *out,
@@ -45,10 +53,12 @@ what_failed(const struct loop *lp, const struct pair *p, char *out,
 /*
  * A pair whose target the proxy did not reach ends as one whose target
  * refused: the peer is reset, so it cannot take the end for an answer.
+ * --json's pair event names the target, not the proxy.
  */
 static void
 fail(struct loop *lp, struct pair *p, const char *why)
 {
+	set_target(lp, p);
 	loop_pair_end(lp, p, why, RESET_PEER);
 }
 
@@ -142,8 +152,7 @@ static void
 tunneled(struct loop *lp, struct pair *p)
 {
 	loop_upstream_free(p);
-	snprintf(p->target, sizeof(p->target), "%.*s",
-	    (int)sizeof(p->target) - 1, lp->f->target->text);
+	set_target(lp, p);
 	loop_pair_connect_done(lp, p);
 }
 

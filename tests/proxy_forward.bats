@@ -91,19 +91,10 @@ EOF
 	[ "$output" = $'first\nagain' ]
 }
 
-@test "a target the proxy finds refused: the peer is reset, the 0x05 reported once by name with its hint, on --json too" {
+@test "a target the proxy finds refused: the peer is reset, the 0x05 reported once by name with its hint, on --json" {
 	start_socks5
 	local closed
 	closed=$(refused_port)
-	start_forward --to "127.0.0.1:$closed" \
-	    --proxy "socks5://127.0.0.1:$PROXY_PORT"
-	ask ping
-	assert_status 1
-	assert_stderr_contains "Connection reset by peer (ECONNRESET)"
-	wait_for_line "$TMP/fwd.err" 'nothing listens on that port'
-	[ "$(grep -c 'the proxy said 0x05' "$TMP/fwd.err")" -eq 1 ]
-	file_matches "$TMP/fwd.err" "^sockit: connect to 127\\.0\\.0\\.1:$closed for #1 \\(127\\.0\\.0\\.1:[0-9]+\\) through proxy 127\\.0\\.0\\.1:$PROXY_PORT: the proxy said 0x05 connection refused by the destination \\(CONNECTION_REFUSED\\)\$"
-	kill "$LISTEN_PID"
 	bg fwd "$SOCKIT" listen --json 127.0.0.1:0 --to "127.0.0.1:$closed" \
 	    --proxy "socks5://127.0.0.1:$PROXY_PORT"
 	wait_for_line "$TMP/fwd.err" '"event": "listening"'
@@ -112,10 +103,18 @@ EOF
 	FWD_PORT=${FWD_PORT##*:}
 	ask ping
 	assert_status 1
+	assert_stderr_contains "Connection reset by peer (ECONNRESET)"
 	wait_for_line "$TMP/fwd.err" '"event": "pair-closed"'
+	jq -r 'select(.event == "error") | .operation, .message, .error, .hint' \
+	    "$TMP/fwd.err" >"$TMP/error"
+	[ "$(sed -n 1p "$TMP/error")" = "connect to 127.0.0.1:$closed for #1 ($(jq -r 'select(.event == "pair") | .remote' "$TMP/fwd.err")) through proxy 127.0.0.1:$PROXY_PORT" ]
+	[ "$(sed -n 2p "$TMP/error")" = "the proxy said 0x05 connection refused by the destination" ]
+	[ "$(sed -n 3p "$TMP/error")" = CONNECTION_REFUSED ]
+	assert_file_contains "$TMP/error" "nothing listens on that port"
+	[ "$(wc -l <"$TMP/error")" -eq 4 ]
+	[ "$(jq -r 'select(.event == "pair") | .target + " " + .proxy' \
+	    "$TMP/fwd.err")" = "127.0.0.1:$closed socks5://127.0.0.1:$PROXY_PORT" ]
 	[ "$(jq -r 'select(.event == "pair-closed") | .end' "$TMP/fwd.err")" = unreached ]
-	jq -r 'select(.event == "error") | .message' "$TMP/fwd.err" |
-	    grep -q 'the proxy said 0x05'
 }
 
 @test "a proxy that is not there, and -w bounding one that never answers" {
@@ -129,11 +128,11 @@ EOF
 	bg_fed mute "$SOCKIT" listen -v 127.0.0.1:0
 	wait_for_line "$TMP/mute.err" '^sockit: listening on '
 	port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/mute.err")
-	start_forward -w 0.3 --to example.org:443 \
+	start_forward -w 0.2 --to example.org:443 \
 	    --proxy "socks5h://127.0.0.1:$port"
 	ask ping
 	assert_status 1
-	wait_for_line "$TMP/fwd.err" "^sockit: connect to example\\.org:443 for #1 \\(127\\.0\\.0\\.1:[0-9]+\\) through proxy 127\\.0\\.0\\.1:$port: no answer from the proxy within 0\\.3 s \\(-w\\)\$"
+	wait_for_line "$TMP/fwd.err" "^sockit: connect to example\\.org:443 for #1 \\(127\\.0\\.0\\.1:[0-9]+\\) through proxy 127\\.0\\.0\\.1:$port: no answer from the proxy within 0\\.2 s \\(-w\\)\$"
 }
 
 @test "usage errors: --proxy needs --to and a TCP target, and does not chain a proxy server" {
