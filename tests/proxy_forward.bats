@@ -207,3 +207,21 @@ EOF
 	wait_for_line "$TMP/fwd.err" 'the proxy answered "HTTP/1.0 407 Proxy Authentication Required"'
 	assert_file_contains "$TMP/fwd.err" 'give credentials with --proxy http://USER:PASS@HOST:PORT or --proxy-auth-file FILE'
 }
+
+@test "a tls:// target through microsocks: openssl s_server's certificate checked against the target's name [long]" {
+	"$SOCKIT" --version | grep -q '^features:.* tls=no' &&
+	    skip "built without TLS"
+	sh "$BATS_TEST_DIRNAME/tls_certs.sh" "$TMP/certs" >/dev/null
+	bg srv openssl s_server -accept 127.0.0.1:0 -www \
+	    -cert "$TMP/certs/leaf.pem" -key "$TMP/certs/leaf.key"
+	wait_for_line "$TMP/srv.out" '^ACCEPT '
+	local port
+	port=$(sed -n 's/^ACCEPT .*://p' "$TMP/srv.out" | head -n 1)
+	start_microsocks
+	start_forward --cafile "$TMP/certs/ca.pem" --to "tls://localhost:$port" \
+	    --proxy "socks5h://127.0.0.1:$PROXY_PORT"
+	run --separate-stderr bash -c "printf 'GET / HTTP/1.0\r\n\r\n' |
+	    timeout 20 '$SOCKIT' connect --shutdown none 127.0.0.1:$FWD_PORT 3>&-"
+	assert_success
+	assert_output_contains "s_server"
+}
