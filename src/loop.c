@@ -498,16 +498,24 @@ loop_pair_dial(struct loop *lp, struct pair *p)
 	pair_unreached(lp, p, call, err, false);
 }
 
-/* The target's socket became writable while connecting: did it work? */
+/*
+ * The target's socket had news while connecting (ev): did it work? A
+ * connect that failed leaves its error in SO_ERROR and makes the socket
+ * say EPOLLERR; one that worked says EPOLLOUT alone, and asking SO_ERROR
+ * then would only cost a call per pair. Neither: still connecting.
+ */
 static void
-pair_connected(struct loop *lp, struct pair *p)
+pair_connected(struct loop *lp, struct pair *p, uint32_t ev)
 {
 	const char *call = "connect";	/* SO_ERROR is the connect's */
 	int err = 0;
 	socklen_t len = sizeof(err);
 
+	if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+		return;
 	trace_tag = p->id;
-	if (sys_getsockopt(p->fd[1], SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+	if ((ev & (EPOLLERR | EPOLLHUP)) && sys_getsockopt(p->fd[1],
+	    SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
 		err = errno;
 		call = "getsockopt";
 	}
@@ -633,7 +641,12 @@ accept_some(struct loop *lp)
 			listen_on(lp, false);
 			return EXIT_OK;
 		}
-		cfd = sys_accept(lp->lfd, (struct sockaddr *)&peer, &plen);
+		/*
+		 * The pair's sockets never block: accept4 sets that in the
+		 * same call instead of two fcntl calls after.
+		 */
+		cfd = sys_accept4(lp->lfd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
 			if (errno == EAGAIN || errno == ECONNABORTED)
 				return EXIT_OK;
@@ -658,13 +671,6 @@ accept_some(struct loop *lp)
 		}
 		if (lp->count >= lp->limit) {
 			refuse(lp, cfd, text);
-			continue;
-		}
-		if (sys_set_nonblocking(cfd) < 0) {
-			snprintf(what, sizeof(what), _("make the connection "
-			    "from %s non-blocking"), text);
-			report_errno("fcntl", what, errno);
-			sys_close(cfd);
 			continue;
 		}
 		pair_new(lp, cfd, text);
@@ -695,7 +701,7 @@ pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
 	}
 	if (p->state == PAIR_CONNECTING) {
 		if (side == 1)
-			pair_connected(lp, p);
+			pair_connected(lp, p, ev);
 		return;
 	}
 	if (p->state == PAIR_HANDSHAKE) {

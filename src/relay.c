@@ -987,11 +987,11 @@ maybe_open_lane(struct relay *r, enum relay_dir dir)
 		l->on = l->direct = true;
 		return;
 	}
-	if (sys_pipe(l->pipe, LANE_PIPE) < 0) {
+	size = sys_pipe(l->pipe, LANE_PIPE);
+	if (size < 0) {
 		l->possible = false;	/* the copying pump does it all */
 		return;
 	}
-	size = fcntl(l->pipe[1], F_GETPIPE_SZ);
 	l->cap = size > 0 ? (size_t)size : 65536;
 	l->on = true;
 }
@@ -1887,8 +1887,8 @@ link_ready_to_take(struct relay_link *l)
 	if (l->tls_from != NULL || l->tls_to != NULL || l->on_bytes != NULL)
 		l->splice = false;
 	if (l->splice && l->pipe[0] < 0) {
-		if (sys_pipe(l->pipe, LINK_PIPE) == 0) {
-			size = fcntl(l->pipe[1], F_GETPIPE_SZ);
+		size = sys_pipe(l->pipe, LINK_PIPE);
+		if (size >= 0) {
 			l->cap = size > 0 ? (size_t)size : 65536;
 			return true;
 		}
