@@ -29,7 +29,10 @@
 #define LINK_ROUNDS 16
 /* Descriptors kept for the listener, stdio, the signal pipe and epoll. */
 #define FDS_RESERVED 32
-/* A spliced pair holds two sockets and two pipes; a copying one, two. */
+/*
+ * A spliced pair holds two sockets and two pipes; a copying one, two.
+ * Spliced pairs also leave up to PIPE_POOL_FDS in the pipe pool.
+ */
 #define FDS_SPLICED 6
 #define FDS_COPIED 2
 /* How long accepting rests after it ran out of descriptors or memory. */
@@ -568,6 +571,7 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 	}
 	relay_link_init(&p->link[0], cfd, -1, f->messages);
 	relay_link_init(&p->link[1], -1, cfd, f->messages);
+	p->link[0].pool = p->link[1].pool = &lp->pipes;
 	snprintf(p->peer, sizeof(p->peer), "%s", peer);
 	if (f->s->opts.hex) {
 		loop_hex_init(p->hex, p->id, p->peer, p->target);
@@ -837,7 +841,8 @@ raise_fd_limit(const struct loop_forward *f)
 	}
 	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1000000000)
 		rl.rlim_cur = 1000000000;
-	pairs = ((long)rl.rlim_cur - FDS_RESERVED) / per;
+	pairs = ((long)rl.rlim_cur - FDS_RESERVED -
+	    (per == FDS_SPLICED ? PIPE_POOL_FDS : 0)) / per;
 	if (pairs < 1)
 		pairs = 1;
 	report_note(f->datagrams ?
@@ -996,6 +1001,7 @@ run(struct loop *lp)
 		status = loop_round(lp, events);
 	while (status == EXIT_OK);
 	end_all(lp, lp->stopping ? "stopped" : "ended");
+	pipe_pool_free(&lp->pipes);
 	close(lp->ep);
 	free(lp->buckets);
 	free(lp->buf);

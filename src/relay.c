@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dgram.h"
+#include "pipe_pool.h"
 #include "relay.h"
 #include "sys.h"
 
@@ -1869,11 +1870,7 @@ relay_link_init(struct relay_link *l, int from, int to, bool messages)
 void
 relay_link_free(struct relay_link *l)
 {
-	if (l->pipe[0] >= 0) {
-		close(l->pipe[0]);
-		close(l->pipe[1]);
-		l->pipe[0] = l->pipe[1] = -1;
-	}
+	pipe_pool_give(l->pool, l->pipe, (int)l->cap, l->held == 0);
 	free(l->buf);
 	l->buf = NULL;
 }
@@ -1887,7 +1884,7 @@ link_ready_to_take(struct relay_link *l)
 	if (l->tls_from != NULL || l->tls_to != NULL || l->on_bytes != NULL)
 		l->splice = false;
 	if (l->splice && l->pipe[0] < 0) {
-		size = sys_pipe(l->pipe, LINK_PIPE);
+		size = pipe_pool_take(l->pool, l->pipe, LINK_PIPE);
 		if (size >= 0) {
 			l->cap = size > 0 ? (size_t)size : 65536;
 			return true;

@@ -192,12 +192,15 @@ enum relay_end relay_run(const struct relay_config *cfg,
  * became ready (readable, writable: edge-triggered, so each stays true
  * until a call finds EAGAIN) and calls relay_link_step.
  */
+struct pipe_pool;
 struct relay_link {
 	int from, to;		/* non-blocking sockets */
 	struct tls *tls_from, *tls_to;	/* a TLS side: read, write through
 					   tls.c, never spliced */
 	bool splice;		/* a stream: through a pipe, zero-copy */
 	int pipe[2];		/* -1 until the first bytes can come */
+	struct pipe_pool *pool;	/* where pipe comes from and goes back to,
+				   or NULL: made and closed */
 	/* -x: sees each chunk taken from from; the link then never splices */
 	void (*on_bytes)(void *ctx, const void *buf, size_t len);
 	void *ctx;
@@ -226,7 +229,10 @@ void relay_link_init(struct relay_link *l, int from, int to, bool messages);
  * Returns what the link waits for, or that it is done or broken.
  */
 enum relay_step relay_link_step(struct relay_link *l, unsigned rounds);
-/* Closes the link's pipe and frees its buffer; the sockets stay. */
+/*
+ * Gives the link's pipe back (kept by its pool when empty, else closed)
+ * and frees its buffer; the sockets stay.
+ */
 void relay_link_free(struct relay_link *l);
 
 /* Returns monotonic seconds, for deadlines and rates. */
