@@ -1905,6 +1905,24 @@ link_ready_to_take(struct relay_link *l)
 	return true;
 }
 
+/*
+ * Whether l's pipe, holding held bytes, has a free slot. A pipe has one
+ * slot per page of its size, and a splice puts each fragment of the
+ * socket's into a slot of its own, so a pipe holding bytes may be full
+ * long before its size; but a slot holds at least a byte, and fewer bytes
+ * than slots leave one free. A splice that then finds EAGAIN found the
+ * socket empty, not the pipe full.
+ */
+static bool
+link_has_slot(const struct relay_link *l, size_t held)
+{
+	static long page;
+
+	if (page <= 0)
+		page = sysconf(_SC_PAGESIZE);
+	return page > 0 && held < l->cap / (size_t)page;
+}
+
 /* The link cannot go on: which end failed, in which call, and why. */
 static enum relay_step
 link_broken(struct relay_link *l, int fd, const char *call, int err)
@@ -1976,6 +1994,16 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 				ssize_t more = sys_splice(l->from, l->pipe[1],
 				    l->cap - l->held - (size_t)n, false);
 
+				/*
+				 * What this call found is news too: the end,
+				 * or a socket emptied, needs no second call
+				 * to be told again.
+				 */
+				if (more == 0)
+					l->eof = true;
+				else if (more < 0 && errno == EAGAIN &&
+				    link_has_slot(l, l->held + (size_t)n))
+					l->readable = false;
 				if (more <= 0)
 					break;
 				n += more;
@@ -1987,7 +2015,8 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 				moved = true;
 			} else if (n == 0) {
 				l->eof = true;
-			} else if (errno == EAGAIN && was_held == 0) {
+			} else if (errno == EAGAIN && (was_held == 0 ||
+			    (l->splice && link_has_slot(l, was_held)))) {
 				l->readable = false;
 			} else if (errno == EAGAIN) {
 				/*
