@@ -342,8 +342,10 @@ loop_proxy_connected(struct loop *lp, struct pair *p)
 	size_t n;
 	ssize_t sent = 0;
 
+	/* SOCKS tells the client the address it connected from; HTTP not. */
 	trace_tag = p->id;
-	if (sys_getsockname(p->fd[1], (struct sockaddr *)&ss, &len) < 0)
+	if (px->proto == PSRV_HTTP ||
+	    sys_getsockname(p->fd[1], (struct sockaddr *)&ss, &len) < 0)
 		len = 0;
 	trace_tag = 0;
 	psrv_reply(px->ps, SOCKS5_SUCCEEDED, len > 0 ?
