@@ -694,6 +694,8 @@ pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
 	/* Edge-triggered: each flag holds until a call finds EAGAIN. */
 	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
 		p->link[side].readable = true;
+	if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		p->link[side].ending = true;
 	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 		p->link[1 - side].writable = true;
 	/* A TLS read may wait to write, and a write to read. */

@@ -1856,6 +1856,8 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 
 /* The pipe of a link: big enough that one splice moves a burst of TCP. */
 #define LINK_PIPE (1024 * 1024)
+/* A take this large means a burst under way: more may have come since. */
+#define LINK_BURST (64 * 1024)
 
 void
 relay_link_init(struct relay_link *l, int from, int to, bool messages)
@@ -1985,12 +1987,22 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 
 			n = link_fill(l);
 			/*
-			 * A non-blocking splice takes what had arrived when it
-			 * was called; what came meanwhile goes too, so that
-			 * each drain moves a large step.
+			 * A small take into a pipe with a slot to spare
+			 * emptied the socket; edge-triggered epoll tells of
+			 * whatever comes after it (epoll(7)), so no call is
+			 * spent to hear EAGAIN. Not when the end has come:
+			 * its news was told once, and the next call finds it.
 			 */
-			while (n > 0 && l->splice && l->held + (size_t)n <
-			    l->cap) {
+			if (n > 0 && l->splice && (size_t)n < LINK_BURST &&
+			    !l->ending && link_has_slot(l, l->held + (size_t)n))
+				l->readable = false;
+			/*
+			 * A non-blocking splice takes what had arrived when it
+			 * was called; in a burst what came meanwhile goes too,
+			 * so that each drain moves a large step.
+			 */
+			while (n > 0 && l->splice && l->readable &&
+			    l->held + (size_t)n < l->cap) {
 				ssize_t more = sys_splice(l->from, l->pipe[1],
 				    l->cap - l->held - (size_t)n, false);
 

@@ -207,6 +207,8 @@ struct relay_link {
 	unsigned char *buf;	/* messages: the one in hand */
 	size_t held, off, cap;
 	bool readable, writable;
+	bool ending;		/* from said EPOLLRDHUP, EPOLLHUP or EPOLLERR:
+				   its end waits to be read */
 	bool eof;		/* from has ended */
 	bool done;		/* and its end was passed on */
 	uint64_t bytes;		/* delivered to to */
