@@ -37,6 +37,13 @@
 #define FDS_COPIED 2
 /* How long accepting rests after it ran out of descriptors or memory. */
 #define ACCEPT_REST 0.1
+/*
+ * How long a loop without pairs keeps its pooled pipes: an empty pipe
+ * holds no pages, but its size still counts against the user's
+ * /proc/sys/fs/pipe-user-pages-soft, past which every new pipe of theirs
+ * is small.
+ */
+#define PIPE_POOL_IDLE 1.0
 char *
 loop_addr_format(const struct endpoint *ep, const struct sockaddr *sa,
     socklen_t len, char *out, size_t cap)
@@ -818,6 +825,8 @@ next_timeout(const struct loop *lp, double now)
 		consider(&earliest, lp->drain_until);
 	if (o->idle_timeout >= 0)
 		consider(&earliest, lp->last_data + o->idle_timeout);
+	if (lp->pipes.n > 0 && lp->all == NULL)
+		consider(&earliest, now + PIPE_POOL_IDLE);
 	return relay_poll_timeout(earliest, now);
 }
 
@@ -903,6 +912,9 @@ loop_round(struct loop *lp, struct epoll_event *events)
 		    errno);
 		return EXIT_FAIL;
 	}
+	/* No pair, and a wait that found nothing: the pool's pipes go. */
+	if (n == 0 && timeout != 0 && lp->all == NULL)
+		pipe_pool_free(&lp->pipes);
 	for (i = 0; i < n; i++) {
 		struct end *e = events[i].data.ptr;
 
