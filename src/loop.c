@@ -280,6 +280,7 @@ pair_step(struct loop *lp, struct pair *p)
 
 	trace_tag = p->id;
 	for (i = 0; i < 2; i++) {
+		p->link[i].last = p->link[1 - i].done;
 		st = relay_link_step(&p->link[i], LINK_ROUNDS);
 		if (st == RELAY_STEP_BROKEN) {
 			trace_tag = 0;

@@ -2090,10 +2090,12 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 			 * The sender's FIN becomes ours to the receiver: it
 			 * may still answer, and the pair ends only when both
 			 * directions have. A receiver that is already gone
-			 * (ENOTCONN) needs no FIN.
+			 * (ENOTCONN) needs no FIN. The last link of a pair
+			 * leaves its FIN to the close() that comes at once:
+			 * a socket closed with nothing unread sends one too.
 			 */
-			if (sys_shutdown(l->to, SHUT_WR) < 0 &&
-			    errno != ENOTCONN)
+			if (!(l->last && l->tls_to == NULL) &&
+			    sys_shutdown(l->to, SHUT_WR) < 0 && errno != ENOTCONN)
 				return link_broken(l, l->to, "shutdown", errno);
 			l->done = true;
 			relay_link_free(l);

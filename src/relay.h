@@ -211,6 +211,8 @@ struct relay_link {
 				   its end waits to be read */
 	bool eof;		/* from has ended */
 	bool done;		/* and its end was passed on */
+	bool last;		/* the other link is done: when this one is,
+				   its owner closes both ends at once */
 	uint64_t bytes;		/* delivered to to */
 	int broken_fd;		/* RELAY_STEP_BROKEN: the end that failed, */
 	const char *failed_call;	/* in which call, */
