@@ -310,8 +310,14 @@ loop_pair_open(struct loop *lp, struct pair *p)
 	p->link[0].tls_from = p->link[1].tls_to = p->tls[0];
 	p->link[1].tls_from = p->link[0].tls_to = p->tls[1];
 	for (i = 0; i < 2; i++) {
-		/* Whatever came while connecting is found by the first try. */
-		p->link[i].readable = p->link[i].writable = true;
+		/*
+		 * The events while connecting kept readable as they came; a
+		 * TLS handshake may have left records inside the library.
+		 * Writing waits on nothing until bytes are held.
+		 */
+		if (p->tls[i] != NULL)
+			p->link[i].readable = true;
+		p->link[i].writable = true;
 	}
 	report_opened(lp, p, p->target);
 	pair_step(lp, p);
