@@ -705,7 +705,10 @@ pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
 
 	if (p->state == PAIR_DEAD)
 		return;
-	/* Edge-triggered: each flag holds until a call finds EAGAIN. */
+	/*
+	 * Edge-triggered: each flag holds until a call finds EAGAIN, or a
+	 * read comes back short, which on a stream socket emptied it.
+	 */
 	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
 		p->link[side].readable = true;
 	if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))

@@ -190,7 +190,8 @@ enum relay_end relay_run(const struct relay_config *cfg,
  * One direction of a forwarded pair: bytes from one socket to another, a
  * FIN passed on as shutdown(SHUT_WR). The forwarding loop says when an end
  * became ready (readable, writable: edge-triggered, so each stays true
- * until a call finds EAGAIN) and calls relay_link_step.
+ * until a call finds EAGAIN, or reads short from a stream) and calls
+ * relay_link_step.
  */
 struct pipe_pool;
 struct relay_link {
