@@ -62,6 +62,7 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c src/proxy.c \
 	src/proxy_server.c src/sys_lookup.c src/loop_proxy.c src/serve_proxy.c \
 	src/proxy_client.c src/session_proxy.c src/loop_upstream.c \
+	src/pipe_pool.c \
 	$(TLS_SRC)
 UNIT_SRCS = tests/unit/unit.c tests/unit/test_endpoint.c \
 	tests/unit/test_sockopt.c tests/unit/test_hexdump.c \

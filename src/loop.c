@@ -29,11 +29,21 @@
 #define LINK_ROUNDS 16
 /* Descriptors kept for the listener, stdio, the signal pipe and epoll. */
 #define FDS_RESERVED 32
-/* A spliced pair holds two sockets and two pipes; a copying one, two. */
+/*
+ * A spliced pair holds two sockets and two pipes; a copying one, two.
+ * Spliced pairs also leave up to PIPE_POOL_FDS in the pipe pool.
+ */
 #define FDS_SPLICED 6
 #define FDS_COPIED 2
 /* How long accepting rests after it ran out of descriptors or memory. */
 #define ACCEPT_REST 0.1
+/*
+ * How long a loop without pairs keeps its pooled pipes: an empty pipe
+ * holds no pages, but its size still counts against the user's
+ * /proc/sys/fs/pipe-user-pages-soft, past which every new pipe of theirs
+ * is small.
+ */
+#define PIPE_POOL_IDLE 1.0
 char *
 loop_addr_format(const struct endpoint *ep, const struct sockaddr *sa,
     socklen_t len, char *out, size_t cap)
@@ -274,6 +284,7 @@ pair_step(struct loop *lp, struct pair *p)
 
 	trace_tag = p->id;
 	for (i = 0; i < 2; i++) {
+		p->link[i].last = p->link[1 - i].done;
 		st = relay_link_step(&p->link[i], LINK_ROUNDS);
 		if (st == RELAY_STEP_BROKEN) {
 			trace_tag = 0;
@@ -303,8 +314,14 @@ loop_pair_open(struct loop *lp, struct pair *p)
 	p->link[0].tls_from = p->link[1].tls_to = p->tls[0];
 	p->link[1].tls_from = p->link[0].tls_to = p->tls[1];
 	for (i = 0; i < 2; i++) {
-		/* Whatever came while connecting is found by the first try. */
-		p->link[i].readable = p->link[i].writable = true;
+		/*
+		 * The events while connecting kept readable as they came; a
+		 * TLS handshake may have left records inside the library.
+		 * Writing waits on nothing until bytes are held.
+		 */
+		if (p->tls[i] != NULL)
+			p->link[i].readable = true;
+		p->link[i].writable = true;
 	}
 	report_opened(lp, p, p->target);
 	pair_step(lp, p);
@@ -510,16 +527,24 @@ loop_pair_dial(struct loop *lp, struct pair *p)
 	pair_unreached(lp, p, call, err, false);
 }
 
-/* The target's socket became writable while connecting: did it work? */
+/*
+ * The target's socket had news while connecting (ev): did it work? A
+ * connect that failed leaves its error in SO_ERROR and makes the socket
+ * say EPOLLERR; one that worked says EPOLLOUT alone, and asking SO_ERROR
+ * then would only cost a call per pair. Neither: still connecting.
+ */
 static void
-pair_connected(struct loop *lp, struct pair *p)
+pair_connected(struct loop *lp, struct pair *p, uint32_t ev)
 {
 	const char *call = "connect";	/* SO_ERROR is the connect's */
 	int err = 0;
 	socklen_t len = sizeof(err);
 
+	if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+		return;
 	trace_tag = p->id;
-	if (sys_getsockopt(p->fd[1], SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+	if ((ev & (EPOLLERR | EPOLLHUP)) && sys_getsockopt(p->fd[1],
+	    SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
 		err = errno;
 		call = "getsockopt";
 	}
@@ -572,6 +597,7 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 	}
 	relay_link_init(&p->link[0], cfd, -1, f->messages);
 	relay_link_init(&p->link[1], -1, cfd, f->messages);
+	p->link[0].pool = p->link[1].pool = &lp->pipes;
 	snprintf(p->peer, sizeof(p->peer), "%s", peer);
 	if (f->s->opts.hex) {
 		loop_hex_init(p->hex, p->id, p->peer, p->target);
@@ -645,7 +671,12 @@ accept_some(struct loop *lp)
 			listen_on(lp, false);
 			return EXIT_OK;
 		}
-		cfd = sys_accept(lp->lfd, (struct sockaddr *)&peer, &plen);
+		/*
+		 * The pair's sockets never block: accept4 sets that in the
+		 * same call instead of two fcntl calls after.
+		 */
+		cfd = sys_accept4(lp->lfd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
 			if (errno == EAGAIN || errno == ECONNABORTED)
 				return EXIT_OK;
@@ -672,13 +703,6 @@ accept_some(struct loop *lp)
 			refuse(lp, cfd, text);
 			continue;
 		}
-		if (sys_set_nonblocking(cfd) < 0) {
-			snprintf(what, sizeof(what), _("make the connection "
-			    "from %s non-blocking"), text);
-			report_errno("fcntl", what, errno);
-			sys_close(cfd);
-			continue;
-		}
 		pair_new(lp, cfd, text);
 	}
 	return EXIT_OK;
@@ -693,9 +717,14 @@ pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
 
 	if (p->state == PAIR_DEAD)
 		return;
-	/* Edge-triggered: each flag holds until a call finds EAGAIN. */
+	/*
+	 * Edge-triggered: each flag holds until a call finds EAGAIN, or a
+	 * read comes back short, which on a stream socket emptied it.
+	 */
 	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
 		p->link[side].readable = true;
+	if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		p->link[side].ending = true;
 	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 		p->link[1 - side].writable = true;
 	/* A TLS read may wait to write, and a write to read. */
@@ -712,7 +741,7 @@ pair_event(struct loop *lp, struct pair *p, int side, uint32_t ev)
 	}
 	if (p->state == PAIR_CONNECTING) {
 		if (side == 1)
-			pair_connected(lp, p);
+			pair_connected(lp, p, ev);
 		return;
 	}
 	if (p->state == PAIR_HANDSHAKE) {
@@ -823,6 +852,8 @@ next_timeout(const struct loop *lp, double now)
 		consider(&earliest, lp->drain_until);
 	if (o->idle_timeout >= 0)
 		consider(&earliest, lp->last_data + o->idle_timeout);
+	if (lp->pipes.n > 0 && lp->all == NULL)
+		consider(&earliest, now + PIPE_POOL_IDLE);
 	return relay_poll_timeout(earliest, now);
 }
 
@@ -848,7 +879,8 @@ raise_fd_limit(const struct loop_forward *f)
 	}
 	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1000000000)
 		rl.rlim_cur = 1000000000;
-	pairs = ((long)rl.rlim_cur - FDS_RESERVED) / per;
+	pairs = ((long)rl.rlim_cur - FDS_RESERVED -
+	    (per == FDS_SPLICED ? PIPE_POOL_FDS : 0)) / per;
 	if (pairs < 1)
 		pairs = 1;
 	report_note(f->datagrams ?
@@ -907,6 +939,9 @@ loop_round(struct loop *lp, struct epoll_event *events)
 		    errno);
 		return EXIT_FAIL;
 	}
+	/* No pair, and a wait that found nothing: the pool's pipes go. */
+	if (n == 0 && timeout != 0 && lp->all == NULL)
+		pipe_pool_free(&lp->pipes);
 	for (i = 0; i < n; i++) {
 		struct end *e = events[i].data.ptr;
 
@@ -1007,6 +1042,7 @@ run(struct loop *lp)
 		status = loop_round(lp, events);
 	while (status == EXIT_OK);
 	end_all(lp, lp->stopping ? "stopped" : "ended");
+	pipe_pool_free(&lp->pipes);
 	close(lp->ep);
 	free(lp->buckets);
 	free(lp->buf);

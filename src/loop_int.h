@@ -9,6 +9,7 @@
 #include "addr.h"
 #include "arrival.h"
 #include "loop.h"
+#include "pipe_pool.h"
 #include "relay.h"
 
 /* Buckets of the table that finds a sender's flow. */
@@ -126,6 +127,7 @@ struct loop {
 	struct flow *dead_flows;
 	struct flow **buckets;		/* FLOW_BUCKETS of them */
 	unsigned char *buf;		/* one datagram in hand */
+	struct pipe_pool pipes;		/* ended links' empty pipes */
 };
 
 /*

@@ -298,10 +298,20 @@ read_request(struct loop *lp, struct pair *p)
 			loop_pair_end(lp, p, "error", RESET_PEER);
 			return;
 		}
+		/*
+		 * A short read emptied the socket: what the client sends
+		 * next is an event of its own (epoll(7) on a stream), so no
+		 * recv is spent to hear EAGAIN. Its FIN, though, if already
+		 * told, is found by the next recv.
+		 */
+		if ((size_t)n < cap && !p->link[0].ending)
+			p->link[0].readable = false;
 		if (r == PSRV_CONNECT) {
 			start(lp, p);
 			return;
 		}
+		if (!p->link[0].readable)
+			return;
 	}
 }
 
@@ -342,8 +352,10 @@ loop_proxy_connected(struct loop *lp, struct pair *p)
 	size_t n;
 	ssize_t sent = 0;
 
+	/* SOCKS tells the client the address it connected from; HTTP not. */
 	trace_tag = p->id;
-	if (sys_getsockname(p->fd[1], (struct sockaddr *)&ss, &len) < 0)
+	if (px->proto == PSRV_HTTP ||
+	    sys_getsockname(p->fd[1], (struct sockaddr *)&ss, &len) < 0)
 		len = 0;
 	trace_tag = 0;
 	psrv_reply(px->ps, SOCKS5_SUCCEEDED, len > 0 ?

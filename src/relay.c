@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dgram.h"
+#include "pipe_pool.h"
 #include "relay.h"
 #include "sys.h"
 
@@ -987,11 +988,11 @@ maybe_open_lane(struct relay *r, enum relay_dir dir)
 		l->on = l->direct = true;
 		return;
 	}
-	if (sys_pipe(l->pipe, LANE_PIPE) < 0) {
+	size = sys_pipe(l->pipe, LANE_PIPE);
+	if (size < 0) {
 		l->possible = false;	/* the copying pump does it all */
 		return;
 	}
-	size = fcntl(l->pipe[1], F_GETPIPE_SZ);
 	l->cap = size > 0 ? (size_t)size : 65536;
 	l->on = true;
 }
@@ -1855,6 +1856,8 @@ relay_run(const struct relay_config *cfg, struct relay_result *result)
 
 /* The pipe of a link: big enough that one splice moves a burst of TCP. */
 #define LINK_PIPE (1024 * 1024)
+/* A take this large means a burst under way: more may have come since. */
+#define LINK_BURST (64 * 1024)
 
 void
 relay_link_init(struct relay_link *l, int from, int to, bool messages)
@@ -1869,11 +1872,7 @@ relay_link_init(struct relay_link *l, int from, int to, bool messages)
 void
 relay_link_free(struct relay_link *l)
 {
-	if (l->pipe[0] >= 0) {
-		close(l->pipe[0]);
-		close(l->pipe[1]);
-		l->pipe[0] = l->pipe[1] = -1;
-	}
+	pipe_pool_give(l->pool, l->pipe, (int)l->cap, l->held == 0);
 	free(l->buf);
 	l->buf = NULL;
 }
@@ -1887,8 +1886,8 @@ link_ready_to_take(struct relay_link *l)
 	if (l->tls_from != NULL || l->tls_to != NULL || l->on_bytes != NULL)
 		l->splice = false;
 	if (l->splice && l->pipe[0] < 0) {
-		if (sys_pipe(l->pipe, LINK_PIPE) == 0) {
-			size = fcntl(l->pipe[1], F_GETPIPE_SZ);
+		size = pipe_pool_take(l->pool, l->pipe, LINK_PIPE);
+		if (size >= 0) {
 			l->cap = size > 0 ? (size_t)size : 65536;
 			return true;
 		}
@@ -1906,6 +1905,24 @@ link_ready_to_take(struct relay_link *l)
 		l->cap = RELAY_CHUNK_MAX;
 	}
 	return true;
+}
+
+/*
+ * Whether l's pipe, holding held bytes, has a free slot. A pipe has one
+ * slot per page of its size, and a splice puts each fragment of the
+ * socket's into a slot of its own, so a pipe holding bytes may be full
+ * long before its size; but a slot holds at least a byte, and fewer bytes
+ * than slots leave one free. A splice that then finds EAGAIN found the
+ * socket empty, not the pipe full.
+ */
+static bool
+link_has_slot(const struct relay_link *l, size_t held)
+{
+	static long page;
+
+	if (page <= 0)
+		page = sysconf(_SC_PAGESIZE);
+	return page > 0 && held < l->cap / (size_t)page;
 }
 
 /* The link cannot go on: which end failed, in which call, and why. */
@@ -1970,15 +1987,35 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 
 			n = link_fill(l);
 			/*
-			 * A non-blocking splice takes what had arrived when it
-			 * was called; what came meanwhile goes too, so that
-			 * each drain moves a large step.
+			 * A small take into a pipe with a slot to spare
+			 * emptied the socket; edge-triggered epoll tells of
+			 * whatever comes after it (epoll(7)), so no call is
+			 * spent to hear EAGAIN. Not when the end has come:
+			 * its news was told once, and the next call finds it.
 			 */
-			while (n > 0 && l->splice && l->held + (size_t)n <
-			    l->cap) {
+			if (n > 0 && l->splice && (size_t)n < LINK_BURST &&
+			    !l->ending && link_has_slot(l, l->held + (size_t)n))
+				l->readable = false;
+			/*
+			 * A non-blocking splice takes what had arrived when it
+			 * was called; in a burst what came meanwhile goes too,
+			 * so that each drain moves a large step.
+			 */
+			while (n > 0 && l->splice && l->readable &&
+			    l->held + (size_t)n < l->cap) {
 				ssize_t more = sys_splice(l->from, l->pipe[1],
 				    l->cap - l->held - (size_t)n, false);
 
+				/*
+				 * What this call found is news too: the end,
+				 * or a socket emptied, needs no second call
+				 * to be told again.
+				 */
+				if (more == 0)
+					l->eof = true;
+				else if (more < 0 && errno == EAGAIN &&
+				    link_has_slot(l, l->held + (size_t)n))
+					l->readable = false;
 				if (more <= 0)
 					break;
 				n += more;
@@ -1990,7 +2027,8 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 				moved = true;
 			} else if (n == 0) {
 				l->eof = true;
-			} else if (errno == EAGAIN && was_held == 0) {
+			} else if (errno == EAGAIN && (was_held == 0 ||
+			    (l->splice && link_has_slot(l, was_held)))) {
 				l->readable = false;
 			} else if (errno == EAGAIN) {
 				/*
@@ -2052,10 +2090,12 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 			 * The sender's FIN becomes ours to the receiver: it
 			 * may still answer, and the pair ends only when both
 			 * directions have. A receiver that is already gone
-			 * (ENOTCONN) needs no FIN.
+			 * (ENOTCONN) needs no FIN. The last link of a pair
+			 * leaves its FIN to the close() that comes at once:
+			 * a socket closed with nothing unread sends one too.
 			 */
-			if (sys_shutdown(l->to, SHUT_WR) < 0 &&
-			    errno != ENOTCONN)
+			if (!(l->last && l->tls_to == NULL) &&
+			    sys_shutdown(l->to, SHUT_WR) < 0 && errno != ENOTCONN)
 				return link_broken(l, l->to, "shutdown", errno);
 			l->done = true;
 			relay_link_free(l);

@@ -190,22 +190,30 @@ enum relay_end relay_run(const struct relay_config *cfg,
  * One direction of a forwarded pair: bytes from one socket to another, a
  * FIN passed on as shutdown(SHUT_WR). The forwarding loop says when an end
  * became ready (readable, writable: edge-triggered, so each stays true
- * until a call finds EAGAIN) and calls relay_link_step.
+ * until a call finds EAGAIN, or reads short from a stream) and calls
+ * relay_link_step.
  */
+struct pipe_pool;
 struct relay_link {
 	int from, to;		/* non-blocking sockets */
 	struct tls *tls_from, *tls_to;	/* a TLS side: read, write through
 					   tls.c, never spliced */
 	bool splice;		/* a stream: through a pipe, zero-copy */
 	int pipe[2];		/* -1 until the first bytes can come */
+	struct pipe_pool *pool;	/* where pipe comes from and goes back to,
+				   or NULL: made and closed */
 	/* -x: sees each chunk taken from from; the link then never splices */
 	void (*on_bytes)(void *ctx, const void *buf, size_t len);
 	void *ctx;
 	unsigned char *buf;	/* messages: the one in hand */
 	size_t held, off, cap;
 	bool readable, writable;
+	bool ending;		/* from said EPOLLRDHUP, EPOLLHUP or EPOLLERR:
+				   its end waits to be read */
 	bool eof;		/* from has ended */
 	bool done;		/* and its end was passed on */
+	bool last;		/* the other link is done: when this one is,
+				   its owner closes both ends at once */
 	uint64_t bytes;		/* delivered to to */
 	int broken_fd;		/* RELAY_STEP_BROKEN: the end that failed, */
 	const char *failed_call;	/* in which call, */
@@ -226,7 +234,10 @@ void relay_link_init(struct relay_link *l, int from, int to, bool messages);
  * Returns what the link waits for, or that it is done or broken.
  */
 enum relay_step relay_link_step(struct relay_link *l, unsigned rounds);
-/* Closes the link's pipe and frees its buffer; the sockets stay. */
+/*
+ * Gives the link's pipe back (kept by its pool when empty, else closed)
+ * and frees its buffer; the sockets stay.
+ */
 void relay_link_free(struct relay_link *l);
 
 /* Returns monotonic seconds, for deadlines and rates. */

@@ -505,6 +505,57 @@ sys_accept(int fd, struct sockaddr *sa, socklen_t *len)
 	return rc;
 }
 
+/* "accept4(fd, FLAGS)", the flags as its caller wrote them. */
+static void
+accept4_args(struct strbuf *sb, int fd, int flags)
+{
+	const char *sep = "";
+
+	strbuf_printf(sb, "accept4(%d, ", fd);
+	if (flags & SOCK_NONBLOCK) {
+		strbuf_puts(sb, "SOCK_NONBLOCK");
+		sep = "|";
+	}
+	if (flags & SOCK_CLOEXEC)
+		strbuf_printf(sb, "%sSOCK_CLOEXEC", sep);
+	else if (*sep == '\0')
+		strbuf_puts(sb, "0");
+	strbuf_puts(sb, ")");
+}
+
+int
+sys_accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	char line[TRACE_LINE_MAX];
+	struct strbuf sb;
+	socklen_t cap = *len;
+	int rc, err;
+
+	if (step_wanted()) {
+		trace_begin(&sb, line, sizeof(line));
+		accept4_args(&sb, fd, flags);
+		step_pause(&sb);
+	}
+	do {
+		*len = cap;
+		rc = accept4(fd, sa, len, flags);
+	} while (sys_retry_eintr(rc));
+	err = errno;
+	if (sys_trace_data_call(rc, 0)) {
+		trace_begin(&sb, line, sizeof(line));
+		accept4_args(&sb, fd, flags);
+		trace_result(&sb, rc, err);
+		if (rc != -1) {
+			strbuf_puts(&sb, " ");
+			trace_sockaddr(&sb, sa, *len);
+		}
+		trace_emit(&sb);
+	}
+	errno = err;
+	sys_state_after(rc, rc, true);
+	return rc;
+}
+
 int
 sys_accept_intr(int fd, struct sockaddr *sa, socklen_t *len)
 {

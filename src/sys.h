@@ -79,6 +79,12 @@ int sys_bind(int fd, const struct sockaddr *sa, socklen_t len);
 int sys_listen(int fd, int backlog);
 int sys_accept(int fd, struct sockaddr *sa, socklen_t *len);
 /*
+ * accept4(2): the accepted socket comes with flags (SOCK_NONBLOCK,
+ * SOCK_CLOEXEC) set, saving the fcntl calls that would set them after.
+ * Returns the new descriptor, or -1 with errno.
+ */
+int sys_accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags);
+/*
  * accept(2) as a blocking server of a course makes it: a signal's EINTR
  * (a SIGCHLD to reap) comes back to the caller instead of a retry.
  */

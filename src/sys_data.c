@@ -515,9 +515,18 @@ sys_pipe(int fds[2], size_t size)
 	char line[TRACE_LINE_MAX];
 	struct strbuf sb;
 	int rc = pipe2(fds, O_CLOEXEC | O_NONBLOCK), err = errno, got = -1;
+	int set_err = 0, cap = 0;
 
-	if (rc == 0 && size > 0)
+	/*
+	 * F_SETPIPE_SZ answers with the size it gave (rounded up to whole
+	 * pages), so no F_GETPIPE_SZ is needed after it; only a refusal
+	 * (past /proc/sys/fs/pipe-max-size without the privilege) asks.
+	 */
+	if (rc == 0 && size > 0) {
 		got = fcntl(fds[1], F_SETPIPE_SZ, (int)size);
+		set_err = errno;
+		cap = got > 0 ? got : fcntl(fds[1], F_GETPIPE_SZ);
+	}
 	if (sys_tracing() && (trace_flags & TRACE_FULL)) {
 		trace_begin(&sb, line, sizeof(line));
 		strbuf_puts(&sb, "pipe2(");
@@ -531,11 +540,11 @@ sys_pipe(int fds[2], size_t size)
 			trace_begin(&sb, line, sizeof(line));
 			strbuf_printf(&sb, "fcntl(%d, F_SETPIPE_SZ, %zu)",
 			    fds[1], size);
-			sys_finish(&sb, got, errno);
+			sys_finish(&sb, got, set_err);
 		}
 	}
 	errno = err;
-	return rc;
+	return rc < 0 ? -1 : cap > 0 ? cap : 0;
 }
 
 ssize_t

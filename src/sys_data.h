@@ -55,7 +55,8 @@ ssize_t sys_read_nowait(int fd, void *buf, size_t len);
 ssize_t sys_splice(int in, int out, size_t len, bool socket_side);
 /*
  * pipe2(O_CLOEXEC | O_NONBLOCK), grown to size bytes with F_SETPIPE_SZ
- * when it can be (size 0: as it comes). Returns 0, or -1 with errno.
+ * when it can be (size 0: as it comes). Returns the pipe's size in bytes
+ * (0: size was 0, or the system would not say), or -1 with errno.
  */
 int sys_pipe(int fds[2], size_t size);
 

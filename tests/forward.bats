@@ -366,6 +366,36 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	refute grep -q '^\[#[0-9]*\] splice(.* EAGAIN' "$TMP/fwd.err"
 }
 
+@test "--trace=full: accept4 makes the peer's socket non-blocking; a pair takes the pipes an ended one left" {
+	start_peer echo echo 127.0.0.1:0
+	bg fwd "$SOCKIT" --trace=full listen -v 127.0.0.1:0 \
+	    --to "127.0.0.1:$PEER_PORT"
+	wait_for_line "$TMP/fwd.err" '^sockit: listening on '
+	local port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/fwd.err")
+	# #1 stays open throughout: a loop left without pairs for a while
+	# gives its pooled pipes back.
+	bg_fed hold "$SOCKIT" connect "127.0.0.1:$port"
+	printf 'hold\n' >&"$FEED"
+	wait_for_line "$TMP/hold.out" '^hold$'
+	# #2 holds both its pipes at once: its peer's FIN comes only after
+	# the echo, and both go to the pool when it ends.
+	local hold_feed=$FEED
+	bg_fed two "$SOCKIT" connect "127.0.0.1:$port"
+	printf 'two\n' >&"$FEED"
+	wait_for_line "$TMP/two.out" '^two$'
+	exec {FEED}>&-
+	wait_for_line "$TMP/fwd.err" '#2 closed'
+	run sockit connect "127.0.0.1:$port" <<<"three"
+	[ "$output" = "three" ]
+	wait_for_line "$TMP/fwd.err" '#3 closed'
+	[ "$(grep -c '^\[#2\] pipe2(' "$TMP/fwd.err")" -eq 2 ]
+	refute grep -q '^\[#3\] pipe2(' "$TMP/fwd.err"
+	grep -qE '^accept4\([0-9]+, SOCK_NONBLOCK\|SOCK_CLOEXEC\) = [0-9]+ ' \
+	    "$TMP/fwd.err"
+	refute grep -q '^fcntl(' <(grep -A1 '^accept4(' "$TMP/fwd.err")
+	exec {hold_feed}>&-
+}
+
 @test "--busy-poll polls without sleeping for USECS after bytes moved [long]" {
 	start_peer echo echo 127.0.0.1:0
 	bg fwd "$SOCKIT" --trace=full listen -v --busy-poll 100000 \
