@@ -477,6 +477,7 @@ loop_pair_dial(struct loop *lp, struct pair *p)
 {
 	const struct loop_forward *f = lp->f;
 	const char *call = "connect";
+	struct endpoint_addr fast;
 	int fd, err = ENOENT;
 
 	trace_tag = p->id;
@@ -487,7 +488,9 @@ loop_pair_dial(struct loop *lp, struct pair *p)
 		loop_addr_format(f->target != NULL ? f->target : f->local,
 		    (const struct sockaddr *)&a->sa,
 		    a->len, p->target, sizeof(p->target));
-		fd = session_socket(f->s, a, false);
+		fast = *a;
+		fast.socktype |= SOCK_NONBLOCK | SOCK_CLOEXEC;
+		fd = session_socket(f->s, &fast, false);
 		if (fd == -2) {
 			trace_tag = 0;
 			loop_pair_end(lp, p, "error", RESET_PEER);

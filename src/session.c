@@ -304,8 +304,13 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 	if (fd < 0)
 		return -1;
 	s->family = a->family;
-	/* Textbook mode's calls block, as the slides' do. */
-	if (!textbook_on() && sys_set_nonblocking(fd) < 0) {
+	/*
+	 * Textbook mode's calls block, as the slides' do. A caller that
+	 * asked for SOCK_NONBLOCK in the type (the forwarding loop, where
+	 * each pair's syscalls count) has it already, without an fcntl.
+	 */
+	if (!textbook_on() && !(a->socktype & SOCK_NONBLOCK) &&
+	    sys_set_nonblocking(fd) < 0) {
 		snprintf(what, sizeof(what), _("make the socket for %s "
 		    "non-blocking"), where);
 		report_errno("fcntl", what, errno);
@@ -340,7 +345,8 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 			report_errno_hint("setsockopt", what, err,
 			    explain_errno_at("setsockopt", err,
 			    (const struct sockaddr *)&a->sa, a->len,
-			    a->socktype, hint, sizeof(hint)));
+			    a->socktype & ~(SOCK_NONBLOCK | SOCK_CLOEXEC),
+			    hint, sizeof(hint)));
 			goto fail;
 		}
 	}

@@ -121,10 +121,16 @@ sys_trace_addr_out(const char *call, int fd, long rc, int err,
 static void
 socket_args(struct strbuf *sb, int family, int type, int protocol)
 {
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+
 	strbuf_puts(sb, "socket(");
 	trace_name(sb, trace_family_name(family), family);
 	strbuf_puts(sb, ", ");
-	trace_name(sb, trace_socktype_name(type), type);
+	trace_name(sb, trace_socktype_name(base), base);
+	if (type & SOCK_NONBLOCK)
+		strbuf_puts(sb, "|SOCK_NONBLOCK");
+	if (type & SOCK_CLOEXEC)
+		strbuf_puts(sb, "|SOCK_CLOEXEC");
 	strbuf_puts(sb, ", ");
 	trace_name(sb, trace_socket_protocol_name(family, protocol),
 	    protocol);
