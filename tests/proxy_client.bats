@@ -262,3 +262,71 @@ EOF
 	assert_success
 	[ "$output" = hello ]
 }
+
+@test "usage errors mask the URL's password; --proxy twice, --proxy-auth-file twice, socks4 with a password, IPv6 without brackets" {
+	local url
+	for url in 'http://bob:s3cret@h:99999' 'socks9://bob:s3cret@h:1' \
+	    'http://bob:s3cret@h:1/path' 'socks5://bob:s3cret@[::1'; do
+		run --separate-stderr sockit connect --proxy "$url" x:1
+		assert_status 2
+		assert_stderr_contains "bob:***@"
+		[[ $stderr != *s3cret* ]]
+	done
+	run --separate-stderr sockit connect --proxy socks5://a:s3cret@p:1 \
+	    --proxy http://q:2 h:1
+	assert_status 2
+	assert_stderr_contains "--proxy given twice ('socks5://a:***@p:1' and 'http://q:2')"
+	[[ $stderr != *s3cret* ]]
+	run --separate-stderr sockit send --proxy socks5://p:1 \
+	    --proxy-auth-file a --proxy-auth-file b h:1 x
+	assert_status 2
+	assert_stderr_contains "--proxy-auth-file given twice ('a' and 'b')"
+	run --separate-stderr sockit connect --proxy socks4://alice:pw@p:1 h:1
+	assert_status 2
+	assert_stderr_contains "SOCKS4 has a user id, no password"
+	run --separate-stderr sockit connect --proxy socks5://::1 h:1
+	assert_status 2
+	assert_stderr_contains "IPv6 address without brackets: write it as socks5://[::1]:PORT"
+	run --separate-stderr sockit connect --proxy socks5://p:1 \
+	    --proxy-auth-file "$TMP" h:1
+	assert_status 1
+	assert_stderr_contains "sockit: read --proxy-auth-file $TMP: it is a directory"
+	refute grep -q chmod <<<"$stderr"
+}
+
+@test "-4/-6 choose the proxy's address family, not the target's" {
+	local port
+	port=$(free_port)
+	run --separate-stderr sockit connect -6 --proxy "socks5://[::1]:$port" \
+	    127.0.0.1:9 </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: connect to proxy [::1]:$port: connect:"
+	run --separate-stderr sockit connect -4 --proxy "socks5://127.0.0.1:$port" \
+	    '[::1]:9' </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect:"
+}
+
+@test "an echo port as the proxy: the message says our own bytes came back; 401 and 302 get hints; a closed SOCKS5 handshake does not blame SOCKS4" {
+	start_listener echo -k --serve echo 127.0.0.1:0
+	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains 'what came back is our own greeting, "\x05\x01\x00": the port echoes'
+	assert_stderr_contains "it reaches an echo service, not a proxy"
+	refute grep -q '(NO_AUTH) (GSSAPI)' <<<"$stderr"
+	printf 'HTTP/1.0 401 Unauthorized\r\n\r\n' >"$TMP/e401.in"
+	start_listener e401 127.0.0.1:0
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "401 is a web server's or tinyproxy's word for refused credentials"
+	printf 'HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n' >"$TMP/e302.in"
+	start_listener e302 127.0.0.1:0
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "a redirect is a web server's answer"
+	start_listener closer 127.0.0.1:0
+	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "the proxy closed the connection during the handshake"
+	refute grep -q SOCKS4 <<<"$stderr"
+}
