@@ -657,8 +657,13 @@ handshake(struct session_proxy *px, struct session *s,
 				seen_len = 0;
 			*again = target_failed(&hs);
 			if (*again && !tell)
-				report_note("proxy %s: %s", px->url.text,
-				    hs.heard);
+				report_note("proxy %s: %s for %s, trying again",
+				    proxy_kind_scheme(hs.kind), hs.failure ==
+				    PROXY_FAIL_STATUS ? hs.status :
+				    hs.kind == PROXY_SOCKS4 ||
+				    hs.kind == PROXY_SOCKS4A ?
+				    socks4_reply_name(hs.code) :
+				    socks5_reply_name(hs.code), host);
 			else
 				session_proxy_failure(&hs, what, seen,
 				    seen_len);

@@ -121,7 +121,7 @@ EOF
 	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect: Connection refused (ECONNREFUSED)"
 }
 
-@test "-w bounds a handshake the proxy never answers" {
+@test "-w bounds a handshake the proxy never answers; --json names the operation and ETIMEDOUT" {
 	bg_fed mute "$SOCKIT" listen -v 127.0.0.1:0
 	wait_for_line "$TMP/mute.err" '^sockit: listening on '
 	local port
@@ -129,6 +129,10 @@ EOF
 	through "socks5h://127.0.0.1:$port" -w 0.3 example.org:443
 	assert_status 124
 	assert_stderr_contains "sockit: connect to example.org:443 through proxy 127.0.0.1:$port: no answer from the proxy within 0.3 s (-w)"
+	through "socks5h://127.0.0.1:$port" -w 0.3 --json example.org:443
+	assert_status 124
+	[ "$(jq -r 'select(.event == "error") | .operation + "|" + .error' \
+	    <<<"$stderr")" = "connect to example.org:443 through proxy 127.0.0.1:$port|ETIMEDOUT" ]
 }
 
 @test "usage errors: nc's -X spells the URL; UDP, unix, -z, a service name, IPv6 through socks4, credentials twice, a bad URL" {
@@ -329,4 +333,45 @@ EOF
 	assert_status 1
 	assert_stderr_contains "the proxy closed the connection during the handshake"
 	refute grep -q SOCKS4 <<<"$stderr"
+}
+
+@test "socks5:// asks for each address of the target in turn while the proxy answers refused" {
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
+	    skip "needs root and unshare to give a name two addresses"
+	printf '127.0.0.1 two.test\n127.0.0.2 two.test\n' >"$TMP/hosts"
+	start_listener proxy --socks5 127.0.0.1:0
+	local proxy=$LISTEN_PORT
+	start_listener target -k 127.0.0.2:0 -c "printf 'hi\\n'"
+	run --separate-stderr unshare -m sh -c "mount --bind '$TMP/hosts' \
+	    /etc/hosts && exec \"\$SOCKIT\" --trace connect --proxy \
+	    socks5://127.0.0.1:$proxy two.test:$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = hi ]
+	assert_stderr_contains "socks5> CONNECT 127.0.0.1:$LISTEN_PORT"
+	assert_stderr_contains "socks5> CONNECT 127.0.0.2:$LISTEN_PORT"
+}
+
+@test "--wait asks the proxy again while it answers that the target refused" {
+	start_listener proxy -v --socks5 127.0.0.1:0
+	local proxy=$LISTEN_PORT port
+	port=$(free_port)
+	bg client "$SOCKIT" connect --wait 20 --proxy \
+	    "socks5://127.0.0.1:$proxy" "127.0.0.1:$port"
+	local client=$BG_PID
+	wait_for_line "$TMP/proxy.err" "CONNECT 127.0.0.1:$port: .*CONNECTION_REFUSED"
+	start_listener target "127.0.0.1:$port" -c "printf 'up\\n'"
+	wait_for_exit "$client"
+	wait "$client"
+	[ "$(cat "$TMP/client.out")" = up ]
+}
+
+@test "send -r -q 1 through a proxy: no FIN, the reply, and -q ends it with status 0" {
+	start_listener proxy --socks5 127.0.0.1:0
+	local proxy=$LISTEN_PORT
+	start_listener echo -k --serve echo 127.0.0.1:0
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" send -r -q 1 --trace \
+	    --proxy "socks5://127.0.0.1:$proxy" "127.0.0.1:$LISTEN_PORT" hello
+	assert_success
+	[ "$output" = hello ]
+	refute grep -q 'shutdown(' <<<"$stderr"
 }
