@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "explain_nc.h"
 #include "i18n.h"
 #include "json.h"
 #include "relay.h"
@@ -227,6 +228,20 @@ session_proxy_endpoint(struct session_proxy *px, struct session *s,
 {
 	int family = s->flags.family, status;
 
+	/*
+	 * nc's -x ADDR alone is a SOCKS5 proxy; here -x is the hex dump,
+	 * and ADDR HOST PORT one word too many.
+	 */
+	if (px->urls.count == 0 && s->opts.hex && npos == 3 &&
+	    strchr(pos[0], ':') != NULL &&
+	    strspn(pos[2], "0123456789") == strlen(pos[2])) {
+		char advice[1024];
+
+		report_usage("unexpected argument '%s': %s", pos[2],
+		    explain_nc_proxy_line("connect", NULL, pos[0], 2, pos + 1,
+		    advice, sizeof(advice)));
+		return EXIT_USAGE;
+	}
 	if (px->urls.count == 0)
 		return session_endpoint(s, pos, npos, port_list, ep);
 	/*

@@ -135,10 +135,26 @@ EOF
 	    <<<"$stderr")" = "connect to example.org:443 through proxy 127.0.0.1:$port|ETIMEDOUT" ]
 }
 
-@test "usage errors: nc's -X spells the URL; UDP, unix, -z, a service name, IPv6 through socks4, credentials twice, a bad URL" {
+@test "usage errors: nc's -X spells the line; UDP, unix, -z, a service name, IPv6 through socks4, credentials twice, a bad URL" {
 	run --separate-stderr sockit connect -X 5 -x 127.0.0.1:1080 h:80
 	assert_status 2
-	assert_stderr_contains "use --proxy socks5://127.0.0.1:1080"
+	assert_stderr_contains "use --proxy socks5h://127.0.0.1:1080"
+	assert_stderr_contains "sockit connect --proxy socks5h://127.0.0.1:1080 h:80"
+	run --separate-stderr sockit connect -X 5 -x ::1 h 22
+	assert_status 2
+	assert_stderr_contains "sockit connect --proxy socks5h://[::1]:1080 h:22"
+	run --separate-stderr sockit connect -x -X 5 h 22
+	assert_status 2
+	refute grep -q -- '-X:1080' <<<"$stderr"
+	run --separate-stderr sockit connect -X 6 -x 127.0.0.1 h 22
+	assert_status 2
+	assert_stderr_contains "nc's -X takes 4, 5 or connect, not '6'"
+	run --separate-stderr sockit connect -x 127.0.0.1:1080 h 22
+	assert_status 2
+	assert_stderr_contains "sockit connect --proxy socks5h://127.0.0.1:1080 h:22"
+	run --separate-stderr sockit -x connect 127.0.0.1 22
+	assert_status 2
+	refute grep -q -- '--proxy' <<<"$stderr"
 	run --separate-stderr sockit send -X connect -x 10.0.0.1 h:80 x
 	assert_status 2
 	assert_stderr_contains "use --proxy http://10.0.0.1:3128"
