@@ -391,3 +391,15 @@ EOF
 	[ "$output" = hello ]
 	refute grep -q 'shutdown(' <<<"$stderr"
 }
+
+@test "explain knows the names of a proxy's answers: NOT_ALLOWED, REJECTED, 407" {
+	run --separate-stderr sockit explain NOT_ALLOWED
+	assert_success
+	assert_output_contains "NOT_ALLOWED, socks5 2: Connection not allowed by ruleset"
+	run --separate-stderr sockit explain rejected
+	assert_success
+	assert_output_contains "REJECTED, socks4 91"
+	run --separate-stderr sockit explain --json 407
+	assert_success
+	[ "$(jq -r '.name + " " + .kind' <<<"$output")" = "HTTP_407 http" ]
+}
