@@ -403,3 +403,26 @@ EOF
 	assert_success
 	[ "$(jq -r '.name + " " + .kind' <<<"$output")" = "HTTP_407 http" ]
 }
+
+@test "a reset after the tunnel is up names the target and the proxy it came through" {
+	start_listener proxy --socks5 127.0.0.1:0
+	local proxy=$LISTEN_PORT pid
+	pid=$(sockit_under "$LISTEN_PID")
+	start_listener target 127.0.0.1:0 -c 'cat >/dev/null'
+	bg_fed client "$SOCKIT" connect -v --proxy "socks5://127.0.0.1:$proxy" \
+	    "127.0.0.1:$LISTEN_PORT"
+	local client=$BG_PID
+	wait_for_line "$TMP/client.err" '^sockit: proxy socks5: connected to '
+	# Bytes the stopped proxy never reads: its death then sends a reset.
+	kill -STOP "$pid"
+	echo unread >&"$FEED"
+	local deadline=$((SECONDS + 10))
+	until ss -tnH state established "( sport = :$proxy )" |
+	    awk '$1 > 0 { found = 1 } END { exit !found }'; do
+		((SECONDS <= deadline))
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait_for_exit "$client"
+	assert_file_contains "$TMP/client.err" "sockit: recv from 127.0.0.1:$LISTEN_PORT through proxy 127.0.0.1:$proxy: recv: Connection reset by peer"
+}
