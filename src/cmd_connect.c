@@ -49,7 +49,8 @@ static const char *const connect_examples = N_(
 	"  printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | sockit connect -v --tls "
 	"example.org:443\n"
 	"  sockit connect --tls -c 'printf \"GET / HTTP/1.0\\r\\n\\r\\n\"; "
-	"cat >&2' host:443\n");
+	"cat >&2' host:443\n"
+	"  sockit connect --proxy socks5h://127.0.0.1:1080 example.org:22\n");
 
 /*
  * UDP has no handshake: send an empty datagram and listen. An ICMP port
@@ -238,8 +239,9 @@ cmd_connect(int argc, char **argv)
 	const struct opt_command cmd = {
 		"connect", N_("[OPTIONS] ENDPOINT\n[OPTIONS] HOST PORT"),
 		N_("Active open: connect to ENDPOINT, relay stdin to the peer, "
-		"the peer to stdout.\nOn stdin EOF send FIN (shutdown SHUT_WR) "
-		"and print the rest of the reply."),
+		"the peer to stdout.\nOn stdin EOF send FIN (shutdown SHUT_WR)\n"
+		"(through --proxy: only with --shutdown wr) and print the rest of "
+		"the reply."),
 		connect_examples, groups, ARRAY_LEN(groups),
 	};
 
@@ -255,8 +257,8 @@ cmd_connect(int argc, char **argv)
 	session_proxy_shutdown_default(&px, &s);
 	if ((status = session_check(&s)) != EXIT_OK)
 		return status;
-	if ((status = session_endpoint(&s, pos, npos, co.zero, &ep)) !=
-	    EXIT_OK)
+	if ((status = session_proxy_endpoint(&px, &s, pos, npos, co.zero,
+	    &ep)) != EXIT_OK)
 		return status;
 	if ((status = session_parse_source(&s, &ep)) != EXIT_OK ||
 	    (status = multicast_send_check(&ms, &ep)) != EXIT_OK)

@@ -1,4 +1,4 @@
-/* cmd_explain.c: explain: what an errno, EAI_ code or h_errno means, and --demo to provoke it. */
+/* cmd_explain.c: explain: what an errno, EAI_ code, h_errno or proxy's answer means, and --demo to provoke it. */
 #include "compat.h"
 
 #include <errno.h>
@@ -44,6 +44,7 @@ static const char explain_examples[] = N_(
 	"  sockit explain 111                  # an errno number\n"
 	"  sockit explain eai_noname           # any case\n"
 	"  sockit explain --demo EISCONN       # connect twice, traced\n"
+	"  sockit explain NOT_ALLOWED          # a SOCKS5 proxy's answer\n"
 	"  sockit explain --list\n");
 
 /* The width explain wraps its paragraphs to. */
@@ -243,8 +244,8 @@ unknown(const char *word)
 
 	if (n == 0)
 		report_usage("unknown error name '%s': an errno name or "
-		    "number, an EAI_ code or an h_errno name (see --list)",
-		    word);
+		    "number, an EAI_ code, an h_errno name or a proxy's answer "
+		    "(see --list)", word);
 	else if (n == 1)
 		report_usage("unknown error name '%s' (did you mean %s?)",
 		    word, near[0]);
@@ -341,9 +342,10 @@ cmd_explain(int argc, char **argv)
 	const struct opt_command cmd = {
 		"explain", N_("[--json] [--demo] NAME\n[--json] --list"),
 		N_("What an error code means: an errno name or number, an EAI_ "
-		"code of getaddrinfo,\nor an h_errno name; which calls return "
-		"it and why, what to check, and how to\nprovoke it. --demo "
-		"makes the calls, traced, that end in it here on loopback."),
+		"code of getaddrinfo,\nan h_errno name, or a proxy's answer "
+		"(NOT_ALLOWED, REJECTED, 407); which calls\nreturn it and why, "
+		"what to check, and how to provoke it. --demo makes the\ncalls, "
+		"traced, that end in it here on loopback."),
 		explain_examples, groups, ARRAY_LEN(groups),
 	};
 

@@ -609,7 +609,7 @@ static int
 check_upstream(struct session *s, const struct listen_opts *lo,
     struct session_proxy *px, const struct endpoint *target)
 {
-	if (px->url_text != NULL && lo->to.count == 0) {
+	if (px->urls.count > 0 && lo->to.count == 0) {
 		if (lo->proxy != NULL)
 			report_usage("--proxy with %s: a proxy server reaches "
 			    "its clients' targets itself, not through another "

@@ -69,7 +69,9 @@ static const char *const send_examples = N_(
 	"  sockit send -u -E 127.0.0.1:514 '<14>deploy: done\\n'\n"
 	"  sockit send -u -r -w 2 --json 127.0.0.1:7 ping\n"
 	"  sockit send -u --lines -f events.log unix-dgram:/run/app.sock\n"
-	"  sockit send -u --broadcast '<broadcast>:9' wake\n");
+	"  sockit send -u --broadcast '<broadcast>:9' wake\n"
+	"  sockit send -r -q 1 --proxy socks5h://127.0.0.1:1080 "
+	"example.org:7 hello\n");
 
 /*
  * Longest --lines line held, and the most one read of stdin or -f FILE
@@ -715,7 +717,8 @@ cmd_send(int argc, char **argv)
 		"send", N_("[OPTIONS] ENDPOINT [DATA ...]"),
 		N_("One shot: connect to ENDPOINT, send DATA (the words joined "
 		"by spaces), -f FILE\nor stdin, end with FIN (shutdown "
-		"SHUT_WR) and exit; -r prints the reply.\nDatagrams: one per DATA, one "
+		"SHUT_WR)\n(through --proxy: only with --shutdown wr) and exit; "
+		"-r prints the reply.\nDatagrams: one per DATA, one "
 		"per read, or one per line with --lines."),
 		send_examples, groups, ARRAY_LEN(groups),
 	};
@@ -741,8 +744,8 @@ cmd_send(int argc, char **argv)
 	if (so.file != NULL && strcmp(so.file, "-") == 0)
 		so.file = NULL;
 	if ((status = session_check(&s)) != EXIT_OK ||
-	    (status = session_endpoint(&s, pos, npos > 0, false, &ep)) !=
-	    EXIT_OK ||
+	    (status = session_proxy_endpoint(&px, &s, pos, npos > 0, false,
+	    &ep)) != EXIT_OK ||
 	    (status = session_parse_source(&s, &ep)) != EXIT_OK ||
 	    (status = multicast_send_check(&ms, &ep)) != EXIT_OK ||
 	    (status = check_options(&so, &ep, npos - 1)) != EXIT_OK ||

@@ -196,9 +196,8 @@ try_addresses(struct session *s, const struct endpoint_addr *addrs, int n,
 	return EXIT_FAIL;
 }
 
-/* Sleeps up to secs, waking early for a signal. */
-static void
-pause_for(double secs)
+void
+dial_pause(double secs)
 {
 	struct pollfd pfd = { sys_signal_wakeup_fd, POLLIN, 0 };
 	double now = relay_now();
@@ -244,7 +243,7 @@ dial_resolve(const struct endpoint *ep, double deadline,
 		    sys_signal_caught || (eai != EAI_AGAIN &&
 		    eai != EAI_NONAME && eai != EAI_NODATA))
 			break;
-		pause_for(next_pause(&backoff, deadline));
+		dial_pause(next_pause(&backoff, deadline));
 	}
 	if (!sys_signal_caught)
 		report_resolve_failure(ep, eai);
@@ -293,7 +292,7 @@ dial_open(struct session *s, const struct endpoint *ep,
 		if (deadline < 0 || relay_now() >= deadline ||
 		    !worth_retrying(t->last_err))
 			break;
-		pause_for(next_pause(&backoff, deadline));
+		dial_pause(next_pause(&backoff, deadline));
 	}
 	if (sys_signal_caught)
 		return 128 + (int)sys_signal_caught;

@@ -26,6 +26,8 @@ struct dial_result {
  */
 int dial_resolve(const struct endpoint *ep, double deadline,
     struct endpoint_addr *addrs, size_t max);
+/* Sleeps up to secs (<= 0: not at all), waking early for a signal. */
+void dial_pause(double secs);
 /*
  * Connects to ep: socket, -o options, -s source, a non-blocking connect
  * bounded by -w, each address in turn, every round again until wait

@@ -1,4 +1,4 @@
-/* errtable.c: the table of the course's error codes and the lookups on it; pure data, no calls. */
+/* errtable.c: the table of the course's error codes, a proxy's answers among them, and the lookups on it; pure data, no calls. */
 #include "compat.h"
 
 #include <ctype.h>
@@ -15,6 +15,9 @@
 #define G(n) #n, NULL, ERRTABLE_EAI, n
 #define H(n) #n, NULL, ERRTABLE_HERRNO, n
 #define HA(n, a) #n, #a, ERRTABLE_HERRNO, n
+#define S5(name, n) name, NULL, ERRTABLE_SOCKS5, n
+#define S4(name, n) name, NULL, ERRTABLE_SOCKS4, n
+#define HT(n) "HTTP_" #n, NULL, ERRTABLE_HTTP, n
 
 /* Sorted by name within each kind, as --list prints them. */
 static const struct errtable_entry table[] = {
@@ -408,6 +411,121 @@ static const struct errtable_entry table[] = {
 	  "later."),
 	  NULL,
 	  N_("It takes gethostbyname and a DNS server that does not answer.") },
+
+	/*
+	 * A proxy's answers: what connect --proxy prints by name, and the
+	 * reasons sockit's own proxy gives them.
+	 */
+	{ S5("COMMAND_NOT_SUPPORTED", 0x07), N_("Command not supported"),
+	  N_("A SOCKS5 proxy answers it to BIND or UDP ASSOCIATE when it "
+	  "does only CONNECT, as sockit's does."),
+	  N_("Use a proxy that does the command, or CONNECT."),
+	  NULL,
+	  N_("It takes a client that asks for BIND or UDP ASSOCIATE.") },
+	{ S5("CONNECTION_REFUSED", 0x05), N_("Connection refused"),
+	  N_("A SOCKS5 proxy answers it when its connect to the destination "
+	  "got ECONNREFUSED: the proxy reached the host, where nothing "
+	  "listens on that port."),
+	  N_("Check the target's port as the proxy sees it: the proxy's "
+	  "localhost is not yours. --wait asks again until it comes up."),
+	  "sockit listen --socks5 127.0.0.1:1080 & sockit connect --proxy "
+	  "socks5://127.0.0.1:1080 127.0.0.1:9",
+	  N_("It takes a SOCKS5 proxy and a closed port behind it.") },
+	{ S5("GENERAL_FAILURE", 0x01), N_("General SOCKS server failure"),
+	  N_("A SOCKS5 proxy answers it when the request failed for a reason "
+	  "the other codes do not name."),
+	  N_("The proxy's log says why."),
+	  NULL,
+	  N_("It takes a SOCKS5 proxy that fails in a way of its own.") },
+	{ S5("HOST_UNREACHABLE", 0x04), N_("Host unreachable"),
+	  N_("A SOCKS5 proxy answers it when the destination's name did not "
+	  "resolve on its side, or its connect got EHOSTUNREACH."),
+	  N_("Check the name and the routes from the proxy's side; with "
+	  "socks5h:// the proxy resolves the name, with socks5:// this "
+	  "machine does."),
+	  "sockit listen --socks5 127.0.0.1:1080 & sockit connect --proxy "
+	  "socks5h://127.0.0.1:1080 nothing.invalid:80",
+	  N_("It takes a SOCKS5 proxy and a name it cannot resolve.") },
+	{ S5("NETWORK_UNREACHABLE", 0x03), N_("Network unreachable"),
+	  N_("A SOCKS5 proxy answers it when its connect to the destination "
+	  "got ENETUNREACH: it has no route there."),
+	  N_("Check the proxy's routes to the destination (ip route get ADDR "
+	  "on the proxy's host)."),
+	  NULL,
+	  N_("It takes a SOCKS5 proxy without a route to the destination.") },
+	{ S5("NOT_ALLOWED", 0x02), N_("Connection not allowed by ruleset"),
+	  N_("A SOCKS5 proxy answers it when its rules do not let this client "
+	  "reach this destination (danted's socks pass rules, sockit's "
+	  "--allow-to and --deny-to)."),
+	  N_("The proxy's log names the rule; ask its admin, or pick a "
+	  "destination the rules allow."),
+	  "sockit listen --socks5 --deny-to 127.0.0.0/8 127.0.0.1:1080 & "
+	  "sockit connect --proxy socks5://127.0.0.1:1080 127.0.0.1:22",
+	  N_("It takes a SOCKS5 proxy with a rule against the destination.") },
+	{ S5("NO_ACCEPTABLE", 0xff), N_("No acceptable methods"),
+	  N_("A SOCKS5 proxy answers it to the greeting when it takes none of "
+	  "the methods offered: most often it wants a user name and password "
+	  "and none was given."),
+	  N_("Give credentials with --proxy socks5://USER:PASS@HOST:PORT or "
+	  "--proxy-auth-file FILE; sockit does not speak GSSAPI."),
+	  NULL,
+	  N_("It takes a SOCKS5 proxy with passwords and a client without "
+	  "one.") },
+	{ S5("TTL_EXPIRED", 0x06), N_("TTL expired"),
+	  N_("A SOCKS5 proxy answers it when its connect to the destination "
+	  "timed out; sockit's own proxy when -w ran out."),
+	  N_("The destination does not answer the proxy's SYN: a firewall "
+	  "that drops it, or a host that is down."),
+	  NULL,
+	  N_("It takes a SOCKS5 proxy and a destination that never "
+	  "answers.") },
+	{ S4("REJECTED", 91), N_("Request rejected or failed"),
+	  N_("A SOCKS4 proxy answers it when its rules refuse the request or "
+	  "its connect failed: SOCKS4 has one code for both."),
+	  N_("The proxy's log says which; socks5:// gets a code that "
+	  "says."),
+	  "sockit listen --socks5 127.0.0.1:1080 & sockit connect --proxy "
+	  "socks4://127.0.0.1:1080 127.0.0.1:9",
+	  N_("It takes a SOCKS4 proxy and a closed port behind it.") },
+	{ S4("NO_IDENTD", 92), N_("Request rejected: no identd"),
+	  N_("A SOCKS4 proxy answers it when it checks the client's user id "
+	  "with identd (RFC 1413) and none answers on the client's host."),
+	  N_("Run an identd, or use socks5://."),
+	  NULL,
+	  N_("It takes a SOCKS4 proxy that asks identd.") },
+	{ HT(403), N_("Forbidden"),
+	  N_("An HTTP proxy answers it to CONNECT when its rules forbid the "
+	  "destination or its port (tinyproxy's ConnectPort, squid's "
+	  "SSL_ports)."),
+	  N_("Ask the proxy's admin, or use a port the rules allow."),
+	  "sockit listen --http-proxy --deny-to 127.0.0.0/8 127.0.0.1:3128 & "
+	  "sockit connect --proxy http://127.0.0.1:3128 127.0.0.1:22",
+	  N_("It takes an HTTP proxy with a rule against the destination.") },
+	{ HT(407), N_("Proxy Authentication Required"),
+	  N_("An HTTP proxy answers it to CONNECT without credentials, or "
+	  "with ones it does not take."),
+	  N_("Give them with --proxy http://USER:PASS@HOST:PORT or "
+	  "--proxy-auth-file FILE."),
+	  NULL,
+	  N_("It takes an HTTP proxy with passwords and a client without "
+	  "one.") },
+	{ HT(502), N_("Bad Gateway"),
+	  N_("An HTTP proxy answers it to CONNECT when it could not reach the "
+	  "destination: refused, unreachable, or a name that does not "
+	  "resolve."),
+	  N_("Check the target's name and port as the proxy sees them; "
+	  "--wait asks again until it comes up."),
+	  "sockit listen --http-proxy 127.0.0.1:3128 & sockit connect --proxy "
+	  "http://127.0.0.1:3128 127.0.0.1:9",
+	  N_("It takes an HTTP proxy and a closed port behind it.") },
+	{ HT(504), N_("Gateway Timeout"),
+	  N_("An HTTP proxy answers it to CONNECT when the destination did not "
+	  "answer in time."),
+	  N_("The destination does not answer the proxy's SYN: a firewall "
+	  "that drops it, or a host that is down."),
+	  NULL,
+	  N_("It takes an HTTP proxy and a destination that never "
+	  "answers.") },
 };
 
 /*
@@ -449,6 +567,9 @@ errtable_kind_name(enum errtable_kind kind)
 	case ERRTABLE_ERRNO:	return "errno";
 	case ERRTABLE_EAI:	return "getaddrinfo";
 	case ERRTABLE_HERRNO:	return "h_errno";
+	case ERRTABLE_SOCKS5:	return "socks5";
+	case ERRTABLE_SOCKS4:	return "socks4";
+	case ERRTABLE_HTTP:	return "http";
 	}
 	return "errno";
 }
@@ -466,6 +587,11 @@ errtable_find(const char *name)
 			return NULL;
 		for (i = 0; i < ARRAY_LEN(table); i++)
 			if (table[i].kind == ERRTABLE_ERRNO &&
+			    table[i].number == n)
+				return &table[i];
+		/* No errno is that high: "407" is the proxy's status. */
+		for (i = 0; i < ARRAY_LEN(table); i++)
+			if (table[i].kind == ERRTABLE_HTTP &&
 			    table[i].number == n)
 				return &table[i];
 		return NULL;

@@ -1,4 +1,4 @@
-/* errtable.h: the course's error codes as data: errno, EAI_ and h_errno, each explained. */
+/* errtable.h: the course's error codes as data: errno, EAI_, h_errno and a proxy's answers, each explained. */
 #ifndef SOCKIT_ERRTABLE_H
 #define SOCKIT_ERRTABLE_H
 
@@ -8,6 +8,9 @@ enum errtable_kind {
 	ERRTABLE_ERRNO,		/* errno after a system call */
 	ERRTABLE_EAI,		/* what getaddrinfo or getnameinfo return */
 	ERRTABLE_HERRNO,	/* h_errno after gethostbyname and its kin */
+	ERRTABLE_SOCKS5,	/* a SOCKS5 proxy's reply (RFC 1928) or method */
+	ERRTABLE_SOCKS4,	/* a SOCKS4 proxy's reply */
+	ERRTABLE_HTTP,		/* an HTTP proxy's status to CONNECT */
 };
 
 /*
@@ -42,10 +45,14 @@ const struct errtable_entry *errtable_all(size_t *count);
 const struct errtable_text *errtable_other_texts(size_t *count);
 /*
  * Returns the entry called name or its alias (any case), or for a decimal
- * number the errno entry of that value; NULL when there is none.
+ * number the errno entry of that value, else the HTTP status of that
+ * number; NULL when there is none.
  */
 const struct errtable_entry *errtable_find(const char *name);
-/* Returns "errno", "getaddrinfo" or "h_errno": what kind of code it is. */
+/*
+ * Returns "errno", "getaddrinfo", "h_errno", "socks5", "socks4" or
+ * "http": what kind of code it is.
+ */
 const char *errtable_kind_name(enum errtable_kind kind);
 /*
  * Fills near (up to cap) with the names closest to word: those it is a

@@ -568,7 +568,23 @@ static const struct {
 	  "than a proxy, or a proxy for plain HTTP only?") },
 	{ "closed",
 	  N_("the proxy hung up during the handshake: check --proxy's scheme "
+	  "and port; its log says why") },
+	{ "closed socks4",
+	  N_("the proxy hung up during the handshake: check --proxy's scheme "
 	  "(a SOCKS5 proxy may drop a SOCKS4 request); its log says why") },
+	{ "401",
+	  N_("401 is a web server's or tinyproxy's word for refused "
+	  "credentials: check the user name and password, and that --proxy "
+	  "names a proxy") },
+	{ "3xx",
+	  N_("a redirect is a web server's answer; a proxy answers CONNECT "
+	  "with 200: check --proxy's host and port") },
+	{ "echo",
+	  N_("check --proxy's port: it reaches an echo service, not a proxy") },
+	{ "silent",
+	  N_("the proxy took the connection but never answered: check "
+	  "--proxy's scheme and port (-t shows the handshake); -w sets how "
+	  "long to wait") },
 	{ "odd",
 	  N_("check --proxy's scheme and port: socks5:// for a SOCKS port "
 	  "(1080, 9050), http:// for an HTTP proxy (3128, 8080); -t shows the "

@@ -433,12 +433,14 @@ explain_nc_line(int argc, char *const *argv, char *out, size_t cap)
 
 /*
  * Finds nc's -X TYPE and -x ADDR in argv (argc words). Once -X is known,
- * -x is surely nc's, and its word an address whatever it looks like.
+ * -x is surely nc's, and its word an address whatever it looks like; a
+ * word that starts with '-' is the next option, not a value.
  */
 static void
 find_proxy_flags(int argc, char *const *argv, const char **type,
     const char **addr)
 {
+	unsigned char a4[4];
 	int i;
 
 	for (i = 0; i < argc; i++) {
@@ -451,12 +453,18 @@ find_proxy_flags(int argc, char *const *argv, const char **type,
 			const char *v = p[1] != '\0' ? p + 1 :
 			    i + 1 < argc ? argv[i + 1] : NULL;
 
+			if (v != NULL && v[0] == '-' && p[1] == '\0')
+				v = NULL;
 			if (*p == 'X') {
 				*type = v != NULL ? v : "";
 				break;
 			}
+			/*
+			 * Alone, -x's word must be an address: "-x connect"
+			 * is sockit's hex dump before a command.
+			 */
 			if (*p == 'x' && v != NULL && (*type != NULL ||
-			    looks_like_host(v, NULL))) {
+			    is_host_port(v) || inet_pton(AF_INET, v, a4) == 1)) {
 				*addr = v;
 				break;
 			}
@@ -467,48 +475,121 @@ find_proxy_flags(int argc, char *const *argv, const char **type,
 }
 
 /*
- * nc's proxy flags in argv (argc words): -X TYPE (4, 5 or connect) and
- * -x ADDR[:PORT], SOCKS5 when -X is missing, as nc.openbsd reads them.
- * Writes the --proxy URL they mean into out, HOST:PORT for a missing
- * -x. Returns false when neither flag is there.
+ * The target among nc's words: the words that are neither options nor
+ * their values, "HOST PORT" joined as an endpoint. Writes "HOST:PORT"
+ * when there is none.
  */
-static bool
-nc_proxy_url(int argc, char *const *argv, char *out, size_t cap)
+static void
+nc_target(int argc, char *const *argv, struct strbuf *sb)
 {
-	const char *type = NULL, *addr = NULL, *scheme = "socks5";
+	const char *words[2] = { NULL, NULL };
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] == '-' && a[1] != '\0') {
+			for (p = a + 1; *p; p++) {
+				const struct nc_flag *f = find_nc_flag(*p);
+
+				if (*p != 'X' && *p != 'x' && (f == NULL ||
+				    f->value == NC_NONE))
+					continue;
+				if (p[1] == '\0' && i + 1 < argc &&
+				    argv[i + 1][0] != '-')
+					i++;
+				break;
+			}
+			continue;
+		}
+		if (n < 2)
+			words[n] = a;
+		n++;
+	}
+	if (n >= 2 && is_host(words[0]) && all_digits(words[1]))
+		strbuf_printf(sb, strchr(words[0], ':') != NULL ?
+		    "[%s]:%s" : "%s:%s", words[0], words[1]);
+	else if (n >= 1 && is_host_port(words[0]))
+		strbuf_puts(sb, words[0]);
+	else
+		strbuf_puts(sb, "HOST:PORT");
+}
+
+/*
+ * Writes the URL of nc's -X type and -x addr (either may be NULL; type
+ * "" when -X lacks its word): nc.openbsd sends the name to a SOCKS5
+ * proxy, so 5 and a lone -x are socks5h://. Returns -1 for a type nc
+ * does not have.
+ */
+static int
+nc_url(const char *type, const char *addr, struct strbuf *sb)
+{
+	const char *scheme;
+
+	if (type == NULL || strcmp(type, "5") == 0)
+		scheme = "socks5h";
+	else if (strcmp(type, "4") == 0)
+		scheme = "socks4";
+	else if (strcasecmp(type, "connect") == 0)
+		scheme = "http";
+	else
+		return -1;
+	strbuf_printf(sb, "%s://", scheme);
+	/* nc's default proxy ports: 1080 for SOCKS, 3128 for CONNECT. */
+	if (addr == NULL)
+		strbuf_puts(sb, "HOST:PORT");
+	else if (addr[0] == '[' && strchr(addr, ']') != NULL)
+		strbuf_printf(sb, "%s%s", addr, strstr(addr, "]:") != NULL ?
+		    "" : strcmp(scheme, "http") == 0 ? ":3128" : ":1080");
+	else if (strchr(addr, ':') != NULL && strchr(addr, ':') !=
+	    strrchr(addr, ':'))
+		strbuf_printf(sb, "[%s]:%s", addr, strcmp(scheme, "http") ==
+		    0 ? "3128" : "1080");
+	else if (strchr(addr, ':') == NULL)
+		strbuf_printf(sb, "%s:%s", addr, strcmp(scheme, "http") == 0 ?
+		    "3128" : "1080");
+	else
+		strbuf_puts(sb, addr);
+	return 0;
+}
+
+const char *
+explain_nc_proxy_line(const char *command, const char *type,
+    const char *addr, int argc, char *const *argv, char *out, size_t cap)
+{
+	char url[300];
+	struct strbuf sb;
+
+	strbuf_init(&sb, url, sizeof(url));
+	if (nc_url(type, addr, &sb) < 0 || !plain_word(url)) {
+		/* Translated here: the callers put it into their messages. */
+		snprintf(out, cap, _("nc's -X takes 4, 5 or connect, not '%s'"),
+		    type != NULL && plain_word(type) ? type : "");
+		return out;
+	}
+	strbuf_init(&sb, out, cap);
+	strbuf_printf(&sb, _("nc's -X and -x are spelled as one URL: use "
+	    "--proxy %s (-x is the hex dump here)"), url);
+	if (command != NULL && (strcmp(command, "connect") == 0 ||
+	    strcmp(command, "send") == 0)) {
+		strbuf_printf(&sb, ": sockit %s --proxy %s ", command, url);
+		nc_target(argc, argv, &sb);
+	}
+	return out;
+}
+
+const char *
+explain_nc_proxy(const char *command, int argc, char *const *argv,
+    char *out, size_t cap)
+{
+	const char *type = NULL, *addr = NULL;
 
 	find_proxy_flags(argc, argv, &type, &addr);
 	/* A -x before the -X is read again, now as nc's. */
 	if (type != NULL && addr == NULL)
 		find_proxy_flags(argc, argv, &type, &addr);
-	if (type == NULL && addr == NULL)
-		return false;
-	if (type != NULL && strcmp(type, "4") == 0)
-		scheme = "socks4";
-	else if (type != NULL && strcasecmp(type, "connect") == 0)
-		scheme = "http";
-	/* nc's default proxy ports: 1080 for SOCKS, 3128 for CONNECT. */
-	if (addr == NULL)
-		snprintf(out, cap, "--proxy %s://HOST:PORT", scheme);
-	else if (strchr(addr, ':') == NULL)
-		snprintf(out, cap, "--proxy %s://%s:%s", scheme, addr,
-		    strcmp(scheme, "http") == 0 ? "3128" : "1080");
-	else
-		snprintf(out, cap, "--proxy %s://%s", scheme, addr);
-	return true;
-}
-
-const char *
-explain_nc_proxy(int argc, char *const *argv, char *out, size_t cap)
-{
-	char url[300];
-
-	if (!nc_proxy_url(argc, argv, url, sizeof(url)))
-		snprintf(url, sizeof(url), "--proxy socks5://HOST:PORT");
-	/* Translated here: the callers put it into a message of their own. */
-	snprintf(out, cap, _("nc's -X and -x are spelled as one URL: use %s "
-	    "(-x is the hex dump here)"), url);
-	return out;
+	return explain_nc_proxy_line(command, type, addr, argc, argv, out,
+	    cap);
 }
 
 const char *
@@ -533,8 +614,14 @@ explain_nc_missing(int argc, char *const *argv)
 			    "sockit connect --tls HOST:PORT, sockit listen "
 			    "--tls --cert FILE PORT");
 	}
-	if (nc_proxy_url(argc, argv, advice, sizeof(advice)))
-		return explain_nc_proxy(argc, argv, advice, sizeof(advice));
+	{
+		const char *type = NULL, *addr = NULL;
+
+		find_proxy_flags(argc, argv, &type, &addr);
+		if (type != NULL || addr != NULL)
+			return explain_nc_proxy("connect", argc, argv, advice,
+			    sizeof(advice));
+	}
 	return NULL;
 }
 

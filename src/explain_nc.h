@@ -21,12 +21,21 @@ int explain_nc_line(int argc, char *const *argv, char *out, size_t cap);
  */
 const char *explain_nc_missing(int argc, char *const *argv);
 /*
- * For nc's -X TYPE and -x ADDR[:PORT] anywhere in argv (argc words):
- * the --proxy URL they mean, as advice written into out in the user's
- * language ("... use --proxy socks5://127.0.0.1:1080 ..."). Returns out.
+ * For nc's -X TYPE and -x ADDR[:PORT] anywhere in argv (argc words),
+ * given to command: advice in the user's language written into out, the
+ * --proxy URL they mean and, for connect and send, the whole line to
+ * type ("... use --proxy socks5h://127.0.0.1:1080 ...: sockit connect
+ * --proxy socks5h://127.0.0.1:1080 h:22"); a -X type nc lacks gets the
+ * types it has. Returns out.
  */
-const char *explain_nc_proxy(int argc, char *const *argv, char *out,
-    size_t cap);
+const char *explain_nc_proxy(const char *command, int argc,
+    char *const *argv, char *out, size_t cap);
+/*
+ * The same for a type and an addr already found (either may be NULL),
+ * the target taken from argv's words that are not options. Returns out.
+ */
+const char *explain_nc_proxy_line(const char *command, const char *type,
+    const char *addr, int argc, char *const *argv, char *out, size_t cap);
 /*
  * Returns advice for nc's option -letter given to command (such as -N
  * for connect), written into out in the user's language; arg is the word

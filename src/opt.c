@@ -214,8 +214,8 @@ unknown_short(const struct opt_command *cmd, char c, const char *arg,
 
 	if (c == 'X')
 		snprintf(err, errlen, _("unknown option '-%c' for %s: %s"), c,
-		    cmd->name, explain_nc_proxy(argc - 1, argv + 1, advice,
-		    sizeof(advice)));
+		    cmd->name, explain_nc_proxy(cmd->name, argc - 1, argv + 1,
+		    advice, sizeof(advice)));
 	else if (explain_nc_option(cmd->name, c, arg, advice,
 	    sizeof(advice)) != NULL)
 		snprintf(err, errlen, _("unknown option '-%c' for %s: %s"), c,

@@ -140,26 +140,55 @@ parse_userinfo(const char *p, size_t len, struct proxy_credentials *cred,
 	return 0;
 }
 
+/*
+ * A usage error is pasted into bug reports and lands in shell history:
+ * the password is the one part of the URL nobody needs to see again.
+ */
+char *
+proxy_url_masked(const char *text, char *out, size_t cap)
+{
+	const char *sep = strstr(text, "://"), *start, *end, *at = NULL;
+	const char *colon, *q;
+
+	snprintf(out, cap, "%s", text);
+	if (sep == NULL)
+		return out;
+	start = sep + 3;
+	end = start + strcspn(start, "/?#");
+	for (q = start; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at == NULL)
+		return out;
+	colon = memchr(start, ':', (size_t)(at - start));
+	if (colon != NULL)
+		snprintf(out, cap, "%.*s***%s", (int)(colon + 1 - text), text,
+		    at);
+	return out;
+}
+
 int
-proxy_url_parse(const char *text, struct proxy_url *u, char *err,
+proxy_url_parse(const char *full, struct proxy_url *u, char *err,
     size_t errlen)
 {
-	const char *sep = strstr(text, "://"), *p, *end, *at, *hend, *port;
+	const char *sep = strstr(full, "://"), *p, *end, *at, *hend, *port;
+	char text[PROXY_URL_SHOWN_MAX];
 	size_t hlen;
 	int kind;
 
 	memset(u, 0, sizeof(*u));
+	proxy_url_masked(full, text, sizeof(text));
 	if (sep == NULL) {
 		snprintf(err, errlen, _("bad proxy URL '%s': it needs a "
 		    "scheme: socks5://, socks5h://, socks4://, socks4a:// or "
 		    "http://"), text);
 		return -1;
 	}
-	kind = proxy_kind_from_scheme(text, (size_t)(sep - text));
+	kind = proxy_kind_from_scheme(full, (size_t)(sep - full));
 	if (kind < 0) {
 		snprintf(err, errlen, _("unknown proxy scheme '%.*s://' in "
 		    "'%s': socks5, socks5h, socks4, socks4a or http"),
-		    (int)(sep - text), text, text);
+		    (int)(sep - full), full, text);
 		return -1;
 	}
 	u->kind = (enum proxy_kind)kind;
@@ -179,6 +208,15 @@ proxy_url_parse(const char *text, struct proxy_url *u, char *err,
 		if (parse_userinfo(p, (size_t)(at - p), &u->cred, err,
 		    errlen) < 0)
 			return -1;
+		/* SOCKS4's request has room for a user id and nothing more. */
+		if ((kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A) &&
+		    u->cred.password[0] != '\0') {
+			explicit_bzero(&u->cred, sizeof(u->cred));
+			snprintf(err, errlen, _("SOCKS4 has a user id, no "
+			    "password: write %.*s://USER@... in '%s', or use "
+			    "socks5://"), (int)(sep - full), full, text);
+			return -1;
+		}
 		p = at + 1;
 	}
 	if (*p == '[') {
@@ -214,6 +252,14 @@ proxy_url_parse(const char *text, struct proxy_url *u, char *err,
 		}
 	} else {
 		port = memchr(p, ':', (size_t)(end - p));
+		if (port != NULL && memchr(port + 1, ':',
+		    (size_t)(end - port - 1)) != NULL) {
+			snprintf(err, errlen, _("the proxy URL '%s' has an "
+			    "IPv6 address without brackets: write it as "
+			    "%.*s://[%.*s]:PORT"), text, (int)(sep - full),
+			    full, (int)(end - p), p);
+			return -1;
+		}
 		hend = port != NULL ? port : end;
 		hlen = (size_t)(hend - p);
 		if (hlen >= sizeof(u->host)) {

@@ -13,6 +13,8 @@
 #define PROXY_HOST_MAX 256
 /* The most an HTTP proxy's answer may hold up to its blank line. */
 #define PROXY_HTTP_HEAD_MAX 16384
+/* The most of a --proxy URL a message quotes. */
+#define PROXY_URL_SHOWN_MAX 1024
 /* Room for one decoded message on a trace line. */
 #define PROXY_TRACE_MAX 600
 
@@ -35,10 +37,15 @@ struct proxy_url {
 /*
  * Parses a --proxy URL: SCHEME://[USER[:PASS]@]HOST[:PORT][/], the
  * scheme in any case. Returns 0, or -1 with a message in err that names
- * the bad part.
+ * the bad part and quotes the URL with its password masked.
  */
 int proxy_url_parse(const char *text, struct proxy_url *u, char *err,
     size_t errlen);
+/*
+ * Writes text, a --proxy URL, into out with its password as "***".
+ * Returns out.
+ */
+char *proxy_url_masked(const char *text, char *out, size_t cap);
 /*
  * Parses the contents of a --proxy-auth-file (len bytes): one
  * "user:password" line, its line end optional. Returns 0, or -1 with

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "explain_nc.h"
 #include "i18n.h"
 #include "json.h"
 #include "relay.h"
@@ -27,12 +28,18 @@
 #include "trace.h"
 
 #define FIELD(name) offsetof(struct session_proxy, name)
+/*
+ * Without -w, how long the proxy may take over its answers: a proxy that
+ * accepts and never speaks would hold the command forever, and the
+ * server's side waits as long for a request.
+ */
+#define PROXY_HANDSHAKE_WAIT 30.0
 
 const struct opt_def session_proxy_defs[] = {
-	{ 0, "proxy", OPT_STRING, FIELD(url_text), "URL",
+	{ 0, "proxy", OPT_LIST, FIELD(urls), "URL",
 	  N_("connect through a proxy: socks5://, socks5h://, socks4://, "
 	  "socks4a://, http://"), 0, 0, 0, NULL },
-	{ 0, "proxy-auth-file", OPT_STRING, FIELD(auth_file), "FILE",
+	{ 0, "proxy-auth-file", OPT_LIST, FIELD(auth_files), "FILE",
 	  N_("the proxy's user:password is the first line of FILE"),
 	  0, 0, 0, NULL },
 };
@@ -71,6 +78,13 @@ read_auth_file(const char *path, struct proxy_credentials *cred)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		report_errno("open", what, errno);
+		return EXIT_FAIL;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		report_error("%s: %s", what, S_ISDIR(st.st_mode) ?
+		    _("it is a directory, not a file holding user:password") :
+		    _("it is not a regular file"));
 		return EXIT_FAIL;
 	}
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
@@ -115,8 +129,24 @@ session_proxy_setup(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, bool zero)
 {
 	char err[512], text[PROXY_HOST_MAX + 16];
+	char a[PROXY_URL_SHOWN_MAX], b[PROXY_URL_SHOWN_MAX];
 	unsigned char a6[16];
 
+	if (px->urls.count > 1) {
+		report_usage("--proxy given twice ('%s' and '%s'): a connection "
+		    "goes through one proxy", proxy_url_masked(px->urls.items[0], a,
+		    sizeof(a)), proxy_url_masked(px->urls.items[1], b, sizeof(b)));
+		return EXIT_USAGE;
+	}
+	if (px->auth_files.count > 1) {
+		report_usage("--proxy-auth-file given twice ('%s' and '%s'): "
+		    "give one file", px->auth_files.items[0],
+		    px->auth_files.items[1]);
+		return EXIT_USAGE;
+	}
+	px->url_text = px->urls.count > 0 ? px->urls.items[0] : NULL;
+	px->auth_file = px->auth_files.count > 0 ? px->auth_files.items[0] :
+	    NULL;
 	if (px->url_text == NULL) {
 		if (px->auth_file != NULL) {
 			report_usage("--proxy-auth-file needs --proxy URL");
@@ -173,6 +203,14 @@ session_proxy_setup(struct session_proxy *px, struct session *s,
 	if (px->auth_file != NULL && read_auth_file(px->auth_file,
 	    &px->url.cred) != EXIT_OK)
 		return EXIT_FAIL;
+	if ((px->url.kind == PROXY_SOCKS4 || px->url.kind == PROXY_SOCKS4A) &&
+	    px->url.cred.password[0] != '\0') {
+		explicit_bzero(&px->url.cred, sizeof(px->url.cred));
+		report_usage("SOCKS4 has a user id, no password: %s's line "
+		    "holds one; write USER: with nothing after the ':', or use "
+		    "socks5://", px->auth_file);
+		return EXIT_USAGE;
+	}
 	/*
 	 * Many proxies end the tunnel when the client half-closes: a FIN
 	 * after the request, and the reply is dropped. Without a word from
@@ -182,6 +220,38 @@ session_proxy_setup(struct session_proxy *px, struct session *s,
 		s->opts.shutdown_mode = RELAY_SHUT_NONE;
 	px->on = true;
 	return EXIT_OK;
+}
+
+int
+session_proxy_endpoint(struct session_proxy *px, struct session *s,
+    char **pos, int npos, bool port_list, struct endpoint *ep)
+{
+	int family = s->flags.family, status;
+
+	/*
+	 * nc's -x ADDR alone is a SOCKS5 proxy; here -x is the hex dump,
+	 * and ADDR HOST PORT one word too many.
+	 */
+	if (px->urls.count == 0 && s->opts.hex && npos == 3 &&
+	    strchr(pos[0], ':') != NULL &&
+	    strspn(pos[2], "0123456789") == strlen(pos[2])) {
+		char advice[1024];
+
+		report_usage("unexpected argument '%s': %s", pos[2],
+		    explain_nc_proxy_line("connect", NULL, pos[0], 2, pos + 1,
+		    advice, sizeof(advice)));
+		return EXIT_USAGE;
+	}
+	if (px->urls.count == 0)
+		return session_endpoint(s, pos, npos, port_list, ep);
+	/*
+	 * -4 and -6 choose how our socket reaches the proxy; the target is
+	 * the proxy's to reach, by whatever address it names.
+	 */
+	s->flags.family = AF_UNSPEC;
+	status = session_endpoint(s, pos, npos, port_list, ep);
+	s->flags.family = family;
+	return status;
 }
 
 void
@@ -273,13 +343,32 @@ status_hint(int code)
 {
 	if (code == 407)
 		return "407";
+	if (code == 401)
+		return "401";
 	if (code == 403)
 		return "403";
+	if (code >= 300 && code < 400)
+		return "3xx";
 	if (code == 400 || code == 405 || code == 501)
 		return "no connect";
 	if (code >= 500)
 		return "5xx";
 	return NULL;
+}
+
+/*
+ * Whether seen is our own last message coming back: a port that echoes
+ * answers a handshake with it, which reads as nonsense unless named.
+ */
+static bool
+echoed(const struct proxy_handshake *hs, const unsigned char *seen,
+    size_t seen_len)
+{
+	size_t len, at, end;
+	const unsigned char *out = proxy_client_output(hs, &len, &at, &end);
+
+	/* All of it: a real proxy's odd answer may share a first byte. */
+	return len > 0 && seen_len >= len && memcmp(seen, out, len) == 0;
 }
 
 void
@@ -310,11 +399,20 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 			name = "NO_ACCEPTABLE";
 			hint = explain_proxy(hs->cred.given ? "no method" :
 			    "credentials");
+		} else if (echoed(hs, seen, seen_len)) {
+			snprintf(text, sizeof(text), _("what came back is our "
+			    "own greeting, %s: the port echoes, it is no "
+			    "SOCKS5 proxy"), starttls_quote(seen, seen_len,
+			    quoted, sizeof(quoted)));
+			hint = explain_proxy("echo");
 		} else {
+			const char *method = socks5_method_name(hs->code);
+
 			snprintf(text, sizeof(text), _("the proxy chose method "
-			    "0x%02x, which was not offered (%s)"), hs->code,
-			    offered);
-			name = socks5_method_name(hs->code);
+			    "0x%02x%s%s%s, which was not offered; offered: %s"),
+			    hs->code, method != NULL ? " (" : "",
+			    method != NULL ? method : "",
+			    method != NULL ? ")" : "", offered);
 			hint = explain_proxy("odd method");
 		}
 		break;
@@ -338,7 +436,9 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 		else
 			snprintf(text, sizeof(text), "%s", _("the proxy closed "
 			    "the connection during the handshake"));
-		hint = explain_proxy("closed");
+		/* Only a SOCKS4 request is what a SOCKS5 server may drop. */
+		hint = explain_proxy(kind == PROXY_SOCKS4 ||
+		    kind == PROXY_SOCKS4A ? "closed socks4" : "closed");
 		break;
 	case PROXY_FAIL_TOO_LONG:
 		snprintf(text, sizeof(text), _("the proxy's answer has no "
@@ -346,50 +446,105 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 		hint = explain_proxy("odd");
 		break;
 	default:
-		snprintf(text, sizeof(text), _("the proxy does not speak %s "
-		    "here; it said %s"), proxy_kind_protocol(kind),
+		snprintf(text, sizeof(text), echoed(hs, seen, seen_len) ?
+		    _("the proxy does not speak %s here; what came back is our "
+		    "own request, %s: the port echoes") : _("the proxy does "
+		    "not speak %s here; it said %s"), proxy_kind_protocol(kind),
 		    starttls_quote(seen, seen_len, quoted, sizeof(quoted)));
 		/* A SOCKS5 server's "no method" to a SOCKS4 request. */
-		hint = explain_proxy(kind != PROXY_HTTP && seen_len > 0 &&
+		hint = explain_proxy(echoed(hs, seen, seen_len) ? "echo" :
+		    kind != PROXY_HTTP && seen_len > 0 &&
 		    seen[0] == SOCKS5_VERSION ? "socks5 only" : "odd");
 		break;
 	}
 	report_failure_lines(what, text, name, "", hint);
 }
 
-int
-session_proxy_target_host(const struct session_proxy *px,
-    const struct endpoint *ep, char *out, size_t cap)
+/*
+ * The hosts the requests may name, in the order to try them: the name
+ * itself for the schemes that pass it on, otherwise each address it
+ * resolves to (IPv4 only for socks4), as a direct connect tries each.
+ * Returns the count, or -1 with the exit status in *status after
+ * reporting.
+ */
+static int
+target_hosts(const struct session_proxy *px, const struct endpoint *ep,
+    char (*out)[ENDPOINT_HOST_MAX], int max, int *status)
 {
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];
 	struct endpoint e = *ep;
 	char what[ENDPOINT_TEXT_MAX + 32];
-	struct strbuf sb;
 	bool v4 = px->url.kind == PROXY_SOCKS4;
-	int n, i, eai;
+	int n, i, j, count = 0;
+	int eai;
 
-	snprintf(out, cap, "%s", ep->host);
+	snprintf(out[0], ENDPOINT_HOST_MAX, "%s", ep->host);
 	if ((px->url.kind != PROXY_SOCKS5 && !v4) || addr_is_literal(ep->host))
-		return EXIT_OK;
+		return 1;
 	n = endpoint_resolve(&e, false, addrs, ARRAY_LEN(addrs), &eai);
 	snprintf(what, sizeof(what), _("resolve %s"), ep->text);
 	if (n < 0) {
 		report_eai_hint(what, eai, explain_proxy(v4 ? "socks4 resolve" :
 		    "socks5 resolve"));
-		return signal_status();
+		*status = signal_status();
+		return -1;
 	}
-	for (i = 0; i < n; i++)
-		if (!v4 || addrs[i].family == AF_INET)
-			break;
-	if (i == n) {
+	for (i = 0; i < n && count < max; i++) {
+		struct strbuf sb;
+
+		if (v4 && addrs[i].family != AF_INET)
+			continue;
+		strbuf_init(&sb, out[count], ENDPOINT_HOST_MAX);
+		addr_host(&sb, (const struct sockaddr *)&addrs[i].sa,
+		    addrs[i].len);
+		for (j = 0; j < count; j++)
+			if (strcmp(out[j], out[count]) == 0)
+				break;
+		if (j == count)
+			count++;
+	}
+	if (count == 0) {
 		report_failure_lines(what, _("it has IPv6 addresses only, and "
 		    "socks4:// carries IPv4"), NULL, "",
 		    explain_proxy("socks4 ipv6"));
-		return EXIT_FAIL;
+		*status = EXIT_FAIL;
+		return -1;
 	}
-	strbuf_init(&sb, out, cap);
-	addr_host(&sb, (const struct sockaddr *)&addrs[i].sa, addrs[i].len);
+	return count;
+}
+
+int
+session_proxy_target_host(const struct session_proxy *px,
+    const struct endpoint *ep, char *out, size_t cap)
+{
+	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
+	int status = EXIT_OK;
+
+	if (target_hosts(px, ep, hosts, ENDPOINT_ADDRS_MAX, &status) < 0)
+		return status;
+	snprintf(out, cap, "%s", hosts[0]);
 	return EXIT_OK;
+}
+
+/*
+ * Whether the proxy's answer says the target, not the proxy or its rules,
+ * failed: refused or unreachable. Such an answer is worth the next address
+ * or another round of --wait; an authentication or a rule's refusal is
+ * not.
+ */
+static bool
+target_failed(const struct proxy_handshake *hs)
+{
+	if (hs->failure == PROXY_FAIL_REPLY) {
+		if (hs->kind == PROXY_SOCKS4 || hs->kind == PROXY_SOCKS4A)
+			return hs->code == SOCKS4_REJECTED;
+		return hs->code == SOCKS5_NETWORK_UNREACHABLE ||
+		    hs->code == SOCKS5_HOST_UNREACHABLE ||
+		    hs->code == SOCKS5_CONNECTION_REFUSED;
+	}
+	if (hs->failure == PROXY_FAIL_STATUS)
+		return hs->code == 502 || hs->code == 503 || hs->code == 504;
+	return false;
 }
 
 /* -v's and --json's word on the connection to the proxy itself. */
@@ -440,22 +595,23 @@ through(struct session *s, const struct session_proxy *px,
  */
 static int
 handshake(struct session_proxy *px, struct session *s,
-    const struct endpoint *ep, int fd)
+    const struct endpoint *ep, const char *host, int fd, bool tell,
+    bool *again)
 {
 	static struct proxy_handshake hs;
 	unsigned char buf[PROXY_HTTP_HEAD_MAX];
-	char what[2 * ENDPOINT_TEXT_MAX + 64], host[PROXY_HOST_MAX];
+	char what[2 * ENDPOINT_TEXT_MAX + 64];
 	char err[512];
-	double deadline = s->opts.timeout >= 0 ? relay_now() +
-	    s->opts.timeout : -1;
+	double limit = s->opts.timeout >= 0 ? s->opts.timeout :
+	    PROXY_HANDSHAKE_WAIT;
+	double deadline = relay_now() + limit;
+	char message[128];
 	int status, e = 0;
 	enum proxy_step step;
 
+	*again = false;
 	snprintf(what, sizeof(what), _("connect to %s through proxy %s"),
 	    ep->text, px->ep.text);
-	if ((status = session_proxy_target_host(px, ep, host,
-	    sizeof(host))) != EXIT_OK)
-		return status;
 	if (proxy_client_start(&hs, px->url.kind, host, atoi(ep->port),
 	    &px->url.cred, err, sizeof(err)) < 0) {
 		report_error("%s: %s", what, err);
@@ -510,9 +666,21 @@ handshake(struct session_proxy *px, struct session *s,
 
 			if (hs.failure == PROXY_FAIL_CLOSED)
 				seen = proxy_client_received(&hs, &seen_len);
-			else if (hs.failure != PROXY_FAIL_PROTOCOL)
+			else if (hs.failure != PROXY_FAIL_PROTOCOL &&
+			    hs.failure != PROXY_FAIL_METHOD)
 				seen_len = 0;
-			session_proxy_failure(&hs, what, seen, seen_len);
+			*again = target_failed(&hs);
+			if (*again && !tell)
+				report_note("proxy %s: %s for %s, trying again",
+				    proxy_kind_scheme(hs.kind), hs.failure ==
+				    PROXY_FAIL_STATUS ? hs.status :
+				    hs.kind == PROXY_SOCKS4 ||
+				    hs.kind == PROXY_SOCKS4A ?
+				    socks4_reply_name(hs.code) :
+				    socks5_reply_name(hs.code), host);
+			else
+				session_proxy_failure(&hs, what, seen,
+				    seen_len);
 			explicit_bzero(&hs, sizeof(hs));
 			return EXIT_FAIL;
 		}
@@ -522,8 +690,12 @@ handshake(struct session_proxy *px, struct session *s,
 	return EXIT_OK;
 timeout:
 	explicit_bzero(&hs, sizeof(hs));
-	report_error("%s: no answer from the proxy within %g s (-w)", what,
-	    s->opts.timeout);
+	snprintf(message, sizeof(message), s->opts.timeout >= 0 ?
+	    _("no answer from the proxy within %g s (-w)") :
+	    _("no answer from the proxy within %g s (the handshake's limit "
+	    "without -w)"), limit);
+	report_failure_lines(what, message, "ETIMEDOUT", "",
+	    explain_proxy("silent"));
 	return EXIT_TIMEOUT;
 }
 
@@ -539,8 +711,14 @@ proxy_unreachable(struct session_proxy *px, struct session *s,
 		return status;
 	snprintf(what, sizeof(what), _("connect to proxy %s"), px->ep.text);
 	if (t->timed_out) {
-		report_error("%s: no answer within %g s (-w)", what,
-		    s->opts.timeout);
+		char message[128];
+
+		snprintf(message, sizeof(message), _("no answer within %g s "
+		    "(-w)"), s->opts.timeout);
+		report_failure_lines(what, message, "ETIMEDOUT", "",
+		    explain_errno_at("connect", ETIMEDOUT, (const struct
+		    sockaddr *)&t->last_addr.sa, t->last_addr.len,
+		    t->last_addr.socktype, hint, sizeof(hint)));
 		return EXIT_TIMEOUT;
 	}
 	report_errno_hint(t->last_call, what, t->last_err, explain_errno_at(
@@ -550,12 +728,26 @@ proxy_unreachable(struct session_proxy *px, struct session *s,
 	return status == EXIT_TIMEOUT ? EXIT_TIMEOUT : EXIT_FAIL;
 }
 
+/* The pause before --wait's next round: doubling up to 0.5 s. */
+static double
+next_pause(double *backoff, double until)
+{
+	double secs = *backoff, rest = left(until);
+
+	if (*backoff < 0.5)
+		*backoff *= 2;
+	return secs < rest ? secs : rest;
+}
+
 int
 session_proxy_dial(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, double wait, struct dial_result *t,
     char *peer, size_t cap)
 {
-	int status;
+	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
+	double until = wait >= 0 ? relay_now() + wait : -1;
+	double backoff = 0.05;
+	int status, n, i;
 
 	if (!px->on) {
 		status = dial_open(s, ep, NULL, -1, wait, false, t);
@@ -566,17 +758,37 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 		session_connected(s, t->fd, "connected");
 		return EXIT_OK;
 	}
-	status = dial_open(s, &px->ep, NULL, -1, wait, true, t);
-	if (status != EXIT_OK)
-		return proxy_unreachable(px, s, t, status);
-	connected_to_proxy(s, t->fd);
-	status = handshake(px, s, ep, t->fd);
-	if (status != EXIT_OK) {
-		sys_close(t->fd);
-		t->fd = -1;
+	if ((n = target_hosts(px, ep, hosts, ENDPOINT_ADDRS_MAX, &status)) < 0)
 		return status;
+	for (;;) {
+		bool last_round = until < 0 || relay_now() >= until;
+
+		for (i = 0; i < n; i++) {
+			bool again;
+
+			status = dial_open(s, &px->ep, NULL, -1, until < 0 ?
+			    -1 : left(until), true, t);
+			if (status != EXIT_OK)
+				return proxy_unreachable(px, s, t, status);
+			connected_to_proxy(s, t->fd);
+			status = handshake(px, s, ep, hosts[i], t->fd,
+			    last_round && i == n - 1, &again);
+			if (status == EXIT_OK)
+				goto tunnel;
+			sys_close(t->fd);
+			t->fd = -1;
+			if (!again || (last_round && i == n - 1))
+				return status;
+		}
+		dial_pause(next_pause(&backoff, until));
+		if (sys_signal_caught)
+			return signal_status();
 	}
-	/* From here the socket is the target's, and messages say so. */
-	snprintf(peer, cap, "%s", ep->text);
+tunnel:
+	/*
+	 * From here the socket is the target's, and messages say so; a
+	 * reset or a close may come from the proxy as well, so they name it.
+	 */
+	snprintf(peer, cap, _("%s through proxy %s"), ep->text, px->ep.text);
 	return EXIT_OK;
 }

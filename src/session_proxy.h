@@ -13,8 +13,11 @@ struct session;
 
 /* The options of the "Proxy options" group, and what they became. */
 struct session_proxy {
-	const char *url_text;		/* --proxy URL */
-	const char *auth_file;		/* --proxy-auth-file FILE */
+	/* Lists only to catch a second one: each is given once. */
+	struct opt_list urls;		/* --proxy URL */
+	struct opt_list auth_files;	/* --proxy-auth-file FILE */
+	const char *url_text;		/* the one --proxy, or NULL */
+	const char *auth_file;		/* the one --proxy-auth-file, or NULL */
 	bool on;
 	struct proxy_url url;
 	struct endpoint ep;		/* the proxy, for dial_open */
@@ -45,8 +48,17 @@ void session_proxy_shutdown_default(struct session_proxy *px,
 int session_proxy_setup(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, bool zero);
 /*
+ * session_endpoint for the target, which through --proxy is parsed
+ * without -4/-6: they apply to the connection to the proxy. Returns as
+ * session_endpoint does.
+ */
+int session_proxy_endpoint(struct session_proxy *px, struct session *s,
+    char **pos, int npos, bool port_list, struct endpoint *ep);
+/*
  * Connects to ep as dial_open does, or to the proxy and through it when
- * px is on; -v and --json say so. Writes the peer's text for messages
+ * px is on; -v and --json say so. Through a proxy each address of ep
+ * (socks5, socks4) is asked for in turn while the proxy answers that it
+ * failed, and with wait >= 0 every round again until wait seconds pass. Writes the peer's text for messages
  * into peer: the address, or ep's text through a proxy. Returns EXIT_OK
  * with t->fd connected, or the exit status after reporting.
  */

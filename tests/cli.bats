@@ -384,10 +384,10 @@ load test_helper
 @test "nc's proxy flags spell the --proxy URL, and --ssl where TLS is" {
 	run --separate-stderr sockit -x proxy:1080 localhost 80
 	assert_status 2
-	assert_stderr_contains "unknown global option '-x': nc's -X and -x are spelled as one URL: use --proxy socks5://proxy:1080 (-x is the hex dump here)"
+	assert_stderr_contains "unknown global option '-x': nc's -X and -x are spelled as one URL: use --proxy socks5h://proxy:1080 (-x is the hex dump here): sockit connect --proxy socks5h://proxy:1080 localhost:80"
 	run --separate-stderr sockit -X 5 -x proxy:1080 localhost 80
 	assert_status 2
-	assert_stderr_contains "use --proxy socks5://proxy:1080"
+	assert_stderr_contains "use --proxy socks5h://proxy:1080"
 	run --separate-stderr sockit --ssl localhost 443
 	assert_status 2
 	assert_stderr_contains "unknown global option '--ssl': TLS is an option of the command here: sockit connect --tls HOST:PORT"
@@ -396,7 +396,7 @@ load test_helper
 	assert_stderr_contains "bad proxy URL 'proxy:3128': it needs a scheme"
 	run --separate-stderr sockit connect -X 5 localhost:80
 	assert_status 2
-	assert_stderr_contains "unknown option '-X' for connect: nc's -X and -x are spelled as one URL: use --proxy socks5://HOST:PORT"
+	assert_stderr_contains "unknown option '-X' for connect: nc's -X and -x are spelled as one URL: use --proxy socks5h://HOST:PORT"
 	# sockit's own -x before the command is no proxy.
 	run --separate-stderr sockit -x connect localhost:80
 	assert_status 2

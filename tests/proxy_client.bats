@@ -121,7 +121,7 @@ EOF
 	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect: Connection refused (ECONNREFUSED)"
 }
 
-@test "-w bounds a handshake the proxy never answers" {
+@test "-w bounds a handshake the proxy never answers; --json names the operation and ETIMEDOUT" {
 	bg_fed mute "$SOCKIT" listen -v 127.0.0.1:0
 	wait_for_line "$TMP/mute.err" '^sockit: listening on '
 	local port
@@ -129,12 +129,32 @@ EOF
 	through "socks5h://127.0.0.1:$port" -w 0.3 example.org:443
 	assert_status 124
 	assert_stderr_contains "sockit: connect to example.org:443 through proxy 127.0.0.1:$port: no answer from the proxy within 0.3 s (-w)"
+	through "socks5h://127.0.0.1:$port" -w 0.3 --json example.org:443
+	assert_status 124
+	[ "$(jq -r 'select(.event == "error") | .operation + "|" + .error' \
+	    <<<"$stderr")" = "connect to example.org:443 through proxy 127.0.0.1:$port|ETIMEDOUT" ]
 }
 
-@test "usage errors: nc's -X spells the URL; UDP, unix, -z, a service name, IPv6 through socks4, credentials twice, a bad URL" {
+@test "usage errors: nc's -X spells the line; UDP, unix, -z, a service name, IPv6 through socks4, credentials twice, a bad URL" {
 	run --separate-stderr sockit connect -X 5 -x 127.0.0.1:1080 h:80
 	assert_status 2
-	assert_stderr_contains "use --proxy socks5://127.0.0.1:1080"
+	assert_stderr_contains "use --proxy socks5h://127.0.0.1:1080"
+	assert_stderr_contains "sockit connect --proxy socks5h://127.0.0.1:1080 h:80"
+	run --separate-stderr sockit connect -X 5 -x ::1 h 22
+	assert_status 2
+	assert_stderr_contains "sockit connect --proxy socks5h://[::1]:1080 h:22"
+	run --separate-stderr sockit connect -x -X 5 h 22
+	assert_status 2
+	refute grep -q -- '-X:1080' <<<"$stderr"
+	run --separate-stderr sockit connect -X 6 -x 127.0.0.1 h 22
+	assert_status 2
+	assert_stderr_contains "nc's -X takes 4, 5 or connect, not '6'"
+	run --separate-stderr sockit connect -x 127.0.0.1:1080 h 22
+	assert_status 2
+	assert_stderr_contains "sockit connect --proxy socks5h://127.0.0.1:1080 h:22"
+	run --separate-stderr sockit -x connect 127.0.0.1 22
+	assert_status 2
+	refute grep -q -- '--proxy' <<<"$stderr"
 	run --separate-stderr sockit send -X connect -x 10.0.0.1 h:80 x
 	assert_status 2
 	assert_stderr_contains "use --proxy http://10.0.0.1:3128"
@@ -261,4 +281,148 @@ EOF
 	    echo hello
 	assert_success
 	[ "$output" = hello ]
+}
+
+@test "usage errors mask the URL's password; --proxy twice, --proxy-auth-file twice, socks4 with a password, IPv6 without brackets" {
+	local url
+	for url in 'http://bob:s3cret@h:99999' 'socks9://bob:s3cret@h:1' \
+	    'http://bob:s3cret@h:1/path' 'socks5://bob:s3cret@[::1'; do
+		run --separate-stderr sockit connect --proxy "$url" x:1
+		assert_status 2
+		assert_stderr_contains "bob:***@"
+		[[ $stderr != *s3cret* ]]
+	done
+	run --separate-stderr sockit connect --proxy socks5://a:s3cret@p:1 \
+	    --proxy http://q:2 h:1
+	assert_status 2
+	assert_stderr_contains "--proxy given twice ('socks5://a:***@p:1' and 'http://q:2')"
+	[[ $stderr != *s3cret* ]]
+	run --separate-stderr sockit send --proxy socks5://p:1 \
+	    --proxy-auth-file a --proxy-auth-file b h:1 x
+	assert_status 2
+	assert_stderr_contains "--proxy-auth-file given twice ('a' and 'b')"
+	run --separate-stderr sockit connect --proxy socks4://alice:pw@p:1 h:1
+	assert_status 2
+	assert_stderr_contains "SOCKS4 has a user id, no password"
+	run --separate-stderr sockit connect --proxy socks5://::1 h:1
+	assert_status 2
+	assert_stderr_contains "IPv6 address without brackets: write it as socks5://[::1]:PORT"
+	run --separate-stderr sockit connect --proxy socks5://p:1 \
+	    --proxy-auth-file "$TMP" h:1
+	assert_status 1
+	assert_stderr_contains "sockit: read --proxy-auth-file $TMP: it is a directory"
+	refute grep -q chmod <<<"$stderr"
+}
+
+@test "-4/-6 choose the proxy's address family, not the target's" {
+	local port
+	port=$(free_port)
+	run --separate-stderr sockit connect -6 --proxy "socks5://[::1]:$port" \
+	    127.0.0.1:9 </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: connect to proxy [::1]:$port: connect:"
+	run --separate-stderr sockit connect -4 --proxy "socks5://127.0.0.1:$port" \
+	    '[::1]:9' </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect:"
+}
+
+@test "an echo port as the proxy: the message says our own bytes came back; 401 and 302 get hints; a closed SOCKS5 handshake does not blame SOCKS4" {
+	start_listener echo -k --serve echo 127.0.0.1:0
+	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains 'what came back is our own greeting, "\x05\x01\x00": the port echoes'
+	assert_stderr_contains "it reaches an echo service, not a proxy"
+	refute grep -q '(NO_AUTH) (GSSAPI)' <<<"$stderr"
+	printf 'HTTP/1.0 401 Unauthorized\r\n\r\n' >"$TMP/e401.in"
+	start_listener e401 127.0.0.1:0
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "401 is a web server's or tinyproxy's word for refused credentials"
+	printf 'HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n' >"$TMP/e302.in"
+	start_listener e302 127.0.0.1:0
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "a redirect is a web server's answer"
+	start_listener closer 127.0.0.1:0
+	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "the proxy closed the connection during the handshake"
+	refute grep -q SOCKS4 <<<"$stderr"
+}
+
+@test "socks5:// asks for each address of the target in turn while the proxy answers refused" {
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
+	    skip "needs root and unshare to give a name two addresses"
+	printf '127.0.0.1 two.test\n127.0.0.2 two.test\n' >"$TMP/hosts"
+	start_listener proxy --socks5 127.0.0.1:0
+	local proxy=$LISTEN_PORT
+	start_listener target -k 127.0.0.2:0 -c "printf 'hi\\n'"
+	run --separate-stderr unshare -m sh -c "mount --bind '$TMP/hosts' \
+	    /etc/hosts && exec \"\$SOCKIT\" --trace connect --proxy \
+	    socks5://127.0.0.1:$proxy two.test:$LISTEN_PORT" </dev/null
+	assert_success
+	[ "$output" = hi ]
+	assert_stderr_contains "socks5> CONNECT 127.0.0.1:$LISTEN_PORT"
+	assert_stderr_contains "socks5> CONNECT 127.0.0.2:$LISTEN_PORT"
+}
+
+@test "--wait asks the proxy again while it answers that the target refused" {
+	start_listener proxy -v --socks5 127.0.0.1:0
+	local proxy=$LISTEN_PORT port
+	port=$(free_port)
+	bg client "$SOCKIT" connect --wait 20 --proxy \
+	    "socks5://127.0.0.1:$proxy" "127.0.0.1:$port"
+	local client=$BG_PID
+	wait_for_line "$TMP/proxy.err" "CONNECT 127.0.0.1:$port: .*CONNECTION_REFUSED"
+	start_listener target "127.0.0.1:$port" -c "printf 'up\\n'"
+	wait_for_exit "$client"
+	wait "$client"
+	[ "$(cat "$TMP/client.out")" = up ]
+}
+
+@test "send -r -q 1 through a proxy: no FIN, the reply, and -q ends it with status 0" {
+	start_listener proxy --socks5 127.0.0.1:0
+	local proxy=$LISTEN_PORT
+	start_listener echo -k --serve echo 127.0.0.1:0
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" send -r -q 1 --trace \
+	    --proxy "socks5://127.0.0.1:$proxy" "127.0.0.1:$LISTEN_PORT" hello
+	assert_success
+	[ "$output" = hello ]
+	refute grep -q 'shutdown(' <<<"$stderr"
+}
+
+@test "explain knows the names of a proxy's answers: NOT_ALLOWED, REJECTED, 407" {
+	run --separate-stderr sockit explain NOT_ALLOWED
+	assert_success
+	assert_output_contains "NOT_ALLOWED, socks5 2: Connection not allowed by ruleset"
+	run --separate-stderr sockit explain rejected
+	assert_success
+	assert_output_contains "REJECTED, socks4 91"
+	run --separate-stderr sockit explain --json 407
+	assert_success
+	[ "$(jq -r '.name + " " + .kind' <<<"$output")" = "HTTP_407 http" ]
+}
+
+@test "a reset after the tunnel is up names the target and the proxy it came through" {
+	start_listener proxy --socks5 127.0.0.1:0
+	local proxy=$LISTEN_PORT pid
+	pid=$(sockit_under "$LISTEN_PID")
+	start_listener target 127.0.0.1:0 -c 'cat >/dev/null'
+	bg_fed client "$SOCKIT" connect -v --proxy "socks5://127.0.0.1:$proxy" \
+	    "127.0.0.1:$LISTEN_PORT"
+	local client=$BG_PID
+	wait_for_line "$TMP/client.err" '^sockit: proxy socks5: connected to '
+	# Bytes the stopped proxy never reads: its death then sends a reset.
+	kill -STOP "$pid"
+	echo unread >&"$FEED"
+	local deadline=$((SECONDS + 10))
+	until ss -tnH state established "( sport = :$proxy )" |
+	    awk '$1 > 0 { found = 1 } END { exit !found }'; do
+		((SECONDS <= deadline))
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait_for_exit "$client"
+	assert_file_contains "$TMP/client.err" "sockit: recv from 127.0.0.1:$LISTEN_PORT through proxy 127.0.0.1:$proxy: recv: Connection reset by peer"
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errtable.h"
+#include "proxy.h"
 #include "explain_demo.h"
 #include "unit.h"
 
@@ -19,6 +20,9 @@ struct named {
 #define ERR(x) { x, #x, ERRTABLE_ERRNO }
 #define EAI(x) { x, #x, ERRTABLE_EAI }
 #define HERR(x) { x, #x, ERRTABLE_HERRNO }
+#define SOCKS5(x) { SOCKS5_##x, #x, ERRTABLE_SOCKS5 }
+#define SOCKS4(x) { SOCKS4_##x, #x, ERRTABLE_SOCKS4 }
+#define HTTP(x) { x, "HTTP_" #x, ERRTABLE_HTTP }
 
 /* The list, in its order, then getaddrinfo's codes and h_errno. */
 static const struct named course[] = {
@@ -37,6 +41,13 @@ static const struct named course[] = {
 	EAI(EAI_SYSTEM),
 	HERR(HOST_NOT_FOUND), HERR(TRY_AGAIN), HERR(NO_RECOVERY),
 	HERR(NO_DATA),
+	/* The names connect --proxy prints for a proxy's answer. */
+	SOCKS5(GENERAL_FAILURE), SOCKS5(NOT_ALLOWED),
+	SOCKS5(NETWORK_UNREACHABLE), SOCKS5(HOST_UNREACHABLE),
+	SOCKS5(CONNECTION_REFUSED), SOCKS5(TTL_EXPIRED),
+	SOCKS5(COMMAND_NOT_SUPPORTED), SOCKS5(NO_ACCEPTABLE),
+	SOCKS4(REJECTED), SOCKS4(NO_IDENTD),
+	HTTP(403), HTTP(407), HTTP(502), HTTP(504),
 };
 
 /*
@@ -127,6 +138,9 @@ test_find(void)
 	CHECK(e != NULL && strcmp(e->name, "EINTR") == 0);
 	CHECK(errtable_find("2") == NULL);
 	CHECK(errtable_find("111x") == NULL);
+	/* Past every errno, a number is an HTTP proxy's status. */
+	e = errtable_find("407");
+	CHECK(e != NULL && strcmp(e->name, "HTTP_407") == 0);
 	CHECK(errtable_find("-2") == NULL);
 	unit_end();
 
@@ -199,6 +213,11 @@ libc_text(const struct errtable_entry *e, locale_t c)
 		return text;
 	case ERRTABLE_HERRNO:
 		return hstrerror(e->number);
+	case ERRTABLE_SOCKS5:
+	case ERRTABLE_SOCKS4:
+	case ERRTABLE_HTTP:
+		/* No libc text: the words of RFC 1928 and RFC 9110. */
+		return e->meaning;
 	}
 	return "";
 }

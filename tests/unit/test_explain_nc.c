@@ -181,15 +181,21 @@ test_nc_missing(void)
 		const char *want;	/* NULL: nothing to say */
 	} lines[] = {
 		{ { "-x", "proxy:1080", "host", "80" },
-		  "use --proxy socks5://proxy:1080" },
+		  "use --proxy socks5h://proxy:1080" },
 		{ { "-X", "5", "-x", "proxy:1080", "host", "80" },
-		  "use --proxy socks5://proxy:1080" },
+		  "sockit connect --proxy socks5h://proxy:1080 host:80" },
+		{ { "-X", "5", "-x", "::1", "host", "80" },
+		  "sockit connect --proxy socks5h://[::1]:1080 host:80" },
+		{ { "-x", "-X", "5", "host", "80" },
+		  "sockit connect --proxy socks5h://HOST:PORT host:80" },
+		{ { "-X", "6", "-x", "proxy", "host", "80" },
+		  "nc's -X takes 4, 5 or connect, not '6'" },
 		{ { "-X", "connect", "host", "80" },
 		  "use --proxy http://HOST:PORT" },
 		{ { "-X4", "-x", "proxy", "host", "80" },
 		  "use --proxy socks4://proxy:1080" },
 		{ { "-vx10.0.0.1", "host", "80" },
-		  "use --proxy socks5://10.0.0.1:1080" },
+		  "use --proxy socks5h://10.0.0.1:1080" },
 		{ { "--proxy", "p:3128", "host", "80" }, "takes a URL" },
 		{ { "--proxy-type", "socks5", "host", "80" }, "takes a URL" },
 		{ { "--ssl", "host", "443" }, "connect --tls HOST:PORT" },
@@ -217,7 +223,7 @@ test_nc_missing(void)
 			CHECK(got == NULL);
 		} else {
 			CHECK_CONTAINS(got, lines[i].want);
-			if (strstr(lines[i].want, "proxy") != NULL)
+			if (strstr(lines[i].want, "proxy ") != NULL)
 				CHECK_CONTAINS(got, "-x is the hex dump here");
 		}
 		unit_end();
@@ -264,10 +270,14 @@ test_nc_options(void)
 		char *words[] = { "-X", "connect", "-x", "10.0.0.1", "h:80" };
 		char *bare[] = { "-X", "5", "h:80" };
 
-		CHECK_CONTAINS(explain_nc_proxy(5, words, out, sizeof(out)),
-		    "use --proxy http://10.0.0.1:3128");
-		CHECK_CONTAINS(explain_nc_proxy(3, bare, out, sizeof(out)),
-		    "use --proxy socks5://HOST:PORT");
+		CHECK_CONTAINS(explain_nc_proxy("send", 5, words, out,
+		    sizeof(out)), "use --proxy http://10.0.0.1:3128");
+		CHECK_CONTAINS(out, "sockit send --proxy http://10.0.0.1:3128 "
+		    "h:80");
+		CHECK_CONTAINS(explain_nc_proxy("connect", 3, bare, out,
+		    sizeof(out)), "use --proxy socks5h://HOST:PORT");
+		CHECK(strstr(explain_nc_proxy("listen", 3, bare, out,
+		    sizeof(out)), "sockit listen") == NULL);
 	}
 	unit_end();
 

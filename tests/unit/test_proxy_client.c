@@ -71,6 +71,14 @@ test_urls(void)
 	    "password");
 	url_bad("socks5://a%00:b@h", "NUL byte");
 	url_bad("socks5://:b@h", "empty user name");
+	/* A message quotes the URL with its password masked. */
+	url_bad("http://bob:s3cret@h:99999", "'http://bob:***@h:99999'");
+	url_bad("socks9://bob:s3cret@h", "in 'socks9://bob:***@h'");
+	url_bad("http://bob:s3cret@h/x", "'http://bob:***@h/x' has a path");
+	url_bad("socks5://bob:s3cret@[::1", "'socks5://bob:***@[::1'");
+	url_bad("socks5://::1", "write it as socks5://[::1]:PORT");
+	url_bad("socks4://alice:pw@h", "SOCKS4 has a user id, no password");
+	url_ok("socks4://alice@h", PROXY_SOCKS4, "h", 1080, "alice", "");
 }
 
 static void
