@@ -27,17 +27,34 @@ struct loop_proxy_pair {
 	enum psrv_proto proto;	/* once the first byte told */
 };
 
+/*
+ * Returns true when a and b are the same string, in a time that depends
+ * on their lengths only: strcmp stops at the first byte that differs,
+ * and how soon it answers tells a client how much of a guess was right.
+ */
+static bool
+same_secret(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char diff = la != lb;
+
+	for (i = 0; i < la; i++)
+		diff |= (unsigned char)(a[i] ^ (lb > 0 ? b[i % lb] : 0));
+	return diff == 0;
+}
+
 static bool
 check_user(void *ctx, const char *user, const char *pass)
 {
 	const struct loop_proxy *px = ctx;
+	bool ok = false;
 	int i;
 
+	/* Every user is weighed, so the time says nothing of which one. */
 	for (i = 0; i < px->nusers; i++)
-		if (strcmp(px->users[i].user, user) == 0 &&
-		    strcmp(px->users[i].pass, pass) == 0)
-			return true;
-	return false;
+		ok |= same_secret(px->users[i].user, user) &
+		    same_secret(px->users[i].pass, pass);
+	return ok;
 }
 
 const char *
@@ -137,16 +154,6 @@ connect_deadline(const struct loop *lp)
 	return w >= 0 ? relay_now() + w : -1;
 }
 
-static bool
-unspecified(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)(const void *)sa)->
-		    sin_addr.s_addr == htonl(INADDR_ANY);
-	return sa->sa_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(
-	    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
-}
-
 /*
  * Dials the n addresses at cand that --allow-to and --deny-to let
  * through, in turn. They are judged here, after any lookup, on the
@@ -160,24 +167,39 @@ dial_allowed(struct loop *lp, struct pair *p, const struct endpoint_addr *cand,
 	const struct loop_proxy *rules = lp->f->proxy;
 	struct loop_proxy_pair *px = p->px;
 	char text[ADDR_TEXT_MAX] = "";
+	bool here = false;
 	int i, k = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct sockaddr *sa = (const void *)&cand[i].sa;
 
-		/* A name may lead to 0.0.0.0 or ::, which are this host. */
-		if (!unspecified(sa) && proxy_rules_admit(rules->allow,
-		    rules->nallow, rules->deny, rules->ndeny, sa, cand[i].len))
+		/*
+		 * A name may lead to 0.0.0.0, :: or ::ffff:0.0.0.0, which
+		 * are this host: no rule on 127.0.0.0/8 or ::1 would see it.
+		 */
+		if (psrv_this_host(sa)) {
+			if (text[0] == '\0')
+				here = true;
+		} else if (proxy_rules_admit(rules->allow, rules->nallow,
+		    rules->deny, rules->ndeny, sa, cand[i].len)) {
 			px->addrs[k++] = cand[i];
-		else if (text[0] == '\0')
+			continue;
+		}
+		if (text[0] == '\0')
 			addr_format(sa, cand[i].len, text, sizeof(text));
 	}
 	if (k == 0) {
 		psrv_reply(px->ps, SOCKS5_NOT_ALLOWED, NULL, 0);
 		trace_lines(p, px->ps);
 		snprintf(p->target, sizeof(p->target), "%s", text);
-		report_note("#%lu %s %s refused: %s is not allowed by "
-		    "--allow-to/--deny-to", p->id, p->peer, px->line, text);
+		if (here)
+			report_note("#%lu %s %s refused: %s is this host to "
+			    "connect(), and always refused", p->id, p->peer,
+			    px->line, text);
+		else
+			report_note("#%lu %s %s refused: %s is not allowed by "
+			    "--allow-to/--deny-to", p->id, p->peer, px->line,
+			    text);
 		answer(p);
 		loop_pair_end(lp, p, "denied", RESET_NONE);
 		return;

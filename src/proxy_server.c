@@ -693,15 +693,42 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 	return (int)used;
 }
 
+/*
+ * 0.0.0.0, :: and ::ffff:0.0.0.0 as bytes: connect() takes each for this
+ * host, the mapped one too, since Linux dials it as 0.0.0.0 over IPv4.
+ */
+static bool
+this_host(int family, const unsigned char *a)
+{
+	static const unsigned char zeros[16];
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+
+	if (family == AF_INET)
+		return memcmp(a, zeros, 4) == 0;
+	return family == AF_INET6 && (memcmp(a, zeros, 16) == 0 ||
+	    (memcmp(a, mapped, 12) == 0 && memcmp(a + 12, zeros, 4) == 0));
+}
+
+bool
+psrv_this_host(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return this_host(AF_INET, (const unsigned char *)&((const
+		    struct sockaddr_in *)(const void *)sa)->sin_addr);
+	if (sa->sa_family == AF_INET6)
+		return this_host(AF_INET6, ((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr.s6_addr);
+	return false;
+}
+
 bool
 psrv_target_ok(const struct psrv_target *t)
 {
-	static const unsigned char zeros[16];
-
 	if (t->port == 0 || t->host[0] == '\0')
 		return false;
-	return t->family == 0 || memcmp(t->addr, zeros, t->family ==
-	    AF_INET ? 4 : 16) != 0;
+	return t->family == 0 || !this_host(t->family, t->addr);
 }
 
 unsigned char *
@@ -764,9 +791,10 @@ psrv_took(struct psrv *ps, size_t n)
 		return PSRV_REFUSE;
 	if (ps->stage == STAGE_DONE && !psrv_target_ok(&ps->target)) {
 		psrv_reply(ps, SOCKS5_NOT_ALLOWED, NULL, 0);
-		return refuse(ps, N_("the client asks for port 0 or the "
-		    "unspecified address, which connect() takes for this "
-		    "host"), SOCKS5_NOT_ALLOWED);
+		return refuse(ps, ps->target.port == 0 ? N_("the client "
+		    "asks for port 0") : N_("the client asks for 0.0.0.0, :: "
+		    "or ::ffff:0.0.0.0, which connect() takes for this host: "
+		    "always refused"), SOCKS5_NOT_ALLOWED);
 	}
 	if (ps->stage == STAGE_DONE)
 		return PSRV_CONNECT;

@@ -83,11 +83,13 @@ enum psrv_result psrv_took(struct psrv *ps, size_t n);
 /* psrv_room and psrv_took over a copy of buf; what does not fit is lost. */
 enum psrv_result psrv_feed(struct psrv *ps, const void *buf, size_t n);
 /*
- * Returns false for a target no proxy should dial: port 0, or 0.0.0.0 or
- * ::, which connect() takes for this host itself, past any rule on
- * 127.0.0.0/8.
+ * Returns false for a target no proxy should dial: port 0, or 0.0.0.0,
+ * :: or ::ffff:0.0.0.0, which connect() takes for this host itself, past
+ * any rule on 127.0.0.0/8.
  */
 bool psrv_target_ok(const struct psrv_target *t);
+/* Returns true when sa is one of those three: this host to connect(). */
+bool psrv_this_host(const struct sockaddr *sa);
 /* Returns the bytes after the request, for the target; *n their count. */
 const unsigned char *psrv_rest(const struct psrv *ps, size_t *n);
 /*

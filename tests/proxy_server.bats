@@ -205,3 +205,19 @@ fetch() {
 	    "$TARGET_PORT" 50
 	[ "$output" = "50 ok" ]
 }
+
+@test "::ffff:0.0.0.0, this host to connect(), is refused past --deny-to" {
+	target echo echo
+	proxy --socks5 --deny-to 127.0.0.0/8
+	run --separate-stderr sockit connect -q 1 --proxy \
+	    "socks5://127.0.0.1:$PROXY_PORT" "[::ffff:0.0.0.0]:$TARGET_PORT" <<<hi
+	assert_status 1
+	refute [ "$output" = hi ]
+	wait_for_line "$TMP/proxy.err" \
+	    'refused: .*this host.*always refused'
+	start_listener http --http-proxy --deny-to 127.0.0.0/8 127.0.0.1:0
+	run --separate-stderr sockit connect -q 1 --proxy \
+	    "http://127.0.0.1:$LISTEN_PORT" "[::ffff:0.0.0.0]:$TARGET_PORT" <<<hi
+	assert_status 1
+	refute [ "$output" = hi ]
+}

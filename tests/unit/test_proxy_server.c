@@ -271,6 +271,38 @@ rules(void)
 	    -1);
 	CHECK_INT(proxy_rule_parse("[::1:80", &r, err, sizeof(err)), -1);
 	CHECK_INT(proxy_rule_parse("127.0.0.1:", &r, err, sizeof(err)), -1);
+	/* A mapped address is its IPv4 one to the rules. */
+	CHECK(!admits("127.0.0.0/8", false, "::ffff:127.0.0.1", 80));
+	unit_end();
+}
+
+/* True when ip is this host to connect(), as psrv_this_host judges. */
+static bool
+here(const char *ip)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1)
+		sin->sin_family = AF_INET;
+	else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1)
+		sin6->sin6_family = AF_INET6;
+	return psrv_this_host((struct sockaddr *)&ss);
+}
+
+static void
+this_host(void)
+{
+	unit_begin("0.0.0.0, :: and ::ffff:0.0.0.0 are this host, always "
+	    "refused");
+	CHECK(here("0.0.0.0"));
+	CHECK(here("::"));
+	CHECK(here("::ffff:0.0.0.0"));
+	CHECK(!here("::ffff:0.0.0.1"));
+	CHECK(!here("127.0.0.1"));
+	CHECK(!here("64:ff9b::"));
 	unit_end();
 }
 
@@ -287,4 +319,5 @@ test_proxy_server(void)
 	http(true);
 	http_refusals();
 	rules();
+	this_host();
 }
