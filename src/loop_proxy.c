@@ -290,14 +290,24 @@ read_request(struct loop *lp, struct pair *p)
 	struct psrv *ps = p->px->ps;
 	enum psrv_result r;
 	unsigned char *room;
-	size_t cap;
+	size_t cap, at;
 	ssize_t n;
+	int err;
 
 	for (;;) {
 		room = psrv_room(ps, &cap);
+		at = (size_t)(room - ps->in);
+		n = sys_recv_secret(p->fd[0], room, cap, 0);
+		err = errno;
+		r = n > 0 ? psrv_took(ps, (size_t)n) : PSRV_MORE;
+		/* Written once parsed, so a password's bytes show as '*'. */
 		trace_tag = p->id;
-		n = sys_recv(p->fd[0], room, cap, 0);
+		sys_recv_shown(p->fd[0], room, cap, 0, n, err,
+		    ps->secret_end > at && ps->secret_at > at ?
+		    ps->secret_at - at : 0, ps->secret_end > at ?
+		    ps->secret_end - at : 0);
 		trace_tag = 0;
+		errno = err;
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n <= 0) {
@@ -308,7 +318,6 @@ read_request(struct loop *lp, struct pair *p)
 			    RESET_NONE);
 			return;
 		}
-		r = psrv_took(ps, (size_t)n);
 		p->px->proto = ps->proto;
 		if (r == PSRV_REFUSE) {
 			refused(lp, p, _(ps->why));

@@ -738,6 +738,53 @@ psrv_room(struct psrv *ps, size_t *cap)
 	return ps->in + ps->len;
 }
 
+/* The value of a Proxy-Authorization line that starts at p, up to end. */
+static void
+http_secret(struct psrv *ps, const unsigned char *p, const unsigned char *end)
+{
+	static const char name[] = "proxy-authorization:", scheme[] = "basic ";
+	const unsigned char *v = p + sizeof(name) - 1, *stop = v;
+	size_t left;
+
+	if ((size_t)(end - p) < sizeof(name) - 1 ||
+	    strncasecmp((const char *)p, name, sizeof(name) - 1) != 0)
+		return;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	left = (size_t)(end - v);
+	/* "Basic " says only how the rest is written. */
+	if (strncasecmp((const char *)v, scheme, left < 6 ? left : 6) == 0)
+		v += left < 6 ? left : 6;
+	for (stop = v; stop < end && *stop != '\r' && *stop != '\n'; stop++)
+		continue;
+	ps->secret_at = (size_t)(v - ps->in);
+	ps->secret_end = (size_t)(stop - ps->in);
+}
+
+/*
+ * Finds where the password lies in what came so far, even a part of it:
+ * a message cut short still shows its start in the trace of its bytes.
+ */
+static void
+find_secret(struct psrv *ps)
+{
+	const unsigned char *b = ps->in + ps->auth_at, *p, *end;
+	size_t avail = ps->len - ps->auth_at;
+
+	if (ps->proto == PSRV_SOCKS5 && ps->auth_at > 0 && avail >= 3 &&
+	    b[0] == SOCKS5_USERPASS_VERSION && avail >= 3 + (size_t)b[1]) {
+		ps->secret_at = ps->auth_at + 3 + b[1];
+		ps->secret_end = ps->secret_at + b[2 + b[1]];
+	}
+	if (ps->proto != PSRV_HTTP)
+		return;
+	end = ps->in + ps->len;
+	for (p = ps->in; p < end; p++)
+		if ((p == ps->in || p[-1] == '\n') && (*p == 'p' ||
+		    *p == 'P'))
+			http_secret(ps, p, end);
+}
+
 enum psrv_result
 psrv_took(struct psrv *ps, size_t n)
 {
@@ -786,7 +833,10 @@ psrv_took(struct psrv *ps, size_t n)
 		if (used == NEED)
 			break;
 		ps->pos += (size_t)used;
+		if (ps->stage == STAGE_AUTH && ps->auth_at == 0)
+			ps->auth_at = ps->pos;
 	}
+	find_secret(ps);
 	if (ps->why != NULL)
 		return PSRV_REFUSE;
 	if (ps->stage == STAGE_DONE && !psrv_target_ok(&ps->target)) {

@@ -58,6 +58,12 @@ struct psrv {
 	void *ctx;
 	unsigned char in[PSRV_IN_MAX];
 	size_t len, pos;	/* in hand; taken by the messages parsed */
+	size_t auth_at;		/* SOCKS5: where RFC 1929's message begins */
+	/*
+	 * Where a password lies in in, as far as it came (its Basic
+	 * encoding for HTTP): the trace of the bytes shows it as '*'.
+	 */
+	size_t secret_at, secret_end;
 	unsigned char out[PSRV_OUT_MAX];
 	size_t outlen;		/* the answers to send, in order */
 	char lines[PSRV_LINES][PSRV_LINE_MAX];

@@ -221,3 +221,27 @@ fetch() {
 	assert_status 1
 	refute [ "$output" = hi ]
 }
+
+@test "--trace shows a SOCKS5 password as stars, a Basic one never" {
+	target echo echo
+	printf 'alice:wonder land\n' >"$TMP/users"
+	chmod 600 "$TMP/users"
+	local kind port url
+	for kind in socks5 http-proxy; do
+		bg "$kind" "$SOCKIT" --trace listen -v "--$kind" \
+		    --auth-file "$TMP/users" 127.0.0.1:0
+		wait_for_line "$TMP/$kind.err" '^sockit: listening on ' 10
+		port=$(sed -n 's/^sockit: listening on .*://p' "$TMP/$kind.err")
+		[ "$kind" = socks5 ] && url=socks5 || url=http
+		run --separate-stderr sockit connect -q 0 --proxy \
+		    "$url://alice:wonder%20land@127.0.0.1:$port" \
+		    "127.0.0.1:$TARGET_PORT" <<<hi
+		assert_success
+	done
+	assert_file_contains "$TMP/socks5.err" '\5alice\v***********"'
+	# The Basic line lies past the bytes a recv's line shows; the
+	# decoded line gives the password's length only.
+	assert_file_contains "$TMP/http-proxy.err" 'password=<11 bytes>'
+	refute grep -e 'wonder land' -e 'YWxpY2U6d29uZGVyIGxhbmQ=' \
+	    "$TMP/socks5.err" "$TMP/http-proxy.err"
+}

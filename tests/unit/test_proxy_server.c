@@ -96,6 +96,25 @@ socks5_auth(void)
 	CHECK_STR(ps.lines[4], "socks5> CONNECT [::1]:22");
 	CHECK_STR(ps.user, "alice");
 	CHECK_INT(ps.target.family, AF_INET6);
+	/* The password's place in the bytes, for the trace to hide. */
+	CHECK_INT(ps.secret_at, 4 + 8);
+	CHECK_INT(ps.secret_end, 4 + 14);
+	unit_end();
+
+	unit_begin("socks5: the password's place is known before it is whole");
+	psrv_init(&ps, PSRV_MODE_SOCKS, true, alice, NULL);
+	psrv_feed(&ps, hello, sizeof(hello));
+	CHECK_INT(psrv_feed(&ps, good, 10), PSRV_MORE);
+	CHECK_INT(ps.secret_at, 4 + 8);
+	CHECK_INT(ps.secret_end, 4 + 14);
+	unit_end();
+
+	unit_begin("http: the place of Proxy-Authorization's credentials");
+	psrv_init(&ps, PSRV_MODE_HTTP, true, alice, NULL);
+	CHECK_INT(psrv_feed(&ps, "CONNECT h:1 HTTP/1.1\r\nproxy-authorization:"
+	    " Basic YWxp", 53), PSRV_MORE);
+	CHECK_INT(ps.secret_at, 49);
+	CHECK_INT(ps.secret_end, 53);
 	unit_end();
 
 	unit_begin("socks5: a wrong password is refused, NO_AUTH alone too");
