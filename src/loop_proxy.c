@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,11 @@ struct loop_proxy_pair {
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];	/* allowed ones */
 	char request[PSRV_NAME_MAX + 32];	/* "CONNECT example.org:443" */
 	char line[PSRV_NAME_MAX + 48];	/* "socks5 CONNECT ..." for -v */
-	enum psrv_proto proto;	/* once the first byte told */
+	const char *proto;	/* "socks5", ...: once the request told */
+	/* For --json, a pair that ended unopened: why, in English, ... */
+	char reason[PSRV_NAME_MAX + 64];
+	char reply[24];		/* ... the answer the client got ... */
+	const char *error;	/* ... and an errno's or resolver's name */
 };
 
 /*
@@ -66,8 +71,36 @@ loop_proxy_request(const struct pair *p)
 void
 loop_proxy_fields(struct strbuf *sb, const struct pair *p)
 {
-	json_field_str(sb, "protocol", psrv_proto_name(p->px->proto));
-	json_field_str(sb, "request", p->px->request);
+	const struct loop_proxy_pair *px = p->px;
+
+	json_field_str(sb, "protocol", px->proto);
+	json_field_str(sb, "request", px->request);
+	if (px->reason[0] != '\0') {
+		json_field_str(sb, "reason", px->reason);
+		if (px->reply[0] != '\0')
+			json_field_str(sb, "reply", px->reply);
+		if (px->error != NULL)
+			json_field_str(sb, "error", px->error);
+	}
+}
+
+/*
+ * Keeps why p ends before it opened, for its --json event: English, as
+ * a machine reads it whatever the locale; error names an errno or a
+ * resolver's code, or is NULL.
+ */
+static void PRINTF_LIKE(3, 4)
+keep_reason(struct pair *p, const char *error, const char *fmt, ...)
+{
+	struct loop_proxy_pair *px = p->px;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(px->reason, sizeof(px->reason), fmt, ap);
+	va_end(ap);
+	if (px->ps != NULL)
+		snprintf(px->reply, sizeof(px->reply), "%s", px->ps->reply);
+	px->error = error;
 }
 
 /* --trace: the handshake's lines, decoded, tagged with the pair. */
@@ -123,10 +156,16 @@ static void
 refused(struct loop *lp, struct pair *p, const char *why)
 {
 	struct psrv *ps = p->px->ps;
+	char text[PSRV_NAME_MAX + 16];
 
-	if (p->px->request[0] == '\0')
-		snprintf(p->px->line, sizeof(p->px->line), "%s",
-		    psrv_proto_name(ps->proto));
+	/* What the client asked for, as far as it was read. */
+	snprintf(p->px->request, sizeof(p->px->request), "%s", ps->request);
+	snprintf(p->px->line, sizeof(p->px->line), "%s%s%s", psrv_name(ps),
+	    ps->request[0] != '\0' ? " " : "", ps->request);
+	if (ps->target.host[0] != '\0')
+		snprintf(p->target, sizeof(p->target), "%s",
+		    psrv_target_text(&ps->target, text, sizeof(text)));
+	keep_reason(p, NULL, "%s", ps->why);
 	trace_lines(p, ps);
 	report_note("#%lu %s %s refused: %s", p->id, p->peer, p->px->line,
 	    why);
@@ -192,14 +231,19 @@ dial_allowed(struct loop *lp, struct pair *p, const struct endpoint_addr *cand,
 		psrv_reply(px->ps, SOCKS5_NOT_ALLOWED, NULL, 0);
 		trace_lines(p, px->ps);
 		snprintf(p->target, sizeof(p->target), "%s", text);
-		if (here)
+		if (here) {
 			report_note("#%lu %s %s refused: %s is this host to "
 			    "connect(), and always refused", p->id, p->peer,
 			    px->line, text);
-		else
+			keep_reason(p, NULL, "%s is this host to connect(), "
+			    "and always refused", text);
+		} else {
 			report_note("#%lu %s %s refused: %s is not allowed by "
 			    "--allow-to/--deny-to", p->id, p->peer, px->line,
 			    text);
+			keep_reason(p, NULL, "%s is not allowed by "
+			    "--allow-to/--deny-to", text);
+		}
 		answer(p);
 		loop_pair_end(lp, p, "denied", RESET_NONE);
 		return;
@@ -250,7 +294,7 @@ start(struct loop *lp, struct pair *p)
 	snprintf(px->request, sizeof(px->request), "CONNECT %s",
 	    psrv_target_text(t, text, sizeof(text)));
 	snprintf(px->line, sizeof(px->line), "%s %s",
-	    psrv_proto_name(px->ps->proto), px->request);
+	    px->proto, px->request);
 	if (t->family != 0) {
 		literal_addr(t, &a);
 		dial_allowed(lp, p, &a, 1);
@@ -314,11 +358,14 @@ read_request(struct loop *lp, struct pair *p)
 			report_note("#%lu %s %s before its request was whole",
 			    p->id, p->peer, n == 0 ? _("closed") :
 			    i18n_errno_text(errno));
+			keep_reason(p, n == 0 ? NULL : trace_errno_name(errno),
+			    "the client %s before its request was whole",
+			    n == 0 ? "closed" : "failed");
 			loop_pair_end(lp, p, n == 0 ? "closed" : "error",
 			    RESET_NONE);
 			return;
 		}
-		p->px->proto = ps->proto;
+		p->px->proto = psrv_name(ps);
 		if (r == PSRV_REFUSE) {
 			refused(lp, p, _(ps->why));
 			return;
@@ -351,6 +398,7 @@ loop_proxy_begin(struct loop *lp, struct pair *p)
 	}
 	psrv_init(px->ps, proxy->mode, proxy->nusers > 0, check_user,
 	    (void *)proxy);
+	px->proto = psrv_name(px->ps);
 	p->px = px;
 	read_request(lp, p);
 }
@@ -415,6 +463,12 @@ loop_proxy_unreached(struct loop *lp, struct pair *p, const char *call,
 		    px->line, call, p->target, i18n_errno_text(err),
 		    socks5_reply_name(code));
 	psrv_reply(px->ps, code, NULL, 0);
+	if (timed_out)
+		keep_reason(p, NULL, "no answer within %g s (-w)",
+		    lp->f->s->opts.timeout);
+	else
+		keep_reason(p, trace_errno_name(err), "%s %s failed", call,
+		    p->target);
 	answer(p);
 	loop_pair_end(lp, p, timed_out ? "timeout" : "unreached", RESET_NONE);
 }
@@ -425,6 +479,8 @@ loop_proxy_expired(struct loop *lp, struct pair *p)
 	report_note("#%lu %s sent no whole request within %g s (%s)", p->id,
 	    p->peer, lp->f->handshake_wait, lp->f->s->opts.timeout >= 0 ?
 	    "-w" : _("a server's default; -w sets another"));
+	keep_reason(p, NULL, "no whole request within %g s",
+	    lp->f->handshake_wait);
 	loop_pair_end(lp, p, "timeout", RESET_NONE);
 }
 
@@ -444,6 +500,8 @@ resolved(struct loop *lp, struct pair *p, const struct sys_lookup *l)
 		report_note("#%lu %s %s: %s: %s", p->id, p->peer, p->px->line,
 		    l->host, i18n_eai_text(l->rc));
 		psrv_reply(p->px->ps, SOCKS5_HOST_UNREACHABLE, NULL, 0);
+		keep_reason(p, trace_eai_name(l->rc), "the lookup of %s failed",
+		    l->host);
 		answer(p);
 		loop_pair_end(lp, p, "unreached", RESET_NONE);
 		return;

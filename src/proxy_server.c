@@ -41,6 +41,12 @@ psrv_init(struct psrv *ps, enum psrv_mode mode, bool auth,
 }
 
 const char *
+psrv_name(const struct psrv *ps)
+{
+	return ps->socks4a ? "socks4a" : psrv_proto_name(ps->proto);
+}
+
+const char *
 psrv_proto_name(enum psrv_proto proto)
 {
 	switch (proto) {
@@ -193,6 +199,8 @@ socks5_methods(struct psrv *ps, const unsigned char *b, size_t n)
 	put(ps, answer, 2);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "VER=5 METHOD=%s", socks5_method_name(answer[1]));
+	snprintf(ps->reply, sizeof(ps->reply), "%s",
+	    socks5_method_name(answer[1]));
 	if (answer[1] == SOCKS5_NO_ACCEPTABLE) {
 		refuse(ps, ps->auth ? N_("the client offers no username and "
 		    "password, and --auth-file asks for them") :
@@ -222,6 +230,7 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 		put(ps, answer, 2);
 		line(ps, &sb, '<');
 		strbuf_puts(&sb, "AUTH STATUS=1 (failure)");
+		snprintf(ps->reply, sizeof(ps->reply), "AUTH STATUS=1");
 		refuse(ps, N_("the client's username and password request "
 		    "is not version 1 (RFC 1929)"), SOCKS5_NOT_ALLOWED);
 		return (int)n;
@@ -246,6 +255,7 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 	line(ps, &sb, '<');
 	strbuf_puts(&sb, ok ? "AUTH STATUS=0 (success)" :
 	    "AUTH STATUS=1 (failure)");
+	snprintf(ps->reply, sizeof(ps->reply), "AUTH STATUS=%d", !ok);
 	if (!ok)
 		refuse(ps, N_("wrong username or password"),
 		    SOCKS5_NOT_ALLOWED);
@@ -267,6 +277,24 @@ socks5_answer(struct psrv *ps, int code)
 	put(ps, zeros, 6);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "%s bound 0.0.0.0:0", socks5_reply_name(code));
+	snprintf(ps->reply, sizeof(ps->reply), "%s", socks5_reply_name(code));
+}
+
+/* A refusal's reason for a command the proxy does not carry out. */
+static const char *
+not_connect(int cmd)
+{
+	switch (cmd) {
+	case SOCKS5_BIND:
+		return N_("the client asks for BIND, and the proxy makes only "
+		    "CONNECT's outgoing connections");
+	case SOCKS5_UDP_ASSOCIATE:
+		return N_("the client asks for UDP ASSOCIATE, and the proxy "
+		    "relays only CONNECT's TCP streams");
+	default:
+		return N_("the client asks for an unknown command, not "
+		    "CONNECT, BIND or UDP ASSOCIATE");
+	}
 }
 
 /* VER CMD RSV ATYP DST.ADDR DST.PORT (RFC 1928 section 4). */
@@ -330,17 +358,17 @@ socks5_request(struct psrv *ps, const unsigned char *b, size_t n)
 		    port);
 	}
 	cmd = socks5_command_name(b[1]);
-	line(ps, &sb, '>');
 	if (cmd != NULL)
-		strbuf_printf(&sb, "%s %s", cmd, psrv_target_text(t, text,
-		    sizeof(text)));
-	else
-		strbuf_printf(&sb, "CMD=0x%02x %s", b[1],
+		snprintf(ps->request, sizeof(ps->request), "%s %s", cmd,
 		    psrv_target_text(t, text, sizeof(text)));
+	else
+		snprintf(ps->request, sizeof(ps->request), "CMD=0x%02x %s",
+		    b[1], psrv_target_text(t, text, sizeof(text)));
+	line(ps, &sb, '>');
+	strbuf_puts(&sb, ps->request);
 	if (b[1] != SOCKS5_CONNECT) {
 		socks5_answer(ps, SOCKS5_COMMAND_NOT_SUPPORTED);
-		refuse(ps, N_("the client asks for a command other than "
-		    "CONNECT"), SOCKS5_COMMAND_NOT_SUPPORTED);
+		refuse(ps, not_connect(b[1]), SOCKS5_COMMAND_NOT_SUPPORTED);
 		return (int)used;
 	}
 	ps->stage = STAGE_DONE;
@@ -368,6 +396,7 @@ socks4_answer(struct psrv *ps, int cd, const struct sockaddr *bound,
 	put(ps, r, 8);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "%s bound %s", socks4_reply_name(cd), text);
+	snprintf(ps->reply, sizeof(ps->reply), "%s", socks4_reply_name(cd));
 }
 
 static int
@@ -407,6 +436,7 @@ socks4_request(struct psrv *ps, const unsigned char *b, size_t n)
 	used = 8 + ulen + 1;
 	port = (unsigned)b[2] << 8 | b[3];
 	if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0) {
+		ps->socks4a = true;
 		name = nul + 1;
 		nul = memchr(name, '\0', n - used);
 		if (nul == NULL && n - used < PSRV_NAME_MAX)
@@ -422,18 +452,22 @@ socks4_request(struct psrv *ps, const unsigned char *b, size_t n)
 		target_literal(&ps->target, AF_INET, b + 4, port);
 	line(ps, &sb, '>');
 	strbuf_puts(&sb, b[1] == SOCKS4_CONNECT ? "CONNECT " : "BIND ");
-	if (name != NULL && ps->target.host[0] == '\0')
+	if (name != NULL && ps->target.host[0] == '\0') {
 		quote(&sb, name, nlen);
-	else
-		strbuf_puts(&sb, psrv_target_text(&ps->target, text,
-		    sizeof(text)));
+	} else {
+		snprintf(ps->request, sizeof(ps->request), "%s %s",
+		    b[1] == SOCKS4_CONNECT ? "CONNECT" : "BIND",
+		    psrv_target_text(&ps->target, text, sizeof(text)));
+		strbuf_puts(&sb, text);
+	}
 	strbuf_puts(&sb, " USERID=");
 	quote(&sb, uid, ulen);
 	ps->stage = STAGE_DONE;
 	if (b[1] != SOCKS4_CONNECT) {
 		socks4_answer(ps, SOCKS4_REJECTED, NULL, 0);
-		refuse(ps, N_("the client asks for a command other than "
-		    "CONNECT"), SOCKS5_COMMAND_NOT_SUPPORTED);
+		/* SOCKS4's command 2 is BIND, as SOCKS5's is. */
+		refuse(ps, not_connect(b[1] == 2 ? SOCKS5_BIND : 0),
+		    SOCKS5_COMMAND_NOT_SUPPORTED);
 	} else if (name != NULL && ps->target.host[0] == '\0') {
 		socks4_answer(ps, SOCKS4_REJECTED, NULL, 0);
 		refuse(ps, N_("the client asks for a name that is empty or "
@@ -480,6 +514,7 @@ http_answer(struct psrv *ps, int status, const char *body)
 		    sizeof(head) - 1);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "HTTP/1.1 %d %s", status, reason);
+	snprintf(ps->reply, sizeof(ps->reply), "%d", status);
 }
 
 int
@@ -658,6 +693,10 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 	sp1 = memchr(b, ' ', (size_t)(eol - b));
 	sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) :
 	    NULL;
+	if (sp2 != NULL && name_ok(b, (size_t)(sp1 - b)) &&
+	    name_ok(sp1 + 1, (size_t)(sp2 - sp1 - 1)))
+		snprintf(ps->request, sizeof(ps->request), "%.*s %.*s",
+		    (int)(sp1 - b), b, (int)(sp2 - sp1 - 1), sp1 + 1);
 	if (sp1 == NULL || sp2 == NULL || sp1 == b ||
 	    (size_t)(eol - sp2 - 1) != 8 ||
 	    strncmp((const char *)sp2 + 1, "HTTP/1.", 7) != 0) {
@@ -812,10 +851,22 @@ psrv_took(struct psrv *ps, size_t n)
 			}
 			line(ps, &sb, '>');
 			quote(&sb, b, avail > 16 ? 16 : avail);
+			if (b[0] < 'A' || b[0] > 'Z')
+				return refuse(ps, N_("the client does not speak "
+				    "SOCKS4 or SOCKS5"), SOCKS5_GENERAL_FAILURE);
+			/*
+			 * SOCKS begins with its version, 4 or 5, HTTP with
+			 * a method in capitals: an HTTP client reads an
+			 * answer in its own words better than a silence.
+			 */
+			ps->proto = PSRV_HTTP;
+			http_answer(ps, 400, "this port speaks SOCKS4 and "
+			    "SOCKS5, not HTTP: give the client "
+			    "socks5h://HOST:PORT as its proxy");
 			return refuse(ps, avail >= 4 && memcmp(b, "CONN", 4) ==
 			    0 ? N_("the client speaks HTTP CONNECT to a SOCKS "
 			    "proxy (--http-proxy serves it)") :
-			    N_("the client does not speak SOCKS4 or SOCKS5"),
+			    N_("the client speaks HTTP to a SOCKS proxy"),
 			    SOCKS5_GENERAL_FAILURE);
 		case STAGE_METHODS:
 			used = socks5_methods(ps, b, avail);
@@ -955,6 +1006,8 @@ psrv_reply(struct psrv *ps, int code, const struct sockaddr *bound,
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "%s bound %s", socks5_reply_name(code) != NULL ?
 	    socks5_reply_name(code) : "REP", text);
+	snprintf(ps->reply, sizeof(ps->reply), "%s",
+	    socks5_reply_name(code) != NULL ? socks5_reply_name(code) : "REP");
 }
 
 int

@@ -51,6 +51,7 @@ struct psrv_target {
 struct psrv {
 	enum psrv_mode mode;
 	enum psrv_proto proto;
+	bool socks4a;		/* SOCKS4 with the name after USERID */
 	int stage;
 	bool auth;		/* credentials are required */
 	/* Judges a user and password; NULL refuses everyone. */
@@ -69,8 +70,11 @@ struct psrv {
 	char lines[PSRV_LINES][PSRV_LINE_MAX];
 	int nlines;		/* trace lines, '>' from the client, '<' ours */
 	struct psrv_target target;
+	/* "CONNECT example.org:443", "BIND ...", "GET http://...": once read */
+	char request[PSRV_NAME_MAX + 32];
 	char user[PSRV_NAME_MAX];	/* the user who authenticated */
 	const char *why;	/* a refusal's reason, English, N_() marked */
+	char reply[24];		/* the last answer's name: "NOT_ALLOWED", "403" */
 	int code;		/* a refusal's SOCKS5 code (HTTP: from it) */
 };
 
@@ -108,6 +112,8 @@ void psrv_reply(struct psrv *ps, int code, const struct sockaddr *bound,
     socklen_t blen);
 /* Returns the protocol's name as traces and -v show it: "socks5". */
 const char *psrv_proto_name(enum psrv_proto proto);
+/* Returns the name of what ps's client speaks, "socks4a" for 4a. */
+const char *psrv_name(const struct psrv *ps);
 /* Writes "example.org:443" or "[::1]:22" for t into out; returns out. */
 char *psrv_target_text(const struct psrv_target *t, char *out, size_t cap);
 /*

@@ -53,6 +53,18 @@ fetch() {
 	    "socks5 CONNECT localhost:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
 	assert_file_contains "$TMP/proxy.err" \
 	    "socks4 CONNECT 127.0.0.1:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
+	assert_file_contains "$TMP/proxy.err" \
+	    "socks4a CONNECT localhost:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
+}
+
+@test "an HTTP client at a --socks5 port hears in HTTP that it speaks SOCKS" {
+	proxy --socks5
+	run --separate-stderr timeout -s KILL 20 curl -sS --max-time 10 \
+	    -x "http://127.0.0.1:$PROXY_PORT" http://127.0.0.1:1/page 3>&-
+	assert_success
+	[ "$output" = "this port speaks SOCKS4 and SOCKS5, not HTTP: give the client socks5h://HOST:PORT as its proxy" ]
+	wait_for_line "$TMP/proxy.err" \
+	    'refused: the client speaks HTTP to a SOCKS proxy'
 }
 
 @test "--http-proxy serves curl's CONNECT; any other method gets 405 [long]" {
@@ -147,6 +159,8 @@ fetch() {
 	[ "$output" = "rep 0x05" ]
 	run timeout -s KILL 20 python3 "$PPEER" bind "$PROXY_PORT" "$closed"
 	[ "$output" = "rep 0x07" ]
+	wait_for_line "$TMP/proxy.err" 'refused: the client asks for BIND'
+	wait_for_line "$TMP/proxy.err" "socks5 BIND 127.0.0.1:$closed refused"
 	start_listener http --http-proxy 127.0.0.1:0
 	TARGET_HOST=127.0.0.1 TARGET_PORT=$closed run --separate-stderr fetch -p \
 	    -x "http://127.0.0.1:$LISTEN_PORT" -w '%{http_connect}'
@@ -244,4 +258,29 @@ fetch() {
 	assert_file_contains "$TMP/http-proxy.err" 'password=<11 bytes>'
 	refute grep -e 'wonder land' -e 'YWxpY2U6d29uZGVyIGxhbmQ=' \
 	    "$TMP/socks5.err" "$TMP/http-proxy.err"
+}
+
+@test "--json: a pair refused or not reached says why, what was asked and the answer" {
+	local closed
+	closed=$(refused_port)
+	printf 'alice:s3cret\n' >"$TMP/users"
+	chmod 600 "$TMP/users"
+	bg proxy "$SOCKIT" listen --json --socks5 --auth-file "$TMP/users" \
+	    127.0.0.1:0
+	wait_for_line "$TMP/proxy.err" '"event": "listening"'
+	PROXY_PORT=$(jq -r 'select(.event == "listening") | .address' \
+	    "$TMP/proxy.err")
+	PROXY_PORT=${PROXY_PORT##*:}
+	run --separate-stderr sockit connect --proxy \
+	    "socks5://alice:wrong@127.0.0.1:$PROXY_PORT" "127.0.0.1:$closed"
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" '"pair": 1, .*"end"'
+	run --separate-stderr sockit connect --proxy \
+	    "socks5://alice:s3cret@127.0.0.1:$PROXY_PORT" "127.0.0.1:$closed"
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" '"pair": 2, .*"end"'
+	jq -r 'select(.event == "pair") | [.pair, .request, .target, .reason,
+	    .reply, .error // "-"] | join("|")' "$TMP/proxy.err" >"$TMP/why"
+	[ "$(sed -n 1p "$TMP/why")" = "1|||wrong username or password|AUTH STATUS=1|-" ]
+	[ "$(sed -n 2p "$TMP/why")" = "2|CONNECT 127.0.0.1:$closed|127.0.0.1:$closed|connect 127.0.0.1:$closed failed|CONNECTION_REFUSED|ECONNREFUSED" ]
 }

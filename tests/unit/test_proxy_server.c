@@ -148,6 +148,12 @@ socks5_refusals(void)
 	CHECK_INT(ps.out[3], SOCKS5_ADDRESS_TYPE_NOT_SUPPORTED);
 	psrv_init(&ps, PSRV_MODE_SOCKS, false, NULL, NULL);
 	CHECK_INT(psrv_feed(&ps, "GET / HTTP/1.1\r\n", 16), PSRV_REFUSE);
+	/* An HTTP client hears, in HTTP, that this port speaks SOCKS. */
+	CHECK(ps.outlen > 12 && memcmp(ps.out, "HTTP/1.1 400 ", 13) == 0);
+	CHECK(strstr((const char *)ps.out, "speaks SOCKS4 and SOCKS5") !=
+	    NULL);
+	psrv_init(&ps, PSRV_MODE_SOCKS, false, NULL, NULL);
+	CHECK_INT(psrv_feed(&ps, "\26\3\1", 3), PSRV_REFUSE);
 	CHECK_INT(ps.outlen, 0);
 	unit_end();
 }
