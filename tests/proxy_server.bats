@@ -113,6 +113,10 @@ fetch() {
 	assert_status 1
 	assert_stderr_contains "may be read by group or others (mode 644)"
 	assert_stderr_contains "chmod 600"
+	run --separate-stderr sockit listen --socks5 --auth-file "$TMP/none" \
+	    127.0.0.1:0
+	assert_status 1
+	assert_stderr_contains "read --auth-file $TMP/none: open: "
 }
 
 @test "ncat and nc.openbsd reach an echo through both proxies, in their own spelling [long]" {
