@@ -216,7 +216,7 @@ dial_allowed(struct loop *lp, struct pair *p, const struct endpoint_addr *cand,
 		 * A name may lead to 0.0.0.0, :: or ::ffff:0.0.0.0, which
 		 * are this host: no rule on 127.0.0.0/8 or ::1 would see it.
 		 */
-		if (psrv_this_host(sa)) {
+		if (proxy_this_host(sa)) {
 			if (text[0] == '\0')
 				here = true;
 		} else if (proxy_rules_admit(rules->allow, rules->nallow,

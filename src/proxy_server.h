@@ -98,8 +98,7 @@ enum psrv_result psrv_feed(struct psrv *ps, const void *buf, size_t n);
  * any rule on 127.0.0.0/8.
  */
 bool psrv_target_ok(const struct psrv_target *t);
-/* Returns true when sa is one of those three: this host to connect(). */
-bool psrv_this_host(const struct sockaddr *sa);
+
 /* Returns the bytes after the request, for the target; *n their count. */
 const unsigned char *psrv_rest(const struct psrv *ps, size_t *n);
 /*
@@ -128,6 +127,16 @@ int psrv_http_status(int code);
  * decoded into out (NUL-terminated), or -1 when text is not base64 or
  * does not fit. */
 int psrv_base64_decode(const char *text, size_t len, char *out, size_t cap);
+
+/* proxy_rules.c */
+
+/*
+ * Returns true when the address of family at a (4 or 16 bytes) is one
+ * that connect() takes for this host: 0.0.0.0, :: or ::ffff:0.0.0.0.
+ */
+bool proxy_addr_this_host(int family, const unsigned char *a);
+/* Returns true when sa's address is one of those three. */
+bool proxy_this_host(const struct sockaddr *sa);
 
 /* --allow-to, --deny-to: a block of destinations and, maybe, their ports. */
 #define PROXY_RULE_RANGES 16

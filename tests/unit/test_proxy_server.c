@@ -301,7 +301,7 @@ rules(void)
 	unit_end();
 }
 
-/* True when ip is this host to connect(), as psrv_this_host judges. */
+/* True when ip is this host to connect(), as proxy_this_host judges. */
 static bool
 here(const char *ip)
 {
@@ -314,7 +314,7 @@ here(const char *ip)
 		sin->sin_family = AF_INET;
 	else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1)
 		sin6->sin6_family = AF_INET6;
-	return psrv_this_host((struct sockaddr *)&ss);
+	return proxy_this_host((struct sockaddr *)&ss);
 }
 
 static void
