@@ -56,9 +56,12 @@ check_user(void *ctx, const char *user, const char *pass)
 	int i;
 
 	/* Every user is weighed, so the time says nothing of which one. */
-	for (i = 0; i < px->nusers; i++)
-		ok |= same_secret(px->users[i].user, user) &
-		    same_secret(px->users[i].pass, pass);
+	for (i = 0; i < px->nusers; i++) {
+		bool u = same_secret(px->users[i].user, user);
+		bool w = same_secret(px->users[i].pass, pass);
+
+		ok |= u && w;
+	}
 	return ok;
 }
 
