@@ -656,6 +656,22 @@ http_authority(const unsigned char *s, size_t len, struct psrv_target *t)
 	return true;
 }
 
+/* Keeps "GET http://example.org/" of a request line from b to eol. */
+static void
+method_target(struct psrv *ps, const unsigned char *b,
+    const unsigned char *eol)
+{
+	const unsigned char *sp1 = memchr(b, ' ', (size_t)(eol - b)), *sp2;
+
+	if (sp1 == NULL)
+		return;
+	sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
+	if (sp2 != NULL && name_ok(b, (size_t)(sp1 - b)) &&
+	    name_ok(sp1 + 1, (size_t)(sp2 - sp1 - 1)))
+		snprintf(ps->request, sizeof(ps->request), "%.*s %.*s",
+		    (int)(sp1 - b), b, (int)(sp2 - sp1 - 1), sp1 + 1);
+}
+
 /*
  * The head of an HTTP request, up to its empty line: "CONNECT host:port
  * HTTP/1.1", headers; any other method is refused.
@@ -693,10 +709,7 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 	sp1 = memchr(b, ' ', (size_t)(eol - b));
 	sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) :
 	    NULL;
-	if (sp2 != NULL && name_ok(b, (size_t)(sp1 - b)) &&
-	    name_ok(sp1 + 1, (size_t)(sp2 - sp1 - 1)))
-		snprintf(ps->request, sizeof(ps->request), "%.*s %.*s",
-		    (int)(sp1 - b), b, (int)(sp2 - sp1 - 1), sp1 + 1);
+	method_target(ps, b, eol);
 	if (sp1 == NULL || sp2 == NULL || sp1 == b ||
 	    (size_t)(eol - sp2 - 1) != 8 ||
 	    strncmp((const char *)sp2 + 1, "HTTP/1.", 7) != 0) {
@@ -797,6 +810,7 @@ find_secret(struct psrv *ps)
 enum psrv_result
 psrv_took(struct psrv *ps, size_t n)
 {
+	const unsigned char *eol;
 	struct strbuf sb;
 	int used;
 
@@ -830,6 +844,8 @@ psrv_took(struct psrv *ps, size_t n)
 			 * answer in its own words better than a silence.
 			 */
 			ps->proto = PSRV_HTTP;
+			if ((eol = memchr(b, '\n', avail)) != NULL)
+				method_target(ps, b, eol);
 			http_answer(ps, 400, "this port speaks SOCKS4 and "
 			    "SOCKS5, not HTTP: give the client "
 			    "socks5h://HOST:PORT as its proxy");

@@ -71,7 +71,7 @@ fetch() {
 	assert_success
 	[ "$output" = "this port speaks SOCKS4 and SOCKS5, not HTTP: give the client socks5h://HOST:PORT as its proxy" ]
 	wait_for_line "$TMP/proxy.err" \
-	    'refused: the client speaks HTTP to a SOCKS proxy'
+	    'http GET http://127.0.0.1:1/page refused: the client speaks HTTP to a SOCKS proxy'
 }
 
 @test "--http-proxy serves curl's CONNECT; any other method gets 405 [long]" {
