@@ -60,7 +60,8 @@ SRCS = src/main.c src/opt.c src/session.c src/report.c \
 	src/loop_hex.c src/arrival.c src/cmd_explain.c src/errtable.c \
 	src/explain_demo.c src/readback.c src/sabytes.c src/resolve_legacy.c \
 	src/tcpdiag.c src/tcpstate.c src/step.c src/i18n.c src/proxy.c \
-	src/proxy_server.c src/sys_lookup.c src/loop_proxy.c src/serve_proxy.c \
+	src/proxy_server.c src/proxy_rules.c src/sys_lookup.c \
+	src/loop_proxy.c src/serve_proxy.c \
 	src/proxy_client.c src/session_proxy.c src/loop_upstream.c \
 	src/pipe_pool.c \
 	$(TLS_SRC)

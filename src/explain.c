@@ -45,6 +45,8 @@ static const struct errno_hint errno_hints[] = {
 	  "on the socket file; otherwise a firewall rule refused it") },
 	{ "execvpe", EACCES, N_("the file is not executable (chmod +x) or is a "
 	  "directory") },
+	{ "open", EACCES, N_("this user may not read the file: see its mode "
+	  "and owner, and its directories', with ls -l") },
 	/* Without the family: a broadcast over UDP, or a unix socket file. */
 	{ "send", EACCES, SEND_EACCES },
 	{ "sendto", EACCES, SEND_EACCES },

@@ -151,6 +151,9 @@ report_opened(struct loop *lp, const struct pair *p, const char *target)
 	} else if (p->px != NULL) {
 		report_note("#%lu %s %s -> %s", p->id, p->peer,
 		    loop_proxy_request(p), target);
+	} else if (lp->f->upstream != NULL) {
+		report_note("#%lu %s -> %s => %s via %s", p->id, p->peer,
+		    lp->f->local->text, target, lp->f->upstream->url);
 	} else {
 		report_note("#%lu %s -> %s => %s", p->id, p->peer,
 		    lp->f->local->text, target);

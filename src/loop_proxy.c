@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,20 +25,44 @@ struct loop_proxy_pair {
 	struct endpoint_addr addrs[ENDPOINT_ADDRS_MAX];	/* allowed ones */
 	char request[PSRV_NAME_MAX + 32];	/* "CONNECT example.org:443" */
 	char line[PSRV_NAME_MAX + 48];	/* "socks5 CONNECT ..." for -v */
-	enum psrv_proto proto;	/* once the first byte told */
+	const char *proto;	/* "socks5", ...: once the request told */
+	/* For --json, a pair that ended unopened: why, in English, ... */
+	char reason[PSRV_NAME_MAX + 64];
+	char reply[24];		/* ... the answer the client got ... */
+	const char *error;	/* ... and an errno's or resolver's name */
 };
+
+/*
+ * Returns true when a and b are the same string, in a time that depends
+ * on their lengths only: strcmp stops at the first byte that differs,
+ * and how soon it answers tells a client how much of a guess was right.
+ */
+static bool
+same_secret(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char diff = la != lb;
+
+	for (i = 0; i < la; i++)
+		diff |= (unsigned char)(a[i] ^ (lb > 0 ? b[i % lb] : 0));
+	return diff == 0;
+}
 
 static bool
 check_user(void *ctx, const char *user, const char *pass)
 {
 	const struct loop_proxy *px = ctx;
+	bool ok = false;
 	int i;
 
-	for (i = 0; i < px->nusers; i++)
-		if (strcmp(px->users[i].user, user) == 0 &&
-		    strcmp(px->users[i].pass, pass) == 0)
-			return true;
-	return false;
+	/* Every user is weighed, so the time says nothing of which one. */
+	for (i = 0; i < px->nusers; i++) {
+		bool u = same_secret(px->users[i].user, user);
+		bool w = same_secret(px->users[i].pass, pass);
+
+		ok |= u && w;
+	}
+	return ok;
 }
 
 const char *
@@ -49,8 +74,36 @@ loop_proxy_request(const struct pair *p)
 void
 loop_proxy_fields(struct strbuf *sb, const struct pair *p)
 {
-	json_field_str(sb, "protocol", psrv_proto_name(p->px->proto));
-	json_field_str(sb, "request", p->px->request);
+	const struct loop_proxy_pair *px = p->px;
+
+	json_field_str(sb, "protocol", px->proto);
+	json_field_str(sb, "request", px->request);
+	if (px->reason[0] != '\0') {
+		json_field_str(sb, "reason", px->reason);
+		if (px->reply[0] != '\0')
+			json_field_str(sb, "reply", px->reply);
+		if (px->error != NULL)
+			json_field_str(sb, "error", px->error);
+	}
+}
+
+/*
+ * Keeps why p ends before it opened, for its --json event: English, as
+ * a machine reads it whatever the locale; error names an errno or a
+ * resolver's code, or is NULL.
+ */
+static void PRINTF_LIKE(3, 4)
+keep_reason(struct pair *p, const char *error, const char *fmt, ...)
+{
+	struct loop_proxy_pair *px = p->px;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(px->reason, sizeof(px->reason), fmt, ap);
+	va_end(ap);
+	if (px->ps != NULL)
+		snprintf(px->reply, sizeof(px->reply), "%s", px->ps->reply);
+	px->error = error;
 }
 
 /* --trace: the handshake's lines, decoded, tagged with the pair. */
@@ -106,10 +159,16 @@ static void
 refused(struct loop *lp, struct pair *p, const char *why)
 {
 	struct psrv *ps = p->px->ps;
+	char text[PSRV_NAME_MAX + 16];
 
-	if (p->px->request[0] == '\0')
-		snprintf(p->px->line, sizeof(p->px->line), "%s",
-		    psrv_proto_name(ps->proto));
+	/* What the client asked for, as far as it was read. */
+	snprintf(p->px->request, sizeof(p->px->request), "%s", ps->request);
+	snprintf(p->px->line, sizeof(p->px->line), "%s%s%s", psrv_name(ps),
+	    ps->request[0] != '\0' ? " " : "", ps->request);
+	if (ps->target.host[0] != '\0')
+		snprintf(p->target, sizeof(p->target), "%s",
+		    psrv_target_text(&ps->target, text, sizeof(text)));
+	keep_reason(p, NULL, "%s", ps->why);
 	trace_lines(p, ps);
 	report_note("#%lu %s %s refused: %s", p->id, p->peer, p->px->line,
 	    why);
@@ -137,16 +196,6 @@ connect_deadline(const struct loop *lp)
 	return w >= 0 ? relay_now() + w : -1;
 }
 
-static bool
-unspecified(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)(const void *)sa)->
-		    sin_addr.s_addr == htonl(INADDR_ANY);
-	return sa->sa_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(
-	    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
-}
-
 /*
  * Dials the n addresses at cand that --allow-to and --deny-to let
  * through, in turn. They are judged here, after any lookup, on the
@@ -160,24 +209,44 @@ dial_allowed(struct loop *lp, struct pair *p, const struct endpoint_addr *cand,
 	const struct loop_proxy *rules = lp->f->proxy;
 	struct loop_proxy_pair *px = p->px;
 	char text[ADDR_TEXT_MAX] = "";
+	bool here = false;
 	int i, k = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct sockaddr *sa = (const void *)&cand[i].sa;
 
-		/* A name may lead to 0.0.0.0 or ::, which are this host. */
-		if (!unspecified(sa) && proxy_rules_admit(rules->allow,
-		    rules->nallow, rules->deny, rules->ndeny, sa, cand[i].len))
+		/*
+		 * A name may lead to 0.0.0.0, :: or ::ffff:0.0.0.0, which
+		 * are this host: no rule on 127.0.0.0/8 or ::1 would see it.
+		 */
+		if (proxy_this_host(sa)) {
+			if (text[0] == '\0')
+				here = true;
+		} else if (proxy_rules_admit(rules->allow, rules->nallow,
+		    rules->deny, rules->ndeny, sa, cand[i].len)) {
 			px->addrs[k++] = cand[i];
-		else if (text[0] == '\0')
+			continue;
+		}
+		if (text[0] == '\0')
 			addr_format(sa, cand[i].len, text, sizeof(text));
 	}
 	if (k == 0) {
 		psrv_reply(px->ps, SOCKS5_NOT_ALLOWED, NULL, 0);
 		trace_lines(p, px->ps);
 		snprintf(p->target, sizeof(p->target), "%s", text);
-		report_note("#%lu %s %s refused: %s is not allowed by "
-		    "--allow-to/--deny-to", p->id, p->peer, px->line, text);
+		if (here) {
+			report_note("#%lu %s %s refused: %s is this host to "
+			    "connect(), and always refused", p->id, p->peer,
+			    px->line, text);
+			keep_reason(p, NULL, "%s is this host to connect(), "
+			    "and always refused", text);
+		} else {
+			report_note("#%lu %s %s refused: %s is not allowed by "
+			    "--allow-to/--deny-to", p->id, p->peer, px->line,
+			    text);
+			keep_reason(p, NULL, "%s is not allowed by "
+			    "--allow-to/--deny-to", text);
+		}
 		answer(p);
 		loop_pair_end(lp, p, "denied", RESET_NONE);
 		return;
@@ -228,7 +297,7 @@ start(struct loop *lp, struct pair *p)
 	snprintf(px->request, sizeof(px->request), "CONNECT %s",
 	    psrv_target_text(t, text, sizeof(text)));
 	snprintf(px->line, sizeof(px->line), "%s %s",
-	    psrv_proto_name(px->ps->proto), px->request);
+	    px->proto, px->request);
 	if (t->family != 0) {
 		literal_addr(t, &a);
 		dial_allowed(lp, p, &a, 1);
@@ -268,26 +337,38 @@ read_request(struct loop *lp, struct pair *p)
 	struct psrv *ps = p->px->ps;
 	enum psrv_result r;
 	unsigned char *room;
-	size_t cap;
+	size_t cap, at;
 	ssize_t n;
+	int err;
 
 	for (;;) {
 		room = psrv_room(ps, &cap);
+		at = (size_t)(room - ps->in);
+		n = sys_recv_secret(p->fd[0], room, cap, 0);
+		err = errno;
+		r = n > 0 ? psrv_took(ps, (size_t)n) : PSRV_MORE;
+		/* Written once parsed, so a password's bytes show as '*'. */
 		trace_tag = p->id;
-		n = sys_recv(p->fd[0], room, cap, 0);
+		sys_recv_shown(p->fd[0], room, cap, 0, n, err,
+		    ps->secret_end > at && ps->secret_at > at ?
+		    ps->secret_at - at : 0, ps->secret_end > at ?
+		    ps->secret_end - at : 0);
 		trace_tag = 0;
+		errno = err;
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n <= 0) {
 			report_note("#%lu %s %s before its request was whole",
 			    p->id, p->peer, n == 0 ? _("closed") :
 			    i18n_errno_text(errno));
+			keep_reason(p, n == 0 ? NULL : trace_errno_name(errno),
+			    "the client %s before its request was whole",
+			    n == 0 ? "closed" : "failed");
 			loop_pair_end(lp, p, n == 0 ? "closed" : "error",
 			    RESET_NONE);
 			return;
 		}
-		r = psrv_took(ps, (size_t)n);
-		p->px->proto = ps->proto;
+		p->px->proto = psrv_name(ps);
 		if (r == PSRV_REFUSE) {
 			refused(lp, p, _(ps->why));
 			return;
@@ -330,6 +411,7 @@ loop_proxy_begin(struct loop *lp, struct pair *p)
 	}
 	psrv_init(px->ps, proxy->mode, proxy->nusers > 0, check_user,
 	    (void *)proxy);
+	px->proto = psrv_name(px->ps);
 	p->px = px;
 	read_request(lp, p);
 }
@@ -396,6 +478,12 @@ loop_proxy_unreached(struct loop *lp, struct pair *p, const char *call,
 		    px->line, call, p->target, i18n_errno_text(err),
 		    socks5_reply_name(code));
 	psrv_reply(px->ps, code, NULL, 0);
+	if (timed_out)
+		keep_reason(p, NULL, "no answer within %g s (-w)",
+		    lp->f->s->opts.timeout);
+	else
+		keep_reason(p, trace_errno_name(err), "%s %s failed", call,
+		    p->target);
 	answer(p);
 	loop_pair_end(lp, p, timed_out ? "timeout" : "unreached", RESET_NONE);
 }
@@ -406,6 +494,8 @@ loop_proxy_expired(struct loop *lp, struct pair *p)
 	report_note("#%lu %s sent no whole request within %g s (%s)", p->id,
 	    p->peer, lp->f->handshake_wait, lp->f->s->opts.timeout >= 0 ?
 	    "-w" : _("a server's default; -w sets another"));
+	keep_reason(p, NULL, "no whole request within %g s",
+	    lp->f->handshake_wait);
 	loop_pair_end(lp, p, "timeout", RESET_NONE);
 }
 
@@ -425,6 +515,8 @@ resolved(struct loop *lp, struct pair *p, const struct sys_lookup *l)
 		report_note("#%lu %s %s: %s: %s", p->id, p->peer, p->px->line,
 		    l->host, i18n_eai_text(l->rc));
 		psrv_reply(p->px->ps, SOCKS5_HOST_UNREACHABLE, NULL, 0);
+		keep_reason(p, trace_eai_name(l->rc), "the lookup of %s failed",
+		    l->host);
 		answer(p);
 		loop_pair_end(lp, p, "unreached", RESET_NONE);
 		return;

@@ -41,6 +41,12 @@ psrv_init(struct psrv *ps, enum psrv_mode mode, bool auth,
 }
 
 const char *
+psrv_name(const struct psrv *ps)
+{
+	return ps->socks4a ? "socks4a" : psrv_proto_name(ps->proto);
+}
+
+const char *
 psrv_proto_name(enum psrv_proto proto)
 {
 	switch (proto) {
@@ -193,6 +199,8 @@ socks5_methods(struct psrv *ps, const unsigned char *b, size_t n)
 	put(ps, answer, 2);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "VER=5 METHOD=%s", socks5_method_name(answer[1]));
+	snprintf(ps->reply, sizeof(ps->reply), "%s",
+	    socks5_method_name(answer[1]));
 	if (answer[1] == SOCKS5_NO_ACCEPTABLE) {
 		refuse(ps, ps->auth ? N_("the client offers no username and "
 		    "password, and --auth-file asks for them") :
@@ -222,6 +230,7 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 		put(ps, answer, 2);
 		line(ps, &sb, '<');
 		strbuf_puts(&sb, "AUTH STATUS=1 (failure)");
+		snprintf(ps->reply, sizeof(ps->reply), "AUTH STATUS=1");
 		refuse(ps, N_("the client's username and password request "
 		    "is not version 1 (RFC 1929)"), SOCKS5_NOT_ALLOWED);
 		return (int)n;
@@ -246,6 +255,7 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 	line(ps, &sb, '<');
 	strbuf_puts(&sb, ok ? "AUTH STATUS=0 (success)" :
 	    "AUTH STATUS=1 (failure)");
+	snprintf(ps->reply, sizeof(ps->reply), "AUTH STATUS=%d", !ok);
 	if (!ok)
 		refuse(ps, N_("wrong username or password"),
 		    SOCKS5_NOT_ALLOWED);
@@ -267,6 +277,24 @@ socks5_answer(struct psrv *ps, int code)
 	put(ps, zeros, 6);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "%s bound 0.0.0.0:0", socks5_reply_name(code));
+	snprintf(ps->reply, sizeof(ps->reply), "%s", socks5_reply_name(code));
+}
+
+/* A refusal's reason for a command the proxy does not carry out. */
+static const char *
+not_connect(int cmd)
+{
+	switch (cmd) {
+	case SOCKS5_BIND:
+		return N_("the client asks for BIND, and the proxy makes only "
+		    "CONNECT's outgoing connections");
+	case SOCKS5_UDP_ASSOCIATE:
+		return N_("the client asks for UDP ASSOCIATE, and the proxy "
+		    "relays only CONNECT's TCP streams");
+	default:
+		return N_("the client asks for an unknown command, not "
+		    "CONNECT, BIND or UDP ASSOCIATE");
+	}
 }
 
 /* VER CMD RSV ATYP DST.ADDR DST.PORT (RFC 1928 section 4). */
@@ -330,17 +358,17 @@ socks5_request(struct psrv *ps, const unsigned char *b, size_t n)
 		    port);
 	}
 	cmd = socks5_command_name(b[1]);
-	line(ps, &sb, '>');
 	if (cmd != NULL)
-		strbuf_printf(&sb, "%s %s", cmd, psrv_target_text(t, text,
-		    sizeof(text)));
-	else
-		strbuf_printf(&sb, "CMD=0x%02x %s", b[1],
+		snprintf(ps->request, sizeof(ps->request), "%s %s", cmd,
 		    psrv_target_text(t, text, sizeof(text)));
+	else
+		snprintf(ps->request, sizeof(ps->request), "CMD=0x%02x %s",
+		    b[1], psrv_target_text(t, text, sizeof(text)));
+	line(ps, &sb, '>');
+	strbuf_puts(&sb, ps->request);
 	if (b[1] != SOCKS5_CONNECT) {
 		socks5_answer(ps, SOCKS5_COMMAND_NOT_SUPPORTED);
-		refuse(ps, N_("the client asks for a command other than "
-		    "CONNECT"), SOCKS5_COMMAND_NOT_SUPPORTED);
+		refuse(ps, not_connect(b[1]), SOCKS5_COMMAND_NOT_SUPPORTED);
 		return (int)used;
 	}
 	ps->stage = STAGE_DONE;
@@ -368,6 +396,7 @@ socks4_answer(struct psrv *ps, int cd, const struct sockaddr *bound,
 	put(ps, r, 8);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "%s bound %s", socks4_reply_name(cd), text);
+	snprintf(ps->reply, sizeof(ps->reply), "%s", socks4_reply_name(cd));
 }
 
 static int
@@ -407,6 +436,7 @@ socks4_request(struct psrv *ps, const unsigned char *b, size_t n)
 	used = 8 + ulen + 1;
 	port = (unsigned)b[2] << 8 | b[3];
 	if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0) {
+		ps->socks4a = true;
 		name = nul + 1;
 		nul = memchr(name, '\0', n - used);
 		if (nul == NULL && n - used < PSRV_NAME_MAX)
@@ -422,18 +452,22 @@ socks4_request(struct psrv *ps, const unsigned char *b, size_t n)
 		target_literal(&ps->target, AF_INET, b + 4, port);
 	line(ps, &sb, '>');
 	strbuf_puts(&sb, b[1] == SOCKS4_CONNECT ? "CONNECT " : "BIND ");
-	if (name != NULL && ps->target.host[0] == '\0')
+	if (name != NULL && ps->target.host[0] == '\0') {
 		quote(&sb, name, nlen);
-	else
-		strbuf_puts(&sb, psrv_target_text(&ps->target, text,
-		    sizeof(text)));
+	} else {
+		snprintf(ps->request, sizeof(ps->request), "%s %s",
+		    b[1] == SOCKS4_CONNECT ? "CONNECT" : "BIND",
+		    psrv_target_text(&ps->target, text, sizeof(text)));
+		strbuf_puts(&sb, text);
+	}
 	strbuf_puts(&sb, " USERID=");
 	quote(&sb, uid, ulen);
 	ps->stage = STAGE_DONE;
 	if (b[1] != SOCKS4_CONNECT) {
 		socks4_answer(ps, SOCKS4_REJECTED, NULL, 0);
-		refuse(ps, N_("the client asks for a command other than "
-		    "CONNECT"), SOCKS5_COMMAND_NOT_SUPPORTED);
+		/* SOCKS4's command 2 is BIND, as SOCKS5's is. */
+		refuse(ps, not_connect(b[1] == 2 ? SOCKS5_BIND : 0),
+		    SOCKS5_COMMAND_NOT_SUPPORTED);
 	} else if (name != NULL && ps->target.host[0] == '\0') {
 		socks4_answer(ps, SOCKS4_REJECTED, NULL, 0);
 		refuse(ps, N_("the client asks for a name that is empty or "
@@ -480,6 +514,7 @@ http_answer(struct psrv *ps, int status, const char *body)
 		    sizeof(head) - 1);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "HTTP/1.1 %d %s", status, reason);
+	snprintf(ps->reply, sizeof(ps->reply), "%d", status);
 }
 
 int
@@ -621,6 +656,22 @@ http_authority(const unsigned char *s, size_t len, struct psrv_target *t)
 	return true;
 }
 
+/* Keeps "GET http://example.org/" of a request line from b to eol. */
+static void
+method_target(struct psrv *ps, const unsigned char *b,
+    const unsigned char *eol)
+{
+	const unsigned char *sp1 = memchr(b, ' ', (size_t)(eol - b)), *sp2;
+
+	if (sp1 == NULL)
+		return;
+	sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
+	if (sp2 != NULL && name_ok(b, (size_t)(sp1 - b)) &&
+	    name_ok(sp1 + 1, (size_t)(sp2 - sp1 - 1)))
+		snprintf(ps->request, sizeof(ps->request), "%.*s %.*s",
+		    (int)(sp1 - b), b, (int)(sp2 - sp1 - 1), sp1 + 1);
+}
+
 /*
  * The head of an HTTP request, up to its empty line: "CONNECT host:port
  * HTTP/1.1", headers; any other method is refused.
@@ -658,6 +709,7 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 	sp1 = memchr(b, ' ', (size_t)(eol - b));
 	sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) :
 	    NULL;
+	method_target(ps, b, eol);
 	if (sp1 == NULL || sp2 == NULL || sp1 == b ||
 	    (size_t)(eol - sp2 - 1) != 8 ||
 	    strncmp((const char *)sp2 + 1, "HTTP/1.", 7) != 0) {
@@ -696,12 +748,9 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 bool
 psrv_target_ok(const struct psrv_target *t)
 {
-	static const unsigned char zeros[16];
-
 	if (t->port == 0 || t->host[0] == '\0')
 		return false;
-	return t->family == 0 || memcmp(t->addr, zeros, t->family ==
-	    AF_INET ? 4 : 16) != 0;
+	return t->family == 0 || !proxy_addr_this_host(t->family, t->addr);
 }
 
 unsigned char *
@@ -711,9 +760,57 @@ psrv_room(struct psrv *ps, size_t *cap)
 	return ps->in + ps->len;
 }
 
+/* The value of a Proxy-Authorization line that starts at p, up to end. */
+static void
+http_secret(struct psrv *ps, const unsigned char *p, const unsigned char *end)
+{
+	static const char name[] = "proxy-authorization:", scheme[] = "basic ";
+	const unsigned char *v = p + sizeof(name) - 1, *stop = v;
+	size_t left;
+
+	if ((size_t)(end - p) < sizeof(name) - 1 ||
+	    strncasecmp((const char *)p, name, sizeof(name) - 1) != 0)
+		return;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	left = (size_t)(end - v);
+	/* "Basic " says only how the rest is written. */
+	if (strncasecmp((const char *)v, scheme, left < 6 ? left : 6) == 0)
+		v += left < 6 ? left : 6;
+	for (stop = v; stop < end && *stop != '\r' && *stop != '\n'; stop++)
+		continue;
+	ps->secret_at = (size_t)(v - ps->in);
+	ps->secret_end = (size_t)(stop - ps->in);
+}
+
+/*
+ * Finds where the password lies in what came so far, even a part of it:
+ * a message cut short still shows its start in the trace of its bytes.
+ */
+static void
+find_secret(struct psrv *ps)
+{
+	const unsigned char *b = ps->in + ps->auth_at, *p, *end;
+	size_t avail = ps->len - ps->auth_at;
+
+	if (ps->proto == PSRV_SOCKS5 && ps->auth_at > 0 && avail >= 3 &&
+	    b[0] == SOCKS5_USERPASS_VERSION && avail >= 3 + (size_t)b[1]) {
+		ps->secret_at = ps->auth_at + 3 + b[1];
+		ps->secret_end = ps->secret_at + b[2 + b[1]];
+	}
+	if (ps->proto != PSRV_HTTP)
+		return;
+	end = ps->in + ps->len;
+	for (p = ps->in; p < end; p++)
+		if ((p == ps->in || p[-1] == '\n') && (*p == 'p' ||
+		    *p == 'P'))
+			http_secret(ps, p, end);
+}
+
 enum psrv_result
 psrv_took(struct psrv *ps, size_t n)
 {
+	const unsigned char *eol;
 	struct strbuf sb;
 	int used;
 
@@ -738,10 +835,24 @@ psrv_took(struct psrv *ps, size_t n)
 			}
 			line(ps, &sb, '>');
 			quote(&sb, b, avail > 16 ? 16 : avail);
+			if (b[0] < 'A' || b[0] > 'Z')
+				return refuse(ps, N_("the client does not speak "
+				    "SOCKS4 or SOCKS5"), SOCKS5_GENERAL_FAILURE);
+			/*
+			 * SOCKS begins with its version, 4 or 5, HTTP with
+			 * a method in capitals: an HTTP client reads an
+			 * answer in its own words better than a silence.
+			 */
+			ps->proto = PSRV_HTTP;
+			if ((eol = memchr(b, '\n', avail)) != NULL)
+				method_target(ps, b, eol);
+			http_answer(ps, 400, "this port speaks SOCKS4 and "
+			    "SOCKS5, not HTTP: give the client "
+			    "socks5h://HOST:PORT as its proxy");
 			return refuse(ps, avail >= 4 && memcmp(b, "CONN", 4) ==
 			    0 ? N_("the client speaks HTTP CONNECT to a SOCKS "
 			    "proxy (--http-proxy serves it)") :
-			    N_("the client does not speak SOCKS4 or SOCKS5"),
+			    N_("the client speaks HTTP to a SOCKS proxy"),
 			    SOCKS5_GENERAL_FAILURE);
 		case STAGE_METHODS:
 			used = socks5_methods(ps, b, avail);
@@ -759,14 +870,18 @@ psrv_took(struct psrv *ps, size_t n)
 		if (used == NEED)
 			break;
 		ps->pos += (size_t)used;
+		if (ps->stage == STAGE_AUTH && ps->auth_at == 0)
+			ps->auth_at = ps->pos;
 	}
+	find_secret(ps);
 	if (ps->why != NULL)
 		return PSRV_REFUSE;
 	if (ps->stage == STAGE_DONE && !psrv_target_ok(&ps->target)) {
 		psrv_reply(ps, SOCKS5_NOT_ALLOWED, NULL, 0);
-		return refuse(ps, N_("the client asks for port 0 or the "
-		    "unspecified address, which connect() takes for this "
-		    "host"), SOCKS5_NOT_ALLOWED);
+		return refuse(ps, ps->target.port == 0 ? N_("the client "
+		    "asks for port 0") : N_("the client asks for 0.0.0.0, :: "
+		    "or ::ffff:0.0.0.0, which connect() takes for this host: "
+		    "always refused"), SOCKS5_NOT_ALLOWED);
 	}
 	if (ps->stage == STAGE_DONE)
 		return PSRV_CONNECT;
@@ -877,88 +992,6 @@ psrv_reply(struct psrv *ps, int code, const struct sockaddr *bound,
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "%s bound %s", socks5_reply_name(code) != NULL ?
 	    socks5_reply_name(code) : "REP", text);
-}
-
-int
-proxy_rule_parse(const char *text, struct proxy_rule *out, char *err,
-    size_t cap)
-{
-	char block[128], perr[256];
-	const char *ports = NULL, *close;
-	size_t blen;
-	int n;
-
-	memset(out, 0, sizeof(*out));
-	if (text[0] == '[') {
-		/* [v6]/prefix:ports: the brackets keep the colons apart. */
-		close = strchr(text, ']');
-		if (close == NULL || close == text + 1) {
-			snprintf(err, cap, _("bad address block in '%s'"),
-			    text);
-			return -1;
-		}
-		ports = strchr(close, ':');
-		blen = ports != NULL ? (size_t)(ports - close - 1) :
-		    strlen(close + 1);
-		/* cidr_parse takes "v6/prefix": the brackets go. */
-		n = snprintf(block, sizeof(block), "%.*s%.*s",
-		    (int)(close - text - 1), text + 1, (int)blen, close + 1);
-	} else {
-		ports = strchr(text, ':');
-		/* A bare IPv6 block has colons of its own, and no ports. */
-		if (ports != NULL && strchr(ports + 1, ':') != NULL)
-			ports = NULL;
-		blen = ports != NULL ? (size_t)(ports - text) : strlen(text);
-		n = snprintf(block, sizeof(block), "%.*s", (int)blen, text);
-	}
-	if (n < 0 || (size_t)n >= sizeof(block)) {
-		snprintf(err, cap, _("bad address block in '%s'"), text);
-		return -1;
-	}
-	if (cidr_parse(block, &out->block, err, cap) < 0)
-		return -1;
-	if (ports == NULL)
-		return 0;
-	n = endpoint_port_list(ports + 1, out->ports, PROXY_RULE_RANGES, perr,
-	    sizeof(perr));
-	if (n < 0) {
-		snprintf(err, cap, "%s", perr);
-		return -1;
-	}
-	out->nports = n;
-	return 0;
-}
-
-bool
-proxy_rule_match(const struct proxy_rule *r, const struct sockaddr *sa,
-    socklen_t len)
-{
-	int port, i;
-
-	if (!cidr_match(&r->block, sa, len))
-		return false;
-	if (r->nports == 0)
-		return true;
-	port = addr_port(sa, len);
-	for (i = 0; i < r->nports; i++)
-		if (port >= (int)r->ports[i].first &&
-		    port <= (int)r->ports[i].last)
-			return true;
-	return false;
-}
-
-bool
-proxy_rules_admit(const struct proxy_rule *allow, int nallow,
-    const struct proxy_rule *deny, int ndeny, const struct sockaddr *sa,
-    socklen_t len)
-{
-	bool in = nallow == 0;
-	int i;
-
-	for (i = 0; i < nallow && !in; i++)
-		in = proxy_rule_match(&allow[i], sa, len);
-	for (i = 0; i < ndeny && in; i++)
-		if (proxy_rule_match(&deny[i], sa, len))
-			in = false;
-	return in;
+	snprintf(ps->reply, sizeof(ps->reply), "%s",
+	    socks5_reply_name(code) != NULL ? socks5_reply_name(code) : "REP");
 }

@@ -51,6 +51,7 @@ struct psrv_target {
 struct psrv {
 	enum psrv_mode mode;
 	enum psrv_proto proto;
+	bool socks4a;		/* SOCKS4 with the name after USERID */
 	int stage;
 	bool auth;		/* credentials are required */
 	/* Judges a user and password; NULL refuses everyone. */
@@ -58,13 +59,22 @@ struct psrv {
 	void *ctx;
 	unsigned char in[PSRV_IN_MAX];
 	size_t len, pos;	/* in hand; taken by the messages parsed */
+	size_t auth_at;		/* SOCKS5: where RFC 1929's message begins */
+	/*
+	 * Where a password lies in in, as far as it came (its Basic
+	 * encoding for HTTP): the trace of the bytes shows it as '*'.
+	 */
+	size_t secret_at, secret_end;
 	unsigned char out[PSRV_OUT_MAX];
 	size_t outlen;		/* the answers to send, in order */
 	char lines[PSRV_LINES][PSRV_LINE_MAX];
 	int nlines;		/* trace lines, '>' from the client, '<' ours */
 	struct psrv_target target;
+	/* "CONNECT example.org:443", "BIND ...", "GET http://...": once read */
+	char request[PSRV_NAME_MAX + 32];
 	char user[PSRV_NAME_MAX];	/* the user who authenticated */
 	const char *why;	/* a refusal's reason, English, N_() marked */
+	char reply[24];		/* the last answer's name: "NOT_ALLOWED", "403" */
 	int code;		/* a refusal's SOCKS5 code (HTTP: from it) */
 };
 
@@ -83,11 +93,12 @@ enum psrv_result psrv_took(struct psrv *ps, size_t n);
 /* psrv_room and psrv_took over a copy of buf; what does not fit is lost. */
 enum psrv_result psrv_feed(struct psrv *ps, const void *buf, size_t n);
 /*
- * Returns false for a target no proxy should dial: port 0, or 0.0.0.0 or
- * ::, which connect() takes for this host itself, past any rule on
- * 127.0.0.0/8.
+ * Returns false for a target no proxy should dial: port 0, or 0.0.0.0,
+ * :: or ::ffff:0.0.0.0, which connect() takes for this host itself, past
+ * any rule on 127.0.0.0/8.
  */
 bool psrv_target_ok(const struct psrv_target *t);
+
 /* Returns the bytes after the request, for the target; *n their count. */
 const unsigned char *psrv_rest(const struct psrv *ps, size_t *n);
 /*
@@ -100,6 +111,8 @@ void psrv_reply(struct psrv *ps, int code, const struct sockaddr *bound,
     socklen_t blen);
 /* Returns the protocol's name as traces and -v show it: "socks5". */
 const char *psrv_proto_name(enum psrv_proto proto);
+/* Returns the name of what ps's client speaks, "socks4a" for 4a. */
+const char *psrv_name(const struct psrv *ps);
 /* Writes "example.org:443" or "[::1]:22" for t into out; returns out. */
 char *psrv_target_text(const struct psrv_target *t, char *out, size_t cap);
 /*
@@ -114,6 +127,16 @@ int psrv_http_status(int code);
  * decoded into out (NUL-terminated), or -1 when text is not base64 or
  * does not fit. */
 int psrv_base64_decode(const char *text, size_t len, char *out, size_t cap);
+
+/* proxy_rules.c */
+
+/*
+ * Returns true when the address of family at a (4 or 16 bytes) is one
+ * that connect() takes for this host: 0.0.0.0, :: or ::ffff:0.0.0.0.
+ */
+bool proxy_addr_this_host(int family, const unsigned char *a);
+/* Returns true when sa's address is one of those three. */
+bool proxy_this_host(const struct sockaddr *sa);
 
 /* --allow-to, --deny-to: a block of destinations and, maybe, their ports. */
 #define PROXY_RULE_RANGES 16

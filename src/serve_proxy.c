@@ -84,7 +84,11 @@ read_users(struct serve_proxy *sp)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		report_errno("open", path, errno);
+		int err = errno;
+		char what[1024];
+
+		snprintf(what, sizeof(what), _("read --auth-file %s"), path);
+		report_errno("open", what, err);
 		return EXIT_FAIL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

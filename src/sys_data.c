@@ -200,6 +200,44 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 }
 
 ssize_t
+sys_recv_secret(int fd, void *buf, size_t len, int flags)
+{
+	ssize_t rc;
+
+	if (step_wanted())
+		step_data("recv", fd, buf, len, flags, NULL, 0, true);
+	do
+		rc = recv(fd, buf, len, flags);
+	while (sys_retry_eintr(rc));
+	sys_state_after(fd, rc, rc >= 0);
+	return rc;
+}
+
+void
+sys_recv_shown(int fd, const void *buf, size_t len, int flags, ssize_t rc,
+    int err, size_t secret_at, size_t secret_end)
+{
+	unsigned char shown[1024];
+	size_t n = rc > 0 ? (size_t)rc : 0, i;
+	int saved = errno;
+
+	/* As sys_send_secret: a trace is pasted into bug reports. */
+	if (n > sizeof(shown))
+		n = sizeof(shown);
+	if (n > len)
+		n = len;
+	memcpy(shown, buf, n);
+	for (i = secret_at; i < secret_end && i < n; i++)
+		shown[i] = '*';
+	errno = err;
+	/* The line shows a few dozen bytes at most, all in the copy. */
+	if (sys_trace_data_call(rc, flags))
+		trace_data("recv", fd, rc < 0 ? buf : shown, len, flags, rc,
+		    err, NULL, 0, true);
+	errno = saved;
+}
+
+ssize_t
 sys_sendto(int fd, const void *buf, size_t len, int flags,
     const struct sockaddr *sa, socklen_t salen)
 {

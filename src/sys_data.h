@@ -14,6 +14,18 @@ ssize_t sys_send(int fd, const void *buf, size_t len, int flags);
 ssize_t sys_send_secret(int fd, const void *buf, size_t len, int flags,
     size_t secret_at, size_t secret_end);
 ssize_t sys_recv(int fd, void *buf, size_t len, int flags);
+/*
+ * sys_recv for bytes that may hold a password, whose place is known only
+ * once they are parsed: the call is made and returned without its trace
+ * line, which the caller writes with sys_recv_shown, and errno is kept.
+ */
+ssize_t sys_recv_secret(int fd, void *buf, size_t len, int flags);
+/*
+ * The trace line of that call (rc and err its return and errno), the
+ * bytes from secret_at up to secret_end shown as '*'. Keeps errno.
+ */
+void sys_recv_shown(int fd, const void *buf, size_t len, int flags,
+    ssize_t rc, int err, size_t secret_at, size_t secret_end);
 ssize_t sys_sendto(int fd, const void *buf, size_t len, int flags,
     const struct sockaddr *sa, socklen_t salen);
 ssize_t sys_recvfrom(int fd, void *buf, size_t len, int flags,

@@ -74,7 +74,7 @@ many() {
 EOF
 	head -n 3 "$TMP/lines" | diff -u "$TMP/want" -
 	file_matches "$TMP/fwd.err" '^\[#1\] socks5< SUCCEEDED bound 127\.0\.0\.1:[0-9]+$'
-	file_matches "$TMP/fwd.err" "^sockit: #3 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:$FWD_PORT => 127\\.0\\.0\\.1:$TARGET_PORT\$"
+	file_matches "$TMP/fwd.err" "^sockit: #3 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:$FWD_PORT => 127\\.0\\.0\\.1:$TARGET_PORT via socks5h://127\\.0\\.0\\.1:$PROXY_PORT\$"
 	file_matches "$TMP/fwd.err" "^sockit: #2 closed \\(done\\): 7 bytes to 127\\.0\\.0\\.1:$TARGET_PORT, 15 back, "
 }
 

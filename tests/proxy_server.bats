@@ -23,6 +23,13 @@ target() {
 	TARGET_PORT=$(sed -n 's/^port //p' "$TMP/$1.out" | head -n 1)
 }
 
+# echo_target: sockit's own echo on 127.0.0.1, quicker to start than
+# python; sets TARGET_PORT.
+echo_target() {
+	start_listener echo -k --serve echo 127.0.0.1:0 || return 1
+	TARGET_PORT=$LISTEN_PORT
+}
+
 # proxy ARGS...: `sockit listen -v ARGS 127.0.0.1:0`; sets PROXY_PORT.
 proxy() {
 	start_listener proxy "$@" 127.0.0.1:0 || return 1
@@ -53,6 +60,18 @@ fetch() {
 	    "socks5 CONNECT localhost:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
 	assert_file_contains "$TMP/proxy.err" \
 	    "socks4 CONNECT 127.0.0.1:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
+	assert_file_contains "$TMP/proxy.err" \
+	    "socks4a CONNECT localhost:$TARGET_PORT -> 127.0.0.1:$TARGET_PORT"
+}
+
+@test "an HTTP client at a --socks5 port hears in HTTP that it speaks SOCKS" {
+	proxy --socks5
+	run --separate-stderr timeout -s KILL 20 curl -sS --max-time 10 \
+	    -x "http://127.0.0.1:$PROXY_PORT" http://127.0.0.1:1/page 3>&-
+	assert_success
+	[ "$output" = "this port speaks SOCKS4 and SOCKS5, not HTTP: give the client socks5h://HOST:PORT as its proxy" ]
+	wait_for_line "$TMP/proxy.err" \
+	    'http GET http://127.0.0.1:1/page refused: the client speaks HTTP to a SOCKS proxy'
 }
 
 @test "--http-proxy serves curl's CONNECT; any other method gets 405 [long]" {
@@ -101,6 +120,10 @@ fetch() {
 	assert_status 1
 	assert_stderr_contains "may be read by group or others (mode 644)"
 	assert_stderr_contains "chmod 600"
+	run --separate-stderr sockit listen --socks5 --auth-file "$TMP/none" \
+	    127.0.0.1:0
+	assert_status 1
+	assert_stderr_contains "read --auth-file $TMP/none: open: "
 }
 
 @test "ncat and nc.openbsd reach an echo through both proxies, in their own spelling [long]" {
@@ -147,6 +170,8 @@ fetch() {
 	[ "$output" = "rep 0x05" ]
 	run timeout -s KILL 20 python3 "$PPEER" bind "$PROXY_PORT" "$closed"
 	[ "$output" = "rep 0x07" ]
+	wait_for_line "$TMP/proxy.err" 'refused: the client asks for BIND'
+	wait_for_line "$TMP/proxy.err" "socks5 BIND 127.0.0.1:$closed refused"
 	start_listener http --http-proxy 127.0.0.1:0
 	TARGET_HOST=127.0.0.1 TARGET_PORT=$closed run --separate-stderr fetch -p \
 	    -x "http://127.0.0.1:$LISTEN_PORT" -w '%{http_connect}'
@@ -204,4 +229,61 @@ fetch() {
 	run timeout -s KILL 20 python3 "$PPEER" many "$PROXY_PORT" \
 	    "$TARGET_PORT" 50
 	[ "$output" = "50 ok" ]
+}
+
+@test "::ffff:0.0.0.0, this host to connect(), is refused past --deny-to" {
+	echo_target
+	proxy --socks5 --deny-to 127.0.0.0/8
+	run --separate-stderr sockit connect -q 1 --proxy \
+	    "socks5://127.0.0.1:$PROXY_PORT" "[::ffff:0.0.0.0]:$TARGET_PORT" <<<hi
+	assert_status 1
+	refute [ "$output" = hi ]
+	wait_for_line "$TMP/proxy.err" \
+	    'refused: .*this host.*always refused'
+	start_listener http --http-proxy --deny-to 127.0.0.0/8 127.0.0.1:0
+	run --separate-stderr sockit connect -q 1 --proxy \
+	    "http://127.0.0.1:$LISTEN_PORT" "[::ffff:0.0.0.0]:$TARGET_PORT" <<<hi
+	assert_status 1
+	refute [ "$output" = hi ]
+}
+
+@test "--trace shows a SOCKS5 password as stars in the recv line too" {
+	echo_target
+	printf 'alice:wonder land\n' >"$TMP/users"
+	chmod 600 "$TMP/users"
+	bg proxy "$SOCKIT" --trace listen -v --socks5 --auth-file "$TMP/users" \
+	    127.0.0.1:0
+	wait_for_line "$TMP/proxy.err" '^sockit: listening on ' 10
+	PROXY_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/proxy.err")
+	run --separate-stderr sockit connect -q 0 --proxy \
+	    "socks5://alice:wonder%20land@127.0.0.1:$PROXY_PORT" \
+	    "127.0.0.1:$TARGET_PORT" <<<hi
+	assert_success
+	assert_file_contains "$TMP/proxy.err" '\5alice\v***********"'
+	refute grep -e 'wonder land' "$TMP/proxy.err"
+}
+
+@test "--json: a pair refused or not reached says why, what was asked and the answer" {
+	local closed
+	closed=$(refused_port)
+	printf 'alice:s3cret\n' >"$TMP/users"
+	chmod 600 "$TMP/users"
+	bg proxy "$SOCKIT" listen --json --socks5 --auth-file "$TMP/users" \
+	    127.0.0.1:0
+	wait_for_line "$TMP/proxy.err" '"event": "listening"'
+	PROXY_PORT=$(jq -r 'select(.event == "listening") | .address' \
+	    "$TMP/proxy.err")
+	PROXY_PORT=${PROXY_PORT##*:}
+	run --separate-stderr sockit connect --proxy \
+	    "socks5://alice:wrong@127.0.0.1:$PROXY_PORT" "127.0.0.1:$closed"
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" '"pair": 1, .*"end"'
+	run --separate-stderr sockit connect --proxy \
+	    "socks5://alice:s3cret@127.0.0.1:$PROXY_PORT" "127.0.0.1:$closed"
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" '"pair": 2, .*"end"'
+	jq -r 'select(.event == "pair") | [.pair, .request, .target, .reason,
+	    .reply, .error // "-"] | join("|")' "$TMP/proxy.err" >"$TMP/why"
+	[ "$(sed -n 1p "$TMP/why")" = "1|||wrong username or password|AUTH STATUS=1|-" ]
+	[ "$(sed -n 2p "$TMP/why")" = "2|CONNECT 127.0.0.1:$closed|127.0.0.1:$closed|connect 127.0.0.1:$closed failed|CONNECTION_REFUSED|ECONNREFUSED" ]
 }

@@ -49,6 +49,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    part.target.host) != 0 || whole.target.port != part.target.port ||
 	    whole.target.port == 0 || whole.target.host[0] == '\0'))
 		abort();
+	/* A password's place, for the trace to hide, is a range. */
+	if (whole.secret_at > whole.secret_end ||
+	    part.secret_at > part.secret_end)
+		abort();
 	for (i = 0; i < (size_t)whole.nlines; i++)
 		if (strlen(whole.lines[i]) >= PSRV_LINE_MAX)
 			abort();

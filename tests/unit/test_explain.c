@@ -110,6 +110,8 @@ test_call_rows(void)
 
 	unit_begin("explain_errno: bind EADDRINUSE names the tool to look");
 	CHECK_CONTAINS(explain_errno("bind", EADDRINUSE), "ss -ltnp");
+	/* A file that may not be read is no firewall's doing. */
+	CHECK(strstr(explain_errno("open", EACCES), "firewall") == NULL);
 	CHECK(strstr(explain_errno("bind", EADDRINUSE), "unix") == NULL);
 	CHECK(explain_errno("connect", EADDRINUSE) ==
 	    explain_errno(NULL, EADDRINUSE));

@@ -96,6 +96,25 @@ socks5_auth(void)
 	CHECK_STR(ps.lines[4], "socks5> CONNECT [::1]:22");
 	CHECK_STR(ps.user, "alice");
 	CHECK_INT(ps.target.family, AF_INET6);
+	/* The password's place in the bytes, for the trace to hide. */
+	CHECK_INT(ps.secret_at, 4 + 8);
+	CHECK_INT(ps.secret_end, 4 + 14);
+	unit_end();
+
+	unit_begin("socks5: the password's place is known before it is whole");
+	psrv_init(&ps, PSRV_MODE_SOCKS, true, alice, NULL);
+	psrv_feed(&ps, hello, sizeof(hello));
+	CHECK_INT(psrv_feed(&ps, good, 10), PSRV_MORE);
+	CHECK_INT(ps.secret_at, 4 + 8);
+	CHECK_INT(ps.secret_end, 4 + 14);
+	unit_end();
+
+	unit_begin("http: the place of Proxy-Authorization's credentials");
+	psrv_init(&ps, PSRV_MODE_HTTP, true, alice, NULL);
+	CHECK_INT(psrv_feed(&ps, "CONNECT h:1 HTTP/1.1\r\nproxy-authorization:"
+	    " Basic YWxp", 53), PSRV_MORE);
+	CHECK_INT(ps.secret_at, 49);
+	CHECK_INT(ps.secret_end, 53);
 	unit_end();
 
 	unit_begin("socks5: a wrong password is refused, NO_AUTH alone too");
@@ -129,6 +148,12 @@ socks5_refusals(void)
 	CHECK_INT(ps.out[3], SOCKS5_ADDRESS_TYPE_NOT_SUPPORTED);
 	psrv_init(&ps, PSRV_MODE_SOCKS, false, NULL, NULL);
 	CHECK_INT(psrv_feed(&ps, "GET / HTTP/1.1\r\n", 16), PSRV_REFUSE);
+	/* An HTTP client hears, in HTTP, that this port speaks SOCKS. */
+	CHECK(ps.outlen > 12 && memcmp(ps.out, "HTTP/1.1 400 ", 13) == 0);
+	CHECK(strstr((const char *)ps.out, "speaks SOCKS4 and SOCKS5") !=
+	    NULL);
+	psrv_init(&ps, PSRV_MODE_SOCKS, false, NULL, NULL);
+	CHECK_INT(psrv_feed(&ps, "\26\3\1", 3), PSRV_REFUSE);
 	CHECK_INT(ps.outlen, 0);
 	unit_end();
 }
@@ -271,6 +296,38 @@ rules(void)
 	    -1);
 	CHECK_INT(proxy_rule_parse("[::1:80", &r, err, sizeof(err)), -1);
 	CHECK_INT(proxy_rule_parse("127.0.0.1:", &r, err, sizeof(err)), -1);
+	/* A mapped address is its IPv4 one to the rules. */
+	CHECK(!admits("127.0.0.0/8", false, "::ffff:127.0.0.1", 80));
+	unit_end();
+}
+
+/* True when ip is this host to connect(), as proxy_this_host judges. */
+static bool
+here(const char *ip)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1)
+		sin->sin_family = AF_INET;
+	else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1)
+		sin6->sin6_family = AF_INET6;
+	return proxy_this_host((struct sockaddr *)&ss);
+}
+
+static void
+this_host(void)
+{
+	unit_begin("0.0.0.0, :: and ::ffff:0.0.0.0 are this host, always "
+	    "refused");
+	CHECK(here("0.0.0.0"));
+	CHECK(here("::"));
+	CHECK(here("::ffff:0.0.0.0"));
+	CHECK(!here("::ffff:0.0.0.1"));
+	CHECK(!here("127.0.0.1"));
+	CHECK(!here("64:ff9b::"));
 	unit_end();
 }
 
@@ -287,4 +344,5 @@ test_proxy_server(void)
 	http(true);
 	http_refusals();
 	rules();
+	this_host();
 }
