@@ -436,7 +436,7 @@ loop_proxy_connected(struct loop *lp, struct pair *p)
 
 	/* SOCKS tells the client the address it connected from; HTTP not. */
 	trace_tag = p->id;
-	if (px->proto == PSRV_HTTP ||
+	if (px->ps->proto == PSRV_HTTP ||
 	    sys_getsockname(p->fd[1], (struct sockaddr *)&ss, &len) < 0)
 		len = 0;
 	trace_tag = 0;
