@@ -169,14 +169,20 @@ list(const struct explain_opts *o)
 {
 	size_t n, i;
 	const struct errtable_entry *t = errtable_all(&n);
+	int width = 0;
 
+	/* The names' column is as wide as the longest, COMMAND_NOT_SUPPORTED. */
+	for (i = 0; i < n; i++)
+		if ((int)strlen(t[i].name) > width)
+			width = (int)strlen(t[i].name);
 	if (o->json)
 		fputs("[\n", stdout);
 	for (i = 0; i < n; i++) {
 		if (o->json)
 			print_json_entry(&t[i], i + 1 < n ? ",\n" : "\n");
 		else
-			printf("%-16s %5d  %s%s\n", t[i].name, t[i].number,
+			printf("%-*s %5d  %s%s\n", width, t[i].name,
+			    t[i].number,
 			    _(t[i].meaning),
 			    explain_demo_recipe(t[i].name) != NULL ?
 			    _(" [demo]") : "");

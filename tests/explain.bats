@@ -293,6 +293,9 @@ assert d["want"] == "EISCONN" and d["got"] == "EISCONN" and d["ok"], d
 	grep -qE '^EAI_AGAIN +-3  Temporary failure in name resolution$' \
 	    <<<"$output"
 	grep -qE '^HOST_NOT_FOUND +1  ' <<<"$output"
+	# The numbers line up, the longest name (a SOCKS reply's) too.
+	[ "$(awk '{ match($0, /^[A-Z_0-9]+ +-?[0-9]+/); print RLENGTH }' \
+	    <<<"$output" | sort -u | wc -l)" -eq 1 ]
 }
 
 @test "explain --json and --list --json are valid JSON" {
