@@ -41,6 +41,8 @@ struct listen_opts {
 	int queue;		/* --queue */
 	bool forwards;		/* --to, --socks5, --http-proxy: the loop */
 	const char *proxy;	/* "--socks5", "--http-proxy", or NULL */
+	bool shutdown_given;	/* --shutdown was on the line */
+	bool hold_fin;		/* the loop keeps each peer's FIN back */
 };
 
 static const struct opt_def listen_defs[] = {
@@ -529,6 +531,14 @@ forward_checks(const struct session *s, const struct listen_opts *lo,
 		report_usage("--max-conns-refuse needs --max-conns N");
 		return EXIT_USAGE;
 	}
+	if (s->opts.shutdown_mode == RELAY_SHUT_RD ||
+	    s->opts.shutdown_mode == RELAY_SHUT_RDWR) {
+		report_usage("--shutdown %s with %s: a forwarder passes each "
+		    "peer's FIN on to the target (wr) or holds it back (none)",
+		    s->opts.shutdown_mode == RELAY_SHUT_RD ? "rd" : "rdwr",
+		    how);
+		return EXIT_USAGE;
+	}
 	if (s->opts.crlf || s->opts.quit_after >= 0 || s->opts.progress) {
 		report_usage("%s works on stdio's bytes, and %s relays none",
 		    s->opts.crlf ? "-C" : s->opts.quit_after >= 0 ? "-q" :
@@ -606,9 +616,11 @@ check_forward(struct session *s, const struct listen_opts *lo,
  * names on instead.
  */
 static int
-check_upstream(struct session *s, const struct listen_opts *lo,
+check_upstream(struct session *s, struct listen_opts *lo,
     struct session_proxy *px, const struct endpoint *target)
 {
+	int status;
+
 	if (px->urls.count > 0 && lo->to.count == 0) {
 		if (lo->proxy != NULL)
 			report_usage("--proxy with %s: a proxy server reaches "
@@ -621,11 +633,17 @@ check_upstream(struct session *s, const struct listen_opts *lo,
 		return EXIT_USAGE;
 	}
 	/*
-	 * connect --proxy holds stdin's FIN back by default; a forwarder
-	 * passes each peer's FIN on, as it does without a proxy.
+	 * Many proxies end the tunnel at the client's FIN, and the target's
+	 * reply with it (microsocks, tinyproxy): through one, a forwarder
+	 * holds each peer's FIN back, as connect --proxy holds stdin's,
+	 * unless --shutdown wr asks for it. Without a proxy it passes the
+	 * FIN on unless --shutdown none.
 	 */
 	px->shutdown_given = true;
-	return session_proxy_setup(px, s, target, false);
+	status = session_proxy_setup(px, s, target, false);
+	lo->hold_fin = s->opts.shutdown_mode == RELAY_SHUT_NONE ||
+	    (px->on && !lo->shutdown_given);
+	return status;
 }
 
 /*
@@ -697,6 +715,7 @@ serve_forward(struct server *sv, int fd, const struct endpoint_addr *bound,
 	f.refuse = sv->lo->refuse;
 	f.drain = sv->lo->drain;
 	f.busy_poll = (double)sv->lo->busy_poll / 1e6;
+	f.hold_fin = sv->lo->hold_fin;
 	f.tls_local = sv->s->tls_ctx;
 	f.tls_session = target != NULL && target->tls ? ts : NULL;
 	f.handshake_wait = sv->s->opts.timeout >= 0 ? sv->s->opts.timeout :
@@ -804,7 +823,7 @@ cmd_listen(int argc, char **argv)
 {
 	struct session s, ts;
 	struct listen_opts lo = { 0, 0, 0, -1, -1, 0, { { NULL }, 0 }, 0, -1, 0, 0,
-	    false, NULL };
+	    false, NULL, false, false };
 	struct serve_proxy sp;
 	struct session_proxy px;
 	struct loop_upstream up;
@@ -861,8 +880,12 @@ cmd_listen(int argc, char **argv)
 	memset(&px, 0, sizeof(px));
 	memset(&up, 0, sizeof(up));
 	memset(&prog, 0, sizeof(prog));
+	s.opts.shutdown_mode = -1;
 	if ((status = opt_run(&cmd, argc, argv, pos, 3, &npos)) != OPT_GO_ON)
 		return status;
+	lo.shutdown_given = s.opts.shutdown_mode >= 0;
+	if (!lo.shutdown_given)
+		s.opts.shutdown_mode = RELAY_SHUT_WR;
 	if ((status = session_check(&s)) != EXIT_OK)
 		return status;
 	s.flags.passive = true;

@@ -604,6 +604,7 @@ pair_new(struct loop *lp, int cfd, const char *peer)
 	relay_link_init(&p->link[0], cfd, -1, f->messages);
 	relay_link_init(&p->link[1], -1, cfd, f->messages);
 	p->link[0].pool = p->link[1].pool = &lp->pipes;
+	p->link[0].hold_fin = f->hold_fin;
 	snprintf(p->peer, sizeof(p->peer), "%s", peer);
 	if (f->s->opts.hex) {
 		loop_hex_init(p->hex, p->id, p->peer, p->target);

@@ -58,6 +58,11 @@ struct loop_forward {
 	double drain;		/* after a signal, seconds pairs may finish */
 	double busy_poll;	/* seconds of polling after data; 0: none */
 	/*
+	 * --shutdown none, and the default through --proxy: a peer's FIN
+	 * is not passed on to the target, whose close ends the pair.
+	 */
+	bool hold_fin;
+	/*
 	 * TLS: the accepted peers' side (a server's context) and the
 	 * target's (a client's, checked by tls_session's tls_peer); NULL:
 	 * plain. Each handshake has handshake_wait seconds.

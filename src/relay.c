@@ -2073,7 +2073,8 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 				    errno == EPROTO ? "tls" : "send", errno);
 			}
 		}
-		if (l->eof && l->held == 0 && l->tls_to != NULL) {
+		if (l->eof && l->held == 0 && l->tls_to != NULL &&
+		    !l->hold_fin) {
 			/* TLS's FIN is close_notify, after every record. */
 			if (tls_unsent(l->tls_to))
 				return moved ? RELAY_STEP_MORE : RELAY_STEP_IDLE;
@@ -2094,7 +2095,7 @@ relay_link_step(struct relay_link *l, unsigned rounds)
 			 * leaves its FIN to the close() that comes at once:
 			 * a socket closed with nothing unread sends one too.
 			 */
-			if (!(l->last && l->tls_to == NULL) &&
+			if (!(l->last && l->tls_to == NULL) && !l->hold_fin &&
 			    sys_shutdown(l->to, SHUT_WR) < 0 && errno != ENOTCONN)
 				return link_broken(l, l->to, "shutdown", errno);
 			l->done = true;

@@ -214,6 +214,8 @@ struct relay_link {
 	bool done;		/* and its end was passed on */
 	bool last;		/* the other link is done: when this one is,
 				   its owner closes both ends at once */
+	bool hold_fin;		/* from's end is not passed on (--shutdown
+				   none): to ends the pair by closing */
 	uint64_t bytes;		/* delivered to to */
 	int broken_fd;		/* RELAY_STEP_BROKEN: the end that failed, */
 	const char *failed_call;	/* in which call, */

@@ -78,13 +78,40 @@ EOF
 	file_matches "$TMP/fwd.err" "^sockit: #2 closed \\(done\\): 7 bytes to 127\\.0\\.0\\.1:$TARGET_PORT, 15 back, "
 }
 
+@test "through a proxy a peer's FIN is held back unless --shutdown wr; --shutdown rd is a usage error" {
+	# The target answers only once it has read to the end.
+	start_listener target --fork 127.0.0.1:0 -c 'cat >/dev/null; echo eof-seen'
+	TARGET_PORT=$LISTEN_PORT
+	start_socks5
+	start_forward --trace --to "127.0.0.1:$TARGET_PORT" \
+	    --proxy "socks5://127.0.0.1:$PROXY_PORT"
+	run --separate-stderr bash -c 'printf x | timeout -s KILL 20 \
+	    "$SOCKIT" connect -q 1 "127.0.0.1:$0" 3>&-' "$FWD_PORT"
+	assert_success
+	[ -z "$output" ]
+	refute grep -q '^\[#1\] shutdown(' "$TMP/fwd.err"
+	kill "$LISTEN_PID"
+	wait "$LISTEN_PID" || true
+	start_forward --shutdown wr --to "127.0.0.1:$TARGET_PORT" \
+	    --proxy "socks5://127.0.0.1:$PROXY_PORT"
+	run --separate-stderr bash -c 'printf x | timeout -s KILL 20 \
+	    "$SOCKIT" connect -q 5 "127.0.0.1:$0" 3>&-' "$FWD_PORT"
+	assert_success
+	[ "$output" = eof-seen ]
+	run --separate-stderr sockit listen --shutdown rd 127.0.0.1:0 \
+	    --to 127.0.0.1:9 --proxy socks5://127.0.0.1:9
+	assert_status 2
+	assert_stderr_contains "--shutdown rd with --to: a forwarder passes"
+}
+
 @test "the target's first bytes, in the read that holds the proxy's answer, reach the peer" {
 	# A proxy that sends its SUCCEEDED and the target's greeting in one
-	# write, then echoes: a forward that read past its answer loses it.
+	# write, then echoes a line and closes (the forward holds the peer's
+	# FIN back): a forward that read past its answer loses the greeting.
 	start_listener proxy 127.0.0.1:0 -c "head -c 3 >/dev/null;
 	    printf '\\005\\000'; head -c 10 >/dev/null;
 	    printf '\\005\\000\\000\\001\\000\\000\\000\\000\\000\\000first\\n';
-	    cat"
+	    head -n 1"
 	start_forward --to 127.0.0.1:9 --proxy "socks5://127.0.0.1:$LISTEN_PORT"
 	ask again
 	assert_success
@@ -164,11 +191,12 @@ EOF
 @test "microsocks: socks5 and socks5h, no credentials and -u/-P ones from --proxy-auth-file, several peers at once [long]" {
 	start_echo
 	start_microsocks
-	# microsocks ends the tunnel at the client's FIN, which a forward
-	# passes on: these peers send none and wait for the target's close.
+	# microsocks ends the tunnel at the client's FIN, and the reply
+	# with it: through a proxy the forward holds each peer's FIN back,
+	# so these peers, which send one, still get their echo.
 	start_forward --to "localhost:$TARGET_PORT" \
 	    --proxy "socks5h://127.0.0.1:$PROXY_PORT"
-	many 3 --shutdown none
+	many 3
 	kill "$LISTEN_PID" "$DAEMON_PID"
 	start_microsocks alice 's3cret'
 	printf 'alice:s3cret\n' >"$TMP/auth"
