@@ -218,6 +218,11 @@ fetch() {
 	    "[#1] socks5> CONNECT 127.0.0.1:$TARGET_PORT"
 	grep -qE '^\[#1\] socks5< SUCCEEDED bound 127\.0\.0\.1:[0-9]+$' \
 	    "$TMP/proxy.err"
+	# The connect to the target shows how it ended, before the answer.
+	local conn=$(grep -n -m1 '^\[#1\] connect(.*) = 0 \[folded' "$TMP/proxy.err")
+	local answer=$(grep -n -m1 'socks5< SUCCEEDED' "$TMP/proxy.err")
+	[ -n "$conn" ]
+	[ "${conn%%:*}" -lt "${answer%%:*}" ]
 }
 
 @test "1 MiB both ways, bytes sent with the request kept, and 50 clients at once [long]" {
