@@ -296,6 +296,10 @@ rules(void)
 	    -1);
 	CHECK_INT(proxy_rule_parse("[::1:80", &r, err, sizeof(err)), -1);
 	CHECK_INT(proxy_rule_parse("127.0.0.1:", &r, err, sizeof(err)), -1);
+	/* Ports after a bare IPv6 block: the fix is shown. */
+	CHECK_INT(proxy_rule_parse("::1/128:22", &r, err, sizeof(err)), -1);
+	CHECK_STR(err, "ports after an IPv6 block need brackets: "
+	    "[::1]/128:22");
 	/* A mapped address is its IPv4 one to the rules. */
 	CHECK(!admits("127.0.0.0/8", false, "::ffff:127.0.0.1", 80));
 	unit_end();
