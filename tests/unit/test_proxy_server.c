@@ -9,11 +9,13 @@
 #include "proxy_server.h"
 #include "unit.h"
 
-static bool
+static enum psrv_auth
 alice(void *ctx, const char *user, const char *pass)
 {
 	(void)ctx;
-	return strcmp(user, "alice") == 0 && strcmp(pass, "s3cret") == 0;
+	if (strcmp(user, "alice") != 0)
+		return PSRV_AUTH_UNKNOWN;
+	return strcmp(pass, "s3cret") == 0 ? PSRV_AUTH_OK : PSRV_AUTH_WRONG;
 }
 
 /* Feeds msg whole, or one byte at a time; returns the last result. */
@@ -122,6 +124,14 @@ socks5_auth(void)
 	psrv_feed(&ps, hello, sizeof(hello));
 	CHECK_INT(psrv_feed(&ps, bad, sizeof(bad)), PSRV_REFUSE);
 	CHECK_MEM(ps.out, ps.outlen, failed, sizeof(failed));
+	/* The log says whose login failed, and which part was wrong. */
+	CHECK_STR(ps.why, "wrong password for the user");
+	CHECK_STR(ps.user, "alice");
+	psrv_init(&ps, PSRV_MODE_SOCKS, true, alice, NULL);
+	psrv_feed(&ps, hello, sizeof(hello));
+	CHECK_INT(psrv_feed(&ps, "\1\3bob\1x", 7), PSRV_REFUSE);
+	CHECK_STR(ps.why, "no such user in --auth-file");
+	CHECK_STR(ps.user, "bob");
 	psrv_init(&ps, PSRV_MODE_SOCKS, true, alice, NULL);
 	CHECK_INT(psrv_feed(&ps, "\5\1\0", 3), PSRV_REFUSE);
 	CHECK_MEM(ps.out, ps.outlen, "\5\377", 2);
@@ -203,7 +213,7 @@ http(bool split)
 	CHECK_STR(ps.target.host, "::1");
 	CHECK_INT(ps.target.port, 443);
 	CHECK_STR(ps.lines[0], "http> CONNECT [::1]:443 HTTP/1.1 "
-	    "(auth user=alice password=<6 bytes>)");
+	    "(auth user=\"alice\" password=<6 bytes>)");
 	rest = psrv_rest(&ps, &n);
 	if (!split)
 		CHECK_MEM(rest, n, "\x16\x03", 2);
