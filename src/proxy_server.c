@@ -698,6 +698,36 @@ method_target(struct psrv *ps, const unsigned char *b,
 }
 
 /*
+ * A SOCKS client at an HTTP proxy's port: its first byte, the version 4
+ * or 5, begins no method. It gets the refusal its own protocol has, a
+ * SOCKS5 greeting's NO_ACCEPTABLE or SOCKS4's REJECTED, and the close,
+ * rather than a silence while it waits for an answer.
+ */
+static int
+socks_at_http(struct psrv *ps, const unsigned char *b, size_t n)
+{
+	static const unsigned char none[2] = { SOCKS5_VERSION,
+	    SOCKS5_NO_ACCEPTABLE };
+	struct strbuf sb;
+
+	ps->proto = b[0] == SOCKS5_VERSION ? PSRV_SOCKS5 : PSRV_SOCKS4;
+	line(ps, &sb, '>');
+	quote(&sb, b, n > 16 ? 16 : n);
+	if (ps->proto == PSRV_SOCKS5) {
+		put(ps, none, sizeof(none));
+		line(ps, &sb, '<');
+		strbuf_printf(&sb, "VER=5 METHOD=%s",
+		    socks5_method_name(SOCKS5_NO_ACCEPTABLE));
+		snprintf(ps->reply, sizeof(ps->reply), "%s",
+		    socks5_method_name(SOCKS5_NO_ACCEPTABLE));
+	} else
+		socks4_answer(ps, SOCKS4_REJECTED, NULL, 0);
+	refuse(ps, N_("the client speaks SOCKS to an HTTP proxy (--socks5 "
+	    "serves it)"), SOCKS5_GENERAL_FAILURE);
+	return (int)n;
+}
+
+/*
  * The head of an HTTP request, up to its empty line: "CONNECT host:port
  * HTTP/1.1", headers; any other method is refused.
  */
@@ -890,6 +920,11 @@ psrv_took(struct psrv *ps, size_t n)
 			used = socks5_auth(ps, b, avail);
 			break;
 		default:
+			if (ps->proto == PSRV_HTTP && ps->pos == 0 &&
+			    (b[0] == SOCKS5_VERSION || b[0] == SOCKS4_VERSION)) {
+				used = socks_at_http(ps, b, avail);
+				break;
+			}
 			used = ps->proto == PSRV_HTTP ? http_request(ps, b,
 			    avail) : ps->proto == PSRV_SOCKS4 ?
 			    socks4_request(ps, b, avail) :

@@ -304,3 +304,17 @@ fetch() {
 	[ "$(sed -n 3p "$TMP/why")" = "3|bob|||no such user in --auth-file|AUTH STATUS=1|-" ]
 	[ "$(sed -n 4p "$TMP/why")" = "4|alice|CONNECT no-such-host.invalid:80|no-such-host.invalid:80|the lookup of no-such-host.invalid failed|HOST_UNREACHABLE|EAI_NONAME" ]
 }
+
+@test "a SOCKS client at an --http-proxy port gets its own protocol's refusal at once" {
+	proxy --http-proxy
+	run --separate-stderr sockit connect -w 20 --proxy \
+	    "socks5://127.0.0.1:$PROXY_PORT" 127.0.0.1:9
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" \
+	    '#1 .* socks5 refused: the client speaks SOCKS to an HTTP proxy'
+	run --separate-stderr sockit connect -w 20 --proxy \
+	    "socks4://127.0.0.1:$PROXY_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "REJECTED"
+	wait_for_line "$TMP/proxy.err" '#2 .* socks4 refused: the client speaks SOCKS'
+}

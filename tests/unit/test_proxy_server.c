@@ -139,6 +139,27 @@ socks5_auth(void)
 }
 
 static void
+socks_at_http(void)
+{
+	static const unsigned char rejected[] = { 0, 91, 0, 0, 0, 0, 0, 0 };
+	struct psrv ps;
+
+	unit_begin("http: a SOCKS client gets a refusal it can read");
+	psrv_init(&ps, PSRV_MODE_HTTP, false, NULL, NULL);
+	CHECK_INT(psrv_feed(&ps, "\5\1\0", 3), PSRV_REFUSE);
+	CHECK_MEM(ps.out, ps.outlen, "\5\377", 2);
+	CHECK_STR(ps.reply, "NO_ACCEPTABLE");
+	CHECK_STR(ps.why, "the client speaks SOCKS to an HTTP proxy "
+	    "(--socks5 serves it)");
+	psrv_init(&ps, PSRV_MODE_HTTP, false, NULL, NULL);
+	CHECK_INT(psrv_feed(&ps, "\4\1\0\26\177\0\0\1\0", 9),
+	    PSRV_REFUSE);
+	CHECK_MEM(ps.out, ps.outlen, rejected, sizeof(rejected));
+	CHECK_STR(ps.lines[1], "socks4< REJECTED bound 0.0.0.0:0");
+	unit_end();
+}
+
+static void
 socks5_refusals(void)
 {
 	static const unsigned char bind[] = { 5, 1, 0, 5, 2, 0, 1, 127, 0, 0,
@@ -352,6 +373,7 @@ test_proxy_server(void)
 	socks5_connect(true);
 	socks5_auth();
 	socks5_refusals();
+	socks_at_http();
 	socks4(false);
 	socks4(true);
 	http(false);
