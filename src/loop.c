@@ -538,6 +538,9 @@ loop_pair_dial(struct loop *lp, struct pair *p)
  * connect that failed leaves its error in SO_ERROR and makes the socket
  * say EPOLLERR; one that worked says EPOLLOUT alone, and asking SO_ERROR
  * then would only cost a call per pair. Neither: still connecting.
+ * Under --trace SO_ERROR is asked all the same: it is the call that shows
+ * how a non-blocking connect ended, and the one the plain trace folds the
+ * connect line into, which would otherwise wait for the close.
  */
 static void
 pair_connected(struct loop *lp, struct pair *p, uint32_t ev)
@@ -549,8 +552,8 @@ pair_connected(struct loop *lp, struct pair *p, uint32_t ev)
 	if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
 		return;
 	trace_tag = p->id;
-	if ((ev & (EPOLLERR | EPOLLHUP)) && sys_getsockopt(p->fd[1],
-	    SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+	if ((ev & (EPOLLERR | EPOLLHUP) || (trace_flags & TRACE_ON)) &&
+	    sys_getsockopt(p->fd[1], SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
 		err = errno;
 		call = "getsockopt";
 	}

@@ -26,6 +26,7 @@ struct loop_proxy_pair {
 	char request[PSRV_NAME_MAX + 32];	/* "CONNECT example.org:443" */
 	char line[PSRV_NAME_MAX + 48];	/* "socks5 CONNECT ..." for -v */
 	const char *proto;	/* "socks5", ...: once the request told */
+	char user[PSRV_NAME_MAX];	/* the one the client named, or "" */
 	/* For --json, a pair that ended unopened: why, in English, ... */
 	char reason[PSRV_NAME_MAX + 64];
 	char reply[24];		/* ... the answer the client got ... */
@@ -48,11 +49,11 @@ same_secret(const char *a, const char *b)
 	return diff == 0;
 }
 
-static bool
+static enum psrv_auth
 check_user(void *ctx, const char *user, const char *pass)
 {
 	const struct loop_proxy *px = ctx;
-	bool ok = false;
+	bool ok = false, known = false;
 	int i;
 
 	/* Every user is weighed, so the time says nothing of which one. */
@@ -61,8 +62,9 @@ check_user(void *ctx, const char *user, const char *pass)
 		bool w = same_secret(px->users[i].pass, pass);
 
 		ok |= u && w;
+		known |= u;
 	}
-	return ok;
+	return ok ? PSRV_AUTH_OK : known ? PSRV_AUTH_WRONG : PSRV_AUTH_UNKNOWN;
 }
 
 const char *
@@ -78,6 +80,8 @@ loop_proxy_fields(struct strbuf *sb, const struct pair *p)
 
 	json_field_str(sb, "protocol", px->proto);
 	json_field_str(sb, "request", px->request);
+	if (px->user[0] != '\0')
+		json_field_str(sb, "user", px->user);
 	if (px->reason[0] != '\0') {
 		json_field_str(sb, "reason", px->reason);
 		if (px->reply[0] != '\0')
@@ -159,7 +163,7 @@ static void
 refused(struct loop *lp, struct pair *p, const char *why)
 {
 	struct psrv *ps = p->px->ps;
-	char text[PSRV_NAME_MAX + 16];
+	char text[PSRV_NAME_MAX + 16], user[80];
 
 	/* What the client asked for, as far as it was read. */
 	snprintf(p->px->request, sizeof(p->px->request), "%s", ps->request);
@@ -170,8 +174,14 @@ refused(struct loop *lp, struct pair *p, const char *why)
 		    psrv_target_text(&ps->target, text, sizeof(text)));
 	keep_reason(p, NULL, "%s", ps->why);
 	trace_lines(p, ps);
-	report_note("#%lu %s %s refused: %s", p->id, p->peer, p->px->line,
-	    why);
+	/* Whose login failed, never with what password. */
+	psrv_user_text(ps, user, sizeof(user));
+	if (user[0] != '\0')
+		report_note("#%lu %s %s refused: %s (user %s)", p->id, p->peer,
+		    p->px->line, why, user);
+	else
+		report_note("#%lu %s %s refused: %s", p->id, p->peer,
+		    p->px->line, why);
 	answer(p);
 	/* A FIN, not a reset: the client reads the answer before the end. */
 	loop_pair_end(lp, p, "refused", RESET_NONE);
@@ -369,6 +379,7 @@ read_request(struct loop *lp, struct pair *p)
 			return;
 		}
 		p->px->proto = psrv_name(ps);
+		snprintf(p->px->user, sizeof(p->px->user), "%s", ps->user);
 		if (r == PSRV_REFUSE) {
 			refused(lp, p, _(ps->why));
 			return;
@@ -512,6 +523,9 @@ resolved(struct loop *lp, struct pair *p, const struct sys_lookup *l)
 	sys_lookup_trace(l);
 	trace_tag = 0;
 	if (l->rc != 0) {
+		/* No address came: the target is the name asked for. */
+		psrv_target_text(&p->px->ps->target, p->target,
+		    sizeof(p->target));
 		report_note("#%lu %s %s: %s: %s", p->id, p->peer, p->px->line,
 		    l->host, i18n_eai_text(l->rc));
 		psrv_reply(p->px->ps, SOCKS5_HOST_UNREACHABLE, NULL, 0);

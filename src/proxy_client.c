@@ -423,10 +423,10 @@ socks5_auth(struct proxy_handshake *hs)
 	hs->secret_at = 3 + ulen;
 	hs->secret_end = hs->out_len;
 	strbuf_init(&sb, hs->said, sizeof(hs->said));
-	strbuf_printf(&sb, "socks5> AUTH user=");
+	strbuf_printf(&sb, "socks5> AUTH user=\"");
 	escape(&sb, (const unsigned char *)hs->cred.user, ulen);
 	/* A trace is pasted into bug reports: the password's size only. */
-	strbuf_printf(&sb, " password=<%zu bytes>", plen);
+	strbuf_printf(&sb, "\" password=<%zu bytes>", plen);
 	hs->state = ST_SOCKS5_AUTH;
 }
 

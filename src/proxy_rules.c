@@ -75,8 +75,17 @@ proxy_rule_parse(const char *text, struct proxy_rule *out, char *err,
 		snprintf(err, cap, _("bad address block in '%s'"), text);
 		return -1;
 	}
-	if (cidr_parse(block, &out->block, err, cap) < 0)
+	if (cidr_parse(block, &out->block, err, cap) < 0) {
+		const char *slash = strchr(text, '/');
+
+		/* "::1/128:22": the ports read as part of the prefix. */
+		if (text[0] != '[' && slash != NULL &&
+		    strchr(slash, ':') != NULL)
+			snprintf(err, cap, _("ports after an IPv6 block need "
+			    "brackets: [%.*s]%s"), (int)(slash - text), text,
+			    slash);
 		return -1;
+	}
 	if (ports == NULL)
 		return 0;
 	n = endpoint_port_list(ports + 1, out->ports, PROXY_RULE_RANGES, perr,

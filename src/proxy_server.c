@@ -26,7 +26,8 @@ enum stage {
 
 void
 psrv_init(struct psrv *ps, enum psrv_mode mode, bool auth,
-    bool (*check)(void *ctx, const char *user, const char *pass), void *ctx)
+    enum psrv_auth (*check)(void *ctx, const char *user, const char *pass),
+    void *ctx)
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->mode = mode;
@@ -162,13 +163,35 @@ target_name(struct psrv_target *t, const unsigned char *s, size_t len,
 		target_literal(t, AF_INET6, addr, port);
 }
 
-static bool
+static enum psrv_auth
 authorized(struct psrv *ps, const char *user, const char *pass)
 {
-	if (ps->check == NULL || !ps->check(ps->ctx, user, pass))
-		return false;
 	snprintf(ps->user, sizeof(ps->user), "%s", user);
-	return true;
+	return ps->check == NULL ? PSRV_AUTH_UNKNOWN :
+	    ps->check(ps->ctx, user, pass);
+}
+
+/*
+ * A refused login's reason: which part was wrong. The client hears only
+ * "failure", as RFC 1929 and HTTP's 407 have it, and its hint sends the
+ * user to the proxy's log for the rest.
+ */
+static const char *
+login_refused(enum psrv_auth r)
+{
+	return r == PSRV_AUTH_WRONG ? N_("wrong password for the user") :
+	    N_("no such user in --auth-file");
+}
+
+char *
+psrv_user_text(const struct psrv *ps, char *out, size_t cap)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, out, cap);
+	if (ps->user[0] != '\0')
+		quote(&sb, (const unsigned char *)ps->user, strlen(ps->user));
+	return out;
 }
 
 /* SOCKS5 greeting: VER NMETHODS METHODS... (RFC 1928 section 3). */
@@ -220,6 +243,7 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 	char user[256], pass[256];
 	size_t ulen, plen;
 	struct strbuf sb;
+	enum psrv_auth r;
 	bool ok;
 
 	if (n < 2)
@@ -247,9 +271,11 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 	strbuf_puts(&sb, "AUTH user=");
 	quote(&sb, b + 2, ulen);
 	strbuf_printf(&sb, " password=<%zu bytes>", plen);
+	r = authorized(ps, user, pass);
 	/* A NUL inside could make two different names compare the same. */
-	ok = strlen(user) == ulen && strlen(pass) == plen &&
-	    authorized(ps, user, pass);
+	if (r == PSRV_AUTH_OK && (strlen(user) != ulen || strlen(pass) != plen))
+		r = PSRV_AUTH_WRONG;
+	ok = r == PSRV_AUTH_OK;
 	answer[1] = ok ? 0x00 : 0x01;
 	put(ps, answer, 2);
 	line(ps, &sb, '<');
@@ -257,8 +283,7 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 	    "AUTH STATUS=1 (failure)");
 	snprintf(ps->reply, sizeof(ps->reply), "AUTH STATUS=%d", !ok);
 	if (!ok)
-		refuse(ps, N_("wrong username or password"),
-		    SOCKS5_NOT_ALLOWED);
+		refuse(ps, login_refused(r), SOCKS5_NOT_ALLOWED);
 	else
 		ps->stage = STAGE_REQUEST;
 	return (int)(3 + ulen + plen);
@@ -673,6 +698,36 @@ method_target(struct psrv *ps, const unsigned char *b,
 }
 
 /*
+ * A SOCKS client at an HTTP proxy's port: its first byte, the version 4
+ * or 5, begins no method. It gets the refusal its own protocol has, a
+ * SOCKS5 greeting's NO_ACCEPTABLE or SOCKS4's REJECTED, and the close,
+ * rather than a silence while it waits for an answer.
+ */
+static int
+socks_at_http(struct psrv *ps, const unsigned char *b, size_t n)
+{
+	static const unsigned char none[2] = { SOCKS5_VERSION,
+	    SOCKS5_NO_ACCEPTABLE };
+	struct strbuf sb;
+
+	ps->proto = b[0] == SOCKS5_VERSION ? PSRV_SOCKS5 : PSRV_SOCKS4;
+	line(ps, &sb, '>');
+	quote(&sb, b, n > 16 ? 16 : n);
+	if (ps->proto == PSRV_SOCKS5) {
+		put(ps, none, sizeof(none));
+		line(ps, &sb, '<');
+		strbuf_printf(&sb, "VER=5 METHOD=%s",
+		    socks5_method_name(SOCKS5_NO_ACCEPTABLE));
+		snprintf(ps->reply, sizeof(ps->reply), "%s",
+		    socks5_method_name(SOCKS5_NO_ACCEPTABLE));
+	} else
+		socks4_answer(ps, SOCKS4_REJECTED, NULL, 0);
+	refuse(ps, N_("the client speaks SOCKS to an HTTP proxy (--socks5 "
+	    "serves it)"), SOCKS5_GENERAL_FAILURE);
+	return (int)n;
+}
+
+/*
  * The head of an HTTP request, up to its empty line: "CONNECT host:port
  * HTTP/1.1", headers; any other method is refused.
  */
@@ -683,6 +738,7 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 	char user[PSRV_NAME_MAX], pass[PSRV_NAME_MAX];
 	struct strbuf sb;
 	size_t used;
+	enum psrv_auth r = PSRV_AUTH_UNKNOWN;
 	bool creds;
 
 	/* The head ends at an empty line. */
@@ -726,19 +782,22 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 		return (int)used;
 	}
 	creds = http_credentials(after, end, user, pass, sizeof(user));
-	if (creds)
-		strbuf_printf(&sb, " (auth user=%s password=<%zu bytes>)", user,
-		    strlen(pass));
+	if (creds) {
+		strbuf_puts(&sb, " (auth user=");
+		quote(&sb, (const unsigned char *)user, strlen(user));
+		strbuf_printf(&sb, " password=<%zu bytes>)", strlen(pass));
+	}
 	if (!http_authority(sp1 + 1, (size_t)(sp2 - sp1 - 1), &ps->target)) {
 		http_answer(ps, 400, "CONNECT takes host:port or [v6]:port");
 		refuse(ps, N_("the client's CONNECT target is not host:port"),
 		    SOCKS5_GENERAL_FAILURE);
 		return (int)used;
 	}
-	if (ps->auth && (!creds || !authorized(ps, user, pass))) {
+	if (ps->auth && (!creds || (r = authorized(ps, user, pass)) !=
+	    PSRV_AUTH_OK)) {
 		http_answer(ps, 407, "give credentials with "
 		    "Proxy-Authorization: Basic");
-		refuse(ps, creds ? N_("wrong username or password") :
+		refuse(ps, creds ? login_refused(r) :
 		    N_("the client gives no Proxy-Authorization, and "
 		    "--auth-file asks for it"), SOCKS5_NOT_ALLOWED);
 	}
@@ -861,6 +920,11 @@ psrv_took(struct psrv *ps, size_t n)
 			used = socks5_auth(ps, b, avail);
 			break;
 		default:
+			if (ps->proto == PSRV_HTTP && ps->pos == 0 &&
+			    (b[0] == SOCKS5_VERSION || b[0] == SOCKS4_VERSION)) {
+				used = socks_at_http(ps, b, avail);
+				break;
+			}
 			used = ps->proto == PSRV_HTTP ? http_request(ps, b,
 			    avail) : ps->proto == PSRV_SOCKS4 ?
 			    socks4_request(ps, b, avail) :

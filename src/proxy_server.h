@@ -39,6 +39,13 @@ enum psrv_result {
 	PSRV_REFUSE,	/* send out, then close: why says why */
 };
 
+/* What a check of a user and password found. */
+enum psrv_auth {
+	PSRV_AUTH_OK,
+	PSRV_AUTH_UNKNOWN,	/* no such user */
+	PSRV_AUTH_WRONG,	/* a known user, and not their password */
+};
+
 /* Where the client asks to go. */
 struct psrv_target {
 	char host[PSRV_NAME_MAX];	/* a name, or an address's text */
@@ -55,7 +62,7 @@ struct psrv {
 	int stage;
 	bool auth;		/* credentials are required */
 	/* Judges a user and password; NULL refuses everyone. */
-	bool (*check)(void *ctx, const char *user, const char *pass);
+	enum psrv_auth (*check)(void *ctx, const char *user, const char *pass);
 	void *ctx;
 	unsigned char in[PSRV_IN_MAX];
 	size_t len, pos;	/* in hand; taken by the messages parsed */
@@ -72,7 +79,8 @@ struct psrv {
 	struct psrv_target target;
 	/* "CONNECT example.org:443", "BIND ...", "GET http://...": once read */
 	char request[PSRV_NAME_MAX + 32];
-	char user[PSRV_NAME_MAX];	/* the user who authenticated */
+	/* The user the client named, known or not: a log says whose */
+	char user[PSRV_NAME_MAX];
 	const char *why;	/* a refusal's reason, English, N_() marked */
 	char reply[24];		/* the last answer's name: "NOT_ALLOWED", "403" */
 	int code;		/* a refusal's SOCKS5 code (HTTP: from it) */
@@ -80,7 +88,7 @@ struct psrv {
 
 /* Starts a handshake; with auth, each client must give credentials. */
 void psrv_init(struct psrv *ps, enum psrv_mode mode, bool auth,
-    bool (*check)(void *ctx, const char *user, const char *pass),
+    enum psrv_auth (*check)(void *ctx, const char *user, const char *pass),
     void *ctx);
 /* Returns where the next bytes from the client go; *cap: how many fit. */
 unsigned char *psrv_room(struct psrv *ps, size_t *cap);
@@ -109,6 +117,11 @@ const unsigned char *psrv_rest(const struct psrv *ps, size_t *n);
  */
 void psrv_reply(struct psrv *ps, int code, const struct sockaddr *bound,
     socklen_t blen);
+/*
+ * Writes the user the client named into out, quoted and escaped as the
+ * trace shows strings, or "" when it named none. Returns out.
+ */
+char *psrv_user_text(const struct psrv *ps, char *out, size_t cap);
 /* Returns the protocol's name as traces and -v show it: "socks5". */
 const char *psrv_proto_name(enum psrv_proto proto);
 /* Returns the name of what ps's client speaks, "socks4a" for 4a. */

@@ -360,6 +360,11 @@ print([len(g) for g in got], got[0], got[1], flush=True)'
 	assert_file_contains "$TMP/fwd.err" "[#2] connect("
 	assert_file_contains "$TMP/fwd.err" "[#2] shutdown("
 	refute grep -q '^\[#[0-9]*\] accept(' "$TMP/fwd.err"
+	# The connect's folded line comes when it ended, before the bytes.
+	local conn=$(grep -n -m1 '^\[#1\] connect(.*) = 0 \[folded' "$TMP/fwd.err")
+	local moved=$(grep -n -m1 '^\[#1\] splice(' "$TMP/fwd.err")
+	[ -n "$conn" ]
+	[ "${conn%%:*}" -lt "${moved%%:*}" ]
 	# The bytes moving: one line per splice, into a pipe and out of it,
 	# both ways; the EAGAINs only with --trace=full.
 	[ "$(grep -cE '^\[#1\] splice\([0-9]+, NULL, [0-9]+, NULL, [0-9]+, SPLICE_F_MOVE\|SPLICE_F_NONBLOCK\) = 4$' "$TMP/fwd.err")" -eq 4 ]

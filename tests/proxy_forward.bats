@@ -204,7 +204,7 @@ EOF
 	start_forward --trace -4 --to "localhost:$TARGET_PORT" \
 	    --proxy "socks5://127.0.0.1:$PROXY_PORT" --proxy-auth-file "$TMP/auth"
 	many 3 --shutdown none
-	file_matches "$TMP/fwd.err" '^\[#1\] socks5> AUTH user=alice password=<6 bytes>$'
+	file_matches "$TMP/fwd.err" '^\[#1\] socks5> AUTH user="alice" password=<6 bytes>$'
 	file_matches "$TMP/fwd.err" "^\\[#1\\] socks5> CONNECT 127\\.0\\.0\\.1:$TARGET_PORT\$"
 	refute grep -q s3cret "$TMP/fwd.err"
 }

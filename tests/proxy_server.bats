@@ -98,7 +98,8 @@ fetch() {
 	TARGET_HOST=127.0.0.1 run fetch --socks5 "127.0.0.1:$PROXY_PORT" \
 	    --proxy-user alice:wrong
 	refute [ "$status" -eq 0 ]
-	wait_for_line "$TMP/proxy.err" 'refused: wrong username or password'
+	wait_for_line "$TMP/proxy.err" \
+	    'refused: wrong password for the user \(user "alice"\)'
 	# SOCKS4 carries no password.
 	TARGET_HOST=127.0.0.1 run fetch --socks4 "127.0.0.1:$PROXY_PORT"
 	refute [ "$status" -eq 0 ]
@@ -218,6 +219,11 @@ fetch() {
 	    "[#1] socks5> CONNECT 127.0.0.1:$TARGET_PORT"
 	grep -qE '^\[#1\] socks5< SUCCEEDED bound 127\.0\.0\.1:[0-9]+$' \
 	    "$TMP/proxy.err"
+	# The connect to the target shows how it ended, before the answer.
+	local conn=$(grep -n -m1 '^\[#1\] connect(.*) = 0 \[folded' "$TMP/proxy.err")
+	local answer=$(grep -n -m1 'socks5< SUCCEEDED' "$TMP/proxy.err")
+	[ -n "$conn" ]
+	[ "${conn%%:*}" -lt "${answer%%:*}" ]
 }
 
 @test "1 MiB both ways, bytes sent with the request kept, and 50 clients at once [long]" {
@@ -282,8 +288,33 @@ fetch() {
 	    "socks5://alice:s3cret@127.0.0.1:$PROXY_PORT" "127.0.0.1:$closed"
 	assert_status 1
 	wait_for_line "$TMP/proxy.err" '"pair": 2, .*"end"'
-	jq -r 'select(.event == "pair") | [.pair, .request, .target, .reason,
-	    .reply, .error // "-"] | join("|")' "$TMP/proxy.err" >"$TMP/why"
-	[ "$(sed -n 1p "$TMP/why")" = "1|||wrong username or password|AUTH STATUS=1|-" ]
-	[ "$(sed -n 2p "$TMP/why")" = "2|CONNECT 127.0.0.1:$closed|127.0.0.1:$closed|connect 127.0.0.1:$closed failed|CONNECTION_REFUSED|ECONNREFUSED" ]
+	run --separate-stderr sockit connect --proxy \
+	    "socks5://bob:s3cret@127.0.0.1:$PROXY_PORT" "127.0.0.1:$closed"
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" '"pair": 3, .*"end"'
+	run --separate-stderr sockit connect --proxy \
+	    "socks5h://alice:s3cret@127.0.0.1:$PROXY_PORT" no-such-host.invalid:80
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" '"pair": 4, .*"end"'
+	jq -r 'select(.event == "pair") | [.pair, .user // "-", .request,
+	    .target, .reason, .reply, .error // "-"] | join("|")' \
+	    "$TMP/proxy.err" >"$TMP/why"
+	[ "$(sed -n 1p "$TMP/why")" = "1|alice|||wrong password for the user|AUTH STATUS=1|-" ]
+	[ "$(sed -n 2p "$TMP/why")" = "2|alice|CONNECT 127.0.0.1:$closed|127.0.0.1:$closed|connect 127.0.0.1:$closed failed|CONNECTION_REFUSED|ECONNREFUSED" ]
+	[ "$(sed -n 3p "$TMP/why")" = "3|bob|||no such user in --auth-file|AUTH STATUS=1|-" ]
+	[ "$(sed -n 4p "$TMP/why")" = "4|alice|CONNECT no-such-host.invalid:80|no-such-host.invalid:80|the lookup of no-such-host.invalid failed|HOST_UNREACHABLE|EAI_NONAME" ]
+}
+
+@test "a SOCKS client at an --http-proxy port gets its own protocol's refusal at once" {
+	proxy --http-proxy
+	run --separate-stderr sockit connect -w 20 --proxy \
+	    "socks5://127.0.0.1:$PROXY_PORT" 127.0.0.1:9
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" \
+	    '#1 .* socks5 refused: the client speaks SOCKS to an HTTP proxy'
+	run --separate-stderr sockit connect -w 20 --proxy \
+	    "socks4://127.0.0.1:$PROXY_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "REJECTED"
+	wait_for_line "$TMP/proxy.err" '#2 .* socks4 refused: the client speaks SOCKS'
 }

@@ -9,12 +9,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static bool
+static enum psrv_auth
 anyone_named_a(void *ctx, const char *user, const char *pass)
 {
 	(void)ctx;
 	(void)pass;
-	return strcmp(user, "a") == 0;
+	return strcmp(user, "a") == 0 ? PSRV_AUTH_OK : PSRV_AUTH_UNKNOWN;
 }
 
 static struct psrv whole, part;

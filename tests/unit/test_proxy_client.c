@@ -194,7 +194,7 @@ test_socks5(void)
 	out_is(&hs, "\x05\x02\x00\x02", 4);
 	CHECK_INT(feed(&hs, "\x05\x02", 2, 2, &taken), PROXY_SEND);
 	out_is(&hs, "\x01\x05" "alice\x06" "hunter", 14);
-	CHECK_STR(hs.said, "socks5> AUTH user=alice password=<6 bytes>");
+	CHECK_STR(hs.said, "socks5> AUTH user=\"alice\" password=<6 bytes>");
 	{
 		size_t n, from, to;
 

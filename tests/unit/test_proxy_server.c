@@ -9,11 +9,13 @@
 #include "proxy_server.h"
 #include "unit.h"
 
-static bool
+static enum psrv_auth
 alice(void *ctx, const char *user, const char *pass)
 {
 	(void)ctx;
-	return strcmp(user, "alice") == 0 && strcmp(pass, "s3cret") == 0;
+	if (strcmp(user, "alice") != 0)
+		return PSRV_AUTH_UNKNOWN;
+	return strcmp(pass, "s3cret") == 0 ? PSRV_AUTH_OK : PSRV_AUTH_WRONG;
 }
 
 /* Feeds msg whole, or one byte at a time; returns the last result. */
@@ -122,9 +124,38 @@ socks5_auth(void)
 	psrv_feed(&ps, hello, sizeof(hello));
 	CHECK_INT(psrv_feed(&ps, bad, sizeof(bad)), PSRV_REFUSE);
 	CHECK_MEM(ps.out, ps.outlen, failed, sizeof(failed));
+	/* The log says whose login failed, and which part was wrong. */
+	CHECK_STR(ps.why, "wrong password for the user");
+	CHECK_STR(ps.user, "alice");
+	psrv_init(&ps, PSRV_MODE_SOCKS, true, alice, NULL);
+	psrv_feed(&ps, hello, sizeof(hello));
+	CHECK_INT(psrv_feed(&ps, "\1\3bob\1x", 7), PSRV_REFUSE);
+	CHECK_STR(ps.why, "no such user in --auth-file");
+	CHECK_STR(ps.user, "bob");
 	psrv_init(&ps, PSRV_MODE_SOCKS, true, alice, NULL);
 	CHECK_INT(psrv_feed(&ps, "\5\1\0", 3), PSRV_REFUSE);
 	CHECK_MEM(ps.out, ps.outlen, "\5\377", 2);
+	unit_end();
+}
+
+static void
+socks_at_http(void)
+{
+	static const unsigned char rejected[] = { 0, 91, 0, 0, 0, 0, 0, 0 };
+	struct psrv ps;
+
+	unit_begin("http: a SOCKS client gets a refusal it can read");
+	psrv_init(&ps, PSRV_MODE_HTTP, false, NULL, NULL);
+	CHECK_INT(psrv_feed(&ps, "\5\1\0", 3), PSRV_REFUSE);
+	CHECK_MEM(ps.out, ps.outlen, "\5\377", 2);
+	CHECK_STR(ps.reply, "NO_ACCEPTABLE");
+	CHECK_STR(ps.why, "the client speaks SOCKS to an HTTP proxy "
+	    "(--socks5 serves it)");
+	psrv_init(&ps, PSRV_MODE_HTTP, false, NULL, NULL);
+	CHECK_INT(psrv_feed(&ps, "\4\1\0\26\177\0\0\1\0", 9),
+	    PSRV_REFUSE);
+	CHECK_MEM(ps.out, ps.outlen, rejected, sizeof(rejected));
+	CHECK_STR(ps.lines[1], "socks4< REJECTED bound 0.0.0.0:0");
 	unit_end();
 }
 
@@ -203,7 +234,7 @@ http(bool split)
 	CHECK_STR(ps.target.host, "::1");
 	CHECK_INT(ps.target.port, 443);
 	CHECK_STR(ps.lines[0], "http> CONNECT [::1]:443 HTTP/1.1 "
-	    "(auth user=alice password=<6 bytes>)");
+	    "(auth user=\"alice\" password=<6 bytes>)");
 	rest = psrv_rest(&ps, &n);
 	if (!split)
 		CHECK_MEM(rest, n, "\x16\x03", 2);
@@ -296,6 +327,10 @@ rules(void)
 	    -1);
 	CHECK_INT(proxy_rule_parse("[::1:80", &r, err, sizeof(err)), -1);
 	CHECK_INT(proxy_rule_parse("127.0.0.1:", &r, err, sizeof(err)), -1);
+	/* Ports after a bare IPv6 block: the fix is shown. */
+	CHECK_INT(proxy_rule_parse("::1/128:22", &r, err, sizeof(err)), -1);
+	CHECK_STR(err, "ports after an IPv6 block need brackets: "
+	    "[::1]/128:22");
 	/* A mapped address is its IPv4 one to the rules. */
 	CHECK(!admits("127.0.0.0/8", false, "::ffff:127.0.0.1", 80));
 	unit_end();
@@ -338,6 +373,7 @@ test_proxy_server(void)
 	socks5_connect(true);
 	socks5_auth();
 	socks5_refusals();
+	socks_at_http();
 	socks4(false);
 	socks4(true);
 	http(false);
