@@ -542,8 +542,13 @@ target_failed(const struct proxy_handshake *hs)
 		    hs->code == SOCKS5_HOST_UNREACHABLE ||
 		    hs->code == SOCKS5_CONNECTION_REFUSED;
 	}
+	/*
+	 * tinyproxy answers a refused or unreachable target with 500 and a
+	 * reason ("Unable to connect"): as much the target's failure as 502.
+	 */
 	if (hs->failure == PROXY_FAIL_STATUS)
-		return hs->code == 502 || hs->code == 503 || hs->code == 504;
+		return hs->code == 500 || hs->code == 502 ||
+		    hs->code == 503 || hs->code == 504;
 	return false;
 }
 
@@ -596,7 +601,7 @@ through(struct session *s, const struct session_proxy *px,
 static int
 handshake(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, const char *host, int fd, bool tell,
-    bool *again)
+    double wait, bool *again)
 {
 	static struct proxy_handshake hs;
 	unsigned char buf[PROXY_HTTP_HEAD_MAX];
@@ -606,6 +611,7 @@ handshake(struct session_proxy *px, struct session *s,
 	    PROXY_HANDSHAKE_WAIT;
 	double deadline = relay_now() + limit;
 	char message[128];
+	const char *answer;
 	int status, e = 0;
 	enum proxy_step step;
 
@@ -670,19 +676,28 @@ handshake(struct session_proxy *px, struct session *s,
 			    hs.failure != PROXY_FAIL_METHOD)
 				seen_len = 0;
 			*again = target_failed(&hs);
-			if (*again && !tell)
+			answer = hs.failure == PROXY_FAIL_STATUS ? hs.status :
+			    hs.kind == PROXY_SOCKS4 ||
+			    hs.kind == PROXY_SOCKS4A ?
+			    socks4_reply_name(hs.code) :
+			    socks5_reply_name(hs.code);
+			status = EXIT_FAIL;
+			if (*again && !tell) {
 				report_note("proxy %s: %s for %s, trying again",
-				    proxy_kind_scheme(hs.kind), hs.failure ==
-				    PROXY_FAIL_STATUS ? hs.status :
-				    hs.kind == PROXY_SOCKS4 ||
-				    hs.kind == PROXY_SOCKS4A ?
-				    socks4_reply_name(hs.code) :
-				    socks5_reply_name(hs.code), host);
-			else
+				    proxy_kind_scheme(hs.kind), answer, host);
+			} else if (*again && wait >= 0) {
+				/* As a direct --wait that runs out: 124. */
+				report_error("%s did not accept a connection "
+				    "through proxy %s within %g s (--wait); the "
+				    "proxy's last answer: %s", ep->text,
+				    px->ep.text, wait, answer);
+				status = EXIT_TIMEOUT;
+			} else {
 				session_proxy_failure(&hs, what, seen,
 				    seen_len);
+			}
 			explicit_bzero(&hs, sizeof(hs));
-			return EXIT_FAIL;
+			return status;
 		}
 	}
 	explicit_bzero(&hs, sizeof(hs));
@@ -747,6 +762,7 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
 	double until = wait >= 0 ? relay_now() + wait : -1;
 	double backoff = 0.05;
+	bool first = true;
 	int status, n, i;
 
 	if (!px->on) {
@@ -770,9 +786,16 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 			    -1 : left(until), true, t);
 			if (status != EXIT_OK)
 				return proxy_unreachable(px, s, t, status);
-			connected_to_proxy(s, t->fd);
+			/*
+			 * Once: a line per round of --wait would read as
+			 * that many connections to the target.
+			 */
+			if (first) {
+				connected_to_proxy(s, t->fd);
+				first = false;
+			}
 			status = handshake(px, s, ep, hosts[i], t->fd,
-			    last_round && i == n - 1, &again);
+			    last_round && i == n - 1, wait, &again);
 			if (status == EXIT_OK)
 				goto tunnel;
 			sys_close(t->fd);

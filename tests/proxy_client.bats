@@ -381,6 +381,22 @@ EOF
 	[ "$(cat "$TMP/client.out")" = up ]
 }
 
+@test "--wait that runs out through a proxy: 124 naming --wait, one connected event; tinyproxy's 500 is worth another round" {
+	start_listener proxy --socks5 127.0.0.1:0
+	local port
+	port=$(free_port)
+	through "socks5://127.0.0.1:$LISTEN_PORT" --json --wait 0.3 \
+	    "127.0.0.1:$port"
+	assert_status 124
+	assert_stderr_contains "127.0.0.1:$port did not accept a connection through proxy 127.0.0.1:$LISTEN_PORT within 0.3 s (--wait)"
+	[ "$(grep -c '"event": "connected"' <<<"$stderr")" = 1 ]
+	start_listener e500 -k 127.0.0.1:0 -c \
+	    "printf 'HTTP/1.1 500 Unable to connect\\r\\n\\r\\n'"
+	through "http://127.0.0.1:$LISTEN_PORT" --wait 0.3 "127.0.0.1:$port"
+	assert_status 124
+	assert_stderr_contains 'the proxy'"'"'s last answer: HTTP/1.1 500 Unable to connect'
+}
+
 @test "send -r -q 1 through a proxy: no FIN, the reply, and -q ends it with status 0" {
 	start_listener proxy --socks5 127.0.0.1:0
 	local proxy=$LISTEN_PORT
