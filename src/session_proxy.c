@@ -754,6 +754,55 @@ next_pause(double *backoff, double until)
 	return secs < rest ? secs : rest;
 }
 
+/*
+ * Resolves the proxy's own address, again while the name is not known
+ * yet and --wait lasts. Returns the count, or -1 after reporting, the
+ * message naming the proxy (not the target) and, under -4 or -6, saying
+ * when the name has addresses of the other family only.
+ */
+static int
+proxy_addrs(struct session_proxy *px, double until,
+    struct endpoint_addr *addrs, size_t max)
+{
+	char what[ENDPOINT_TEXT_MAX + 32], message[256];
+	double backoff = 0.05;
+	int n, eai;
+
+	for (;;) {
+		n = endpoint_resolve(&px->ep, false, addrs, max, &eai);
+		if (n >= 0)
+			return n;
+		if (until < 0 || relay_now() >= until || sys_signal_caught ||
+		    (eai != EAI_AGAIN && eai != EAI_NONAME &&
+		    eai != EAI_NODATA))
+			break;
+		dial_pause(next_pause(&backoff, until));
+	}
+	if (sys_signal_caught)
+		return -1;
+	snprintf(what, sizeof(what), _("resolve proxy %s"), px->ep.text);
+	if (px->ep.family == AF_INET || px->ep.family == AF_INET6) {
+		struct endpoint any = px->ep;
+		int other;
+
+		any.family = AF_UNSPEC;
+		if (endpoint_resolve(&any, false, addrs, max, &other) > 0) {
+			snprintf(message, sizeof(message), "%s",
+			    px->ep.family == AF_INET6 ? _("it has no IPv6 "
+			    "address, and -6 asks for one") : _("it has no "
+			    "IPv4 address, and -4 asks for one"));
+			report_failure_lines(what, message, NULL, "",
+			    px->ep.family == AF_INET6 ? N_("leave -6 out, or "
+			    "give the proxy's IPv6 address in --proxy") :
+			    N_("leave -4 out, or give the proxy's IPv4 address "
+			    "in --proxy"));
+			return -1;
+		}
+	}
+	report_eai(what, eai);
+	return -1;
+}
+
 int
 session_proxy_dial(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, double wait, struct dial_result *t,
@@ -761,9 +810,10 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 {
 	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
 	double until = wait >= 0 ? relay_now() + wait : -1;
+	struct endpoint_addr paddrs[ENDPOINT_ADDRS_MAX];
 	double backoff = 0.05;
 	bool first = true;
-	int status, n, i;
+	int status, n, np, i;
 
 	if (!px->on) {
 		status = dial_open(s, ep, NULL, -1, wait, false, t);
@@ -776,13 +826,16 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 	}
 	if ((n = target_hosts(px, ep, hosts, ENDPOINT_ADDRS_MAX, &status)) < 0)
 		return status;
+	np = proxy_addrs(px, until, paddrs, ARRAY_LEN(paddrs));
+	if (np < 0)
+		return sys_signal_caught ? signal_status() : EXIT_FAIL;
 	for (;;) {
 		bool last_round = until < 0 || relay_now() >= until;
 
 		for (i = 0; i < n; i++) {
 			bool again;
 
-			status = dial_open(s, &px->ep, NULL, -1, until < 0 ?
+			status = dial_open(s, &px->ep, paddrs, np, until < 0 ?
 			    -1 : left(until), true, t);
 			if (status != EXIT_OK)
 				return proxy_unreachable(px, s, t, status);

@@ -327,6 +327,20 @@ EOF
 	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect:"
 }
 
+@test "a proxy name that does not resolve is named as the proxy; under -6 a name with IPv4 only says so" {
+	run --separate-stderr sockit connect --proxy socks5://nosuch.invalid:1 \
+	    127.0.0.1:9 </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: resolve proxy nosuch.invalid:1: getaddrinfo:"
+	grep -q '^127\.0\.0\.1[[:space:]].*localhost' /etc/hosts &&
+	    ! grep -q '^::1[[:space:]].*[[:space:]]localhost' /etc/hosts ||
+	    skip "needs a localhost with IPv4 only"
+	run --separate-stderr sockit connect -6 --proxy socks5://localhost:1 \
+	    127.0.0.1:9 </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: resolve proxy localhost:1: it has no IPv6 address, and -6 asks for one"
+}
+
 @test "an echo port as the proxy: the message says our own bytes came back; 401 and 302 get hints; a closed SOCKS5 handshake does not blame SOCKS4" {
 	start_listener echo -k --serve echo 127.0.0.1:0
 	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
