@@ -341,6 +341,14 @@ EOF
 	assert_stderr_contains "sockit: resolve proxy localhost:1: it has no IPv6 address, and -6 asks for one"
 }
 
+@test "a CR LF in the target is a bad character, escaped, never a header of the CONNECT request" {
+	run --separate-stderr sockit connect --proxy http://127.0.0.1:1 \
+	    $'a\r\nX-Evil: 1:80' </dev/null
+	assert_status 2
+	assert_stderr_contains "bad character '\\r' in the host of 'a\\r\\nX-Evil: 1:80'"
+	[ "$(wc -l <<<"$stderr")" = 2 ]
+}
+
 @test "an echo port as the proxy: the message says our own bytes came back; 401 and 302 get hints; a closed SOCKS5 handshake does not blame SOCKS4" {
 	start_listener echo -k --serve echo 127.0.0.1:0
 	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
