@@ -450,8 +450,8 @@ check_control(const char *rest, char *err, size_t errlen)
 	if (rest[0] == '[')
 		colon = close != NULL && close[1] == ':' ? close + 1 : NULL;
 	snprintf(err, errlen, colon != NULL && p > colon ?
-	    _("bad character '%s' in the port of '%s'") :
-	    _("bad character '%s' in the host of '%s'"), one, shown);
+	    _("bad character %s in port: '%s'") :
+	    _("bad character %s in host: '%s'"), one, shown);
 	return -1;
 }
 
