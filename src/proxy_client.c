@@ -348,6 +348,34 @@ proxy_auth_parse(const char *text, size_t len, struct proxy_credentials *cred,
 	return 0;
 }
 
+/* The most of a body's line a message shows. */
+#define BODY_LINE_SHOWN 160
+
+char *
+proxy_http_body_line(const unsigned char *body, size_t len, char *out,
+    size_t cap)
+{
+	struct strbuf sb;
+	size_t at = 0, end;
+
+	strbuf_init(&sb, out, cap);
+	while (at < len && (body[at] == '\r' || body[at] == '\n' ||
+	    body[at] == ' ' || body[at] == '\t'))
+		at++;
+	if (at == len || body[at] == '<')
+		return out;
+	for (end = at; end < len && body[end] != '\r' && body[end] != '\n';
+	    end++)
+		continue;
+	if (end - at > BODY_LINE_SHOWN) {
+		escape(&sb, body + at, BODY_LINE_SHOWN);
+		strbuf_puts(&sb, "...");
+	} else {
+		escape(&sb, body + at, end - at);
+	}
+	return out;
+}
+
 char *
 proxy_base64(const unsigned char *in, size_t len, char *out, size_t cap)
 {

@@ -422,10 +422,17 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 		hint = explain_proxy("auth");
 		break;
 	case PROXY_FAIL_STATUS:
-		snprintf(text, sizeof(text), _("the proxy answered \"%s\""),
-		    hs->status);
+		/* The body often says why, as sockit's own SOCKS port does. */
+		proxy_http_body_line(seen, seen_len, quoted, sizeof(quoted));
+		if (quoted[0] != '\0')
+			snprintf(text, sizeof(text), _("the proxy answered "
+			    "\"%s\" and said \"%s\""), hs->status, quoted);
+		else
+			snprintf(text, sizeof(text), _("the proxy answered "
+			    "\"%s\""), hs->status);
 		hint = explain_proxy(hs->code == 407 && hs->cred.given ?
-		    "auth" : status_hint(hs->code));
+		    "auth" : hs->code == 400 && strcasestr(quoted, "socks") !=
+		    NULL ? "socks port" : status_hint(hs->code));
 		break;
 	case PROXY_FAIL_CLOSED:
 		if (seen_len > 0)
@@ -454,7 +461,9 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 		/* A SOCKS5 server's "no method" to a SOCKS4 request. */
 		hint = explain_proxy(echoed(hs, seen, seen_len) ? "echo" :
 		    kind != PROXY_HTTP && seen_len > 0 &&
-		    seen[0] == SOCKS5_VERSION ? "socks5 only" : "odd");
+		    seen[0] == SOCKS5_VERSION ? "socks5 only" :
+		    kind == PROXY_HTTP && seen_len > 0 && (seen[0] ==
+		    SOCKS5_VERSION || seen[0] == 0) ? "socks port" : "odd");
 		break;
 	}
 	report_failure_lines(what, text, name, "", hint);
@@ -670,9 +679,13 @@ handshake(struct session_proxy *px, struct session *s,
 			const unsigned char *seen = buf;
 			size_t seen_len = (size_t)n;
 
-			if (hs.failure == PROXY_FAIL_CLOSED)
+			if (hs.failure == PROXY_FAIL_CLOSED) {
 				seen = proxy_client_received(&hs, &seen_len);
-			else if (hs.failure != PROXY_FAIL_PROTOCOL &&
+			} else if (hs.failure == PROXY_FAIL_STATUS) {
+				/* What came with the head: its body's start. */
+				seen = buf + used;
+				seen_len = (size_t)n - used;
+			} else if (hs.failure != PROXY_FAIL_PROTOCOL &&
 			    hs.failure != PROXY_FAIL_METHOD)
 				seen_len = 0;
 			*again = target_failed(&hs);

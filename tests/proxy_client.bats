@@ -419,6 +419,14 @@ EOF
 	assert_stderr_contains 'the proxy'"'"'s last answer: HTTP/1.1 500 Unable to connect'
 }
 
+@test "http:// at a SOCKS port: the 400's body line is shown and the hint names socks5h://" {
+	start_listener proxy --socks5 127.0.0.1:0
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains 'the proxy answered "HTTP/1.1 400 Bad Request" and said "this port speaks SOCKS4 and SOCKS5'
+	assert_stderr_contains "this port is a SOCKS proxy, not an HTTP one: use --proxy socks5h://HOST:PORT"
+}
+
 @test "send -r -q 1 through a proxy: no FIN, the reply, and -q ends it with status 0" {
 	start_listener proxy --socks5 127.0.0.1:0
 	local proxy=$LISTEN_PORT
