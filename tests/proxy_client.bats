@@ -450,6 +450,21 @@ EOF
 	[ "$(jq -r '.name + " " + .kind' <<<"$output")" = "HTTP_407 http" ]
 }
 
+@test "explain 0x05 is SOCKS5's reply, 91 names SOCKS4's REJECTED after the errno, 500 and 400 are known" {
+	run --separate-stderr sockit explain 0x05
+	assert_success
+	assert_output_contains "CONNECTION_REFUSED, socks5 5:"
+	run --separate-stderr sockit explain 91
+	assert_success
+	assert_output_contains "EPROTOTYPE, errno 91"
+	assert_output_contains "91 is also a socks4 proxy's answer, REJECTED: sockit explain REJECTED"
+	run --separate-stderr sockit explain --list
+	assert_output_contains "HTTP_500"
+	assert_output_contains "HTTP_400"
+	run --separate-stderr sockit explain 407
+	assert_output_contains "sockit listen --http-proxy --auth-file FILE"
+}
+
 @test "a reset after the tunnel is up names the target and the proxy it came through" {
 	start_listener proxy --socks5 127.0.0.1:0
 	local proxy=$LISTEN_PORT pid
