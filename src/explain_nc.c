@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -475,6 +476,112 @@ find_proxy_flags(int argc, char *const *argv, const char **type,
 }
 
 /*
+ * Whether argv[i], a long option, takes the next word as its value: an
+ * ncat name that has one, written without '='. Returns 1 or 0.
+ */
+static int
+long_takes_next(int argc, char *const *argv, int i)
+{
+	const char *name = argv[i] + 2;
+	size_t len = strcspn(name, "=");
+	const struct nc_flag *f = find_nc_long(name, len);
+
+	return f != NULL && f->value != NC_NONE && name[len] == '\0' &&
+	    i + 1 < argc ? 1 : 0;
+}
+
+/* Appends " WORD", quoted for the shell when it is not plain. */
+static bool
+put_word(struct strbuf *sb, const char *w)
+{
+	if (plain_word(w))
+		strbuf_printf(sb, " %s", w);
+	else if (quotable_word(w))
+		strbuf_printf(sb, " '%s'", w);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * Appends the options of argv (argc words) as typed, but for nc's -X, -x
+ * and -P and their words, which the URL holds: the rest of the line, such
+ * as -v -w 3, means the same to sockit's command. Returns false when a
+ * word was left out, since no shell would take it as written.
+ */
+static bool
+nc_other_options(int argc, char *const *argv, struct strbuf *sb)
+{
+	bool whole = true;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+		char kept[64];
+		size_t n = 0;
+
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-') {
+			whole &= put_word(sb, a);
+			if (long_takes_next(argc, argv, i))
+				whole &= put_word(sb, argv[++i]);
+			continue;
+		}
+		for (p = a + 1; *p && n + 1 < sizeof(kept); p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+			bool proxy = *p == 'X' || *p == 'x' || *p == 'P';
+			const char *v;
+
+			if (!proxy && (f == NULL || f->value == NC_NONE)) {
+				kept[n++] = *p;
+				continue;
+			}
+			v = p[1] != '\0' ? p + 1 : NULL;
+			if (v == NULL && i + 1 < argc && argv[i + 1][0] != '-')
+				v = argv[++i];
+			if (!proxy)
+				kept[n++] = *p;
+			kept[n] = '\0';
+			if (n > 0)
+				strbuf_printf(sb, " -%s", kept);
+			n = 0;
+			if (!proxy && v != NULL)
+				whole &= put_word(sb, v);
+			break;
+		}
+		kept[n] = '\0';
+		if (n > 0)
+			strbuf_printf(sb, " -%s", kept);
+	}
+	return whole;
+}
+
+/* nc's -P USER, the proxy's user name, from argv; NULL without one. */
+static const char *
+nc_proxy_user(int argc, char *const *argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] != '-' || a[1] == '-')
+			continue;
+		for (p = a + 1; *p; p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+
+			if (*p == 'P')
+				return p[1] != '\0' ? p + 1 : i + 1 < argc ?
+				    argv[i + 1] : NULL;
+			if (f != NULL && f->value != NC_NONE)
+				break;
+		}
+	}
+	return NULL;
+}
+
+/*
  * The target among nc's words: the words that are neither options nor
  * their values, "HOST PORT" joined as an endpoint. Writes "HOST:PORT"
  * when there is none.
@@ -488,12 +595,16 @@ nc_target(int argc, char *const *argv, struct strbuf *sb)
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i], *p;
 
+		if (a[0] == '-' && a[1] == '-') {
+			i += long_takes_next(argc, argv, i);
+			continue;
+		}
 		if (a[0] == '-' && a[1] != '\0') {
 			for (p = a + 1; *p; p++) {
 				const struct nc_flag *f = find_nc_flag(*p);
 
-				if (*p != 'X' && *p != 'x' && (f == NULL ||
-				    f->value == NC_NONE))
+				if (*p != 'X' && *p != 'x' && *p != 'P' &&
+				    (f == NULL || f->value == NC_NONE))
 					continue;
 				if (p[1] == '\0' && i + 1 < argc &&
 				    argv[i + 1][0] != '-')
@@ -522,9 +633,10 @@ nc_target(int argc, char *const *argv, struct strbuf *sb)
  * does not have.
  */
 static int
-nc_url(const char *type, const char *addr, struct strbuf *sb)
+nc_url(const char *type, const char *addr, const char *user,
+    struct strbuf *sb)
 {
-	const char *scheme;
+	const char *scheme, *port;
 
 	if (type == NULL || strcmp(type, "5") == 0)
 		scheme = "socks5h";
@@ -534,7 +646,18 @@ nc_url(const char *type, const char *addr, struct strbuf *sb)
 		scheme = "http";
 	else
 		return -1;
+	/* A port given must be one: the URL would be refused later. */
+	port = addr == NULL ? NULL : addr[0] == '[' ? strstr(addr, "]:") :
+	    strchr(addr, ':') == strrchr(addr, ':') ? strchr(addr, ':') : NULL;
+	if (port != NULL) {
+		port += port[0] == ']' ? 2 : 1;
+		if (!all_digits(port) || strlen(port) > 5 || atoi(port) < 1 ||
+		    atoi(port) > 65535)
+			return -2;
+	}
 	strbuf_printf(sb, "%s://", scheme);
+	if (user != NULL)
+		strbuf_printf(sb, "%s@", user);
 	/* nc's default proxy ports: 1080 for SOCKS, 3128 for CONNECT. */
 	if (addr == NULL)
 		strbuf_puts(sb, "HOST:PORT");
@@ -557,11 +680,22 @@ const char *
 explain_nc_proxy_line(const char *command, const char *type,
     const char *addr, int argc, char *const *argv, char *out, size_t cap)
 {
+	const char *user = nc_proxy_user(argc, argv);
 	char url[300];
 	struct strbuf sb;
+	int rc;
 
 	strbuf_init(&sb, url, sizeof(url));
-	if (nc_url(type, addr, &sb) < 0 || !plain_word(url)) {
+	rc = nc_url(type, addr, user != NULL && plain_word(user) &&
+	    strchr(user, '@') == NULL && strchr(user, ':') == NULL ? user :
+	    NULL, &sb);
+	if (rc == -2) {
+		snprintf(out, cap, _("nc's -x takes HOST[:PORT], and the port "
+		    "of '%s' is not a number from 1 to 65535"),
+		    plain_word(addr) ? addr : "");
+		return out;
+	}
+	if (rc < 0 || !plain_word(url)) {
 		/* Translated here: the callers put it into their messages. */
 		snprintf(out, cap, _("nc's -X takes 4, 5 or connect, not '%s'"),
 		    type != NULL && plain_word(type) ? type : "");
@@ -572,8 +706,20 @@ explain_nc_proxy_line(const char *command, const char *type,
 	    "--proxy %s (-x is the hex dump here)"), url);
 	if (command != NULL && (strcmp(command, "connect") == 0 ||
 	    strcmp(command, "send") == 0)) {
-		strbuf_printf(&sb, ": sockit %s --proxy %s ", command, url);
+		bool whole;
+
+		strbuf_printf(&sb, ": sockit %s", command);
+		whole = nc_other_options(argc, argv, &sb);
+		strbuf_printf(&sb, " --proxy %s ", url);
 		nc_target(argc, argv, &sb);
+		if (!whole)
+			strbuf_puts(&sb, _(" (a word that no shell would take "
+			    "as written is left out)"));
+		/* nc asks for -P's password; a URL would show it in ps. */
+		if (user != NULL)
+			strbuf_puts(&sb, _(" (for the password nc would ask "
+			    "for, give --proxy-auth-file FILE holding "
+			    "USER:PASSWORD instead of USER@ in the URL)"));
 	}
 	return out;
 }

@@ -314,6 +314,18 @@ EOF
 	refute grep -q chmod <<<"$stderr"
 }
 
+@test "nc's -X advice keeps the other options, puts -P's user in the URL, and checks -x's port" {
+	run --separate-stderr sockit connect -v -w 3 -X 5 -x 127.0.0.1:1080 h 22
+	assert_status 2
+	assert_stderr_contains ": sockit connect -v -w 3 --proxy socks5h://127.0.0.1:1080 h:22"
+	run --separate-stderr sockit connect -X 5 -x 127.0.0.1:1080 -P user h 22
+	assert_status 2
+	assert_stderr_contains ": sockit connect --proxy socks5h://user@127.0.0.1:1080 h:22 (for the password"
+	run --separate-stderr sockit connect -X 5 -x 127.0.0.1:99999 h 22
+	assert_status 2
+	assert_stderr_contains "the port of '127.0.0.1:99999' is not a number from 1 to 65535"
+}
+
 @test "-4/-6 choose the proxy's address family, not the target's" {
 	local port
 	port=$(free_port)
