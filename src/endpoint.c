@@ -423,16 +423,26 @@ static int
 check_control(const char *rest, char *err, size_t errlen)
 {
 	char shown[256], one[8];
-	const char *p, *colon = strrchr(rest, ':'), *close = strchr(rest, ']');
+	const char *p, *bad, *start, *end;
+	const char *colon = strrchr(rest, ':'), *close = strchr(rest, ']');
+	bool in_port;
 	size_t n = 0;
 
-	for (p = rest; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+	for (bad = rest; *bad != '\0'; bad++)
+		if ((unsigned char)*bad < 0x20 || *bad == 0x7f)
 			break;
-	if (*p == '\0')
+	if (*bad == '\0')
 		return 0;
-	show_control(one, sizeof(one), (unsigned char)*p);
-	for (p = rest; *p != '\0' && n + 8 < sizeof(shown); p++) {
+	/* [V6]:PORT: the port's colon is the one after the bracket. */
+	if (rest[0] == '[')
+		colon = close != NULL && close[1] == ':' ? close + 1 : NULL;
+	in_port = colon != NULL && bad > colon;
+	start = in_port ? colon + 1 : rest + (rest[0] == '[');
+	end = in_port ? rest + strlen(rest) : rest[0] == '[' && close != NULL ?
+	    close : colon != NULL ? colon : rest + strlen(rest);
+	show_control(one, sizeof(one), (unsigned char)*bad);
+	shown[0] = '\0';
+	for (p = start; p < end && n + 8 < sizeof(shown); p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
 			char e[8];
 
@@ -444,14 +454,8 @@ check_control(const char *rest, char *err, size_t errlen)
 			shown[n] = '\0';
 		}
 	}
-	for (p = rest; (unsigned char)*p >= 0x20 && *p != 0x7f; p++)
-		continue;
-	/* [V6]:PORT: the port's colon is the one after the bracket. */
-	if (rest[0] == '[')
-		colon = close != NULL && close[1] == ':' ? close + 1 : NULL;
-	snprintf(err, errlen, colon != NULL && p > colon ?
-	    _("bad character %s in port: '%s'") :
-	    _("bad character %s in host: '%s'"), one, shown);
+	snprintf(err, errlen, in_port ? _("bad character %s in port '%s'") :
+	    _("bad character %s in host '%s'"), one, shown);
 	return -1;
 }
 

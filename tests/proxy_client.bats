@@ -357,7 +357,7 @@ EOF
 	run --separate-stderr sockit connect --proxy http://127.0.0.1:1 \
 	    $'a\r\nX-Evil: 1:80' </dev/null
 	assert_status 2
-	assert_stderr_contains "bad character \\r in host: 'a\\r\\nX-Evil: 1:80'"
+	assert_stderr_contains "bad character \\r in host 'a\\r\\nX-Evil: 1'"
 	[ "$(wc -l <<<"$stderr")" = 2 ]
 }
 
