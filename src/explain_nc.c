@@ -475,6 +475,21 @@ find_proxy_flags(int argc, char *const *argv, const char **type,
 	}
 }
 
+/* ncat's --proxy, --proxy-type, --proxy-dns and --proxy-auth, by name. */
+static bool
+ncat_proxy_option(const char *name)
+{
+	static const char *const names[] = {
+		"proxy", "proxy-type", "proxy-dns", "proxy-auth",
+	};
+	size_t len = strcspn(name, "="), i;
+
+	for (i = 0; i < ARRAY_LEN(names); i++)
+		if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Whether argv[i], a long option, takes the next word as its value: an
  * ncat name that has one, written without '='. Returns 1 or 0.
@@ -486,8 +501,8 @@ long_takes_next(int argc, char *const *argv, int i)
 	size_t len = strcspn(name, "=");
 	const struct nc_flag *f = find_nc_long(name, len);
 
-	return f != NULL && f->value != NC_NONE && name[len] == '\0' &&
-	    i + 1 < argc ? 1 : 0;
+	return (ncat_proxy_option(name) || (f != NULL &&
+	    f->value != NC_NONE)) && name[len] == '\0' && i + 1 < argc ? 1 : 0;
 }
 
 /* Appends " WORD", quoted for the shell when it is not plain. */
@@ -522,6 +537,10 @@ nc_other_options(int argc, char *const *argv, struct strbuf *sb)
 
 		if (a[0] != '-' || a[1] == '\0')
 			continue;
+		if (a[1] == '-' && ncat_proxy_option(a + 2)) {
+			i += long_takes_next(argc, argv, i);
+			continue;
+		}
 		if (a[1] == '-') {
 			whole &= put_word(sb, a);
 			if (long_takes_next(argc, argv, i))
@@ -738,6 +757,89 @@ explain_nc_proxy(const char *command, int argc, char *const *argv,
 	    cap);
 }
 
+/* The value of ncat's --NAME VALUE or --NAME=VALUE in argv, or NULL. */
+static const char *
+ncat_value(int argc, char *const *argv, const char *name)
+{
+	size_t len = strlen(name);
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, len) != 0)
+			continue;
+		if (a[2 + len] == '=')
+			return a + 3 + len;
+		if (a[2 + len] == '\0' && i + 1 < argc)
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
+const char *
+explain_ncat_proxy(const char *command, int argc, char *const *argv,
+    char *out, size_t cap)
+{
+	const char *addr = ncat_value(argc, argv, "proxy");
+	const char *type = ncat_value(argc, argv, "proxy-type");
+	const char *dns = ncat_value(argc, argv, "proxy-dns");
+	const char *auth = ncat_value(argc, argv, "proxy-auth");
+	const char *scheme, *port;
+	bool remote, whole;
+	struct strbuf sb;
+
+	if (type == NULL && dns == NULL && auth == NULL)
+		return NULL;
+	/* ncat's default type is http; its DNS is done here unless told. */
+	remote = dns != NULL && (strcmp(dns, "remote") == 0 ||
+	    strcmp(dns, "both") == 0);
+	if (type == NULL || strcasecmp(type, "http") == 0)
+		scheme = "http";
+	else if (strcasecmp(type, "socks4") == 0)
+		scheme = remote ? "socks4a" : "socks4";
+	else if (strcasecmp(type, "socks5") == 0)
+		scheme = remote ? "socks5h" : "socks5";
+	else {
+		snprintf(out, cap, _("ncat's --proxy-type takes http, socks4 or "
+		    "socks5, not '%s'"), plain_word(type) ? type : "");
+		return out;
+	}
+	if (addr != NULL && (!plain_word(addr) || strstr(addr, "://")))
+		addr = NULL;
+	port = addr == NULL ? NULL : addr[0] == '[' ? strstr(addr, "]:") :
+	    strchr(addr, ':') == strrchr(addr, ':') ? strchr(addr, ':') : NULL;
+	strbuf_init(&sb, out, cap);
+	strbuf_printf(&sb, _("ncat's --proxy HOST:PORT and its --proxy-* "
+	    "options make one URL here: sockit %s"), command);
+	whole = nc_other_options(argc, argv, &sb);
+	strbuf_printf(&sb, " --proxy %s://", scheme);
+	if (addr == NULL)
+		strbuf_puts(&sb, "HOST:PORT");
+	else if (port == NULL && strchr(addr, ':') != NULL && addr[0] != '[')
+		strbuf_printf(&sb, "[%s]:%s", addr, scheme[0] == 'h' ? "3128" :
+		    "1080");
+	else
+		strbuf_printf(&sb, "%s%s", addr, port != NULL ? "" :
+		    scheme[0] == 'h' ? ":3128" : ":1080");
+	if (auth != NULL)
+		strbuf_puts(&sb, " --proxy-auth-file FILE");
+	strbuf_puts(&sb, " ");
+	nc_target(argc, argv, &sb);
+	if (!whole)
+		strbuf_puts(&sb, _(" (a word that no shell would take as "
+		    "written is left out)"));
+	if (dns != NULL && !remote && strcmp(dns, "local") != 0)
+		strbuf_printf(&sb, _(" (--proxy-dns %s has no match: a name is "
+		    "looked up here with socks5://, by the proxy with "
+		    "socks5h://)"), plain_word(dns) ? dns : "");
+	/* The password stays out of the line, as out of ps. */
+	if (auth != NULL)
+		strbuf_puts(&sb, _(" (FILE holds --proxy-auth's USER:PASSWORD "
+		    "on one line, chmod 600)"));
+	return out;
+}
+
 const char *
 explain_nc_missing(int argc, char *const *argv)
 {
@@ -753,8 +855,7 @@ explain_nc_missing(int argc, char *const *argv)
 		if (strncmp(a, "--proxy", 7) == 0)
 			return _("--proxy is an option of connect and send "
 			    "here, and takes a URL: sockit connect --proxy "
-			    "socks5://HOST:PORT (or http://) TARGET (-x is the "
-			    "hex dump here)");
+			    "socks5://HOST:PORT (or http://) TARGET");
 		if (strncmp(a, "--ssl", 5) == 0)
 			return _("TLS is an option of the command here: "
 			    "sockit connect --tls HOST:PORT, sockit listen "

@@ -178,6 +178,21 @@ proxy_url_parse(const char *full, struct proxy_url *u, char *err,
 
 	memset(u, 0, sizeof(*u));
 	proxy_url_masked(full, text, sizeof(text));
+	/* ncat's --proxy HOST[:PORT], whose type is http unless told. */
+	if (sep == NULL && full[0] != '\0' && strspn(full, "abcdefghijklmnopq"
+	    "rstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+	    strlen(full)) {
+		bool bare6 = text[0] != '[' && strchr(text, ':') !=
+		    strrchr(text, ':');
+
+		snprintf(err, errlen, _("bad proxy URL '%s': it needs a "
+		    "scheme; as ncat reads it, it is --proxy http://%s%s%s%s "
+		    "(socks5:// or socks5h:// for a SOCKS proxy)"), text,
+		    bare6 ? "[" : "", text, bare6 ? "]" : "",
+		    strchr(text, ':') == NULL || bare6 || (text[0] == '[' &&
+		    strstr(text, "]:") == NULL) ? ":3128" : "");
+		return -1;
+	}
 	if (sep == NULL) {
 		snprintf(err, errlen, _("bad proxy URL '%s': it needs a "
 		    "scheme: socks5://, socks5h://, socks4://, socks4a:// or "

@@ -326,6 +326,21 @@ EOF
 	assert_stderr_contains "the port of '127.0.0.1:99999' is not a number from 1 to 65535"
 }
 
+@test "ncat's --proxy with --proxy-type, --proxy-dns, --proxy-auth: the line to type from what was typed; a bare HOST:PORT is http://" {
+	run --separate-stderr sockit connect -v --proxy 127.0.0.1:1080 \
+	    --proxy-type socks5 --proxy-dns remote h 22
+	assert_status 2
+	assert_stderr_contains ": sockit connect -v --proxy socks5h://127.0.0.1:1080 h:22"
+	run --separate-stderr sockit connect --proxy 127.0.0.1:3128 \
+	    --proxy-auth u:secret h 22
+	assert_status 2
+	assert_stderr_contains ": sockit connect --proxy http://127.0.0.1:3128 --proxy-auth-file FILE h:22"
+	refute grep -q secret <<<"$stderr"
+	run --separate-stderr sockit connect --proxy 127.0.0.1:3128 h:22
+	assert_status 2
+	assert_stderr_contains "as ncat reads it, it is --proxy http://127.0.0.1:3128"
+}
+
 @test "-4/-6 choose the proxy's address family, not the target's" {
 	local port
 	port=$(free_port)
