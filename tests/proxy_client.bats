@@ -434,14 +434,14 @@ EOF
 	start_listener proxy --socks5 127.0.0.1:0
 	local port
 	port=$(free_port)
-	through "socks5://127.0.0.1:$LISTEN_PORT" --json --wait 0.3 \
+	through "socks5://127.0.0.1:$LISTEN_PORT" --json --wait 0.2 \
 	    "127.0.0.1:$port"
 	assert_status 124
-	assert_stderr_contains "127.0.0.1:$port did not accept a connection through proxy 127.0.0.1:$LISTEN_PORT within 0.3 s (--wait)"
+	assert_stderr_contains "127.0.0.1:$port did not accept a connection through proxy 127.0.0.1:$LISTEN_PORT within 0.2 s (--wait)"
 	[ "$(grep -c '"event": "connected"' <<<"$stderr")" = 1 ]
 	start_listener e500 -k 127.0.0.1:0 -c \
 	    "printf 'HTTP/1.1 500 Unable to connect\\r\\n\\r\\n'"
-	through "http://127.0.0.1:$LISTEN_PORT" --wait 0.3 "127.0.0.1:$port"
+	through "http://127.0.0.1:$LISTEN_PORT" --wait 0.2 "127.0.0.1:$port"
 	assert_status 124
 	assert_stderr_contains 'the proxy'"'"'s last answer: HTTP/1.1 500 Unable to connect'
 }
