@@ -242,6 +242,24 @@ explain_other(const struct explain_opts *o, int err)
 	return EXIT_OK;
 }
 
+/*
+ * "the proxy said 91 ..." and errno 91 share a number: the errno is
+ * explained, and this line names the proxy's answer, for whoever came
+ * from that message.
+ */
+static void
+also(const struct explain_opts *o, const char *word,
+    const struct errtable_entry *shown)
+{
+	const struct errtable_entry *a = errtable_find_answer(word);
+
+	if (o->json || a == NULL || a == shown)
+		return;
+	printf("\n");
+	printf(_("%s is also a %s proxy's answer, %s: sockit explain %s\n"),
+	    word, errtable_kind_name(a->kind), a->name, a->name);
+}
+
 static int
 unknown(const char *word)
 {
@@ -374,17 +392,20 @@ cmd_explain(int argc, char **argv)
 	if ((e = errtable_find(pos[0])) == NULL) {
 		if ((err = other_errno(pos[0])) == 0)
 			return unknown(pos[0]);
-		if (!o.demo)
-			return explain_other(&o, err);
-		report_error("no demo of %s: it is not one of the errors of "
-		    "the course's socket calls", trace_errno_name(err));
-		return EXIT_FAIL;
-	}
-	if (o.demo)
+		if (o.demo) {
+			report_error("no demo of %s: it is not one of the "
+			    "errors of the course's socket calls",
+			    trace_errno_name(err));
+			return EXIT_FAIL;
+		}
+		explain_other(&o, err);
+	} else if (o.demo) {
 		return demo(&o, e);
-	if (o.json)
+	} else if (o.json) {
 		print_json_entry(e, "\n");
-	else
+	} else {
 		print_entry(e);
+	}
+	also(&o, pos[0], e);
 	return EXIT_OK;
 }

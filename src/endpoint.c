@@ -402,6 +402,63 @@ copy_part(char *dst, size_t cap, const char *src, size_t len,
 	return 0;
 }
 
+/* Writes c as a message shows it: \r, \n, \t, or \xHH. */
+static void
+show_control(char *out, size_t cap, unsigned char c)
+{
+	if (c == '\r' || c == '\n' || c == '\t')
+		snprintf(out, cap, "\\%c", c == '\r' ? 'r' : c == '\n' ? 'n' :
+		    't');
+	else
+		snprintf(out, cap, "\\x%02x", c);
+}
+
+/*
+ * Refuses a control character in an IP endpoint. No name or address
+ * holds one, and a CR LF in a host would end a line of an HTTP proxy's
+ * request early: what follows it would be a header of the user's making.
+ * The message escapes the operand, so a newline cannot reach the terminal.
+ */
+static int
+check_control(const char *rest, char *err, size_t errlen)
+{
+	char shown[256], one[8];
+	const char *p, *bad, *start, *end;
+	const char *colon = strrchr(rest, ':'), *close = strchr(rest, ']');
+	bool in_port;
+	size_t n = 0;
+
+	for (bad = rest; *bad != '\0'; bad++)
+		if ((unsigned char)*bad < 0x20 || *bad == 0x7f)
+			break;
+	if (*bad == '\0')
+		return 0;
+	/* [V6]:PORT: the port's colon is the one after the bracket. */
+	if (rest[0] == '[')
+		colon = close != NULL && close[1] == ':' ? close + 1 : NULL;
+	in_port = colon != NULL && bad > colon;
+	start = in_port ? colon + 1 : rest + (rest[0] == '[');
+	end = in_port ? rest + strlen(rest) : rest[0] == '[' && close != NULL ?
+	    close : colon != NULL ? colon : rest + strlen(rest);
+	show_control(one, sizeof(one), (unsigned char)*bad);
+	shown[0] = '\0';
+	for (p = start; p < end && n + 8 < sizeof(shown); p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			char e[8];
+
+			show_control(e, sizeof(e), (unsigned char)*p);
+			n += (size_t)snprintf(shown + n, sizeof(shown) - n, "%s",
+			    e);
+		} else {
+			shown[n++] = *p;
+			shown[n] = '\0';
+		}
+	}
+	snprintf(err, errlen, in_port ? _("bad character %s in port '%s'") :
+	    _("bad character %s in host '%s'"), one, shown);
+	return -1;
+}
+
 /* HOST:PORT, [V6]:PORT, :PORT, PORT, or HOST with the port in second. */
 static int
 parse_ip(const char *rest, const char *second,
@@ -412,6 +469,8 @@ parse_ip(const char *rest, const char *second,
 	size_t hostlen;
 	bool bracketed = false;
 
+	if (check_control(rest, err, errlen) < 0)
+		return -1;
 	if (rest[0] == '[') {
 		const char *close = strchr(rest, ']');
 

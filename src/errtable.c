@@ -493,6 +493,16 @@ static const struct errtable_entry table[] = {
 	  N_("Run an identd, or use socks5://."),
 	  NULL,
 	  N_("It takes a SOCKS4 proxy that asks identd.") },
+	{ HT(400), N_("Bad Request"),
+	  N_("An HTTP proxy answers it to a request it cannot read; a SOCKS "
+	  "port that knows HTTP when it sees it, as sockit's own does, "
+	  "answers it to CONNECT, its body saying so."),
+	  N_("Check --proxy's scheme: a SOCKS port wants socks5h://; the "
+	  "first line of the body, which the error shows, often says why."),
+	  "sockit listen --socks5 127.0.0.1:1080 & sockit connect --proxy "
+	  "http://127.0.0.1:1080 127.0.0.1:22",
+	  N_("It takes a SOCKS port that answers HTTP, as sockit's own "
+	  "does.") },
 	{ HT(403), N_("Forbidden"),
 	  N_("An HTTP proxy answers it to CONNECT when its rules forbid the "
 	  "destination or its port (tinyproxy's ConnectPort, squid's "
@@ -501,14 +511,30 @@ static const struct errtable_entry table[] = {
 	  "sockit listen --http-proxy --deny-to 127.0.0.0/8 127.0.0.1:3128 & "
 	  "sockit connect --proxy http://127.0.0.1:3128 127.0.0.1:22",
 	  N_("It takes an HTTP proxy with a rule against the destination.") },
+	{ HT(405), N_("Method Not Allowed"),
+	  N_("A web server, or a proxy for plain HTTP only, answers it to "
+	  "CONNECT: it does not make tunnels."),
+	  N_("Check --proxy's port: it reaches a web server, or a proxy "
+	  "that must be told to allow CONNECT."),
+	  NULL,
+	  N_("It takes a web server, or a proxy that refuses CONNECT.") },
 	{ HT(407), N_("Proxy Authentication Required"),
 	  N_("An HTTP proxy answers it to CONNECT without credentials, or "
 	  "with ones it does not take."),
 	  N_("Give them with --proxy http://USER:PASS@HOST:PORT or "
 	  "--proxy-auth-file FILE."),
-	  NULL,
+	  "sockit listen --http-proxy --auth-file FILE 127.0.0.1:3128 & "
+	  "sockit connect --proxy http://127.0.0.1:3128 127.0.0.1:22",
 	  N_("It takes an HTTP proxy with passwords and a client without "
 	  "one.") },
+	{ HT(500), N_("Internal Server Error"),
+	  N_("tinyproxy answers it to CONNECT when it could not reach the "
+	  "destination (\"Unable to connect\"); other proxies when they "
+	  "failed in a way of their own."),
+	  N_("Check the target's name and port as the proxy sees them; "
+	  "--wait asks again until it comes up."),
+	  NULL,
+	  N_("It takes tinyproxy and a closed port behind it.") },
 	{ HT(502), N_("Bad Gateway"),
 	  N_("An HTTP proxy answers it to CONNECT when it could not reach the "
 	  "destination: refused, unreachable, or a name that does not "
@@ -518,6 +544,14 @@ static const struct errtable_entry table[] = {
 	  "sockit listen --http-proxy 127.0.0.1:3128 & sockit connect --proxy "
 	  "http://127.0.0.1:3128 127.0.0.1:9",
 	  N_("It takes an HTTP proxy and a closed port behind it.") },
+	{ HT(503), N_("Service Unavailable"),
+	  N_("An HTTP proxy answers it to CONNECT when it could not reach the "
+	  "destination (squid), or is too busy to try."),
+	  N_("Check the target's name and port as the proxy sees them; "
+	  "--wait asks again until it comes up."),
+	  NULL,
+	  N_("It takes an HTTP proxy that says 503 for a closed port, such "
+	  "as squid.") },
 	{ HT(504), N_("Gateway Timeout"),
 	  N_("An HTTP proxy answers it to CONNECT when the destination did not "
 	  "answer in time."),
@@ -575,10 +609,37 @@ errtable_kind_name(enum errtable_kind kind)
 }
 
 const struct errtable_entry *
+errtable_find_answer(const char *name)
+{
+	bool hex = name[0] == '0' && (name[1] == 'x' || name[1] == 'X');
+	const char *digits = hex ? name + 2 : name;
+	char *end;
+	long n;
+	size_t i;
+
+	if (!(hex ? isxdigit((unsigned char)digits[0]) :
+	    isdigit((unsigned char)digits[0])))
+		return NULL;
+	n = strtol(digits, &end, hex ? 16 : 10);
+	if (*end != '\0')
+		return NULL;
+	/* connect --proxy prints SOCKS5's codes in hex, the others not. */
+	for (i = 0; i < ARRAY_LEN(table); i++)
+		if (table[i].number == n && (hex ?
+		    table[i].kind == ERRTABLE_SOCKS5 :
+		    table[i].kind == ERRTABLE_SOCKS4 ||
+		    table[i].kind == ERRTABLE_HTTP))
+			return &table[i];
+	return NULL;
+}
+
+const struct errtable_entry *
 errtable_find(const char *name)
 {
 	size_t i;
 
+	if (name[0] == '0' && (name[1] == 'x' || name[1] == 'X'))
+		return errtable_find_answer(name);
 	if (name[0] >= '0' && name[0] <= '9') {
 		char *end;
 		long n = strtol(name, &end, 10);

@@ -46,9 +46,15 @@ const struct errtable_text *errtable_other_texts(size_t *count);
 /*
  * Returns the entry called name or its alias (any case), or for a decimal
  * number the errno entry of that value, else the HTTP status of that
- * number; NULL when there is none.
+ * number, or for 0xNN the SOCKS5 reply; NULL when there is none.
  */
 const struct errtable_entry *errtable_find(const char *name);
+/*
+ * Returns the proxy's answer a number names as connect --proxy prints it:
+ * "0x05" a SOCKS5 reply, "91" a SOCKS4 reply or an HTTP status; NULL
+ * when there is none. "91" is also an errno, which errtable_find prefers.
+ */
+const struct errtable_entry *errtable_find_answer(const char *name);
 /*
  * Returns "errno", "getaddrinfo", "h_errno", "socks5", "socks4" or
  * "http": what kind of code it is.

@@ -565,6 +565,9 @@ static const struct {
 	{ "5xx",
 	  N_("the proxy could not reach the destination: check the target's "
 	  "name and port as the proxy sees them") },
+	{ "socks port",
+	  N_("this port is a SOCKS proxy, not an HTTP one: use --proxy "
+	  "socks5h://HOST:PORT") },
 	{ "no connect",
 	  N_("this server does not take CONNECT: is it a web server rather "
 	  "than a proxy, or a proxy for plain HTTP only?") },

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -474,6 +475,131 @@ find_proxy_flags(int argc, char *const *argv, const char **type,
 	}
 }
 
+/* ncat's --proxy, --proxy-type, --proxy-dns and --proxy-auth, by name. */
+static bool
+ncat_proxy_option(const char *name)
+{
+	static const char *const names[] = {
+		"proxy", "proxy-type", "proxy-dns", "proxy-auth",
+	};
+	size_t len = strcspn(name, "="), i;
+
+	for (i = 0; i < ARRAY_LEN(names); i++)
+		if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether argv[i], a long option, takes the next word as its value: an
+ * ncat name that has one, written without '='. Returns 1 or 0.
+ */
+static int
+long_takes_next(int argc, char *const *argv, int i)
+{
+	const char *name = argv[i] + 2;
+	size_t len = strcspn(name, "=");
+	const struct nc_flag *f = find_nc_long(name, len);
+
+	return (ncat_proxy_option(name) || (f != NULL &&
+	    f->value != NC_NONE)) && name[len] == '\0' && i + 1 < argc ? 1 : 0;
+}
+
+/* Appends " WORD", quoted for the shell when it is not plain. */
+static bool
+put_word(struct strbuf *sb, const char *w)
+{
+	if (plain_word(w))
+		strbuf_printf(sb, " %s", w);
+	else if (quotable_word(w))
+		strbuf_printf(sb, " '%s'", w);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * Appends the options of argv (argc words) as typed, but for nc's -X, -x
+ * and -P and their words, which the URL holds: the rest of the line, such
+ * as -v -w 3, means the same to sockit's command. Returns false when a
+ * word was left out, since no shell would take it as written.
+ */
+static bool
+nc_other_options(int argc, char *const *argv, struct strbuf *sb)
+{
+	bool whole = true;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+		char kept[64];
+		size_t n = 0;
+
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-' && ncat_proxy_option(a + 2)) {
+			i += long_takes_next(argc, argv, i);
+			continue;
+		}
+		if (a[1] == '-') {
+			whole &= put_word(sb, a);
+			if (long_takes_next(argc, argv, i))
+				whole &= put_word(sb, argv[++i]);
+			continue;
+		}
+		for (p = a + 1; *p && n + 1 < sizeof(kept); p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+			bool proxy = *p == 'X' || *p == 'x' || *p == 'P';
+			const char *v;
+
+			if (!proxy && (f == NULL || f->value == NC_NONE)) {
+				kept[n++] = *p;
+				continue;
+			}
+			v = p[1] != '\0' ? p + 1 : NULL;
+			if (v == NULL && i + 1 < argc && argv[i + 1][0] != '-')
+				v = argv[++i];
+			if (!proxy)
+				kept[n++] = *p;
+			kept[n] = '\0';
+			if (n > 0)
+				strbuf_printf(sb, " -%s", kept);
+			n = 0;
+			if (!proxy && v != NULL)
+				whole &= put_word(sb, v);
+			break;
+		}
+		kept[n] = '\0';
+		if (n > 0)
+			strbuf_printf(sb, " -%s", kept);
+	}
+	return whole;
+}
+
+/* nc's -P USER, the proxy's user name, from argv; NULL without one. */
+static const char *
+nc_proxy_user(int argc, char *const *argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] != '-' || a[1] == '-')
+			continue;
+		for (p = a + 1; *p; p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+
+			if (*p == 'P')
+				return p[1] != '\0' ? p + 1 : i + 1 < argc ?
+				    argv[i + 1] : NULL;
+			if (f != NULL && f->value != NC_NONE)
+				break;
+		}
+	}
+	return NULL;
+}
+
 /*
  * The target among nc's words: the words that are neither options nor
  * their values, "HOST PORT" joined as an endpoint. Writes "HOST:PORT"
@@ -488,12 +614,16 @@ nc_target(int argc, char *const *argv, struct strbuf *sb)
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i], *p;
 
+		if (a[0] == '-' && a[1] == '-') {
+			i += long_takes_next(argc, argv, i);
+			continue;
+		}
 		if (a[0] == '-' && a[1] != '\0') {
 			for (p = a + 1; *p; p++) {
 				const struct nc_flag *f = find_nc_flag(*p);
 
-				if (*p != 'X' && *p != 'x' && (f == NULL ||
-				    f->value == NC_NONE))
+				if (*p != 'X' && *p != 'x' && *p != 'P' &&
+				    (f == NULL || f->value == NC_NONE))
 					continue;
 				if (p[1] == '\0' && i + 1 < argc &&
 				    argv[i + 1][0] != '-')
@@ -522,9 +652,10 @@ nc_target(int argc, char *const *argv, struct strbuf *sb)
  * does not have.
  */
 static int
-nc_url(const char *type, const char *addr, struct strbuf *sb)
+nc_url(const char *type, const char *addr, const char *user,
+    struct strbuf *sb)
 {
-	const char *scheme;
+	const char *scheme, *port;
 
 	if (type == NULL || strcmp(type, "5") == 0)
 		scheme = "socks5h";
@@ -534,7 +665,18 @@ nc_url(const char *type, const char *addr, struct strbuf *sb)
 		scheme = "http";
 	else
 		return -1;
+	/* A port given must be one: the URL would be refused later. */
+	port = addr == NULL ? NULL : addr[0] == '[' ? strstr(addr, "]:") :
+	    strchr(addr, ':') == strrchr(addr, ':') ? strchr(addr, ':') : NULL;
+	if (port != NULL) {
+		port += port[0] == ']' ? 2 : 1;
+		if (!all_digits(port) || strlen(port) > 5 || atoi(port) < 1 ||
+		    atoi(port) > 65535)
+			return -2;
+	}
 	strbuf_printf(sb, "%s://", scheme);
+	if (user != NULL)
+		strbuf_printf(sb, "%s@", user);
 	/* nc's default proxy ports: 1080 for SOCKS, 3128 for CONNECT. */
 	if (addr == NULL)
 		strbuf_puts(sb, "HOST:PORT");
@@ -557,11 +699,22 @@ const char *
 explain_nc_proxy_line(const char *command, const char *type,
     const char *addr, int argc, char *const *argv, char *out, size_t cap)
 {
+	const char *user = nc_proxy_user(argc, argv);
 	char url[300];
 	struct strbuf sb;
+	int rc;
 
 	strbuf_init(&sb, url, sizeof(url));
-	if (nc_url(type, addr, &sb) < 0 || !plain_word(url)) {
+	rc = nc_url(type, addr, user != NULL && plain_word(user) &&
+	    strchr(user, '@') == NULL && strchr(user, ':') == NULL ? user :
+	    NULL, &sb);
+	if (rc == -2) {
+		snprintf(out, cap, _("nc's -x takes HOST[:PORT], and the port "
+		    "of '%s' is not a number from 1 to 65535"),
+		    plain_word(addr) ? addr : "");
+		return out;
+	}
+	if (rc < 0 || !plain_word(url)) {
 		/* Translated here: the callers put it into their messages. */
 		snprintf(out, cap, _("nc's -X takes 4, 5 or connect, not '%s'"),
 		    type != NULL && plain_word(type) ? type : "");
@@ -572,8 +725,20 @@ explain_nc_proxy_line(const char *command, const char *type,
 	    "--proxy %s (-x is the hex dump here)"), url);
 	if (command != NULL && (strcmp(command, "connect") == 0 ||
 	    strcmp(command, "send") == 0)) {
-		strbuf_printf(&sb, ": sockit %s --proxy %s ", command, url);
+		bool whole;
+
+		strbuf_printf(&sb, ": sockit %s", command);
+		whole = nc_other_options(argc, argv, &sb);
+		strbuf_printf(&sb, " --proxy %s ", url);
 		nc_target(argc, argv, &sb);
+		if (!whole)
+			strbuf_puts(&sb, _(" (a word that no shell would take "
+			    "as written is left out)"));
+		/* nc asks for -P's password; a URL would show it in ps. */
+		if (user != NULL)
+			strbuf_puts(&sb, _(" (for the password nc would ask "
+			    "for, give --proxy-auth-file FILE holding "
+			    "USER:PASSWORD instead of USER@ in the URL)"));
 	}
 	return out;
 }
@@ -592,6 +757,89 @@ explain_nc_proxy(const char *command, int argc, char *const *argv,
 	    cap);
 }
 
+/* The value of ncat's --NAME VALUE or --NAME=VALUE in argv, or NULL. */
+static const char *
+ncat_value(int argc, char *const *argv, const char *name)
+{
+	size_t len = strlen(name);
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, len) != 0)
+			continue;
+		if (a[2 + len] == '=')
+			return a + 3 + len;
+		if (a[2 + len] == '\0' && i + 1 < argc)
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
+const char *
+explain_ncat_proxy(const char *command, int argc, char *const *argv,
+    char *out, size_t cap)
+{
+	const char *addr = ncat_value(argc, argv, "proxy");
+	const char *type = ncat_value(argc, argv, "proxy-type");
+	const char *dns = ncat_value(argc, argv, "proxy-dns");
+	const char *auth = ncat_value(argc, argv, "proxy-auth");
+	const char *scheme, *port;
+	bool remote, whole;
+	struct strbuf sb;
+
+	if (type == NULL && dns == NULL && auth == NULL)
+		return NULL;
+	/* ncat's default type is http; its DNS is done here unless told. */
+	remote = dns != NULL && (strcmp(dns, "remote") == 0 ||
+	    strcmp(dns, "both") == 0);
+	if (type == NULL || strcasecmp(type, "http") == 0)
+		scheme = "http";
+	else if (strcasecmp(type, "socks4") == 0)
+		scheme = remote ? "socks4a" : "socks4";
+	else if (strcasecmp(type, "socks5") == 0)
+		scheme = remote ? "socks5h" : "socks5";
+	else {
+		snprintf(out, cap, _("ncat's --proxy-type takes http, socks4 or "
+		    "socks5, not '%s'"), plain_word(type) ? type : "");
+		return out;
+	}
+	if (addr != NULL && (!plain_word(addr) || strstr(addr, "://")))
+		addr = NULL;
+	port = addr == NULL ? NULL : addr[0] == '[' ? strstr(addr, "]:") :
+	    strchr(addr, ':') == strrchr(addr, ':') ? strchr(addr, ':') : NULL;
+	strbuf_init(&sb, out, cap);
+	strbuf_printf(&sb, _("ncat's --proxy HOST:PORT and its --proxy-* "
+	    "options make one URL here: sockit %s"), command);
+	whole = nc_other_options(argc, argv, &sb);
+	strbuf_printf(&sb, " --proxy %s://", scheme);
+	if (addr == NULL)
+		strbuf_puts(&sb, "HOST:PORT");
+	else if (port == NULL && strchr(addr, ':') != NULL && addr[0] != '[')
+		strbuf_printf(&sb, "[%s]:%s", addr, scheme[0] == 'h' ? "3128" :
+		    "1080");
+	else
+		strbuf_printf(&sb, "%s%s", addr, port != NULL ? "" :
+		    scheme[0] == 'h' ? ":3128" : ":1080");
+	if (auth != NULL)
+		strbuf_puts(&sb, " --proxy-auth-file FILE");
+	strbuf_puts(&sb, " ");
+	nc_target(argc, argv, &sb);
+	if (!whole)
+		strbuf_puts(&sb, _(" (a word that no shell would take as "
+		    "written is left out)"));
+	if (dns != NULL && !remote && strcmp(dns, "local") != 0)
+		strbuf_printf(&sb, _(" (--proxy-dns %s has no match: a name is "
+		    "looked up here with socks5://, by the proxy with "
+		    "socks5h://)"), plain_word(dns) ? dns : "");
+	/* The password stays out of the line, as out of ps. */
+	if (auth != NULL)
+		strbuf_puts(&sb, _(" (FILE holds --proxy-auth's USER:PASSWORD "
+		    "on one line, chmod 600)"));
+	return out;
+}
+
 const char *
 explain_nc_missing(int argc, char *const *argv)
 {
@@ -607,8 +855,7 @@ explain_nc_missing(int argc, char *const *argv)
 		if (strncmp(a, "--proxy", 7) == 0)
 			return _("--proxy is an option of connect and send "
 			    "here, and takes a URL: sockit connect --proxy "
-			    "socks5://HOST:PORT (or http://) TARGET (-x is the "
-			    "hex dump here)");
+			    "socks5://HOST:PORT (or http://) TARGET");
 		if (strncmp(a, "--ssl", 5) == 0)
 			return _("TLS is an option of the command here: "
 			    "sockit connect --tls HOST:PORT, sockit listen "

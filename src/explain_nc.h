@@ -37,6 +37,14 @@ const char *explain_nc_proxy(const char *command, int argc,
 const char *explain_nc_proxy_line(const char *command, const char *type,
     const char *addr, int argc, char *const *argv, char *out, size_t cap);
 /*
+ * For ncat's --proxy HOST:PORT with --proxy-type, --proxy-dns or
+ * --proxy-auth in argv (argc words, after command): the whole line to
+ * type, with the URL they make and the other options as typed, written
+ * into out. Returns out, or NULL when argv has none of the three.
+ */
+const char *explain_ncat_proxy(const char *command, int argc,
+    char *const *argv, char *out, size_t cap);
+/*
  * Returns advice for nc's option -letter given to command (such as -N
  * for connect), written into out in the user's language; arg is the word
  * after it, or NULL.

@@ -168,8 +168,10 @@ find_short(const struct opt_command *cmd, char c,
 
 static void
 unknown_long(const struct opt_command *cmd, const char *name, size_t len,
-    char *err, size_t errlen)
+    int argc, char **argv, char *err, size_t errlen)
 {
+	char advice[768];
+
 	const char *names[128];
 	char word[64], dashed[68];
 	char *words[] = { dashed };
@@ -185,6 +187,12 @@ unknown_long(const struct opt_command *cmd, const char *name, size_t len,
 	/* ncat's --proxy or --ssl: say what sockit lacks. */
 	snprintf(dashed, sizeof(dashed), "--%s", word);
 	missing = explain_nc_missing(1, words);
+	/* ncat's proxy options: the line to type, from what was typed. */
+	if (strncmp(word, "proxy-", 6) == 0 && (strcmp(cmd->name,
+	    "connect") == 0 || strcmp(cmd->name, "send") == 0) &&
+	    explain_ncat_proxy(cmd->name, argc - 1, argv + 1, advice,
+	    sizeof(advice)) != NULL)
+		missing = advice;
 	if (strcmp(word, "textbook") == 0 || strcmp(word, "bufsize") == 0 ||
 	    strcmp(word, "step") == 0 || strcmp(word, "lang") == 0)
 		snprintf(err, errlen, _("--%s is a global option: put it before "
@@ -249,7 +257,7 @@ parse_long(const struct opt_command *cmd, int argc, char **argv, int *i,
 			    "--list-options: help"), eq + 1);
 			return OPT_ERROR;
 		}
-		unknown_long(cmd, name, len, err, errlen);
+		unknown_long(cmd, name, len, argc, argv, err, errlen);
 		return OPT_ERROR;
 	}
 	snprintf(spelled, sizeof(spelled), "--%s", d->long_name);

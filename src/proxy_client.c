@@ -178,6 +178,21 @@ proxy_url_parse(const char *full, struct proxy_url *u, char *err,
 
 	memset(u, 0, sizeof(*u));
 	proxy_url_masked(full, text, sizeof(text));
+	/* ncat's --proxy HOST[:PORT], whose type is http unless told. */
+	if (sep == NULL && full[0] != '\0' && strspn(full, "abcdefghijklmnopq"
+	    "rstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+	    strlen(full)) {
+		bool bare6 = text[0] != '[' && strchr(text, ':') !=
+		    strrchr(text, ':');
+
+		snprintf(err, errlen, _("bad proxy URL '%s': it needs a "
+		    "scheme; as ncat reads it, it is --proxy http://%s%s%s%s "
+		    "(socks5:// or socks5h:// for a SOCKS proxy)"), text,
+		    bare6 ? "[" : "", text, bare6 ? "]" : "",
+		    strchr(text, ':') == NULL || bare6 || (text[0] == '[' &&
+		    strstr(text, "]:") == NULL) ? ":3128" : "");
+		return -1;
+	}
 	if (sep == NULL) {
 		snprintf(err, errlen, _("bad proxy URL '%s': it needs a "
 		    "scheme: socks5://, socks5h://, socks4://, socks4a:// or "
@@ -346,6 +361,34 @@ proxy_auth_parse(const char *text, size_t len, struct proxy_credentials *cred,
 	memcpy(cred->password, colon + 1, plen);
 	cred->given = true;
 	return 0;
+}
+
+/* The most of a body's line a message shows. */
+#define BODY_LINE_SHOWN 160
+
+char *
+proxy_http_body_line(const unsigned char *body, size_t len, char *out,
+    size_t cap)
+{
+	struct strbuf sb;
+	size_t at = 0, end;
+
+	strbuf_init(&sb, out, cap);
+	while (at < len && (body[at] == '\r' || body[at] == '\n' ||
+	    body[at] == ' ' || body[at] == '\t'))
+		at++;
+	if (at == len || body[at] == '<')
+		return out;
+	for (end = at; end < len && body[end] != '\r' && body[end] != '\n';
+	    end++)
+		continue;
+	if (end - at > BODY_LINE_SHOWN) {
+		escape(&sb, body + at, BODY_LINE_SHOWN);
+		strbuf_puts(&sb, "...");
+	} else {
+		escape(&sb, body + at, end - at);
+	}
+	return out;
 }
 
 char *

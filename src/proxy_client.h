@@ -131,6 +131,14 @@ const unsigned char *proxy_client_received(const struct proxy_handshake *hs,
  */
 char *proxy_client_offered(const struct proxy_handshake *hs, char *out,
     size_t cap);
+/*
+ * Writes the first line of an HTTP answer's body (len bytes, maybe only
+ * its start) into out, escaped and cut to about 160 bytes, for a message
+ * after the status line: empty when the body has no words to show (none,
+ * or markup, which a terminal shows as noise). Returns out.
+ */
+char *proxy_http_body_line(const unsigned char *body, size_t len, char *out,
+    size_t cap);
 /* Writes a Basic credential's base64 of in (len bytes). Returns out. */
 char *proxy_base64(const unsigned char *in, size_t len, char *out,
     size_t cap);

@@ -422,10 +422,17 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 		hint = explain_proxy("auth");
 		break;
 	case PROXY_FAIL_STATUS:
-		snprintf(text, sizeof(text), _("the proxy answered \"%s\""),
-		    hs->status);
+		/* The body often says why, as sockit's own SOCKS port does. */
+		proxy_http_body_line(seen, seen_len, quoted, sizeof(quoted));
+		if (quoted[0] != '\0')
+			snprintf(text, sizeof(text), _("the proxy answered "
+			    "\"%s\" and said \"%s\""), hs->status, quoted);
+		else
+			snprintf(text, sizeof(text), _("the proxy answered "
+			    "\"%s\""), hs->status);
 		hint = explain_proxy(hs->code == 407 && hs->cred.given ?
-		    "auth" : status_hint(hs->code));
+		    "auth" : hs->code == 400 && strcasestr(quoted, "socks") !=
+		    NULL ? "socks port" : status_hint(hs->code));
 		break;
 	case PROXY_FAIL_CLOSED:
 		if (seen_len > 0)
@@ -454,7 +461,9 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 		/* A SOCKS5 server's "no method" to a SOCKS4 request. */
 		hint = explain_proxy(echoed(hs, seen, seen_len) ? "echo" :
 		    kind != PROXY_HTTP && seen_len > 0 &&
-		    seen[0] == SOCKS5_VERSION ? "socks5 only" : "odd");
+		    seen[0] == SOCKS5_VERSION ? "socks5 only" :
+		    kind == PROXY_HTTP && seen_len > 0 && (seen[0] ==
+		    SOCKS5_VERSION || seen[0] == 0) ? "socks port" : "odd");
 		break;
 	}
 	report_failure_lines(what, text, name, "", hint);
@@ -542,8 +551,13 @@ target_failed(const struct proxy_handshake *hs)
 		    hs->code == SOCKS5_HOST_UNREACHABLE ||
 		    hs->code == SOCKS5_CONNECTION_REFUSED;
 	}
+	/*
+	 * tinyproxy answers a refused or unreachable target with 500 and a
+	 * reason ("Unable to connect"): as much the target's failure as 502.
+	 */
 	if (hs->failure == PROXY_FAIL_STATUS)
-		return hs->code == 502 || hs->code == 503 || hs->code == 504;
+		return hs->code == 500 || hs->code == 502 ||
+		    hs->code == 503 || hs->code == 504;
 	return false;
 }
 
@@ -596,7 +610,7 @@ through(struct session *s, const struct session_proxy *px,
 static int
 handshake(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, const char *host, int fd, bool tell,
-    bool *again)
+    double wait, bool *again)
 {
 	static struct proxy_handshake hs;
 	unsigned char buf[PROXY_HTTP_HEAD_MAX];
@@ -606,6 +620,7 @@ handshake(struct session_proxy *px, struct session *s,
 	    PROXY_HANDSHAKE_WAIT;
 	double deadline = relay_now() + limit;
 	char message[128];
+	const char *answer;
 	int status, e = 0;
 	enum proxy_step step;
 
@@ -664,25 +679,38 @@ handshake(struct session_proxy *px, struct session *s,
 			const unsigned char *seen = buf;
 			size_t seen_len = (size_t)n;
 
-			if (hs.failure == PROXY_FAIL_CLOSED)
+			if (hs.failure == PROXY_FAIL_CLOSED) {
 				seen = proxy_client_received(&hs, &seen_len);
-			else if (hs.failure != PROXY_FAIL_PROTOCOL &&
+			} else if (hs.failure == PROXY_FAIL_STATUS) {
+				/* What came with the head: its body's start. */
+				seen = buf + used;
+				seen_len = (size_t)n - used;
+			} else if (hs.failure != PROXY_FAIL_PROTOCOL &&
 			    hs.failure != PROXY_FAIL_METHOD)
 				seen_len = 0;
 			*again = target_failed(&hs);
-			if (*again && !tell)
+			answer = hs.failure == PROXY_FAIL_STATUS ? hs.status :
+			    hs.kind == PROXY_SOCKS4 ||
+			    hs.kind == PROXY_SOCKS4A ?
+			    socks4_reply_name(hs.code) :
+			    socks5_reply_name(hs.code);
+			status = EXIT_FAIL;
+			if (*again && !tell) {
 				report_note("proxy %s: %s for %s, trying again",
-				    proxy_kind_scheme(hs.kind), hs.failure ==
-				    PROXY_FAIL_STATUS ? hs.status :
-				    hs.kind == PROXY_SOCKS4 ||
-				    hs.kind == PROXY_SOCKS4A ?
-				    socks4_reply_name(hs.code) :
-				    socks5_reply_name(hs.code), host);
-			else
+				    proxy_kind_scheme(hs.kind), answer, host);
+			} else if (*again && wait >= 0) {
+				/* As a direct --wait that runs out: 124. */
+				report_error("%s did not accept a connection "
+				    "through proxy %s within %g s (--wait); the "
+				    "proxy's last answer: %s", ep->text,
+				    px->ep.text, wait, answer);
+				status = EXIT_TIMEOUT;
+			} else {
 				session_proxy_failure(&hs, what, seen,
 				    seen_len);
+			}
 			explicit_bzero(&hs, sizeof(hs));
-			return EXIT_FAIL;
+			return status;
 		}
 	}
 	explicit_bzero(&hs, sizeof(hs));
@@ -739,6 +767,55 @@ next_pause(double *backoff, double until)
 	return secs < rest ? secs : rest;
 }
 
+/*
+ * Resolves the proxy's own address, again while the name is not known
+ * yet and --wait lasts. Returns the count, or -1 after reporting, the
+ * message naming the proxy (not the target) and, under -4 or -6, saying
+ * when the name has addresses of the other family only.
+ */
+static int
+proxy_addrs(struct session_proxy *px, double until,
+    struct endpoint_addr *addrs, size_t max)
+{
+	char what[ENDPOINT_TEXT_MAX + 32], message[256];
+	double backoff = 0.05;
+	int n, eai;
+
+	for (;;) {
+		n = endpoint_resolve(&px->ep, false, addrs, max, &eai);
+		if (n >= 0)
+			return n;
+		if (until < 0 || relay_now() >= until || sys_signal_caught ||
+		    (eai != EAI_AGAIN && eai != EAI_NONAME &&
+		    eai != EAI_NODATA))
+			break;
+		dial_pause(next_pause(&backoff, until));
+	}
+	if (sys_signal_caught)
+		return -1;
+	snprintf(what, sizeof(what), _("resolve proxy %s"), px->ep.text);
+	if (px->ep.family == AF_INET || px->ep.family == AF_INET6) {
+		struct endpoint any = px->ep;
+		int other;
+
+		any.family = AF_UNSPEC;
+		if (endpoint_resolve(&any, false, addrs, max, &other) > 0) {
+			snprintf(message, sizeof(message), "%s",
+			    px->ep.family == AF_INET6 ? _("it has no IPv6 "
+			    "address, and -6 asks for one") : _("it has no "
+			    "IPv4 address, and -4 asks for one"));
+			report_failure_lines(what, message, NULL, "",
+			    px->ep.family == AF_INET6 ? N_("leave -6 out, or "
+			    "give the proxy's IPv6 address in --proxy") :
+			    N_("leave -4 out, or give the proxy's IPv4 address "
+			    "in --proxy"));
+			return -1;
+		}
+	}
+	report_eai(what, eai);
+	return -1;
+}
+
 int
 session_proxy_dial(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, double wait, struct dial_result *t,
@@ -746,8 +823,10 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 {
 	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
 	double until = wait >= 0 ? relay_now() + wait : -1;
+	struct endpoint_addr paddrs[ENDPOINT_ADDRS_MAX];
 	double backoff = 0.05;
-	int status, n, i;
+	bool first = true;
+	int status, n, np, i;
 
 	if (!px->on) {
 		status = dial_open(s, ep, NULL, -1, wait, false, t);
@@ -760,19 +839,29 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 	}
 	if ((n = target_hosts(px, ep, hosts, ENDPOINT_ADDRS_MAX, &status)) < 0)
 		return status;
+	np = proxy_addrs(px, until, paddrs, ARRAY_LEN(paddrs));
+	if (np < 0)
+		return sys_signal_caught ? signal_status() : EXIT_FAIL;
 	for (;;) {
 		bool last_round = until < 0 || relay_now() >= until;
 
 		for (i = 0; i < n; i++) {
 			bool again;
 
-			status = dial_open(s, &px->ep, NULL, -1, until < 0 ?
+			status = dial_open(s, &px->ep, paddrs, np, until < 0 ?
 			    -1 : left(until), true, t);
 			if (status != EXIT_OK)
 				return proxy_unreachable(px, s, t, status);
-			connected_to_proxy(s, t->fd);
+			/*
+			 * Once: a line per round of --wait would read as
+			 * that many connections to the target.
+			 */
+			if (first) {
+				connected_to_proxy(s, t->fd);
+				first = false;
+			}
 			status = handshake(px, s, ep, hosts[i], t->fd,
-			    last_round && i == n - 1, &again);
+			    last_round && i == n - 1, wait, &again);
 			if (status == EXIT_OK)
 				goto tunnel;
 			sys_close(t->fd);

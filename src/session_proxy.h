@@ -79,7 +79,8 @@ void session_proxy_trace(const char *text);
 /*
  * Reports the failed handshake hs as what's failure: the proxy's answer
  * by name and what to check; seen (seen_len bytes) is the answer quoted
- * when it closed midway or spoke another protocol.
+ * when it closed midway or spoke another protocol, and for an HTTP status
+ * what came after the head, whose first line is shown.
  */
 void session_proxy_failure(const struct proxy_handshake *hs,
     const char *what, const unsigned char *seen, size_t seen_len);

@@ -432,7 +432,7 @@ load test_helper
 @test "control bytes of an argument never reach the terminal raw: a message shows them as \\xHH" {
 	run --separate-stderr sockit connect $'\e]0;title\a\e[31mred:80'
 	assert_status 2
-	assert_stderr_contains '\x1b]0;title\x07\x1b[31mred:80'
+	assert_stderr_contains '\x1b]0;title\x07\x1b[31mred'
 	refute grep -q $'\e' <<<"$stderr"
 	run --separate-stderr sockit connect $'a\x01b:80'
 	assert_status 2

@@ -314,6 +314,33 @@ EOF
 	refute grep -q chmod <<<"$stderr"
 }
 
+@test "nc's -X advice keeps the other options, puts -P's user in the URL, and checks -x's port" {
+	run --separate-stderr sockit connect -v -w 3 -X 5 -x 127.0.0.1:1080 h 22
+	assert_status 2
+	assert_stderr_contains ": sockit connect -v -w 3 --proxy socks5h://127.0.0.1:1080 h:22"
+	run --separate-stderr sockit connect -X 5 -x 127.0.0.1:1080 -P user h 22
+	assert_status 2
+	assert_stderr_contains ": sockit connect --proxy socks5h://user@127.0.0.1:1080 h:22 (for the password"
+	run --separate-stderr sockit connect -X 5 -x 127.0.0.1:99999 h 22
+	assert_status 2
+	assert_stderr_contains "the port of '127.0.0.1:99999' is not a number from 1 to 65535"
+}
+
+@test "ncat's --proxy with --proxy-type, --proxy-dns, --proxy-auth: the line to type from what was typed; a bare HOST:PORT is http://" {
+	run --separate-stderr sockit connect -v --proxy 127.0.0.1:1080 \
+	    --proxy-type socks5 --proxy-dns remote h 22
+	assert_status 2
+	assert_stderr_contains ": sockit connect -v --proxy socks5h://127.0.0.1:1080 h:22"
+	run --separate-stderr sockit connect --proxy 127.0.0.1:3128 \
+	    --proxy-auth u:secret h 22
+	assert_status 2
+	assert_stderr_contains ": sockit connect --proxy http://127.0.0.1:3128 --proxy-auth-file FILE h:22"
+	refute grep -q secret <<<"$stderr"
+	run --separate-stderr sockit connect --proxy 127.0.0.1:3128 h:22
+	assert_status 2
+	assert_stderr_contains "as ncat reads it, it is --proxy http://127.0.0.1:3128"
+}
+
 @test "-4/-6 choose the proxy's address family, not the target's" {
 	local port
 	port=$(free_port)
@@ -325,6 +352,28 @@ EOF
 	    '[::1]:9' </dev/null
 	assert_status 1
 	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect:"
+}
+
+@test "a proxy name that does not resolve is named as the proxy; under -6 a name with IPv4 only says so" {
+	run --separate-stderr sockit connect --proxy socks5://nosuch.invalid:1 \
+	    127.0.0.1:9 </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: resolve proxy nosuch.invalid:1: getaddrinfo:"
+	grep -q '^127\.0\.0\.1[[:space:]].*localhost' /etc/hosts &&
+	    ! grep -q '^::1[[:space:]].*[[:space:]]localhost' /etc/hosts ||
+	    skip "needs a localhost with IPv4 only"
+	run --separate-stderr sockit connect -6 --proxy socks5://localhost:1 \
+	    127.0.0.1:9 </dev/null
+	assert_status 1
+	assert_stderr_contains "sockit: resolve proxy localhost:1: it has no IPv6 address, and -6 asks for one"
+}
+
+@test "a CR LF in the target is a bad character, escaped, never a header of the CONNECT request" {
+	run --separate-stderr sockit connect --proxy http://127.0.0.1:1 \
+	    $'a\r\nX-Evil: 1:80' </dev/null
+	assert_status 2
+	assert_stderr_contains "bad character \\r in host 'a\\r\\nX-Evil: 1'"
+	[ "$(wc -l <<<"$stderr")" = 2 ]
 }
 
 @test "an echo port as the proxy: the message says our own bytes came back; 401 and 302 get hints; a closed SOCKS5 handshake does not blame SOCKS4" {
@@ -381,6 +430,30 @@ EOF
 	[ "$(cat "$TMP/client.out")" = up ]
 }
 
+@test "--wait that runs out through a proxy: 124 naming --wait, one connected event; tinyproxy's 500 is worth another round" {
+	start_listener proxy --socks5 127.0.0.1:0
+	local port
+	port=$(free_port)
+	through "socks5://127.0.0.1:$LISTEN_PORT" --json --wait 0.2 \
+	    "127.0.0.1:$port"
+	assert_status 124
+	assert_stderr_contains "127.0.0.1:$port did not accept a connection through proxy 127.0.0.1:$LISTEN_PORT within 0.2 s (--wait)"
+	[ "$(grep -c '"event": "connected"' <<<"$stderr")" = 1 ]
+	start_listener e500 -k 127.0.0.1:0 -c \
+	    "printf 'HTTP/1.1 500 Unable to connect\\r\\n\\r\\n'"
+	through "http://127.0.0.1:$LISTEN_PORT" --wait 0.2 "127.0.0.1:$port"
+	assert_status 124
+	assert_stderr_contains 'the proxy'"'"'s last answer: HTTP/1.1 500 Unable to connect'
+}
+
+@test "http:// at a SOCKS port: the 400's body line is shown and the hint names socks5h://" {
+	start_listener proxy --socks5 127.0.0.1:0
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains 'the proxy answered "HTTP/1.1 400 Bad Request" and said "this port speaks SOCKS4 and SOCKS5'
+	assert_stderr_contains "this port is a SOCKS proxy, not an HTTP one: use --proxy socks5h://HOST:PORT"
+}
+
 @test "send -r -q 1 through a proxy: no FIN, the reply, and -q ends it with status 0" {
 	start_listener proxy --socks5 127.0.0.1:0
 	local proxy=$LISTEN_PORT
@@ -402,6 +475,21 @@ EOF
 	run --separate-stderr sockit explain --json 407
 	assert_success
 	[ "$(jq -r '.name + " " + .kind' <<<"$output")" = "HTTP_407 http" ]
+}
+
+@test "explain 0x05 is SOCKS5's reply, 91 names SOCKS4's REJECTED after the errno, 500 and 400 are known" {
+	run --separate-stderr sockit explain 0x05
+	assert_success
+	assert_output_contains "CONNECTION_REFUSED, socks5 5:"
+	run --separate-stderr sockit explain 91
+	assert_success
+	assert_output_contains "EPROTOTYPE, errno 91"
+	assert_output_contains "91 is also a socks4 proxy's answer, REJECTED: sockit explain REJECTED"
+	run --separate-stderr sockit explain --list
+	assert_output_contains "HTTP_500"
+	assert_output_contains "HTTP_400"
+	run --separate-stderr sockit explain 407
+	assert_output_contains "sockit listen --http-proxy --auth-file FILE"
 }
 
 @test "a reset after the tunnel is up names the target and the proxy it came through" {

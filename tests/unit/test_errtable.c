@@ -47,7 +47,8 @@ static const struct named course[] = {
 	SOCKS5(CONNECTION_REFUSED), SOCKS5(TTL_EXPIRED),
 	SOCKS5(COMMAND_NOT_SUPPORTED), SOCKS5(NO_ACCEPTABLE),
 	SOCKS4(REJECTED), SOCKS4(NO_IDENTD),
-	HTTP(403), HTTP(407), HTTP(502), HTTP(504),
+	HTTP(400), HTTP(403), HTTP(405), HTTP(407), HTTP(500), HTTP(502),
+	HTTP(503), HTTP(504),
 };
 
 /*
@@ -142,6 +143,22 @@ test_find(void)
 	e = errtable_find("407");
 	CHECK(e != NULL && strcmp(e->name, "HTTP_407") == 0);
 	CHECK(errtable_find("-2") == NULL);
+	unit_end();
+
+	unit_begin("0xNN is a SOCKS5 reply; a number is also a proxy's answer");
+	e = errtable_find("0x05");
+	CHECK(e != NULL && strcmp(e->name, "CONNECTION_REFUSED") == 0);
+	e = errtable_find("0XFF");
+	CHECK(e != NULL && strcmp(e->name, "NO_ACCEPTABLE") == 0);
+	CHECK(errtable_find("0x") == NULL);
+	CHECK(errtable_find("0x5g") == NULL);
+	e = errtable_find_answer("91");
+	CHECK(e != NULL && strcmp(e->name, "REJECTED") == 0);
+	e = errtable_find("91");
+	CHECK(e != NULL && strcmp(e->name, "EPROTOTYPE") == 0);
+	e = errtable_find("500");
+	CHECK(e != NULL && strcmp(e->name, "HTTP_500") == 0);
+	CHECK(errtable_find_answer("111") == NULL);
 	unit_end();
 
 	unit_begin("the other name of a value finds its entry");

@@ -281,6 +281,35 @@ test_nc_options(void)
 	}
 	unit_end();
 
+	unit_begin("explain_nc_proxy: the other options stay, -P's user "
+	    "goes into the URL");
+	{
+		char *words[] = { "-vX", "5", "-x", "127.0.0.1:1080", "-w3",
+		    "--wait", "2", "-P", "bob", "h", "22" };
+
+		CHECK_CONTAINS(explain_nc_proxy("connect", 11, words, out,
+		    sizeof(out)), "sockit connect -v -w 3 --wait 2 --proxy "
+		    "socks5h://bob@127.0.0.1:1080 h:22");
+	}
+	unit_end();
+
+	unit_begin("explain_ncat_proxy: the type, --proxy-dns and "
+	    "--proxy-auth make the URL and the line");
+	{
+		char *words[] = { "--proxy", "10.0.0.1", "--proxy-type=socks4",
+		    "--proxy-dns", "remote", "--proxy-auth", "u:pw", "-v",
+		    "h", "22" };
+		char *none[] = { "--proxy", "10.0.0.1:3128", "h:22" };
+
+		CHECK_CONTAINS(explain_ncat_proxy("connect", 10, words, out,
+		    sizeof(out)), "sockit connect -v --proxy "
+		    "socks4a://10.0.0.1:1080 --proxy-auth-file FILE h:22");
+		CHECK(strstr(out, "pw") == NULL);
+		CHECK(explain_ncat_proxy("connect", 3, none, out,
+		    sizeof(out)) == NULL);
+	}
+	unit_end();
+
 	unit_begin("explain_nc_option: no advice for other letters or "
 	    "commands");
 	CHECK(explain_nc_option("connect", 'Z', NULL, out, sizeof(out)) ==

@@ -360,6 +360,42 @@ test_http(void)
 	unit_end();
 }
 
+static void
+body_line(const char *label, const char *body, const char *want)
+{
+	char out[256];
+
+	unit_begin("an HTTP answer's body line: %s", label);
+	CHECK_STR(proxy_http_body_line((const unsigned char *)body,
+	    strlen(body), out, sizeof(out)), want);
+	unit_end();
+}
+
+static void
+test_body_line(void)
+{
+	char long_line[400];
+
+	body_line("the first line", "\r\nno such port\r\nmore\r\n",
+	    "no such port");
+	body_line("escaped", "say \"\x1b[2J\"\n", "say \\\"\\x1b[2J\\\"");
+	body_line("markup is left out", "<html><body>x</body></html>\n", "");
+	body_line("none", "", "");
+	body_line("without a line end", "cut sh", "cut sh");
+	memset(long_line, 'a', sizeof(long_line) - 1);
+	long_line[sizeof(long_line) - 1] = '\0';
+	unit_begin("an HTTP answer's long body line is cut");
+	{
+		char out[256];
+
+		proxy_http_body_line((const unsigned char *)long_line,
+		    strlen(long_line), out, sizeof(out));
+		CHECK_INT((long)strlen(out), 163);
+		CHECK_CONTAINS(out, "aaa...");
+	}
+	unit_end();
+}
+
 void
 test_proxy_client(void)
 {
@@ -368,4 +404,5 @@ test_proxy_client(void)
 	test_socks5();
 	test_socks4();
 	test_http();
+	test_body_line();
 }
