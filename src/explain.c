@@ -545,8 +545,9 @@ static const struct {
 	  N_("this SOCKS4 proxy checks the client's identd: run one, or use "
 	  "socks5://") },
 	{ "credentials",
-	  N_("the proxy wants a user name and password: give them with --proxy "
-	  "socks5://USER:PASS@HOST:PORT or --proxy-auth-file FILE") },
+	  N_("most often the proxy wants a user name and password (give them with --proxy "
+	  "socks5://USER:PASS@HOST:PORT or --proxy-auth-file FILE); an HTTP "
+	  "proxy's port can answer SOCKS this way too (try http://)") },
 	{ "no method",
 	  N_("the proxy takes neither no authentication nor a password: it may "
 	  "want GSSAPI, which sockit does not speak") },

@@ -572,10 +572,10 @@ http_connect(struct proxy_handshake *hs)
 	strbuf_init(&sb, hs->said, sizeof(hs->said));
 	strbuf_printf(&sb, "http> CONNECT %s HTTP/1.1", target);
 	if (hs->cred.given) {
-		strbuf_printf(&sb, " (Proxy-Authorization: Basic user=");
+		strbuf_printf(&sb, " (Proxy-Authorization: Basic user=\"");
 		escape(&sb, (const unsigned char *)hs->cred.user,
 		    strlen(hs->cred.user));
-		strbuf_printf(&sb, " password=<%zu bytes>)",
+		strbuf_printf(&sb, "\" password=<%zu bytes>)",
 		    strlen(hs->cred.password));
 	}
 	hs->state = ST_HTTP_HEAD;

@@ -238,7 +238,7 @@ EOF
 	    "127.0.0.1:$TARGET_PORT"
 	assert_success
 	[ "$output" = $'hi\necho:ping' ]
-	assert_stderr_contains "http> CONNECT 127.0.0.1:$TARGET_PORT HTTP/1.1 (Proxy-Authorization: Basic user=carol password=<4 bytes>)"
+	assert_stderr_contains "http> CONNECT 127.0.0.1:$TARGET_PORT HTTP/1.1 (Proxy-Authorization: Basic user=\"carol\" password=<4 bytes>)"
 	assert_stderr_contains "http< HTTP/1.0 200 Connection established"
 	through "http://carol:c%2Epw@127.0.0.1:$PROXY_PORT" 127.0.0.1:9
 	assert_status 1

@@ -320,7 +320,7 @@ test_http(void)
 			CHECK_MEM(o + from, to - from, "YWxpY2U6c2VjcmV0", 16);
 		}
 		CHECK_STR(hs.said, "http> CONNECT [::1]:22 HTTP/1.1 "
-		    "(Proxy-Authorization: Basic user=alice password=<6 "
+		    "(Proxy-Authorization: Basic user=\"alice\" password=<6 "
 		    "bytes>)");
 		CHECK_INT(feed(&hs, ok, sizeof(ok) - 1, step, &taken),
 		    PROXY_DONE);
