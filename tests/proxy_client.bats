@@ -262,13 +262,24 @@ EOF
 	wait_for_line "$TMP/srv.out" '^ACCEPT '
 	local port
 	port=$(sed -n 's/^ACCEPT .*://p' "$TMP/srv.out" | head -n 1)
-	start_microsocks
+	# The proxy at 127.0.0.2, a name the certificate does not hold: the
+	# check passes only if it is made against the target's name.
+	DAEMON_ADDR=127.0.0.2 start_microsocks
 	run --separate-stderr bash -c "printf 'GET / HTTP/1.0\r\n\r\n' |
 	    timeout 20 '$SOCKIT' connect -v --tls --cafile '$TMP/certs/ca.pem' \
-	    --proxy socks5h://127.0.0.1:$PROXY_PORT localhost:$port 3>&-"
+	    --proxy socks5h://127.0.0.2:$PROXY_PORT localhost:$port 3>&-"
 	assert_success
 	assert_output_contains "s_server"
 	assert_stderr_contains "proxy socks5h: connected to localhost:$port"
+	# And the other way: a certificate for another name is refused.
+	bg wrong openssl s_server -accept 127.0.0.1:0 -www \
+	    -cert "$TMP/certs/wrong.pem" -key "$TMP/certs/wrong.key"
+	wait_for_line "$TMP/wrong.out" '^ACCEPT '
+	port=$(sed -n 's/^ACCEPT .*://p' "$TMP/wrong.out" | head -n 1)
+	run --separate-stderr bash -c "timeout 20 '$SOCKIT' connect --tls \
+	    --cafile '$TMP/certs/ca.pem' --proxy socks5h://127.0.0.2:$PROXY_PORT \
+	    localhost:$port </dev/null 3>&-"
+	assert_status 1
 }
 
 @test "ssh's ProxyCommand: a real ssh client through sockit and microsocks to a test sshd [long]" {

@@ -22,8 +22,8 @@ free_port() {
 	return 1
 }
 
-# wait_for_port PORT [SECS]: until a TCP connect to 127.0.0.1:PORT
-# succeeds; fails after SECS (10).
+# wait_for_port PORT [SECS]: until a TCP connect to 127.0.0.1:PORT (or
+# DAEMON_ADDR:PORT) succeeds; fails after SECS (10).
 wait_for_port() {
 	untraced wait_for_port_untraced "$@"
 }
@@ -32,13 +32,15 @@ wait_for_port_untraced() {
 	end=$((SECONDS + secs))
 	while ((SECONDS <= end)); do
 		# bash's /dev/tcp: a connect without starting a process.
-		if { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+		if { exec {fd}<>"/dev/tcp/${DAEMON_ADDR:-127.0.0.1}/$port"; } \
+		    2>/dev/null; then
 			exec {fd}>&-
 			return 0
 		fi
 		nap
 	done
-	echo "nothing listens on 127.0.0.1:$port after $secs s" >&2
+	echo "nothing listens on ${DAEMON_ADDR:-127.0.0.1}:$port after" \
+	    "$secs s" >&2
 	return 1
 }
 
@@ -86,11 +88,13 @@ no_config() {
 	:
 }
 
-# start_microsocks [USER PASS]: sets PROXY_PORT.
+# start_microsocks [USER PASS]: on 127.0.0.1, or DAEMON_ADDR (another
+# loopback address); sets PROXY_PORT.
 start_microsocks() {
 	local -a auth=()
 	[ $# -eq 2 ] && auth=(-u "$1" -P "$2")
-	start_daemon microsocks no_config microsocks -i 127.0.0.1 \
+	start_daemon microsocks no_config microsocks \
+	    -i "${DAEMON_ADDR:-127.0.0.1}" \
 	    -p @PORT@ "${auth[@]}" || return 1
 	PROXY_PORT=$DAEMON_PORT
 }
