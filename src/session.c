@@ -519,6 +519,46 @@ session_wait(int fd, short events, double timeout)
 	}
 }
 
+double
+session_time_left(double deadline)
+{
+	double now = relay_now();
+
+	if (deadline < 0)
+		return -1;
+	return deadline > now ? deadline - now : 0;
+}
+
+int
+session_send_all(int fd, const unsigned char *buf, size_t len,
+    size_t secret_at, size_t secret_end, double deadline, int *err)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		ssize_t n = sys_send_secret(fd, buf + at, len - at,
+		    MSG_NOSIGNAL, secret_at > at ? secret_at - at : 0,
+		    secret_end > at ? secret_end - at : 0);
+		int rc;
+
+		if (n >= 0) {
+			at += (size_t)n;
+			continue;
+		}
+		if (errno != EAGAIN && errno != EINTR) {
+			*err = errno;
+			return EXIT_FAIL;
+		}
+		rc = session_wait(fd, POLLOUT, session_time_left(deadline));
+		if (rc == 0)
+			return EXIT_TIMEOUT;
+		if (rc < 0)
+			return sys_signal_caught ?
+			    128 + (int)sys_signal_caught : EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 static void
 hex_hook(void *ctx, enum relay_dir dir, const void *buf, size_t len)
 {

@@ -178,6 +178,19 @@ int session_bind_source(struct session *s, int fd,
  */
 int session_wait(int fd, short events, double timeout);
 /*
+ * Seconds left until deadline (relay_now() seconds) for session_wait:
+ * -1 when deadline < 0 (none), 0 once it passed.
+ */
+double session_time_left(double deadline);
+/*
+ * Sends all len bytes of buf on the non-blocking fd, waiting for room
+ * until deadline; the bytes from secret_at to secret_end are '*' in the
+ * trace (equal: none). Returns EXIT_OK, EXIT_TIMEOUT, 128 + a signal
+ * that came, or EXIT_FAIL with the send's errno in *err (not reported).
+ */
+int session_send_all(int fd, const unsigned char *buf, size_t len,
+    size_t secret_at, size_t secret_end, double deadline, int *err);
+/*
  * Relays stdio with the connected sock, whose peer is described by peer.
  * Returns the exit status, after reporting any failure.
  */

@@ -267,54 +267,10 @@ session_proxy_trace(const char *text)
 	trace_emit(&sb);
 }
 
-/* Seconds left until deadline for session_wait; -1: none. */
-static double
-left(double deadline)
-{
-	double now = relay_now();
-
-	if (deadline < 0)
-		return -1;
-	return deadline > now ? deadline - now : 0;
-}
-
 static int
 signal_status(void)
 {
 	return sys_signal_caught ? 128 + (int)sys_signal_caught : EXIT_FAIL;
-}
-
-/*
- * Sends the whole message, its bytes from secret_at to secret_end hidden
- * from the trace. Returns EXIT_OK, or the status (not told).
- */
-static int
-send_all(int fd, const unsigned char *buf, size_t len, size_t secret_at,
-    size_t secret_end, double deadline, int *err)
-{
-	size_t at = 0;
-
-	while (at < len) {
-		ssize_t n = sys_send_secret(fd, buf + at, len - at,
-		    MSG_NOSIGNAL, secret_at > at ? secret_at - at : 0,
-		    secret_end > at ? secret_end - at : 0);
-		int rc;
-
-		if (n >= 0) {
-			at += (size_t)n;
-			continue;
-		}
-		if (errno != EAGAIN && errno != EINTR) {
-			*err = errno;
-			return EXIT_FAIL;
-		}
-		rc = session_wait(fd, POLLOUT, left(deadline));
-		if (rc == 0)
-			return EXIT_TIMEOUT;
-		if (rc < 0)
-			return signal_status();
-	}
-	return EXIT_OK;
 }
 
 /* The hint's key for a SOCKS reply code of kind. */
@@ -643,7 +599,7 @@ handshake(struct session_proxy *px, struct session *s,
 			session_proxy_trace(hs.said);
 			out = proxy_client_output(&hs, &len, &secret_at,
 			    &secret_end);
-			status = send_all(fd, out, len, secret_at, secret_end,
+			status = session_send_all(fd, out, len, secret_at, secret_end,
 			    deadline, &e);
 			if (status == EXIT_TIMEOUT)
 				goto timeout;
@@ -654,7 +610,7 @@ handshake(struct session_proxy *px, struct session *s,
 				return status;
 			}
 		}
-		rc = session_wait(fd, POLLIN, left(deadline));
+		rc = session_wait(fd, POLLIN, session_time_left(deadline));
 		if (rc == 0)
 			goto timeout;
 		if (rc < 0)
@@ -760,7 +716,7 @@ proxy_unreachable(struct session_proxy *px, struct session *s,
 static double
 next_pause(double *backoff, double until)
 {
-	double secs = *backoff, rest = left(until);
+	double secs = *backoff, rest = session_time_left(until);
 
 	if (*backoff < 0.5)
 		*backoff *= 2;
@@ -849,7 +805,7 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 			bool again;
 
 			status = dial_open(s, &px->ep, paddrs, np, until < 0 ?
-			    -1 : left(until), true, t);
+			    -1 : session_time_left(until), true, t);
 			if (status != EXIT_OK)
 				return proxy_unreachable(px, s, t, status);
 			/*

@@ -70,47 +70,17 @@ show(const char *dir, const unsigned char *buf, size_t len,
 	}
 }
 
-/*
- * Seconds left until deadline for session_wait: -1 for none, 0 once it
- * passed (session_wait takes a negative count for no limit at all).
- */
-static double
-left(double deadline)
-{
-	double now = relay_now();
-
-	if (deadline < 0)
-		return -1;
-	return deadline > now ? deadline - now : 0;
-}
-
 /* Sends the whole command, waiting for room as the deadline allows. */
 static int
 send_all(int sock, const unsigned char *buf, size_t len, double deadline,
     const char *what)
 {
-	size_t at = 0;
+	int err = 0;
+	int status = session_send_all(sock, buf, len, 0, 0, deadline, &err);
 
-	while (at < len) {
-		ssize_t n = sys_send(sock, buf + at, len - at, MSG_NOSIGNAL);
-		int rc;
-
-		if (n >= 0) {
-			at += (size_t)n;
-			continue;
-		}
-		if (errno != EAGAIN && errno != EINTR) {
-			report_errno("send", what, errno);
-			return EXIT_FAIL;
-		}
-		rc = session_wait(sock, POLLOUT, left(deadline));
-		if (rc == 0)
-			return EXIT_TIMEOUT;
-		if (rc < 0)
-			return sys_signal_caught ?
-			    128 + (int)sys_signal_caught : EXIT_FAIL;
-	}
-	return EXIT_OK;
+	if (status == EXIT_FAIL && err != 0)
+		report_errno("send", what, err);
+	return status;
 }
 
 /*
@@ -192,7 +162,8 @@ session_starttls(struct session *s, int sock, const char *peer,
 				    "starttls odd");
 				return EXIT_FAIL;
 			}
-			rc = session_wait(sock, POLLIN, left(deadline));
+			rc = session_wait(sock, POLLIN,
+			    session_time_left(deadline));
 			if (rc == 0)
 				goto timeout;
 			if (rc < 0)
