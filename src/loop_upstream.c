@@ -124,21 +124,20 @@ send_next(struct pair *p)
 }
 
 /*
- * The proxy's answer was not the tunnel: said by name with its hint, as
- * connect --proxy says it. n bytes of buf were the last read.
+ * The proxy's answer was not the tunnel: said by name with its hint, and
+ * with what it quoted (an HTTP body's first line), as connect --proxy
+ * says it. n bytes of buf were the last read, used of them the answer's.
  */
 static void
-refused(struct loop *lp, struct pair *p, const unsigned char *buf, size_t n)
+refused(struct loop *lp, struct pair *p, const unsigned char *buf, size_t n,
+    size_t used)
 {
 	const struct proxy_handshake *hs = &p->up->hs;
 	char what[2 * ENDPOINT_TEXT_MAX + ADDR_TEXT_MAX + 64];
-	const unsigned char *seen = buf;
-	size_t seen_len = n;
+	size_t seen_len;
+	const unsigned char *seen = proxy_client_quoted(hs, buf, n, used,
+	    &seen_len);
 
-	if (hs->failure == PROXY_FAIL_CLOSED)
-		seen = proxy_client_received(hs, &seen_len);
-	else if (hs->failure != PROXY_FAIL_PROTOCOL)
-		seen_len = 0;
 	what_failed(lp, p, what, sizeof(what));
 	session_proxy_failure(hs, what, seen, seen_len);
 	fail(lp, p, "unreached");
@@ -213,7 +212,7 @@ run(struct loop *lp, struct pair *p)
 			return;
 		}
 		if (step == PROXY_FAILED) {
-			refused(lp, p, buf, (size_t)n);
+			refused(lp, p, buf, (size_t)n, used);
 			return;
 		}
 		if (step == PROXY_SEND)

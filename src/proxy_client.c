@@ -646,10 +646,26 @@ proxy_client_output(const struct proxy_handshake *hs, size_t *len,
 }
 
 const unsigned char *
-proxy_client_received(const struct proxy_handshake *hs, size_t *len)
+proxy_client_quoted(const struct proxy_handshake *hs,
+    const unsigned char *last, size_t len, size_t used, size_t *shown)
 {
-	*len = hs->in_len;
-	return hs->in;
+	switch (hs->failure) {
+	case PROXY_FAIL_CLOSED:
+		/* The close is the last read: the answer is what came before. */
+		*shown = hs->in_len;
+		return hs->in;
+	case PROXY_FAIL_STATUS:
+		/* Only the body's start, if it came in the head's read. */
+		*shown = used < len ? len - used : 0;
+		return last + (used < len ? used : len);
+	case PROXY_FAIL_PROTOCOL:
+	case PROXY_FAIL_METHOD:
+		*shown = len;
+		return last;
+	default:
+		*shown = 0;
+		return last;
+	}
 }
 
 char *

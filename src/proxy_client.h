@@ -122,9 +122,16 @@ const unsigned char *proxy_client_output(const struct proxy_handshake *hs,
  */
 enum proxy_step proxy_client_input(struct proxy_handshake *hs,
     const unsigned char *in, size_t len, size_t *used);
-/* The bytes of the answer taken so far, for a message that quotes them. */
-const unsigned char *proxy_client_received(const struct proxy_handshake *hs,
-    size_t *len);
+/*
+ * After PROXY_FAILED: the bytes of the proxy's answer its message
+ * quotes, given the last read (len bytes, of which the handshake took
+ * used). An HTTP refusal's are what came after the head, the body's
+ * start; a proxy that closed midway, all it said; an odd SOCKS5 method
+ * or a stranger's answer, the whole read; a SOCKS reply code, none, as
+ * the code says it all. Returns them, their count in *shown.
+ */
+const unsigned char *proxy_client_quoted(const struct proxy_handshake *hs,
+    const unsigned char *last, size_t len, size_t used, size_t *shown);
 /*
  * Writes the methods hs offered, "NO_AUTH, USERPASS", into out. Returns
  * out.

@@ -632,18 +632,10 @@ handshake(struct session_proxy *px, struct session *s,
 		if (step == PROXY_DONE)
 			break;
 		if (step == PROXY_FAILED) {
-			const unsigned char *seen = buf;
-			size_t seen_len = (size_t)n;
+			size_t seen_len;
+			const unsigned char *seen = proxy_client_quoted(&hs,
+			    buf, (size_t)n, used, &seen_len);
 
-			if (hs.failure == PROXY_FAIL_CLOSED) {
-				seen = proxy_client_received(&hs, &seen_len);
-			} else if (hs.failure == PROXY_FAIL_STATUS) {
-				/* What came with the head: its body's start. */
-				seen = buf + used;
-				seen_len = (size_t)n - used;
-			} else if (hs.failure != PROXY_FAIL_PROTOCOL &&
-			    hs.failure != PROXY_FAIL_METHOD)
-				seen_len = 0;
 			*again = target_failed(&hs);
 			answer = hs.failure == PROXY_FAIL_STATUS ? hs.status :
 			    hs.kind == PROXY_SOCKS4 ||

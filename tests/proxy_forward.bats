@@ -144,6 +144,18 @@ EOF
 	[ "$(jq -r 'select(.event == "pair-closed") | .end' "$TMP/fwd.err")" = unreached ]
 }
 
+@test "an HTTP proxy's refusal is reported with the first line of its body, as connect --proxy reports it" {
+	start_listener proxy 127.0.0.1:0 --http-proxy
+	local proxy=$LISTEN_PORT closed
+	closed=$(refused_port)
+	start_forward --to "127.0.0.1:$closed" \
+	    --proxy "http://127.0.0.1:$proxy"
+	ask ping
+	assert_status 1
+	wait_for_line "$TMP/fwd.err" 'the proxy answered'
+	assert_file_contains "$TMP/fwd.err" "through proxy 127.0.0.1:$proxy: the proxy answered \"HTTP/1.1 502 Bad Gateway\" and said \"connection refused by the destination\""
+}
+
 @test "a proxy that is not there, and -w bounding one that never answers" {
 	local port
 	port=$(free_port)

@@ -339,6 +339,34 @@ test_http(void)
 	CHECK_STR(hs.status, "HTTP/1.0 407 Proxy Authentication Required");
 	unit_end();
 
+	unit_begin("a refusal quotes the body's start, a half answer all of it");
+	{
+		static const char refusal[] = "HTTP/1.1 403 Forbidden\r\n\r\n"
+		    "no CONNECT to that port\n";
+		const unsigned char *q;
+		size_t used, shown;
+
+		start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
+		CHECK_INT(proxy_client_input(&hs, (const unsigned char *)
+		    refusal, sizeof(refusal) - 1, &used), PROXY_FAILED);
+		q = proxy_client_quoted(&hs, (const unsigned char *)refusal,
+		    sizeof(refusal) - 1, used, &shown);
+		CHECK_MEM(q, shown, "no CONNECT to that port\n", 24);
+		start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
+		CHECK_INT(proxy_client_input(&hs, (const unsigned char *)
+		    "HTTP/1.1 4", 10, &used), PROXY_MORE);
+		CHECK_INT(proxy_client_input(&hs, NULL, 0, &used),
+		    PROXY_FAILED);
+		q = proxy_client_quoted(&hs, NULL, 0, used, &shown);
+		CHECK_MEM(q, shown, "HTTP/1.1 4", 10);
+		start(&hs, PROXY_SOCKS4, "127.0.0.1", 1, NULL, NULL);
+		q = (const unsigned char *)"\0\x5b\0\0\0\0\0\0";
+		CHECK_INT(proxy_client_input(&hs, q, 8, &used), PROXY_FAILED);
+		proxy_client_quoted(&hs, q, 8, used, &shown);
+		CHECK_INT((long)shown, 0);
+	}
+	unit_end();
+
 	unit_begin("http: another protocol shows at its first odd byte");
 	start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
 	CHECK_INT(feed(&hs, "SSH-2.0-OpenSSH\r\n", 17, 17, &taken),
