@@ -174,6 +174,15 @@ EOF
 	wait_for_line "$TMP/fwd.err" "^sockit: connect to example\\.org:443 for #1 \\(127\\.0\\.0\\.1:[0-9]+\\) through proxy 127\\.0\\.0\\.1:$port: no answer from the proxy within 0\\.2 s \\(-w\\)\$"
 }
 
+@test "--wait is connect's: listen --to --proxy has none, and the man page says a forwarder asks the proxy once for each pair" {
+	run --separate-stderr sockit listen --wait 1 --to 127.0.0.1:9 \
+	    --proxy socks5://p:1 127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "unknown option '--wait' for listen"
+	grep -qF "asks the proxy once for each pair" \
+	    "$BATS_TEST_DIRNAME/../man/sockit.1"
+}
+
 @test "usage errors: --proxy needs --to and a TCP target, and does not chain a proxy server" {
 	run --separate-stderr sockit listen --proxy socks5://p:1 127.0.0.1:0
 	assert_status 2
