@@ -128,12 +128,12 @@ print_entry(const struct errtable_entry *e)
 	}
 }
 
+/* An entry's fields, for its object in --json and in --list --json. */
 static void
 json_entry(struct strbuf *sb, const struct errtable_entry *e)
 {
 	const char *recipe = explain_demo_recipe(e->name);
 
-	json_begin(sb);
 	json_field_str(sb, "name", e->name);
 	if (e->alias != NULL)
 		json_field_str(sb, "alias", e->alias);
@@ -150,17 +150,39 @@ json_entry(struct strbuf *sb, const struct errtable_entry *e)
 		json_field_null(sb, "provoke");
 	json_field_bool(sb, "demo", recipe != NULL);
 	json_field_str(sb, "recipe", recipe != NULL ? recipe : e->takes);
-	json_end(sb);
 }
 
+/*
+ * The proxy's answer that the number asked about also names, as two
+ * fields, null when there is none: a --list entry has no such field, as
+ * it is the word asked, not the entry, that names two codes.
+ */
 static void
-print_json_entry(const struct errtable_entry *e, const char *after)
+json_also(struct strbuf *sb, const struct errtable_entry *also)
+{
+	if (also == NULL) {
+		json_field_null(sb, "also");
+		json_field_null(sb, "also_kind");
+		return;
+	}
+	json_field_str(sb, "also", also->name);
+	json_field_str(sb, "also_kind", errtable_kind_name(also->kind));
+}
+
+/* An entry as a JSON object, and the answer also named unless in --list. */
+static void
+print_json_entry(const struct errtable_entry *e, bool listed,
+    const struct errtable_entry *also, const char *after)
 {
 	char storage[8192];
 	struct strbuf sb;
 
 	strbuf_init(&sb, storage, sizeof(storage));
+	json_begin(&sb);
 	json_entry(&sb, e);
+	if (!listed)
+		json_also(&sb, also);
+	json_end(&sb);
 	printf("%s%s", strbuf_str(&sb), after);
 }
 
@@ -179,7 +201,8 @@ list(const struct explain_opts *o)
 		fputs("[\n", stdout);
 	for (i = 0; i < n; i++) {
 		if (o->json)
-			print_json_entry(&t[i], i + 1 < n ? ",\n" : "\n");
+			print_json_entry(&t[i], true, NULL,
+			    i + 1 < n ? ",\n" : "\n");
 		else
 			printf("%-*s %5d  %s%s\n", width, t[i].name,
 			    t[i].number,
@@ -217,7 +240,8 @@ other_errno(const char *word)
 }
 
 static int
-explain_other(const struct explain_opts *o, int err)
+explain_other(const struct explain_opts *o, int err,
+    const struct errtable_entry *also)
 {
 	char storage[1024];
 	struct strbuf sb;
@@ -230,6 +254,7 @@ explain_other(const struct explain_opts *o, int err)
 		json_field_int(&sb, "number", err);
 		json_field_str(&sb, "meaning", i18n_errno_text_english(err));
 		json_field_bool(&sb, "demo", false);
+		json_also(&sb, also);
 		json_end(&sb);
 		printf("%s\n", strbuf_str(&sb));
 		return EXIT_OK;
@@ -244,20 +269,27 @@ explain_other(const struct explain_opts *o, int err)
 
 /*
  * "the proxy said 91 ..." and errno 91 share a number: the errno is
- * explained, and this line names the proxy's answer, for whoever came
- * from that message.
+ * explained, and the proxy's answer is named after it, for whoever came
+ * from that message. Returns that answer, or NULL when word names only
+ * the entry shown.
  */
-static void
-also(const struct explain_opts *o, const char *word,
-    const struct errtable_entry *shown)
+static const struct errtable_entry *
+also_answer(const char *word, const struct errtable_entry *shown)
 {
 	const struct errtable_entry *a = errtable_find_answer(word);
 
-	if (o->json || a == NULL || a == shown)
+	return a == shown ? NULL : a;
+}
+
+/* The text's line after the entry that names the answer also meant. */
+static void
+print_also(const char *word, const struct errtable_entry *also)
+{
+	if (also == NULL)
 		return;
 	printf("\n");
 	printf(_("%s is also a %s proxy's answer, %s: sockit explain %s\n"),
-	    word, errtable_kind_name(a->kind), a->name, a->name);
+	    word, errtable_kind_name(also->kind), also->name, also->name);
 }
 
 static int
@@ -357,7 +389,7 @@ int
 cmd_explain(int argc, char **argv)
 {
 	struct explain_opts o;
-	const struct errtable_entry *e;
+	const struct errtable_entry *e, *also;
 	char *pos[1];
 	int npos, status, err;
 	const struct opt_group groups[] = {
@@ -389,7 +421,9 @@ cmd_explain(int argc, char **argv)
 		    "ECONNREFUSED, 111 or EAI_NONAME, or --list");
 		return EXIT_USAGE;
 	}
-	if ((e = errtable_find(pos[0])) == NULL) {
+	e = errtable_find(pos[0]);
+	also = also_answer(pos[0], e);
+	if (e == NULL) {
 		if ((err = other_errno(pos[0])) == 0)
 			return unknown(pos[0]);
 		if (o.demo) {
@@ -398,14 +432,15 @@ cmd_explain(int argc, char **argv)
 			    trace_errno_name(err));
 			return EXIT_FAIL;
 		}
-		explain_other(&o, err);
+		explain_other(&o, err, also);
 	} else if (o.demo) {
 		return demo(&o, e);
 	} else if (o.json) {
-		print_json_entry(e, "\n");
+		print_json_entry(e, false, also, "\n");
 	} else {
 		print_entry(e);
 	}
-	also(&o, pos[0], e);
+	if (!o.json)
+		print_also(pos[0], also);
 	return EXIT_OK;
 }

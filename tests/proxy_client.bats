@@ -503,6 +503,15 @@ EOF
 	assert_output_contains "sockit listen --http-proxy --auth-file FILE"
 }
 
+@test "explain --json 91 names SOCKS4's REJECTED after the errno, as the text does; a name or 0x05 names one code" {
+	run --separate-stderr sockit explain --json 91
+	assert_success
+	[ "$(jq -r '.name + " " + .also + " " + .also_kind' <<<"$output")" = "EPROTOTYPE REJECTED socks4" ]
+	run --separate-stderr sockit explain --json 0x05
+	assert_success
+	[ "$(jq -r '.name + " " + (.also | tostring)' <<<"$output")" = "CONNECTION_REFUSED null" ]
+}
+
 @test "a reset after the tunnel is up names the target and the proxy it came through" {
 	start_listener proxy --socks5 127.0.0.1:0
 	local proxy=$LISTEN_PORT pid
