@@ -135,39 +135,36 @@ trace_iov(struct strbuf *sb, const struct iovec *iov, size_t count, long rc,
 	strbuf_puts(sb, "]");
 }
 
-ssize_t
-sys_send(int fd, const void *buf, size_t len, int flags)
-{
-	ssize_t rc;
+/* The most of a message with a secret in it that a trace line shows. */
+#define SHOWN_MAX 1024
 
-	if (step_wanted())
-		step_data("send", fd, buf, len, flags | nosignal(), NULL, 0,
-		    false);
-	do
-		rc = send(fd, buf, len, flags | nosignal());
-	while (sys_retry_eintr(rc));
-	if (sys_trace_data_call(rc, flags))
-		trace_data("send", fd, buf, len, flags | nosignal(), rc,
-		    errno, NULL, 0, false);
-	sys_state_after(fd, rc, rc >= 0);
-	return rc;
-}
-
-ssize_t
-sys_send_secret(int fd, const void *buf, size_t len, int flags,
+/*
+ * Copies buf's first len bytes, SHOWN_MAX at most, into shown with those
+ * from secret_at to secret_end as '*': a trace is pasted into bug
+ * reports, a password must not be. Returns how many were copied.
+ */
+static size_t
+masked_copy(unsigned char *shown, const void *buf, size_t len,
     size_t secret_at, size_t secret_end)
 {
-	unsigned char shown[1024];
-	size_t n = len < sizeof(shown) ? len : sizeof(shown), i;
-	ssize_t rc;
+	size_t n = len < SHOWN_MAX ? len : SHOWN_MAX, i;
 
-	/*
-	 * The trace and --step show a copy with the secret's bytes as '*':
-	 * a trace is pasted into bug reports, a password must not be.
-	 */
 	memcpy(shown, buf, n);
 	for (i = secret_at; i < secret_end && i < n; i++)
 		shown[i] = '*';
+	return n;
+}
+
+/*
+ * send(2), with the trace and --step showing shown's n bytes: buf itself
+ * for a plain send, which so pays for no copy, or a masked copy of it.
+ */
+static inline ssize_t
+send_showing(int fd, const void *buf, size_t len, int flags,
+    const void *shown, size_t n)
+{
+	ssize_t rc;
+
 	if (step_wanted())
 		step_data("send", fd, shown, n, flags | nosignal(), NULL, 0,
 		    false);
@@ -179,6 +176,22 @@ sys_send_secret(int fd, const void *buf, size_t len, int flags,
 		    errno, NULL, 0, false);
 	sys_state_after(fd, rc, rc >= 0);
 	return rc;
+}
+
+ssize_t
+sys_send(int fd, const void *buf, size_t len, int flags)
+{
+	return send_showing(fd, buf, len, flags, buf, len);
+}
+
+ssize_t
+sys_send_secret(int fd, const void *buf, size_t len, int flags,
+    size_t secret_at, size_t secret_end)
+{
+	unsigned char shown[SHOWN_MAX];
+	size_t n = masked_copy(shown, buf, len, secret_at, secret_end);
+
+	return send_showing(fd, buf, len, flags, shown, n);
 }
 
 ssize_t
@@ -217,18 +230,12 @@ void
 sys_recv_shown(int fd, const void *buf, size_t len, int flags, ssize_t rc,
     int err, size_t secret_at, size_t secret_end)
 {
-	unsigned char shown[1024];
-	size_t n = rc > 0 ? (size_t)rc : 0, i;
+	unsigned char shown[SHOWN_MAX];
+	size_t got = rc > 0 ? (size_t)rc : 0;
 	int saved = errno;
 
-	/* As sys_send_secret: a trace is pasted into bug reports. */
-	if (n > sizeof(shown))
-		n = sizeof(shown);
-	if (n > len)
-		n = len;
-	memcpy(shown, buf, n);
-	for (i = secret_at; i < secret_end && i < n; i++)
-		shown[i] = '*';
+	/* MSG_TRUNC may say more arrived than the buffer holds. */
+	masked_copy(shown, buf, got < len ? got : len, secret_at, secret_end);
 	errno = err;
 	/* The line shows a few dozen bytes at most, all in the copy. */
 	if (sys_trace_data_call(rc, flags))
