@@ -193,7 +193,7 @@ list(const struct explain_opts *o)
 	const struct errtable_entry *t = errtable_all(&n);
 	int width = 0;
 
-	/* The names' column is as wide as the longest, COMMAND_NOT_SUPPORTED. */
+	/* The names' column is as wide as the longest, a SOCKS5 reply's. */
 	for (i = 0; i < n; i++)
 		if ((int)strlen(t[i].name) > width)
 			width = (int)strlen(t[i].name);

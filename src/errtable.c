@@ -416,6 +416,16 @@ static const struct errtable_entry table[] = {
 	 * A proxy's answers: what connect --proxy prints by name, and the
 	 * reasons sockit's own proxy gives them.
 	 */
+	{ S5("ADDRESS_TYPE_NOT_SUPPORTED", 0x08),
+	  N_("Address type not supported"),
+	  N_("A SOCKS5 proxy answers it when it does not take the request's "
+	  "kind of address: an IPv6 address, or the name socks5h:// sends; "
+	  "sockit's own, when the kind is none of IPv4, IPv6 and a name."),
+	  N_("With socks5h://, try socks5://, which sends the address this "
+	  "machine resolved; an IPv6 target wants a proxy that takes IPv6."),
+	  NULL,
+	  N_("It takes a SOCKS5 proxy that takes only some kinds of "
+	  "address.") },
 	{ S5("COMMAND_NOT_SUPPORTED", 0x07), N_("Command not supported"),
 	  N_("A SOCKS5 proxy answers it to BIND or UDP ASSOCIATE when it "
 	  "does only CONNECT, as sockit's does."),
@@ -493,6 +503,16 @@ static const struct errtable_entry table[] = {
 	  N_("Run an identd, or use socks5://."),
 	  NULL,
 	  N_("It takes a SOCKS4 proxy that asks identd.") },
+	{ S4("IDENTD_MISMATCH", 93), N_("Request rejected: identd user "
+	  "mismatch"),
+	  N_("A SOCKS4 proxy answers it when it checks the client's user id "
+	  "with identd (RFC 1413) and the identd names a user other than "
+	  "the request's user id."),
+	  N_("Send the user identd names as the user id "
+	  "(socks4://USER@HOST), or use socks5://."),
+	  NULL,
+	  N_("It takes a SOCKS4 proxy that asks identd, and another user "
+	  "id.") },
 	{ HT(400), N_("Bad Request"),
 	  N_("An HTTP proxy answers it to a request it cannot read; a SOCKS "
 	  "port that knows HTTP when it sees it, as sockit's own does, "

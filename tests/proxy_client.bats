@@ -512,6 +512,15 @@ EOF
 	[ "$(jq -r '.name + " " + (.also | tostring)' <<<"$output")" = "CONNECTION_REFUSED null" ]
 }
 
+@test "explain knows every name connect --proxy prints: 0x08 ADDRESS_TYPE_NOT_SUPPORTED, and 93 IDENTD_MISMATCH after the errno" {
+	run --separate-stderr sockit explain 0x08
+	assert_success
+	assert_output_contains "ADDRESS_TYPE_NOT_SUPPORTED, socks5 8: Address type not supported"
+	run --separate-stderr sockit explain 93
+	assert_success
+	assert_output_contains "93 is also a socks4 proxy's answer, IDENTD_MISMATCH: sockit explain IDENTD_MISMATCH"
+}
+
 @test "a reset after the tunnel is up names the target and the proxy it came through" {
 	start_listener proxy --socks5 127.0.0.1:0
 	local proxy=$LISTEN_PORT pid
