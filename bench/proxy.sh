@@ -10,10 +10,13 @@
 # them: the same client straight to the targets ("direct", the client's
 # own ceiling), a splice forwarder without any handshake ("splice
 # floor"), and sockit listen --to, the relay without a handshake. The
-# client's share of a core is shown beside each number. ROUNDS (5)
+# client's share of a core is shown beside each number, and the CPU
+# each server spent on a short connection. ROUNDS (5)
 # rounds; medians; ratios against the best peer in each column, which
 # sockit's proxy server is to pass twice. PROXY_BENCH_QUICK=1: one round
-# of 256 MiB and 1 s, under a minute. A peer that is not installed is a
+# of 256 MiB and 1 s, under a minute. Last, the ceiling of any proxy's
+# connections per second on this machine, from what the client, the
+# target and the packets cost. A peer that is not installed is a
 # row that says so, and so is sockit's server in a build that has none.
 set -eu
 cd "$(dirname "$0")/.."
@@ -34,6 +37,7 @@ WARM=${WARM:-1}
 CONC=${CONC:-32}
 OUT=$PWD/build/bench
 mkdir -p "$OUT"
+CLK_TCK=$(getconf CLK_TCK)
 
 . bench/common.sh
 need_peers
@@ -189,6 +193,7 @@ RUNNING[$!]=1
 wait_ready "$!" "$SINK_PORT" || { echo "proxy: the sink did not start" >&2; exit 1; }
 ECHO_PORT=$(free_port)
 "$OUT/proxyclient" echo "$ECHO_PORT" </dev/null >/dev/null 2>&1 &
+ECHO_PID=$!
 RUNNING[$!]=1
 wait_ready "$!" "$ECHO_PORT" || { echo "proxy: the echo server did not start" >&2; exit 1; }
 
@@ -230,23 +235,62 @@ bulk() {
 	fi
 }
 
-# rate KIND PORT: "CONNS/S CPU", short connections per second to the
-# echo server and the client's percent of a core. WARM seconds of the
-# same go first, unmeasured: danted forks more children for seconds as
-# the load comes, and each server is measured as it runs under load.
+# server_ticks PID: the clock ticks of CPU that PID and its children
+# have used, those still running and those it has reaped: danted and
+# ncat fork for their clients.
+server_ticks() {
+	local pid ticks total=0
+	for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		ticks=$(awk '{ print $14 + $15 + $16 + $17 }' \
+		    "/proc/$pid/stat" 2>/dev/null) || continue
+		total=$((total + ${ticks:-0}))
+	done
+	echo "$total"
+}
+
+# irq_ticks: the clock ticks all cores have spent in interrupts and
+# softirqs, where loopback's packets are carried for everyone.
+irq_ticks() {
+	awk '$1 == "cpu" { print $7 + $8 }' /proc/stat
+}
+
+# per_conn TICKS CONNS: microseconds a connection.
+per_conn() {
+	awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" \
+	    'BEGIN { printf "%.0f", t * 1e6 / hz / n }'
+}
+
+# rate KIND PORT [PID]: "CONNS/S CPU US REST", short connections per
+# second to the echo server, the client's percent of a core, the
+# microseconds of CPU the server PID (and its children) spent on each
+# connection ("-" without PID), and those the rest spent on it: the
+# client, the echo target and the packets' softirqs. WARM seconds of
+# the same go first, unmeasured: danted forks more children for seconds
+# as the load comes, and each server is measured as it runs under load.
 rate() {
-	local conns errors rate cpu
+	local conns errors rate cpu us=- rest=- server0 echo0 irq0 client_us
 	"$OUT/proxyclient" rate "$1" "$2" "$ECHO_PORT" "$WARM" "$CONC" \
 	    >/dev/null 2>&1 || true
+	server0=$(server_ticks "${3:-$ECHO_PID}")
+	echo0=$(server_ticks "$ECHO_PID")
+	irq0=$(irq_ticks)
 	read -r conns errors rate cpu < <("$OUT/proxyclient" rate "$1" "$2" \
 	    "$ECHO_PORT" "$SECS" "$CONC" 2>"$DIR/client.err")
+	if [ "${conns:-0}" -gt 0 ] && [ "${rate%.*}" -gt 0 ]; then
+		[ -z "${3:-}" ] ||
+		    us=$(per_conn $(($(server_ticks "$3") - server0)) "$conns")
+		client_us=$(awk -v c="$cpu" -v r="$rate" \
+		    'BEGIN { printf "%.0f", c * 1e4 / r }')
+		rest=$((client_us + $(per_conn $(($(server_ticks "$ECHO_PID") -
+		    echo0 + $(irq_ticks) - irq0)) "$conns")))
+	fi
 	[ "${errors:-1}" -eq 0 ] ||
 	    echo "proxy: $NAME: $errors of $((conns + errors)) connections" \
 	        "failed: $(cat "$DIR/client.err")" >&2
-	echo "${rate:-0} ${cpu:-0}"
+	echo "${rate:-0} ${cpu:-0} $us $rest"
 }
 
-declare -A MBPS CPS MBPS_CPU CPS_CPU
+declare -A MBPS CPS MBPS_CPU CPS_CPU CONN_US REST_US
 echo "proxy: $ROUNDS rounds; $DATA_MB MiB through one tunnel, $CONC" \
     "connections at once for ${SECS}s"
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -269,20 +313,20 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			# for bytes, not for connections.
 			if [ "$NAME_BIN" = sockit ] &&
 			    start "$command" "$ECHO_PORT"; then
-				rate_out=$(rate none "$PPORT")
+				rate_out=$(rate none "$PPORT" "$PPID_")
 				stop "$PPID_"
 			fi
 			;;
 		*)
 			if start "$command" ""; then
 				bulk_out=$(bulk "$kind" "$PPORT")
-				rate_out=$(rate "$kind" "$PPORT")
+				rate_out=$(rate "$kind" "$PPORT" "$PPID_")
 				stop "$PPID_"
 			fi
 			;;
 		esac
 		read -r mbps mbps_cpu <<<"$bulk_out"
-		read -r cps cps_cpu <<<"$rate_out"
+		read -r cps cps_cpu conn_us rest_us <<<"$rate_out"
 		if [ -n "$mbps" ]; then
 			MBPS[$NAME]+=" $mbps"
 			MBPS_CPU[$NAME]+=" $mbps_cpu"
@@ -290,10 +334,12 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		if [ -n "$cps" ]; then
 			CPS[$NAME]+=" $cps"
 			CPS_CPU[$NAME]+=" $cps_cpu"
+			[ "${conn_us:--}" = - ] || CONN_US[$NAME]+=" $conn_us"
+			[ "${rest_us:--}" = - ] || REST_US[$NAME]+=" $rest_us"
 		fi
-		printf '  round %d  %-32s %8s MiB/s %8s conns/s  client %s%% %s%%\n' \
+		printf '  round %d  %-32s %8s MiB/s %8s conns/s  client %s%% %s%%  us/conn %s + %s\n' \
 		    "$round" "$NAME" "${mbps:--}" "${cps:--}" "${mbps_cpu:--}" \
-		    "${cps_cpu:--}"
+		    "${cps_cpu:--}" "${conn_us:--}" "${rest_us:--}"
 	done
 done
 
@@ -319,10 +365,12 @@ for name in "${PEERS[@]}"; do
 done
 
 # The client's share of a core beside each number: near 100%, the client
-# and not the proxy was the limit.
+# and not the proxy was the limit. server and rest: the microseconds of
+# CPU spent on each short connection by the server, and by the rest (the
+# client, the echo target, softirqs).
 printf '\nmedians of %d rounds\n' "$ROUNDS"
-printf '%-32s %8s %7s %7s %9s %7s %7s\n' proxy "MiB/s" "x best" "client" \
-    "conns/s" "x best" "client"
+printf '%-32s %8s %7s %7s %9s %7s %7s %7s %7s\n' proxy "MiB/s" "x best" \
+    "client" "conns/s" "x best" "client" "server" "rest"
 for row in "${ROWS[@]}"; do
 	IFS='|' read -r name _ <<<"$row"
 	if [ -n "${MISSING[$name]:-}" ]; then
@@ -333,9 +381,12 @@ for row in "${ROWS[@]}"; do
 	cps=$(m "${CPS[$name]:-}")
 	mbps_cpu=$(m "${MBPS_CPU[$name]:-}")
 	cps_cpu=$(m "${CPS_CPU[$name]:-}")
-	printf '%-32s %8s %7s %7s %9s %7s %7s\n' "$name" "${mbps:--}" \
+	conn_us=$(m "${CONN_US[$name]:-}")
+	rest_us=$(m "${REST_US[$name]:-}")
+	printf '%-32s %8s %7s %7s %9s %7s %7s %7s %7s\n' "$name" "${mbps:--}" \
 	    "$(ratio "$mbps" "$best_mbps")" "${mbps_cpu:+$mbps_cpu%}" \
-	    "${cps:--}" "$(ratio "$cps" "$best_cps")" "${cps_cpu:+$cps_cpu%}"
+	    "${cps:--}" "$(ratio "$cps" "$best_cps")" "${cps_cpu:+$cps_cpu%}" \
+	    "${conn_us:--}" "${rest_us:--}"
 done
 
 echo
@@ -344,6 +395,24 @@ echo "the client's headroom (direct / best peer): $(ratio \
     "$(m "${MBPS[direct (no proxy)]:-}")" "$best_mbps")x in MiB/s," \
     "$(ratio "$(m "${CPS[direct (no proxy)]:-}")" "$best_cps")x in conns/s" \
     "(above 2x, or the targets cannot be seen)"
+# Even a proxy that took no CPU at all leaves the rest's cost on the
+# machine's cores: its rate cannot pass their number over the cheapest
+# rest a proxied connection had. Upper bound: it counts no idle time.
+cores=$(nproc)
+least_rest=
+for name in "${SOCKIT_ROWS[@]}" "${PEERS[@]}"; do
+	v=$(m "${REST_US[$name]:-}")
+	[ -n "$v" ] || continue
+	if [ -z "$least_rest" ] || [ "$v" -lt "$least_rest" ]; then
+		least_rest=$v
+	fi
+done
+if [ -n "$least_rest" ] && [ "$least_rest" -gt 0 ]; then
+	ceiling=$((cores * 1000000 / least_rest))
+	echo "any proxy's ceiling here: $cores cores / $least_rest us of the" \
+	    "rest a connection = $ceiling conns/s, $(ratio "$ceiling" \
+	    "$best_cps")x the best peer"
+fi
 for name in "${SOCKIT_ROWS[@]}"; do
 	if [ -n "${MISSING[$name]:-}" ]; then
 		echo "target: $name at least 2x the best peer in MiB/s and in conns/s: not measured, ${MISSING[$name]}"
