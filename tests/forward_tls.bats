@@ -23,17 +23,6 @@ start_peer() {
 	PEER_PORT=$(sed -n 's/^port //p' "$TMP/$name.out" | head -n 1)
 }
 
-# s_server NAME CERT ARGS...: openssl s_server -www with CERT on
-# 127.0.0.1 port 0; sets S_PORT.
-s_server() {
-	local name=$1 cert=$2
-	shift 2
-	bg "$name" openssl s_server -accept 127.0.0.1:0 -www \
-	    -cert "$CERTS/$cert.pem" -key "$CERTS/$cert.key" "$@"
-	wait_for_line "$TMP/$name.out" '^ACCEPT ' || return 1
-	S_PORT=$(sed -n 's/^ACCEPT .*://p' "$TMP/$name.out" | head -n 1)
-}
-
 @test "TLS termination: curl --cacert through the forward to a plain http.server [long]" {
 	mkdir "$TMP/www"
 	random_file "$TMP/www/blob" 2
@@ -63,7 +52,7 @@ s_server() {
 }
 
 @test "TLS origination: a plain client through the forward to openssl s_server, verified by --cafile [long]" {
-	s_server srv leaf
+	start_s_server srv -www
 	start_listener fwd --trace --cafile "$CERTS/ca.pem" 127.0.0.1:0 \
 	    --to "tls://127.0.0.1:$S_PORT"
 	run bash -c "timeout 20 '$SOCKIT' connect 127.0.0.1 $LISTEN_PORT \
@@ -77,7 +66,7 @@ s_server() {
 }
 
 @test "both sides TLS: --cert for the listening side, --cafile for the target's [long]" {
-	s_server srv leaf
+	start_s_server srv -www
 	start_listener fwd --tls --cert "$CERTS/leaf.pem" \
 	    --key "$CERTS/leaf.key" --cafile "$CERTS/ca.pem" 127.0.0.1:0 \
 	    --to "tls://127.0.0.1:$S_PORT"
@@ -88,7 +77,7 @@ s_server() {
 }
 
 @test "a target with a wrong certificate resets the accepted peer and is reported [long]" {
-	s_server srv wrong
+	start_s_server srv -www -cert "$CERTS/wrong.pem" -key "$CERTS/wrong.key"
 	start_listener fwd --cafile "$CERTS/ca.pem" 127.0.0.1:0 \
 	    --to "tls://127.0.0.1:$S_PORT"
 	run bash -c "timeout 20 '$SOCKIT' connect 127.0.0.1 $LISTEN_PORT \

@@ -2,6 +2,7 @@
 # tests/proxy_client.bats: connect and send --proxy through real proxies (microsocks, danted, tinyproxy, ncat) and scripted ones: data both ways, the handshake's trace, the half-close default, TLS and ssh through a proxy, and every error a proxy can give.
 load test_helper
 load proxy_helper
+load tls_helper
 
 # through NAME URL ARGS...: printf 'ping\n' into `sockit connect --proxy
 # URL ARGS`, as run --separate-stderr does.
@@ -256,29 +257,24 @@ EOF
 @test "--tls through a proxy: openssl s_server's certificate checked against the target's name [long]" {
 	"$SOCKIT" --version | grep -q '^features:.* tls=no' &&
 	    skip "built without TLS"
-	sh "$BATS_TEST_DIRNAME/tls_certs.sh" "$TMP/certs" >/dev/null
-	bg srv openssl s_server -accept 127.0.0.1:0 -www \
-	    -cert "$TMP/certs/leaf.pem" -key "$TMP/certs/leaf.key"
-	wait_for_line "$TMP/srv.out" '^ACCEPT '
-	local port
-	port=$(sed -n 's/^ACCEPT .*://p' "$TMP/srv.out" | head -n 1)
+	local CERTS=$TMP/certs
+	sh "$TLS_TESTS/tls_certs.sh" "$CERTS" >/dev/null
+	start_s_server srv -www
 	# The proxy at 127.0.0.2, a name the certificate does not hold: the
 	# check passes only if it is made against the target's name.
 	DAEMON_ADDR=127.0.0.2 start_microsocks
 	run --separate-stderr bash -c "printf 'GET / HTTP/1.0\r\n\r\n' |
-	    timeout 20 '$SOCKIT' connect -v --tls --cafile '$TMP/certs/ca.pem' \
-	    --proxy socks5h://127.0.0.2:$PROXY_PORT localhost:$port 3>&-"
+	    timeout 20 '$SOCKIT' connect -v --tls --cafile '$CERTS/ca.pem' \
+	    --proxy socks5h://127.0.0.2:$PROXY_PORT localhost:$S_PORT 3>&-"
 	assert_success
 	assert_output_contains "s_server"
-	assert_stderr_contains "proxy socks5h: connected to localhost:$port"
+	assert_stderr_contains "proxy socks5h: connected to localhost:$S_PORT"
 	# And the other way: a certificate for another name is refused.
-	bg wrong openssl s_server -accept 127.0.0.1:0 -www \
-	    -cert "$TMP/certs/wrong.pem" -key "$TMP/certs/wrong.key"
-	wait_for_line "$TMP/wrong.out" '^ACCEPT '
-	port=$(sed -n 's/^ACCEPT .*://p' "$TMP/wrong.out" | head -n 1)
+	start_s_server wrong -www -cert "$CERTS/wrong.pem" \
+	    -key "$CERTS/wrong.key"
 	run --separate-stderr bash -c "timeout 20 '$SOCKIT' connect --tls \
-	    --cafile '$TMP/certs/ca.pem' --proxy socks5h://127.0.0.2:$PROXY_PORT \
-	    localhost:$port </dev/null 3>&-"
+	    --cafile '$CERTS/ca.pem' --proxy socks5h://127.0.0.2:$PROXY_PORT \
+	    localhost:$S_PORT </dev/null 3>&-"
 	assert_status 1
 }
 

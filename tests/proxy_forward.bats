@@ -2,6 +2,7 @@
 # tests/proxy_forward.bats: listen --to TARGET --proxy URL: every forwarded peer's target reached through a proxy (sockit's own --socks5, microsocks, danted, tinyproxy), its failures and usage errors.
 load test_helper
 load proxy_helper
+load tls_helper
 
 # start_echo: a target that greets each peer with "hi", echoes its line
 # as "echo:LINE" and closes, many peers at once; sets TARGET_PORT.
@@ -260,14 +261,11 @@ EOF
 @test "a tls:// target through microsocks: openssl s_server's certificate checked against the target's name [long]" {
 	"$SOCKIT" --version | grep -q '^features:.* tls=no' &&
 	    skip "built without TLS"
-	sh "$BATS_TEST_DIRNAME/tls_certs.sh" "$TMP/certs" >/dev/null
-	bg srv openssl s_server -accept 127.0.0.1:0 -www \
-	    -cert "$TMP/certs/leaf.pem" -key "$TMP/certs/leaf.key"
-	wait_for_line "$TMP/srv.out" '^ACCEPT '
-	local port
-	port=$(sed -n 's/^ACCEPT .*://p' "$TMP/srv.out" | head -n 1)
+	local CERTS=$TMP/certs
+	sh "$TLS_TESTS/tls_certs.sh" "$CERTS" >/dev/null
+	start_s_server srv -www
 	start_microsocks
-	start_forward --cafile "$TMP/certs/ca.pem" --to "tls://localhost:$port" \
+	start_forward --cafile "$CERTS/ca.pem" --to "tls://localhost:$S_PORT" \
 	    --proxy "socks5h://127.0.0.1:$PROXY_PORT"
 	run --separate-stderr bash -c "printf 'GET / HTTP/1.0\r\n\r\n' |
 	    timeout 20 '$SOCKIT' connect --shutdown none 127.0.0.1:$FWD_PORT 3>&-"

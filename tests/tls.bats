@@ -44,18 +44,6 @@ bulk_files() {
 # The CA the good certificates chain to, for sockit.
 CA=(--cafile "${CERTS:-}/ca.pem")
 
-# s_server NAME ARGS...: openssl s_server -www (a page for each GET) on
-# 127.0.0.1 port 0, for one connection, with leaf.pem unless ARGS names
-# another; sets S_PORT.
-s_server() {
-	local name=$1
-	shift
-	bg "$name" openssl s_server -accept 127.0.0.1:0 -naccept 1 -www \
-	    -cert "$CERTS/leaf.pem" -key "$CERTS/leaf.key" "$@"
-	wait_for_line "$TMP/$name.out" '^ACCEPT ' || return 1
-	S_PORT=$(sed -n 's/^ACCEPT .*://p' "$TMP/$name.out" | head -n 1)
-}
-
 # tls_peer NAME ARGS...: tests/tls_peer.py server ARGS with leaf.pem
 # unless ARGS names another; sets PEER_PORT (or the path with --unix)
 # once it is listening.
@@ -129,7 +117,7 @@ handshake_failed() {
 # --- verified success against real servers --------------------------------
 
 @test "connect --tls verifies openssl s_server's certificate by IP SAN and fetches its page" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -139,7 +127,7 @@ handshake_failed() {
 }
 
 @test "connect --tls checks the host name it was given, localhost, against the certificate" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect -4 --tls "${CA[@]}" \
 	    "localhost:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -250,7 +238,7 @@ handshake_failed() {
 	mkdir "$TMP/cas"
 	cp "$CERTS/ca.pem" "$TMP/cas/"
 	openssl rehash "$TMP/cas"
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect --tls --capath "$TMP/cas" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -258,7 +246,8 @@ handshake_failed() {
 }
 
 @test "--verify-name NAME checks NAME instead of the host" {
-	s_server srv -cert "$CERTS/wrong.pem" -key "$CERTS/wrong.key"
+	start_s_server srv -naccept 1 -www \
+	    -cert "$CERTS/wrong.pem" -key "$CERTS/wrong.key"
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    --verify-name wrong.example "127.0.0.1:$S_PORT" \
 	    <"$BATS_FILE_TMPDIR/get"
@@ -267,7 +256,7 @@ handshake_failed() {
 }
 
 @test "--ssl is ncat's spelling of --tls" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect --ssl "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -275,7 +264,7 @@ handshake_failed() {
 }
 
 @test "--ciphersuites and --ciphers choose what TLS 1.3 and TLS 1.2 use [long]" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
 	    --ciphersuites TLS_CHACHA20_POLY1305_SHA256 "127.0.0.1:$S_PORT" \
 	    <"$BATS_FILE_TMPDIR/get"
@@ -283,7 +272,7 @@ handshake_failed() {
 	grep -q "^sockit: tls: TLSv1\.3, TLS_CHACHA20_POLY1305_SHA256," \
 	    <<<"$stderr"
 
-	s_server srv2
+	start_s_server srv2 -naccept 1 -www
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" --tls-max 1.2 \
 	    --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 "127.0.0.1:$S_PORT" \
 	    <"$BATS_FILE_TMPDIR/get"
@@ -295,7 +284,8 @@ handshake_failed() {
 # --- every failure, its message and status 1 --------------------------------
 
 @test "an expired certificate fails with X509_V_ERR_CERT_HAS_EXPIRED, its dates and the clock" {
-	s_server srv -cert "$CERTS/expired.pem" -key "$CERTS/expired.key"
+	start_s_server srv -naccept 1 -www \
+	    -cert "$CERTS/expired.pem" -key "$CERTS/expired.key"
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" </dev/null
 	handshake_failed "$S_PORT" X509_V_ERR_CERT_HAS_EXPIRED \
@@ -303,7 +293,8 @@ handshake_failed() {
 }
 
 @test "a certificate for another name fails with X509_V_ERR_HOSTNAME_MISMATCH and says which names it has" {
-	s_server srv -cert "$CERTS/wrong.pem" -key "$CERTS/wrong.key"
+	start_s_server srv -naccept 1 -www \
+	    -cert "$CERTS/wrong.pem" -key "$CERTS/wrong.key"
 	run --separate-stderr sockit connect -4 --tls "${CA[@]}" \
 	    "localhost:$S_PORT" </dev/null
 	handshake_failed "$S_PORT" X509_V_ERR_HOSTNAME_MISMATCH \
@@ -311,7 +302,8 @@ handshake_failed() {
 }
 
 @test "an IP literal is checked against the IP SANs: X509_V_ERR_IP_ADDRESS_MISMATCH" {
-	s_server srv -cert "$CERTS/wrong.pem" -key "$CERTS/wrong.key"
+	start_s_server srv -naccept 1 -www \
+	    -cert "$CERTS/wrong.pem" -key "$CERTS/wrong.key"
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" </dev/null
 	handshake_failed "$S_PORT" X509_V_ERR_IP_ADDRESS_MISMATCH \
@@ -319,7 +311,7 @@ handshake_failed() {
 }
 
 @test "an unknown CA fails with X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, the issuer, and --cafile or --insecure" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect --tls \
 	    --cafile "$CERTS/ca2.pem" "127.0.0.1:$S_PORT" </dev/null
 	handshake_failed "$S_PORT" \
@@ -328,7 +320,8 @@ handshake_failed() {
 }
 
 @test "a self-signed server fails against the system store with X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT" {
-	s_server srv -cert "$CERTS/self.pem" -key "$CERTS/self.key"
+	start_s_server srv -naccept 1 -www \
+	    -cert "$CERTS/self.pem" -key "$CERTS/self.key"
 	run --separate-stderr sockit connect --tls "127.0.0.1:$S_PORT" \
 	    </dev/null
 	handshake_failed "$S_PORT" \
@@ -336,7 +329,7 @@ handshake_failed() {
 }
 
 @test "a pin mismatch names both pins" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect --tls --pin "$SELF_PIN" \
 	    "127.0.0.1:$S_PORT" </dev/null
 	handshake_failed "$S_PORT" "pin mismatch" "$SELF_PIN" \
@@ -344,7 +337,7 @@ handshake_failed() {
 }
 
 @test "an alert from the server is named: protocol version for --tls-min 1.3 against a TLS 1.2 server" {
-	s_server srv -tls1_2
+	start_s_server srv -naccept 1 -www -tls1_2
 	run --separate-stderr sockit connect --tls "${CA[@]}" --tls-min 1.3 \
 	    "127.0.0.1:$S_PORT" </dev/null
 	handshake_failed "$S_PORT" "alert protocol version"
@@ -384,7 +377,8 @@ handshake_failed() {
 # --- pinning and --insecure -------------------------------------------------
 
 @test "--pin alone accepts a self-signed server whose public key it names [long]" {
-	s_server srv -cert "$CERTS/self.pem" -key "$CERTS/self.key"
+	start_s_server srv -naccept 1 -www \
+	    -cert "$CERTS/self.pem" -key "$CERTS/self.key"
 	run --separate-stderr sockit connect --tls --pin "$SELF_PIN" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -392,13 +386,13 @@ handshake_failed() {
 }
 
 @test "--pin with --cafile: the pin and the chain must both pass [long]" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect --tls --pin "$LEAF_PIN" \
 	    "${CA[@]}" "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
 	[ "${lines[0]}" = $'HTTP/1.0 200 ok\r' ]
 
-	s_server srv2
+	start_s_server srv2 -naccept 1 -www
 	run --separate-stderr sockit connect --tls --pin "$LEAF_PIN" \
 	    --cafile "$CERTS/ca2.pem" "127.0.0.1:$S_PORT" </dev/null
 	handshake_failed "$S_PORT" \
@@ -406,7 +400,8 @@ handshake_failed() {
 }
 
 @test "--insecure connects to a self-signed server and warns that nothing is checked" {
-	s_server srv -cert "$CERTS/self.pem" -key "$CERTS/self.key"
+	start_s_server srv -naccept 1 -www \
+	    -cert "$CERTS/self.pem" -key "$CERTS/self.key"
 	run --separate-stderr sockit connect --tls --insecure \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -708,7 +703,7 @@ handshake_failed() {
 # --- what happened: -v, --json, --trace, --show-certs, SSLKEYLOGFILE ----------
 
 @test "-v names the version, cipher, ALPN, session, subject, issuer and the fingerprints openssl computes [long]" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -723,7 +718,7 @@ handshake_failed() {
 }
 
 @test "--json: one tls event with the handshake's facts [long]" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect --json --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -741,7 +736,7 @@ handshake_failed() {
 }
 
 @test "--trace shows SSL_connect, SSL_write and SSL_read above the socket calls [long]" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit --trace connect --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -752,7 +747,7 @@ handshake_failed() {
 }
 
 @test "--show-certs prints the server's certificate in PEM [long]" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect --tls --show-certs "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success
@@ -762,7 +757,7 @@ handshake_failed() {
 }
 
 @test "SSLKEYLOGFILE gets the session's secrets, and -v says so" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	export SSLKEYLOGFILE=$TMP/keys.log
 	run --separate-stderr sockit connect -v --tls "${CA[@]}" \
 	    "127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
@@ -777,7 +772,7 @@ handshake_failed() {
 # --- tls:// and tls+unix: -----------------------------------------------------
 
 @test "tls://HOST:PORT needs no --tls" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr sockit connect "${CA[@]}" \
 	    "tls://127.0.0.1:$S_PORT" <"$BATS_FILE_TMPDIR/get"
 	assert_success

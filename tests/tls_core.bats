@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # tests/tls_core.bats: TLS for connect, send, listen and recv against openssl, curl, python3 and sockit itself.
 load test_helper
+load tls_helper
 
 # A CA, a leaf for localhost and 127.0.0.1, the same leaf expired, a
 # self-signed leaf, one without SANs and a client certificate, made once
@@ -36,17 +37,8 @@ setup() {
 	SOCKDIR=$TMP
 	BG_PIDS=()
 	C=$BATS_FILE_TMPDIR
-}
-
-# s_server NAME ARGS...: openssl s_server with the leaf on a port the
-# kernel picks, which its ACCEPT line names; sets SS_PORT.
-s_server() {
-	local name=$1
-	shift
-	bg "$name" openssl s_server -accept 127.0.0.1:0 -cert "$C/leaf.pem" \
-	    -key "$C/leaf.key" -naccept 1 "$@"
-	wait_for_line "$TMP/$name.out" '^ACCEPT ' 10
-	SS_PORT=$(sed -n 's/^ACCEPT .*://p' "$TMP/$name.out" | head -n 1)
+	# Where start_s_server finds the leaf.
+	CERTS=$C
 }
 
 # tls_listener NAME CERT KEY ARGS...: sockit listen --tls on a free port.
@@ -115,32 +107,32 @@ PY
 }
 
 @test "connect --tls verifies openssl s_server's certificate with --cafile" {
-	s_server srv -www
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr bash -c "printf 'GET / HTTP/1.0\r\n\r\n' |
-	    \"\$SOCKIT\" connect --tls --cafile '$C/ca.pem' localhost:$SS_PORT"
+	    \"\$SOCKIT\" connect --tls --cafile '$C/ca.pem' localhost:$S_PORT"
 	assert_success
 	[[ "${lines[0]}" == "HTTP/1.0 200 ok"* ]]
 	[ -z "$stderr" ]
 }
 
 @test "tls:// is --tls, and --ssl is its ncat spelling" {
-	s_server srv -www
+	start_s_server srv -naccept 1 -www
 	run --separate-stderr bash -c "printf 'GET / HTTP/1.0\r\n\r\n' |
-	    \"\$SOCKIT\" connect --cafile '$C/ca.pem' tls://localhost:$SS_PORT"
+	    \"\$SOCKIT\" connect --cafile '$C/ca.pem' tls://localhost:$S_PORT"
 	assert_success
 	[[ "${lines[0]}" == "HTTP/1.0 200 ok"* ]]
-	s_server srv2 -www
+	start_s_server srv2 -naccept 1 -www
 	run --separate-stderr bash -c "printf 'GET / HTTP/1.0\r\n\r\n' |
-	    \"\$SOCKIT\" connect --ssl --cafile '$C/ca.pem' localhost:$SS_PORT"
+	    \"\$SOCKIT\" connect --ssl --cafile '$C/ca.pem' localhost:$S_PORT"
 	assert_success
 	[[ "${lines[0]}" == "HTTP/1.0 200 ok"* ]]
 }
 
 @test "an unknown CA fails with its constant, the issuer and what to do" {
-	s_server srv -www
-	run --separate-stderr sockit connect --tls "localhost:$SS_PORT" </dev/null
+	start_s_server srv -naccept 1 -www
+	run --separate-stderr sockit connect --tls "localhost:$S_PORT" </dev/null
 	assert_status 1
-	assert_stderr_contains "sockit: tls handshake with 127.0.0.1:$SS_PORT: unable to get local issuer certificate (X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY)"
+	assert_stderr_contains "sockit: tls handshake with 127.0.0.1:$S_PORT: unable to get local issuer certificate (X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY)"
 	assert_stderr_contains "issuer CN=sockit test CA"
 	assert_stderr_contains "--cafile"
 	assert_stderr_contains "--insecure"
@@ -355,21 +347,21 @@ PY
 }
 
 @test "a received alert is named: protocol version" {
-	s_server srv -www -tls1_3
-	run --separate-stderr sockit connect --tls --cafile "$C/ca.pem" --tls-max 1.2 "localhost:$SS_PORT" </dev/null
+	start_s_server srv -naccept 1 -www -tls1_3
+	run --separate-stderr sockit connect --tls --cafile "$C/ca.pem" --tls-max 1.2 "localhost:$S_PORT" </dev/null
 	assert_status 1
-	assert_stderr_contains "sockit: tls handshake with 127.0.0.1:$SS_PORT: the peer sent alert protocol version"
+	assert_stderr_contains "sockit: tls handshake with 127.0.0.1:$S_PORT: the peer sent alert protocol version"
 	assert_stderr_contains "--tls-min and --tls-max"
 }
 
 @test "a server that wants a client certificate: alert certificate required, then --cert works" {
-	s_server srv -rev -Verify 1 -CAfile "$C/ca.pem"
-	run --separate-stderr sockit connect --tls --cafile "$C/ca.pem" "localhost:$SS_PORT" <<<"hello"
+	start_s_server srv -naccept 1 -rev -Verify 1 -CAfile "$C/ca.pem"
+	run --separate-stderr sockit connect --tls --cafile "$C/ca.pem" "localhost:$S_PORT" <<<"hello"
 	assert_status 1
-	assert_stderr_contains "sockit: tls handshake with 127.0.0.1:$SS_PORT: the peer sent alert certificate required"
+	assert_stderr_contains "sockit: tls handshake with 127.0.0.1:$S_PORT: the peer sent alert certificate required"
 	assert_stderr_contains "--cert FILE --key FILE"
-	s_server srv2 -rev -Verify 1 -CAfile "$C/ca.pem"
-	run --separate-stderr sockit connect -q 2 --tls --cafile "$C/ca.pem" --cert "$C/leaf.pem" --key "$C/leaf.key" "localhost:$SS_PORT" <<<"hello"
+	start_s_server srv2 -naccept 1 -rev -Verify 1 -CAfile "$C/ca.pem"
+	run --separate-stderr sockit connect -q 2 --tls --cafile "$C/ca.pem" --cert "$C/leaf.pem" --key "$C/leaf.key" "localhost:$S_PORT" <<<"hello"
 	assert_success
 	[ "$output" = olleh ]
 }
@@ -462,8 +454,8 @@ PY
 @test "a client certificate with an encrypted key and --key-pass-file" {
 	openssl pkey -in "$C/leaf.key" -aes256 -passout pass:sesame -out "$TMP/enc.key"
 	echo sesame >"$TMP/pass"
-	s_server srv -rev -Verify 1 -CAfile "$C/ca.pem"
-	run --separate-stderr sockit connect -q 2 --tls --cafile "$C/ca.pem" --cert "$C/leaf.pem" --key "$TMP/enc.key" --key-pass-file "$TMP/pass" "localhost:$SS_PORT" <<<"abc"
+	start_s_server srv -naccept 1 -rev -Verify 1 -CAfile "$C/ca.pem"
+	run --separate-stderr sockit connect -q 2 --tls --cafile "$C/ca.pem" --cert "$C/leaf.pem" --key "$TMP/enc.key" --key-pass-file "$TMP/pass" "localhost:$S_PORT" <<<"abc"
 	assert_success
 	[ "$output" = cba ]
 	echo wrong >"$TMP/pass"
@@ -495,8 +487,8 @@ PY
 }
 
 @test "send --tls -r sends its words and prints the reply" {
-	s_server srv -rev
-	run --separate-stderr sockit send -r -q 2 --tls --cafile "$C/ca.pem" "localhost:$SS_PORT" hello
+	start_s_server srv -naccept 1 -rev
+	run --separate-stderr sockit send -r -q 2 --tls --cafile "$C/ca.pem" "localhost:$S_PORT" hello
 	assert_success
 	[ "$output" = olleh ]
 }

@@ -19,23 +19,12 @@ CA=(--cafile "${CERTS:-}/ca.pem")
 LEAF=(--cert "${CERTS:-}/leaf.pem" --key "${CERTS:-}/leaf.key")
 CLIENT=(--cert "${CERTS:-}/client.pem" --key "${CERTS:-}/client.key")
 
-# s_server NAME ARGS...: openssl s_server -rev (each line back reversed)
-# with leaf.pem on 127.0.0.1 port 0, for one connection; sets S_PORT.
-s_server() {
-	local name=$1
-	shift
-	bg "$name" openssl s_server -rev -accept 127.0.0.1:0 -naccept 1 \
-	    -cert "$CERTS/leaf.pem" -key "$CERTS/leaf.key" "$@"
-	wait_for_line "$TMP/$name.out" '^ACCEPT ' || return 1
-	S_PORT=$(sed -n 's/^ACCEPT .*://p' "$TMP/$name.out" | head -n 1)
-}
-
 # --- names and pins --------------------------------------------------------
 
 @test "an --sni or --verify-name longer than a host name is a usage error, not a name left out" {
 	local long
 	long=$(printf 'a%.0s' {1..300})
-	s_server srv
+	start_s_server srv -rev -naccept 1
 	run --separate-stderr sockit connect --tls "${CA[@]}" --sni "$long" "localhost:$S_PORT" <<<"hello"
 	assert_status 2
 	assert_stderr_contains "--sni is longer than a host name may be (255 bytes)"
@@ -45,7 +34,7 @@ s_server() {
 }
 
 @test "--pin alone with --verify-name is a usage error: the name would go unchecked" {
-	s_server srv
+	start_s_server srv -rev -naccept 1
 	run --separate-stderr sockit connect --tls --pin "$(pin_of "$CERTS/leaf.pem")" --verify-name evil.example "127.0.0.1:$S_PORT" <<<"hello"
 	assert_status 2
 	assert_stderr_contains "--verify-name checks the certificate's name against a trusted chain, which --pin alone skips: add --cafile, or drop --verify-name"
@@ -145,7 +134,8 @@ resumed() {
 }
 
 @test "with --insecure, a TLS 1.2 server that wants a client certificate: its alert and --cert, not a certificate check" {
-	s_server srv -Verify 1 -tls1_2 -CAfile "$CERTS/ca.pem"
+	start_s_server srv -rev -naccept 1 -Verify 1 -tls1_2 \
+	    -CAfile "$CERTS/ca.pem"
 	run --separate-stderr sockit connect --tls --insecure "127.0.0.1:$S_PORT" </dev/null
 	assert_status 1
 	assert_stderr_contains "the peer sent alert handshake failure"
@@ -357,7 +347,7 @@ bad_file() {
 }
 
 @test "--json: the tls event's dates are ISO 8601 like its time, and keylog says whether keys are logged [long]" {
-	s_server srv
+	start_s_server srv -rev -naccept 1
 	run --separate-stderr sockit connect --json --tls "${CA[@]}" "localhost:$S_PORT" <<<"hello"
 	assert_success
 	tls=$(grep '"event": "tls"' <<<"$stderr")
@@ -366,7 +356,7 @@ bad_file() {
 	# The same instant openssl names.
 	[ "$(date -u -d "$(openssl x509 -in "$CERTS/leaf.pem" -noout -enddate | sed 's/.*=//')" +%Y-%m-%dT%H:%M:%SZ)" = "$(jq -r .not_after <<<"$tls")" ]
 	[ "$(jq -r .keylog <<<"$tls")" = false ]
-	s_server srv2
+	start_s_server srv2 -rev -naccept 1
 	SSLKEYLOGFILE=$TMP/keys run --separate-stderr sockit connect --json --tls "${CA[@]}" "localhost:$S_PORT" <<<"hello"
 	assert_success
 	[ "$(grep '"event": "tls"' <<<"$stderr" | jq -r .keylog)" = true ]

@@ -5,19 +5,14 @@
 # tests/tls_certs.sh makes the CA and the certificates once.
 
 load test_helper
+load tls_helper
 
 setup_file() {
-	if "$SOCKIT" --version | grep -q '^features:.* tls=no'; then
-		export NO_TLS="built without TLS (features: tls=no)"
-		return 0
-	fi
-	export CERTS=$BATS_FILE_TMPDIR/certs
-	sh "$BATS_TEST_DIRNAME/tls_certs.sh" "$CERTS"
+	tls_setup_file
 }
 
 setup() {
-	common_setup
-	[ -z "${NO_TLS:-}" ] || skip "$NO_TLS"
+	tls_setup
 }
 
 CA=(--cafile "${CERTS:-}/ca.pem")
@@ -38,21 +33,10 @@ with open(sys.argv[2], "wb") as f:
             break
         f.write(b)'
 
-# s_server NAME ARGS...: openssl s_server -www for one connection on
-# 127.0.0.1 port 0 with leaf.pem; sets S_PORT.
-s_server() {
-	local name=$1
-	shift
-	bg "$name" openssl s_server -accept 127.0.0.1:0 -naccept 1 -www \
-	    -cert "$CERTS/leaf.pem" -key "$CERTS/leaf.key" "$@"
-	wait_for_line "$TMP/$name.out" '^ACCEPT ' || return 1
-	S_PORT=$(sed -n 's/^ACCEPT .*://p' "$TMP/$name.out" | head -n 1)
-}
-
 # --- programs behind the client's TLS ------------------------------------
 
 @test "connect --tls -c fetches a page from openssl s_server: the request from the program, the page on its stdin [long]" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	export PAGE=$TMP/page
 	run --separate-stderr sockit connect --tls "${CA[@]}" \
 	    -c 'printf "GET / HTTP/1.0\r\n\r\n"; cat >"$PAGE"' \
@@ -114,7 +98,7 @@ s_server() {
 }
 
 @test "a certificate that fails the check is reported with status 1, and the program never runs [long]" {
-	s_server srv
+	start_s_server srv -naccept 1 -www
 	export RAN=$TMP/ran
 	run --separate-stderr sockit connect --tls -c 'touch "$RAN"' \
 	    "localhost:$S_PORT"
