@@ -523,6 +523,17 @@ static const struct errtable_entry table[] = {
 	  "http://127.0.0.1:1080 127.0.0.1:22",
 	  N_("It takes a SOCKS port that answers HTTP, as sockit's own "
 	  "does.") },
+	{ HT(401), N_("Unauthorized"),
+	  N_("A web server answers it to a request without the credentials "
+	  "it wants. A proxy asks for its own with 407, so a 401 to CONNECT "
+	  "most often means --proxy reaches a web server, or a proxy that "
+	  "answers as one."),
+	  N_("Check the user name and password, given with --proxy "
+	  "http://USER:PASS@HOST:PORT or --proxy-auth-file FILE, and that "
+	  "--proxy names a proxy, not a web server."),
+	  NULL,
+	  N_("It takes a web server that wants a password at --proxy's "
+	  "port.") },
 	{ HT(403), N_("Forbidden"),
 	  N_("An HTTP proxy answers it to CONNECT when its rules forbid the "
 	  "destination or its port (tinyproxy's ConnectPort, squid's "

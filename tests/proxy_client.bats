@@ -484,7 +484,7 @@ EOF
 	[ "$(jq -r '.name + " " + .kind' <<<"$output")" = "HTTP_407 http" ]
 }
 
-@test "explain 0x05 is SOCKS5's reply, 91 names SOCKS4's REJECTED after the errno, 500 and 400 are known" {
+@test "explain 0x05 is SOCKS5's reply, 91 names SOCKS4's REJECTED after the errno, 500, 400 and 401 are known" {
 	run --separate-stderr sockit explain 0x05
 	assert_success
 	assert_output_contains "CONNECTION_REFUSED, socks5 5:"
@@ -497,6 +497,9 @@ EOF
 	assert_output_contains "HTTP_400"
 	run --separate-stderr sockit explain 407
 	assert_output_contains "sockit listen --http-proxy --auth-file FILE"
+	run --separate-stderr sockit explain 401
+	assert_success
+	assert_output_contains "HTTP_401, http 401: Unauthorized"
 }
 
 @test "explain --json 91 names SOCKS4's REJECTED after the errno, as the text does; a name or 0x05 names one code" {
