@@ -92,6 +92,13 @@ addr_port(const struct sockaddr *sa, socklen_t len)
 char *
 addr_format(const struct sockaddr *sa, socklen_t len, char *out, size_t cap)
 {
+	return addr_format_kind(sa, len, SOCK_STREAM, out, cap);
+}
+
+char *
+addr_format_kind(const struct sockaddr *sa, socklen_t len, int socktype,
+    char *out, size_t cap)
+{
 	struct strbuf sb;
 
 	strbuf_init(&sb, out, cap);
@@ -110,7 +117,10 @@ addr_format(const struct sockaddr *sa, socklen_t len, char *out, size_t cap)
 		strbuf_printf(&sb, "]:%d", addr_port(sa, len));
 		break;
 	case AF_UNIX:
-		strbuf_puts(&sb, "unix:");
+		/* The address alone cannot say it; the socket's type can. */
+		socktype &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+		strbuf_puts(&sb, socktype == SOCK_DGRAM ? "unix-dgram:" :
+		    socktype == SOCK_SEQPACKET ? "unix-seqpacket:" : "unix:");
 		addr_unix_path(&sb, sa, len, false);
 		break;
 	default:

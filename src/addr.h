@@ -18,6 +18,14 @@
  */
 char *addr_format(const struct sockaddr *sa, socklen_t len,
     char *out, size_t cap);
+/*
+ * As addr_format, for an address of a socket of type socktype: a unix
+ * datagram or seqpacket address says its kind ("unix-dgram:/run/x.sock",
+ * "unix-seqpacket:@name"), as the user must spell it to reach it again.
+ * Returns out.
+ */
+char *addr_format_kind(const struct sockaddr *sa, socklen_t len,
+    int socktype, char *out, size_t cap);
 /* Appends the host part only ("127.0.0.1", "::1", "/run/x.sock"). */
 void addr_host(struct strbuf *sb, const struct sockaddr *sa, socklen_t len);
 /* Returns the port in host order, or -1 when sa has none. */

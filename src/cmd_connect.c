@@ -134,8 +134,9 @@ check_one(struct session *s, const struct endpoint *ep,
 	status = dial_open(s, ep, addrs, n, wait, true, &t);
 	if (status != EXIT_OK) {
 		if (t.last_err > 0 && !t.fatal) {
-			addr_format((const struct sockaddr *)&t.last_addr.sa,
-			    t.last_addr.len, text, sizeof(text));
+			addr_format_kind((const struct sockaddr *)
+			    &t.last_addr.sa, t.last_addr.len,
+			    t.last_addr.socktype, text, sizeof(text));
 			if (s->opts.json)
 				print_port_state(s, ep, text, "closed");
 			else
@@ -144,8 +145,8 @@ check_one(struct session *s, const struct endpoint *ep,
 		}
 		return false;
 	}
-	addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len, text,
-	    sizeof(text));
+	addr_format_kind((const struct sockaddr *)&t.addr.sa, t.addr.len,
+	    t.addr.socktype, text, sizeof(text));
 	if (t.addr.socktype == SOCK_DGRAM && t.addr.family != AF_UNIX)
 		state = probe_udp(t.fd, s->opts.timeout);
 	else if (session_tls_on(s) && !check_tls(s, t.fd, text))

@@ -263,16 +263,16 @@ drain_queued(struct session *s, int fd, const struct sockaddr_storage *peer,
 		if (!addr_equal((const struct sockaddr *)&from, flen,
 		    (const struct sockaddr *)peer, plen)) {
 			if (s->opts.verbose) {
-				addr_format((struct sockaddr *)&from, flen,
-				    text, sizeof(text));
+				addr_format_kind((struct sockaddr *)&from,
+				    flen, SOCK_DGRAM, text, sizeof(text));
 				report_note("dropped a datagram from %s: not "
 				    "the peer", text);
 			}
 			continue;
 		}
 		if ((size_t)n > cap) {
-			addr_format((struct sockaddr *)&from, flen, text,
-			    sizeof(text));
+			addr_format_kind((struct sockaddr *)&from, flen,
+			    SOCK_DGRAM, text, sizeof(text));
 			session_oversize(s, (size_t)n, text);
 			continue;
 		}
@@ -289,7 +289,7 @@ admit_sender(void *ctx, const struct sockaddr *sa, socklen_t len)
 	struct server *sv = ctx;
 	char text[ADDR_TEXT_MAX];
 
-	addr_format(sa, len, text, sizeof(text));
+	addr_format_kind(sa, len, sv->ep->row->socktype, text, sizeof(text));
 	return serve_admit(sv->s, sv->acl, sa, len, text);
 }
 
@@ -344,8 +344,8 @@ first_datagram(struct server *sv, int fd, unsigned char *buf, size_t cap,
 			report_errno("recvfrom", what, errno);
 			return -1 - EXIT_FAIL;
 		}
-		addr_format((struct sockaddr *)from, *flen, text,
-		    sizeof(text));
+		addr_format_kind((struct sockaddr *)from, *flen, SOCK_DGRAM,
+		    text, sizeof(text));
 		if (serve_admit(s, sv->acl, (struct sockaddr *)from, *flen,
 		    text))
 			return n;
@@ -379,7 +379,8 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 		report_warning("a datagram of %zd bytes is more than %zu "
 		    "(MSG_TRUNC): the program may read a part", n,
 		    sizeof(first));
-	addr_format((struct sockaddr *)&from, flen, text, sizeof(text));
+	addr_format_kind((struct sockaddr *)&from, flen, socktype, text,
+	    sizeof(text));
 	if (flen > sizeof(sa_family_t) &&
 	    sys_connect(fd, (struct sockaddr *)&from, flen) < 0) {
 		/*
@@ -430,7 +431,7 @@ serve_datagrams(struct server *sv, int fd, int socktype)
 	}
 	if ((size_t)n > sizeof(first)) {
 		session_oversize(s, (size_t)n, flen > sizeof(sa_family_t) ?
-		    text : "unix:(unnamed)");
+		    text : "unix-dgram:(unnamed)");
 		status = EXIT_OK;
 	} else {
 		status = session_emit_datagram(s, first, (size_t)n);

@@ -336,7 +336,8 @@ count_one(struct sink *k, int family, const unsigned char *buf,
 	}
 	/* Only what is printed is formatted: a flood has no time to spare. */
 	if (s->opts.verbose || k->f.json || k->ro->from || cut)
-		addr_format(from, flen, k->f.sender, sizeof(k->f.sender));
+		addr_format_kind(from, flen, s->socktype, k->f.sender,
+		    sizeof(k->f.sender));
 	k->got++;
 	k->last = relay_now();
 	if (cut) {

@@ -536,8 +536,8 @@ await_reply(struct session *s, int fd, const char *peer,
 	session_hex(s, RELAY_DOWN, buf, (size_t)n);
 	/* An unnamed unix sender has no address: name the peer instead. */
 	if (flen > sizeof(sa_family_t))
-		addr_format((struct sockaddr *)&from, flen, text,
-		    sizeof(text));
+		addr_format_kind((struct sockaddr *)&from, flen,
+		    s->socktype, text, sizeof(text));
 	else
 		snprintf(text, sizeof(text), "%s", peer);
 	if (!print_json(text, buf, (size_t)n, &when))
@@ -602,8 +602,8 @@ send_messages(struct session *s, const struct send_opts *so,
 	status = dial_open(s, ep, NULL, -1, -1, false, &t);
 	if (status != EXIT_OK)
 		goto done;
-	addr_format((const struct sockaddr *)&t.addr.sa, t.addr.len, peer,
-	    sizeof(peer));
+	addr_format_kind((const struct sockaddr *)&t.addr.sa, t.addr.len,
+	    t.addr.socktype, peer, sizeof(peer));
 	session_connected(s, t.fd, "connected");
 	for (round = 0; round < so->count && status == EXIT_OK; round++) {
 		if (round > 0 && (status = pause_between(so->interval)) !=

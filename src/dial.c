@@ -188,9 +188,10 @@ try_addresses(struct session *s, const struct endpoint_addr *addrs, int n,
 		t->last_addr = addrs[i];
 		/* The last failure is the error itself: no note before it. */
 		if (!t->quiet && i + 1 < n)
-			report_note("connect to %s: %s: %s", addr_format(
-			    (const struct sockaddr *)&addrs[i].sa,
-			    addrs[i].len, text, sizeof(text)), f.call,
+			report_note("connect to %s: %s: %s",
+			    addr_format_kind((const struct sockaddr *)
+			    &addrs[i].sa, addrs[i].len, addrs[i].socktype,
+			    text, sizeof(text)), f.call,
 			    i18n_errno_text(f.err));
 	}
 	return EXIT_FAIL;

@@ -215,7 +215,8 @@ flow_started(struct demux *d, const struct flow *f)
 	struct strbuf sb;
 
 	arrival_addr(d, f, &local, &llen);
-	addr_format((const struct sockaddr *)&local, llen, text, sizeof(text));
+	addr_format_kind((const struct sockaddr *)&local, llen, d->s->socktype,
+	    text, sizeof(text));
 	if (d->s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage), "accepted");
 		json_field_str(&sb, "local", text);
@@ -305,7 +306,8 @@ deliver(struct demux *d, struct msghdr *msg, const unsigned char *buf,
 	enum arrival_kind kind;
 	struct flow *f;
 
-	addr_format(sa, msg->msg_namelen, text, sizeof(text));
+	addr_format_kind(sa, msg->msg_namelen, d->s->socktype, text,
+	    sizeof(text));
 	if (msg->msg_flags & MSG_TRUNC) {
 		report_warning("a datagram from %s was longer than %d bytes: "
 		    "dropped rather than cut (MSG_TRUNC)", text,

@@ -48,15 +48,7 @@ char *
 loop_addr_format(const struct endpoint *ep, const struct sockaddr *sa,
     socklen_t len, char *out, size_t cap)
 {
-	char text[ADDR_TEXT_MAX];
-
-	addr_format(sa, len, text, sizeof(text));
-	if (sa->sa_family == AF_UNIX && ep->row->socktype != SOCK_STREAM &&
-	    strncmp(text, "unix:", 5) == 0)
-		snprintf(out, cap, "%s:%s", ep->row->scheme, text + 5);
-	else
-		snprintf(out, cap, "%s", text);
-	return out;
+	return addr_format_kind(sa, len, ep->row->socktype, out, cap);
 }
 
 /* Returns the bytes p delivered both ways, to tell -i of activity. */

@@ -222,6 +222,46 @@ flow_dropped(struct loop *lp, struct flow *fl, const char *call, int err)
 	    sizeof(hint)));
 }
 
+/*
+ * Sends len bytes of lp->buf on fl's socket to the target, and reports a
+ * datagram that does not get there. A connected unix datagram socket holds
+ * the target's socket, not its path: once that socket is closed the kernel
+ * refuses our next datagram (ECONNREFUSED) and disconnects ours, and every
+ * one after that fails with ENOTCONN, even when a restarted target is
+ * bound at the path again. Connecting again looks the path up anew, so the
+ * flow tries it before giving a datagram up. Returns true when it was sent.
+ */
+static bool
+flow_send(struct loop *lp, struct flow *fl, size_t len)
+{
+	const struct endpoint_addr *a = &lp->f->addrs[0];
+	int err;
+
+	if (sys_send(fl->fd, lp->buf, len, MSG_DONTWAIT) >= 0)
+		return true;
+	err = errno;
+	if (a->family != AF_UNIX || (err != ECONNREFUSED && err != ENOTCONN)) {
+		flow_dropped(lp, fl, "send", err);
+		return false;
+	}
+	if (sys_connect(fl->fd, (const struct sockaddr *)&a->sa, a->len) < 0) {
+		/* Not back yet: the refusal is the news, said once. */
+		if (err == ECONNREFUSED)
+			flow_dropped(lp, fl, "send", err);
+		else
+			flow_dropped(lp, fl, "connect", errno);
+		return false;
+	}
+	report_note("#%lu connected again to %s, a new socket at its path",
+	    fl->id, fl->target);
+	/* A later outage is news again. */
+	fl->refused = 0;
+	if (sys_send(fl->fd, lp->buf, len, MSG_DONTWAIT) >= 0)
+		return true;
+	flow_dropped(lp, fl, "send", errno);
+	return false;
+}
+
 /* Datagrams from the senders, each to its flow's target. */
 void
 loop_take_datagrams(struct loop *lp)
@@ -278,9 +318,7 @@ loop_take_datagrams(struct loop *lp)
 		if (f->s->opts.hex)
 			loop_hex(&fl->hex[0], lp->buf, (size_t)n);
 		trace_tag = fl->id;
-		if (sys_send(fl->fd, lp->buf, (size_t)n, MSG_DONTWAIT) < 0)
-			flow_dropped(lp, fl, "send", errno);
-		else
+		if (flow_send(lp, fl, (size_t)n))
 			fl->bytes[0] += (uint64_t)n;
 		trace_tag = 0;
 	}

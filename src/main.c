@@ -347,9 +347,43 @@ lessons(void)
 	return check_stdout(EXIT_OK);
 }
 
+/*
+ * --help, --version and the listings the completions ask for: run once
+ * every global option has been read, so that one given after them
+ * (--lang above all) counts as it would before them. Returns the status.
+ */
+static int
+global_action(const char *a)
+{
+	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+		usage(stdout);
+	} else if (strcmp(a, "--version") == 0) {
+		version();
+	} else if (strcmp(a, "--list-sockopts") == 0) {
+		const struct sockopt_def *rows;
+		size_t n, r;
+
+		rows = sockopt_table(&n);
+		for (r = 0; r < n; r++)
+			printf("%s\t%s\n", rows[r].name, _(rows[r].help));
+	} else {
+		/* --list-commands=help: a tab and the summary after each. */
+		bool summaries = strchr(a, '=') != NULL;
+		size_t c;
+
+		for (c = 0; c < ARRAY_LEN(commands); c++)
+			printf(summaries ? "%s\t%s\n" : "%s\n",
+			    commands[c].name, _(commands[c].summary));
+		printf(summaries ? "%s\t%s\n" : "%s\n", "help",
+		    _(help_summary));
+	}
+	return check_stdout(EXIT_OK);
+}
+
 int
 main(int argc, char **argv)
 {
+	const char *action = NULL;
 	int i;
 
 	fill_standard_fds();
@@ -362,33 +396,14 @@ main(int argc, char **argv)
 			i++;
 			break;
 		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			usage(stdout);
-			return check_stdout(EXIT_OK);
-		} else if (strcmp(a, "--version") == 0) {
-			version();
-			return check_stdout(EXIT_OK);
-		} else if (strcmp(a, "--list-commands") == 0 ||
-		    strcmp(a, "--list-commands=help") == 0) {
-			/* =help: a tab and the summary after each name. */
-			bool summaries = strchr(a, '=') != NULL;
-			size_t c;
-
-			for (c = 0; c < ARRAY_LEN(commands); c++)
-				printf(summaries ? "%s\t%s\n" : "%s\n",
-				    commands[c].name, _(commands[c].summary));
-			printf(summaries ? "%s\t%s\n" : "%s\n", "help",
-			    _(help_summary));
-			return check_stdout(EXIT_OK);
-		} else if (strcmp(a, "--list-sockopts") == 0) {
-			const struct sockopt_def *rows;
-			size_t n, r;
-
-			rows = sockopt_table(&n);
-			for (r = 0; r < n; r++)
-				printf("%s\t%s\n", rows[r].name,
-				    _(rows[r].help));
-			return check_stdout(EXIT_OK);
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 ||
+		    strcmp(a, "--version") == 0 ||
+		    strcmp(a, "--list-commands") == 0 ||
+		    strcmp(a, "--list-commands=help") == 0 ||
+		    strcmp(a, "--list-sockopts") == 0) {
+			/* The first of them is the one done. */
+			if (action == NULL)
+				action = a;
 		} else if (strcmp(a, "--lang") == 0 ||
 		    strncmp(a, "--lang=", 7) == 0) {
 			const char *v = a[6] == '=' ? a + 7 : argv[++i];
@@ -456,6 +471,8 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (action != NULL)
+		return global_action(action);
 	if (step_on()) {
 		/* The pace is a lesson's: the slides' calls, each one shown. */
 		if (!textbook_on())

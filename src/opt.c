@@ -11,6 +11,9 @@
 #include "explain_nc.h"
 #include "i18n.h"
 #include "opt.h"
+
+/* The width --help fits in, whatever the language. */
+#define HELP_COLUMNS 80
 #include "report.h"
 #include "sockit.h"
 
@@ -448,17 +451,11 @@ opt_help(const struct opt_command *cmd, FILE *out)
 		}
 	}
 	/*
-	 * A translation is wrapped to the width of the English lines (80
-	 * columns at least), which the English never passes: the help
-	 * takes the same room in every language.
+	 * Every language is wrapped to 80 columns, the width of a terminal
+	 * nobody has to widen; a description goes on under its own column,
+	 * so the option names stay alone at the left edge.
 	 */
-	limit = 80;
-	for (i = 0; i < cmd->group_count; i++)
-		for (j = 0; j < cmd->groups[i].count; j++)
-			if (width + 4 + strlen(cmd->groups[i].defs[j].help) >
-			    limit)
-				limit = width + 4 +
-				    strlen(cmd->groups[i].defs[j].help);
+	limit = HELP_COLUMNS;
 	for (i = 0; i < cmd->group_count; i++) {
 		fprintf(out, "\n%s:\n", _(cmd->groups[i].title));
 		for (j = 0; j < cmd->groups[i].count; j++) {

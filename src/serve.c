@@ -391,8 +391,9 @@ bind_first(struct session *s, const struct serve_opts *so,
 			return -1;
 		errs[i] = err;
 		calls[i] = call;
-		addr_format((const struct sockaddr *)&addrs[i].sa,
-		    addrs[i].len, text[i], sizeof(text[i]));
+		addr_format_kind((const struct sockaddr *)&addrs[i].sa,
+		    addrs[i].len, addrs[i].socktype, text[i],
+		    sizeof(text[i]));
 	}
 	strbuf_init(&what, storage, sizeof(storage));
 	strbuf_puts(&what, _("bind to "));
@@ -432,7 +433,8 @@ serve_announce(struct session *s, struct endpoint *ep, int fd)
 		return;
 	if (sys_getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return;
-	addr_format((struct sockaddr *)&ss, len, text, sizeof(text));
+	addr_format_kind((struct sockaddr *)&ss, len, ep->row->socktype,
+	    text, sizeof(text));
 	/* From now on, messages name the port that the kernel chose. */
 	if (picked)
 		snprintf(ep->text, sizeof(ep->text), "%s", text);
@@ -603,7 +605,8 @@ serve_accept(struct session *s, const struct serve_access *acl,
 			return EXIT_FAIL;
 		}
 		backoff_passed(&starved);
-		addr_format((struct sockaddr *)&peer, plen, peer_text, cap);
+		addr_format_kind((struct sockaddr *)&peer, plen,
+		    ep->row->socktype, peer_text, cap);
 		if (!serve_admit(s, acl, (struct sockaddr *)&peer, plen,
 		    peer_text)) {
 			sys_close(cfd);
@@ -813,7 +816,8 @@ serve_one(struct session *s, const struct serve_access *acl,
 		return -1;
 	}
 	backoff_passed(&starved);
-	addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
+	addr_format_kind((struct sockaddr *)&peer, plen, ep->row->socktype,
+	    text, sizeof(text));
 	if (!serve_admit(s, acl, (struct sockaddr *)&peer, plen, text)) {
 		sys_close(cfd);
 		return 1;

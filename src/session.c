@@ -298,12 +298,13 @@ session_socket(struct session *s, const struct endpoint_addr *a,
 	int fd, i;
 	bool reuse = s->opts.reuseaddr < 0 ? reuseaddr : s->opts.reuseaddr;
 
-	addr_format((const struct sockaddr *)&a->sa, a->len, where,
-	    sizeof(where));
+	addr_format_kind((const struct sockaddr *)&a->sa, a->len, a->socktype,
+	    where, sizeof(where));
 	fd = sys_socket(a->family, a->socktype, a->protocol);
 	if (fd < 0)
 		return -1;
 	s->family = a->family;
+	s->socktype = a->socktype & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	/*
 	 * Textbook mode's calls block, as the slides' do. A caller that
 	 * asked for SOCK_NONBLOCK in the type (the forwarding loop, where
@@ -474,8 +475,8 @@ session_bind_source(struct session *s, int fd, const struct endpoint_addr *dest)
 			return 0;
 		}
 		snprintf(what, sizeof(what), _("bind to source %s"),
-		    addr_format((const struct sockaddr *)&addrs[i].sa,
-		    addrs[i].len, text, sizeof(text)));
+		    addr_format_kind((const struct sockaddr *)&addrs[i].sa,
+		    addrs[i].len, dest->socktype, text, sizeof(text)));
 		report_errno("bind", what, errno);
 		return -1;
 	}
@@ -671,7 +672,7 @@ oversize_hook(void *ctx, size_t len, const struct sockaddr *sa,
 		salen = sizeof(sa_family_t);
 	}
 	if (sa != NULL)
-		addr_format(sa, salen, text, sizeof(text));
+		addr_format_kind(sa, salen, s->socktype, text, sizeof(text));
 	else
 		snprintf(text, sizeof(text), "%s", _("the peer"));
 	session_oversize(s, len, text);
@@ -693,7 +694,7 @@ sender_hook(void *ctx, const struct sockaddr *sa, socklen_t len)
 	char text[ADDR_TEXT_MAX], storage[512];
 	struct strbuf sb;
 
-	addr_format(sa, len, text, sizeof(text));
+	addr_format_kind(sa, len, s->socktype, text, sizeof(text));
 	if (s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage), "sender");
 		json_field_str(&sb, "remote", text);
@@ -764,8 +765,10 @@ session_connected(struct session *s, int sock, const char *event)
 		llen = 0;
 	if (sys_getpeername(sock, (struct sockaddr *)&peer, &plen) < 0)
 		plen = 0;
-	addr_format((struct sockaddr *)&local, llen, ltext, sizeof(ltext));
-	addr_format((struct sockaddr *)&peer, plen, ptext, sizeof(ptext));
+	addr_format_kind((struct sockaddr *)&local, llen, s->socktype, ltext,
+	    sizeof(ltext));
+	addr_format_kind((struct sockaddr *)&peer, plen, s->socktype, ptext,
+	    sizeof(ptext));
 	if (s->opts.json) {
 		report_event_begin(&sb, storage, sizeof(storage), event);
 		json_field_str(&sb, "local", ltext);
@@ -1229,7 +1232,8 @@ session_run_program(struct session *s, struct spawn_cmd *cmd, int sock,
 
 	if (sys_getpeername(sock, (struct sockaddr *)&peer, &plen) < 0)
 		plen = 0;
-	addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
+	addr_format_kind((struct sockaddr *)&peer, plen, s->socktype, text,
+	    sizeof(text));
 	/* O_NONBLOCK belongs to the socket, not our descriptor: clear it. */
 	if (sys_set_blocking(sock) < 0) {
 		report_errno("fcntl", _("make the socket blocking for the "

@@ -75,6 +75,7 @@ struct session {
 	bool may_edit;		/* the command lets a person edit lines */
 	bool dialed;		/* our end made the connection: connect() */
 	int family;		/* of the last socket made; 0: not known */
+	int socktype;		/* of the last socket made; 0: not known */
 	struct endpoint source;
 	bool progress_on_tty;
 	bool progress_drawn;

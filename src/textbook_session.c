@@ -95,7 +95,8 @@ textbook_accept(struct session *s, const struct serve_access *acl,
 			continue;	/* it gave up while queued: the next */
 		if (cfd < 0)
 			return accept_failed(s, ep);
-		addr_format((struct sockaddr *)&peer, plen, peer_text, cap);
+		addr_format_kind((struct sockaddr *)&peer, plen,
+		    ep->row->socktype, peer_text, cap);
 		if (!serve_admit(s, acl, (struct sockaddr *)&peer, plen,
 		    peer_text)) {
 			sys_close(cfd);
@@ -215,7 +216,8 @@ textbook_serve_fork(struct session *s, const struct serve_access *acl,
 			status = accept_failed(s, ep);
 			break;
 		}
-		addr_format((struct sockaddr *)&peer, plen, text, sizeof(text));
+		addr_format_kind((struct sockaddr *)&peer, plen,
+		    ep->row->socktype, text, sizeof(text));
 		if (!serve_admit(s, acl, (struct sockaddr *)&peer, plen,
 		    text)) {
 			sys_close(cfd);

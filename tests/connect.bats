@@ -545,7 +545,7 @@ PY
 	run --separate-stderr sockit connect -u -q 2 "unix-dgram:$SOCKDIR/big" <<<"hi"
 	assert_status 1
 	[ "$output" = after ]
-	assert_stderr_contains "sockit: receive a datagram of 70000 bytes from unix:$SOCKDIR/big: Message too long (EMSGSIZE)"
+	assert_stderr_contains "sockit: receive a datagram of 70000 bytes from unix-dgram:$SOCKDIR/big: Message too long (EMSGSIZE)"
 	assert_stderr_contains "dropped whole, never cut"
 }
 
@@ -647,7 +647,7 @@ PY
 	run --separate-stderr sockit connect -q 0.2 -s "$SOCKDIR/me" "unix-dgram:$SOCKDIR/dg" <<<"hi"
 	assert_success
 	wait_for_line "$TMP/srv.out" "^hi$" 5
-	assert_file_contains "$TMP/srv.err" "unix:$SOCKDIR/me"
+	assert_file_contains "$TMP/srv.err" "unix-dgram:$SOCKDIR/me"
 	[ ! -e "$SOCKDIR/me" ]
 }
 

@@ -353,7 +353,8 @@ $TMP/root/usr/local/share/man/man1/other.1" ] || {
 			echo "$cmd: --list-options=help lists other options" >&2
 			return 1
 		}
-		help_text=$("$SOCKIT" "$cmd" --help)
+		# A description wrapped onto more lines reads as one.
+		help_text=$("$SOCKIT" "$cmd" --help | tr -s ' \n' ' ')
 		while IFS=$'\t' read -r spec help; do
 			[[ -n $help && $help_text == *"$help"* ]] || {
 				echo "$cmd ${spec%% *}: '$help' is not in --help" >&2

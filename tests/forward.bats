@@ -511,6 +511,26 @@ print(c.recv(100).split(b": ")[1].decode())'
 	wait_for_line "$TMP/fwd.err" "^sockit: #1 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:$FWD_PORT => unix-dgram:$SOCKDIR/target$"
 }
 
+@test "a unix datagram target that is restarted at its path gets the next datagram of a busy flow" {
+	start_listener tgt -k --serve echo "unix-dgram:$SOCKDIR/target"
+	local tgt_pid=$LISTEN_PID
+	start_forward fwd -u 127.0.0.1:0 --to "unix-dgram:$SOCKDIR/target"
+	bg_fed cli "$SOCKIT" connect -u "127.0.0.1:$FWD_PORT"
+	printf 'first\n' >&"$FEED"
+	wait_for_line "$TMP/cli.out" '^first$'
+	kill "$tgt_pid"
+	wait_for_exit "$tgt_pid"
+	# While the target is gone its refusal is said, once.
+	printf 'lost\n' >&"$FEED"
+	wait_for_line "$TMP/fwd.err" "^sockit: #1 target unix-dgram:$SOCKDIR/target refused a datagram: send: .*ECONNREFUSED"
+	start_listener tgt -k --serve echo "unix-dgram:$SOCKDIR/target"
+	printf 'second\n' >&"$FEED"
+	wait_for_line "$TMP/cli.out" '^second$'
+	assert_file_contains "$TMP/fwd.err" "#1 connected again to unix-dgram:$SOCKDIR/target"
+	refute grep -q '^sockit: #2 ' "$TMP/fwd.err"
+	exec {FEED}>&-
+}
+
 @test "--flow-idle ends a quiet flow, and the sender's next datagram starts one [long]" {
 	start_peer echo udpecho 127.0.0.1:0
 	start_forward fwd -u 127.0.0.1:0 --flow-idle 0.2 --to "127.0.0.1:$PEER_PORT"

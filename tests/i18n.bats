@@ -103,6 +103,23 @@ in_spanish() {
 	assert_stderr_contains "--lang is a global option: put it before the command"
 }
 
+@test "global options in any order: --lang after --version or --help counts as before it" {
+	local order
+	for order in "--version --lang fr" "--lang fr --version" \
+	    "--help --lang fr" "--lang en --lang fr --help"; do
+		run --separate-stderr sockit $order
+		assert_status 2
+		[ -z "$output" ]
+		assert_stderr_contains "bad value 'fr' for --lang"
+	done
+	run --separate-stderr env -u LANGUAGE LC_ALL=C.UTF-8 "$SOCKIT" --help --lang es
+	assert_success
+	[[ $output == "uso: sockit "* ]]
+	run --separate-stderr env -u LANGUAGE LC_ALL=C.UTF-8 "$SOCKIT" --lang es --lang en --help
+	assert_success
+	[[ $output == "usage: sockit "* ]]
+}
+
 @test "a language without a catalogue is English throughout, libc's error text too" {
 	local port
 	port=$(refused_port)

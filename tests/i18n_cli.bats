@@ -31,6 +31,26 @@ option_labels() {
 	done <<<"$output"
 }
 
+@test "every command's --help fits 80 columns in English and in Spanish, a wrapped description under its own column" {
+	local LC_ALL=C.UTF-8 cmd lang line
+	for cmd in $(sockit --list-commands); do
+		[ "$cmd" != help ] || continue
+		for lang in en es; do
+			run --separate-stderr sockit --lang "$lang" "$cmd" --help
+			assert_success
+			# ${#line} counts characters in a UTF-8 locale, not bytes.
+			while IFS= read -r line; do
+				((${#line} <= 80)) || {
+					echo "$lang $cmd: ${#line}: $line" >&2
+					return 1
+				}
+			done <<<"$output"
+		done
+	done
+	run --separate-stderr sockit connect --help
+	assert_output_contains $'  -z, --zero                     port check (with --tls, a handshake); PORT:\n                                 22,80,90-99\n'
+}
+
 @test "LANGUAGE=es LC_ALL=C.UTF-8: a usage error is Spanish with status 2, and --json keeps it English" {
 	LANGUAGE=es LC_ALL=C.UTF-8 run --separate-stderr sockit listen --fork 0
 	assert_status 2

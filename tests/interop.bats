@@ -428,7 +428,7 @@ assert_answered() {
 	wait_until 10 cmp -s "$TMP/sockit.in" "$TMP/peer.out"
 	# nc binds its reply socket in a /tmp/nc-XXXXXX directory it never
 	# removes when killed; sockit -v names it.
-	ncdir=$(sed -n 's|^sockit: connection from unix:\(/tmp/nc-[^/]*\)/.*|\1|p' \
+	ncdir=$(sed -n 's|^sockit: connection from unix-dgram:\(/tmp/nc-[^/]*\)/.*|\1|p' \
 	    "$TMP/sockit.err")
 	[ -z "$ncdir" ] || rm -rf -- "$ncdir"
 	assert_swapped

@@ -162,7 +162,7 @@ print('sent', flush=True)"
 	wait_for_exit "$LISTEN_PID"
 	[ "$EXIT_STATUS" -eq 1 ]
 	[ "$(cat "$TMP/srv.out")" = $'first\nafter' ]
-	[ "$(grep -c "^sockit: receive a datagram of 70000 bytes from unix:$SOCKDIR/cl: Message too long (EMSGSIZE)$" "$TMP/srv.err")" -eq 2 ]
+	[ "$(grep -c "^sockit: receive a datagram of 70000 bytes from unix-dgram:$SOCKDIR/cl: Message too long (EMSGSIZE)$" "$TMP/srv.err")" -eq 2 ]
 }
 
 @test "AF_UNIX datagram: a sender that closed before it could be answered still has all it sent printed" {
@@ -185,7 +185,7 @@ s.close()" "$SOCKDIR/cl" "$SOCKDIR/dg"
 	wait_for_exit "$LISTEN_PID"
 	[ "$EXIT_STATUS" -eq 0 ]
 	[ "$(cat "$TMP/srv.out")" = $'one\ntwo' ]
-	assert_file_contains "$TMP/srv.err" "unix:$SOCKDIR/cl has closed its socket: nothing can be sent back, receiving only"
+	assert_file_contains "$TMP/srv.err" "unix-dgram:$SOCKDIR/cl has closed its socket: nothing can be sent back, receiving only"
 }
 
 @test "UDP: a listener waits for its first datagram no longer than -w" {
@@ -306,6 +306,27 @@ s.close()" "$SOCKDIR/cl" "$SOCKDIR/dg"
 	wait_for_exit "$LISTEN_PID"
 	[ "$(cat "$TMP/srv.out")" = "one message" ]
 	assert_file_contains "$TMP/srv.err" "received 12 bytes"
+}
+
+@test "AF_UNIX seqpacket and datagram: -v and --json name the kind, so the address can be typed again" {
+	start_listener srv "unix-seqpacket:$SOCKDIR/sp"
+	[ "$LISTEN_ADDR" = "unix-seqpacket:$SOCKDIR/sp" ]
+	run --separate-stderr sockit connect -v "$LISTEN_ADDR" <<<"one"
+	assert_success
+	assert_stderr_contains "connected to unix-seqpacket:$SOCKDIR/sp from unix-seqpacket:(unnamed)"
+	wait_for_exit "$LISTEN_PID"
+	assert_file_contains "$TMP/srv.err" "connection from unix-seqpacket:(unnamed) to unix-seqpacket:$SOCKDIR/sp"
+	bg dg "$SOCKIT" listen --json "unix-dgram:$SOCKDIR/dg"
+	wait_for_line "$TMP/dg.err" '"event": "listening"'
+	# The sender stays, so the listener can connect() to its name.
+	mkfifo "$TMP/cl.in"
+	exec 7<>"$TMP/cl.in"
+	bg cl "$SOCKIT" connect -s "$SOCKDIR/me" "unix-dgram:$SOCKDIR/dg"
+	printf 'two\n' >&7
+	wait_for_line "$TMP/dg.err" '"event": "accepted"'
+	exec 7>&-
+	[ "$(jq -r 'select(.event == "listening") | .address' "$TMP/dg.err")" = "unix-dgram:$SOCKDIR/dg" ]
+	[ "$(jq -r 'select(.event == "accepted") | .remote' "$TMP/dg.err")" = "unix-dgram:$SOCKDIR/me" ]
 }
 
 @test "AF_UNIX datagram listener prints what arrives" {

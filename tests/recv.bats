@@ -204,14 +204,14 @@ PY
 	# The one after it is received as ever; the long one left no record.
 	[ "$(jq -c '[.bytes, .data]' "$TMP/srv.out")" = '[5,"after"]' ]
 	[ "$(jq -c 'select(.event == "error") | [.operation, .error]' "$TMP/srv.err")" = \
-	    '["receive a datagram of 70000 bytes from unix:(unnamed)","EMSGSIZE"]' ]
+	    '["receive a datagram of 70000 bytes from unix-dgram:(unnamed)","EMSGSIZE"]' ]
 	# Without --json: the error and its hint on stderr, nothing on stdout.
 	start_recv raw --count 1 "unix-dgram:$SOCKDIR/raw"
 	send_unix dgram "$SOCKDIR/raw" "$(python3 -c 'print("y" * 70000)')"
 	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 1 ]
 	[ ! -s "$TMP/raw.out" ]
-	assert_file_contains "$TMP/raw.err" "sockit: receive a datagram of 70000 bytes from unix:(unnamed): Message too long (EMSGSIZE)"
+	assert_file_contains "$TMP/raw.err" "sockit: receive a datagram of 70000 bytes from unix-dgram:(unnamed): Message too long (EMSGSIZE)"
 	assert_file_contains "$TMP/raw.err" "dropped whole, never cut"
 }
 
@@ -304,12 +304,12 @@ s.close()'
 	[ "$(cat "$TMP/srv.out")" = bare ]
 }
 
-@test "unix-dgram: an unnamed sender shows as unix:(unnamed)" {
+@test "unix-dgram: an unnamed sender shows as unix-dgram:(unnamed)" {
 	start_recv srv --from --count 2 "unix-dgram:$SOCKDIR/dg"
 	send_unix dgram "$SOCKDIR/dg" 'one' 'two\n'
 	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 0 ]
-	[ "$(cat "$TMP/srv.out")" = "$(printf 'unix:(unnamed): one\nunix:(unnamed): two')" ]
+	[ "$(cat "$TMP/srv.out")" = "$(printf 'unix-dgram:(unnamed): one\nunix-dgram:(unnamed): two')" ]
 	[ ! -e "$SOCKDIR/dg" ]
 }
 
@@ -318,7 +318,7 @@ s.close()'
 	send_unix seqpacket "$SOCKDIR/sp" 'rec one' '' 'rec two\n'
 	wait_for_exit "$RECV_PID"
 	[ "$EXIT_STATUS" -eq 0 ]
-	[ "$(cat "$TMP/srv.out")" = "$(printf 'unix:(unnamed): rec one\nunix:(unnamed): \nunix:(unnamed): rec two')" ]
+	[ "$(cat "$TMP/srv.out")" = "$(printf 'unix-seqpacket:(unnamed): rec one\nunix-seqpacket:(unnamed): \nunix-seqpacket:(unnamed): rec two')" ]
 	start_recv_json js "unix-seqpacket:$SOCKDIR/js"
 	send_unix seqpacket "$SOCKDIR/js" 'a' '' '\x80'
 	wait_for_exit "$RECV_PID"
