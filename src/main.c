@@ -489,7 +489,9 @@ main(int argc, char **argv)
 		const struct command *cmd;
 		char *help_argv[] = { argv[i + 1], "--help", NULL };
 
-		if (i + 1 == argc || strcmp(argv[i + 1], "help") == 0) {
+		if (i + 1 == argc || strcmp(argv[i + 1], "help") == 0 ||
+		    strcmp(argv[i + 1], "--help") == 0 ||
+		    strcmp(argv[i + 1], "-h") == 0) {
 			usage(stdout);
 			return check_stdout(EXIT_OK);
 		}

@@ -225,8 +225,14 @@ load test_helper
 	[ "${#lines[@]}" -ge 30 ]
 }
 
-@test "sockit help help prints the general help" {
+@test "sockit help help, help --help and help -h print the general help" {
 	run sockit help help
+	assert_success
+	assert_output_contains "usage: sockit"
+	run --separate-stderr sockit help --help
+	assert_success
+	assert_output_contains "usage: sockit"
+	run --separate-stderr sockit help -h
 	assert_success
 	assert_output_contains "usage: sockit"
 }
