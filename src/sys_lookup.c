@@ -1,10 +1,11 @@
-/* sys_lookup.c: the socket layer's resolver that does not block: getaddrinfo on one worker thread, its answers woken through a pipe. */
+/* sys_lookup.c: the socket layer's resolver that does not block: getaddrinfo on worker threads, its answers woken through a pipe. */
 #include "compat.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -15,17 +16,22 @@
  * getaddrinfo blocks for as long as DNS takes, seconds at worst, and an
  * event loop that called it would stall every other pair meanwhile.
  * getaddrinfo_a runs its lookups on glibc's own threads and tells of
- * them by a signal or yet another thread; one worker of ours, fed by a
- * queue and answering through a pipe the loop watches, is as simple,
- * portable beyond glibc, and puts the answer in the epoll set. One
- * thread answers one question at a time: a proxy's clients ask for few
- * names, and a slow name delays the names behind it, not the bytes.
+ * them by a signal or yet another thread; workers of ours, fed by a
+ * queue and answering through a pipe the loop watches, are as simple,
+ * portable beyond glibc, and put the answer in the epoll set. A worker
+ * answers one question at a time, so a name whose server is slow would
+ * hold up every name behind it: while more questions wait than workers
+ * are free, one more worker starts, up to LOOKUP_WORKERS_MAX, and those
+ * started stay for the next questions.
  */
+#define LOOKUP_WORKERS_MAX 8
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t asked = PTHREAD_COND_INITIALIZER;
 static struct sys_lookup *questions, *questions_tail;
 static struct sys_lookup *answers, *answers_tail;
 static int wake[2] = { -1, -1 };
+static int workers, workers_free, questions_waiting;
 
 static void
 append(struct sys_lookup **head, struct sys_lookup **tail,
@@ -48,8 +54,11 @@ worker(void *unused)
 	(void)unused;
 	for (;;) {
 		pthread_mutex_lock(&lock);
+		workers_free++;
 		while (questions == NULL)
 			pthread_cond_wait(&asked, &lock);
+		workers_free--;
+		questions_waiting--;
 		l = questions;
 		questions = l->next;
 		if (questions == NULL)
@@ -71,44 +80,66 @@ worker(void *unused)
 	return NULL;
 }
 
-int
-sys_lookup_start(void)
+/* One more worker; 0, or the error pthread_create gave. */
+static int
+add_worker(void)
 {
 	pthread_t t;
 	sigset_t all, old;
+	int rc;
+
+	/* Signals are the main thread's: its handler wakes the loop. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&t, NULL, worker, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return rc;
+	pthread_detach(t);
+	pthread_mutex_lock(&lock);
+	workers++;
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+int
+sys_lookup_start(void)
+{
 	int rc;
 
 	if (wake[0] >= 0)
 		return wake[0];
 	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -1;
-	/* Signals are the main thread's: its handler wakes the loop. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&t, NULL, worker, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if ((rc = add_worker()) != 0) {
 		close(wake[0]);
 		close(wake[1]);
 		wake[0] = wake[1] = -1;
 		errno = rc;
 		return -1;
 	}
-	pthread_detach(t);
 	return wake[0];
 }
 
 int
 sys_lookup_ask(struct sys_lookup *l)
 {
+	bool more;
+
 	if (wake[0] < 0) {
 		errno = EINVAL;
 		return -1;
 	}
 	pthread_mutex_lock(&lock);
 	append(&questions, &questions_tail, l);
+	questions_waiting++;
+	more = questions_waiting > workers_free &&
+	    workers < LOOKUP_WORKERS_MAX;
 	pthread_cond_signal(&asked);
 	pthread_mutex_unlock(&lock);
+	/* Without another worker the question waits for one that is busy. */
+	if (more)
+		(void)add_worker();
 	return 0;
 }
 

@@ -44,3 +44,49 @@ while True:
 		[ "$EXIT_STATUS" -eq $((128 + $(kill -l "$sig"))) ]
 	done
 }
+
+@test "listen --socks5: a name the DNS server does not answer holds up no other name's lookup" {
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
+	    skip "needs root and unshare to give the resolver a silent server"
+	bg dns python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.bind(("127.0.0.2", 53))
+except OSError as e:
+    print("busy", e, flush=True)
+    sys.exit(0)
+print("ready", flush=True)
+while True:
+    s.recvfrom(512)
+    print("query", flush=True)'
+	wait_for_line "$TMP/dns.out" '^(ready|busy)'
+	if grep -q '^busy' "$TMP/dns.out"; then
+		skip "127.0.0.2 port 53 is taken: $(cat "$TMP/dns.out")"
+	fi
+	# Long enough that the slow name is still unanswered when the other
+	# one is through, on a slow machine too; the test does not wait it.
+	printf 'nameserver 127.0.0.2\noptions timeout:30 attempts:1\n' \
+	    >"$TMP/resolv.conf"
+	bg proxy unshare -m sh -c "mount --bind '$TMP/resolv.conf' \
+	    /etc/resolv.conf && exec \"\$SOCKIT\" listen -v --socks5 \
+	    --allow-to 127.0.0.0/8 127.0.0.1:0"
+	wait_for_line "$TMP/proxy.err" '^sockit: listening on '
+	local proxy_port
+	proxy_port=$(sed -n 's/^sockit: listening on 127.0.0.1://p' \
+	    "$TMP/proxy.err")
+	start_listener target -k --serve echo 127.0.0.1:0
+	bg slow "$SOCKIT" connect -w 60 \
+	    --proxy "socks5h://127.0.0.1:$proxy_port" slow-name.example:80
+	wait_for_line "$TMP/dns.out" '^query$'
+	# localhost is in /etc/hosts: only a worker held by the slow name
+	# would keep it waiting.
+	printf 'hello\n' >"$TMP/fast.in"
+	run --separate-stderr timeout 20 "$SOCKIT" connect --shutdown wr \
+	    --proxy "socks5h://127.0.0.1:$proxy_port" "localhost:$LISTEN_PORT" \
+	    <"$TMP/fast.in"
+	assert_success
+	[ "$output" = hello ]
+	refute grep -q 'slow-name.example' "$TMP/proxy.err"
+	refute grep -q . "$TMP/slow.err"
+}
