@@ -828,7 +828,7 @@ cmd_listen(int argc, char **argv)
 	struct serve_proxy sp;
 	struct session_proxy px;
 	struct loop_upstream up;
-	char up_host[PROXY_HOST_MAX];
+	char up_hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
 	struct multicast_recv mr;
 	struct serve_opts so;
 	struct serve_access acl;
@@ -938,12 +938,12 @@ cmd_listen(int argc, char **argv)
 	if (px.on) {
 		up.kind = px.url.kind;
 		up.cred = &px.url.cred;
-		up.host = up_host;
+		up.hosts = (const char (*)[ENDPOINT_HOST_MAX])up_hosts;
 		up.port = atoi(target.port);
 		up.proxy = px.ep.text;
 		up.url = px.url.text;
-		status = session_proxy_target_host(&px, &target, up_host,
-		    sizeof(up_host));
+		status = session_proxy_target_hosts(&px, &target, up_hosts,
+		    ENDPOINT_ADDRS_MAX, &up.nhosts);
 		if (status == EXIT_OK && (naddrs = dial_resolve(&px.ep, -1,
 		    addrs, ARRAY_LEN(addrs))) < 0)
 			status = EXIT_FAIL;

@@ -34,7 +34,9 @@ struct loop_proxy {
 struct loop_upstream {
 	enum proxy_kind kind;
 	const struct proxy_credentials *cred;
-	const char *host;	/* the target as the request names it */
+	/* The target as the requests name it, each address in turn. */
+	const char (*hosts)[ENDPOINT_HOST_MAX];
+	int nhosts;
 	int port;
 	const char *proxy;	/* the proxy's endpoint, for messages */
 	const char *url;	/* its URL, without credentials: --json's */

@@ -104,6 +104,7 @@ struct pair {
 	struct pair *next_ready, *next_dead;
 	struct loop_proxy_pair *px;	/* a proxy's pair: its request */
 	struct loop_upstream_pair *up;	/* --proxy: its handshake, meanwhile */
+	int up_host;		/* --proxy: which of its hosts is asked */
 	char peer[ADDR_TEXT_MAX];
 	char target[ADDR_TEXT_MAX];
 };

@@ -124,6 +124,31 @@ send_next(struct pair *p)
 }
 
 /*
+ * The proxy could not reach the target at one of its addresses: the next
+ * is asked on a new connection to the proxy, which ends a refused
+ * request's, as connect --proxy tries each in turn. -w's deadline holds
+ * for them all.
+ */
+static void
+next_host(struct loop *lp, struct pair *p)
+{
+	const struct loop_upstream *u = lp->f->upstream;
+
+	report_note("#%lu proxy %s: %s for %s, trying %s", p->id,
+	    proxy_kind_scheme(u->kind), session_proxy_answer(&p->up->hs),
+	    u->hosts[p->up_host], u->hosts[p->up_host + 1]);
+	p->up_host++;
+	loop_upstream_free(p);
+	sys_close(p->fd[1]);
+	p->fd[1] = -1;
+	p->addr = 0;
+	/* Not PAIR_UPSTREAM, which would take the new connection for the
+	 * tunnel: the handshake starts again once it is up. */
+	p->state = PAIR_CONNECTING;
+	loop_pair_dial(lp, p);
+}
+
+/*
  * The proxy's answer was not the tunnel: said by name with its hint, and
  * with what it quoted (an HTTP body's first line), as connect --proxy
  * says it. n bytes of buf were the last read, used of them the answer's.
@@ -138,6 +163,11 @@ refused(struct loop *lp, struct pair *p, const unsigned char *buf, size_t n,
 	const unsigned char *seen = proxy_client_quoted(hs, buf, n, used,
 	    &seen_len);
 
+	if (session_proxy_target_failed(hs) &&
+	    p->up_host + 1 < lp->f->upstream->nhosts) {
+		next_host(lp, p);
+		return;
+	}
 	what_failed(lp, p, what, sizeof(what));
 	session_proxy_failure(hs, what, seen, seen_len);
 	fail(lp, p, "unreached");
@@ -236,8 +266,8 @@ loop_upstream_begin(struct loop *lp, struct pair *p)
 	}
 	/* -w bounds the handshake as it bounded the connect: no new start. */
 	p->state = PAIR_UPSTREAM;
-	if (proxy_client_start(&p->up->hs, u->kind, u->host, u->port, u->cred,
-	    err, sizeof(err)) < 0) {
+	if (proxy_client_start(&p->up->hs, u->kind, u->hosts[p->up_host],
+	    u->port, u->cred, err, sizeof(err)) < 0) {
 		what_failed(lp, p, what, sizeof(what));
 		report_error("%s: %s", what, err);
 		trace_tag = 0;

@@ -479,26 +479,23 @@ target_hosts(const struct session_proxy *px, const struct endpoint *ep,
 }
 
 int
-session_proxy_target_host(const struct session_proxy *px,
-    const struct endpoint *ep, char *out, size_t cap)
+session_proxy_target_hosts(const struct session_proxy *px,
+    const struct endpoint *ep, char (*out)[ENDPOINT_HOST_MAX], int max,
+    int *count)
 {
-	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
 	int status = EXIT_OK;
 
-	if (target_hosts(px, ep, hosts, ENDPOINT_ADDRS_MAX, &status) < 0)
+	if ((*count = target_hosts(px, ep, out, max, &status)) < 0)
 		return status;
-	snprintf(out, cap, "%s", hosts[0]);
 	return EXIT_OK;
 }
 
 /*
- * Whether the proxy's answer says the target, not the proxy or its rules,
- * failed: refused or unreachable. Such an answer is worth the next address
- * or another round of --wait; an authentication or a rule's refusal is
- * not.
+ * A refused or unreachable target is worth the next address or another
+ * round of --wait; an authentication or a rule's refusal is not.
  */
-static bool
-target_failed(const struct proxy_handshake *hs)
+bool
+session_proxy_target_failed(const struct proxy_handshake *hs)
 {
 	if (hs->failure == PROXY_FAIL_REPLY) {
 		if (hs->kind == PROXY_SOCKS4 || hs->kind == PROXY_SOCKS4A)
@@ -515,6 +512,15 @@ target_failed(const struct proxy_handshake *hs)
 		return hs->code == 500 || hs->code == 502 ||
 		    hs->code == 503 || hs->code == 504;
 	return false;
+}
+
+const char *
+session_proxy_answer(const struct proxy_handshake *hs)
+{
+	if (hs->failure == PROXY_FAIL_STATUS)
+		return hs->status;
+	return hs->kind == PROXY_SOCKS4 || hs->kind == PROXY_SOCKS4A ?
+	    socks4_reply_name(hs->code) : socks5_reply_name(hs->code);
 }
 
 /* -v's and --json's word on the connection to the proxy itself. */
@@ -636,12 +642,8 @@ handshake(struct session_proxy *px, struct session *s,
 			const unsigned char *seen = proxy_client_quoted(&hs,
 			    buf, (size_t)n, used, &seen_len);
 
-			*again = target_failed(&hs);
-			answer = hs.failure == PROXY_FAIL_STATUS ? hs.status :
-			    hs.kind == PROXY_SOCKS4 ||
-			    hs.kind == PROXY_SOCKS4A ?
-			    socks4_reply_name(hs.code) :
-			    socks5_reply_name(hs.code);
+			*again = session_proxy_target_failed(&hs);
+			answer = session_proxy_answer(&hs);
 			status = EXIT_FAIL;
 			if (*again && !tell) {
 				report_note("proxy %s: %s for %s, trying again",

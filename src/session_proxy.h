@@ -67,13 +67,22 @@ int session_proxy_dial(struct session_proxy *px, struct session *s,
     char *peer, size_t cap);
 
 /*
- * The target's host as the request names it: socks5 and socks4 send an
- * address, which this machine looks up (socks4 wants IPv4); the others
- * send the name. Returns EXIT_OK with the text in out, or the status
- * after reporting.
+ * The target's hosts as the requests name them, in the order to try
+ * them: socks5 and socks4 send an address, which this machine looks up
+ * (socks4 wants IPv4), each of a name's in turn; the others send the
+ * name. Returns EXIT_OK with up to max hosts in out and their count in
+ * *count, or the status after reporting.
  */
-int session_proxy_target_host(const struct session_proxy *px,
-    const struct endpoint *ep, char *out, size_t cap);
+int session_proxy_target_hosts(const struct session_proxy *px,
+    const struct endpoint *ep, char (*out)[ENDPOINT_HOST_MAX], int max,
+    int *count);
+/*
+ * Whether the failed handshake hs says the target, not the proxy or its
+ * rules, failed: refused or unreachable, worth the next address.
+ */
+bool session_proxy_target_failed(const struct proxy_handshake *hs);
+/* The proxy's answer in hs by name: "CONNECTION_REFUSED", "502". */
+const char *session_proxy_answer(const struct proxy_handshake *hs);
 /* Writes a handshake line (hs->said, hs->heard) on --trace, if any. */
 void session_proxy_trace(const char *text);
 /*

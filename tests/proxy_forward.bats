@@ -145,6 +145,27 @@ EOF
 	[ "$(jq -r 'select(.event == "pair-closed") | .end' "$TMP/fwd.err")" = unreached ]
 }
 
+@test "socks5:// asks for each address of the target in turn, on a new connection to the proxy, while it answers refused" {
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
+	    skip "needs root and unshare to give a name two addresses"
+	printf '127.0.0.1 two.test\n127.0.0.2 two.test\n' >"$TMP/hosts"
+	start_socks5
+	start_listener target -k 127.0.0.2:0 -c "printf 'hi\\n'"
+	bg fwd unshare -m sh -c "mount --bind '$TMP/hosts' /etc/hosts &&
+	    exec \"\$SOCKIT\" --trace listen -v 127.0.0.1:0 \
+	    --to two.test:$LISTEN_PORT --proxy socks5://127.0.0.1:$PROXY_PORT"
+	wait_for_line "$TMP/fwd.err" '^sockit: listening on '
+	FWD_PORT=$(sed -n 's/^sockit: listening on 127.0.0.1://p' \
+	    "$TMP/fwd.err")
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" connect \
+	    "127.0.0.1:$FWD_PORT" </dev/null
+	assert_success
+	[ "$output" = hi ]
+	file_matches "$TMP/fwd.err" "socks5> CONNECT 127\\.0\\.0\\.1:$LISTEN_PORT"
+	file_matches "$TMP/fwd.err" "#1 proxy socks5: CONNECTION_REFUSED for 127\\.0\\.0\\.1, trying 127\\.0\\.0\\.2"
+	file_matches "$TMP/fwd.err" "socks5> CONNECT 127\\.0\\.0\\.2:$LISTEN_PORT"
+}
+
 @test "an HTTP proxy's refusal is reported with the first line of its body, as connect --proxy reports it" {
 	start_listener proxy 127.0.0.1:0 --http-proxy
 	local proxy=$LISTEN_PORT closed
@@ -175,12 +196,12 @@ EOF
 	wait_for_line "$TMP/fwd.err" "^sockit: connect to example\\.org:443 for #1 \\(127\\.0\\.0\\.1:[0-9]+\\) through proxy 127\\.0\\.0\\.1:$port: no answer from the proxy within 0\\.2 s \\(-w\\)\$"
 }
 
-@test "--wait is connect's: listen --to --proxy has none, and the man page says a forwarder asks the proxy once for each pair" {
+@test "--wait is connect's: listen --to --proxy has none, and the man page says a forwarder makes one round for each pair" {
 	run --separate-stderr sockit listen --wait 1 --to 127.0.0.1:9 \
 	    --proxy socks5://p:1 127.0.0.1:0
 	assert_status 2
 	assert_stderr_contains "unknown option '--wait' for listen"
-	grep -qF "asks the proxy once for each pair" \
+	grep -qF "makes one round for each pair" \
 	    "$BATS_TEST_DIRNAME/../man/sockit.1"
 }
 
