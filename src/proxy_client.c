@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "proxy_client.h"
 #include "strbuf.h"
+#include "trace.h"
 
 /* Where the machine stands: which answer it waits for. */
 enum {
@@ -467,9 +468,10 @@ socks5_auth(struct proxy_handshake *hs)
 	hs->secret_end = hs->out_len;
 	strbuf_init(&sb, hs->said, sizeof(hs->said));
 	strbuf_printf(&sb, "socks5> AUTH user=\"");
-	escape(&sb, (const unsigned char *)hs->cred.user, ulen);
+	trace_escape(&sb, hs->cred.user, ulen);
 	/* A trace is pasted into bug reports: the password's size only. */
-	strbuf_printf(&sb, "\" password=<%zu bytes>", plen);
+	strbuf_printf(&sb, "\" password=<%zu byte%s>", plen,
+	    plen == 1 ? "" : "s");
 	hs->state = ST_SOCKS5_AUTH;
 }
 
@@ -532,7 +534,7 @@ socks4_connect(struct proxy_handshake *hs)
 	strbuf_printf(&sb, "socks4> CONNECT ");
 	host_port(&sb, by_name ? "0.0.0.1" : hs->host, hs->port);
 	strbuf_printf(&sb, " USERID=\"");
-	escape(&sb, (const unsigned char *)hs->cred.user, ulen);
+	trace_escape(&sb, hs->cred.user, ulen);
 	strbuf_printf(&sb, "\"");
 	if (by_name)
 		strbuf_printf(&sb, " HOST=%s", hs->host);
@@ -572,11 +574,12 @@ http_connect(struct proxy_handshake *hs)
 	strbuf_init(&sb, hs->said, sizeof(hs->said));
 	strbuf_printf(&sb, "http> CONNECT %s HTTP/1.1", target);
 	if (hs->cred.given) {
+		size_t plen = strlen(hs->cred.password);
+
 		strbuf_printf(&sb, " (Proxy-Authorization: Basic user=\"");
-		escape(&sb, (const unsigned char *)hs->cred.user,
-		    strlen(hs->cred.user));
-		strbuf_printf(&sb, "\" password=<%zu bytes>)",
-		    strlen(hs->cred.password));
+		trace_escape(&sb, hs->cred.user, strlen(hs->cred.user));
+		strbuf_printf(&sb, "\" password=<%zu byte%s>)", plen,
+		    plen == 1 ? "" : "s");
 	}
 	hs->state = ST_HTTP_HEAD;
 }
@@ -708,7 +711,7 @@ bound(struct strbuf *sb, int atyp, const unsigned char *a, size_t alen,
 	    sizeof(text)) != NULL)
 		strbuf_printf(sb, "[%s]:%d", text, p);
 	else {
-		escape(sb, a, alen);
+		trace_escape(sb, a, alen);
 		strbuf_printf(sb, ":%d", p);
 	}
 }
@@ -768,8 +771,9 @@ socks5_auth_reply(struct proxy_handshake *hs)
 	if (hs->in_len < 2)
 		return PROXY_MORE;
 	strbuf_init(&sb, hs->heard, sizeof(hs->heard));
+	/* RFC 1929's words, as sockit's own server prints them. */
 	strbuf_printf(&sb, "socks5< AUTH VER=%d STATUS=%d%s", hs->in[0],
-	    hs->in[1], hs->in[1] == 0 ? " (accepted)" : " (refused)");
+	    hs->in[1], hs->in[1] == 0 ? " (success)" : " (failure)");
 	if (hs->in[1] != 0)
 		return fail(hs, PROXY_FAIL_AUTH, hs->in[1]);
 	socks5_connect(hs);

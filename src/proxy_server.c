@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "proxy_server.h"
 #include "strbuf.h"
+#include "trace.h"
 
 enum stage {
 	STAGE_FIRST,		/* nothing parsed: the first byte says which */
@@ -74,22 +75,16 @@ line(struct psrv *ps, struct strbuf *sb, char dir)
 	return sb;
 }
 
-/* Appends bytes quoted as C writes them, unprintable ones as \xNN. */
+/*
+ * Appends the first 64 bytes quoted, escaped as the raw recv lines show
+ * them, so a name reads the same on the decoded line and the raw one.
+ */
 static void
 quote(struct strbuf *sb, const unsigned char *s, size_t len)
 {
-	size_t i;
-
 	strbuf_puts(sb, "\"");
-	for (i = 0; i < len && i < 64; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			strbuf_printf(sb, "\\%c", s[i]);
-		else if (s[i] >= 0x20 && s[i] < 0x7f)
-			strbuf_printf(sb, "%c", s[i]);
-		else
-			strbuf_printf(sb, "\\x%02x", s[i]);
-	}
-	strbuf_puts(sb, i < len ? "\"..." : "\"");
+	trace_escape(sb, s, len < 64 ? len : 64);
+	strbuf_puts(sb, len > 64 ? "\"..." : "\"");
 }
 
 static void
@@ -253,7 +248,7 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 		strbuf_printf(&sb, "AUTH VER=%u", b[0]);
 		put(ps, answer, 2);
 		line(ps, &sb, '<');
-		strbuf_puts(&sb, "AUTH STATUS=1 (failure)");
+		strbuf_puts(&sb, "AUTH VER=1 STATUS=1 (failure)");
 		snprintf(ps->reply, sizeof(ps->reply), "AUTH STATUS=1");
 		refuse(ps, N_("the client's username and password request "
 		    "is not version 1 (RFC 1929)"), SOCKS5_NOT_ALLOWED);
@@ -270,7 +265,8 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 	line(ps, &sb, '>');
 	strbuf_puts(&sb, "AUTH user=");
 	quote(&sb, b + 2, ulen);
-	strbuf_printf(&sb, " password=<%zu bytes>", plen);
+	strbuf_printf(&sb, " password=<%zu byte%s>", plen,
+	    plen == 1 ? "" : "s");
 	r = authorized(ps, user, pass);
 	/* A NUL inside could make two different names compare the same. */
 	if (r == PSRV_AUTH_OK && (strlen(user) != ulen || strlen(pass) != plen))
@@ -279,8 +275,8 @@ socks5_auth(struct psrv *ps, const unsigned char *b, size_t n)
 	answer[1] = ok ? 0x00 : 0x01;
 	put(ps, answer, 2);
 	line(ps, &sb, '<');
-	strbuf_puts(&sb, ok ? "AUTH STATUS=0 (success)" :
-	    "AUTH STATUS=1 (failure)");
+	strbuf_puts(&sb, ok ? "AUTH VER=1 STATUS=0 (success)" :
+	    "AUTH VER=1 STATUS=1 (failure)");
 	snprintf(ps->reply, sizeof(ps->reply), "AUTH STATUS=%d", !ok);
 	if (!ok)
 		refuse(ps, login_refused(r), SOCKS5_NOT_ALLOWED);
@@ -783,9 +779,13 @@ http_request(struct psrv *ps, const unsigned char *b, size_t n)
 	}
 	creds = http_credentials(after, end, user, pass, sizeof(user));
 	if (creds) {
-		strbuf_puts(&sb, " (auth user=");
+		size_t plen = strlen(pass);
+
+		/* The header's name, as the client's line shows it. */
+		strbuf_puts(&sb, " (Proxy-Authorization: Basic user=");
 		quote(&sb, (const unsigned char *)user, strlen(user));
-		strbuf_printf(&sb, " password=<%zu bytes>)", strlen(pass));
+		strbuf_printf(&sb, " password=<%zu byte%s>)", plen,
+		    plen == 1 ? "" : "s");
 	}
 	if (!http_authority(sp1 + 1, (size_t)(sp2 - sp1 - 1), &ps->target)) {
 		http_answer(ps, 400, "CONNECT takes host:port or [v6]:port");

@@ -553,13 +553,12 @@ trace_begin(struct strbuf *sb, char *storage, size_t cap)
 #define TRACE_BUFFER_SHOWN 32
 
 void
-trace_buffer(struct strbuf *sb, const void *buf, size_t len)
+trace_escape(struct strbuf *sb, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	size_t i, shown = len < TRACE_BUFFER_SHOWN ? len : TRACE_BUFFER_SHOWN;
+	size_t i;
 
-	strbuf_puts(sb, "\"");
-	for (i = 0; i < shown; i++) {
+	for (i = 0; i < len; i++) {
 		unsigned char c = p[i];
 
 		switch (c) {
@@ -579,11 +578,20 @@ trace_buffer(struct strbuf *sb, const void *buf, size_t len)
 		 * Octal as C writes it: the shortest form, unless a digit
 		 * follows and would be read as part of the escape.
 		 */
-		if (i + 1 < shown && p[i + 1] >= '0' && p[i + 1] <= '7')
+		if (i + 1 < len && p[i + 1] >= '0' && p[i + 1] <= '7')
 			strbuf_printf(sb, "\\%03o", c);
 		else
 			strbuf_printf(sb, "\\%o", c);
 	}
+}
+
+void
+trace_buffer(struct strbuf *sb, const void *buf, size_t len)
+{
+	size_t shown = len < TRACE_BUFFER_SHOWN ? len : TRACE_BUFFER_SHOWN;
+
+	strbuf_puts(sb, "\"");
+	trace_escape(sb, buf, shown);
 	strbuf_puts(sb, "\"");
 	if (shown < len)
 		strbuf_puts(sb, "...");

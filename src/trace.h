@@ -70,6 +70,11 @@ struct unix_diag_req;
 void trace_unix_diag_request(struct strbuf *sb, const struct nlmsghdr *h,
     const struct unix_diag_req *req);
 /*
+ * Appends len bytes escaped as a data call's buffer shows them, without
+ * the quotes or the limit, so decoded lines match the raw ones.
+ */
+void trace_escape(struct strbuf *sb, const void *buf, size_t len);
+/*
  * Appends a data call's buffer as strace shows it: quoted, escaped as C
  * would write it, the first 32 bytes, then "..." when there were more.
  */

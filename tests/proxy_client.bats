@@ -45,7 +45,7 @@ through() {
 socks5> VER=5 NMETHODS=2 [NO_AUTH, USERPASS]
 socks5< VER=5 METHOD=USERPASS
 socks5> AUTH user="alice" password=<8 bytes>
-socks5< AUTH VER=1 STATUS=0 (accepted)
+socks5< AUTH VER=1 STATUS=0 (success)
 socks5> CONNECT 127.0.0.1:$TARGET_PORT
 socks5< SUCCEEDED bound 0.0.0.0:0
 EOF

@@ -269,6 +269,37 @@ fetch() {
 	refute grep -e 'wonder land' "$TMP/proxy.err"
 }
 
+# traced_proxy NAME ARGS...: `sockit --trace listen -v ARGS 127.0.0.1:0`
+# in the background; sets PROXY_PORT.
+traced_proxy() {
+	bg "$1" "$SOCKIT" --trace listen -v "${@:2}" 127.0.0.1:0
+	wait_for_line "$TMP/$1.err" '^sockit: listening on ' 10 || return 1
+	PROXY_PORT=$(sed -n 's/^sockit: listening on .*://p' "$TMP/$1.err")
+}
+
+@test "the login lines read the same at the client and at the server" {
+	printf 'alice:w\n' >"$TMP/users"
+	chmod 600 "$TMP/users"
+	traced_proxy socks --socks5 --auth-file "$TMP/users"
+	local socks=$PROXY_PORT line
+	traced_proxy http --http-proxy --auth-file "$TMP/users"
+	# Each proxy is the other's target: no third server to start. The
+	# socks client's pair is the HTTP proxy's #1, the HTTP client's #2.
+	run --separate-stderr sockit --trace connect -q 0 --proxy \
+	    "socks5://alice:w@127.0.0.1:$socks" "127.0.0.1:$PROXY_PORT" </dev/null
+	line='socks5< AUTH VER=1 STATUS=0 (success)'
+	assert_stderr_contains "$line"
+	wait_for_line "$TMP/socks.err" '^\[#1\] socks5< SUCCEEDED'
+	assert_file_contains "$TMP/socks.err" "[#1] $line"
+	run --separate-stderr sockit --trace connect -q 0 --proxy \
+	    "http://alice:w@127.0.0.1:$PROXY_PORT" "127.0.0.1:$socks" </dev/null
+	line="http> CONNECT 127.0.0.1:$socks HTTP/1.1"
+	line+=' (Proxy-Authorization: Basic user="alice" password=<1 byte>)'
+	assert_stderr_contains "$line"
+	wait_for_line "$TMP/http.err" '^\[#2\] http< HTTP/1.1 200'
+	assert_file_contains "$TMP/http.err" "[#2] $line"
+}
+
 @test "--json: a pair refused or not reached says why, what was asked and the answer" {
 	local closed
 	closed=$(refused_port)

@@ -212,6 +212,14 @@ test_socks5(void)
 	CHECK_STR(hs.heard, "socks5< SUCCEEDED bound host:80");
 	unit_end();
 
+	unit_begin("socks5: a newline in the user is \\n, as the raw lines say");
+	start(&hs, PROXY_SOCKS5, "::1", 22, "a\nb", "w");
+	CHECK_INT(feed(&hs, "\x05\x02", 2, 2, &taken), PROXY_SEND);
+	CHECK_STR(hs.said, "socks5> AUTH user=\"a\\nb\" password=<1 byte>");
+	CHECK_INT(feed(&hs, "\x01\x01", 2, 2, &taken), PROXY_FAILED);
+	CHECK_STR(hs.heard, "socks5< AUTH VER=1 STATUS=1 (failure)");
+	unit_end();
+
 	unit_begin("socks5: a refusal by code");
 	start(&hs, PROXY_SOCKS5, "10.0.0.1", 9, NULL, NULL);
 	feed(&hs, "\x05\x00", 2, 2, &taken);

@@ -94,13 +94,21 @@ socks5_auth(void)
 	CHECK_INT(psrv_feed(&ps, good, sizeof(good)), PSRV_CONNECT);
 	CHECK_STR(ps.lines[2], "socks5> AUTH user=\"alice\" "
 	    "password=<6 bytes>");
-	CHECK_STR(ps.lines[3], "socks5< AUTH STATUS=0 (success)");
+	CHECK_STR(ps.lines[3], "socks5< AUTH VER=1 STATUS=0 (success)");
 	CHECK_STR(ps.lines[4], "socks5> CONNECT [::1]:22");
 	CHECK_STR(ps.user, "alice");
 	CHECK_INT(ps.target.family, AF_INET6);
 	/* The password's place in the bytes, for the trace to hide. */
 	CHECK_INT(ps.secret_at, 4 + 8);
 	CHECK_INT(ps.secret_end, 4 + 14);
+	unit_end();
+
+	unit_begin("socks5: a newline in the user is \\n, as the raw lines say");
+	psrv_init(&ps, PSRV_MODE_SOCKS, true, alice, NULL);
+	psrv_feed(&ps, hello, sizeof(hello));
+	CHECK_INT(psrv_feed(&ps, "\x01\x03" "a\nb\x01" "w", 7), PSRV_REFUSE);
+	CHECK_STR(ps.lines[2], "socks5> AUTH user=\"a\\nb\" password=<1 byte>");
+	CHECK_STR(ps.lines[3], "socks5< AUTH VER=1 STATUS=1 (failure)");
 	unit_end();
 
 	unit_begin("socks5: the password's place is known before it is whole");
@@ -234,7 +242,7 @@ http(bool split)
 	CHECK_STR(ps.target.host, "::1");
 	CHECK_INT(ps.target.port, 443);
 	CHECK_STR(ps.lines[0], "http> CONNECT [::1]:443 HTTP/1.1 "
-	    "(auth user=\"alice\" password=<6 bytes>)");
+	    "(Proxy-Authorization: Basic user=\"alice\" password=<6 bytes>)");
 	rest = psrv_rest(&ps, &n);
 	if (!split)
 		CHECK_MEM(rest, n, "\x16\x03", 2);
