@@ -29,7 +29,7 @@ struct loop_proxy_pair {
 	char user[PSRV_NAME_MAX];	/* the one the client named, or "" */
 	/* For --json, a pair that ended unopened: why, in English, ... */
 	char reason[PSRV_NAME_MAX + 64];
-	char reply[24];		/* ... the answer the client got ... */
+	char reply[40];		/* ... the answer the client got ... */
 	const char *error;	/* ... and an errno's or resolver's name */
 };
 
@@ -480,15 +480,16 @@ loop_proxy_unreached(struct loop *lp, struct pair *p, const char *call,
 	struct loop_proxy_pair *px = p->px;
 	int code = timed_out ? SOCKS5_TTL_EXPIRED : psrv_code_for_errno(err);
 
+	/* The log names the answer in the client's protocol: 502, not 0x05. */
+	psrv_reply(px->ps, code, NULL, 0);
 	if (timed_out)
 		report_note("#%lu %s %s: no answer within %g s (-w): %s",
 		    p->id, p->peer, px->line, lp->f->s->opts.timeout,
-		    socks5_reply_name(code));
+		    px->ps->reply);
 	else
 		report_note("#%lu %s %s: %s %s: %s: %s", p->id, p->peer,
 		    px->line, call, p->target, i18n_errno_text(err),
-		    socks5_reply_name(code));
-	psrv_reply(px->ps, code, NULL, 0);
+		    px->ps->reply);
 	if (timed_out)
 		keep_reason(p, NULL, "no answer within %g s (-w)",
 		    lp->f->s->opts.timeout);

@@ -535,7 +535,7 @@ http_answer(struct psrv *ps, int status, const char *body)
 		    sizeof(head) - 1);
 	line(ps, &sb, '<');
 	strbuf_printf(&sb, "HTTP/1.1 %d %s", status, reason);
-	snprintf(ps->reply, sizeof(ps->reply), "%d", status);
+	snprintf(ps->reply, sizeof(ps->reply), "%d %s", status, reason);
 }
 
 int

@@ -82,7 +82,8 @@ struct psrv {
 	/* The user the client named, known or not: a log says whose */
 	char user[PSRV_NAME_MAX];
 	const char *why;	/* a refusal's reason, English, N_() marked */
-	char reply[24];		/* the last answer's name: "NOT_ALLOWED", "403" */
+	/* The last answer: "NOT_ALLOWED", "502 Bad Gateway" */
+	char reply[40];
 	int code;		/* a refusal's SOCKS5 code (HTTP: from it) */
 };
 

@@ -179,6 +179,18 @@ fetch() {
 	[ "$output" = 502 ]
 }
 
+@test "-v names a refused HTTP CONNECT's answer as the client got it: 502" {
+	local closed
+	closed=$(refused_port)
+	proxy --http-proxy
+	run --separate-stderr sockit connect --proxy \
+	    "http://127.0.0.1:$PROXY_PORT" "127.0.0.1:$closed"
+	assert_status 1
+	wait_for_line "$TMP/proxy.err" \
+	    "CONNECT 127.0.0.1:$closed: connect 127.0.0.1:$closed: .*: 502 Bad Gateway\$"
+	refute grep -q CONNECTION_REFUSED "$TMP/proxy.err"
+}
+
 @test "a proxy bound beyond loopback needs --allow or --auth-file" {
 	run --separate-stderr sockit listen --socks5 :0
 	assert_status 2

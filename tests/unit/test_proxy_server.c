@@ -279,6 +279,8 @@ http_refusals(void)
 	    PSRV_CONNECT);
 	psrv_reply(&ps, SOCKS5_CONNECTION_REFUSED, NULL, 0);
 	CHECK_STR(ps.lines[1], "http< HTTP/1.1 502 Bad Gateway");
+	/* What an HTTP client got, not the SOCKS5 name it came from. */
+	CHECK_STR(ps.reply, "502 Bad Gateway");
 	CHECK_INT(psrv_http_status(SOCKS5_NOT_ALLOWED), 403);
 	CHECK_INT(psrv_http_status(SOCKS5_TTL_EXPIRED), 504);
 	CHECK_INT(psrv_code_for_errno(ECONNREFUSED), 5);
