@@ -97,9 +97,29 @@ read_users(struct serve_proxy *sp)
 		return EXIT_FAIL;
 	}
 	if (st.st_mode & 077) {
-		report_error("--auth-file %s may be read by group or others "
-		    "(mode %03o): its passwords guard the proxy; run chmod 600 "
-		    "%s", path, (unsigned)(st.st_mode & 0777), path);
+		unsigned mode = (unsigned)(st.st_mode & 07777);
+		char what[1024], text[160], hint[1024];
+
+		/* Any bit is refused; the message names the harm of those set. */
+		if ((mode & 044) != 0 && (mode & 022) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "read and write it (mode %04o), and it holds the "
+			    "proxy's passwords"), mode);
+		else if ((mode & 044) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "read it (mode %04o), and it holds the proxy's "
+			    "passwords"), mode);
+		else if ((mode & 022) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "write it (mode %04o), and so add a user to the "
+			    "proxy"), mode);
+		else
+			snprintf(text, sizeof(text), _("group or others have "
+			    "a permission on it (mode %04o), and it holds the "
+			    "proxy's passwords"), mode);
+		snprintf(what, sizeof(what), _("read --auth-file %s"), path);
+		snprintf(hint, sizeof(hint), _("chmod 600 %s"), path);
+		report_failure_lines(what, text, NULL, "", hint);
 		close(fd);
 		return EXIT_FAIL;
 	}

@@ -113,14 +113,20 @@ fetch() {
 	[ "$output" = 407 ]
 }
 
-@test "--auth-file readable by others is refused with chmod 600 as the fix" {
+@test "--auth-file others may read or write is refused, naming the bits, with chmod 600 as the fix" {
 	printf 'alice:s3cret\n' >"$TMP/users"
 	chmod 644 "$TMP/users"
 	run --separate-stderr sockit listen --socks5 --auth-file "$TMP/users" \
 	    127.0.0.1:0
 	assert_status 1
-	assert_stderr_contains "may be read by group or others (mode 644)"
-	assert_stderr_contains "chmod 600"
+	assert_stderr_contains "sockit: read --auth-file $TMP/users: group or others may read it (mode 0644)"
+	assert_stderr_contains "chmod 600 $TMP/users"
+	chmod 620 "$TMP/users"
+	run --separate-stderr sockit listen --socks5 --auth-file "$TMP/users" \
+	    127.0.0.1:0
+	assert_status 1
+	assert_stderr_contains "group or others may write it (mode 0620), and so add a user to the proxy"
+	refute grep -q 'may read' <<<"$stderr"
 	run --separate-stderr sockit listen --socks5 --auth-file "$TMP/none" \
 	    127.0.0.1:0
 	assert_status 1
