@@ -465,8 +465,8 @@ static const struct errtable_entry table[] = {
 	  N_("It takes a SOCKS5 proxy without a route to the destination.") },
 	{ S5("NOT_ALLOWED", 0x02), N_("Connection not allowed by ruleset"),
 	  N_("A SOCKS5 proxy answers it when its rules do not let this client "
-	  "reach this destination (danted's socks pass rules, sockit's "
-	  "--allow-to and --deny-to)."),
+	  "reach this destination (sockit's --allow-to and --deny-to, "
+	  "danted's socks pass rules)."),
 	  N_("The proxy's log names the rule; ask its admin, or pick a "
 	  "destination the rules allow."),
 	  "sockit listen --socks5 --deny-to 127.0.0.0/8 127.0.0.1:1080 & "
@@ -536,8 +536,8 @@ static const struct errtable_entry table[] = {
 	  "port.") },
 	{ HT(403), N_("Forbidden"),
 	  N_("An HTTP proxy answers it to CONNECT when its rules forbid the "
-	  "destination or its port (tinyproxy's ConnectPort, squid's "
-	  "SSL_ports)."),
+	  "destination or its port (sockit's --allow-to and --deny-to, "
+	  "tinyproxy's ConnectPort, squid's SSL_ports)."),
 	  N_("Ask the proxy's admin, or use a port the rules allow."),
 	  "sockit listen --http-proxy --deny-to 127.0.0.0/8 127.0.0.1:3128 & "
 	  "sockit connect --proxy http://127.0.0.1:3128 127.0.0.1:22",

@@ -535,7 +535,8 @@ static const struct {
 	  "and address from the proxy's side, and its routes") },
 	{ "not allowed",
 	  N_("the proxy's rules do not let this client reach this destination "
-	  "(danted's socks pass rules): its log says which rule") },
+	  "(sockit's --allow-to/--deny-to, danted's socks pass rules): its "
+	  "log says which rule") },
 	{ "failure",
 	  N_("the proxy could not do the request: its log says why") },
 	{ "socks4 rejected",
@@ -561,8 +562,9 @@ static const struct {
 	  N_("give credentials with --proxy http://USER:PASS@HOST:PORT or "
 	  "--proxy-auth-file FILE") },
 	{ "403",
-	  N_("the proxy's rules forbid this destination or port (tinyproxy's "
-	  "ConnectPort, squid's SSL_ports): ask its admin") },
+	  N_("the proxy's rules forbid this destination or port (sockit's "
+	  "--allow-to/--deny-to, tinyproxy's ConnectPort, squid's SSL_ports): "
+	  "ask its admin") },
 	{ "5xx",
 	  N_("the proxy could not reach the destination: check the target's "
 	  "name and port as the proxy sees them") },

@@ -197,6 +197,21 @@ fetch() {
 	refute grep -q CONNECTION_REFUSED "$TMP/proxy.err"
 }
 
+@test "a refusal by a rule hints at sockit's own --allow-to/--deny-to first" {
+	proxy --socks5 --deny-to 127.0.0.0/8
+	run --separate-stderr sockit connect --proxy \
+	    "socks5://127.0.0.1:$PROXY_PORT" "127.0.0.1:$PROXY_PORT"
+	assert_status 1
+	assert_stderr_contains "(sockit's --allow-to/--deny-to, danted's socks pass rules)"
+	start_listener http --http-proxy --deny-to 127.0.0.0/8 127.0.0.1:0
+	run --separate-stderr sockit connect --proxy \
+	    "http://127.0.0.1:$LISTEN_PORT" "127.0.0.1:$LISTEN_PORT"
+	assert_status 1
+	assert_stderr_contains "(sockit's --allow-to/--deny-to, tinyproxy's ConnectPort"
+	run sockit explain 403
+	assert_output_contains "(sockit's --allow-to and --deny-to, tinyproxy's"
+}
+
 @test "a proxy bound beyond loopback needs --allow or --auth-file" {
 	run --separate-stderr sockit listen --socks5 :0
 	assert_status 2
