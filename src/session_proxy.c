@@ -572,7 +572,7 @@ through(struct session *s, const struct session_proxy *px,
 static int
 handshake(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, const char *host, int fd, bool tell,
-    double wait, bool *again)
+    double wait, double until, char *last, size_t last_cap, bool *again)
 {
 	static struct proxy_handshake hs;
 	unsigned char buf[PROXY_HTTP_HEAD_MAX];
@@ -581,12 +581,16 @@ handshake(struct session_proxy *px, struct session *s,
 	double limit = s->opts.timeout >= 0 ? s->opts.timeout :
 	    PROXY_HANDSHAKE_WAIT;
 	double deadline = relay_now() + limit;
-	char message[128];
+	/* --wait's end bounds the whole dial, this round's answers too. */
+	bool by_wait = until >= 0 && until < deadline;
+	char message[160];
 	const char *answer;
 	int status, e = 0;
 	enum proxy_step step;
 
 	*again = false;
+	if (by_wait)
+		deadline = until;
 	snprintf(what, sizeof(what), _("connect to %s through proxy %s"),
 	    ep->text, px->ep.text);
 	if (proxy_client_start(&hs, px->url.kind, host, atoi(ep->port),
@@ -644,6 +648,8 @@ handshake(struct session_proxy *px, struct session *s,
 
 			*again = session_proxy_target_failed(&hs);
 			answer = session_proxy_answer(&hs);
+			if (*again)
+				snprintf(last, last_cap, "%s", answer);
 			status = EXIT_FAIL;
 			if (*again && !tell) {
 				report_note("proxy %s: %s for %s, trying again",
@@ -668,10 +674,21 @@ handshake(struct session_proxy *px, struct session *s,
 	return EXIT_OK;
 timeout:
 	explicit_bzero(&hs, sizeof(hs));
-	snprintf(message, sizeof(message), s->opts.timeout >= 0 ?
-	    _("no answer from the proxy within %g s (-w)") :
-	    _("no answer from the proxy within %g s (the handshake's limit "
-	    "without -w)"), limit);
+	/* --wait ran out in a round after the proxy had answered: as above. */
+	if (by_wait && last[0] != '\0') {
+		report_error("%s did not accept a connection through proxy %s "
+		    "within %g s (--wait); the proxy's last answer: %s",
+		    ep->text, px->ep.text, wait, last);
+		return EXIT_TIMEOUT;
+	}
+	if (by_wait)
+		snprintf(message, sizeof(message), _("no answer from the proxy "
+		    "within %g s (--wait)"), wait);
+	else
+		snprintf(message, sizeof(message), s->opts.timeout >= 0 ?
+		    _("no answer from the proxy within %g s (-w)") :
+		    _("no answer from the proxy within %g s (the handshake's "
+		    "limit without -w)"), limit);
 	report_failure_lines(what, message, "ETIMEDOUT", "",
 	    explain_proxy("silent"));
 	return EXIT_TIMEOUT;
@@ -771,7 +788,7 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, double wait, struct dial_result *t,
     char *peer, size_t cap)
 {
-	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
+	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX], last[256] = "";
 	double until = wait >= 0 ? relay_now() + wait : -1;
 	struct endpoint_addr paddrs[ENDPOINT_ADDRS_MAX];
 	double backoff = 0.05;
@@ -811,7 +828,8 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 				first = false;
 			}
 			status = handshake(px, s, ep, hosts[i], t->fd,
-			    last_round && i == n - 1, wait, &again);
+			    last_round && i == n - 1, wait, until, last,
+			    sizeof(last), &again);
 			if (status == EXIT_OK)
 				goto tunnel;
 			sys_close(t->fd);

@@ -122,7 +122,7 @@ EOF
 	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect: Connection refused (ECONNREFUSED)"
 }
 
-@test "-w bounds a handshake the proxy never answers; --json names the operation and ETIMEDOUT" {
+@test "-w or --wait bounds a handshake the proxy never answers; --json names the operation and ETIMEDOUT" {
 	bg_fed mute "$SOCKIT" listen -v 127.0.0.1:0
 	wait_for_line "$TMP/mute.err" '^sockit: listening on '
 	local port
@@ -130,6 +130,9 @@ EOF
 	through "socks5h://127.0.0.1:$port" -w 0.3 example.org:443
 	assert_status 124
 	assert_stderr_contains "sockit: connect to example.org:443 through proxy 127.0.0.1:$port: no answer from the proxy within 0.3 s (-w)"
+	through "socks5h://127.0.0.1:$port" --wait 0.3 example.org:443
+	assert_status 124
+	assert_stderr_contains "sockit: connect to example.org:443 through proxy 127.0.0.1:$port: no answer from the proxy within 0.3 s (--wait)"
 	through "socks5h://127.0.0.1:$port" -w 0.3 --json example.org:443
 	assert_status 124
 	[ "$(jq -r 'select(.event == "error") | .operation + "|" + .error' \
