@@ -66,7 +66,8 @@ session_proxy_shutdown_default(struct session_proxy *px, struct session *s)
  * the password away as surely as the command line would: refused.
  */
 static int
-read_auth_file(const char *path, struct proxy_credentials *cred)
+read_auth_file(const char *path, enum proxy_kind kind,
+    struct proxy_credentials *cred)
 {
 	char buf[2 * PROXY_CRED_MAX + 8], what[4200], hint[4200], err[256];
 	struct stat st;
@@ -115,7 +116,7 @@ read_auth_file(const char *path, struct proxy_credentials *cred)
 		    what);
 		return EXIT_FAIL;
 	}
-	if (proxy_auth_parse(buf, len, cred, err, sizeof(err)) < 0) {
+	if (proxy_auth_parse(buf, len, kind, cred, err, sizeof(err)) < 0) {
 		explicit_bzero(buf, sizeof(buf));
 		report_error("%s: %s", what, err);
 		return EXIT_FAIL;
@@ -201,7 +202,7 @@ session_proxy_setup(struct session_proxy *px, struct session *s,
 		return EXIT_USAGE;
 	}
 	if (px->auth_file != NULL && read_auth_file(px->auth_file,
-	    &px->url.cred) != EXIT_OK)
+	    px->url.kind, &px->url.cred) != EXIT_OK)
 		return EXIT_FAIL;
 	if ((px->url.kind == PROXY_SOCKS4 || px->url.kind == PROXY_SOCKS4A) &&
 	    px->url.cred.password[0] != '\0') {

@@ -324,6 +324,20 @@ EOF
 	refute grep -q chmod <<<"$stderr"
 }
 
+@test "a user name past 255 bytes names SOCKS5's limit for socks5:// only; http:// and socks4:// name sockit's own" {
+	local long
+	long=$(printf '%0300d' 0)
+	run --separate-stderr sockit connect --proxy "http://$long@127.0.0.1:1" \
+	    127.0.0.1:9
+	assert_status 2
+	assert_stderr_contains "the proxy URL's user name is longer than the 255 bytes sockit keeps for it"
+	refute grep -q SOCKS5 <<<"$stderr"
+	run --separate-stderr sockit connect --proxy "socks5://$long@127.0.0.1:1" \
+	    127.0.0.1:9
+	assert_status 2
+	assert_stderr_contains "the proxy URL's user name is longer than 255 bytes, the most SOCKS5 carries"
+}
+
 @test "nc's -X advice keeps the other options, puts -P's user in the URL, and checks -x's port" {
 	run --separate-stderr sockit connect -v -w 3 -X 5 -x 127.0.0.1:1080 h 22
 	assert_status 2
