@@ -89,12 +89,27 @@ read_auth_file(const char *path, enum proxy_kind kind,
 		return EXIT_FAIL;
 	}
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
-		char text[128];
+		unsigned mode = (unsigned)(st.st_mode & 07777);
+		char text[160];
 
 		close(fd);
-		snprintf(text, sizeof(text), _("group or others may read it "
-		    "(mode %04o), and it holds a password"),
-		    (unsigned)(st.st_mode & 07777));
+		/* Any bit is refused; the message names the harm of those set. */
+		if ((mode & 044) != 0 && (mode & 022) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "read and write it (mode %04o), and it holds a "
+			    "password"), mode);
+		else if ((mode & 044) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "read it (mode %04o), and it holds a password"),
+			    mode);
+		else if ((mode & 022) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "write it (mode %04o), and so change the password "
+			    "sent to the proxy"), mode);
+		else
+			snprintf(text, sizeof(text), _("group or others have "
+			    "a permission on it (mode %04o), and it holds a "
+			    "password"), mode);
 		snprintf(hint, sizeof(hint), _("chmod 600 %s"), path);
 		report_failure_lines(what, text, NULL, "", hint);
 		return EXIT_FAIL;
@@ -278,9 +293,13 @@ signal_status(void)
 static const char *
 reply_hint(enum proxy_kind kind, int code)
 {
-	if (kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A)
-		return code == SOCKS4_REJECTED ? "socks4 rejected" :
-		    "socks4 identd";
+	if (kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A) {
+		if (code == SOCKS4_REJECTED)
+			return "socks4 rejected";
+		/* Only these two are identd's; the rest SOCKS4 never defined. */
+		return code == SOCKS4_NO_IDENTD || code == SOCKS4_IDENTD_MISMATCH ?
+		    "socks4 identd" : "socks4 odd";
+	}
 	switch (code) {
 	case SOCKS5_CONNECTION_REFUSED:
 		return "refused";
@@ -410,6 +429,18 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 		hint = explain_proxy("odd");
 		break;
 	default:
+		/*
+		 * A SOCKS5 answer to socks5://: a version byte that fits and
+		 * a reply that breaks RFC 1928 (an unknown address type).
+		 */
+		if ((kind == PROXY_SOCKS5 || kind == PROXY_SOCKS5H) &&
+		    seen_len > 0 && seen[0] == SOCKS5_VERSION) {
+			snprintf(text, sizeof(text), _("the proxy's socks5 "
+			    "reply is malformed: %s"), starttls_quote(seen,
+			    seen_len, quoted, sizeof(quoted)));
+			hint = explain_proxy("malformed");
+			break;
+		}
 		snprintf(text, sizeof(text), echoed(hs, seen, seen_len) ?
 		    _("the proxy does not speak %s here; what came back is our "
 		    "own request, %s: the port echoes") : _("the proxy does "

@@ -338,6 +338,29 @@ EOF
 	assert_stderr_contains "the proxy URL's user name is longer than 255 bytes, the most SOCKS5 carries"
 }
 
+@test "hints that fit: a socks5 reply with an unknown address type, a SOCKS4 code outside 90-93, an auth file others may write" {
+	start_listener s5 -k 127.0.0.1:0 -c \
+	    "printf '\\005\\000\\005\\000\\000\\011\\000\\000'; cat >/dev/null"
+	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "the proxy's socks5 reply is malformed"
+	assert_stderr_contains "the reply breaks RFC 1928"
+	refute grep -q 'use socks5://' <<<"$stderr"
+	start_listener s4 -k 127.0.0.1:0 -c \
+	    "printf '\\000\\102\\000\\000\\000\\000\\000\\000'; cat >/dev/null"
+	through "socks4://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "the proxy said 66 a reply code SOCKS4 does not define"
+	assert_stderr_contains "SOCKS4 replies 90 to 93 only"
+	refute grep -q identd <<<"$stderr"
+	printf 'bob:pw\n' >"$TMP/auth"
+	chmod 620 "$TMP/auth"
+	through "socks5://127.0.0.1:1" --proxy-auth-file "$TMP/auth" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "group or others may write it (mode 0620)"
+	refute grep -q 'may read' <<<"$stderr"
+}
+
 @test "nc's -X advice keeps the other options, puts -P's user in the URL, and checks -x's port" {
 	run --separate-stderr sockit connect -v -w 3 -X 5 -x 127.0.0.1:1080 h 22
 	assert_status 2
