@@ -576,6 +576,9 @@ static const struct {
 	{ "socks port",
 	  N_("this port is a SOCKS proxy, not an HTTP one: use --proxy "
 	  "socks5h://HOST:PORT") },
+	{ "http refused",
+	  N_("the proxy did not open the tunnel: its status line says why, "
+	  "its log more; -t shows the handshake") },
 	{ "no connect",
 	  N_("this server does not take CONNECT: is it a web server rather "
 	  "than a proxy, or a proxy for plain HTTP only?") },

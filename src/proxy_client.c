@@ -905,6 +905,14 @@ http_head(struct proxy_handshake *hs)
 	code = status_code(h, line);
 	if (code < 0)
 		return fail(hs, PROXY_FAIL_PROTOCOL, 0);
+	/*
+	 * RFC 9110 15.2: a 1xx is an interim answer (100 Continue, 103
+	 * Early Hints) and the final one follows: the head starts afresh.
+	 */
+	if (code >= 100 && code <= 199) {
+		hs->in_len = 0;
+		return PROXY_MORE;
+	}
 	if (code < 200 || code > 299)
 		return fail(hs, PROXY_FAIL_STATUS, code);
 	hs->code = code;

@@ -329,7 +329,7 @@ status_hint(int code)
 		return "no connect";
 	if (code >= 500)
 		return "5xx";
-	return NULL;
+	return "http refused";
 }
 
 /*

@@ -361,6 +361,20 @@ EOF
 	refute grep -q 'may read' <<<"$stderr"
 }
 
+@test "http://: a 100 Continue before the 200 is skipped; a status without a hint of its own still gets one" {
+	start_listener h100 -k 127.0.0.1:0 -c "printf 'HTTP/1.1 100 \
+Continue\\r\\n\\r\\nHTTP/1.1 200 OK\\r\\n\\r\\nhi\\n'; grep -q ping"
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_success
+	[ "$output" = hi ]
+	start_listener h404 -k 127.0.0.1:0 -c \
+	    "printf 'HTTP/1.1 404 Not Found\\r\\n\\r\\n'; cat >/dev/null"
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains 'the proxy answered "HTTP/1.1 404 Not Found"'
+	assert_stderr_contains "  the proxy did not open the tunnel"
+}
+
 @test "nc's -X advice keeps the other options, puts -P's user in the URL, and checks -x's port" {
 	run --separate-stderr sockit connect -v -w 3 -X 5 -x 127.0.0.1:1080 h 22
 	assert_status 2

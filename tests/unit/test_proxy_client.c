@@ -369,6 +369,31 @@ test_http(void)
 		unit_end();
 	}
 
+	for (step = 1; step <= 64; step += 63) {
+		static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n"
+		    "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+		    "HTTP/1.1 200 OK\r\n\r\nAFTER\n";
+
+		unit_begin("http: 1xx answers before the 200 are skipped, fed "
+		    "%zu at a time", step);
+		start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
+		CHECK_INT(feed(&hs, interim, sizeof(interim) - 1, step,
+		    &taken), PROXY_DONE);
+		CHECK_INT(taken, sizeof(interim) - 1 - 6);
+		CHECK_INT(hs.code, 200);
+		CHECK_STR(hs.heard, "http< HTTP/1.1 200 OK");
+		unit_end();
+	}
+
+	unit_begin("http: a 407 after a 100 is the answer");
+	start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
+	CHECK_INT(feed(&hs, "HTTP/1.1 100 Continue\n\nHTTP/1.1 407 No\n\n",
+	    40, 64, &taken), PROXY_FAILED);
+	CHECK_INT(hs.failure, PROXY_FAIL_STATUS);
+	CHECK_INT(hs.code, 407);
+	CHECK_STR(hs.status, "HTTP/1.1 407 No");
+	unit_end();
+
 	unit_begin("http: 407 names its status line; bare LF ends a head");
 	start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
 	CHECK_INT(feed(&hs, "HTTP/1.0 407 Proxy Authentication Required\n"
