@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "errtable.h"
 #include "explain.h"
 #include "explain_nc.h"
 #include "i18n.h"
@@ -351,7 +352,7 @@ void
 session_proxy_failure(const struct proxy_handshake *hs, const char *what,
     const unsigned char *seen, size_t seen_len)
 {
-	char text[800], quoted[400], offered[64];
+	char text[800], quoted[400], offered[64], status_name[16];
 	const char *name = NULL, *hint = NULL;
 	enum proxy_kind kind = hs->kind;
 
@@ -395,9 +396,14 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 	case PROXY_FAIL_AUTH:
 		snprintf(text, sizeof(text), _("the proxy refused the user "
 		    "name and password (RFC 1929 status 0x%02x)"), hs->code);
+		name = "AUTH_FAILURE";
 		hint = explain_proxy("auth");
 		break;
 	case PROXY_FAIL_STATUS:
+		/* The name explain knows, as --json's error: HTTP_407. */
+		snprintf(status_name, sizeof(status_name), "HTTP_%d", hs->code);
+		if (errtable_find(status_name) != NULL)
+			name = status_name;
 		/* The body often says why, as sockit's own SOCKS port does. */
 		proxy_http_body_line(seen, seen_len, quoted, sizeof(quoted));
 		if (quoted[0] != '\0')

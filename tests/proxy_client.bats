@@ -375,6 +375,33 @@ Continue\\r\\n\\r\\nHTTP/1.1 200 OK\\r\\n\\r\\nhi\\n'; grep -q ping"
 	assert_stderr_contains "  the proxy did not open the tunnel"
 }
 
+@test "--json names every refusal: HTTP_502 and HTTP_407, a refused password AUTH_FAILURE; send -r's from is the target, proxy the URL" {
+	start_listener e502 -k 127.0.0.1:0 -c \
+	    "printf 'HTTP/1.1 502 Bad Gateway\\r\\n\\r\\n'; cat >/dev/null"
+	through "http://127.0.0.1:$LISTEN_PORT" --json 127.0.0.1:9
+	assert_status 1
+	[ "$(jq -r 'select(.event == "error") | .error' <<<"$stderr")" = HTTP_502 ]
+	start_listener e407 -k 127.0.0.1:0 -c "printf 'HTTP/1.1 407 \
+Proxy Authentication Required\\r\\n\\r\\n'; cat >/dev/null"
+	through "http://127.0.0.1:$LISTEN_PORT" --json 127.0.0.1:9
+	assert_status 1
+	[ "$(jq -r 'select(.event == "error") | .error' <<<"$stderr")" = HTTP_407 ]
+	printf 'alice:right\n' >"$TMP/users"
+	chmod 600 "$TMP/users"
+	start_listener proxy --socks5 --auth-file "$TMP/users" 127.0.0.1:0
+	local proxy=$LISTEN_PORT
+	through "socks5://alice:wrong@127.0.0.1:$proxy" --json 127.0.0.1:9
+	assert_status 1
+	[ "$(jq -r 'select(.event == "error") | .error' <<<"$stderr")" = AUTH_FAILURE ]
+	start_listener echo -k --serve echo 127.0.0.1:0
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" send -r -q 1 --json \
+	    --proxy "socks5://alice:right@127.0.0.1:$proxy" \
+	    "127.0.0.1:$LISTEN_PORT" hello
+	assert_success
+	[ "$(jq -r '.from + " " + .proxy + " " + .data' <<<"$output")" = \
+	    "127.0.0.1:$LISTEN_PORT socks5://127.0.0.1:$proxy hello" ]
+}
+
 @test "nc's -X advice keeps the other options, puts -P's user in the URL, and checks -x's port" {
 	run --separate-stderr sockit connect -v -w 3 -X 5 -x 127.0.0.1:1080 h 22
 	assert_status 2
