@@ -561,6 +561,25 @@ session_proxy_answer(const struct proxy_handshake *hs)
 	    socks4_reply_name(hs->code) : socks5_reply_name(hs->code);
 }
 
+/*
+ * A reset or a broken pipe before the handshake ends is the proxy's
+ * doing (it closed without reading what we sent): said as its close is,
+ * with the errno's name. Returns whether it reported.
+ */
+static bool
+proxy_hung_up(const struct proxy_handshake *hs, const char *what, int e)
+{
+	if (e != ECONNRESET && e != EPIPE)
+		return false;
+	report_failure_lines(what, e == ECONNRESET ? _("the proxy reset the "
+	    "connection during the handshake") : _("the proxy closed the "
+	    "connection during the handshake"), e == ECONNRESET ?
+	    "ECONNRESET" : "EPIPE", "", explain_proxy(hs->kind ==
+	    PROXY_SOCKS4 || hs->kind == PROXY_SOCKS4A ? "closed socks4" :
+	    "closed"));
+	return true;
+}
+
 /* -v's and --json's word on the connection to the proxy itself. */
 static void
 connected_to_proxy(struct session *s, int fd)
@@ -654,7 +673,8 @@ handshake(struct session_proxy *px, struct session *s,
 			if (status != EXIT_OK && e == 0)
 				return status;
 			if (status != EXIT_OK) {
-				report_errno("send", what, e);
+				if (!proxy_hung_up(&hs, what, e))
+					report_errno("send", what, e);
 				return status;
 			}
 		}
@@ -667,7 +687,8 @@ handshake(struct session_proxy *px, struct session *s,
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n < 0) {
-			report_errno("recv", what, errno);
+			if (!proxy_hung_up(&hs, what, errno))
+				report_errno("recv", what, errno);
 			return EXIT_FAIL;
 		}
 		step = proxy_client_input(&hs, buf, (size_t)n, &used);

@@ -402,6 +402,18 @@ Proxy Authentication Required\\r\\n\\r\\n'; cat >/dev/null"
 	    "127.0.0.1:$LISTEN_PORT socks5://127.0.0.1:$proxy hello" ]
 }
 
+@test "a proxy that resets during the handshake is named as the proxy, with ECONNRESET, for every scheme" {
+	# SO_LINGER 0: each peer's close is a reset.
+	start_listener rst -k -o SO_LINGER=0 127.0.0.1:0 -c true
+	local scheme
+	for scheme in socks5 socks4 http; do
+		through "$scheme://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+		assert_status 1
+		assert_stderr_contains "through proxy 127.0.0.1:$LISTEN_PORT: the proxy reset the connection during the handshake (ECONNRESET)"
+		assert_stderr_contains "the proxy hung up during the handshake"
+	done
+}
+
 @test "nc's -X advice keeps the other options, puts -P's user in the URL, and checks -x's port" {
 	run --separate-stderr sockit connect -v -w 3 -X 5 -x 127.0.0.1:1080 h 22
 	assert_status 2
