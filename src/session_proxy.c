@@ -628,8 +628,9 @@ through(struct session *s, const struct session_proxy *px,
  */
 static int
 handshake(struct session_proxy *px, struct session *s,
-    const struct endpoint *ep, const char *host, int fd, bool tell,
-    double wait, double until, char *last, size_t last_cap, bool *again)
+    const struct endpoint *ep, const char *host, const char *next_host,
+    int fd, bool tell, double wait, double until, char *last,
+    size_t last_cap, bool *again)
 {
 	static struct proxy_handshake hs;
 	unsigned char buf[PROXY_HTTP_HEAD_MAX];
@@ -710,7 +711,12 @@ handshake(struct session_proxy *px, struct session *s,
 			if (*again)
 				snprintf(last, last_cap, "%s", answer);
 			status = EXIT_FAIL;
-			if (*again && !tell) {
+			if (*again && !tell && next_host != NULL) {
+				/* The words of the forwarder's next_host. */
+				report_note("proxy %s: %s for %s, trying %s",
+				    proxy_kind_scheme(hs.kind), answer, host,
+				    next_host);
+			} else if (*again && !tell) {
 				report_note("proxy %s: %s for %s, trying again",
 				    proxy_kind_scheme(hs.kind), answer, host);
 			} else if (*again && wait >= 0) {
@@ -886,9 +892,9 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 				connected_to_proxy(s, t->fd);
 				first = false;
 			}
-			status = handshake(px, s, ep, hosts[i], t->fd,
-			    last_round && i == n - 1, wait, until, last,
-			    sizeof(last), &again);
+			status = handshake(px, s, ep, hosts[i], i + 1 < n ?
+			    hosts[i + 1] : NULL, t->fd, last_round && i == n - 1,
+			    wait, until, last, sizeof(last), &again);
 			if (status == EXIT_OK)
 				goto tunnel;
 			sys_close(t->fd);

@@ -500,7 +500,7 @@ Proxy Authentication Required\\r\\n\\r\\n'; cat >/dev/null"
 	refute grep -q SOCKS4 <<<"$stderr"
 }
 
-@test "socks5:// asks for each address of the target in turn while the proxy answers refused" {
+@test "socks5:// asks for each address of the target in turn while the proxy answers refused; -v names the next" {
 	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
 	    skip "needs root and unshare to give a name two addresses"
 	printf '127.0.0.1 two.test\n127.0.0.2 two.test\n' >"$TMP/hosts"
@@ -508,11 +508,12 @@ Proxy Authentication Required\\r\\n\\r\\n'; cat >/dev/null"
 	local proxy=$LISTEN_PORT
 	start_listener target -k 127.0.0.2:0 -c "printf 'hi\\n'"
 	run --separate-stderr unshare -m sh -c "mount --bind '$TMP/hosts' \
-	    /etc/hosts && exec \"\$SOCKIT\" --trace connect --proxy \
+	    /etc/hosts && exec \"\$SOCKIT\" --trace connect -v --proxy \
 	    socks5://127.0.0.1:$proxy two.test:$LISTEN_PORT" </dev/null
 	assert_success
 	[ "$output" = hi ]
 	assert_stderr_contains "socks5> CONNECT 127.0.0.1:$LISTEN_PORT"
+	assert_stderr_contains "sockit: proxy socks5: CONNECTION_REFUSED for 127.0.0.1, trying 127.0.0.2"
 	assert_stderr_contains "socks5> CONNECT 127.0.0.2:$LISTEN_PORT"
 }
 
