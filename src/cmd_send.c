@@ -101,7 +101,8 @@ struct source {
 
 /* Replies on their way to stdout as JSON objects (--json -r). */
 struct reply {
-	const char *from;
+	const char *from;	/* an address, or the target as named */
+	const char *proxy;	/* --proxy's URL, or NULL */
 	bool per_chunk;		/* each chunk is a message (seqpacket) */
 	unsigned char *buf;	/* a stream reply gathered, REPLY_OBJECT_MAX */
 	size_t len;
@@ -210,7 +211,7 @@ stop_status(void)
  * stdout's reader has gone.
  */
 static bool
-print_json(const char *from, const void *data, size_t len,
+print_json(const char *from, const char *proxy, const void *data, size_t len,
     const struct timespec *when)
 {
 	size_t cap = len * 6 + 512;
@@ -225,6 +226,9 @@ print_json(const char *from, const void *data, size_t len,
 	strbuf_init(&sb, storage, cap);
 	json_begin(&sb);
 	json_field_str(&sb, "from", from);
+	/* As connect's "proxy" event names it: "from" stays an address. */
+	if (proxy != NULL)
+		json_field_str(&sb, "proxy", proxy);
 	json_field_u64(&sb, "bytes", len);
 	json_field_data(&sb, data, len);
 	json_field_time(&sb, "time", (long long)when->tv_sec, when->tv_nsec);
@@ -242,7 +246,7 @@ reply_flush(struct reply *rp)
 	/* An empty stream reply is dated by its end. */
 	if (rp->len == 0)
 		clock_gettime(CLOCK_REALTIME, &rp->when);
-	print_json(rp->from, rp->buf, rp->len, &rp->when);
+	print_json(rp->from, rp->proxy, rp->buf, rp->len, &rp->when);
 	rp->objects++;
 	rp->len = 0;
 }
@@ -256,7 +260,7 @@ reply_collect(void *ctx, const void *buf, size_t len)
 
 	if (rp->per_chunk) {
 		clock_gettime(CLOCK_REALTIME, &rp->when);
-		print_json(rp->from, buf, len, &rp->when);
+		print_json(rp->from, rp->proxy, buf, len, &rp->when);
 		rp->objects++;
 		return;
 	}
@@ -283,7 +287,8 @@ reply_collect(void *ctx, const void *buf, size_t len)
  */
 static int
 relay_with_plan(struct session *s, const struct send_opts *so,
-    struct session_plan *plan, int fd, int socktype, const char *peer)
+    struct session_plan *plan, int fd, int socktype, const char *peer,
+    const char *target, const char *proxy)
 {
 	struct reply rp;
 	int status;
@@ -291,7 +296,9 @@ relay_with_plan(struct session *s, const struct send_opts *so,
 	memset(&rp, 0, sizeof(rp));
 	plan->want_reply = so->reply;
 	if (so->reply && s->opts.json) {
-		rp.from = peer;
+		/* Through a proxy, peer is a sentence: the target is named. */
+		rp.from = proxy != NULL ? target : peer;
+		rp.proxy = proxy;
 		rp.per_chunk = socktype != SOCK_STREAM;
 		if (!rp.per_chunk && (rp.buf = malloc(REPLY_OBJECT_MAX)) ==
 		    NULL) {
@@ -332,7 +339,7 @@ stream_round(struct session *s, struct session_proxy *px,
 	status = session_proxy_dial(px, s, ep, -1, &t, peer, sizeof(peer));
 	if (status == EXIT_OK) {
 		status = relay_with_plan(s, so, &plan, t.fd, t.addr.socktype,
-		    peer);
+		    peer, ep->text, px->on ? px->url.text : NULL);
 		sys_close(t.fd);
 	}
 	close_input(so, in);
@@ -540,7 +547,7 @@ await_reply(struct session *s, int fd, const char *peer,
 		    s->socktype, text, sizeof(text));
 	else
 		snprintf(text, sizeof(text), "%s", peer);
-	if (!print_json(text, buf, (size_t)n, &when))
+	if (!print_json(text, NULL, buf, (size_t)n, &when))
 		s->output_closed = true;
 	return EXIT_OK;
 }
@@ -632,7 +639,7 @@ send_messages(struct session *s, const struct send_opts *so,
 		plan.in_fd = -1;
 		s->early_sent = st.bytes[RELAY_UP];
 		status = relay_with_plan(s, so, &plan, t.fd, t.addr.socktype,
-		    peer);
+		    peer, NULL, NULL);
 	} else {
 		session_summary(s, &st);
 	}

@@ -489,6 +489,20 @@ static const struct errtable_entry table[] = {
 	  NULL,
 	  N_("It takes a SOCKS5 proxy and a destination that never "
 	  "answers.") },
+	/*
+	 * After GENERAL_FAILURE, which 0x01 names: RFC 1929's status is
+	 * another message's, and any value but 0 is its failure.
+	 */
+	{ S5("AUTH_FAILURE", 0x01), N_("Username/password authentication "
+	  "failed"),
+	  N_("A SOCKS5 proxy answers it (RFC 1929 status other than 0) to "
+	  "the user name and password when it takes neither: connect "
+	  "--proxy names it so, the trace shows the AUTH status."),
+	  N_("Check the user name and password in --proxy's URL or "
+	  "--proxy-auth-file: the proxy's log says which was wrong."),
+	  "sockit listen --socks5 --auth-file FILE 127.0.0.1:1080 & sockit "
+	  "connect --proxy socks5://USER:WRONG@127.0.0.1:1080 127.0.0.1:22",
+	  N_("It takes a SOCKS5 proxy with passwords and a wrong one.") },
 	{ S4("REJECTED", 91), N_("Request rejected or failed"),
 	  N_("A SOCKS4 proxy answers it when its rules refuse the request or "
 	  "its connect failed: SOCKS4 has one code for both."),

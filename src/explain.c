@@ -542,6 +542,13 @@ static const struct {
 	{ "socks4 rejected",
 	  N_("the proxy refused the request or could not reach the "
 	  "destination: SOCKS4 does not say which; socks5:// does") },
+	{ "socks4 odd",
+	  N_("SOCKS4 replies 90 to 93 only: this answer is outside the "
+	  "protocol, a bug in the proxy or no SOCKS4 proxy at all; -t shows "
+	  "the handshake") },
+	{ "malformed",
+	  N_("the reply breaks RFC 1928 (an address type other than 1, 3 or "
+	  "4): a bug in the proxy; its log or -t's handshake may say more") },
 	{ "socks4 identd",
 	  N_("this SOCKS4 proxy checks the client's identd: run one, or use "
 	  "socks5://") },
@@ -571,6 +578,9 @@ static const struct {
 	{ "socks port",
 	  N_("this port is a SOCKS proxy, not an HTTP one: use --proxy "
 	  "socks5h://HOST:PORT") },
+	{ "http refused",
+	  N_("the proxy did not open the tunnel: its status line says why, "
+	  "its log more; -t shows the handshake") },
 	{ "no connect",
 	  N_("this server does not take CONNECT: is it a web server rather "
 	  "than a proxy, or a proxy for plain HTTP only?") },

@@ -42,6 +42,17 @@ escape(struct strbuf *sb, const unsigned char *s, size_t len)
 	}
 }
 
+/*
+ * RFC 1929 gives the user name and the password a length byte each; a
+ * SOCKS4 user id or an HTTP Basic pair has no such limit, only our
+ * buffers' size.
+ */
+static bool
+socks5(enum proxy_kind kind)
+{
+	return kind == PROXY_SOCKS5 || kind == PROXY_SOCKS5H;
+}
+
 static int
 hex_value(int c)
 {
@@ -60,7 +71,7 @@ hex_value(int c)
  */
 static int
 decode_part(const char *in, size_t len, char *out, const char *part,
-    char *err, size_t errlen)
+    enum proxy_kind kind, char *err, size_t errlen)
 {
 	size_t i, n = 0;
 
@@ -88,8 +99,10 @@ decode_part(const char *in, size_t len, char *out, const char *part,
 			}
 		}
 		if (n == PROXY_CRED_MAX - 1) {
-			snprintf(err, errlen, _("the proxy URL's %s is longer "
-			    "than 255 bytes, the most SOCKS5 carries"), part);
+			snprintf(err, errlen, socks5(kind) ? _("the proxy URL's "
+			    "%s is longer than 255 bytes, the most SOCKS5 "
+			    "carries") : _("the proxy URL's %s is longer than the "
+			    "255 bytes sockit keeps for it"), part);
 			return -1;
 		}
 		out[n++] = (char)c;
@@ -120,8 +133,8 @@ parse_port(const char *p, size_t len, int *port)
 
 /* Splits user[:pass] (len bytes at p) into cred. */
 static int
-parse_userinfo(const char *p, size_t len, struct proxy_credentials *cred,
-    char *err, size_t errlen)
+parse_userinfo(const char *p, size_t len, enum proxy_kind kind,
+    struct proxy_credentials *cred, char *err, size_t errlen)
 {
 	const char *colon = memchr(p, ':', len);
 	size_t ulen = colon != NULL ? (size_t)(colon - p) : len;
@@ -131,11 +144,12 @@ parse_userinfo(const char *p, size_t len, struct proxy_credentials *cred,
 		    "name before '@'"));
 		return -1;
 	}
-	if (decode_part(p, ulen, cred->user, _("user name"), err, errlen) < 0)
+	if (decode_part(p, ulen, cred->user, _("user name"), kind, err,
+	    errlen) < 0)
 		return -1;
 	cred->password[0] = '\0';
 	if (colon != NULL && decode_part(colon + 1, len - ulen - 1,
-	    cred->password, _("password"), err, errlen) < 0)
+	    cred->password, _("password"), kind, err, errlen) < 0)
 		return -1;
 	cred->given = true;
 	return 0;
@@ -221,8 +235,8 @@ proxy_url_parse(const char *full, struct proxy_url *u, char *err,
 		if (*hend == '@')
 			at = hend;
 	if (at != NULL) {
-		if (parse_userinfo(p, (size_t)(at - p), &u->cred, err,
-		    errlen) < 0)
+		if (parse_userinfo(p, (size_t)(at - p), u->kind, &u->cred,
+		    err, errlen) < 0)
 			return -1;
 		/* SOCKS4's request has room for a user id and nothing more. */
 		if ((kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A) &&
@@ -311,8 +325,8 @@ proxy_url_parse(const char *full, struct proxy_url *u, char *err,
 }
 
 int
-proxy_auth_parse(const char *text, size_t len, struct proxy_credentials *cred,
-    char *err, size_t errlen)
+proxy_auth_parse(const char *text, size_t len, enum proxy_kind kind,
+    struct proxy_credentials *cred, char *err, size_t errlen)
 {
 	const char *nl = memchr(text, '\n', len), *colon;
 	size_t line = nl != NULL ? (size_t)(nl - text) : len, ulen, plen;
@@ -354,8 +368,10 @@ proxy_auth_parse(const char *text, size_t len, struct proxy_credentials *cred,
 		return -1;
 	}
 	if (ulen >= PROXY_CRED_MAX || plen >= PROXY_CRED_MAX) {
-		snprintf(err, errlen, "%s", _("the user name or the password "
-		    "is longer than 255 bytes, the most SOCKS5 carries"));
+		snprintf(err, errlen, "%s", socks5(kind) ? _("the user name "
+		    "or the password is longer than 255 bytes, the most SOCKS5 "
+		    "carries") : _("the user name or the password is longer "
+		    "than the 255 bytes sockit keeps for each"));
 		return -1;
 	}
 	memcpy(cred->user, text, ulen);
@@ -893,6 +909,14 @@ http_head(struct proxy_handshake *hs)
 	code = status_code(h, line);
 	if (code < 0)
 		return fail(hs, PROXY_FAIL_PROTOCOL, 0);
+	/*
+	 * RFC 9110 15.2: a 1xx is an interim answer (100 Continue, 103
+	 * Early Hints) and the final one follows: the head starts afresh.
+	 */
+	if (code >= 100 && code <= 199) {
+		hs->in_len = 0;
+		return PROXY_MORE;
+	}
 	if (code < 200 || code > 299)
 		return fail(hs, PROXY_FAIL_STATUS, code);
 	hs->code = code;

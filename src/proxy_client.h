@@ -8,7 +8,10 @@
 
 #include "proxy.h"
 
-/* RFC 1929 gives a user name and a password one length byte each. */
+/*
+ * RFC 1929 gives a user name and a password one length byte each; the
+ * other schemes keep as much, though their protocols have no such limit.
+ */
 #define PROXY_CRED_MAX 256
 #define PROXY_HOST_MAX 256
 /* The most an HTTP proxy's answer may hold up to its blank line. */
@@ -48,10 +51,10 @@ int proxy_url_parse(const char *text, struct proxy_url *u, char *err,
 char *proxy_url_masked(const char *text, char *out, size_t cap);
 /*
  * Parses the contents of a --proxy-auth-file (len bytes): one
- * "user:password" line, its line end optional. Returns 0, or -1 with
- * what is wrong in err.
+ * "user:password" line, its line end optional, for a proxy of kind (whose
+ * limits the message names). Returns 0, or -1 with what is wrong in err.
  */
-int proxy_auth_parse(const char *text, size_t len,
+int proxy_auth_parse(const char *text, size_t len, enum proxy_kind kind,
     struct proxy_credentials *cred, char *err, size_t errlen);
 
 /* What proxy_client_input and proxy_client_start ask of the driver. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "errtable.h"
 #include "explain.h"
 #include "explain_nc.h"
 #include "i18n.h"
@@ -66,7 +67,8 @@ session_proxy_shutdown_default(struct session_proxy *px, struct session *s)
  * the password away as surely as the command line would: refused.
  */
 static int
-read_auth_file(const char *path, struct proxy_credentials *cred)
+read_auth_file(const char *path, enum proxy_kind kind,
+    struct proxy_credentials *cred)
 {
 	char buf[2 * PROXY_CRED_MAX + 8], what[4200], hint[4200], err[256];
 	struct stat st;
@@ -88,12 +90,27 @@ read_auth_file(const char *path, struct proxy_credentials *cred)
 		return EXIT_FAIL;
 	}
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
-		char text[128];
+		unsigned mode = (unsigned)(st.st_mode & 07777);
+		char text[160];
 
 		close(fd);
-		snprintf(text, sizeof(text), _("group or others may read it "
-		    "(mode %04o), and it holds a password"),
-		    (unsigned)(st.st_mode & 07777));
+		/* Any bit is refused; the message names the harm of those set. */
+		if ((mode & 044) != 0 && (mode & 022) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "read and write it (mode %04o), and it holds a "
+			    "password"), mode);
+		else if ((mode & 044) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "read it (mode %04o), and it holds a password"),
+			    mode);
+		else if ((mode & 022) != 0)
+			snprintf(text, sizeof(text), _("group or others may "
+			    "write it (mode %04o), and so change the password "
+			    "sent to the proxy"), mode);
+		else
+			snprintf(text, sizeof(text), _("group or others have "
+			    "a permission on it (mode %04o), and it holds a "
+			    "password"), mode);
 		snprintf(hint, sizeof(hint), _("chmod 600 %s"), path);
 		report_failure_lines(what, text, NULL, "", hint);
 		return EXIT_FAIL;
@@ -115,7 +132,7 @@ read_auth_file(const char *path, struct proxy_credentials *cred)
 		    what);
 		return EXIT_FAIL;
 	}
-	if (proxy_auth_parse(buf, len, cred, err, sizeof(err)) < 0) {
+	if (proxy_auth_parse(buf, len, kind, cred, err, sizeof(err)) < 0) {
 		explicit_bzero(buf, sizeof(buf));
 		report_error("%s: %s", what, err);
 		return EXIT_FAIL;
@@ -201,7 +218,7 @@ session_proxy_setup(struct session_proxy *px, struct session *s,
 		return EXIT_USAGE;
 	}
 	if (px->auth_file != NULL && read_auth_file(px->auth_file,
-	    &px->url.cred) != EXIT_OK)
+	    px->url.kind, &px->url.cred) != EXIT_OK)
 		return EXIT_FAIL;
 	if ((px->url.kind == PROXY_SOCKS4 || px->url.kind == PROXY_SOCKS4A) &&
 	    px->url.cred.password[0] != '\0') {
@@ -277,9 +294,13 @@ signal_status(void)
 static const char *
 reply_hint(enum proxy_kind kind, int code)
 {
-	if (kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A)
-		return code == SOCKS4_REJECTED ? "socks4 rejected" :
-		    "socks4 identd";
+	if (kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A) {
+		if (code == SOCKS4_REJECTED)
+			return "socks4 rejected";
+		/* Only these two are identd's; the rest SOCKS4 never defined. */
+		return code == SOCKS4_NO_IDENTD || code == SOCKS4_IDENTD_MISMATCH ?
+		    "socks4 identd" : "socks4 odd";
+	}
 	switch (code) {
 	case SOCKS5_CONNECTION_REFUSED:
 		return "refused";
@@ -309,7 +330,7 @@ status_hint(int code)
 		return "no connect";
 	if (code >= 500)
 		return "5xx";
-	return NULL;
+	return "http refused";
 }
 
 /*
@@ -331,7 +352,7 @@ void
 session_proxy_failure(const struct proxy_handshake *hs, const char *what,
     const unsigned char *seen, size_t seen_len)
 {
-	char text[800], quoted[400], offered[64];
+	char text[800], quoted[400], offered[64], status_name[16];
 	const char *name = NULL, *hint = NULL;
 	enum proxy_kind kind = hs->kind;
 
@@ -375,9 +396,14 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 	case PROXY_FAIL_AUTH:
 		snprintf(text, sizeof(text), _("the proxy refused the user "
 		    "name and password (RFC 1929 status 0x%02x)"), hs->code);
+		name = "AUTH_FAILURE";
 		hint = explain_proxy("auth");
 		break;
 	case PROXY_FAIL_STATUS:
+		/* The name explain knows, as --json's error: HTTP_407. */
+		snprintf(status_name, sizeof(status_name), "HTTP_%d", hs->code);
+		if (errtable_find(status_name) != NULL)
+			name = status_name;
 		/* The body often says why, as sockit's own SOCKS port does. */
 		proxy_http_body_line(seen, seen_len, quoted, sizeof(quoted));
 		if (quoted[0] != '\0')
@@ -409,6 +435,18 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 		hint = explain_proxy("odd");
 		break;
 	default:
+		/*
+		 * A SOCKS5 answer to socks5://: a version byte that fits and
+		 * a reply that breaks RFC 1928 (an unknown address type).
+		 */
+		if ((kind == PROXY_SOCKS5 || kind == PROXY_SOCKS5H) &&
+		    seen_len > 0 && seen[0] == SOCKS5_VERSION) {
+			snprintf(text, sizeof(text), _("the proxy's socks5 "
+			    "reply is malformed: %s"), starttls_quote(seen,
+			    seen_len, quoted, sizeof(quoted)));
+			hint = explain_proxy("malformed");
+			break;
+		}
 		snprintf(text, sizeof(text), echoed(hs, seen, seen_len) ?
 		    _("the proxy does not speak %s here; what came back is our "
 		    "own request, %s: the port echoes") : _("the proxy does "
@@ -523,6 +561,25 @@ session_proxy_answer(const struct proxy_handshake *hs)
 	    socks4_reply_name(hs->code) : socks5_reply_name(hs->code);
 }
 
+/*
+ * A reset or a broken pipe before the handshake ends is the proxy's
+ * doing (it closed without reading what we sent): said as its close is,
+ * with the errno's name. Returns whether it reported.
+ */
+static bool
+proxy_hung_up(const struct proxy_handshake *hs, const char *what, int e)
+{
+	if (e != ECONNRESET && e != EPIPE)
+		return false;
+	report_failure_lines(what, e == ECONNRESET ? _("the proxy reset the "
+	    "connection during the handshake") : _("the proxy closed the "
+	    "connection during the handshake"), e == ECONNRESET ?
+	    "ECONNRESET" : "EPIPE", "", explain_proxy(hs->kind ==
+	    PROXY_SOCKS4 || hs->kind == PROXY_SOCKS4A ? "closed socks4" :
+	    "closed"));
+	return true;
+}
+
 /* -v's and --json's word on the connection to the proxy itself. */
 static void
 connected_to_proxy(struct session *s, int fd)
@@ -571,8 +628,9 @@ through(struct session *s, const struct session_proxy *px,
  */
 static int
 handshake(struct session_proxy *px, struct session *s,
-    const struct endpoint *ep, const char *host, int fd, bool tell,
-    double wait, bool *again)
+    const struct endpoint *ep, const char *host, const char *next_host,
+    int fd, bool tell, double wait, double until, char *last,
+    size_t last_cap, bool *again)
 {
 	static struct proxy_handshake hs;
 	unsigned char buf[PROXY_HTTP_HEAD_MAX];
@@ -581,12 +639,16 @@ handshake(struct session_proxy *px, struct session *s,
 	double limit = s->opts.timeout >= 0 ? s->opts.timeout :
 	    PROXY_HANDSHAKE_WAIT;
 	double deadline = relay_now() + limit;
-	char message[128];
+	/* --wait's end bounds the whole dial, this round's answers too. */
+	bool by_wait = until >= 0 && until < deadline;
+	char message[160];
 	const char *answer;
 	int status, e = 0;
 	enum proxy_step step;
 
 	*again = false;
+	if (by_wait)
+		deadline = until;
 	snprintf(what, sizeof(what), _("connect to %s through proxy %s"),
 	    ep->text, px->ep.text);
 	if (proxy_client_start(&hs, px->url.kind, host, atoi(ep->port),
@@ -612,7 +674,8 @@ handshake(struct session_proxy *px, struct session *s,
 			if (status != EXIT_OK && e == 0)
 				return status;
 			if (status != EXIT_OK) {
-				report_errno("send", what, e);
+				if (!proxy_hung_up(&hs, what, e))
+					report_errno("send", what, e);
 				return status;
 			}
 		}
@@ -625,7 +688,8 @@ handshake(struct session_proxy *px, struct session *s,
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n < 0) {
-			report_errno("recv", what, errno);
+			if (!proxy_hung_up(&hs, what, errno))
+				report_errno("recv", what, errno);
 			return EXIT_FAIL;
 		}
 		step = proxy_client_input(&hs, buf, (size_t)n, &used);
@@ -644,8 +708,15 @@ handshake(struct session_proxy *px, struct session *s,
 
 			*again = session_proxy_target_failed(&hs);
 			answer = session_proxy_answer(&hs);
+			if (*again)
+				snprintf(last, last_cap, "%s", answer);
 			status = EXIT_FAIL;
-			if (*again && !tell) {
+			if (*again && !tell && next_host != NULL) {
+				/* The words of the forwarder's next_host. */
+				report_note("proxy %s: %s for %s, trying %s",
+				    proxy_kind_scheme(hs.kind), answer, host,
+				    next_host);
+			} else if (*again && !tell) {
 				report_note("proxy %s: %s for %s, trying again",
 				    proxy_kind_scheme(hs.kind), answer, host);
 			} else if (*again && wait >= 0) {
@@ -668,10 +739,21 @@ handshake(struct session_proxy *px, struct session *s,
 	return EXIT_OK;
 timeout:
 	explicit_bzero(&hs, sizeof(hs));
-	snprintf(message, sizeof(message), s->opts.timeout >= 0 ?
-	    _("no answer from the proxy within %g s (-w)") :
-	    _("no answer from the proxy within %g s (the handshake's limit "
-	    "without -w)"), limit);
+	/* --wait ran out in a round after the proxy had answered: as above. */
+	if (by_wait && last[0] != '\0') {
+		report_error("%s did not accept a connection through proxy %s "
+		    "within %g s (--wait); the proxy's last answer: %s",
+		    ep->text, px->ep.text, wait, last);
+		return EXIT_TIMEOUT;
+	}
+	if (by_wait)
+		snprintf(message, sizeof(message), _("no answer from the proxy "
+		    "within %g s (--wait)"), wait);
+	else
+		snprintf(message, sizeof(message), s->opts.timeout >= 0 ?
+		    _("no answer from the proxy within %g s (-w)") :
+		    _("no answer from the proxy within %g s (the handshake's "
+		    "limit without -w)"), limit);
 	report_failure_lines(what, message, "ETIMEDOUT", "",
 	    explain_proxy("silent"));
 	return EXIT_TIMEOUT;
@@ -771,7 +853,7 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
     const struct endpoint *ep, double wait, struct dial_result *t,
     char *peer, size_t cap)
 {
-	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX];
+	char hosts[ENDPOINT_ADDRS_MAX][ENDPOINT_HOST_MAX], last[256] = "";
 	double until = wait >= 0 ? relay_now() + wait : -1;
 	struct endpoint_addr paddrs[ENDPOINT_ADDRS_MAX];
 	double backoff = 0.05;
@@ -810,8 +892,9 @@ session_proxy_dial(struct session_proxy *px, struct session *s,
 				connected_to_proxy(s, t->fd);
 				first = false;
 			}
-			status = handshake(px, s, ep, hosts[i], t->fd,
-			    last_round && i == n - 1, wait, &again);
+			status = handshake(px, s, ep, hosts[i], i + 1 < n ?
+			    hosts[i + 1] : NULL, t->fd, last_round && i == n - 1,
+			    wait, until, last, sizeof(last), &again);
 			if (status == EXIT_OK)
 				goto tunnel;
 			sys_close(t->fd);

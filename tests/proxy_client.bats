@@ -122,7 +122,7 @@ EOF
 	assert_stderr_contains "sockit: connect to proxy 127.0.0.1:$port: connect: Connection refused (ECONNREFUSED)"
 }
 
-@test "-w bounds a handshake the proxy never answers; --json names the operation and ETIMEDOUT" {
+@test "-w or --wait bounds a handshake the proxy never answers; --json names the operation and ETIMEDOUT" {
 	bg_fed mute "$SOCKIT" listen -v 127.0.0.1:0
 	wait_for_line "$TMP/mute.err" '^sockit: listening on '
 	local port
@@ -130,6 +130,9 @@ EOF
 	through "socks5h://127.0.0.1:$port" -w 0.3 example.org:443
 	assert_status 124
 	assert_stderr_contains "sockit: connect to example.org:443 through proxy 127.0.0.1:$port: no answer from the proxy within 0.3 s (-w)"
+	through "socks5h://127.0.0.1:$port" --wait 0.3 example.org:443
+	assert_status 124
+	assert_stderr_contains "sockit: connect to example.org:443 through proxy 127.0.0.1:$port: no answer from the proxy within 0.3 s (--wait)"
 	through "socks5h://127.0.0.1:$port" -w 0.3 --json example.org:443
 	assert_status 124
 	[ "$(jq -r 'select(.event == "error") | .operation + "|" + .error' \
@@ -321,6 +324,96 @@ EOF
 	refute grep -q chmod <<<"$stderr"
 }
 
+@test "a user name past 255 bytes names SOCKS5's limit for socks5:// only; http:// and socks4:// name sockit's own" {
+	local long
+	long=$(printf '%0300d' 0)
+	run --separate-stderr sockit connect --proxy "http://$long@127.0.0.1:1" \
+	    127.0.0.1:9
+	assert_status 2
+	assert_stderr_contains "the proxy URL's user name is longer than the 255 bytes sockit keeps for it"
+	refute grep -q SOCKS5 <<<"$stderr"
+	run --separate-stderr sockit connect --proxy "socks5://$long@127.0.0.1:1" \
+	    127.0.0.1:9
+	assert_status 2
+	assert_stderr_contains "the proxy URL's user name is longer than 255 bytes, the most SOCKS5 carries"
+}
+
+@test "hints that fit: a socks5 reply with an unknown address type, a SOCKS4 code outside 90-93, an auth file others may write" {
+	start_listener s5 -k 127.0.0.1:0 -c \
+	    "printf '\\005\\000\\005\\000\\000\\011\\000\\000'; cat >/dev/null"
+	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "the proxy's socks5 reply is malformed"
+	assert_stderr_contains "the reply breaks RFC 1928"
+	refute grep -q 'use socks5://' <<<"$stderr"
+	start_listener s4 -k 127.0.0.1:0 -c \
+	    "printf '\\000\\102\\000\\000\\000\\000\\000\\000'; cat >/dev/null"
+	through "socks4://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "the proxy said 66 a reply code SOCKS4 does not define"
+	assert_stderr_contains "SOCKS4 replies 90 to 93 only"
+	refute grep -q identd <<<"$stderr"
+	printf 'bob:pw\n' >"$TMP/auth"
+	chmod 620 "$TMP/auth"
+	through "socks5://127.0.0.1:1" --proxy-auth-file "$TMP/auth" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains "group or others may write it (mode 0620)"
+	refute grep -q 'may read' <<<"$stderr"
+}
+
+@test "http://: a 100 Continue before the 200 is skipped; a status without a hint of its own still gets one" {
+	start_listener h100 -k 127.0.0.1:0 -c "printf 'HTTP/1.1 100 \
+Continue\\r\\n\\r\\nHTTP/1.1 200 OK\\r\\n\\r\\nhi\\n'; grep -q ping"
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_success
+	[ "$output" = hi ]
+	start_listener h404 -k 127.0.0.1:0 -c \
+	    "printf 'HTTP/1.1 404 Not Found\\r\\n\\r\\n'; cat >/dev/null"
+	through "http://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+	assert_status 1
+	assert_stderr_contains 'the proxy answered "HTTP/1.1 404 Not Found"'
+	assert_stderr_contains "  the proxy did not open the tunnel"
+}
+
+@test "--json names every refusal: HTTP_502 and HTTP_407, a refused password AUTH_FAILURE; send -r's from is the target, proxy the URL" {
+	start_listener e502 -k 127.0.0.1:0 -c \
+	    "printf 'HTTP/1.1 502 Bad Gateway\\r\\n\\r\\n'; cat >/dev/null"
+	through "http://127.0.0.1:$LISTEN_PORT" --json 127.0.0.1:9
+	assert_status 1
+	[ "$(jq -r 'select(.event == "error") | .error' <<<"$stderr")" = HTTP_502 ]
+	start_listener e407 -k 127.0.0.1:0 -c "printf 'HTTP/1.1 407 \
+Proxy Authentication Required\\r\\n\\r\\n'; cat >/dev/null"
+	through "http://127.0.0.1:$LISTEN_PORT" --json 127.0.0.1:9
+	assert_status 1
+	[ "$(jq -r 'select(.event == "error") | .error' <<<"$stderr")" = HTTP_407 ]
+	printf 'alice:right\n' >"$TMP/users"
+	chmod 600 "$TMP/users"
+	start_listener proxy --socks5 --auth-file "$TMP/users" 127.0.0.1:0
+	local proxy=$LISTEN_PORT
+	through "socks5://alice:wrong@127.0.0.1:$proxy" --json 127.0.0.1:9
+	assert_status 1
+	[ "$(jq -r 'select(.event == "error") | .error' <<<"$stderr")" = AUTH_FAILURE ]
+	start_listener echo -k --serve echo 127.0.0.1:0
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" send -r -q 1 --json \
+	    --proxy "socks5://alice:right@127.0.0.1:$proxy" \
+	    "127.0.0.1:$LISTEN_PORT" hello
+	assert_success
+	[ "$(jq -r '.from + " " + .proxy + " " + .data' <<<"$output")" = \
+	    "127.0.0.1:$LISTEN_PORT socks5://127.0.0.1:$proxy hello" ]
+}
+
+@test "a proxy that resets during the handshake is named as the proxy, with ECONNRESET, for every scheme" {
+	# SO_LINGER 0: each peer's close is a reset.
+	start_listener rst -k -o SO_LINGER=0 127.0.0.1:0 -c true
+	local scheme
+	for scheme in socks5 socks4 http; do
+		through "$scheme://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
+		assert_status 1
+		assert_stderr_contains "through proxy 127.0.0.1:$LISTEN_PORT: the proxy reset the connection during the handshake (ECONNRESET)"
+		assert_stderr_contains "the proxy hung up during the handshake"
+	done
+}
+
 @test "nc's -X advice keeps the other options, puts -P's user in the URL, and checks -x's port" {
 	run --separate-stderr sockit connect -v -w 3 -X 5 -x 127.0.0.1:1080 h 22
 	assert_status 2
@@ -407,7 +500,7 @@ EOF
 	refute grep -q SOCKS4 <<<"$stderr"
 }
 
-@test "socks5:// asks for each address of the target in turn while the proxy answers refused" {
+@test "socks5:// asks for each address of the target in turn while the proxy answers refused; -v names the next" {
 	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
 	    skip "needs root and unshare to give a name two addresses"
 	printf '127.0.0.1 two.test\n127.0.0.2 two.test\n' >"$TMP/hosts"
@@ -415,11 +508,12 @@ EOF
 	local proxy=$LISTEN_PORT
 	start_listener target -k 127.0.0.2:0 -c "printf 'hi\\n'"
 	run --separate-stderr unshare -m sh -c "mount --bind '$TMP/hosts' \
-	    /etc/hosts && exec \"\$SOCKIT\" --trace connect --proxy \
+	    /etc/hosts && exec \"\$SOCKIT\" --trace connect -v --proxy \
 	    socks5://127.0.0.1:$proxy two.test:$LISTEN_PORT" </dev/null
 	assert_success
 	[ "$output" = hi ]
 	assert_stderr_contains "socks5> CONNECT 127.0.0.1:$LISTEN_PORT"
+	assert_stderr_contains "sockit: proxy socks5: CONNECTION_REFUSED for 127.0.0.1, trying 127.0.0.2"
 	assert_stderr_contains "socks5> CONNECT 127.0.0.2:$LISTEN_PORT"
 }
 

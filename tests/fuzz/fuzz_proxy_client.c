@@ -68,8 +68,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (proxy_url_parse(text, &u, err, sizeof(err)) == 0 &&
 		    (u.port < 1 || u.port > 65535 || u.host[0] == '\0'))
 			abort();
-		if (proxy_auth_parse((const char *)data + 1, size - 1, &cred,
-		    err, sizeof(err)) == 0 &&
+		if (proxy_auth_parse((const char *)data + 1, size - 1, kind,
+		    &cred, err, sizeof(err)) == 0 &&
 		    (cred.user[0] == '\0' || strlen(cred.user) > 255))
 			abort();
 		return 0;

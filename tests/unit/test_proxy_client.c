@@ -87,7 +87,8 @@ auth_case(const char *text, const char *user, const char *password,
 {
 	struct proxy_credentials c;
 	char err[256] = "";
-	int rc = proxy_auth_parse(text, strlen(text), &c, err, sizeof(err));
+	int rc = proxy_auth_parse(text, strlen(text), PROXY_SOCKS5, &c,
+	    err, sizeof(err));
 
 	unit_begin("auth file \"%s\"", text);
 	if (user != NULL && CHECK_INT(rc, 0)) {
@@ -109,6 +110,44 @@ test_auth_file(void)
 	auth_case("alice\n", NULL, NULL, "no ':'");
 	auth_case(":pw\n", NULL, NULL, "user name before ':' is empty");
 	auth_case("a:b\nc:d\n", NULL, NULL, "more than one line");
+}
+
+/*
+ * RFC 1929's 255 bytes are SOCKS5's limit; the other schemes' messages
+ * name the room sockit keeps, not a protocol that is not in use.
+ */
+static void
+test_cred_limits(void)
+{
+	char url[400], line[400], err[256];
+	struct proxy_credentials c;
+	struct proxy_url u;
+	static const struct {
+		const char *scheme;
+		enum proxy_kind kind;
+		const char *needle;
+	} cases[] = {
+		{ "socks5", PROXY_SOCKS5, "the most SOCKS5 carries" },
+		{ "socks5h", PROXY_SOCKS5H, "the most SOCKS5 carries" },
+		{ "socks4", PROXY_SOCKS4, "the 255 bytes sockit keeps" },
+		{ "http", PROXY_HTTP, "the 255 bytes sockit keeps" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		unit_begin("a 300-byte user name through %s names %s's limit",
+		    cases[i].scheme, cases[i].kind == PROXY_SOCKS5 ||
+		    cases[i].kind == PROXY_SOCKS5H ? "SOCKS5" : "sockit");
+		snprintf(url, sizeof(url), "%s://%0300d@h:1", cases[i].scheme,
+		    0);
+		CHECK_INT(proxy_url_parse(url, &u, err, sizeof(err)), -1);
+		CHECK_CONTAINS(err, cases[i].needle);
+		snprintf(line, sizeof(line), "%0300d:pw\n", 0);
+		CHECK_INT(proxy_auth_parse(line, strlen(line), cases[i].kind,
+		    &c, err, sizeof(err)), -1);
+		CHECK_CONTAINS(err, cases[i].needle);
+		unit_end();
+	}
 }
 
 /*
@@ -338,6 +377,31 @@ test_http(void)
 		unit_end();
 	}
 
+	for (step = 1; step <= 64; step += 63) {
+		static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n"
+		    "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+		    "HTTP/1.1 200 OK\r\n\r\nAFTER\n";
+
+		unit_begin("http: 1xx answers before the 200 are skipped, fed "
+		    "%zu at a time", step);
+		start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
+		CHECK_INT(feed(&hs, interim, sizeof(interim) - 1, step,
+		    &taken), PROXY_DONE);
+		CHECK_INT(taken, sizeof(interim) - 1 - 6);
+		CHECK_INT(hs.code, 200);
+		CHECK_STR(hs.heard, "http< HTTP/1.1 200 OK");
+		unit_end();
+	}
+
+	unit_begin("http: a 407 after a 100 is the answer");
+	start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
+	CHECK_INT(feed(&hs, "HTTP/1.1 100 Continue\n\nHTTP/1.1 407 No\n\n",
+	    40, 64, &taken), PROXY_FAILED);
+	CHECK_INT(hs.failure, PROXY_FAIL_STATUS);
+	CHECK_INT(hs.code, 407);
+	CHECK_STR(hs.status, "HTTP/1.1 407 No");
+	unit_end();
+
 	unit_begin("http: 407 names its status line; bare LF ends a head");
 	start(&hs, PROXY_HTTP, "h", 1, NULL, NULL);
 	CHECK_INT(feed(&hs, "HTTP/1.0 407 Proxy Authentication Required\n"
@@ -437,6 +501,7 @@ test_proxy_client(void)
 {
 	test_urls();
 	test_auth_file();
+	test_cred_limits();
 	test_socks5();
 	test_socks4();
 	test_http();
