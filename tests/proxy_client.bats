@@ -333,6 +333,17 @@ EOF
 	assert_stderr_contains "the port of '127.0.0.1:99999' is not a number from 1 to 65535"
 }
 
+@test "an option before the command is named as the one out of place, not a --proxy after it" {
+	local opt
+	for opt in --json -v -x; do
+		run --separate-stderr sockit "$opt" connect \
+		    --proxy socks5://127.0.0.1:1 127.0.0.1:1
+		assert_status 2
+		assert_stderr_contains "unknown global option '$opt': a command's own options follow its name, as in sockit connect $opt"
+		refute grep -q -- '--proxy is' <<<"$stderr"
+	done
+}
+
 @test "ncat's --proxy with --proxy-type, --proxy-dns, --proxy-auth: the line to type from what was typed; a bare HOST:PORT is http://" {
 	run --separate-stderr sockit connect -v --proxy 127.0.0.1:1080 \
 	    --proxy-type socks5 --proxy-dns remote h 22
