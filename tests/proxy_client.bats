@@ -333,6 +333,37 @@ EOF
 	assert_stderr_contains "the port of '127.0.0.1:99999' is not a number from 1 to 65535"
 }
 
+@test "nc's -X advice keeps send's message words, quoted; with -z it gives the port check through the proxy" {
+	run --separate-stderr sockit send -X 5 -x 127.0.0.1:1080 h 7 hello world
+	assert_status 2
+	assert_stderr_contains ": sockit send --proxy socks5h://127.0.0.1:1080 h:7 hello world"
+	run --separate-stderr sockit send -v -X connect -x 127.0.0.1:1080 h:7 \
+	    'hello world' "it's"
+	assert_status 2
+	assert_stderr_contains ": sockit send -v --proxy http://127.0.0.1:1080 h:7 'hello world' 'it'\\''s'"
+	local line="sockit connect -w 3 -q 0 --proxy socks5h://127.0.0.1:1080 h:22 </dev/null"
+	run --separate-stderr sockit -z -X 5 -x 127.0.0.1:1080 h 22
+	assert_status 2
+	assert_stderr_contains "-z does not go through a proxy: check each port with $line"
+	run --separate-stderr sockit connect -z -X 5 -x 127.0.0.1:1080 h 22
+	assert_status 2
+	assert_stderr_contains "with $line"
+}
+
+@test "the port check that advice gives: status 0 for a port the proxy reaches, though it never speaks; 1 for a closed one" {
+	start_microsocks
+	# A port that accepts and stays silent: no byte, no FIN at its EOF.
+	start_listener silent --shutdown none 127.0.0.1:0
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" connect -w 3 -q 0 \
+	    --proxy "socks5h://127.0.0.1:$PROXY_PORT" "127.0.0.1:$LISTEN_PORT" \
+	    </dev/null 3>&-
+	assert_success
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" connect -w 3 -q 0 \
+	    --proxy "socks5h://127.0.0.1:$PROXY_PORT" "127.0.0.1:$(free_port)" \
+	    </dev/null 3>&-
+	assert_status 1
+}
+
 @test "an option before the command is named as the one out of place, not a --proxy after it" {
 	local opt
 	for opt in --json -v -x; do
