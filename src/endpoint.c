@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "endpoint.h"
 #include "i18n.h"
 #include "sys.h"
@@ -510,8 +511,26 @@ parse_ip(const char *rest, const char *second,
 	} else if (strchr(colon + 1, ':') != NULL) {
 		/* Several colons: a bare IPv6 address, legal only as HOST PORT. */
 		if (second == NULL) {
-			snprintf(err, errlen, _("an IPv6 address with a port "
-			    "needs brackets: write [%s]:PORT"), rest);
+			size_t alen = 0;
+			int split = addr_v6_port_split(rest, strlen(rest),
+			    &alen);
+
+			/* Brackets stay required: the advice is the reading. */
+			if (split == 1)
+				snprintf(err, errlen, _("an IPv6 address with "
+				    "a port needs brackets: write [%.*s]:%s"),
+				    (int)alen, rest, rest + alen + 1);
+			else if (split == 2)
+				snprintf(err, errlen, _("an IPv6 address with "
+				    "a port needs brackets, and '%s' reads two "
+				    "ways: write [%.*s]:%s for port %s of %.*s, "
+				    "or [%s]:PORT"), rest, (int)alen, rest,
+				    rest + alen + 1, rest + alen + 1,
+				    (int)alen, rest, rest);
+			else
+				snprintf(err, errlen, _("an IPv6 address with "
+				    "a port needs brackets: write [%s]:PORT"),
+				    rest);
 			return -1;
 		}
 		hostlen = strlen(rest);

@@ -314,6 +314,20 @@ EOF
 	run --separate-stderr sockit connect --proxy socks5://::1 h:1
 	assert_status 2
 	assert_stderr_contains "IPv6 address without brackets: write it as socks5://[::1]:PORT"
+	# The last group cannot be hex: the one reading is address and port,
+	# and the line it gives is taken.
+	run --separate-stderr sockit connect --proxy socks5://::1:21080 h:1
+	assert_status 2
+	assert_stderr_contains "write it as socks5://[::1]:21080"
+	run --separate-stderr sockit connect --proxy socks5://[::1]:21080 \
+	    --proxy-auth-file "$TMP" h:1
+	assert_status 1
+	run --separate-stderr sockit connect --proxy socks5://::1:80 h:1
+	assert_status 2
+	assert_stderr_contains "write it as socks5://[::1]:80, or socks5://[::1:80]:PORT"
+	run --separate-stderr sockit connect ::1:22222
+	assert_status 2
+	assert_stderr_contains "needs brackets: write [::1]:22222"
 	run --separate-stderr sockit connect --proxy socks5://p:1 \
 	    --proxy-auth-file "$TMP" h:1
 	assert_status 1

@@ -255,7 +255,13 @@ static const struct invalid_case invalid_cases[] = {
 	/* Hosts: empty, brackets, IPv6 syntax, characters, scopes. */
 	{ "[]:80", NULL, 0, "empty host", NULL },
 	{ "::1:80", NULL, 0, "needs brackets", "[::1:80]" },
-	{ "fe80::1%eth0:80", NULL, 0, "needs brackets", NULL },
+	{ "::1:80", NULL, 0, "write [::1]:80 for port 80 of ::1", NULL },
+	/* 21080 is no hex group: only an address and a port. */
+	{ "::1:21080", NULL, 0, "needs brackets: write [::1]:21080", NULL },
+	{ "2001:db8:1:2:3:4:5:6:80", NULL, 0,
+	  "write [2001:db8:1:2:3:4:5:6]:80", NULL },
+	{ "2001:db8::1", NULL, 0, "write [2001:db8::1]:PORT", NULL },
+	{ "fe80::1%eth0:80", NULL, 0, "write [fe80::1%eth0]:80", NULL },
 	{ "[::1:80", NULL, 0, "unbalanced '['", NULL },
 	{ "::1]:80", NULL, 0, "unbalanced ']'", NULL },
 	{ "[::1]x", NULL, 0, "unexpected 'x' after ']'", NULL },
