@@ -278,16 +278,23 @@ EOF
 	assert_status 1
 }
 
-@test "ssh's ProxyCommand: a real ssh client through sockit and microsocks to a test sshd [long]" {
+@test "ssh's ProxyCommand: a real ssh client through sockit and microsocks to a test sshd, an IPv6 %h too [long]" {
 	start_sshd
 	start_microsocks
-	run --separate-stderr timeout 30 ssh -F /dev/null \
-	    -o "ProxyCommand=$SOCKIT connect --proxy socks5h://127.0.0.1:$PROXY_PORT %h:%p" \
-	    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-	    -o BatchMode=yes -i "$TMP/id" -p "$SSHD_PORT" root@127.0.0.1 \
-	    echo hello
-	assert_success
-	[ "$output" = hello ]
+	local host
+	# %h and %p as two words, as the man page writes it: an IPv6 %h
+	# needs no brackets then.
+	for host in 127.0.0.1 ::1; do
+		[ "$host" = ::1 ] && ! grep -q '^ListenAddress ::1$' \
+		    "$TMP/sshd_config" && continue
+		run --separate-stderr timeout 30 ssh -F /dev/null \
+		    -o "ProxyCommand=$SOCKIT connect --proxy socks5h://127.0.0.1:$PROXY_PORT %h %p" \
+		    -o StrictHostKeyChecking=no \
+		    -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
+		    -i "$TMP/id" -p "$SSHD_PORT" "root@$host" echo hello
+		assert_success
+		[ "$output" = hello ]
+	done
 }
 
 @test "usage errors mask the URL's password; --proxy twice, --proxy-auth-file twice, socks4 with a password, IPv6 without brackets" {
