@@ -178,6 +178,17 @@ port_list(const char *spec, const char *whole, struct port_range *ranges,
 			    bad_port), whole, where, sizeof(where)));
 			return -1;
 		}
+		/*
+		 * As for one port: 0 asks bind() for a free one, and no
+		 * peer is there to check or to be let through to.
+		 */
+		if (first == 0) {
+			snprintf(err, errlen, _("port 0%s is for binding (the "
+			    "kernel picks a free one): a port list takes ports "
+			    "from 1 to 65535"), in_whole(start, (size_t)(end -
+			    start), whole, where, sizeof(where)));
+			return -1;
+		}
 		if (first > last) {
 			snprintf(err, errlen, _("port range %lu-%lu runs "
 			    "backwards%s"), first, last, in_whole(start,

@@ -536,9 +536,12 @@ struct list_case {
 static const struct list_case list_cases[] = {
 	{ "22,80,8000-8100", 8, 3, { { 22, 22 }, { 80, 80 },
 	  { 8000, 8100 } }, NULL },
-	{ "0", 8, 1, { { 0, 0 } }, NULL },
 	{ "65535", 8, 1, { { 65535, 65535 } }, NULL },
-	{ "0-65535", 8, 1, { { 0, 65535 } }, NULL },
+	{ "1-65535", 8, 1, { { 1, 65535 } }, NULL },
+	/* Port 0 is bind()'s "any": no port to check or let through. */
+	{ "0", 8, -1, { { 0, 0 } }, "port 0 is for binding" },
+	{ "0-65535", 8, -1, { { 0, 0 } }, "port 0 is for binding" },
+	{ "22,000", 8, -1, { { 0, 0 } }, "port 0 in '22,000' is for binding" },
 	{ "5-5", 8, 1, { { 5, 5 } }, NULL },
 	{ "4,3,2,1", 8, 4, { { 4, 4 }, { 3, 3 }, { 2, 2 }, { 1, 1 } },
 	  NULL },
