@@ -104,6 +104,18 @@ EOF
 	assert_stderr_contains "the proxy refused the user name and password (RFC 1929 status 0x"
 }
 
+@test "in Spanish the proxy hints keep --help's placeholders: USER:PASS@HOST:PORT and FILE, as the 407 hint does" {
+	start_microsocks alice right
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" --lang es connect \
+	    --proxy "socks5://127.0.0.1:$PROXY_PORT" 127.0.0.1:9 </dev/null 3>&-
+	assert_status 1
+	assert_stderr_contains "--proxy socks5://USER:PASS@HOST:PORT o --proxy-auth-file FILE)"
+	run --separate-stderr sockit --lang es connect -X 5 \
+	    -x 127.0.0.1:1080 -P user h 22
+	assert_status 2
+	assert_stderr_contains "--proxy-auth-file FILE con USER:PASSWORD en lugar de USER@"
+}
+
 @test "a proxy that closes during the handshake, one that speaks another protocol, one that is not there" {
 	start_listener closer 127.0.0.1:0
 	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
