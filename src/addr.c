@@ -162,3 +162,52 @@ addr_is_literal(const char *text)
 	return inet_pton(AF_INET, text, buf) == 1 ||
 	    inet_pton(AF_INET6, text, buf) == 1;
 }
+
+/* Whether text (len bytes) is an IPv6 address, with a %scope or without. */
+static bool
+v6_literal(const char *text, size_t len)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	char copy[INET6_ADDRSTRLEN];
+	const char *scope = memchr(text, '%', len);
+
+	if (scope != NULL) {
+		/* A scope is an interface name or number: no colon in it. */
+		if (scope + 1 == text + len || memchr(scope, ':',
+		    (size_t)(text + len - scope)) != NULL)
+			return false;
+		len = (size_t)(scope - text);
+	}
+	if (len >= sizeof(copy))
+		return false;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	return inet_pton(AF_INET6, copy, buf) == 1;
+}
+
+int
+addr_v6_port_split(const char *text, size_t len, size_t *addrlen)
+{
+	const char *colon = NULL, *p;
+	size_t digits;
+	unsigned long port = 0;
+
+	for (p = text; p < text + len; p++)
+		if (*p == ':')
+			colon = p;
+	if (colon == NULL)
+		return 0;
+	digits = (size_t)(text + len - colon - 1);
+	if (digits == 0 || digits > 5)
+		return 0;
+	for (p = colon + 1; p < text + len; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		port = port * 10 + (unsigned long)(*p - '0');
+	}
+	if (port < 1 || port > 65535 || !v6_literal(text,
+	    (size_t)(colon - text)))
+		return 0;
+	*addrlen = (size_t)(colon - text);
+	return v6_literal(text, len) ? 2 : 1;
+}

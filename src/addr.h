@@ -37,6 +37,15 @@ bool addr_equal(const struct sockaddr *a, socklen_t alen,
 bool addr_is_loopback(const struct sockaddr *sa, socklen_t len);
 /* Returns true when text is an IPv4 or IPv6 address, not a host name. */
 bool addr_is_literal(const char *text);
+/*
+ * For text (len bytes, no brackets) that may be an IPv6 address with a
+ * port after its last colon, as "::1:21080": returns 0 when that split is
+ * no reading (the tail is no port 1-65535, or what precedes it no
+ * address), 1 when it is the only one (the whole is no address: "21080"
+ * cannot be a hex group), 2 when the whole is an address too ("::1:80").
+ * On 1 and 2, *addrlen is the length of the address part.
+ */
+int addr_v6_port_split(const char *text, size_t len, size_t *addrlen);
 /* Appends an AF_UNIX path or abstract name, escaping unprintable bytes. */
 void addr_unix_path(struct strbuf *sb, const struct sockaddr *sa,
     socklen_t len, bool quoted);

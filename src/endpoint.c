@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "endpoint.h"
 #include "i18n.h"
 #include "sys.h"
@@ -175,6 +176,17 @@ port_list(const char *spec, const char *whole, struct port_range *ranges,
 			    (int)(end - bad_port > 40 ? 40 : end - bad_port),
 			    bad_port, in_whole(bad_port, (size_t)(end -
 			    bad_port), whole, where, sizeof(where)));
+			return -1;
+		}
+		/*
+		 * As for one port: 0 asks bind() for a free one, and no
+		 * peer is there to check or to be let through to.
+		 */
+		if (first == 0) {
+			snprintf(err, errlen, _("port 0%s is for binding (the "
+			    "kernel picks a free one): a port list takes ports "
+			    "from 1 to 65535"), in_whole(start, (size_t)(end -
+			    start), whole, where, sizeof(where)));
 			return -1;
 		}
 		if (first > last) {
@@ -510,8 +522,26 @@ parse_ip(const char *rest, const char *second,
 	} else if (strchr(colon + 1, ':') != NULL) {
 		/* Several colons: a bare IPv6 address, legal only as HOST PORT. */
 		if (second == NULL) {
-			snprintf(err, errlen, _("an IPv6 address with a port "
-			    "needs brackets: write [%s]:PORT"), rest);
+			size_t alen = 0;
+			int split = addr_v6_port_split(rest, strlen(rest),
+			    &alen);
+
+			/* Brackets stay required: the advice is the reading. */
+			if (split == 1)
+				snprintf(err, errlen, _("an IPv6 address with "
+				    "a port needs brackets: write [%.*s]:%s"),
+				    (int)alen, rest, rest + alen + 1);
+			else if (split == 2)
+				snprintf(err, errlen, _("an IPv6 address with "
+				    "a port needs brackets, and '%s' reads two "
+				    "ways: write [%.*s]:%s for port %s of %.*s, "
+				    "or [%s]:PORT"), rest, (int)alen, rest,
+				    rest + alen + 1, rest + alen + 1,
+				    (int)alen, rest, rest);
+			else
+				snprintf(err, errlen, _("an IPv6 address with "
+				    "a port needs brackets: write [%s]:PORT"),
+				    rest);
 			return -1;
 		}
 		hostlen = strlen(rest);

@@ -505,27 +505,43 @@ long_takes_next(int argc, char *const *argv, int i)
 	    f->value != NC_NONE)) && name[len] == '\0' && i + 1 < argc ? 1 : 0;
 }
 
-/* Appends " WORD", quoted for the shell when it is not plain. */
+/*
+ * Appends " WORD", quoted for the shell when it is not plain: in single
+ * quotes, where only a ' itself needs the '\'' dance. A control character
+ * would not survive a paste, so such a word is left out: returns false.
+ */
 static bool
 put_word(struct strbuf *sb, const char *w)
 {
-	if (plain_word(w))
+	const char *p;
+
+	if (plain_word(w)) {
 		strbuf_printf(sb, " %s", w);
-	else if (quotable_word(w))
-		strbuf_printf(sb, " '%s'", w);
-	else
-		return false;
+		return true;
+	}
+	for (p = w; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			return false;
+	strbuf_puts(sb, " '");
+	for (p = w; *p; p++)
+		if (*p == '\'')
+			strbuf_puts(sb, "'\\''");
+		else
+			strbuf_printf(sb, "%c", *p);
+	strbuf_puts(sb, "'");
 	return true;
 }
 
 /*
  * Appends the options of argv (argc words) as typed, but for nc's -X, -x
- * and -P and their words, which the URL holds: the rest of the line, such
- * as -v -w 3, means the same to sockit's command. Returns false when a
- * word was left out, since no shell would take it as written.
+ * and -P and their words, which the URL holds, and the flags in drop: the
+ * rest of the line, such as -v -w 3, means the same to sockit's command.
+ * Returns false when a word was left out, since no shell would take it as
+ * written.
  */
 static bool
-nc_other_options(int argc, char *const *argv, struct strbuf *sb)
+nc_other_options(int argc, char *const *argv, const char *drop,
+    struct strbuf *sb)
 {
 	bool whole = true;
 	int i;
@@ -553,7 +569,8 @@ nc_other_options(int argc, char *const *argv, struct strbuf *sb)
 			const char *v;
 
 			if (!proxy && (f == NULL || f->value == NC_NONE)) {
-				kept[n++] = *p;
+				if (strchr(drop, *p) == NULL)
+					kept[n++] = *p;
 				continue;
 			}
 			v = p[1] != '\0' ? p + 1 : NULL;
@@ -600,16 +617,44 @@ nc_proxy_user(int argc, char *const *argv)
 	return NULL;
 }
 
+/* Whether nc's flag -letter, one without a value, is among argv's. */
+static bool
+nc_has_flag(int argc, char *const *argv, char letter)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] != '-' || a[1] == '-')
+			continue;
+		for (p = a + 1; *p; p++) {
+			const struct nc_flag *f = find_nc_flag(*p);
+
+			if (*p == letter)
+				return true;
+			/* The rest of the word is that flag's value. */
+			if (*p == 'X' || *p == 'x' || *p == 'P' ||
+			    (f != NULL && f->value != NC_NONE))
+				break;
+		}
+	}
+	return false;
+}
+
 /*
  * The target among nc's words: the words that are neither options nor
- * their values, "HOST PORT" joined as an endpoint. Writes "HOST:PORT"
- * when there is none.
+ * their values, "HOST PORT" joined as an endpoint, then the words after
+ * it (send's message) as typed, quoted for the shell. Writes "HOST:PORT"
+ * when there is none. With zero (nc's -z), only the target, and a list
+ * of ports is "HOST:PORT". Returns false when a word was left out.
  */
-static void
-nc_target(int argc, char *const *argv, struct strbuf *sb)
+static bool
+nc_target(int argc, char *const *argv, bool zero, struct strbuf *sb)
 {
 	const char *words[2] = { NULL, NULL };
-	int i, n = 0;
+	int i, n = 0, first = -1, rest = 0;
+	bool whole = true;
 
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i], *p;
@@ -634,15 +679,51 @@ nc_target(int argc, char *const *argv, struct strbuf *sb)
 		}
 		if (n < 2)
 			words[n] = a;
+		if (n == 0)
+			first = i;
 		n++;
 	}
-	if (n >= 2 && is_host(words[0]) && all_digits(words[1]))
+	if (n >= 2 && is_host(words[0]) && all_digits(words[1])) {
 		strbuf_printf(sb, strchr(words[0], ':') != NULL ?
 		    "[%s]:%s" : "%s:%s", words[0], words[1]);
-	else if (n >= 1 && is_host_port(words[0]))
+		rest = 2;
+	} else if (n >= 1 && is_host_port(words[0])) {
 		strbuf_puts(sb, words[0]);
+		rest = 1;
+	} else if (zero && n >= 2 && is_host(words[0]) &&
+	    is_port_word(words[1], true))
+		strbuf_printf(sb, strchr(words[0], ':') != NULL ?
+		    "[%s]:PORT" : "%s:PORT", words[0]);
 	else
 		strbuf_puts(sb, "HOST:PORT");
+	if (zero || rest == 0)
+		return true;
+	/* The words after the target, in order, skipping options again. */
+	for (i = first, n = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+
+		if (a[0] == '-' && a[1] == '-') {
+			i += long_takes_next(argc, argv, i);
+			continue;
+		}
+		if (a[0] == '-' && a[1] != '\0') {
+			for (p = a + 1; *p; p++) {
+				const struct nc_flag *f = find_nc_flag(*p);
+
+				if (*p != 'X' && *p != 'x' && *p != 'P' &&
+				    (f == NULL || f->value == NC_NONE))
+					continue;
+				if (p[1] == '\0' && i + 1 < argc &&
+				    argv[i + 1][0] != '-')
+					i++;
+				break;
+			}
+			continue;
+		}
+		if (n++ >= rest)
+			whole &= put_word(sb, a);
+	}
+	return whole;
 }
 
 /*
@@ -702,6 +783,7 @@ explain_nc_proxy_line(const char *command, const char *type,
 	const char *user = nc_proxy_user(argc, argv);
 	char url[300];
 	struct strbuf sb;
+	bool zero, whole;
 	int rc;
 
 	strbuf_init(&sb, url, sizeof(url));
@@ -721,16 +803,41 @@ explain_nc_proxy_line(const char *command, const char *type,
 		return out;
 	}
 	strbuf_init(&sb, out, cap);
+	zero = command != NULL && strcmp(command, "connect") == 0 &&
+	    nc_has_flag(argc, argv, 'z');
+	if (zero) {
+		/*
+		 * connect -z refuses --proxy: a port check is a connect from
+		 * here. Through the proxy, a connect that ends at stdin's EOF
+		 * (-q 0) is one: 0 when the proxy reached the port, 1 when it
+		 * could not, and -w bounds a proxy that never answers.
+		 */
+		strbuf_printf(&sb, _("nc's -X and -x are spelled as one URL, "
+		    "--proxy %s (-x is the hex dump here), and -z does not go "
+		    "through a proxy: check each port with"), url);
+		strbuf_puts(&sb, " sockit connect");
+		whole = nc_other_options(argc, argv, "z", &sb);
+		if (!nc_has_flag(argc, argv, 'w'))
+			strbuf_puts(&sb, " -w 3");
+		if (!nc_has_flag(argc, argv, 'q'))
+			strbuf_puts(&sb, " -q 0");
+		strbuf_printf(&sb, " --proxy %s ", url);
+		whole &= nc_target(argc, argv, true, &sb);
+		strbuf_puts(&sb, " </dev/null");
+		strbuf_puts(&sb, _(" (status 0: the proxy reached the port)"));
+		if (!whole)
+			strbuf_puts(&sb, _(" (a word that no shell would take "
+			    "as written is left out)"));
+		return out;
+	}
 	strbuf_printf(&sb, _("nc's -X and -x are spelled as one URL: use "
 	    "--proxy %s (-x is the hex dump here)"), url);
 	if (command != NULL && (strcmp(command, "connect") == 0 ||
 	    strcmp(command, "send") == 0)) {
-		bool whole;
-
 		strbuf_printf(&sb, ": sockit %s", command);
-		whole = nc_other_options(argc, argv, &sb);
+		whole = nc_other_options(argc, argv, "", &sb);
 		strbuf_printf(&sb, " --proxy %s ", url);
-		nc_target(argc, argv, &sb);
+		whole &= nc_target(argc, argv, false, &sb);
 		if (!whole)
 			strbuf_puts(&sb, _(" (a word that no shell would take "
 			    "as written is left out)"));
@@ -812,7 +919,7 @@ explain_ncat_proxy(const char *command, int argc, char *const *argv,
 	strbuf_init(&sb, out, cap);
 	strbuf_printf(&sb, _("ncat's --proxy HOST:PORT and its --proxy-* "
 	    "options make one URL here: sockit %s"), command);
-	whole = nc_other_options(argc, argv, &sb);
+	whole = nc_other_options(argc, argv, "", &sb);
 	strbuf_printf(&sb, " --proxy %s://", scheme);
 	if (addr == NULL)
 		strbuf_puts(&sb, "HOST:PORT");
@@ -825,7 +932,7 @@ explain_ncat_proxy(const char *command, int argc, char *const *argv,
 	if (auth != NULL)
 		strbuf_puts(&sb, " --proxy-auth-file FILE");
 	strbuf_puts(&sb, " ");
-	nc_target(argc, argv, &sb);
+	whole &= nc_target(argc, argv, false, &sb);
 	if (!whole)
 		strbuf_puts(&sb, _(" (a word that no shell would take as "
 		    "written is left out)"));

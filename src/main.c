@@ -453,19 +453,26 @@ main(int argc, char **argv)
 		} else {
 			char what[1024];
 
+			const struct command *next = i + 1 < argc ?
+			    find_command(argv[i + 1]) : NULL;
+
 			snprintf(what, sizeof(what),
 			    _("unknown global option '%s'"), a);
-			if (nc_usage(what,
+			/*
+			 * A command's name next makes this sockit's line, not
+			 * nc's: the words after it (a --proxy among them) are
+			 * the command's, and only this option is out of place.
+			 */
+			if (next == NULL && nc_usage(what,
 			    N_("nc's flags follow a command here:"), i - 1,
 			    argv + 1, argc - i, argv + i))
 				return EXIT_USAGE;
 			/* Most options belong to a command: say where they go. */
-			if (strncmp(a, "--", 2) == 0)
+			if (next != NULL || strncmp(a, "--", 2) == 0)
 				report_usage("%s: a command's own options follow "
 				    "its name, as in sockit %s %s "
 				    "(sockit COMMAND --help lists them)", what,
-				    i + 1 < argc && find_command(argv[i + 1]) ?
-				    argv[i + 1] : "COMMAND", a);
+				    next != NULL ? next->name : "COMMAND", a);
 			else
 				report_usage("%s", what);
 			return EXIT_USAGE;

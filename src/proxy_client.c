@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "i18n.h"
 #include "proxy_client.h"
 #include "strbuf.h"
@@ -199,7 +200,21 @@ proxy_url_parse(const char *full, struct proxy_url *u, char *err,
 	    strlen(full)) {
 		bool bare6 = text[0] != '[' && strchr(text, ':') !=
 		    strrchr(text, ':');
+		size_t alen = 0;
 
+		/*
+		 * ncat reads a bare IPv6 address whole, with port 3128; one
+		 * whose last group cannot be hex is no address, so it can
+		 * only be an address and a port.
+		 */
+		if (bare6 && addr_v6_port_split(text, strlen(text), &alen) ==
+		    1) {
+			snprintf(err, errlen, _("bad proxy URL '%s': it needs "
+			    "a scheme and brackets: --proxy http://[%.*s]:%s "
+			    "(socks5:// or socks5h:// for a SOCKS proxy)"),
+			    text, (int)alen, text, text + alen + 1);
+			return -1;
+		}
 		snprintf(err, errlen, _("bad proxy URL '%s': it needs a "
 		    "scheme; as ncat reads it, it is --proxy http://%s%s%s%s "
 		    "(socks5:// or socks5h:// for a SOCKS proxy)"), text,
@@ -284,10 +299,31 @@ proxy_url_parse(const char *full, struct proxy_url *u, char *err,
 		port = memchr(p, ':', (size_t)(end - p));
 		if (port != NULL && memchr(port + 1, ':',
 		    (size_t)(end - port - 1)) != NULL) {
-			snprintf(err, errlen, _("the proxy URL '%s' has an "
-			    "IPv6 address without brackets: write it as "
-			    "%.*s://[%.*s]:PORT"), text, (int)(sep - full),
-			    full, (int)(end - p), p);
+			size_t alen = 0;
+			int split = addr_v6_port_split(p, (size_t)(end - p),
+			    &alen);
+			int slen = (int)(sep - full);
+			int tail = (int)(end - p - (ptrdiff_t)alen - 1);
+
+			if (split == 1)
+				snprintf(err, errlen, _("the proxy URL '%s' "
+				    "has an IPv6 address without brackets: "
+				    "write it as %.*s://[%.*s]:%.*s"), text,
+				    slen, full, (int)alen, p, tail,
+				    p + alen + 1);
+			else if (split == 2)
+				snprintf(err, errlen, _("the proxy URL '%s' "
+				    "has an IPv6 address without brackets, "
+				    "and '%.*s' reads two ways: write it as "
+				    "%.*s://[%.*s]:%.*s, or %.*s://[%.*s]:PORT"),
+				    text, (int)(end - p), p, slen, full,
+				    (int)alen, p, tail, p + alen + 1, slen,
+				    full, (int)(end - p), p);
+			else
+				snprintf(err, errlen, _("the proxy URL '%s' "
+				    "has an IPv6 address without brackets: "
+				    "write it as %.*s://[%.*s]:PORT"), text,
+				    slen, full, (int)(end - p), p);
 			return -1;
 		}
 		hend = port != NULL ? port : end;

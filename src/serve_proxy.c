@@ -170,14 +170,33 @@ read_users(struct serve_proxy *sp)
 	return EXIT_OK;
 }
 
-int
-serve_proxy_exposed(const struct serve_proxy *sp,
-    const struct serve_access *acl, const struct sockaddr *sa, socklen_t len,
-    const char *text)
+/*
+ * The guard, with warn true once the address is bound: an --allow whose
+ * block has prefix 0 (0.0.0.0/0, ::/0) turns the guard off as surely as
+ * no --allow would, and the user asked for it, so it stays, said aloud.
+ */
+static int
+exposed(const struct serve_proxy *sp, const struct serve_access *acl,
+    const struct sockaddr *sa, socklen_t len, const char *text, bool warn)
 {
-	if (acl->nallow > 0 || sp->auth_file != NULL ||
-	    (sa != NULL && addr_is_loopback(sa, len)))
+	int i;
+
+	if (sp->auth_file != NULL || (sa != NULL && addr_is_loopback(sa,
+	    len)))
 		return EXIT_OK;
+	if (acl->nallow > 0) {
+		for (i = 0; warn && i < acl->nallow; i++)
+			if (acl->allow[i].prefix == 0) {
+				report_warning("%s on %s: --allow %s opens the "
+				    "proxy to every address, to reach others "
+				    "in your name: close it with --auth-file "
+				    "FILE or a narrower --allow CIDR",
+				    proxy_flag(sp), text,
+				    acl->allow_text.items[i]);
+				break;
+			}
+		return EXIT_OK;
+	}
 	report_usage("%s on %s would be an open proxy, which anyone who can "
 	    "reach it may use to reach others in your name: bind 127.0.0.1 or "
 	    "::1, or add --allow CIDR (who may use it) or --auth-file FILE",
@@ -185,7 +204,19 @@ serve_proxy_exposed(const struct serve_proxy *sp,
 	return EXIT_USAGE;
 }
 
-/* The bind address, when it is known before the bind: empty or literal. */
+int
+serve_proxy_exposed(const struct serve_proxy *sp,
+    const struct serve_access *acl, const struct sockaddr *sa, socklen_t len,
+    const char *text)
+{
+	return exposed(sp, acl, sa, len, text, true);
+}
+
+/*
+ * The bind address, when it is known before the bind: empty or literal.
+ * Its warning waits for serve_proxy_exposed, after the bind, to be said
+ * once.
+ */
 static int
 exposed_early(const struct serve_proxy *sp, const struct serve_access *acl,
     const struct endpoint *ep)
@@ -198,13 +229,13 @@ exposed_early(const struct serve_proxy *sp, const struct serve_access *acl,
 	sin.sin_family = AF_INET;
 	sin6.sin6_family = AF_INET6;
 	if (ep->host[0] == '\0')
-		return serve_proxy_exposed(sp, acl, NULL, 0, ep->text);
+		return exposed(sp, acl, NULL, 0, ep->text, false);
 	if (inet_pton(AF_INET, ep->host, &sin.sin_addr) == 1)
-		return serve_proxy_exposed(sp, acl, (struct sockaddr *)&sin,
-		    sizeof(sin), ep->text);
+		return exposed(sp, acl, (struct sockaddr *)&sin,
+		    sizeof(sin), ep->text, false);
 	if (inet_pton(AF_INET6, ep->host, &sin6.sin6_addr) == 1)
-		return serve_proxy_exposed(sp, acl, (struct sockaddr *)&sin6,
-		    sizeof(sin6), ep->text);
+		return exposed(sp, acl, (struct sockaddr *)&sin6,
+		    sizeof(sin6), ep->text, false);
 	/* A name: judged once it is bound. */
 	return EXIT_OK;
 }

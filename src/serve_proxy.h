@@ -37,8 +37,9 @@ int serve_proxy_check(struct serve_proxy *sp, const struct session *s,
     const char *other);
 /*
  * No open proxy by accident: a proxy bound to an address beyond loopback
- * needs --allow or --auth-file. Returns EXIT_OK, or EXIT_USAGE after
- * reporting.
+ * needs --allow or --auth-file; an --allow of every address (0.0.0.0/0,
+ * ::/0) without --auth-file is warned of. Returns EXIT_OK, or EXIT_USAGE
+ * after reporting.
  */
 int serve_proxy_exposed(const struct serve_proxy *sp,
     const struct serve_access *acl, const struct sockaddr *sa,

@@ -104,6 +104,18 @@ EOF
 	assert_stderr_contains "the proxy refused the user name and password (RFC 1929 status 0x"
 }
 
+@test "in Spanish the proxy hints keep --help's placeholders: USER:PASS@HOST:PORT and FILE, as the 407 hint does" {
+	start_microsocks alice right
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" --lang es connect \
+	    --proxy "socks5://127.0.0.1:$PROXY_PORT" 127.0.0.1:9 </dev/null 3>&-
+	assert_status 1
+	assert_stderr_contains "--proxy socks5://USER:PASS@HOST:PORT o --proxy-auth-file FILE)"
+	run --separate-stderr sockit --lang es connect -X 5 \
+	    -x 127.0.0.1:1080 -P user h 22
+	assert_status 2
+	assert_stderr_contains "--proxy-auth-file FILE con USER:PASSWORD en lugar de USER@"
+}
+
 @test "a proxy that closes during the handshake, one that speaks another protocol, one that is not there" {
 	start_listener closer 127.0.0.1:0
 	through "socks5://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
@@ -281,16 +293,23 @@ EOF
 	assert_status 1
 }
 
-@test "ssh's ProxyCommand: a real ssh client through sockit and microsocks to a test sshd [long]" {
+@test "ssh's ProxyCommand: a real ssh client through sockit and microsocks to a test sshd, an IPv6 %h too [long]" {
 	start_sshd
 	start_microsocks
-	run --separate-stderr timeout 30 ssh -F /dev/null \
-	    -o "ProxyCommand=$SOCKIT connect --proxy socks5h://127.0.0.1:$PROXY_PORT %h:%p" \
-	    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-	    -o BatchMode=yes -i "$TMP/id" -p "$SSHD_PORT" root@127.0.0.1 \
-	    echo hello
-	assert_success
-	[ "$output" = hello ]
+	local host
+	# %h and %p as two words, as the man page writes it: an IPv6 %h
+	# needs no brackets then.
+	for host in 127.0.0.1 ::1; do
+		[ "$host" = ::1 ] && ! grep -q '^ListenAddress ::1$' \
+		    "$TMP/sshd_config" && continue
+		run --separate-stderr timeout 30 ssh -F /dev/null \
+		    -o "ProxyCommand=$SOCKIT connect --proxy socks5h://127.0.0.1:$PROXY_PORT %h %p" \
+		    -o StrictHostKeyChecking=no \
+		    -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
+		    -i "$TMP/id" -p "$SSHD_PORT" "root@$host" echo hello
+		assert_success
+		[ "$output" = hello ]
+	done
 }
 
 @test "usage errors mask the URL's password; --proxy twice, --proxy-auth-file twice, socks4 with a password, IPv6 without brackets" {
@@ -317,6 +336,20 @@ EOF
 	run --separate-stderr sockit connect --proxy socks5://::1 h:1
 	assert_status 2
 	assert_stderr_contains "IPv6 address without brackets: write it as socks5://[::1]:PORT"
+	# The last group cannot be hex: the one reading is address and port,
+	# and the line it gives is taken.
+	run --separate-stderr sockit connect --proxy socks5://::1:21080 h:1
+	assert_status 2
+	assert_stderr_contains "write it as socks5://[::1]:21080"
+	run --separate-stderr sockit connect --proxy socks5://[::1]:21080 \
+	    --proxy-auth-file "$TMP" h:1
+	assert_status 1
+	run --separate-stderr sockit connect --proxy socks5://::1:80 h:1
+	assert_status 2
+	assert_stderr_contains "write it as socks5://[::1]:80, or socks5://[::1:80]:PORT"
+	run --separate-stderr sockit connect ::1:22222
+	assert_status 2
+	assert_stderr_contains "needs brackets: write [::1]:22222"
 	run --separate-stderr sockit connect --proxy socks5://p:1 \
 	    --proxy-auth-file "$TMP" h:1
 	assert_status 1
@@ -424,6 +457,48 @@ Proxy Authentication Required\\r\\n\\r\\n'; cat >/dev/null"
 	run --separate-stderr sockit connect -X 5 -x 127.0.0.1:99999 h 22
 	assert_status 2
 	assert_stderr_contains "the port of '127.0.0.1:99999' is not a number from 1 to 65535"
+}
+
+@test "nc's -X advice keeps send's message words, quoted; with -z it gives the port check through the proxy" {
+	run --separate-stderr sockit send -X 5 -x 127.0.0.1:1080 h 7 hello world
+	assert_status 2
+	assert_stderr_contains ": sockit send --proxy socks5h://127.0.0.1:1080 h:7 hello world"
+	run --separate-stderr sockit send -v -X connect -x 127.0.0.1:1080 h:7 \
+	    'hello world' "it's"
+	assert_status 2
+	assert_stderr_contains ": sockit send -v --proxy http://127.0.0.1:1080 h:7 'hello world' 'it'\\''s'"
+	local line="sockit connect -w 3 -q 0 --proxy socks5h://127.0.0.1:1080 h:22 </dev/null"
+	run --separate-stderr sockit -z -X 5 -x 127.0.0.1:1080 h 22
+	assert_status 2
+	assert_stderr_contains "-z does not go through a proxy: check each port with $line"
+	run --separate-stderr sockit connect -z -X 5 -x 127.0.0.1:1080 h 22
+	assert_status 2
+	assert_stderr_contains "with $line"
+}
+
+@test "the port check that advice gives: status 0 for a port the proxy reaches, though it never speaks; 1 for a closed one" {
+	start_microsocks
+	# A port that accepts and stays silent: no byte, no FIN at its EOF.
+	start_listener silent --shutdown none 127.0.0.1:0
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" connect -w 3 -q 0 \
+	    --proxy "socks5h://127.0.0.1:$PROXY_PORT" "127.0.0.1:$LISTEN_PORT" \
+	    </dev/null 3>&-
+	assert_success
+	run --separate-stderr timeout -s KILL 20 "$SOCKIT" connect -w 3 -q 0 \
+	    --proxy "socks5h://127.0.0.1:$PROXY_PORT" "127.0.0.1:$(free_port)" \
+	    </dev/null 3>&-
+	assert_status 1
+}
+
+@test "an option before the command is named as the one out of place, not a --proxy after it" {
+	local opt
+	for opt in --json -v -x; do
+		run --separate-stderr sockit "$opt" connect \
+		    --proxy socks5://127.0.0.1:1 127.0.0.1:1
+		assert_status 2
+		assert_stderr_contains "unknown global option '$opt': a command's own options follow its name, as in sockit connect $opt"
+		refute grep -q -- '--proxy is' <<<"$stderr"
+	done
 }
 
 @test "ncat's --proxy with --proxy-type, --proxy-dns, --proxy-auth: the line to type from what was typed; a bare HOST:PORT is http://" {

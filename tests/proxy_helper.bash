@@ -162,8 +162,13 @@ start_ncat_http() {
 }
 
 sshd_config() {
+	local v6=
+	# ::1 too where lo has it, for a ProxyCommand given an IPv6 %h.
+	grep -q '^0\{31\}1 .* lo$' /proc/net/if_inet6 2>/dev/null &&
+	    v6='ListenAddress ::1'
 	cat >"$TMP/sshd_config" <<EOF
 ListenAddress 127.0.0.1
+$v6
 Port $1
 HostKey $TMP/ssh_host_key
 UsePAM no
@@ -177,8 +182,9 @@ PidFile $TMP/sshd.pid
 EOF
 }
 
-# start_sshd: a test sshd on 127.0.0.1 that takes the key $TMP/id (made
-# here with its host key) for any user; sets SSHD_PORT.
+# start_sshd: a test sshd on 127.0.0.1 (and ::1 where lo has it) that
+# takes the key $TMP/id (made here with its host key) for any user; sets
+# SSHD_PORT.
 start_sshd() {
 	ssh-keygen -q -t ed25519 -N '' -f "$TMP/ssh_host_key" || return 1
 	ssh-keygen -q -t ed25519 -N '' -f "$TMP/id" || return 1

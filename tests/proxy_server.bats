@@ -223,6 +223,23 @@ fetch() {
 	    127.0.0.1:0
 	assert_status 2
 	start_listener open --socks5 --allow 127.0.0.0/8 0.0.0.0:0
+	refute grep -q warning "$TMP/open.err"
+}
+
+@test "--allow of every address keeps the proxy open with a warning; port 0 in --allow-to is a usage error" {
+	local block n=0
+	for block in 0.0.0.0/0 ::/0; do
+		n=$((n + 1))
+		start_listener "wide$n" --socks5 --allow "$block" 0.0.0.0:0
+		wait_for_line "$TMP/wide$n.err" "warning: --socks5 on 0\.0\.0\.0:$LISTEN_PORT: --allow $block opens the proxy to every address, to reach others in your name: close it with --auth-file FILE or a narrower --allow CIDR"
+	done
+	run --separate-stderr sockit listen --socks5 --allow-to 127.0.0.0/8:0 \
+	    127.0.0.1:0
+	assert_status 2
+	assert_stderr_contains "bad --allow-to 127.0.0.0/8:0: port 0 is for binding"
+	run --separate-stderr sockit connect -z 127.0.0.1:22,0
+	assert_status 2
+	assert_stderr_contains "port 0 in '127.0.0.1:22,0' is for binding"
 }
 
 @test "a client that sends no request is dropped after -w" {

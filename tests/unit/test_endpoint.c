@@ -255,7 +255,13 @@ static const struct invalid_case invalid_cases[] = {
 	/* Hosts: empty, brackets, IPv6 syntax, characters, scopes. */
 	{ "[]:80", NULL, 0, "empty host", NULL },
 	{ "::1:80", NULL, 0, "needs brackets", "[::1:80]" },
-	{ "fe80::1%eth0:80", NULL, 0, "needs brackets", NULL },
+	{ "::1:80", NULL, 0, "write [::1]:80 for port 80 of ::1", NULL },
+	/* 21080 is no hex group: only an address and a port. */
+	{ "::1:21080", NULL, 0, "needs brackets: write [::1]:21080", NULL },
+	{ "2001:db8:1:2:3:4:5:6:80", NULL, 0,
+	  "write [2001:db8:1:2:3:4:5:6]:80", NULL },
+	{ "2001:db8::1", NULL, 0, "write [2001:db8::1]:PORT", NULL },
+	{ "fe80::1%eth0:80", NULL, 0, "write [fe80::1%eth0]:80", NULL },
 	{ "[::1:80", NULL, 0, "unbalanced '['", NULL },
 	{ "::1]:80", NULL, 0, "unbalanced ']'", NULL },
 	{ "[::1]x", NULL, 0, "unexpected 'x' after ']'", NULL },
@@ -530,9 +536,12 @@ struct list_case {
 static const struct list_case list_cases[] = {
 	{ "22,80,8000-8100", 8, 3, { { 22, 22 }, { 80, 80 },
 	  { 8000, 8100 } }, NULL },
-	{ "0", 8, 1, { { 0, 0 } }, NULL },
 	{ "65535", 8, 1, { { 65535, 65535 } }, NULL },
-	{ "0-65535", 8, 1, { { 0, 65535 } }, NULL },
+	{ "1-65535", 8, 1, { { 1, 65535 } }, NULL },
+	/* Port 0 is bind()'s "any": no port to check or let through. */
+	{ "0", 8, -1, { { 0, 0 } }, "port 0 is for binding" },
+	{ "0-65535", 8, -1, { { 0, 0 } }, "port 0 is for binding" },
+	{ "22,000", 8, -1, { { 0, 0 } }, "port 0 in '22,000' is for binding" },
 	{ "5-5", 8, 1, { { 5, 5 } }, NULL },
 	{ "4,3,2,1", 8, 4, { { 4, 4 }, { 3, 3 }, { 2, 2 }, { 1, 1 } },
 	  NULL },

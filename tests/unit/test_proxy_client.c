@@ -77,6 +77,9 @@ test_urls(void)
 	url_bad("http://bob:s3cret@h/x", "'http://bob:***@h/x' has a path");
 	url_bad("socks5://bob:s3cret@[::1", "'socks5://bob:***@[::1'");
 	url_bad("socks5://::1", "write it as socks5://[::1]:PORT");
+	url_bad("socks5://::1:21080", "write it as socks5://[::1]:21080");
+	url_bad("socks5://::1:80", "socks5://[::1]:80, or socks5://[::1:80]:PORT");
+	url_bad("::1:21080", "--proxy http://[::1]:21080");
 	url_bad("socks4://alice:pw@h", "SOCKS4 has a user id, no password");
 	url_ok("socks4://alice@h", PROXY_SOCKS4, "h", 1080, "alice", "");
 }
