@@ -643,6 +643,31 @@ nc_has_flag(int argc, char *const *argv, char letter)
 }
 
 /*
+ * argv[i] is an option: the index of its last word, its value's when it
+ * takes one as the next word (a long option's as long_takes_next says;
+ * in a cluster of nc's short ones, the first that takes a value ends it).
+ */
+static int
+past_option(int argc, char *const *argv, int i)
+{
+	const char *p;
+
+	if (argv[i][1] == '-')
+		return i + long_takes_next(argc, argv, i);
+	for (p = argv[i] + 1; *p; p++) {
+		const struct nc_flag *f = find_nc_flag(*p);
+
+		if (*p != 'X' && *p != 'x' && *p != 'P' &&
+		    (f == NULL || f->value == NC_NONE))
+			continue;
+		if (p[1] == '\0' && i + 1 < argc && argv[i + 1][0] != '-')
+			return i + 1;
+		break;
+	}
+	return i;
+}
+
+/*
  * The target among nc's words: the words that are neither options nor
  * their values, "HOST PORT" joined as an endpoint, then the words after
  * it (send's message) as typed, quoted for the shell. Writes "HOST:PORT"
@@ -657,24 +682,10 @@ nc_target(int argc, char *const *argv, bool zero, struct strbuf *sb)
 	bool whole = true;
 
 	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *p;
+		const char *a = argv[i];
 
-		if (a[0] == '-' && a[1] == '-') {
-			i += long_takes_next(argc, argv, i);
-			continue;
-		}
 		if (a[0] == '-' && a[1] != '\0') {
-			for (p = a + 1; *p; p++) {
-				const struct nc_flag *f = find_nc_flag(*p);
-
-				if (*p != 'X' && *p != 'x' && *p != 'P' &&
-				    (f == NULL || f->value == NC_NONE))
-					continue;
-				if (p[1] == '\0' && i + 1 < argc &&
-				    argv[i + 1][0] != '-')
-					i++;
-				break;
-			}
+			i = past_option(argc, argv, i);
 			continue;
 		}
 		if (n < 2)
@@ -700,24 +711,10 @@ nc_target(int argc, char *const *argv, bool zero, struct strbuf *sb)
 		return true;
 	/* The words after the target, in order, skipping options again. */
 	for (i = first, n = 0; i < argc; i++) {
-		const char *a = argv[i], *p;
+		const char *a = argv[i];
 
-		if (a[0] == '-' && a[1] == '-') {
-			i += long_takes_next(argc, argv, i);
-			continue;
-		}
 		if (a[0] == '-' && a[1] != '\0') {
-			for (p = a + 1; *p; p++) {
-				const struct nc_flag *f = find_nc_flag(*p);
-
-				if (*p != 'X' && *p != 'x' && *p != 'P' &&
-				    (f == NULL || f->value == NC_NONE))
-					continue;
-				if (p[1] == '\0' && i + 1 < argc &&
-				    argv[i + 1][0] != '-')
-					i++;
-				break;
-			}
+			i = past_option(argc, argv, i);
 			continue;
 		}
 		if (n++ >= rest)
