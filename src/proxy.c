@@ -174,3 +174,15 @@ socks4_reply_meaning(int code)
 	return r != NULL ? r->meaning :
 	    N_("a reply code SOCKS4 does not define");
 }
+
+enum secret_access
+proxy_secret_access(unsigned mode)
+{
+	if ((mode & 044) != 0 && (mode & 022) != 0)
+		return SECRET_READ_WRITE;
+	if ((mode & 044) != 0)
+		return SECRET_READ;
+	if ((mode & 022) != 0)
+		return SECRET_WRITE;
+	return SECRET_OTHER;
+}

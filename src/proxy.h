@@ -52,6 +52,14 @@ enum socks4_reply {
 };
 
 /* Returns kind's URL scheme without "://": "socks5h". */
+/*
+ * What the group and other bits of a secret file's mode let them do, for
+ * the message that refuses it: an index into the caller's four texts.
+ */
+enum secret_access {
+	SECRET_READ_WRITE, SECRET_READ, SECRET_WRITE, SECRET_OTHER
+};
+enum secret_access proxy_secret_access(unsigned mode);
 const char *proxy_kind_scheme(enum proxy_kind kind);
 /* Returns the protocol's name in a trace line: "socks5", "socks4", "http". */
 const char *proxy_kind_protocol(enum proxy_kind kind);

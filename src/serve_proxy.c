@@ -101,22 +101,21 @@ read_users(struct serve_proxy *sp)
 		char what[1024], text[160], hint[1024];
 
 		/* Any bit is refused; the message names the harm of those set. */
-		if ((mode & 044) != 0 && (mode & 022) != 0)
-			snprintf(text, sizeof(text), _("group or others may "
-			    "read and write it (mode %04o), and it holds the "
-			    "proxy's passwords"), mode);
-		else if ((mode & 044) != 0)
-			snprintf(text, sizeof(text), _("group or others may "
-			    "read it (mode %04o), and it holds the proxy's "
-			    "passwords"), mode);
-		else if ((mode & 022) != 0)
-			snprintf(text, sizeof(text), _("group or others may "
-			    "write it (mode %04o), and so add a user to the "
-			    "proxy"), mode);
-		else
-			snprintf(text, sizeof(text), _("group or others have "
-			    "a permission on it (mode %04o), and it holds the "
-			    "proxy's passwords"), mode);
+		static const char *const harm[] = {
+			[SECRET_READ_WRITE] = N_("group or others may read and "
+			    "write it (mode %04o), and it holds the proxy's "
+			    "passwords"),
+			[SECRET_READ] = N_("group or others may read it (mode "
+			    "%04o), and it holds the proxy's passwords"),
+			[SECRET_WRITE] = N_("group or others may write it (mode "
+			    "%04o), and so add a user to the proxy"),
+			[SECRET_OTHER] = N_("group or others have a permission "
+			    "on it (mode %04o), and it holds the proxy's "
+			    "passwords"),
+		};
+
+		snprintf(text, sizeof(text), _(harm[proxy_secret_access(mode)]),
+		    mode);
 		snprintf(what, sizeof(what), _("read --auth-file %s"), path);
 		snprintf(hint, sizeof(hint), _("chmod 600 %s"), path);
 		report_failure_lines(what, text, NULL, "", hint);

@@ -93,24 +93,22 @@ read_auth_file(const char *path, enum proxy_kind kind,
 		unsigned mode = (unsigned)(st.st_mode & 07777);
 		char text[160];
 
-		close(fd);
 		/* Any bit is refused; the message names the harm of those set. */
-		if ((mode & 044) != 0 && (mode & 022) != 0)
-			snprintf(text, sizeof(text), _("group or others may "
-			    "read and write it (mode %04o), and it holds a "
-			    "password"), mode);
-		else if ((mode & 044) != 0)
-			snprintf(text, sizeof(text), _("group or others may "
-			    "read it (mode %04o), and it holds a password"),
-			    mode);
-		else if ((mode & 022) != 0)
-			snprintf(text, sizeof(text), _("group or others may "
-			    "write it (mode %04o), and so change the password "
-			    "sent to the proxy"), mode);
-		else
-			snprintf(text, sizeof(text), _("group or others have "
-			    "a permission on it (mode %04o), and it holds a "
-			    "password"), mode);
+		static const char *const harm[] = {
+			[SECRET_READ_WRITE] = N_("group or others may read and "
+			    "write it (mode %04o), and it holds a password"),
+			[SECRET_READ] = N_("group or others may read it (mode "
+			    "%04o), and it holds a password"),
+			[SECRET_WRITE] = N_("group or others may write it (mode "
+			    "%04o), and so change the password sent to the "
+			    "proxy"),
+			[SECRET_OTHER] = N_("group or others have a permission "
+			    "on it (mode %04o), and it holds a password"),
+		};
+
+		close(fd);
+		snprintf(text, sizeof(text), _(harm[proxy_secret_access(mode)]),
+		    mode);
 		snprintf(hint, sizeof(hint), _("chmod 600 %s"), path);
 		report_failure_lines(what, text, NULL, "", hint);
 		return EXIT_FAIL;
