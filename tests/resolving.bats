@@ -3,10 +3,10 @@
 # run alone: binds 127.0.0.2:53, which one run at a time can hold
 load test_helper
 
-@test "SIGINT, SIGTERM and SIGHUP while resolving end with 128+N once the resolver gives up [long]" {
-	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
-	    skip "needs root and unshare to give the resolver a silent server"
-	# A name server that reads every query and never answers.
+# start_silent_dns: a name server on 127.0.0.2:53 that reads every query,
+# prints "query" for each to $TMP/dns.out, and never answers; skips the
+# test when that port is taken.
+start_silent_dns() {
 	bg dns python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -23,6 +23,12 @@ while True:
 	if grep -q '^busy' "$TMP/dns.out"; then
 		skip "127.0.0.2 port 53 is taken: $(cat "$TMP/dns.out")"
 	fi
+}
+
+@test "SIGINT, SIGTERM and SIGHUP while resolving end with 128+N once the resolver gives up [long]" {
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
+	    skip "needs root and unshare to give the resolver a silent server"
+	start_silent_dns
 	printf 'nameserver 127.0.0.2\noptions timeout:1 attempts:1\n' \
 	    >"$TMP/resolv.conf"
 	local sig pid queries=0
@@ -48,22 +54,7 @@ while True:
 @test "listen --socks5: a name the DNS server does not answer holds up no other name's lookup" {
 	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null ||
 	    skip "needs root and unshare to give the resolver a silent server"
-	bg dns python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-try:
-    s.bind(("127.0.0.2", 53))
-except OSError as e:
-    print("busy", e, flush=True)
-    sys.exit(0)
-print("ready", flush=True)
-while True:
-    s.recvfrom(512)
-    print("query", flush=True)'
-	wait_for_line "$TMP/dns.out" '^(ready|busy)'
-	if grep -q '^busy' "$TMP/dns.out"; then
-		skip "127.0.0.2 port 53 is taken: $(cat "$TMP/dns.out")"
-	fi
+	start_silent_dns
 	# Long enough that the slow name is still unanswered when the other
 	# one is through, on a slow machine too; the test does not wait it.
 	printf 'nameserver 127.0.0.2\noptions timeout:30 attempts:1\n' \
