@@ -24,7 +24,7 @@
  * are free, one more worker starts, up to LOOKUP_WORKERS_MAX, and those
  * started stay for the next questions.
  */
-#define LOOKUP_WORKERS_MAX 8
+#define LOOKUP_WORKERS_MAX 64
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t asked = PTHREAD_COND_INITIALIZER;
