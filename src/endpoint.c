@@ -478,6 +478,7 @@ parse_ip(const char *rest, const char *second,
     char *err, size_t errlen)
 {
 	const char *host = rest, *port = NULL, *colon;
+	char words[2 * ENDPOINT_TEXT_MAX + 2];
 	size_t hostlen;
 	bool bracketed = false;
 
@@ -571,7 +572,11 @@ parse_ip(const char *rest, const char *second,
 	    copy_part(ep->port, sizeof(ep->port), port, strlen(port),
 	    _("port is longer than %zu characters"), err, errlen) < 0)
 		return -1;
-	if (check_port(ep->port, rest, flags, err, errlen) < 0)
+	/* A port given as its own word is quoted with the host's word. */
+	if (port == second)
+		snprintf(words, sizeof(words), "%s %s", rest, second);
+	if (check_port(ep->port, port == second ? words : rest, flags, err,
+	    errlen) < 0)
 		return -1;
 	if (strcmp(ep->host, "<broadcast>") == 0 &&
 	    name_broadcast(ep, flags, err, errlen) < 0)

@@ -824,6 +824,10 @@ zero_copy_run() {
 	run --separate-stderr sockit connect localhost:0
 	assert_status 2
 	assert_stderr_contains "port 0 in 'localhost:0' is for binding"
+	# As HOST PORT, the message quotes both words, not the host alone.
+	run --separate-stderr sockit connect -z 127.0.0.1 22,0
+	assert_status 2
+	assert_stderr_contains "port 0 in '127.0.0.1 22,0' is for binding"
 	run --separate-stderr sockit send -u 127.0.0.1:0 x
 	assert_status 2
 	run --separate-stderr sockit connect 127.0.0.1:80,81
