@@ -508,42 +508,60 @@ long_takes_next(int argc, char *const *argv, int i)
 /*
  * Appends " WORD", quoted for the shell when it is not plain: in single
  * quotes, where only a ' itself needs the '\'' dance. A control character
- * would not survive a paste, so such a word is left out: returns false.
+ * would not survive a paste inside them, so such a word goes in bash's
+ * and zsh's $'...', with \t, \n, \r and \xHH for its bytes.
  */
-static bool
+static void
 put_word(struct strbuf *sb, const char *w)
 {
 	const char *p;
 
 	if (plain_word(w)) {
 		strbuf_printf(sb, " %s", w);
-		return true;
+		return;
 	}
 	for (p = w; *p; p++)
 		if (iscntrl((unsigned char)*p))
-			return false;
-	strbuf_puts(sb, " '");
-	for (p = w; *p; p++)
-		if (*p == '\'')
-			strbuf_puts(sb, "'\\''");
+			break;
+	if (*p == '\0') {
+		strbuf_puts(sb, " '");
+		for (p = w; *p; p++)
+			if (*p == '\'')
+				strbuf_puts(sb, "'\\''");
+			else
+				strbuf_printf(sb, "%c", *p);
+		strbuf_puts(sb, "'");
+		return;
+	}
+	strbuf_puts(sb, " $'");
+	for (p = w; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\t')
+			strbuf_puts(sb, "\\t");
+		else if (c == '\n')
+			strbuf_puts(sb, "\\n");
+		else if (c == '\r')
+			strbuf_puts(sb, "\\r");
+		else if (c == '\'' || c == '\\')
+			strbuf_printf(sb, "\\%c", c);
+		else if (iscntrl(c))
+			strbuf_printf(sb, "\\x%02x", c);
 		else
-			strbuf_printf(sb, "%c", *p);
+			strbuf_printf(sb, "%c", c);
+	}
 	strbuf_puts(sb, "'");
-	return true;
 }
 
 /*
  * Appends the options of argv (argc words) as typed, but for nc's -X, -x
  * and -P and their words, which the URL holds, and the flags in drop: the
  * rest of the line, such as -v -w 3, means the same to sockit's command.
- * Returns false when a word was left out, since no shell would take it as
- * written.
  */
-static bool
+static void
 nc_other_options(int argc, char *const *argv, const char *drop,
     struct strbuf *sb)
 {
-	bool whole = true;
 	int i;
 
 	for (i = 0; i < argc; i++) {
@@ -558,9 +576,9 @@ nc_other_options(int argc, char *const *argv, const char *drop,
 			continue;
 		}
 		if (a[1] == '-') {
-			whole &= put_word(sb, a);
+			put_word(sb, a);
 			if (long_takes_next(argc, argv, i))
-				whole &= put_word(sb, argv[++i]);
+				put_word(sb, argv[++i]);
 			continue;
 		}
 		for (p = a + 1; *p && n + 1 < sizeof(kept); p++) {
@@ -583,14 +601,13 @@ nc_other_options(int argc, char *const *argv, const char *drop,
 				strbuf_printf(sb, " -%s", kept);
 			n = 0;
 			if (!proxy && v != NULL)
-				whole &= put_word(sb, v);
+				put_word(sb, v);
 			break;
 		}
 		kept[n] = '\0';
 		if (n > 0)
 			strbuf_printf(sb, " -%s", kept);
 	}
-	return whole;
 }
 
 /* nc's -P USER, the proxy's user name, from argv; NULL without one. */
@@ -672,14 +689,13 @@ past_option(int argc, char *const *argv, int i)
  * their values, "HOST PORT" joined as an endpoint, then the words after
  * it (send's message) as typed, quoted for the shell. Writes "HOST:PORT"
  * when there is none. With zero (nc's -z), only the target, and a list
- * of ports is "HOST:PORT". Returns false when a word was left out.
+ * of ports is "HOST:PORT".
  */
-static bool
+static void
 nc_target(int argc, char *const *argv, bool zero, struct strbuf *sb)
 {
 	const char *words[2] = { NULL, NULL };
 	int i, n = 0, first = -1, rest = 0;
-	bool whole = true;
 
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -708,7 +724,7 @@ nc_target(int argc, char *const *argv, bool zero, struct strbuf *sb)
 	else
 		strbuf_puts(sb, "HOST:PORT");
 	if (zero || rest == 0)
-		return true;
+		return;
 	/* The words after the target, in order, skipping options again. */
 	for (i = first, n = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -718,9 +734,8 @@ nc_target(int argc, char *const *argv, bool zero, struct strbuf *sb)
 			continue;
 		}
 		if (n++ >= rest)
-			whole &= put_word(sb, a);
+			put_word(sb, a);
 	}
-	return whole;
 }
 
 /*
@@ -780,7 +795,7 @@ explain_nc_proxy_line(const char *command, const char *type,
 	const char *user = nc_proxy_user(argc, argv);
 	char url[300];
 	struct strbuf sb;
-	bool zero, whole;
+	bool zero;
 	int rc;
 
 	strbuf_init(&sb, url, sizeof(url));
@@ -813,18 +828,15 @@ explain_nc_proxy_line(const char *command, const char *type,
 		    "--proxy %s (-x is the hex dump here), and -z does not go "
 		    "through a proxy: check each port with"), url);
 		strbuf_puts(&sb, " sockit connect");
-		whole = nc_other_options(argc, argv, "z", &sb);
+		nc_other_options(argc, argv, "z", &sb);
 		if (!nc_has_flag(argc, argv, 'w'))
 			strbuf_puts(&sb, " -w 3");
 		if (!nc_has_flag(argc, argv, 'q'))
 			strbuf_puts(&sb, " -q 0");
 		strbuf_printf(&sb, " --proxy %s ", url);
-		whole &= nc_target(argc, argv, true, &sb);
+		nc_target(argc, argv, true, &sb);
 		strbuf_puts(&sb, " </dev/null");
 		strbuf_puts(&sb, _(" (status 0: the proxy reached the port)"));
-		if (!whole)
-			strbuf_puts(&sb, _(" (a word that no shell would take "
-			    "as written is left out)"));
 		return out;
 	}
 	strbuf_printf(&sb, _("nc's -X and -x are spelled as one URL: use "
@@ -832,12 +844,9 @@ explain_nc_proxy_line(const char *command, const char *type,
 	if (command != NULL && (strcmp(command, "connect") == 0 ||
 	    strcmp(command, "send") == 0)) {
 		strbuf_printf(&sb, ": sockit %s", command);
-		whole = nc_other_options(argc, argv, "", &sb);
+		nc_other_options(argc, argv, "", &sb);
 		strbuf_printf(&sb, " --proxy %s ", url);
-		whole &= nc_target(argc, argv, false, &sb);
-		if (!whole)
-			strbuf_puts(&sb, _(" (a word that no shell would take "
-			    "as written is left out)"));
+		nc_target(argc, argv, false, &sb);
 		/* nc asks for -P's password; a URL would show it in ps. */
 		if (user != NULL)
 			strbuf_puts(&sb, _(" (for the password nc would ask "
@@ -890,7 +899,7 @@ explain_ncat_proxy(const char *command, int argc, char *const *argv,
 	const char *dns = ncat_value(argc, argv, "proxy-dns");
 	const char *auth = ncat_value(argc, argv, "proxy-auth");
 	const char *scheme, *port;
-	bool remote, whole;
+	bool remote;
 	struct strbuf sb;
 
 	if (type == NULL && dns == NULL && auth == NULL)
@@ -916,7 +925,7 @@ explain_ncat_proxy(const char *command, int argc, char *const *argv,
 	strbuf_init(&sb, out, cap);
 	strbuf_printf(&sb, _("ncat's --proxy HOST:PORT and its --proxy-* "
 	    "options make one URL here: sockit %s"), command);
-	whole = nc_other_options(argc, argv, "", &sb);
+	nc_other_options(argc, argv, "", &sb);
 	strbuf_printf(&sb, " --proxy %s://", scheme);
 	if (addr == NULL)
 		strbuf_puts(&sb, "HOST:PORT");
@@ -929,10 +938,7 @@ explain_ncat_proxy(const char *command, int argc, char *const *argv,
 	if (auth != NULL)
 		strbuf_puts(&sb, " --proxy-auth-file FILE");
 	strbuf_puts(&sb, " ");
-	whole &= nc_target(argc, argv, false, &sb);
-	if (!whole)
-		strbuf_puts(&sb, _(" (a word that no shell would take as "
-		    "written is left out)"));
+	nc_target(argc, argv, false, &sb);
 	if (dns != NULL && !remote && strcmp(dns, "local") != 0)
 		strbuf_printf(&sb, _(" (--proxy-dns %s has no match: a name is "
 		    "looked up here with socks5://, by the proxy with "

@@ -467,6 +467,10 @@ Proxy Authentication Required\\r\\n\\r\\n'; cat >/dev/null"
 	    'hello world' "it's"
 	assert_status 2
 	assert_stderr_contains ": sockit send -v --proxy http://127.0.0.1:1080 h:7 'hello world' 'it'\\''s'"
+	# A tab is kept too, in bash's $'...'.
+	run --separate-stderr sockit send -X 5 -x 127.0.0.1:1080 h 7 $'a\tb'
+	assert_status 2
+	assert_stderr_contains "h:7 \$'a\\tb'"
 	local line="sockit connect -w 3 -q 0 --proxy socks5h://127.0.0.1:1080 h:22 </dev/null"
 	run --separate-stderr sockit -z -X 5 -x 127.0.0.1:1080 h 22
 	assert_status 2
