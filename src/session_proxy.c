@@ -358,12 +358,24 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 	case PROXY_FAIL_REPLY:
 		name = kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
 		    socks4_reply_name(hs->code) : socks5_reply_name(hs->code);
-		snprintf(text, sizeof(text), kind == PROXY_SOCKS4 ||
-		    kind == PROXY_SOCKS4A ? _("the proxy said %d %s") :
-		    _("the proxy said 0x%02x %s"), hs->code,
-		    _(kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
-		    socks4_reply_meaning(hs->code) :
-		    socks5_reply_meaning(hs->code)));
+		/* SOCKS4's codes are told in decimal, as its text has them;
+		 * one it does not define, in the trace's hex too. */
+		if (name == NULL && (kind == PROXY_SOCKS4 ||
+		    kind == PROXY_SOCKS4A))
+			snprintf(text, sizeof(text), _("the proxy said %d "
+			    "(0x%02x), a reply code SOCKS4 does not define"),
+			    hs->code, hs->code);
+		else if (name == NULL)
+			snprintf(text, sizeof(text), _("the proxy said 0x%02x, "
+			    "a reply code RFC 1928 does not assign"),
+			    hs->code);
+		else
+			snprintf(text, sizeof(text), kind == PROXY_SOCKS4 ||
+			    kind == PROXY_SOCKS4A ? _("the proxy said %d %s") :
+			    _("the proxy said 0x%02x %s"), hs->code,
+			    _(kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
+			    socks4_reply_meaning(hs->code) :
+			    socks5_reply_meaning(hs->code)));
 		hint = explain_proxy(reply_hint(kind, hs->code));
 		break;
 	case PROXY_FAIL_METHOD:

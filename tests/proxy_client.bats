@@ -383,7 +383,7 @@ EOF
 	    "printf '\\000\\102\\000\\000\\000\\000\\000\\000'; cat >/dev/null"
 	through "socks4://127.0.0.1:$LISTEN_PORT" 127.0.0.1:9
 	assert_status 1
-	assert_stderr_contains "the proxy said 66 a reply code SOCKS4 does not define"
+	assert_stderr_contains "the proxy said 66 (0x42), a reply code SOCKS4 does not define"
 	assert_stderr_contains "SOCKS4 replies 90 to 93 only"
 	refute grep -q identd <<<"$stderr"
 	printf 'bob:pw\n' >"$TMP/auth"
