@@ -527,9 +527,10 @@ resolved(struct loop *lp, struct pair *p, const struct sys_lookup *l)
 		/* No address came: the target is the name asked for. */
 		psrv_target_text(&p->px->ps->target, p->target,
 		    sizeof(p->target));
-		report_note("#%lu %s %s: %s: %s", p->id, p->peer, p->px->line,
-		    l->host, i18n_eai_text(l->rc));
-		psrv_reply(p->px->ps, SOCKS5_HOST_UNREACHABLE, NULL, 0);
+		psrv_reply_unresolved(p->px->ps, trace_eai_name(l->rc));
+		report_note("#%lu %s %s: %s: %s: %s", p->id, p->peer,
+		    p->px->line, l->host, i18n_eai_text(l->rc),
+		    p->px->ps->reply);
 		keep_reason(p, trace_eai_name(l->rc), "the lookup of %s failed",
 		    l->host);
 		answer(p);

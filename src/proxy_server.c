@@ -1014,6 +1014,20 @@ psrv_code_for_errno(int err)
 }
 
 void
+psrv_reply_unresolved(struct psrv *ps, const char *why)
+{
+	char body[PSRV_NAME_MAX + 64];
+
+	if (ps->proto != PSRV_HTTP) {
+		psrv_reply(ps, SOCKS5_HOST_UNREACHABLE, NULL, 0);
+		return;
+	}
+	snprintf(body, sizeof(body), "the proxy could not look up %s (%s)",
+	    ps->target.host, why);
+	http_answer(ps, 502, body);
+}
+
+void
 psrv_reply(struct psrv *ps, int code, const struct sockaddr *bound,
     socklen_t blen)
 {

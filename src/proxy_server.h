@@ -119,6 +119,12 @@ const unsigned char *psrv_rest(const struct psrv *ps, size_t *n);
 void psrv_reply(struct psrv *ps, int code, const struct sockaddr *bound,
     socklen_t blen);
 /*
+ * Answers that the target's name did not resolve (why: the resolver's
+ * code name, EAI_NONAME): HOST_UNREACHABLE, which is as near as SOCKS
+ * comes, or for HTTP a 502 whose body says so.
+ */
+void psrv_reply_unresolved(struct psrv *ps, const char *why);
+/*
  * Writes the user the client named into out, quoted and escaped as the
  * trace shows strings, or "" when it named none. Returns out.
  */

@@ -281,6 +281,21 @@ http_refusals(void)
 	CHECK_STR(ps.lines[1], "http< HTTP/1.1 502 Bad Gateway");
 	/* What an HTTP client got, not the SOCKS5 name it came from. */
 	CHECK_STR(ps.reply, "502 Bad Gateway");
+	/* A name that did not resolve: said in the body, not as a host. */
+	psrv_init(&ps, PSRV_MODE_HTTP, false, NULL, NULL);
+	CHECK_INT(psrv_feed(&ps, "CONNECT nx.test:1 HTTP/1.0\n\n", 29),
+	    PSRV_CONNECT);
+	psrv_reply_unresolved(&ps, "EAI_NONAME");
+	ps.out[ps.outlen] = 0;
+	CHECK_CONTAINS((char *)ps.out, "HTTP/1.1 502 Bad Gateway\r\n");
+	CHECK_CONTAINS((char *)ps.out,
+	    "\r\n\r\nthe proxy could not look up nx.test (EAI_NONAME)\n");
+	CHECK_STR(ps.reply, "502 Bad Gateway");
+	psrv_init(&ps, PSRV_MODE_SOCKS, false, NULL, NULL);
+	CHECK_INT(psrv_feed(&ps, "\5\1\0\5\1\0\3\7nx.test\0\1", 17),
+	    PSRV_CONNECT);
+	psrv_reply_unresolved(&ps, "EAI_NONAME");
+	CHECK_STR(ps.reply, "HOST_UNREACHABLE");
 	CHECK_INT(psrv_http_status(SOCKS5_NOT_ALLOWED), 403);
 	CHECK_INT(psrv_http_status(SOCKS5_TTL_EXPIRED), 504);
 	CHECK_INT(psrv_code_for_errno(ECONNREFUSED), 5);
