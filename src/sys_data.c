@@ -194,8 +194,9 @@ sys_send_secret(int fd, const void *buf, size_t len, int flags,
 	return send_showing(fd, buf, len, flags, shown, n);
 }
 
-ssize_t
-sys_recv(int fd, void *buf, size_t len, int flags)
+/* recv as sys_recv makes it, for the caller to trace, or to mask first. */
+static inline ssize_t
+recv_stepped(int fd, void *buf, size_t len, int flags)
 {
 	ssize_t rc;
 
@@ -204,6 +205,14 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 	do
 		rc = recv(fd, buf, len, flags);
 	while (sys_retry_eintr(rc));
+	return rc;
+}
+
+ssize_t
+sys_recv(int fd, void *buf, size_t len, int flags)
+{
+	ssize_t rc = recv_stepped(fd, buf, len, flags);
+
 	if (sys_trace_data_call(rc, flags))
 		trace_data("recv", fd, buf, len, flags, rc, errno, NULL, 0,
 		    true);
@@ -215,13 +224,8 @@ sys_recv(int fd, void *buf, size_t len, int flags)
 ssize_t
 sys_recv_secret(int fd, void *buf, size_t len, int flags)
 {
-	ssize_t rc;
+	ssize_t rc = recv_stepped(fd, buf, len, flags);
 
-	if (step_wanted())
-		step_data("recv", fd, buf, len, flags, NULL, 0, true);
-	do
-		rc = recv(fd, buf, len, flags);
-	while (sys_retry_eintr(rc));
 	sys_state_after(fd, rc, rc >= 0);
 	return rc;
 }
