@@ -610,33 +610,14 @@ nc_other_options(int argc, char *const *argv, const char *drop,
 	}
 }
 
-/* nc's -P USER, the proxy's user name, from argv; NULL without one. */
-static const char *
-nc_proxy_user(int argc, char *const *argv)
-{
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *p;
-
-		if (a[0] != '-' || a[1] == '-')
-			continue;
-		for (p = a + 1; *p; p++) {
-			const struct nc_flag *f = find_nc_flag(*p);
-
-			if (*p == 'P')
-				return p[1] != '\0' ? p + 1 : i + 1 < argc ?
-				    argv[i + 1] : NULL;
-			if (f != NULL && f->value != NC_NONE)
-				break;
-		}
-	}
-	return NULL;
-}
-
-/* Whether nc's flag -letter, one without a value, is among argv's. */
+/*
+ * Whether nc's flag -letter is among argv's short options; *value, when
+ * asked for, is its value for a flag that takes one (the rest of its word,
+ * or the next word), else NULL. A flag that takes a value ends its word's
+ * cluster: -xPROXY holds no -P.
+ */
 static bool
-nc_has_flag(int argc, char *const *argv, char letter)
+nc_find_flag(int argc, char *const *argv, char letter, const char **value)
 {
 	int i;
 
@@ -647,12 +628,17 @@ nc_has_flag(int argc, char *const *argv, char letter)
 			continue;
 		for (p = a + 1; *p; p++) {
 			const struct nc_flag *f = find_nc_flag(*p);
+			bool takes = *p == 'X' || *p == 'x' || *p == 'P' ||
+			    (f != NULL && f->value != NC_NONE);
 
-			if (*p == letter)
+			if (*p == letter) {
+				if (value != NULL)
+					*value = !takes ? NULL : p[1] != '\0' ?
+					    p + 1 : i + 1 < argc ? argv[i + 1] :
+					    NULL;
 				return true;
-			/* The rest of the word is that flag's value. */
-			if (*p == 'X' || *p == 'x' || *p == 'P' ||
-			    (f != NULL && f->value != NC_NONE))
+			}
+			if (takes)
 				break;
 		}
 	}
@@ -792,12 +778,13 @@ const char *
 explain_nc_proxy_line(const char *command, const char *type,
     const char *addr, int argc, char *const *argv, char *out, size_t cap)
 {
-	const char *user = nc_proxy_user(argc, argv);
+	const char *user = NULL;
 	char url[300];
 	struct strbuf sb;
 	bool zero;
 	int rc;
 
+	nc_find_flag(argc, argv, 'P', &user);
 	strbuf_init(&sb, url, sizeof(url));
 	rc = nc_url(type, addr, user != NULL && plain_word(user) &&
 	    strchr(user, '@') == NULL && strchr(user, ':') == NULL ? user :
@@ -816,7 +803,7 @@ explain_nc_proxy_line(const char *command, const char *type,
 	}
 	strbuf_init(&sb, out, cap);
 	zero = command != NULL && strcmp(command, "connect") == 0 &&
-	    nc_has_flag(argc, argv, 'z');
+	    nc_find_flag(argc, argv, 'z', NULL);
 	if (zero) {
 		/*
 		 * connect -z refuses --proxy: a port check is a connect from
@@ -829,9 +816,9 @@ explain_nc_proxy_line(const char *command, const char *type,
 		    "through a proxy: check each port with"), url);
 		strbuf_puts(&sb, " sockit connect");
 		nc_other_options(argc, argv, "z", &sb);
-		if (!nc_has_flag(argc, argv, 'w'))
+		if (!nc_find_flag(argc, argv, 'w', NULL))
 			strbuf_puts(&sb, " -w 3");
-		if (!nc_has_flag(argc, argv, 'q'))
+		if (!nc_find_flag(argc, argv, 'q', NULL))
 			strbuf_puts(&sb, " -q 0");
 		strbuf_printf(&sb, " --proxy %s ", url);
 		nc_target(argc, argv, true, &sb);
