@@ -353,15 +353,14 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 	char text[800], quoted[400], offered[64], status_name[16];
 	const char *name = NULL, *hint = NULL;
 	enum proxy_kind kind = hs->kind;
+	bool v4 = kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A;
 
 	switch (hs->failure) {
 	case PROXY_FAIL_REPLY:
-		name = kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
-		    socks4_reply_name(hs->code) : socks5_reply_name(hs->code);
+		name = session_proxy_answer(hs);
 		/* SOCKS4's codes are told in decimal, as its text has them;
 		 * one it does not define, in the trace's hex too. */
-		if (name == NULL && (kind == PROXY_SOCKS4 ||
-		    kind == PROXY_SOCKS4A))
+		if (name == NULL && v4)
 			snprintf(text, sizeof(text), _("the proxy said %d "
 			    "(0x%02x), a reply code SOCKS4 does not define"),
 			    hs->code, hs->code);
@@ -369,13 +368,12 @@ session_proxy_failure(const struct proxy_handshake *hs, const char *what,
 			snprintf(text, sizeof(text), _("the proxy said 0x%02x, "
 			    "a reply code RFC 1928 does not assign"),
 			    hs->code);
+		else if (v4)
+			snprintf(text, sizeof(text), _("the proxy said %d %s"),
+			    hs->code, _(socks4_reply_meaning(hs->code)));
 		else
-			snprintf(text, sizeof(text), kind == PROXY_SOCKS4 ||
-			    kind == PROXY_SOCKS4A ? _("the proxy said %d %s") :
-			    _("the proxy said 0x%02x %s"), hs->code,
-			    _(kind == PROXY_SOCKS4 || kind == PROXY_SOCKS4A ?
-			    socks4_reply_meaning(hs->code) :
-			    socks5_reply_meaning(hs->code)));
+			snprintf(text, sizeof(text), _("the proxy said 0x%02x "
+			    "%s"), hs->code, _(socks5_reply_meaning(hs->code)));
 		hint = explain_proxy(reply_hint(kind, hs->code));
 		break;
 	case PROXY_FAIL_METHOD:
